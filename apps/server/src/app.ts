@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/connection.js';
+import { pendingMigrations } from './db/migrate.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { practicesRoutes } from './modules/practices/practices.routes.js';
+import { staffRoutes } from './modules/staff/staff.routes.js';
+import { AppError } from './platform/errors.js';
+import { registerAuth, registerErrorHandling } from './platform/http.js';
+import type { Logger } from './platform/logger.js';
+import type { Mailer } from './platform/mail.js';
+
+/** What every module's routes and services get: plain values, no container. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Database['db'];
+  mailer: Mailer;
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // swagger-ui on /api/docs needs inline styles and data: images; the app itself needs neither script nor frame sources beyond self.
+        'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': config.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    hsts: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie);
+  registerErrorHandling(app);
+  const secureCookies = config.publicUrl.startsWith('https:');
+  const allowedOrigins = [new URL(config.publicUrl).origin];
+  if (config.env !== 'production') allowedOrigins.push('http://localhost:5173', 'http://127.0.0.1:5173');
+  registerAuth(app, {
+    db: ctx.db,
+    sessionPolicy: { secret: config.sessionSecret, idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+    allowedOrigins,
+    secureCookies,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'DentalPro API', version: '1.0.0', description: 'Errors are RFC 9457 problem+json with a stable `code`.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'dp_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const migrationsAtStart = await pendingMigrations(ctx.db);
+  app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+    } catch {
+      throw new AppError('service_unavailable', { detail: 'The database is not reachable' });
+    }
+    if (migrationsAtStart.length > 0) throw new AppError('service_unavailable', { detail: `Migrations not applied: ${migrationsAtStart.join(', ')}` });
+    return { status: 'ready' };
+  });
+
+  await app.register(
+    async (api) => {
+      await authRoutes(api, ctx);
+      await practicesRoutes(api, ctx);
+      await staffRoutes(api, ctx);
+      await auditRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await serveWebApp(app, config.webDistDir);
+  return app;
+}
+
+/** The built React app, from the same origin; any non-API path falls back to index.html. */
+async function serveWebApp(app: FastifyInstance, distDir: string) {
+  const index = path.join(distDir, 'index.html');
+  if (!existsSync(index)) return;
+  await app.register(fastifyStatic, { root: distDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  app.setNotFoundHandler((request, reply) => {
+    const urlPath = request.url.split('?')[0] ?? '/';
+    if (request.method === 'GET' && !urlPath.startsWith('/api/') && !urlPath.startsWith('/webhooks/') && !path.extname(urlPath)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    const problem = new AppError('route_not_found', { detail: `${request.method} ${urlPath} does not exist` });
+    return reply.status(404).type('application/problem+json').send(problem.toProblem());
+  });
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The environment, parsed once. This file is the only place that reads process.env. */
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('DentalPro <no-reply@dentalpro.local>'),
+  PUBLIC_URL: z.string().url().optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'ENCRYPTION_KEY must be 32 bytes, base64-encoded')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.stringbool().default(false),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
+  SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: the embedded PGlite database under dataDir. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  sessionSecret: string;
+  /** 32-byte master key (AES-256-GCM) that wraps everything encrypted at rest. */
+  encryptionKey: Buffer;
+  logLevel: string;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`DentalPro cannot start, the environment is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const secrets = resolveSecrets(e, dataDir);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    sessionSecret: secrets.sessionSecret,
+    encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
+    sessionMaxMs: e.SESSION_MAX_DAYS * 86400_000,
+    webDistDir: path.resolve(e.WEB_DIST_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
+  };
+}
+
+/**
+ * In production both secrets must come from the environment: a generated key that lives
+ * beside the data would be lost or leaked with it. Elsewhere they are generated once into
+ * DATA_DIR/secrets.json so that `npm start` just works and sessions survive restarts.
+ */
+function resolveSecrets(e: z.infer<typeof Env>, dataDir: string) {
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      !e.SESSION_SECRET && 'SESSION_SECRET (at least 32 random characters)',
+      !e.ENCRYPTION_KEY && 'ENCRYPTION_KEY (32 random bytes, base64: `openssl rand -base64 32`)',
+    ].filter(Boolean);
+    if (missing.length > 0) {
+      throw new ConfigError(`DentalPro cannot start in production without:\n  ${missing.join('\n  ')}`);
+    }
+    return { sessionSecret: e.SESSION_SECRET!, encryptionKey: e.ENCRYPTION_KEY! };
+  }
+  if (e.SESSION_SECRET && e.ENCRYPTION_KEY) return { sessionSecret: e.SESSION_SECRET, encryptionKey: e.ENCRYPTION_KEY };
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: { sessionSecret: string; encryptionKey: string };
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, 'utf8'));
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    stored = { sessionSecret: randomBytes(32).toString('base64url'), encryptionKey: randomBytes(32).toString('base64') };
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  }
+  return {
+    sessionSecret: e.SESSION_SECRET ?? stored.sessionSecret,
+    encryptionKey: e.ENCRYPTION_KEY ?? stored.encryptionKey,
+  };
+}

@@ -1,0 +1,208 @@
+import type { Me } from '@dentalpro/contracts';
+import type { AppContext } from '../../app.js';
+import type { Db } from '../../db/connection.js';
+import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../platform/passwords.js';
+import { type SessionPolicy, createSession, revokeSession, revokeUserSessions } from '../../platform/session.js';
+import { inPractice, listMemberships } from '../../platform/tenancy.js';
+import { LOGIN_THROTTLE, secondsUntilAllowed } from './login-throttle.js';
+import { passwordResetEmail } from './auth.emails.js';
+import { findUserByEmail, findUserById, loadMe } from './users.js';
+import { consumeRecoveryCode, verifyTotp } from './mfa.js';
+
+/** Where a request comes from: for sessions, throttling and the audit trail. */
+export interface Origin {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export type LoginOutcome = { kind: 'session'; token: string; me: Me } | { kind: 'mfa'; token: string };
+
+export const sessionPolicyOf = (ctx: AppContext): SessionPolicy => ({
+  secret: ctx.config.sessionSecret,
+  idleMs: ctx.config.sessionIdleMs,
+  maxMs: ctx.config.sessionMaxMs,
+});
+
+/** login: throttle → find account → check password → second factor or session. */
+export async function login(ctx: AppContext, input: { email: string; password: string; origin: Origin }): Promise<LoginOutcome> {
+  const email = input.email.trim().toLowerCase();
+  await refuseIfThrottled(ctx.db, email, input.origin.ip);
+  const user = await findUserByEmail(ctx.db, email);
+  if (!user) {
+    await verifyAgainstDummy(input.password);
+    await recordAttempt(ctx.db, email, input.origin.ip, false);
+    throw new AppError('invalid_credentials');
+  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    await recordAttempt(ctx.db, email, input.origin.ip, false);
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'wrong_password' });
+    throw new AppError('invalid_credentials');
+  }
+  if (user.mfaEnabledAt) {
+    const pending = await createSession(ctx.db, sessionPolicyOf(ctx), { userId: user.id, mfaPending: true, ...input.origin });
+    return { kind: 'mfa', token: pending.token };
+  }
+  return startSession(ctx, user.id, email, input.origin, { mfa: false });
+}
+
+/** The second step for accounts with two-factor: a TOTP code or a one-time recovery code. */
+export async function completeMfaLogin(
+  ctx: AppContext,
+  input: { pendingSessionId: string; userId: string; code?: string; recoveryCode?: string; origin: Origin },
+): Promise<LoginOutcome> {
+  const user = await findUserById(ctx.db, input.userId);
+  if (!user?.mfaEnabledAt || !user.mfaSecretEncrypted) throw new AppError('unauthenticated');
+  await refuseIfThrottled(ctx.db, user.email, input.origin.ip);
+  const ok = input.code
+    ? await verifyTotp(ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code)
+    : await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? '');
+  if (!ok) {
+    await recordAttempt(ctx.db, user.email, input.origin.ip, false);
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'wrong_second_factor' });
+    throw new AppError('mfa_invalid_code');
+  }
+  await revokeSession(ctx.db, input.pendingSessionId);
+  return startSession(ctx, user.id, user.email, input.origin, { mfa: true, recoveryCode: Boolean(input.recoveryCode) });
+}
+
+async function startSession(ctx: AppContext, userId: string, email: string, origin: Origin, changes: Record<string, unknown>): Promise<LoginOutcome> {
+  await recordAttempt(ctx.db, email, origin.ip, true);
+  const session = await createSession(ctx.db, sessionPolicyOf(ctx), { userId, mfaPending: false, ...origin });
+  await auditForUser(ctx.db, userId, origin, 'auth.login', changes);
+  return { kind: 'session', token: session.token, me: await loadMe(ctx.db, userId) };
+}
+
+export async function logout(ctx: AppContext, input: { sessionId: string; userId: string; origin: Origin }) {
+  await revokeSession(ctx.db, input.sessionId);
+  await auditForUser(ctx.db, input.userId, input.origin, 'auth.logout', {});
+}
+
+export async function logoutEverywhere(ctx: AppContext, input: { userId: string; origin: Origin }) {
+  const ended = await revokeUserSessions(ctx.db, input.userId);
+  await auditForUser(ctx.db, input.userId, input.origin, 'auth.logout_everywhere', { sessionsEnded: ended });
+}
+
+/** Changing the password ends the user's other sessions; this one stays. */
+export async function changePassword(
+  ctx: AppContext,
+  input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; origin: Origin },
+) {
+  const user = await findUserById(ctx.db, input.userId);
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError('invalid_credentials', { detail: 'The current password is wrong' });
+  }
+  await ctx.db
+    .updateTable('users')
+    .set({ passwordHash: await hashPassword(input.newPassword), passwordChangedAt: new Date(), updatedAt: new Date() })
+    .where('id', '=', user.id)
+    .execute();
+  const ended = await revokeUserSessions(ctx.db, user.id, input.sessionId);
+  await auditForUser(ctx.db, user.id, input.origin, 'auth.password_changed', { otherSessionsEnded: ended });
+}
+
+const RESET_TTL_MS = 60 * 60_000;
+
+/** Always succeeds from the caller's view, so it cannot be used to discover accounts. */
+export async function requestPasswordReset(ctx: AppContext, input: { email: string; origin: Origin }) {
+  const user = await findUserByEmail(ctx.db, input.email);
+  if (!user) return;
+  // One email a minute per account at most: a flood of requests cannot flood an inbox.
+  const recent = await ctx.db
+    .selectFrom('passwordResetTokens')
+    .select('createdAt')
+    .where('userId', '=', user.id)
+    .where('createdAt', '>', new Date(Date.now() - 60_000))
+    .executeTakeFirst();
+  if (recent) return;
+  const token = randomToken();
+  await ctx.db
+    .insertInto('passwordResetTokens')
+    .values({ tokenHash: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_TTL_MS) })
+    .execute();
+  const link = `${ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  await ctx.mailer.send(passwordResetEmail({ to: user.email, name: user.name, link, language: user.language }));
+  await auditForUser(ctx.db, user.id, input.origin, 'auth.password_reset_requested', {});
+}
+
+/** Sets a new password from an emailed token; every session of the account ends. */
+export async function confirmPasswordReset(ctx: AppContext, input: { token: string; newPassword: string; origin: Origin }) {
+  const passwordHash = await hashPassword(input.newPassword);
+  const userId = await ctx.db.transaction().execute(async (tx) => {
+    const used = await tx
+      .updateTable('passwordResetTokens')
+      .set({ usedAt: new Date() })
+      .where('tokenHash', '=', sha256(input.token))
+      .where('usedAt', 'is', null)
+      .where('expiresAt', '>', new Date())
+      .returning('userId')
+      .executeTakeFirst();
+    if (!used) throw new AppError('reset_token_invalid', { detail: 'This reset link is not valid any more; ask for a new one' });
+    await tx.updateTable('users').set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where('id', '=', used.userId).execute();
+    // Other outstanding links die with this one.
+    await tx.updateTable('passwordResetTokens').set({ usedAt: new Date() }).where('userId', '=', used.userId).where('usedAt', 'is', null).execute();
+    await tx.deleteFrom('sessions').where('userId', '=', used.userId).execute();
+    return used.userId;
+  });
+  await auditForUser(ctx.db, userId, input.origin, 'auth.password_reset', {});
+}
+
+export async function refuseIfThrottled(db: Db, email: string, ip: string) {
+  const windowStart = new Date(Date.now() - LOGIN_THROTTLE.windowMs);
+  const lastSuccess = await db
+    .selectFrom('loginAttempts')
+    .select('attemptedAt')
+    .where('email', '=', email)
+    .where('succeeded', '=', true)
+    .orderBy('attemptedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const since = lastSuccess && lastSuccess.attemptedAt > windowStart ? lastSuccess.attemptedAt : windowStart;
+  const [accountFailures, addressFailures] = await Promise.all([
+    failuresSince(db, 'email', email, since, LOGIN_THROTTLE.accountLimit),
+    failuresSince(db, 'ip', ip, windowStart, LOGIN_THROTTLE.addressLimit),
+  ]);
+  const now = new Date();
+  const wait = Math.max(
+    secondsUntilAllowed(accountFailures, LOGIN_THROTTLE.accountLimit, LOGIN_THROTTLE.windowMs, now) ?? 0,
+    secondsUntilAllowed(addressFailures, LOGIN_THROTTLE.addressLimit, LOGIN_THROTTLE.windowMs, now) ?? 0,
+  );
+  if (wait > 0) {
+    throw new AppError('login_throttled', {
+      detail: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+      retryAfterSeconds: wait,
+    });
+  }
+}
+
+async function failuresSince(db: Db, column: 'email' | 'ip', value: string, since: Date, limit: number): Promise<Date[]> {
+  const rows = await db
+    .selectFrom('loginAttempts')
+    .select('attemptedAt')
+    .where(column, '=', value)
+    .where('succeeded', '=', false)
+    .where('attemptedAt', '>', since)
+    .orderBy('attemptedAt', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.attemptedAt);
+}
+
+async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean) {
+  await db.insertInto('loginAttempts').values({ email, ip, succeeded }).execute();
+}
+
+/**
+ * Account events (logins, password changes) belong to no single practice: each practice the
+ * user works in gets them in its own trail, so every owner sees who signs in to their data.
+ */
+export async function auditForUser(db: Db, userId: string, origin: Origin, action: string, changes: Record<string, unknown>) {
+  for (const m of await listMemberships(db, userId)) {
+    const actor: Actor = { userId, role: m.role, ip: origin.ip, requestId: origin.requestId };
+    await inPractice(db, m.practiceId, (tx) => recordAudit(tx, { practiceId: m.practiceId, actor, action, targetType: 'user', targetId: userId, changes }));
+  }
+}

@@ -1,0 +1,54 @@
+import type { Me, User } from '@dentalpro/contracts';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../platform/errors.js';
+import { hashPassword } from '../../platform/passwords.js';
+import { listMemberships } from '../../platform/tenancy.js';
+
+type Conn = Kysely<DB>;
+
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  phone?: string;
+  language?: 'en' | 'fr';
+}
+
+/** Creates a staff account; a taken email is `email_taken`, also when two requests race. */
+export async function createUser(conn: Conn, input: NewUser): Promise<{ id: string }> {
+  const email = input.email.trim().toLowerCase();
+  const existing = await conn.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (existing) throw new AppError('email_taken', { detail: 'An account with this email already exists' });
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await conn
+      .insertInto('users')
+      .values({ email, name: input.name.trim(), passwordHash, phone: input.phone ?? '', language: input.language ?? 'en' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new AppError('email_taken');
+    throw err;
+  }
+}
+
+export async function findUserByEmail(conn: Conn, email: string) {
+  return conn.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+}
+
+export async function findUserById(conn: Conn, id: string) {
+  return conn.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function toUser(row: { id: string; email: string; name: string; phone: string; language: 'en' | 'fr'; mfaEnabledAt: Date | null }): User {
+  return { id: row.id, email: row.email, name: row.name, phone: row.phone, language: row.language, mfaEnabled: row.mfaEnabledAt !== null };
+}
+
+/** The logged-in user and the practices they belong to: the body of login and /auth/me. */
+export async function loadMe(db: Db, userId: string): Promise<Me> {
+  const row = await findUserById(db, userId);
+  if (!row) throw new AppError('unauthenticated');
+  return { user: toUser(row), memberships: await listMemberships(db, userId) };
+}

@@ -1,0 +1,128 @@
+import type { Practice, PracticeInput, SetupInput } from '@dentalpro/contracts';
+import { sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import type { Db } from '../../db/connection.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { recordAudit, startAuditChain } from '../../platform/audit.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
+import { createUser } from '../auth/users.js';
+
+type PracticeRow = {
+  id: string;
+  name: string;
+  address: string;
+  phone: string;
+  email: string;
+  timeZone: string;
+  defaultLanguage: 'en' | 'fr';
+  currency: string;
+  createdAt: Date;
+};
+
+const toPractice = (row: PracticeRow): Practice => ({ ...row, currency: row.currency.trim(), createdAt: row.createdAt.toISOString() });
+
+/** A new practice with its owner, its audit chain and the first event, in the caller's transaction. */
+export async function createPracticeIn(tx: Tx, input: { practice: PracticeInput; ownerUserId: string; actor: Actor }): Promise<Practice> {
+  const p = input.practice;
+  const row = await tx
+    .insertInto('practices')
+    .values({
+      name: p.name.trim(),
+      address: p.address ?? '',
+      phone: p.phone ?? '',
+      email: p.email ?? '',
+      timeZone: p.timeZone ?? 'Indian/Mauritius',
+      defaultLanguage: p.defaultLanguage ?? 'en',
+      currency: p.currency ?? 'MUR',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await bindPractice(tx, row.id);
+  await tx.insertInto('memberships').values({ practiceId: row.id, userId: input.ownerUserId, role: 'owner' }).execute();
+  await startAuditChain(tx, row.id);
+  await recordAudit(tx, {
+    practiceId: row.id,
+    actor: input.actor,
+    action: 'practice.created',
+    targetType: 'practice',
+    targetId: row.id,
+    changes: { ownerUserId: input.ownerUserId, timeZone: row.timeZone, defaultLanguage: row.defaultLanguage },
+  });
+  return toPractice(row);
+}
+
+export async function needsSetup(db: Db): Promise<boolean> {
+  const any = await db.selectFrom('practices').select('id').limit(1).executeTakeFirst();
+  return !any;
+}
+
+/**
+ * First run: the first practice and its owner. Only while no practice exists; an advisory
+ * lock makes two simultaneous first runs produce one practice, not two.
+ */
+export async function runFirstSetup(ctx: AppContext, input: { setup: SetupInput; ip: string; requestId: string }) {
+  return ctx.db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('dentalpro.first_setup'))`.execute(tx);
+    const existing = await tx.selectFrom('practices').select('id').limit(1).executeTakeFirst();
+    if (existing) throw new AppError('setup_already_done', { detail: 'This DentalPro is already set up; log in instead' });
+    const owner = await createUser(tx, {
+      ...input.setup.owner,
+      language: input.setup.practice.defaultLanguage ?? 'en',
+    });
+    const practice = await createPracticeIn(tx, {
+      practice: input.setup.practice,
+      ownerUserId: owner.id,
+      actor: { userId: owner.id, role: 'owner', ip: input.ip, requestId: input.requestId },
+    });
+    return { practiceId: practice.id, ownerUserId: owner.id };
+  });
+}
+
+/** A logged-in user opens another practice, of which they become the owner. */
+export async function createPractice(ctx: AppContext, input: { userId: string; practice: PracticeInput; ip: string; requestId: string }) {
+  return ctx.db.transaction().execute((tx) =>
+    createPracticeIn(tx, {
+      practice: input.practice,
+      ownerUserId: input.userId,
+      actor: { userId: input.userId, role: 'owner', ip: input.ip, requestId: input.requestId },
+    }),
+  );
+}
+
+export async function getPractice(ctx: AppContext, input: { actor: Actor; practiceId: string }): Promise<Practice> {
+  requirePermission(input.actor, 'practice:read');
+  const row = await ctx.db.selectFrom('practices').selectAll().where('id', '=', input.practiceId).executeTakeFirst();
+  if (!row) throw new AppError('practice_not_found');
+  return toPractice(row);
+}
+
+export async function updatePractice(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patch: Partial<PracticeInput> },
+): Promise<Practice> {
+  requirePermission(input.actor, 'practice:manage');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const before = await tx.selectFrom('practices').selectAll().where('id', '=', input.practiceId).forUpdate().executeTakeFirst();
+    if (!before) throw new AppError('practice_not_found');
+    const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<Omit<PracticeRow, 'id' | 'createdAt'>>;
+    const after = await tx
+      .updateTable('practices')
+      .set({ ...patch, updatedAt: new Date() })
+      .where('id', '=', input.practiceId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const changed = Object.keys(patch).filter((k) => String(before[k as keyof PracticeRow]) !== String(after[k as keyof PracticeRow]));
+    if (changed.length > 0) {
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'practice.updated',
+        targetType: 'practice',
+        targetId: input.practiceId,
+        changes: { fields: changed },
+      });
+    }
+    return toPractice(after);
+  });
+}

@@ -1,0 +1,280 @@
+import { NewPassword, type Role } from '@dentalpro/contracts';
+import type { AppContext } from '../../app.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
+import { verifyPassword } from '../../platform/passwords.js';
+import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
+import { createUser, findUserByEmail } from '../auth/users.js';
+import { invitationEmail } from './staff.emails.js';
+
+const INVITATION_TTL_MS = 7 * 86400_000;
+
+export async function listStaff(ctx: AppContext, input: { actor: Actor; practiceId: string }) {
+  requirePermission(input.actor, 'staff:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const members = await tx
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.userId')
+      .select(['users.id as userId', 'users.name', 'users.email', 'memberships.role', 'memberships.createdAt'])
+      .orderBy('users.name')
+      .execute();
+    const invitations = await tx
+      .selectFrom('invitations')
+      .leftJoin('users', 'users.id', 'invitations.invitedBy')
+      .select(['invitations.id', 'invitations.email', 'invitations.role', 'users.name as invitedBy', 'invitations.createdAt', 'invitations.expiresAt'])
+      .where('invitations.acceptedAt', 'is', null)
+      .where('invitations.revokedAt', 'is', null)
+      .where('invitations.expiresAt', '>', new Date())
+      .orderBy('invitations.createdAt', 'desc')
+      .execute();
+    return {
+      members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.createdAt.toISOString() })),
+      invitations: invitations.map((i) => ({
+        id: i.id,
+        email: i.email,
+        role: i.role,
+        invitedBy: i.invitedBy ?? '',
+        createdAt: i.createdAt.toISOString(),
+        expiresAt: i.expiresAt.toISOString(),
+      })),
+    };
+  });
+}
+
+/** invite: record the invitation (replacing an open one) → audit → email the link, or hand it back. */
+export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practiceId: string; email: string; role: Role }) {
+  requirePermission(input.actor, 'staff:manage');
+  const token = randomToken();
+  const email = input.email.trim().toLowerCase();
+  const { invitation, practiceName, language } = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const member = await tx
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.userId')
+      .select('users.id')
+      .where('users.email', '=', email)
+      .executeTakeFirst();
+    if (member) throw new AppError('already_member', { detail: `${email} is already in this practice` });
+    await tx
+      .updateTable('invitations')
+      .set({ revokedAt: new Date() })
+      .where('email', '=', email)
+      .where('acceptedAt', 'is', null)
+      .where('revokedAt', 'is', null)
+      .execute();
+    const row = await tx
+      .insertInto('invitations')
+      .values({ practiceId: input.practiceId, email, role: input.role, tokenHash: sha256(token), invitedBy: input.actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'staff.invited',
+      targetType: 'invitation',
+      targetId: row.id,
+      changes: { email, role: input.role },
+    });
+    const practice = await tx.selectFrom('practices').select(['name', 'defaultLanguage']).where('id', '=', input.practiceId).executeTakeFirstOrThrow();
+    const inviter = input.actor.userId
+      ? await tx.selectFrom('users').select('name').where('id', '=', input.actor.userId).executeTakeFirst()
+      : undefined;
+    return { invitation: { ...row, invitedBy: inviter?.name ?? '' }, practiceName: practice.name, language: practice.defaultLanguage };
+  });
+  const acceptUrl = `${ctx.config.publicUrl}/invitations/${token}`;
+  const sent = await ctx.mailer.send(invitationEmail({ to: email, practiceName, role: input.role, link: acceptUrl, language }));
+  return {
+    invitation: {
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      invitedBy: invitation.invitedBy,
+      createdAt: invitation.createdAt.toISOString(),
+      expiresAt: invitation.expiresAt.toISOString(),
+    },
+    acceptUrl,
+    emailSent: sent.delivered,
+  };
+}
+
+export async function revokeInvitation(ctx: AppContext, input: { actor: Actor; practiceId: string; invitationId: string }) {
+  requirePermission(input.actor, 'staff:manage');
+  await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const revoked = await tx
+      .updateTable('invitations')
+      .set({ revokedAt: new Date() })
+      .where('id', '=', input.invitationId)
+      .where('acceptedAt', 'is', null)
+      .where('revokedAt', 'is', null)
+      .returning(['id', 'email', 'role'])
+      .executeTakeFirst();
+    if (!revoked) throw new AppError('invitation_not_found');
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'staff.invitation_revoked',
+      targetType: 'invitation',
+      targetId: revoked.id,
+      changes: { email: revoked.email, role: revoked.role },
+    });
+  });
+}
+
+export async function changeRole(ctx: AppContext, input: { actor: Actor; practiceId: string; userId: string; role: Role }) {
+  requirePermission(input.actor, 'staff:manage');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const current = await lockMember(tx, input.userId);
+    if (current.role === 'owner' && input.role !== 'owner') await refuseIfLastOwner(tx);
+    const updated = await tx
+      .updateTable('memberships')
+      .set({ role: input.role })
+      .where('userId', '=', input.userId)
+      .returning('createdAt')
+      .executeTakeFirstOrThrow();
+    if (current.role !== input.role) {
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'staff.role_changed',
+        targetType: 'user',
+        targetId: input.userId,
+        changes: { from: current.role, to: input.role },
+      });
+    }
+    return { userId: input.userId, name: current.name, email: current.email, role: input.role, joinedAt: updated.createdAt.toISOString() };
+  });
+}
+
+export async function removeMember(ctx: AppContext, input: { actor: Actor; practiceId: string; userId: string }) {
+  requirePermission(input.actor, 'staff:manage');
+  await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const current = await lockMember(tx, input.userId);
+    if (current.role === 'owner') await refuseIfLastOwner(tx);
+    await tx.deleteFrom('memberships').where('userId', '=', input.userId).execute();
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'staff.removed',
+      targetType: 'user',
+      targetId: input.userId,
+      changes: { role: current.role },
+    });
+  });
+}
+
+async function lockMember(tx: Tx, userId: string) {
+  const row = await tx
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.userId')
+    .select(['memberships.role', 'users.name', 'users.email'])
+    .where('memberships.userId', '=', userId)
+    .forUpdate('memberships')
+    .executeTakeFirst();
+  if (!row) throw new AppError('member_not_found');
+  return row;
+}
+
+/** A practice always keeps an owner. The owners' rows are locked so two demotions cannot race past this. */
+async function refuseIfLastOwner(tx: Tx) {
+  const owners = await tx.selectFrom('memberships').select('userId').where('role', '=', 'owner').forUpdate().execute();
+  if (owners.length <= 1) throw new AppError('last_owner', { detail: 'A practice needs at least one owner; make someone else owner first' });
+}
+
+async function findOpenInvitation(ctx: AppContext, token: string) {
+  return ctx.db
+    .selectFrom('invitations')
+    .innerJoin('practices', 'practices.id', 'invitations.practiceId')
+    .select(['invitations.id', 'invitations.practiceId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.acceptedAt', 'invitations.revokedAt', 'practices.name as practiceName'])
+    .where('invitations.tokenHash', '=', sha256(token))
+    .executeTakeFirst();
+}
+
+function refuseIfClosed(inv: { expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null } | undefined): asserts inv {
+  if (!inv || inv.acceptedAt || inv.revokedAt) throw new AppError('invitation_not_found', { detail: 'This invitation is not valid any more' });
+  if (inv.expiresAt <= new Date()) throw new AppError('invitation_expired', { detail: 'This invitation has expired; ask for a new one' });
+}
+
+export async function previewInvitation(ctx: AppContext, token: string) {
+  const inv = await findOpenInvitation(ctx, token);
+  refuseIfClosed(inv);
+  const existing = await findUserByEmail(ctx.db, inv.email);
+  return { practiceName: inv.practiceName, email: inv.email, role: inv.role, existingAccount: Boolean(existing) };
+}
+
+/**
+ * accept: check the invitation → the account (existing: its password; new: name and password)
+ * → membership → mark accepted → audit. One transaction: nothing half-done on any failure.
+ */
+export async function acceptInvitation(ctx: AppContext, input: { token: string; name?: string; password: string; ip: string; requestId: string }) {
+  const inv = await findOpenInvitation(ctx, input.token);
+  refuseIfClosed(inv);
+  const existing = await findUserByEmail(ctx.db, inv.email);
+  if (existing && !(await verifyPassword(existing.passwordHash, input.password))) {
+    throw new AppError('invalid_credentials', { detail: 'An account with this email exists; enter its password' });
+  }
+  if (!existing) {
+    if (!input.name) throw new AppError('validation_failed', { errors: [{ path: 'name', message: 'Enter your name' }] });
+    const strong = NewPassword.safeParse(input.password);
+    if (!strong.success) throw new AppError('validation_failed', { errors: [{ path: 'password', message: strong.error.issues[0]!.message }] });
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const user = existing ?? (await createUser(tx, { email: inv.email, name: input.name!, password: input.password }));
+    await bindPractice(tx, inv.practiceId);
+    const claimed = await tx
+      .updateTable('invitations')
+      .set({ acceptedAt: new Date(), acceptedBy: user.id })
+      .where('id', '=', inv.id)
+      .where('acceptedAt', 'is', null)
+      .where('revokedAt', 'is', null)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('invitation_not_found');
+    const inserted = await tx
+      .insertInto('memberships')
+      .values({ practiceId: inv.practiceId, userId: user.id, role: inv.role })
+      .onConflict((oc) => oc.doNothing())
+      .returning('userId')
+      .executeTakeFirst();
+    if (!inserted) throw new AppError('already_member');
+    await recordAudit(tx, {
+      practiceId: inv.practiceId,
+      actor: { userId: user.id, role: inv.role, ip: input.ip, requestId: input.requestId },
+      action: 'staff.invitation_accepted',
+      targetType: 'invitation',
+      targetId: inv.id,
+      changes: { role: inv.role, newAccount: !existing },
+    });
+    return { userId: user.id, practiceId: inv.practiceId };
+  });
+}
+
+/** Operator path (CLI): put an account straight into a practice, creating it if needed. */
+export async function addStaffMember(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; email: string; name: string; password: string; role: Role },
+) {
+  requirePermission(input.actor, 'staff:manage');
+  return ctx.db.transaction().execute(async (tx) => {
+    const practice = await tx.selectFrom('practices').select('id').where('id', '=', input.practiceId).executeTakeFirst();
+    if (!practice) throw new AppError('practice_not_found');
+    const existing = await findUserByEmail(tx, input.email);
+    const user = existing ?? (await createUser(tx, { email: input.email, name: input.name, password: input.password }));
+    await bindPractice(tx, input.practiceId);
+    const inserted = await tx
+      .insertInto('memberships')
+      .values({ practiceId: input.practiceId, userId: user.id, role: input.role })
+      .onConflict((oc) => oc.doNothing())
+      .returning('userId')
+      .executeTakeFirst();
+    if (!inserted) throw new AppError('already_member');
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'staff.added',
+      targetType: 'user',
+      targetId: user.id,
+      changes: { role: input.role, newAccount: !existing },
+    });
+    return { userId: user.id, created: !existing };
+  });
+}

@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Actor } from './access.js';
+import { sha256 } from './crypto.js';
+import { type Tx, inPractice } from './tenancy.js';
+import type { Db } from '../db/connection.js';
+
+export interface AuditEntry {
+  practiceId: string;
+  actor: Actor;
+  /** dotted verb: 'staff.invited', 'auth.login_failed', ... */
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  /** What changed, as ids, codes and flags: never patient free text. */
+  changes?: Record<string, unknown>;
+}
+
+interface HashedContent {
+  practiceId: string;
+  seq: number;
+  occurredAt: string;
+  actorUserId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  changes: Record<string, unknown>;
+}
+
+/** JSON with keys sorted at every level, so equal content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function eventHash(prevHash: Buffer | null, content: HashedContent): Buffer {
+  return sha256(`${prevHash ? prevHash.toString('hex') : 'genesis'}\n${canonicalJson(content)}`);
+}
+
+/**
+ * Appends an event to the practice's chain, inside the caller's transaction so the event
+ * exists exactly when the change it records does. The head row lock orders concurrent appends.
+ */
+export async function recordAudit(tx: Tx | Kysely<DB>, entry: AuditEntry): Promise<void> {
+  const head = await tx
+    .selectFrom('auditChainHeads')
+    .select(['lastSeq', 'lastHash'])
+    .where('practiceId', '=', entry.practiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!head) throw new Error('Practice has no audit chain head');
+  const content: HashedContent = {
+    practiceId: entry.practiceId,
+    seq: head.lastSeq + 1,
+    occurredAt: new Date().toISOString(),
+    actorUserId: entry.actor.userId,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    ip: entry.actor.ip,
+    requestId: entry.actor.requestId,
+    changes: JSON.parse(canonicalJson(entry.changes ?? {})),
+  };
+  const hash = eventHash(head.lastHash, content);
+  await tx
+    .insertInto('auditEvents')
+    .values({ ...content, changes: JSON.stringify(content.changes), prevHash: head.lastHash, hash })
+    .execute();
+  await tx
+    .updateTable('auditChainHeads')
+    .set({ lastSeq: content.seq, lastHash: hash })
+    .where('practiceId', '=', entry.practiceId)
+    .execute();
+}
+
+/** Starts a practice's chain; called in the transaction that creates the practice. */
+export async function startAuditChain(tx: Tx | Kysely<DB>, practiceId: string) {
+  await tx.insertInto('auditChainHeads').values({ practiceId }).execute();
+}
+
+export type ChainVerdict =
+  | { ok: true; events: number }
+  | { ok: false; events: number; brokenAt: { seq: number; id: string | null; reason: string } };
+
+/**
+ * Re-computes the chain from the first event. Reports the first event whose hash does not
+ * match its content, whose link to the previous event is wrong, or that is missing (a gap),
+ * and a head that points past the last event (events removed from the end).
+ */
+export async function verifyAuditChain(db: Db, practiceId: string): Promise<ChainVerdict> {
+  return inPractice(db, practiceId, async (tx) => {
+    let prevHash: Buffer | null = null;
+    let expectedSeq = 1;
+    let count = 0;
+    const BATCH = 2000;
+    for (;;) {
+      const rows = await tx
+        .selectFrom('auditEvents')
+        .selectAll()
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq')
+        .limit(BATCH)
+        .execute();
+      for (const row of rows) {
+        const fail = (reason: string): ChainVerdict => ({ ok: false, events: count, brokenAt: { seq: row.seq, id: row.id, reason } });
+        if (row.seq !== expectedSeq) {
+          return { ok: false, events: count, brokenAt: { seq: expectedSeq, id: null, reason: `event ${expectedSeq} is missing` } };
+        }
+        if (!sameBytes(row.prevHash, prevHash)) return fail('link to the previous event does not match');
+        const content: HashedContent = {
+          practiceId: row.practiceId,
+          seq: row.seq,
+          occurredAt: row.occurredAt.toISOString(),
+          actorUserId: row.actorUserId,
+          action: row.action,
+          targetType: row.targetType,
+          targetId: row.targetId,
+          ip: row.ip,
+          requestId: row.requestId,
+          changes: row.changes,
+        };
+        if (!eventHash(prevHash, content).equals(row.hash)) return fail('content does not match its hash');
+        prevHash = row.hash;
+        expectedSeq += 1;
+        count += 1;
+      }
+      if (rows.length < BATCH) break;
+    }
+    const head = await tx.selectFrom('auditChainHeads').select(['lastSeq', 'lastHash']).executeTakeFirst();
+    if (head && (head.lastSeq !== count || !sameBytes(head.lastHash, prevHash))) {
+      return { ok: false, events: count, brokenAt: { seq: count + 1, id: null, reason: `events after ${count} are missing (chain head is at ${head.lastSeq})` } };
+    }
+    return { ok: true, events: count };
+  });
+}
+
+function sameBytes(a: Buffer | null, b: Buffer | null) {
+  return a === null || b === null ? a === b : a.equals(b);
+}

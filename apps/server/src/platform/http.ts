@@ -1,0 +1,160 @@
+import type { Permission, Role } from '@dentalpro/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Db } from '../db/connection.js';
+import { type Actor, can } from './access.js';
+import { AppError } from './errors.js';
+import { SESSION_COOKIE, type CurrentSession, type SessionPolicy, lookupSession } from './session.js';
+import { findMembership } from './tenancy.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * public: anyone; session (default): a logged-in user; mfa: a user who has given their
+     * password but not yet their second factor. Routes with a :practiceId need a membership.
+     */
+    auth?: 'public' | 'session' | 'mfa';
+    /** Permission required in the practice of the route's :practiceId. */
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    session: CurrentSession | null;
+    /** Set on practice routes once membership is checked. */
+    actor: Actor | null;
+  }
+}
+
+export interface HttpAuthOptions {
+  db: Db;
+  sessionPolicy: SessionPolicy;
+  /** Origins allowed to make cookie-authenticated unsafe requests. */
+  allowedOrigins: string[];
+  secureCookies: boolean;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
+  app.decorateRequest('session', null);
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const token = request.cookies[SESSION_COOKIE];
+    if (UNSAFE.has(request.method)) checkOrigin(request, opts.allowedOrigins, Boolean(token));
+    if (!token) return;
+    const found = await lookupSession(opts.db, opts.sessionPolicy, token);
+    if (found.status === 'valid') {
+      request.session = found.session;
+    } else {
+      clearSessionCookie(reply, opts.secureCookies);
+      // Public routes (login, say) go on without a session; elsewhere say why it ended.
+      if (found.status === 'expired' && request.routeOptions.config.auth !== 'public') {
+        throw new AppError('session_expired');
+      }
+    }
+  });
+
+  // After the body is parsed, before it is validated: a stranger gets 401/403/404 whatever they send.
+  app.addHook('preValidation', async (request) => {
+    const config = request.routeOptions.config;
+    const auth = config.auth ?? 'session';
+    if (auth === 'public' || !request.routeOptions.url) return;
+    const session = request.session;
+    if (!session) throw new AppError('unauthenticated');
+    if (session.mfaPending && auth !== 'mfa') throw new AppError('mfa_required');
+    if (!session.mfaPending && auth === 'mfa') throw new AppError('unauthenticated', { detail: 'No login is waiting for a code' });
+
+    const practiceId = (request.params as { practiceId?: string } | undefined)?.practiceId;
+    if (practiceId === undefined) return;
+    // Not a member, or not a practice at all: the same 404, so ids of other practices reveal nothing.
+    const membership = UUID.test(practiceId) ? await findMembership(opts.db, session.userId, practiceId) : undefined;
+    if (!membership) throw new AppError('practice_not_found');
+    request.actor = { userId: session.userId, role: membership.role as Role, ip: request.ip, requestId: request.id };
+    if (config.permission && !can(request.actor, config.permission)) {
+      throw new AppError('forbidden', { detail: `Your role (${membership.role}) does not have ${config.permission}` });
+    }
+  });
+}
+
+function checkOrigin(request: FastifyRequest, allowed: string[], hasSessionCookie: boolean) {
+  const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
+  if (origin === undefined) {
+    if (hasSessionCookie) throw new AppError('csrf_origin_mismatch', { detail: 'Requests made with a session must send Origin' });
+    return;
+  }
+  if (!allowed.includes(origin)) throw new AppError('csrf_origin_mismatch');
+}
+
+function refererOrigin(referer: string | undefined) {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return 'invalid';
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeMs: number) {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** The actor of a practice route (set by the preValidation hook). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Error('actorOf called on a route without :practiceId');
+  return request.actor;
+}
+
+/** The logged-in user's id on a session route. */
+export function userIdOf(request: FastifyRequest): string {
+  if (!request.session) throw new AppError('unauthenticated');
+  return request.session.userId;
+}
+
+/** One error handler: everything leaves as RFC 9457 problem+json with a stable code. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toAppError(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: problem.code }, 'request refused');
+    if (problem.options.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.options.retryAfterSeconds));
+    void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(request.url.split('?')[0]));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new AppError('route_not_found', { detail: `${request.method} ${request.url.split('?')[0]} does not exist` });
+    void reply.status(404).type('application/problem+json').send(problem.toProblem());
+  });
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return new AppError('validation_failed', {
+      detail: `The ${error.validationContext ?? 'request'} is not valid`,
+      errors: error.validation.map((v) => ({
+        path: (v.instancePath || '/').replace(/^\//, '').replaceAll('/', '.') || '(root)',
+        message: v.message ?? 'invalid',
+      })),
+    });
+  }
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', { detail: e.message });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('validation_failed', { detail: 'Content-Length does not match the body' });
+  }
+  if (e.statusCode === 400 && error instanceof SyntaxError) return new AppError('malformed_json', { detail: e.message });
+  if (e.statusCode === 413) return new AppError('payload_too_large');
+  return new AppError('internal_error');
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../db/connection.js';
+import { hmacSha256, randomToken } from './crypto.js';
+
+export const SESSION_COOKIE = 'dp_session';
+
+export interface SessionPolicy {
+  secret: string;
+  idleMs: number;
+  maxMs: number;
+}
+
+export interface CurrentSession {
+  id: string;
+  userId: string;
+  mfaPending: boolean;
+  createdAt: Date;
+}
+
+export type SessionLookup = { status: 'valid'; session: CurrentSession } | { status: 'expired' | 'unknown' };
+
+const tokenHash = (policy: SessionPolicy, token: string) => hmacSha256(policy.secret, token);
+
+/** Creates a session and returns the cookie token (only its HMAC is stored). */
+export async function createSession(
+  db: Db,
+  policy: SessionPolicy,
+  input: { userId: string; mfaPending: boolean; ip: string; userAgent: string },
+): Promise<{ token: string; id: string }> {
+  const token = randomToken();
+  const row = await db
+    .insertInto('sessions')
+    .values({
+      tokenHash: tokenHash(policy, token),
+      userId: input.userId,
+      mfaPending: input.mfaPending,
+      // A half-finished login (password, no code yet) lasts ten minutes at most.
+      expiresAt: new Date(Date.now() + (input.mfaPending ? 10 * 60_000 : policy.maxMs)),
+      ip: input.ip,
+      userAgent: input.userAgent.slice(0, 300),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { token, id: row.id };
+}
+
+/** Finds the session of a cookie token; an idle or past-its-age session is deleted and reported expired. */
+export async function lookupSession(db: Db, policy: SessionPolicy, token: string): Promise<SessionLookup> {
+  const row = await db
+    .selectFrom('sessions')
+    .select(['id', 'userId', 'mfaPending', 'createdAt', 'lastSeenAt', 'expiresAt'])
+    .where('tokenHash', '=', tokenHash(policy, token))
+    .executeTakeFirst();
+  if (!row) return { status: 'unknown' };
+  const now = Date.now();
+  if (row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + policy.idleMs <= now) {
+    await db.deleteFrom('sessions').where('id', '=', row.id).execute();
+    return { status: 'expired' };
+  }
+  // Touch at most once a minute: one write per minute per user, not per request.
+  if (now - row.lastSeenAt.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ lastSeenAt: new Date(now) }).where('id', '=', row.id).execute();
+  }
+  return { status: 'valid', session: { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt } };
+}
+
+export async function revokeSession(db: Db, sessionId: string) {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+/** Ends every session of a user, or every one but `except` (the one making the request). */
+export async function revokeUserSessions(db: Db, userId: string, except?: string): Promise<number> {
+  let q = db.deleteFrom('sessions').where('userId', '=', userId);
+  if (except) q = q.where('id', '!=', except);
+  const res = await q.executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

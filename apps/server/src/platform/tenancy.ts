@@ -1,0 +1,49 @@
+import { type Transaction, sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import type { DB } from '../db/schema.js';
+
+export type Tx = Transaction<DB>;
+
+/**
+ * Runs fn in a transaction bound to one practice: as the dentalpro_app role, which row-level
+ * security applies to, with app.practice_id set for this transaction only (a plain SET would
+ * leak across the connections PGlite's socket shares).
+ */
+export function inPractice<T>(db: Db, practiceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await bindPractice(tx, practiceId);
+    return fn(tx);
+  });
+}
+
+/** Binds an open transaction to a practice (see inPractice); for a transaction that first creates it. */
+export async function bindPractice(tx: Tx, practiceId: string) {
+  await sql`SELECT set_config('app.practice_id', ${practiceId}, true), set_config('role', 'dentalpro_app', true)`.execute(tx);
+}
+
+export interface MembershipRow {
+  practiceId: string;
+  practiceName: string;
+  role: 'owner' | 'dentist' | 'hygienist' | 'receptionist';
+}
+
+/** The user's role in one practice, or undefined when they are not a member. */
+export async function findMembership(db: Db, userId: string, practiceId: string) {
+  return db
+    .selectFrom('memberships')
+    .select('role')
+    .where('userId', '=', userId)
+    .where('practiceId', '=', practiceId)
+    .executeTakeFirst();
+}
+
+/** All practices a user belongs to, by name. */
+export async function listMemberships(db: Db, userId: string): Promise<MembershipRow[]> {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('practices', 'practices.id', 'memberships.practiceId')
+    .select(['memberships.practiceId', 'practices.name as practiceName', 'memberships.role'])
+    .where('memberships.userId', '=', userId)
+    .orderBy('practices.name')
+    .execute();
+}

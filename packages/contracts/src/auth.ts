@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Role } from './access.js';
+import { Email, Language, NewPassword, Uuid } from './common.js';
+
+export const User = z.object({
+  id: Uuid,
+  email: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  language: Language,
+  mfaEnabled: z.boolean(),
+});
+export type User = z.infer<typeof User>;
+
+export const Membership = z.object({ practiceId: Uuid, practiceName: z.string(), role: Role });
+export type Membership = z.infer<typeof Membership>;
+
+export const LoginInput = z.object({ email: Email, password: z.string().min(1).max(200) });
+export const Me = z.object({ user: User, memberships: z.array(Membership) });
+export type Me = z.infer<typeof Me>;
+/** A password accepted for an account with two-factor: the session waits for the code. */
+export const MfaChallenge = z.object({ mfaRequired: z.literal(true) });
+export const LoginResult = z.union([Me, MfaChallenge]);
+export type LoginResult = z.infer<typeof LoginResult>;
+export const MfaLoginInput = z
+  .object({
+    code: z.string().trim().regex(/^\d{6}$/).optional(),
+    recoveryCode: z.string().trim().min(8).max(40).optional(),
+  })
+  .refine((v) => Boolean(v.code) !== Boolean(v.recoveryCode), 'Give either a code or a recovery code');
+
+export const ProfilePatch = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  phone: z.string().trim().max(40).optional(),
+  language: Language.optional(),
+});
+export const PasswordChangeInput = z.object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword });
+export const PasswordResetRequestInput = z.object({ email: Email });
+export const PasswordResetConfirmInput = z.object({ token: z.string().min(20).max(200), newPassword: NewPassword });
+
+export const MfaSetup = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const MfaEnableInput = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+export const MfaRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export const MfaDisableInput = z.object({ password: z.string().min(1).max(200) });
+
+export const SessionSummary = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  userAgent: z.string(),
+  ip: z.string(),
+  current: z.boolean(),
+});

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes the API answers with, and the HTTP status each maps to.
+ * The web app translates these codes (errors.<code>) for people; scripts switch on them.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  malformed_json: 400,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  session_expired: 401,
+  mfa_required: 401,
+  mfa_invalid_code: 401,
+  forbidden: 403,
+  csrf_origin_mismatch: 403,
+  not_found: 404,
+  route_not_found: 404,
+  practice_not_found: 404,
+  member_not_found: 404,
+  invitation_not_found: 404,
+  invitation_expired: 410,
+  reset_token_invalid: 400,
+  email_taken: 409,
+  already_member: 409,
+  setup_already_done: 409,
+  last_owner: 409,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  login_throttled: 429,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** RFC 9457 problem details, as every error response of the API is shaped. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  /** Per-field messages for validation_failed. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Seconds until a throttled request may be retried. */
+  retryAfterSeconds: z.number().int().optional(),
+});
+export type Problem = z.infer<typeof Problem>;

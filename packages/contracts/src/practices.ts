@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Email, Language, Uuid } from './common.js';
+
+function isTimeZone(zone: string) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const TimeZone = z.string().trim().refine(isTimeZone, 'Unknown time zone (use an IANA name such as Indian/Mauritius)');
+
+const PracticeFields = z.object({
+  name: z.string().trim().min(2).max(120),
+  address: z.string().trim().max(300),
+  phone: z.string().trim().max(40),
+  email: z.union([Email, z.literal('')]),
+  timeZone: TimeZone,
+  defaultLanguage: Language,
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
+export const PracticeInput = PracticeFields.extend({
+  address: PracticeFields.shape.address.default(''),
+  phone: PracticeFields.shape.phone.default(''),
+  email: PracticeFields.shape.email.default(''),
+  timeZone: TimeZone.default('Indian/Mauritius'),
+  defaultLanguage: Language.default('en'),
+  currency: PracticeFields.shape.currency.default('MUR'),
+});
+export type PracticeInput = z.input<typeof PracticeInput>;
+/** Only the fields sent change; no defaults here, so a patch never resets a field. */
+export const PracticePatch = PracticeFields.partial();
+
+export const Practice = z.object({
+  id: Uuid,
+  name: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  email: z.string(),
+  timeZone: z.string(),
+  defaultLanguage: Language,
+  currency: z.string(),
+  createdAt: z.string(),
+});
+export type Practice = z.infer<typeof Practice>;

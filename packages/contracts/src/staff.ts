@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Role } from './access.js';
+import { Email, NewPassword, Uuid } from './common.js';
+
+export const StaffMember = z.object({
+  userId: Uuid,
+  name: z.string(),
+  email: z.string(),
+  role: Role,
+  joinedAt: z.string(),
+});
+export type StaffMember = z.infer<typeof StaffMember>;
+
+export const Invitation = z.object({
+  id: Uuid,
+  email: z.string(),
+  role: Role,
+  invitedBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Invitation = z.infer<typeof Invitation>;
+
+export const StaffList = z.object({ members: z.array(StaffMember), invitations: z.array(Invitation) });
+export const InviteInput = z.object({ email: Email, role: Role });
+export const InviteResult = z.object({
+  invitation: Invitation,
+  /** The link to share; always returned so the owner can pass it on when email is not set up. */
+  acceptUrl: z.string(),
+  emailSent: z.boolean(),
+});
+export const RoleChangeInput = z.object({ role: Role });
+
+export const InvitationPreview = z.object({
+  practiceName: z.string(),
+  email: z.string(),
+  role: Role,
+  existingAccount: z.boolean(),
+});
+export const AcceptInvitationInput = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  password: NewPassword.or(z.string().min(1).max(200)),
+});
