@@ -17,7 +17,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { AppError } from './platform/errors.js';
-import { registerAuth, registerErrorHandling } from './platform/http.js';
+import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
 import type { Mailer } from './platform/mail.js';
 
@@ -102,17 +102,24 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   return app;
 }
 
-/** The built React app, from the same origin; any non-API path falls back to index.html. */
+/** The built React app, from the same origin; any other page path falls back to index.html. */
 async function serveWebApp(app: FastifyInstance, distDir: string) {
-  const index = path.join(distDir, 'index.html');
-  if (!existsSync(index)) return;
-  await app.register(fastifyStatic, { root: distDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    app.setNotFoundHandler(routeNotFound);
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: distDir,
+    wildcard: false,
+    index: false,
+    // Vite names built assets by content hash, so they never change; index.html always revalidates.
+    setHeaders: (res, filePath) => {
+      res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
-    if (request.method === 'GET' && !urlPath.startsWith('/api/') && !urlPath.startsWith('/webhooks/') && !path.extname(urlPath)) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    }
-    const problem = new AppError('route_not_found', { detail: `${request.method} ${urlPath} does not exist` });
-    return reply.status(404).type('application/problem+json').send(problem.toProblem());
+    const isPage = request.method === 'GET' && !/^\/(api|webhooks)\//.test(urlPath) && !path.extname(urlPath);
+    return isPage ? reply.header('cache-control', 'no-cache').sendFile('index.html') : routeNotFound(request, reply);
   });
 }

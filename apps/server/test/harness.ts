@@ -58,6 +58,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
+  db: AppContext['db'];
   database: Database;
   close(): Promise<void>;
 }
@@ -77,6 +78,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; mailer?: M
   return {
     app,
     ctx,
+    db: database.db,
     database,
     async close() {
       await app.close();

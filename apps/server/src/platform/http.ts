@@ -17,11 +17,22 @@ declare module 'fastify' {
     /** Permission required in the practice of the route's :practiceId. */
     permission?: Permission;
   }
+  interface FastifyInstance {
+    /** Every route with its access rules: walked by the tenancy test and documented in docs/roles.md. */
+    routeCatalog: RouteEntry[];
+  }
   interface FastifyRequest {
     session: CurrentSession | null;
     /** Set on practice routes once membership is checked. */
     actor: Actor | null;
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: 'public' | 'session' | 'mfa';
+  permission: Permission | undefined;
 }
 
 export interface HttpAuthOptions {
@@ -36,6 +47,15 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
+  const catalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', catalog);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { auth?: RouteEntry['auth']; permission?: Permission };
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      catalog.push({ method, url: route.url, auth: authOf(route.url, config.auth), permission: config.permission });
+    }
+  });
   app.decorateRequest('session', null);
   app.decorateRequest('actor', null);
 
@@ -59,8 +79,9 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
   // After the body is parsed, before it is validated: a stranger gets 401/403/404 whatever they send.
   app.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config;
-    const auth = config.auth ?? 'session';
-    if (auth === 'public' || !request.routeOptions.url) return;
+    if (!request.routeOptions.url) return;
+    const auth = authOf(request.routeOptions.url, config.auth);
+    if (auth === 'public') return;
     const session = request.session;
     if (!session) throw new AppError('unauthenticated');
     if (session.mfaPending && auth !== 'mfa') throw new AppError('mfa_required');
@@ -76,6 +97,11 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
       throw new AppError('forbidden', { detail: `Your role (${membership.role}) does not have ${config.permission}` });
     }
   });
+}
+
+/** API routes need a session unless they say otherwise; static files and API docs are public. */
+function authOf(url: string, declared: RouteEntry['auth'] | undefined): RouteEntry['auth'] {
+  return declared ?? (url.startsWith('/api/v1/') ? 'session' : 'public');
 }
 
 function checkOrigin(request: FastifyRequest, allowed: string[], hasSessionCookie: boolean) {
@@ -116,6 +142,12 @@ export function userIdOf(request: FastifyRequest): string {
   return request.session.userId;
 }
 
+export function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
+  const urlPath = request.url.split('?')[0];
+  const problem = new AppError('route_not_found', { detail: `${request.method} ${urlPath} does not exist` });
+  return reply.status(404).type('application/problem+json').send(problem.toProblem(urlPath));
+}
+
 /** One error handler: everything leaves as RFC 9457 problem+json with a stable code. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
@@ -124,10 +156,6 @@ export function registerErrorHandling(app: FastifyInstance) {
     else request.log.info({ code: problem.code }, 'request refused');
     if (problem.options.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.options.retryAfterSeconds));
     void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(request.url.split('?')[0]));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const problem = new AppError('route_not_found', { detail: `${request.method} ${request.url.split('?')[0]} does not exist` });
-    void reply.status(404).type('application/problem+json').send(problem.toProblem());
   });
 }
 
