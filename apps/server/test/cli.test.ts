@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../src/db/connection.js';
+import { openTestDatabase } from './harness.js';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * The CLI as an operator runs it: a separate process. On PostgreSQL it shares a test database
+ * with this file; embedded, it opens its own data dir (and this file opens it between runs).
+ */
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+let pgDatabase: Database | undefined;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-cli-'));
+  if (onPostgres) pgDatabase = await openTestDatabase();
+});
+afterAll(async () => pgDatabase?.close());
+
+async function cli(...args: string[]) {
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: pgDatabase?.connectionString ?? '',
+  };
+  if (!onPostgres) delete (env as Record<string, string>).DATABASE_URL;
+  try {
+    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], { cwd: root, env });
+    return { code: 0, json: JSON.parse(stdout), stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, json: e.stdout ? JSON.parse(e.stdout) : undefined, stderr: e.stderr };
+  }
+}
+
+/** Opens the same database the CLI uses (the embedded one only while no CLI runs). */
+async function withDatabase<T>(fn: (db: Database['db']) => Promise<T>): Promise<T> {
+  if (pgDatabase) return fn(pgDatabase.db);
+  const database = await openDatabase({ dataDir, poolSize: 2 });
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+describe('npm run cli', () => {
+  let practiceId: string;
+
+  it('creates a practice with its owner and prints their ids as JSON', async () => {
+    const res = await cli('practice', 'create', '--name', 'Clinique du Nord', '--owner-email', 'Owner@Nord.mu', '--owner-password', 'a-long-password');
+    expect(res.code).toBe(0);
+    expect(res.json).toEqual({ practiceId: expect.any(String), ownerUserId: expect.any(String) });
+    practiceId = res.json.practiceId;
+  });
+
+  it('adds a user with a role, and refuses an unknown role with a problem on stderr', async () => {
+    const ok = await cli('user', 'add', '--practice', practiceId, '--email', 'rita@nord.mu', '--password', 'another-password', '--role', 'receptionist');
+    expect(ok).toMatchObject({ code: 0, json: { userId: expect.any(String), created: true, role: 'receptionist' } });
+    const bad = await cli('user', 'add', '--practice', practiceId, '--email', 'x@nord.mu', '--password', 'another-password', '--role', 'admin');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed' });
+    const dup = await cli('user', 'add', '--practice', practiceId, '--email', 'rita@nord.mu', '--password', 'another-password', '--role', 'dentist');
+    expect(JSON.parse(dup.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'already_member' });
+  });
+
+  it('seeds the demo practice once, however often it runs', async () => {
+    const first = await cli('demo', 'seed');
+    const second = await cli('demo', 'seed');
+    expect(first).toMatchObject({ code: 0, json: { practiceName: 'Demo Dental Clinic', created: true } });
+    expect(second).toMatchObject({ code: 0, json: { practiceId: first.json.practiceId, created: false } });
+    expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'receptionist']);
+    const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Demo Dental Clinic').executeTakeFirstOrThrow());
+    expect(Number(count.n)).toBe(1);
+  });
+
+  it('verifies an intact audit chain, and names the first broken event after tampering', async () => {
+    expect(await cli('audit', 'verify', '--practice', practiceId)).toMatchObject({ code: 0, json: { result: 'ok', events: 2 } });
+    const tampered = await withDatabase(async (db) => {
+      const event = await db.selectFrom('auditEvents').select(['id', 'seq']).where('practiceId', '=', practiceId).where('seq', '=', 2).executeTakeFirstOrThrow();
+      await db.transaction().execute(async (tx) => {
+        await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(tx);
+        await sql`UPDATE audit_events SET changes = '{"role":"owner"}' WHERE id = ${event.id}`.execute(tx);
+        await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`.execute(tx);
+      });
+      return event;
+    });
+    const res = await cli('audit', 'verify', '--practice', practiceId);
+    expect(res.code).toBe(1);
+    expect(res.json).toMatchObject({ result: 'broken', brokenAt: { seq: 2, id: tampered.id } });
+    expect(res.stderr).toContain(`event 2 (${tampered.id})`);
+  });
+
+  it('prints usage and exits 2 for an unknown command', async () => {
+    const res = await cli('frobnicate');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Usage');
+  });
+});
+
+describe.skipIf(onPostgres)('embedded data dir lock', () => {
+  it('refuses to open a data dir that another process holds, with a clear message', async () => {
+    const holder = await openDatabase({ dataDir, poolSize: 1 });
+    try {
+      const res = await cli('audit', 'verify', '--practice', '00000000-0000-4000-8000-000000000000');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/in use by another DentalPro process/);
+    } finally {
+      await holder.close();
+    }
+  });
+});
