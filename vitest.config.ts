@@ -11,7 +11,5 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two files at a time keeps PGlite instances from starving each other.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
-    outputFile: { junit: '.test-artifacts/junit-unit.xml' },
   },
 });

@@ -73,7 +73,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const migrationsAtStart = await pendingMigrations(ctx.db);
@@ -119,7 +119,7 @@ async function serveWebApp(app: FastifyInstance, distDir: string) {
   });
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
-    const isPage = request.method === 'GET' && !/^\/(api|webhooks)\//.test(urlPath) && !path.extname(urlPath);
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|webhooks)\//.test(urlPath) && !path.extname(urlPath);
     return isPage ? reply.header('cache-control', 'no-cache').sendFile('index.html') : routeNotFound(request, reply);
   });
 }

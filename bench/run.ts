@@ -1,0 +1,12 @@
+// `npm run bench -- <name>`: benchmarks print figures; they assert nothing.
+const benches: Record<string, () => Promise<unknown>> = {
+  startup: () => import('./startup.js'),
+};
+
+const name = process.argv[2];
+const load = name ? benches[name] : undefined;
+if (!load) {
+  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}>\n`);
+  process.exit(2);
+}
+await load();
