@@ -1,0 +1,53 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { AccountPage } from './features/account/AccountPage';
+import { AuditTrailPage } from './features/audit/AuditTrailPage';
+import { AcceptInvitationPage } from './features/auth/AcceptInvitationPage';
+import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
+import { LoginPage } from './features/auth/LoginPage';
+import { NoPracticePage } from './features/auth/NoPracticePage';
+import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
+import { CalendarPage } from './features/calendar/CalendarPage';
+import { HomePage } from './features/home/HomePage';
+import { InboxPage } from './features/inbox/InboxPage';
+import { PatientsPage } from './features/patients/PatientsPage';
+import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
+import { PrivacyPage } from './features/privacy/PrivacyPage';
+import { SetupPage } from './features/setup/SetupPage';
+import { AppShell } from './features/shell/AppShell';
+import { NotFoundPage } from './features/shell/NotFoundPage';
+import { SettingsLayout } from './features/shell/SettingsLayout';
+import { StaffSettingsPage } from './features/staff/StaffSettingsPage';
+import { DocumentTitle } from './features/shell/DocumentTitle';
+
+export function App() {
+  return (
+    <>
+      <DocumentTitle />
+      <Routes>
+        <Route path="/" element={<HomePage />} />
+        <Route path="/privacy" element={<PrivacyPage />} />
+        <Route path="/setup" element={<SetupPage />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/invitations/:token" element={<AcceptInvitationPage />} />
+        <Route path="/no-practice" element={<NoPracticePage />} />
+        <Route path="/app/:practiceId" element={<AppShell />}>
+          <Route index element={<Navigate to="calendar" replace />} />
+          <Route path="calendar" element={<CalendarPage />} />
+          <Route path="patients" element={<PatientsPage />} />
+          <Route path="inbox" element={<InboxPage />} />
+          <Route path="settings" element={<SettingsLayout />}>
+            <Route index element={<Navigate to="practice" replace />} />
+            <Route path="practice" element={<PracticeSettingsPage />} />
+            <Route path="staff" element={<StaffSettingsPage />} />
+          </Route>
+          <Route path="audit" element={<AuditTrailPage />} />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage standalone />} />
+      </Routes>
+    </>
+  );
+}

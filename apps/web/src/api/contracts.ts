@@ -1,0 +1,21 @@
+import type {
+  AuditPage,
+  InvitationPreview,
+  InviteResult,
+  MfaRecoveryCodes,
+  MfaSetup,
+  SetupStatus,
+  StaffList,
+} from '@dentalpro/contracts';
+
+/** The output type of a zod 4 schema, without the web app depending on zod itself. */
+export type Infer<T extends { _zod: { output: unknown } }> = T['_zod']['output'];
+
+// The contracts export these schemas without a type of the same name; name them once here.
+export type SetupStatusBody = Infer<typeof SetupStatus>;
+export type StaffListBody = Infer<typeof StaffList>;
+export type InviteResultBody = Infer<typeof InviteResult>;
+export type AuditPageBody = Infer<typeof AuditPage>;
+export type InvitationPreviewBody = Infer<typeof InvitationPreview>;
+export type MfaSetupBody = Infer<typeof MfaSetup>;
+export type MfaRecoveryCodesBody = Infer<typeof MfaRecoveryCodes>;

@@ -1,0 +1,61 @@
+/** A few line icons drawn inline: no icon font, no emoji (which some tablets and kiosks lack). */
+const PATHS = {
+  calendar: (
+    <>
+      <rect x="3" y="4" width="18" height="17" rx="2" />
+      <path d="M3 9h18M8 2v4M16 2v4M7.5 13h2M11 13h2M14.5 13h2M7.5 17h2M11 17h2" />
+    </>
+  ),
+  patients: (
+    <>
+      <circle cx="9" cy="7" r="4" />
+      <path d="M2 21v-1.5A4.5 4.5 0 0 1 6.5 15h5a4.5 4.5 0 0 1 4.5 4.5V21M16 3.3a4 4 0 0 1 0 7.4M22 21v-1.5a4.5 4.5 0 0 0-3.5-4.4" />
+    </>
+  ),
+  inbox: <path d="M21 15a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2zM7.5 8.5h9M7.5 12h6" />,
+  settings: <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />,
+  audit: (
+    <>
+      <path d="M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2" />
+      <rect x="9" y="3" width="6" height="4" rx="1" />
+      <path d="M9 12h6M9 16h4" />
+    </>
+  ),
+  tooth: (
+    <path d="M7 3C4.5 3 3 5 3 7.8c0 3 1.2 4.6 2 7.4.7 2.6 1 5.8 2.8 5.8 1.6 0 1.8-2.6 2.4-4.6.4-1.3.9-2 1.8-2s1.4.7 1.8 2c.6 2 .8 4.6 2.4 4.6 1.8 0 2.1-3.2 2.8-5.8.8-2.8 2-4.4 2-7.4C21 5 19.5 3 17 3c-2.4 0-3.6 1.4-5 1.4S9.4 3 7 3z" />
+  ),
+  lock: (
+    <>
+      <rect x="4" y="11" width="16" height="10" rx="2" />
+      <path d="M8 11V7a4 4 0 0 1 8 0v4M12 15v2" />
+    </>
+  ),
+  search: (
+    <>
+      <circle cx="11" cy="11" r="7" />
+      <path d="m20 20-4-4" />
+    </>
+  ),
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
+  return (
+    <svg
+      className="icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {PATHS[name]}
+    </svg>
+  );
+}

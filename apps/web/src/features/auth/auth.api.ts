@@ -1,0 +1,32 @@
+import type { LoginResult, Me } from '@dentalpro/contracts';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+
+export const meKey = ['me'] as const;
+
+/** The logged-in user and their practices; a 401 is an answer here ("nobody"), not a failure to retry. */
+export function useMe() {
+  return useQuery({ queryKey: meKey, queryFn: () => api.get<Me>('/auth/me'), retry: false, staleTime: 60_000 });
+}
+
+export function isMe(result: LoginResult): result is Me {
+  return 'user' in result;
+}
+
+/** Where someone goes once logged in: back where they were sent from, else their first practice. */
+export function homeFor(me: Me, next?: string | null): string {
+  if (next && next.startsWith('/app/')) {
+    const practiceId = next.split('/')[2];
+    if (me.memberships.some((m) => m.practiceId === practiceId)) return next;
+  }
+  const first = me.memberships[0];
+  return first ? `/app/${first.practiceId}/calendar` : '/no-practice';
+}
+
+export async function logOut(queryClient: QueryClient, everywhere = false) {
+  try {
+    await api.post(everywhere ? '/auth/logout-everywhere' : '/auth/logout');
+  } finally {
+    queryClient.clear();
+  }
+}

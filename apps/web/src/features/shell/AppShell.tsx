@@ -1,0 +1,183 @@
+import { type Membership, type Permission, roleHasPermission } from '@dentalpro/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { isApiError } from '../../api/client';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
+import { Icon, type IconName } from '../../components/Icon';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { Loading } from '../../components/Loading';
+import { Brand, SkipLink } from '../../components/PublicLayout';
+import { homeFor, logOut, useMe } from '../auth/auth.api';
+import type { Me } from '@dentalpro/contracts';
+
+interface PracticeContext {
+  me: Me;
+  membership: Membership;
+  can: (permission: Permission) => boolean;
+}
+
+const CurrentPractice = createContext<PracticeContext | null>(null);
+
+/** The logged-in user and their membership of the practice in the URL. Only inside the shell. */
+export function useCurrentPractice(): PracticeContext {
+  const value = useContext(CurrentPractice);
+  if (!value) throw new Error('useCurrentPractice outside the staff shell');
+  return value;
+}
+
+const NAV = [
+  { to: 'calendar', key: 'calendar', icon: 'calendar' },
+  { to: 'patients', key: 'patients', icon: 'patients' },
+  { to: 'inbox', key: 'inbox', icon: 'inbox' },
+  { to: 'settings', key: 'settings', icon: 'settings' },
+  { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },
+] as const satisfies readonly { to: string; key: string; icon: IconName; permission?: Permission }[];
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const { practiceId = '' } = useParams();
+  const location = useLocation();
+  const me = useMe();
+
+  if (me.isPending) return <Loading />;
+  if (me.isError) {
+    if (isApiError(me.error) && me.error.status === 401) {
+      const next = encodeURIComponent(location.pathname + location.search);
+      const notice = me.error.code === 'session_expired' ? '&notice=session_expired' : '';
+      return <Navigate to={`/login?next=${next}${notice}`} replace />;
+    }
+    return (
+      <main id="main" className="public-main narrow">
+        <ErrorAlert error={me.error} />
+      </main>
+    );
+  }
+  const membership = me.data.memberships.find((m) => m.practiceId === practiceId);
+  if (!membership) {
+    return (
+      <main id="main" className="public-main narrow">
+        <EmptyState
+          icon={<Icon name="search" size={40} />}
+          title={t('shell.practiceNotFound')}
+          action={
+            <Link className="button button-primary" to={homeFor(me.data)}>
+              {t('shell.goToMyPractice')}
+            </Link>
+          }
+        />
+      </main>
+    );
+  }
+  const context: PracticeContext = { me: me.data, membership, can: (p) => roleHasPermission(membership.role, p) };
+  return (
+    <CurrentPractice.Provider value={context}>
+      <ShellFrame />
+    </CurrentPractice.Provider>
+  );
+}
+
+function ShellFrame() {
+  const { t } = useTranslation();
+  const { me, membership, can } = useCurrentPractice();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const switcherId = useId();
+  const mainRef = useRef<HTMLElement>(null);
+  const base = `/app/${membership.practiceId}`;
+  const section = location.pathname.slice(base.length + 1) || 'calendar';
+
+  // A new screen: move focus to it so keyboard and screen-reader users start at its top.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  const logout = async () => {
+    await logOut(queryClient).catch(() => undefined);
+    navigate('/login?notice=logged_out', { replace: true });
+  };
+
+  return (
+    <div className="shell">
+      <SkipLink />
+      <header className="topbar">
+        <Link to={`${base}/calendar`} className="brand-link" aria-label={t('nav.homeLink')}>
+          <Brand />
+        </Link>
+        <div className="topbar-tools">
+          {me.memberships.length > 1 ? (
+            <div className="practice-switcher">
+              <label htmlFor={switcherId}>{t('shell.practice')}</label>
+              <select
+                id={switcherId}
+                value={membership.practiceId}
+                onChange={(e) => navigate(`/app/${e.target.value}/${section}`)}
+              >
+                {me.memberships.map((m) => (
+                  <option key={m.practiceId} value={m.practiceId}>
+                    {m.practiceName}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <p className="practice-name">
+              <span className="visually-hidden">{t('shell.practice')}: </span>
+              {membership.practiceName}
+            </p>
+          )}
+          <LanguageSwitch compact />
+          <Link to={`${base}/account`} className="user-link">
+            <span className="avatar" aria-hidden="true">
+              {initials(me.user.name)}
+            </span>
+            <span className="user-text">
+              <span className="user-name">{me.user.name}</span>
+              <span className="user-role">
+                {t(`roles.${membership.role}`)} · {t('nav.account')}
+              </span>
+            </span>
+          </Link>
+          <Button variant="ghost" onClick={() => void logout()}>
+            {t('nav.logout')}
+          </Button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="sidenav" aria-label={t('nav.mainNav')}>
+          <ul>
+            {NAV.filter((item) => !('permission' in item) || can(item.permission)).map((item) => (
+              <li key={item.key}>
+                <NavLink to={`${base}/${item.to}`}>
+                  <Icon name={item.icon} />
+                  <span>{t(`nav.${item.key}`)}</span>
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" ref={mainRef} tabIndex={-1} className="shell-main">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase())
+    .join('');
+}

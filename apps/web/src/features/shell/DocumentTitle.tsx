@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation } from 'react-router';
+
+const TITLES: [RegExp, string][] = [
+  [/^\/$/, 'nav.home'],
+  [/^\/privacy/, 'privacy.title'],
+  [/^\/setup/, 'setup.title'],
+  [/^\/login/, 'auth.login.title'],
+  [/^\/forgot-password/, 'auth.forgot.title'],
+  [/^\/reset-password/, 'auth.reset.title'],
+  [/^\/invitations\//, 'auth.invitation.title'],
+  [/^\/app\/[^/]+\/calendar/, 'nav.calendar'],
+  [/^\/app\/[^/]+\/patients/, 'nav.patients'],
+  [/^\/app\/[^/]+\/inbox/, 'nav.inbox'],
+  [/^\/app\/[^/]+\/settings\/staff/, 'settings.staff'],
+  [/^\/app\/[^/]+\/settings/, 'settings.practice'],
+  [/^\/app\/[^/]+\/audit/, 'nav.audit'],
+  [/^\/app\/[^/]+\/account/, 'account.title'],
+];
+
+/** Each screen names itself in the tab title, which screen readers announce on navigation. */
+export function DocumentTitle() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const key = TITLES.find(([pattern]) => pattern.test(pathname))?.[1];
+    document.title = key ? `${t(key)} · DentalPro` : 'DentalPro';
+  }, [pathname, t]);
+  return null;
+}

@@ -1,0 +1,19 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet } from 'react-router';
+import { useCurrentPractice } from './AppShell';
+
+export function SettingsLayout() {
+  const { t } = useTranslation();
+  const { membership } = useCurrentPractice();
+  const base = `/app/${membership.practiceId}/settings`;
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <nav className="tabs" aria-label={t('settings.sections')}>
+        <NavLink to={`${base}/practice`}>{t('settings.practice')}</NavLink>
+        <NavLink to={`${base}/staff`}>{t('settings.staff')}</NavLink>
+      </nav>
+      <Outlet />
+    </>
+  );
+}

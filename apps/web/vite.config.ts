@@ -1,0 +1,30 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The API server the dev server forwards to; override to run against a server on another port.
+const apiServer = process.env.DENTALPRO_API_URL ?? 'http://localhost:3000';
+const proxied = ['/api', '/healthz', '/readyz', '/webhooks', '/sandbox'];
+const proxy = Object.fromEntries(proxied.map((prefix) => [prefix, { target: apiServer }]));
+
+export default defineConfig({
+  plugins: [react()],
+  // The server allows cookie-authenticated writes from this origin outside production.
+  server: { port: 5173, strictPort: true, proxy },
+  preview: { port: 5173, strictPort: true, proxy },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rollupOptions: {
+      output: {
+        // Libraries change less often than the app: separate files cache better.
+        manualChunks: (id) => {
+          if (!id.includes('node_modules')) return undefined;
+          if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
+          if (id.includes('node_modules/zod/')) return 'zod';
+          return 'vendor';
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const artifactsDir = path.join(repoRoot, '.test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error('Chromium is missing: apt-get update && apt-get install -y chromium');
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${output()}`);
+}
+
+export interface RunningApp {
+  /** Where the browser opens the app. */
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
+
+function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  child.stderr?.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+    });
+  return { child, output: () => output, stop };
+}
+
+/**
+ * Starts the real server on a fresh embedded database, serving the built web app (apps/web/dist).
+ * With DENTALPRO_BROWSER_VIA_PREVIEW=1 the app is served by `vite preview` on :5173 instead,
+ * proxying the API to the server — a fallback for when the server cannot serve the build.
+ */
+export async function startApp(): Promise<RunningApp> {
+  const webDist = path.join(repoRoot, 'apps/web/dist/index.html');
+  if (!existsSync(webDist)) throw new Error('Build the web app first: npm run build -w apps/web');
+  const viaPreview = process.env.DENTALPRO_BROWSER_VIA_PREVIEW === '1';
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-browser-'));
+  const baseUrl = viaPreview ? 'http://127.0.0.1:5173' : `http://127.0.0.1:${port}`;
+  const server = startProcess(
+    process.execPath,
+    ['--import', 'tsx', 'apps/server/src/main.ts'],
+    {
+      PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      ...(viaPreview ? { WEB_DIST_DIR: path.join(dataDir, 'no-web') } : {}),
+    },
+    repoRoot,
+  );
+  const stops = [server.stop];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`http://127.0.0.1:${port}/readyz`, 60_000, server.child, server.output);
+    if (viaPreview) {
+      const preview = startProcess(
+        process.execPath,
+        [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1'],
+        { DENTALPRO_API_URL: `http://127.0.0.1:${port}` },
+        path.join(repoRoot, 'apps/web'),
+      );
+      stops.push(preview.stop);
+      await waitFor(`${baseUrl}/readyz`, 30_000, preview.child, preview.output);
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  mkdirSync(artifactsDir, { recursive: true });
+  return { baseUrl, stop: stopAll };
+}
