@@ -14,7 +14,7 @@ export async function openAppContext(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, ...dbOptions });
   try {
     const applied = await migrateToLatest(database.db);
-    return { config, database, db: database.db, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }), applied };
+    return { config, database, db: database.db, logger, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }), applied };
   } catch (err) {
     await database.close();
     throw err;

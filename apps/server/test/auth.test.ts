@@ -337,7 +337,8 @@ describe('CSRF: unsafe requests with a session must come from our origin', () =>
 
   it('refuses a foreign Origin and a foreign Referer', async () => {
     const { rename, currentName } = await withSession();
-    for (const headers of [{ origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }]) {
+    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }];
+    for (const headers of attempts) {
       const res = await rename('Changed', headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect(res.json()).toMatchObject({ code: 'csrf_origin_mismatch' });

@@ -71,6 +71,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; mailer?: M
     config,
     database,
     db: database.db,
+    logger,
     mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
   };
   const app = await buildApp(ctx, { logger });

@@ -29,3 +29,4 @@ export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const AuditPage = z.object({ items: z.array(AuditEvent), nextBefore: z.number().int().nullable() });
+export type AuditPage = z.infer<typeof AuditPage>;

@@ -39,8 +39,10 @@ export const PasswordResetRequestInput = z.object({ email: Email });
 export const PasswordResetConfirmInput = z.object({ token: z.string().min(20).max(200), newPassword: NewPassword });
 
 export const MfaSetup = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export type MfaSetup = z.infer<typeof MfaSetup>;
 export const MfaEnableInput = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
 export const MfaRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export type MfaRecoveryCodes = z.infer<typeof MfaRecoveryCodes>;
 export const MfaDisableInput = z.object({ password: z.string().min(1).max(200) });
 
 export const SessionSummary = z.object({

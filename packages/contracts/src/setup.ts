@@ -3,6 +3,7 @@ import { Email, NewPassword } from './common.js';
 import { PracticeInput } from './practices.js';
 
 export const SetupStatus = z.object({ needsSetup: z.boolean(), embeddedDatabase: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatus>;
 export const SetupInput = z.object({
   practice: PracticeInput,
   owner: z.object({ name: z.string().trim().min(1).max(120), email: Email, password: NewPassword }),

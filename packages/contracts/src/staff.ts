@@ -22,6 +22,7 @@ export const Invitation = z.object({
 export type Invitation = z.infer<typeof Invitation>;
 
 export const StaffList = z.object({ members: z.array(StaffMember), invitations: z.array(Invitation) });
+export type StaffList = z.infer<typeof StaffList>;
 export const InviteInput = z.object({ email: Email, role: Role });
 export const InviteResult = z.object({
   invitation: Invitation,
@@ -29,9 +30,11 @@ export const InviteResult = z.object({
   acceptUrl: z.string(),
   emailSent: z.boolean(),
 });
+export type InviteResult = z.infer<typeof InviteResult>;
 export const RoleChangeInput = z.object({ role: Role });
 
 export const InvitationPreview = z.object({
+  practiceId: Uuid,
   practiceName: z.string(),
   email: z.string(),
   role: Role,
@@ -41,3 +44,4 @@ export const AcceptInvitationInput = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   password: NewPassword.or(z.string().min(1).max(200)),
 });
+export type InvitationPreview = z.infer<typeof InvitationPreview>;

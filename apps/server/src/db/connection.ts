@@ -30,6 +30,8 @@ export class DataDirInUseError extends Error {}
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === 20) return (v: string) => Number(v);
+    // date: keep 'YYYY-MM-DD'; a JS Date would shift it by the server's time zone.
+    if (oid === 1082) return (v: string) => v;
     return pg.types.getTypeParser(oid, format as 'text');
   }) as typeof pg.types.getTypeParser,
 };
@@ -51,6 +53,9 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize, types });
+    // An idle connection the server drops (restart, failover, admin kill) must not crash the process;
+    // the pool replaces it on the next checkout.
+    pool.on('error', (err) => console.error(`idle database connection lost: ${err.message}`));
     return {
       db: kyselyOn(pool),
       pool,
@@ -100,12 +105,16 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     loadDataDir: opts.loadDataDir,
     extensions: { btree_gist, pg_trgm, pgcrypto },
   });
-  // Every pooled connection is one socket; a couple more for LISTEN and the CLI's own use.
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: opts.poolSize + 4 });
+  // One connection. PGlite is one backend session shared by every socket, and pglite-socket
+  // interleaves the protocol messages of different sockets: one socket's Parse can replace the
+  // unnamed statement another socket is about to Bind. A single connection keeps each query's
+  // messages together; PGlite runs one query at a time anyway, so nothing is lost.
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   const connectionString = `postgres://postgres@${host}:${port}/postgres`;
-  const pool = new pg.Pool({ connectionString, max: opts.poolSize, types });
+  const pool = new pg.Pool({ connectionString, max: 1, types });
+  pool.on('error', (err) => console.error(`embedded database connection error: ${err.message}`));
   return {
     db: kyselyOn(pool),
     pool,

@@ -59,7 +59,7 @@ export async function completeMfaLogin(
   if (!user?.mfaEnabledAt || !user.mfaSecretEncrypted) throw new AppError('unauthenticated');
   await refuseIfThrottled(ctx.db, user.email, input.origin.ip);
   const ok = input.code
-    ? await verifyTotp(ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code)
+    ? await verifyTotp(ctx.db, ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code)
     : await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? '');
   if (!ok) {
     await recordAttempt(ctx.db, user.email, input.origin.ip, false);
@@ -125,7 +125,12 @@ export async function requestPasswordReset(ctx: AppContext, input: { email: stri
     .values({ tokenHash: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_TTL_MS) })
     .execute();
   const link = `${ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
-  await ctx.mailer.send(passwordResetEmail({ to: user.email, name: user.name, link, language: user.language }));
+  try {
+    await ctx.mailer.send(passwordResetEmail({ to: user.email, name: user.name, link, language: user.language }));
+  } catch (err) {
+    // Answer as for any address, so a broken relay does not reveal which emails have accounts.
+    ctx.logger.error({ err, userId: user.id }, 'password reset email could not be sent');
+  }
   await auditForUser(ctx.db, user.id, input.origin, 'auth.password_reset_requested', {});
 }
 
@@ -192,7 +197,7 @@ async function failuresSince(db: Db, column: 'email' | 'ip', value: string, sinc
   return rows.map((r) => r.attemptedAt);
 }
 
-async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean) {
+export async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean) {
   await db.insertInto('loginAttempts').values({ email, ip, succeeded }).execute();
 }
 

@@ -14,14 +14,28 @@ const TOLERANCE_SECONDS = 30;
 
 const secretAad = (userId: string) => `user:${userId}:totp`;
 
-export async function verifyTotp(key: Buffer, userId: string, sealedSecret: Buffer, code: string): Promise<boolean> {
+/**
+ * A valid code whose time step is later than the last one used; claiming the step in one
+ * conditional update makes a code work once, even for two requests racing with it.
+ */
+export async function verifyTotp(db: Db, key: Buffer, userId: string, sealedSecret: Buffer, code: string): Promise<boolean> {
   const secret = decrypt(key, sealedSecret, secretAad(userId)).toString('utf8');
+  let step: number;
   try {
     const result = await verify({ secret, token: code, epochTolerance: TOLERANCE_SECONDS });
-    return result.valid;
+    if (!result.valid) return false;
+    if (!('timeStep' in result) || typeof result.timeStep !== 'number') return false;
+    step = result.timeStep;
   } catch {
     return false;
   }
+  const claimed = await db
+    .updateTable('users')
+    .set({ mfaLastStep: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('mfaLastStep', 'is', null), eb('mfaLastStep', '<', step)]))
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
 }
 
 /** Step 1: a new secret, stored encrypted but not yet in force until a code proves the app has it. */
@@ -44,7 +58,7 @@ export async function enableMfa(ctx: AppContext, input: { userId: string; code: 
   if (!user) throw new AppError('unauthenticated');
   if (user.mfaEnabledAt) throw new AppError('mfa_already_enabled');
   if (!user.mfaSecretEncrypted) throw new AppError('mfa_not_enabled', { detail: 'Start the setup first' });
-  if (!(await verifyTotp(ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code))) throw new AppError('mfa_invalid_code');
+  if (!(await verifyTotp(ctx.db, ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code))) throw new AppError('mfa_invalid_code');
   const recoveryCodes = await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ mfaEnabledAt: new Date(), updatedAt: new Date() }).where('id', '=', user.id).execute();
     return replaceRecoveryCodes(tx, user.id);

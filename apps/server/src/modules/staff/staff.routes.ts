@@ -1,4 +1,4 @@
-import { AcceptInvitationInput, InvitationPreview, InviteInput, InviteResult, Me, RoleChangeInput, StaffList, StaffMember, Uuid } from '@dentalpro/contracts';
+import { AcceptInvitationInput, InvitationPreview, InviteInput, InviteResult, LoginResult, RoleChangeInput, StaffList, StaffMember, Uuid } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -64,16 +64,17 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.post(
     '/invitations/:token/accept',
-    { config: { auth: 'public' }, schema: { tags, summary: 'Accept an invitation; logs you in', params: TokenParams, body: AcceptInvitationInput, response: { 200: Me } } },
+    { config: { auth: 'public' }, schema: { tags, summary: 'Accept an invitation; logs you in', params: TokenParams, body: AcceptInvitationInput, response: { 200: LoginResult } } },
     async (request, reply) => {
       const accepted = await acceptInvitation(ctx, { token: request.params.token, ...request.body, ip: request.ip, requestId: request.id });
       const session = await createSession(ctx.db, sessionPolicyOf(ctx), {
         userId: accepted.userId,
-        mfaPending: false,
+        mfaPending: accepted.mfaRequired,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
       });
-      setSessionCookie(reply, session.token, ctx.config.publicUrl.startsWith('https:'), ctx.config.sessionMaxMs);
+      setSessionCookie(reply, session.token, ctx.config.publicUrl.startsWith('https:'), accepted.mfaRequired ? 10 * 60_000 : ctx.config.sessionMaxMs);
+      if (accepted.mfaRequired) return { mfaRequired: true as const };
       return loadMe(ctx.db, accepted.userId);
     },
   );

@@ -1,4 +1,5 @@
 import { NewPassword, type Role } from '@dentalpro/contracts';
+import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -6,6 +7,7 @@ import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
+import { recordAttempt, refuseIfThrottled } from '../auth/auth.service.js';
 import { createUser, findUserByEmail } from '../auth/users.js';
 import { invitationEmail } from './staff.emails.js';
 
@@ -49,6 +51,8 @@ export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practi
   const token = randomToken();
   const email = input.email.trim().toLowerCase();
   const { invitation, practiceName, language } = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    // Two simultaneous invitations of one person: the second waits and replaces the first.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`${input.practiceId}:${email}`}))`.execute(tx);
     const member = await tx
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.userId')
@@ -83,7 +87,11 @@ export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practi
     return { invitation: { ...row, invitedBy: inviter?.name ?? '' }, practiceName: practice.name, language: practice.defaultLanguage };
   });
   const acceptUrl = `${ctx.config.publicUrl}/invitations/${token}`;
-  const sent = await ctx.mailer.send(invitationEmail({ to: email, practiceName, role: input.role, link: acceptUrl, language }));
+  // The invitation is saved; if the relay fails the owner still gets the link to pass on.
+  const sent = await ctx.mailer.send(invitationEmail({ to: email, practiceName, role: input.role, link: acceptUrl, language })).catch((err: unknown) => {
+    ctx.logger.error({ err, invitationId: invitation.id }, 'invitation email could not be sent');
+    return { delivered: false };
+  });
   return {
     invitation: {
       id: invitation.id,
@@ -164,6 +172,9 @@ export async function removeMember(ctx: AppContext, input: { actor: Actor; pract
 }
 
 async function lockMember(tx: Tx, userId: string) {
+  // Lock the owners and the target in one fixed order, so two owners demoting each other
+  // wait for one another instead of deadlocking.
+  await tx.selectFrom('memberships').select('userId').where((eb) => eb.or([eb('role', '=', 'owner'), eb('userId', '=', userId)])).orderBy('userId').forUpdate().execute();
   const row = await tx
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.userId')
@@ -199,7 +210,7 @@ export async function previewInvitation(ctx: AppContext, token: string) {
   const inv = await findOpenInvitation(ctx, token);
   refuseIfClosed(inv);
   const existing = await findUserByEmail(ctx.db, inv.email);
-  return { practiceName: inv.practiceName, email: inv.email, role: inv.role, existingAccount: Boolean(existing) };
+  return { practiceId: inv.practiceId, practiceName: inv.practiceName, email: inv.email, role: inv.role, existingAccount: Boolean(existing) };
 }
 
 /**
@@ -210,7 +221,10 @@ export async function acceptInvitation(ctx: AppContext, input: { token: string; 
   const inv = await findOpenInvitation(ctx, input.token);
   refuseIfClosed(inv);
   const existing = await findUserByEmail(ctx.db, inv.email);
+  // An existing account proves itself with its password, under the same throttle as login.
+  if (existing) await refuseIfThrottled(ctx.db, existing.email, input.ip);
   if (existing && !(await verifyPassword(existing.passwordHash, input.password))) {
+    await recordAttempt(ctx.db, existing.email, input.ip, false);
     throw new AppError('invalid_credentials', { detail: 'An account with this email exists; enter its password' });
   }
   if (!existing) {
@@ -244,7 +258,8 @@ export async function acceptInvitation(ctx: AppContext, input: { token: string; 
       targetId: inv.id,
       changes: { role: inv.role, newAccount: !existing },
     });
-    return { userId: user.id, practiceId: inv.practiceId };
+    // An account with two-factor still owes its code before it gets a session.
+    return { userId: user.id, practiceId: inv.practiceId, mfaRequired: Boolean(existing?.mfaEnabledAt) };
   });
 }
 
