@@ -14,7 +14,11 @@ import type { Database } from './db/connection.js';
 import { pendingMigrations } from './db/migrate.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
+import { appointmentsRoutes } from './modules/scheduling/appointments.routes.js';
+import { schedulingSettingsRoutes } from './modules/scheduling/settings.routes.js';
+import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { AppError } from './platform/errors.js';
 import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
@@ -27,6 +31,8 @@ export interface AppContext {
   database: Database;
   db: Database['db'];
   mailer: Mailer;
+  /** For what happens outside a request (mail failures, jobs); request handlers log through request.log. */
+  logger: Logger;
 }
 
 export type App = FastifyInstance;
@@ -41,6 +47,8 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -94,6 +102,10 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await practicesRoutes(api, ctx);
       await staffRoutes(api, ctx);
       await auditRoutes(api, ctx);
+      await patientsRoutes(api, ctx);
+      await schedulingSettingsRoutes(api, ctx);
+      await appointmentsRoutes(api, ctx);
+      await waitlistRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -14,15 +14,23 @@ export const PERMISSIONS = {
   'staff:read': 'See the practice team and their roles',
   'staff:manage': 'Invite staff, change roles, remove staff',
   'audit:read': 'Read the practice audit trail',
+  'patients:read': "See patients' demographics and contact details",
+  'patients:write': 'Create and edit patients',
+  'calendar:read': 'See the calendar, availability, waitlist and recalls',
+  'calendar:write': 'Book, move and cancel appointments; manage blocks, waitlist and recalls',
+  'calendar:status': 'Update the status of appointments: their own as provider, or any with calendar:write',
+  'calendar:overbook': 'Deliberately double-book a provider, with a reason',
+  'schedule:manage': 'Set chairs, providers and their hours, opening hours, closures, holidays and appointment types',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 // prettier-ignore
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner:        ['practice:read', 'practice:manage', 'staff:read', 'staff:manage', 'audit:read'],
-  dentist:      ['practice:read', 'staff:read'],
-  hygienist:    ['practice:read', 'staff:read'],
-  receptionist: ['practice:read', 'staff:read'],
+  owner:        ['practice:read', 'practice:manage', 'staff:read', 'staff:manage', 'audit:read',
+                 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status', 'calendar:overbook', 'schedule:manage'],
+  dentist:      ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status'],
+  hygienist:    ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status'],
+  receptionist: ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

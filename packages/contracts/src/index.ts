@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './practices.js';
 export * from './setup.js';
 export * from './staff.js';
+export * from './scheduling.js';

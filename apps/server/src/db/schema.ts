@@ -8,6 +8,8 @@ type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 export interface PracticesTable {
   id: Generated<string>;
+  slotStepMinutes: Defaulted<number>;
+  holdMinutes: Defaulted<number>;
   name: string;
   address: Defaulted<string>;
   phone: Defaulted<string>;
@@ -27,6 +29,7 @@ export interface UsersTable {
   language: Defaulted<'en' | 'fr'>;
   passwordHash: string;
   mfaSecretEncrypted: Buffer | null;
+  mfaLastStep: Generated<number | null>;
   mfaEnabledAt: Date | null;
   passwordChangedAt: Defaulted<Date>;
   createdAt: CreatedAt;
@@ -112,6 +115,166 @@ export interface AuditChainHeadsTable {
   lastHash: Buffer | null;
 }
 
+/** tstzrange, as PostgreSQL prints it: '["2026-11-24 08:00:00+00","2026-11-24 08:30:00+00")'. */
+export type Range = string;
+
+export interface PatientsTable {
+  id: Generated<string>;
+  practiceId: string;
+  givenName: string;
+  familyName: string;
+  phone: Defaulted<string>;
+  dateOfBirth: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface ChairsTable {
+  id: Generated<string>;
+  practiceId: string;
+  name: string;
+  colour: Defaulted<string>;
+  sortOrder: Defaulted<number>;
+  active: Defaulted<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface ProvidersTable {
+  practiceId: string;
+  userId: string;
+  displayName: string;
+  colour: Defaulted<string>;
+  active: Defaulted<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface OpeningHoursTable {
+  id: Generated<string>;
+  practiceId: string;
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+}
+
+export interface ProviderHoursTable {
+  id: Generated<string>;
+  practiceId: string;
+  providerId: string;
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+  chairId: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export interface ClosuresTable {
+  id: Generated<string>;
+  practiceId: string;
+  period: Range;
+  reason: Defaulted<string>;
+  createdAt: CreatedAt;
+}
+
+export interface PublicHolidaysTable {
+  id: Generated<string>;
+  practiceId: string;
+  date: string;
+  nameEn: string;
+  nameFr: string;
+  provisional: Defaulted<boolean>;
+}
+
+export interface BlocksTable {
+  id: Generated<string>;
+  practiceId: string;
+  providerId: string | null;
+  chairId: string | null;
+  period: Range;
+  kind: 'lunch' | 'meeting' | 'leave' | 'maintenance' | 'other';
+  note: Defaulted<string>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface AppointmentTypesTable {
+  id: Generated<string>;
+  practiceId: string;
+  nameEn: string;
+  nameFr: string;
+  durationMinutes: number;
+  bufferAfterMinutes: Defaulted<number>;
+  allowedRoles: ColumnType<string[], string[] | undefined, string[]>;
+  colour: Defaulted<string>;
+  whatsappBookable: Defaulted<boolean>;
+  minNoticeMinutes: Defaulted<number>;
+  maxDaysAhead: Defaulted<number>;
+  active: Defaulted<boolean>;
+  createdAt: CreatedAt;
+}
+
+export type AppointmentStatusColumn = 'held' | 'booked' | 'confirmed' | 'arrived' | 'in_chair' | 'completed' | 'cancelled' | 'no_show';
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string | null;
+  providerId: string;
+  chairId: string;
+  appointmentTypeId: string;
+  period: Range;
+  occupied: Range;
+  status: AppointmentStatusColumn;
+  holdExpiresAt: Date | null;
+  source: 'staff' | 'whatsapp' | 'phone' | 'walk_in';
+  createdBy: string | null;
+  cancellationReason: string | null;
+  notes: Defaulted<string>;
+  overbookReason: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface AppointmentStatusHistoryTable {
+  id: Generated<number>;
+  practiceId: string;
+  appointmentId: string;
+  fromStatus: string | null;
+  toStatus: string;
+  changedBy: string | null;
+  changedAt: Defaulted<Date>;
+  reason: string | null;
+}
+
+export interface WaitlistEntriesTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  appointmentTypeId: string;
+  providerId: string | null;
+  preferredWeekdays: ColumnType<number[], number[] | undefined, number[]>;
+  preferredStartMinute: number | null;
+  preferredEndMinute: number | null;
+  earliest: string | null;
+  latest: string | null;
+  notes: Defaulted<string>;
+  status: Defaulted<'waiting' | 'offered' | 'booked' | 'removed'>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface RecallsTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  kind: Defaulted<'checkup' | 'hygiene' | 'review' | 'other'>;
+  dueDate: string;
+  intervalMonths: number | null;
+  status: Defaulted<'due' | 'booked' | 'done' | 'cancelled'>;
+  notes: Defaulted<string>;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   practices: PracticesTable;
   users: UsersTable;
@@ -123,4 +286,17 @@ export interface DB {
   loginAttempts: LoginAttemptsTable;
   auditEvents: AuditEventsTable;
   auditChainHeads: AuditChainHeadsTable;
+  patients: PatientsTable;
+  chairs: ChairsTable;
+  providers: ProvidersTable;
+  openingHours: OpeningHoursTable;
+  providerHours: ProviderHoursTable;
+  closures: ClosuresTable;
+  publicHolidays: PublicHolidaysTable;
+  blocks: BlocksTable;
+  appointmentTypes: AppointmentTypesTable;
+  appointments: AppointmentsTable;
+  appointmentStatusHistory: AppointmentStatusHistoryTable;
+  waitlistEntries: WaitlistEntriesTable;
+  recalls: RecallsTable;
 }

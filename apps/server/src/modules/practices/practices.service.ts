@@ -7,6 +7,7 @@ import { recordAudit, startAuditChain } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
 import { createUser } from '../auth/users.js';
+import { seedPublicHolidays } from '../scheduling/holidays.mu.js';
 
 type PracticeRow = {
   id: string;
@@ -41,6 +42,7 @@ export async function createPracticeIn(tx: Tx, input: { practice: PracticeInput;
   await bindPractice(tx, row.id);
   await tx.insertInto('memberships').values({ practiceId: row.id, userId: input.ownerUserId, role: 'owner' }).execute();
   await startAuditChain(tx, row.id);
+  await seedPublicHolidays(tx, row.id);
   await recordAudit(tx, {
     practiceId: row.id,
     actor: input.actor,

@@ -1,0 +1,292 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inPractice } from '../src/platform/tenancy.js';
+import { type Client, createTestApp, loggedIn, makePractice, type TestApp } from './harness.js';
+import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
+
+let t: TestApp;
+let p: Awaited<ReturnType<typeof makeSchedulingPractice>>;
+let reception: Client;
+let owner: Client;
+const monday = nextMonday();
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  p = await makeSchedulingPractice(t.ctx);
+  reception = await loggedIn(t.app, p.receptionist);
+  owner = await loggedIn(t.app, p.owner);
+  base = `/api/v1/practices/${p.practiceId}`;
+});
+afterAll(() => t.close());
+
+let slotCounter = 0;
+const SLOT_TIMES = ['08:00', '09:00', '10:00', '14:00', '15:00', '16:00'];
+/** A fresh slot for each use, inside working hours, so tests never collide: Mon 08:00, Mon 09:00 … Sat 16:00, next Mon … */
+function freshSlot() {
+  const n = slotCounter++;
+  const dayIndex = Math.floor(n / SLOT_TIMES.length);
+  const day = new Date(`${monday}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + Math.floor(dayIndex / 6) * 7 + (dayIndex % 6));
+  const date = day.toISOString().slice(0, 10);
+  return { date, start: mu(date, SLOT_TIMES[n % SLOT_TIMES.length]!) };
+}
+
+const book = (client: Client, over: Record<string, unknown> = {}, start = freshSlot().start) =>
+  client.post(`${base}/appointments`, {
+    patientId: p.patients[0]!.id,
+    appointmentTypeId: p.checkup,
+    providerId: p.dentistId,
+    chairId: p.chair1,
+    start: start.toISOString(),
+    ...over,
+  });
+
+describe('booking', () => {
+  it('books a free slot and shows it in the calendar and the patient history', async () => {
+    const { start } = freshSlot();
+    const res = await book(reception, {}, start);
+    expect(res.statusCode).toBe(201);
+    const appt = res.json();
+    expect(appt).toMatchObject({ status: 'booked', source: 'staff', patientName: 'Ravi Ramgoolam', start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString() });
+    const day = (await reception.get(`${base}/appointments?from=${mu(monday, '00:00').toISOString()}&to=${mu(monday, '23:59').toISOString()}`)).json();
+    expect(day.items.map((a: { id: string }) => a.id)).toContain(appt.id);
+    const history = (await reception.get(`${base}/patients/${p.patients[0]!.id}/appointments`)).json();
+    expect(history.items.map((a: { id: string }) => a.id)).toContain(appt.id);
+    const detail = (await reception.get(`${base}/appointments/${appt.id}`)).json();
+    expect(detail.history).toEqual([expect.objectContaining({ fromStatus: null, toStatus: 'booked' })]);
+  });
+
+  it('refuses the same chair at an overlapping time with 409 slot_taken naming the appointment', async () => {
+    const { start } = freshSlot();
+    const first = (await book(reception, {}, start)).json();
+    const clash = await book(reception, { patientId: p.patients[1]!.id, providerId: p.dentist.id, start: new Date(start.getTime() + 15 * 60_000).toISOString() }, start);
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair', conflictingAppointmentId: first.id });
+  });
+
+  it('refuses the same provider on another chair, and honours the buffer after', async () => {
+    const { start } = freshSlot();
+    const first = (await book(reception, {}, start)).json();
+    const sameProvider = await book(reception, { chairId: p.chair2, patientId: p.patients[1]!.id }, start);
+    expect(sameProvider.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'provider', conflictingAppointmentId: first.id });
+    // 30 minutes + 10 minutes' buffer: 08:30 is taken, 08:40 is free.
+    const inBuffer = await book(reception, { chairId: p.chair2 }, new Date(start.getTime() + 30 * 60_000));
+    expect(inBuffer.json().code).toBe('slot_taken');
+    const afterBuffer = await book(reception, { chairId: p.chair2 }, new Date(start.getTime() + 40 * 60_000));
+    expect(afterBuffer.statusCode).toBe(201);
+  });
+
+  it('lets exactly one of many simultaneous bookings of one slot through', async () => {
+    const { start } = freshSlot();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => book(reception, { patientId: p.patients[i % 3]!.id }, start)),
+    );
+    const codes = results.map((r) => (r.statusCode === 201 ? 'booked' : r.json().code));
+    expect(codes.filter((c) => c === 'booked')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'slot_taken')).toHaveLength(11);
+  });
+
+  it('lets an owner overbook a provider on purpose, audited, but never a chair', async () => {
+    const { start } = freshSlot();
+    await book(reception, {}, start);
+    const byReception = await book(reception, { chairId: p.chair2, overbookReason: 'Emergency, patient in pain' }, start);
+    expect(byReception.statusCode).toBe(403);
+    const byOwner = await book(owner, { chairId: p.chair2, overbookReason: 'Emergency, patient in pain' }, start);
+    expect(byOwner.statusCode).toBe(201);
+    expect(byOwner.json().overbookReason).toBe('Emergency, patient in pain');
+    const sameChair = await book(owner, { overbookReason: 'Trying the chair too' }, start);
+    expect(sameChair.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair' });
+    const audit = (await owner.get(`${base}/audit-events?action=appointment.overbooked`)).json();
+    expect(audit.items[0]).toMatchObject({ targetId: byOwner.json().id });
+  });
+
+  it('frees a cancelled slot at once', async () => {
+    const { start } = freshSlot();
+    const appt = (await book(reception, {}, start)).json();
+    expect((await reception.post(`${base}/appointments/${appt.id}/cancel`, {})).statusCode).toBe(400);
+    const cancelled = await reception.post(`${base}/appointments/${appt.id}/cancel`, { reason: 'Patient is travelling' });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancellationReason: 'Patient is travelling' });
+    expect((await book(reception, { patientId: p.patients[1]!.id }, start)).statusCode).toBe(201);
+  });
+});
+
+describe('bad input', () => {
+  const cases: [string, () => Record<string, unknown>, number, string][] = [
+    ['an end before the start', () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '09:30').toISOString() }), 400, 'invalid_period'],
+    ['a slot outside opening hours', () => ({ start: mu(monday, '17:30').toISOString() }), 422, 'outside_opening_hours'],
+    ['a time the provider does not work (lunch)', () => ({ start: mu(monday, '12:15').toISOString() }), 422, 'outside_provider_hours'],
+    ['a provider not allowed to perform the type', () => ({ providerId: p.hygienist.id, start: mu(monday, '09:00').toISOString() }), 422, 'provider_not_allowed'],
+    ['a time in the past', () => ({ start: new Date(Date.now() - 86_400_000).toISOString() }), 422, 'in_the_past'],
+    ['an unknown patient', () => ({ patientId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }), 404, 'patient_not_found'],
+    ['an unknown chair', () => ({ chairId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }), 404, 'chair_not_found'],
+    ['a Sunday (closed)', () => ({ start: mu(new Date(new Date(`${monday}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10), '09:00').toISOString() }), 422, 'outside_opening_hours'],
+    ['a malformed start', () => ({ start: 'next tuesday' }), 400, 'validation_failed'],
+  ];
+  for (const [name, body, status, code] of cases) {
+    it(`answers ${status} ${code} to ${name}, writing nothing`, async () => {
+      const before = await countAppointments();
+      const res = await book(reception, body());
+      expect([res.statusCode, res.json().code]).toEqual([status, code]);
+      expect(await countAppointments()).toBe(before);
+    });
+  }
+
+  it('refuses a public holiday', async () => {
+    const date = new Date(`${monday}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + 14);
+    const holiday = date.toISOString().slice(0, 10);
+    await inPractice(t.db, p.practiceId, (tx) => tx.insertInto('publicHolidays').values({ practiceId: p.practiceId, date: holiday, nameEn: 'Test Day', nameFr: 'Jour de test' }).execute());
+    const res = await book(reception, { start: mu(holiday, '09:00').toISOString() });
+    expect(res.json()).toMatchObject({ code: 'practice_closed' });
+    expect(res.json().detail).toContain('Test Day');
+  });
+
+  it("refuses a patient of another practice as if unknown", async () => {
+    const other = await makeSchedulingPractice(t.ctx);
+    const res = await book(reception, { patientId: other.patients[0]!.id });
+    expect(res.json().code).toBe('patient_not_found');
+  });
+
+  async function countAppointments() {
+    return inPractice(t.db, p.practiceId, async (tx) => Number((await tx.selectFrom('appointments').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+  }
+});
+
+describe('moving', () => {
+  it('moves to a free time and chair, audited', async () => {
+    const appt = (await book(reception)).json();
+    const target = freshSlot().start;
+    const moved = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target.toISOString(), chairId: p.chair2 });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({ start: target.toISOString(), chairId: p.chair2, end: new Date(target.getTime() + 30 * 60_000).toISOString() });
+    const audit = (await owner.get(`${base}/audit-events?action=appointment.moved`)).json();
+    expect(audit.items[0]).toMatchObject({ targetId: appt.id, changes: { to: { chairId: p.chair2 } } });
+  });
+
+  it('refuses a move into another appointment and leaves it where it was', async () => {
+    const a = (await book(reception)).json();
+    const b = (await book(reception, { patientId: p.patients[1]!.id })).json();
+    const res = await reception.post(`${base}/appointments/${a.id}/move`, { start: b.start });
+    expect(res.json()).toMatchObject({ code: 'slot_taken', conflictingAppointmentId: b.id });
+    expect((await reception.get(`${base}/appointments/${a.id}`)).json().appointment.start).toBe(a.start);
+  });
+
+  it('cannot move an appointment of another practice (404)', async () => {
+    const other = await makePractice(t.ctx);
+    const appt = (await book(reception)).json();
+    const stranger = await loggedIn(t.app, other.owner);
+    const res = await stranger.post(`/api/v1/practices/${other.practiceId}/appointments/${appt.id}/move`, { start: freshSlot().start.toISOString() });
+    expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('status', () => {
+  it('walks the day of a visit and refuses impossible steps', async () => {
+    const appt = (await book(reception)).json();
+    for (const status of ['confirmed', 'arrived', 'in_chair', 'completed']) {
+      const res = await reception.post(`${base}/appointments/${appt.id}/status`, { status });
+      expect([status, res.statusCode]).toEqual([status, 200]);
+    }
+    const back = await reception.post(`${base}/appointments/${appt.id}/status`, { status: 'no_show' });
+    expect(back.json().code).toBe('invalid_status_transition');
+    const detail = (await reception.get(`${base}/appointments/${appt.id}`)).json();
+    expect(detail.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['booked', 'confirmed', 'arrived', 'in_chair', 'completed']);
+  });
+
+  it('lets a dentist update their own appointments only', async () => {
+    const mine = (await book(reception, { providerId: p.dentist.id })).json();
+    const notMine = (await book(reception)).json();
+    const dentist = await loggedIn(t.app, p.dentist);
+    expect((await dentist.post(`${base}/appointments/${mine.id}/status`, { status: 'arrived' })).statusCode).toBe(200);
+    const res = await dentist.post(`${base}/appointments/${notMine.id}/status`, { status: 'arrived' });
+    expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden']);
+    expect((await dentist.post(`${base}/appointments/${mine.id}/cancel`, { reason: 'x' })).statusCode).toBe(403);
+  });
+});
+
+describe('holds', () => {
+  const hold = (start: Date, over: Record<string, unknown> = {}) =>
+    reception.post(`${base}/holds`, { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString(), source: 'whatsapp', ...over });
+
+  it('reserves a slot and turns into the appointment when confirmed', async () => {
+    const { start } = freshSlot();
+    const h = await hold(start, { source: 'staff' });
+    expect(h.statusCode).toBe(201);
+    expect(h.json()).toMatchObject({ status: 'held', patientId: null });
+    expect(new Date(h.json().holdExpiresAt).getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
+    expect((await book(reception, {}, start)).json().code).toBe('slot_taken');
+    const confirmed = await reception.post(`${base}/holds/${h.json().id}/confirm`, { patientId: p.patients[2]!.id });
+    expect(confirmed.json()).toMatchObject({ id: h.json().id, status: 'booked', patientName: 'Wei Li', holdExpiresAt: null });
+  });
+
+  it('frees the slot by itself when it lapses, and then cannot be confirmed', async () => {
+    const { start } = freshSlot();
+    const h = (await hold(start, { source: 'staff' })).json();
+    await inPractice(t.db, p.practiceId, (tx) => tx.updateTable('appointments').set({ holdExpiresAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', h.id).execute());
+    const slots = (await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&providerId=${p.dentistId}&chairId=${p.chair1}&from=${start.toISOString()}&to=${new Date(start.getTime() + 60_000).toISOString()}`)).json().slots;
+    expect(slots).toHaveLength(1);
+    const confirm = await reception.post(`${base}/holds/${h.id}/confirm`, { patientId: p.patients[0]!.id });
+    expect([confirm.statusCode, confirm.json().code]).toEqual([410, 'hold_expired']);
+    expect((await book(reception, {}, start)).statusCode).toBe(201);
+  });
+
+  it('applies the notice a patient booking on WhatsApp must give', async () => {
+    const soon = new Date(Date.now() + 30 * 60_000);
+    const res = await hold(soon);
+    expect(['too_soon', 'outside_opening_hours', 'outside_provider_hours', 'practice_closed']).toContain(res.json().code);
+  });
+});
+
+describe('availability', () => {
+  it('lists free slots and drops the ones taken, and gives them back on cancellation', async () => {
+    // A day of its own, four weeks out, that no other test books.
+    const day = new Date(`${monday}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + 28);
+    const date = day.toISOString().slice(0, 10);
+    const q = `${base}/availability?appointmentTypeId=${p.checkup}&providerId=${p.dentist.id}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`;
+    const before = (await reception.get(q)).json().slots as { start: string; chairId: string }[];
+    // 08:00–12:00 and 13:00–17:00 in 15-minute steps; a 30-minute slot must end by 12:00 / 17:00.
+    expect(before).toHaveLength(15 + 15);
+    expect(before[0]).toMatchObject({ start: mu(date, '08:00').toISOString(), chairId: p.chair1 });
+    const appt = (await book(reception, { providerId: p.dentist.id }, mu(date, '09:00'))).json();
+    const during = (await reception.get(q)).json().slots.map((s: { start: string }) => s.start);
+    // 08:45 would run into it; 09:00–09:30 plus the 10-minute buffer: next start 09:45.
+    for (const time of ['08:45', '09:00', '09:15', '09:30']) expect(during).not.toContain(mu(date, time).toISOString());
+    expect(during).toContain(mu(date, '09:45').toISOString());
+    await reception.post(`${base}/appointments/${appt.id}/cancel`, { reason: 'Rescheduled' });
+    expect((await reception.get(q)).json().slots).toHaveLength(30);
+  });
+
+  it('answers 400 to an end before the start and 404 to an unknown type', async () => {
+    const a = await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(monday, '10:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`);
+    expect(a.json().code).toBe('invalid_period');
+    const b = await reception.get(`${base}/availability?appointmentTypeId=00000000-0000-4000-8000-000000000000&from=${mu(monday, '08:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`);
+    expect(b.json().code).toBe('appointment_type_not_found');
+  });
+});
+
+describe('waitlist and recalls', () => {
+  it('keeps a waitlist, longest waiting first', async () => {
+    const add = (patientId: string) => reception.post(`${base}/waitlist`, { patientId, appointmentTypeId: p.checkup, preferredWeekdays: [1, 3], preferredStart: '08:00', preferredEnd: '12:00' });
+    const first = await add(p.patients[1]!.id);
+    expect(first.statusCode).toBe(201);
+    await add(p.patients[2]!.id);
+    const list = (await reception.get(`${base}/waitlist`)).json().items;
+    expect(list.map((e: { patientName: string }) => e.patientName)).toEqual(['Hélène Lagesse', 'Wei Li']);
+    const bad = await reception.post(`${base}/waitlist`, { patientId: p.patients[1]!.id, appointmentTypeId: p.checkup, preferredStart: '12:00', preferredEnd: '08:00' });
+    expect(bad.json().code).toBe('invalid_period');
+    await reception.patch(`${base}/waitlist/${first.json().id}`, { status: 'removed' });
+    expect((await reception.get(`${base}/waitlist`)).json().items).toHaveLength(1);
+  });
+
+  it('lists patients due for recall, one open recall per kind', async () => {
+    await reception.post(`${base}/recalls`, { patientId: p.patients[0]!.id, dueDate: '2026-01-15' });
+    await reception.post(`${base}/recalls`, { patientId: p.patients[0]!.id, dueDate: '2026-02-15' });
+    await reception.post(`${base}/recalls`, { patientId: p.patients[1]!.id, dueDate: '2099-01-01' });
+    const due = (await reception.get(`${base}/recalls`)).json().items;
+    expect(due).toEqual([expect.objectContaining({ patientName: 'Ravi Ramgoolam', dueDate: '2026-02-15', patientPhone: '+23057123456', status: 'due' })]);
+    const later = (await reception.get(`${base}/recalls?dueBefore=2099-12-31`)).json().items;
+    expect(later).toHaveLength(2);
+  });
+});

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { Uuid } from './common.js';
+
+const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #0f766e');
+/** Local wall-clock time, 'HH:MM' (24:00 allowed as an end). */
+export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM');
+export const LocalDate = z.iso.date();
+export const Instant = z.iso.datetime({ offset: true });
+export const Weekday = z.number().int().min(1).max(7);
+
+export const APPOINTMENT_STATUSES = ['held', 'booked', 'confirmed', 'arrived', 'in_chair', 'completed', 'cancelled', 'no_show'] as const;
+export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
+export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+export const AppointmentSource = z.enum(['staff', 'whatsapp', 'phone', 'walk_in']);
+export type AppointmentSource = z.infer<typeof AppointmentSource>;
+export const ProviderRole = z.enum(['owner', 'dentist', 'hygienist']);
+
+// Chairs
+export const ChairInput = z.object({
+  name: z.string().trim().min(1).max(60),
+  colour: Colour.default('#0f766e'),
+  sortOrder: z.number().int().min(0).max(1000).default(0),
+  active: z.boolean().default(true),
+});
+export const ChairPatch = z.object({
+  name: z.string().trim().min(1).max(60),
+  colour: Colour,
+  sortOrder: z.number().int().min(0).max(1000),
+  active: z.boolean(),
+}).partial();
+export const Chair = z.object({ id: Uuid, name: z.string(), colour: z.string(), sortOrder: z.number(), active: z.boolean() });
+export type Chair = z.infer<typeof Chair>;
+
+// Providers and their weekly hours
+export const HoursInterval = z.object({
+  weekday: Weekday,
+  start: WallTime,
+  end: WallTime,
+  chairId: Uuid.nullable().default(null),
+  validFrom: LocalDate.nullable().default(null),
+  validTo: LocalDate.nullable().default(null),
+});
+export const ProviderInput = z.object({
+  userId: Uuid,
+  displayName: z.string().trim().min(1).max(80),
+  colour: Colour.default('#2563eb'),
+  active: z.boolean().default(true),
+});
+export const ProviderPatch = z.object({ displayName: z.string().trim().min(1).max(80), colour: Colour, active: z.boolean() }).partial();
+export const Provider = z.object({
+  userId: Uuid,
+  displayName: z.string(),
+  colour: z.string(),
+  active: z.boolean(),
+  role: z.string(),
+  hours: z.array(HoursInterval.extend({ id: Uuid })),
+});
+export type Provider = z.infer<typeof Provider>;
+export const ProviderHoursInput = z.object({ hours: z.array(HoursInterval).max(100) });
+
+// Practice-wide calendar settings
+export const OpeningHoursInput = z.object({ hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })).max(50) });
+export const OpeningHours = z.object({ hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })) });
+export const CalendarSettings = z.object({ slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]), holdMinutes: z.number().int().min(1).max(60) });
+export const CalendarSettingsPatch = CalendarSettings.partial();
+
+export const ClosureInput = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200).default('') });
+export const Closure = z.object({ id: Uuid, start: z.string(), end: z.string(), reason: z.string() });
+export const HolidayInput = z.object({ date: LocalDate, nameEn: z.string().trim().min(1).max(80), nameFr: z.string().trim().min(1).max(80) });
+export const Holiday = HolidayInput.extend({ id: Uuid, provisional: z.boolean() });
+
+export const BLOCK_KINDS = ['lunch', 'meeting', 'leave', 'maintenance', 'other'] as const;
+export const BlockInput = z.object({
+  providerId: Uuid.nullable().default(null),
+  chairId: Uuid.nullable().default(null),
+  start: Instant,
+  end: Instant,
+  kind: z.enum(BLOCK_KINDS),
+  note: z.string().trim().max(200).default(''),
+});
+export const Block = z.object({ id: Uuid, providerId: Uuid.nullable(), chairId: Uuid.nullable(), start: z.string(), end: z.string(), kind: z.enum(BLOCK_KINDS), note: z.string() });
+
+// Appointment types
+const AppointmentTypeFields = z.object({
+  nameEn: z.string().trim().min(1).max(80),
+  nameFr: z.string().trim().min(1).max(80),
+  durationMinutes: z.number().int().min(5).max(480),
+  bufferAfterMinutes: z.number().int().min(0).max(120),
+  allowedRoles: z.array(ProviderRole).min(1),
+  colour: Colour,
+  whatsappBookable: z.boolean(),
+  minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  maxDaysAhead: z.number().int().min(1).max(730),
+  active: z.boolean(),
+});
+export const AppointmentTypeInput = AppointmentTypeFields.extend({
+  bufferAfterMinutes: AppointmentTypeFields.shape.bufferAfterMinutes.default(0),
+  allowedRoles: AppointmentTypeFields.shape.allowedRoles.default(['dentist']),
+  colour: Colour.default('#0ea5e9'),
+  whatsappBookable: z.boolean().default(false),
+  minNoticeMinutes: AppointmentTypeFields.shape.minNoticeMinutes.default(120),
+  maxDaysAhead: AppointmentTypeFields.shape.maxDaysAhead.default(90),
+  active: z.boolean().default(true),
+});
+export const AppointmentTypePatch = AppointmentTypeFields.partial();
+export const AppointmentType = AppointmentTypeFields.extend({ id: Uuid });
+export type AppointmentType = z.infer<typeof AppointmentType>;
+
+// Appointments
+export const Appointment = z.object({
+  id: Uuid,
+  patientId: Uuid.nullable(),
+  patientName: z.string().nullable(),
+  providerId: Uuid,
+  chairId: Uuid,
+  appointmentTypeId: Uuid,
+  start: z.string(),
+  end: z.string(),
+  status: AppointmentStatus,
+  holdExpiresAt: z.string().nullable(),
+  source: AppointmentSource,
+  notes: z.string(),
+  cancellationReason: z.string().nullable(),
+  overbookReason: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Appointment = z.infer<typeof Appointment>;
+
+export const BookingInput = z.object({
+  patientId: Uuid,
+  appointmentTypeId: Uuid,
+  providerId: Uuid,
+  chairId: Uuid,
+  start: Instant,
+  /** Defaults to start + the type's duration. */
+  end: Instant.optional(),
+  source: AppointmentSource.default('staff'),
+  notes: z.string().trim().max(2000).default(''),
+  /** Owners only: book over another appointment of the same provider, on purpose. */
+  overbookReason: z.string().trim().min(3).max(200).optional(),
+});
+export const MoveInput = z.object({
+  start: Instant,
+  end: Instant.optional(),
+  providerId: Uuid.optional(),
+  chairId: Uuid.optional(),
+  overbookReason: z.string().trim().min(3).max(200).optional(),
+});
+export const CancelInput = z.object({ reason: z.string().trim().min(1).max(300) });
+export const StatusInput = z.object({
+  status: z.enum(['booked', 'confirmed', 'arrived', 'in_chair', 'completed', 'no_show']),
+  reason: z.string().trim().max(300).optional(),
+});
+export const HoldInput = z.object({
+  appointmentTypeId: Uuid,
+  providerId: Uuid,
+  chairId: Uuid,
+  start: Instant,
+  patientId: Uuid.optional(),
+  source: AppointmentSource.default('staff'),
+});
+export const ConfirmHoldInput = z.object({ patientId: Uuid.optional(), notes: z.string().trim().max(2000).default('') });
+export const AppointmentQuery = z.object({
+  from: Instant,
+  to: Instant,
+  providerId: Uuid.optional(),
+  chairId: Uuid.optional(),
+  includeCancelled: z.stringbool().default(false),
+});
+export const StatusHistoryEntry = z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), changedBy: z.string().nullable(), changedAt: z.string(), reason: z.string().nullable() });
+
+export const AvailabilityQuery = z.object({
+  appointmentTypeId: Uuid,
+  from: Instant,
+  to: Instant,
+  providerId: Uuid.optional(),
+  chairId: Uuid.optional(),
+});
+export const AvailableSlot = z.object({ start: z.string(), end: z.string(), providerId: Uuid, chairId: Uuid });
+export const Availability = z.object({ slots: z.array(AvailableSlot) });
+
+// Waitlist and recalls
+export const WaitlistInput = z.object({
+  patientId: Uuid,
+  appointmentTypeId: Uuid,
+  providerId: Uuid.nullable().default(null),
+  preferredWeekdays: z.array(Weekday).max(7).default([]),
+  preferredStart: WallTime.nullable().default(null),
+  preferredEnd: WallTime.nullable().default(null),
+  earliest: LocalDate.nullable().default(null),
+  latest: LocalDate.nullable().default(null),
+  notes: z.string().trim().max(500).default(''),
+});
+export const WaitlistEntry = z.object({
+  id: Uuid,
+  patientId: Uuid,
+  patientName: z.string(),
+  appointmentTypeId: Uuid,
+  providerId: Uuid.nullable(),
+  preferredWeekdays: z.array(z.number()),
+  preferredStart: z.string().nullable(),
+  preferredEnd: z.string().nullable(),
+  earliest: z.string().nullable(),
+  latest: z.string().nullable(),
+  notes: z.string(),
+  status: z.enum(['waiting', 'offered', 'booked', 'removed']),
+  createdAt: z.string(),
+});
+export const WaitlistPatch = z.object({ status: z.enum(['waiting', 'offered', 'booked', 'removed']) });
+export const RecallInput = z.object({
+  patientId: Uuid,
+  kind: z.enum(['checkup', 'hygiene', 'review', 'other']).default('checkup'),
+  dueDate: LocalDate,
+  intervalMonths: z.number().int().min(1).max(60).nullable().default(6),
+  notes: z.string().trim().max(500).default(''),
+});
+export const Recall = z.object({
+  id: Uuid,
+  patientId: Uuid,
+  patientName: z.string(),
+  patientPhone: z.string(),
+  kind: z.string(),
+  dueDate: z.string(),
+  intervalMonths: z.number().nullable(),
+  status: z.enum(['due', 'booked', 'done', 'cancelled']),
+  notes: z.string(),
+});
+export const RecallPatch = z.object({ status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(), dueDate: LocalDate.optional() });
+export const RecallQuery = z.object({ dueBefore: LocalDate.optional(), status: z.enum(['due', 'booked', 'done', 'cancelled']).default('due') });
+
+// Minimal patients (the patients module grows this)
+export const PatientInput = z.object({
+  givenName: z.string().trim().min(1).max(100),
+  familyName: z.string().trim().min(1).max(100),
+  phone: z.string().trim().max(30).default(''),
+  dateOfBirth: LocalDate.nullable().default(null),
+});
+export const PatientSummary = z.object({
+  id: Uuid,
+  givenName: z.string(),
+  familyName: z.string(),
+  phone: z.string(),
+  dateOfBirth: z.string().nullable(),
+});
+export type PatientSummary = z.infer<typeof PatientSummary>;
+export const PatientSearchQuery = z.object({ q: z.string().trim().max(100).default(''), limit: z.coerce.number().int().min(1).max(50).default(20) });
