@@ -6,7 +6,9 @@ import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
-import { CalendarPage } from './features/calendar/CalendarPage';
+import { CalendarPage } from './features/scheduling/CalendarPage';
+import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSettingsPage';
+import { PatientPage } from './features/patients/PatientPage';
 import { HomePage } from './features/home/HomePage';
 import { InboxPage } from './features/inbox/InboxPage';
 import { PatientsPage } from './features/patients/PatientsPage';
@@ -36,11 +38,14 @@ export function App() {
           <Route index element={<Navigate to="calendar" replace />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
+          <Route path="patients/:patientId" element={<PatientPage />} />
           <Route path="inbox" element={<InboxPage />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="practice" replace />} />
             <Route path="practice" element={<PracticeSettingsPage />} />
             <Route path="staff" element={<StaffSettingsPage />} />
+            <Route path="calendar" element={<Navigate to="chairs" replace />} />
+            <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
           </Route>
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />

@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly errors: FieldProblem[];
   readonly retryAfterSeconds: number | undefined;
+  /** Members of the problem beyond RFC 9457 (e.g. conflictingAppointmentId and conflictOn of slot_taken). */
+  readonly extra: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     detail?: string | undefined;
     errors?: FieldProblem[] | undefined;
     retryAfterSeconds?: number | undefined;
+    extra?: Record<string, unknown> | undefined;
   }) {
     super(init.detail ?? init.title);
     this.name = 'ApiError';
@@ -30,6 +33,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.errors = init.errors ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.extra = init.extra ?? {};
   }
 
   /** The message the server gave for one field path (e.g. "owner.email"), if any. */
@@ -98,6 +102,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       detail: problem.detail,
       errors: problem.errors,
       retryAfterSeconds: problem.retryAfterSeconds ?? (Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined),
+      extra: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined,
     });
   }
   return parsed as T;
@@ -107,5 +112,6 @@ export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
 };

@@ -19,3 +19,21 @@ export type AuditPageBody = Infer<typeof AuditPage>;
 export type InvitationPreviewBody = Infer<typeof InvitationPreview>;
 export type MfaSetupBody = Infer<typeof MfaSetup>;
 export type MfaRecoveryCodesBody = Infer<typeof MfaRecoveryCodes>;
+
+import type {
+  Availability,
+  Block,
+  CalendarSettings,
+  Closure,
+  Holiday,
+  OpeningHours,
+  StatusHistoryEntry,
+} from '@dentalpro/contracts';
+export type AvailabilityBody = Infer<typeof Availability>;
+export type BlockBody = Infer<typeof Block>;
+export type CalendarSettingsBody = Infer<typeof CalendarSettings>;
+export type ClosureBody = Infer<typeof Closure>;
+/** `provisional` is optional: the Mauritius import knows it, the list answer may not carry it yet. */
+export type HolidayBody = Infer<typeof Holiday> & { provisional?: boolean };
+export type OpeningHoursBody = Infer<typeof OpeningHours>;
+export type StatusHistoryEntryBody = Infer<typeof StatusHistoryEntry>;

@@ -1,5 +1,94 @@
-import { ComingSoon } from '../../components/ComingSoon';
+import type { PatientSummary } from '@dentalpro/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { api } from '../../api/client';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Icon } from '../../components/Icon';
+import { Loading } from '../../components/Loading';
+import { useToast } from '../../components/Toast';
+import { NewPatientForm, useDebounced } from '../scheduling/PatientPicker';
+import { patientName } from '../scheduling/scheduling.api';
+import { useCurrentPractice } from '../shell/AppShell';
 
+/** Find a patient by name, phone digits or birth date; add one. The full record comes with the patients module. */
 export function PatientsPage() {
-  return <ComingSoon feature="patients" />;
+  const { t } = useTranslation();
+  const { membership, can } = useCurrentPractice();
+  const practiceId = membership.practiceId;
+  const navigate = useNavigate();
+  const toast = useToast();
+  const [q, setQ] = useState('');
+  const [creating, setCreating] = useState(false);
+  const query = useDebounced(q.trim());
+  const patients = useQuery({
+    queryKey: ['patients', practiceId, 'list', query],
+    queryFn: ({ signal }) => api.get<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients`, { q: query, limit: 50 }, signal),
+    placeholderData: (previous) => previous,
+  });
+  const items = patients.data?.items ?? [];
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t('nav.patients')}</h1>
+        {can('patients:write') && !creating && (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            + {t('booking.newPatient')}
+          </Button>
+        )}
+      </div>
+      {creating && (
+        <div className="card form-card">
+          <NewPatientForm
+            practiceId={practiceId}
+            initialName={q}
+            onCancel={() => setCreating(false)}
+            onCreated={(p) => {
+              toast(t('patients.created', { name: patientName(p) }));
+              navigate(`/app/${practiceId}/patients/${p.id}`);
+            }}
+          />
+        </div>
+      )}
+      <div role="search" className="patient-search">
+        <label htmlFor="patient-search" className="field-label">
+          {t('patients.search')}
+        </label>
+        <input id="patient-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('booking.patientHint')} autoComplete="off" />
+      </div>
+      {patients.isPending ? (
+        <Loading />
+      ) : patients.isError ? (
+        <ErrorAlert error={patients.error} />
+      ) : items.length === 0 ? (
+        <EmptyState icon={<Icon name="patients" size={40} />} title={query ? t('booking.noPatientFound') : t('patients.empty')} />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('common.name')}</th>
+                <th scope="col">{t('common.phone')}</th>
+                <th scope="col">{t('patients.dateOfBirth')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">
+                    <Link to={p.id}>{patientName(p)}</Link>
+                  </th>
+                  <td className="mono">{p.phone || '—'}</td>
+                  <td>{p.dateOfBirth ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
 }

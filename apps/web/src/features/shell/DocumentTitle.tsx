@@ -14,6 +14,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/patients/, 'nav.patients'],
   [/^\/app\/[^/]+\/inbox/, 'nav.inbox'],
   [/^\/app\/[^/]+\/settings\/staff/, 'settings.staff'],
+  [/^\/app\/[^/]+\/settings\/calendar/, 'settings.calendar'],
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],
   [/^\/app\/[^/]+\/account/, 'account.title'],

@@ -4,7 +4,7 @@ import { useCurrentPractice } from './AppShell';
 
 export function SettingsLayout() {
   const { t } = useTranslation();
-  const { membership } = useCurrentPractice();
+  const { membership, can } = useCurrentPractice();
   const base = `/app/${membership.practiceId}/settings`;
   return (
     <>
@@ -12,6 +12,7 @@ export function SettingsLayout() {
       <nav className="tabs" aria-label={t('settings.sections')}>
         <NavLink to={`${base}/practice`}>{t('settings.practice')}</NavLink>
         <NavLink to={`${base}/staff`}>{t('settings.staff')}</NavLink>
+        {can('calendar:read') && <NavLink to={`${base}/calendar`}>{t('settings.calendar')}</NavLink>}
       </nav>
       <Outlet />
     </>

@@ -1,0 +1,55 @@
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface ModalProps {
+  open: boolean;
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  /** Wider layout for forms with two columns (booking). */
+  wide?: boolean;
+}
+
+/**
+ * A modal form on the native <dialog>: the browser traps focus and closes on Escape; focus goes
+ * back to whatever opened it (kept here too, since the opener may have re-rendered meanwhile).
+ */
+export function Modal({ open, title, onClose, children, wide = false }: ModalProps) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    }
+    if (!open && dialog.open) {
+      dialog.close();
+      const back = opener.current;
+      opener.current = null;
+      if (back?.isConnected) back.focus();
+    }
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog modal${wide ? ' modal-wide' : ''}`}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <div className="modal-head">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" className="icon-button" onClick={onClose} aria-label={t('common.close')}>
+          ×
+        </button>
+      </div>
+      {open && children}
+    </dialog>
+  );
+}

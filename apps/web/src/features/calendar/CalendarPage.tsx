@@ -1,5 +1,0 @@
-import { ComingSoon } from '../../components/ComingSoon';
-
-export function CalendarPage() {
-  return <ComingSoon feature="calendar" />;
-}
