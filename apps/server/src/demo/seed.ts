@@ -3,6 +3,7 @@ import { systemActor } from '../platform/access.js';
 import { createUser, findUserByEmail } from '../modules/auth/users.js';
 import { createPracticeIn } from '../modules/practices/practices.service.js';
 import { addStaffMember } from '../modules/staff/staff.service.js';
+import { seedDemoCalendar } from './calendar.js';
 
 const DEMO_PRACTICE = {
   name: 'Demo Dental Clinic',
@@ -17,6 +18,7 @@ const DEMO_PRACTICE = {
 export const DEMO_STAFF = [
   { role: 'owner', name: 'Dr Anjali Ramgoolam', email: 'owner@demo.dentalpro.mu', password: 'demo-owner-2026' },
   { role: 'dentist', name: 'Dr Jean-Marc Lagesse', email: 'dentist@demo.dentalpro.mu', password: 'demo-dentist-2026' },
+  { role: 'hygienist', name: 'Nadia Hossenbux', email: 'hygienist@demo.dentalpro.mu', password: 'demo-hygienist-2026' },
   { role: 'receptionist', name: 'Priya Doorgakant', email: 'reception@demo.dentalpro.mu', password: 'demo-reception-2026' },
 ] as const;
 
@@ -58,10 +60,17 @@ export async function seedDemo(ctx: AppContext) {
       await addStaffMember(ctx, { actor: systemActor('demo seed'), practiceId, email: member.email, name: member.name, password: member.password, role: member.role });
     }
   }
+  const idOf = async (email: string) => (await findUserByEmail(ctx.db, email))!.id;
+  const calendar = await seedDemoCalendar(ctx, practiceId, {
+    ownerId: await idOf('owner@demo.dentalpro.mu'),
+    dentistId: await idOf('dentist@demo.dentalpro.mu'),
+    hygienistId: await idOf('hygienist@demo.dentalpro.mu'),
+  });
   return {
     practiceId,
     practiceName: DEMO_PRACTICE.name,
     created,
+    calendar,
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
   };
 }

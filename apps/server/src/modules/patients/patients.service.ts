@@ -51,6 +51,33 @@ export async function createPatient(
   });
 }
 
+/**
+ * Many patients in one transaction, with one audit event (demo data; the import of the Patients
+ * capability builds on it). Phones are normalised like createPatient's; nothing is written if any fails.
+ */
+export async function createPatientsInBulk(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patients: { givenName: string; familyName: string; phone?: string; dateOfBirth?: string | null }[] },
+): Promise<string[]> {
+  requirePermission(input.actor, 'patients:write');
+  const rows = input.patients.map((p) => ({
+    practiceId: input.practiceId,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    phone: normalisePhone(p.phone ?? ''),
+    dateOfBirth: p.dateOfBirth ?? null,
+  }));
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      const inserted = await tx.insertInto('patients').values(rows.slice(i, i + 500)).returning('id').execute();
+      ids.push(...inserted.map((r) => r.id));
+    }
+    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patients.bulk_created', targetType: 'practice', targetId: input.practiceId, changes: { count: ids.length } });
+    return ids;
+  });
+}
+
 /** Name (any word prefix), phone digits (any suffix) or a birth date, A–Z. */
 export async function searchPatients(ctx: AppContext, input: { actor: Actor; practiceId: string; q: string; limit: number }): Promise<PatientSummary[]> {
   requirePermission(input.actor, 'patients:read');
