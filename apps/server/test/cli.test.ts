@@ -78,9 +78,14 @@ describe('npm run cli', () => {
   it('seeds the demo practice once, however often it runs', async () => {
     const first = await cli('demo', 'seed');
     const second = await cli('demo', 'seed');
-    expect(first).toMatchObject({ code: 0, json: { practiceName: 'Demo Dental Clinic', created: true } });
-    expect(second).toMatchObject({ code: 0, json: { practiceId: first.json.practiceId, created: false } });
-    expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'receptionist']);
+    expect(first).toMatchObject({
+      code: 0,
+      json: { practiceName: 'Demo Dental Clinic', created: true, calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 } },
+    });
+    // A month of appointments: roughly three providers × 26 working days × a dozen a day.
+    expect(first.json.calendar.appointments).toBeGreaterThan(300);
+    expect(second).toMatchObject({ code: 0, json: { practiceId: first.json.practiceId, created: false, calendar: { seeded: false } } });
+    expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'hygienist', 'receptionist']);
     const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Demo Dental Clinic').executeTakeFirstOrThrow());
     expect(Number(count.n)).toBe(1);
   });
