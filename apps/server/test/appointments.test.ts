@@ -258,6 +258,27 @@ describe('availability', () => {
     expect((await reception.get(q)).json().slots).toHaveLength(30);
   });
 
+  it('offers only slots the booking service accepts', async () => {
+    // A busy day: a provider-only block, a chair-only block and an appointment, then every offered slot is booked and released.
+    const day = new Date(`${monday}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + 29);
+    const date = day.toISOString().slice(0, 10);
+    await reception.post(`${base}/blocks`, { providerId: p.dentistId, start: mu(date, '10:00').toISOString(), end: mu(date, '11:00').toISOString(), kind: 'meeting' });
+    await reception.post(`${base}/blocks`, { chairId: p.chair1, start: mu(date, '14:00').toISOString(), end: mu(date, '15:30').toISOString(), kind: 'maintenance' });
+    await book(reception, { providerId: p.dentist.id, chairId: p.chair2 }, mu(date, '08:30'));
+    const slots = (await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`)).json().slots as {
+      start: string;
+      providerId: string;
+      chairId: string;
+    }[];
+    expect(slots.length).toBeGreaterThan(20);
+    for (const slot of slots) {
+      const res = await book(reception, { providerId: slot.providerId, chairId: slot.chairId }, new Date(slot.start));
+      expect([slot.start, slot.providerId, res.statusCode]).toEqual([slot.start, slot.providerId, 201]);
+      await reception.post(`${base}/appointments/${res.json().id}/cancel`, { reason: 'checking the slot' });
+    }
+  });
+
   it('answers 400 to an end before the start and 404 to an unknown type', async () => {
     const a = await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(monday, '10:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`);
     expect(a.json().code).toBe('invalid_period');
