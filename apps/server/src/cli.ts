@@ -7,6 +7,7 @@ import { DataDirInUseError } from './db/connection.js';
 import { seedDemo } from './demo/seed.js';
 import { systemActor } from './platform/access.js';
 import { verifyAuditChain } from './platform/audit.js';
+import { rotateDataKeys } from './platform/data-keys.js';
 import { AppError } from './platform/errors.js';
 import { createLogger } from './platform/logger.js';
 import { createUser } from './modules/auth/users.js';
@@ -25,6 +26,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   user add --practice ID --email E --password P --role R [--name N]
   demo seed                                    create or refresh the demo practice
   audit verify --practice ID                   check the practice's audit chain
+  keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
+                                               master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
 `;
 
 type Command = (ctx: AppContext, opts: Record<string, string | undefined>) => Promise<{ output: unknown; exitCode?: number }>;
@@ -64,6 +67,8 @@ const commands: Record<string, Command> = {
   },
 
   'demo seed': async (ctx) => ({ output: await seedDemo(ctx) }),
+
+  'keys rotate': async (ctx) => ({ output: await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey) }),
 
   'audit verify': async (ctx, o) => {
     const verdict = await verifyAuditChain(ctx.db, required(o, 'practice'));

@@ -19,6 +19,10 @@ const Env = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'ENCRYPTION_KEY must be 32 bytes, base64-encoded')
     .optional(),
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'ENCRYPTION_KEY_PREVIOUS must be 32 bytes, base64-encoded')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.stringbool().default(false),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -41,6 +45,8 @@ export interface Config {
   sessionSecret: string;
   /** 32-byte master key (AES-256-GCM) that wraps everything encrypted at rest. */
   encryptionKey: Buffer;
+  /** The master key before the last change, for `keys rotate` only. */
+  previousEncryptionKey: Buffer | undefined;
   logLevel: string;
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -73,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     sessionSecret: secrets.sessionSecret,
     encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
+    previousEncryptionKey: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'base64') : undefined,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

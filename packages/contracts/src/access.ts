@@ -21,16 +21,26 @@ export const PERMISSIONS = {
   'calendar:status': 'Update the status of appointments: their own as provider, or any with calendar:write',
   'calendar:overbook': 'Deliberately double-book a provider, with a reason',
   'schedule:manage': 'Set chairs, providers and their hours, opening hours, closures, holidays and appointment types',
+  'patients:merge': 'Merge duplicate patient records',
+  'patients:import': 'Import patients from another practice system',
+  'clinical:read': "Open a patient's clinical record: alerts, chart, treatment plan, notes, documents (each opening is logged)",
+  'clinical:write': 'Chart findings, plan and complete treatment, draft notes, attach documents',
+  'clinical:sign': 'Sign clinical notes (a signed note can only be corrected by an addendum)',
+  'patients:access_log': "See who opened a patient's clinical record, and when",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 // prettier-ignore
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner:        ['practice:read', 'practice:manage', 'staff:read', 'staff:manage', 'audit:read',
-                 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status', 'calendar:overbook', 'schedule:manage'],
-  dentist:      ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status'],
-  hygienist:    ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status'],
-  receptionist: ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status'],
+                 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status', 'calendar:overbook', 'schedule:manage',
+                 'patients:merge', 'patients:import', 'clinical:read', 'clinical:write', 'clinical:sign', 'patients:access_log'],
+  dentist:      ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status',
+                 'clinical:read', 'clinical:write', 'clinical:sign'],
+  hygienist:    ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status',
+                 'clinical:read', 'clinical:write', 'clinical:sign'],
+  receptionist: ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status',
+                 'patients:merge', 'patients:import'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

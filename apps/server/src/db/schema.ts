@@ -275,6 +275,14 @@ export interface RecallsTable {
   createdAt: CreatedAt;
 }
 
+export interface PracticeDataKeysTable {
+  practiceId: string;
+  version: number;
+  wrappedKey: Buffer;
+  masterKeyId: string;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   practices: PracticesTable;
   users: UsersTable;
@@ -299,4 +307,5 @@ export interface DB {
   appointmentStatusHistory: AppointmentStatusHistoryTable;
   waitlistEntries: WaitlistEntriesTable;
   recalls: RecallsTable;
+  practiceDataKeys: PracticeDataKeysTable;
 }
