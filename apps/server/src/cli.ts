@@ -12,6 +12,7 @@ import { AppError } from './platform/errors.js';
 import { createLogger } from './platform/logger.js';
 import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
+import { createChannelIn } from './modules/messaging/channels.service.js';
 import { addStaffMember } from './modules/staff/staff.service.js';
 
 /**
@@ -22,9 +23,9 @@ import { addStaffMember } from './modules/staff/staff.service.js';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
   migrate                                      apply pending database migrations
-  practice create --name N --owner-email E --owner-password P [--owner-name N]
+  practice create --name N --owner-email E --owner-password P [--owner-name N] [--whatsapp-phone-number-id ID]
   user add --practice ID --email E --password P --role R [--name N]
-  demo seed                                    create or refresh the demo practice
+  demo seed [--whatsapp-phone-number-id ID]    create (or find) the demo practice
   audit verify --practice ID                   check the practice's audit chain
   keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
                                                master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
@@ -36,9 +37,7 @@ const commands: Record<string, Command> = {
   migrate: async () => ({ output: { migrated: true } }),
 
   'practice create': async (ctx, o) => {
-    if (o['whatsapp-phone-number-id']) {
-      throw new AppError('validation_failed', { detail: '--whatsapp-phone-number-id needs the WhatsApp channel module, which is not in this version yet' });
-    }
+    const phoneNumberId = o['whatsapp-phone-number-id'];
     const name = required(o, 'name');
     const email = required(o, 'owner-email');
     const password = checkedPassword(required(o, 'owner-password'));
@@ -46,7 +45,15 @@ const commands: Record<string, Command> = {
       output: await ctx.db.transaction().execute(async (tx) => {
         const owner = await createUser(tx, { email, name: o['owner-name'] ?? email.split('@')[0]!, password });
         const practice = await createPracticeIn(tx, { practice: { name }, ownerUserId: owner.id, actor: systemActor() });
-        return { practiceId: practice.id, ownerUserId: owner.id };
+        if (!phoneNumberId) return { practiceId: practice.id, ownerUserId: owner.id };
+        const channel = await createChannelIn(tx, {
+          actor: systemActor(),
+          practiceId: practice.id,
+          phoneNumberId,
+          accessToken: ctx.config.whatsappAccessToken,
+          masterKey: ctx.config.encryptionKey,
+        });
+        return { practiceId: practice.id, ownerUserId: owner.id, whatsappChannelId: channel.id, whatsappPhoneNumberId: phoneNumberId };
       }),
     };
   },
@@ -66,7 +73,7 @@ const commands: Record<string, Command> = {
     return { output: { userId: result.userId, created: result.created, role: role.data } };
   },
 
-  'demo seed': async (ctx) => ({ output: await seedDemo(ctx) }),
+  'demo seed': async (ctx, o) => ({ output: await seedDemo(ctx, { whatsappPhoneNumberId: o['whatsapp-phone-number-id'] }) }),
 
   'keys rotate': async (ctx) => ({ output: await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey) }),
 

@@ -23,6 +23,7 @@ const Env = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'ENCRYPTION_KEY_PREVIOUS must be 32 bytes, base64-encoded')
     .optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.stringbool().default(false),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -47,6 +48,8 @@ export interface Config {
   encryptionKey: Buffer;
   /** The master key before the last change, for `keys rotate` only. */
   previousEncryptionKey: Buffer | undefined;
+  /** Graph API token given to channels created from the command line. */
+  whatsappAccessToken: string | undefined;
   logLevel: string;
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -80,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: secrets.sessionSecret,
     encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
     previousEncryptionKey: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'base64') : undefined,
+    whatsappAccessToken: e.WHATSAPP_ACCESS_TOKEN,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -65,6 +65,17 @@ describe('npm run cli', () => {
     practiceId = res.json.practiceId;
   });
 
+  it('connects a WhatsApp number when asked, once per number in the whole deployment', async () => {
+    const res = await cli('practice', 'create', '--name', 'Clinique du Sud', '--owner-email', 'owner@sud.mu', '--owner-password', 'a-long-password', '--whatsapp-phone-number-id', '106540352242922');
+    expect(res).toMatchObject({ code: 0, json: { practiceId: expect.any(String), whatsappPhoneNumberId: '106540352242922', whatsappChannelId: expect.any(String) } });
+    const again = await cli('practice', 'create', '--name', 'Clinique Bis', '--owner-email', 'owner@bis.mu', '--owner-password', 'a-long-password', '--whatsapp-phone-number-id', '106540352242922');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'duplicate_name' });
+    // Nothing half-written: the second practice does not exist.
+    const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Clinique Bis').executeTakeFirstOrThrow());
+    expect(Number(count.n)).toBe(0);
+  });
+
   it('adds a user with a role, and refuses an unknown role with a problem on stderr', async () => {
     const ok = await cli('user', 'add', '--practice', practiceId, '--email', 'rita@nord.mu', '--password', 'another-password', '--role', 'receptionist');
     expect(ok).toMatchObject({ code: 0, json: { userId: expect.any(String), created: true, role: 'receptionist' } });

@@ -275,6 +275,18 @@ export interface RecallsTable {
   createdAt: CreatedAt;
 }
 
+export interface WhatsappChannelsTable {
+  id: Generated<string>;
+  practiceId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: Defaulted<string>;
+  wabaId: Defaulted<string>;
+  accessTokenEncrypted: Buffer | null;
+  throughputPerSecond: Defaulted<number>;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
 export interface PracticeDataKeysTable {
   practiceId: string;
   version: number;
@@ -308,4 +320,5 @@ export interface DB {
   waitlistEntries: WaitlistEntriesTable;
   recalls: RecallsTable;
   practiceDataKeys: PracticeDataKeysTable;
+  whatsappChannels: WhatsappChannelsTable;
 }

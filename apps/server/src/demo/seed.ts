@@ -4,6 +4,8 @@ import { createUser, findUserByEmail } from '../modules/auth/users.js';
 import { createPracticeIn } from '../modules/practices/practices.service.js';
 import { addStaffMember } from '../modules/staff/staff.service.js';
 import { seedDemoCalendar } from './calendar.js';
+import { createChannelIn } from '../modules/messaging/channels.service.js';
+import { inPractice } from '../platform/tenancy.js';
 
 const DEMO_PRACTICE = {
   name: 'Demo Dental Clinic',
@@ -26,7 +28,7 @@ export const DEMO_STAFF = [
  * Creates the demo practice with its staff, or finds it when it exists: running it twice
  * changes nothing. Later capabilities add their demo data (chairs, patients, ...) here.
  */
-export async function seedDemo(ctx: AppContext) {
+export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: string } = {}) {
   const [owner, ...others] = DEMO_STAFF;
   let ownerUser = await findUserByEmail(ctx.db, owner.email);
   let practiceId = ownerUser
@@ -60,6 +62,7 @@ export async function seedDemo(ctx: AppContext) {
       await addStaffMember(ctx, { actor: systemActor('demo seed'), practiceId, email: member.email, name: member.name, password: member.password, role: member.role });
     }
   }
+  const whatsapp = opts.whatsappPhoneNumberId ? await connectDemoWhatsApp(ctx, practiceId, opts.whatsappPhoneNumberId) : undefined;
   const idOf = async (email: string) => (await findUserByEmail(ctx.db, email))!.id;
   const calendar = await seedDemoCalendar(ctx, practiceId, {
     ownerId: await idOf('owner@demo.dentalpro.mu'),
@@ -71,6 +74,17 @@ export async function seedDemo(ctx: AppContext) {
     practiceName: DEMO_PRACTICE.name,
     created,
     calendar,
+    ...(whatsapp ? { whatsappPhoneNumberId: whatsapp } : {}),
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
   };
+}
+
+/** Connects the demo practice to a WhatsApp number once; running again with the same id changes nothing. */
+async function connectDemoWhatsApp(ctx: AppContext, practiceId: string, phoneNumberId: string) {
+  await inPractice(ctx.db, practiceId, async (tx) => {
+    const existing = await tx.selectFrom('whatsappChannels').select('id').where('phoneNumberId', '=', phoneNumberId).executeTakeFirst();
+    if (existing) return;
+    await createChannelIn(tx, { actor: systemActor('demo seed'), practiceId, phoneNumberId, accessToken: ctx.config.whatsappAccessToken, masterKey: ctx.config.encryptionKey });
+  });
+  return phoneNumberId;
 }
