@@ -1,6 +1,8 @@
 // `npm run bench -- <name>`: benchmarks print figures; they assert nothing.
 const benches: Record<string, () => Promise<unknown>> = {
   startup: () => import('./startup.js'),
+  availability: () => import('./availability.js'),
+  'booking-race': () => import('./booking-race.js'),
 };
 
 const name = process.argv[2];

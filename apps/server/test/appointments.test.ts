@@ -63,6 +63,9 @@ describe('booking', () => {
     const clash = await book(reception, { patientId: p.patients[1]!.id, providerId: p.dentist.id, start: new Date(start.getTime() + 15 * 60_000).toISOString() }, start);
     expect(clash.statusCode).toBe(409);
     expect(clash.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair', conflictingAppointmentId: first.id });
+    // Starting before it and running into it names it too.
+    const earlier = await book(reception, { patientId: p.patients[1]!.id, providerId: p.dentist.id }, new Date(start.getTime() - 15 * 60_000));
+    expect(earlier.json()).toMatchObject({ code: 'slot_taken', conflictingAppointmentId: first.id });
   });
 
   it('refuses the same provider on another chair, and honours the buffer after', async () => {

@@ -233,6 +233,10 @@ export interface AppointmentsTable {
   overbookReason: string | null;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
+  /** Generated from period / occupied, for index-friendly filtering (see the migration). */
+  startsAt: ColumnType<Date, never, never>;
+  endsAt: ColumnType<Date, never, never>;
+  occupiedUntil: ColumnType<Date, never, never>;
 }
 
 export interface AppointmentStatusHistoryTable {

@@ -1,5 +1,6 @@
 import type { Appointment, AppointmentSource, AppointmentStatus } from '@dentalpro/contracts';
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../app.js';
 import { type Actor, can, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -54,7 +55,23 @@ function selectAppointments(tx: Tx) {
   return tx
     .selectFrom('appointments')
     .select(appointmentColumns)
-    .select([sql<Date>`lower(appointments.period)`.as('start'), sql<Date>`upper(appointments.period)`.as('end')]);
+    .select(['appointments.startsAt as start', 'appointments.endsAt as end']);
+}
+
+/** The longest an appointment can keep a chair: 12 hours plus a 2-hour buffer. Bounds the index scan. */
+const LONGEST_OCCUPATION_MS = 14 * 3600_000;
+
+/**
+ * Appointments whose occupied time overlaps [from, to), written as timestamp comparisons on the
+ * generated columns so the btree index serves it under row-level security (&& on ranges cannot).
+ */
+export function occupying(from: Date, to: Date) {
+  return (eb: ExpressionBuilder<DB, 'appointments'>) =>
+    eb.and([
+      eb('appointments.startsAt', '>', new Date(from.getTime() - LONGEST_OCCUPATION_MS)),
+      eb('appointments.startsAt', '<', to),
+      eb('appointments.occupiedUntil', '>', from),
+    ]);
 }
 
 type AppointmentRow = Awaited<ReturnType<ReturnType<typeof selectAppointments>['executeTakeFirstOrThrow']>>;
@@ -167,7 +184,7 @@ async function releaseExpiredHolds(tx: Tx, req: { providerId: string; chairId: s
     .where('status', '=', 'held')
     .where('holdExpiresAt', '<=', new Date())
     .where((eb) => eb.or([eb('providerId', '=', req.providerId), eb('chairId', '=', req.chairId)]))
-    .where(sql<boolean>`occupied && ${rangeLiteral(slot.start, slot.occupiedEnd)}::tstzrange`)
+    .where(occupying(slot.start, slot.occupiedEnd))
     .execute();
 }
 
@@ -175,22 +192,30 @@ async function releaseExpiredHolds(tx: Tx, req: { providerId: string; chairId: s
  * Runs a calendar change; when an exclusion constraint refuses it (SQLSTATE 23P01), answers
  * 409 slot_taken naming the appointment in the way.
  */
-async function settlingConflicts<T>(ctx: AppContext, practiceId: string, req: { providerId: string; chairId: string; start: Date; end?: Date }, run: () => Promise<T>): Promise<T> {
+async function settlingConflicts<T>(
+  ctx: AppContext,
+  practiceId: string,
+  req: { providerId: string; chairId: string },
+  run: (attempt: { slot?: PlannedSlot }) => Promise<T>,
+): Promise<T> {
+  // `run` records the slot it tried, so a refusal can name what stood in its way.
+  const attempt: { slot?: PlannedSlot } = {};
   try {
-    return await run();
+    return await run(attempt);
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
-    if (e.code !== '23P01' || !e.constraint?.startsWith('appointments_')) throw err;
+    if (e.code !== '23P01' || !e.constraint?.startsWith('appointments_') || !attempt.slot) throw err;
     const byChair = e.constraint === 'appointments_chair_no_overlap';
-    const end = req.end ?? new Date(req.start.getTime() + 60_000);
+    const slot = attempt.slot;
     const conflicting = await inPractice(ctx.db, practiceId, (tx) =>
       tx
         .selectFrom('appointments')
         .select('id')
+        .where('practiceId', '=', practiceId)
         .where('status', 'in', ACTIVE_STATUSES)
         .where(byChair ? 'chairId' : 'providerId', '=', byChair ? req.chairId : req.providerId)
-        .where(sql<boolean>`occupied && ${rangeLiteral(req.start, end)}::tstzrange`)
-        .orderBy(sql`lower(period)`)
+        .where(occupying(slot.start, slot.occupiedEnd))
+        .orderBy('startsAt')
         .executeTakeFirst(),
     );
     throw new AppError('slot_taken', {
@@ -215,10 +240,11 @@ export async function bookAppointment(ctx: AppContext, input: { actor: Actor; pr
   const { actor, practiceId, booking } = input;
   requirePermission(actor, 'calendar:write');
   if (booking.overbookReason) requirePermission(actor, 'calendar:overbook');
-  return settlingConflicts(ctx, practiceId, booking, () =>
+  return settlingConflicts(ctx, practiceId, booking, (attempt) =>
     inPractice(ctx.db, practiceId, async (tx) => {
       if (!(await findPatientIn(tx, booking.patientId))) throw new AppError('patient_not_found');
       const slot = await planSlot(tx, practiceId, booking, input.now ?? new Date());
+      attempt.slot = slot;
       await releaseExpiredHolds(tx, booking, slot);
       const { id } = await tx
         .insertInto('appointments')
@@ -262,7 +288,7 @@ export async function moveAppointment(
   if (move.overbookReason) requirePermission(actor, 'calendar:overbook');
   const current = await inPractice(ctx.db, practiceId, (tx) => loadRow(tx, input.appointmentId));
   const target = { providerId: move.providerId ?? current.providerId, chairId: move.chairId ?? current.chairId, start: move.start, end: move.end };
-  return settlingConflicts(ctx, practiceId, target, () =>
+  return settlingConflicts(ctx, practiceId, target, (attempt) =>
     inPractice(ctx.db, practiceId, async (tx) => {
       const row = await tx.selectFrom('appointments').select(['status', 'appointmentTypeId', 'overbookReason']).where('id', '=', input.appointmentId).forUpdate().executeTakeFirst();
       if (!row) throw new AppError('appointment_not_found');
@@ -270,6 +296,7 @@ export async function moveAppointment(
       // Keep the appointment's length unless a new end is given.
       const end = move.end ?? new Date(move.start.getTime() + (new Date(current.end).getTime() - new Date(current.start).getTime()));
       const slot = await planSlot(tx, practiceId, { ...target, end, appointmentTypeId: row.appointmentTypeId, source: 'staff' }, input.now ?? new Date());
+      attempt.slot = slot;
       await releaseExpiredHolds(tx, target, slot);
       await tx
         .updateTable('appointments')
@@ -362,10 +389,11 @@ export async function holdSlot(
 ): Promise<Appointment> {
   const { actor, practiceId, hold } = input;
   requirePermission(actor, 'calendar:write');
-  return settlingConflicts(ctx, practiceId, hold, () =>
+  return settlingConflicts(ctx, practiceId, hold, (attempt) =>
     inPractice(ctx.db, practiceId, async (tx) => {
       if (hold.patientId && !(await findPatientIn(tx, hold.patientId))) throw new AppError('patient_not_found');
       const slot = await planSlot(tx, practiceId, hold, input.now ?? new Date());
+      attempt.slot = slot;
       await releaseExpiredHolds(tx, hold, slot);
       const { holdMinutes } = await tx.selectFrom('practices').select('holdMinutes').where('id', '=', practiceId).executeTakeFirstOrThrow();
       const { id } = await tx
@@ -448,10 +476,13 @@ export async function listAppointments(
   if (input.to.getTime() - input.from.getTime() > MAX_LIST_DAYS * 86_400_000) throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_LIST_DAYS} days at a time` });
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = selectAppointments(tx)
-      .where(sql<boolean>`appointments.period && ${rangeLiteral(input.from, input.to)}::tstzrange`)
+      .where('appointments.practiceId', '=', input.practiceId)
+      .where('appointments.startsAt', '>', new Date(input.from.getTime() - LONGEST_OCCUPATION_MS))
+      .where('appointments.startsAt', '<', input.to)
+      .where('appointments.endsAt', '>', input.from)
       // Lapsed holds are nobody's appointment.
       .where((eb) => eb.or([eb('appointments.status', '!=', 'held'), eb('appointments.holdExpiresAt', '>', sql<Date>`now()`)]))
-      .orderBy(sql`lower(appointments.period)`);
+      .orderBy('appointments.startsAt');
     if (!input.includeCancelled) q = q.where('appointments.status', 'not in', ['cancelled', 'no_show']);
     if (input.providerId) q = q.where('appointments.providerId', '=', input.providerId);
     if (input.chairId) q = q.where('appointments.chairId', '=', input.chairId);
@@ -480,7 +511,7 @@ export async function patientAppointments(ctx: AppContext, input: { actor: Actor
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     if (!(await findPatientIn(tx, input.patientId))) throw new AppError('patient_not_found');
-    const rows = await selectAppointments(tx).where('appointments.patientId', '=', input.patientId).where('appointments.status', '!=', 'held').orderBy(sql`lower(appointments.period)`, 'desc').limit(500).execute();
+    const rows = await selectAppointments(tx).where('appointments.patientId', '=', input.patientId).where('appointments.status', '!=', 'held').orderBy('appointments.startsAt', 'desc').limit(500).execute();
     return withNames(tx, rows);
   });
 }

@@ -4,6 +4,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { inPractice } from '../../platform/tenancy.js';
 import { ACTIVE_STATUSES } from './appointment-status.js';
+import { occupying } from './appointments.service.js';
 import { type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
 import { minutesToWallTime, rangeLiteral } from './booking-rules.js';
 
@@ -58,10 +59,11 @@ export async function findAvailability(ctx: AppContext, input: { actor: Actor; p
       tx.selectFrom('providerHours').select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo']).execute(),
       tx
         .selectFrom('appointments')
-        .select(['providerId', 'chairId', 'overbookReason', sql<Date>`lower(occupied)`.as('start'), sql<Date>`upper(occupied)`.as('end')])
+        .select(['providerId', 'chairId', 'overbookReason', 'startsAt as start', 'occupiedUntil as end'])
         .where('status', 'in', ACTIVE_STATUSES)
         .where((eb) => eb.or([eb('status', '!=', 'held'), eb('holdExpiresAt', '>', now)]))
-        .where(sql<boolean>`occupied && ${reach}::tstzrange`)
+        .where('practiceId', '=', input.practiceId)
+        .where(occupying(new Date(request.from.getTime() - DAY_MS), new Date(request.to.getTime() + DAY_MS)))
         .execute(),
       tx.selectFrom('blocks').select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).where(sql<boolean>`period && ${reach}::tstzrange`).execute(),
     ]);

@@ -1,0 +1,203 @@
+import { sql } from 'kysely';
+import { ACTIVE_STATUSES } from '../apps/server/src/modules/scheduling/appointment-status.js';
+import { type AvailabilityQuery, type BusyInterval, type ProviderAvailability, type WeeklyInterval, findSlots } from '../apps/server/src/modules/scheduling/availability.js';
+import { findAvailability } from '../apps/server/src/modules/scheduling/availability.service.js';
+import { minutesToWallTime, wallClock } from '../apps/server/src/modules/scheduling/booking-rules.js';
+import { systemActor } from '../apps/server/src/platform/access.js';
+import { inPractice } from '../apps/server/src/platform/tenancy.js';
+import { BUSY_PRACTICE, TIME_ZONE, addDays, buildBusyPractice, ms, mu, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
+
+/**
+ * Availability of a busy practice (10 chairs, 12 providers, 6 appointment types, 5,000
+ * appointments over 90 days, blocks, a closure, public holidays): 14-day searches with the
+ * start day spread over the 90 days, per appointment type, timed at three depths — the pure
+ * engine (findSlots on data loaded beforehand, as the service loads it), the service (its
+ * database reads + the engine) and the HTTP API (one request at a time, then 10 at a time).
+ * Embedded PGlite by default; the PostgreSQL of DATABASE_URL when set (a new practice each run).
+ */
+const QUERIES = 200;
+const WARM_UP = 20;
+const WINDOW_DAYS = 14;
+const CONCURRENCY = 10;
+const DAY_MS = 86_400_000;
+
+const env = await openBenchEnvironment();
+const { ctx } = env;
+const actor = systemActor('bench');
+try {
+  const setupStarted = performance.now();
+  const practice = await buildBusyPractice(ctx);
+  const setupMs = performance.now() - setupStarted;
+  const { practiceId } = practice;
+
+  // The same searches at every depth: a 14-day window from local midnight of a day 1…77 days ahead.
+  const today = wallClock(new Date(), TIME_ZONE).date;
+  const lastStart = BUSY_PRACTICE.days - WINDOW_DAYS + 1;
+  const windows = (typeIndex: number) =>
+    Array.from({ length: WARM_UP + QUERIES }, (_, i) => {
+      const offset = 1 + ((i * 29 + typeIndex * 7) % lastStart);
+      return { from: mu(addDays(today, offset), '00:00'), to: mu(addDays(today, offset + WINDOW_DAYS), '00:00') };
+    });
+
+  // (a) The engine alone: everything the service reads, read once; each search gets what the
+  // service's queries would return for its window (busy time reaching one day either side).
+  const loaded = await inPractice(ctx.db, practiceId, async (tx) => {
+    const [settings, opening, holidays, closures, chairs, providers, hours, appointments, blocks] = await Promise.all([
+      tx.selectFrom('practices').select(['timeZone', 'slotStepMinutes']).where('id', '=', practiceId).executeTakeFirstOrThrow(),
+      tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).execute(),
+      tx.selectFrom('publicHolidays').select('date').execute(),
+      tx.selectFrom('closures').select([sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
+      tx.selectFrom('chairs').select('id').where('active', '=', true).orderBy('sortOrder').orderBy('name').execute(),
+      tx
+        .selectFrom('providers')
+        .innerJoin('memberships', (j) => j.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
+        .select(['providers.userId', 'memberships.role'])
+        .where('providers.active', '=', true)
+        .orderBy('providers.displayName')
+        .execute(),
+      tx.selectFrom('providerHours').select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo']).execute(),
+      tx
+        .selectFrom('appointments')
+        .select(['providerId', 'chairId', 'overbookReason', sql<Date>`lower(occupied)`.as('start'), sql<Date>`upper(occupied)`.as('end')])
+        .where('status', 'in', ACTIVE_STATUSES)
+        .execute(),
+      tx.selectFrom('blocks').select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
+    ]);
+    return { settings, opening, holidays, closures, chairs, providers, hours, appointments, blocks };
+  });
+  const toWeekly = (h: { weekday: number; startMinute: number; endMinute: number }) => ({
+    weekday: h.weekday as WeeklyInterval['weekday'],
+    start: minutesToWallTime(h.startMinute),
+    end: minutesToWallTime(h.endMinute),
+  });
+  const providerList: ProviderAvailability[] = loaded.providers.map((p) => ({
+    providerId: p.userId,
+    role: p.role,
+    hours: loaded.hours
+      .filter((h) => h.providerId === p.userId)
+      .map((h) => ({ ...toWeekly(h), chairId: h.chairId, validFrom: h.validFrom ?? undefined, validTo: h.validTo ?? undefined })),
+  }));
+  const allBusy: BusyInterval[] = [
+    ...loaded.appointments.map((a) => ({ start: new Date(a.start), end: new Date(a.end), providerId: a.overbookReason ? null : a.providerId, chairId: a.chairId })),
+    ...loaded.blocks.map((b) => ({ start: new Date(b.start), end: new Date(b.end), providerId: b.providerId, chairId: b.chairId })),
+  ];
+  const allClosures = loaded.closures.map((c) => ({ start: new Date(c.start), end: new Date(c.end) }));
+  const engineQuery = (type: (typeof practice.types)[number], window: { from: Date; to: Date }): AvailabilityQuery => {
+    const reachFrom = window.from.getTime() - DAY_MS;
+    const reachTo = window.to.getTime() + DAY_MS;
+    const inReach = (i: { start: Date; end: Date }) => i.start.getTime() < reachTo && i.end.getTime() > reachFrom;
+    const firstDate = new Date(reachFrom).toISOString().slice(0, 10);
+    const lastDate = new Date(reachTo).toISOString().slice(0, 10);
+    return {
+      timeZone: loaded.settings.timeZone,
+      from: window.from,
+      to: window.to,
+      now: new Date(),
+      slotStepMinutes: loaded.settings.slotStepMinutes,
+      appointmentType: { durationMinutes: type.durationMinutes, bufferAfterMinutes: type.bufferAfterMinutes, minNoticeMinutes: 0, maxDaysAhead: 730, allowedRoles: type.allowedRoles },
+      openingHours: loaded.opening.map(toWeekly),
+      closedDates: loaded.holidays.map((h) => h.date).filter((d) => d >= firstDate && d <= lastDate),
+      closures: allClosures.filter(inReach),
+      chairs: loaded.chairs,
+      providers: providerList,
+      busy: allBusy.filter(inReach),
+    };
+  };
+
+  const server = await startServer(ctx, practice.owner);
+  const load = startLoadGenerator();
+  const rows: { label: string; slots: number[]; engine: number[]; service: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
+  try {
+    for (const [t, type] of practice.types.entries()) {
+      const searches = windows(t);
+      const mismatch: string[] = [];
+
+      const engine: number[] = [];
+      const slots: number[] = [];
+      for (const [i, window] of searches.entries()) {
+        const query = engineQuery(type, window);
+        const started = performance.now();
+        const found = findSlots(query);
+        const elapsed = performance.now() - started;
+        if (i >= WARM_UP) {
+          engine.push(elapsed);
+          slots.push(found.length);
+        }
+      }
+
+      const service: number[] = [];
+      for (const [i, window] of searches.entries()) {
+        const started = performance.now();
+        const found = await findAvailability(ctx, { actor, practiceId, request: { appointmentTypeId: type.id, from: window.from, to: window.to } });
+        const elapsed = performance.now() - started;
+        if (i >= WARM_UP) {
+          service.push(elapsed);
+          if (found.length !== slots[i - WARM_UP]) mismatch.push(`service found ${found.length} slots where the engine found ${slots[i - WARM_UP]}`);
+        }
+      }
+
+      const requests = searches.map((w) => ({
+        method: 'GET' as const,
+        url: `${server.baseUrl}/api/v1/practices/${practiceId}/availability?appointmentTypeId=${type.id}&from=${w.from.toISOString()}&to=${w.to.toISOString()}`,
+        headers: server.headers,
+      }));
+      await load.run(requests.slice(0, WARM_UP), { concurrency: 1 });
+      const sequential = await load.run(requests.slice(WARM_UP), { concurrency: 1, read: 'slots' });
+      const concurrent = await load.run(requests.slice(WARM_UP), { concurrency: CONCURRENCY });
+      for (const [i, r] of [...sequential.results, ...concurrent.results].entries()) {
+        if (r.status !== 200) mismatch.push(`HTTP ${r.status} ${String(r.note)}`);
+        else if (i < QUERIES && r.note !== slots[i]) mismatch.push(`HTTP returned ${String(r.note)} slots where the engine found ${slots[i]}`);
+      }
+
+      rows.push({
+        label: `${type.nameEn} (${type.durationMinutes}+${type.bufferAfterMinutes} min, ${type.allowedRoles.join('/')})`,
+        slots,
+        engine,
+        service,
+        http: sequential.results.map((r) => r.ms),
+        httpConcurrent: concurrent.results.map((r) => r.ms),
+        reqPerSec: (QUERIES / concurrent.wallMs) * 1000,
+        mismatch,
+      });
+    }
+  } finally {
+    await load.close();
+    await server.close();
+  }
+
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const figures = (xs: number[]) => [50, 95, 99].map((p) => ms(percentile(xs, p)).padStart(7)).join('') + ms(Math.max(...xs)).padStart(8);
+  console.log(`availability — ${env.label}`);
+  console.log(
+    `  practice: ${BUSY_PRACTICE.chairs} chairs, ${practice.providers.length} providers, ${practice.types.length} types, ${practice.appointments} appointments ` +
+      `(of ${practice.packed} packed) on ${practice.workingDays.length} working days in the next ${BUSY_PRACTICE.days}, ${practice.blocks} blocks, ${practice.closures} closure, ` +
+      `public holidays; built in ${(setupMs / 1000).toFixed(1)} s`,
+  );
+  console.log(`  ${QUERIES} searches of ${WINDOW_DAYS} days per type (start day 1…${lastStart} days ahead) after ${WARM_UP} warm-up; ms; HTTP client in a worker thread`);
+  console.log(`  ${''.padEnd(36)}    p50    p95    p99     max`);
+  for (const row of [...rows, { ...rows[0]!, label: `all ${rows.length} types`, ...merged(rows) }]) {
+    console.log(`  ${row.label} — ${Math.round(avg(row.slots))} slots on average`);
+    console.log(`    ${'engine (findSlots)'.padEnd(34)}${figures(row.engine)}`);
+    console.log(`    ${'service (findAvailability)'.padEnd(34)}${figures(row.service)}`);
+    console.log(`    ${'HTTP GET, one at a time'.padEnd(34)}${figures(row.http)}`);
+    console.log(`    ${`HTTP GET, ${CONCURRENCY} at a time`.padEnd(34)}${figures(row.httpConcurrent)}   ${row.reqPerSec.toFixed(0)} req/s`);
+    if (row.mismatch.length > 0) console.log(`    ! ${row.mismatch.length} disagreements, e.g. ${row.mismatch[0]}`);
+  }
+} finally {
+  await env.close();
+}
+
+function merged(rows: { slots: number[]; engine: number[]; service: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[]) {
+  const all = <K extends 'slots' | 'engine' | 'service' | 'http' | 'httpConcurrent'>(key: K) => rows.flatMap((r) => r[key]);
+  // Throughput over all types: requests over the summed wall time of the concurrent runs.
+  const wallSeconds = rows.reduce((s, r) => s + QUERIES / r.reqPerSec, 0);
+  return {
+    slots: all('slots'),
+    engine: all('engine'),
+    service: all('service'),
+    http: all('http'),
+    httpConcurrent: all('httpConcurrent'),
+    reqPerSec: (rows.length * QUERIES) / wallSeconds,
+    mismatch: [], // reported per type above
+  };
+}
