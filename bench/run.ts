@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   startup: () => import('./startup.js'),
   availability: () => import('./availability.js'),
   'booking-race': () => import('./booking-race.js'),
+  'patient-search': () => import('./patient-search.js'),
 };
 
 const name = process.argv[2];

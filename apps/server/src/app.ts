@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { pendingMigrations } from './db/migrate.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await schedulingSettingsRoutes(api, ctx);
       await appointmentsRoutes(api, ctx);
       await waitlistRoutes(api, ctx);
+      await clinicalRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

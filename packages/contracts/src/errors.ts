@@ -54,6 +54,24 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  patient_merge_invalid: 422,
+  patient_already_merged: 409,
+  // clinical records
+  invalid_tooth: 400,
+  invalid_surface: 400,
+  invalid_finding: 400,
+  finding_not_found: 404,
+  procedure_not_found: 404,
+  treatment_plan_not_found: 404,
+  treatment_item_not_found: 404,
+  note_not_found: 404,
+  attachment_not_found: 404,
+  finding_already_resolved: 409,
+  procedure_code_taken: 409,
+  note_signed: 409,
+  note_not_signed: 409,
+  attachment_too_large: 413,
+  attachment_type_not_allowed: 415,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -7,3 +7,5 @@ export * from './practices.js';
 export * from './setup.js';
 export * from './staff.js';
 export * from './scheduling.js';
+export * from './patients.js';
+export * from './clinical.js';

@@ -228,19 +228,4 @@ export const Recall = z.object({
 export const RecallPatch = z.object({ status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(), dueDate: LocalDate.optional() });
 export const RecallQuery = z.object({ dueBefore: LocalDate.optional(), status: z.enum(['due', 'booked', 'done', 'cancelled']).default('due') });
 
-// Minimal patients (the patients module grows this)
-export const PatientInput = z.object({
-  givenName: z.string().trim().min(1).max(100),
-  familyName: z.string().trim().min(1).max(100),
-  phone: z.string().trim().max(30).default(''),
-  dateOfBirth: LocalDate.nullable().default(null),
-});
-export const PatientSummary = z.object({
-  id: Uuid,
-  givenName: z.string(),
-  familyName: z.string(),
-  phone: z.string(),
-  dateOfBirth: z.string().nullable(),
-});
-export type PatientSummary = z.infer<typeof PatientSummary>;
-export const PatientSearchQuery = z.object({ q: z.string().trim().max(100).default(''), limit: z.coerce.number().int().min(1).max(50).default(20) });
+// Patient schemas (PatientInput, PatientSummary, PatientSearchQuery) live in patients.ts.

@@ -123,10 +123,53 @@ export interface PatientsTable {
   practiceId: string;
   givenName: string;
   familyName: string;
+  /** The primary number (the first of patient_phones), E.164 or ''. */
   phone: Defaulted<string>;
   dateOfBirth: string | null;
+  preferredName: Defaulted<string>;
+  sex: Defaulted<'female' | 'male' | 'other' | 'unknown'>;
+  email: Defaulted<string>;
+  address: Defaulted<string>;
+  preferredLanguage: Defaulted<'en' | 'fr' | 'mfe'>;
+  guardianPatientId: string | null;
+  guardianName: Defaulted<string>;
+  guardianPhone: Defaulted<string>;
+  guardianRelationship: Defaulted<string>;
+  /** Medical alerts sealed with the practice's data key (aad `patient:<id>:alerts`). */
+  alertsSealed: Buffer | null;
+  notes: Defaulted<string>;
+  status: Defaulted<'active' | 'archived' | 'deceased'>;
+  mergedIntoId: string | null;
+  /** Folded (lower case, no accents) 'given preferred family', written by the application. */
+  searchName: Defaulted<string>;
+  /** Folded 'family given', byte order: the order of lists. */
+  sortName: Defaulted<string>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
+}
+
+export interface PatientPhonesTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  position: number;
+  e164: string;
+  label: Defaulted<'mobile' | 'home' | 'work'>;
+  isWhatsapp: Defaulted<boolean>;
+  nationalDigits: string;
+  digitsReversed: string;
+}
+
+export interface PatientSearchWordsTable {
+  practiceId: string;
+  patientId: string;
+  word: string;
+  sortName: string;
+}
+
+export interface PatientNameVocabularyTable {
+  practiceId: string;
+  word: string;
 }
 
 export interface ChairsTable {
@@ -299,6 +342,116 @@ export interface PracticeDataKeysTable {
   createdAt: CreatedAt;
 }
 
+// Clinical records (modules/clinical). *Sealed columns hold data sealed by platform/data-keys.ts.
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+
+export interface ProceduresTable {
+  id: Generated<string>;
+  practiceId: string;
+  code: string;
+  nameEn: string;
+  nameFr: string;
+  feeMinor: number;
+  currency: Defaulted<string>;
+  resultKind: string | null;
+  resultMaterial: string | null;
+  active: Defaulted<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface TreatmentPlansTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  title: string;
+  status: Defaulted<'draft' | 'presented' | 'accepted' | 'completed' | 'cancelled'>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface TreatmentPlanItemsTable {
+  id: Generated<string>;
+  practiceId: string;
+  planId: string;
+  procedureId: string | null;
+  procedureCode: string;
+  procedureNameEn: string;
+  procedureNameFr: string;
+  feeMinor: number;
+  currency: Defaulted<string>;
+  resultKind: string | null;
+  resultMaterial: string | null;
+  tooth: number | null;
+  surfaces: TextArray;
+  phase: Defaulted<number>;
+  notesSealed: Buffer | null;
+  status: Defaulted<'planned' | 'accepted' | 'completed' | 'declined'>;
+  completedAt: Date | null;
+  completedBy: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface ChartFindingsTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  tooth: number;
+  surfaces: TextArray;
+  kind: string;
+  material: string | null;
+  bridgeRole: string | null;
+  noteSealed: Buffer | null;
+  observedAt: Defaulted<Date>;
+  recordedAt: CreatedAt;
+  recordedBy: string | null;
+  sourceItemId: string | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolution: 'treated' | 'superseded' | 'resolved' | 'entered_in_error' | null;
+  supersededBy: string | null;
+}
+
+export interface ClinicalNotesTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  appointmentId: string | null;
+  visitDate: string;
+  bodySealed: Buffer;
+  authorId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+  signedAt: Date | null;
+  signedBy: string | null;
+}
+
+export interface ClinicalNoteAddendaTable {
+  id: Generated<string>;
+  practiceId: string;
+  noteId: string;
+  bodySealed: Buffer;
+  authorId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  practiceId: string;
+  patientId: string;
+  kind: 'xray' | 'photo' | 'document';
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: Buffer;
+  storageKey: string;
+  uploadedBy: string | null;
+  uploadedAt: CreatedAt;
+}
+
 export interface DB {
   practices: PracticesTable;
   users: UsersTable;
@@ -311,6 +464,9 @@ export interface DB {
   auditEvents: AuditEventsTable;
   auditChainHeads: AuditChainHeadsTable;
   patients: PatientsTable;
+  patientPhones: PatientPhonesTable;
+  patientSearchWords: PatientSearchWordsTable;
+  patientNameVocabulary: PatientNameVocabularyTable;
   chairs: ChairsTable;
   providers: ProvidersTable;
   openingHours: OpeningHoursTable;
@@ -325,4 +481,11 @@ export interface DB {
   recalls: RecallsTable;
   practiceDataKeys: PracticeDataKeysTable;
   whatsappChannels: WhatsappChannelsTable;
+  procedures: ProceduresTable;
+  treatmentPlans: TreatmentPlansTable;
+  treatmentPlanItems: TreatmentPlanItemsTable;
+  chartFindings: ChartFindingsTable;
+  clinicalNotes: ClinicalNotesTable;
+  clinicalNoteAddenda: ClinicalNoteAddendaTable;
+  attachments: AttachmentsTable;
 }

@@ -1,76 +1,156 @@
-import type { PatientSummary } from '@dentalpro/contracts';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { sql } from 'kysely';
+import { type Patient, type PatientCreated, PatientInput, PatientPatch, type PatientPhone, type PatientSummary } from '@dentalpro/contracts';
+import type { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { findDuplicatesIn } from './duplicates.js';
+import { normalisePhone } from './phones.js';
+import { SUMMARY_COLUMNS, insertPhones, replacePhones, replaceSearchWords, selectPatientRow, selectPhones, toPatient, toSummary } from './patients.repository.js';
+import { searchNameOf, sortNameOf } from './search.js';
+
+export { normalisePhone } from './phones.js';
+export { searchPatients } from './search.service.js';
 
 /**
- * The minimal patients module that scheduling needs: create, find, look up by id. The
- * Patients capability grows it (search ranking, duplicates, clinical records); other modules
- * use only these exports, never the table.
+ * The patient record: create, read, edit; and the lookups other modules use (by id, names for
+ * lists, by phone for WhatsApp). Other modules use only these exports, never the tables.
  */
 
-/** E.164 from what people type; Mauritian numbers may omit +230. '' stays ''. */
-export function normalisePhone(raw: string): string {
-  const trimmed = raw.trim();
-  if (!trimmed) return '';
-  const parsed = parsePhoneNumberFromString(trimmed, 'MU');
-  if (!parsed?.isValid()) throw new AppError('validation_failed', { errors: [{ path: 'phone', message: 'Enter a valid phone number, e.g. +230 5712 3456' }] });
-  return parsed.number;
+type FieldError = { path: string; message: string };
+
+const invalid = (errors: FieldError[]) => new AppError('validation_failed', { errors });
+const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] => error.issues.map((i) => ({ path: prefix + i.path.join('.'), message: i.message }));
+const today = () => new Date().toISOString().slice(0, 10);
+
+type ParsedInput = z.output<typeof PatientInput>;
+type GuardianContactParsed = NonNullable<ParsedInput['guardianContact']>;
+
+/** Phones as E.164, duplicates dropped; every invalid number reported at phones.N. */
+function normalisePhones(phones: { number: string; label: PatientPhone['label']; isWhatsApp: boolean }[], errors: FieldError[], path = 'phones'): PatientPhone[] {
+  const out: PatientPhone[] = [];
+  phones.forEach((p, i) => {
+    let e164: string;
+    try {
+      e164 = normalisePhone(p.number, `${path}.${i}`);
+    } catch (err) {
+      if (err instanceof AppError && err.options.errors) errors.push(...err.options.errors.map((e) => ({ ...e, path: `${path}.${i}.number` })));
+      return;
+    }
+    const same = out.find((o) => o.e164 === e164);
+    if (same) same.isWhatsApp ||= p.isWhatsApp;
+    else out.push({ e164, label: p.label, isWhatsApp: p.isWhatsApp });
+  });
+  if (out.filter((p) => p.isWhatsApp).length > 1) errors.push({ path, message: 'Only one number can be the WhatsApp number' });
+  return out;
 }
 
-const toSummary = (r: { id: string; givenName: string; familyName: string; phone: string; dateOfBirth: string | null }): PatientSummary => ({
-  id: r.id,
-  givenName: r.givenName,
-  familyName: r.familyName,
-  phone: r.phone,
-  dateOfBirth: r.dateOfBirth,
-});
+function checkBirthDate(dateOfBirth: string | null | undefined, errors: FieldError[]) {
+  if (dateOfBirth && dateOfBirth > today()) errors.push({ path: 'dateOfBirth', message: 'The date of birth is in the future' });
+}
 
-export async function createPatient(
-  ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patient: { givenName: string; familyName: string; phone?: string; dateOfBirth?: string | null } },
-): Promise<PatientSummary> {
-  requirePermission(input.actor, 'patients:write');
-  const phone = normalisePhone(input.patient.phone ?? '');
-  const dob = input.patient.dateOfBirth ?? null;
-  if (dob && dob > new Date().toISOString().slice(0, 10)) {
-    throw new AppError('validation_failed', { errors: [{ path: 'dateOfBirth', message: 'The date of birth is in the future' }] });
+function normaliseGuardian(contact: GuardianContactParsed | null, errors: FieldError[]) {
+  if (!contact) return { guardianName: '', guardianPhone: '', guardianRelationship: '' };
+  let phone = '';
+  try {
+    phone = normalisePhone(contact.phone, 'guardianContact.phone');
+  } catch (err) {
+    if (err instanceof AppError && err.options.errors) errors.push(...err.options.errors);
   }
+  return { guardianName: contact.name, guardianPhone: phone, guardianRelationship: contact.relationship };
+}
+
+/** A draft as people and other modules send it, checked and normalised: every problem at once. */
+export function preparePatient(draft: PatientInput, pathPrefix = '') {
+  const parsed = PatientInput.safeParse(draft);
+  if (!parsed.success) throw invalid(zodErrors(parsed.error, pathPrefix));
+  const p = parsed.data;
+  const errors: FieldError[] = [];
+  checkBirthDate(p.dateOfBirth, errors);
+  const typedPhones = p.phones.length ? p.phones : p.phone ? [{ number: p.phone, label: 'mobile' as const, isWhatsApp: false }] : [];
+  const phones = normalisePhones(typedPhones, errors, p.phones.length ? 'phones' : 'phone');
+  if (!p.phones.length && errors.some((e) => e.path.startsWith('phone.'))) {
+    for (const e of errors) if (e.path.startsWith('phone.')) e.path = 'phone';
+  }
+  if (p.guardianPatientId && p.guardianContact) errors.push({ path: 'guardianContact', message: 'Give either a guardian patient or a guardian contact, not both' });
+  const guardian = normaliseGuardian(p.guardianContact, errors);
+  if (errors.length) throw invalid(errors.map((e) => ({ ...e, path: pathPrefix + e.path })));
+  const names = { givenName: p.givenName, familyName: p.familyName, preferredName: p.preferredName };
+  return {
+    row: {
+      ...names,
+      dateOfBirth: p.dateOfBirth,
+      sex: p.sex,
+      email: p.email,
+      address: p.address,
+      preferredLanguage: p.preferredLanguage,
+      guardianPatientId: p.guardianPatientId,
+      ...guardian,
+      notes: p.notes,
+      status: p.status,
+      phone: phones[0]?.e164 ?? '',
+      searchName: searchNameOf(names),
+      sortName: sortNameOf(names),
+    },
+    phones,
+  };
+}
+
+/** A guardian patient must be another, not merged, patient of the same practice. */
+async function checkGuardianPatient(tx: Tx, guardianPatientId: string | null, patientId?: string) {
+  if (!guardianPatientId) return;
+  const problem = (message: string) => invalid([{ path: 'guardianPatientId', message }]);
+  if (guardianPatientId === patientId) throw problem('A patient cannot be their own guardian');
+  const guardian = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', guardianPatientId).executeTakeFirst();
+  if (!guardian || guardian.mergedIntoId) throw problem('No such patient in this practice');
+}
+
+/** create: check → insert the record, its phones and search words → look for duplicates → audit. */
+export async function createPatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patient: PatientInput }): Promise<PatientCreated> {
+  requirePermission(input.actor, 'patients:write');
+  const { row, phones } = preparePatient(input.patient);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .insertInto('patients')
-      .values({ practiceId: input.practiceId, givenName: input.patient.givenName, familyName: input.patient.familyName, phone, dateOfBirth: dob })
-      .returning(['id', 'givenName', 'familyName', 'phone', 'dateOfBirth'])
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patient.created', targetType: 'patient', targetId: row.id });
-    return toSummary(row);
+    await checkGuardianPatient(tx, row.guardianPatientId);
+    const inserted = await tx.insertInto('patients').values({ practiceId: input.practiceId, ...row }).returningAll().executeTakeFirstOrThrow();
+    await replacePhones(tx, input.practiceId, inserted.id, phones);
+    await replaceSearchWords(tx, input.practiceId, [{ patientId: inserted.id, searchName: row.searchName, sortName: row.sortName }]);
+    const possibleDuplicates = await findDuplicatesIn(tx, { patientId: inserted.id, phones: phones.map((p) => p.e164), searchName: row.searchName, dateOfBirth: row.dateOfBirth });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'patient.created',
+      targetType: 'patient',
+      targetId: inserted.id,
+      ...(possibleDuplicates.length ? { changes: { possibleDuplicateIds: possibleDuplicates.map((d) => d.id) } } : {}),
+    });
+    return { ...toPatient(inserted, phones), warnings: { possibleDuplicates } };
   });
 }
 
 /**
- * Many patients in one transaction, with one audit event (demo data; the import of the Patients
- * capability builds on it). Phones are normalised like createPatient's; nothing is written if any fails.
+ * Many patients in one transaction, with one audit event (demo data, imports). Each is checked
+ * like createPatient's (errors at patients.N.field); nothing is written if any fails.
  */
-export async function createPatientsInBulk(
-  ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patients: { givenName: string; familyName: string; phone?: string; dateOfBirth?: string | null }[] },
-): Promise<string[]> {
+export async function createPatientsInBulk(ctx: AppContext, input: { actor: Actor; practiceId: string; patients: PatientInput[] }): Promise<string[]> {
   requirePermission(input.actor, 'patients:write');
-  const rows = input.patients.map((p) => ({
-    practiceId: input.practiceId,
-    givenName: p.givenName,
-    familyName: p.familyName,
-    phone: normalisePhone(p.phone ?? ''),
-    dateOfBirth: p.dateOfBirth ?? null,
-  }));
+  const prepared = input.patients.map((p, i) => preparePatient(p, `patients.${i}.`));
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const ids: string[] = [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const inserted = await tx.insertInto('patients').values(rows.slice(i, i + 500)).returning('id').execute();
+    for (let i = 0; i < prepared.length; i += 500) {
+      const chunk = prepared.slice(i, i + 500);
+      for (const p of chunk) await checkGuardianPatient(tx, p.row.guardianPatientId);
+      const inserted = await tx
+        .insertInto('patients')
+        .values(chunk.map((p) => ({ practiceId: input.practiceId, ...p.row })))
+        .returning('id')
+        .execute();
+      await insertPhones(tx, input.practiceId, chunk.flatMap((p, j) => p.phones.map((phone, position) => ({ patientId: inserted[j]!.id, position, phone }))));
+      await replaceSearchWords(
+        tx,
+        input.practiceId,
+        chunk.map((p, j) => ({ patientId: inserted[j]!.id, searchName: p.row.searchName, sortName: p.row.sortName })),
+      );
       ids.push(...inserted.map((r) => r.id));
     }
     await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patients.bulk_created', targetType: 'practice', targetId: input.practiceId, changes: { count: ids.length } });
@@ -78,40 +158,69 @@ export async function createPatientsInBulk(
   });
 }
 
-/** Name (any word prefix), phone digits (any suffix) or a birth date, A–Z. */
-export async function searchPatients(ctx: AppContext, input: { actor: Actor; practiceId: string; q: string; limit: number }): Promise<PatientSummary[]> {
+/** The full record (without medical alerts: those are clinical). */
+export async function getPatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<Patient> {
   requirePermission(input.actor, 'patients:read');
-  const q = input.q.trim();
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let query = tx.selectFrom('patients').select(['id', 'givenName', 'familyName', 'phone', 'dateOfBirth']).orderBy('familyName').orderBy('givenName').limit(input.limit);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(q)) {
-      query = query.where('dateOfBirth', '=', q);
-    } else if (/^[+\d\s-]{3,}$/.test(q)) {
-      query = query.where('phone', 'like', `%${q.replace(/\D/g, '')}`);
-    } else if (q) {
-      const pattern = `${q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-      query = query.where((eb) =>
-        eb.or([
-          eb(sql`lower(given_name)`, 'like', pattern),
-          eb(sql`lower(family_name)`, 'like', pattern),
-          eb(sql`lower(given_name || ' ' || family_name)`, 'like', pattern),
-        ]),
-      );
-    }
-    return (await query.execute()).map(toSummary);
+    const row = await selectPatientRow(tx, input.patientId);
+    if (!row) throw new AppError('patient_not_found');
+    return toPatient(row, await selectPhones(tx, row.id));
   });
 }
 
-export async function getPatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<PatientSummary> {
-  requirePermission(input.actor, 'patients:read');
-  const row = await inPractice(ctx.db, input.practiceId, (tx) => findPatientIn(tx, input.patientId));
-  if (!row) throw new AppError('patient_not_found');
-  return row;
+/** edit: only the fields sent; `phones` replaces the list. Audited by field name, never by value. */
+export async function updatePatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string; patch: PatientPatch }): Promise<Patient> {
+  requirePermission(input.actor, 'patients:write');
+  const parsed = PatientPatch.safeParse(input.patch);
+  if (!parsed.success) throw invalid(zodErrors(parsed.error));
+  const patch = parsed.data;
+  const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+  const errors: FieldError[] = [];
+  checkBirthDate(patch.dateOfBirth, errors);
+  const phones = patch.phones ? normalisePhones(patch.phones, errors) : undefined;
+  if (patch.guardianPatientId && patch.guardianContact) errors.push({ path: 'guardianContact', message: 'Give either a guardian patient or a guardian contact, not both' });
+  const guardian = patch.guardianContact !== undefined ? normaliseGuardian(patch.guardianContact, errors) : undefined;
+  if (errors.length) throw invalid(errors);
+
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const current = await selectPatientRow(tx, input.patientId, { forUpdate: true });
+    if (!current) throw new AppError('patient_not_found');
+    if (current.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
+    if (patch.guardianPatientId !== undefined) await checkGuardianPatient(tx, patch.guardianPatientId, current.id);
+    const names = {
+      givenName: patch.givenName ?? current.givenName,
+      familyName: patch.familyName ?? current.familyName,
+      preferredName: patch.preferredName ?? current.preferredName,
+    };
+    const { phones: _phones, guardianContact: _contact, ...plain } = patch;
+    await tx
+      .updateTable('patients')
+      .set({
+        ...plain,
+        ...names,
+        // Setting one kind of guardian clears the other.
+        ...(guardian ?? {}),
+        ...(patch.guardianContact ? { guardianPatientId: null } : {}),
+        ...(patch.guardianPatientId ? { guardianName: '', guardianPhone: '', guardianRelationship: '' } : {}),
+        searchName: searchNameOf(names),
+        sortName: sortNameOf(names),
+        updatedAt: new Date(),
+      })
+      .where('id', '=', current.id)
+      .execute();
+    if (phones) await replacePhones(tx, input.practiceId, current.id, phones);
+    if (patch.givenName !== undefined || patch.familyName !== undefined || patch.preferredName !== undefined) {
+      await replaceSearchWords(tx, input.practiceId, [{ patientId: current.id, searchName: searchNameOf(names), sortName: sortNameOf(names) }]);
+    }
+    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patient.updated', targetType: 'patient', targetId: current.id, changes: { fields } });
+    const row = await selectPatientRow(tx, current.id);
+    return toPatient(row!, await selectPhones(tx, current.id));
+  });
 }
 
-/** For other modules inside their own practice-bound transaction. */
+/** For other modules inside their own practice-bound transaction. A merged record is not found. */
 export async function findPatientIn(tx: Tx, patientId: string): Promise<PatientSummary | undefined> {
-  const row = await tx.selectFrom('patients').select(['id', 'givenName', 'familyName', 'phone', 'dateOfBirth']).where('id', '=', patientId).executeTakeFirst();
+  const row = await tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('id', '=', patientId).where('mergedIntoId', 'is', null).executeTakeFirst();
   return row && toSummary(row);
 }
 
@@ -120,4 +229,31 @@ export async function patientNamesIn(tx: Tx, ids: string[]): Promise<Map<string,
   if (ids.length === 0) return new Map();
   const rows = await tx.selectFrom('patients').select(['id', 'givenName', 'familyName']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
+}
+
+/**
+ * Everyone a phone number may be speaking for (the WhatsApp channel): patients with that number,
+ * and children whose guardian has it (a guardian contact's phone, or a guardian patient's
+ * number). Merged records are left out. `from` is the app context, or a transaction already
+ * bound to the practice.
+ */
+export async function findPatientsByPhone(from: AppContext | Tx, practiceId: string, e164: string): Promise<PatientSummary[]> {
+  const run = async (tx: Tx) => {
+    const withNumber = tx.selectFrom('patientPhones').select('patientPhones.patientId').where('patientPhones.practiceId', '=', practiceId).where('patientPhones.e164', '=', e164);
+    const rows = await tx
+      .selectFrom('patients')
+      .select(SUMMARY_COLUMNS)
+      .where('patients.practiceId', '=', practiceId)
+      .where('patients.mergedIntoId', 'is', null)
+      .where((eb) => eb.or([eb('patients.id', 'in', withNumber), eb('patients.guardianPhone', '=', e164), eb('patients.guardianPatientId', 'in', withNumber)]))
+      .orderBy('patients.sortName')
+      .orderBy('patients.id')
+      .execute();
+    return rows.map(toSummary);
+  };
+  return isAppContext(from) ? inPractice(from.db, practiceId, run) : run(from);
+}
+
+function isAppContext(from: AppContext | Tx): from is AppContext {
+  return 'config' in from && 'db' in from;
 }

@@ -526,3 +526,9 @@ async function loadOne(tx: Tx, id: string): Promise<Appointment> {
   const [appointment] = await withNames(tx, [await loadRow(tx, id)]);
   return appointment!;
 }
+
+/** Whether an appointment of this practice is the given patient's (for linking a clinical note to a visit). */
+export async function appointmentBelongsToPatient(tx: Tx, appointmentId: string, patientId: string): Promise<boolean> {
+  const row = await tx.selectFrom('appointments').select('id').where('id', '=', appointmentId).where('patientId', '=', patientId).executeTakeFirst();
+  return row !== undefined;
+}

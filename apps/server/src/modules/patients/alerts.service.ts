@@ -1,0 +1,65 @@
+import { type MedicalAlerts, MedicalAlertsInput } from '@dentalpro/contracts';
+import type { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import { openTextForPractice, sealForPractice } from '../../platform/data-keys.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+
+/**
+ * Medical alerts (allergies, conditions, medications): clinical data, sealed with the practice's
+ * data key and bound to the patient (aad), so a database dump shows no alert text. Every read is
+ * written to the audit trail: it appears in the patient's access log.
+ */
+
+export const alertsAad = (patientId: string) => `patient:${patientId}:alerts`;
+const NO_ALERTS: MedicalAlerts = { allergies: [], conditions: [], medications: [] };
+
+export async function sealAlerts(tx: Tx, masterKey: Buffer, practiceId: string, patientId: string, alerts: MedicalAlerts): Promise<Buffer | null> {
+  const empty = !alerts.allergies.length && !alerts.conditions.length && !alerts.medications.length;
+  return empty ? null : sealForPractice(tx, masterKey, practiceId, JSON.stringify(alerts), alertsAad(patientId));
+}
+
+export async function openAlerts(tx: Tx, masterKey: Buffer, practiceId: string, patientId: string, sealed: Buffer | null): Promise<MedicalAlerts> {
+  if (!sealed) return NO_ALERTS;
+  return JSON.parse(await openTextForPractice(tx, masterKey, practiceId, sealed, alertsAad(patientId))) as MedicalAlerts;
+}
+
+export async function getMedicalAlerts(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<MedicalAlerts> {
+  requirePermission(input.actor, 'clinical:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx.selectFrom('patients').select(['id', 'alertsSealed']).where('id', '=', input.patientId).executeTakeFirst();
+    if (!row) throw new AppError('patient_not_found');
+    const alerts = await openAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, row.alertsSealed);
+    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.alerts_viewed', targetType: 'patient', targetId: row.id });
+    return alerts;
+  });
+}
+
+export async function replaceMedicalAlerts(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string; alerts: z.input<typeof MedicalAlertsInput> },
+): Promise<MedicalAlerts> {
+  requirePermission(input.actor, 'clinical:write');
+  const parsed = MedicalAlertsInput.safeParse(input.alerts);
+  if (!parsed.success) throw new AppError('validation_failed', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  const alerts = parsed.data;
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', input.patientId).forUpdate().executeTakeFirst();
+    if (!row) throw new AppError('patient_not_found');
+    if (row.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
+    const sealed = await sealAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, alerts);
+    await tx.updateTable('patients').set({ alertsSealed: sealed, updatedAt: new Date() }).where('id', '=', row.id).execute();
+    // Counts only: the audit trail is not encrypted.
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.alerts_updated',
+      targetType: 'patient',
+      targetId: row.id,
+      changes: { allergies: alerts.allergies.length, conditions: alerts.conditions.length, medications: alerts.medications.length },
+    });
+    return alerts;
+  });
+}

@@ -1,0 +1,248 @@
+import type { PatientSearchResult, PatientSummary } from '@dentalpro/contracts';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import type { DB } from '../../db/schema.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { SUMMARY_COLUMNS, toSummary } from './patients.repository.js';
+import { type ParsedQuery, type SearchCursor, decodeCursor, encodeCursor, likeEscape, parseSearchQuery, prefixRange } from './search.js';
+
+/** Below this trigram similarity a word is not offered as a likely typo of the query. */
+const SIMILAR_WORD = 0.4;
+/** How many similar words of the vocabulary are followed to their patients. */
+const SIMILAR_WORDS_FOLLOWED = 20;
+/** Phone digits this vague ("571") match thousands of numbers: the first ones are listed, people type more. */
+const PHONE_MATCHES = 1000;
+
+type Tier = (tx: Tx, offset: number, limit: number) => Promise<PatientSummary[]>;
+
+export interface SearchInput {
+  actor: Actor;
+  practiceId: string;
+  q: string;
+  limit: number;
+  cursor?: string;
+  includeArchived?: boolean;
+}
+
+/**
+ * One query box: a birth date, phone digits (start of the national number or any ending), an
+ * email, or names. Names rank in tiers: words starting with what was typed (an exact word
+ * first, then A–Z), then words that look like a typo of it (most similar first).
+ */
+export async function searchPatients(ctx: AppContext, input: SearchInput): Promise<PatientSearchResult> {
+  requirePermission(input.actor, 'patients:read');
+  const cursor = decodeCursor(input.cursor);
+  if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'This cursor is not valid' }] });
+  const parsed = parseSearchQuery(input.q);
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    if (parsed.kind === 'name') parsed.tokens = await orderBySelectivity(tx, input.practiceId, parsed.tokens);
+    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false), cursor, input.limit);
+  });
+}
+
+/** Fills a page from the tiers in order, and says where the next page starts. */
+async function pageThrough(tx: Tx, tiers: Tier[], start: SearchCursor, limit: number): Promise<PatientSearchResult> {
+  const items: PatientSummary[] = [];
+  const seen = new Set<string>();
+  let { tier, offset } = start;
+  while (tier < tiers.length) {
+    const need = limit - items.length;
+    // One more than needed tells whether anything follows.
+    const rows = await tiers[tier]!(tx, offset, need + 1);
+    const taken = rows.slice(0, need);
+    for (const row of taken) {
+      if (!seen.has(row.id)) items.push(row);
+      seen.add(row.id);
+    }
+    if (rows.length > need) return { items, nextCursor: encodeCursor({ tier, offset: offset + need }) };
+    tier += 1;
+    offset = 0;
+  }
+  return { items, nextCursor: null };
+}
+
+/** Merged records never show; archived ones only when asked for. */
+const visible = (includeArchived: boolean) =>
+  includeArchived ? sql<boolean>`patients.merged_into_id IS NULL` : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
+
+function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean): Tier[] {
+  const patients = (tx: Tx) => tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('patients.practiceId', '=', practiceId).where(visible(includeArchived));
+  const inListOrder = <O>(q: SelectQueryBuilder<DB, 'patients', O>, offset: number, limit: number) =>
+    q.orderBy('patients.sortName').orderBy('patients.id').offset(offset).limit(limit);
+
+  switch (parsed.kind) {
+    case 'all':
+      return [async (tx, offset, limit) => (await inListOrder(patients(tx), offset, limit).execute()).map(toSummary)];
+    case 'birthDate':
+      return [async (tx, offset, limit) => (await inListOrder(patients(tx).where('patients.dateOfBirth', '=', parsed.date), offset, limit).execute()).map(toSummary)];
+    case 'email':
+      return [
+        async (tx, offset, limit) =>
+          (await inListOrder(patients(tx).where(inRange(sql`patients.email COLLATE "C"`, parsed.prefix)), offset, limit).execute()).map(toSummary),
+      ];
+    case 'phone': {
+      const reversed = [...parsed.digits].reverse().join('');
+      return [
+        async (tx, offset, limit) => {
+          // Two steps, so the planner cannot choose to walk the whole list in name order
+          // looking for the few numbers that match: the numbers first (capped), then their patients.
+          const matching = await tx
+            .selectFrom('patientPhones')
+            .select('patientPhones.patientId')
+            .distinct()
+            .where('patientPhones.practiceId', '=', practiceId)
+            .where((eb) => eb.or([inRange(sql`patient_phones.digits_reversed`, reversed), inRange(sql`patient_phones.national_digits`, parsed.digits)]))
+            .limit(PHONE_MATCHES)
+            .execute();
+          if (matching.length === 0) return [];
+          const ids = matching.map((m) => m.patientId);
+          // Sorted here: given the list-order index, the planner may walk it looking for these few ids.
+          const rows = await patients(tx).select('patients.sortName').where(sql<boolean>`patients.id = ANY(${ids}::uuid[])`).execute();
+          rows.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
+          return rows.slice(offset, offset + limit).map(toSummary);
+        },
+      ];
+    }
+    case 'name':
+      return [prefixTier(practiceId, parsed.tokens, includeArchived), similarTier(practiceId, parsed.tokens, includeArchived)];
+  }
+}
+
+/** The token that drives the index scan (see orderBySelectivity); the others filter. */
+function drivingToken(tokens: string[]) {
+  const driving = tokens[0]!;
+  return { driving, others: tokens.slice(1) };
+}
+
+/**
+ * Several words ("zoe ramgoolam"): the rarest first, so the scan walks the fewest rows. Counted
+ * on the words index, capped: a rare word is told apart from a common one in a millisecond.
+ */
+async function orderBySelectivity(tx: Tx, practiceId: string, tokens: string[]): Promise<string[]> {
+  if (tokens.length < 2) return tokens;
+  const counted = await Promise.all(
+    tokens.map(async (token) => {
+      const { from, to } = prefixRange(token);
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM (
+          SELECT 1 FROM patient_search_words
+          WHERE practice_id = ${practiceId} AND word >= ${from} ${to === undefined ? sql`` : sql`AND word < ${to}`}
+          LIMIT 2000
+        ) sample`.execute(tx);
+      return { token, n: rows[0]!.n };
+    }),
+  );
+  return counted.sort((a, b) => a.n - b.n || b.token.length - a.token.length).map((c) => c.token);
+}
+
+/** `column` starts with `prefix`, as a byte-order range the index can use (see prefixRange). */
+function inRange(column: RawBuilder<unknown>, prefix: string) {
+  const { from, to } = prefixRange(prefix);
+  return to === undefined ? sql<boolean>`${column} >= ${from}` : sql<boolean>`(${column} >= ${from} AND ${column} < ${to})`;
+}
+
+const wordRange = (column: RawBuilder<unknown>, token: string) => inRange(column, token);
+
+/**
+ * Tier 0: every token starts a word of the name. One token: a range scan of the words index,
+ * already in display order (the word, then family and given name), so a common prefix is as
+ * fast as a rare one. Several tokens: the ranges of the words index intersected (hashing two
+ * index-only scans), then the few patients in both sorted.
+ */
+function prefixTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
+  const { driving, others } = drivingToken(tokens);
+  const { from, to } = prefixRange(driving);
+  if (others.length) return severalWordsTier(practiceId, driving, others, includeArchived);
+  return async (tx, offset, limit) => {
+    const rows = await tx
+      .selectFrom('patientSearchWords as w')
+      .innerJoin('patients', 'patients.id', 'w.patientId')
+      .select(SUMMARY_COLUMNS)
+      .where('w.practiceId', '=', practiceId)
+      .where('w.word', '>=', from)
+      .$if(to !== undefined, (q) => q.where('w.word', '<', to!))
+      // A patient with two such words ("Ram Ramdin") is listed once, under the first.
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('patientSearchWords as w2').select('w2.word').whereRef('w2.patientId', '=', 'w.patientId').where('w2.word', '>=', from).whereRef('w2.word', '<', 'w.word'))),
+      )
+      .where(visible(includeArchived))
+      .orderBy('w.word')
+      .orderBy('w.sortName')
+      .orderBy('w.patientId')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+    return rows.map(toSummary);
+  };
+}
+
+function severalWordsTier(practiceId: string, driving: string, others: string[], includeArchived: boolean): Tier {
+  return async (tx, offset, limit) => {
+    const alsoHas = others.map(
+      (token) => sql`AND w.patient_id IN (SELECT o.patient_id FROM patient_search_words o WHERE o.practice_id = ${practiceId} AND ${wordRange(sql`o.word`, token)})`,
+    );
+    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
+      WITH hits AS MATERIALIZED (
+        SELECT w.patient_id, min(w.word) AS word, min(w.sort_name) AS sort_name
+        FROM patient_search_words w
+        WHERE w.practice_id = ${practiceId} AND ${wordRange(sql`w.word`, driving)} ${sql.join(alsoHas, sql` `)}
+        GROUP BY w.patient_id
+      )
+      SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
+        to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
+      FROM hits h JOIN patients ON patients.id = h.patient_id
+      WHERE ${visible(includeArchived)}
+      ORDER BY h.word, h.sort_name, h.patient_id
+      OFFSET ${offset} LIMIT ${limit}
+    `.execute(tx);
+    return rows.map(toSummary);
+  };
+}
+
+/**
+ * Tier 1: typos. The driving token is matched by trigram similarity against the practice's
+ * vocabulary of name words (small, trigram-indexed), then the most similar words are followed
+ * to their patients through the words index. The other tokens must start a word or be similar.
+ */
+function similarTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
+  const { driving, others } = drivingToken(tokens);
+  return async (tx, offset, limit) => {
+    const archived = includeArchived ? sql`` : sql`AND p.status <> 'archived'`;
+    const notInPrefixTier = sql.join(
+      tokens.map((t) => sql`(' ' || p.search_name) LIKE ${`% ${likeEscape(t)}%`}`),
+      sql` AND `,
+    );
+    const othersMatch = others.length
+      ? sql`AND ${sql.join(
+          others.map((t) => sql`((' ' || p.search_name) LIKE ${`% ${likeEscape(t)}%`} OR word_similarity(${t}, p.search_name) >= 0.5)`),
+          sql` AND `,
+        )}`
+      : sql``;
+    const { rows: candidates } = await sql<{ word: string }>`
+      SELECT word FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})
+      WHERE NOT starts_with(word, ${driving})
+    `.execute(tx);
+    // Word by word, most similar first, until the page is full: a common typo ("ramgolam")
+    // is answered by its first word alone.
+    const rows: Parameters<typeof toSummary>[0][] = [];
+    let skip = offset;
+    for (const { word } of candidates) {
+      const want = skip + limit - rows.length;
+      const { rows: found } = await sql<Parameters<typeof toSummary>[0]>`
+        SELECT p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone,
+          to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.preferred_name AS "preferredName", p.email, p.status
+        FROM patient_search_words w JOIN patients p ON p.id = w.patient_id
+        WHERE w.practice_id = ${practiceId} AND w.word = ${word} AND p.merged_into_id IS NULL ${archived}
+          AND NOT (${notInPrefixTier}) ${othersMatch}
+        ORDER BY w.sort_name, w.patient_id
+        LIMIT ${want}
+      `.execute(tx);
+      rows.push(...found.slice(skip));
+      skip = Math.max(0, skip - found.length);
+      if (rows.length >= limit) break;
+    }
+    return rows.map(toSummary);
+  };
+}

@@ -1,0 +1,365 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/platform/access.js';
+import { inPractice } from '../src/platform/tenancy.js';
+import { createPatient, findPatientsByPhone, searchPatients } from '../src/modules/patients/patients.service.js';
+import { type Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
+import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
+
+let t: TestApp;
+let p: Awaited<ReturnType<typeof makeSchedulingPractice>>;
+let other: Awaited<ReturnType<typeof makePractice>>;
+let reception: Client;
+let owner: Client;
+let dentist: Client;
+let base: string;
+const actor = systemActor('test');
+
+beforeAll(async () => {
+  t = await createTestApp();
+  p = await makeSchedulingPractice(t.ctx);
+  other = await makePractice(t.ctx);
+  reception = await loggedIn(t.app, p.receptionist);
+  owner = await loggedIn(t.app, p.owner);
+  dentist = await loggedIn(t.app, p.dentist);
+  base = `/api/v1/practices/${p.practiceId}`;
+});
+afterAll(() => t.close());
+
+const countPatients = () => inPractice(t.db, p.practiceId, async (tx) => Number((await tx.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+
+describe('the patient record', () => {
+  it('stores phones typed in local format as E.164, with labels and the WhatsApp flag, and keeps the primary in phone', async () => {
+    const res = await reception.post(`${base}/patients`, {
+      givenName: 'Anjali',
+      familyName: 'Seetohul',
+      dateOfBirth: '1985-06-01',
+      sex: 'female',
+      phones: [
+        { number: '5 744 1122', label: 'mobile', isWhatsApp: true },
+        { number: '212 3456', label: 'home' },
+      ],
+      email: 'Anjali@Example.MU',
+      preferredLanguage: 'mfe',
+      notes: 'Prefers mornings',
+    });
+    expect(res.statusCode).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({
+      phone: '+23057441122',
+      phones: [
+        { e164: '+23057441122', label: 'mobile', isWhatsApp: true },
+        { e164: '+2302123456', label: 'home', isWhatsApp: false },
+      ],
+      email: 'anjali@example.mu',
+      preferredLanguage: 'mfe',
+      status: 'active',
+      mergedIntoId: null,
+      hasAlerts: false,
+      warnings: { possibleDuplicates: [] },
+    });
+    const read = (await reception.get(`${base}/patients/${created.id}`)).json();
+    expect(read).toMatchObject({ id: created.id, phones: created.phones, notes: 'Prefers mornings' });
+  });
+
+  it('refuses an invalid phone at phones.N and a future birth date, saving nothing', async () => {
+    const before = await countPatients();
+    const badPhone = await reception.post(`${base}/patients`, { givenName: 'Bad', familyName: 'Phone', phones: [{ number: '57441122' }, { number: '12' }] });
+    expect(badPhone.statusCode).toBe(400);
+    expect(badPhone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones.1.number' })] });
+    const future = await reception.post(`${base}/patients`, { givenName: 'Not', familyName: 'Yet', dateOfBirth: '2999-01-01' });
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'dateOfBirth' })] });
+    const twoWhatsApps = await reception.post(`${base}/patients`, {
+      givenName: 'Two',
+      familyName: 'Apps',
+      phones: [
+        { number: '57440001', isWhatsApp: true },
+        { number: '57440002', isWhatsApp: true },
+      ],
+    });
+    expect(twoWhatsApps.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones' })] });
+    expect(await countPatients()).toBe(before);
+  });
+
+  it('edits fields, replaces phones and re-indexes the name; the audit names fields, not values', async () => {
+    const created = (await reception.post(`${base}/patients`, { givenName: 'Kevin', familyName: 'Moutou', phone: '57009911' })).json();
+    const res = await reception.patch(`${base}/patients/${created.id}`, { familyName: 'Moutou-Lebon', phones: [{ number: '57009922', isWhatsApp: true }], address: 'Rose-Hill' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ familyName: 'Moutou-Lebon', phone: '+23057009922', address: 'Rose-Hill', phones: [{ e164: '+23057009922', isWhatsApp: true }] });
+    const found = (await reception.get(`${base}/patients?q=lebon`)).json();
+    expect(found.items.map((i: { id: string }) => i.id)).toContain(created.id);
+    const event = await inPractice(t.db, p.practiceId, (tx) =>
+      tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.updated').where('targetId', '=', created.id).executeTakeFirstOrThrow(),
+    );
+    expect(event.changes).toEqual({ fields: ['familyName', 'phones', 'address'] });
+    expect(JSON.stringify(event.changes)).not.toContain('Rose-Hill');
+  });
+
+  it('accepts a guardian patient of the same practice, or a contact, but not both', async () => {
+    const parent = (await reception.post(`${base}/patients`, { givenName: 'Reshma', familyName: 'Bhugun', phone: '57330011' })).json();
+    const child = await reception.post(`${base}/patients`, { givenName: 'Arvind', familyName: 'Bhugun', guardianPatientId: parent.id });
+    expect(child.json()).toMatchObject({ guardianPatientId: parent.id, guardianContact: null });
+    const both = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: parent.id, guardianContact: { name: 'Z', phone: '57330012' } });
+    expect(both.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianContact' })] });
+    const foreign = await makePatientIn(other.practiceId, 'Foreign', 'Guardian');
+    const elsewhere = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: foreign });
+    expect(elsewhere.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId' })] });
+  });
+});
+
+async function makePatientIn(practiceId: string, givenName: string, familyName: string, extra: Record<string, unknown> = {}) {
+  return (await createPatient(t.ctx, { actor, practiceId, patient: { givenName, familyName, ...extra } })).id;
+}
+
+describe('search', () => {
+  let s: Awaited<ReturnType<typeof makePractice>>;
+  const ids: Record<string, string> = {};
+  const find = async (q: string, extra: Record<string, unknown> = {}) =>
+    searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 20, ...extra });
+  const names = async (q: string) => (await find(q)).items.map((i) => `${i.givenName} ${i.familyName}`);
+
+  beforeAll(async () => {
+    s = await makePractice(t.ctx);
+    const people: [string, string, string, Record<string, unknown>][] = [
+      ['ravi', 'Ravi', 'Ramgoolam', { phone: '+230 5712 3456', dateOfBirth: '1970-01-02' }],
+      ['ram', 'Ram', 'Seetohul', { phone: '57998877' }],
+      ['priya', 'Priya', 'Ramdin', { email: 'priya.ramdin@example.mu' }],
+      ['helene', 'Hélène', 'Lagesse', { dateOfBirth: '2010-03-14' }],
+      ['helena', 'Helena', 'Noël', {}],
+      ['marie', 'Marie', 'Tramway', {}],
+      ['archived', 'Zoltan', 'Archived', { status: 'archived' }],
+    ];
+    for (const [key, given, family, extra] of people) ids[key] = await makePatientIn(s.practiceId, given, family, extra);
+  });
+
+  it('finds word prefixes: "ram" finds Ram, Ramdin and Ramgoolam (the exact word first), not Tramway', async () => {
+    expect(await names('ram')).toEqual(['Ram Seetohul', 'Priya Ramdin', 'Ravi Ramgoolam']);
+  });
+
+  it('is accent-insensitive both ways', async () => {
+    expect(await names('Helene')).toContain('Hélène Lagesse');
+    expect(await names('hélène')).toContain('Hélène Lagesse');
+    expect(await names('NOEL')).toEqual(['Helena Noël']);
+  });
+
+  it('tolerates typos, ranking exact and prefix matches before similar ones', async () => {
+    // The closest word first; a short word that merely looks alike ("Ram") may follow.
+    expect((await names('Ramgolam'))[0]).toBe('Ravi Ramgoolam');
+    expect(await names('Lagese')).toEqual(['Hélène Lagesse']);
+    // "helene" is Hélène's own word; Helena only looks like it.
+    expect(await names('helene')).toEqual(['Hélène Lagesse', 'Helena Noël']);
+  });
+
+  it('matches several words: "ravi ram"', async () => {
+    expect(await names('ravi ram')).toEqual(['Ravi Ramgoolam']);
+    expect(await names('ramgoolam ravi')).toEqual(['Ravi Ramgoolam']);
+  });
+
+  it('finds phone digits from the start of the number or at its end', async () => {
+    expect(await names('5712')).toEqual(['Ravi Ramgoolam']);
+    expect(await names('3456')).toEqual(['Ravi Ramgoolam']);
+    expect(await names('+230 5712 3456')).toEqual(['Ravi Ramgoolam']);
+  });
+
+  it('finds birth dates, ISO or DD/MM/YYYY, and emails', async () => {
+    expect(await names('2010-03-14')).toEqual(['Hélène Lagesse']);
+    expect(await names('14/03/2010')).toEqual(['Hélène Lagesse']);
+    expect(await names('priya.ramdin@example.mu')).toEqual(['Priya Ramdin']);
+    expect(await names('priya.r@')).toEqual([]);
+  });
+
+  it('leaves archived patients out unless asked', async () => {
+    expect(await names('zoltan')).toEqual([]);
+    expect((await find('zoltan', { includeArchived: true })).items.map((i) => i.id)).toEqual([ids.archived]);
+  });
+
+  it('pages with a cursor through both tiers without repeats', async () => {
+    const all = (await find('helen')).items.map((i) => i.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await find('helen', { limit: 1, cursor });
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('answers the HTTP search as before ({items}) plus nextCursor, and refuses a bad cursor', async () => {
+    const res = await owner.get(`/api/v1/practices/${p.practiceId}/patients?q=ravi&limit=1`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ items: [expect.objectContaining({ givenName: 'Ravi', familyName: 'Ramgoolam', phone: '+23057123456' })] });
+    expect(res.json()).toHaveProperty('nextCursor');
+    const bad = await owner.get(`/api/v1/practices/${p.practiceId}/patients?q=ravi&cursor=zzz`);
+    expect(bad.json()).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('duplicates and merge', () => {
+  it('warns of a likely duplicate on create: the same phone, or a similar name with the same birth date', async () => {
+    const first = (await reception.post(`${base}/patients`, { givenName: 'Vikash', familyName: 'Doorgakant', phone: '57661234', dateOfBirth: '1990-05-05' })).json();
+    const samePhone = (await reception.post(`${base}/patients`, { givenName: 'Someone', familyName: 'Else', phone: '+230 5766 1234' })).json();
+    expect(samePhone.warnings.possibleDuplicates.map((d: { id: string }) => d.id)).toEqual([first.id]);
+    const similar = (await reception.post(`${base}/patients`, { givenName: 'Vikas', familyName: 'Doorgakant', dateOfBirth: '1990-05-05' })).json();
+    expect(similar.warnings.possibleDuplicates.map((d: { id: string }) => d.id)).toEqual([first.id]);
+    const otherDay = (await reception.post(`${base}/patients`, { givenName: 'Vikas', familyName: 'Doorgakant', dateOfBirth: '1991-05-05' })).json();
+    expect(otherDay.warnings.possibleDuplicates).toEqual([]);
+    const listed = (await reception.get(`${base}/patients/${first.id}/duplicates`)).json();
+    expect(listed.items.map((d: { id: string }) => d.id).sort()).toEqual([samePhone.id, similar.id].sort());
+  });
+
+  it('merges: appointments, waitlist and recalls move, phones join without repeats, empty fields fill, a pointer stays', async () => {
+    const survivor = (await reception.post(`${base}/patients`, { givenName: 'Imran', familyName: 'Joomun', phones: [{ number: '57220001', isWhatsApp: true }] })).json();
+    const dup = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Imraan',
+        familyName: 'Joomun',
+        dateOfBirth: '1980-02-02',
+        email: 'imran@example.mu',
+        phones: [{ number: '57220001' }, { number: '57220002', isWhatsApp: true }],
+      })
+    ).json();
+    const start = mu(nextMonday(), '10:00');
+    const appointment = await reception.post(`${base}/appointments`, { patientId: dup.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString() });
+    expect(appointment.statusCode).toBe(201);
+    const recall = await reception.post(`${base}/recalls`, { patientId: dup.id, dueDate: '2030-01-01' });
+    expect(recall.statusCode).toBe(201);
+    await reception.post(`${base}/recalls`, { patientId: survivor.id, kind: 'hygiene', dueDate: '2030-02-01' });
+    const waiting = await reception.post(`${base}/waitlist`, { patientId: dup.id, appointmentTypeId: p.checkup });
+    expect(waiting.statusCode).toBe(201);
+
+    const res = await reception.post(`${base}/patients/${dup.id}/merge`, { intoPatientId: survivor.id });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().survivor).toMatchObject({
+      id: survivor.id,
+      givenName: 'Imran',
+      dateOfBirth: '1980-02-02',
+      email: 'imran@example.mu',
+      phones: [
+        { e164: '+23057220001', isWhatsApp: true },
+        { e164: '+23057220002', isWhatsApp: false },
+      ],
+    });
+    const moved = await inPractice(t.db, p.practiceId, async (tx) => ({
+      appointment: (await tx.selectFrom('appointments').select('patientId').where('id', '=', appointment.json().id).executeTakeFirstOrThrow()).patientId,
+      recalls: (await tx.selectFrom('recalls').select('patientId').where('patientId', 'in', [dup.id, survivor.id]).execute()).map((r) => r.patientId),
+      waitlist: (await tx.selectFrom('waitlistEntries').select('patientId').where('id', '=', waiting.json().id).executeTakeFirstOrThrow()).patientId,
+      audit: await tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.merged').where('targetId', '=', dup.id).executeTakeFirstOrThrow(),
+    }));
+    expect(moved.appointment).toBe(survivor.id);
+    expect(moved.recalls).toEqual([survivor.id, survivor.id]);
+    expect(moved.waitlist).toBe(survivor.id);
+    expect(moved.audit.changes).toMatchObject({ mergedPatientId: dup.id, intoPatientId: survivor.id });
+
+    const pointer = (await reception.get(`${base}/patients/${dup.id}`)).json();
+    expect(pointer).toMatchObject({ status: 'archived', mergedIntoId: survivor.id, phones: [] });
+    const found = (await reception.get(`${base}/patients?q=imraan`)).json();
+    expect(found.items.map((i: { id: string }) => i.id)).not.toContain(dup.id);
+    const history = (await reception.get(`${base}/patients/${survivor.id}/appointments`)).json();
+    expect(history.items.map((a: { id: string }) => a.id)).toContain(appointment.json().id);
+
+    // Twice, and into the merged record: refused with a code, nothing changes.
+    const again = await reception.post(`${base}/patients/${dup.id}/merge`, { intoPatientId: survivor.id });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'patient_already_merged']);
+    const intoMerged = await reception.post(`${base}/patients/${survivor.id}/merge`, { intoPatientId: dup.id });
+    expect([intoMerged.statusCode, intoMerged.json().code]).toEqual([409, 'patient_already_merged']);
+  });
+
+  it('refuses a merge into itself and across practices', async () => {
+    const a = (await reception.post(`${base}/patients`, { givenName: 'Self', familyName: 'Merge' })).json();
+    const self = await reception.post(`${base}/patients/${a.id}/merge`, { intoPatientId: a.id });
+    expect([self.statusCode, self.json().code]).toEqual([422, 'patient_merge_invalid']);
+    const foreign = await makePatientIn(other.practiceId, 'Other', 'Practice');
+    const across = await reception.post(`${base}/patients/${a.id}/merge`, { intoPatientId: foreign });
+    expect([across.statusCode, across.json().code]).toEqual([404, 'patient_not_found']);
+    expect((await reception.get(`${base}/patients/${a.id}`)).json()).toMatchObject({ status: 'active', mergedIntoId: null });
+  });
+
+  it('rolls the whole merge back when a mover fails', async () => {
+    const { mergePatient } = await import('../src/modules/patients/merge.service.js');
+    const a = await makePatientIn(p.practiceId, 'Roll', 'Back');
+    const b = await makePatientIn(p.practiceId, 'Rol', 'Back');
+    const failing = async () => {
+      throw new Error('mover failed');
+    };
+    await expect(mergePatient(t.ctx, { actor, practiceId: p.practiceId, patientId: a, intoPatientId: b, movers: [failing] })).rejects.toThrow('mover failed');
+    expect((await reception.get(`${base}/patients/${a}`)).json()).toMatchObject({ status: 'active', mergedIntoId: null });
+  });
+});
+
+describe('medical alerts', () => {
+  let patientId: string;
+  const alerts = { allergies: ['Penicillin'], conditions: ['Diabète type 2'], medications: ['Metformin 500mg'] };
+
+  beforeAll(async () => {
+    patientId = await makePatientIn(p.practiceId, 'Alerted', 'Patient');
+  });
+
+  it('stores alerts sealed: the bytes in the table do not contain the text', async () => {
+    const put = await dentist.request('PUT', `${base}/patients/${patientId}/alerts`, alerts);
+    expect(put.statusCode).toBe(200);
+    const raw = await inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('patients').select('alertsSealed').where('id', '=', patientId).executeTakeFirstOrThrow());
+    expect(raw.alertsSealed).toBeInstanceOf(Buffer);
+    const bytes = raw.alertsSealed!.toString('latin1');
+    for (const text of ['Penicillin', 'Metformin', 'allergies', 'Diab']) expect(bytes).not.toContain(text);
+    const { rows } = await sql<{ dump: string }>`SELECT row_to_json(p)::text AS dump FROM patients p WHERE id = ${patientId}`.execute(t.db);
+    expect(rows[0]!.dump).not.toContain('Penicillin');
+    expect((await reception.get(`${base}/patients/${patientId}`)).json()).toMatchObject({ hasAlerts: true });
+  });
+
+  it('lets clinical roles read them, each read audited; a receptionist gets 403', async () => {
+    const read = await dentist.get(`${base}/patients/${patientId}/alerts`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toEqual(alerts);
+    const denied = await reception.get(`${base}/patients/${patientId}/alerts`);
+    expect([denied.statusCode, denied.json().code]).toEqual([403, 'forbidden']);
+    const deniedWrite = await reception.request('PUT', `${base}/patients/${patientId}/alerts`, alerts);
+    expect(deniedWrite.statusCode).toBe(403);
+    await owner.get(`${base}/patients/${patientId}/alerts`);
+    const views = await inPractice(t.db, p.practiceId, (tx) =>
+      tx.selectFrom('auditEvents').select(['actorUserId', 'changes']).where('action', '=', 'clinical.alerts_viewed').where('targetId', '=', patientId).orderBy('seq').execute(),
+    );
+    expect(views.map((v) => v.actorUserId)).toEqual([p.dentist.id, p.owner.id]);
+  });
+
+  it('shows the owner, and only the owner, who opened the clinical record', async () => {
+    const log = await owner.get(`${base}/patients/${patientId}/access-log`);
+    expect(log.statusCode).toBe(200);
+    expect(log.json().items.map((e: { action: string; actorName: string }) => [e.action, e.actorName])).toEqual([
+      ['clinical.alerts_viewed', 'Owner Test'],
+      ['clinical.alerts_viewed', 'dentist Test'],
+      ['clinical.alerts_updated', 'dentist Test'],
+    ]);
+    for (const client of [dentist, reception]) {
+      const res = await client.get(`${base}/patients/${patientId}/access-log`);
+      expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden']);
+    }
+  });
+});
+
+describe('phone lookup for WhatsApp', () => {
+  it('returns the patients with a number and the children whose guardian has it', async () => {
+    const l = await makePractice(t.ctx);
+    const mother = await makePatientIn(l.practiceId, 'Sunita', 'Gopaul', { phones: [{ number: '57551000', isWhatsApp: true }] });
+    const son = await makePatientIn(l.practiceId, 'Noah', 'Gopaul', { guardianPatientId: mother });
+    const daughter = await makePatientIn(l.practiceId, 'Léa', 'Gopaul', { guardianContact: { name: 'Sunita Gopaul', phone: '5755 1000', relationship: 'mother' } });
+    await makePatientIn(l.practiceId, 'Other', 'Family', { phone: '57551001' });
+    const found = await findPatientsByPhone(t.ctx, l.practiceId, '+23057551000');
+    expect(found.map((f) => f.id).sort()).toEqual([mother, son, daughter].sort());
+    expect(await findPatientsByPhone(t.ctx, p.practiceId, '+23057551000')).toEqual([]);
+  });
+});
+
+describe('roles', () => {
+  it('lets a hygienist read patients but not merge them', async () => {
+    const hygienist = await loggedIn(t.app, p.hygienist);
+    const a = await makePatientIn(p.practiceId, 'Hyg', 'One');
+    const b = await makePatientIn(p.practiceId, 'Hyg', 'Two');
+    expect((await hygienist.get(`${base}/patients/${a}`)).statusCode).toBe(200);
+    const merge = await hygienist.post(`${base}/patients/${a}/merge`, { intoPatientId: b });
+    expect([merge.statusCode, merge.json().code]).toEqual([403, 'forbidden']);
+    void makeMember;
+  });
+});
