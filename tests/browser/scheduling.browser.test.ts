@@ -288,7 +288,8 @@ describe('scheduling UI', () => {
     await page.getByLabel('Find a patient').fill('Perrine');
     await page.getByRole('link', { name: 'Jean Perrine' }).click();
     await page.getByRole('heading', { name: 'Jean Perrine', level: 1 }).waitFor();
-    await page.getByRole('cell', { name: 'Booked' }).first().waitFor();
+    await page.getByRole('tab', { name: 'Appointments' }).click();
+    await page.getByText('Booked', { exact: true }).first().waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'scheduling-patient.png'), fullPage: true });
     await page.context().close();
     expect(consoleErrors).toEqual([]);

@@ -38,7 +38,7 @@ export function App() {
           <Route index element={<Navigate to="calendar" replace />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
-          <Route path="patients/:patientId" element={<PatientPage />} />
+          <Route path="patients/:patientId/:tab?" element={<PatientPage />} />
           <Route path="inbox" element={<InboxPage />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="practice" replace />} />

@@ -1,92 +1,86 @@
-import type { Appointment, PatientSummary } from '@dentalpro/contracts';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { api } from '../../api/client';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Alert } from '../../components/Alert';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
+import { ChartTab } from '../clinical/ChartTab';
+import { DocumentsTab } from '../clinical/DocumentsTab';
+import { NotesTab } from '../clinical/NotesTab';
+import { TreatmentPlanTab } from '../clinical/TreatmentPlanTab';
 import { usePractice } from '../practices/practices.api';
-import { patientName, useAppointmentTypes, useChairs, useProviders, useTypeName } from '../scheduling/scheduling.api';
-import { useCalendarFormat } from '../scheduling/useCalendarFormat';
-import { wallTimeOf } from '../scheduling/zoned-time';
+import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
+import { AppointmentsTab } from './AppointmentsTab';
+import { MedicalAlertsBanner } from './MedicalAlerts';
+import { OverviewTab } from './OverviewTab';
+import { CLINICAL_TABS, PATIENT_TABS, type PatientTab, PatientTabs, panelId, tabId } from './PatientTabs';
+import { usePatient, usePatientAppointments } from './patients.api';
 
-/** One patient: contact details and every appointment, newest first. */
+function isTab(value: string | undefined): value is PatientTab {
+  return (PATIENT_TABS as readonly string[]).includes(value ?? '');
+}
+
+/** One patient's record: demographics and appointments for everyone; the clinical tabs for clinical roles only. */
 export function PatientPage() {
   const { t } = useTranslation();
-  const { membership } = useCurrentPractice();
+  const { membership, can } = useCurrentPractice();
   const practiceId = membership.practiceId;
-  const { patientId = '' } = useParams();
+  const { patientId = '', tab: tabParam } = useParams();
+  const navigate = useNavigate();
   const practice = usePractice(practiceId);
   const timeZone = practice.data?.timeZone ?? 'Indian/Mauritius';
-  const fmt = useCalendarFormat(timeZone);
-  const typeName = useTypeName();
-  const patient = useQuery({ queryKey: ['patients', practiceId, patientId], queryFn: () => api.get<PatientSummary>(`/practices/${practiceId}/patients/${patientId}`) });
-  const history = useQuery({
-    queryKey: ['scheduling', practiceId, 'appointments', 'patient', patientId],
-    queryFn: () => api.get<{ items: Appointment[] }>(`/practices/${practiceId}/patients/${patientId}/appointments`),
-  });
-  const types = useAppointmentTypes(practiceId);
-  const providers = useProviders(practiceId);
-  const chairs = useChairs(practiceId);
+  const patient = usePatient(practiceId, patientId);
+  const appointments = usePatientAppointments(practiceId, patientId);
+  const clinicalRead = can('clinical:read');
+  const tabs = PATIENT_TABS.filter((tab) => clinicalRead || !CLINICAL_TABS.includes(tab));
+  const current: PatientTab = tabParam === undefined ? 'overview' : isTab(tabParam) ? tabParam : 'overview';
+  const base = `/app/${practiceId}/patients/${patientId}`;
+
   if (patient.isPending) return <Loading />;
   if (patient.isError) return <ErrorAlert error={patient.error} />;
   const p = patient.data;
-  const items = [...(history.data?.items ?? [])].sort((x, y) => y.start.localeCompare(x.start));
+  const forbidden = CLINICAL_TABS.includes(current) && !clinicalRead;
+  const unknownTab = tabParam !== undefined && !isTab(tabParam);
+
   return (
-    <>
+    <div className="patient-record">
       <p>
         <Link to={`/app/${practiceId}/patients`}>← {t('nav.patients')}</Link>
       </p>
-      <h1>{patientName(p)}</h1>
-      <dl className="summary compact form-card">
-        <div>
-          <dt>{t('common.phone')}</dt>
-          <dd className="mono">{p.phone || '—'}</dd>
-        </div>
-        <div>
-          <dt>{t('patients.dateOfBirth')}</dt>
-          <dd>{p.dateOfBirth ?? '—'}</dd>
-        </div>
-      </dl>
-      <h2 className="section-title">{t('patients.appointments')}</h2>
-      {history.isPending ? (
-        <Loading />
-      ) : history.isError ? (
-        <ErrorAlert error={history.error} />
-      ) : items.length === 0 ? (
-        <p className="muted">{t('patients.noAppointments')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('calendar.when')}</th>
-                <th scope="col">{t('booking.type')}</th>
-                <th scope="col">{t('booking.provider')}</th>
-                <th scope="col">{t('booking.chair')}</th>
-                <th scope="col">{t('calendar.statusLabel')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link to={`/app/${practiceId}/calendar?date=${wallTimeOf(a.start, timeZone).day}`}>{fmt.dateTime(a.start)}</Link>
-                  </td>
-                  <td>{typeName(types.data?.find((x) => x.id === a.appointmentTypeId))}</td>
-                  <td>{providers.data?.find((x) => x.userId === a.providerId)?.displayName ?? '—'}</td>
-                  <td>{chairs.data?.find((x) => x.id === a.chairId)?.name ?? '—'}</td>
-                  <td>
-                    <span className={`status-pill status-${a.status}`}>{t(`calendar.status.${a.status}`)}</span>
-                    {a.cancellationReason && <span className="muted small block">{a.cancellationReason}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </>
+      <div className="record-head">
+        <h1>{patientName(p)}</h1>
+        {p.status && p.status !== 'active' && <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>}
+      </div>
+      {clinicalRead && <MedicalAlertsBanner practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} />}
+      <PatientTabs tabs={tabs} current={forbidden ? 'overview' : current} onChange={(tab) => navigate(tab === 'overview' ? base : `${base}/${tab}`)} />
+      <div role="tabpanel" id={panelId(current)} aria-labelledby={forbidden ? undefined : tabId(current)} className="record-panel" tabIndex={0}>
+        {unknownTab ? (
+          <Alert tone="error" title={t('errors.route_not_found')} />
+        ) : forbidden ? (
+          <Alert tone="error" title={t('patientRecord.notAllowedTitle')}>
+            {t('patientRecord.notAllowed')}
+          </Alert>
+        ) : current === 'overview' ? (
+          <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
+        ) : current === 'appointments' ? (
+          <AppointmentsTab practiceId={practiceId} timeZone={timeZone} query={appointments} />
+        ) : current === 'chart' ? (
+          <ChartTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+        ) : current === 'plan' ? (
+          <TreatmentPlanTab practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} canManagePriceList={can('practice:manage')} />
+        ) : current === 'notes' ? (
+          <NotesTab
+            practiceId={practiceId}
+            patientId={patientId}
+            timeZone={timeZone}
+            appointments={appointments.data?.items ?? []}
+            canWrite={can('clinical:write')}
+            canSign={can('clinical:sign')}
+          />
+        ) : (
+          <DocumentsTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+        )}
+      </div>
+    </div>
   );
 }

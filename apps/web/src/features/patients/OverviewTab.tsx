@@ -1,0 +1,153 @@
+import type { Patient } from '@dentalpro/contracts';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Loading } from '../../components/Loading';
+import { useDateFormat } from '../../components/format';
+import { useAccessLog } from './patients.api';
+
+interface OverviewTabProps {
+  patient: Patient;
+  practiceId: string;
+  timeZone: string;
+  canSeeAccessLog: boolean;
+}
+
+/** Demographics, phones and guardian; for the owner, who opened the clinical record. */
+export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog }: OverviewTabProps) {
+  const { t } = useTranslation();
+  const phones = p.phones ?? (p.phone ? [{ e164: p.phone, label: 'mobile' as const, isWhatsApp: false }] : []);
+  return (
+    <div className="stack-lg">
+      <section aria-labelledby="demographics-heading">
+        <h2 id="demographics-heading" className="section-title">
+          {t('patientRecord.demographics')}
+        </h2>
+        <dl className="summary form-card">
+          <div>
+            <dt>{t('common.name')}</dt>
+            <dd>
+              {p.givenName} {p.familyName}
+              {p.preferredName && <span className="muted"> ({t('patientRecord.preferredName')}: {p.preferredName})</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('patients.dateOfBirth')}</dt>
+            <dd>{p.dateOfBirth ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.sex')}</dt>
+            <dd>{p.sex ? t(`patientRecord.sexes.${p.sex}`) : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.statusLabel')}</dt>
+            <dd>
+              <span className={`status-pill patient-status-${p.status ?? 'active'}`}>{t(`patientRecord.status.${p.status ?? 'active'}`)}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.phones')}</dt>
+            <dd>
+              {phones.length === 0 ? (
+                '—'
+              ) : (
+                <ul className="plain-list">
+                  {phones.map((phone) => (
+                    <li key={phone.e164}>
+                      <a className="mono" href={`tel:${phone.e164}`}>
+                        {phone.e164}
+                      </a>{' '}
+                      <span className="muted">
+                        {t(`patientRecord.phoneLabels.${phone.label}`)}
+                        {phone.isWhatsApp && ' · WhatsApp'}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('common.email')}</dt>
+            <dd>{p.email || '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.address')}</dt>
+            <dd className="pre-line">{p.address || '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.language')}</dt>
+            <dd>{p.preferredLanguage ? t(`patientRecord.languages.${p.preferredLanguage}`) : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('patientRecord.guardian')}</dt>
+            <dd>
+              {p.guardianPatientId ? (
+                <Link to={`/app/${practiceId}/patients/${p.guardianPatientId}`}>{t('patientRecord.guardianRecord')}</Link>
+              ) : p.guardianContact ? (
+                <>
+                  {p.guardianContact.name}
+                  {p.guardianContact.relationship && <span className="muted"> ({p.guardianContact.relationship})</span>} ·{' '}
+                  <a className="mono" href={`tel:${p.guardianContact.phone}`}>
+                    {p.guardianContact.phone}
+                  </a>
+                </>
+              ) : (
+                '—'
+              )}
+            </dd>
+          </div>
+          {p.notes && (
+            <div>
+              <dt>{t('patientRecord.adminNotes')}</dt>
+              <dd className="pre-line">{p.notes}</dd>
+            </div>
+          )}
+        </dl>
+      </section>
+      {canSeeAccessLog && <AccessLogSection practiceId={practiceId} patientId={p.id} timeZone={timeZone} />}
+    </div>
+  );
+}
+
+function AccessLogSection({ practiceId, patientId, timeZone }: { practiceId: string; patientId: string; timeZone: string }) {
+  const { t } = useTranslation();
+  const log = useAccessLog(practiceId, patientId, true);
+  const fmt = useDateFormat(timeZone);
+  return (
+    <section aria-labelledby="access-log-heading">
+      <h2 id="access-log-heading" className="section-title">
+        {t('patientRecord.accessLog.title')}
+      </h2>
+      <p className="muted">{t('patientRecord.accessLog.intro')}</p>
+      {log.isPending ? (
+        <Loading />
+      ) : log.isError ? (
+        <ErrorAlert error={log.error} />
+      ) : log.data.items.length === 0 ? (
+        <p className="muted">{t('patientRecord.accessLog.empty')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('patientRecord.accessLog.when')}</th>
+                <th scope="col">{t('patientRecord.accessLog.who')}</th>
+                <th scope="col">{t('patientRecord.accessLog.what')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.items.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{fmt.dateTime(entry.occurredAt)}</td>
+                  <td>{entry.actorName ?? '—'}</td>
+                  <td>{t(`patientRecord.accessLog.actions.${entry.action}`, { defaultValue: entry.action })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

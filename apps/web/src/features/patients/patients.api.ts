@@ -1,0 +1,45 @@
+import type { Appointment, MedicalAlerts, Patient } from '@dentalpro/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+
+export const patientKeys = {
+  patient: (practiceId: string, patientId: string) => ['patients', practiceId, patientId] as const,
+  alerts: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'alerts'] as const,
+  accessLog: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'access-log'] as const,
+};
+
+export interface AccessLogEntry {
+  id: string;
+  occurredAt: string;
+  action: string;
+  actorUserId: string | null;
+  actorName: string | null;
+  ip: string | null;
+}
+
+export function usePatient(practiceId: string, patientId: string) {
+  return useQuery({ queryKey: patientKeys.patient(practiceId, patientId), queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${patientId}`) });
+}
+
+export function useMedicalAlerts(practiceId: string, patientId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: patientKeys.alerts(practiceId, patientId),
+    queryFn: () => api.get<MedicalAlerts>(`/practices/${practiceId}/patients/${patientId}/alerts`),
+    enabled,
+  });
+}
+
+export function usePatientAppointments(practiceId: string, patientId: string) {
+  return useQuery({
+    queryKey: ['scheduling', practiceId, 'appointments', 'patient', patientId],
+    queryFn: () => api.get<{ items: Appointment[] }>(`/practices/${practiceId}/patients/${patientId}/appointments`),
+  });
+}
+
+export function useAccessLog(practiceId: string, patientId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: patientKeys.accessLog(practiceId, patientId),
+    queryFn: () => api.get<{ items: AccessLogEntry[] }>(`/practices/${practiceId}/patients/${patientId}/access-log`, { limit: 100 }),
+    enabled,
+  });
+}
