@@ -6,7 +6,8 @@ import { inPractice } from '../../platform/tenancy.js';
 import { ACTIVE_STATUSES } from './appointment-status.js';
 import { occupying } from './appointments.service.js';
 import { type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
-import { minutesToWallTime, rangeLiteral } from './booking-rules.js';
+import { rangeLiteral } from './booking-rules.js';
+import { minutesToWallTime } from './weekly-hours.js';
 
 const MAX_WINDOW_DAYS = 31;
 const DAY_MS = 86_400_000;

@@ -28,8 +28,5 @@ export function fitsWeeklyHours(start: Date, end: Date, timeZone: string, interv
   return intervals.some((i) => i.weekday === s.weekday && i.startMinute <= s.minute && endMinute <= i.endMinute);
 }
 
-export const minutesToWallTime = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-export const wallTimeToMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-
 /** A tstzrange literal, half-open. */
 export const rangeLiteral = (start: Date, end: Date) => `[${start.toISOString()},${end.toISOString()})`;

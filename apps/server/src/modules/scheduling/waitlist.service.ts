@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
-import { minutesToWallTime, wallTimeToMinutes } from './booking-rules.js';
+import { minutesToWallTime, wallTimeToMinutes } from './weekly-hours.js';
 
 /**
  * The waitlist (patients who want an earlier or a particular slot) and recalls (when a patient
