@@ -165,7 +165,8 @@ describe('patient clinical record', () => {
     await page.getByRole('tab', { name: 'Overview' }).focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.url()).toMatch(/\/appointments$/);
-    expect(await page.getByRole('tab', { name: 'Appointments' }).getAttribute('aria-selected')).toBe('true');
+    // The URL changes first; the tablist follows on the next render.
+    await expect.poll(() => page.getByRole('tab', { name: 'Appointments' }).getAttribute('aria-selected')).toBe('true');
     await page.context().close();
   });
 
