@@ -1,8 +1,6 @@
-import { sql } from 'kysely';
-import { ACTIVE_STATUSES } from '../apps/server/src/modules/scheduling/appointment-status.js';
-import { type AvailabilityQuery, type BusyInterval, type ProviderAvailability, type WeeklyInterval, findSlots } from '../apps/server/src/modules/scheduling/availability.js';
-import { findAvailability } from '../apps/server/src/modules/scheduling/availability.service.js';
-import { minutesToWallTime, wallClock } from '../apps/server/src/modules/scheduling/booking-rules.js';
+import { findSlots } from '../apps/server/src/modules/scheduling/availability.js';
+import { findAvailability, loadAvailabilityQuery } from '../apps/server/src/modules/scheduling/availability.service.js';
+import { wallClock } from '../apps/server/src/modules/scheduling/booking-rules.js';
 import { systemActor } from '../apps/server/src/platform/access.js';
 import { inPractice } from '../apps/server/src/platform/tenancy.js';
 import { BUSY_PRACTICE, TIME_ZONE, addDays, buildBusyPractice, ms, mu, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
@@ -19,7 +17,6 @@ const QUERIES = 200;
 const WARM_UP = 20;
 const WINDOW_DAYS = 14;
 const CONCURRENCY = 10;
-const DAY_MS = 86_400_000;
 
 const env = await openBenchEnvironment();
 const { ctx } = env;
@@ -39,71 +36,6 @@ try {
       return { from: mu(addDays(today, offset), '00:00'), to: mu(addDays(today, offset + WINDOW_DAYS), '00:00') };
     });
 
-  // (a) The engine alone: everything the service reads, read once; each search gets what the
-  // service's queries would return for its window (busy time reaching one day either side).
-  const loaded = await inPractice(ctx.db, practiceId, async (tx) => {
-    const [settings, opening, holidays, closures, chairs, providers, hours, appointments, blocks] = await Promise.all([
-      tx.selectFrom('practices').select(['timeZone', 'slotStepMinutes']).where('id', '=', practiceId).executeTakeFirstOrThrow(),
-      tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).execute(),
-      tx.selectFrom('publicHolidays').select('date').execute(),
-      tx.selectFrom('closures').select([sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
-      tx.selectFrom('chairs').select('id').where('active', '=', true).orderBy('sortOrder').orderBy('name').execute(),
-      tx
-        .selectFrom('providers')
-        .innerJoin('memberships', (j) => j.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
-        .select(['providers.userId', 'memberships.role'])
-        .where('providers.active', '=', true)
-        .orderBy('providers.displayName')
-        .execute(),
-      tx.selectFrom('providerHours').select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo']).execute(),
-      tx
-        .selectFrom('appointments')
-        .select(['providerId', 'chairId', 'overbookReason', sql<Date>`lower(occupied)`.as('start'), sql<Date>`upper(occupied)`.as('end')])
-        .where('status', 'in', ACTIVE_STATUSES)
-        .execute(),
-      tx.selectFrom('blocks').select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
-    ]);
-    return { settings, opening, holidays, closures, chairs, providers, hours, appointments, blocks };
-  });
-  const toWeekly = (h: { weekday: number; startMinute: number; endMinute: number }) => ({
-    weekday: h.weekday as WeeklyInterval['weekday'],
-    start: minutesToWallTime(h.startMinute),
-    end: minutesToWallTime(h.endMinute),
-  });
-  const providerList: ProviderAvailability[] = loaded.providers.map((p) => ({
-    providerId: p.userId,
-    role: p.role,
-    hours: loaded.hours
-      .filter((h) => h.providerId === p.userId)
-      .map((h) => ({ ...toWeekly(h), chairId: h.chairId, validFrom: h.validFrom ?? undefined, validTo: h.validTo ?? undefined })),
-  }));
-  const allBusy: BusyInterval[] = [
-    ...loaded.appointments.map((a) => ({ start: new Date(a.start), end: new Date(a.end), providerId: a.overbookReason ? null : a.providerId, chairId: a.chairId })),
-    ...loaded.blocks.map((b) => ({ start: new Date(b.start), end: new Date(b.end), providerId: b.providerId, chairId: b.chairId })),
-  ];
-  const allClosures = loaded.closures.map((c) => ({ start: new Date(c.start), end: new Date(c.end) }));
-  const engineQuery = (type: (typeof practice.types)[number], window: { from: Date; to: Date }): AvailabilityQuery => {
-    const reachFrom = window.from.getTime() - DAY_MS;
-    const reachTo = window.to.getTime() + DAY_MS;
-    const inReach = (i: { start: Date; end: Date }) => i.start.getTime() < reachTo && i.end.getTime() > reachFrom;
-    const firstDate = new Date(reachFrom).toISOString().slice(0, 10);
-    const lastDate = new Date(reachTo).toISOString().slice(0, 10);
-    return {
-      timeZone: loaded.settings.timeZone,
-      from: window.from,
-      to: window.to,
-      now: new Date(),
-      slotStepMinutes: loaded.settings.slotStepMinutes,
-      appointmentType: { durationMinutes: type.durationMinutes, bufferAfterMinutes: type.bufferAfterMinutes, minNoticeMinutes: 0, maxDaysAhead: 730, allowedRoles: type.allowedRoles },
-      openingHours: loaded.opening.map(toWeekly),
-      closedDates: loaded.holidays.map((h) => h.date).filter((d) => d >= firstDate && d <= lastDate),
-      closures: allClosures.filter(inReach),
-      chairs: loaded.chairs,
-      providers: providerList,
-      busy: allBusy.filter(inReach),
-    };
-  };
-
   const server = await startServer(ctx, practice.owner);
   const load = startLoadGenerator();
   const rows: { label: string; slots: number[]; engine: number[]; service: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
@@ -114,8 +46,12 @@ try {
 
       const engine: number[] = [];
       const slots: number[] = [];
-      for (const [i, window] of searches.entries()) {
-        const query = engineQuery(type, window);
+      // (a) The engine alone, on exactly what the service loads for each search (loaded before timing).
+      const queries = [];
+      for (const window of searches) {
+        queries.push(await inPractice(ctx.db, practiceId, (tx) => loadAvailabilityQuery(tx, practiceId, { appointmentTypeId: type.id, ...window }, new Date())));
+      }
+      for (const [i, query] of queries.entries()) {
         const started = performance.now();
         const found = findSlots(query);
         const elapsed = performance.now() - started;
