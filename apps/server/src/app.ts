@@ -14,6 +14,9 @@ import type { Database } from './db/connection.js';
 import { pendingMigrations } from './db/migrate.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
+import { messagingRoutes } from './modules/messaging/messaging.routes.js';
+import { sandboxRoutes } from './modules/messaging/sandbox.js';
+import { webhookRoutes } from './modules/messaging/webhook.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -23,6 +26,7 @@ import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { AppError } from './platform/errors.js';
 import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
+import type { EventBus } from './platform/events.js';
 import type { Logger } from './platform/logger.js';
 import type { Mailer } from './platform/mail.js';
 
@@ -34,6 +38,10 @@ export interface AppContext {
   mailer: Mailer;
   /** For what happens outside a request (mail failures, jobs); request handlers log through request.log. */
   logger: Logger;
+  /** Live notifications (inbox updates) and in-process wake-ups of background work. */
+  events: EventBus;
+  /** The sandbox's Graph API address, known once the server listens (null otherwise). */
+  graph: { url: string | null };
 }
 
 export type App = FastifyInstance;
@@ -108,9 +116,12 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await appointmentsRoutes(api, ctx);
       await waitlistRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
+      await messagingRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
+  await webhookRoutes(app, ctx);
+  await sandboxRoutes(app, ctx);
 
   await serveWebApp(app, config.webDistDir);
   return app;

@@ -52,6 +52,7 @@ const commands: Record<string, Command> = {
           phoneNumberId,
           accessToken: ctx.config.whatsappAccessToken,
           masterKey: ctx.config.encryptionKey,
+          sandbox: ctx.config.whatsapp.sandbox,
         });
         return { practiceId: practice.id, ownerUserId: owner.id, whatsappChannelId: channel.id, whatsappPhoneNumberId: phoneNumberId };
       }),

@@ -24,6 +24,12 @@ const Env = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'ENCRYPTION_KEY_PREVIOUS must be 32 bytes, base64-encoded')
     .optional(),
   WHATSAPP_ACCESS_TOKEN: z.string().min(10).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(16).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_GRAPH_URL: z.string().url().optional(),
+  WHATSAPP_GRAPH_VERSION: z.string().regex(/^v[0-9]+\.[0-9]+$/, 'like v23.0').default('v23.0'),
+  /** Run the webhook processor and the outbound sender in this process (off for a web-only process beside worker.ts). */
+  WHATSAPP_WORKERS: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.stringbool().default(false),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -50,12 +56,27 @@ export interface Config {
   previousEncryptionKey: Buffer | undefined;
   /** Graph API token given to channels created from the command line. */
   whatsappAccessToken: string | undefined;
+  whatsapp: WhatsAppConfig;
   logLevel: string;
   trustProxy: boolean;
   bodyLimitBytes: number;
   sessionIdleMs: number;
   sessionMaxMs: number;
   webDistDir: string;
+}
+
+export interface WhatsAppConfig {
+  /**
+   * Sandbox: no Meta credentials are configured, so the server plays the Graph API itself
+   * (under /sandbox/graph) and signs the sandbox phone's webhooks with a generated secret.
+   */
+  sandbox: boolean;
+  appSecret: string;
+  verifyToken: string;
+  /** Null in sandbox mode: the built-in fake on this server's own address. */
+  graphUrl: string | null;
+  graphVersion: string;
+  runWorkers: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
     previousEncryptionKey: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'base64') : undefined,
     whatsappAccessToken: e.WHATSAPP_ACCESS_TOKEN,
+    whatsapp: {
+      sandbox: !e.WHATSAPP_APP_SECRET,
+      appSecret: e.WHATSAPP_APP_SECRET ?? secrets.sandboxAppSecret,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? secrets.webhookVerifyToken,
+      graphUrl: e.WHATSAPP_APP_SECRET ? (e.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/$/, '') : (e.WHATSAPP_GRAPH_URL?.replace(/\/$/, '') ?? null),
+      graphVersion: e.WHATSAPP_GRAPH_VERSION,
+      runWorkers: e.WHATSAPP_WORKERS,
+    },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -107,21 +136,40 @@ function resolveSecrets(e: z.infer<typeof Env>, dataDir: string) {
     if (missing.length > 0) {
       throw new ConfigError(`DentalPro cannot start in production without:\n  ${missing.join('\n  ')}`);
     }
-    return { sessionSecret: e.SESSION_SECRET!, encryptionKey: e.ENCRYPTION_KEY! };
+    if (e.WHATSAPP_APP_SECRET && !e.WHATSAPP_VERIFY_TOKEN) {
+      throw new ConfigError('DentalPro cannot start in production without WHATSAPP_VERIFY_TOKEN (the token Meta sends to verify the webhook)');
+    }
+    // Without Meta credentials production runs the sandbox; its secrets only need to live as long as the process.
+    const ephemeral = randomBytes(32).toString('base64url');
+    return { sessionSecret: e.SESSION_SECRET!, encryptionKey: e.ENCRYPTION_KEY!, sandboxAppSecret: ephemeral, webhookVerifyToken: ephemeral };
   }
-  if (e.SESSION_SECRET && e.ENCRYPTION_KEY) return { sessionSecret: e.SESSION_SECRET, encryptionKey: e.ENCRYPTION_KEY };
   const file = path.join(dataDir, 'secrets.json');
-  let stored: { sessionSecret: string; encryptionKey: string };
-  if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, 'utf8'));
-  } else {
+  let stored: Partial<GeneratedSecrets> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  const generated: GeneratedSecrets = {
+    sessionSecret: stored.sessionSecret ?? randomBytes(32).toString('base64url'),
+    encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('base64'),
+    sandboxAppSecret: stored.sandboxAppSecret ?? randomBytes(32).toString('base64url'),
+    webhookVerifyToken: stored.webhookVerifyToken ?? randomBytes(24).toString('base64url'),
+  };
+  const needed = !(e.SESSION_SECRET && e.ENCRYPTION_KEY && e.WHATSAPP_APP_SECRET && e.WHATSAPP_VERIFY_TOKEN);
+  if (needed && Object.keys(generated).some((k) => stored[k as keyof GeneratedSecrets] === undefined)) {
     mkdirSync(dataDir, { recursive: true });
-    stored = { sessionSecret: randomBytes(32).toString('base64url'), encryptionKey: randomBytes(32).toString('base64') };
-    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+    // Secrets added by a newer version join the existing ones; existing ones never change.
+    writeFileSync(file, JSON.stringify({ ...stored, ...generated }, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
   }
   return {
-    sessionSecret: e.SESSION_SECRET ?? stored.sessionSecret,
-    encryptionKey: e.ENCRYPTION_KEY ?? stored.encryptionKey,
+    sessionSecret: e.SESSION_SECRET ?? generated.sessionSecret,
+    encryptionKey: e.ENCRYPTION_KEY ?? generated.encryptionKey,
+    sandboxAppSecret: generated.sandboxAppSecret,
+    webhookVerifyToken: generated.webhookVerifyToken,
   };
+}
+
+interface GeneratedSecrets {
+  sessionSecret: string;
+  encryptionKey: string;
+  sandboxAppSecret: string;
+  webhookVerifyToken: string;
 }

@@ -2,6 +2,7 @@ import type { AppContext } from './app.js';
 import type { Config } from './config.js';
 import { type OpenDatabaseOptions, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createEventBus } from './platform/events.js';
 import type { Logger } from './platform/logger.js';
 import { createMailer } from './platform/mail.js';
 
@@ -14,7 +15,16 @@ export async function openAppContext(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, ...dbOptions });
   try {
     const applied = await migrateToLatest(database.db);
-    return { config, database, db: database.db, logger, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }), applied };
+    return {
+      config,
+      database,
+      db: database.db,
+      logger,
+      mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
+      events: createEventBus({ databaseUrl: config.databaseUrl, logger }),
+      graph: { url: null },
+      applied,
+    };
   } catch (err) {
     await database.close();
     throw err;

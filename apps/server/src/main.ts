@@ -2,9 +2,11 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EMBEDDED_NOTICE, openAppContext } from './context.js';
 import { DataDirInUseError } from './db/connection.js';
+import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
+import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';
 import { createLogger } from './platform/logger.js';
 
-// start: config → database (+ migrations) → HTTP.
+// start: config → database (+ migrations) → HTTP → WhatsApp background work.
 async function main() {
   const started = performance.now();
   const config = loadConfig();
@@ -14,8 +16,18 @@ async function main() {
   if (ctx.applied.length > 0) logger.info({ migrations: ctx.applied }, 'migrations applied');
   const app = await buildApp(ctx, { logger });
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // The sandbox plays Meta on this very server; its Graph API lives under our own address.
+  if (config.whatsapp.sandbox && !config.whatsapp.graphUrl) ctx.graph.url = `http://127.0.0.1:${port}${SANDBOX_GRAPH_PREFIX}`;
+  const workers = config.whatsapp.runWorkers ? startMessagingWorkers(ctx, { graphUrl: () => config.whatsapp.graphUrl ?? ctx.graph.url! }) : null;
   logger.info(
-    { url: config.publicUrl, database: ctx.database.embedded ? 'embedded' : 'postgresql', startupMs: Math.round(performance.now() - started) },
+    {
+      url: config.publicUrl,
+      database: ctx.database.embedded ? 'embedded' : 'postgresql',
+      whatsapp: config.whatsapp.sandbox ? `sandbox (${config.publicUrl}/sandbox/whatsapp)` : 'meta',
+      startupMs: Math.round(performance.now() - started),
+    },
     'DentalPro is ready',
   );
 
@@ -25,6 +37,8 @@ async function main() {
     closing = true;
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await workers?.stop();
+    await ctx.events.close();
     await ctx.database.close();
     process.exit(0);
   };

@@ -11,6 +11,7 @@ import { type AppContext, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type Database, openDatabase } from '../src/db/connection.js';
 import { systemActor } from '../src/platform/access.js';
+import { createEventBus } from '../src/platform/events.js';
 import { createMailer, type Mailer } from '../src/platform/mail.js';
 import { createUser } from '../src/modules/auth/users.js';
 import { createPracticeIn } from '../src/modules/practices/practices.service.js';
@@ -73,6 +74,9 @@ export async function createTestApp(opts: { config?: Partial<Config>; mailer?: M
     db: database.db,
     logger,
     mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
+    // In memory even on PostgreSQL: a test file is one process.
+    events: createEventBus({ logger }),
+    graph: { url: null },
   };
   const app = await buildApp(ctx, { logger });
   await app.ready();
@@ -83,6 +87,7 @@ export async function createTestApp(opts: { config?: Partial<Config>; mailer?: M
     database,
     async close() {
       await app.close();
+      await ctx.events.close();
       await database.close();
     },
   };
@@ -116,10 +121,11 @@ export class Client {
     readonly ip = '203.0.113.10',
   ) {}
 
-  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       method: method as 'GET',
       url,
+      ...(signal ? { signal } : {}),
       remoteAddress: this.ip,
       headers: {
         origin: TEST_ORIGIN,

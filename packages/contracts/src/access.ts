@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'clinical:write': 'Chart findings, plan and complete treatment, draft notes, attach documents',
   'clinical:sign': 'Sign clinical notes (a signed note can only be corrected by an addendum)',
   'patients:access_log': "See who opened a patient's clinical record, and when",
+  'inbox:read': 'See WhatsApp conversations with patients',
+  'inbox:reply': 'Answer patients on WhatsApp, assign and close conversations, link them to patients',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -34,13 +36,13 @@ export type Permission = keyof typeof PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner:        ['practice:read', 'practice:manage', 'staff:read', 'staff:manage', 'audit:read',
                  'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status', 'calendar:overbook', 'schedule:manage',
-                 'patients:merge', 'patients:import', 'clinical:read', 'clinical:write', 'clinical:sign', 'patients:access_log'],
+                 'patients:merge', 'patients:import', 'clinical:read', 'clinical:write', 'clinical:sign', 'patients:access_log', 'inbox:read', 'inbox:reply'],
   dentist:      ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status',
-                 'clinical:read', 'clinical:write', 'clinical:sign'],
+                 'clinical:read', 'clinical:write', 'clinical:sign', 'inbox:read', 'inbox:reply'],
   hygienist:    ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:status',
-                 'clinical:read', 'clinical:write', 'clinical:sign'],
+                 'clinical:read', 'clinical:write', 'clinical:sign', 'inbox:read'],
   receptionist: ['practice:read', 'staff:read', 'patients:read', 'patients:write', 'calendar:read', 'calendar:write', 'calendar:status',
-                 'patients:merge', 'patients:import'],
+                 'patients:merge', 'patients:import', 'inbox:read', 'inbox:reply'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {

@@ -72,6 +72,18 @@ export const ERROR_STATUS = {
   note_not_signed: 409,
   attachment_too_large: 413,
   attachment_type_not_allowed: 415,
+  // WhatsApp
+  conversation_not_found: 404,
+  message_not_found: 404,
+  template_not_found: 404,
+  whatsapp_not_configured: 404,
+  sandbox_disabled: 404,
+  whatsapp_window_closed: 409,
+  whatsapp_opted_out: 409,
+  whatsapp_no_phone: 409,
+  template_parameters_invalid: 400,
+  webhook_signature_invalid: 401,
+  webhook_payload_invalid: 400,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

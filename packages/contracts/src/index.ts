@@ -9,3 +9,4 @@ export * from './staff.js';
 export * from './scheduling.js';
 export * from './patients.js';
 export * from './clinical.js';
+export * from './messaging.js';

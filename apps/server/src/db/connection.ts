@@ -37,7 +37,8 @@ const types = {
 };
 
 export function kyselyOn(pool: pg.Pool): Db {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  // Nested keys stay as stored: JSON columns hold Meta's payloads and audit changes verbatim.
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
 }
 
 export interface OpenDatabaseOptions {

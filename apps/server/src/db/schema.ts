@@ -330,8 +330,124 @@ export interface WhatsappChannelsTable {
   wabaId: Defaulted<string>;
   accessTokenEncrypted: Buffer | null;
   throughputPerSecond: Defaulted<number>;
+  sendSlotAt: Defaulted<Date>;
+  sendingPausedReason: Defaulted<string | null>;
+  greetingEnabled: Defaulted<boolean>;
+  greetingEn: Defaulted<string>;
+  greetingFr: Defaulted<string>;
+  awayEnabled: Defaulted<boolean>;
+  awayEn: Defaulted<string>;
+  awayFr: Defaulted<string>;
+  templatesSyncedAt: Defaulted<Date | null>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
+}
+
+export interface WhatsappWebhookDeliveriesTable {
+  id: Generated<number>;
+  receivedAt: CreatedAt;
+  body: string;
+  processedAt: Defaulted<Date | null>;
+  claimedUntil: Defaulted<Date | null>;
+  attempts: Defaulted<number>;
+  lastError: Defaulted<string | null>;
+  deadAt: Defaulted<Date | null>;
+}
+
+export interface WhatsappConversationsTable {
+  id: Generated<string>;
+  practiceId: string;
+  channelId: string;
+  waId: string | null;
+  userId: string | null;
+  profileName: Defaulted<string>;
+  patientId: Defaulted<string | null>;
+  status: Defaulted<'open' | 'closed'>;
+  assignedUserId: Defaulted<string | null>;
+  needsHuman: Defaulted<boolean>;
+  unreadCount: Defaulted<number>;
+  lastMessageAt: Defaulted<Date>;
+  lastInboundAt: Defaulted<Date | null>;
+  greetedAt: Defaulted<Date | null>;
+  awaySentAt: Defaulted<Date | null>;
+  optedInAt: Defaulted<Date | null>;
+  optedOutAt: Defaulted<Date | null>;
+  pairSlotAt: Defaulted<Date>;
+  createdAt: CreatedAt;
+}
+
+export type MessageStatusColumn = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface WhatsappMessagesTable {
+  id: Generated<string>;
+  practiceId: string;
+  conversationId: string;
+  channelId: string;
+  direction: 'inbound' | 'outbound';
+  origin: 'patient' | 'staff' | 'greeting' | 'away' | 'system';
+  wamid: Defaulted<string | null>;
+  content: ColumnType<unknown, string, string>;
+  raw: ColumnType<unknown, string | null | undefined, string | null>;
+  request: ColumnType<unknown, string | null | undefined, string | null>;
+  status: MessageStatusColumn;
+  statusAt: Defaulted<Date>;
+  failureReason: Defaulted<string | null>;
+  failureCode: Defaulted<number | null>;
+  failureDetail: Defaulted<string | null>;
+  contextWamid: Defaulted<string | null>;
+  replyToMessageId: Defaulted<string | null>;
+  reactions: ColumnType<unknown, string | undefined, string>;
+  mediaId: Defaulted<string | null>;
+  mediaFileKey: Defaulted<string | null>;
+  mediaSize: Defaulted<number | null>;
+  mediaState: Defaulted<'pending' | 'stored' | 'failed' | null>;
+  sentByUserId: Defaulted<string | null>;
+  idempotencyKey: Defaulted<string | null>;
+  occurredAt: Defaulted<Date>;
+  createdAt: CreatedAt;
+}
+
+export interface WhatsappStatusEventsTable {
+  id: Generated<number>;
+  practiceId: string;
+  channelId: string;
+  wamid: string;
+  status: string;
+  occurredAt: Timestamp;
+  errors: ColumnType<unknown, string | null | undefined, string | null>;
+  appliedAt: Defaulted<Date | null>;
+  receivedAt: CreatedAt;
+}
+
+export interface WhatsappOutboxTable {
+  seq: Generated<number>;
+  practiceId: string;
+  channelId: string;
+  conversationId: string;
+  messageId: string;
+  kind: 'message' | 'read_receipt' | 'media_download';
+  state: Defaulted<'queued' | 'sending'>;
+  attempts: Defaulted<number>;
+  nextAttemptAt: Defaulted<Date>;
+  attemptStartedAt: Defaulted<Date | null>;
+  claimedUntil: Defaulted<Date | null>;
+  lastError: Defaulted<string | null>;
+  createdAt: CreatedAt;
+}
+
+export interface WhatsappTemplatesTable {
+  id: Generated<string>;
+  practiceId: string;
+  channelId: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  body: string;
+  parameterFormat: 'positional' | 'named';
+  parameters: ColumnType<unknown, string, string>;
+  quickReplies: ColumnType<unknown, string, string>;
+  syncedAt: Defaulted<Date>;
 }
 
 export interface PracticeDataKeysTable {
@@ -481,6 +597,12 @@ export interface DB {
   recalls: RecallsTable;
   practiceDataKeys: PracticeDataKeysTable;
   whatsappChannels: WhatsappChannelsTable;
+  whatsappWebhookDeliveries: WhatsappWebhookDeliveriesTable;
+  whatsappConversations: WhatsappConversationsTable;
+  whatsappMessages: WhatsappMessagesTable;
+  whatsappStatusEvents: WhatsappStatusEventsTable;
+  whatsappOutbox: WhatsappOutboxTable;
+  whatsappTemplates: WhatsappTemplatesTable;
   procedures: ProceduresTable;
   treatmentPlans: TreatmentPlansTable;
   treatmentPlanItems: TreatmentPlanItemsTable;

@@ -62,7 +62,9 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
       await addStaffMember(ctx, { actor: systemActor('demo seed'), practiceId, email: member.email, name: member.name, password: member.password, role: member.role });
     }
   }
-  const whatsapp = opts.whatsappPhoneNumberId ? await connectDemoWhatsApp(ctx, practiceId, opts.whatsappPhoneNumberId) : undefined;
+  // In sandbox mode the demo practice always gets a (pretend) number, so the sandbox phone has someone to write to.
+  const demoNumber = opts.whatsappPhoneNumberId ?? (ctx.config.whatsapp.sandbox ? await freeSandboxNumber(ctx) : undefined);
+  const whatsapp = demoNumber ? await connectDemoWhatsApp(ctx, practiceId, demoNumber) : undefined;
   const idOf = async (email: string) => (await findUserByEmail(ctx.db, email))!.id;
   const calendar = await seedDemoCalendar(ctx, practiceId, {
     ownerId: await idOf('owner@demo.dentalpro.mu'),
@@ -79,12 +81,47 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
   };
 }
 
-/** Connects the demo practice to a WhatsApp number once; running again with the same id changes nothing. */
+/** The usual sandbox number, or another when a practice already has it (ids are unique across the deployment). */
+async function freeSandboxNumber(ctx: AppContext) {
+  const taken = await ctx.db.selectFrom('whatsappChannels').select('phoneNumberId').where('phoneNumberId', 'like', '10654035224292%').execute();
+  const used = new Set(taken.map((t) => t.phoneNumberId));
+  for (let i = 2; i < 10; i++) {
+    const candidate = `10654035224292${i}`;
+    if (!used.has(candidate)) return candidate;
+  }
+  return `1${Date.now()}`;
+}
+
+/**
+ * Connects the demo practice to a WhatsApp number once, greeting and away messages on;
+ * running again changes nothing.
+ */
 async function connectDemoWhatsApp(ctx: AppContext, practiceId: string, phoneNumberId: string) {
-  await inPractice(ctx.db, practiceId, async (tx) => {
-    const existing = await tx.selectFrom('whatsappChannels').select('id').where('phoneNumberId', '=', phoneNumberId).executeTakeFirst();
-    if (existing) return;
-    await createChannelIn(tx, { actor: systemActor('demo seed'), practiceId, phoneNumberId, accessToken: ctx.config.whatsappAccessToken, masterKey: ctx.config.encryptionKey });
+  return inPractice(ctx.db, practiceId, async (tx) => {
+    const existing = await tx.selectFrom('whatsappChannels').select('phoneNumberId').where('practiceId', '=', practiceId).executeTakeFirst();
+    if (existing) return existing.phoneNumberId;
+    const channel = await createChannelIn(tx, {
+      actor: systemActor('demo seed'),
+      practiceId,
+      phoneNumberId,
+      accessToken: ctx.config.whatsappAccessToken,
+      masterKey: ctx.config.encryptionKey,
+      sandbox: ctx.config.whatsapp.sandbox,
+    });
+    await tx
+      .updateTable('whatsappChannels')
+      .set({
+        displayPhoneNumber: '+230 5200 0000',
+        wabaId: '102290129340398',
+        greetingEnabled: true,
+        greetingEn: 'Welcome to Demo Dental Clinic! We will answer you shortly. To book, reschedule or cancel an appointment, just tell us here.',
+        greetingFr: 'Bienvenue chez Demo Dental Clinic ! Nous vous répondons très vite. Pour prendre, déplacer ou annuler un rendez-vous, écrivez-nous ici.',
+        awayEnabled: true,
+        awayEn: 'Thank you for your message. The clinic is closed right now; we will reply as soon as we open.',
+        awayFr: 'Merci pour votre message. Le cabinet est fermé en ce moment ; nous vous répondrons dès l’ouverture.',
+      })
+      .where('id', '=', channel.id)
+      .execute();
+    return phoneNumberId;
   });
-  return phoneNumberId;
 }

@@ -1,17 +1,22 @@
-import type { Actor } from '../../platform/access.js';
+import type { AutoReplies } from '@dentalpro/contracts';
+import type { AppContext } from '../../app.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { sealForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
-import type { Tx } from '../../platform/tenancy.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { definitionFromGraph } from './template-parameters.js';
+import { SANDBOX_TEMPLATES } from './templates.catalog.js';
+import { storeTemplatesIn } from './templates.service.js';
 
 /**
- * WhatsApp channels: which WhatsApp Business number belongs to which practice. The messaging
- * capability (webhooks, outbound, inbox) builds on this; for now a channel is created with a
- * practice from the command line.
+ * WhatsApp channels: which WhatsApp Business number belongs to which practice (webhooks name
+ * the number, so this routes every message), its token, limits and auto-replies. In sandbox
+ * mode a new channel gets the templates DentalPro ships, as the fake Graph API would list them.
  */
 export async function createChannelIn(
   tx: Tx,
-  input: { actor: Actor; practiceId: string; phoneNumberId: string; accessToken?: string; masterKey: Buffer },
+  input: { actor: Actor; practiceId: string; phoneNumberId: string; accessToken?: string | undefined; masterKey: Buffer; sandbox?: boolean },
 ): Promise<{ id: string; phoneNumberId: string }> {
   if (!/^[0-9]{5,32}$/.test(input.phoneNumberId)) {
     throw new AppError('validation_failed', { errors: [{ path: 'phoneNumberId', message: 'A WhatsApp phone_number_id is the numeric id Meta shows for the number' }] });
@@ -30,6 +35,7 @@ export async function createChannelIn(
     const sealed = await sealForPractice(tx, input.masterKey, input.practiceId, input.accessToken, `whatsapp-channel:${id}:token`);
     await tx.updateTable('whatsappChannels').set({ accessTokenEncrypted: sealed }).where('id', '=', id).execute();
   }
+  if (input.sandbox) await storeTemplatesIn(tx, { practiceId: input.practiceId, channelId: id, definitions: SANDBOX_TEMPLATES.map(definitionFromGraph) });
   await recordAudit(tx, {
     practiceId: input.practiceId,
     actor: input.actor,
@@ -39,4 +45,87 @@ export async function createChannelIn(
     changes: { phoneNumberId: input.phoneNumberId, accessToken: Boolean(input.accessToken) },
   });
   return { id, phoneNumberId: input.phoneNumberId };
+}
+
+export interface ChannelView {
+  id: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  hasAccessToken: boolean;
+  throughputPerSecond: number;
+  sendingPausedReason: string | null;
+  autoReplies: AutoReplies;
+  webhookUrl: string;
+  sandbox: boolean;
+}
+
+async function channelView(ctx: AppContext, tx: Tx, practiceId: string): Promise<ChannelView | null> {
+  const c = await tx.selectFrom('whatsappChannels').selectAll().where('practiceId', '=', practiceId).executeTakeFirst();
+  if (!c) return null;
+  return {
+    id: c.id,
+    phoneNumberId: c.phoneNumberId,
+    displayPhoneNumber: c.displayPhoneNumber,
+    wabaId: c.wabaId,
+    hasAccessToken: c.accessTokenEncrypted !== null,
+    throughputPerSecond: c.throughputPerSecond,
+    sendingPausedReason: c.sendingPausedReason,
+    autoReplies: { greetingEnabled: c.greetingEnabled, greetingEn: c.greetingEn, greetingFr: c.greetingFr, awayEnabled: c.awayEnabled, awayEn: c.awayEn, awayFr: c.awayFr },
+    webhookUrl: `${ctx.config.publicUrl}/webhooks/whatsapp`,
+    sandbox: ctx.config.whatsapp.sandbox,
+  };
+}
+
+export async function getChannel(ctx: AppContext, input: { actor: Actor; practiceId: string }): Promise<ChannelView> {
+  requirePermission(input.actor, 'practice:read');
+  const view = await inPractice(ctx.db, input.practiceId, (tx) => channelView(ctx, tx, input.practiceId));
+  if (!view) throw new AppError('whatsapp_not_configured');
+  return view;
+}
+
+/** Connects the practice's WhatsApp number or changes its details; a new token lifts a pause. */
+export async function saveChannel(
+  ctx: AppContext,
+  input: {
+    actor: Actor;
+    practiceId: string;
+    channel: { phoneNumberId: string; displayPhoneNumber: string; wabaId: string; accessToken?: string | undefined; throughputPerSecond: number; autoReplies?: AutoReplies | undefined };
+  },
+): Promise<ChannelView> {
+  requirePermission(input.actor, 'practice:manage');
+  const c = input.channel;
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    let existing = await tx.selectFrom('whatsappChannels').selectAll().where('practiceId', '=', input.practiceId).executeTakeFirst();
+    if (!existing) {
+      const created = await createChannelIn(tx, { actor: input.actor, practiceId: input.practiceId, phoneNumberId: c.phoneNumberId, masterKey: ctx.config.encryptionKey, sandbox: ctx.config.whatsapp.sandbox });
+      existing = await tx.selectFrom('whatsappChannels').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+    }
+    const token = c.accessToken ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, c.accessToken, `whatsapp-channel:${existing.id}:token`) : undefined;
+    await tx
+      .updateTable('whatsappChannels')
+      .set({
+        phoneNumberId: c.phoneNumberId,
+        displayPhoneNumber: c.displayPhoneNumber,
+        wabaId: c.wabaId,
+        throughputPerSecond: c.throughputPerSecond,
+        ...(token ? { accessTokenEncrypted: token, sendingPausedReason: null } : {}),
+        ...(c.autoReplies ?? {}),
+        updatedAt: new Date(),
+      })
+      .where('id', '=', existing.id)
+      .execute()
+      .catch((err: { code?: string }) => {
+        if (err.code === '23505') throw new AppError('duplicate_name', { detail: `The WhatsApp number ${c.phoneNumberId} is already connected to a practice` });
+        throw err;
+      });
+    const changes: Record<string, unknown> = {};
+    for (const key of ['phoneNumberId', 'displayPhoneNumber', 'wabaId', 'throughputPerSecond'] as const) {
+      if (existing[key] !== c[key]) changes[key] = [existing[key], c[key]];
+    }
+    if (token) changes.accessToken = 'replaced';
+    if (c.autoReplies) changes.autoReplies = 'saved';
+    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.channel_updated', targetType: 'whatsapp_channel', targetId: existing.id, changes });
+    return (await channelView(ctx, tx, input.practiceId))!;
+  });
 }

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { moveClinicalReferences } from '../clinical/patient-references.js';
+import { moveMessagingReferences } from '../messaging/patient-references.js';
 import { movePatientReferences } from '../scheduling/patient-references.js';
 import { openAlerts, sealAlerts } from './alerts.service.js';
 import { type PatientRow, removeSearchWords, replacePhones, selectPatientRow, selectPhones, toPatient } from './patients.repository.js';
@@ -16,6 +17,7 @@ export type PatientReferenceMover = (tx: Tx, fromPatientId: string, toPatientId:
 export const patientReferenceMovers: PatientReferenceMover[] = [
   movePatientReferences,
   async (tx, fromPatientId, toPatientId) => void (await moveClinicalReferences(tx, fromPatientId, toPatientId)),
+  moveMessagingReferences,
 ];
 
 /** Fields the survivor takes from the merged record when its own are empty. */

@@ -1,0 +1,344 @@
+import type { ConversationDetail, ConversationSummary, InboxMessage, MessageContent, SendMessageInput } from '@dentalpro/contracts';
+import { type Selectable, sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import type { WhatsappMessagesTable } from '../../db/schema.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import { openForPractice } from '../../platform/data-keys.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { fileStoreOf } from '../clinical/file-store.js';
+import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
+import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
+import { queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
+import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
+import { findTemplateIn } from './templates.service.js';
+import { previewOf } from './webhook.parse.js';
+
+/** The staff inbox: conversations with patients, their messages, replies, assignment. */
+
+interface Caller {
+  actor: Actor;
+  practiceId: string;
+}
+
+export const SERVICE_WINDOW_MS = 24 * 3600_000;
+
+type ConversationRow = {
+  id: string;
+  channelId: string;
+  waId: string | null;
+  profileName: string;
+  patientId: string | null;
+  patientName: string | null;
+  patientBirthDate: string | null;
+  status: 'open' | 'closed';
+  assignedUserId: string | null;
+  assignedName: string | null;
+  needsHuman: boolean;
+  unreadCount: number;
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  optedOutAt: Date | null;
+  lastContent: unknown;
+  lastDirection: 'inbound' | 'outbound' | null;
+  lastStatus: string | null;
+  lastAt: Date | null;
+};
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+function windowEndsAt(lastInboundAt: Date | null, now = Date.now()): string | null {
+  if (!lastInboundAt) return null;
+  const ends = new Date(lastInboundAt).getTime() + SERVICE_WINDOW_MS;
+  return ends > now ? new Date(ends).toISOString() : null;
+}
+
+function toSummary(r: ConversationRow): ConversationSummary {
+  return {
+    id: r.id,
+    waId: r.waId,
+    phone: r.waId ? `+${r.waId}` : null,
+    profileName: r.profileName,
+    patient: r.patientId && r.patientName ? { id: r.patientId, name: r.patientName, dateOfBirth: r.patientBirthDate } : null,
+    lastMessage:
+      r.lastContent && r.lastDirection && r.lastAt
+        ? { preview: previewOf(r.lastContent as MessageContent).slice(0, 140), direction: r.lastDirection, status: r.lastStatus as ConversationSummary['lastMessage'] extends infer L ? (L extends { status: infer S } ? S : never) : never, at: iso(r.lastAt) }
+        : null,
+    unreadCount: r.unreadCount,
+    assignedTo: r.assignedUserId && r.assignedName ? { userId: r.assignedUserId, name: r.assignedName } : null,
+    needsHuman: r.needsHuman,
+    status: r.status,
+    serviceWindowEndsAt: windowEndsAt(r.lastInboundAt),
+    optedOut: r.optedOutAt !== null,
+    lastMessageAt: iso(r.lastMessageAt),
+  };
+}
+
+function selectConversations(tx: Tx) {
+  return sql<ConversationRow>`
+    SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id,
+      CASE WHEN p.id IS NULL THEN NULL ELSE p.given_name || ' ' || p.family_name END AS patient_name, p.date_of_birth AS patient_birth_date,
+      c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
+      m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at
+    FROM whatsapp_conversations c
+    LEFT JOIN patients p ON p.id = c.patient_id AND p.practice_id = c.practice_id
+    LEFT JOIN users u ON u.id = c.assigned_user_id
+    LEFT JOIN LATERAL (
+      SELECT content, direction, status, occurred_at FROM whatsapp_messages
+      WHERE conversation_id = c.id ORDER BY occurred_at DESC, created_at DESC LIMIT 1) m ON true`;
+}
+
+export async function listConversations(
+  ctx: AppContext,
+  input: Caller & { status: 'open' | 'closed' | 'all'; assigned: 'any' | 'me' | 'unassigned'; q?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  requirePermission(input.actor, 'inbox:read');
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const q = input.q?.trim();
+  const digits = q?.replace(/\D/g, '') ?? '';
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const { rows } = await sql<ConversationRow>`${selectConversations(tx)}
+      WHERE c.practice_id = ${input.practiceId}
+        ${input.status === 'all' ? sql`` : sql`AND c.status = ${input.status}`}
+        ${input.assigned === 'me' ? sql`AND c.assigned_user_id = ${input.actor.userId}` : input.assigned === 'unassigned' ? sql`AND c.assigned_user_id IS NULL` : sql``}
+        ${
+          q
+            ? sql`AND (c.profile_name ILIKE ${`%${escapeLike(q)}%`} OR (p.given_name || ' ' || p.family_name) ILIKE ${`%${escapeLike(q)}%`}
+                ${digits.length >= 3 ? sql`OR c.wa_id LIKE ${`%${digits}%`}` : sql``})`
+            : sql``
+        }
+        ${after ? sql`AND (c.last_message_at, c.id) < (${after.at}, ${after.id})` : sql``}
+      ORDER BY c.last_message_at DESC, c.id DESC
+      LIMIT ${input.limit + 1}`.execute(tx);
+    const items = rows.slice(0, input.limit).map(toSummary);
+    const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(new Date(last.lastMessageAt), last.id) : null };
+  });
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (!/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at))) throw new Error();
+    return { at: new Date(at), id };
+  } catch {
+    throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'Not a cursor from this list' }] });
+  }
+}
+
+async function loadConversation(tx: Tx, practiceId: string, conversationId: string) {
+  const { rows } = await sql<ConversationRow>`${selectConversations(tx)} WHERE c.practice_id = ${practiceId} AND c.id = ${conversationId}`.execute(tx);
+  if (!rows[0]) throw new AppError('conversation_not_found');
+  return rows[0];
+}
+
+async function detailOf(tx: Tx, practiceId: string, row: ConversationRow): Promise<ConversationDetail> {
+  const [matches, channel] = await Promise.all([
+    row.waId ? findPatientsByPhone(tx, practiceId, `+${row.waId}`) : Promise.resolve([]),
+    tx.selectFrom('whatsappChannels').select(['displayPhoneNumber', 'sendingPausedReason']).where('id', '=', row.channelId).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    ...toSummary(row),
+    patientMatches: matches.map((m) => ({ id: m.id, name: `${m.givenName} ${m.familyName}`, dateOfBirth: m.dateOfBirth })),
+    channel: { displayPhoneNumber: channel.displayPhoneNumber, sendingPausedReason: channel.sendingPausedReason },
+  };
+}
+
+export async function getConversation(ctx: AppContext, input: Caller & { conversationId: string }): Promise<ConversationDetail> {
+  requirePermission(input.actor, 'inbox:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, input.conversationId)));
+}
+
+type MessageRow = Selectable<WhatsappMessagesTable> & { senderName: string | null; replyContent: unknown };
+
+function toInboxMessage(m: MessageRow): InboxMessage {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    origin: m.origin,
+    content: m.content as MessageContent,
+    status: m.status,
+    failure: m.failureReason ? { reason: m.failureReason as NonNullable<InboxMessage['failure']>['reason'], code: m.failureCode, detail: m.failureDetail } : null,
+    replyTo: m.replyToMessageId && m.replyContent ? { messageId: m.replyToMessageId, preview: previewOf(m.replyContent as MessageContent).slice(0, 140) } : null,
+    reactions: m.reactions as InboxMessage['reactions'],
+    sentBy: m.sentByUserId && m.senderName ? { userId: m.sentByUserId, name: m.senderName } : null,
+    createdAt: iso(m.occurredAt),
+  };
+}
+
+function selectMessages(tx: Tx) {
+  return tx
+    .selectFrom('whatsappMessages as m')
+    .leftJoin('users as u', 'u.id', 'm.sentByUserId')
+    .leftJoin('whatsappMessages as r', 'r.id', 'm.replyToMessageId')
+    .selectAll('m')
+    .select(['u.name as senderName', 'r.content as replyContent']);
+}
+
+export async function listMessages(ctx: AppContext, input: Caller & { conversationId: string; before?: string | undefined; limit: number }) {
+  requirePermission(input.actor, 'inbox:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    await loadConversation(tx, input.practiceId, input.conversationId);
+    let query = selectMessages(tx).where('m.practiceId', '=', input.practiceId).where('m.conversationId', '=', input.conversationId);
+    if (input.before) {
+      const pivot = await tx.selectFrom('whatsappMessages').select(['occurredAt', 'id']).where('id', '=', input.before).where('conversationId', '=', input.conversationId).executeTakeFirst();
+      if (!pivot) throw new AppError('message_not_found');
+      query = query.where((eb) => eb(eb.refTuple('m.occurredAt', 'm.id'), '<', eb.tuple(pivot.occurredAt, pivot.id)));
+    }
+    const rows = await query.orderBy('m.occurredAt', 'desc').orderBy('m.id', 'desc').limit(input.limit + 1).execute();
+    return { items: rows.slice(0, input.limit).reverse().map((r) => toInboxMessage(r as MessageRow)), hasMore: rows.length > input.limit };
+  });
+}
+
+/** Staff have seen the conversation: unread goes to zero and Meta is told (the patient's blue ticks). */
+export async function markConversationRead(ctx: AppContext, input: Caller & { conversationId: string }) {
+  requirePermission(input.actor, 'inbox:read');
+  const queued = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const conversation = await loadConversation(tx, input.practiceId, input.conversationId);
+    await tx.updateTable('whatsappConversations').set({ unreadCount: 0 }).where('id', '=', conversation.id).execute();
+    const latest = await tx
+      .selectFrom('whatsappMessages')
+      .select('id')
+      .where('conversationId', '=', conversation.id)
+      .where('direction', '=', 'inbound')
+      .where('wamid', 'is not', null)
+      .orderBy('occurredAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!latest || conversation.unreadCount === 0) return false;
+    await queueReadReceipt(tx, { practiceId: input.practiceId, channelId: conversation.channelId, conversationId: conversation.id, messageId: latest.id });
+    return true;
+  });
+  if (queued) ctx.events.signal(OUTBOX_SIGNAL);
+  publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId }]);
+}
+
+export async function updateConversation(
+  ctx: AppContext,
+  input: Caller & { conversationId: string; patch: { assignedUserId?: string | null | undefined; status?: 'open' | 'closed' | undefined; needsHuman?: boolean | undefined; patientId?: string | null | undefined } },
+): Promise<ConversationDetail> {
+  requirePermission(input.actor, 'inbox:reply');
+  const detail = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const before = await loadConversation(tx, input.practiceId, input.conversationId);
+    const { patch } = input;
+    if (patch.assignedUserId) {
+      const member = await tx.selectFrom('memberships').select('userId').where('practiceId', '=', input.practiceId).where('userId', '=', patch.assignedUserId).executeTakeFirst();
+      if (!member) throw new AppError('member_not_found');
+    }
+    if (patch.patientId) {
+      const patient = await findPatientIn(tx, patch.patientId);
+      if (!patient) throw new AppError('patient_not_found');
+    }
+    await tx
+      .updateTable('whatsappConversations')
+      .set({
+        ...(patch.assignedUserId !== undefined ? { assignedUserId: patch.assignedUserId } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.needsHuman !== undefined ? { needsHuman: patch.needsHuman } : {}),
+        ...(patch.patientId !== undefined ? { patientId: patch.patientId } : {}),
+      })
+      .where('id', '=', before.id)
+      .execute();
+    const changes: Record<string, unknown> = {};
+    if (patch.assignedUserId !== undefined && patch.assignedUserId !== before.assignedUserId) changes.assignedUserId = [before.assignedUserId, patch.assignedUserId];
+    if (patch.status !== undefined && patch.status !== before.status) changes.status = [before.status, patch.status];
+    if (patch.needsHuman !== undefined && patch.needsHuman !== before.needsHuman) changes.needsHuman = [before.needsHuman, patch.needsHuman];
+    if (patch.patientId !== undefined && patch.patientId !== before.patientId) changes.patientId = [before.patientId, patch.patientId];
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.conversation_updated', targetType: 'whatsapp_conversation', targetId: before.id, changes });
+    }
+    return detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, before.id));
+  });
+  publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId }]);
+  return detail;
+}
+
+/**
+ * A staff reply. Free-form messages only inside the 24-hour window (Meta refuses them after,
+ * so we refuse first and offer a template); template parameters checked before Meta sees them.
+ */
+export async function sendInboxMessage(ctx: AppContext, input: Caller & { conversationId: string; message: SendMessageInput; idempotencyKey?: string | undefined }): Promise<InboxMessage> {
+  requirePermission(input.actor, 'inbox:reply');
+  const message = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const conversation = await loadConversation(tx, input.practiceId, input.conversationId);
+    if (!conversation.waId) throw new AppError('whatsapp_no_phone', { detail: 'This contact uses a WhatsApp username without a phone number; answer from the WhatsApp app' });
+    if (conversation.optedOutAt) throw new AppError('whatsapp_opted_out');
+    const m = input.message;
+    const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId };
+    const base = { practiceId: input.practiceId, conversation: target, origin: 'staff' as const, sentByUserId: input.actor.userId, idempotencyKey: input.idempotencyKey ?? null };
+    if (m.type === 'template') {
+      const template = await findTemplateIn(tx, conversation.channelId, m.templateName, m.language);
+      if (!template) throw new AppError('template_not_found', { detail: `No template ${m.templateName} in ${m.language} for this number` });
+      const errors = checkTemplateParameters(template, m.parameters);
+      if (errors.length > 0) throw new AppError('template_parameters_invalid', { errors });
+      return queueOutboundMessage(tx, {
+        ...base,
+        content: { type: 'template', name: template.name, language: template.language, body: renderTemplateBody(template, m.parameters), buttons: template.quickReplies },
+        graphMessage: { type: 'template', template: graphTemplateObject(template, m.parameters) },
+      });
+    }
+    if (!windowEndsAt(conversation.lastInboundAt)) {
+      throw new AppError('whatsapp_window_closed', {
+        detail: 'More than 24 hours since the patient last wrote: only a template message can be sent',
+        extra: { alternative: 'template' },
+      });
+    }
+    if (m.type === 'text') {
+      let replyTo: { messageId: string; wamid: string } | null = null;
+      if (m.replyToMessageId) {
+        const quoted = await tx.selectFrom('whatsappMessages').select(['id', 'wamid']).where('id', '=', m.replyToMessageId).where('conversationId', '=', conversation.id).executeTakeFirst();
+        if (!quoted) throw new AppError('message_not_found');
+        if (quoted.wamid) replyTo = { messageId: quoted.id, wamid: quoted.wamid };
+      }
+      return queueOutboundMessage(tx, { ...base, replyTo, content: { type: 'text', body: m.body }, graphMessage: { type: 'text', text: { preview_url: false, body: m.body } } });
+    }
+    const titles = m.buttons.map((b) => b.title);
+    if (new Set(titles).size !== titles.length) throw new AppError('validation_failed', { errors: [{ path: 'buttons', message: 'Button titles must be different' }] });
+    return queueOutboundMessage(tx, {
+      ...base,
+      content: { type: 'buttons', body: m.body, ...(m.footer ? { footer: m.footer } : {}), buttons: m.buttons },
+      graphMessage: {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: m.body },
+          ...(m.footer ? { footer: { text: m.footer } } : {}),
+          action: { buttons: m.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
+        },
+      },
+    });
+  });
+  ctx.events.signal(OUTBOX_SIGNAL);
+  publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId, messageId: message.id }]);
+  return getMessage(ctx, { ...input, messageId: message.id });
+}
+
+async function getMessage(ctx: AppContext, input: Caller & { messageId: string }) {
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await selectMessages(tx).where('m.id', '=', input.messageId).executeTakeFirst();
+    if (!row) throw new AppError('message_not_found');
+    return toInboxMessage(row as MessageRow);
+  });
+}
+
+/** The bytes of a photo or document a patient sent, decrypted for staff. */
+export async function getMessageMedia(ctx: AppContext, input: Caller & { conversationId: string; messageId: string }) {
+  requirePermission(input.actor, 'inbox:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const m = await tx
+      .selectFrom('whatsappMessages')
+      .select(['id', 'content', 'mediaFileKey', 'mediaState'])
+      .where('id', '=', input.messageId)
+      .where('conversationId', '=', input.conversationId)
+      .executeTakeFirst();
+    if (!m || m.mediaState !== 'stored' || !m.mediaFileKey) throw new AppError('message_not_found', { detail: 'No stored file for this message' });
+    const sealed = await fileStoreOf(ctx).get(m.mediaFileKey);
+    const bytes = await openForPractice(tx, ctx.config.encryptionKey, input.practiceId, sealed, `whatsapp-media:${m.id}`);
+    const content = m.content as { mimeType?: string; fileName?: string };
+    return { bytes, mimeType: content.mimeType ?? 'application/octet-stream', fileName: content.fileName ?? null };
+  });
+}

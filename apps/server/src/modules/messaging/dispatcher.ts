@@ -1,0 +1,318 @@
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
+import { inPractice } from '../../platform/tenancy.js';
+import { fileStoreOf } from '../clinical/file-store.js';
+import { type GraphResult, type GraphTarget, downloadGraphMedia, getGraphMediaUrl, markGraphMessageRead, sendGraphMessage } from './graph-client.js';
+import { classifyGraphError, retryDelayMs } from './graph-errors.js';
+import { applyPendingStatuses } from './statuses.js';
+
+/**
+ * The outbound side: takes due rows from the outbox and makes their Graph API calls.
+ *
+ * - Throughput: each number has a send slot in the database (`send_slot_at`); a claim reserves
+ *   consecutive slots 1/cap seconds apart, so however many processes send, one number never
+ *   goes above its cap in any second. Slots are reserved at most a second ahead.
+ * - Pair rate: a conversation gets a burst of three, then one message per six seconds, and
+ *   only its oldest pending message is ever in flight, so patients read messages in order.
+ * - Never twice: `attempt_started_at` is committed before the HTTP call. A claim that runs out
+ *   with it set may have reached Meta, and Meta has no idempotency key, so that message is
+ *   marked failed ('interrupted') for staff to check rather than resent.
+ * - Retries: transient errors back off exponentially with jitter; permanent ones fail at once.
+ */
+export const PAIR_INTERVAL_SECONDS = 6;
+export const PAIR_BURST = 3;
+/** Sends are spaced a little wider than 1/cap: timers fire late, and a late send must not land in the next second's budget. */
+const SPACING_MARGIN = 1.05;
+const CLAIM_SECONDS = 120;
+const MAX_ATTEMPTS = 10;
+const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
+
+interface Claimed {
+  seq: number;
+  practiceId: string;
+  channelId: string;
+  conversationId: string;
+  messageId: string;
+  kind: 'message' | 'read_receipt' | 'media_download';
+  attempts: number;
+}
+
+export interface DispatcherOptions {
+  /** The Graph API's base URL (the sandbox's own address is only known once the server listens). */
+  graphUrl: () => string;
+  maxInFlight?: number;
+  onNotice?: (notice: { practiceId: string; conversationId: string; messageId: string }) => void;
+}
+
+export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
+  const maxInFlight = opts.maxInFlight ?? 500;
+  const inFlight = new Set<Promise<void>>();
+  const tokens = new Map<string, { token: string | null; until: number }>();
+  let lastRecovery = 0;
+
+  async function runOnce(): Promise<number> {
+    if (Date.now() - lastRecovery > 5_000) {
+      lastRecovery = Date.now();
+      await recoverExpiredClaims();
+    }
+    const room = maxInFlight - inFlight.size;
+    if (room <= 0) return 0;
+    const channels = await sql<{ channelId: string; throughputPerSecond: number }>`
+      SELECT ch.id AS channel_id, ch.throughput_per_second FROM whatsapp_channels ch
+      WHERE ch.sending_paused_reason IS NULL AND ch.send_slot_at < now() + interval '1 second'
+        AND EXISTS (SELECT 1 FROM whatsapp_outbox o WHERE o.channel_id = ch.id AND o.state = 'queued' AND o.next_attempt_at <= now())`.execute(ctx.db);
+    let claimedTotal = 0;
+    for (const channel of channels.rows) {
+      const limit = Math.min(channel.throughputPerSecond, room - claimedTotal);
+      if (limit <= 0) break;
+      const { rows, firstSlot, spacingMs } = await claim(channel.channelId, channel.throughputPerSecond, limit);
+      rows.forEach((row, i) => track(sendAt(row, firstSlot + i * spacingMs)));
+      claimedTotal += rows.length;
+    }
+    return claimedTotal;
+  }
+
+  function track(p: Promise<void>) {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+
+  async function claim(channelId: string, cap: number, limit: number) {
+    return ctx.db.transaction().execute(async (tx) => {
+      const { rows } = await sql<Claimed>`
+        WITH picked AS (
+          SELECT o.seq FROM whatsapp_outbox o
+          JOIN whatsapp_conversations c ON c.id = o.conversation_id
+          WHERE o.channel_id = ${channelId} AND o.state = 'queued' AND o.next_attempt_at <= now()
+            AND (o.kind <> 'message' OR (
+              c.pair_slot_at <= now() + make_interval(secs => ${PAIR_INTERVAL_SECONDS * (PAIR_BURST - 1)})
+              AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox e WHERE e.conversation_id = o.conversation_id AND e.kind = 'message' AND e.seq < o.seq)))
+          ORDER BY o.next_attempt_at, o.seq
+          LIMIT ${limit}
+          FOR UPDATE OF o SKIP LOCKED)
+        UPDATE whatsapp_outbox o SET state = 'sending', attempts = o.attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
+        FROM picked WHERE o.seq = picked.seq
+        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts`.execute(tx);
+      if (rows.length === 0) return { rows, firstSlot: 0, spacingMs: 0 };
+      rows.sort((a, b) => a.seq - b.seq);
+      const conversations = [...new Set(rows.filter((r) => r.kind === 'message').map((r) => r.conversationId))];
+      if (conversations.length > 0) {
+        await sql`UPDATE whatsapp_conversations SET pair_slot_at = greatest(pair_slot_at, now()) + make_interval(secs => ${PAIR_INTERVAL_SECONDS})
+          WHERE id IN (${sql.join(conversations)})`.execute(tx);
+      }
+      const spacingMs = (1000 / cap) * SPACING_MARGIN;
+      const { rows: slot } = await sql<{ first: Date }>`
+        UPDATE whatsapp_channels SET send_slot_at = greatest(send_slot_at, clock_timestamp()) + make_interval(secs => ${(rows.length * spacingMs) / 1000})
+        WHERE id = ${channelId}
+        RETURNING send_slot_at - make_interval(secs => ${(rows.length * spacingMs) / 1000}) AS first`.execute(tx);
+      return { rows, firstSlot: new Date(slot[0]!.first).getTime(), spacingMs };
+    });
+  }
+
+  async function sendAt(row: Claimed, at: number) {
+    const wait = at - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 1));
+    try {
+      await sendOne(row);
+    } catch (err) {
+      // The claim runs out and recovery decides; nothing is resent blindly.
+      ctx.logger.error({ err, seq: row.seq, kind: row.kind }, 'outbound call failed unexpectedly');
+    }
+  }
+
+  async function sendOne(row: Claimed) {
+    const started = await ctx.db
+      .updateTable('whatsappOutbox')
+      .set({ attemptStartedAt: new Date() })
+      .where('seq', '=', row.seq)
+      .where('state', '=', 'sending')
+      .executeTakeFirst();
+    if (Number(started.numUpdatedRows) === 0) return;
+    const channel = await ctx.db.selectFrom('whatsappChannels').select(['phoneNumberId', 'accessTokenEncrypted']).where('id', '=', row.channelId).executeTakeFirstOrThrow();
+    const token = await tokenFor(row.practiceId, row.channelId, channel.accessTokenEncrypted);
+    if (!token) {
+      await pauseChannel(row, 'no_access_token');
+      return;
+    }
+    const target: GraphTarget = { baseUrl: opts.graphUrl(), version: ctx.config.whatsapp.graphVersion, accessToken: token };
+    if (row.kind === 'media_download') return downloadMedia(row, target);
+    const message = await ctx.db.selectFrom('whatsappMessages').select(['request', 'wamid', 'createdAt']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
+    if (row.kind === 'read_receipt') {
+      const result = message.wamid ? await markGraphMessageRead(target, channel.phoneNumberId, message.wamid) : ({ ok: true, value: {} } as const);
+      return settle(row, result, null, message.createdAt);
+    }
+    const result = await sendGraphMessage(target, channel.phoneNumberId, message.request as object);
+    return settle(row, result, result.ok ? result.value.wamid : null, message.createdAt);
+  }
+
+  async function settle(row: Claimed, result: GraphResult<unknown>, wamid: string | null, createdAt: Date) {
+    if (result.ok) {
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
+        if (row.kind !== 'message' || !wamid) return;
+        await tx
+          .updateTable('whatsappMessages')
+          .set({ wamid, status: 'sent', statusAt: new Date(), failureReason: null, failureCode: null, failureDetail: null })
+          .where('id', '=', row.messageId)
+          .where('status', 'in', ['queued', 'sending'])
+          .execute();
+        await applyPendingStatuses(tx, row.channelId, wamid);
+      });
+      if (row.kind === 'message') notify(row);
+      return;
+    }
+    const action = classifyGraphError(result.code, result.httpStatus);
+    ctx.logger.warn({ seq: row.seq, kind: row.kind, httpStatus: result.httpStatus, code: result.code, action: action.action, attempt: row.attempts }, 'Graph API refused a call');
+    if (action.action === 'pause_channel') return pauseChannel(row, action.reason);
+    const tooOld = Date.now() - new Date(createdAt).getTime() > 24 * 3600_000;
+    if (action.action === 'retry' && row.attempts < MAX_ATTEMPTS && !tooOld) {
+      await ctx.db
+        .updateTable('whatsappOutbox')
+        .set({
+          state: 'queued',
+          attemptStartedAt: null,
+          claimedUntil: null,
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts, action.pairLimit)),
+          lastError: `${result.httpStatus ?? 'network'} ${result.code ?? ''} ${result.message}`.slice(0, 300),
+        })
+        .where('seq', '=', row.seq)
+        .execute();
+      return;
+    }
+    const reason = action.action === 'retry' ? 'gave_up' : action.reason;
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
+      if (row.kind !== 'message') return;
+      await tx
+        .updateTable('whatsappMessages')
+        .set({ status: 'failed', statusAt: new Date(), failureReason: reason, failureCode: result.code, failureDetail: [result.message, result.detail].filter(Boolean).join(': ').slice(0, 500) })
+        .where('id', '=', row.messageId)
+        .execute();
+      if (action.action === 'fail' && action.optOut) {
+        await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', row.conversationId).execute();
+      }
+    });
+    if (row.kind === 'message') notify(row);
+  }
+
+  async function pauseChannel(row: Claimed, reason: string) {
+    ctx.logger.error({ channelId: row.channelId, reason }, 'WhatsApp sending paused for a number until an owner fixes its access token');
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx.updateTable('whatsappChannels').set({ sendingPausedReason: reason }).where('id', '=', row.channelId).execute();
+      // The message did not go out: it waits, in order, for the number to be fixed.
+      await tx.updateTable('whatsappOutbox').set({ state: 'queued', attemptStartedAt: null, claimedUntil: null, attempts: sql`attempts - 1` }).where('seq', '=', row.seq).execute();
+    });
+    tokens.delete(row.channelId);
+    notify(row);
+  }
+
+  async function downloadMedia(row: Claimed, target: GraphTarget) {
+    const message = await ctx.db.selectFrom('whatsappMessages').select(['mediaId', 'content']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
+    let outcome: { bytes: Buffer } | { error: string; retry: boolean };
+    const meta = await getGraphMediaUrl(target, message.mediaId ?? '');
+    if (!meta.ok) {
+      const action = classifyGraphError(meta.code, meta.httpStatus);
+      if (action.action === 'pause_channel') return pauseChannel(row, action.reason);
+      outcome = { error: meta.message, retry: action.action === 'retry' };
+    } else if (!meta.value.url) {
+      outcome = { error: 'media without a url', retry: false };
+    } else {
+      outcome = await downloadGraphMedia(target, meta.value.url, MAX_MEDIA_BYTES).then(
+        (bytes) => ({ bytes }),
+        (err: Error) => ({ error: err.message, retry: !err.message.includes('larger') }),
+      );
+    }
+    if ('error' in outcome && outcome.retry && row.attempts < 6) {
+      await ctx.db
+        .updateTable('whatsappOutbox')
+        .set({ state: 'queued', attemptStartedAt: null, claimedUntil: null, nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts, false)), lastError: outcome.error })
+        .where('seq', '=', row.seq)
+        .execute();
+      return;
+    }
+    const content = message.content as Record<string, unknown>;
+    if ('bytes' in outcome) {
+      const key = `${row.practiceId}/${row.messageId}`;
+      const sealed = await inPractice(ctx.db, row.practiceId, (tx) => sealForPractice(tx, ctx.config.encryptionKey, row.practiceId, outcome.bytes, `whatsapp-media:${row.messageId}`));
+      await fileStoreOf(ctx).put(key, sealed);
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('whatsappMessages')
+          .set({ mediaState: 'stored', mediaFileKey: key, mediaSize: outcome.bytes.length, content: JSON.stringify({ ...content, download: 'stored' }) })
+          .where('id', '=', row.messageId)
+          .execute();
+        await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
+      });
+    } else {
+      ctx.logger.warn({ messageId: row.messageId, error: outcome.error }, 'WhatsApp media could not be fetched');
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx.updateTable('whatsappMessages').set({ mediaState: 'failed', content: JSON.stringify({ ...content, download: 'failed' }) }).where('id', '=', row.messageId).execute();
+        await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
+      });
+    }
+    notify(row);
+  }
+
+  /** Claims whose process died: unsent ones go back in the queue; possibly-sent messages are not resent. */
+  async function recoverExpiredClaims() {
+    const expired = await ctx.db
+      .selectFrom('whatsappOutbox')
+      .select(['seq', 'practiceId', 'channelId', 'conversationId', 'messageId', 'kind', 'attempts', 'attemptStartedAt'])
+      .where('state', '=', 'sending')
+      .where('claimedUntil', '<', new Date())
+      .limit(500)
+      .execute();
+    for (const row of expired) {
+      if (row.attemptStartedAt === null || row.kind !== 'message') {
+        await ctx.db.updateTable('whatsappOutbox').set({ state: 'queued', claimedUntil: null, attemptStartedAt: null }).where('seq', '=', row.seq).where('state', '=', 'sending').execute();
+        continue;
+      }
+      ctx.logger.warn({ messageId: row.messageId }, 'a send was interrupted after it may have reached Meta; not resent');
+      await ctx.db.transaction().execute(async (tx) => {
+        const gone = await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).where('state', '=', 'sending').executeTakeFirst();
+        if (Number(gone.numDeletedRows) === 0) return;
+        await tx
+          .updateTable('whatsappMessages')
+          .set({ status: 'failed', statusAt: new Date(), failureReason: 'interrupted', failureCode: null, failureDetail: 'The server stopped while sending; check with the patient before sending again' })
+          .where('id', '=', row.messageId)
+          .where('status', 'in', ['queued', 'sending'])
+          .execute();
+      });
+      notify(row);
+    }
+  }
+
+  async function tokenFor(practiceId: string, channelId: string, sealed: Buffer | null): Promise<string | null> {
+    const cached = tokens.get(channelId);
+    if (cached && cached.until > Date.now()) return cached.token;
+    // The sandbox's fake Graph API knows only its own token, whatever a channel holds.
+    let token: string | null = null;
+    if (ctx.config.whatsapp.sandbox) {
+      token = sandboxGraphToken(ctx.config.whatsapp.appSecret);
+    } else if (sealed) {
+      token = (await inPractice(ctx.db, practiceId, (tx) => openForPractice(tx, ctx.config.encryptionKey, practiceId, sealed, `whatsapp-channel:${channelId}:token`))).toString('utf8');
+    }
+    tokens.set(channelId, { token, until: Date.now() + 5 * 60_000 });
+    return token;
+  }
+
+  function notify(row: Claimed) {
+    opts.onNotice?.({ practiceId: row.practiceId, conversationId: row.conversationId, messageId: row.messageId });
+  }
+
+  return {
+    runOnce,
+    /** Waits for calls already started (a graceful stop lets them record their answers). */
+    async drain() {
+      await Promise.allSettled([...inFlight]);
+    },
+    forgetToken: (channelId: string) => tokens.delete(channelId),
+  };
+}
+
+/** The bearer token the built-in fake Graph API accepts in sandbox mode. */
+export function sandboxGraphToken(appSecret: string) {
+  return createHmac('sha256', appSecret).update('dentalpro-sandbox-graph-token').digest('base64url');
+}

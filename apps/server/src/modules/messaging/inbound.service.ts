@@ -1,0 +1,229 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import { inPractice, type Tx } from '../../platform/tenancy.js';
+import { findPatientsByPhone } from '../patients/patients.service.js';
+import { queueAutoReplies, replyLanguage } from './auto-replies.js';
+import { applyStatusUpdate } from './statuses.js';
+import { queueMediaDownload } from './outbound.service.js';
+import { type InboundMessage, type WebhookChange, isWhatsAppEnvelope, parseWebhook } from './webhook.parse.js';
+
+/**
+ * Processing of stored webhook deliveries, after Meta has had its 200. Deliveries are claimed
+ * with SKIP LOCKED; a claim that runs out (a crashed process) is taken over, and everything
+ * below is idempotent (message ids and status ids are unique), so a delivery processed twice
+ * changes nothing the second time.
+ */
+const CLAIM_SECONDS = 60;
+const MAX_ATTEMPTS = 8;
+
+export interface InboxNotice {
+  practiceId: string;
+  conversationId: string;
+  messageId?: string;
+}
+
+export async function processWebhookDeliveries(ctx: AppContext, limit = 50): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
+  const claimed = await sql<{ id: number; body: string; attempts: number }>`
+    UPDATE whatsapp_webhook_deliveries SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM whatsapp_webhook_deliveries
+      WHERE processed_at IS NULL AND dead_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+      ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, body, attempts`.execute(ctx.db);
+  const notices: InboxNotice[] = [];
+  let outboxQueued = false;
+  for (const delivery of claimed.rows.sort((a, b) => a.id - b.id)) {
+    try {
+      const result = await processDelivery(ctx, delivery.id, delivery.body);
+      notices.push(...result.notices);
+      outboxQueued ||= result.outboxQueued;
+      await ctx.db.updateTable('whatsappWebhookDeliveries').set({ processedAt: new Date(), claimedUntil: null, lastError: null }).where('id', '=', delivery.id).execute();
+    } catch (err) {
+      const dead = delivery.attempts >= MAX_ATTEMPTS;
+      ctx.logger[dead ? 'error' : 'warn']({ err, deliveryId: delivery.id, attempts: delivery.attempts }, dead ? 'webhook delivery given up after repeated failures' : 'webhook delivery failed; will retry');
+      await ctx.db
+        .updateTable('whatsappWebhookDeliveries')
+        .set({
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+          // Retry after a growing pause; a dead delivery stays for an operator to look at.
+          claimedUntil: sql`now() + make_interval(secs => ${2 ** delivery.attempts})`,
+          deadAt: dead ? new Date() : null,
+        })
+        .where('id', '=', delivery.id)
+        .execute();
+    }
+  }
+  return { processed: claimed.rows.length, notices, outboxQueued };
+}
+
+async function processDelivery(ctx: AppContext, deliveryId: number, body: string) {
+  const notices: InboxNotice[] = [];
+  let outboxQueued = false;
+  const parsed: unknown = JSON.parse(body);
+  if (!isWhatsAppEnvelope(parsed)) throw new Error('stored delivery is not a WhatsApp envelope');
+  for (const change of parseWebhook(parsed)) {
+    const channel = await ctx.db.selectFrom('whatsappChannels').selectAll().where('phoneNumberId', '=', change.phoneNumberId).executeTakeFirst();
+    if (!channel) {
+      ctx.logger.warn({ deliveryId, phoneNumberId: change.phoneNumberId }, 'webhook for a WhatsApp number no practice has; stored, not routed');
+      continue;
+    }
+    for (const e of change.errors) ctx.logger.warn({ deliveryId, code: e.code, title: e.title }, 'WhatsApp reported an error in a webhook');
+    const result = await inPractice(ctx.db, channel.practiceId, (tx) => applyChange(tx, channel, change));
+    notices.push(...result.notices);
+    outboxQueued ||= result.outboxQueued;
+    for (const s of result.unknownStatuses) ctx.logger.info({ deliveryId, status: s }, 'status for a message not (yet) known here; kept');
+  }
+  return { notices, outboxQueued };
+}
+
+type Channel = {
+  id: string;
+  practiceId: string;
+  greetingEnabled: boolean;
+  greetingEn: string;
+  greetingFr: string;
+  awayEnabled: boolean;
+  awayEn: string;
+  awayFr: string;
+};
+
+async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
+  const notices: InboxNotice[] = [];
+  const unknownStatuses: string[] = [];
+  let outboxQueued = false;
+  for (const message of change.messages) {
+    const contact = change.contacts.find((c) => (message.from && c.waId === message.from) || (message.fromUserId && c.userId === message.fromUserId));
+    const result = await applyInboundMessage(tx, channel, message, contact?.profileName ?? '', contact?.userId ?? message.fromUserId);
+    if (result) {
+      notices.push({ practiceId: channel.practiceId, conversationId: result.conversationId, ...(result.messageId ? { messageId: result.messageId } : {}) });
+      outboxQueued ||= result.outboxQueued;
+    }
+  }
+  for (const status of change.statuses) {
+    const applied = await applyStatusUpdate(tx, { practiceId: channel.practiceId, channelId: channel.id }, status);
+    if (applied === 'unknown') unknownStatuses.push(status.status);
+    else if (applied) notices.push({ practiceId: channel.practiceId, conversationId: applied.conversationId, messageId: applied.messageId });
+    if (applied && applied !== 'unknown' && applied.outboxQueued) outboxQueued = true;
+  }
+  return { notices, unknownStatuses, outboxQueued };
+}
+
+async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, profileName: string, userId: string | null) {
+  const waId = m.from && /^[0-9]{5,20}$/.test(m.from) ? m.from : null;
+  if (!waId && !userId) return null;
+  const conversation = await upsertConversation(tx, channel, { waId, userId, profileName });
+
+  if (m.reaction) {
+    const target = await tx
+      .selectFrom('whatsappMessages')
+      .select(['id', 'reactions'])
+      .where('channelId', '=', channel.id)
+      .where('wamid', '=', m.reaction.targetWamid)
+      .executeTakeFirst();
+    if (!target) return { conversationId: conversation.id, messageId: null, outboxQueued: false };
+    // One reaction per person and message; an empty emoji takes it back.
+    const others = (target.reactions as { emoji: string; by: string }[]).filter((r) => r.by !== 'patient');
+    const reactions = m.reaction.emoji ? [...others, { emoji: m.reaction.emoji, by: 'patient' }] : others;
+    await tx.updateTable('whatsappMessages').set({ reactions: JSON.stringify(reactions) }).where('id', '=', target.id).execute();
+    return { conversationId: conversation.id, messageId: target.id, outboxQueued: false };
+  }
+
+  const replyTo = m.contextWamid
+    ? await tx.selectFrom('whatsappMessages').select('id').where('channelId', '=', channel.id).where('wamid', '=', m.contextWamid).executeTakeFirst()
+    : undefined;
+  const inserted = await tx
+    .insertInto('whatsappMessages')
+    .values({
+      practiceId: channel.practiceId,
+      conversationId: conversation.id,
+      channelId: channel.id,
+      direction: 'inbound',
+      origin: m.type === 'system' ? 'system' : 'patient',
+      wamid: m.wamid,
+      content: JSON.stringify(m.content),
+      raw: JSON.stringify(m.raw),
+      status: 'received',
+      contextWamid: m.contextWamid,
+      replyToMessageId: replyTo?.id ?? null,
+      mediaId: m.media?.id ?? null,
+      mediaState: m.media ? 'pending' : null,
+      occurredAt: m.occurredAt,
+    })
+    .onConflict((oc) => oc.columns(['channelId', 'wamid']).where('wamid', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  // Already processed (Meta redelivered it): nothing more to do, above all no second greeting.
+  if (!inserted) return null;
+
+  if (m.changedNumberTo && /^[0-9]{5,20}$/.test(m.changedNumberTo)) {
+    const taken = await tx.selectFrom('whatsappConversations').select('id').where('channelId', '=', channel.id).where('waId', '=', m.changedNumberTo).executeTakeFirst();
+    if (!taken) await tx.updateTable('whatsappConversations').set({ waId: m.changedNumberTo }).where('id', '=', conversation.id).execute();
+  }
+  if (m.media) await queueMediaDownload(tx, { practiceId: channel.practiceId, channelId: channel.id, conversationId: conversation.id, messageId: inserted.id });
+
+  const isSystem = m.type === 'system';
+  await tx
+    .updateTable('whatsappConversations')
+    .set((eb) => ({
+      lastMessageAt: sql`greatest(${eb.ref('lastMessageAt')}, ${m.occurredAt})`,
+      ...(isSystem
+        ? {}
+        : {
+            lastInboundAt: sql`greatest(${eb.ref('lastInboundAt')}, ${m.occurredAt})`,
+            unreadCount: sql`${eb.ref('unreadCount')} + 1`,
+            status: 'open' as const,
+            optedInAt: sql`coalesce(${eb.ref('optedInAt')}, ${m.occurredAt})`,
+          }),
+    }))
+    .where('id', '=', conversation.id)
+    .execute();
+
+  let outboxQueued = false;
+  if (!isSystem) {
+    const patient = conversation.patientId
+      ? await tx.selectFrom('patients').select('preferredLanguage').where('id', '=', conversation.patientId).executeTakeFirst()
+      : undefined;
+    const text = m.content?.type === 'text' ? m.content.body : null;
+    const queued = await queueAutoReplies(tx, {
+      practiceId: channel.practiceId,
+      channel,
+      conversation: { ...conversation, waId: waId ?? conversation.waId },
+      at: m.occurredAt,
+      language: replyLanguage(patient?.preferredLanguage ?? null, text),
+    });
+    outboxQueued = queued > 0;
+  }
+  return { conversationId: conversation.id, messageId: inserted.id, outboxQueued };
+}
+
+/** The conversation with this contact, created on their first message (and matched to a patient by phone). */
+async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: string | null; userId: string | null; profileName: string }) {
+  const conflict = contact.waId ? sql`(channel_id, wa_id) WHERE wa_id IS NOT NULL` : sql`(channel_id, user_id) WHERE user_id IS NOT NULL`;
+  const { rows } = await sql<{
+    id: string;
+    waId: string | null;
+    patientId: string | null;
+    lastInboundAt: Date | null;
+    greetedAt: Date | null;
+    awaySentAt: Date | null;
+    optedOutAt: Date | null;
+    created: boolean;
+  }>`
+    INSERT INTO whatsapp_conversations (practice_id, channel_id, wa_id, user_id, profile_name)
+    VALUES (${channel.practiceId}, ${channel.id}, ${contact.waId}, ${contact.userId}, ${contact.profileName})
+    ON CONFLICT ${conflict} DO UPDATE SET
+      profile_name = CASE WHEN excluded.profile_name <> '' THEN excluded.profile_name ELSE whatsapp_conversations.profile_name END,
+      user_id = coalesce(whatsapp_conversations.user_id, excluded.user_id)
+    RETURNING id, wa_id, patient_id, last_inbound_at, greeted_at, away_sent_at, opted_out_at, (xmax = 0) AS created`.execute(tx);
+  const conversation = rows[0]!;
+  if (conversation.created && contact.waId) {
+    // Link the patient when exactly one has this number; several (a family phone) are offered to staff instead.
+    const matches = await findPatientsByPhone(tx, channel.practiceId, `+${contact.waId}`);
+    if (matches.length === 1) {
+      conversation.patientId = matches[0]!.id;
+      await tx.updateTable('whatsappConversations').set({ patientId: conversation.patientId }).where('id', '=', conversation.id).execute();
+    }
+  }
+  return conversation;
+}
+

@@ -1,0 +1,78 @@
+import type { MessageContent } from '@dentalpro/contracts';
+import type { Tx } from '../../platform/tenancy.js';
+
+/**
+ * The one way a message leaves DentalPro: written as a message row and an outbox row in the
+ * caller's transaction (the transactional outbox), sent later by the dispatcher. A caller that
+ * may retry passes an idempotency key and gets the first message back.
+ */
+export interface QueueMessageInput {
+  practiceId: string;
+  conversation: { id: string; channelId: string; waId: string };
+  origin: 'staff' | 'greeting' | 'away' | 'system';
+  content: MessageContent;
+  /** The Graph API message without its envelope: `{ type: 'text', text: { body } }` and so on. */
+  graphMessage: Record<string, unknown>;
+  sentByUserId?: string | null;
+  replyTo?: { messageId: string; wamid: string } | null;
+  idempotencyKey?: string | null;
+}
+
+export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
+  if (input.idempotencyKey) {
+    const existing = await tx
+      .selectFrom('whatsappMessages')
+      .selectAll()
+      .where('practiceId', '=', input.practiceId)
+      .where('idempotencyKey', '=', input.idempotencyKey)
+      .executeTakeFirst();
+    if (existing) return existing;
+  }
+  const request = {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: input.conversation.waId,
+    ...(input.replyTo ? { context: { message_id: input.replyTo.wamid } } : {}),
+    ...input.graphMessage,
+  };
+  const message = await tx
+    .insertInto('whatsappMessages')
+    .values({
+      practiceId: input.practiceId,
+      conversationId: input.conversation.id,
+      channelId: input.conversation.channelId,
+      direction: 'outbound',
+      origin: input.origin,
+      content: JSON.stringify(input.content),
+      request: JSON.stringify(request),
+      status: 'queued',
+      sentByUserId: input.sentByUserId ?? null,
+      replyToMessageId: input.replyTo?.messageId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('whatsappOutbox')
+    .values({ practiceId: input.practiceId, channelId: input.conversation.channelId, conversationId: input.conversation.id, messageId: message.id, kind: 'message' })
+    .execute();
+  await tx.updateTable('whatsappConversations').set({ lastMessageAt: message.occurredAt }).where('id', '=', input.conversation.id).execute();
+  return message;
+}
+
+/** Tells Meta the patient's messages up to this one were seen (the blue ticks on their phone). */
+export async function queueReadReceipt(tx: Tx, input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
+  await tx
+    .insertInto('whatsappOutbox')
+    .values({ ...input, kind: 'read_receipt' })
+    .onConflict((oc) => oc.columns(['messageId', 'kind']).doNothing())
+    .execute();
+}
+
+export async function queueMediaDownload(tx: Tx, input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
+  await tx
+    .insertInto('whatsappOutbox')
+    .values({ ...input, kind: 'media_download' })
+    .onConflict((oc) => oc.columns(['messageId', 'kind']).doNothing())
+    .execute();
+}

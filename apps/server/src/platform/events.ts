@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { Logger } from './logger.js';
+
+/**
+ * Live notifications between parts of the server (the inbox's server-sent events, the
+ * sandbox phone). On PostgreSQL they travel through NOTIFY/LISTEN so that every server
+ * process hears every event; on the embedded database (one process) they stay in memory.
+ * Notifications are hints to refetch, never the data itself: a missed one costs a refresh.
+ */
+export interface EventBus {
+  publish(topic: string, payload: object): void;
+  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
+  /** In this process only: wakes a background loop here (other processes poll). */
+  signal(topic: string): void;
+  onSignal(topic: string, listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'dentalpro_events';
+
+export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): EventBus {
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  const signals = new EventEmitter();
+  signals.setMaxListeners(0);
+  const signalling = {
+    signal: (topic: string) => void signals.emit(topic),
+    onSignal(topic: string, listener: () => void) {
+      signals.on(topic, listener);
+      return () => signals.off(topic, listener);
+    },
+  };
+  if (!opts.databaseUrl) {
+    return {
+      ...signalling,
+      publish: (topic, payload) => void local.emit(topic, payload),
+      subscribe(topic, listener) {
+        local.on(topic, listener);
+        return () => local.off(topic, listener);
+      },
+      close: async () => void local.removeAllListeners(),
+    };
+  }
+
+  let closed = false;
+  let client: pg.Client | null = null;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: opts.databaseUrl });
+    c.on('notification', (msg) => {
+      if (!msg.payload) return;
+      try {
+        const { topic, payload } = JSON.parse(msg.payload) as { topic: string; payload: unknown };
+        local.emit(topic, payload);
+      } catch {
+        opts.logger.warn('event bus: unreadable notification ignored');
+      }
+    });
+    c.on('error', (err) => {
+      opts.logger.warn({ err: err.message }, 'event bus connection lost; reconnecting');
+      client = null;
+      if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    client = c;
+  };
+  const ready = connect().catch((err) => {
+    opts.logger.warn({ err: (err as Error).message }, 'event bus could not listen; live updates degrade to polling');
+  });
+  return {
+    ...signalling,
+    publish(topic, payload) {
+      void ready.then(() => {
+        if (!client) return;
+        client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]).catch((err: Error) => {
+          opts.logger.warn({ err: err.message }, 'event bus: notify failed');
+        });
+      });
+    },
+    subscribe(topic, listener) {
+      local.on(topic, listener);
+      return () => local.off(topic, listener);
+    },
+    async close() {
+      closed = true;
+      local.removeAllListeners();
+      await ready;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

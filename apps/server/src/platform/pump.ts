@@ -1,0 +1,60 @@
+import type { Logger } from './logger.js';
+
+/**
+ * A background loop over a table of work (webhook deliveries, the outbox, media to fetch).
+ * The table is the queue and the database settles who takes what (SKIP LOCKED claims), so any
+ * number of processes can run the same pump. `run` returns how much it did: while there is
+ * work it runs again at once; otherwise it sleeps until woken or until `idleMs` passes.
+ */
+export interface Pump {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function startPump(opts: { name: string; logger: Logger; idleMs: number; run: () => Promise<number> }): Pump {
+  let running = true;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      if (woken) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, opts.idleMs);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        woken = false;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  let failures = 0;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const done = await opts.run();
+        failures = 0;
+        if (done === 0 && running) await sleep();
+      } catch (err) {
+        failures += 1;
+        opts.logger.error({ err, pump: opts.name }, 'background work failed; retrying');
+        // Back off while the database is away rather than spinning.
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** Math.min(failures, 8))));
+      }
+    }
+  })();
+  return {
+    wake() {
+      if (wakeUp) wakeUp();
+      else woken = true;
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
