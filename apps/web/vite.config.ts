@@ -1,10 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The API server the dev server forwards to; override to run against a server on another port.
 const apiServer = process.env.DENTALPRO_API_URL ?? 'http://localhost:3000';
 const proxied = ['/api', '/healthz', '/readyz', '/webhooks', '/sandbox'];
-const proxy = Object.fromEntries(proxied.map((prefix) => [prefix, { target: apiServer }]));
+// /sandbox/graph is the server's pretend Graph API, but /sandbox/whatsapp is a page of this app:
+// a browser asking for a page under /sandbox gets index.html, as the server does in production.
+const pageUnderSandbox = (req: IncomingMessage) =>
+  req.url?.startsWith('/sandbox/') && !req.url.startsWith('/sandbox/graph') && req.headers.accept?.includes('text/html') ? '/index.html' : undefined;
+const proxy = Object.fromEntries(
+  proxied.map((prefix) => [prefix, prefix === '/sandbox' ? { target: apiServer, bypass: pageUnderSandbox } : { target: apiServer }]),
+);
 
 export default defineConfig({
   plugins: [react()],

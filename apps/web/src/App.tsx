@@ -11,6 +11,8 @@ import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSet
 import { PatientPage } from './features/patients/PatientPage';
 import { HomePage } from './features/home/HomePage';
 import { InboxPage } from './features/inbox/InboxPage';
+import { SandboxPage } from './features/inbox/sandbox/SandboxPage';
+import { WhatsAppSettingsPage } from './features/inbox/WhatsAppSettingsPage';
 import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
@@ -34,18 +36,20 @@ export function App() {
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/invitations/:token" element={<AcceptInvitationPage />} />
         <Route path="/no-practice" element={<NoPracticePage />} />
+        <Route path="/sandbox/whatsapp" element={<SandboxPage />} />
         <Route path="/app/:practiceId" element={<AppShell />}>
           <Route index element={<Navigate to="calendar" replace />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
           <Route path="patients/:patientId/:tab?" element={<PatientPage />} />
-          <Route path="inbox" element={<InboxPage />} />
+          <Route path="inbox/:conversationId?" element={<InboxPage />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="practice" replace />} />
             <Route path="practice" element={<PracticeSettingsPage />} />
             <Route path="staff" element={<StaffSettingsPage />} />
             <Route path="calendar" element={<Navigate to="chairs" replace />} />
             <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
+            <Route path="whatsapp" element={<WhatsAppSettingsPage />} />
           </Route>
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />

@@ -42,6 +42,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A key that makes a retried POST safe (the server answers a repeat with the first result).
+ * From getRandomValues, which, unlike randomUUID, also works on plain-http LAN addresses.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export function isApiError(error: unknown, code?: ApiError['code']): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
@@ -52,6 +61,7 @@ interface RequestOptions {
   body?: unknown;
   query?: Query;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 function withQuery(path: string, query?: Query) {
@@ -64,8 +74,13 @@ function withQuery(path: string, query?: Query) {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** The address of an API path, for what the browser fetches by itself (an <img src>, an EventSource). */
+export function apiUrl(path: string, query?: Query): string {
+  return withQuery(`/api/v1${path}`, query);
+}
+
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -73,7 +88,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   }
   let response: Response;
   try {
-    response = await fetch(withQuery(`/api/v1${path}`, options.query), init);
+    response = await fetch(apiUrl(path, options.query), init);
   } catch (cause) {
     if ((cause as Error).name === 'AbortError') throw cause;
     throw new ApiError({ status: 0, code: 'network_error', title: 'The server could not be reached' });
@@ -110,7 +125,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body }),
+  post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),

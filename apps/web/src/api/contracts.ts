@@ -37,3 +37,19 @@ export type ClosureBody = Infer<typeof Closure>;
 export type HolidayBody = Infer<typeof Holiday> & { provisional?: boolean };
 export type OpeningHoursBody = Infer<typeof OpeningHours>;
 export type StatusHistoryEntryBody = Infer<typeof StatusHistoryEntry>;
+
+import type {
+  ConversationList,
+  ConversationPatch,
+  MessageList,
+  SandboxState,
+  WhatsAppChannelInput,
+  WhatsAppTemplateList,
+} from '@dentalpro/contracts';
+export type ConversationListBody = Infer<typeof ConversationList>;
+export type MessageListBody = Infer<typeof MessageList>;
+export type ConversationPatchBody = Infer<typeof ConversationPatch>;
+export type WhatsAppTemplateListBody = Infer<typeof WhatsAppTemplateList>;
+/** What PUT /whatsapp/channel takes: the server fills the defaults, so the input side of the schema. */
+export type WhatsAppChannelInputBody = (typeof WhatsAppChannelInput)['_zod']['input'];
+export type SandboxStateBody = Infer<typeof SandboxState>;

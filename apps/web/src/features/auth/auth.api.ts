@@ -19,6 +19,8 @@ export function homeFor(me: Me, next?: string | null): string {
     const practiceId = next.split('/')[2];
     if (me.memberships.some((m) => m.practiceId === practiceId)) return next;
   }
+  // The WhatsApp sandbox lives outside the practice pages (and picks the practice itself).
+  if (next && /^\/sandbox\/whatsapp(\?|$)/.test(next)) return next;
   const first = me.memberships[0];
   return first ? `/app/${first.practiceId}/calendar` : '/no-practice';
 }

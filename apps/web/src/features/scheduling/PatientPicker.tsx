@@ -23,10 +23,14 @@ interface PatientPickerProps {
   value: PatientSummary | null;
   onChange: (patient: PatientSummary | null) => void;
   error?: string | undefined;
+  /** Defaults to "Patient". */
+  label?: string;
+  /** What "New patient" starts from when nothing is typed (a WhatsApp contact's name and number). */
+  newPatient?: { name?: string; phone?: string };
 }
 
 /** A combobox: type a name, phone digits or birth date; arrows move through the results, Enter picks. */
-export function PatientPicker({ practiceId, value, onChange, error }: PatientPickerProps) {
+export function PatientPicker({ practiceId, value, onChange, error, label, newPatient }: PatientPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -41,7 +45,7 @@ export function PatientPicker({ practiceId, value, onChange, error }: PatientPic
     return (
       <div className="field">
         <span className="field-label" id={`${id}-label`}>
-          {t('booking.patient')}
+          {label ?? t('booking.patient')}
         </span>
         <div className="picked-patient" aria-labelledby={`${id}-label`}>
           <span>
@@ -56,7 +60,17 @@ export function PatientPicker({ practiceId, value, onChange, error }: PatientPic
     );
   }
 
-  if (creating) return <NewPatientForm practiceId={practiceId} initialName={q} onCreated={onChange} onCancel={() => setCreating(false)} />;
+  if (creating) {
+    return (
+      <NewPatientForm
+        practiceId={practiceId}
+        initialName={q.trim() || newPatient?.name}
+        initialPhone={newPatient?.phone}
+        onCreated={onChange}
+        onCancel={() => setCreating(false)}
+      />
+    );
+  }
 
   const pick = (patient: PatientSummary) => {
     onChange(patient);
@@ -87,7 +101,7 @@ export function PatientPicker({ practiceId, value, onChange, error }: PatientPic
 
   return (
     <div className={`field patient-picker${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{t('booking.patient')}</label>
+      <label htmlFor={id}>{label ?? t('booking.patient')}</label>
       <p className="field-hint" id={`${id}-hint`}>
         {t('booking.patientHint')}
       </p>
@@ -146,11 +160,13 @@ export function PatientPicker({ practiceId, value, onChange, error }: PatientPic
 export function NewPatientForm({
   practiceId,
   initialName = '',
+  initialPhone = '',
   onCreated,
   onCancel,
 }: {
   practiceId: string;
-  initialName?: string;
+  initialName?: string | undefined;
+  initialPhone?: string | undefined;
   onCreated: (patient: PatientSummary) => void;
   onCancel?: () => void;
 }) {
@@ -172,7 +188,7 @@ export function NewPatientForm({
       <div className="grid-2">
         <TextField label={t('patients.givenName')} name="givenName" defaultValue={given ?? ''} required error={fieldError(create.error, 'givenName')} />
         <TextField label={t('patients.familyName')} name="familyName" defaultValue={rest.join(' ')} required error={fieldError(create.error, 'familyName')} />
-        <TextField label={t('common.phone')} name="phone" type="tel" autoComplete="off" hint={t('patients.phoneHint')} error={fieldError(create.error, 'phone')} />
+        <TextField label={t('common.phone')} name="phone" type="tel" autoComplete="off" defaultValue={initialPhone} hint={t('patients.phoneHint')} error={fieldError(create.error, 'phone')} />
         <TextField label={t('patients.dateOfBirth')} name="dateOfBirth" type="date" error={fieldError(create.error, 'dateOfBirth')} />
       </div>
       <ErrorAlert error={create.error} />

@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { Loading } from '../../components/Loading';
 import { Brand, SkipLink } from '../../components/PublicLayout';
 import { homeFor, logOut, useMe } from '../auth/auth.api';
+import { useSandboxState } from '../inbox/sandbox/sandbox.api';
 import type { Me } from '@dentalpro/contracts';
 
 interface PracticeContext {
@@ -32,7 +33,7 @@ export function useCurrentPractice(): PracticeContext {
 const NAV = [
   { to: 'calendar', key: 'calendar', icon: 'calendar' },
   { to: 'patients', key: 'patients', icon: 'patients' },
-  { to: 'inbox', key: 'inbox', icon: 'inbox' },
+  { to: 'inbox', key: 'inbox', icon: 'inbox', permission: 'inbox:read' },
   { to: 'settings', key: 'settings', icon: 'settings' },
   { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },
 ] as const satisfies readonly { to: string; key: string; icon: IconName; permission?: Permission }[];
@@ -89,7 +90,11 @@ function ShellFrame() {
   const switcherId = useId();
   const mainRef = useRef<HTMLElement>(null);
   const base = `/app/${membership.practiceId}`;
-  const section = location.pathname.slice(base.length + 1) || 'calendar';
+  // Opening another conversation in the inbox is not a new screen (and a conversation belongs to one practice).
+  const screen = location.pathname.replace(/\/inbox\/[^/]+$/, '/inbox');
+  const section = screen.slice(base.length + 1) || 'calendar';
+  // Only offered when this server plays Meta itself (no Meta credentials); a refusal just hides the link.
+  const sandbox = useSandboxState(can('inbox:read'));
 
   // A new screen: move focus to it so keyboard and screen-reader users start at its top.
   const first = useRef(true);
@@ -99,7 +104,7 @@ function ShellFrame() {
       return;
     }
     mainRef.current?.focus({ preventScroll: true });
-  }, [location.pathname]);
+  }, [screen]);
 
   const logout = async () => {
     await logOut(queryClient).catch(() => undefined);
@@ -163,6 +168,17 @@ function ShellFrame() {
                 </NavLink>
               </li>
             ))}
+            {sandbox.data?.enabled && (
+              <li>
+                <Link to="/sandbox/whatsapp" target="_blank" rel="noopener">
+                  <Icon name="phone" />
+                  <span>
+                    {t('nav.sandbox')}
+                    <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
+                  </span>
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
         <main id="main" ref={mainRef} tabIndex={-1} className="shell-main">
