@@ -39,4 +39,28 @@ describe('WhatsApp smoke', () => {
     const messages = await owner.get(`/api/v1/practices/${practiceId}/inbox/conversations/${conversation.id}/messages`);
     expect(messages.json().items.map((m: { status: string }) => m.status)).toEqual(['received', 'sent']);
   });
+
+  it('sends a photo as a signed link that Meta can fetch once and nobody can forge', async () => {
+    const list = await owner.get(`/api/v1/practices/${practiceId}/inbox/conversations`);
+    const conversationId = list.json().items[0].id;
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really pixels')]);
+    const res = await owner.post(`/api/v1/practices/${practiceId}/inbox/conversations/${conversationId}/messages`, {
+      type: 'media', fileName: 'x-ray.png', mimeType: 'image/png', dataBase64: png.toString('base64'), caption: 'Your x-ray',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().content).toMatchObject({ type: 'media', mediaType: 'image', download: 'stored' });
+    await workers(t).send();
+    const sent = graph.fake.sent.at(-1)!.body as { type: string; image: { link: string; caption: string } };
+    expect(sent).toMatchObject({ type: 'image', image: { caption: 'Your x-ray' } });
+    const path = new URL(sent.image.link).pathname;
+    const fetched = await t.app.inject({ method: 'GET', url: path });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.rawPayload.equals(png)).toBe(true);
+    const forged = await t.app.inject({ method: 'GET', url: `${path.slice(0, -3)}abc` });
+    expect(forged.statusCode).toBe(404);
+    const notPng = await owner.post(`/api/v1/practices/${practiceId}/inbox/conversations/${conversationId}/messages`, {
+      type: 'media', fileName: 'x.png', mimeType: 'image/png', dataBase64: Buffer.from('GIF89a...').toString('base64'),
+    });
+    expect([notPng.statusCode, notPng.json().code]).toEqual([415, 'attachment_type_not_allowed']);
+  });
 });

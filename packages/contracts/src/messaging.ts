@@ -156,6 +156,14 @@ export const SendMessageInput = z.discriminatedUnion('type', [
     footer: z.string().trim().max(60).optional(),
     buttons: z.array(ReplyButton).min(1).max(3),
   }),
+  /** A photo (JPEG, PNG; up to 5 MB) or a PDF (up to 8 MB), base64-encoded. */
+  z.object({
+    type: z.literal('media'),
+    fileName: z.string().trim().min(1).max(200),
+    mimeType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+    dataBase64: z.string().min(4).max(11_200_000),
+    caption: z.string().trim().max(1024).optional(),
+  }),
   z.object({
     type: z.literal('template'),
     templateName: z.string().min(1).max(512),

@@ -1,16 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { ConversationDetail, ConversationSummary, InboxMessage, MessageContent, SendMessageInput } from '@dentalpro/contracts';
 import { type Selectable, sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import type { WhatsappMessagesTable } from '../../db/schema.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
-import { openForPractice } from '../../platform/data-keys.js';
+import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../clinical/file-store.js';
 import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
-import { queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
+import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
+import { type QueueMessageInput, queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 import { previewOf } from './webhook.parse.js';
@@ -185,11 +187,13 @@ export async function listMessages(ctx: AppContext, input: Caller & { conversati
     await loadConversation(tx, input.practiceId, input.conversationId);
     let query = selectMessages(tx).where('m.practiceId', '=', input.practiceId).where('m.conversationId', '=', input.conversationId);
     if (input.before) {
-      const pivot = await tx.selectFrom('whatsappMessages').select(['occurredAt', 'id']).where('id', '=', input.before).where('conversationId', '=', input.conversationId).executeTakeFirst();
+      const pivot = await tx.selectFrom('whatsappMessages').select('id').where('id', '=', input.before).where('conversationId', '=', input.conversationId).executeTakeFirst();
       if (!pivot) throw new AppError('message_not_found');
-      query = query.where((eb) => eb(eb.refTuple('m.occurredAt', 'm.id'), '<', eb.tuple(pivot.occurredAt, pivot.id)));
+      // Compared in SQL: a JavaScript Date would drop the microseconds and skip messages of the same millisecond.
+      query = query.where(sql<boolean>`(m.occurred_at, m.created_at, m.id) < (SELECT occurred_at, created_at, id FROM whatsapp_messages WHERE id = ${pivot.id})`);
     }
-    const rows = await query.orderBy('m.occurredAt', 'desc').orderBy('m.id', 'desc').limit(input.limit + 1).execute();
+    // Meta's times are whole seconds: within one, the order of arrival.
+    const rows = await query.orderBy('m.occurredAt', 'desc').orderBy('m.createdAt', 'desc').orderBy('m.id', 'desc').limit(input.limit + 1).execute();
     return { items: rows.slice(0, input.limit).reverse().map((r) => toInboxMessage(r as MessageRow)), hasMore: rows.length > input.limit };
   });
 }
@@ -207,6 +211,7 @@ export async function markConversationRead(ctx: AppContext, input: Caller & { co
       .where('direction', '=', 'inbound')
       .where('wamid', 'is not', null)
       .orderBy('occurredAt', 'desc')
+      .orderBy('createdAt', 'desc')
       .limit(1)
       .executeTakeFirst();
     if (!latest || conversation.unreadCount === 0) return false;
@@ -266,8 +271,9 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
   const message = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const conversation = await loadConversation(tx, input.practiceId, input.conversationId);
     if (!conversation.waId) throw new AppError('whatsapp_no_phone', { detail: 'This contact uses a WhatsApp username without a phone number; answer from the WhatsApp app' });
-    if (conversation.optedOutAt) throw new AppError('whatsapp_opted_out');
     const m = input.message;
+    // After an opt-out the practice only answers what the patient asks (inside the window); it starts nothing.
+    if (conversation.optedOutAt && (m.type === 'template' || !windowEndsAt(conversation.lastInboundAt))) throw new AppError('whatsapp_opted_out');
     const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId };
     const base = { practiceId: input.practiceId, conversation: target, origin: 'staff' as const, sentByUserId: input.actor.userId, idempotencyKey: input.idempotencyKey ?? null };
     if (m.type === 'template') {
@@ -287,6 +293,7 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
         extra: { alternative: 'template' },
       });
     }
+    if (m.type === 'media') return queueMediaMessage(ctx, tx, { ...base, message: m });
     if (m.type === 'text') {
       let replyTo: { messageId: string; wamid: string } | null = null;
       if (m.replyToMessageId) {
@@ -315,6 +322,53 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
   ctx.events.signal(OUTBOX_SIGNAL);
   publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId, messageId: message.id }]);
   return getMessage(ctx, { ...input, messageId: message.id });
+}
+
+const MEDIA_LIMITS = { 'image/jpeg': 5 * 1024 * 1024, 'image/png': 5 * 1024 * 1024, 'application/pdf': 8 * 1024 * 1024 } as const;
+
+/** A photo or PDF from staff: stored sealed like the patient's, sent to Meta as a signed link to it. */
+async function queueMediaMessage(
+  ctx: AppContext,
+  tx: Tx,
+  input: Omit<QueueMessageInput, 'content' | 'graphMessage'> & { message: Extract<SendMessageInput, { type: 'media' }> },
+) {
+  const { message, ...base } = input;
+  const bytes = Buffer.from(message.dataBase64, 'base64');
+  if (bytes.length === 0 || bytes.length > MEDIA_LIMITS[message.mimeType]) {
+    throw new AppError('attachment_too_large', { detail: `At most ${MEDIA_LIMITS[message.mimeType] / 1024 / 1024} MB for ${message.mimeType}` });
+  }
+  const looksRight = message.mimeType === 'application/pdf' ? bytes.subarray(0, 5).toString('latin1') === '%PDF-' : message.mimeType === 'image/png' ? bytes[0] === 0x89 && bytes[1] === 0x50 : bytes[0] === 0xff && bytes[1] === 0xd8;
+  if (!looksRight) throw new AppError('attachment_type_not_allowed', { detail: `The file is not a ${message.mimeType} file` });
+  const messageId = randomUUID();
+  const key = `${input.practiceId}/${messageId}`;
+  await fileStoreOf(ctx).put(key, await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, bytes, `whatsapp-media:${messageId}`));
+  const link = `${ctx.config.publicUrl}/webhooks/whatsapp/media/${mediaLinkToken(ctx.config.sessionSecret, messageId)}`;
+  const isImage = message.mimeType !== 'application/pdf';
+  const row = await queueOutboundMessage(tx, {
+    ...base,
+    messageId,
+    content: { type: 'media', mediaType: isImage ? 'image' : 'document', mimeType: message.mimeType, fileName: message.fileName, ...(message.caption ? { caption: message.caption } : {}), download: 'stored' },
+    graphMessage: isImage
+      ? { type: 'image', image: { link, ...(message.caption ? { caption: message.caption } : {}) } }
+      : { type: 'document', document: { link, filename: message.fileName, ...(message.caption ? { caption: message.caption } : {}) } },
+  });
+  await tx.updateTable('whatsappMessages').set({ mediaState: 'stored', mediaFileKey: key, mediaSize: bytes.length }).where('id', '=', row.id).execute();
+  return row;
+}
+
+/** What Meta fetches for a media link: the file, when the link's signature and date hold. */
+export async function readLinkedMedia(ctx: AppContext, token: string) {
+  const messageId = readMediaLinkToken(ctx.config.sessionSecret, token);
+  if (!messageId) throw new AppError('not_found');
+  // The link names no practice: the message says which (read before row-level security applies).
+  const owner = await ctx.db.selectFrom('whatsappMessages').select('practiceId').where('id', '=', messageId).executeTakeFirst();
+  if (!owner) throw new AppError('not_found');
+  return inPractice(ctx.db, owner.practiceId, async (tx) => {
+    const m = await tx.selectFrom('whatsappMessages').select(['id', 'content', 'mediaFileKey']).where('id', '=', messageId).where('direction', '=', 'outbound').executeTakeFirst();
+    if (!m?.mediaFileKey) throw new AppError('not_found');
+    const bytes = await openForPractice(tx, ctx.config.encryptionKey, owner.practiceId, await fileStoreOf(ctx).get(m.mediaFileKey), `whatsapp-media:${m.id}`);
+    return { bytes, mimeType: (m.content as { mimeType?: string }).mimeType ?? 'application/octet-stream' };
+  });
 }
 
 async function getMessage(ctx: AppContext, input: Caller & { messageId: string }) {

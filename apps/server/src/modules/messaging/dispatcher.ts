@@ -6,6 +6,7 @@ import { inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../clinical/file-store.js';
 import { type GraphResult, type GraphTarget, downloadGraphMedia, getGraphMediaUrl, markGraphMessageRead, sendGraphMessage } from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
+import { cancelQueuedOnOptOut } from './outbound.service.js';
 import { applyPendingStatuses } from './statuses.js';
 
 /**
@@ -43,6 +44,8 @@ export interface DispatcherOptions {
   /** The Graph API's base URL (the sandbox's own address is only known once the server listens). */
   graphUrl: () => string;
   maxInFlight?: number;
+  /** How long a Graph API call may take before it counts as a network error. */
+  graphTimeoutMs?: number;
   onNotice?: (notice: { practiceId: string; conversationId: string; messageId: string }) => void;
 }
 
@@ -136,7 +139,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       await pauseChannel(row, 'no_access_token');
       return;
     }
-    const target: GraphTarget = { baseUrl: opts.graphUrl(), version: ctx.config.whatsapp.graphVersion, accessToken: token };
+    const target: GraphTarget = { baseUrl: opts.graphUrl(), version: ctx.config.whatsapp.graphVersion, accessToken: token, ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) };
     if (row.kind === 'media_download') return downloadMedia(row, target);
     const message = await ctx.db.selectFrom('whatsappMessages').select(['request', 'wamid', 'createdAt']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
     if (row.kind === 'read_receipt') {
@@ -192,6 +195,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         .execute();
       if (action.action === 'fail' && action.optOut) {
         await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', row.conversationId).execute();
+        await cancelQueuedOnOptOut(tx, row.conversationId);
       }
     });
     if (row.kind === 'message') notify(row);

@@ -5,7 +5,7 @@ import { findPatientsByPhone } from '../patients/patients.service.js';
 import { queueAutoReplies, replyLanguage } from './auto-replies.js';
 import { applyStatusUpdate } from './statuses.js';
 import { queueMediaDownload } from './outbound.service.js';
-import { type InboundMessage, type WebhookChange, isWhatsAppEnvelope, parseWebhook } from './webhook.parse.js';
+import { type InboundMessage, type WebhookChange, isWhatsAppEnvelope, parseStoredBody, parseWebhook } from './webhook.parse.js';
 
 /**
  * Processing of stored webhook deliveries, after Meta has had its 200. Deliveries are claimed
@@ -59,7 +59,7 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 50): Pro
 async function processDelivery(ctx: AppContext, deliveryId: number, body: string) {
   const notices: InboxNotice[] = [];
   let outboxQueued = false;
-  const parsed: unknown = JSON.parse(body);
+  const parsed = parseStoredBody(body);
   if (!isWhatsAppEnvelope(parsed)) throw new Error('stored delivery is not a WhatsApp envelope');
   for (const change of parseWebhook(parsed)) {
     const channel = await ctx.db.selectFrom('whatsappChannels').selectAll().where('phoneNumberId', '=', change.phoneNumberId).executeTakeFirst();
@@ -147,7 +147,9 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
       replyToMessageId: replyTo?.id ?? null,
       mediaId: m.media?.id ?? null,
       mediaState: m.media ? 'pending' : null,
-      occurredAt: m.occurredAt,
+      occurredAt: withinSecond(m.occurredAt),
+      // Meta's timestamps are whole seconds: messages of the same second keep their order of arrival.
+      createdAt: sql<Date>`clock_timestamp()`,
     })
     .onConflict((oc) => oc.columns(['channelId', 'wamid']).where('wamid', 'is not', null).doNothing())
     .returning('id')
@@ -199,6 +201,16 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
 /** The conversation with this contact, created on their first message (and matched to a patient by phone). */
 async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: string | null; userId: string | null; profileName: string }) {
   const conflict = contact.waId ? sql`(channel_id, wa_id) WHERE wa_id IS NOT NULL` : sql`(channel_id, user_id) WHERE user_id IS NOT NULL`;
+  if (contact.waId && contact.userId) {
+    // A username user whose phone now shows: their conversation so far (keyed by user id) gets the number.
+    await sql`UPDATE whatsapp_conversations SET wa_id = ${contact.waId}
+      WHERE channel_id = ${channel.id} AND user_id = ${contact.userId} AND wa_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM whatsapp_conversations o WHERE o.channel_id = ${channel.id} AND o.wa_id = ${contact.waId})`.execute(tx);
+  }
+  // The user id goes only where no other conversation has it: both keys are unique, and ON CONFLICT can arbitrate one.
+  const userIdFree = contact.userId
+    ? sql`CASE WHEN EXISTS (SELECT 1 FROM whatsapp_conversations o WHERE o.channel_id = ${channel.id} AND o.user_id = ${contact.userId}) THEN NULL ELSE ${contact.userId}::text END`
+    : sql`NULL::text`;
   const { rows } = await sql<{
     id: string;
     waId: string | null;
@@ -210,7 +222,7 @@ async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: str
     created: boolean;
   }>`
     INSERT INTO whatsapp_conversations (practice_id, channel_id, wa_id, user_id, profile_name)
-    VALUES (${channel.practiceId}, ${channel.id}, ${contact.waId}, ${contact.userId}, ${contact.profileName})
+    VALUES (${channel.practiceId}, ${channel.id}, ${contact.waId}, ${contact.waId ? userIdFree : contact.userId}, ${contact.profileName})
     ON CONFLICT ${conflict} DO UPDATE SET
       profile_name = CASE WHEN excluded.profile_name <> '' THEN excluded.profile_name ELSE whatsapp_conversations.profile_name END,
       user_id = coalesce(whatsapp_conversations.user_id, excluded.user_id)
@@ -227,3 +239,12 @@ async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: str
   return conversation;
 }
 
+/**
+ * Meta's timestamps are whole seconds; ours have milliseconds. A patient tapping a button the
+ * same second it was sent would sort before it, so the time is taken as now, kept within the
+ * second Meta gives (a late redelivery keeps its own second).
+ */
+function withinSecond(metaTime: Date, now = Date.now()): Date {
+  const start = metaTime.getTime();
+  return new Date(Math.min(Math.max(now, start), start + 999));
+}

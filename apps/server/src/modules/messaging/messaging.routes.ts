@@ -58,6 +58,8 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
   api.post(
     '/practices/:practiceId/inbox/conversations/:conversationId/messages',
     {
+      // A photo or PDF travels base64-encoded in the body.
+      bodyLimit: 12 * 1024 * 1024,
       config: { permission: 'inbox:reply' },
       schema: {
         tags,

@@ -1,4 +1,5 @@
 import type { MessageContent } from '@dentalpro/contracts';
+import { sql } from 'kysely';
 import type { Tx } from '../../platform/tenancy.js';
 
 /**
@@ -7,6 +8,8 @@ import type { Tx } from '../../platform/tenancy.js';
  * may retry passes an idempotency key and gets the first message back.
  */
 export interface QueueMessageInput {
+  /** Chosen by the caller when the request must name the message (a media link does). */
+  messageId?: string;
   practiceId: string;
   conversation: { id: string; channelId: string; waId: string };
   origin: 'staff' | 'greeting' | 'away' | 'system';
@@ -38,6 +41,7 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
   const message = await tx
     .insertInto('whatsappMessages')
     .values({
+      ...(input.messageId ? { id: input.messageId } : {}),
       practiceId: input.practiceId,
       conversationId: input.conversation.id,
       channelId: input.conversation.channelId,
@@ -50,8 +54,18 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
       replyToMessageId: input.replyTo?.messageId ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
     })
+    // Two requests with the same key at once: the second waits for the first and gets its message.
+    .onConflict((oc) => oc.columns(['practiceId', 'idempotencyKey']).where('idempotencyKey', 'is not', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!message) {
+    return tx
+      .selectFrom('whatsappMessages')
+      .selectAll()
+      .where('practiceId', '=', input.practiceId)
+      .where('idempotencyKey', '=', input.idempotencyKey!)
+      .executeTakeFirstOrThrow();
+  }
   await tx
     .insertInto('whatsappOutbox')
     .values({ practiceId: input.practiceId, channelId: input.conversation.channelId, conversationId: input.conversation.id, messageId: message.id, kind: 'message' })
@@ -75,4 +89,27 @@ export async function queueMediaDownload(tx: Tx, input: { practiceId: string; ch
     .values({ ...input, kind: 'media_download' })
     .onConflict((oc) => oc.columns(['messageId', 'kind']).doNothing())
     .execute();
+}
+
+/**
+ * The patient opted out: what the practice queued on its own initiative (templates, greetings,
+ * away messages) is not sent. Staff answers to the patient's own questions stay.
+ */
+export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
+  const cancelled = await tx
+    .updateTable('whatsappMessages')
+    .set({ status: 'failed', statusAt: new Date(), failureReason: 'opted_out', failureCode: null, failureDetail: 'Not sent: the patient opted out' })
+    .where('conversationId', '=', conversationId)
+    .where('status', '=', 'queued')
+    .where((eb) => eb.or([eb('origin', '!=', 'staff'), eb(sql`request->>'type'`, '=', 'template')]))
+    .returning('id')
+    .execute();
+  if (cancelled.length > 0) {
+    await tx
+      .deleteFrom('whatsappOutbox')
+      .where('messageId', 'in', cancelled.map((c) => c.id))
+      .where('state', '=', 'queued')
+      .execute();
+  }
+  return cancelled.length;
 }

@@ -2,6 +2,7 @@ import type { FailureReason } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/tenancy.js';
 import { classifyGraphError } from './graph-errors.js';
+import { cancelQueuedOnOptOut } from './outbound.service.js';
 import type { StatusUpdate } from './webhook.parse.js';
 
 /**
@@ -48,13 +49,21 @@ export async function applyStatusUpdate(tx: Tx, channel: { practiceId: string; c
     .returning('id')
     .executeTakeFirst();
   if (!stored) return null;
-  const message = await tx
-    .selectFrom('whatsappMessages')
-    .select(['id', 'conversationId', 'status'])
-    .where('channelId', '=', channel.channelId)
-    .where('wamid', '=', status.wamid)
-    .where('direction', '=', 'outbound')
-    .executeTakeFirst();
+  const findMessage = () =>
+    tx
+      .selectFrom('whatsappMessages')
+      .select(['id', 'conversationId', 'status'])
+      .where('channelId', '=', channel.channelId)
+      .where('wamid', '=', status.wamid)
+      .where('direction', '=', 'outbound')
+      .executeTakeFirst();
+  let message = await findMessage();
+  if (!message) {
+    // A send may be recording this wamid right now, too late for us to see it and too early to see
+    // our event: the lock waits for it to commit, then we look again (see applyPendingStatuses).
+    await lockWamid(tx, channel.channelId, status.wamid);
+    message = await findMessage();
+  }
   // Not ours yet: Meta can report before our send has recorded the wamid; applied then.
   if (!message) return 'unknown';
   await applyTo(tx, message, { status: status.status, errors: status.errors, occurredAt: status.occurredAt });
@@ -72,7 +81,10 @@ async function applyTo(tx: Tx, message: { id: string; conversationId: string; st
       .set({ status: 'failed', statusAt: event.occurredAt, failureReason: failure.reason, failureCode: failure.code, failureDetail: failure.detail })
       .where('id', '=', message.id)
       .execute();
-    if (failure.optOut) await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', message.conversationId).execute();
+    if (failure.optOut) {
+      await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', message.conversationId).execute();
+      await cancelQueuedOnOptOut(tx, message.conversationId);
+    }
   } else {
     await tx
       .updateTable('whatsappMessages')
@@ -83,8 +95,14 @@ async function applyTo(tx: Tx, message: { id: string; conversationId: string; st
   message.status = next;
 }
 
+/** Serialises recording a send's wamid with a status webhook for it that found no message. */
+export async function lockWamid(tx: Tx, channelId: string, wamid: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`whatsapp-wamid:${channelId}:${wamid}`}, 0))`.execute(tx);
+}
+
 /** Once a send has its wamid: the statuses that arrived before it, in order of rank. */
 export async function applyPendingStatuses(tx: Tx, channelId: string, wamid: string) {
+  await lockWamid(tx, channelId, wamid);
   const pending = await tx
     .selectFrom('whatsappStatusEvents')
     .select(['id', 'status', 'errors', 'occurredAt'])

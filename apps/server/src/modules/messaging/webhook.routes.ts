@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { readLinkedMedia } from './conversations.service.js';
 import { WEBHOOKS_SIGNAL } from './messaging.runtime.js';
 import { verifyWebhookSignature } from './signature.js';
 import { isWhatsAppEnvelope } from './webhook.parse.js';
@@ -25,6 +26,12 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext) {
       }
       request.log.warn('WhatsApp webhook verification refused: wrong verify token');
       throw new AppError('forbidden', { detail: 'Verification token does not match' });
+    });
+
+    // Files staff send, fetched by Meta through the signed link given in the send.
+    scope.get<{ Params: { token: string } }>('/webhooks/whatsapp/media/:token', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
+      const media = await readLinkedMedia(ctx, request.params.token);
+      return reply.type(media.mimeType).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(media.bytes);
     });
 
     scope.post('/webhooks/whatsapp', { config: { auth: 'public' }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
