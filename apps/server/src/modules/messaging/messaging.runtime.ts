@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
+import { systemActor } from '../../platform/access.js';
 import { startPump } from '../../platform/pump.js';
 import { createDispatcher } from './dispatcher.js';
 import { type InboxNotice, processWebhookDeliveries } from './inbound.service.js';
+import { syncTemplates } from './templates.service.js';
 
 /** Wake-up signals (in this process; other processes poll). */
 export const WEBHOOKS_SIGNAL = 'whatsapp:webhooks';
@@ -38,13 +41,42 @@ export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => s
       return result.processed;
     },
   });
+  const upkeep = startPump({ name: 'whatsapp-upkeep', logger: ctx.logger, idleMs: 10 * 60_000, run: async () => (await messagingUpkeep(ctx, opts.graphUrl()), 0) });
   const stopListening = [ctx.events.onSignal(WEBHOOKS_SIGNAL, () => intake.wake()), ctx.events.onSignal(OUTBOX_SIGNAL, () => outbound.wake())];
   return {
     async stop() {
       for (const stop of stopListening) stop();
       await intake.stop();
       await outbound.stop();
+      await upkeep.stop();
       await dispatcher.drain();
     },
   };
+}
+
+/** Raw webhook bodies hold message text: once processed they are kept only this long. */
+export const DELIVERY_RETENTION_DAYS = 30;
+const TEMPLATE_SYNC_HOURS = 6;
+
+/**
+ * Periodic housekeeping: forget processed webhook bodies past their retention, and refresh the
+ * template registry of numbers connected to Meta (templates are approved, paused or added there).
+ */
+export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
+  await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(ctx.db);
+  await sql`DELETE FROM whatsapp_status_events WHERE applied_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(ctx.db);
+  if (ctx.config.whatsapp.sandbox) return;
+  const stale = await ctx.db
+    .selectFrom('whatsappChannels')
+    .select('practiceId')
+    .where('accessTokenEncrypted', 'is not', null)
+    .where('wabaId', '!=', '')
+    .where('sendingPausedReason', 'is', null)
+    .where((eb) => eb.or([eb('templatesSyncedAt', 'is', null), eb('templatesSyncedAt', '<', new Date(Date.now() - TEMPLATE_SYNC_HOURS * 3600_000))]))
+    .execute();
+  for (const { practiceId } of stale) {
+    await syncTemplates(ctx, { actor: systemActor('template sync'), practiceId, graphUrl }).catch((err: Error) =>
+      ctx.logger.warn({ practiceId, err: err.message }, 'WhatsApp templates could not be refreshed from Meta'),
+    );
+  }
 }

@@ -80,7 +80,10 @@ export async function syncTemplates(ctx: AppContext, input: { actor: Actor; prac
         .execute();
     }
     await tx.updateTable('whatsappChannels').set({ templatesSyncedAt: new Date() }).where('id', '=', channel.id).execute();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.templates_synced', targetType: 'whatsapp_channel', targetId: channel.id, changes: { count: definitions.length } });
+    // The periodic refresh is housekeeping; an owner's "sync now" is an action worth the trail.
+    if (input.actor.role !== 'system') {
+      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.templates_synced', targetType: 'whatsapp_channel', targetId: channel.id, changes: { count: definitions.length } });
+    }
   });
   return listTemplates(ctx, { actor: input.actor, practiceId: input.practiceId });
 }
