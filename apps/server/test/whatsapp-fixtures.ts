@@ -33,15 +33,11 @@ export async function startFakeGraph(options: Partial<FakeGraphOptions> = {}) {
 
 /** A test app configured for Meta (not the sandbox) with its Graph API at `graphUrl`. */
 export async function createWhatsAppTestApp(graphUrl: string | null): Promise<TestApp> {
-  const base = await createTestApp();
-  await base.app.close();
-  const t = await createTestApp({
+  return createTestApp({
     config: {
       whatsapp: { sandbox: false, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, graphUrl, graphVersion: 'v23.0', runWorkers: false },
     },
   });
-  await base.database.close();
-  return t;
 }
 
 export async function connectChannel(ctx: AppContext, practiceId: string, phoneNumberId: string, extra: Record<string, unknown> = {}) {
@@ -64,8 +60,8 @@ export async function postWebhook(t: TestApp, body: unknown, opts: { signature?:
 }
 
 /** Runs the background work by hand until there is none left: processing, then sending. */
-export function workers(t: TestApp) {
-  const dispatcher = createDispatcher(t.ctx, { graphUrl: () => t.ctx.config.whatsapp.graphUrl!, onNotice: (n) => publishInboxNotices(t.ctx, [n]) });
+export function workers(t: TestApp, opts: { graphTimeoutMs?: number } = {}) {
+  const dispatcher = createDispatcher(t.ctx, { graphUrl: () => t.ctx.config.whatsapp.graphUrl ?? t.ctx.graph.url!, onNotice: (n) => publishInboxNotices(t.ctx, [n]), ...opts });
   return {
     dispatcher,
     async processWebhooks() {

@@ -12,7 +12,7 @@ import { fileStoreOf } from '../clinical/file-store.js';
 import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
-import { type QueueMessageInput, queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
+import { type QueueMessageInput, findByIdempotencyKey, queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 import { previewOf } from './webhook.parse.js';
@@ -46,6 +46,8 @@ type ConversationRow = {
   lastDirection: 'inbound' | 'outbound' | null;
   lastStatus: string | null;
   lastAt: Date | null;
+  /** last_message_at to the microsecond (a Date keeps milliseconds, and paging must not skip rows). */
+  cursorAt: string;
 };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -82,7 +84,8 @@ function selectConversations(tx: Tx) {
     SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id,
       CASE WHEN p.id IS NULL THEN NULL ELSE p.given_name || ' ' || p.family_name END AS patient_name, p.date_of_birth AS patient_birth_date,
       c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
-      m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at
+      m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at,
+      to_char(c.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM whatsapp_conversations c
     LEFT JOIN patients p ON p.id = c.patient_id AND p.practice_id = c.practice_id
     LEFT JOIN users u ON u.id = c.assigned_user_id
@@ -110,22 +113,22 @@ export async function listConversations(
                 ${digits.length >= 3 ? sql`OR c.wa_id LIKE ${`%${digits}%`}` : sql``})`
             : sql``
         }
-        ${after ? sql`AND (c.last_message_at, c.id) < (${after.at}, ${after.id})` : sql``}
+        ${after ? sql`AND (c.last_message_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
       ORDER BY c.last_message_at DESC, c.id DESC
       LIMIT ${input.limit + 1}`.execute(tx);
     const items = rows.slice(0, input.limit).map(toSummary);
     const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor(new Date(last.lastMessageAt), last.id) : null };
+    return { items, nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null };
   });
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-function decodeCursor(cursor: string): { at: Date; id: string } {
+const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (!/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at))) throw new Error();
-    return { at: new Date(at), id };
+    if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
+    return { at, id };
   } catch {
     throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'Not a cursor from this list' }] });
   }
@@ -333,6 +336,9 @@ async function queueMediaMessage(
   input: Omit<QueueMessageInput, 'content' | 'graphMessage'> & { message: Extract<SendMessageInput, { type: 'media' }> },
 ) {
   const { message, ...base } = input;
+  // A retried upload finds its first message before storing the file again.
+  const earlier = await findByIdempotencyKey(tx, { practiceId: input.practiceId, conversationId: input.conversation.id, idempotencyKey: input.idempotencyKey });
+  if (earlier) return earlier;
   const bytes = Buffer.from(message.dataBase64, 'base64');
   if (bytes.length === 0 || bytes.length > MEDIA_LIMITS[message.mimeType]) {
     throw new AppError('attachment_too_large', { detail: `At most ${MEDIA_LIMITS[message.mimeType] / 1024 / 1024} MB for ${message.mimeType}` });

@@ -54,6 +54,15 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   const inFlight = new Set<Promise<void>>();
   const tokens = new Map<string, { token: string | null; until: number }>();
   let lastRecovery = 0;
+  // Per number, the calls of this process leave one spacing apart, and never before their slot.
+  // The database work between a slot and its call (a busy pool or event loop) can delay sends;
+  // without this, late ones would go out together with the next claim's punctual ones, above the cap.
+  const departures = new Map<string, Promise<void>>();
+  function departure(channelId: string, slot: number, spacingMs: number): Promise<void> {
+    const leave = (departures.get(channelId) ?? Promise.resolve()).then(() => sleep(slot - Date.now()));
+    departures.set(channelId, leave.then(() => sleep(spacingMs)));
+    return leave;
+  }
 
   async function runOnce(): Promise<number> {
     if (Date.now() - lastRecovery > 5_000) {
@@ -71,7 +80,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       const limit = Math.min(channel.throughputPerSecond, room - claimedTotal);
       if (limit <= 0) break;
       const { rows, firstSlot, spacingMs } = await claim(channel.channelId, channel.throughputPerSecond, limit);
-      rows.forEach((row, i) => track(sendAt(row, firstSlot + i * spacingMs)));
+      rows.forEach((row, i) => track(sendAt(row, firstSlot + i * spacingMs, spacingMs)));
       claimedTotal += rows.length;
     }
     return claimedTotal;
@@ -114,18 +123,18 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     });
   }
 
-  async function sendAt(row: Claimed, at: number) {
+  async function sendAt(row: Claimed, at: number, spacingMs: number) {
     const wait = at - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait + 1));
     try {
-      await sendOne(row);
+      await sendOne(row, at, spacingMs);
     } catch (err) {
       // The claim runs out and recovery decides; nothing is resent blindly.
       ctx.logger.error({ err, seq: row.seq, kind: row.kind }, 'outbound call failed unexpectedly');
     }
   }
 
-  async function sendOne(row: Claimed) {
+  async function sendOne(row: Claimed, slot: number, spacingMs: number) {
     const started = await ctx.db
       .updateTable('whatsappOutbox')
       .set({ attemptStartedAt: new Date() })
@@ -143,9 +152,11 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     if (row.kind === 'media_download') return downloadMedia(row, target);
     const message = await ctx.db.selectFrom('whatsappMessages').select(['request', 'wamid', 'createdAt']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
     if (row.kind === 'read_receipt') {
+      if (message.wamid) await departure(row.channelId, slot, spacingMs);
       const result = message.wamid ? await markGraphMessageRead(target, channel.phoneNumberId, message.wamid) : ({ ok: true, value: {} } as const);
       return settle(row, result, null, message.createdAt);
     }
+    await departure(row.channelId, slot, spacingMs);
     const result = await sendGraphMessage(target, channel.phoneNumberId, message.request as object);
     return settle(row, result, result.ok ? result.value.wamid : null, message.createdAt);
   }
@@ -315,6 +326,8 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     forgetToken: (channelId: string) => tokens.delete(channelId),
   };
 }
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
 /** The bearer token the built-in fake Graph API accepts in sandbox mode. */
 export function sandboxGraphToken(appSecret: string) {

@@ -6,6 +6,8 @@ export interface GraphTarget {
   baseUrl: string;
   version: string;
   accessToken: string;
+  /** How long to wait for an answer (tests shorten it). */
+  timeoutMs?: number;
 }
 
 export type GraphResult<T> =
@@ -21,7 +23,7 @@ async function call<T>(target: GraphTarget, method: 'GET' | 'POST', path: string
       method,
       headers: { authorization: `Bearer ${target.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(target.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (err) {
     return { ok: false, httpStatus: null, code: null, message: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network error', detail: (err as Error).message };

@@ -1,5 +1,6 @@
 import type { MessageContent } from '@dentalpro/contracts';
 import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.js';
 import type { Tx } from '../../platform/tenancy.js';
 
 /**
@@ -21,16 +22,19 @@ export interface QueueMessageInput {
   idempotencyKey?: string | null;
 }
 
-export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
-  if (input.idempotencyKey) {
-    const existing = await tx
-      .selectFrom('whatsappMessages')
-      .selectAll()
-      .where('practiceId', '=', input.practiceId)
-      .where('idempotencyKey', '=', input.idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return existing;
+/** The message a caller already queued with this key, if any; a key names one message of one conversation. */
+export async function findByIdempotencyKey(tx: Tx, input: { practiceId: string; conversationId: string; idempotencyKey: string | null | undefined }) {
+  if (!input.idempotencyKey) return undefined;
+  const existing = await tx.selectFrom('whatsappMessages').selectAll().where('practiceId', '=', input.practiceId).where('idempotencyKey', '=', input.idempotencyKey).executeTakeFirst();
+  if (existing && existing.conversationId !== input.conversationId) {
+    throw new AppError('validation_failed', { errors: [{ path: 'idempotency-key', message: 'This key was used for a message to another conversation' }] });
   }
+  return existing;
+}
+
+export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
+  const existing = await findByIdempotencyKey(tx, { practiceId: input.practiceId, conversationId: input.conversation.id, idempotencyKey: input.idempotencyKey });
+  if (existing) return existing;
   const request = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -102,6 +106,12 @@ export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
     .where('conversationId', '=', conversationId)
     .where('status', '=', 'queued')
     .where((eb) => eb.or([eb('origin', '!=', 'staff'), eb(sql`request->>'type'`, '=', 'template')]))
+    // Not one whose call is under way: Meta may have it already, and its answer will say so.
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('whatsappOutbox as o').select('o.seq').whereRef('o.messageId', '=', 'whatsappMessages.id').where('o.kind', '=', 'message').where('o.state', '=', 'queued'),
+      ),
+    )
     .returning('id')
     .execute();
   if (cancelled.length > 0) {

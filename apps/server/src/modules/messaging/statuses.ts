@@ -81,6 +81,10 @@ async function applyTo(tx: Tx, message: { id: string; conversationId: string; st
       .set({ status: 'failed', statusAt: event.occurredAt, failureReason: failure.reason, failureCode: failure.code, failureDetail: failure.detail })
       .where('id', '=', message.id)
       .execute();
+    // An expired token reported later, by webhook: the number stops sending as it would on a refused send.
+    if (failure.code === 190) {
+      await tx.updateTable('whatsappChannels').set({ sendingPausedReason: 'token_expired' }).where('id', '=', sql<string>`(SELECT channel_id FROM whatsapp_messages WHERE id = ${message.id})`).execute();
+    }
     if (failure.optOut) {
       await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', message.conversationId).execute();
       await cancelQueuedOnOptOut(tx, message.conversationId);

@@ -61,6 +61,23 @@ function timeOf(v: unknown): Date {
   return seconds && seconds > 1_000_000_000 ? new Date(seconds * 1000) : new Date();
 }
 
+/**
+ * Parses a stored body into what PostgreSQL can keep: jsonb refuses \u0000 and unpaired
+ * surrogates, which JSON allows, and one such string would fail its whole delivery forever.
+ */
+export function parseStoredBody(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value === 'string') return storableText(value);
+    if (isObj(value) && Object.keys(value).some((k) => storableText(k) !== k)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), v]));
+    return value;
+  });
+}
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+export function storableText(s: string): string {
+  return s.replaceAll('\u0000', '').replace(UNPAIRED_SURROGATE, '\ufffd');
+}
+
 /** True when the body is a WhatsApp Business Account webhook at all. */
 export function isWhatsAppEnvelope(body: unknown): body is Obj {
   return isObj(body) && body.object === 'whatsapp_business_account' && Array.isArray(body.entry);

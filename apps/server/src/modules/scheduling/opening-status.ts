@@ -37,8 +37,7 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
   ]);
   if (hours.length === 0) return { configured: false, open: true, lastClosedAt: null };
   const holidayDates = new Set(holidays.map((h) => h.date));
-  const closed = (from: number, to: number) => closures.some((c) => new Date(c.startsAt).getTime() <= from && new Date(c.endsAt).getTime() >= to);
-  const inClosure = (t: number) => closures.some((c) => new Date(c.startsAt).getTime() <= t && t < new Date(c.endsAt).getTime());
+  const closed = closures.map((c) => [new Date(c.startsAt).getTime(), new Date(c.endsAt).getTime()] as const);
 
   const { timeZone } = practice;
   let open = false;
@@ -49,12 +48,12 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
     const midnightUtc = Date.parse(`${date}T00:00:00Z`);
     const localMidnight = midnightUtc - tzOffset(timeZone, new Date(midnightUtc)) * 60_000;
     const intervals = hours.filter((h) => h.weekday === weekday).sort((a, b) => b.endMinute - a.endMinute);
-    for (const h of intervals) {
-      const start = localMidnight + h.startMinute * 60_000;
-      const end = localMidnight + h.endMinute * 60_000;
-      if (closed(start, end)) continue;
+    // A closure cuts an opening interval into the parts when the practice really is open: the
+    // start of a closure in the afternoon ends an open spell just as 17:00 does.
+    const segments = intervals.flatMap((h) => openParts(localMidnight + h.startMinute * 60_000, localMidnight + h.endMinute * 60_000, closed)).sort((a, b) => b[1] - a[1]);
+    for (const [start, end] of segments) {
       if (start <= at.getTime() && at.getTime() < end) {
-        if (!inClosure(at.getTime())) open = true;
+        open = true;
         continue;
       }
       if (end <= at.getTime()) {
@@ -64,4 +63,13 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
     }
   }
   return { configured: true, open, lastClosedAt };
+}
+
+/** [start, end) less the closures that overlap it. */
+function openParts(start: number, end: number, closures: (readonly [number, number])[]): [number, number][] {
+  let parts: [number, number][] = [[start, end]];
+  for (const [from, to] of closures) {
+    parts = parts.flatMap(([s, e]): [number, number][] => (to <= s || from >= e ? [[s, e]] : [...(from > s ? [[s, from] as [number, number]] : []), ...(to < e ? [[to, e] as [number, number]] : [])]));
+  }
+  return parts;
 }
