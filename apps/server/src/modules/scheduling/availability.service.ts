@@ -3,10 +3,7 @@ import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { ACTIVE_STATUSES } from './appointment-status.js';
-import { occupying } from './appointments.service.js';
 import { type AvailabilityQuery, type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
-import { rangeLiteral } from './booking-rules.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 const MAX_WINDOW_DAYS = 31;
@@ -35,82 +32,70 @@ export async function findAvailability(ctx: AppContext, input: { actor: Actor; p
   return findSlots(query);
 }
 
-/** Everything the engine needs for one request, read in the caller's practice-bound transaction. */
-export async function loadAvailabilityQuery(tx: Tx, practiceId: string, request: AvailabilityRequest, now: Date): Promise<AvailabilityQuery> {
-  const [practice, type] = await Promise.all([
-    tx.selectFrom('practices').select(['timeZone', 'slotStepMinutes']).where('id', '=', practiceId).executeTakeFirstOrThrow(),
-    tx.selectFrom('appointmentTypes').selectAll().where('id', '=', request.appointmentTypeId).executeTakeFirst(),
-  ]);
-  if (!type?.active || (request.forPatient && !type.whatsappBookable)) throw new AppError('appointment_type_not_found');
-  // Busy intervals reaching into the window: an appointment starting just before `from` still counts.
-  const reach = rangeLiteral(new Date(request.from.getTime() - DAY_MS), new Date(request.to.getTime() + DAY_MS));
-  const [opening, holidays, closures, chairs, providers, hours, appointments, blocks] = await Promise.all([
-    tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).execute(),
-    tx
-      .selectFrom('publicHolidays')
-      .select('date')
-      .where('date', '>=', new Date(request.from.getTime() - DAY_MS).toISOString().slice(0, 10))
-      .where('date', '<=', new Date(request.to.getTime() + DAY_MS).toISOString().slice(0, 10))
-      .execute(),
-    tx.selectFrom('closures').select([sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).where(sql<boolean>`period && ${reach}::tstzrange`).execute(),
-    tx.selectFrom('chairs').select('id').where('active', '=', true).orderBy('sortOrder').orderBy('name').execute(),
-    tx
-      .selectFrom('providers')
-      .innerJoin('memberships', (j) => j.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
-      .select(['providers.userId', 'memberships.role'])
-      .where('providers.active', '=', true)
-      .orderBy('providers.displayName')
-      .execute(),
-    tx.selectFrom('providerHours').select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo']).execute(),
-    tx
-      .selectFrom('appointments')
-      .select(['providerId', 'chairId', 'overbookReason', 'startsAt as start', 'occupiedUntil as end'])
-      .where('status', 'in', ACTIVE_STATUSES)
-      .where((eb) => eb.or([eb('status', '!=', 'held'), eb('holdExpiresAt', '>', now)]))
-      .where('practiceId', '=', practiceId)
-      .where(occupying(new Date(request.from.getTime() - DAY_MS), new Date(request.to.getTime() + DAY_MS)))
-      .execute(),
-    tx.selectFrom('blocks').select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).where(sql<boolean>`period && ${reach}::tstzrange`).execute(),
-  ]);
+interface AvailabilityInputs {
+  practice: [timeZone: string, slotStepMinutes: number];
+  type: [active: boolean, whatsappBookable: boolean, durationMinutes: number, bufferAfterMinutes: number, minNoticeMinutes: number, maxDaysAhead: number, allowedRoles: string[]] | null;
+  opening: [weekday: number, startMinute: number, endMinute: number][];
+  holidays: string[];
+  closures: [start: number, end: number][];
+  chairs: string[];
+  providers: [userId: string, role: string][];
+  hours: [providerId: string, weekday: number, startMinute: number, endMinute: number, chairId: string | null, validFrom: string | null, validTo: string | null][];
+  appointments: [providerId: string, chairId: string, overbooked: boolean, start: number, end: number][];
+  blocks: [providerId: string | null, chairId: string | null, start: number, end: number][];
+}
 
-  const toWeekly = (h: { weekday: number; startMinute: number; endMinute: number }) => ({
-    weekday: h.weekday as WeeklyInterval['weekday'],
-    start: minutesToWallTime(h.startMinute),
-    end: minutesToWallTime(h.endMinute),
+/**
+ * Everything the engine needs for one request, read in the caller's practice-bound transaction
+ * by one database function (availability_inputs: one round trip, a plan kept per connection).
+ * Busy intervals reach a day beyond the window: an appointment starting just before `from` counts.
+ */
+export async function loadAvailabilityQuery(tx: Tx, practiceId: string, request: AvailabilityRequest, now: Date): Promise<AvailabilityQuery> {
+  const { rows } = await sql<{ inputs: AvailabilityInputs }>`
+    SELECT availability_inputs(${practiceId}, ${request.appointmentTypeId}, ${request.from}, ${request.to}, ${now}) AS inputs`.execute(tx);
+  const inputs = rows[0]!.inputs;
+  const [timeZone, slotStepMinutes] = inputs.practice;
+  const type = inputs.type;
+  if (!type?.[0] || (request.forPatient && !type[1])) throw new AppError('appointment_type_not_found');
+  const [, , durationMinutes, bufferAfterMinutes, minNoticeMinutes, maxDaysAhead, allowedRoles] = type;
+
+  const toWeekly = (weekday: number, startMinute: number, endMinute: number) => ({
+    weekday: weekday as WeeklyInterval['weekday'],
+    start: minutesToWallTime(startMinute),
+    end: minutesToWallTime(endMinute),
   });
-  const providerList: ProviderAvailability[] = providers.map((p) => ({
-    providerId: p.userId,
-    role: p.role,
-    hours: hours
-      .filter((h) => h.providerId === p.userId)
-      .map((h) => ({ ...toWeekly(h), chairId: h.chairId, validFrom: h.validFrom ?? undefined, validTo: h.validTo ?? undefined })),
+  const providers: ProviderAvailability[] = inputs.providers.map(([userId, role]) => ({
+    providerId: userId,
+    role: role as ProviderAvailability['role'],
+    hours: inputs.hours
+      .filter((h) => h[0] === userId)
+      .map(([, weekday, start, end, chairId, validFrom, validTo]) => ({ ...toWeekly(weekday, start, end), chairId, validFrom: validFrom ?? undefined, validTo: validTo ?? undefined })),
   }));
   return {
-    timeZone: practice.timeZone,
+    timeZone,
     from: request.from,
     to: request.to,
     now,
-    slotStepMinutes: practice.slotStepMinutes,
+    slotStepMinutes: slotStepMinutes as AvailabilityQuery['slotStepMinutes'],
     appointmentType: {
-      durationMinutes: type.durationMinutes,
-      bufferAfterMinutes: type.bufferAfterMinutes,
+      durationMinutes,
+      bufferAfterMinutes,
       // Staff may book at short notice; the notice and horizon are for patients booking themselves.
-      minNoticeMinutes: request.forPatient ? type.minNoticeMinutes : 0,
-      maxDaysAhead: request.forPatient ? type.maxDaysAhead : 730,
-      allowedRoles: type.allowedRoles,
+      minNoticeMinutes: request.forPatient ? minNoticeMinutes : 0,
+      maxDaysAhead: request.forPatient ? maxDaysAhead : 730,
+      allowedRoles: allowedRoles as AvailabilityQuery['appointmentType']['allowedRoles'],
     },
-    openingHours: opening.map(toWeekly),
-    closedDates: holidays.map((h) => h.date),
-    closures: closures.map((c) => ({ start: new Date(c.start), end: new Date(c.end) })),
-    chairs,
-    providers: providerList,
+    openingHours: inputs.opening.map(([weekday, start, end]) => toWeekly(weekday, start, end)),
+    closedDates: inputs.holidays,
+    closures: inputs.closures.map(([start, end]) => ({ start: new Date(start), end: new Date(end) })),
+    chairs: inputs.chairs.map((id) => ({ id })),
+    providers,
     busy: [
       // An overbooked appointment still takes its chair, but not its provider.
-      ...appointments.map((a) => ({ start: new Date(a.start), end: new Date(a.end), providerId: a.overbookReason ? null : a.providerId, chairId: a.chairId })),
-      ...blocks.map((b) => ({ start: new Date(b.start), end: new Date(b.end), providerId: b.providerId, chairId: b.chairId })),
+      ...inputs.appointments.map(([providerId, chairId, overbooked, start, end]) => ({ start: new Date(start), end: new Date(end), providerId: overbooked ? null : providerId, chairId })),
+      ...inputs.blocks.map(([providerId, chairId, start, end]) => ({ start: new Date(start), end: new Date(end), providerId, chairId })),
     ],
     providerId: request.providerId,
     chairId: request.chairId,
   };
 }
-
