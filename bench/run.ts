@@ -4,6 +4,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   availability: () => import('./availability.js'),
   'booking-race': () => import('./booking-race.js'),
   'patient-search': () => import('./patient-search.js'),
+  webhook: () => import('./webhook.js'),
+  outbound: () => import('./outbound.js'),
 };
 
 const name = process.argv[2];

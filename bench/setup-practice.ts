@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AppointmentType } from '@dentalpro/contracts';
 import { type Insertable, sql } from 'kysely';
+import pg from 'pg';
 import { type AppContext, buildApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { openAppContext } from '../apps/server/src/context.js';
@@ -60,11 +61,18 @@ export interface BenchEnvironment {
   close(): Promise<void>;
 }
 
-/** A fresh embedded database in a temporary DATA_DIR, or the PostgreSQL of DATABASE_URL; migrated. */
-export async function openBenchEnvironment(opts: { poolSize?: number } = {}): Promise<BenchEnvironment> {
+/**
+ * A fresh embedded database in a temporary DATA_DIR, or the PostgreSQL of DATABASE_URL; migrated.
+ * `scratch`: on PostgreSQL, a database of its own created beside DATABASE_URL's and dropped on
+ * close (BENCH_KEEP_DB=1 keeps it), for benchmarks that count rows or drain shared queues.
+ * `env`: more configuration, as environment variables (the WhatsApp benchmarks' credentials).
+ */
+export async function openBenchEnvironment(opts: { poolSize?: number; scratch?: boolean; env?: Record<string, string> } = {}): Promise<BenchEnvironment> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-bench-'));
-  const databaseUrl = process.env.DATABASE_URL ?? '';
+  const scratch = opts.scratch && process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  const databaseUrl = scratch?.url ?? process.env.DATABASE_URL ?? '';
   const config = loadConfig({
+    ...opts.env,
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
@@ -81,8 +89,36 @@ export async function openBenchEnvironment(opts: { poolSize?: number } = {}): Pr
     ctx,
     label,
     async close() {
+      // The event bus holds a LISTEN connection of its own on PostgreSQL.
+      await ctx.events.close();
       await ctx.database.close();
+      await scratch?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createScratchDatabase(baseUrl: string) {
+  const name = `dentalpro_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (process.env.BENCH_KEEP_DB) process.stdout.write(`kept database ${name}\n`);
+      else {
+        // pool.end() does not wait for the server to see its connections go; forcing them off would log them as lost.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+      await admin.end();
     },
   };
 }

@@ -68,12 +68,14 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
   const ready = connect().catch((err) => {
     opts.logger.warn({ err: (err as Error).message }, 'event bus could not listen; live updates degrade to polling');
   });
+  let sending: Promise<void> = ready;
   return {
     ...signalling,
     publish(topic, payload) {
-      void ready.then(() => {
+      // One query at a time on the listening connection (pg queues them, but will stop doing so).
+      sending = sending.then(async () => {
         if (!client) return;
-        client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]).catch((err: Error) => {
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]).catch((err: Error) => {
           opts.logger.warn({ err: err.message }, 'event bus: notify failed');
         });
       });
@@ -85,7 +87,7 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
     async close() {
       closed = true;
       local.removeAllListeners();
-      await ready;
+      await sending;
       await client?.end().catch(() => undefined);
     },
   };

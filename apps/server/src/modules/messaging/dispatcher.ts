@@ -74,7 +74,9 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     const channels = await sql<{ channelId: string; throughputPerSecond: number }>`
       SELECT ch.id AS channel_id, ch.throughput_per_second FROM whatsapp_channels ch
       WHERE ch.sending_paused_reason IS NULL AND ch.send_slot_at < now() + interval '1 second'
-        AND EXISTS (SELECT 1 FROM whatsapp_outbox o WHERE o.channel_id = ch.id AND o.state = 'queued' AND o.next_attempt_at <= now())`.execute(ctx.db);
+        AND EXISTS (SELECT 1 FROM whatsapp_outbox o WHERE o.channel_id = ch.id AND o.state = 'queued' AND o.next_attempt_at <= now())
+      -- The number served longest ago first: when maxInFlight leaves room for only some, none starves.
+      ORDER BY ch.send_slot_at`.execute(ctx.db);
     let claimedTotal = 0;
     for (const channel of channels.rows) {
       const limit = Math.min(channel.throughputPerSecond, room - claimedTotal);

@@ -22,7 +22,7 @@ export interface InboxNotice {
   messageId?: string;
 }
 
-export async function processWebhookDeliveries(ctx: AppContext, limit = 50): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
+export async function processWebhookDeliveries(ctx: AppContext, limit = 200): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
   const claimed = await sql<{ id: number; body: string; attempts: number }>`
     UPDATE whatsapp_webhook_deliveries SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
     WHERE id IN (
@@ -32,9 +32,16 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 50): Pro
     RETURNING id, body, attempts`.execute(ctx.db);
   const notices: InboxNotice[] = [];
   let outboxQueued = false;
-  for (const delivery of claimed.rows.sort((a, b) => a.id - b.id)) {
+  // Numbers looked up once per batch: a burst usually names one or two.
+  const channels = new Map<string, Promise<Channel | undefined>>();
+  const channelOf = (phoneNumberId: string) => {
+    let found = channels.get(phoneNumberId);
+    if (!found) channels.set(phoneNumberId, (found = ctx.db.selectFrom('whatsappChannels').selectAll().where('phoneNumberId', '=', phoneNumberId).executeTakeFirst()));
+    return found;
+  };
+  const handle = async (delivery: { id: number; body: string; attempts: number }) => {
     try {
-      const result = await processDelivery(ctx, delivery.id, delivery.body);
+      const result = await processDelivery(ctx, delivery.id, delivery.body, channelOf);
       notices.push(...result.notices);
       outboxQueued ||= result.outboxQueued;
       await ctx.db.updateTable('whatsappWebhookDeliveries').set({ processedAt: new Date(), claimedUntil: null, lastError: null }).where('id', '=', delivery.id).execute();
@@ -52,17 +59,35 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 50): Pro
         .where('id', '=', delivery.id)
         .execute();
     }
+  };
+  // One lane per sender keeps each patient's messages in order; lanes run side by side.
+  const lanes = new Map<string, (typeof claimed.rows)[number][]>();
+  for (const delivery of claimed.rows.sort((a, b) => a.id - b.id)) {
+    const key = laneOf(delivery.body, delivery.id);
+    lanes.set(key, [...(lanes.get(key) ?? []), delivery]);
   }
+  const queue = [...lanes.values()];
+  const runLane = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) for (const delivery of lane) await handle(delivery);
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
   return { processed: claimed.rows.length, notices, outboxQueued };
 }
 
-async function processDelivery(ctx: AppContext, deliveryId: number, body: string) {
+const LANES = 4;
+
+/** The first sender named in the body (cheaper than parsing); status-only deliveries spread out. */
+function laneOf(body: string, id: number): string {
+  return /"from"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? /"from_user_id"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? `statuses:${id % LANES}`;
+}
+
+async function processDelivery(ctx: AppContext, deliveryId: number, body: string, channelOf: (phoneNumberId: string) => Promise<Channel | undefined>) {
   const notices: InboxNotice[] = [];
   let outboxQueued = false;
   const parsed = parseStoredBody(body);
   if (!isWhatsAppEnvelope(parsed)) throw new Error('stored delivery is not a WhatsApp envelope');
   for (const change of parseWebhook(parsed)) {
-    const channel = await ctx.db.selectFrom('whatsappChannels').selectAll().where('phoneNumberId', '=', change.phoneNumberId).executeTakeFirst();
+    const channel = await channelOf(change.phoneNumberId);
     if (!channel) {
       ctx.logger.warn({ deliveryId, phoneNumberId: change.phoneNumberId }, 'webhook for a WhatsApp number no practice has; stored, not routed');
       continue;
