@@ -16,7 +16,7 @@ BEGIN
     'opening', (SELECT coalesce(json_agg(json_build_array(weekday, start_minute, end_minute)), '[]') FROM opening_hours WHERE practice_id = p_practice),
     'holidays', (SELECT coalesce(json_agg(date), '[]') FROM public_holidays
                  WHERE practice_id = p_practice AND date BETWEEN (reach_from AT TIME ZONE 'UTC')::date AND (reach_to AT TIME ZONE 'UTC')::date),
-    'closures', (SELECT coalesce(json_agg(json_build_array(extract(epoch FROM lower(period)) * 1000, extract(epoch FROM upper(period)) * 1000)), '[]')
+    'closures', (SELECT coalesce(json_agg(json_build_array((extract(epoch FROM lower(period)) * 1000)::bigint, (extract(epoch FROM upper(period)) * 1000)::bigint)), '[]')
                  FROM closures WHERE practice_id = p_practice AND period && tstzrange(reach_from, reach_to)),
     'chairs', (SELECT coalesce(json_agg(id ORDER BY sort_order, name), '[]') FROM chairs WHERE practice_id = p_practice AND active),
     'providers', (SELECT coalesce(json_agg(json_build_array(p.user_id, m.role) ORDER BY p.display_name), '[]')
@@ -24,14 +24,14 @@ BEGIN
                   WHERE p.practice_id = p_practice AND p.active),
     'hours', (SELECT coalesce(json_agg(json_build_array(provider_id, weekday, start_minute, end_minute, chair_id, valid_from, valid_to)), '[]')
               FROM provider_hours WHERE practice_id = p_practice),
-    'appointments', (SELECT coalesce(json_agg(json_build_array(provider_id, chair_id, overbook_reason IS NOT NULL, extract(epoch FROM starts_at) * 1000, extract(epoch FROM occupied_until) * 1000)), '[]')
+    'appointments', (SELECT coalesce(json_agg(json_build_array(provider_id, chair_id, overbook_reason IS NOT NULL, (extract(epoch FROM starts_at) * 1000)::bigint, (extract(epoch FROM occupied_until) * 1000)::bigint)), '[]')
                      FROM appointments
                      WHERE practice_id = p_practice
                        AND status IN ('held', 'booked', 'confirmed', 'arrived', 'in_chair', 'completed')
                        AND (status <> 'held' OR hold_expires_at > p_now)
                        -- No appointment occupies more than 14 hours: a bound the starts_at index can use.
                        AND starts_at > reach_from - interval '14 hours' AND starts_at < reach_to AND occupied_until > reach_from),
-    'blocks', (SELECT coalesce(json_agg(json_build_array(provider_id, chair_id, extract(epoch FROM lower(period)) * 1000, extract(epoch FROM upper(period)) * 1000)), '[]')
+    'blocks', (SELECT coalesce(json_agg(json_build_array(provider_id, chair_id, (extract(epoch FROM lower(period)) * 1000)::bigint, (extract(epoch FROM upper(period)) * 1000)::bigint)), '[]')
                FROM blocks WHERE practice_id = p_practice AND period && tstzrange(reach_from, reach_to))
   );
 END
