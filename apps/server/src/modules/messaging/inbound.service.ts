@@ -22,7 +22,7 @@ export interface InboxNotice {
   messageId?: string;
 }
 
-export async function processWebhookDeliveries(ctx: AppContext, limit = 200): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
+export async function processWebhookDeliveries(ctx: AppContext, limit = 200, laneCount = LANES): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
   const claimed = await sql<{ id: number; body: string; attempts: number }>`
     UPDATE whatsapp_webhook_deliveries SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
     WHERE id IN (
@@ -70,7 +70,7 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 200): Pr
   const runLane = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) for (const delivery of lane) await handle(delivery);
   };
-  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
+  await Promise.all(Array.from({ length: Math.min(laneCount, queue.length) }, runLane));
   return { processed: claimed.rows.length, notices, outboxQueued };
 }
 

@@ -29,20 +29,28 @@ export function publishInboxNotices(ctx: AppContext, notices: InboxNotice[]) {
  */
 export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => string }) {
   const dispatcher = createDispatcher(ctx, { graphUrl: opts.graphUrl, onNotice: (n) => publishInboxNotices(ctx, [n]) });
+  let lastIntakeAt = 0;
   const outbound = startPump({ name: 'whatsapp-outbound', logger: ctx.logger, idleMs: 250, run: dispatcher.runOnce });
   const intake = startPump({
     name: 'whatsapp-webhooks',
     logger: ctx.logger,
     idleMs: 1000,
     run: async () => {
-      const result = await processWebhookDeliveries(ctx);
+      // While webhooks are pouring into this process, acknowledging them comes first: one lane.
+      const result = await processWebhookDeliveries(ctx, 200, Date.now() - lastIntakeAt < 1000 ? 1 : 4);
       publishInboxNotices(ctx, result.notices);
       if (result.outboxQueued) outbound.wake();
       return result.processed;
     },
   });
   const upkeep = startPump({ name: 'whatsapp-upkeep', logger: ctx.logger, idleMs: 10 * 60_000, run: async () => (await messagingUpkeep(ctx, opts.graphUrl()), 0) });
-  const stopListening = [ctx.events.onSignal(WEBHOOKS_SIGNAL, () => intake.wake()), ctx.events.onSignal(OUTBOX_SIGNAL, () => outbound.wake())];
+  const stopListening = [
+    ctx.events.onSignal(WEBHOOKS_SIGNAL, () => {
+      lastIntakeAt = Date.now();
+      intake.wake();
+    }),
+    ctx.events.onSignal(OUTBOX_SIGNAL, () => outbound.wake()),
+  ];
   return {
     async stop() {
       for (const stop of stopListening) stop();
