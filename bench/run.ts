@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   availability: () => import('./availability.js'),
   'booking-race': () => import('./booking-race.js'),
   'patient-search': () => import('./patient-search.js'),
+  'patient-import': () => import('./patient-import.js'),
   webhook: () => import('./webhook.js'),
   outbound: () => import('./outbound.js'),
 };

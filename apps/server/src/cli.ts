@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NewPassword, Role } from '@dentalpro/contracts';
+import { NewPassword, PatientImportEncoding, PatientImportMapping, type PatientImportProgress, type PatientImportReport, Role } from '@dentalpro/contracts';
+import cliProgress from 'cli-progress';
 import type { AppContext } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openAppContext } from './context.js';
@@ -13,6 +16,7 @@ import { createLogger } from './platform/logger.js';
 import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
 import { createChannelIn } from './modules/messaging/channels.service.js';
+import { importPatients } from './modules/patients/import.service.js';
 import { addStaffMember } from './modules/staff/staff.service.js';
 
 /**
@@ -27,11 +31,19 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   user add --practice ID --email E --password P --role R [--name N]
   demo seed [--whatsapp-phone-number-id ID]    create (or find) the demo practice
   audit verify --practice ID                   check the practice's audit chain
+  patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--dry-run] [--skip-rejected] [--encoding windows-1252]
+                                               import patients from another system's CSV export: all rows or
+                                               none (--skip-rejected: the valid ones); --dry-run only checks
   keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
                                                master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
 `;
 
-type Command = (ctx: AppContext, opts: Record<string, string | undefined>) => Promise<{ output: unknown; exitCode?: number }>;
+/** `more`: words after the command (a file), --flags, and options given several times (--map). */
+type Command = (
+  ctx: AppContext,
+  opts: Record<string, string | undefined>,
+  more: { args: string[]; flags: Record<string, boolean | undefined>; lists: Record<string, string[] | undefined> },
+) => Promise<{ output: unknown; exitCode?: number }>;
 
 const commands: Record<string, Command> = {
   migrate: async () => ({ output: { migrated: true } }),
@@ -84,7 +96,93 @@ const commands: Record<string, Command> = {
     process.stderr.write(`audit chain broken at event ${verdict.brokenAt.seq}${verdict.brokenAt.id ? ` (${verdict.brokenAt.id})` : ''}: ${verdict.brokenAt.reason}\n`);
     return { output: { result: 'broken', events: verdict.events, brokenAt: verdict.brokenAt }, exitCode: 1 };
   },
+
+  'patients import': async (ctx, o, { args, flags, lists }) => {
+    const practiceId = required(o, 'practice');
+    const file = args[0];
+    if (!file || args.length > 1) throw new AppError('validation_failed', { detail: 'Name one CSV file: patients import --practice ID FILE.csv' });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new AppError('validation_failed', { detail: `Cannot read ${file}: ${(err as Error).message}` });
+    }
+    const encoding = o.encoding === undefined ? undefined : PatientImportEncoding.safeParse(o.encoding);
+    if (encoding && !encoding.success) throw new AppError('validation_failed', { detail: `--encoding must be one of ${PatientImportEncoding.options.join(', ')}` });
+    const dryRun = flags['dry-run'] === true;
+    const skipRejected = flags['skip-rejected'] === true;
+    const bar = progressBar();
+    let report: PatientImportReport;
+    try {
+      report = await importPatients(ctx, {
+        actor: systemActor(),
+        practiceId,
+        file: bytes,
+        fileName: path.basename(file),
+        encoding: encoding?.data,
+        mapping: importMapping(lists.map ?? []),
+        dryRun,
+        skipRejected,
+        onProgress: bar.update,
+        listLimit: Number.POSITIVE_INFINITY,
+      });
+    } catch (err) {
+      bar.stop();
+      // Refused for its rows or mapping: the report is still the answer, on stdout.
+      const refused = err instanceof AppError ? (err.options.extra?.report as PatientImportReport | undefined) : undefined;
+      if (!refused) throw err;
+      process.stderr.write(`${err instanceof Error ? err.message : ''}\n`);
+      return { output: refused, exitCode: 1 };
+    }
+    bar.stop();
+    const r = report;
+    const wouldRefuse = r.mappingProblems.length > 0 || r.validRows === 0 || (r.rejectedRows > 0 && !skipRejected);
+    process.stderr.write(
+      `${r.totalRows} rows: ${r.validRows} valid, ${r.rejectedRows} rejected, ${r.duplicateCount} likely duplicates; ` +
+        (dryRun ? `dry run, nothing imported${wouldRefuse ? ' (the import would be refused)' : ''}` : `${r.importedRows} imported`) +
+        '\n',
+    );
+    return { output: report, exitCode: dryRun && wouldRefuse ? 1 : 0 };
+  },
 };
+
+/** --map "Date de naissance=dateOfBirth" (the last '=' splits: headers may hold one). */
+function importMapping(values: string[]): PatientImportMapping {
+  const pairs = values.map((pair) => {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0) throw new AppError('validation_failed', { detail: `--map ${pair}: write COLUMN=FIELD` });
+    return [pair.slice(0, at), pair.slice(at + 1).trim()] as const;
+  });
+  const parsed = PatientImportMapping.safeParse(Object.fromEntries(pairs));
+  if (!parsed.success) {
+    const fields = PatientImportMapping.valueType.options.flatMap((o) => ('options' in o ? o.options : [o.value]));
+    throw new AppError('validation_failed', { detail: `--map: a field is one of ${fields.join(', ')}` });
+  }
+  return parsed.data;
+}
+
+/** A bar on stderr when it is a terminal (cli-progress draws nothing otherwise). */
+function progressBar() {
+  const labels: Record<PatientImportProgress['phase'], string> = { reading: 'Reading ', checking: 'Checking', importing: 'Importing' };
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: PatientImportProgress['phase'] | undefined;
+  return {
+    update: (p: PatientImportProgress) => {
+      if (p.phase !== phase) {
+        if (phase) bar.stop();
+        phase = p.phase;
+        bar.start(p.total, p.done, { phase: labels[p.phase] });
+      } else bar.update(p.done);
+    },
+    stop: () => {
+      if (phase) bar.stop();
+      phase = undefined;
+    },
+  };
+}
 
 function required(o: Record<string, string | undefined>, key: string): string {
   const v = o[key];
@@ -102,11 +200,17 @@ async function main(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: Object.fromEntries(
-      ['name', 'owner-email', 'owner-password', 'owner-name', 'whatsapp-phone-number-id', 'practice', 'email', 'password', 'role'].map((k) => [k, { type: 'string' as const }]),
-    ),
+    options: {
+      ...Object.fromEntries(
+        ['name', 'owner-email', 'owner-password', 'owner-name', 'whatsapp-phone-number-id', 'practice', 'email', 'password', 'role', 'encoding'].map((k) => [k, { type: 'string' as const }]),
+      ),
+      map: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      'skip-rejected': { type: 'boolean' },
+    },
   });
   const name = positionals.slice(0, 2).join(' ');
+  const words = commands[name] ? 2 : 1;
   const command = commands[name] ?? commands[positionals[0] ?? ''];
   if (!command) {
     process.stderr.write(USAGE);
@@ -116,7 +220,15 @@ async function main(argv: string[]) {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn').child({}, { level: 'warn' });
   const ctx = await openAppContext(config, logger);
   try {
-    const { output, exitCode = 0 } = await command(ctx, values as Record<string, string | undefined>);
+    const strings: Record<string, string | undefined> = {};
+    const flags: Record<string, boolean | undefined> = {};
+    const lists: Record<string, string[] | undefined> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value === 'string') strings[key] = value;
+      else if (typeof value === 'boolean') flags[key] = value;
+      else if (Array.isArray(value)) lists[key] = value;
+    }
+    const { output, exitCode = 0 } = await command(ctx, strings, { args: positionals.slice(words), flags, lists });
     process.stdout.write(`${JSON.stringify(output)}\n`);
     return exitCode;
   } finally {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +116,34 @@ describe('npm run cli', () => {
     expect(res.code).toBe(1);
     expect(res.json).toMatchObject({ result: 'broken', brokenAt: { seq: 2, id: tampered.id } });
     expect(res.stderr).toContain(`event 2 (${tampered.id})`);
+  });
+
+  it('imports patients from a CSV file: a dry run writes nothing, one rejected row stops the import, --skip-rejected imports the rest', async () => {
+    const file = path.join(dataDir, 'export.csv');
+    writeFileSync(file, '\uFEFFNom;Prénom;Date de naissance;Portable;Réf\nRamdin;Anjali;14/03/1985;5712 3456;1\nLebon;Marie;31/02/1990;5712 0000;2\nSeetohul;Kevin;;5744 0000;3\n');
+    const countImported = () =>
+      withDatabase(async (db) => Number((await db.selectFrom('patients').select(db.fn.countAll().as('n')).where('practiceId', '=', practiceId).where('familyName', 'in', ['Ramdin', 'Lebon', 'Seetohul']).executeTakeFirstOrThrow()).n));
+
+    const dry = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--map', 'Réf=ignore');
+    // A dry run exits 1 when the import would be refused; the report is on stdout either way.
+    expect(dry.code).toBe(1);
+    expect(dry.json).toMatchObject({ dryRun: true, status: 'checked', totalRows: 3, validRows: 2, rejectedRows: 1, rejected: [{ row: 3, problems: [{ code: 'date_invalid', column: 'Date de naissance' }] }] });
+    expect(dry.json.columns.map((c: { field: string | null }) => c.field)).toEqual(['familyName', 'givenName', 'dateOfBirth', 'phone', null]);
+    expect(dry.stderr).toContain('3 rows: 2 valid, 1 rejected');
+    expect(await countImported()).toBe(0);
+
+    const refused = await cli('patients', 'import', '--practice', practiceId, file);
+    expect(refused).toMatchObject({ code: 1, json: { status: 'refused', importedRows: 0 } });
+    expect(refused.stderr).toMatch(/1 of 3 rows are rejected, so nothing was imported/);
+    expect(await countImported()).toBe(0);
+
+    const done = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected');
+    expect(done).toMatchObject({ code: 0, json: { status: 'imported', importedRows: 2 } });
+    expect(await countImported()).toBe(2);
+
+    const badMap = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=shoeSize');
+    expect(badMap.code).toBe(1);
+    expect(JSON.parse(badMap.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('dateOfBirth') });
   });
 
   it('prints usage and exits 2 for an unknown command', async () => {

@@ -8,6 +8,7 @@ import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
 import { CalendarPage } from './features/scheduling/CalendarPage';
 import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSettingsPage';
+import { PatientImportPage } from './features/patients/PatientImportPage';
 import { PatientPage } from './features/patients/PatientPage';
 import { HomePage } from './features/home/HomePage';
 import { InboxPage } from './features/inbox/InboxPage';
@@ -50,6 +51,7 @@ export function App() {
             <Route path="calendar" element={<Navigate to="chairs" replace />} />
             <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
             <Route path="whatsapp" element={<WhatsAppSettingsPage />} />
+            <Route path="import" element={<PatientImportPage />} />
           </Route>
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />

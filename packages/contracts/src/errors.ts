@@ -56,6 +56,11 @@ export const ERROR_STATUS = {
   service_unavailable: 503,
   patient_merge_invalid: 422,
   patient_already_merged: 409,
+  // patient import
+  import_file_invalid: 400,
+  import_encoding_invalid: 400,
+  import_mapping_invalid: 400,
+  import_rows_rejected: 422,
   // clinical records
   invalid_tooth: 400,
   invalid_surface: 400,

@@ -150,3 +150,164 @@ export const AccessLogEntry = z.object({
   ip: z.string().nullable(),
 });
 export const AccessLog = z.object({ items: z.array(AccessLogEntry) });
+
+// Import from another practice system (a CSV file)
+
+/** What a column of the file can feed. Several columns may feed a phone kind, the address or the notes. */
+export const PATIENT_IMPORT_FIELDS = [
+  'givenName',
+  'familyName',
+  'fullName',
+  'preferredName',
+  'dateOfBirth',
+  'sex',
+  'phone',
+  'homePhone',
+  'workPhone',
+  'whatsApp',
+  'email',
+  'address',
+  'preferredLanguage',
+  'notes',
+  'status',
+  'guardianName',
+  'guardianPhone',
+  'guardianRelationship',
+] as const;
+export const PatientImportField = z.enum(PATIENT_IMPORT_FIELDS);
+export type PatientImportField = z.infer<typeof PatientImportField>;
+export const MULTI_COLUMN_IMPORT_FIELDS: readonly PatientImportField[] = ['phone', 'homePhone', 'workPhone', 'address', 'notes'];
+
+/** How the file's bytes are text: UTF-8 unless told (a UTF-16 byte-order mark is recognised by itself). */
+export const PatientImportEncoding = z.enum(['utf-8', 'windows-1252']);
+export type PatientImportEncoding = z.infer<typeof PatientImportEncoding>;
+
+/**
+ * Column → field ('ignore' to leave a column out). A column is named by its header as in the
+ * file (compared without case) or by its position, '#1' for the first. Columns not named here
+ * are mapped by their header (English and French names are recognised).
+ */
+export const PatientImportMapping = z.record(z.string().trim().min(1).max(200), z.union([PatientImportField, z.literal('ignore')]));
+export type PatientImportMapping = z.infer<typeof PatientImportMapping>;
+
+export const PatientImportRequest = z
+  .object({
+    fileName: z.string().trim().max(255).default(''),
+    /** The file's bytes, base64 (any encoding; see `encoding`). */
+    csvBase64: z.string().optional(),
+    /** Or the file as text. */
+    csv: z.string().optional(),
+    encoding: PatientImportEncoding.optional(),
+    mapping: PatientImportMapping.default({}),
+    /** Only check and report (the default); false imports, all rows or none. */
+    dryRun: z.boolean().default(true),
+    /** Import the valid rows even when others are rejected (otherwise one rejected row stops the import). */
+    skipRejected: z.boolean().default(false),
+  })
+  .refine((r) => (r.csvBase64 === undefined) !== (r.csv === undefined), { message: 'Send the file as csvBase64 or as csv, not both', path: ['csvBase64'] });
+export type PatientImportRequest = z.input<typeof PatientImportRequest>;
+
+export const PATIENT_IMPORT_PROBLEMS = [
+  'required',
+  'too_long',
+  'phone_invalid',
+  'too_many_phones',
+  'several_whatsapp',
+  'date_invalid',
+  'date_in_future',
+  'date_too_old',
+  'sex_unknown',
+  'language_unknown',
+  'status_unknown',
+  'email_invalid',
+  'guardian_incomplete',
+  'extra_cells',
+  'duplicate_in_file',
+  'duplicate_on_file',
+  'invalid',
+] as const;
+export const PatientImportProblemCode = z.enum(PATIENT_IMPORT_PROBLEMS);
+export type PatientImportProblemCode = z.infer<typeof PatientImportProblemCode>;
+
+/** Why a row cannot be imported. `message` is English (for the CLI); people see `code` translated. */
+export const PatientImportProblem = z.object({
+  code: PatientImportProblemCode,
+  /** The column as headed in the file, when one column is at fault. */
+  column: z.string().nullable(),
+  field: PatientImportField.nullable(),
+  /** The cell as found (at most 100 characters). */
+  value: z.string(),
+  message: z.string(),
+  /** duplicate_in_file: the earlier row of the same person. */
+  sameAsRow: z.number().int().optional(),
+  /** duplicate_on_file: the patient already on file. */
+  patient: PatientSummary.optional(),
+});
+export type PatientImportProblem = z.infer<typeof PatientImportProblem>;
+
+/** Rows are numbered as in a spreadsheet: the header is row 1. */
+export const PatientImportRejectedRow = z.object({ row: z.number().int(), problems: z.array(PatientImportProblem) });
+export type PatientImportRejectedRow = z.infer<typeof PatientImportRejectedRow>;
+
+/** A row that may be someone already known (a warning: it is imported; staff can merge later). */
+export const PatientImportDuplicate = z.object({
+  row: z.number().int(),
+  name: z.string(),
+  reason: z.enum(['same_phone', 'same_birth_date']),
+  sameAsRow: z.number().int().nullable(),
+  patient: PatientSummary.nullable(),
+});
+export type PatientImportDuplicate = z.infer<typeof PatientImportDuplicate>;
+
+export const PatientImportColumn = z.object({
+  /** 1 for the first column. */
+  position: z.number().int(),
+  header: z.string(),
+  field: PatientImportField.nullable(),
+  /** Mapped from its header rather than by the request's mapping. */
+  automatic: z.boolean(),
+});
+export type PatientImportColumn = z.infer<typeof PatientImportColumn>;
+
+export const PatientImportMappingProblem = z.object({
+  code: z.enum(['missing_field', 'several_columns']),
+  field: PatientImportField,
+  columns: z.array(z.string()),
+});
+export type PatientImportMappingProblem = z.infer<typeof PatientImportMappingProblem>;
+
+export const PatientImportReport = z.object({
+  dryRun: z.boolean(),
+  /** checked: a dry run; imported: written; refused: not written because rows were rejected. */
+  status: z.enum(['checked', 'imported', 'refused']),
+  fileName: z.string(),
+  encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']),
+  delimiter: z.string(),
+  columns: z.array(PatientImportColumn),
+  /** Rows are checked only when the mapping has no problem. */
+  mappingProblems: z.array(PatientImportMappingProblem),
+  /** The first rows of the file, cell by cell, to check the mapping by eye. */
+  preview: z.array(z.array(z.string())),
+  totalRows: z.number().int(),
+  validRows: z.number().int(),
+  rejectedRows: z.number().int(),
+  importedRows: z.number().int(),
+  /** The first rejected rows (all of them up to the listing limit; rejectedRows counts all). */
+  rejected: z.array(PatientImportRejectedRow),
+  duplicates: z.array(PatientImportDuplicate),
+  duplicateCount: z.number().int(),
+});
+export type PatientImportReport = z.infer<typeof PatientImportReport>;
+
+export const PATIENT_IMPORT_PHASES = ['reading', 'checking', 'importing'] as const;
+export const PatientImportProgress = z.object({ phase: z.enum(PATIENT_IMPORT_PHASES), done: z.number().int(), total: z.number().int() });
+export type PatientImportProgress = z.infer<typeof PatientImportProgress>;
+
+/**
+ * With `Accept: application/x-ndjson` the answer is a stream of these, one JSON per line: progress
+ * as it goes, then the report or the problem that stopped it.
+ */
+export type PatientImportEvent =
+  | ({ type: 'progress' } & PatientImportProgress)
+  | { type: 'report'; report: PatientImportReport }
+  | { type: 'problem'; problem: Record<string, unknown> & { code: string; status: number; title: string } };

@@ -159,7 +159,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 }
 
-function toAppError(error: unknown): AppError {
+/** Any thrown error as the AppError the API answers with (for answers already streaming, too). */
+export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     return new AppError('validation_failed', {

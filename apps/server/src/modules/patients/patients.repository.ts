@@ -1,6 +1,6 @@
 import type { Patient, PatientPhone, PatientSummary } from '@dentalpro/contracts';
-import type { Selectable } from 'kysely';
-import type { PatientsTable } from '../../db/schema.js';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB, PatientsTable } from '../../db/schema.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { phoneSearchKeys } from './phones.js';
 import { searchWords } from './search.js';
@@ -71,16 +71,6 @@ export async function replacePhones(tx: Tx, practiceId: string, patientId: strin
   await tx.updateTable('patients').set({ phone: phones[0]?.e164 ?? '' }).where('id', '=', patientId).execute();
 }
 
-/** Phones of new patients (patients.phone already holds each one's first). */
-export async function insertPhones(tx: Tx, practiceId: string, rows: { patientId: string; position: number; phone: PatientPhone }[]) {
-  for (let i = 0; i < rows.length; i += 2000) {
-    await tx
-      .insertInto('patientPhones')
-      .values(rows.slice(i, i + 2000).map(({ patientId, position, phone }) => ({ practiceId, patientId, position, e164: phone.e164, label: phone.label, isWhatsapp: phone.isWhatsApp, ...phoneSearchKeys(phone.e164) })))
-      .execute();
-  }
-}
-
 /** Rewrites the words a patient is found by, and adds new ones to the practice's vocabulary. */
 export async function replaceSearchWords(tx: Tx, practiceId: string, rows: { patientId: string; searchName: string; sortName: string }[]) {
   if (rows.length === 0) return;
@@ -95,4 +85,128 @@ export async function replaceSearchWords(tx: Tx, practiceId: string, rows: { pat
 
 export async function removeSearchWords(tx: Tx, patientId: string) {
   await tx.deleteFrom('patientSearchWords').where('patientId', '=', patientId).execute();
+}
+
+/** A checked new patient (as preparePatient makes it), with the id it will have. */
+export interface NewPatient {
+  id: string;
+  row: {
+    givenName: string;
+    familyName: string;
+    preferredName: string;
+    dateOfBirth: string | null;
+    sex: PatientRow['sex'];
+    email: string;
+    address: string;
+    preferredLanguage: PatientRow['preferredLanguage'];
+    guardianPatientId: string | null;
+    guardianName: string;
+    guardianPhone: string;
+    guardianRelationship: string;
+    notes: string;
+    status: PatientRow['status'];
+    phone: string;
+    searchName: string;
+    sortName: string;
+  };
+  phones: PatientPhone[];
+}
+
+/**
+ * New patients with their phones and search words: one statement per table, each column sent
+ * as one array and unnested (thousands of rows per round trip, no parameter limit). The
+ * practice's name vocabulary is left to addNameVocabulary.
+ */
+export async function insertNewPatients(tx: Tx, practiceId: string, patients: NewPatient[]) {
+  if (patients.length === 0) return;
+  const col = <K extends keyof NewPatient['row']>(key: K) => patients.map((p) => p.row[key]);
+  await sql`
+    INSERT INTO patients (id, practice_id, given_name, family_name, preferred_name, phone, date_of_birth, sex, email, address, preferred_language,
+      guardian_patient_id, guardian_name, guardian_phone, guardian_relationship, notes, status, search_name, sort_name)
+    SELECT t.id, ${practiceId}::uuid, t.given_name, t.family_name, t.preferred_name, t.phone, t.date_of_birth, t.sex, t.email, t.address, t.preferred_language,
+      t.guardian_patient_id, t.guardian_name, t.guardian_phone, t.guardian_relationship, t.notes, t.status, t.search_name, t.sort_name
+    FROM unnest(${patients.map((p) => p.id)}::uuid[], ${col('givenName')}::text[], ${col('familyName')}::text[], ${col('preferredName')}::text[],
+      ${col('phone')}::text[], ${col('dateOfBirth')}::date[], ${col('sex')}::text[], ${col('email')}::text[], ${col('address')}::text[],
+      ${col('preferredLanguage')}::text[], ${col('guardianPatientId')}::uuid[], ${col('guardianName')}::text[], ${col('guardianPhone')}::text[],
+      ${col('guardianRelationship')}::text[], ${col('notes')}::text[], ${col('status')}::text[], ${col('searchName')}::text[], ${col('sortName')}::text[])
+      AS t(id, given_name, family_name, preferred_name, phone, date_of_birth, sex, email, address, preferred_language,
+        guardian_patient_id, guardian_name, guardian_phone, guardian_relationship, notes, status, search_name, sort_name)
+  `.execute(tx);
+
+  const phones = patients.flatMap((p) => p.phones.map((phone, position) => ({ patientId: p.id, position, phone, keys: phoneSearchKeys(phone.e164) })));
+  if (phones.length) {
+    await sql`
+      INSERT INTO patient_phones (practice_id, patient_id, position, e164, label, is_whatsapp, national_digits, digits_reversed)
+      SELECT ${practiceId}::uuid, t.* FROM unnest(${phones.map((p) => p.patientId)}::uuid[], ${phones.map((p) => p.position)}::smallint[],
+        ${phones.map((p) => p.phone.e164)}::text[], ${phones.map((p) => p.phone.label)}::text[], ${phones.map((p) => p.phone.isWhatsApp)}::boolean[],
+        ${phones.map((p) => p.keys.nationalDigits)}::text[], ${phones.map((p) => p.keys.digitsReversed)}::text[])
+        AS t(patient_id, position, e164, label, is_whatsapp, national_digits, digits_reversed)
+    `.execute(tx);
+  }
+
+  const words = patients.flatMap((p) => searchWords(p.row.searchName).map((word) => ({ patientId: p.id, word, sortName: p.row.sortName })));
+  if (words.length) {
+    await sql`
+      INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name)
+      SELECT ${practiceId}::uuid, t.* FROM unnest(${words.map((w) => w.patientId)}::uuid[], ${words.map((w) => w.word)}::text[], ${words.map((w) => w.sortName)}::text[]) AS t(patient_id, word, sort_name)
+    `.execute(tx);
+  }
+}
+
+/** Holds the practice's patient imports to one at a time until the transaction ends. */
+export async function lockPatientImports(tx: Tx, practiceId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`patient-import:${practiceId}`}, 0))`.execute(tx);
+}
+
+/** Words added to the practice's name vocabulary (the typo search's dictionary); known ones are skipped. */
+export async function addNameVocabulary(tx: Tx, practiceId: string, words: string[]) {
+  const distinct = [...new Set(words)];
+  for (let i = 0; i < distinct.length; i += 10_000) {
+    await sql`
+      INSERT INTO patient_name_vocabulary (practice_id, word)
+      SELECT ${practiceId}::uuid, unnest(${distinct.slice(i, i + 10_000)}::text[]) ON CONFLICT DO NOTHING
+    `.execute(tx);
+  }
+}
+
+/**
+ * Patients on file (not merged) that may be rows of an import: born the same day with a name
+ * similar by trigrams, or sharing a phone. One query per kind for the whole file.
+ */
+export async function selectImportMatches(tx: Tx, rows: { row: number; dateOfBirth: string | null; searchName: string; phones: string[] }[], minSimilarity: number) {
+  const dated = rows.filter((r) => r.dateOfBirth);
+  const phoned = rows.flatMap((r) => r.phones.map((e164) => ({ row: r.row, e164 })));
+  type Match = SummaryRow & { row: number; searchName: string; sortName: string; sharesPhone: boolean };
+  // The file's rows are one array: estimated at a handful of rows, and a practice's patients, just
+  // imported and not yet analysed, at one. A nested loop on such guesses runs the file once per
+  // patient; hash joins stay linear whatever the statistics say.
+  await sql`SET LOCAL enable_nestloop = off`.execute(tx);
+  const byDate = dated.length
+    ? await sql<Match>`
+        SELECT f.rn AS "row", p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone, to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
+          p.preferred_name AS "preferredName", p.email, p.status, p.search_name AS "searchName", p.sort_name AS "sortName", false AS "sharesPhone"
+        FROM unnest(${dated.map((r) => r.row)}::int[], ${dated.map((r) => r.dateOfBirth)}::date[], ${dated.map((r) => r.searchName)}::text[]) AS f(rn, date_of_birth, search_name)
+        JOIN patients p ON p.date_of_birth = f.date_of_birth AND p.merged_into_id IS NULL
+        WHERE similarity(p.search_name, f.search_name) > ${minSimilarity}
+      `.execute(tx)
+    : { rows: [] };
+  const byPhone = phoned.length
+    ? await sql<Match>`
+        SELECT DISTINCT ON (f.rn, p.id) f.rn AS "row", p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone, to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
+          p.preferred_name AS "preferredName", p.email, p.status, p.search_name AS "searchName", p.sort_name AS "sortName", true AS "sharesPhone"
+        FROM unnest(${phoned.map((r) => r.row)}::int[], ${phoned.map((r) => r.e164)}::text[]) AS f(rn, e164)
+        JOIN patient_phones pp ON pp.e164 = f.e164
+        JOIN patients p ON p.id = pp.patient_id AND p.merged_into_id IS NULL
+      `.execute(tx)
+    : { rows: [] };
+  return [...byDate.rows, ...byPhone.rows].map((m) => ({ row: m.row, patient: toSummary(m), searchName: m.searchName, sortName: m.sortName, sharesPhone: m.sharesPhone }));
+}
+
+/**
+ * Fresh planner statistics after a bulk insert (embedded PGlite has no autovacuum to do it; on
+ * PostgreSQL it would come, later). Needs the tables' owner, as the server's own connection is;
+ * anyone else gets a warning, not an error.
+ */
+export async function analysePatientTables(db: Kysely<DB>) {
+  await sql`ANALYZE patients, patient_phones, patient_search_words, patient_name_vocabulary`.execute(db);
 }

@@ -8,26 +8,35 @@ import {
   Patient,
   PatientCreated,
   PatientDuplicates,
+  PatientImportRequest,
+  PatientImportReport,
+  type PatientImportEvent,
   PatientInput,
   PatientPatch,
   PatientSearchQuery,
   PatientSearchResult,
   Uuid,
 } from '@dentalpro/contracts';
-import type { FastifyInstance } from 'fastify';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
-import { actorOf } from '../../platform/http.js';
+import { actorOf, toAppError } from '../../platform/http.js';
 import { getAccessLog } from './access-log.service.js';
 import { getMedicalAlerts, replaceMedicalAlerts } from './alerts.service.js';
 import { listDuplicates } from './duplicates.js';
+import { type ImportPatientsInput, importPatients } from './import.service.js';
 import { mergePatient } from './merge.service.js';
 import { createPatient, getPatient, searchPatients, updatePatient } from './patients.service.js';
 
 const tags = ['patients'];
 const PracticeParams = z.object({ practiceId: Uuid });
 const PatientParams = PracticeParams.extend({ patientId: Uuid });
+
+/** A CSV of 100,000 patients is ~8 MB, 11 MB in base64: this allows some 400,000. */
+const IMPORT_BODY_LIMIT = 40 * 1024 * 1024;
+const NDJSON = 'application/x-ndjson';
 
 export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -97,4 +106,68 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request) => getAccessLog(ctx, { actor: actorOf(request), ...request.params, limit: request.query.limit }),
   );
+
+  api.post(
+    '/practices/:practiceId/patients/imports',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { permission: 'patients:import' },
+      schema: {
+        tags,
+        summary: `Check a CSV file of patients (dryRun, the default) or import it, all rows or none; with Accept: ${NDJSON}, progress lines then the report`,
+        params: PracticeParams,
+        body: PatientImportRequest,
+        response: { 200: PatientImportReport },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const input: ImportPatientsInput = {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        file: body.csvBase64 !== undefined ? Buffer.from(body.csvBase64, 'base64') : body.csv!,
+        fileName: body.fileName,
+        encoding: body.encoding,
+        mapping: body.mapping,
+        dryRun: body.dryRun,
+        skipRejected: body.skipRejected,
+      };
+      if (!(request.headers.accept ?? '').includes(NDJSON)) return importPatients(ctx, input);
+      return streamImport(request, reply, (extra) => importPatients(ctx, { ...input, ...extra }));
+    },
+  );
+}
+
+/**
+ * The import as a stream of JSON lines: progress (at most every 100 ms, and each phase's end),
+ * then the report or the problem. The browser shows a live progress bar without polling (which
+ * embedded PGlite could not answer while the import's transaction runs). If the client goes
+ * away, the import is aborted and rolled back.
+ */
+function streamImport(request: FastifyRequest, reply: FastifyReply, run: (extra: Pick<ImportPatientsInput, 'onProgress' | 'signal'>) => Promise<PatientImportReport>) {
+  const out = new PassThrough();
+  const write = (event: PatientImportEvent) => out.write(`${JSON.stringify(event)}\n`);
+  const gone = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  let lastSent = 0;
+  const onProgress: ImportPatientsInput['onProgress'] = (p) => {
+    const now = Date.now();
+    if (p.done !== p.total && p.done !== 0 && now - lastSent < 100) return;
+    lastSent = now;
+    write({ type: 'progress', ...p });
+  };
+  run({ onProgress, signal: gone.signal })
+    .then(
+      (report) => write({ type: 'report', report }),
+      (err: unknown) => {
+        if (gone.signal.aborted) return request.log.info('patient import abandoned by the client; rolled back');
+        const problem = toAppError(err);
+        if (problem.status >= 500) request.log.error({ err }, 'patient import failed');
+        write({ type: 'problem', problem: problem.toProblem(request.url.split('?')[0]) });
+      },
+    )
+    .finally(() => out.end());
+  return reply.type(`${NDJSON}; charset=utf-8`).header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(out);
 }

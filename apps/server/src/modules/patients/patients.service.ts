@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Patient, type PatientCreated, PatientInput, PatientPatch, type PatientPhone, type PatientSummary } from '@dentalpro/contracts';
 import type { z } from 'zod';
 import type { AppContext } from '../../app.js';
@@ -7,8 +8,19 @@ import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findDuplicatesIn } from './duplicates.js';
 import { normalisePhone } from './phones.js';
-import { SUMMARY_COLUMNS, insertPhones, replacePhones, replaceSearchWords, selectPatientRow, selectPhones, toPatient, toSummary } from './patients.repository.js';
-import { searchNameOf, sortNameOf } from './search.js';
+import {
+  SUMMARY_COLUMNS,
+  addNameVocabulary,
+  analysePatientTables,
+  insertNewPatients,
+  replacePhones,
+  replaceSearchWords,
+  selectPatientRow,
+  selectPhones,
+  toPatient,
+  toSummary,
+} from './patients.repository.js';
+import { searchNameOf, searchWords, sortNameOf } from './search.js';
 
 export { normalisePhone } from './phones.js';
 export { searchPatients } from './search.service.js';
@@ -135,24 +147,21 @@ export async function createPatient(ctx: AppContext, input: { actor: Actor; prac
 export async function createPatientsInBulk(ctx: AppContext, input: { actor: Actor; practiceId: string; patients: PatientInput[] }): Promise<string[]> {
   requirePermission(input.actor, 'patients:write');
   const prepared = input.patients.map((p, i) => preparePatient(p, `patients.${i}.`));
+  // Thousands of rows: plans made while the tables were tiny are dropped first (see the import).
+  if (prepared.length >= 1000) await analysePatientTables(ctx.db);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const ids: string[] = [];
-    for (let i = 0; i < prepared.length; i += 500) {
-      const chunk = prepared.slice(i, i + 500);
+    const patients = prepared.map((p) => ({ id: randomUUID(), row: p.row, phones: p.phones }));
+    for (let i = 0; i < patients.length; i += 2000) {
+      const chunk = patients.slice(i, i + 2000);
       for (const p of chunk) await checkGuardianPatient(tx, p.row.guardianPatientId);
-      const inserted = await tx
-        .insertInto('patients')
-        .values(chunk.map((p) => ({ practiceId: input.practiceId, ...p.row })))
-        .returning('id')
-        .execute();
-      await insertPhones(tx, input.practiceId, chunk.flatMap((p, j) => p.phones.map((phone, position) => ({ patientId: inserted[j]!.id, position, phone }))));
-      await replaceSearchWords(
+      await insertNewPatients(tx, input.practiceId, chunk);
+      await addNameVocabulary(
         tx,
         input.practiceId,
-        chunk.map((p, j) => ({ patientId: inserted[j]!.id, searchName: p.row.searchName, sortName: p.row.sortName })),
+        chunk.flatMap((p) => searchWords(p.row.searchName)),
       );
-      ids.push(...inserted.map((r) => r.id));
     }
+    const ids = patients.map((p) => p.id);
     await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patients.bulk_created', targetType: 'practice', targetId: input.practiceId, changes: { count: ids.length } });
     return ids;
   });

@@ -34,11 +34,18 @@ export function PatientsPage() {
     <>
       <div className="page-head">
         <h1>{t('nav.patients')}</h1>
-        {can('patients:write') && !creating && (
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            + {t('booking.newPatient')}
-          </Button>
-        )}
+        <div className="actions">
+          {can('patients:import') && (
+            <Link className="button button-secondary" to={`/app/${practiceId}/settings/import`}>
+              {t('patients.import')}
+            </Link>
+          )}
+          {can('patients:write') && !creating && (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              + {t('booking.newPatient')}
+            </Button>
+          )}
+        </div>
       </div>
       {creating && (
         <div className="card form-card">
