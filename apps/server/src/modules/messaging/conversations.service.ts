@@ -12,7 +12,7 @@ import { fileStoreOf } from '../clinical/file-store.js';
 import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
-import { type QueueMessageInput, findByIdempotencyKey, queueOutboundMessage, queueReadReceipt } from './outbound.service.js';
+import { type QueueMessageInput, findByIdempotencyKey, queueGraphCall, queueOutboundMessage } from './outbound.service.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 import { previewOf } from './webhook.parse.js';
@@ -218,7 +218,7 @@ export async function markConversationRead(ctx: AppContext, input: Caller & { co
       .limit(1)
       .executeTakeFirst();
     if (!latest || conversation.unreadCount === 0) return false;
-    await queueReadReceipt(tx, { practiceId: input.practiceId, channelId: conversation.channelId, conversationId: conversation.id, messageId: latest.id });
+    await queueGraphCall(tx, 'read_receipt', { practiceId: input.practiceId, channelId: conversation.channelId, conversationId: conversation.id, messageId: latest.id });
     return true;
   });
   if (queued) ctx.events.signal(OUTBOX_SIGNAL);

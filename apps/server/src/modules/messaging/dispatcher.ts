@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
-import { inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../clinical/file-store.js';
 import { type GraphResult, type GraphTarget, downloadGraphMedia, getGraphMediaUrl, markGraphMessageRead, sendGraphMessage } from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
@@ -304,13 +304,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   async function tokenFor(practiceId: string, channelId: string, sealed: Buffer | null): Promise<string | null> {
     const cached = tokens.get(channelId);
     if (cached && cached.until > Date.now()) return cached.token;
-    // The sandbox's fake Graph API knows only its own token, whatever a channel holds.
-    let token: string | null = null;
-    if (ctx.config.whatsapp.sandbox) {
-      token = sandboxGraphToken(ctx.config.whatsapp.appSecret);
-    } else if (sealed) {
-      token = (await inPractice(ctx.db, practiceId, (tx) => openForPractice(tx, ctx.config.encryptionKey, practiceId, sealed, `whatsapp-channel:${channelId}:token`))).toString('utf8');
-    }
+    const token = await inPractice(ctx.db, practiceId, (tx) => channelGraphToken(ctx, tx, practiceId, { id: channelId, accessTokenEncrypted: sealed }));
     tokens.set(channelId, { token, until: Date.now() + 5 * 60_000 });
     return token;
   }
@@ -325,7 +319,6 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     async drain() {
       await Promise.allSettled([...inFlight]);
     },
-    forgetToken: (channelId: string) => tokens.delete(channelId),
   };
 }
 
@@ -334,4 +327,12 @@ const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, m
 /** The bearer token the built-in fake Graph API accepts in sandbox mode. */
 export function sandboxGraphToken(appSecret: string) {
   return createHmac('sha256', appSecret).update('dentalpro-sandbox-graph-token').digest('base64url');
+}
+
+/** The bearer token for a number's Graph API calls: its own, opened with the practice key; in sandbox mode the fake's. */
+export async function channelGraphToken(ctx: AppContext, tx: Tx, practiceId: string, channel: { id: string; accessTokenEncrypted: Buffer | null }): Promise<string | null> {
+  // The sandbox's fake Graph API knows only its own token, whatever a channel holds.
+  if (ctx.config.whatsapp.sandbox) return sandboxGraphToken(ctx.config.whatsapp.appSecret);
+  if (!channel.accessTokenEncrypted) return null;
+  return (await openForPractice(tx, ctx.config.encryptionKey, practiceId, channel.accessTokenEncrypted, `whatsapp-channel:${channel.id}:token`)).toString('utf8');
 }

@@ -56,7 +56,6 @@ export class FakeGraph {
   private readonly script: ScriptedAnswer[] = [];
   private readonly lastInbound = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private wabaOf = new Map<string, string>();
 
   constructor(readonly options: FakeGraphOptions) {}
 
@@ -225,7 +224,7 @@ export class FakeGraph {
     this.emitPhone(message, status);
     if (!this.options.deliverWebhook) return;
     const body = statusWebhook({
-      wabaId: this.wabaOf.get(message.phoneNumberId) ?? '100000000000001',
+      wabaId: '100000000000001',
       phoneNumberId: message.phoneNumberId,
       wamid: message.wamid,
       status,

@@ -4,7 +4,7 @@ import { inPractice, type Tx } from '../../platform/tenancy.js';
 import { findPatientsByPhone } from '../patients/patients.service.js';
 import { queueAutoReplies, replyLanguage } from './auto-replies.js';
 import { applyStatusUpdate } from './statuses.js';
-import { queueMediaDownload } from './outbound.service.js';
+import { queueGraphCall } from './outbound.service.js';
 import { type InboundMessage, type WebhookChange, isWhatsAppEnvelope, parseStoredBody, parseWebhook } from './webhook.parse.js';
 
 /**
@@ -186,7 +186,7 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
     const taken = await tx.selectFrom('whatsappConversations').select('id').where('channelId', '=', channel.id).where('waId', '=', m.changedNumberTo).executeTakeFirst();
     if (!taken) await tx.updateTable('whatsappConversations').set({ waId: m.changedNumberTo }).where('id', '=', conversation.id).execute();
   }
-  if (m.media) await queueMediaDownload(tx, { practiceId: channel.practiceId, channelId: channel.id, conversationId: conversation.id, messageId: inserted.id });
+  if (m.media) await queueGraphCall(tx, 'media_download', { practiceId: channel.practiceId, channelId: channel.id, conversationId: conversation.id, messageId: inserted.id });
 
   const isSystem = m.type === 'system';
   await tx

@@ -17,6 +17,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { actorOf } from '../../platform/http.js';
+import { streamEvents } from '../../platform/sse.js';
 import { getChannel, saveChannel } from './channels.service.js';
 import { getMessageMedia, getConversation, listConversations, listMessages, markConversationRead, sendInboxMessage, updateConversation } from './conversations.service.js';
 import { inboxTopic } from './messaging.runtime.js';
@@ -102,20 +103,7 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
   api.get(
     '/practices/:practiceId/inbox/events',
     { config: { permission: 'inbox:read' }, schema: { tags, summary: 'Server-sent events: which conversations and messages changed', params: PracticeParams } },
-    async (request, reply) => {
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      res.write('retry: 3000\n\n');
-      const unsubscribe = ctx.events.subscribe(inboxTopic(request.params.practiceId), (event) => {
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
-      });
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-      request.raw.on('close', () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      });
-    },
+    async (request, reply) => streamEvents(request, reply, (send) => ctx.events.subscribe(inboxTopic(request.params.practiceId), send)),
   );
 
   api.get(

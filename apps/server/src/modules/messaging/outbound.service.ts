@@ -78,19 +78,14 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
   return message;
 }
 
-/** Tells Meta the patient's messages up to this one were seen (the blue ticks on their phone). */
-export async function queueReadReceipt(tx: Tx, input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
+/**
+ * A Graph API call about an existing message, through the same outbox: a read receipt (the
+ * patient's blue ticks) or fetching the media a patient sent. Queued once per message and kind.
+ */
+export async function queueGraphCall(tx: Tx, kind: 'read_receipt' | 'media_download', input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
   await tx
     .insertInto('whatsappOutbox')
-    .values({ ...input, kind: 'read_receipt' })
-    .onConflict((oc) => oc.columns(['messageId', 'kind']).doNothing())
-    .execute();
-}
-
-export async function queueMediaDownload(tx: Tx, input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
-  await tx
-    .insertInto('whatsappOutbox')
-    .values({ ...input, kind: 'media_download' })
+    .values({ ...input, kind })
     .onConflict((oc) => oc.columns(['messageId', 'kind']).doNothing())
     .execute();
 }

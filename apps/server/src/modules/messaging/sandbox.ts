@@ -7,6 +7,7 @@ import type { AppContext } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
 import { listMemberships } from '../../platform/tenancy.js';
 import { userIdOf } from '../../platform/http.js';
+import { streamEvents } from '../../platform/sse.js';
 import { sandboxGraphToken } from './dispatcher.js';
 import { FakeGraph, type PhoneEvent, inboundWebhook } from './fake-graph.js';
 import { signWebhook } from './signature.js';
@@ -153,16 +154,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get('/sandbox/whatsapp/events', { schema: { tags, summary: 'Server-sent events for the sandbox phone', querystring: PhoneQuery } }, async (request, reply) => {
     await channelFor(userIdOf(request), request.query.phoneNumberId);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 3000\n\n');
-    const unsubscribe = ctx.events.subscribe(sandboxTopic(request.query.phoneNumberId, request.query.waId), (m) => res.write(`data: ${JSON.stringify(m)}\n\n`));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    streamEvents(request, reply, (send) => ctx.events.subscribe(sandboxTopic(request.query.phoneNumberId, request.query.waId), send));
   });
     },
     { prefix: '/api/v1' },

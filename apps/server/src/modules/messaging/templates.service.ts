@@ -2,10 +2,9 @@ import type { WhatsAppTemplate } from '@dentalpro/contracts';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
-import { openForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { sandboxGraphToken } from './dispatcher.js';
+import { channelGraphToken } from './dispatcher.js';
 import { listGraphTemplates } from './graph-client.js';
 import { type TemplateDefinition, definitionFromGraph } from './template-parameters.js';
 
@@ -46,12 +45,7 @@ export async function syncTemplates(ctx: AppContext, input: { actor: Actor; prac
   const channel = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const c = await tx.selectFrom('whatsappChannels').select(['id', 'wabaId', 'accessTokenEncrypted']).where('practiceId', '=', input.practiceId).executeTakeFirst();
     if (!c) throw new AppError('whatsapp_not_configured');
-    const token = ctx.config.whatsapp.sandbox
-      ? sandboxGraphToken(ctx.config.whatsapp.appSecret)
-      : c.accessTokenEncrypted
-        ? (await openForPractice(tx, ctx.config.encryptionKey, input.practiceId, c.accessTokenEncrypted, `whatsapp-channel:${c.id}:token`)).toString('utf8')
-        : null;
-    return { ...c, token };
+    return { ...c, token: await channelGraphToken(ctx, tx, input.practiceId, c) };
   });
   if (!channel.token) throw new AppError('whatsapp_not_configured', { detail: 'Set the access token of the WhatsApp number first' });
   if (!channel.wabaId && !ctx.config.whatsapp.sandbox) throw new AppError('validation_failed', { errors: [{ path: 'wabaId', message: 'Set the WhatsApp Business Account ID first' }] });
@@ -60,26 +54,7 @@ export async function syncTemplates(ctx: AppContext, input: { actor: Actor; prac
   const definitions = result.value.filter((t) => t && typeof t.name === 'string' && typeof t.language === 'string').map(definitionFromGraph);
   await inPractice(ctx.db, input.practiceId, async (tx) => {
     await tx.deleteFrom('whatsappTemplates').where('channelId', '=', channel.id).execute();
-    if (definitions.length > 0) {
-      await tx
-        .insertInto('whatsappTemplates')
-        .values(
-          definitions.map((d) => ({
-            practiceId: input.practiceId,
-            channelId: channel.id,
-            name: d.name,
-            language: d.language,
-            category: d.category,
-            status: d.status,
-            body: d.body,
-            parameterFormat: d.parameterFormat,
-            parameters: JSON.stringify(d.parameters),
-            quickReplies: JSON.stringify(d.quickReplies),
-          })),
-        )
-        .execute();
-    }
-    await tx.updateTable('whatsappChannels').set({ templatesSyncedAt: new Date() }).where('id', '=', channel.id).execute();
+    await storeTemplatesIn(tx, { practiceId: input.practiceId, channelId: channel.id, definitions });
     // The periodic refresh is housekeeping; an owner's "sync now" is an action worth the trail.
     if (input.actor.role !== 'system') {
       await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.templates_synced', targetType: 'whatsapp_channel', targetId: channel.id, changes: { count: definitions.length } });
@@ -88,23 +63,25 @@ export async function syncTemplates(ctx: AppContext, input: { actor: Actor; prac
   return listTemplates(ctx, { actor: input.actor, practiceId: input.practiceId });
 }
 
-/** Writes definitions directly (the sandbox's shipped set, when a channel is created without a reachable Graph API). */
+/** Writes template definitions into a number's registry (a sync, or the sandbox's shipped set for a new channel). */
 export async function storeTemplatesIn(tx: Tx, input: { practiceId: string; channelId: string; definitions: TemplateDefinition[] }) {
-  for (const d of input.definitions) {
+  if (input.definitions.length > 0) {
     await tx
       .insertInto('whatsappTemplates')
-      .values({
-        practiceId: input.practiceId,
-        channelId: input.channelId,
-        name: d.name,
-        language: d.language,
-        category: d.category,
-        status: d.status,
-        body: d.body,
-        parameterFormat: d.parameterFormat,
-        parameters: JSON.stringify(d.parameters),
-        quickReplies: JSON.stringify(d.quickReplies),
-      })
+      .values(
+        input.definitions.map((d) => ({
+          practiceId: input.practiceId,
+          channelId: input.channelId,
+          name: d.name,
+          language: d.language,
+          category: d.category,
+          status: d.status,
+          body: d.body,
+          parameterFormat: d.parameterFormat,
+          parameters: JSON.stringify(d.parameters),
+          quickReplies: JSON.stringify(d.quickReplies),
+        })),
+      )
       .onConflict((oc) => oc.columns(['channelId', 'name', 'language']).doNothing())
       .execute();
   }
