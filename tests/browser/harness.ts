@@ -115,3 +115,26 @@ export async function startApp(): Promise<RunningApp> {
   mkdirSync(artifactsDir, { recursive: true });
   return { baseUrl, stop: stopAll };
 }
+
+/**
+ * The API as one logged-in person, for setting the scene before the browser acts: keeps the
+ * session cookie it is given and throws on any error answer.
+ */
+export function apiAs(app: RunningApp) {
+  const session = {
+    cookie: '',
+    async ok<T>(method: string, pathname: string, body?: unknown): Promise<T> {
+      const response = await fetch(new URL(`/api/v1${pathname}`, app.baseUrl), {
+        method,
+        headers: { origin: app.baseUrl, cookie: session.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const setCookie = response.headers.get('set-cookie');
+      if (setCookie) session.cookie = setCookie.split(';')[0] ?? '';
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+  return session;
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, startApp } from './harness.js';
 
 // The WhatsApp inbox through the built-in sandbox: the patient writes on the sandbox phone, the
 // message arrives in the inbox live, the receptionist answers, the phone shows the answer and
@@ -15,31 +15,21 @@ let browser: Browser;
 let app: RunningApp;
 let context: BrowserContext;
 let practiceId = '';
-let cookie = '';
 const consoleErrors: string[] = [];
 
-async function ok<T>(method: string, pathname: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/v1${pathname}`, app.baseUrl), {
-    method,
-    headers: { origin: app.baseUrl, cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const setCookie = response.headers.get('set-cookie');
-  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+let api: ReturnType<typeof apiAs>;
+const ok = <T>(method: string, pathname: string, body?: unknown) => api.ok<T>(method, pathname, body);
 
 beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
+  api = apiAs(app);
   const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Smile Dental Port Louis', timeZone: 'Indian/Mauritius' }, owner: OWNER });
   practiceId = me.memberships[0]!.practiceId;
   // In sandbox mode any numeric id connects a pretend number, with the templates DentalPro ships.
   await ok('PUT', `/practices/${practiceId}/whatsapp/channel`, { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+230 5200 0000', wabaId: '102290129340398', throughputPerSecond: 80 });
   context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  const [name, value] = cookie.split('=') as [string, string];
+  const [name, value] = api.cookie.split('=') as [string, string];
   await context.addCookies([{ name, value, url: app.baseUrl }]);
 });
 

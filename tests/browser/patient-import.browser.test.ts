@@ -1,32 +1,22 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, startApp } from './harness.js';
 
 const OWNER = { name: 'Anjali Ramdin', email: 'anjali@import.mu', password: 'correct horse battery' };
 
 let browser: Browser;
 let app: RunningApp;
 let practiceId = '';
-let cookie = '';
 const consoleErrors: string[] = [];
 
-async function ok<T>(method: string, pathname: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/v1${pathname}`, app.baseUrl), {
-    method,
-    headers: { origin: app.baseUrl, cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const setCookie = response.headers.get('set-cookie');
-  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+let api: ReturnType<typeof apiAs>;
+const ok = <T>(method: string, pathname: string, body?: unknown) => api.ok<T>(method, pathname, body);
 
 beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
+  api = apiAs(app);
   const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Import Dental Rose-Hill', timeZone: 'Indian/Mauritius' }, owner: OWNER });
   practiceId = me.memberships[0]!.practiceId;
   // Already a patient: the file's copy of her is rejected as a duplicate.
@@ -40,7 +30,7 @@ afterAll(async () => {
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1180, height: 900 } });
-  const [name, value] = cookie.split('=') as [string, string];
+  const [name, value] = api.cookie.split('=') as [string, string];
   await context.addCookies([{ name, value, url: app.baseUrl }]);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
