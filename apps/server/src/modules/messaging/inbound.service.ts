@@ -76,9 +76,18 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 200, lan
 
 const LANES = 4;
 
-/** The first sender named in the body (cheaper than parsing); status-only deliveries spread out. */
+/**
+ * The patient a delivery is about, read from the raw body (cheaper than parsing): the sender of
+ * a message or the recipient of a status. Their messages and statuses share a lane, in order.
+ */
+const LANE_KEYS = ['from', 'recipient_id', 'from_user_id', 'recipient_user_id'].map((key) => new RegExp(`"${key}"\\s*:\\s*"([^"]+)"`));
+
 function laneOf(body: string, id: number): string {
-  return /"from"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? /"from_user_id"\s*:\s*"([^"]+)"/.exec(body)?.[1] ?? `statuses:${id % LANES}`;
+  for (const key of LANE_KEYS) {
+    const found = key.exec(body)?.[1];
+    if (found) return found;
+  }
+  return `unknown:${id % LANES}`;
 }
 
 async function processDelivery(ctx: AppContext, deliveryId: number, body: string, channelOf: (phoneNumberId: string) => Promise<Channel | undefined>) {
