@@ -1,8 +1,8 @@
 import { findSlots } from '../apps/server/src/modules/scheduling/availability.js';
-import { findAvailability, loadAvailabilityQuery } from '../apps/server/src/modules/scheduling/availability.service.js';
+import { sql } from 'kysely';
+import { availabilityQuery, findAvailability } from '../apps/server/src/modules/scheduling/availability.service.js';
 import { wallClock } from '../apps/server/src/modules/scheduling/booking-rules.js';
 import { systemActor } from '../apps/server/src/platform/access.js';
-import { inPractice } from '../apps/server/src/platform/tenancy.js';
 import { BUSY_PRACTICE, TIME_ZONE, addDays, buildBusyPractice, ms, mu, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
 
 /**
@@ -10,7 +10,9 @@ import { BUSY_PRACTICE, TIME_ZONE, addDays, buildBusyPractice, ms, mu, openBench
  * appointments over 90 days, blocks, a closure, public holidays): 14-day searches with the
  * start day spread over the 90 days, per appointment type, timed at three depths — the pure
  * engine (findSlots on data loaded beforehand, as the service loads it), the service (its
- * database reads + the engine) and the HTTP API (one request at a time, then 10 at a time).
+ * revision check + the engine, the calendar in memory), the service right after a calendar change
+ * (the calendar read again from the database) and the HTTP API (one request at a time, then 10
+ * at a time).
  * Embedded PGlite by default; the PostgreSQL of DATABASE_URL when set (a new practice each run).
  */
 const QUERIES = 200;
@@ -38,7 +40,7 @@ try {
 
   const server = await startServer(ctx, practice.owner);
   const load = startLoadGenerator();
-  const rows: { label: string; slots: number[]; engine: number[]; service: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
+  const rows: { label: string; slots: number[]; engine: number[]; service: number[]; reload: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
   try {
     for (const [t, type] of practice.types.entries()) {
       const searches = windows(t);
@@ -49,7 +51,7 @@ try {
       // (a) The engine alone, on exactly what the service loads for each search (loaded before timing).
       const queries = [];
       for (const window of searches) {
-        queries.push(await inPractice(ctx.db, practiceId, (tx) => loadAvailabilityQuery(tx, practiceId, { appointmentTypeId: type.id, ...window }, new Date())));
+        queries.push(await availabilityQuery(ctx, practiceId, { appointmentTypeId: type.id, ...window }, new Date()));
       }
       for (const [i, query] of queries.entries()) {
         const started = performance.now();
@@ -72,6 +74,15 @@ try {
         }
       }
 
+      // After a change made elsewhere (the revision moved on), the calendar is read again.
+      const reload: number[] = [];
+      for (const [i, window] of searches.entries()) {
+        await sql`UPDATE calendar_revisions SET revision = nextval('calendar_revision_seq') WHERE practice_id = ${practiceId}`.execute(ctx.db);
+        const started = performance.now();
+        await findAvailability(ctx, { actor, practiceId, request: { appointmentTypeId: type.id, from: window.from, to: window.to } });
+        if (i >= WARM_UP) reload.push(performance.now() - started);
+      }
+
       const requests = searches.map((w) => ({
         method: 'GET' as const,
         url: `${server.baseUrl}/api/v1/practices/${practiceId}/availability?appointmentTypeId=${type.id}&from=${w.from.toISOString()}&to=${w.to.toISOString()}`,
@@ -90,6 +101,7 @@ try {
         slots,
         engine,
         service,
+        reload,
         http: sequential.results.map((r) => r.ms),
         httpConcurrent: concurrent.results.map((r) => r.ms),
         reqPerSec: (QUERIES / concurrent.wallMs) * 1000,
@@ -115,6 +127,7 @@ try {
     console.log(`  ${row.label} — ${Math.round(avg(row.slots))} slots on average`);
     console.log(`    ${'engine (findSlots)'.padEnd(34)}${figures(row.engine)}`);
     console.log(`    ${'service (findAvailability)'.padEnd(34)}${figures(row.service)}`);
+    console.log(`    ${'service, just after a change'.padEnd(34)}${figures(row.reload)}`);
     console.log(`    ${'HTTP GET, one at a time'.padEnd(34)}${figures(row.http)}`);
     console.log(`    ${`HTTP GET, ${CONCURRENCY} at a time`.padEnd(34)}${figures(row.httpConcurrent)}   ${row.reqPerSec.toFixed(0)} req/s`);
     if (row.mismatch.length > 0) console.log(`    ! ${row.mismatch.length} disagreements, e.g. ${row.mismatch[0]}`);
@@ -123,14 +136,15 @@ try {
   await env.close();
 }
 
-function merged(rows: { slots: number[]; engine: number[]; service: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[]) {
-  const all = <K extends 'slots' | 'engine' | 'service' | 'http' | 'httpConcurrent'>(key: K) => rows.flatMap((r) => r[key]);
+function merged(rows: { slots: number[]; engine: number[]; service: number[]; reload: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[]) {
+  const all = <K extends 'slots' | 'engine' | 'service' | 'reload' | 'http' | 'httpConcurrent'>(key: K) => rows.flatMap((r) => r[key]);
   // Throughput over all types: requests over the summed wall time of the concurrent runs.
   const wallSeconds = rows.reduce((s, r) => s + QUERIES / r.reqPerSec, 0);
   return {
     slots: all('slots'),
     engine: all('engine'),
     service: all('service'),
+    reload: all('reload'),
     http: all('http'),
     httpConcurrent: all('httpConcurrent'),
     reqPerSec: (rows.length * QUERIES) / wallSeconds,

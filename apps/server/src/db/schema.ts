@@ -115,6 +115,13 @@ export interface AuditChainHeadsTable {
   lastHash: Buffer | null;
 }
 
+/** Written only by the bump_calendar_revision trigger; read by availability (bigint, as a string). */
+export interface CalendarRevisionsTable {
+  practiceId: string;
+  revision: ColumnType<string, never, never>;
+  xact: ColumnType<string, never, never>;
+}
+
 /** tstzrange, as PostgreSQL prints it: '["2026-11-24 08:00:00+00","2026-11-24 08:30:00+00")'. */
 export type Range = string;
 
@@ -593,6 +600,7 @@ export interface DB {
   appointmentTypes: AppointmentTypesTable;
   appointments: AppointmentsTable;
   appointmentStatusHistory: AppointmentStatusHistoryTable;
+  calendarRevisions: CalendarRevisionsTable;
   waitlistEntries: WaitlistEntriesTable;
   recalls: RecallsTable;
   practiceDataKeys: PracticeDataKeysTable;

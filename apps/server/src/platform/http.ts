@@ -5,7 +5,6 @@ import type { Db } from '../db/connection.js';
 import { type Actor, can } from './access.js';
 import { AppError } from './errors.js';
 import { SESSION_COOKIE, type CurrentSession, type SessionPolicy, lookupSession } from './session.js';
-import { findMembership } from './tenancy.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +24,8 @@ declare module 'fastify' {
     session: CurrentSession | null;
     /** Set on practice routes once membership is checked. */
     actor: Actor | null;
+    /** The session user's role in the URL's practice (null: not a member), read with the session. */
+    practiceRole: Role | null | undefined;
   }
 }
 
@@ -58,15 +59,17 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
   });
   app.decorateRequest('session', null);
   app.decorateRequest('actor', null);
+  app.decorateRequest('practiceRole', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const token = request.cookies[SESSION_COOKIE];
     if (UNSAFE.has(request.method)) checkOrigin(request, opts.allowedOrigins, Boolean(token));
     if (!token) return;
-    const found = await lookupSession(opts.db, opts.sessionPolicy, token);
+    const found = await lookupSession(opts.db, opts.sessionPolicy, token, practiceIdOf(request));
     if (found.status === 'valid') {
       request.session = found.session;
+      request.practiceRole = found.role;
     } else {
       clearSessionCookie(reply, opts.secureCookies);
       // Public routes (login, say) go on without a session; elsewhere say why it ended.
@@ -76,8 +79,10 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
     }
   });
 
-  // After the body is parsed, before it is validated: a stranger gets 401/403/404 whatever they send.
-  app.addHook('preValidation', async (request) => {
+  // Before the body is read (hooks run in order: the session is known by now). A stranger gets
+  // 401/403/404 whatever they send, and a body they may not send (a 15 MB upload, say) is never
+  // parsed or stored: Node discards its bytes as they arrive.
+  app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (!request.routeOptions.url) return;
     const auth = authOf(request.routeOptions.url, config.auth);
@@ -87,16 +92,22 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
     if (session.mfaPending && auth !== 'mfa') throw new AppError('mfa_required');
     if (!session.mfaPending && auth === 'mfa') throw new AppError('unauthenticated', { detail: 'No login is waiting for a code' });
 
-    const practiceId = (request.params as { practiceId?: string } | undefined)?.practiceId;
-    if (practiceId === undefined) return;
+    if ((request.params as { practiceId?: string } | undefined)?.practiceId === undefined) return;
     // Not a member, or not a practice at all: the same 404, so ids of other practices reveal nothing.
-    const membership = UUID.test(practiceId) ? await findMembership(opts.db, session.userId, practiceId) : undefined;
-    if (!membership) throw new AppError('practice_not_found');
-    request.actor = { userId: session.userId, role: membership.role as Role, ip: request.ip, requestId: request.id };
+    // The role came with the session (lookupSession); a malformed id was never looked up.
+    const role = request.practiceRole;
+    if (!role) throw new AppError('practice_not_found');
+    request.actor = { userId: session.userId, role, ip: request.ip, requestId: request.id };
     if (config.permission && !can(request.actor, config.permission)) {
-      throw new AppError('forbidden', { detail: `Your role (${membership.role}) does not have ${config.permission}` });
+      throw new AppError('forbidden', { detail: `Your role (${role}) does not have ${config.permission}` });
     }
   });
+}
+
+/** The practice id of the URL when it is a well-formed uuid. */
+function practiceIdOf(request: FastifyRequest): string | undefined {
+  const practiceId = (request.params as { practiceId?: string } | undefined)?.practiceId;
+  return practiceId !== undefined && UUID.test(practiceId) ? practiceId : undefined;
 }
 
 /** API routes need a session unless they say otherwise; static files and API docs are public. */
@@ -130,7 +141,7 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 
-/** The actor of a practice route (set by the preValidation hook). */
+/** The actor of a practice route (set by the access hook, before the body is read). */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new Error('actorOf called on a route without :practiceId');
   return request.actor;

@@ -1,3 +1,4 @@
+import type { Role } from '@dentalpro/contracts';
 import type { Db } from '../db/connection.js';
 import { hmacSha256, randomToken } from './crypto.js';
 
@@ -16,7 +17,10 @@ export interface CurrentSession {
   createdAt: Date;
 }
 
-export type SessionLookup = { status: 'valid'; session: CurrentSession } | { status: 'expired' | 'unknown' };
+export type SessionLookup =
+  /** role: the user's role in the practice asked about; null when not a member, undefined when none was asked about. */
+  | { status: 'valid'; session: CurrentSession; role?: Role | null }
+  | { status: 'expired' | 'unknown' };
 
 const tokenHash = (policy: SessionPolicy, token: string) => hmacSha256(policy.secret, token);
 
@@ -43,12 +47,21 @@ export async function createSession(
   return { token, id: row.id };
 }
 
-/** Finds the session of a cookie token; an idle or past-its-age session is deleted and reported expired. */
-export async function lookupSession(db: Db, policy: SessionPolicy, token: string): Promise<SessionLookup> {
+/**
+ * Finds the session of a cookie token; an idle or past-its-age session is deleted and reported
+ * expired. With a practice id (from the URL), the user's role there comes in the same query:
+ * null when they are not a member.
+ */
+export async function lookupSession(db: Db, policy: SessionPolicy, token: string, practiceId?: string): Promise<SessionLookup> {
   const row = await db
     .selectFrom('sessions')
-    .select(['id', 'userId', 'mfaPending', 'createdAt', 'lastSeenAt', 'expiresAt'])
-    .where('tokenHash', '=', tokenHash(policy, token))
+    .select(['sessions.id', 'sessions.userId', 'sessions.mfaPending', 'sessions.createdAt', 'sessions.lastSeenAt', 'sessions.expiresAt'])
+    .$if(practiceId !== undefined, (q) =>
+      q.select((eb) =>
+        eb.selectFrom('memberships').select('memberships.role').whereRef('memberships.userId', '=', 'sessions.userId').where('memberships.practiceId', '=', practiceId!).as('role'),
+      ),
+    )
+    .where('sessions.tokenHash', '=', tokenHash(policy, token))
     .executeTakeFirst();
   if (!row) return { status: 'unknown' };
   const now = Date.now();
@@ -60,7 +73,8 @@ export async function lookupSession(db: Db, policy: SessionPolicy, token: string
   if (now - row.lastSeenAt.getTime() > 60_000) {
     await db.updateTable('sessions').set({ lastSeenAt: new Date(now) }).where('id', '=', row.id).execute();
   }
-  return { status: 'valid', session: { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt } };
+  const session = { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt };
+  return { status: 'valid', session, role: practiceId === undefined ? undefined : ((row as { role?: Role | null }).role ?? null) };
 }
 
 export async function revokeSession(db: Db, sessionId: string) {

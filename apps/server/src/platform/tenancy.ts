@@ -27,16 +27,6 @@ export interface MembershipRow {
   role: 'owner' | 'dentist' | 'hygienist' | 'receptionist';
 }
 
-/** The user's role in one practice, or undefined when they are not a member. */
-export async function findMembership(db: Db, userId: string, practiceId: string) {
-  return db
-    .selectFrom('memberships')
-    .select('role')
-    .where('userId', '=', userId)
-    .where('practiceId', '=', practiceId)
-    .executeTakeFirst();
-}
-
 /** All practices a user belongs to, by name. */
 export async function listMemberships(db: Db, userId: string): Promise<MembershipRow[]> {
   return db

@@ -1,13 +1,18 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
+import type { Db } from '../../db/connection.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { type AvailabilityQuery, type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
+import { inPractice } from '../../platform/tenancy.js';
+import { type AvailabilityQuery, type BusyInterval, type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 const MAX_WINDOW_DAYS = 31;
 const DAY_MS = 86_400_000;
+/** Busy time is kept in stretches of a week (UTC, from the epoch), loaded when first asked for. */
+const CHUNK_MS = 7 * DAY_MS;
+/** Practices whose calendars one process keeps; the least recently searched goes first. */
+const MAX_PRACTICES = 200;
 
 export interface AvailabilityRequest {
   appointmentTypeId: string;
@@ -20,82 +25,215 @@ export interface AvailabilityRequest {
 }
 
 /**
- * Free slots: load what the engine needs in one practice-bound transaction → run the pure
- * engine. Expired holds are not busy; cancelled appointments and no-shows free their slot.
+ * Free slots: the practice's calendar (from memory when it is current, see CalendarCache) →
+ * the pure engine. Expired holds are not busy; cancelled appointments and no-shows free their slot.
  */
 export async function findAvailability(ctx: AppContext, input: { actor: Actor; practiceId: string; request: AvailabilityRequest; now?: Date }): Promise<Slot[]> {
   requirePermission(input.actor, 'calendar:read');
   const { request } = input;
   if (request.to <= request.from) throw new AppError('invalid_period', { detail: '`to` must be after `from`' });
   if (request.to.getTime() - request.from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_WINDOW_DAYS} days at a time` });
-  const query = await inPractice(ctx.db, input.practiceId, (tx) => loadAvailabilityQuery(tx, input.practiceId, request, input.now ?? new Date()));
-  return findSlots(query);
+  return findSlots(await availabilityQuery(ctx, input.practiceId, request, input.now ?? new Date()));
 }
 
-interface AvailabilityInputs {
-  practice: [timeZone: string, slotStepMinutes: number];
-  type: [active: boolean, whatsappBookable: boolean, durationMinutes: number, bufferAfterMinutes: number, minNoticeMinutes: number, maxDaysAhead: number, allowedRoles: string[]] | null;
-  opening: [weekday: number, startMinute: number, endMinute: number][];
-  holidays: string[];
-  closures: [start: number, end: number][];
-  chairs: string[];
-  providers: [userId: string, role: string][];
-  hours: [providerId: string, weekday: number, startMinute: number, endMinute: number, chairId: string | null, validFrom: string | null, validTo: string | null][];
-  appointments: [providerId: string, chairId: string, overbooked: boolean, start: number, end: number][];
-  blocks: [providerId: string | null, chairId: string | null, start: number, end: number][];
+/** What the engine is given for one request; exported for the benchmark, which times the engine alone. */
+export async function availabilityQuery(ctx: AppContext, practiceId: string, request: AvailabilityRequest, now: Date): Promise<AvailabilityQuery> {
+  // Busy time reaches a day beyond the window: an appointment starting just before `from` counts.
+  const calendar = await cacheOf(ctx.db).calendar(practiceId, request.from.getTime() - DAY_MS, request.to.getTime() + DAY_MS);
+  return calendar.query(request, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calendar, kept per practice and revision
+
+/**
+ * What one practice's calendar was at one revision (calendar_revisions: moved on, in the writing
+ * transaction, by every change to what availability reads). Settings come whole; busy time in
+ * week-long chunks loaded on demand. A search first reads the revision (one indexed row, no
+ * transaction); while it is unchanged nothing else is read.
+ */
+class CalendarCache {
+  private readonly practices = new Map<string, Calendar>();
+
+  constructor(private readonly db: Db) {}
+
+  async calendar(practiceId: string, from: number, to: number): Promise<Calendar> {
+    const revision = await currentRevision(this.db, practiceId);
+    let calendar = this.practices.get(practiceId);
+    if (calendar?.revision !== revision) calendar = undefined;
+    const first = Math.floor(from / CHUNK_MS);
+    const last = Math.floor((to - 1) / CHUNK_MS);
+    const missing = calendar ? calendar.missingChunks(first, last) : { first, last };
+    if (missing) {
+      const loaded = await loadCalendar(this.db, practiceId, missing.first * CHUNK_MS, (missing.last + 1) * CHUNK_MS);
+      // Loaded at the revision the read saw, which may already be newer than the one just read.
+      if (calendar?.revision !== loaded.revision) calendar = new Calendar(loaded);
+      calendar.addChunks(missing.first, missing.last, loaded);
+    }
+    this.practices.delete(practiceId); // re-inserted last: the Map's order is least recently used first
+    this.practices.set(practiceId, calendar!);
+    if (this.practices.size > MAX_PRACTICES) this.practices.delete(this.practices.keys().next().value!);
+    return calendar!;
+  }
+}
+
+const caches = new WeakMap<Db, CalendarCache>();
+function cacheOf(db: Db): CalendarCache {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new CalendarCache(db)));
+  return cache;
 }
 
 /**
- * Everything the engine needs for one request, read in the caller's practice-bound transaction
- * by one database function (availability_inputs: one round trip, a plan kept per connection).
- * Busy intervals reach a day beyond the window: an appointment starting just before `from` counts.
+ * The practice's calendar revision. Read by the owning connection outside any practice-bound
+ * transaction: it is one number per practice, not practice data, and the caller is a member.
  */
-export async function loadAvailabilityQuery(tx: Tx, practiceId: string, request: AvailabilityRequest, now: Date): Promise<AvailabilityQuery> {
-  const { rows } = await sql<{ inputs: AvailabilityInputs }>`
-    SELECT availability_inputs(${practiceId}, ${request.appointmentTypeId}, ${request.from}, ${request.to}, ${now}) AS inputs`.execute(tx);
-  const inputs = rows[0]!.inputs;
-  const [timeZone, slotStepMinutes] = inputs.practice;
-  const type = inputs.type;
-  if (!type?.[0] || (request.forPatient && !type[1])) throw new AppError('appointment_type_not_found');
-  const [, , durationMinutes, bufferAfterMinutes, minNoticeMinutes, maxDaysAhead, allowedRoles] = type;
+async function currentRevision(db: Db, practiceId: string): Promise<string> {
+  const row = await db.selectFrom('calendarRevisions').select('revision').where('practiceId', '=', practiceId).executeTakeFirst();
+  return row?.revision ?? '0';
+}
 
-  const toWeekly = (weekday: number, startMinute: number, endMinute: number) => ({
-    weekday: weekday as WeeklyInterval['weekday'],
-    start: minutesToWallTime(startMinute),
-    end: minutesToWallTime(endMinute),
-  });
-  const providers: ProviderAvailability[] = inputs.providers.map(([userId, role]) => ({
-    providerId: userId,
-    role: role as ProviderAvailability['role'],
-    hours: inputs.hours
-      .filter((h) => h[0] === userId)
-      .map(([, weekday, start, end, chairId, validFrom, validTo]) => ({ ...toWeekly(weekday, start, end), chairId, validFrom: validFrom ?? undefined, validTo: validTo ?? undefined })),
-  }));
-  return {
-    timeZone,
-    from: request.from,
-    to: request.to,
-    now,
-    slotStepMinutes: slotStepMinutes as AvailabilityQuery['slotStepMinutes'],
-    appointmentType: {
-      durationMinutes,
-      bufferAfterMinutes,
-      // Staff may book at short notice; the notice and horizon are for patients booking themselves.
-      minNoticeMinutes: request.forPatient ? minNoticeMinutes : 0,
-      maxDaysAhead: request.forPatient ? maxDaysAhead : 730,
-      allowedRoles: allowedRoles as AvailabilityQuery['appointmentType']['allowedRoles'],
-    },
-    openingHours: inputs.opening.map(([weekday, start, end]) => toWeekly(weekday, start, end)),
-    closedDates: inputs.holidays,
-    closures: inputs.closures.map(([start, end]) => ({ start: new Date(start), end: new Date(end) })),
-    chairs: inputs.chairs.map((id) => ({ id })),
-    providers,
-    busy: [
-      // An overbooked appointment still takes its chair, but not its provider.
-      ...inputs.appointments.map(([providerId, chairId, overbooked, start, end]) => ({ start: new Date(start), end: new Date(end), providerId: overbooked ? null : providerId, chairId })),
-      ...inputs.blocks.map(([providerId, chairId, start, end]) => ({ start: new Date(start), end: new Date(end), providerId, chairId })),
-    ],
-    providerId: request.providerId,
-    chairId: request.chairId,
-  };
+interface Appointment { providerId: string; chairId: string; overbooked: boolean; start: number; end: number; holdExpiresAt: number | null }
+interface Chunk { appointments: Appointment[]; blocks: BusyInterval[]; closures: { start: Date; end: Date }[]; holidays: string[] }
+
+interface LoadedCalendar {
+  revision: string;
+  practice: [timeZone: string, slotStepMinutes: number];
+  types: [id: string, active: boolean, whatsappBookable: boolean, durationMinutes: number, bufferAfterMinutes: number, minNoticeMinutes: number, maxDaysAhead: number, allowedRoles: string[]][];
+  opening: [weekday: number, startMinute: number, endMinute: number][];
+  chairs: string[];
+  providers: [userId: string, role: string][];
+  hours: [providerId: string, weekday: number, startMinute: number, endMinute: number, chairId: string | null, validFrom: string | null, validTo: string | null][];
+  holidays: string[];
+  closures: [start: number, end: number][];
+  blocks: [providerId: string | null, chairId: string | null, start: number, end: number][];
+  appointments: [providerId: string, chairId: string, overbooked: boolean, start: number, end: number, holdExpiresAt: number | null][];
+}
+
+/** Settings and busy time over [from, to), with their revision, in one round trip (availability_calendar). */
+async function loadCalendar(db: Db, practiceId: string, from: number, to: number): Promise<LoadedCalendar> {
+  const { rows } = await inPractice(db, practiceId, (tx) =>
+    sql<{ calendar: LoadedCalendar }>`SELECT availability_calendar(${practiceId}, ${new Date(from)}, ${new Date(to)}) AS calendar`.execute(tx),
+  );
+  const calendar = rows[0]!.calendar;
+  calendar.revision = String(calendar.revision);
+  return calendar;
+}
+
+const toWeekly = (weekday: number, startMinute: number, endMinute: number) => ({
+  weekday: weekday as WeeklyInterval['weekday'],
+  start: minutesToWallTime(startMinute),
+  end: minutesToWallTime(endMinute),
+});
+
+class Calendar {
+  readonly revision: string;
+  private readonly timeZone: string;
+  private readonly slotStepMinutes: number;
+  private readonly types: Map<string, LoadedCalendar['types'][number]>;
+  private readonly openingHours: WeeklyInterval[];
+  private readonly chairs: { id: string }[];
+  private readonly providers: ProviderAvailability[];
+  private readonly chunks = new Map<number, Chunk>();
+
+  constructor(loaded: LoadedCalendar) {
+    this.revision = loaded.revision;
+    [this.timeZone, this.slotStepMinutes] = loaded.practice;
+    this.types = new Map(loaded.types.map((t) => [t[0], t]));
+    this.openingHours = loaded.opening.map(([weekday, start, end]) => toWeekly(weekday, start, end));
+    this.chairs = loaded.chairs.map((id) => ({ id }));
+    this.providers = loaded.providers.map(([userId, role]) => ({
+      providerId: userId,
+      role: role as ProviderAvailability['role'],
+      hours: loaded.hours
+        .filter((h) => h[0] === userId)
+        .map(([, weekday, start, end, chairId, validFrom, validTo]) => ({ ...toWeekly(weekday, start, end), chairId, validFrom: validFrom ?? undefined, validTo: validTo ?? undefined })),
+    }));
+  }
+
+  /** The smallest run of chunks first…last that covers those not loaded yet, or null. */
+  missingChunks(first: number, last: number): { first: number; last: number } | null {
+    let lo = first;
+    let hi = last;
+    while (lo <= hi && this.chunks.has(lo)) lo++;
+    while (hi >= lo && this.chunks.has(hi)) hi--;
+    return lo > hi ? null : { first: lo, last: hi };
+  }
+
+  /** Spreads what was loaded for chunks first…last over them: each item goes to every chunk it overlaps. */
+  addChunks(first: number, last: number, loaded: LoadedCalendar): void {
+    const chunks = new Map<number, Chunk>();
+    for (let c = first; c <= last; c++) chunks.set(c, { appointments: [], blocks: [], closures: [], holidays: [] });
+    const spread = (start: number, end: number, add: (chunk: Chunk) => void) => {
+      const a = Math.max(first, Math.floor(start / CHUNK_MS));
+      const b = Math.min(last, Math.floor((Math.max(start, end - 1)) / CHUNK_MS));
+      for (let c = a; c <= b; c++) add(chunks.get(c)!);
+    };
+    for (const [providerId, chairId, overbooked, start, end, holdExpiresAt] of loaded.appointments) {
+      const appointment = { providerId, chairId, overbooked, start, end, holdExpiresAt };
+      spread(start, end, (chunk) => chunk.appointments.push(appointment));
+    }
+    for (const [providerId, chairId, start, end] of loaded.blocks) {
+      const block = { providerId, chairId, start: new Date(start), end: new Date(end) };
+      spread(start, end, (chunk) => chunk.blocks.push(block));
+    }
+    for (const [start, end] of loaded.closures) {
+      const closure = { start: new Date(start), end: new Date(end) };
+      spread(start, end, (chunk) => chunk.closures.push(closure));
+    }
+    // Holidays are local dates: each chunk keeps the dates from a day before it to a day after.
+    for (const date of loaded.holidays) {
+      const day = Date.parse(`${date}T00:00:00Z`);
+      spread(day - DAY_MS, day + 2 * DAY_MS, (chunk) => chunk.holidays.push(date));
+    }
+    for (const [c, chunk] of chunks) this.chunks.set(c, chunk);
+  }
+
+  /** The engine's input for one request; holds that have lapsed by `now` are left out. */
+  query(request: AvailabilityRequest, now: Date): AvailabilityQuery {
+    const type = this.types.get(request.appointmentTypeId);
+    if (!type?.[1] || (request.forPatient && !type[2])) throw new AppError('appointment_type_not_found');
+    const [, , , durationMinutes, bufferAfterMinutes, minNoticeMinutes, maxDaysAhead, allowedRoles] = type;
+    const from = request.from.getTime() - DAY_MS;
+    const to = request.to.getTime() + DAY_MS;
+    const nowMs = now.getTime();
+    const busy: BusyInterval[] = [];
+    const closures: { start: Date; end: Date }[] = [];
+    const closedDates = new Set<string>();
+    for (let c = Math.floor(from / CHUNK_MS); c <= Math.floor((to - 1) / CHUNK_MS); c++) {
+      const chunk = this.chunks.get(c)!;
+      // An item spanning chunks is listed in each: the engine merges overlapping busy time.
+      for (const a of chunk.appointments) {
+        if (a.end <= from || a.start >= to || (a.holdExpiresAt !== null && a.holdExpiresAt <= nowMs)) continue;
+        // An overbooked appointment still takes its chair, but not its provider.
+        busy.push({ start: new Date(a.start), end: new Date(a.end), providerId: a.overbooked ? null : a.providerId, chairId: a.chairId });
+      }
+      busy.push(...chunk.blocks);
+      closures.push(...chunk.closures);
+      for (const date of chunk.holidays) closedDates.add(date);
+    }
+    return {
+      timeZone: this.timeZone,
+      from: request.from,
+      to: request.to,
+      now,
+      slotStepMinutes: this.slotStepMinutes as AvailabilityQuery['slotStepMinutes'],
+      appointmentType: {
+        durationMinutes,
+        bufferAfterMinutes,
+        // Staff may book at short notice; the notice and horizon are for patients booking themselves.
+        minNoticeMinutes: request.forPatient ? minNoticeMinutes : 0,
+        maxDaysAhead: request.forPatient ? maxDaysAhead : 730,
+        allowedRoles: allowedRoles as AvailabilityQuery['appointmentType']['allowedRoles'],
+      },
+      openingHours: this.openingHours,
+      closedDates: [...closedDates],
+      closures,
+      chairs: this.chairs,
+      providers: this.providers,
+      busy,
+      providerId: request.providerId,
+      chairId: request.chairId,
+    };
+  }
 }
