@@ -17,7 +17,8 @@ import { ms, openBenchEnvironment, percentile } from './setup-practice.js';
  * timed through the service (practice-bound transaction included), one at a time.
  *
  * PATIENTS=N (default 1,000,000 on PostgreSQL, 200,000 on embedded PGlite). With DATABASE_URL,
- * the run uses a scratch database created beside it and dropped at the end (BENCH_KEEP_DB=1 keeps it).
+ * the run uses a scratch database created beside it and dropped at the end (BENCH_KEEP_DB=1 keeps it;
+ * BENCH_REUSE_DB=name times the searches again on a kept one, without generating anything).
  */
 const QUERIES = Number(process.env.QUERIES ?? 300);
 const WARM_UP = 30;
@@ -25,11 +26,12 @@ const actor = systemActor('bench');
 
 const baseUrl = process.env.DATABASE_URL;
 let scratch: { name: string; admin: pg.Client } | undefined;
+const reuse = process.env.BENCH_REUSE_DB;
 if (baseUrl) {
-  const name = `dentalpro_bench_${process.pid}`;
+  const name = reuse ?? `dentalpro_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!reuse) await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
@@ -40,6 +42,14 @@ const total = Number(process.env.PATIENTS ?? (baseUrl ? 1_000_000 : 200_000));
 const env = await openBenchEnvironment();
 const { ctx } = env;
 try {
+  const practiceId = reuse ? await keptPractice() : await generate();
+  async function keptPractice() {
+    const { rows } = await sql<{ id: string; n: number }>`
+      SELECT practice_id AS id, count(*)::int AS n FROM patients GROUP BY 1 ORDER BY 2 DESC LIMIT 1`.execute(ctx.db);
+    process.stdout.write(`patient search: ${env.label}, ${rows[0]!.n.toLocaleString('en')} patients (kept database)\n\n`);
+    return rows[0]!.id;
+  }
+  async function generate() {
   process.stdout.write(`patient search: ${env.label}, ${total.toLocaleString('en')} patients\n`);
   const practiceId = await ctx.db.transaction().execute(async (tx) => {
     const user = await createUser(tx, { email: `bench-search-${randomUUID().slice(0, 8)}@example.mu`, name: 'Bench Owner', password: 'correct horse battery' });
@@ -80,8 +90,8 @@ try {
     SELECT practice_id, id, 0, phone, 'mobile', true, substr(phone, 5), reverse(substr(phone, 2)) FROM patients WHERE practice_id = ${practiceId}
   `.execute(ctx.db);
   await sql`
-    INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name)
-    SELECT DISTINCT practice_id, id, w, sort_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${practiceId}
+    INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
+    SELECT DISTINCT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${practiceId}
   `.execute(ctx.db);
   await sql`
     INSERT INTO patient_name_vocabulary (practice_id, word)
@@ -91,6 +101,8 @@ try {
   const generatedMs = performance.now() - generatedStarted;
   const vocabulary = await sql<{ n: number }>`SELECT count(*)::int AS n FROM patient_name_vocabulary WHERE practice_id = ${practiceId}`.execute(ctx.db);
   process.stdout.write(`generated in ${(generatedMs / 1000).toFixed(1)} s (${vocabulary.rows[0]!.n} distinct name words)\n\n`);
+  return practiceId;
+  }
 
   // Query material drawn from the data itself.
   const random = seededRandom(42);
@@ -146,7 +158,7 @@ try {
 } finally {
   await env.close();
   if (scratch) {
-    if (process.env.BENCH_KEEP_DB) process.stdout.write(`kept database ${scratch.name}\n`);
+    if (process.env.BENCH_KEEP_DB || reuse) process.stdout.write(`kept database ${scratch.name}\n`);
     else await scratch.admin.query(`DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`);
     await scratch.admin.end();
   }

@@ -172,6 +172,8 @@ export interface PatientSearchWordsTable {
   patientId: string;
   word: string;
   sortName: string;
+  /** The patient's whole folded name (patients.search_name). */
+  searchName: string;
 }
 
 export interface PatientNameVocabularyTable {

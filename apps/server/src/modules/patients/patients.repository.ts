@@ -75,7 +75,7 @@ export async function replacePhones(tx: Tx, practiceId: string, patientId: strin
 export async function replaceSearchWords(tx: Tx, practiceId: string, rows: { patientId: string; searchName: string; sortName: string }[]) {
   if (rows.length === 0) return;
   await tx.deleteFrom('patientSearchWords').where('patientId', 'in', rows.map((r) => r.patientId)).execute();
-  const words = rows.flatMap((r) => searchWords(r.searchName).map((word) => ({ practiceId, patientId: r.patientId, word, sortName: r.sortName })));
+  const words = rows.flatMap((r) => searchWords(r.searchName).map((word) => ({ practiceId, patientId: r.patientId, word, sortName: r.sortName, searchName: r.searchName })));
   for (let i = 0; i < words.length; i += 2000) await tx.insertInto('patientSearchWords').values(words.slice(i, i + 2000)).execute();
   const vocabulary = [...new Set(words.map((w) => w.word))].map((word) => ({ practiceId, word }));
   for (let i = 0; i < vocabulary.length; i += 2000) {
@@ -144,11 +144,12 @@ export async function insertNewPatients(tx: Tx, practiceId: string, patients: Ne
     `.execute(tx);
   }
 
-  const words = patients.flatMap((p) => searchWords(p.row.searchName).map((word) => ({ patientId: p.id, word, sortName: p.row.sortName })));
+  const words = patients.flatMap((p) => searchWords(p.row.searchName).map((word) => ({ patientId: p.id, word, sortName: p.row.sortName, searchName: p.row.searchName })));
   if (words.length) {
     await sql`
-      INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name)
-      SELECT ${practiceId}::uuid, t.* FROM unnest(${words.map((w) => w.patientId)}::uuid[], ${words.map((w) => w.word)}::text[], ${words.map((w) => w.sortName)}::text[]) AS t(patient_id, word, sort_name)
+      INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
+      SELECT ${practiceId}::uuid, t.* FROM unnest(${words.map((w) => w.patientId)}::uuid[], ${words.map((w) => w.word)}::text[], ${words.map((w) => w.sortName)}::text[],
+        ${words.map((w) => w.searchName)}::text[]) AS t(patient_id, word, sort_name, search_name)
     `.execute(tx);
   }
 }

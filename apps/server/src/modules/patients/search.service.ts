@@ -86,22 +86,30 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
       const reversed = [...parsed.digits].reverse().join('');
       return [
         async (tx, offset, limit) => {
-          // Two steps, so the planner cannot choose to walk the whole list in name order
-          // looking for the few numbers that match: the numbers first (capped), then their patients.
-          const matching = await tx
-            .selectFrom('patientPhones')
-            .select('patientPhones.patientId')
-            .distinct()
-            .where('patientPhones.practiceId', '=', practiceId)
-            .where((eb) => eb.or([inRange(sql`patient_phones.digits_reversed`, reversed), inRange(sql`patient_phones.national_digits`, parsed.digits)]))
-            .limit(PHONE_MATCHES)
+          // The matching numbers first (capped, materialized so the planner cannot choose to walk
+          // the whole list in name order looking for them), then only a page of their patients.
+          const rows = await tx
+            .with(
+              (cte) => cte('matching').materialized(),
+              (db) =>
+                db
+                  .selectFrom('patientPhones')
+                  .select('patientPhones.patientId')
+                  .distinct()
+                  .where('patientPhones.practiceId', '=', practiceId)
+                  .where((eb) => eb.or([inRange(sql`patient_phones.digits_reversed`, reversed), inRange(sql`patient_phones.national_digits`, parsed.digits)]))
+                  .limit(PHONE_MATCHES),
+            )
+            .selectFrom('matching')
+            .innerJoin('patients', 'patients.id', 'matching.patientId')
+            .select(SUMMARY_COLUMNS)
+            .where(visible(includeArchived))
+            .orderBy('patients.sortName')
+            .orderBy('patients.id')
+            .offset(offset)
+            .limit(limit)
             .execute();
-          if (matching.length === 0) return [];
-          const ids = matching.map((m) => m.patientId);
-          // Sorted here: given the list-order index, the planner may walk it looking for these few ids.
-          const rows = await patients(tx).select('patients.sortName').where(sql<boolean>`patients.id = ANY(${ids}::uuid[])`).execute();
-          rows.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
-          return rows.slice(offset, offset + limit).map(toSummary);
+          return rows.map(toSummary);
         },
       ];
     }
@@ -204,45 +212,39 @@ function severalWordsTier(practiceId: string, driving: string, others: string[],
 /**
  * Tier 1: typos. The driving token is matched by trigram similarity against the practice's
  * vocabulary of name words (small, trigram-indexed), then the most similar words are followed
- * to their patients through the words index. The other tokens must start a word or be similar.
+ * to their patients through the words index. Each other token must start a word of the name or
+ * be one of that word's likely typos too. Everything is checked on the words index, which
+ * carries the whole name: no patient is fetched until it is on the page.
  */
 function similarTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
   const { driving, others } = drivingToken(tokens);
   return async (tx, offset, limit) => {
     const archived = includeArchived ? sql`` : sql`AND p.status <> 'archived'`;
-    const notInPrefixTier = sql.join(
-      tokens.map((t) => sql`(' ' || p.search_name) LIKE ${`% ${likeEscape(t)}%`}`),
-      sql` AND `,
+    const startsAWord = (t: string) => sql`(' ' || w.search_name) LIKE ${`% ${likeEscape(t)}%`}`;
+    const notInPrefixTier = sql.join(tokens.map(startsAWord), sql` AND `);
+    const othersMatch = others.map(
+      (t) => sql`AND (${startsAWord(t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
     );
-    const othersMatch = others.length
-      ? sql`AND ${sql.join(
-          others.map((t) => sql`((' ' || p.search_name) LIKE ${`% ${likeEscape(t)}%`} OR word_similarity(${t}, p.search_name) >= 0.5)`),
-          sql` AND `,
-        )}`
-      : sql``;
-    const { rows: candidates } = await sql<{ word: string }>`
-      SELECT word FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})
-      WHERE NOT starts_with(word, ${driving})
-    `.execute(tx);
-    // Word by word, most similar first, until the page is full: a common typo ("ramgolam")
-    // is answered by its first word alone.
-    const rows: Parameters<typeof toSummary>[0][] = [];
-    let skip = offset;
-    for (const { word } of candidates) {
-      const want = skip + limit - rows.length;
-      const { rows: found } = await sql<Parameters<typeof toSummary>[0]>`
+    // The most similar words first, each followed to its patients in list order: a common typo
+    // ("ramgolam") fills the page from its first word. One round trip; each word reads no more
+    // of its patients than the page needs.
+    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
+      SELECT x.id, x."givenName", x."familyName", x.phone, x."dateOfBirth", x."preferredName", x.email, x.status
+      FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED}) WITH ORDINALITY AS c(word, score, rank)
+      CROSS JOIN LATERAL (
         SELECT p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone,
-          to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.preferred_name AS "preferredName", p.email, p.status
+          to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.preferred_name AS "preferredName", p.email, p.status,
+          w.sort_name, w.patient_id
         FROM patient_search_words w JOIN patients p ON p.id = w.patient_id
-        WHERE w.practice_id = ${practiceId} AND w.word = ${word} AND p.merged_into_id IS NULL ${archived}
-          AND NOT (${notInPrefixTier}) ${othersMatch}
+        WHERE w.practice_id = ${practiceId} AND w.word = c.word AND NOT (${notInPrefixTier}) ${sql.join(othersMatch, sql` `)}
+          AND p.merged_into_id IS NULL ${archived}
         ORDER BY w.sort_name, w.patient_id
-        LIMIT ${want}
-      `.execute(tx);
-      rows.push(...found.slice(skip));
-      skip = Math.max(0, skip - found.length);
-      if (rows.length >= limit) break;
-    }
+        LIMIT ${offset + limit}
+      ) x
+      WHERE NOT starts_with(c.word, ${driving})
+      ORDER BY c.rank, x.sort_name, x.patient_id
+      OFFSET ${offset} LIMIT ${limit}
+    `.execute(tx);
     return rows.map(toSummary);
   };
 }
