@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -82,6 +83,17 @@ describe('importing patients from Settings → Import', () => {
     expect(await rejected.getByRole('row', { name: /^4 / }).innerText()).toMatch(/Portable\s+12\s+Not a valid phone number/);
     expect(await rejected.getByRole('row', { name: /^5 / }).innerText()).toContain('Already a patient: Marie Lebon');
 
+    // The rejected rows as a file to correct: the original columns, then the row number and reasons.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download rejected rows (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toBe('export-ancien-logiciel-rejected.csv');
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('Nom;Prénom;Date de naissance;Sexe;Portable;Code;Import problems (row: reasons)');
+    expect(lines[1]).toBe('Joomun;Aisha;05/05/1995;F;12;A3;"Row 4: phone_invalid (Portable): ""12"" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)"');
+    expect(lines[2]).toMatch(/^Lebon;Marie;02\/04\/1980;F;5712 3456;A4;Row 5: duplicate_on_file: Marie Lebon is already a patient/);
+    expect(lines.slice(3)).toEqual(['']);
+
     // All or nothing: the import waits until the rejected rows are left out.
     const importButton = page.getByRole('button', { name: 'Import 3 patients' });
     expect(await importButton.isDisabled()).toBe(true);
@@ -93,6 +105,8 @@ describe('importing patients from Settings → Import', () => {
     await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('100');
     await page.getByText('3 patients imported.').waitFor();
     expect(await page.getByText('2 rejected rows were left out.').count()).toBe(1);
+    // Still offered once the others are in, for the rows left out.
+    await page.getByRole('button', { name: 'Download rejected rows (CSV)' }).waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'patient-import-done.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Open the patient list' }).click();

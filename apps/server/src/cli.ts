@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NewPassword, PatientImportEncoding, PatientImportMapping, type PatientImportProgress, type PatientImportReport, Role } from '@dentalpro/contracts';
+import { NewPassword, PatientImportEncoding, PatientImportMapping, type PatientImportProgress, type PatientImportReport, Role, rejectedRowsCsv } from '@dentalpro/contracts';
 import cliProgress from 'cli-progress';
 import type { AppContext } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -32,8 +32,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   demo seed [--whatsapp-phone-number-id ID]    create (or find) the demo practice
   audit verify --practice ID                   check the practice's audit chain
   patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--dry-run] [--skip-rejected] [--encoding windows-1252]
+                 [--rejected REJECTED.csv]
                                                import patients from another system's CSV export: all rows or
-                                               none (--skip-rejected: the valid ones); --dry-run only checks
+                                               none (--skip-rejected: the valid ones); --dry-run only checks;
+                                               --rejected writes the rejected rows (the file's columns plus
+                                               the row number and reasons) to correct and import again
   keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
                                                master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
 `;
@@ -111,6 +114,8 @@ const commands: Record<string, Command> = {
     if (encoding && !encoding.success) throw new AppError('validation_failed', { detail: `--encoding must be one of ${PatientImportEncoding.options.join(', ')}` });
     const dryRun = flags['dry-run'] === true;
     const skipRejected = flags['skip-rejected'] === true;
+    const rejectedFile = o.rejected;
+    if (rejectedFile) checkWritable(rejectedFile);
     const bar = progressBar();
     let report: PatientImportReport;
     try {
@@ -132,9 +137,11 @@ const commands: Record<string, Command> = {
       const refused = err instanceof AppError ? (err.options.extra?.report as PatientImportReport | undefined) : undefined;
       if (!refused) throw err;
       process.stderr.write(`${err instanceof Error ? err.message : ''}\n`);
+      if (rejectedFile) writeRejectedRows(rejectedFile, refused);
       return { output: refused, exitCode: 1 };
     }
     bar.stop();
+    if (rejectedFile) writeRejectedRows(rejectedFile, report);
     const r = report;
     const wouldRefuse = r.mappingProblems.length > 0 || r.validRows === 0 || (r.rejectedRows > 0 && !skipRejected);
     process.stderr.write(
@@ -145,6 +152,25 @@ const commands: Record<string, Command> = {
     return { output: report, exitCode: dryRun && wouldRefuse ? 1 : 0 };
   },
 };
+
+/** Fails before the import rather than after it, when the rejected rows could not be saved. */
+function checkWritable(file: string) {
+  try {
+    accessSync(path.dirname(path.resolve(file)), fsConstants.W_OK);
+  } catch {
+    throw new AppError('validation_failed', { detail: `--rejected ${file}: its folder does not exist or cannot be written` });
+  }
+}
+
+/** The rejected rows as CSV with a UTF-8 byte-order mark (Excel), every one of them (the CLI lists all). */
+function writeRejectedRows(file: string, report: PatientImportReport) {
+  if (report.mappingProblems.length > 0) {
+    process.stderr.write(`Rows are checked once the columns are mapped: ${file} was not written\n`);
+    return;
+  }
+  writeFileSync(file, rejectedRowsCsv(report, { byteOrderMark: true }));
+  process.stderr.write(`${report.rejected.length} rejected rows written to ${file}\n`);
+}
 
 /** --map "Date de naissance=dateOfBirth" (the last '=' splits: headers may hold one). */
 function importMapping(values: string[]): PatientImportMapping {
@@ -202,7 +228,7 @@ async function main(argv: string[]) {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['name', 'owner-email', 'owner-password', 'owner-name', 'whatsapp-phone-number-id', 'practice', 'email', 'password', 'role', 'encoding'].map((k) => [k, { type: 'string' as const }]),
+        ['name', 'owner-email', 'owner-password', 'owner-name', 'whatsapp-phone-number-id', 'practice', 'email', 'password', 'role', 'encoding', 'rejected'].map((k) => [k, { type: 'string' as const }]),
       ),
       map: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/connection.js';
+import { inPractice } from '../src/platform/tenancy.js';
 import { openTestDatabase } from './harness.js';
 
 const run = promisify(execFile);
@@ -42,6 +43,34 @@ async function cli(...args: string[]) {
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, json: e.stdout ? JSON.parse(e.stdout) : undefined, stderr: e.stderr };
   }
+}
+
+/** What the demo seed wrote into the demo practice's clinical records (counts and kinds). */
+async function demoRecord(db: Database['db'], practiceId: string) {
+  return inPractice(db, practiceId, async (tx) => {
+    const count = async (q: Promise<{ n: string | number | bigint }>) => Number((await q).n);
+    const findings = await tx.selectFrom('chartFindings').select(['patientId', 'kind', 'tooth', 'sourceItemId']).execute();
+    const notes = await tx.selectFrom('clinicalNotes').select(['signedAt', 'appointmentId']).execute();
+    return {
+      patientsWithChart: new Set(findings.map((f) => f.patientId)).size,
+      findings: findings.length,
+      findingKinds: [...new Set(findings.map((f) => f.kind))].sort(),
+      primaryTeethCharted: findings.filter((f) => f.tooth >= 51).length,
+      findingsFromTreatment: findings.filter((f) => f.sourceItemId !== null).length,
+      patientsWithAlerts: await count(tx.selectFrom('patients').select(tx.fn.countAll().as('n')).where('alertsSealed', 'is not', null).executeTakeFirstOrThrow()),
+      plans: await count(tx.selectFrom('treatmentPlans').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
+      itemStatuses: [...new Set((await tx.selectFrom('treatmentPlanItems').select('status').execute()).map((i) => i.status))].sort(),
+      notes: {
+        signed: notes.filter((n) => n.signedAt).length,
+        draft: notes.filter((n) => !n.signedAt).length,
+        addenda: await count(tx.selectFrom('clinicalNoteAddenda').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
+      },
+      notesForAppointments: notes.filter((n) => n.appointmentId).length,
+      notesInPlaintext: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM clinical_notes WHERE position(convert_to('calculus', 'UTF8') IN body_sealed) > 0`.execute(tx)).rows[0]!.n,
+      auditEvents: await count(tx.selectFrom('auditEvents').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
+      procedures: await count(tx.selectFrom('procedures').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
+    };
+  });
 }
 
 /** Opens the same database the CLI uses (the embedded one only while no CLI runs). */
@@ -88,14 +117,34 @@ describe('npm run cli', () => {
 
   it('seeds the demo practice once, however often it runs', async () => {
     const first = await cli('demo', 'seed');
-    const second = await cli('demo', 'seed');
     expect(first).toMatchObject({
       code: 0,
-      json: { practiceName: 'Demo Dental Clinic', created: true, calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 } },
+      json: { practiceName: 'Demo Dental Clinic', created: true, calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 }, clinical: { seeded: true, patients: 32 } },
     });
     // A month of appointments: roughly three providers × 26 working days × a dozen a day.
     expect(first.json.calendar.appointments).toBeGreaterThan(300);
-    expect(second).toMatchObject({ code: 0, json: { practiceId: first.json.practiceId, created: false, calendar: { seeded: false } } });
+    const demoId: string = first.json.practiceId;
+
+    // Clinical records for some patients, written through the clinical services.
+    const record = await withDatabase((db) => demoRecord(db, demoId));
+    expect(record.patientsWithChart).toBeGreaterThanOrEqual(30);
+    expect(record.patientsWithAlerts).toBeGreaterThan(5);
+    expect(record.findingKinds).toEqual(expect.arrayContaining(['caries', 'restoration', 'crown', 'missing', 'extracted', 'root_canal_treated', 'implant']));
+    expect(record.primaryTeethCharted).toBeGreaterThan(0);
+    expect(record.plans).toBeGreaterThanOrEqual(10);
+    expect(record.itemStatuses).toEqual(expect.arrayContaining(['planned', 'accepted', 'completed']));
+    // Completing an item charted its result.
+    expect(record.findingsFromTreatment).toBeGreaterThan(0);
+    expect(record.notes).toMatchObject({ draft: 2, addenda: 1 });
+    expect(record.notes.signed).toBeGreaterThan(15);
+    expect(record.notesForAppointments).toBe(record.notes.signed + record.notes.draft);
+    // Sealed at rest, as the services write them.
+    expect(record.notesInPlaintext).toBe(0);
+
+    const second = await cli('demo', 'seed');
+    expect(second).toMatchObject({ code: 0, json: { practiceId: demoId, created: false, calendar: { seeded: false }, clinical: { seeded: false } } });
+    // Nothing added the second time, not even an audit event.
+    expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);
     expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'hygienist', 'receptionist']);
     const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Demo Dental Clinic').executeTakeFirstOrThrow());
     expect(Number(count.n)).toBe(1);
@@ -144,6 +193,43 @@ describe('npm run cli', () => {
     const badMap = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=shoeSize');
     expect(badMap.code).toBe(1);
     expect(JSON.parse(badMap.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('dateOfBirth') });
+  });
+
+  it('writes the rejected rows to --rejected: the original columns plus row and reasons, ready to correct and import again', async () => {
+    const file = path.join(dataDir, 'ancien.csv');
+    const rejectedFile = path.join(dataDir, 'ancien-rejected.csv');
+    writeFileSync(
+      file,
+      [
+        'Nom,Prénom,Adresse,Portable',
+        'Bégué,Hélène,"Rue Royale, Curepipe",5712 7001',
+        'Cassam,Yusuf,"Le ""Morne"", Rivière Noire",12',
+        'Aumeer,,"Flat 2',
+        'Rose-Hill",5712 7003',
+        'Fong,Mei,Port-Louis,5712 7004',
+      ].join('\n'),
+    );
+    const first = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected', '--rejected', rejectedFile);
+    expect(first).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 2 } });
+    expect(first.stderr).toContain(`2 rejected rows written to ${rejectedFile}`);
+    const written = readFileSync(rejectedFile);
+    expect([...written.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(written.subarray(3).toString('utf8').split('\r\n')).toEqual([
+      'Nom,Prénom,Adresse,Portable,Import problems (row: reasons)',
+      'Cassam,Yusuf,"Le ""Morne"", Rivière Noire",12,"Row 3: phone_invalid (Portable): ""12"" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)"',
+      'Aumeer,,"Flat 2\nRose-Hill",5712 7003,Row 4: required (Prénom): The given name is missing',
+      '',
+    ]);
+
+    // Corrected in a spreadsheet and imported again: the reasons column is ignored.
+    writeFileSync(rejectedFile, written.toString('utf8').replace(',12,', ',5712 7002,').replace('Aumeer,,', 'Aumeer,Farhan,'));
+    const again = await cli('patients', 'import', '--practice', practiceId, rejectedFile, '--rejected', rejectedFile);
+    expect(again).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 0 } });
+    expect(again.json.columns.at(-1)).toMatchObject({ header: 'Import problems (row: reasons)', field: null });
+    expect(readFileSync(rejectedFile, 'utf8')).toBe('\uFEFFNom,Prénom,Adresse,Portable,Import problems (row: reasons)\r\n');
+
+    const nowhere = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--rejected', path.join(dataDir, 'no-such-folder', 'x.csv'));
+    expect(JSON.parse(nowhere.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('--rejected') });
   });
 
   it('prints usage and exits 2 for an unknown command', async () => {

@@ -136,8 +136,8 @@ describe('duplicates', () => {
     const report: PatientImportReport = (await post(reception, { csv })).json();
     expect(report).toMatchObject({ totalRows: 5, validRows: 3, rejectedRows: 2, duplicateCount: 1 });
     expect(report.rejected).toEqual([
-      { row: 2, problems: [expect.objectContaining({ code: 'duplicate_on_file', patient: expect.objectContaining({ id: known.id }) })] },
-      { row: 4, problems: [expect.objectContaining({ code: 'duplicate_in_file', sameAsRow: 3 })] },
+      { row: 2, cells: ['Helene', 'Lagesse', '14/03/2010', ''], problems: [expect.objectContaining({ code: 'duplicate_on_file', patient: expect.objectContaining({ id: known.id }) })] },
+      { row: 4, cells: ['Nadia', 'HOSSEN', '05/05/1995', ''], problems: [expect.objectContaining({ code: 'duplicate_in_file', sameAsRow: 3 })] },
     ]);
     expect(report.duplicates).toEqual([expect.objectContaining({ row: 5, reason: 'same_birth_date', patient: expect.objectContaining({ givenName: 'Ravi' }) })]);
   });

@@ -156,6 +156,17 @@ describe('search', () => {
     expect(await names('ramgoolam ravi')).toEqual(['Ravi Ramgoolam']);
   });
 
+  it('tolerates a typo among several words, the other words starting a word or looking like one', async () => {
+    // A typo in the family name, the given name right; then both wrong.
+    expect(await names('ravi ramgolam')).toEqual(['Ravi Ramgoolam']);
+    expect(await names('ravvi ramgolam')).toEqual(['Ravi Ramgoolam']);
+    // The other word must match something: nobody is Priya Ramgoolam.
+    expect(await names('priya ramgolam')).toEqual([]);
+    // A preferred name counts as a word of the name.
+    const bobby = await makePatientIn(s.practiceId, 'Robert', 'Lagesse', { preferredName: 'Bobby' });
+    expect((await find('bobby lagese')).items.map((i) => i.id)).toEqual([bobby]);
+  });
+
   it('finds phone digits from the start of the number or at its end', async () => {
     expect(await names('5712')).toEqual(['Ravi Ramgoolam']);
     expect(await names('3456')).toEqual(['Ravi Ramgoolam']);
@@ -208,6 +219,46 @@ describe('duplicates and merge', () => {
     expect(otherDay.warnings.possibleDuplicates).toEqual([]);
     const listed = (await reception.get(`${base}/patients/${first.id}/duplicates`)).json();
     expect(listed.items.map((d: { id: string }) => d.id).sort()).toEqual([samePhone.id, similar.id].sort());
+  });
+
+  it('checks a patient not created yet: the same phone as typed, or a similar name with the same birth date; nothing is written', async () => {
+    const original = (await reception.post(`${base}/patients`, { givenName: 'Hélène', familyName: 'Appadoo', phone: '57881234', dateOfBirth: '1975-09-09' })).json();
+    const elsewhere = await makePatientIn(other.practiceId, 'Helene', 'Appadoo', { phone: '57881234', dateOfBirth: '1975-09-09' });
+    const before = await countPatients();
+    const auditBefore = await inPractice(t.db, p.practiceId, async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length);
+    const check = async (draft: Record<string, unknown>) => {
+      const res = await reception.post(`${base}/patients/duplicate-check`, draft);
+      expect(res.statusCode).toBe(200);
+      return (res.json().items as { id: string }[]).map((d) => d.id);
+    };
+
+    // The number as people type it, with or without +230 and spaces.
+    expect(await check({ phones: ['5788 1234'] })).toEqual([original.id]);
+    expect(await check({ givenName: 'Someone', familyName: 'Else', phones: ['+230 5788 1234'] })).toEqual([original.id]);
+    // Accents folded like the search: "Helene" is Hélène; the birth date must match too.
+    expect(await check({ givenName: 'Helene', familyName: 'Appadoo', dateOfBirth: '1975-09-09' })).toEqual([original.id]);
+    expect(await check({ givenName: 'Helene', familyName: 'Appadoo', dateOfBirth: '1975-09-10' })).toEqual([]);
+    expect(await check({ givenName: 'Somebody', familyName: 'Different', dateOfBirth: '1975-09-09' })).toEqual([]);
+    // A number still being typed is left out, not refused; an empty draft finds nothing.
+    expect(await check({ phones: ['5788'] })).toEqual([]);
+    expect(await check({})).toEqual([]);
+    expect(await check({ phones: ['5788'], givenName: 'Hélène', familyName: 'Appadoo', dateOfBirth: '1975-09-09' })).toEqual([original.id]);
+
+    // Only this practice's patients, never a merged record.
+    expect(await check({ phones: ['57881234'] })).not.toContain(elsewhere);
+    const twin = (await reception.post(`${base}/patients`, { givenName: 'Helen', familyName: 'Appadoo', phone: '57881234' })).json();
+    expect((await check({ phones: ['57881234'] })).sort()).toEqual([original.id, twin.id].sort());
+    await reception.post(`${base}/patients/${twin.id}/merge`, { intoPatientId: original.id });
+    expect(await check({ phones: ['57881234'] })).toEqual([original.id]);
+
+    // Checking wrote nothing: only the twin's creation and merge were recorded.
+    expect(await countPatients()).toBe(before + 1);
+    const auditAfter = await inPractice(t.db, p.practiceId, async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length);
+    expect(auditAfter).toBe(auditBefore + 2);
+
+    const bad = await reception.post(`${base}/patients/duplicate-check`, { dateOfBirth: '09/09/1975', phones: 'not a list' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ path: 'dateOfBirth' }), expect.objectContaining({ path: 'phones' })]) });
   });
 
   it('merges: appointments, waitlist and recalls move, phones join without repeats, empty fields fill, a pointer stays', async () => {

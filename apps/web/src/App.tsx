@@ -6,9 +6,11 @@ import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
+import { PriceListSettingsPage } from './features/clinical/PriceListSettingsPage';
 import { CalendarPage } from './features/scheduling/CalendarPage';
 import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSettingsPage';
 import { PatientImportPage } from './features/patients/PatientImportPage';
+import { MergePatientPage } from './features/patients/MergePatientPage';
 import { PatientPage } from './features/patients/PatientPage';
 import { HomePage } from './features/home/HomePage';
 import { InboxPage } from './features/inbox/InboxPage';
@@ -42,6 +44,7 @@ export function App() {
           <Route index element={<Navigate to="calendar" replace />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
+          <Route path="patients/:patientId/merge" element={<MergePatientPage />} />
           <Route path="patients/:patientId/:tab?" element={<PatientPage />} />
           <Route path="inbox/:conversationId?" element={<InboxPage />} />
           <Route path="settings" element={<SettingsLayout />}>
@@ -52,6 +55,7 @@ export function App() {
             <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
             <Route path="whatsapp" element={<WhatsAppSettingsPage />} />
             <Route path="import" element={<PatientImportPage />} />
+            <Route path="price-list" element={<PriceListSettingsPage />} />
           </Route>
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />

@@ -132,6 +132,19 @@ export type PatientSearchResult = z.infer<typeof PatientSearchResult>;
 
 export const PatientDuplicates = z.object({ items: z.array(PatientSummary) });
 
+/**
+ * A patient not yet created, as far as the form is filled: enough to look for a likely duplicate
+ * before creating it. Numbers are as typed; one that is not (yet) a valid number is left out.
+ */
+export const PatientDuplicateCheck = z.object({
+  givenName: z.string().trim().max(100).default(''),
+  familyName: z.string().trim().max(100).default(''),
+  preferredName: z.string().trim().max(100).default(''),
+  dateOfBirth: LocalDate.nullable().default(null),
+  phones: z.array(z.string().trim().max(30)).max(10).default([]),
+});
+export type PatientDuplicateCheck = z.input<typeof PatientDuplicateCheck>;
+
 export const MergeInput = z.object({ intoPatientId: Uuid });
 export const MergeResult = z.object({ survivor: Patient, mergedPatientId: Uuid });
 
@@ -245,8 +258,11 @@ export const PatientImportProblem = z.object({
 });
 export type PatientImportProblem = z.infer<typeof PatientImportProblem>;
 
-/** Rows are numbered as in a spreadsheet: the header is row 1. */
-export const PatientImportRejectedRow = z.object({ row: z.number().int(), problems: z.array(PatientImportProblem) });
+/**
+ * Rows are numbered as in a spreadsheet: the header is row 1. `cells` are the row as read from
+ * the file (trimmed), so the rejected rows can be handed back as a file to correct.
+ */
+export const PatientImportRejectedRow = z.object({ row: z.number().int(), problems: z.array(PatientImportProblem), cells: z.array(z.string()) });
 export type PatientImportRejectedRow = z.infer<typeof PatientImportRejectedRow>;
 
 /** A row that may be someone already known (a warning: it is imported; staff can merge later). */

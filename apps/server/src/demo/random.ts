@@ -1,3 +1,5 @@
+export type SeededRandom = ReturnType<typeof seededRandom>;
+
 /** A small seeded generator (mulberry32): the demo data is the same on every machine and run. */
 export function seededRandom(seed: number) {
   let a = seed >>> 0;

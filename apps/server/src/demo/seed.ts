@@ -4,6 +4,7 @@ import { createUser, findUserByEmail } from '../modules/auth/users.js';
 import { createPracticeIn } from '../modules/practices/practices.service.js';
 import { addStaffMember } from '../modules/staff/staff.service.js';
 import { seedDemoCalendar } from './calendar.js';
+import { seedDemoClinical } from './clinical.js';
 import { createChannelIn } from '../modules/messaging/channels.service.js';
 import { inPractice } from '../platform/tenancy.js';
 
@@ -26,7 +27,7 @@ export const DEMO_STAFF = [
 
 /**
  * Creates the demo practice with its staff, or finds it when it exists: running it twice
- * changes nothing. Later capabilities add their demo data (chairs, patients, ...) here.
+ * changes nothing. Later capabilities add their demo data (chairs, patients, clinical records, ...) here.
  */
 export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: string } = {}) {
   const [owner, ...others] = DEMO_STAFF;
@@ -66,16 +67,20 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
   const demoNumber = opts.whatsappPhoneNumberId ?? (ctx.config.whatsapp.sandbox ? await freeSandboxNumber(ctx) : undefined);
   const whatsapp = demoNumber ? await connectDemoWhatsApp(ctx, practiceId, demoNumber) : undefined;
   const idOf = async (email: string) => (await findUserByEmail(ctx.db, email))!.id;
-  const calendar = await seedDemoCalendar(ctx, practiceId, {
+  const clinicians = {
     ownerId: await idOf('owner@demo.dentalpro.mu'),
     dentistId: await idOf('dentist@demo.dentalpro.mu'),
     hygienistId: await idOf('hygienist@demo.dentalpro.mu'),
-  });
+  };
+  const calendar = await seedDemoCalendar(ctx, practiceId, clinicians);
+  // After the calendar: notes are written for its past visits.
+  const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
   return {
     practiceId,
     practiceName: DEMO_PRACTICE.name,
     created,
     calendar,
+    clinical,
     ...(whatsapp ? { whatsappPhoneNumberId: whatsapp } : {}),
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
   };

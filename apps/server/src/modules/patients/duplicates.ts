@@ -1,10 +1,13 @@
-import type { PatientSummary } from '@dentalpro/contracts';
+import type { PatientDuplicateCheck, PatientSummary } from '@dentalpro/contracts';
+import type { z } from 'zod';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { toE164 } from './phones.js';
 import { SUMMARY_COLUMNS, toSummary } from './patients.repository.js';
+import { searchNameOf } from './search.js';
 
 /** Trigram similarity of folded names above which two people born the same day are likely one. */
 export const SIMILAR_NAME = 0.5;
@@ -54,4 +57,21 @@ export async function listDuplicates(ctx: AppContext, input: { actor: Actor; pra
     const phones = await tx.selectFrom('patientPhones').select('e164').where('patientId', '=', input.patientId).execute();
     return findDuplicatesIn(tx, { patientId: patient.id, phones: phones.map((p) => p.e164), searchName: patient.searchName, dateOfBirth: patient.dateOfBirth });
   });
+}
+
+/**
+ * POST .../patients/duplicate-check: the same check for a patient not created yet, so the form
+ * can warn before Create. Names are folded and numbers normalised as createPatient does; a number
+ * still being typed (not valid yet) is simply left out. A read: nothing is written or audited.
+ */
+export async function checkDraftForDuplicates(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; draft: z.output<typeof PatientDuplicateCheck> },
+): Promise<PatientSummary[]> {
+  requirePermission(input.actor, 'patients:write');
+  const { draft } = input;
+  const phones = [...new Set(draft.phones.map(toE164).filter((e164): e164 is string => Boolean(e164)))];
+  const searchName = searchNameOf(draft);
+  if (phones.length === 0 && !(draft.dateOfBirth && searchName)) return [];
+  return inPractice(ctx.db, input.practiceId, (tx) => findDuplicatesIn(tx, { phones, searchName, dateOfBirth: draft.dateOfBirth }));
 }

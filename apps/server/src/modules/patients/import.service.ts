@@ -40,13 +40,18 @@ export interface ImportPatientsInput {
   onProgress?: (progress: PatientImportProgress) => void;
   /** Aborting (the browser went away) stops the import and rolls it back. */
   signal?: AbortSignal;
-  /** How many rejected rows and duplicates the report lists (all are counted). */
+  /**
+   * How many rejected rows (with their cells: the web builds the file of rejected rows from
+   * them) and duplicates the report lists; all are counted. LIST_LIMIT unless told.
+   */
   listLimit?: number;
 }
 
 const CHECK_BATCH = 2000;
 const INSERT_BATCH = 2000;
 const PREVIEW_ROWS = 5;
+/** Enough for any file worth correcting by hand, and a report of a few MB at most. */
+const LIST_LIMIT = 10_000;
 /** Imports this large need the query planner to look at the tables again (see insertPatients). */
 const ANALYSE_AFTER = 1000;
 
@@ -78,7 +83,7 @@ export async function importPatients(ctx: AppContext, input: ImportPatientsInput
   }
 
   const checked = await checkRows(table, columns, progress, input.signal);
-  const listLimit = input.listLimit ?? 1000;
+  const listLimit = input.listLimit ?? LIST_LIMIT;
   const refusedAnyway = checked.some((c) => c.problems.length > 0) && !input.skipRejected;
   if (input.dryRun || refusedAnyway) {
     const duplicates = await inPractice(ctx.db, input.practiceId, (tx) => findDuplicatesIn(tx, input.practiceId, checked));
@@ -134,7 +139,7 @@ function summarise(report: PatientImportReport, checked: CheckedRow[], duplicate
       continue;
     }
     report.rejectedRows++;
-    if (report.rejected.length < listLimit) report.rejected.push({ row: c.row, problems: c.problems });
+    if (report.rejected.length < listLimit) report.rejected.push({ row: c.row, problems: c.problems, cells: c.cells });
   }
   report.validRows = valid.length;
   report.duplicateCount = duplicates.likely.length;
@@ -165,7 +170,7 @@ async function insertPatients(ctx: AppContext, input: ImportPatientsInput, check
   );
   await inPractice(ctx.db, input.practiceId, async (tx) => {
     await lockPatientImports(tx, input.practiceId);
-    const valid = summarise(report, checked, await findDuplicatesIn(tx, input.practiceId, checked), input.listLimit ?? 1000);
+    const valid = summarise(report, checked, await findDuplicatesIn(tx, input.practiceId, checked), input.listLimit ?? LIST_LIMIT);
     if ((report.rejectedRows > 0 && !input.skipRejected) || valid.length === 0) throw rowsRejected(report);
     const patients: NewPatient[] = valid.map((p) => ({ id: randomUUID(), row: p.row, phones: p.phones }));
     const total = patients.length;

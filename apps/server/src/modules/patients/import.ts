@@ -229,6 +229,8 @@ export type PreparedPatient = ReturnType<typeof preparePatient>;
 
 export interface CheckedRow {
   row: number;
+  /** The row as read, for the file of rejected rows. */
+  cells: string[];
   problems: PatientImportProblem[];
   /** Set when the row has no problem: ready to insert. */
   patient?: PreparedPatient;
@@ -344,9 +346,9 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
   }
 
   const displayName = `${givenName} ${familyName}`.trim();
-  if (problems.length) return { row, problems, displayName };
+  if (problems.length) return { row, cells, problems, displayName };
   try {
-    return { row, problems, displayName, patient: preparePatient(input) };
+    return { row, cells, problems, displayName, patient: preparePatient(input) };
   } catch (err) {
     if (!(err instanceof AppError) || !err.options.errors) throw err;
     for (const e of err.options.errors) {
@@ -354,7 +356,7 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
       const cell = field ? (one(field) ?? (field === 'givenName' || field === 'familyName' ? fullName : undefined)) : undefined;
       problem(codeOfPath(e.path, cell?.value ?? ''), field, cell, e.message);
     }
-    return { row, problems, displayName };
+    return { row, cells, problems, displayName };
   }
 }
 

@@ -7,6 +7,7 @@ import {
   MergeResult,
   Patient,
   PatientCreated,
+  PatientDuplicateCheck,
   PatientDuplicates,
   PatientImportRequest,
   PatientImportReport,
@@ -25,7 +26,7 @@ import type { AppContext } from '../../app.js';
 import { actorOf, toAppError } from '../../platform/http.js';
 import { getAccessLog } from './access-log.service.js';
 import { getMedicalAlerts, replaceMedicalAlerts } from './alerts.service.js';
-import { listDuplicates } from './duplicates.js';
+import { checkDraftForDuplicates, listDuplicates } from './duplicates.js';
 import { type ImportPatientsInput, importPatients } from './import.service.js';
 import { mergePatient } from './merge.service.js';
 import { createPatient, getPatient, searchPatients, updatePatient } from './patients.service.js';
@@ -57,6 +58,15 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: { tags, summary: 'Create a patient; likely duplicates come back as warnings', params: PracticeParams, body: PatientInput, response: { 201: PatientCreated } },
     },
     async (request, reply) => reply.status(201).send(await createPatient(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, patient: request.body })),
+  );
+
+  api.post(
+    '/practices/:practiceId/patients/duplicate-check',
+    {
+      config: { permission: 'patients:write' },
+      schema: { tags, summary: 'Likely duplicates of a patient about to be created (same phone, or similar name and same birth date)', params: PracticeParams, body: PatientDuplicateCheck, response: { 200: PatientDuplicates } },
+    },
+    async (request) => ({ items: await checkDraftForDuplicates(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, draft: request.body }) }),
   );
 
   api.get(

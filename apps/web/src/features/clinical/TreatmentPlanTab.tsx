@@ -2,11 +2,13 @@ import type { Procedure, TreatmentItem, TreatmentPlan } from '@dentalpro/contrac
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { api, isApiError } from '../../api/client';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { SelectField, TextField } from '../../components/Field';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
+import { Modal } from '../../components/Modal';
+import { useFocusFirstField } from '../../components/focusFirstField';
 import { useToast } from '../../components/Toast';
 import { clinicalKeys, recordPath, useMoney, usePriceList, useProcedureName, useTreatmentPlans } from './clinical.api';
 import { type StoredSurface, orderSurfaces, surfaceLetter, surfacesOfTooth } from './fdi';
@@ -114,6 +116,7 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
   const queryClient = useQueryClient();
   const toast = useToast();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<TreatmentItem | null>(null);
   const open = ['draft', 'presented', 'accepted'].includes(plan.status);
   const setStatus = useMutation({
     mutationFn: (input: { item: TreatmentItem; status: 'accepted' | 'completed' | 'declined' }) =>
@@ -163,6 +166,7 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
                     <td>{item.phase}</td>
                     <th scope="row">
                       {procedureName(item)} <span className="muted small mono">{item.procedureCode}</span>
+                      {item.notes && <span className="block small muted pre-line item-notes">{item.notes}</span>}
                     </th>
                     <td>{item.tooth ?? '—'}</td>
                     <td className="mono">{item.tooth ? item.surfaces.map((s) => surfaceLetter(item.tooth!, s)).join('') || '—' : '—'}</td>
@@ -187,6 +191,11 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
                             {t('clinical.plan.decline')}
                           </Button>
                         )}
+                        {item.status !== 'completed' && (
+                          <Button variant="ghost" aria-label={`${t('clinical.plan.editItem')}: ${label}`} onClick={() => setEditing(item)}>
+                            {t('clinical.plan.editItem')}
+                          </Button>
+                        )}
                       </td>
                     )}
                   </tr>
@@ -196,6 +205,9 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
           </table>
         </div>
       )}
+      <Modal open={editing !== null} title={editing ? t('clinical.plan.editItemTitle', { name: procedureName(editing) }) : ''} onClose={() => setEditing(null)}>
+        {editing && <EditItemForm plan={plan} item={editing} practiceId={practiceId} patientId={patientId} onDone={() => setEditing(null)} />}
+      </Modal>
       <dl className="summary compact plan-totals">
         {(['planned', 'accepted', 'completed', 'declined'] as const).map((status) => (
           <div key={status}>
@@ -231,7 +243,8 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
   const [tooth, setTooth] = useState('');
   const [surfaces, setSurfaces] = useState<StoredSurface[]>([]);
   const [phase, setPhase] = useState('1');
-  const toothNumber = /^\d{2}$/.test(tooth.trim()) ? Number(tooth.trim()) : null;
+  const [submitted, setSubmitted] = useState(false);
+  const toothNumber = toothOf(tooth);
   const add = useMutation({
     mutationFn: () =>
       api.post<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans/${plan.id}/items`, {
@@ -250,7 +263,8 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
       className="card-inset stack"
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        add.mutate();
+        setSubmitted(true);
+        if (!toothUnreadable(tooth)) add.mutate();
       }}
     >
       <SelectField label={t('clinical.plan.procedure')} value={procedureId} onChange={(e) => setProcedureId(e.target.value)} required>
@@ -262,35 +276,18 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
         ))}
       </SelectField>
       <div className="form-row">
-        <TextField
-          label={t('clinical.chart.tooth')}
-          hint={t('clinical.plan.toothHint')}
-          value={tooth}
-          onChange={(e) => {
-            setTooth(e.target.value);
+        <ToothField
+          tooth={tooth}
+          onChange={(value) => {
+            setTooth(value);
             setSurfaces([]);
           }}
-          inputMode="numeric"
-          maxLength={2}
-          error={add.error && (add.error as { code?: string }).code === 'invalid_tooth' ? t('errors.invalid_tooth') : undefined}
+          error={add.error}
+          submitted={submitted}
         />
         <TextField label={t('clinical.plan.phase')} type="number" min={1} max={20} value={phase} onChange={(e) => setPhase(e.target.value)} />
       </div>
-      {toothNumber && (
-        <fieldset className="surface-picker">
-          <legend>{t('clinical.chart.surfaces')}</legend>
-          {surfacesOfTooth(toothNumber).map((s) => (
-            <label key={s} className="checkbox surface-checkbox">
-              <input
-                type="checkbox"
-                checked={surfaces.includes(s)}
-                onChange={(e) => setSurfaces(orderSurfaces(e.target.checked ? [...surfaces, s] : surfaces.filter((x) => x !== s)))}
-              />
-              <span className="mono">{surfaceLetter(toothNumber, s)}</span> {t(`clinical.surface.${surfaceLetter(toothNumber, s)}`)}
-            </label>
-          ))}
-        </fieldset>
-      )}
+      {toothNumber && <SurfacePicker tooth={toothNumber} surfaces={surfaces} onChange={setSurfaces} />}
       <ErrorAlert error={add.error} />
       <div className="actions">
         <Button type="submit" variant="primary" busy={add.isPending}>
@@ -299,5 +296,120 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
         <Button onClick={onDone}>{t('common.cancel')}</Button>
       </div>
     </form>
+  );
+}
+
+interface EditItemFormProps {
+  plan: TreatmentPlan;
+  item: TreatmentItem;
+  practiceId: string;
+  patientId: string;
+  onDone: () => void;
+}
+
+/** What the server lets change: tooth and surfaces while the item is planned; phase and notes until it is completed. */
+function EditItemForm({ plan, item, practiceId, patientId, onDone }: EditItemFormProps) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const procedureName = useProcedureName();
+  const movable = item.status === 'planned';
+  const [tooth, setTooth] = useState(item.tooth === null ? '' : String(item.tooth));
+  const [surfaces, setSurfaces] = useState<StoredSurface[]>(item.surfaces);
+  const [phase, setPhase] = useState(String(item.phase));
+  const [notes, setNotes] = useState(item.notes ?? '');
+  const [submitted, setSubmitted] = useState(false);
+  const toothNumber = toothOf(tooth);
+  const formRef = useFocusFirstField<HTMLFormElement>();
+  const save = useMutation({
+    mutationFn: () =>
+      api.patch<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans/${plan.id}/items/${item.id}`, {
+        ...(movable ? { tooth: toothNumber, surfaces: toothNumber ? surfaces : [] } : {}),
+        phase: Number(phase) || 1,
+        notes: notes.trim(),
+      }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: clinicalKeys.plans(practiceId, patientId) });
+      toast(t('clinical.plan.itemSaved', { name: procedureName(item) }));
+      onDone();
+    },
+  });
+  return (
+    <form
+      ref={formRef}
+      className="stack"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        setSubmitted(true);
+        if (!(movable && toothUnreadable(tooth))) save.mutate();
+      }}
+    >
+      {movable ? (
+        <>
+          <ToothField
+            tooth={tooth}
+            onChange={(value) => {
+              setTooth(value);
+              // Surfaces belong to one tooth: a different tooth starts again.
+              setSurfaces(toothOf(value) === item.tooth ? item.surfaces : []);
+            }}
+            error={save.error}
+            submitted={submitted}
+          />
+          {toothNumber && <SurfacePicker tooth={toothNumber} surfaces={surfaces} onChange={setSurfaces} />}
+        </>
+      ) : (
+        <p className="muted">{t('clinical.plan.toothLocked', { status: t(`clinical.plan.itemStatus.${item.status}`) })}</p>
+      )}
+      <TextField label={t('clinical.plan.phase')} type="number" min={1} max={20} value={phase} onChange={(e) => setPhase(e.target.value)} required />
+      <TextAreaField label={t('clinical.plan.itemNotes')} value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={4000} />
+      <ErrorAlert error={save.error} />
+      <div className="actions dialog-actions">
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          {t('common.save')}
+        </Button>
+        <Button onClick={onDone}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  );
+}
+
+/** The tooth as typed: an FDI number of two digits, or null (the whole mouth). The server judges which numbers exist. */
+function toothOf(typed: string): number | null {
+  return /^\d{2}$/.test(typed.trim()) ? Number(typed.trim()) : null;
+}
+
+/** Typed but not a tooth number: refused here rather than sent as "the whole mouth". */
+const toothUnreadable = (typed: string) => typed.trim() !== '' && toothOf(typed) === null;
+
+/** `submitted`: the form was sent once, so a tooth that cannot be read is pointed out. */
+function ToothField({ tooth, onChange, error, submitted }: { tooth: string; onChange: (tooth: string) => void; error: unknown; submitted: boolean }) {
+  const { t } = useTranslation();
+  const unreadable = submitted && toothUnreadable(tooth);
+  return (
+    <TextField
+      label={t('clinical.chart.tooth')}
+      hint={t('clinical.plan.toothHint')}
+      value={tooth}
+      onChange={(e) => onChange(e.target.value)}
+      inputMode="numeric"
+      maxLength={2}
+      error={unreadable || isApiError(error, 'invalid_tooth') ? t('errors.invalid_tooth') : undefined}
+    />
+  );
+}
+
+function SurfacePicker({ tooth, surfaces, onChange }: { tooth: number; surfaces: StoredSurface[]; onChange: (surfaces: StoredSurface[]) => void }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="surface-picker">
+      <legend>{t('clinical.chart.surfaces')}</legend>
+      {surfacesOfTooth(tooth).map((s) => (
+        <label key={s} className="checkbox surface-checkbox">
+          <input type="checkbox" checked={surfaces.includes(s)} onChange={(e) => onChange(orderSurfaces(e.target.checked ? [...surfaces, s] : surfaces.filter((x) => x !== s)))} />
+          <span className="mono">{surfaceLetter(tooth, s)}</span> {t(`clinical.surface.${surfaceLetter(tooth, s)}`)}
+        </label>
+      ))}
+    </fieldset>
   );
 }

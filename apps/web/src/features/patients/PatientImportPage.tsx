@@ -17,6 +17,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { SelectField } from '../../components/Field';
 import { useCurrentPractice } from '../shell/AppShell';
 import { runPatientImport } from './patient-import.api';
+import { RejectedRowsDownload } from './RejectedRowsDownload';
 
 /** Rejected rows shown on the page; the report counts them all. */
 const SHOWN_PROBLEMS = 200;
@@ -101,6 +102,7 @@ export function PatientImportPage() {
           {imported.rejectedRows > 0 && <p>{t('patientImport.importedLeftOut', { count: imported.rejectedRows })}</p>}
           {imported.duplicateCount > 0 && <p>{t('patientImport.importedDuplicates', { count: imported.duplicateCount })}</p>}
         </Alert>
+        <RejectedRowsDownload report={imported} />
         <div className="actions">
           <Link className="button button-primary" to={`/app/${practiceId}/patients`}>
             {t('patientImport.openPatients')}
@@ -363,6 +365,7 @@ function CheckResult({ report, practiceId }: { report: PatientImportReport; prac
             </table>
           </div>
           {report.rejectedRows > listedRows && <p className="muted">{t('patientImport.moreRejected', { count: report.rejectedRows - listedRows })}</p>}
+          <RejectedRowsDownload report={report} />
         </>
       )}
 

@@ -12,6 +12,7 @@ import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { AppointmentsTab } from './AppointmentsTab';
 import { MedicalAlertsBanner } from './MedicalAlerts';
+import { MergedNotice } from './MergePatientPage';
 import { OverviewTab } from './OverviewTab';
 import { CLINICAL_TABS, PATIENT_TABS, type PatientTab, PatientTabs, panelId, tabId } from './PatientTabs';
 import { usePatient, usePatientAppointments } from './patients.api';
@@ -30,7 +31,8 @@ export function PatientPage() {
   const practice = usePractice(practiceId);
   const timeZone = practice.data?.timeZone ?? 'Indian/Mauritius';
   const patient = usePatient(practiceId, patientId);
-  const appointments = usePatientAppointments(practiceId, patientId);
+  // A merged record has no appointments left (they moved to the kept record), and asking is refused.
+  const appointments = usePatientAppointments(practiceId, patientId, patient.isSuccess && !patient.data.mergedIntoId);
   const clinicalRead = can('clinical:read');
   const tabs = PATIENT_TABS.filter((tab) => clinicalRead || !CLINICAL_TABS.includes(tab));
   const current: PatientTab = tabParam === undefined ? 'overview' : isTab(tabParam) ? tabParam : 'overview';
@@ -50,37 +52,51 @@ export function PatientPage() {
       <div className="record-head">
         <h1>{patientName(p)}</h1>
         {p.status && p.status !== 'active' && <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>}
-      </div>
-      {clinicalRead && <MedicalAlertsBanner practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} />}
-      <PatientTabs tabs={tabs} current={forbidden ? 'overview' : current} onChange={(tab) => navigate(tab === 'overview' ? base : `${base}/${tab}`)} />
-      <div role="tabpanel" id={panelId(current)} aria-labelledby={forbidden ? undefined : tabId(current)} className="record-panel" tabIndex={0}>
-        {unknownTab ? (
-          <Alert tone="error" title={t('errors.route_not_found')} />
-        ) : forbidden ? (
-          <Alert tone="error" title={t('patientRecord.notAllowedTitle')}>
-            {t('patientRecord.notAllowed')}
-          </Alert>
-        ) : current === 'overview' ? (
-          <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
-        ) : current === 'appointments' ? (
-          <AppointmentsTab practiceId={practiceId} timeZone={timeZone} query={appointments} />
-        ) : current === 'chart' ? (
-          <ChartTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
-        ) : current === 'plan' ? (
-          <TreatmentPlanTab practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} canManagePriceList={can('practice:manage')} />
-        ) : current === 'notes' ? (
-          <NotesTab
-            practiceId={practiceId}
-            patientId={patientId}
-            timeZone={timeZone}
-            appointments={appointments.data?.items ?? []}
-            canWrite={can('clinical:write')}
-            canSign={can('clinical:sign')}
-          />
-        ) : (
-          <DocumentsTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+        {can('patients:merge') && !p.mergedIntoId && (
+          <Link className="button button-secondary record-head-action" to={`${base}/merge`}>
+            {t('patients.merge.open')}
+          </Link>
         )}
       </div>
+      {p.mergedIntoId ? (
+        <>
+          <MergedNotice practiceId={practiceId} survivorId={p.mergedIntoId} />
+          <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
+        </>
+      ) : (
+        <>
+          {clinicalRead && <MedicalAlertsBanner practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} />}
+          <PatientTabs tabs={tabs} current={forbidden ? 'overview' : current} onChange={(tab) => navigate(tab === 'overview' ? base : `${base}/${tab}`)} />
+          <div role="tabpanel" id={panelId(current)} aria-labelledby={forbidden ? undefined : tabId(current)} className="record-panel" tabIndex={0}>
+            {unknownTab ? (
+              <Alert tone="error" title={t('errors.route_not_found')} />
+            ) : forbidden ? (
+              <Alert tone="error" title={t('patientRecord.notAllowedTitle')}>
+                {t('patientRecord.notAllowed')}
+              </Alert>
+            ) : current === 'overview' ? (
+              <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
+            ) : current === 'appointments' ? (
+              <AppointmentsTab practiceId={practiceId} timeZone={timeZone} query={appointments} />
+            ) : current === 'chart' ? (
+              <ChartTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+            ) : current === 'plan' ? (
+              <TreatmentPlanTab practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} canManagePriceList={can('practice:manage')} />
+            ) : current === 'notes' ? (
+              <NotesTab
+                practiceId={practiceId}
+                patientId={patientId}
+                timeZone={timeZone}
+                appointments={appointments.data?.items ?? []}
+                canWrite={can('clinical:write')}
+                canSign={can('clinical:sign')}
+              />
+            ) : (
+              <DocumentsTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+            )}
+          </div>
+        </>
+      )}
     </div>
   );
 }

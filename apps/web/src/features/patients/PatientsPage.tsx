@@ -53,6 +53,7 @@ export function PatientsPage() {
             practiceId={practiceId}
             initialName={q}
             onCancel={() => setCreating(false)}
+            onPickExisting={(p) => navigate(`/app/${practiceId}/patients/${p.id}`)}
             onCreated={(p) => {
               toast(t('patients.created', { name: patientName(p) }));
               navigate(`/app/${practiceId}/patients/${p.id}`);

@@ -1,4 +1,4 @@
-import type { Appointment, MedicalAlerts, Patient } from '@dentalpro/contracts';
+import type { Appointment, MedicalAlerts, Patient, PatientDuplicateCheck, PatientSummary } from '@dentalpro/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 
@@ -6,6 +6,9 @@ export const patientKeys = {
   patient: (practiceId: string, patientId: string) => ['patients', practiceId, patientId] as const,
   alerts: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'alerts'] as const,
   accessLog: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'access-log'] as const,
+  duplicates: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'duplicates'] as const,
+  /** A draft not created yet, keyed by what was checked. */
+  draftCheck: (practiceId: string, probe: string) => ['patients', practiceId, 'duplicate-check', probe] as const,
 };
 
 export interface AccessLogEntry {
@@ -29,10 +32,11 @@ export function useMedicalAlerts(practiceId: string, patientId: string, enabled:
   });
 }
 
-export function usePatientAppointments(practiceId: string, patientId: string) {
+export function usePatientAppointments(practiceId: string, patientId: string, enabled = true) {
   return useQuery({
     queryKey: ['scheduling', practiceId, 'appointments', 'patient', patientId],
     queryFn: () => api.get<{ items: Appointment[] }>(`/practices/${practiceId}/patients/${patientId}/appointments`),
+    enabled,
   });
 }
 
@@ -43,3 +47,17 @@ export function useAccessLog(practiceId: string, patientId: string, enabled: boo
     enabled,
   });
 }
+
+export function usePatientDuplicates(practiceId: string, patientId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: patientKeys.duplicates(practiceId, patientId),
+    queryFn: () => api.get<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients/${patientId}/duplicates`),
+    enabled,
+  });
+}
+
+export const patientsApi = {
+  checkDraft: (practiceId: string, draft: PatientDuplicateCheck) => api.post<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients/duplicate-check`, draft),
+  merge: (practiceId: string, patientId: string, intoPatientId: string) =>
+    api.post<{ survivor: Patient; mergedPatientId: string }>(`/practices/${practiceId}/patients/${patientId}/merge`, { intoPatientId }),
+};

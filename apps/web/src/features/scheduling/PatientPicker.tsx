@@ -1,11 +1,12 @@
 import type { PatientSummary } from '@dentalpro/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from 'react';
+import { type ChangeEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
 import { TextField } from '../../components/Field';
+import { DuplicateWarning, type PatientDraft, useDuplicateCheck } from '../patients/DuplicateWarning';
 import { patientName, schedulingApi, usePatientSearch } from './scheduling.api';
 
 /** Debounced so typing a name sends one search, not one per key. */
@@ -27,10 +28,12 @@ interface PatientPickerProps {
   label?: string;
   /** What "New patient" starts from when nothing is typed (a WhatsApp contact's name and number). */
   newPatient?: { name?: string; phone?: string };
+  /** Offer "New patient" (not when picking among existing records, e.g. the survivor of a merge). */
+  allowNew?: boolean;
 }
 
 /** A combobox: type a name, phone digits or birth date; arrows move through the results, Enter picks. */
-export function PatientPicker({ practiceId, value, onChange, error, label, newPatient }: PatientPickerProps) {
+export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true }: PatientPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -68,6 +71,8 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
         initialPhone={newPatient?.phone}
         onCreated={onChange}
         onCancel={() => setCreating(false)}
+        onPickExisting={onChange}
+        pickExistingLabel={t('patients.duplicates.use')}
       />
     );
   }
@@ -148,11 +153,13 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
       <p className="muted small" role="status">
         {expanded && !search.isFetching && search.data && results.length === 0 ? t('booking.noPatientFound') : ''}
       </p>
-      <div>
-        <Button variant="ghost" onClick={() => setCreating(true)}>
-          + {t('booking.newPatient')}
-        </Button>
-      </div>
+      {allowNew && (
+        <div>
+          <Button variant="ghost" onClick={() => setCreating(true)}>
+            + {t('booking.newPatient')}
+          </Button>
+        </div>
+      )}
     </div>
   );
 }
@@ -163,43 +170,94 @@ export function NewPatientForm({
   initialPhone = '',
   onCreated,
   onCancel,
+  onPickExisting,
+  pickExistingLabel,
 }: {
   practiceId: string;
   initialName?: string | undefined;
   initialPhone?: string | undefined;
   onCreated: (patient: PatientSummary) => void;
   onCancel?: () => void;
+  /** A likely duplicate was the right patient after all: open it (patients page) or use it (booking). */
+  onPickExisting?: (patient: PatientSummary) => void;
+  pickExistingLabel?: string;
 }) {
   const { t } = useTranslation();
+  const hintId = useId();
   const [given, ...rest] = initialName.trim().split(/\s+/);
+  const [draft, setDraft] = useState<PatientDraft>({ givenName: given ?? '', familyName: rest.join(' '), phone: initialPhone, dateOfBirth: '' });
+  const set = (field: keyof PatientDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [field]: event.target.value }));
+  const duplicates = useDuplicateCheck(practiceId, draft);
+  // Acknowledged by id: a further match appearing later needs its own acknowledgement.
+  const [acknowledgedIds, setAcknowledgedIds] = useState<ReadonlySet<string>>(new Set());
+  const unacknowledged = (matches: PatientSummary[]) => matches.filter((m) => !acknowledgedIds.has(m.id));
+  const blocked = unacknowledged(duplicates.matches).length > 0;
+  const acknowledgeRef = useRef<HTMLInputElement>(null);
+  const [focusAcknowledge, setFocusAcknowledge] = useState(false);
+  useEffect(() => {
+    if (focusAcknowledge && acknowledgeRef.current) {
+      acknowledgeRef.current.focus();
+      setFocusAcknowledge(false);
+    }
+  }, [focusAcknowledge, duplicates.matches]);
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => schedulingApi.createPatient(practiceId, body),
     onSuccess: onCreated,
   });
+  const [checking, setChecking] = useState(false);
   // Not a <form>: it may sit inside the booking form, and forms cannot nest.
-  const submit = (event: FormEvent<HTMLElement> | { currentTarget: HTMLElement }) => {
-    const root = event.currentTarget.closest('.new-patient') as HTMLElement;
-    const value = (name: string) => (root.querySelector(`[name="${name}"]`) as HTMLInputElement).value.trim();
-    create.mutate({ givenName: value('givenName'), familyName: value('familyName'), phone: value('phone'), dateOfBirth: value('dateOfBirth') || null });
+  const submit = async () => {
+    setChecking(true);
+    // Typed faster than the pause: ask now, so nobody is created past an unseen warning.
+    const matches = await duplicates.checkNow().catch(() => duplicates.matches);
+    setChecking(false);
+    if (unacknowledged(matches).length > 0) {
+      setFocusAcknowledge(true);
+      return;
+    }
+    create.mutate({ givenName: draft.givenName.trim(), familyName: draft.familyName.trim(), phone: draft.phone.trim(), dateOfBirth: draft.dateOfBirth || null });
   };
   return (
     <fieldset className="new-patient card-inset">
       <legend>{t('booking.newPatient')}</legend>
       <div className="grid-2">
-        <TextField label={t('patients.givenName')} name="givenName" defaultValue={given ?? ''} required error={fieldError(create.error, 'givenName')} />
-        <TextField label={t('patients.familyName')} name="familyName" defaultValue={rest.join(' ')} required error={fieldError(create.error, 'familyName')} />
-        <TextField label={t('common.phone')} name="phone" type="tel" autoComplete="off" defaultValue={initialPhone} hint={t('patients.phoneHint')} error={fieldError(create.error, 'phone')} />
-        <TextField label={t('patients.dateOfBirth')} name="dateOfBirth" type="date" error={fieldError(create.error, 'dateOfBirth')} />
+        <TextField label={t('patients.givenName')} name="givenName" value={draft.givenName} onChange={set('givenName')} required error={fieldError(create.error, 'givenName')} />
+        <TextField label={t('patients.familyName')} name="familyName" value={draft.familyName} onChange={set('familyName')} required error={fieldError(create.error, 'familyName')} />
+        <TextField
+          label={t('common.phone')}
+          name="phone"
+          type="tel"
+          autoComplete="off"
+          value={draft.phone}
+          onChange={set('phone')}
+          hint={t('patients.phoneHint')}
+          error={fieldError(create.error, 'phone')}
+        />
+        <TextField label={t('patients.dateOfBirth')} name="dateOfBirth" type="date" value={draft.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
       </div>
+      <DuplicateWarning
+        practiceId={practiceId}
+        matches={duplicates.matches}
+        acknowledged={duplicates.matches.length > 0 && !blocked}
+        onAcknowledge={(yes) => setAcknowledgedIds(yes ? new Set([...acknowledgedIds, ...duplicates.matches.map((m) => m.id)]) : new Set())}
+        onPick={onPickExisting}
+        pickLabel={pickExistingLabel}
+        acknowledgeRef={acknowledgeRef}
+      />
       <ErrorAlert error={create.error} />
       <div className="actions">
-        <Button variant="primary" busy={create.isPending} onClick={(e) => submit(e)}>
+        <Button variant="primary" busy={create.isPending || checking} disabled={blocked} aria-describedby={blocked ? hintId : undefined} onClick={() => void submit()}>
           {t('patients.create')}
         </Button>
         {onCancel && (
           <Button variant="ghost" onClick={onCancel}>
             {t('common.cancel')}
           </Button>
+        )}
+        {blocked && (
+          <p id={hintId} className="muted small">
+            {t('patients.duplicates.createBlocked')}
+          </p>
         )}
       </div>
     </fieldset>
