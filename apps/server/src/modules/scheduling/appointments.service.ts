@@ -177,8 +177,18 @@ async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date)
   return { start, end, occupiedEnd: new Date(end.getTime() + type.bufferAfterMinutes * 60_000), typeId: type.id };
 }
 
-/** Expired holds give their slot back: removed here, in the booking's transaction, before the insert the constraints judge. */
-async function releaseExpiredHolds(tx: Tx, req: { providerId: string; chairId: string }, slot: PlannedSlot) {
+/**
+ * Before a booking, move or hold writes its slot: the provider and the chair are locked for the
+ * rest of the transaction (always in the same order), so two changes that want either of them
+ * take turns. Without this, two bookings of one slot could both insert, each then wait on the
+ * other's row while checking the exclusion constraints, and one would die as a deadlock; taking
+ * turns, the second meets the first's committed row and is refused slot_taken at once. The
+ * constraints still decide; the locks only queue the contenders. Then expired holds give their
+ * slot back, removed in the same transaction.
+ */
+async function claimSlot(tx: Tx, req: { providerId: string; chairId: string }, slot: PlannedSlot) {
+  const [first, second] = [`calendar:${req.providerId}`, `calendar:${req.chairId}`].sort();
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${first}, 0)), pg_advisory_xact_lock(hashtextextended(${second}, 0))`.execute(tx);
   await tx
     .deleteFrom('appointments')
     .where('status', '=', 'held')
@@ -245,7 +255,7 @@ export async function bookAppointment(ctx: AppContext, input: { actor: Actor; pr
       if (!(await findPatientIn(tx, booking.patientId))) throw new AppError('patient_not_found');
       const slot = await planSlot(tx, practiceId, booking, input.now ?? new Date());
       attempt.slot = slot;
-      await releaseExpiredHolds(tx, booking, slot);
+      await claimSlot(tx, booking, slot);
       const { id } = await tx
         .insertInto('appointments')
         .values({
@@ -297,7 +307,7 @@ export async function moveAppointment(
       const end = move.end ?? new Date(move.start.getTime() + (new Date(current.end).getTime() - new Date(current.start).getTime()));
       const slot = await planSlot(tx, practiceId, { ...target, end, appointmentTypeId: row.appointmentTypeId, source: 'staff' }, input.now ?? new Date());
       attempt.slot = slot;
-      await releaseExpiredHolds(tx, target, slot);
+      await claimSlot(tx, target, slot);
       await tx
         .updateTable('appointments')
         .set({
@@ -394,7 +404,7 @@ export async function holdSlot(
       if (hold.patientId && !(await findPatientIn(tx, hold.patientId))) throw new AppError('patient_not_found');
       const slot = await planSlot(tx, practiceId, hold, input.now ?? new Date());
       attempt.slot = slot;
-      await releaseExpiredHolds(tx, hold, slot);
+      await claimSlot(tx, hold, slot);
       const { holdMinutes } = await tx.selectFrom('practices').select('holdMinutes').where('id', '=', practiceId).executeTakeFirstOrThrow();
       const { id } = await tx
         .insertInto('appointments')
