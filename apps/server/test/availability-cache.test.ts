@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAvailability } from '../src/modules/scheduling/availability.service.js';
+import { calendarLoads, findAvailability } from '../src/modules/scheduling/availability.service.js';
 import { systemActor } from '../src/platform/access.js';
 import { type Tx, inPractice } from '../src/platform/tenancy.js';
 import { type TestApp, createTestApp } from './harness.js';
@@ -56,6 +56,17 @@ async function insertAppointment(tx: Tx, date: string, time: string, over: { sta
 }
 
 describe('availability from memory', () => {
+  it('reads the calendar once, then answers from memory until something changes', async () => {
+    const date = freshDay();
+    const first = await startsOf(date);
+    const loads = calendarLoads(t.ctx);
+    for (let i = 0; i < 3; i++) expect(await startsOf(date)).toEqual(first);
+    expect(calendarLoads(t.ctx)).toBe(loads);
+    await change((tx) => insertAppointment(tx, date, '09:00'));
+    expect(await startsOf(date)).not.toEqual(first);
+    expect(calendarLoads(t.ctx)).toBe(loads + 1);
+  });
+
   it('sees an appointment written elsewhere at once, and its cancellation', async () => {
     const date = freshDay();
     const before = await startsOf(date, { providerId: p.dentistId });

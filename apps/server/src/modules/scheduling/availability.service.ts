@@ -54,6 +54,8 @@ export async function availabilityQuery(ctx: AppContext, practiceId: string, req
  */
 class CalendarCache {
   private readonly practices = new Map<string, Calendar>();
+  /** Reads of the calendar from the database (a revision check alone is not one). */
+  loads = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -66,6 +68,7 @@ class CalendarCache {
     const missing = calendar ? calendar.missingChunks(first, last) : { first, last };
     if (missing) {
       const loaded = await loadCalendar(this.db, practiceId, missing.first * CHUNK_MS, (missing.last + 1) * CHUNK_MS);
+      this.loads++;
       // Loaded at the revision the read saw, which may already be newer than the one just read.
       if (calendar?.revision !== loaded.revision) calendar = new Calendar(loaded);
       calendar.addChunks(missing.first, missing.last, loaded);
@@ -75,6 +78,11 @@ class CalendarCache {
     if (this.practices.size > MAX_PRACTICES) this.practices.delete(this.practices.keys().next().value!);
     return calendar!;
   }
+}
+
+/** How often this process has read calendars from the database: the rest came from memory. */
+export function calendarLoads(ctx: AppContext): number {
+  return cacheOf(ctx.db).loads;
 }
 
 const caches = new WeakMap<Db, CalendarCache>();
@@ -90,11 +98,13 @@ function cacheOf(db: Db): CalendarCache {
  */
 async function currentRevision(db: Db, practiceId: string): Promise<string> {
   const row = await db.selectFrom('calendarRevisions').select('revision').where('practiceId', '=', practiceId).executeTakeFirst();
-  return row?.revision ?? '0';
+  // bigint: a string from node-postgres, unless a type parser made it a number; compared as text.
+  return String(row?.revision ?? 0);
 }
 
-interface Appointment { providerId: string; chairId: string; overbooked: boolean; start: number; end: number; holdExpiresAt: number | null }
-interface Chunk { appointments: Appointment[]; blocks: BusyInterval[]; closures: { start: Date; end: Date }[]; holidays: string[] }
+/** Busy time as the engine takes it, built once and shared by every search; holds keep their expiry. */
+interface Busy extends BusyInterval { startMs: number; endMs: number; holdExpiresAt: number | null }
+interface Chunk { busy: Busy[]; closures: { start: Date; end: Date }[]; holidays: string[] }
 
 interface LoadedCalendar {
   revision: string;
@@ -163,19 +173,20 @@ class Calendar {
   /** Spreads what was loaded for chunks first…last over them: each item goes to every chunk it overlaps. */
   addChunks(first: number, last: number, loaded: LoadedCalendar): void {
     const chunks = new Map<number, Chunk>();
-    for (let c = first; c <= last; c++) chunks.set(c, { appointments: [], blocks: [], closures: [], holidays: [] });
+    for (let c = first; c <= last; c++) chunks.set(c, { busy: [], closures: [], holidays: [] });
     const spread = (start: number, end: number, add: (chunk: Chunk) => void) => {
       const a = Math.max(first, Math.floor(start / CHUNK_MS));
       const b = Math.min(last, Math.floor((Math.max(start, end - 1)) / CHUNK_MS));
       for (let c = a; c <= b; c++) add(chunks.get(c)!);
     };
     for (const [providerId, chairId, overbooked, start, end, holdExpiresAt] of loaded.appointments) {
-      const appointment = { providerId, chairId, overbooked, start, end, holdExpiresAt };
-      spread(start, end, (chunk) => chunk.appointments.push(appointment));
+      // An overbooked appointment still takes its chair, but not its provider.
+      const busy = { start: new Date(start), end: new Date(end), startMs: start, endMs: end, providerId: overbooked ? null : providerId, chairId, holdExpiresAt };
+      spread(start, end, (chunk) => chunk.busy.push(busy));
     }
     for (const [providerId, chairId, start, end] of loaded.blocks) {
-      const block = { providerId, chairId, start: new Date(start), end: new Date(end) };
-      spread(start, end, (chunk) => chunk.blocks.push(block));
+      const busy = { start: new Date(start), end: new Date(end), startMs: start, endMs: end, providerId, chairId, holdExpiresAt: null };
+      spread(start, end, (chunk) => chunk.busy.push(busy));
     }
     for (const [start, end] of loaded.closures) {
       const closure = { start: new Date(start), end: new Date(end) };
@@ -203,12 +214,10 @@ class Calendar {
     for (let c = Math.floor(from / CHUNK_MS); c <= Math.floor((to - 1) / CHUNK_MS); c++) {
       const chunk = this.chunks.get(c)!;
       // An item spanning chunks is listed in each: the engine merges overlapping busy time.
-      for (const a of chunk.appointments) {
-        if (a.end <= from || a.start >= to || (a.holdExpiresAt !== null && a.holdExpiresAt <= nowMs)) continue;
-        // An overbooked appointment still takes its chair, but not its provider.
-        busy.push({ start: new Date(a.start), end: new Date(a.end), providerId: a.overbooked ? null : a.providerId, chairId: a.chairId });
+      for (const b of chunk.busy) {
+        if (b.endMs <= from || b.startMs >= to || (b.holdExpiresAt !== null && b.holdExpiresAt <= nowMs)) continue;
+        busy.push(b);
       }
-      busy.push(...chunk.blocks);
       closures.push(...chunk.closures);
       for (const date of chunk.holidays) closedDates.add(date);
     }
