@@ -198,10 +198,15 @@ function severalWordsTier(practiceId: string, driving: string, others: string[],
         WHERE w.practice_id = ${practiceId} AND ${wordRange(sql`w.word`, driving)} ${sql.join(alsoHas, sql` `)}
         GROUP BY w.patient_id
       )
-      SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
-        to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
-      FROM hits h JOIN patients ON patients.id = h.patient_id
-      WHERE ${visible(includeArchived)}
+      -- In list order first, then the patients one by one until the page is full: common words
+      -- ("ravi ramgoolam") meet in hundreds of patients, and only a page of them is fetched.
+      SELECT p.*
+      FROM (SELECT * FROM hits ORDER BY word, sort_name, patient_id) h
+      CROSS JOIN LATERAL (
+        SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
+          to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
+        FROM patients WHERE patients.id = h.patient_id AND ${visible(includeArchived)}
+      ) p
       ORDER BY h.word, h.sort_name, h.patient_id
       OFFSET ${offset} LIMIT ${limit}
     `.execute(tx);
