@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
-import { createPatient, findPatientsByPhone, searchPatients } from '../src/modules/patients/patients.service.js';
+import { createPatient, findPatientsByPhone, searchPatients, updatePatient } from '../src/modules/patients/patients.service.js';
 import { type Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
@@ -171,6 +171,15 @@ describe('search', () => {
     expect(await names('5712')).toEqual(['Ravi Ramgoolam']);
     expect(await names('3456')).toEqual(['Ravi Ramgoolam']);
     expect(await names('+230 5712 3456')).toEqual(['Ravi Ramgoolam']);
+  });
+
+  it('lists phone matches in list order, and follows a change of name', async () => {
+    const zara = await makePatientIn(s.practiceId, 'Zara', 'Zulu', { phone: '+230 5888 1111' });
+    await makePatientIn(s.practiceId, 'Adam', 'Abel', { phone: '+230 5888 2222' });
+    expect(await names('5888')).toEqual(['Adam Abel', 'Zara Zulu']);
+    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zara, patch: { familyName: 'Aaron' } });
+    expect(await names('5888')).toEqual(['Zara Aaron', 'Adam Abel']);
+    expect((await find('5888', { limit: 1 })).items.map((i) => i.id)).toEqual([zara]);
   });
 
   it('finds birth dates, ISO or DD/MM/YYYY, and emails', async () => {

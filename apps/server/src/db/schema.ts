@@ -165,6 +165,8 @@ export interface PatientPhonesTable {
   isWhatsapp: Defaulted<boolean>;
   nationalDigits: string;
   digitsReversed: string;
+  /** patients.sort_name, kept equal by triggers. */
+  sortName: ColumnType<string, never, never>;
 }
 
 export interface PatientSearchWordsTable {

@@ -86,29 +86,29 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
       const reversed = [...parsed.digits].reverse().join('');
       return [
         async (tx, offset, limit) => {
-          // The matching numbers first (capped, materialized so the planner cannot choose to walk
-          // the whole list in name order looking for them), then only a page of their patients.
-          const rows = await tx
-            .with(
-              (cte) => cte('matching').materialized(),
-              (db) =>
-                db
-                  .selectFrom('patientPhones')
-                  .select('patientPhones.patientId')
-                  .distinct()
-                  .where('patientPhones.practiceId', '=', practiceId)
-                  .where((eb) => eb.or([inRange(sql`patient_phones.digits_reversed`, reversed), inRange(sql`patient_phones.national_digits`, parsed.digits)]))
-                  .limit(PHONE_MATCHES),
+          // The matching numbers (capped) with their patients' sort names, read from the two
+          // digit indexes alone; then, in list order, patients one by one until the page is
+          // full. Materialized, so the planner cannot choose to walk the whole list in name
+          // order looking for the few that match.
+          const { rows } = await sql<Parameters<typeof toSummary>[0]>`
+            WITH matching AS MATERIALIZED (
+              SELECT patient_id, sort_name FROM (
+                SELECT patient_id, sort_name FROM patient_phones WHERE practice_id = ${practiceId} AND ${inRange(sql`digits_reversed`, reversed)}
+                UNION ALL
+                SELECT patient_id, sort_name FROM patient_phones WHERE practice_id = ${practiceId} AND ${inRange(sql`national_digits`, parsed.digits)}
+              ) numbers
+              LIMIT ${PHONE_MATCHES}
             )
-            .selectFrom('matching')
-            .innerJoin('patients', 'patients.id', 'matching.patientId')
-            .select(SUMMARY_COLUMNS)
-            .where(visible(includeArchived))
-            .orderBy('patients.sortName')
-            .orderBy('patients.id')
-            .offset(offset)
-            .limit(limit)
-            .execute();
+            SELECT p.*
+            FROM (SELECT DISTINCT patient_id, sort_name FROM matching) m
+            CROSS JOIN LATERAL (
+              SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
+                to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
+              FROM patients WHERE patients.id = m.patient_id AND ${visible(includeArchived)}
+            ) p
+            ORDER BY m.sort_name, m.patient_id
+            OFFSET ${offset} LIMIT ${limit}
+          `.execute(tx);
           return rows.map(toSummary);
         },
       ];
