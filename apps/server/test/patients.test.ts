@@ -217,6 +217,37 @@ describe('search', () => {
   });
 });
 
+describe('search of several common words', () => {
+  it('intersects words shared by thousands of patients: all of them, in order, pages without repeats, archived left out', async () => {
+    const s = await makePractice(t.ctx);
+    // 2,100 namesakes (every word "common"), a few near misses, one archived.
+    await inPractice(t.db, s.practiceId, async (tx) => {
+      await sql`
+        INSERT INTO patients (practice_id, given_name, family_name, search_name, sort_name, status)
+        SELECT ${s.practiceId}, g, f, lower(g) || ' ' || lower(f), lower(f) || ' ' || lower(g), CASE WHEN i = 7 THEN 'archived' ELSE 'active' END
+        FROM generate_series(1, 2106) AS i,
+          LATERAL (SELECT CASE WHEN i > 2103 THEN 'Priya' ELSE 'Ravi' END AS g, CASE WHEN i BETWEEN 2101 AND 2103 THEN 'Ramdin' ELSE 'Ramgoolam' END AS f) n`.execute(tx);
+      await sql`
+        INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
+        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(tx);
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ravi ramgoolam', limit: 100, cursor });
+      for (const item of page.items) expect(`${item.givenName} ${item.familyName}`).toBe('Ravi Ramgoolam');
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(2099);
+    expect(new Set(seen).size).toBe(2099);
+    // Namesakes share the word and the sort name: then by id.
+    expect(seen).toEqual([...seen].sort());
+    const archived = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ramgoolam ravi', limit: 5, includeArchived: true });
+    expect(archived.items).toHaveLength(5);
+  });
+});
+
 describe('duplicates and merge', () => {
   it('warns of a likely duplicate on create: the same phone, or a similar name with the same birth date', async () => {
     const first = (await reception.post(`${base}/patients`, { givenName: 'Vikash', familyName: 'Doorgakant', phone: '57661234', dateOfBirth: '1990-05-05' })).json();

@@ -37,8 +37,9 @@ export async function searchPatients(ctx: AppContext, input: SearchInput): Promi
   if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'This cursor is not valid' }] });
   const parsed = parseSearchQuery(input.q);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    if (parsed.kind === 'name') parsed.tokens = await orderBySelectivity(tx, input.practiceId, parsed.tokens);
-    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false), cursor, input.limit);
+    let allCommon = false;
+    if (parsed.kind === 'name') ({ tokens: parsed.tokens, allCommon } = await orderBySelectivity(tx, input.practiceId, parsed.tokens));
+    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false, allCommon), cursor, input.limit);
   });
 }
 
@@ -67,7 +68,7 @@ async function pageThrough(tx: Tx, tiers: Tier[], start: SearchCursor, limit: nu
 const visible = (includeArchived: boolean) =>
   includeArchived ? sql<boolean>`patients.merged_into_id IS NULL` : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
 
-function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean): Tier[] {
+function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean, allCommon: boolean): Tier[] {
   const patients = (tx: Tx) => tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('patients.practiceId', '=', practiceId).where(visible(includeArchived));
   const inListOrder = <O>(q: SelectQueryBuilder<DB, 'patients', O>, offset: number, limit: number) =>
     q.orderBy('patients.sortName').orderBy('patients.id').offset(offset).limit(limit);
@@ -114,7 +115,7 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
       ];
     }
     case 'name':
-      return [prefixTier(practiceId, parsed.tokens, includeArchived), similarTier(practiceId, parsed.tokens, includeArchived)];
+      return [prefixTier(practiceId, parsed.tokens, includeArchived, allCommon), similarTier(practiceId, parsed.tokens, includeArchived)];
   }
 }
 
@@ -124,12 +125,16 @@ function drivingToken(tokens: string[]) {
   return { driving, others: tokens.slice(1) };
 }
 
+/** Patients counted per word before a word is called common (see orderBySelectivity). */
+const COMMON_WORD = 2000;
+
 /**
  * Several words ("zoe ramgoolam"): the rarest first, so the scan walks the fewest rows. Counted
  * on the words index, capped: a rare word is told apart from a common one in a millisecond.
+ * allCommon: every word starts the names of COMMON_WORD patients or more.
  */
-async function orderBySelectivity(tx: Tx, practiceId: string, tokens: string[]): Promise<string[]> {
-  if (tokens.length < 2) return tokens;
+async function orderBySelectivity(tx: Tx, practiceId: string, tokens: string[]): Promise<{ tokens: string[]; allCommon: boolean }> {
+  if (tokens.length < 2) return { tokens, allCommon: false };
   const counted = await Promise.all(
     tokens.map(async (token) => {
       const { from, to } = prefixRange(token);
@@ -137,12 +142,13 @@ async function orderBySelectivity(tx: Tx, practiceId: string, tokens: string[]):
         SELECT count(*)::int AS n FROM (
           SELECT 1 FROM patient_search_words
           WHERE practice_id = ${practiceId} AND word >= ${from} ${to === undefined ? sql`` : sql`AND word < ${to}`}
-          LIMIT 2000
+          LIMIT ${COMMON_WORD}
         ) sample`.execute(tx);
       return { token, n: rows[0]!.n };
     }),
   );
-  return counted.sort((a, b) => a.n - b.n || b.token.length - a.token.length).map((c) => c.token);
+  counted.sort((a, b) => a.n - b.n || b.token.length - a.token.length);
+  return { tokens: counted.map((c) => c.token), allCommon: counted[0]!.n >= COMMON_WORD };
 }
 
 /** `column` starts with `prefix`, as a byte-order range the index can use (see prefixRange). */
@@ -156,13 +162,13 @@ const wordRange = (column: RawBuilder<unknown>, token: string) => inRange(column
 /**
  * Tier 0: every token starts a word of the name. One token: a range scan of the words index,
  * already in display order (the word, then family and given name), so a common prefix is as
- * fast as a rare one. Several tokens: the ranges of the words index intersected (hashing two
- * index-only scans), then the few patients in both sorted.
+ * fast as a rare one. Several tokens: the patients of the rarest word checked for the others on
+ * the words index; when every word is common, the GIN index of names intersects them instead.
  */
-function prefixTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
+function prefixTier(practiceId: string, tokens: string[], includeArchived: boolean, allCommon: boolean): Tier {
   const { driving, others } = drivingToken(tokens);
   const { from, to } = prefixRange(driving);
-  if (others.length) return severalWordsTier(practiceId, driving, others, includeArchived);
+  if (others.length) return (allCommon ? commonWordsTier : severalWordsTier)(practiceId, driving, others, includeArchived);
   return async (tx, offset, limit) => {
     const rows = await tx
       .selectFrom('patientSearchWords as w')
@@ -209,6 +215,33 @@ function severalWordsTier(practiceId: string, driving: string, others: string[],
       ) p
       ORDER BY h.word, h.sort_name, h.patient_id
       OFFSET ${offset} LIMIT ${limit}
+    `.execute(tx);
+    return rows.map(toSummary);
+  };
+}
+
+function commonWordsTier(practiceId: string, driving: string, others: string[], includeArchived: boolean): Tier {
+  // Each token as a prefix lexeme, quoted (a quote inside doubled): 'ravi':* & 'ramgoolam':*
+  const words = [driving, ...others].map((t) => `'${t.replace(/'/g, "''")}':*`).join(' & ');
+  const { from, to } = prefixRange(driving);
+  return async (tx, offset, limit) => {
+    // The patients with every word (GIN, see patients_with_words), listed under their first
+    // word starting with the driving token, then in list order; only the page is fetched whole.
+    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
+      WITH hits AS MATERIALIZED (
+        SELECT h.id, h.sort_name COLLATE "C" AS sort_name,
+          (SELECT min(w COLLATE "C") FROM unnest(string_to_array(h.search_name, ' ')) w
+           WHERE w COLLATE "C" >= ${from} ${to === undefined ? sql`` : sql`AND w COLLATE "C" < ${to}`}) AS word
+        FROM patients_with_words(${words}::tsquery, ${includeArchived}) h
+      )
+      SELECT p.*
+      FROM (SELECT * FROM hits ORDER BY word, sort_name, id OFFSET ${offset} LIMIT ${limit}) h
+      CROSS JOIN LATERAL (
+        SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
+          to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
+        FROM patients WHERE patients.id = h.id
+      ) p
+      ORDER BY h.word, h.sort_name, h.id
     `.execute(tx);
     return rows.map(toSummary);
   };
