@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 const TZ = 'Indian/Mauritius';
 const OWNER = { name: 'Anjali Ramdin', email: 'anjali@smile.mu', password: 'correct horse battery' };
@@ -58,21 +58,8 @@ afterAll(async () => {
 });
 
 async function newPage(who: Who, width = 1180): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width, height: 900 } });
-  const [name, value] = cookies[who].split('=') as [string, string];
-  await context.addCookies([{ name, value, url: app.baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    // The receptionist's refused clinical request would be a 403; none is expected, since the tab is not requested.
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  onTestFailed(async ({ task }) => {
-    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-clinical-${name}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  // The receptionist's refused clinical request would be a 403; none is expected, since the tab is not requested.
+  return watchedPage(await newContext(browser, app, { cookie: cookies[who], width }), 'clinical', consoleErrors);
 }
 
 const surface = (page: Page, tooth: number, name: string) => page.getByRole('checkbox', { name: new RegExp(`^Tooth ${tooth}, ${name} surface`) });

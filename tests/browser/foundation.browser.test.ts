@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningApp, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 let browser: Browser;
 let app: RunningApp;
@@ -25,14 +25,7 @@ const OWNER = { name: 'Anjali Ramdin', email: 'anjali@smile.mu', password: 'corr
 const RECEPTIONIST = { name: 'Kevin Li', email: 'kevin@smile.mu', password: 'front desk tablet 42' };
 
 async function newPage(locale: string): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1180, height: 820 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  onTestFailed(async ({ task }) => {
-    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-${name}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  return watchedPage(await newContext(browser, app, { locale, height: 820 }), 'foundation');
 }
 
 /** Waits until exactly one element matches and is visible (playwright-core has no expect of its own). */

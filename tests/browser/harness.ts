@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const artifactsDir = path.join(repoRoot, '.test-artifacts');
@@ -137,4 +138,38 @@ export function apiAs(app: RunningApp) {
     },
   };
   return session;
+}
+
+/** A browser context, English and 1180×900 unless told, logged in with a session cookie (as apiAs keeps it) when given one. */
+export async function newContext(browser: Browser, app: RunningApp, opts: { cookie?: string; locale?: string; width?: number; height?: number } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: opts.locale ?? 'en-GB', viewport: { width: opts.width ?? 1180, height: opts.height ?? 900 } });
+  if (opts.cookie) {
+    const [name, value] = opts.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: app.baseUrl }]);
+  }
+  return context;
+}
+
+/**
+ * A page of the context whose console errors and page errors are collected in `errors` (each
+ * prefixed with `label`; `ignore` leaves out the ones a test provokes on purpose), and which is
+ * photographed into .test-artifacts as failed-<label>-<test>.png when the running test fails.
+ */
+export async function watchedPage(context: BrowserContext, label: string, errors?: string[], ignore?: RegExp): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  if (errors) {
+    const note = (text: string) => {
+      if (!ignore?.test(text)) errors.push(`${label}: ${text}`);
+    };
+    page.on('console', (message) => {
+      if (message.type() === 'error') note(message.text());
+    });
+    page.on('pageerror', (error) => note(String(error)));
+  }
+  onTestFailed(async ({ task }) => {
+    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await page.screenshot({ path: path.join(artifactsDir, `failed-${label}-${name}.png`), fullPage: true }).catch(() => undefined);
+  });
+  return page;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, apiAs, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 // The WhatsApp inbox through the built-in sandbox: the patient writes on the sandbox phone, the
 // message arrives in the inbox live, the receptionist answers, the phone shows the answer and
@@ -28,9 +28,7 @@ beforeAll(async () => {
   practiceId = me.memberships[0]!.practiceId;
   // In sandbox mode any numeric id connects a pretend number, with the templates DentalPro ships.
   await ok('PUT', `/practices/${practiceId}/whatsapp/channel`, { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+230 5200 0000', wabaId: '102290129340398', throughputPerSecond: 80 });
-  context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  const [name, value] = api.cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: app.baseUrl }]);
+  context = await newContext(browser, app, { cookie: api.cookie, width: 1280 });
 });
 
 afterAll(async () => {
@@ -39,17 +37,7 @@ afterAll(async () => {
 });
 
 async function newPage(label: string): Promise<Page> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${label}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${label}: ${String(error)}`));
-  onTestFailed(async ({ task }) => {
-    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-inbox-${label}-${name}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  return watchedPage(context, `inbox-${label}`, consoleErrors);
 }
 
 const visible = (locator: Locator) => locator.first().waitFor({ state: 'visible' });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, apiAs, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 const OWNER = { name: 'Anjali Ramdin', email: 'anjali@import.mu', password: 'correct horse battery' };
 
@@ -30,20 +30,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1180, height: 900 } });
-  const [name, value] = api.cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: app.baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  onTestFailed(async ({ task }) => {
-    const file = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-import-${file}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  return watchedPage(await newContext(browser, app, { cookie: api.cookie }), 'import', consoleErrors);
 }
 
 /** An export from another system: French headers, semicolons, day-first dates, one broken row, one known patient. */

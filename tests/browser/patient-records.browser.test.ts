@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningApp, apiAs, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 /** Duplicate warning and merge, the price list, and editing treatment plan items, as the owner. */
 
@@ -34,20 +34,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1180, height: 900 } });
-  const [name, value] = api.cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: app.baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  onTestFailed(async ({ task }) => {
-    const file = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-records-${file}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  return watchedPage(await newContext(browser, app, { cookie: api.cookie }), 'records', consoleErrors);
 }
 
 /** The browser logs each refused request; a test may expect the refusals it provokes (by status), and nothing else. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, instantAt, todayIn, wallTimeOf } from '../../apps/web/src/features/scheduling/zoned-time.js';
-import { type RunningApp, artifactsDir, launchBrowser, startApp } from './harness.js';
+import { type RunningApp, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 
 const TZ = 'Indian/Mauritius';
@@ -100,20 +100,7 @@ afterAll(async () => {
 });
 
 async function newPage(width = 1180): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width, height: 900 } });
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: app.baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 409/.test(message.text())) consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  onTestFailed(async ({ task }) => {
-    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-scheduling-${name}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
+  return watchedPage(await newContext(browser, app, { cookie, width }), 'scheduling', consoleErrors, /status of 409/);
 }
 
 async function openDay(page: Page) {
