@@ -9,6 +9,13 @@ import { searchWords } from './search.js';
 
 export const SUMMARY_COLUMNS = ['patients.id', 'patients.givenName', 'patients.familyName', 'patients.phone', 'patients.dateOfBirth', 'patients.preferredName', 'patients.email', 'patients.status'] as const;
 
+/** SUMMARY_COLUMNS for raw SQL over a table or alias of patients, named as toSummary reads them. */
+export const summarySelect = (alias: 'p' | 'patients') =>
+  sql.raw(
+    `${alias}.id, ${alias}.given_name AS "givenName", ${alias}.family_name AS "familyName", ${alias}.phone, ` +
+      `to_char(${alias}.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ${alias}.preferred_name AS "preferredName", ${alias}.email, ${alias}.status`,
+  );
+
 export type SummaryRow = Pick<Selectable<PatientsTable>, 'id' | 'givenName' | 'familyName' | 'phone' | 'dateOfBirth' | 'preferredName' | 'email' | 'status'>;
 
 export const toSummary = (r: SummaryRow): PatientSummary => ({
@@ -184,8 +191,7 @@ export async function selectImportMatches(tx: Tx, rows: { row: number; dateOfBir
   await sql`SET LOCAL enable_nestloop = off`.execute(tx);
   const byDate = dated.length
     ? await sql<Match>`
-        SELECT f.rn AS "row", p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone, to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
-          p.preferred_name AS "preferredName", p.email, p.status, p.search_name AS "searchName", p.sort_name AS "sortName", false AS "sharesPhone"
+        SELECT f.rn AS "row", ${summarySelect('p')}, p.search_name AS "searchName", p.sort_name AS "sortName", false AS "sharesPhone"
         FROM unnest(${dated.map((r) => r.row)}::int[], ${dated.map((r) => r.dateOfBirth)}::date[], ${dated.map((r) => r.searchName)}::text[]) AS f(rn, date_of_birth, search_name)
         JOIN patients p ON p.date_of_birth = f.date_of_birth AND p.merged_into_id IS NULL
         WHERE similarity(p.search_name, f.search_name) > ${minSimilarity}
@@ -193,8 +199,7 @@ export async function selectImportMatches(tx: Tx, rows: { row: number; dateOfBir
     : { rows: [] };
   const byPhone = phoned.length
     ? await sql<Match>`
-        SELECT DISTINCT ON (f.rn, p.id) f.rn AS "row", p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone, to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
-          p.preferred_name AS "preferredName", p.email, p.status, p.search_name AS "searchName", p.sort_name AS "sortName", true AS "sharesPhone"
+        SELECT DISTINCT ON (f.rn, p.id) f.rn AS "row", ${summarySelect('p')}, p.search_name AS "searchName", p.sort_name AS "sortName", true AS "sharesPhone"
         FROM unnest(${phoned.map((r) => r.row)}::int[], ${phoned.map((r) => r.e164)}::text[]) AS f(rn, e164)
         JOIN patient_phones pp ON pp.e164 = f.e164
         JOIN patients p ON p.id = pp.patient_id AND p.merged_into_id IS NULL

@@ -5,7 +5,7 @@ import type { DB } from '../../db/schema.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { SUMMARY_COLUMNS, toSummary } from './patients.repository.js';
+import { SUMMARY_COLUMNS, summarySelect, toSummary } from './patients.repository.js';
 import { type ParsedQuery, type SearchCursor, decodeCursor, encodeCursor, likeEscape, parseSearchQuery, prefixRange } from './search.js';
 
 /** Below this trigram similarity a word is not offered as a likely typo of the query. */
@@ -68,6 +68,13 @@ async function pageThrough(tx: Tx, tiers: Tier[], start: SearchCursor, limit: nu
 const visible = (includeArchived: boolean) =>
   includeArchived ? sql<boolean>`patients.merged_into_id IS NULL` : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
 
+/**
+ * The listed patient's summary, when it is visible: joined after the list is in order and cut to
+ * the page, so only the page's patients are read.
+ */
+const pageOfPatients = (id: RawBuilder<unknown>, includeArchived: boolean) =>
+  sql`CROSS JOIN LATERAL (SELECT ${summarySelect('patients')} FROM patients WHERE patients.id = ${id} AND ${visible(includeArchived)}) p`;
+
 function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean, allCommon: boolean): Tier[] {
   const patients = (tx: Tx) => tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('patients.practiceId', '=', practiceId).where(visible(includeArchived));
   const inListOrder = <O>(q: SelectQueryBuilder<DB, 'patients', O>, offset: number, limit: number) =>
@@ -102,11 +109,7 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
             )
             SELECT p.*
             FROM (SELECT DISTINCT patient_id, sort_name FROM matching) m
-            CROSS JOIN LATERAL (
-              SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
-                to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
-              FROM patients WHERE patients.id = m.patient_id AND ${visible(includeArchived)}
-            ) p
+            ${pageOfPatients(sql.ref('m.patient_id'), includeArchived)}
             ORDER BY m.sort_name, m.patient_id
             OFFSET ${offset} LIMIT ${limit}
           `.execute(tx);
@@ -208,11 +211,7 @@ function severalWordsTier(practiceId: string, driving: string, others: string[],
       -- ("ravi ramgoolam") meet in hundreds of patients, and only a page of them is fetched.
       SELECT p.*
       FROM (SELECT * FROM hits ORDER BY word, sort_name, patient_id) h
-      CROSS JOIN LATERAL (
-        SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
-          to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
-        FROM patients WHERE patients.id = h.patient_id AND ${visible(includeArchived)}
-      ) p
+      ${pageOfPatients(sql.ref('h.patient_id'), includeArchived)}
       ORDER BY h.word, h.sort_name, h.patient_id
       OFFSET ${offset} LIMIT ${limit}
     `.execute(tx);
@@ -236,11 +235,7 @@ function commonWordsTier(practiceId: string, driving: string, others: string[], 
       )
       SELECT p.*
       FROM (SELECT * FROM hits ORDER BY word, sort_name, id OFFSET ${offset} LIMIT ${limit}) h
-      CROSS JOIN LATERAL (
-        SELECT patients.id, patients.given_name AS "givenName", patients.family_name AS "familyName", patients.phone,
-          to_char(patients.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", patients.preferred_name AS "preferredName", patients.email, patients.status
-        FROM patients WHERE patients.id = h.id
-      ) p
+      ${pageOfPatients(sql.ref('h.id'), includeArchived)}
       ORDER BY h.word, h.sort_name, h.id
     `.execute(tx);
     return rows.map(toSummary);
@@ -270,8 +265,7 @@ function similarTier(practiceId: string, tokens: string[], includeArchived: bool
       SELECT x.id, x."givenName", x."familyName", x.phone, x."dateOfBirth", x."preferredName", x.email, x.status
       FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED}) WITH ORDINALITY AS c(word, score, rank)
       CROSS JOIN LATERAL (
-        SELECT p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.phone,
-          to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.preferred_name AS "preferredName", p.email, p.status,
+        SELECT ${summarySelect('p')},
           w.sort_name, w.patient_id
         FROM patient_search_words w JOIN patients p ON p.id = w.patient_id
         WHERE w.practice_id = ${practiceId} AND w.word = c.word AND NOT (${notInPrefixTier}) ${sql.join(othersMatch, sql` `)}
