@@ -40,6 +40,7 @@ try {
 
   const server = await startServer(ctx, practice.owner);
   const load = startLoadGenerator();
+  const floor = { bare: [] as number[], session: [] as number[] };
   const rows: { label: string; slots: number[]; engine: number[]; service: number[]; reload: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
   try {
     for (const [t, type] of practice.types.entries()) {
@@ -108,6 +109,12 @@ try {
         mismatch,
       });
     }
+    // The floor under every figure above: the same client and server answering a health check,
+    // first with no database read at all, then with the session read that every API request makes.
+    const health = (headers: Record<string, string>) => Array.from({ length: QUERIES * practice.types.length }, () => ({ method: 'GET' as const, url: `${server.baseUrl}/healthz`, headers }));
+    await load.run(health({}).slice(0, WARM_UP), { concurrency: 1 });
+    floor.bare = (await load.run(health({}), { concurrency: 1 })).results.map((r) => r.ms);
+    floor.session = (await load.run(health(server.headers), { concurrency: 1 })).results.map((r) => r.ms);
   } finally {
     await load.close();
     await server.close();
@@ -132,6 +139,9 @@ try {
     console.log(`    ${`HTTP GET, ${CONCURRENCY} at a time`.padEnd(34)}${figures(row.httpConcurrent)}   ${row.reqPerSec.toFixed(0)} req/s`);
     if (row.mismatch.length > 0) console.log(`    ! ${row.mismatch.length} disagreements, e.g. ${row.mismatch[0]}`);
   }
+  console.log(`  the floor: GET /healthz, one at a time, ${floor.bare.length} requests`);
+  console.log(`    ${'no database read'.padEnd(34)}${figures(floor.bare)}`);
+  console.log(`    ${'with a session (one read)'.padEnd(34)}${figures(floor.session)}`);
 } finally {
   await env.close();
 }

@@ -176,7 +176,8 @@ const send = (r) => new Promise((resolve, reject) => {
   const req = http.request(r.url, { method: r.method, headers: r.headers, agent }, (res) => {
     const chunks = [];
     res.on('data', (c) => chunks.push(c));
-    res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+    // The clock stops at the last byte; decoding the body is the reader's business.
+    res.on('end', () => { const at = performance.now(); resolve({ status: res.statusCode, at, text: Buffer.concat(chunks).toString('utf8') }); });
     res.on('error', reject);
   });
   req.on('error', reject);
@@ -193,7 +194,7 @@ parentPort.on('message', async ({ id, requests, concurrency, read }) => {
       const started = performance.now();
       try {
         const res = await send(r);
-        const ms = performance.now() - started;
+        const ms = res.at - started;
         let note = null;
         if (res.status === 200 && read === 'slots') note = JSON.parse(res.text).slots.length;
         else if (res.status >= 400) { try { note = JSON.parse(res.text).code ?? null; } catch { note = null; } }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarLoads, findAvailability } from '../src/modules/scheduling/availability.service.js';
+import { calendarReads, findAvailability } from '../src/modules/scheduling/availability.service.js';
 import { systemActor } from '../src/platform/access.js';
 import { type Tx, inPractice } from '../src/platform/tenancy.js';
-import { type TestApp, createTestApp } from './harness.js';
+import { type TestApp, createTestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
 /**
@@ -59,12 +59,32 @@ describe('availability from memory', () => {
   it('reads the calendar once, then answers from memory until something changes', async () => {
     const date = freshDay();
     const first = await startsOf(date);
-    const loads = calendarLoads(t.ctx);
+    const reads = calendarReads(t.ctx);
     for (let i = 0; i < 3; i++) expect(await startsOf(date)).toEqual(first);
-    expect(calendarLoads(t.ctx)).toBe(loads);
+    expect(calendarReads(t.ctx)).toEqual({ calendars: reads.calendars, revisions: reads.revisions + 3 });
     await change((tx) => insertAppointment(tx, date, '09:00'));
     expect(await startsOf(date)).not.toEqual(first);
-    expect(calendarLoads(t.ctx)).toBe(loads + 1);
+    expect(calendarReads(t.ctx).calendars).toBe(reads.calendars + 1);
+  });
+
+  it('over HTTP takes the revision read with the session, and still sees a change made elsewhere at once', async () => {
+    const date = freshDay();
+    const staff = await loggedIn(t.app, p.receptionist);
+    const url = `/api/v1/practices/${p.practiceId}/availability?appointmentTypeId=${p.checkup}&providerId=${p.dentistId}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`;
+    const starts = async () => {
+      const res = await staff.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      return (res.json() as { slots: { start: string }[] }).slots.map((s) => s.start);
+    };
+    const first = await starts();
+    expect(first).toContain(mu(date, '09:00').toISOString());
+    const reads = calendarReads(t.ctx);
+    expect(await starts()).toEqual(first);
+    expect(calendarReads(t.ctx)).toEqual(reads); // neither the calendar nor the revision read again
+    await change((tx) => insertAppointment(tx, date, '09:00'));
+    expect(await starts()).not.toContain(mu(date, '09:00').toISOString());
+    expect(calendarReads(t.ctx)).toEqual({ calendars: reads.calendars + 1, revisions: reads.revisions });
   });
 
   it('sees an appointment written elsewhere at once, and its cancellation', async () => {

@@ -26,6 +26,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** The session user's role in the URL's practice (null: not a member), read with the session. */
     practiceRole: Role | null | undefined;
+    /** The URL's practice's calendar revision, read with the session (see lookupSession). */
+    calendarRevision: string | undefined;
   }
 }
 
@@ -60,6 +62,7 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
   app.decorateRequest('session', null);
   app.decorateRequest('actor', null);
   app.decorateRequest('practiceRole', undefined);
+  app.decorateRequest('calendarRevision', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -70,6 +73,7 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
     if (found.status === 'valid') {
       request.session = found.session;
       request.practiceRole = found.role;
+      request.calendarRevision = found.calendarRevision;
     } else {
       clearSessionCookie(reply, opts.secureCookies);
       // Public routes (login, say) go on without a session; elsewhere say why it ended.

@@ -18,8 +18,11 @@ export interface CurrentSession {
 }
 
 export type SessionLookup =
-  /** role: the user's role in the practice asked about; null when not a member, undefined when none was asked about. */
-  | { status: 'valid'; session: CurrentSession; role?: Role | null }
+  /**
+   * role: the user's role in the practice asked about; null when not a member, undefined when none
+   * was asked about. calendarRevision: that practice's calendar revision (see below).
+   */
+  | { status: 'valid'; session: CurrentSession; role?: Role | null; calendarRevision?: string }
   | { status: 'expired' | 'unknown' };
 
 const tokenHash = (policy: SessionPolicy, token: string) => hmacSha256(policy.secret, token);
@@ -49,17 +52,20 @@ export async function createSession(
 
 /**
  * Finds the session of a cookie token; an idle or past-its-age session is deleted and reported
- * expired. With a practice id (from the URL), the user's role there comes in the same query:
- * null when they are not a member.
+ * expired. With a practice id (from the URL), the same query reads the user's role there (null
+ * when they are not a member) and the practice's calendar revision: availability searches, the
+ * busiest reads of all, answer from memory while it is unchanged, and reading it here saves them
+ * a second round trip (see availability.service.ts).
  */
 export async function lookupSession(db: Db, policy: SessionPolicy, token: string, practiceId?: string): Promise<SessionLookup> {
   const row = await db
     .selectFrom('sessions')
     .select(['sessions.id', 'sessions.userId', 'sessions.mfaPending', 'sessions.createdAt', 'sessions.lastSeenAt', 'sessions.expiresAt'])
     .$if(practiceId !== undefined, (q) =>
-      q.select((eb) =>
+      q.select((eb) => [
         eb.selectFrom('memberships').select('memberships.role').whereRef('memberships.userId', '=', 'sessions.userId').where('memberships.practiceId', '=', practiceId!).as('role'),
-      ),
+        eb.selectFrom('calendarRevisions').select('calendarRevisions.revision').where('calendarRevisions.practiceId', '=', practiceId!).as('calendarRevision'),
+      ]),
     )
     .where('sessions.tokenHash', '=', tokenHash(policy, token))
     .executeTakeFirst();
@@ -74,7 +80,10 @@ export async function lookupSession(db: Db, policy: SessionPolicy, token: string
     await db.updateTable('sessions').set({ lastSeenAt: new Date(now) }).where('id', '=', row.id).execute();
   }
   const session = { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt };
-  return { status: 'valid', session, role: practiceId === undefined ? undefined : ((row as { role?: Role | null }).role ?? null) };
+  if (practiceId === undefined) return { status: 'valid', session };
+  const practice = row as { role?: Role | null; calendarRevision?: number | string | null };
+  // A practice whose calendar never changed has no revision row yet: revision 0.
+  return { status: 'valid', session, role: practice.role ?? null, calendarRevision: String(practice.calendarRevision ?? 0) };
 }
 
 export async function revokeSession(db: Db, sessionId: string) {

@@ -12,7 +12,7 @@ import {
   StatusInput,
   Uuid,
 } from '@dentalpro/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
@@ -29,7 +29,7 @@ import {
   releaseHold,
   setAppointmentStatus,
 } from './appointments.service.js';
-import type { Slot } from './availability.js';
+import { availabilityBody } from './availability-json.js';
 import { findAvailability } from './availability.service.js';
 
 const tags = ['calendar'];
@@ -50,11 +50,11 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
         actor: actorOf(request),
         practiceId: request.params.practiceId,
         request: { appointmentTypeId: q.appointmentTypeId, from: new Date(q.from), to: new Date(q.to), providerId: q.providerId, chairId: q.chairId },
+        calendarRevision: request.calendarRevision,
       });
-      // Up to a thousand slots the engine built to the schema: written out directly rather than
-      // checked field by field by the schema's serializer (see availabilityJson).
-      reply.serializer(availabilityJson);
-      return { slots: slotsAsText(slots) };
+      // Up to a thousand slots the engine built to the schema, written as bytes (see availabilityBody):
+      // the schema documents the answer, the bytes are sent as they are.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(availabilityBody(slots));
     },
   );
 
@@ -140,22 +140,4 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
       return reply.status(204).send();
     },
   );
-}
-
-/** Slots with ISO instants; the slots of one start (one per provider) share its text. */
-function slotsAsText(slots: Slot[]): z.infer<typeof Availability>['slots'] {
-  const iso = new Map<number, string>();
-  const instant = (d: Date) => {
-    const t = d.getTime();
-    let text = iso.get(t);
-    if (text === undefined) iso.set(t, (text = d.toISOString()));
-    return text;
-  };
-  return slots.map((s) => ({ start: instant(s.start), end: instant(s.end), providerId: s.providerId, chairId: s.chairId }));
-}
-
-/** The Availability body as JSON text: every value is an ISO instant or a uuid, none needs escaping. */
-function availabilityJson(payload: z.infer<typeof Availability>): string {
-  const parts = payload.slots.map((s) => `{"start":"${s.start}","end":"${s.end}","providerId":"${s.providerId}","chairId":"${s.chairId}"}`);
-  return `{"slots":[${parts.join(',')}]}`;
 }

@@ -27,19 +27,24 @@ export interface AvailabilityRequest {
 /**
  * Free slots: the practice's calendar (from memory when it is current, see CalendarCache) →
  * the pure engine. Expired holds are not busy; cancelled appointments and no-shows free their slot.
+ * `calendarRevision`: the practice's revision when the caller has just read it (the HTTP layer
+ * reads it with the session); otherwise it is read here.
  */
-export async function findAvailability(ctx: AppContext, input: { actor: Actor; practiceId: string; request: AvailabilityRequest; now?: Date }): Promise<Slot[]> {
+export async function findAvailability(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; request: AvailabilityRequest; now?: Date; calendarRevision?: string },
+): Promise<Slot[]> {
   requirePermission(input.actor, 'calendar:read');
   const { request } = input;
   if (request.to <= request.from) throw new AppError('invalid_period', { detail: '`to` must be after `from`' });
   if (request.to.getTime() - request.from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_WINDOW_DAYS} days at a time` });
-  return findSlots(await availabilityQuery(ctx, input.practiceId, request, input.now ?? new Date()));
+  return findSlots(await availabilityQuery(ctx, input.practiceId, request, input.now ?? new Date(), input.calendarRevision));
 }
 
 /** What the engine is given for one request; exported for the benchmark, which times the engine alone. */
-export async function availabilityQuery(ctx: AppContext, practiceId: string, request: AvailabilityRequest, now: Date): Promise<AvailabilityQuery> {
+export async function availabilityQuery(ctx: AppContext, practiceId: string, request: AvailabilityRequest, now: Date, calendarRevision?: string): Promise<AvailabilityQuery> {
   // Busy time reaches a day beyond the window: an appointment starting just before `from` counts.
-  const calendar = await cacheOf(ctx.db).calendar(practiceId, request.from.getTime() - DAY_MS, request.to.getTime() + DAY_MS);
+  const calendar = await cacheOf(ctx.db).calendar(practiceId, request.from.getTime() - DAY_MS, request.to.getTime() + DAY_MS, calendarRevision);
   return calendar.query(request, now);
 }
 
@@ -50,25 +55,31 @@ export async function availabilityQuery(ctx: AppContext, practiceId: string, req
  * What one practice's calendar was at one revision (calendar_revisions: moved on, in the writing
  * transaction, by every change to what availability reads). Settings come whole; busy time in
  * week-long chunks loaded on demand. A search first reads the revision (one indexed row, no
- * transaction); while it is unchanged nothing else is read.
+ * transaction), or is told it by the caller; while it is unchanged nothing else is read.
  */
 class CalendarCache {
   private readonly practices = new Map<string, Calendar>();
-  /** Reads of the calendar from the database (a revision check alone is not one). */
-  loads = 0;
+  /** Reads from the database: of calendars, and of the revision alone (when the caller did not know it). */
+  readonly reads = { calendars: 0, revisions: 0 };
 
   constructor(private readonly db: Db) {}
 
-  async calendar(practiceId: string, from: number, to: number): Promise<Calendar> {
-    const revision = await currentRevision(this.db, practiceId);
+  async calendar(practiceId: string, from: number, to: number, knownRevision?: string): Promise<Calendar> {
+    let revision = knownRevision;
+    if (revision === undefined) {
+      revision = await currentRevision(this.db, practiceId);
+      this.reads.revisions++;
+    }
     let calendar = this.practices.get(practiceId);
+    // Any other revision, older ones included (one read before the kept calendar was loaded), means
+    // reading the calendar again: the load sees the newest, and revisions are not ordered by commit.
     if (calendar?.revision !== revision) calendar = undefined;
     const first = Math.floor(from / CHUNK_MS);
     const last = Math.floor((to - 1) / CHUNK_MS);
     const missing = calendar ? calendar.missingChunks(first, last) : { first, last };
     if (missing) {
       const loaded = await loadCalendar(this.db, practiceId, missing.first * CHUNK_MS, (missing.last + 1) * CHUNK_MS);
-      this.loads++;
+      this.reads.calendars++;
       // Loaded at the revision the read saw, which may already be newer than the one just read.
       if (calendar?.revision !== loaded.revision) calendar = new Calendar(loaded);
       calendar.addChunks(missing.first, missing.last, loaded);
@@ -80,9 +91,9 @@ class CalendarCache {
   }
 }
 
-/** How often this process has read calendars from the database: the rest came from memory. */
-export function calendarLoads(ctx: AppContext): number {
-  return cacheOf(ctx.db).loads;
+/** How often this process has read calendars, and revisions alone, from the database. */
+export function calendarReads(ctx: AppContext): { calendars: number; revisions: number } {
+  return { ...cacheOf(ctx.db).reads };
 }
 
 const caches = new WeakMap<Db, CalendarCache>();
