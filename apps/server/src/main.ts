@@ -4,6 +4,7 @@ import { EMBEDDED_NOTICE, openAppContext } from './context.js';
 import { DataDirInUseError } from './db/connection.js';
 import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';
+import { startNameWordCounting } from './modules/patients/patients.runtime.js';
 import { createLogger } from './platform/logger.js';
 
 // start: config → database (+ migrations) → HTTP → WhatsApp background work.
@@ -20,7 +21,9 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   // The sandbox plays Meta on this very server; its Graph API lives under our own address.
   if (config.whatsapp.sandbox && !config.whatsapp.graphUrl) ctx.graph.url = `http://127.0.0.1:${port}${SANDBOX_GRAPH_PREFIX}`;
+  // Background work (WHATSAPP_WORKERS=false leaves it to `npm run worker` processes).
   const workers = config.whatsapp.runWorkers ? startMessagingWorkers(ctx, { graphUrl: () => config.whatsapp.graphUrl ?? ctx.graph.url! }) : null;
+  const counting = config.whatsapp.runWorkers ? startNameWordCounting(ctx) : null;
   logger.info(
     {
       url: config.publicUrl,
@@ -38,6 +41,7 @@ async function main() {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await workers?.stop();
+    await counting?.stop();
     await ctx.events.close();
     await ctx.database.close();
     process.exit(0);

@@ -3,11 +3,13 @@ import { openAppContext } from './context.js';
 import { DataDirInUseError } from './db/connection.js';
 import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';
+import { startNameWordCounting } from './modules/patients/patients.runtime.js';
 import { createLogger } from './platform/logger.js';
 
 /**
  * The background work alone, for scaling out beside web processes on PostgreSQL (run those
- * with WHATSAPP_WORKERS=false): processes stored webhooks and sends the outbox. The database
+ * with WHATSAPP_WORKERS=false): processes stored webhooks, sends the outbox and counts patients'
+ * name words for search. The database
  * shares the work out, so any number of these may run.
  */
 async function main() {
@@ -18,12 +20,14 @@ async function main() {
   // In sandbox mode the fake Graph API lives in the web process.
   const graphUrl = config.whatsapp.graphUrl ?? `${config.publicUrl}${SANDBOX_GRAPH_PREFIX}`;
   const workers = startMessagingWorkers(ctx, { graphUrl: () => graphUrl });
+  const counting = startNameWordCounting(ctx);
   logger.info({ whatsapp: config.whatsapp.sandbox ? 'sandbox' : 'meta' }, 'DentalPro worker is running');
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
     await workers.stop();
+    await counting.stop();
     await ctx.events.close();
     await ctx.database.close();
     process.exit(0);

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
-import { createPatient, findPatientsByPhone, searchPatients, updatePatient } from '../src/modules/patients/patients.service.js';
+import { practicesWithUncountedWords, refreshNameWordCounts } from '../src/modules/patients/patients.repository.js';
+import { startNameWordCounting } from '../src/modules/patients/patients.runtime.js';
+import { createPatient, createPatientsInBulk, findPatientsByPhone, searchPatients, updatePatient } from '../src/modules/patients/patients.service.js';
 import { type Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
@@ -231,20 +233,83 @@ describe('search of several common words', () => {
         INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
         SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(tx);
     });
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ravi ramgoolam', limit: 100, cursor });
-      for (const item of page.items) expect(`${item.givenName} ${item.familyName}`).toBe('Ravi Ramgoolam');
-      seen.push(...page.items.map((i) => i.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    expect(seen).toHaveLength(2099);
-    expect(new Set(seen).size).toBe(2099);
-    // Namesakes share the word and the sort name: then by id.
-    expect(seen).toEqual([...seen].sort());
+    // Read on the words index alone, and (a low scan limit) by the GIN index past its first 500 entries.
+    for (const scanLimit of [undefined, 500]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ravi ramgoolam', limit: 100, cursor, scanLimit });
+        for (const item of page.items) expect(`${item.givenName} ${item.familyName}`).toBe('Ravi Ramgoolam');
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(2099);
+      expect(new Set(seen).size).toBe(2099);
+      // Namesakes share the word and the sort name: then by id.
+      expect(seen).toEqual([...seen].sort());
+    }
     const archived = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ramgoolam ravi', limit: 5, includeArchived: true });
     expect(archived.items).toHaveLength(5);
+  });
+
+  it('finds the few patients two common words share far down the list, on the words index or through the GIN index', async () => {
+    const s = await makePractice(t.ctx);
+    // 2,050 Jean Aaron and 2,050 Pierre Tang: each word common. The 3 Jean Tang come after every
+    // Jean Aaron in the list, past what is read of the words index before the GIN index is asked.
+    // 45 Marc T1…T45 make "t" start more vocabulary words than are expanded one by one.
+    await inPractice(t.db, s.practiceId, async (tx) => {
+      await sql`
+        INSERT INTO patients (practice_id, given_name, family_name, search_name, sort_name)
+        SELECT ${s.practiceId}, g, f, lower(g) || ' ' || lower(f), lower(f) || ' ' || lower(g)
+        FROM generate_series(1, 4148) AS i,
+          LATERAL (SELECT CASE WHEN i <= 2050 OR i > 4145 THEN 'Jean' WHEN i <= 4100 THEN 'Pierre' ELSE 'Marc' END AS g,
+                          CASE WHEN i <= 2050 THEN 'Aaron' WHEN i <= 4100 OR i > 4145 THEN 'Tang' ELSE 'T' || (i - 4100) END AS f) n`.execute(tx);
+      await sql`
+        INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
+        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(tx);
+    });
+    // The words joined the vocabulary by themselves (the trigger).
+    const vocabulary = await inPractice(t.db, s.practiceId, (tx) => sql<{ n: number }>`SELECT count(*)::int AS n FROM patient_name_vocabulary`.execute(tx));
+    expect(vocabulary.rows[0]!.n).toBe(4 + 45 + 1);
+
+    // Read to the end of the words index, and (a low scan limit) found by the GIN index instead.
+    for (const scanLimit of [undefined, 1000]) {
+      for (const q of ['jean tang', 'tang jean', 'jean t', 'je ta']) {
+        const all = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 20, scanLimit });
+        expect(all.items.map((i) => `${i.givenName} ${i.familyName}`), q).toEqual(['Jean Tang', 'Jean Tang', 'Jean Tang']);
+        expect(all.nextCursor).toBeNull();
+        // Paged two at a time: the same three, in the same order.
+        const first = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 2, scanLimit });
+        const second = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 2, scanLimit, cursor: first.nextCursor! });
+        expect([...first.items, ...second.items].map((i) => i.id)).toEqual(all.items.map((i) => i.id));
+      }
+    }
+  });
+
+  it('counts name words for search: at once after a bulk create, later in the background for patients added one by one', async () => {
+    const s = await makePractice(t.ctx);
+    const counts = async () =>
+      Object.fromEntries(
+        (await inPractice(t.db, s.practiceId, (tx) => sql<{ word: string; patients: number }>`SELECT word, patients FROM patient_name_word_counts ORDER BY word`.execute(tx))).rows.map((r) => [r.word, r.patients]),
+      );
+    const person = (givenName: string, familyName: string) => ({ givenName, familyName });
+    await createPatientsInBulk(t.ctx, { actor, practiceId: s.practiceId, patients: [person('Marie', 'Lam'), person('Marie', 'Wong'), person('Paul', 'Lam')] });
+    expect(await counts()).toEqual({ lam: 2, marie: 2, paul: 1, wong: 1 });
+
+    const zoe = await createPatient(t.ctx, { actor, practiceId: s.practiceId, patient: person('Zoé', 'Lam') });
+    expect(await practicesWithUncountedWords(t.db)).toContain(s.practiceId);
+    const counting = startNameWordCounting(t.ctx);
+    try {
+      await expect.poll(counts, { timeout: 5000 }).toEqual({ lam: 3, marie: 2, paul: 1, wong: 1, zoe: 1 });
+    } finally {
+      await counting.stop();
+    }
+    expect(await practicesWithUncountedWords(t.db)).not.toContain(s.practiceId);
+
+    // A rename moves the counts at the next count; a word nobody bears any more stays, at zero.
+    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zoe.id, patch: { givenName: 'Anna', familyName: 'Wong' } });
+    await refreshNameWordCounts(t.db, s.practiceId);
+    expect(await counts()).toEqual({ anna: 1, lam: 2, marie: 2, paul: 1, wong: 2, zoe: 0 });
   });
 });
 

@@ -183,6 +183,13 @@ export interface PatientNameVocabularyTable {
   word: string;
 }
 
+export interface PatientNameWordCountsTable {
+  practiceId: string;
+  word: string;
+  /** Patients bearing the word at the last count (refreshNameWordCounts). */
+  patients: number;
+}
+
 export interface ChairsTable {
   id: Generated<string>;
   practiceId: string;
@@ -594,6 +601,7 @@ export interface DB {
   patientPhones: PatientPhonesTable;
   patientSearchWords: PatientSearchWordsTable;
   patientNameVocabulary: PatientNameVocabularyTable;
+  patientNameWordCounts: PatientNameWordCountsTable;
   chairs: ChairsTable;
   providers: ProvidersTable;
   openingHours: OpeningHoursTable;

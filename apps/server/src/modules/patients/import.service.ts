@@ -16,7 +16,7 @@ import { SIMILAR_NAME } from './duplicates.js';
 import { type CsvTable, decodeCsv, readCsv } from './import-file.js';
 import { type DuplicateFindings, findDuplicates } from './import-duplicates.js';
 import { type CheckedRow, type PreparedPatient, checkRow, mapColumns } from './import.js';
-import { type NewPatient, addNameVocabulary, analysePatientTables, insertNewPatients, lockPatientImports, selectImportMatches } from './patients.repository.js';
+import { type NewPatient, addNameVocabulary, analysePatientTables, insertNewPatients, lockPatientImports, refreshNameWordCounts, selectImportMatches } from './patients.repository.js';
 import { searchWords } from './search.js';
 
 /**
@@ -191,6 +191,8 @@ async function insertPatients(ctx: AppContext, input: ImportPatientsInput, check
     report.importedRows = total;
   });
   if (large) await analysePatientTables(ctx.db);
+  // Search picks the index of the rarest word typed by these counts: the new names count at once.
+  await refreshNameWordCounts(ctx.db, input.practiceId);
   report.status = 'imported';
 }
 

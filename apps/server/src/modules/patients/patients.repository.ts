@@ -78,16 +78,12 @@ export async function replacePhones(tx: Tx, practiceId: string, patientId: strin
   await tx.updateTable('patients').set({ phone: phones[0]?.e164 ?? '' }).where('id', '=', patientId).execute();
 }
 
-/** Rewrites the words a patient is found by, and adds new ones to the practice's vocabulary. */
+/** Rewrites the words a patient is found by (new ones join the practice's vocabulary by trigger). */
 export async function replaceSearchWords(tx: Tx, practiceId: string, rows: { patientId: string; searchName: string; sortName: string }[]) {
   if (rows.length === 0) return;
   await tx.deleteFrom('patientSearchWords').where('patientId', 'in', rows.map((r) => r.patientId)).execute();
   const words = rows.flatMap((r) => searchWords(r.searchName).map((word) => ({ practiceId, patientId: r.patientId, word, sortName: r.sortName, searchName: r.searchName })));
   for (let i = 0; i < words.length; i += 2000) await tx.insertInto('patientSearchWords').values(words.slice(i, i + 2000)).execute();
-  const vocabulary = [...new Set(words.map((w) => w.word))].map((word) => ({ practiceId, word }));
-  for (let i = 0; i < vocabulary.length; i += 2000) {
-    await tx.insertInto('patientNameVocabulary').values(vocabulary.slice(i, i + 2000)).onConflict((oc) => oc.doNothing()).execute();
-  }
 }
 
 export async function removeSearchWords(tx: Tx, patientId: string) {
@@ -121,8 +117,8 @@ export interface NewPatient {
 
 /**
  * New patients with their phones and search words: one statement per table, each column sent
- * as one array and unnested (thousands of rows per round trip, no parameter limit). The
- * practice's name vocabulary is left to addNameVocabulary.
+ * as one array and unnested (thousands of rows per round trip, no parameter limit). Their words
+ * join the practice's name vocabulary by trigger.
  */
 export async function insertNewPatients(tx: Tx, practiceId: string, patients: NewPatient[]) {
   if (patients.length === 0) return;
@@ -166,7 +162,11 @@ export async function lockPatientImports(tx: Tx, practiceId: string) {
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`patient-import:${practiceId}`}, 0))`.execute(tx);
 }
 
-/** Words added to the practice's name vocabulary (the typo search's dictionary); known ones are skipped. */
+/**
+ * Words added to the practice's name vocabulary ahead of the patients who bear them; known ones
+ * are skipped. The words of every patient inserted join it anyway (a trigger): the import calls
+ * this first, in a short transaction of its own, so that nobody waits on its new words.
+ */
 export async function addNameVocabulary(tx: Tx, practiceId: string, words: string[]) {
   const distinct = [...new Set(words)];
   for (let i = 0; i < distinct.length; i += 10_000) {
@@ -175,6 +175,32 @@ export async function addNameVocabulary(tx: Tx, practiceId: string, words: strin
       SELECT ${practiceId}::uuid, unnest(${distinct.slice(i, i + 10_000)}::text[]) ON CONFLICT DO NOTHING
     `.execute(tx);
   }
+}
+
+/**
+ * Counts the patients bearing each word of the practice's name vocabulary (see the migration
+ * 20261126090000): one pass over its words index, a second or two at a million patients. Search
+ * only uses the counts to choose which word's index to read. Returns how many counts changed.
+ */
+export async function refreshNameWordCounts(db: Kysely<DB>, practiceId: string): Promise<number> {
+  const result = await sql`
+    WITH counted AS (SELECT word, count(*)::int AS n FROM patient_search_words WHERE practice_id = ${practiceId} GROUP BY word)
+    INSERT INTO patient_name_word_counts (practice_id, word, patients)
+    SELECT v.practice_id, v.word, coalesce(c.n, 0)
+    FROM patient_name_vocabulary v LEFT JOIN counted c ON c.word = v.word
+    WHERE v.practice_id = ${practiceId}
+    ON CONFLICT (practice_id, word) DO UPDATE SET patients = EXCLUDED.patients
+      WHERE patient_name_word_counts.patients <> EXCLUDED.patients
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Practices whose vocabulary has words not counted yet, for the background count. */
+export async function practicesWithUncountedWords(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ practiceId: string }>`
+    SELECT DISTINCT v.practice_id AS "practiceId" FROM patient_name_vocabulary v
+    WHERE NOT EXISTS (SELECT 1 FROM patient_name_word_counts c WHERE c.practice_id = v.practice_id AND c.word = v.word)`.execute(db);
+  return rows.map((r) => r.practiceId);
 }
 
 /**

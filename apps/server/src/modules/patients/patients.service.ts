@@ -10,9 +10,9 @@ import { findDuplicatesIn } from './duplicates.js';
 import { normalisePhone } from './phones.js';
 import {
   SUMMARY_COLUMNS,
-  addNameVocabulary,
   analysePatientTables,
   insertNewPatients,
+  refreshNameWordCounts,
   replacePhones,
   replaceSearchWords,
   selectPatientRow,
@@ -20,7 +20,7 @@ import {
   toPatient,
   toSummary,
 } from './patients.repository.js';
-import { searchNameOf, searchWords, sortNameOf } from './search.js';
+import { searchNameOf, sortNameOf } from './search.js';
 
 export { normalisePhone } from './phones.js';
 export { searchPatients } from './search.service.js';
@@ -149,22 +149,20 @@ export async function createPatientsInBulk(ctx: AppContext, input: { actor: Acto
   const prepared = input.patients.map((p, i) => preparePatient(p, `patients.${i}.`));
   // Thousands of rows: plans made while the tables were tiny are dropped first (see the import).
   if (prepared.length >= 1000) await analysePatientTables(ctx.db);
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
+  const ids = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const patients = prepared.map((p) => ({ id: randomUUID(), row: p.row, phones: p.phones }));
     for (let i = 0; i < patients.length; i += 2000) {
       const chunk = patients.slice(i, i + 2000);
       for (const p of chunk) await checkGuardianPatient(tx, p.row.guardianPatientId);
       await insertNewPatients(tx, input.practiceId, chunk);
-      await addNameVocabulary(
-        tx,
-        input.practiceId,
-        chunk.flatMap((p) => searchWords(p.row.searchName)),
-      );
     }
     const ids = patients.map((p) => p.id);
     await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patients.bulk_created', targetType: 'practice', targetId: input.practiceId, changes: { count: ids.length } });
     return ids;
   });
+  // The name word counts search goes by (see refreshNameWordCounts), as after an import.
+  await refreshNameWordCounts(ctx.db, input.practiceId);
+  return ids;
 }
 
 /** The full record (without medical alerts: those are clinical). */

@@ -24,6 +24,8 @@ export interface SearchInput {
   limit: number;
   cursor?: string;
   includeArchived?: boolean;
+  /** Entries of the words index read before the GIN index is asked (SCAN_LIMIT); tests set it low. */
+  scanLimit?: number;
 }
 
 /**
@@ -37,9 +39,8 @@ export async function searchPatients(ctx: AppContext, input: SearchInput): Promi
   if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'This cursor is not valid' }] });
   const parsed = parseSearchQuery(input.q);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let allCommon = false;
-    if (parsed.kind === 'name') ({ tokens: parsed.tokens, allCommon } = await orderBySelectivity(tx, input.practiceId, parsed.tokens));
-    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false, allCommon), cursor, input.limit);
+    const tokens = parsed.kind === 'name' ? await examineTokens(tx, input.practiceId, parsed.tokens) : [];
+    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false, tokens, input.scanLimit ?? SCAN_LIMIT), cursor, input.limit);
   });
 }
 
@@ -75,7 +76,7 @@ const visible = (includeArchived: boolean) =>
 const pageOfPatients = (id: RawBuilder<unknown>, includeArchived: boolean) =>
   sql`CROSS JOIN LATERAL (SELECT ${summarySelect('patients')} FROM patients WHERE patients.id = ${id} AND ${visible(includeArchived)}) p`;
 
-function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean, allCommon: boolean): Tier[] {
+function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean, tokens: Token[], scanLimit: number): Tier[] {
   const patients = (tx: Tx) => tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('patients.practiceId', '=', practiceId).where(visible(includeArchived));
   const inListOrder = <O>(q: SelectQueryBuilder<DB, 'patients', O>, offset: number, limit: number) =>
     q.orderBy('patients.sortName').orderBy('patients.id').offset(offset).limit(limit);
@@ -118,40 +119,52 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
       ];
     }
     case 'name':
-      return [prefixTier(practiceId, parsed.tokens, includeArchived, allCommon), similarTier(practiceId, parsed.tokens, includeArchived)];
+      return [prefixTier(practiceId, tokens, includeArchived, scanLimit), similarTier(practiceId, tokens.map((t) => t.token), includeArchived)];
   }
 }
 
-/** The token that drives the index scan (see orderBySelectivity); the others filter. */
+/** The token that drives the index scan (see examineTokens); the others filter. */
 function drivingToken(tokens: string[]) {
   const driving = tokens[0]!;
   return { driving, others: tokens.slice(1) };
 }
 
-/** Patients counted per word before a word is called common (see orderBySelectivity). */
+/** Patients counted per word before a word is called common (see examineTokens). */
 const COMMON_WORD = 2000;
+/**
+ * Entries of the driving token's range read, at most, on the words index (a few milliseconds)
+ * before the GIN index of names is asked instead (see severalWordsTier).
+ */
+const SCAN_LIMIT = 25_000;
+
+/** A typed word, and how many patients bear a word it starts: counted up to COMMON_WORD, and as the vocabulary's counts estimate it. */
+interface Token {
+  token: string;
+  patients: number;
+  estimate: number;
+}
 
 /**
- * Several words ("zoe ramgoolam"): the rarest first, so the scan walks the fewest rows. Counted
- * on the words index, capped: a rare word is told apart from a common one in a millisecond.
- * allCommon: every word starts the names of COMMON_WORD patients or more.
+ * Several words ("zoe ramgoolam"): the rarest first, so the scan walks the fewest rows. Counted on
+ * the words index, capped, which tells a rare word from a common one in a millisecond; common
+ * ones are told apart by the counts of the words they start (see refreshNameWordCounts), then the longer
+ * first. One round trip for all of them.
  */
-async function orderBySelectivity(tx: Tx, practiceId: string, tokens: string[]): Promise<{ tokens: string[]; allCommon: boolean }> {
-  if (tokens.length < 2) return { tokens, allCommon: false };
-  const counted = await Promise.all(
-    tokens.map(async (token) => {
-      const { from, to } = prefixRange(token);
-      const { rows } = await sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM (
-          SELECT 1 FROM patient_search_words
-          WHERE practice_id = ${practiceId} AND word >= ${from} ${to === undefined ? sql`` : sql`AND word < ${to}`}
-          LIMIT ${COMMON_WORD}
-        ) sample`.execute(tx);
-      return { token, n: rows[0]!.n };
-    }),
+async function examineTokens(tx: Tx, practiceId: string, tokens: string[]): Promise<Token[]> {
+  if (tokens.length < 2) return tokens.map((token) => ({ token, patients: 0, estimate: 0 }));
+  // One SELECT per token, its range written out: a bound given as a parameter that may be null
+  // would not bound the index scan.
+  const perToken = tokens.map(
+    (token, i) => sql`
+      SELECT ${i}::int AS i,
+        (SELECT count(*)::int FROM (
+           SELECT 1 FROM patient_search_words w WHERE w.practice_id = ${practiceId} AND ${inRange(sql`w.word`, token)} LIMIT ${COMMON_WORD}
+         ) sample) AS patients,
+        (SELECT coalesce(sum(c.patients), 0)::int FROM patient_name_word_counts c WHERE c.practice_id = ${practiceId} AND ${inRange(sql`c.word`, token)}) AS estimate`,
   );
-  counted.sort((a, b) => a.n - b.n || b.token.length - a.token.length);
-  return { tokens: counted.map((c) => c.token), allCommon: counted[0]!.n >= COMMON_WORD };
+  const { rows } = await sql<{ i: number; patients: number; estimate: number }>`${sql.join(perToken, sql` UNION ALL `)}`.execute(tx);
+  const examined = rows.map((r) => ({ token: tokens[r.i]!, patients: r.patients, estimate: r.estimate }));
+  return examined.sort((a, b) => a.patients - b.patients || a.estimate - b.estimate || b.token.length - a.token.length);
 }
 
 /** `column` starts with `prefix`, as a byte-order range the index can use (see prefixRange). */
@@ -160,18 +173,17 @@ function inRange(column: RawBuilder<unknown>, prefix: string) {
   return to === undefined ? sql<boolean>`${column} >= ${from}` : sql<boolean>`(${column} >= ${from} AND ${column} < ${to})`;
 }
 
-const wordRange = (column: RawBuilder<unknown>, token: string) => inRange(column, token);
+/** A word of the folded name `column` (words separated by single spaces) starts with `token`. */
+const startsAWord = (column: RawBuilder<unknown>, token: string) => sql<boolean>`(' ' || ${column}) LIKE ${`% ${likeEscape(token)}%`}`;
 
 /**
  * Tier 0: every token starts a word of the name. One token: a range scan of the words index,
  * already in display order (the word, then family and given name), so a common prefix is as
- * fast as a rare one. Several tokens: the patients of the rarest word checked for the others on
- * the words index; when every word is common, the GIN index of names intersects them instead.
+ * fast as a rare one. Several tokens: see severalWordsTier.
  */
-function prefixTier(practiceId: string, tokens: string[], includeArchived: boolean, allCommon: boolean): Tier {
-  const { driving, others } = drivingToken(tokens);
-  const { from, to } = prefixRange(driving);
-  if (others.length) return (allCommon ? commonWordsTier : severalWordsTier)(practiceId, driving, others, includeArchived);
+function prefixTier(practiceId: string, tokens: Token[], includeArchived: boolean, scanLimit: number): Tier {
+  if (tokens.length > 1) return severalWordsTier(practiceId, tokens, includeArchived, scanLimit);
+  const { from, to } = prefixRange(tokens[0]!.token);
   return async (tx, offset, limit) => {
     const rows = await tx
       .selectFrom('patientSearchWords as w')
@@ -195,37 +207,59 @@ function prefixTier(practiceId: string, tokens: string[], includeArchived: boole
   };
 }
 
-function severalWordsTier(practiceId: string, driving: string, others: string[], includeArchived: boolean): Tier {
+/**
+ * Several tokens, listed under the first word starting with the rarest (the driving token), then
+ * in list order. The words index is read in that order from the driving token on: each entry
+ * carries the whole folded name, so the other tokens are checked there, and only the patients on
+ * the page are read. The read stops when the page is full, at the end of the driving token's
+ * range, or after scanLimit entries: then (only short tokens, each starting the names of tens of
+ * thousands, and few patients bearing them all) the GIN index of names intersects them instead.
+ */
+function severalWordsTier(practiceId: string, tokens: Token[], includeArchived: boolean, scanLimit: number): Tier {
+  const [driving, ...others] = tokens;
+  const { from } = prefixRange(driving!.token);
+  const intersect = commonWordsTier(tokens, includeArchived);
   return async (tx, offset, limit) => {
-    const alsoHas = others.map(
-      (token) => sql`AND w.patient_id IN (SELECT o.patient_id FROM patient_search_words o WHERE o.practice_id = ${practiceId} AND ${wordRange(sql`o.word`, token)})`,
-    );
-    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
-      WITH hits AS MATERIALIZED (
-        SELECT w.patient_id, min(w.word) AS word, min(w.sort_name) AS sort_name
-        FROM patient_search_words w
-        WHERE w.practice_id = ${practiceId} AND ${wordRange(sql`w.word`, driving)} ${sql.join(alsoHas, sql` `)}
-        GROUP BY w.patient_id
-      )
-      -- In list order first, then the patients one by one until the page is full: common words
-      -- ("ravi ramgoolam") meet in hundreds of patients, and only a page of them is fetched.
-      SELECT p.*
-      FROM (SELECT * FROM hits ORDER BY word, sort_name, patient_id) h
-      ${pageOfPatients(sql.ref('h.patient_id'), includeArchived)}
+    // Entry scanLimit + 1, if the range has it, comes through unchecked: it says the read stopped short.
+    const { rows } = await sql<Parameters<typeof toSummary>[0] & { n: number; id: string | null }>`
+      SELECT h.n, p.*
+      FROM (
+        SELECT r.* FROM (
+          SELECT w.patient_id, w.word, w.sort_name, w.search_name, row_number() OVER (ORDER BY w.word, w.sort_name, w.patient_id) AS n
+          FROM patient_search_words w
+          WHERE w.practice_id = ${practiceId} AND ${inRange(sql`w.word`, driving!.token)}
+          ORDER BY w.word, w.sort_name, w.patient_id
+          LIMIT ${scanLimit + 1}
+        ) r
+        WHERE r.n > ${scanLimit} OR (${sql.join(
+          others.map((t) => startsAWord(sql`r.search_name`, t.token)),
+          sql` AND `,
+        )}
+          -- A patient with two words starting with the driving token is listed once, under the first.
+          AND NOT EXISTS (SELECT 1 FROM unnest(string_to_array(r.search_name, ' ')) x WHERE x COLLATE "C" >= ${from} AND x COLLATE "C" < r.word))
+      ) h
+      LEFT JOIN LATERAL (SELECT ${summarySelect('patients')} FROM patients WHERE patients.id = h.patient_id AND ${visible(includeArchived)}) p ON true
+      WHERE h.n > ${scanLimit} OR p.id IS NOT NULL
       ORDER BY h.word, h.sort_name, h.patient_id
-      OFFSET ${offset} LIMIT ${limit}
+      LIMIT ${offset + limit + 1}
     `.execute(tx);
-    return rows.map(toSummary);
+    const hits = rows.filter((r) => r.n <= scanLimit);
+    if (hits.length >= offset + limit || hits.length === rows.length) return hits.slice(offset, offset + limit).map(toSummary);
+    return intersect(tx, offset, limit);
   };
 }
 
-function commonWordsTier(practiceId: string, driving: string, others: string[], includeArchived: boolean): Tier {
+/**
+ * The tokens intersected by the GIN index of names (see patients_with_words), each as a prefix.
+ * For short tokens far into a long list: the patients with them all are gathered and sorted.
+ */
+function commonWordsTier(tokens: Token[], includeArchived: boolean): Tier {
   // Each token as a prefix lexeme, quoted (a quote inside doubled): 'ravi':* & 'ramgoolam':*
-  const words = [driving, ...others].map((t) => `'${t.replace(/'/g, "''")}':*`).join(' & ');
-  const { from, to } = prefixRange(driving);
+  const words = tokens.map((t) => `'${t.token.replace(/'/g, "''")}':*`).join(' & ');
+  const { from, to } = prefixRange(tokens[0]!.token);
   return async (tx, offset, limit) => {
-    // The patients with every word (GIN, see patients_with_words), listed under their first
-    // word starting with the driving token, then in list order; only the page is fetched whole.
+    // The patients with every word, listed under their first word starting with the driving
+    // token, then in list order; only the page is fetched whole.
     const { rows } = await sql<Parameters<typeof toSummary>[0]>`
       WITH hits AS MATERIALIZED (
         SELECT h.id, h.sort_name COLLATE "C" AS sort_name,
@@ -253,10 +287,13 @@ function similarTier(practiceId: string, tokens: string[], includeArchived: bool
   const { driving, others } = drivingToken(tokens);
   return async (tx, offset, limit) => {
     const archived = includeArchived ? sql`` : sql`AND p.status <> 'archived'`;
-    const startsAWord = (t: string) => sql`(' ' || w.search_name) LIKE ${`% ${likeEscape(t)}%`}`;
-    const notInPrefixTier = sql.join(tokens.map(startsAWord), sql` AND `);
+    const nameOf = sql`w.search_name`;
+    const notInPrefixTier = sql.join(
+      tokens.map((t) => startsAWord(nameOf, t)),
+      sql` AND `,
+    );
     const othersMatch = others.map(
-      (t) => sql`AND (${startsAWord(t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
+      (t) => sql`AND (${startsAWord(nameOf, t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
     );
     // The most similar words first, each followed to its patients in list order: a common typo
     // ("ramgolam") fills the page from its first word. One round trip; each word reads no more
