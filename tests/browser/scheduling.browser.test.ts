@@ -146,6 +146,8 @@ describe('scheduling UI', () => {
 
     const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
     await dialog.waitFor();
+    // Opening puts the focus in the dialog's first field, not on its close button.
+    expect(await page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')))).toBe(true);
     await dialog.getByRole('combobox', { name: 'Patient' }).fill('Lebo');
     await dialog.getByRole('option', { name: /Marie Lebon/ }).click();
     await dialog.getByText('Change patient').waitFor();

@@ -11,7 +11,6 @@ import { fieldError } from '../../components/errors';
 import { SelectField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
-import { useFocusFirstField } from '../../components/focusFirstField';
 import { useToast } from '../../components/Toast';
 import { useCurrentPractice } from '../shell/AppShell';
 import { clinicalKeys, useMoney } from './clinical.api';
@@ -183,7 +182,6 @@ function ProcedureForm({ practiceId, procedure, onDone, onCancel }: ProcedureFor
   const [resultMaterial, setResultMaterial] = useState<RestorationMaterial | ''>(procedure?.resultMaterial ?? '');
   // Checked here first so each message is in the interface language; the server checks again.
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const formRef = useFocusFirstField<HTMLFormElement>();
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
       procedure ? api.patch<Procedure>(`/practices/${practiceId}/price-list/${procedure.id}`, body) : api.post<Procedure>(`/practices/${practiceId}/price-list`, body),
@@ -223,7 +221,7 @@ function ProcedureForm({ practiceId, procedure, onDone, onCancel }: ProcedureFor
   // A 409 about the code is shown at the code; any other refusal in the summary too.
   const summaryError = codeTaken ? null : save.error;
   return (
-    <form ref={formRef} onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate>
       <div className="grid-2">
         {procedure ? (
           <div className="field">

@@ -8,7 +8,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
-import { useFocusFirstField } from '../../components/focusFirstField';
 import { useToast } from '../../components/Toast';
 import { clinicalKeys, recordPath, useMoney, usePriceList, useProcedureName, useTreatmentPlans } from './clinical.api';
 import { type StoredSurface, orderSurfaces, surfaceLetter, surfacesOfTooth } from './fdi';
@@ -320,7 +319,6 @@ function EditItemForm({ plan, item, practiceId, patientId, onDone }: EditItemFor
   const [notes, setNotes] = useState(item.notes ?? '');
   const [submitted, setSubmitted] = useState(false);
   const toothNumber = toothOf(tooth);
-  const formRef = useFocusFirstField<HTMLFormElement>();
   const save = useMutation({
     mutationFn: () =>
       api.patch<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans/${plan.id}/items/${item.id}`, {
@@ -336,7 +334,6 @@ function EditItemForm({ plan, item, practiceId, patientId, onDone }: EditItemFor
   });
   return (
     <form
-      ref={formRef}
       className="stack"
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
