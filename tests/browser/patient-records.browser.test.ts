@@ -132,7 +132,7 @@ describe('the price list', () => {
     const page = await newPage();
     await page.goto(appUrl('/settings'));
     await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Price list' }).click();
-    await page.getByRole('heading', { name: 'Price list', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Price list', level: 2, exact: true }).waitFor();
     await page.getByText('The price list is empty.').waitFor();
 
     await page.getByRole('button', { name: '+ Add procedure' }).click();

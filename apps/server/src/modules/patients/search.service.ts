@@ -137,7 +137,7 @@ const COMMON_WORD = 2000;
  */
 const SCAN_LIMIT = 25_000;
 
-/** A typed word, and how many patients bear a word it starts: counted up to COMMON_WORD, and as the vocabulary's counts estimate it. */
+/** A typed word, and how many patients bear a word it starts: counted up to COMMON_WORD, and as the word counts estimate it. */
 interface Token {
   token: string;
   patients: number;
@@ -147,8 +147,8 @@ interface Token {
 /**
  * Several words ("zoe ramgoolam"): the rarest first, so the scan walks the fewest rows. Counted on
  * the words index, capped, which tells a rare word from a common one in a millisecond; common
- * ones are told apart by the counts of the words they start (see refreshNameWordCounts), then the longer
- * first. One round trip for all of them.
+ * ones are told apart by the counts of the words they start (see refreshNameWordCounts), then
+ * the longer first. One round trip for all of them.
  */
 async function examineTokens(tx: Tx, practiceId: string, tokens: string[]): Promise<Token[]> {
   if (tokens.length < 2) return tokens.map((token) => ({ token, patients: 0, estimate: 0 }));
