@@ -2,14 +2,15 @@ import { sql } from 'kysely';
 import { ACTIVE_STATUSES } from '../apps/server/src/modules/scheduling/appointment-status.js';
 import { rangeLiteral } from '../apps/server/src/modules/scheduling/booking-rules.js';
 import { inPractice } from '../apps/server/src/platform/tenancy.js';
-import { buildRacePractice, ms, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
+import { buildRacePractice, type LoadResult, ms, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
 
 /**
  * 200 staff bookings fired at once over HTTP at the same start time, where exactly 10 slots
  * exist (10 dentists, each on a chair of their own): each request takes one of the 10
  * (provider, chair) pairs round-robin, for a different patient. Exactly 10 should be booked and
- * 190 refused with 409 slot_taken; afterwards the database is asked how many appointments hold
- * that time. On PostgreSQL the pool has 20 connections, so the transactions really overlap.
+ * 190 refused with 409 slot_taken, each a problem+json naming one of the 10 as the appointment in
+ * its way; afterwards the database is asked how many appointments hold that time. On PostgreSQL
+ * the pool has 20 connections, so the transactions really overlap.
  */
 const REQUESTS = 200;
 const POOL_SIZE = 20;
@@ -50,12 +51,12 @@ try {
         body: JSON.stringify({ patientId: practice.patientIds[i]!, appointmentTypeId: type.id, providerId: provider.id, chairId: provider.chairId!, start: target.toISOString(), source: 'phone' }),
       };
     });
-    const race = await load.run(requests, { concurrency: REQUESTS });
+    const race = await load.run(requests, { concurrency: REQUESTS, read: 'problems' });
 
     const booked = await inPractice(ctx.db, practiceId, (tx) =>
       tx
         .selectFrom('appointments')
-        .select(['providerId', 'chairId'])
+        .select(['id', 'providerId', 'chairId'])
         .where('status', 'in', ACTIVE_STATUSES)
         .where(sql<boolean>`occupied && ${rangeLiteral(target, targetEnd)}::tstzrange`)
         .execute(),
@@ -71,6 +72,7 @@ try {
     const others = [...outcomes].filter(([k]) => k !== '201 booked' && k !== '409 slot_taken');
     const latencies = race.results.map((r) => r.ms);
     const distinct = (key: 'providerId' | 'chairId') => new Set(booked.map((b) => b[key])).size;
+    const conflicts = checkConflictBodies(race.results.filter((r) => r.status === 409), new Set(booked.map((b) => b.id)));
 
     console.log(`booking race — ${env.label}`);
     console.log(`  ${REQUESTS} concurrent POST /appointments at ${target.toISOString()} (09:00 local), 10 (provider, chair) pairs round-robin, a different patient each`);
@@ -78,6 +80,12 @@ try {
     console.log(`  succeeded (201):         ${succeeded}${succeeded === 10 ? '' : '   <- expected exactly 10'}`);
     console.log(`  refused 409 slot_taken:  ${slotTaken}`);
     console.log(`  other answers:           ${others.length === 0 ? 'none' : others.map(([k, n]) => `${n} × ${k}`).join(', ')}`);
+    console.log(
+      conflicts.wrong.length === 0
+        ? `  409 bodies:              ${conflicts.checked} of ${conflicts.checked} problem+json slot_taken naming one of the ${booked.length} booked: OK`
+        : `  409 bodies:              MISMATCH in ${conflicts.wrong.length} of ${conflicts.checked}: ${conflicts.wrong.slice(0, 3).join('; ')}`,
+    );
+    console.log(`  a conflict, as sent:     ${conflicts.sample ?? 'none'}`);
     console.log(`  wall time:               ${ms(race.wallMs)} ms (${((REQUESTS / race.wallMs) * 1000).toFixed(0)} req/s)`);
     console.log(`  latency:                 p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(Math.max(...latencies))} ms`);
     console.log(
@@ -91,4 +99,29 @@ try {
   }
 } finally {
   await env.close();
+}
+
+/**
+ * Every refusal must be what a client can act on: application/problem+json, code slot_taken,
+ * naming the appointment in the way (conflictingAppointmentId), which must be one of those booked.
+ */
+function checkConflictBodies(refusals: LoadResult[], bookedIds: Set<string>): { checked: number; wrong: string[]; sample: string | undefined } {
+  const wrong: string[] = [];
+  for (const r of refusals) {
+    let problem: { code?: unknown; status?: unknown; conflictingAppointmentId?: unknown; conflictOn?: unknown } = {};
+    try {
+      problem = JSON.parse(r.body ?? '');
+    } catch {
+      // left empty: reported below
+    }
+    const why = [
+      r.contentType?.startsWith('application/problem+json') ? null : `content type ${r.contentType ?? 'missing'}`,
+      problem.code === 'slot_taken' && problem.status === 409 ? null : `code ${String(problem.code)} status ${String(problem.status)}`,
+      typeof problem.conflictingAppointmentId === 'string' && bookedIds.has(problem.conflictingAppointmentId) ? null : `conflictingAppointmentId ${String(problem.conflictingAppointmentId)} is not one of the booked`,
+      problem.conflictOn === 'chair' || problem.conflictOn === 'provider' ? null : `conflictOn ${String(problem.conflictOn)}`,
+    ].filter((w) => w !== null);
+    if (why.length > 0) wrong.push(why.join(', '));
+  }
+  const sample = refusals[0];
+  return { checked: refusals.length, wrong, sample: sample && `${sample.contentType ?? ''} ${sample.body ?? ''}` };
 }

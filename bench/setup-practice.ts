@@ -165,6 +165,9 @@ export interface LoadResult {
   ms: number;
   /** Availability: the number of slots; an error: the problem's `code`; a network error: its message. */
   note: number | string | null;
+  /** With `read: 'problems'`, an error's body and content type as they came. */
+  body?: string;
+  contentType?: string;
 }
 
 const WORKER_SOURCE = `
@@ -177,7 +180,7 @@ const send = (r) => new Promise((resolve, reject) => {
     const chunks = [];
     res.on('data', (c) => chunks.push(c));
     // The clock stops at the last byte; decoding the body is the reader's business.
-    res.on('end', () => { const at = performance.now(); resolve({ status: res.statusCode, at, text: Buffer.concat(chunks).toString('utf8') }); });
+    res.on('end', () => { const at = performance.now(); resolve({ status: res.statusCode, at, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }); });
     res.on('error', reject);
   });
   req.on('error', reject);
@@ -198,7 +201,7 @@ parentPort.on('message', async ({ id, requests, concurrency, read }) => {
         let note = null;
         if (res.status === 200 && read === 'slots') note = JSON.parse(res.text).slots.length;
         else if (res.status >= 400) { try { note = JSON.parse(res.text).code ?? null; } catch { note = null; } }
-        results[i] = { status: res.status, ms, note };
+        results[i] = read === 'problems' && res.status >= 400 ? { status: res.status, ms, note, body: res.text, contentType: res.contentType } : { status: res.status, ms, note };
       } catch (err) {
         results[i] = { status: 0, ms: performance.now() - started, note: String((err && err.code) || err) };
       }
@@ -211,7 +214,7 @@ parentPort.on('message', async ({ id, requests, concurrency, read }) => {
 `;
 
 export interface LoadGenerator {
-  run(requests: LoadRequest[], opts: { concurrency: number; read?: 'slots' }): Promise<{ results: LoadResult[]; wallMs: number }>;
+  run(requests: LoadRequest[], opts: { concurrency: number; read?: 'slots' | 'problems' }): Promise<{ results: LoadResult[]; wallMs: number }>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookAppointment, confirmHold, holdSlot } from '../src/modules/scheduling/appointments.service.js';
+import { findAvailability } from '../src/modules/scheduling/availability.service.js';
+import { listRecalls, listWaitlist } from '../src/modules/scheduling/waitlist.service.js';
+import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { type Client, createTestApp, loggedIn, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
@@ -30,6 +34,20 @@ function freshSlot() {
   day.setUTCDate(day.getUTCDate() + Math.floor(dayIndex / 6) * 7 + (dayIndex % 6));
   const date = day.toISOString().slice(0, 10);
   return { date, start: mu(date, SLOT_TIMES[n % SLOT_TIMES.length]!) };
+}
+
+/** The local date `days` after `monday`: days from +35 on are left to the tests that name them. */
+function dayAhead(days: number): string {
+  const day = new Date(`${monday}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}
+
+/** dayAhead(days), made a working day whatever the year's public holidays (a test relies on it being open). */
+async function workingDay(days: number, practiceId = p.practiceId): Promise<string> {
+  const date = dayAhead(days);
+  await inPractice(t.db, practiceId, (tx) => tx.deleteFrom('publicHolidays').where('date', '=', date).execute());
+  return date;
 }
 
 const book = (client: Client, over: Record<string, unknown> = {}, start = freshSlot().start) =>
@@ -106,6 +124,22 @@ describe('booking', () => {
     expect(audit.items[0]).toMatchObject({ targetId: byOwner.json().id });
   });
 
+  it('books a slot offered across two touching intervals (08:00–10:00 and 10:00–17:00)', async () => {
+    const split = await makeSchedulingPractice(t.ctx);
+    const splitOwner = await loggedIn(t.app, split.owner);
+    const url = (rest: string) => `/api/v1/practices/${split.practiceId}${rest}`;
+    const twoIntervals = [1, 2, 3, 4, 5, 6].flatMap((weekday) => [{ weekday, start: '08:00', end: '10:00' }, { weekday, start: '10:00', end: '17:00' }]);
+    expect((await splitOwner.request('PUT', url('/opening-hours'), { hours: twoIntervals })).statusCode).toBe(200);
+    expect((await splitOwner.request('PUT', url(`/providers/${split.dentistId}/hours`), { hours: twoIntervals })).statusCode).toBe(200);
+    const date = await workingDay(35, split.practiceId);
+    const slots = (await splitOwner.get(url(`/availability?appointmentTypeId=${split.checkup}&providerId=${split.dentistId}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`))).json().slots as { start: string; chairId: string }[];
+    const across = slots.find((s) => s.start === mu(date, '09:45').toISOString());
+    expect(across).toBeDefined();
+    const res = await splitOwner.post(url('/appointments'), { patientId: split.patients[0]!.id, appointmentTypeId: split.checkup, providerId: split.dentistId, chairId: across!.chairId, start: across!.start });
+    expect([res.statusCode, res.json().code]).toEqual([201, undefined]);
+    expect(res.json()).toMatchObject({ start: mu(date, '09:45').toISOString(), end: mu(date, '10:15').toISOString() });
+  });
+
   it('frees a cancelled slot at once', async () => {
     const { start } = freshSlot();
     const appt = (await book(reception, {}, start)).json();
@@ -119,6 +153,7 @@ describe('booking', () => {
 describe('bad input', () => {
   const cases: [string, () => Record<string, unknown>, number, string][] = [
     ['an end before the start', () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '09:30').toISOString() }), 400, 'invalid_period'],
+    ['a zero-length visit (end at the start)', () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '10:00').toISOString() }), 400, 'invalid_period'],
     ['a slot outside opening hours', () => ({ start: mu(monday, '17:30').toISOString() }), 422, 'outside_opening_hours'],
     ['a time the provider does not work (lunch)', () => ({ start: mu(monday, '12:15').toISOString() }), 422, 'outside_provider_hours'],
     ['a provider not allowed to perform the type', () => ({ providerId: p.hygienist.id, start: mu(monday, '09:00').toISOString() }), 422, 'provider_not_allowed'],
@@ -177,6 +212,38 @@ describe('moving', () => {
     expect((await reception.get(`${base}/appointments/${a.id}`)).json().appointment.start).toBe(a.start);
   });
 
+  it("lets an owner move an appointment over the provider's other one on purpose, audited as an overbooking", async () => {
+    const date = await workingDay(36);
+    const first = (await book(reception, {}, mu(date, '09:00'))).json();
+    const second = (await book(reception, { chairId: p.chair2, patientId: p.patients[1]!.id }, mu(date, '14:00'))).json();
+    const onto = { start: mu(date, '09:00').toISOString(), chairId: p.chair2 };
+    const byReception = await reception.post(`${base}/appointments/${second.id}/move`, { ...onto, overbookReason: 'Patient in pain' });
+    expect([byReception.statusCode, byReception.json().code]).toEqual([403, 'forbidden']);
+    const withoutReason = await owner.post(`${base}/appointments/${second.id}/move`, onto);
+    expect(withoutReason.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'provider', conflictingAppointmentId: first.id });
+    const moved = await owner.post(`${base}/appointments/${second.id}/move`, { ...onto, overbookReason: 'Patient in pain' });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({ start: onto.start, chairId: p.chair2, providerId: p.dentistId, overbookReason: 'Patient in pain' });
+    const audit = (await owner.get(`${base}/audit-events?action=appointment.overbooked&targetId=${second.id}`)).json().items;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].changes).toMatchObject({ moved: true, from: { start: second.start, chairId: p.chair2 }, to: { start: onto.start, chairId: p.chair2, providerId: p.dentistId } });
+    expect(JSON.stringify(audit[0].changes)).not.toContain('Patient in pain');
+    // Never onto the chair of the other one, reason or not.
+    const sameChair = await owner.post(`${base}/appointments/${second.id}/move`, { start: onto.start, chairId: p.chair1, overbookReason: 'Patient in pain' });
+    expect(sameChair.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair', conflictingAppointmentId: first.id });
+  });
+
+  it("refuses a move onto another practice's chair or provider as unknown, leaving it where it was", async () => {
+    const other = await makeSchedulingPractice(t.ctx);
+    const appt = (await book(reception)).json();
+    const target = freshSlot().start.toISOString();
+    const chair = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target, chairId: other.chair1 });
+    expect([chair.statusCode, chair.json().code]).toEqual([404, 'chair_not_found']);
+    const provider = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target, providerId: other.dentistId });
+    expect([provider.statusCode, provider.json().code]).toEqual([404, 'provider_not_found']);
+    expect((await reception.get(`${base}/appointments/${appt.id}`)).json().appointment).toMatchObject({ start: appt.start, chairId: p.chair1, providerId: p.dentistId });
+  });
+
   it('cannot move an appointment of another practice (404)', async () => {
     const other = await makePractice(t.ctx);
     const appt = (await book(reception)).json();
@@ -208,6 +275,34 @@ describe('status', () => {
     expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden']);
     expect((await dentist.post(`${base}/appointments/${mine.id}/cancel`, { reason: 'x' })).statusCode).toBe(403);
   });
+
+  it("refuses a hygienist the status of someone else's appointment, and lets them update their own", async () => {
+    const theirs = (await book(reception, { appointmentTypeId: p.cleaning, providerId: p.hygienist.id })).json();
+    const notTheirs = (await book(reception)).json();
+    const hygienist = await loggedIn(t.app, p.hygienist);
+    const refused = await hygienist.post(`${base}/appointments/${notTheirs.id}/status`, { status: 'arrived' });
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'forbidden']);
+    expect((await reception.get(`${base}/appointments/${notTheirs.id}`)).json().appointment.status).toBe('booked');
+    const own = await hygienist.post(`${base}/appointments/${theirs.id}/status`, { status: 'arrived' });
+    expect([own.statusCode, own.json().status]).toEqual([200, 'arrived']);
+  });
+});
+
+describe('listing', () => {
+  it('lists one provider or one chair, or both, in start order', async () => {
+    const date = await workingDay(37);
+    const a = (await book(reception, { providerId: p.dentistId, chairId: p.chair1 }, mu(date, '08:00'))).json();
+    const b = (await book(reception, { providerId: p.dentist.id, chairId: p.chair2, patientId: p.patients[1]!.id }, mu(date, '09:00'))).json();
+    const c = (await book(reception, { providerId: p.dentistId, chairId: p.chair2, patientId: p.patients[2]!.id }, mu(date, '14:00'))).json();
+    const list = async (filter: string) =>
+      (await reception.get(`${base}/appointments?from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}${filter}`)).json().items.map((x: { id: string }) => x.id);
+    expect(await list('')).toEqual([a.id, b.id, c.id]);
+    expect(await list(`&providerId=${p.dentist.id}`)).toEqual([b.id]);
+    expect(await list(`&providerId=${p.dentistId}`)).toEqual([a.id, c.id]);
+    expect(await list(`&chairId=${p.chair2}`)).toEqual([b.id, c.id]);
+    expect(await list(`&chairId=${p.chair1}`)).toEqual([a.id]);
+    expect(await list(`&providerId=${p.dentistId}&chairId=${p.chair2}`)).toEqual([c.id]);
+  });
 });
 
 describe('holds', () => {
@@ -237,10 +332,110 @@ describe('holds', () => {
   });
 
   it('applies the notice a patient booking on WhatsApp must give', async () => {
+    // The notice is checked before the hours: whatever the time of day the test runs, too soon is too soon.
     const soon = new Date(Date.now() + 30 * 60_000);
     const res = await hold(soon);
-    expect(['too_soon', 'outside_opening_hours', 'outside_provider_hours', 'practice_closed']).toContain(res.json().code);
+    expect([res.statusCode, res.json().code]).toEqual([422, 'too_soon']);
   });
+
+  it("lasts the practice's configured hold length", async () => {
+    expect((await owner.patch(`${base}/calendar-settings`, { holdMinutes: 20 })).json()).toMatchObject({ holdMinutes: 20 });
+    try {
+      const h = (await hold(freshSlot().start, { source: 'staff' })).json();
+      // Both are the transaction's now(): exactly the hold length apart.
+      expect(new Date(h.holdExpiresAt).getTime() - new Date(h.createdAt).getTime()).toBe(20 * 60_000);
+    } finally {
+      await owner.patch(`${base}/calendar-settings`, { holdMinutes: 5 });
+    }
+    const h = (await hold(freshSlot().start, { source: 'staff' })).json();
+    expect(new Date(h.holdExpiresAt).getTime() - new Date(h.createdAt).getTime()).toBe(5 * 60_000);
+  });
+});
+
+describe('patients booking themselves (source whatsapp)', () => {
+  // The check-up: bookable on WhatsApp, 120 minutes' notice, 60 days ahead. The cleaning: not bookable on WhatsApp.
+  const attempt = (path: 'appointments' | 'holds', start: Date, over: Record<string, unknown> = {}) =>
+    reception.post(`${base}/${path}`, { patientId: p.patients[0]!.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString(), source: 'whatsapp', ...over });
+  const code = (res: { statusCode: number; json(): { code?: string } }) => [res.statusCode, res.json().code];
+
+  it('offers patients only what they may book: after the notice, within the horizon, and only types bookable on WhatsApp', async () => {
+    // `now` is 07:00 on a Monday ten weeks out; the horizon (60 days) falls on the Friday eight weeks after it, at 07:00.
+    const today = await workingDay(70);
+    for (let d = 126; d <= 131; d++) await workingDay(d);
+    const now = mu(today, '07:00');
+    const notice = now.getTime() + 120 * 60_000;
+    const horizon = now.getTime() + 60 * 86_400_000;
+    const search = (from: Date, to: Date, over: { forPatient?: boolean; appointmentTypeId?: string; providerId?: string } = {}) =>
+      findAvailability(t.ctx, { actor: systemActor('test'), practiceId: p.practiceId, now, request: { appointmentTypeId: p.checkup, providerId: p.dentistId, from, to, ...over } });
+    const starts = (slots: { start: Date }[]) => slots.map((s) => s.start.toISOString());
+    for (const [from, to] of [[mu(today, '00:00'), mu(dayAhead(71), '23:59')], [mu(dayAhead(126), '00:00'), mu(dayAhead(132), '23:59')]] as const) {
+      const staff = await search(from, to);
+      const patient = await search(from, to, { forPatient: true });
+      expect(patient.length).toBeGreaterThan(0);
+      expect(starts(patient)).toEqual(starts(staff.filter((s) => s.start.getTime() >= notice && s.start.getTime() < horizon)));
+      expect(patient.length).toBeLessThan(staff.length);
+    }
+    // Staff may book from now (08:00), patients after two hours' notice (09:00); only staff past the horizon.
+    expect(starts(await search(mu(today, '00:00'), mu(today, '23:59')))[0]).toBe(mu(today, '08:00').toISOString());
+    expect(starts(await search(mu(today, '00:00'), mu(today, '23:59'), { forPatient: true }))[0]).toBe(mu(today, '09:00').toISOString());
+    expect(await search(mu(dayAhead(130), '07:00'), mu(dayAhead(131), '23:59'), { forPatient: true })).toEqual([]);
+    expect((await search(mu(dayAhead(130), '07:00'), mu(dayAhead(131), '23:59'))).length).toBeGreaterThan(0);
+    // The cleaning is not bookable on WhatsApp: unknown to patients, offered to staff.
+    const cleaning = { appointmentTypeId: p.cleaning, providerId: p.hygienist.id };
+    expect((await search(mu(today, '00:00'), mu(today, '23:59'), cleaning)).length).toBeGreaterThan(0);
+    await expect(search(mu(today, '00:00'), mu(today, '23:59'), { ...cleaning, forPatient: true })).rejects.toMatchObject({ code: 'appointment_type_not_found' });
+  });
+
+  it('refuses too little notice (too_soon) to a booking and a hold, not to staff', async () => {
+    const soon = new Date(Date.now() + 30 * 60_000);
+    expect(code(await attempt('appointments', soon))).toEqual([422, 'too_soon']);
+    expect(code(await attempt('holds', soon))).toEqual([422, 'too_soon']);
+    // A bookable time an hour and a half ahead: only the notice is in the way of a patient, not of staff.
+    const start = mu(await workingDay(38), '10:00');
+    const now = new Date(start.getTime() - 90 * 60_000);
+    const slot = { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start };
+    await expect(holdSlot(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, hold: { ...slot, source: 'whatsapp' }, now })).rejects.toMatchObject({ code: 'too_soon' });
+    await expect(bookAppointment(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, booking: { ...slot, patientId: p.patients[0]!.id, source: 'whatsapp' }, now })).rejects.toMatchObject({ code: 'too_soon' });
+    await expect(bookAppointment(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, booking: { ...slot, patientId: p.patients[0]!.id, source: 'phone' }, now })).resolves.toMatchObject({ status: 'booked', source: 'phone' });
+  });
+
+  it('refuses a start past the horizon (too_far_ahead) to a booking and a hold, not to staff', async () => {
+    // Nine weeks ahead, a Monday at 09:00 inside every hour: only the 60-day horizon is in the way.
+    const farAhead = mu(await workingDay(63), '09:00');
+    expect(code(await attempt('appointments', farAhead))).toEqual([422, 'too_far_ahead']);
+    expect(code(await attempt('holds', farAhead))).toEqual([422, 'too_far_ahead']);
+    expect(code(await attempt('appointments', farAhead, { source: 'staff' }))).toEqual([201, undefined]);
+  });
+
+  it('refuses a type not bookable on WhatsApp (not_bookable_on_whatsapp), not to staff', async () => {
+    const start = mu(await workingDay(39), '09:00');
+    const cleaning = { appointmentTypeId: p.cleaning, providerId: p.hygienist.id };
+    const booking = await attempt('appointments', start, cleaning);
+    expect(code(booking)).toEqual([422, 'not_bookable_on_whatsapp']);
+    expect(booking.headers['content-type']).toContain('application/problem+json');
+    expect(code(await attempt('holds', start, cleaning))).toEqual([422, 'not_bookable_on_whatsapp']);
+    expect(code(await attempt('appointments', start, { ...cleaning, source: 'staff' }))).toEqual([201, undefined]);
+  });
+
+  it('checks a WhatsApp hold again when it is confirmed: the notice may have run out, the type been taken off WhatsApp', async () => {
+    const start = mu(await workingDay(40), '09:00');
+    const held = (await attempt('holds', start, { patientId: undefined })).json();
+    expect(held).toMatchObject({ status: 'held', source: 'whatsapp' });
+    const confirmAt = (now: Date) => confirmHold(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, holdId: held.id, patientId: p.patients[0]!.id, now });
+    // Confirmed an hour before the visit: the two hours' notice has run out; the hold stays a hold.
+    await expect(confirmAt(new Date(start.getTime() - 60 * 60_000))).rejects.toMatchObject({ code: 'too_soon' });
+    expect((await reception.get(`${base}/appointments/${held.id}`)).json().appointment.status).toBe('held');
+    // The type taken off WhatsApp meanwhile.
+    expect((await owner.patch(`${base}/appointment-types/${p.checkup}`, { whatsappBookable: false })).statusCode).toBe(200);
+    try {
+      await expect(confirmAt(new Date())).rejects.toMatchObject({ code: 'not_bookable_on_whatsapp' });
+    } finally {
+      await owner.patch(`${base}/appointment-types/${p.checkup}`, { whatsappBookable: true });
+    }
+    await expect(confirmAt(new Date())).resolves.toMatchObject({ status: 'booked', source: 'whatsapp' });
+  });
+
+  const receptionActor = () => ({ userId: p.receptionist.id, role: 'receptionist' as const, ip: null, requestId: 'test' });
 });
 
 describe('availability', () => {
@@ -314,5 +509,24 @@ describe('waitlist and recalls', () => {
     expect(due).toEqual([expect.objectContaining({ patientName: 'Ravi Ramgoolam', dueDate: '2026-02-15', patientPhone: '+23057123456', status: 'due' })]);
     const later = (await reception.get(`${base}/recalls?dueBefore=2099-12-31`)).json().items;
     expect(later).toHaveLength(2);
+  });
+
+  it("goes by the practice's date, not UTC's: at 01:30 in Mauritius today's recalls are due and yesterday's waitlist has ended", async () => {
+    const other = await makeSchedulingPractice(t.ctx);
+    const staff = await loggedIn(t.app, other.receptionist);
+    const url = (rest: string) => `/api/v1/practices/${other.practiceId}${rest}`;
+    // 21:30 UTC on 10 March is 01:30 on 11 March in Mauritius (UTC+4); 19:30 UTC is still the 10th there.
+    const earlyMorning = new Date('2026-03-10T21:30:00Z');
+    const lateEvening = new Date('2026-03-10T19:30:00Z');
+    await staff.post(url('/recalls'), { patientId: other.patients[0]!.id, dueDate: '2026-03-11' });
+    await staff.post(url('/recalls'), { patientId: other.patients[1]!.id, dueDate: '2026-03-12' });
+    const waiting = (await staff.post(url('/waitlist'), { patientId: other.patients[2]!.id, appointmentTypeId: other.checkup, latest: '2026-03-10' })).json();
+    const caller = { actor: systemActor('test'), practiceId: other.practiceId };
+    const due = async (now: Date) => (await listRecalls(t.ctx, { ...caller, status: 'due', now })).map((r) => r.dueDate);
+    const waitlist = async (now: Date) => (await listWaitlist(t.ctx, { ...caller, now })).map((e) => e.id);
+    expect(await due(earlyMorning)).toEqual(['2026-03-11']);
+    expect(await due(lateEvening)).toEqual([]);
+    expect(await waitlist(earlyMorning)).toEqual([]);
+    expect(await waitlist(lateEvening)).toEqual([waiting.id]);
   });
 });

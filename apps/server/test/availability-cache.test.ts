@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarReads, findAvailability } from '../src/modules/scheduling/availability.service.js';
+import { createBlock, createClosure, deleteBlock, deleteClosure, updateBlock, updateClosure } from '../src/modules/scheduling/unavailability.service.js';
 import { systemActor } from '../src/platform/access.js';
 import { type Tx, inPractice } from '../src/platform/tenancy.js';
 import { type TestApp, createTestApp, loggedIn } from './harness.js';
@@ -123,6 +124,36 @@ describe('availability from memory', () => {
 
     await change((tx) => sql`INSERT INTO public_holidays (practice_id, date, name_en, name_fr) VALUES (${p.practiceId}, ${date}, 'Test day', 'Jour de test')`.execute(tx));
     expect(await startsOf(date)).toEqual([]);
+  });
+
+  it('follows a closure and a block as they are changed', async () => {
+    const date = freshDay();
+    // Open whatever the year's holidays: the test looks for slots that come back.
+    await change((tx) => sql`DELETE FROM public_holidays WHERE date = ${date}`.execute(tx));
+    const all = await startsOf(date);
+    const caller = { actor, practiceId: p.practiceId };
+    const closure = await createClosure(t.ctx, { ...caller, closure: { start: mu(date, '08:00').toISOString(), end: mu(date, '10:00').toISOString(), reason: '' } });
+    expect((await startsOf(date)).some((s) => s < mu(date, '10:00').toISOString())).toBe(false);
+    // Moved to the afternoon: the morning comes back, the afternoon goes.
+    await updateClosure(t.ctx, { ...caller, closureId: closure.id, patch: { start: mu(date, '13:00').toISOString(), end: mu(date, '17:00').toISOString() } });
+    const afterClosureMoved = await startsOf(date);
+    expect(afterClosureMoved).toContain(mu(date, '08:00').toISOString());
+    expect(afterClosureMoved.some((s) => s >= mu(date, '13:00').toISOString())).toBe(false);
+    await deleteClosure(t.ctx, { ...caller, closureId: closure.id });
+    expect(await startsOf(date)).toEqual(all);
+
+    // A block of the owner at 09:00, then moved to 11:00 and onto the second dentist.
+    const dentistSlots = { providerId: p.dentistId };
+    const block = await createBlock(t.ctx, { ...caller, block: { providerId: p.dentistId, chairId: null, start: mu(date, '09:00').toISOString(), end: mu(date, '10:00').toISOString(), kind: 'meeting', note: '' } });
+    expect(await startsOf(date, dentistSlots)).not.toContain(mu(date, '09:00').toISOString());
+    await updateBlock(t.ctx, { ...caller, blockId: block.id, patch: { start: mu(date, '11:00').toISOString(), end: mu(date, '12:00').toISOString() } });
+    expect(await startsOf(date, dentistSlots)).toContain(mu(date, '09:00').toISOString());
+    expect(await startsOf(date, dentistSlots)).not.toContain(mu(date, '11:00').toISOString());
+    await updateBlock(t.ctx, { ...caller, blockId: block.id, patch: { providerId: p.dentist.id } });
+    expect(await startsOf(date, dentistSlots)).toContain(mu(date, '11:00').toISOString());
+    expect(await startsOf(date, { providerId: p.dentist.id })).not.toContain(mu(date, '11:00').toISOString());
+    await deleteBlock(t.ctx, { ...caller, blockId: block.id });
+    expect(await startsOf(date)).toEqual(all);
   });
 
   it('follows changes to opening hours, provider hours, chairs, providers, roles, types and the slot step', async () => {

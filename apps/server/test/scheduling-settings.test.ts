@@ -337,6 +337,49 @@ describe('closures', () => {
   });
 });
 
+describe('changing a closure', () => {
+  it('moves it or changes its reason, audited without the reason; an unchanged patch writes nothing', async () => {
+    const p = await practice();
+    const closure = (await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00+04:00', end: '2026-12-28T00:00:00+04:00', reason: 'Renovation' })).json();
+    const reason = await p.owner.patch(p.url(`/closures/${closure.id}`), { reason: 'Renovation of the waiting room' });
+    expect(reason.statusCode, reason.body).toBe(200);
+    expect(reason.json()).toEqual({ ...closure, reason: 'Renovation of the waiting room' });
+    // The same instants written another way are no change.
+    const same = await p.owner.patch(p.url(`/closures/${closure.id}`), { start: '2026-12-24T04:00:00Z', end: '2026-12-27T20:00:00.000Z' });
+    expect(same.json()).toEqual(reason.json());
+    const moved = await p.owner.patch(p.url(`/closures/${closure.id}`), { end: '2026-12-29T00:00:00+04:00' });
+    expect(moved.json()).toEqual({ ...reason.json(), end: '2026-12-28T20:00:00.000Z' });
+    const listed = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2026-12-28T12:00:00Z')}`))).json().items;
+    expect(listed.map((c: { id: string }) => c.id)).toEqual([closure.id]);
+
+    const events = (await auditActions(p.practiceId)).filter((e) => e.action === 'closure.updated');
+    expect(events.map((e) => e.changes)).toEqual([
+      { fields: ['reason'], start: closure.start, end: closure.end },
+      { fields: ['end'], start: closure.start, end: '2026-12-28T20:00:00.000Z', previous: { start: closure.start, end: closure.end } },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('Renovation');
+  });
+
+  it('refuses an end not after the start (also against the stored start), unknown closures and non-owners, changing nothing', async () => {
+    const p = await practice();
+    const other = await practice();
+    const closure = (await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-25T08:00:00Z' })).json();
+    const backwards = await p.owner.patch(p.url(`/closures/${closure.id}`), { end: '2026-12-24T07:00:00Z' });
+    expect([backwards.statusCode, backwards.json().code]).toEqual([400, 'invalid_period']);
+    const empty = await p.owner.patch(p.url(`/closures/${closure.id}`), { start: '2026-12-25T08:00:00Z' });
+    expect([empty.statusCode, empty.json().code]).toEqual([400, 'invalid_period']);
+    const noZone = await p.owner.patch(p.url(`/closures/${closure.id}`), { start: '2026-12-24T09:00:00' });
+    expect([noZone.statusCode, noZone.json().code]).toEqual([400, 'validation_failed']);
+    const unknown = await p.owner.patch(p.url(`/closures/${randomUUID()}`), { reason: 'x' });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'schedule_entry_not_found']);
+    const elsewhere = await other.owner.patch(other.url(`/closures/${closure.id}`), { reason: 'x' });
+    expect([elsewhere.statusCode, elsewhere.json().code]).toEqual([404, 'schedule_entry_not_found']);
+    expect((await p.receptionist.patch(p.url(`/closures/${closure.id}`), { reason: 'x' })).statusCode).toBe(403);
+    expect((await p.dentist.get(p.url('/closures'))).json().items).toEqual([closure]);
+    expect((await auditActions(p.practiceId)).filter((e) => e.action === 'closure.updated')).toEqual([]);
+  });
+});
+
 describe('public holidays', () => {
   it('ships fifteen holidays a year, alternating Assumption and All Saints, one row per date', () => {
     for (const year of ['2026', '2027']) expect(MAURITIUS_HOLIDAYS.filter((h) => h.date.startsWith(year))).toHaveLength(15);
@@ -459,6 +502,59 @@ describe('blocks', () => {
     expect([kind.statusCode, kind.json().code]).toEqual([400, 'validation_failed']);
     expect((await p.dentist.post(p.url('/blocks'), base)).statusCode).toBe(403);
     expect((await p.dentist.get(p.url('/blocks'))).json().items).toEqual([]);
+  });
+});
+
+describe('changing a block', () => {
+  it('moves it, changes whom it blocks, its kind and note; audited without the note', async () => {
+    const p = await practice();
+    const chair = await addChair(p, 'Chair 1');
+    await addProvider(p, p.dentistId);
+    const block = (await p.receptionist.post(p.url('/blocks'), { providerId: p.dentistId, start: '2026-12-01T04:00:00Z', end: '2026-12-01T05:00:00Z', kind: 'meeting', note: 'Supplier visit' })).json();
+    const moved = await p.receptionist.patch(p.url(`/blocks/${block.id}`), { start: '2026-12-02T04:00:00+00:00', end: '2026-12-02T06:00:00Z' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toEqual({ ...block, start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' });
+    const toChair = await p.owner.patch(p.url(`/blocks/${block.id}`), { providerId: null, chairId: chair.id, kind: 'maintenance', note: 'Compressor service' });
+    expect(toChair.json()).toEqual({ ...moved.json(), providerId: null, chairId: chair.id, kind: 'maintenance', note: 'Compressor service' });
+    const wholePractice = await p.receptionist.patch(p.url(`/blocks/${block.id}`), { chairId: null });
+    expect(wholePractice.json()).toMatchObject({ providerId: null, chairId: null });
+    const window = (await p.dentist.get(p.url(`/blocks?from=${encodeURIComponent('2026-12-02T00:00:00Z')}&to=${encodeURIComponent('2026-12-03T00:00:00Z')}`))).json().items;
+    expect(window).toEqual([wholePractice.json()]);
+
+    const events = (await auditActions(p.practiceId)).filter((e) => e.action === 'block.updated');
+    expect(events.map((e) => e.changes)).toEqual([
+      { fields: ['start', 'end'], providerId: p.dentistId, chairId: null, kind: 'meeting', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
+      { fields: ['providerId', 'chairId', 'kind', 'note'], providerId: null, chairId: chair.id, kind: 'maintenance', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
+      { fields: ['chairId'], providerId: null, chairId: null, kind: 'maintenance', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(/Supplier|Compressor/);
+  });
+
+  it("refuses a backwards period, another practice's or unknown providers and chairs, unknown blocks and dentists, changing nothing", async () => {
+    const p = await practice();
+    const other = await practice();
+    const otherChair = await addChair(other, 'Their chair');
+    await addProvider(other, other.dentistId);
+    const block = (await p.receptionist.post(p.url('/blocks'), { start: '2026-12-01T04:00:00Z', end: '2026-12-01T05:00:00Z', kind: 'other' })).json();
+    const patch = (body: unknown) => p.receptionist.patch(p.url(`/blocks/${block.id}`), body);
+    const codeOf = async (body: unknown) => {
+      const res = await patch(body);
+      return [res.statusCode, res.json().code];
+    };
+    expect(await codeOf({ start: '2026-12-01T05:00:00Z' })).toEqual([400, 'invalid_period']);
+    expect(await codeOf({ end: '2026-12-01T03:00:00Z' })).toEqual([400, 'invalid_period']);
+    expect(await codeOf({ providerId: p.dentistId })).toEqual([404, 'provider_not_found']);
+    expect(await codeOf({ providerId: other.dentistId })).toEqual([404, 'provider_not_found']);
+    expect(await codeOf({ chairId: otherChair.id })).toEqual([404, 'chair_not_found']);
+    expect(await codeOf({ chairId: randomUUID() })).toEqual([404, 'chair_not_found']);
+    expect(await codeOf({ kind: 'nap' })).toEqual([400, 'validation_failed']);
+    const unknown = await p.receptionist.patch(p.url(`/blocks/${randomUUID()}`), { kind: 'lunch' });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'schedule_entry_not_found']);
+    const elsewhere = await other.receptionist.patch(other.url(`/blocks/${block.id}`), { kind: 'lunch' });
+    expect([elsewhere.statusCode, elsewhere.json().code]).toEqual([404, 'schedule_entry_not_found']);
+    expect((await p.dentist.patch(p.url(`/blocks/${block.id}`), { kind: 'lunch' })).statusCode).toBe(403);
+    expect((await p.dentist.get(p.url('/blocks'))).json().items).toEqual([block]);
+    expect((await auditActions(p.practiceId)).filter((e) => e.action === 'block.updated')).toEqual([]);
   });
 });
 

@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
   in_the_past: 422,
   too_soon: 422,
   too_far_ahead: 422,
+  not_bookable_on_whatsapp: 422,
   practice_closed: 422,
   outside_opening_hours: 422,
   outside_provider_hours: 422,

@@ -65,6 +65,8 @@ export const CalendarSettings = z.object({ slotStepMinutes: z.union([z.literal(5
 export const CalendarSettingsPatch = CalendarSettings.partial();
 
 export const ClosureInput = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200).default('') });
+/** Any of the fields; the period that results must still end after it starts. */
+export const ClosurePatch = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200) }).partial();
 export const Closure = z.object({ id: Uuid, start: z.string(), end: z.string(), reason: z.string() });
 export const HolidayInput = z.object({ date: LocalDate, nameEn: z.string().trim().min(1).max(80), nameFr: z.string().trim().min(1).max(80) });
 export const Holiday = HolidayInput.extend({ id: Uuid, provisional: z.boolean() });
@@ -78,6 +80,15 @@ export const BlockInput = z.object({
   kind: z.enum(BLOCK_KINDS),
   note: z.string().trim().max(200).default(''),
 });
+/** Any of the fields; null provider and chair together block the whole practice. */
+export const BlockPatch = z.object({
+  providerId: Uuid.nullable(),
+  chairId: Uuid.nullable(),
+  start: Instant,
+  end: Instant,
+  kind: z.enum(BLOCK_KINDS),
+  note: z.string().trim().max(200),
+}).partial();
 export const Block = z.object({ id: Uuid, providerId: Uuid.nullable(), chairId: Uuid.nullable(), start: z.string(), end: z.string(), kind: z.enum(BLOCK_KINDS), note: z.string() });
 
 // Appointment types

@@ -11,6 +11,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   forbidden: 'Your role does not allow this',
   csrf_origin_mismatch: 'The request did not come from this application',
   login_throttled: 'Too many failed attempts; try again later',
+  not_bookable_on_whatsapp: 'Patients cannot book this type themselves on WhatsApp',
   internal_error: 'Something went wrong on our side',
 };
 

@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
 import { ACTIVE_STATUSES, MOVABLE_STATUSES, canTransition } from './appointment-status.js';
-import { fitsWeeklyHours, rangeLiteral, wallClock } from './booking-rules.js';
+import { rangeLiteral, timingRefusal, wallClock, weeklyHoursRefusal } from './booking-rules.js';
 
 /**
  * Booking, moving, cancelling and holding appointments: the one way every channel (staff,
@@ -16,9 +16,6 @@ import { fitsWeeklyHours, rangeLiteral, wallClock } from './booking-rules.js';
  * database's exclusion constraints settle races, so two bookings can never share a chair, nor a
  * provider unless an owner overbooks on purpose.
  */
-
-/** A little slack so a walk-in booked "now" is not refused for being seconds in the past. */
-const PAST_TOLERANCE_MS = 5 * 60_000;
 
 export interface SlotRequest {
   appointmentTypeId: string;
@@ -104,8 +101,8 @@ async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appointment[]>
 /**
  * Checks a requested slot against everything but other appointments (the constraints do that):
  * the type, provider (active, allowed to perform it, working then, on that chair), chair,
- * opening hours, holidays, closures, blocks, the past, and for patients booking themselves the
- * type's notice and horizon.
+ * opening hours, holidays, closures, blocks, the past, and for patients booking themselves
+ * (source 'whatsapp') a type they may book on WhatsApp, its notice and its horizon.
  */
 async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date): Promise<PlannedSlot> {
   const [practice, type, provider, chair] = await Promise.all([
@@ -120,6 +117,8 @@ async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date)
     tx.selectFrom('chairs').select(['id', 'active']).where('id', '=', req.chairId).executeTakeFirst(),
   ]);
   if (!type?.active) throw new AppError('appointment_type_not_found');
+  const byPatient = req.source === 'whatsapp';
+  if (byPatient && !type.whatsappBookable) throw new AppError('not_bookable_on_whatsapp');
   if (!provider) throw new AppError('provider_not_found');
   if (!provider.active) throw new AppError('provider_inactive');
   if (!type.allowedRoles.includes(provider.role)) {
@@ -131,11 +130,8 @@ async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date)
   const end = req.end ?? new Date(start.getTime() + type.durationMinutes * 60_000);
   if (end <= start) throw new AppError('invalid_period', { detail: 'The end must be after the start' });
   if (end.getTime() - start.getTime() > 12 * 3600_000) throw new AppError('invalid_period', { detail: 'An appointment lasts at most 12 hours' });
-  if (start.getTime() < now.getTime() - PAST_TOLERANCE_MS) throw new AppError('in_the_past');
-  if (req.source === 'whatsapp') {
-    if (start.getTime() < now.getTime() + type.minNoticeMinutes * 60_000) throw new AppError('too_soon');
-    if (start.getTime() >= now.getTime() + type.maxDaysAhead * 86_400_000) throw new AppError('too_far_ahead');
-  }
+  const timing = timingRefusal({ start, now, byPatient, type });
+  if (timing) throw new AppError(timing);
 
   const tz = practice.timeZone;
   const day = wallClock(start, tz);
@@ -167,12 +163,8 @@ async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date)
   ]);
   if (holiday) throw new AppError('practice_closed', { detail: `The practice is closed on ${day.date} (${holiday.nameEn})` });
   if (closure) throw new AppError('practice_closed', { detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then' });
-  if (!fitsWeeklyHours(start, end, tz, opening)) throw new AppError('outside_opening_hours');
-  const workable = hours.filter((h) => h.chairId === null || h.chairId === req.chairId);
-  if (!fitsWeeklyHours(start, end, tz, workable)) {
-    const onOtherChair = fitsWeeklyHours(start, end, tz, hours);
-    throw new AppError('outside_provider_hours', { detail: onOtherChair ? 'The provider works on another chair at that time' : 'The provider does not work at that time' });
-  }
+  const outside = weeklyHoursRefusal({ start, end, timeZone: tz, chairId: req.chairId, opening, providerHours: hours });
+  if (outside) throw new AppError(outside.code, { detail: outside.detail });
   if (block) throw new AppError('slot_taken', { detail: `That time is blocked (${block.kind})`, extra: { conflictingBlockId: block.id } });
   return { start, end, occupiedEnd: new Date(end.getTime() + type.bufferAfterMinutes * 60_000), typeId: type.id };
 }
@@ -320,16 +312,17 @@ export async function moveAppointment(
         })
         .where('id', '=', input.appointmentId)
         .execute();
+      // A move over another appointment of the provider is audited as an overbooking, like a booking is.
       await recordAudit(tx, {
         practiceId,
         actor,
-        action: 'appointment.moved',
+        action: move.overbookReason ? 'appointment.overbooked' : 'appointment.moved',
         targetType: 'appointment',
         targetId: input.appointmentId,
         changes: {
           from: { start: new Date(current.start).toISOString(), providerId: current.providerId, chairId: current.chairId },
           to: { start: slot.start.toISOString(), end: slot.end.toISOString(), providerId: target.providerId, chairId: target.chairId },
-          ...(move.overbookReason ? { overbooked: true } : {}),
+          ...(move.overbookReason ? { moved: true } : {}),
         },
       });
       return loadOne(tx, input.appointmentId);
@@ -429,10 +422,15 @@ export async function holdSlot(
   );
 }
 
-/** confirm: the hold becomes a booked appointment in one conditional update — or 410 if it has lapsed. */
+/**
+ * confirm: the hold becomes a booked appointment in one conditional update — or 410 if it has
+ * lapsed. A patient's own hold (source 'whatsapp') is checked again against the type's patient
+ * rules at confirmation, when the booking is really made: the notice may have run out meanwhile,
+ * or the type been taken off WhatsApp.
+ */
 export async function confirmHold(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; holdId: string; patientId?: string; notes?: string },
+  input: { actor: Actor; practiceId: string; holdId: string; patientId?: string; notes?: string; now?: Date },
 ): Promise<Appointment> {
   const { actor, practiceId } = input;
   requirePermission(actor, 'calendar:write');
@@ -459,10 +457,25 @@ export async function confirmHold(
       if (!hold.patientId && !input.patientId) throw new AppError('validation_failed', { errors: [{ path: 'patientId', message: 'Say whom the appointment is for' }] });
       throw new AppError('hold_expired', { detail: 'The hold has lapsed; look for a slot again' });
     }
+    // Refusing here rolls the confirmation back with the transaction.
+    await checkPatientRulesOfHold(tx, input.holdId, input.now ?? new Date());
     await recordStatus(tx, practiceId, input.holdId, 'held', 'booked', actor);
     await recordAudit(tx, { practiceId, actor, action: 'appointment.booked', targetType: 'appointment', targetId: input.holdId, changes: { fromHold: true } });
     return loadOne(tx, input.holdId);
   });
+}
+
+async function checkPatientRulesOfHold(tx: Tx, holdId: string, now: Date) {
+  const hold = await tx
+    .selectFrom('appointments')
+    .innerJoin('appointmentTypes', 'appointmentTypes.id', 'appointments.appointmentTypeId')
+    .select(['appointments.source', 'appointments.startsAt', 'appointmentTypes.whatsappBookable', 'appointmentTypes.minNoticeMinutes', 'appointmentTypes.maxDaysAhead'])
+    .where('appointments.id', '=', holdId)
+    .executeTakeFirstOrThrow();
+  if (hold.source !== 'whatsapp') return;
+  if (!hold.whatsappBookable) throw new AppError('not_bookable_on_whatsapp');
+  const timing = timingRefusal({ start: new Date(hold.startsAt), now, byPatient: true, type: hold });
+  if (timing) throw new AppError(timing);
 }
 
 /** Give a hold back before it lapses (the patient changed their mind). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findSlots, type AvailabilityQuery, type BusyInterval, type ProviderAvailability, type Slot } from './availability.js';
+import { timingRefusal, weeklyHoursRefusal } from './booking-rules.js';
 
 // Random practices around daylight saving changes, checked against independent computations:
 // local wall time comes from Intl.DateTimeFormat directly, never from the engine's helpers.
@@ -26,15 +27,32 @@ const isoDate = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 /** `value` now and then, else undefined. */
 const sometimes = <T>(value: fc.Arbitrary<T>, weight = 4) => fc.oneof({ weight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
 const fiveMinutes = (min: number, max: number) => fc.integer({ min: min / 5, max: max / 5 }).map((n) => n * 5);
-/** A local interval on a 5-minute grid, possibly reaching 24:00; mostly long so that slots exist. */
-const wallInterval = fc.oneof(
+/** A local stretch on a 5-minute grid, possibly reaching 24:00; mostly long so that slots exist. */
+const wallMinutes = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ start: 0, end: 1440 }) },
   { weight: 4, arbitrary: fiveMinutes(0, 720).chain((start) => fiveMinutes(start + 240, 1440).map((end) => ({ start, end }))) },
   { weight: 1, arbitrary: fiveMinutes(0, 1435).chain((start) => fiveMinutes(start + 5, 1440).map((end) => ({ start, end }))) },
-).map((h) => ({ start: hhmm(h.start), end: hhmm(h.end) }));
-/** Intervals for each ISO weekday, flattened. */
-const weekly = <T>(interval: fc.Arbitrary<T>) =>
-  fc.array(fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 8, arbitrary: fc.array(interval, { minLength: 1, maxLength: 2 }) }), { minLength: 7, maxLength: 7 })
+);
+/**
+ * A stretch as one interval, or cut into two or three that touch end to start (a practice may
+ * enter 08:00–10:00 and 10:00–17:00): slots may cross the cuts, and must still be bookable.
+ */
+const wallStretch = wallMinutes
+  .chain((h) =>
+    h.end - h.start < 10
+      ? fc.constant([h])
+      : fc.oneof(
+          { weight: 1, arbitrary: fc.constant([h]) },
+          { weight: 1, arbitrary: fc.uniqueArray(fiveMinutes(h.start + 5, h.end - 5), { minLength: 1, maxLength: 2 }).map((cuts) => {
+            const points = [h.start, ...cuts.sort((a, b) => a - b), h.end];
+            return points.slice(1).map((end, i) => ({ start: points[i]!, end }));
+          }) },
+        ),
+  )
+  .map((pieces) => pieces.map((h) => ({ start: hhmm(h.start), end: hhmm(h.end) })));
+/** Intervals for each ISO weekday, flattened; each stretch may come as several touching intervals. */
+const weekly = <T>(stretch: fc.Arbitrary<T[]>) =>
+  fc.array(fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 8, arbitrary: fc.array(stretch, { minLength: 1, maxLength: 2 }).map((s) => s.flat()) }), { minLength: 7, maxLength: 7 })
     .map((days) => days.flatMap((intervals, i) => intervals.map((h) => ({ weekday: (i + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7, ...h }))));
 
 const scenario = fc
@@ -51,18 +69,19 @@ const scenario = fc
     minNoticeMinutes: fc.constantFrom(0, 0, 0, 30, 120, 600),
     maxDaysAhead: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 3, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }) }),
     allowedRoles: fc.oneof({ weight: 8, arbitrary: fc.constant<string[]>(['owner', 'dentist', 'hygienist']) }, { weight: 1, arbitrary: fc.subarray<string>([...ROLES]) }),
-    openingHours: weekly(wallInterval),
+    openingHours: weekly(wallStretch),
     chairs: fc.shuffledSubarray(CHAIR_IDS, { minLength: 1 }),
     providers: fc.array(
       fc.record({
         role: fc.constantFrom('dentist', 'dentist', 'dentist', 'owner', 'hygienist', 'receptionist'),
+        // The pieces of a cut stretch share its chair and validity, so that they join.
         hours: weekly(
           fc.record({
-            hours: wallInterval,
+            pieces: wallStretch,
             chairId: fc.constantFrom(null, null, null, null, null, 'c1', 'c2', 'c3', 'c9'),
             validFrom: sometimes(fc.integer({ min: -2, max: 3 }), 6),
             validTo: sometimes(fc.integer({ min: -2, max: 3 }), 6),
-          }),
+          }).map(({ pieces, ...rest }) => pieces.map((hours) => ({ hours, ...rest }))),
         ),
       }),
       { minLength: 1, maxLength: 3 },
@@ -245,9 +264,19 @@ describe('findSlots properties (Indian/Mauritius, Europe/London, America/New_Yor
     }), RUNS);
   });
 
-  it('every returned slot can be booked: once booked it blocks its provider and chair, and leaves every other slot alone', () => {
+  it('every returned slot can be booked: it passes the booking rules, and once booked it blocks its provider and chair and leaves every other slot alone', () => {
     fc.assert(fc.property(scenario, fc.nat(), (q, pick) => {
       const before = findSlots(q);
+      // What the booking service checks before writing, for staff and for a patient booking
+      // themselves (the engine was given the type's notice and horizon, as availability is for patients).
+      const opening = q.openingHours.map((h) => ({ weekday: h.weekday, startMinute: minutesOf(h.start), endMinute: minutesOf(h.end) }));
+      for (const s of before) {
+        const provider = q.providers.find((p) => p.providerId === s.providerId)!;
+        const providerHours = provider.hours.map((h) => ({ weekday: h.weekday, startMinute: minutesOf(h.start), endMinute: minutesOf(h.end), chairId: h.chairId, validFrom: h.validFrom, validTo: h.validTo }));
+        const visit = key(s);
+        expect([visit, weeklyHoursRefusal({ start: s.start, end: s.end, timeZone: q.timeZone, chairId: s.chairId, opening, providerHours })]).toEqual([visit, null]);
+        for (const byPatient of [false, true]) expect([visit, timingRefusal({ start: s.start, now: q.now, byPatient, type: q.appointmentType })]).toEqual([visit, null]);
+      }
       if (before.length === 0) return;
       const booked = before[pick % before.length]!;
       const bookedEnd = occupancyEnd(q, booked.start.getTime());

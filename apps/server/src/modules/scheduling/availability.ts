@@ -112,6 +112,28 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   return instants.length === 0 ? null : new Date(Math.min(...instants));
 }
 
+/**
+ * Whether [start, end) lies inside one stretch of weekly intervals (minutes after local midnight)
+ * on the local date of its start, read exactly as findSlots reads them: intervals that touch or
+ * overlap make one stretch (08:00–10:00 and 10:00–17:00 take a 09:45–10:15 visit), and around a
+ * daylight-saving change a stretch is the instants whose wall time falls in it. The booking rules
+ * ask this, so that every slot findSlots offers can be booked.
+ */
+export function fitsOneStretch(start: Date, end: Date, timeZone: string, intervals: { weekday: number; startMinute: number; endMinute: number }[]): boolean {
+  assertTimeZone(timeZone);
+  const s = instantMs(start, 'start');
+  const e = instantMs(end, 'end');
+  if (e < s) return false;
+  const day = localDayOf(timeZone, s);
+  const weekday = (((day % 7) + 10) % 7) + 1; // day 0 (1970-01-01) was a Thursday
+  const wall = intervals
+    .filter((h) => h.weekday === weekday && h.startMinute < h.endMinute)
+    .map((h) => ({ start: h.startMinute, end: h.endMinute, chair: ANY_CHAIR, validFrom: -Infinity, validTo: Infinity }));
+  if (wall.length === 0) return false;
+  const pieces = offsetPieces(timeZone, day * DAY - OFFSET_MARGIN, (day + 1) * DAY + OFFSET_MARGIN);
+  return wallToInstants(wall, day, pieces).some((w) => w.start <= s && e <= w.end);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The engine
 

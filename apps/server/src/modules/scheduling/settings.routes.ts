@@ -4,6 +4,7 @@ import {
   AppointmentTypePatch,
   Block,
   BlockInput,
+  BlockPatch,
   CalendarSettings,
   CalendarSettingsPatch,
   Chair,
@@ -11,6 +12,7 @@ import {
   ChairPatch,
   Closure,
   ClosureInput,
+  ClosurePatch,
   Holiday,
   HolidayInput,
   Instant,
@@ -50,6 +52,8 @@ import {
   listBlocks,
   listClosures,
   listHolidays,
+  updateBlock,
+  updateClosure,
   updateHoliday,
 } from './unavailability.service.js';
 
@@ -150,6 +154,11 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
     { config: { permission: 'schedule:manage' }, schema: { tags, summary: 'Close the practice for a period', params: P, body: ClosureInput, response: { 201: Closure } } },
     async (request, reply) => reply.status(201).send(await createClosure(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, closure: request.body })),
   );
+  api.patch(
+    `${base}/closures/:closureId`,
+    { config: { permission: 'schedule:manage' }, schema: { tags, summary: "Change a closure's period or reason", params: P.extend({ closureId: Uuid }), body: ClosurePatch, response: { 200: Closure } } },
+    async (request) => updateClosure(ctx, { actor: actorOf(request), ...request.params, patch: request.body }),
+  );
   api.delete(
     `${base}/closures/:closureId`,
     { config: { permission: 'schedule:manage' }, schema: { tags, summary: 'Remove a closure', params: P.extend({ closureId: Uuid }) } },
@@ -202,6 +211,11 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       schema: { tags, summary: 'Block a provider, a chair, both, or (neither) the whole practice for a period', params: P, body: BlockInput, response: { 201: Block } },
     },
     async (request, reply) => reply.status(201).send(await createBlock(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, block: request.body })),
+  );
+  api.patch(
+    `${base}/blocks/:blockId`,
+    { config: { permission: 'calendar:write' }, schema: { tags, summary: "Change a block's period, provider, chair, kind or note", params: P.extend({ blockId: Uuid }), body: BlockPatch, response: { 200: Block } } },
+    async (request) => updateBlock(ctx, { actor: actorOf(request), ...request.params, patch: request.body }),
   );
   api.delete(
     `${base}/blocks/:blockId`,

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
-import { inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { seedPublicHolidays } from './holidays.mu.js';
 import { changedFields, mapDbErrors } from './settings.service.js';
 
@@ -24,6 +24,15 @@ function checkPeriod(start: string, end: string) {
 }
 
 const periodOf = (start: string, end: string) => sql<string>`tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')`;
+
+/** A patch's start and end as the API answers them (ISO in UTC), so that an unchanged instant compares equal. */
+function normalisePeriod<T extends { start?: string; end?: string }>(patch: T): T {
+  return {
+    ...patch,
+    ...(patch.start === undefined ? {} : { start: new Date(patch.start).toISOString() }),
+    ...(patch.end === undefined ? {} : { end: new Date(patch.end).toISOString() }),
+  };
+}
 const startOf = sql<Date>`lower(period)`.as('start');
 const endOf = sql<Date>`upper(period)`.as('end');
 
@@ -73,6 +82,45 @@ export async function createClosure(ctx: AppContext, input: Caller & { closure: 
       targetType: 'closure',
       targetId: closure.id,
       changes: { start: closure.start, end: closure.end },
+    });
+    return closure;
+  });
+}
+
+/** Moves, shortens or re-explains a closure: the same rules as creating one. */
+export async function updateClosure(ctx: AppContext, input: Caller & { closureId: string; patch: { start?: string; end?: string; reason?: string } }): Promise<Closure> {
+  requirePermission(input.actor, 'schedule:manage');
+  const patch = normalisePeriod(input.patch);
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx
+      .selectFrom('closures')
+      .select(['id', 'reason', startOf, endOf])
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.closureId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such closure' });
+    const before = toClosure(row);
+    const fields = changedFields(before, patch);
+    if (fields.length === 0) return before;
+    const after = { ...before, ...patch };
+    checkPeriod(after.start, after.end);
+    const updated = await tx
+      .updateTable('closures')
+      .set({ period: periodOf(after.start, after.end), reason: after.reason })
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.closureId)
+      .returning(['id', 'reason', startOf, endOf])
+      .executeTakeFirstOrThrow();
+    const closure = toClosure(updated);
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'closure.updated',
+      targetType: 'closure',
+      targetId: closure.id,
+      // Field names only for the reason: it is free text.
+      changes: { fields, start: closure.start, end: closure.end, ...(fields.includes('start') || fields.includes('end') ? { previous: { start: before.start, end: before.end } } : {}) },
     });
     return closure;
   });
@@ -191,6 +239,18 @@ export async function listBlocks(ctx: AppContext, input: Caller & { window: Wind
   });
 }
 
+/** A block's provider and chair, when set, must be this practice's. */
+async function checkBlockTargets(tx: Tx, practiceId: string, providerId: string | null, chairId: string | null) {
+  if (providerId) {
+    const provider = await tx.selectFrom('providers').select('userId').where('practiceId', '=', practiceId).where('userId', '=', providerId).executeTakeFirst();
+    if (!provider) throw new AppError('provider_not_found');
+  }
+  if (chairId) {
+    const chair = await tx.selectFrom('chairs').select('id').where('practiceId', '=', practiceId).where('id', '=', chairId).executeTakeFirst();
+    if (!chair) throw new AppError('chair_not_found');
+  }
+}
+
 export async function createBlock(
   ctx: AppContext,
   input: Caller & { block: { providerId: string | null; chairId: string | null; start: string; end: string; kind: BlockKind; note: string } },
@@ -199,14 +259,7 @@ export async function createBlock(
   const { providerId, chairId, start, end, kind, note } = input.block;
   checkPeriod(start, end);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    if (providerId) {
-      const provider = await tx.selectFrom('providers').select('userId').where('practiceId', '=', input.practiceId).where('userId', '=', providerId).executeTakeFirst();
-      if (!provider) throw new AppError('provider_not_found');
-    }
-    if (chairId) {
-      const chair = await tx.selectFrom('chairs').select('id').where('practiceId', '=', input.practiceId).where('id', '=', chairId).executeTakeFirst();
-      if (!chair) throw new AppError('chair_not_found');
-    }
+    await checkBlockTargets(tx, input.practiceId, providerId, chairId);
     const row = await tx
       .insertInto('blocks')
       .values({ practiceId: input.practiceId, providerId, chairId, period: periodOf(start, end), kind, note, createdBy: input.actor.userId })
@@ -220,6 +273,43 @@ export async function createBlock(
       targetType: 'block',
       targetId: block.id,
       changes: { providerId, chairId, kind, start: block.start, end: block.end },
+    });
+    return block;
+  });
+}
+
+/** Moves a block, or changes whom it blocks, its kind or note: the same rules as creating one. */
+export async function updateBlock(
+  ctx: AppContext,
+  input: Caller & { blockId: string; patch: Partial<{ providerId: string | null; chairId: string | null; start: string; end: string; kind: BlockKind; note: string }> },
+): Promise<Block> {
+  requirePermission(input.actor, 'calendar:write');
+  const patch = normalisePeriod(input.patch);
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx.selectFrom('blocks').select(BLOCK_COLUMNS).where('practiceId', '=', input.practiceId).where('id', '=', input.blockId).forUpdate().executeTakeFirst();
+    if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such block' });
+    const before = toBlock(row);
+    const fields = changedFields(before, patch);
+    if (fields.length === 0) return before;
+    const after = { ...before, ...patch };
+    checkPeriod(after.start, after.end);
+    await checkBlockTargets(tx, input.practiceId, fields.includes('providerId') ? after.providerId : null, fields.includes('chairId') ? after.chairId : null);
+    const updated = await tx
+      .updateTable('blocks')
+      .set({ providerId: after.providerId, chairId: after.chairId, period: periodOf(after.start, after.end), kind: after.kind, note: after.note })
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.blockId)
+      .returning(BLOCK_COLUMNS)
+      .executeTakeFirstOrThrow();
+    const block = toBlock(updated);
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'block.updated',
+      targetType: 'block',
+      targetId: block.id,
+      // Field names only for the note: it is free text.
+      changes: { fields, providerId: block.providerId, chairId: block.chairId, kind: block.kind, start: block.start, end: block.end },
     });
     return block;
   });

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { wallClock } from './booking-rules.js';
 import { minutesToWallTime, wallTimeToMinutes } from './weekly-hours.js';
 
 /**
@@ -99,13 +100,25 @@ export async function addToWaitlist(ctx: AppContext, input: { actor: Actor; prac
   });
 }
 
-/** Waiting entries still in date, oldest first: who has waited longest is offered first. */
-export async function listWaitlist(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentTypeId?: string; status?: WaitlistRow['status'] }) {
+/**
+ * Today's date where the practice is. The database's current_date follows the session's time
+ * zone (UTC on our servers), where it is still yesterday until 04:00 in Mauritius.
+ */
+async function practiceToday(tx: Tx, practiceId: string, now: Date): Promise<string> {
+  const { timeZone } = await tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirstOrThrow();
+  return wallClock(now, timeZone).date;
+}
+
+/** Waiting entries still in date (the practice's date), oldest first: who has waited longest is offered first. */
+export async function listWaitlist(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentTypeId?: string; status?: WaitlistRow['status']; now?: Date }) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = tx.selectFrom('waitlistEntries').select(waitlistColumns).where('status', '=', input.status ?? 'waiting').orderBy('createdAt');
     if (input.appointmentTypeId) q = q.where('appointmentTypeId', '=', input.appointmentTypeId);
-    if ((input.status ?? 'waiting') === 'waiting') q = q.where((eb) => eb.or([eb('latest', 'is', null), eb('latest', '>=', sql<string>`current_date`)]));
+    if ((input.status ?? 'waiting') === 'waiting') {
+      const today = await practiceToday(tx, input.practiceId, input.now ?? new Date());
+      q = q.where((eb) => eb.or([eb('latest', 'is', null), eb('latest', '>=', today)]));
+    }
     const rows = await q.execute();
     const names = await patientNamesIn(tx, rows.map((r) => r.patientId));
     return rows.map((r) => toEntry(r, names.get(r.patientId) ?? ''));
@@ -146,8 +159,11 @@ export async function setRecall(
   });
 }
 
-/** Patients due for recall by a date (default today), soonest first, with what is needed to contact them. */
-export async function listRecalls(ctx: AppContext, input: { actor: Actor; practiceId: string; dueBefore?: string; status: RecallRow['status'] }) {
+/**
+ * Patients due for recall by a date (default: today where the practice is), soonest first, with
+ * what is needed to contact them.
+ */
+export async function listRecalls(ctx: AppContext, input: { actor: Actor; practiceId: string; dueBefore?: string; status: RecallRow['status']; now?: Date }) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = tx
@@ -158,7 +174,7 @@ export async function listRecalls(ctx: AppContext, input: { actor: Actor; practi
       .where('recalls.status', '=', input.status)
       .orderBy('recalls.dueDate')
       .limit(1000);
-    if (input.status === 'due') q = q.where('recalls.dueDate', '<=', input.dueBefore ?? sql<string>`current_date`);
+    if (input.status === 'due') q = q.where('recalls.dueDate', '<=', input.dueBefore ?? (await practiceToday(tx, input.practiceId, input.now ?? new Date())));
     return q.execute();
   });
 }
