@@ -31,21 +31,24 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   user add --practice ID --email E --password P --role R [--name N]
   demo seed [--whatsapp-phone-number-id ID]    create (or find) the demo practice
   audit verify --practice ID                   check the practice's audit chain
-  patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--dry-run] [--skip-rejected] [--encoding windows-1252]
-                 [--rejected REJECTED.csv]
-                                               import patients from another system's CSV export: all rows or
-                                               none (--skip-rejected: the valid ones); --dry-run only checks;
-                                               --rejected writes the rejected rows (the file's columns plus
-                                               the row number and reasons) to correct and import again
+  patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--commit] [--skip-rejected] [--encoding windows-1252]
+                 [--rejected REJECTED.csv] [--dry-run]
+                                               import patients from another system's CSV export. Without
+                                               --commit it is a dry run (--dry-run says so explicitly): the
+                                               file is checked and nothing is written. --commit imports all
+                                               rows or none (--skip-rejected: the valid ones); --rejected
+                                               writes the rejected rows (the file's columns plus the row
+                                               number and reasons) to correct and import again
   keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
                                                master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
+  --help, -h                                   this text
 `;
 
-/** `more`: words after the command (a file), --flags, and options given several times (--map). */
+/** `more`: words after the command (a file), --flags, options given several times (--map), and the command line as typed. */
 type Command = (
   ctx: AppContext,
   opts: Record<string, string | undefined>,
-  more: { args: string[]; flags: Record<string, boolean | undefined>; lists: Record<string, string[] | undefined> },
+  more: { args: string[]; flags: Record<string, boolean | undefined>; lists: Record<string, string[] | undefined>; argv: string[] },
 ) => Promise<{ output: unknown; exitCode?: number }>;
 
 const commands: Record<string, Command> = {
@@ -100,7 +103,7 @@ const commands: Record<string, Command> = {
     return { output: { result: 'broken', events: verdict.events, brokenAt: verdict.brokenAt }, exitCode: 1 };
   },
 
-  'patients import': async (ctx, o, { args, flags, lists }) => {
+  'patients import': async (ctx, o, { args, flags, lists, argv }) => {
     const practiceId = required(o, 'practice');
     const file = args[0];
     if (!file || args.length > 1) throw new AppError('validation_failed', { detail: 'Name one CSV file: patients import --practice ID FILE.csv' });
@@ -112,7 +115,9 @@ const commands: Record<string, Command> = {
     }
     const encoding = o.encoding === undefined ? undefined : PatientImportEncoding.safeParse(o.encoding);
     if (encoding && !encoding.success) throw new AppError('validation_failed', { detail: `--encoding must be one of ${PatientImportEncoding.options.join(', ')}` });
-    const dryRun = flags['dry-run'] === true;
+    // A dry run unless --commit: an import of hundreds of records is checked before it is made.
+    if (flags.commit && flags['dry-run']) throw new AppError('validation_failed', { detail: 'Give --commit to import or --dry-run to check, not both' });
+    const dryRun = flags.commit !== true;
     const skipRejected = flags['skip-rejected'] === true;
     const rejectedFile = o.rejected;
     if (rejectedFile) checkWritable(rejectedFile);
@@ -149,9 +154,25 @@ const commands: Record<string, Command> = {
         (dryRun ? `dry run, nothing imported${wouldRefuse ? ' (the import would be refused)' : ''}` : `${r.importedRows} imported`) +
         '\n',
     );
+    if (dryRun) process.stderr.write(`${nextStep(r, argv, skipRejected)}\n`);
     return { output: report, exitCode: dryRun && wouldRefuse ? 1 : 0 };
   },
 };
+
+/** After a dry run: the command that imports for real, or what stands in the way. */
+function nextStep(r: PatientImportReport, argv: string[], skipRejected: boolean): string {
+  const again = (...extra: string[]) => `npm run cli -- ${[...argv.filter((a) => a !== '--dry-run'), ...extra].map(shellWord).join(' ')}`;
+  if (r.mappingProblems.length > 0 || r.validRows === 0) return 'Nothing can be imported from this file as it is: correct the file or the --map options and check it again.';
+  if (r.rejectedRows > 0 && !skipRejected) {
+    return `To import the ${r.validRows} valid rows and leave out the ${r.rejectedRows} rejected ones, run:\n  ${again('--skip-rejected', '--commit')}\nor correct the rejected rows (--rejected REJECTED.csv writes them to a file) and check again.`;
+  }
+  return `To import these ${r.validRows} patients, run the same command with --commit:\n  ${again('--commit')}`;
+}
+
+/** Quoted for a POSIX shell when it needs to be, so the suggested command can be pasted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
 
 /** Fails before the import rather than after it, when the rejected rows could not be saved. */
 function checkWritable(file: string) {
@@ -222,8 +243,8 @@ function checkedPassword(p: string) {
   return p;
 }
 
-async function main(argv: string[]) {
-  const { values, positionals } = parseArgs({
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -232,9 +253,27 @@ async function main(argv: string[]) {
       ),
       map: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
+      commit: { type: 'boolean' },
       'skip-rejected': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+async function main(argv: string[]) {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    // A mistyped option (--comit) is named, rather than failing with a stack trace.
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const name = positionals.slice(0, 2).join(' ');
   const words = commands[name] ? 2 : 1;
   const command = commands[name] ?? commands[positionals[0] ?? ''];
@@ -254,7 +293,7 @@ async function main(argv: string[]) {
       else if (typeof value === 'boolean') flags[key] = value;
       else if (Array.isArray(value)) lists[key] = value;
     }
-    const { output, exitCode = 0 } = await command(ctx, strings, { args: positionals.slice(words), flags, lists });
+    const { output, exitCode = 0 } = await command(ctx, strings, { args: positionals.slice(words), flags, lists, argv });
     process.stdout.write(`${JSON.stringify(output)}\n`);
     return exitCode;
   } finally {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,9 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/connection.js';
+import { systemActor } from '../src/platform/access.js';
+import { masterKeyId } from '../src/platform/data-keys.js';
 import { inPractice } from '../src/platform/tenancy.js';
-import { openTestDatabase } from './harness.js';
+import { getChart } from '../src/modules/clinical/chart.service.js';
+import { listNotes } from '../src/modules/clinical/notes.service.js';
+import { listTreatmentPlans } from '../src/modules/clinical/treatment-plans.service.js';
+import { getMedicalAlerts } from '../src/modules/patients/alerts.service.js';
+import { openTestDatabase, testConfig, testContext } from './harness.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,21 +35,26 @@ beforeAll(async () => {
 });
 afterAll(async () => pgDatabase?.close());
 
-async function cli(...args: string[]) {
+const cli = (...args: string[]) => cliWith({}, ...args);
+
+/** The CLI with more environment (another master key); `json` is stdout parsed when it is JSON. */
+async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL: pgDatabase?.connectionString ?? '',
+    ...moreEnv,
   };
   if (!onPostgres) delete (env as Record<string, string>).DATABASE_URL;
+  const json = (stdout: string) => (stdout.trimStart().startsWith('{') ? JSON.parse(stdout) : undefined);
   try {
     const { stdout, stderr } = await run('node', ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], { cwd: root, env });
-    return { code: 0, json: JSON.parse(stdout), stderr };
+    return { code: 0, json: json(stdout), stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, json: e.stdout ? JSON.parse(e.stdout) : undefined, stderr: e.stderr };
+    return { code: e.code, json: json(e.stdout), stdout: e.stdout, stderr: e.stderr };
   }
 }
 
@@ -73,19 +86,96 @@ async function demoRecord(db: Database['db'], practiceId: string) {
   });
 }
 
+/** The demo practice's patients: age today, guardian, phones (E.164), the WhatsApp number, email, language. */
+async function demoPatients(db: Database['db'], practiceId: string) {
+  return inPractice(db, practiceId, async (tx) => {
+    const patients = await tx
+      .selectFrom('patients')
+      .select(['id', 'givenName', 'familyName', 'dateOfBirth', 'guardianPatientId', 'guardianName', 'email', 'preferredLanguage'])
+      .orderBy('id')
+      .execute();
+    const phones = await tx.selectFrom('patientPhones').select(['patientId', 'e164', 'isWhatsapp']).orderBy('patientId').orderBy('position').execute();
+    // Today in Mauritius (UTC+4), as the seed counts ages.
+    const today = new Date(Date.now() + 4 * 3_600_000).toISOString().slice(0, 10);
+    const ageOf = (dob: string) => Number(today.slice(0, 4)) - Number(dob.slice(0, 4)) - (today.slice(5) < dob.slice(5) ? 1 : 0);
+    return patients.map((p) => ({
+      ...p,
+      age: ageOf(p.dateOfBirth!),
+      phones: phones.filter((n) => n.patientId === p.id).map((n) => n.e164),
+      whatsApp: phones.find((n) => n.patientId === p.id && n.isWhatsapp)?.e164 ?? null,
+    }));
+  });
+}
+
 /** Opens the same database the CLI uses (the embedded one only while no CLI runs). */
 async function withDatabase<T>(fn: (db: Database['db']) => Promise<T>): Promise<T> {
-  if (pgDatabase) return fn(pgDatabase.db);
+  return withOpenDatabase((database) => fn(database.db));
+}
+
+async function withOpenDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  if (pgDatabase) return fn(pgDatabase);
   const database = await openDatabase({ dataDir, poolSize: 2 });
   try {
-    return await fn(database.db);
+    return await fn(database);
   } finally {
     await database.close();
   }
 }
 
-describe('npm run cli', () => {
+/** The services over the CLI's database, with this master key (base64), as the server would run them. */
+async function withServices<T>(encryptionKey: string, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  return withOpenDatabase(async (database) => {
+    const ctx = testContext(database, testConfig({ encryptionKey: Buffer.from(encryptionKey, 'base64') }));
+    try {
+      return await fn(ctx);
+    } finally {
+      await ctx.events.close();
+    }
+  });
+}
+
+/** The master key the CLI generated into DATA_DIR on its first run (ENCRYPTION_KEY is not set). */
+const generatedMasterKey = (): string => JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).encryptionKey;
+
+/** Every patient's clinical record in a practice, read and opened through the services. */
+async function clinicalRecords(ctx: AppContext, practiceId: string) {
+  const actor = systemActor('test');
+  const patientIds = await inPractice(ctx.db, practiceId, async (tx) =>
+    (
+      await tx
+        .selectFrom('chartFindings')
+        .select('patientId')
+        .union(tx.selectFrom('clinicalNotes').select('patientId'))
+        .union(tx.selectFrom('treatmentPlans').select('patientId'))
+        .union(tx.selectFrom('patients').select('id as patientId').where('alertsSealed', 'is not', null))
+        .orderBy('patientId')
+        .execute()
+    ).map((r) => r.patientId),
+  );
+  const records = [];
+  for (const patientId of patientIds) {
+    const call = { actor, practiceId, patientId };
+    records.push({
+      patientId,
+      alerts: await getMedicalAlerts(ctx, call),
+      findings: (await getChart(ctx, call)).findings,
+      plans: await listTreatmentPlans(ctx, call),
+      notes: await listNotes(ctx, call),
+    });
+  }
+  return records;
+}
+
+/** The practices' data keys as stored: wrapped, and by which master. */
+async function storedDataKeys(db: Database['db']) {
+  return db.selectFrom('practiceDataKeys').select(['practiceId', 'version', 'wrappedKey', 'masterKeyId']).orderBy('practiceId').orderBy('version').execute();
+}
+
+// Each test runs the CLI several times, each run a node process that opens the database (the
+// embedded one takes seconds): far beyond the default per-test limit on a busy machine.
+describe('npm run cli', { timeout: 300_000 }, () => {
   let practiceId: string;
+  let demoPracticeId: string;
 
   it('creates a practice with its owner and prints their ids as JSON', async () => {
     const res = await cli('practice', 'create', '--name', 'Clinique du Nord', '--owner-email', 'Owner@Nord.mu', '--owner-password', 'a-long-password');
@@ -124,6 +214,7 @@ describe('npm run cli', () => {
     // A month of appointments: roughly three providers × 26 working days × a dozen a day.
     expect(first.json.calendar.appointments).toBeGreaterThan(300);
     const demoId: string = first.json.practiceId;
+    demoPracticeId = demoId;
 
     // Clinical records for some patients, written through the clinical services.
     const record = await withDatabase((db) => demoRecord(db, demoId));
@@ -141,13 +232,75 @@ describe('npm run cli', () => {
     // Sealed at rest, as the services write them.
     expect(record.notesInPlaintext).toBe(0);
 
+    // Families: each child (under 18) has a parent of the same family name as guardian, and may share the parent's phone.
+    const people = await withDatabase((db) => demoPatients(db, demoId));
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const children = people.filter((p) => p.age < 18);
+    const adults = people.filter((p) => p.age >= 18);
+    expect(children.length).toBeGreaterThan(30);
+    for (const child of children) {
+      const guardian = byId.get(child.guardianPatientId!);
+      expect(guardian, `${child.givenName} ${child.familyName}, ${child.age}`).toBeDefined();
+      expect(guardian).toMatchObject({ familyName: child.familyName, guardianPatientId: null });
+      expect(guardian!.age).toBeGreaterThanOrEqual(18);
+      expect(child.preferredLanguage).toBe(guardian!.preferredLanguage);
+    }
+    expect(adults.every((a) => a.guardianPatientId === null)).toBe(true);
+    const childrenPerGuardian = new Map<string, number>();
+    for (const c of children) childrenPerGuardian.set(c.guardianPatientId!, (childrenPerGuardian.get(c.guardianPatientId!) ?? 0) + 1);
+    // Brothers and sisters share theirs.
+    expect([...childrenPerGuardian.values()].filter((n) => n >= 2).length).toBeGreaterThan(3);
+    const sharingParentsPhone = children.filter((c) => c.phones.some((n) => byId.get(c.guardianPatientId!)!.phones.includes(n)));
+    expect(sharingParentsPhone.length).toBeGreaterThan(5);
+    expect(sharingParentsPhone.length).toBeLessThan(children.length);
+    // Contact details as a practice has them: most on WhatsApp, some with an email, three languages.
+    const share = (test: (p: (typeof people)[number]) => boolean) => people.filter(test).length / people.length;
+    expect(share((p) => p.whatsApp !== null)).toBeGreaterThan(0.5);
+    expect(share((p) => p.whatsApp !== null)).toBeLessThan(0.95);
+    expect(share((p) => p.email !== '')).toBeGreaterThan(0.2);
+    expect(share((p) => p.email !== '')).toBeLessThan(0.7);
+    for (const language of ['en', 'fr', 'mfe']) expect(share((p) => p.preferredLanguage === language)).toBeGreaterThan(0.1);
+
     const second = await cli('demo', 'seed');
     expect(second).toMatchObject({ code: 0, json: { practiceId: demoId, created: false, calendar: { seeded: false }, clinical: { seeded: false } } });
     // Nothing added the second time, not even an audit event.
     expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);
+    expect(await withDatabase((db) => demoPatients(db, demoId))).toEqual(people);
     expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'hygienist', 'receptionist']);
     const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Demo Dental Clinic').executeTakeFirstOrThrow());
     expect(Number(count.n)).toBe(1);
+  });
+
+  it('rotates the master key: every data key is wrapped anew, and clinical records written before still open', async () => {
+    const oldKey = generatedMasterKey();
+    const newKey = randomBytes(32).toString('base64');
+    const keysBefore = await withDatabase(storedDataKeys);
+    expect(keysBefore.every((k) => k.masterKeyId === masterKeyId(Buffer.from(oldKey, 'base64')))).toBe(true);
+    // The demo practice's notes, alerts, chart and plan notes, sealed by the seed under the old master key.
+    const recordsBefore = await withServices(oldKey, (ctx) => clinicalRecords(ctx, demoPracticeId));
+    expect(recordsBefore.length).toBeGreaterThanOrEqual(30);
+    expect(recordsBefore.flatMap((r) => r.notes).filter((n) => n.status === 'signed').length).toBeGreaterThan(15);
+    expect(recordsBefore.filter((r) => r.alerts.allergies.length + r.alerts.conditions.length + r.alerts.medications.length > 0).length).toBeGreaterThan(5);
+
+    const practices = Number((await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow())).n);
+    const rotated = await cliWith({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }, 'keys', 'rotate');
+    expect(rotated).toMatchObject({ code: 0, json: { practices, rewrapped: keysBefore.length, newVersions: practices } });
+
+    // Each key is stored wrapped by the new master (other bytes), and each practice has a new version for new data.
+    const keysAfter = await withDatabase(storedDataKeys);
+    expect(keysAfter).toHaveLength(keysBefore.length + practices);
+    expect(new Set(keysAfter.map((k) => k.masterKeyId))).toEqual(new Set([masterKeyId(Buffer.from(newKey, 'base64'))]));
+    for (const before of keysBefore) {
+      const after = keysAfter.find((k) => k.practiceId === before.practiceId && k.version === before.version)!;
+      expect(after.wrappedKey.equals(before.wrappedKey)).toBe(false);
+    }
+    // The server with the new key alone reads everything written before.
+    expect(await withServices(newKey, (ctx) => clinicalRecords(ctx, demoPracticeId))).toEqual(recordsBefore);
+
+    // And back, so that the rest of this file runs with the key in DATA_DIR.
+    const back = await cliWith({ ENCRYPTION_KEY: oldKey, ENCRYPTION_KEY_PREVIOUS: newKey }, 'keys', 'rotate');
+    expect(back).toMatchObject({ code: 0, json: { practices, rewrapped: keysAfter.length } });
+    expect(new Set((await withDatabase(storedDataKeys)).map((k) => k.masterKeyId))).toEqual(new Set([masterKeyId(Buffer.from(oldKey, 'base64'))]));
   });
 
   it('verifies an intact audit chain, and names the first broken event after tampering', async () => {
@@ -167,27 +320,41 @@ describe('npm run cli', () => {
     expect(res.stderr).toContain(`event 2 (${tampered.id})`);
   });
 
-  it('imports patients from a CSV file: a dry run writes nothing, one rejected row stops the import, --skip-rejected imports the rest', async () => {
+  it('imports patients from a CSV file: a dry run unless --commit, writing nothing and naming the command that imports; one rejected row stops the import, --skip-rejected imports the rest', async () => {
     const file = path.join(dataDir, 'export.csv');
     writeFileSync(file, '\uFEFFNom;Prénom;Date de naissance;Portable;Réf\nRamdin;Anjali;14/03/1985;5712 3456;1\nLebon;Marie;31/02/1990;5712 0000;2\nSeetohul;Kevin;;5744 0000;3\n');
     const countImported = () =>
       withDatabase(async (db) => Number((await db.selectFrom('patients').select(db.fn.countAll().as('n')).where('practiceId', '=', practiceId).where('familyName', 'in', ['Ramdin', 'Lebon', 'Seetohul']).executeTakeFirstOrThrow()).n));
 
-    const dry = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--map', 'Réf=ignore');
-    // A dry run exits 1 when the import would be refused; the report is on stdout either way.
+    // No flag: a dry run. It exits 1 when the import would be refused; the report is on stdout either way.
+    const dry = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=ignore');
     expect(dry.code).toBe(1);
     expect(dry.json).toMatchObject({ dryRun: true, status: 'checked', totalRows: 3, validRows: 2, rejectedRows: 1, rejected: [{ row: 3, problems: [{ code: 'date_invalid', column: 'Date de naissance' }] }] });
     expect(dry.json.columns.map((c: { field: string | null }) => c.field)).toEqual(['familyName', 'givenName', 'dateOfBirth', 'phone', null]);
-    expect(dry.stderr).toContain('3 rows: 2 valid, 1 rejected');
+    expect(dry.stderr).toContain('3 rows: 2 valid, 1 rejected, 0 likely duplicates; dry run, nothing imported (the import would be refused)');
+    // What to run next, ready to paste.
+    expect(dry.stderr).toContain(`npm run cli -- patients import --practice ${practiceId} ${file} --map 'Réf=ignore' --skip-rejected --commit`);
     expect(await countImported()).toBe(0);
 
-    const refused = await cli('patients', 'import', '--practice', practiceId, file);
-    expect(refused).toMatchObject({ code: 1, json: { status: 'refused', importedRows: 0 } });
+    // --dry-run says so explicitly; with --skip-rejected the import would go ahead, and it still writes nothing.
+    const checked = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--skip-rejected');
+    expect(checked).toMatchObject({ code: 0, json: { dryRun: true, status: 'checked', validRows: 2, importedRows: 0 } });
+    expect(checked.stderr).toContain(`To import these 2 patients, run the same command with --commit:\n  npm run cli -- patients import --practice ${practiceId} ${file} --skip-rejected --commit`);
+    expect(await countImported()).toBe(0);
+
+    const both = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--commit', '--skip-rejected');
+    expect(both.code).toBe(1);
+    expect(JSON.parse(both.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('--commit') });
+    expect(await countImported()).toBe(0);
+
+    const refused = await cli('patients', 'import', '--practice', practiceId, file, '--commit');
+    expect(refused).toMatchObject({ code: 1, json: { dryRun: false, status: 'refused', importedRows: 0 } });
     expect(refused.stderr).toMatch(/1 of 3 rows are rejected, so nothing was imported/);
     expect(await countImported()).toBe(0);
 
-    const done = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected');
-    expect(done).toMatchObject({ code: 0, json: { status: 'imported', importedRows: 2 } });
+    const done = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected', '--commit');
+    expect(done).toMatchObject({ code: 0, json: { dryRun: false, status: 'imported', importedRows: 2 } });
+    expect(done.stderr).not.toContain('--commit');
     expect(await countImported()).toBe(2);
 
     const badMap = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=shoeSize');
@@ -209,7 +376,7 @@ describe('npm run cli', () => {
         'Fong,Mei,Port-Louis,5712 7004',
       ].join('\n'),
     );
-    const first = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected', '--rejected', rejectedFile);
+    const first = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected', '--rejected', rejectedFile, '--commit');
     expect(first).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 2 } });
     expect(first.stderr).toContain(`2 rejected rows written to ${rejectedFile}`);
     const written = readFileSync(rejectedFile);
@@ -223,7 +390,7 @@ describe('npm run cli', () => {
 
     // Corrected in a spreadsheet and imported again: the reasons column is ignored.
     writeFileSync(rejectedFile, written.toString('utf8').replace(',12,', ',5712 7002,').replace('Aumeer,,', 'Aumeer,Farhan,'));
-    const again = await cli('patients', 'import', '--practice', practiceId, rejectedFile, '--rejected', rejectedFile);
+    const again = await cli('patients', 'import', '--practice', practiceId, rejectedFile, '--rejected', rejectedFile, '--commit');
     expect(again).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 0 } });
     expect(again.json.columns.at(-1)).toMatchObject({ header: 'Import problems (row: reasons)', field: null });
     expect(readFileSync(rejectedFile, 'utf8')).toBe('\uFEFFNom,Prénom,Adresse,Portable,Import problems (row: reasons)\r\n');
@@ -232,10 +399,18 @@ describe('npm run cli', () => {
     expect(JSON.parse(nowhere.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('--rejected') });
   });
 
-  it('prints usage and exits 2 for an unknown command', async () => {
+  it('prints usage and exits 2 for an unknown command or option; --help prints it on stdout', async () => {
     const res = await cli('frobnicate');
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('Usage');
+    const typo = await cli('patients', 'import', '--practice', practiceId, 'x.csv', '--comit');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Unknown option '--comit'");
+    expect(typo.stderr).toContain('Usage');
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/patients import --practice ID FILE\.csv .*\[--commit\]/);
+    expect(help.stdout).toMatch(/Without\s+--commit it is a dry run/);
   });
 });
 

@@ -128,6 +128,77 @@ describe('chart and treatment plan', () => {
     expect(on46).toHaveLength(2);
   });
 
+  it('declines planned and accepted items: their fees leave the totals, they cannot be completed or charted, and the plan completes once the rest is done', async () => {
+    const plan = (await dentist.post(`${patientUrl(1)}/treatment-plans`, { title: 'Upper left molar' })).json();
+    const planUrl = `${patientUrl(1)}/treatment-plans/${plan.id}`;
+    const add = async (code: string, place: Record<string, unknown> = {}) => {
+      const res = await dentist.post(`${planUrl}/items`, { procedureId: procedures[code]!.id, ...place });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().items.find((i: { procedureCode: string }) => i.procedureCode === code) as { id: string; feeMinor: number };
+    };
+    const rootCanal = await add('RCT-MOL', { tooth: 26 });
+    const crown = await add('CROWN-PFM', { tooth: 26 });
+    const exam = await add('EXAM');
+    const scale = await add('SCALE');
+    expect([rootCanal.feeMinor, crown.feeMinor, exam.feeMinor, scale.feeMinor]).toEqual([1_200_000, 1_500_000, 80_000, 150_000]);
+    const set = (item: { id: string }, status: string) => dentist.post(`${planUrl}/items/${item.id}/status`, { status });
+    const statusOf = (res: { json(): { items: { id: string; status: string }[] } }, item: { id: string }) => res.json().items.find((i) => i.id === item.id)!.status;
+
+    // Planned → declined: out of what is planned and of the total, counted apart; declining accepts nothing.
+    const declinedPlanned = await set(rootCanal, 'declined');
+    expect(declinedPlanned.statusCode).toBe(200);
+    expect(statusOf(declinedPlanned, rootCanal)).toBe('declined');
+    expect(declinedPlanned.json()).toMatchObject({
+      status: 'draft',
+      totals: { currency: 'MUR', plannedMinor: 1_730_000, acceptedMinor: 0, completedMinor: 0, declinedMinor: 1_200_000, totalMinor: 1_730_000 },
+    });
+
+    // Accepted → declined: the patient changed their mind about the crown.
+    await set(crown, 'accepted');
+    const accepted = await set(exam, 'accepted');
+    expect(accepted.json()).toMatchObject({ status: 'accepted', totals: { plannedMinor: 150_000, acceptedMinor: 1_580_000, declinedMinor: 1_200_000, totalMinor: 1_730_000 } });
+    const declinedAccepted = await set(crown, 'declined');
+    expect(statusOf(declinedAccepted, crown)).toBe('declined');
+    expect(declinedAccepted.json().totals).toEqual({ currency: 'MUR', plannedMinor: 150_000, acceptedMinor: 80_000, completedMinor: 0, declinedMinor: 2_700_000, totalMinor: 230_000 });
+    const [declinedEvent] = (await auditEvents('clinical.plan_item_declined')).filter((e) => (e.changes as { itemId: string }).itemId === crown.id);
+    expect(declinedEvent).toMatchObject({ actorUserId: p.dentist.id, targetId: p.patients[1]!.id, changes: { from: 'accepted', to: 'declined' } });
+
+    // A declined item is not done: completing it is refused, and nothing reaches the chart.
+    for (const item of [rootCanal, crown]) {
+      const refused = await set(item, 'completed');
+      expect([refused.statusCode, refused.json().code]).toEqual([409, 'invalid_status_transition']);
+      expect(refused.json().detail).toContain('declined');
+      expect([(await set(item, 'declined')).statusCode]).toEqual([409]);
+    }
+    const chart = (await dentist.get(`${patientUrl(1)}/chart`)).json();
+    expect(chart.findings.filter((f: { tooth: number }) => f.tooth === 26)).toEqual([]);
+    const reread = (await dentist.get(`${patientUrl(1)}/treatment-plans`)).json().items.find((x: { id: string }) => x.id === plan.id);
+    expect(reread.items.filter((i: { status: string }) => i.status === 'declined').map((i: { id: string; findingId: string | null; completedAt: string | null }) => [i.id, i.findingId, i.completedAt]).sort()).toEqual(
+      [[rootCanal.id, null, null], [crown.id, null, null]].sort(),
+    );
+
+    // The plan cannot be closed with work still to do; declining the rest completes it, and then it is settled.
+    await set(exam, 'completed');
+    const early = await dentist.patch(planUrl, { status: 'completed' });
+    expect([early.statusCode, early.json().code]).toEqual([409, 'invalid_status_transition']);
+    expect(early.json().detail).toContain('still to do');
+    const done = await set(scale, 'declined');
+    expect(done.json()).toMatchObject({ status: 'completed', totals: { plannedMinor: 0, acceptedMinor: 0, completedMinor: 80_000, declinedMinor: 2_850_000, totalMinor: 80_000 } });
+    expect([(await set(crown, 'accepted')).statusCode]).toEqual([409]);
+
+    // A declined item the patient wants after all is accepted again, then done; a plan with nothing done is cancelled, not completed.
+    const second = (await dentist.post(`${patientUrl(1)}/treatment-plans`, { title: 'Check-up' })).json();
+    const secondUrl = `${patientUrl(1)}/treatment-plans/${second.id}`;
+    const check = (await dentist.post(`${secondUrl}/items`, { procedureId: procedures['EXAM']!.id })).json().items[0];
+    await dentist.post(`${secondUrl}/items/${check.id}/status`, { status: 'declined' });
+    expect((await dentist.patch(secondUrl, { status: 'accepted' })).statusCode).toBe(200);
+    const nothingDone = await dentist.patch(secondUrl, { status: 'completed' });
+    expect([nothingDone.statusCode, nothingDone.json().code]).toEqual([409, 'invalid_status_transition']);
+    expect((await dentist.post(`${secondUrl}/items/${check.id}/status`, { status: 'accepted' })).json().totals).toMatchObject({ acceptedMinor: 80_000, declinedMinor: 0 });
+    const completed = await dentist.post(`${secondUrl}/items/${check.id}/status`, { status: 'completed' });
+    expect(completed.json()).toMatchObject({ status: 'completed', totals: { completedMinor: 80_000, declinedMinor: 0, totalMinor: 80_000 } });
+  });
+
   it('refuses unknown teeth and surfaces with codes, and saves nothing', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ tooth: 19, surfaces: 'O', kind: 'caries' }, 'invalid_tooth'],

@@ -64,20 +64,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { config?: Partial<Config>; mailer?: Mailer } = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
-  const config = testConfig(opts.config);
+/** What services need, over an open database (close `events` when done). */
+export function testContext(database: Database, config: Config, mailer?: Mailer): AppContext {
   const logger = pino({ level: 'silent' });
-  const ctx: AppContext = {
+  return {
     config,
     database,
     db: database.db,
     logger,
-    mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
+    mailer: mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
     // In memory even on PostgreSQL: a test file is one process.
     events: createEventBus({ logger }),
     graph: { url: null },
   };
+}
+
+export async function createTestApp(opts: { config?: Partial<Config>; mailer?: Mailer } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const ctx = testContext(database, testConfig(opts.config), opts.mailer);
+  const logger = ctx.logger;
   const app = await buildApp(ctx, { logger });
   await app.ready();
   return {

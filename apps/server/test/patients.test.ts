@@ -7,6 +7,8 @@ import { startNameWordCounting } from '../src/modules/patients/patients.runtime.
 import { createPatient, createPatientsInBulk, findPatientsByPhone, searchPatients, updatePatient } from '../src/modules/patients/patients.service.js';
 import { type Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
+import { connectChannel, workers } from './whatsapp-fixtures.js';
+import { inbox, newWaId, patientWrites } from './whatsapp-helpers.js';
 
 let t: TestApp;
 let p: Awaited<ReturnType<typeof makeSchedulingPractice>>;
@@ -27,6 +29,9 @@ beforeAll(async () => {
   base = `/api/v1/practices/${p.practiceId}`;
 });
 afterAll(() => t.close());
+
+/** A PNG as an x-ray upload: the signature, then pixels. */
+const XRAY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1500, 0x5a)]);
 
 const countPatients = () => inPractice(t.db, p.practiceId, async (tx) => Number((await tx.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
 
@@ -421,6 +426,73 @@ describe('duplicates and merge', () => {
     expect([again.statusCode, again.json().code]).toEqual([409, 'patient_already_merged']);
     const intoMerged = await reception.post(`${base}/patients/${survivor.id}/merge`, { intoPatientId: dup.id });
     expect([intoMerged.statusCode, intoMerged.json().code]).toEqual([409, 'patient_already_merged']);
+  });
+
+  it('merges the clinical record and WhatsApp conversations into the survivor, carrying the medical alerts over', async () => {
+    const clinic = await makePractice(t.ctx);
+    const clinicOwner = await loggedIn(t.app, clinic.owner);
+    const clinicDentist = await loggedIn(t.app, await makeMember(t.ctx, clinic.practiceId, 'dentist'));
+    const phoneNumberId = '106540352277001';
+    await connectChannel(t.ctx, clinic.practiceId, phoneNumberId);
+    const url = (rest: string) => `/api/v1/practices/${clinic.practiceId}${rest}`;
+    const record = (patientId: string, rest = '') => url(`/patients/${patientId}${rest}`);
+    const waId = newWaId();
+    const survivor = (await clinicOwner.post(url('/patients'), { givenName: 'Nadia', familyName: 'Hossenbux', dateOfBirth: '1979-04-12' })).json();
+    const dup = (await clinicOwner.post(url('/patients'), { givenName: 'Nadia', familyName: 'Hossenbux', phones: [{ number: `+${waId}`, isWhatsApp: true }] })).json();
+
+    // The duplicate's record: a finding, a signed note, a plan, an x-ray and medical alerts (the survivor has none).
+    const composite = (await clinicOwner.post(url('/price-list/import-defaults'))).json().items.find((i: { code: string }) => i.code === 'COMP-2');
+    const finding = await clinicDentist.post(record(dup.id, '/chart/findings'), { tooth: 36, surfaces: 'MO', kind: 'caries', note: 'Deep lesion, close to the pulp' });
+    expect(finding.statusCode, finding.body).toBe(201);
+    const note = (await clinicDentist.post(record(dup.id, '/notes'), { body: 'Bitewings taken: caries 36 MO.' })).json();
+    expect((await clinicDentist.post(record(dup.id, `/notes/${note.id}/sign`))).json()).toMatchObject({ status: 'signed' });
+    const plan = (await clinicDentist.post(record(dup.id, '/treatment-plans'), { title: 'Restorative' })).json();
+    expect((await clinicDentist.post(record(dup.id, `/treatment-plans/${plan.id}/items`), { procedureId: composite.id, tooth: 36, surfaces: 'MO' })).statusCode).toBe(201);
+    const xray = await clinicDentist.post(record(dup.id, '/attachments'), { kind: 'xray', fileName: 'bitewing.png', mimeType: 'image/png', contentBase64: XRAY_PNG.toString('base64') });
+    expect(xray.statusCode, xray.body).toBe(201);
+    const alerts = { allergies: ['Penicillin'], conditions: ['Asthma'], medications: ['Salbutamol inhaler'] };
+    expect((await clinicDentist.request('PUT', record(dup.id, '/alerts'), alerts)).statusCode).toBe(200);
+    expect((await clinicDentist.get(record(survivor.id, '/alerts'))).json()).toEqual({ allergies: [], conditions: [], medications: [] });
+
+    // She writes on WhatsApp from the duplicate's number: the conversation is linked to the duplicate.
+    await patientWrites(t, { phoneNumberId, from: waId, profileName: 'Nadia H' });
+    await workers(t).processWebhooks();
+    const conversations = inbox(clinicOwner, clinic.practiceId);
+    const [conversation] = (await conversations.list()).items;
+    expect((await conversations.detail(conversation!.id)).patient).toMatchObject({ id: dup.id });
+
+    const merged = await clinicOwner.post(record(dup.id, '/merge'), { intoPatientId: survivor.id });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json().survivor).toMatchObject({ id: survivor.id, hasAlerts: true, phones: [{ e164: `+${waId}`, isWhatsApp: true }] });
+
+    // All of it is the survivor's now, as the dentist reads the survivor's record.
+    const chart = (await clinicDentist.get(record(survivor.id, '/chart'))).json();
+    expect(chart.findings).toEqual([expect.objectContaining({ id: finding.json().id, tooth: 36, surfaces: ['M', 'O'], kind: 'caries', note: 'Deep lesion, close to the pulp' })]);
+    const notes = (await clinicDentist.get(record(survivor.id, '/notes'))).json();
+    expect(notes.items).toEqual([expect.objectContaining({ id: note.id, patientId: survivor.id, status: 'signed', body: 'Bitewings taken: caries 36 MO.' })]);
+    const plans = (await clinicDentist.get(record(survivor.id, '/treatment-plans'))).json();
+    expect(plans.items).toEqual([expect.objectContaining({ id: plan.id, patientId: survivor.id, items: [expect.objectContaining({ procedureCode: 'COMP-2', tooth: 36 })] })]);
+    const documents = (await clinicDentist.get(record(survivor.id, '/attachments'))).json();
+    expect(documents.items).toEqual([expect.objectContaining({ id: xray.json().id, patientId: survivor.id, fileName: 'bitewing.png' })]);
+    const content = await clinicDentist.get(record(survivor.id, `/attachments/${xray.json().id}/content`));
+    expect(content.statusCode).toBe(200);
+    expect(content.rawPayload.equals(XRAY_PNG)).toBe(true);
+    expect((await clinicDentist.get(record(survivor.id, '/alerts'))).json()).toEqual(alerts);
+    const detail = await conversations.detail(conversation!.id);
+    expect(detail.patient).toMatchObject({ id: survivor.id, name: 'Nadia Hossenbux' });
+    expect(detail.patientMatches.map((m: { id: string }) => m.id)).toEqual([survivor.id]);
+
+    // The merged record points at the survivor and holds nothing of its own any more.
+    expect((await clinicOwner.get(record(dup.id))).json()).toMatchObject({ status: 'archived', mergedIntoId: survivor.id, phones: [] });
+    expect((await clinicDentist.get(record(dup.id, '/chart'))).json().code).toBe('patient_not_found');
+    const left = await inPractice(t.db, clinic.practiceId, async (tx) => {
+      const count = async (table: 'chartFindings' | 'clinicalNotes' | 'treatmentPlans' | 'attachments' | 'whatsappConversations') =>
+        Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('patientId', '=', dup.id).executeTakeFirstOrThrow()).n);
+      return [await count('chartFindings'), await count('clinicalNotes'), await count('treatmentPlans'), await count('attachments'), await count('whatsappConversations')];
+    });
+    expect(left).toEqual([0, 0, 0, 0, 0]);
+    const audit = await inPractice(t.db, clinic.practiceId, (tx) => tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.merged').where('targetId', '=', dup.id).executeTakeFirstOrThrow());
+    expect(audit.changes).toMatchObject({ intoPatientId: survivor.id, filledFields: expect.arrayContaining(['alertsSealed']) });
   });
 
   it('refuses a merge into itself and across practices', async () => {

@@ -48,9 +48,10 @@ export async function connectChannel(ctx: AppContext, practiceId: string, phoneN
   });
 }
 
+/** Signed as Meta signs for this app (APP_SECRET in a WhatsApp test app, the sandbox's secret in another). */
 export async function postWebhook(t: TestApp, body: unknown, opts: { signature?: string | null; raw?: string } = {}) {
   const raw = opts.raw ?? JSON.stringify(body);
-  const signature = opts.signature === undefined ? signWebhook(raw, APP_SECRET) : opts.signature;
+  const signature = opts.signature === undefined ? signWebhook(raw, t.ctx.config.whatsapp.appSecret) : opts.signature;
   return t.app.inject({
     method: 'POST',
     url: '/webhooks/whatsapp',

@@ -9,7 +9,7 @@ import { createAppointmentType } from '../modules/scheduling/appointment-types.s
 import { wallClock } from '../modules/scheduling/booking-rules.js';
 import { createProvider, replaceProviderHours } from '../modules/scheduling/providers.service.js';
 import { createChair, replaceOpeningHours } from '../modules/scheduling/settings.service.js';
-import { FAMILY_NAMES, GIVEN_NAMES } from './names.js';
+import { demoHouseholds } from './households.js';
 import { seededRandom } from './random.js';
 
 const actor = systemActor('demo seed');
@@ -26,7 +26,7 @@ const TYPES = [
 
 /**
  * Demo calendar: 3 chairs, 3 providers with their hours, opening hours, 6 appointment types, 200
- * patients (families sharing a parent's phone) and a month of appointments around today: the
+ * patients (families: children with a parent as guardian, see households.ts) and a month of appointments around today: the
  * past two weeks as they happened (completed, some cancelled or no-shows), the next two booked.
  * Settings go through the services; the appointments are written as history, since the booking
  * service rightly refuses the past. Runs once per practice (skipped when it has chairs).
@@ -65,24 +65,21 @@ export async function seedDemoCalendar(ctx: AppContext, practiceId: string, staf
     types.push(await createAppointmentType(ctx, { ...call, appointmentType: { ...t, allowedRoles: [...t.allowedRoles], minNoticeMinutes: 120, maxDaysAhead: 90, active: true } }));
   }
 
-  // 200 patients in about 90 households; children share a parent's phone.
-  const patients: { givenName: string; familyName: string; phone: string; dateOfBirth: string }[] = [];
-  while (patients.length < 200) {
-    const familyName = random.pick(FAMILY_NAMES);
-    const phone = `+2305${random.int(2, 9)}${String(random.int(0, 999999)).padStart(6, '0')}`;
-    const size = Math.min(random.int(1, 4), 200 - patients.length);
-    for (let i = 0; i < size; i++) {
-      const adult = i === 0 || (i === 1 && random.chance(0.5));
-      const year = adult ? random.int(1950, 2002) : random.int(2008, 2022);
-      const dob = `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
-      patients.push({ givenName: random.pick(GIVEN_NAMES), familyName, phone, dateOfBirth: dob });
-    }
-  }
-  const patientIds = await createPatientsInBulk(ctx, { ...call, patients });
-
-  // A month of appointments, provider by provider, each filling about three quarters of the day.
+  // 200 patients in about 80 households: the adults first, then the children with a parent as guardian.
   const now = new Date();
   const today = wallClock(now, 'Indian/Mauritius').date;
+  const households = demoHouseholds(random, 200, today);
+  const adultIds = await createPatientsInBulk(ctx, { ...call, patients: households.flatMap((h) => h.adults) });
+  let first = 0;
+  const guardians = households.map((h) => {
+    const guardian = adultIds[first]!;
+    first += h.adults.length;
+    return guardian;
+  });
+  const childIds = await createPatientsInBulk(ctx, { ...call, patients: households.flatMap((h, i) => h.children.map((child) => ({ ...child, guardianPatientId: guardians[i]! }))) });
+  const patientIds = [...adultIds, ...childIds];
+
+  // A month of appointments, provider by provider, each filling about three quarters of the day.
   const appointments: Insertable<AppointmentsTable>[] = [];
   for (let offset = -14; offset <= 16; offset++) {
     const date = new Date(`${today}T00:00:00Z`);

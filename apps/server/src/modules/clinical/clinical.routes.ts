@@ -123,7 +123,7 @@ export async function clinicalRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.patch(
     `${patientRecord}/treatment-plans/:planId`,
-    { config: { permission: 'clinical:write' }, schema: { tags, summary: "Rename a plan or change its status", params: PlanParams, body: TreatmentPlanPatch, response: { 200: TreatmentPlan } } },
+    { config: { permission: 'clinical:write' }, schema: { tags, summary: 'Rename a plan or change its status (completed only once each item is completed or declined)', params: PlanParams, body: TreatmentPlanPatch, response: { 200: TreatmentPlan } } },
     async (request) => updateTreatmentPlan(ctx, { actor: actorOf(request), ...request.params, patch: request.body }),
   );
 

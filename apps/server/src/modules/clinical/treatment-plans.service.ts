@@ -150,6 +150,7 @@ export async function updateTreatmentPlan(ctx: AppContext, input: ClinicalCall &
     if (status && status !== plan.status && !PLAN_TRANSITIONS[plan.status].includes(status)) {
       throw new AppError('invalid_status_transition', { detail: `A ${plan.status} plan cannot become ${status}` });
     }
+    if (status === 'completed' && plan.status !== 'completed') await requireItemsDone(tx, plan.id);
     await tx.updateTable('treatmentPlans').set({ ...(title ? { title } : {}), ...(status ? { status } : {}), updatedAt: new Date() }).where('id', '=', plan.id).execute();
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -161,6 +162,17 @@ export async function updateTreatmentPlan(ctx: AppContext, input: ClinicalCall &
     });
     return onePlan(ctx, tx, input, plan.id);
   });
+}
+
+/**
+ * A completed plan takes no more changes, so an item still planned or accepted would be stranded
+ * there: each must be completed or declined first (a plan of declined items only is cancelled).
+ */
+async function requireItemsDone(tx: Tx, planId: string) {
+  const statuses = (await tx.selectFrom('treatmentPlanItems').select('status').where('planId', '=', planId).execute()).map((r) => r.status);
+  const open = statuses.filter((s) => s === 'planned' || s === 'accepted').length;
+  if (open > 0) throw new AppError('invalid_status_transition', { detail: `${open} item(s) are still to do: complete or decline them first` });
+  if (!statuses.includes('completed')) throw new AppError('invalid_status_transition', { detail: 'Nothing in this plan was done: cancel it instead' });
 }
 
 /** Tooth and surfaces of an item, checked against the procedure's result (a filling needs its surfaces). */
