@@ -10,6 +10,7 @@ import { PriceListSettingsPage } from './features/clinical/PriceListSettingsPage
 import { CalendarPage } from './features/scheduling/CalendarPage';
 import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSettingsPage';
 import { PatientImportPage } from './features/patients/PatientImportPage';
+import { EditPatientPage } from './features/patients/EditPatientPage';
 import { MergePatientPage } from './features/patients/MergePatientPage';
 import { PatientPage } from './features/patients/PatientPage';
 import { HomePage } from './features/home/HomePage';
@@ -45,6 +46,7 @@ export function App() {
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
           <Route path="patients/:patientId/merge" element={<MergePatientPage />} />
+          <Route path="patients/:patientId/edit" element={<EditPatientPage />} />
           <Route path="patients/:patientId/:tab?" element={<PatientPage />} />
           <Route path="inbox/:conversationId?" element={<InboxPage />} />
           <Route path="settings" element={<SettingsLayout />}>

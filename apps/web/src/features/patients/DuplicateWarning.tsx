@@ -1,32 +1,13 @@
 import type { PatientDuplicateCheck, PatientSummary } from '@dentalpro/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type Ref, useEffect, useId, useState } from 'react';
+import { type Ref, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/Button';
 import { patientName } from '../scheduling/scheduling.api';
+import { type PatientDraft, duplicateProbe } from './duplicate-probe';
 import { patientKeys, patientsApi } from './patients.api';
 
-/** What the new-patient form holds, as typed. */
-export interface PatientDraft {
-  givenName: string;
-  familyName: string;
-  phone: string;
-  dateOfBirth: string;
-}
-
-/** Mauritian numbers have 7 (landline) or 8 (mobile) digits: fewer cannot match anyone yet. */
-const MIN_PHONE_DIGITS = 7;
 const PAUSE_MS = 400;
-
-/** The part of the draft worth checking, or null while it could not match anyone. */
-function probeOf(draft: PatientDraft): PatientDuplicateCheck | null {
-  const givenName = draft.givenName.trim();
-  const familyName = draft.familyName.trim();
-  const phones = draft.phone.replace(/\D/g, '').length >= MIN_PHONE_DIGITS ? [draft.phone.trim()] : [];
-  const dateOfBirth = /^\d{4}-\d{2}-\d{2}$/.test(draft.dateOfBirth) ? draft.dateOfBirth : null;
-  if (phones.length === 0 && !(dateOfBirth && (givenName || familyName))) return null;
-  return { givenName, familyName, dateOfBirth, phones };
-}
 
 /**
  * Likely duplicates of a patient being typed in, asked of the server after a pause in typing.
@@ -34,7 +15,7 @@ function probeOf(draft: PatientDraft): PatientDuplicateCheck | null {
  */
 export function useDuplicateCheck(practiceId: string, draft: PatientDraft) {
   const queryClient = useQueryClient();
-  const current = JSON.stringify(probeOf(draft));
+  const current = JSON.stringify(duplicateProbe(draft));
   const [checked, setChecked] = useState(current);
   useEffect(() => {
     const timer = window.setTimeout(() => setChecked(current), PAUSE_MS);
@@ -52,6 +33,46 @@ export function useDuplicateCheck(practiceId: string, draft: PatientDraft) {
     return current === 'null' ? [] : queryClient.fetchQuery(options(current));
   };
   return { matches, checkNow, error: query.error };
+}
+
+/**
+ * The rule of every new-patient form: a likely duplicate must be looked at and acknowledged
+ * before creating. `clear()` asks the server once more (typing may have outrun the pause) and
+ * answers whether creating may go ahead; if not, the focus goes to the acknowledgement.
+ */
+export function useDuplicateGate(practiceId: string, draft: PatientDraft) {
+  const duplicates = useDuplicateCheck(practiceId, draft);
+  // Acknowledged by id: a further match appearing later needs its own acknowledgement.
+  const [acknowledgedIds, setAcknowledgedIds] = useState<ReadonlySet<string>>(new Set());
+  const unacknowledged = (matches: PatientSummary[]) => matches.filter((m) => !acknowledgedIds.has(m.id));
+  const blocked = unacknowledged(duplicates.matches).length > 0;
+  const acknowledgeRef = useRef<HTMLInputElement>(null);
+  const [focusAcknowledge, setFocusAcknowledge] = useState(false);
+  useEffect(() => {
+    if (focusAcknowledge && acknowledgeRef.current) {
+      acknowledgeRef.current.focus();
+      setFocusAcknowledge(false);
+    }
+  }, [focusAcknowledge, duplicates.matches]);
+  const [checking, setChecking] = useState(false);
+  const clear = async (): Promise<boolean> => {
+    setChecking(true);
+    const matches = await duplicates.checkNow().catch(() => duplicates.matches);
+    setChecking(false);
+    if (unacknowledged(matches).length > 0) {
+      setFocusAcknowledge(true);
+      return false;
+    }
+    return true;
+  };
+  const warning = {
+    practiceId,
+    matches: duplicates.matches,
+    acknowledged: duplicates.matches.length > 0 && !blocked,
+    onAcknowledge: (yes: boolean) => setAcknowledgedIds(yes ? new Set([...acknowledgedIds, ...duplicates.matches.map((m) => m.id)]) : new Set()),
+    acknowledgeRef,
+  };
+  return { blocked, checking, clear, warning };
 }
 
 interface DuplicateWarningProps {
@@ -92,6 +113,12 @@ export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowle
                       <strong>{patientName(match)}</strong>
                       <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
                     </a>
+                    {match.status && match.status !== 'active' && (
+                      <>
+                        {' '}
+                        <span className={`status-pill patient-status-${match.status}`}>{t(`patientRecord.status.${match.status}`)}</span>
+                      </>
+                    )}
                     <span className="block small">
                       {t('patients.dateOfBirth')}: {match.dateOfBirth ?? '—'} · {t('common.phone')}: <span className="mono">{match.phone || '—'}</span>
                     </span>

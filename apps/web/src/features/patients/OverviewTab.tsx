@@ -4,7 +4,9 @@ import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { useDateFormat } from '../../components/format';
-import { useAccessLog } from './patients.api';
+import { patientName } from '../scheduling/scheduling.api';
+import { ageOn, localToday } from './patient-form';
+import { useAccessLog, usePatient } from './patients.api';
 
 interface OverviewTabProps {
   patient: Patient;
@@ -17,6 +19,7 @@ interface OverviewTabProps {
 export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog }: OverviewTabProps) {
   const { t } = useTranslation();
   const phones = p.phones ?? (p.phone ? [{ e164: p.phone, label: 'mobile' as const, isWhatsApp: false }] : []);
+  const age = ageOn(p.dateOfBirth, localToday());
   return (
     <div className="stack-lg">
       <section aria-labelledby="demographics-heading">
@@ -33,7 +36,10 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
           </div>
           <div>
             <dt>{t('patients.dateOfBirth')}</dt>
-            <dd>{p.dateOfBirth ?? '—'}</dd>
+            <dd>
+              {p.dateOfBirth ?? '—'}
+              {age !== undefined && <span className="muted"> · {t('patientRecord.age', { count: age })}</span>}
+            </dd>
           </div>
           <div>
             <dt>{t('patientRecord.sex')}</dt>
@@ -59,7 +65,12 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
                       </a>{' '}
                       <span className="muted">
                         {t(`patientRecord.phoneLabels.${phone.label}`)}
-                        {phone.isWhatsApp && ' · WhatsApp'}
+                        {phone.isWhatsApp && (
+                          <>
+                            {' · '}
+                            <span className="whatsapp-tag">WhatsApp</span>
+                          </>
+                        )}
                       </span>
                     </li>
                   ))}
@@ -83,7 +94,7 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
             <dt>{t('patientRecord.guardian')}</dt>
             <dd>
               {p.guardianPatientId ? (
-                <Link to={`/app/${practiceId}/patients/${p.guardianPatientId}`}>{t('patientRecord.guardianRecord')}</Link>
+                <GuardianLink practiceId={practiceId} guardianId={p.guardianPatientId} />
               ) : p.guardianContact ? (
                 <>
                   {p.guardianContact.name}
@@ -97,16 +108,34 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
               )}
             </dd>
           </div>
-          {p.notes && (
-            <div>
-              <dt>{t('patientRecord.adminNotes')}</dt>
-              <dd className="pre-line">{p.notes}</dd>
-            </div>
-          )}
+          <div>
+            <dt>{t('patientRecord.adminNotes')}</dt>
+            <dd className="pre-line">{p.notes || '—'}</dd>
+          </div>
         </dl>
       </section>
       {canSeeAccessLog && <AccessLogSection practiceId={practiceId} patientId={p.id} timeZone={timeZone} />}
     </div>
+  );
+}
+
+/** The guardian patient by name (with their number, to call), linking to their record. */
+function GuardianLink({ practiceId, guardianId }: { practiceId: string; guardianId: string }) {
+  const { t } = useTranslation();
+  const guardian = usePatient(practiceId, guardianId);
+  return (
+    <>
+      <Link to={`/app/${practiceId}/patients/${guardianId}`}>{guardian.data ? patientName(guardian.data) : t('patientRecord.guardianRecord')}</Link>
+      {guardian.data?.phone && (
+        <>
+          {' · '}
+          <a className="mono" href={`tel:${guardian.data.phone}`}>
+            {guardian.data.phone}
+          </a>
+        </>
+      )}
+      <span className="muted"> ({t('patientRecord.guardianIsPatient')})</span>
+    </>
   );
 }
 

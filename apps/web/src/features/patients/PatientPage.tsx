@@ -51,13 +51,28 @@ export function PatientPage() {
       </p>
       <div className="record-head">
         <h1>{patientName(p)}</h1>
+        {p.preferredName && <span className="record-head-known-as muted">({t('patientRecord.preferredName')} {p.preferredName})</span>}
         {p.status && p.status !== 'active' && <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>}
-        {can('patients:merge') && !p.mergedIntoId && (
-          <Link className="button button-secondary record-head-action" to={`${base}/merge`}>
-            {t('patients.merge.open')}
-          </Link>
+        {!p.mergedIntoId && (can('patients:write') || can('patients:merge')) && (
+          <div className="record-head-action actions">
+            {can('patients:write') && (
+              <Link className="button button-secondary" to={`${base}/edit`}>
+                {t('patientForm.editDetails')}
+              </Link>
+            )}
+            {can('patients:merge') && (
+              <Link className="button button-secondary" to={`${base}/merge`}>
+                {t('patients.merge.open')}
+              </Link>
+            )}
+          </div>
         )}
       </div>
+      {!p.mergedIntoId && p.status !== 'active' && (
+        <Alert tone="warning" urgent={false} className="patient-status-notice" title={t(`patientRecord.statusNotice.${p.status}.title`)}>
+          {t(`patientRecord.statusNotice.${p.status}.text`)}
+        </Alert>
+      )}
       {p.mergedIntoId ? (
         <>
           <MergedNotice practiceId={practiceId} survivorId={p.mergedIntoId} />

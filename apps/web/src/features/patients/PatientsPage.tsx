@@ -10,11 +10,12 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
-import { NewPatientForm, useDebounced } from '../scheduling/PatientPicker';
+import { useDebounced } from '../scheduling/PatientPicker';
 import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
+import { CreatePatientForm } from './CreatePatientForm';
 
-/** Find a patient by name, phone digits or birth date; add one. The full record comes with the patients module. */
+/** Find a patient by name, phone digits or birth date (archived ones on request); add one with every detail. */
 export function PatientsPage() {
   const { t } = useTranslation();
   const { membership, can } = useCurrentPractice();
@@ -23,10 +24,12 @@ export function PatientsPage() {
   const toast = useToast();
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
+  const [includeArchived, setIncludeArchived] = useState(false);
   const query = useDebounced(q.trim());
   const patients = useQuery({
-    queryKey: ['patients', practiceId, 'list', query],
-    queryFn: ({ signal }) => api.get<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients`, { q: query, limit: 50 }, signal),
+    queryKey: ['patients', practiceId, 'list', query, includeArchived],
+    queryFn: ({ signal }) =>
+      api.get<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients`, { q: query, limit: 50, includeArchived: includeArchived ? 'true' : undefined }, signal),
     placeholderData: (previous) => previous,
   });
   const items = patients.data?.items ?? [];
@@ -48,10 +51,11 @@ export function PatientsPage() {
         </div>
       </div>
       {creating && (
-        <div className="card form-card">
-          <NewPatientForm
+        <section className="card form-card new-patient-card" aria-labelledby="new-patient-heading">
+          <h2 id="new-patient-heading">{t('booking.newPatient')}</h2>
+          <CreatePatientForm
             practiceId={practiceId}
-            initialName={q}
+            searchText={q}
             onCancel={() => setCreating(false)}
             onPickExisting={(p) => navigate(`/app/${practiceId}/patients/${p.id}`)}
             onCreated={(p) => {
@@ -59,13 +63,17 @@ export function PatientsPage() {
               navigate(`/app/${practiceId}/patients/${p.id}`);
             }}
           />
-        </div>
+        </section>
       )}
       <div role="search" className="patient-search">
         <label htmlFor="patient-search" className="field-label">
           {t('patients.search')}
         </label>
         <input id="patient-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('booking.patientHint')} autoComplete="off" />
+        <label className="checkbox">
+          <input type="checkbox" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} />
+          {t('patients.includeArchived')}
+        </label>
       </div>
       {patients.isPending ? (
         <Loading />
@@ -88,6 +96,12 @@ export function PatientsPage() {
                 <tr key={p.id}>
                   <th scope="row">
                     <Link to={p.id}>{patientName(p)}</Link>
+                    {p.status && p.status !== 'active' && (
+                      <>
+                        {' '}
+                        <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+                      </>
+                    )}
                   </th>
                   <td className="mono">{p.phone || '—'}</td>
                   <td>{p.dateOfBirth ?? '—'}</td>

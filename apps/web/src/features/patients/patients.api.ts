@@ -20,8 +20,8 @@ export interface AccessLogEntry {
   ip: string | null;
 }
 
-export function usePatient(practiceId: string, patientId: string) {
-  return useQuery({ queryKey: patientKeys.patient(practiceId, patientId), queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${patientId}`) });
+export function usePatient(practiceId: string, patientId: string, enabled = true) {
+  return useQuery({ queryKey: patientKeys.patient(practiceId, patientId), queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${patientId}`), enabled });
 }
 
 export function useMedicalAlerts(practiceId: string, patientId: string, enabled: boolean) {

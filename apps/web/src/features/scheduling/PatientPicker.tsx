@@ -1,12 +1,12 @@
 import type { PatientSummary } from '@dentalpro/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type ChangeEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type ChangeEvent, type KeyboardEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
 import { TextField } from '../../components/Field';
-import { DuplicateWarning, type PatientDraft, useDuplicateCheck } from '../patients/DuplicateWarning';
+import { DuplicateWarning, useDuplicateGate } from '../patients/DuplicateWarning';
 import { patientName, schedulingApi, usePatientSearch } from './scheduling.api';
 
 /** Debounced so typing a name sends one search, not one per key. */
@@ -30,10 +30,12 @@ interface PatientPickerProps {
   newPatient?: { name?: string; phone?: string };
   /** Offer "New patient" (not when picking among existing records, e.g. the survivor of a merge). */
   allowNew?: boolean;
+  /** A patient not to offer (the guardian of a patient cannot be that patient). */
+  excludeId?: string | undefined;
 }
 
 /** A combobox: type a name, phone digits or birth date; arrows move through the results, Enter picks. */
-export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true }: PatientPickerProps) {
+export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true, excludeId }: PatientPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -42,7 +44,7 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
   const [activeIndex, setActiveIndex] = useState(0);
   const [creating, setCreating] = useState(false);
   const search = usePatientSearch(practiceId, useDebounced(q));
-  const results = q.trim() ? (search.data ?? []) : [];
+  const results = q.trim() ? (search.data ?? []).filter((p) => p.id !== excludeId) : [];
 
   if (value) {
     return (
@@ -50,15 +52,26 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
         <span className="field-label" id={`${id}-label`}>
           {label ?? t('booking.patient')}
         </span>
-        <div className="picked-patient" aria-labelledby={`${id}-label`}>
+        <div className={`picked-patient${error ? ' is-invalid' : ''}`} role="group" aria-labelledby={`${id}-label`} aria-describedby={error ? `${id}-error` : undefined}>
           <span>
             <strong>{patientName(value)}</strong>
+            {value.status && value.status !== 'active' && (
+              <>
+                {' '}
+                <span className={`status-pill patient-status-${value.status}`}>{t(`patientRecord.status.${value.status}`)}</span>
+              </>
+            )}
             <span className="muted small block">{[value.phone, value.dateOfBirth].filter(Boolean).join(' · ')}</span>
           </span>
           <Button variant="ghost" onClick={() => onChange(null)}>
             {t('booking.changePatient')}
           </Button>
         </div>
+        {error && (
+          <p id={`${id}-error`} className="field-error">
+            {error}
+          </p>
+        )}
       </div>
     );
   }
@@ -145,7 +158,15 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => pick(p)}
           >
-            <strong>{patientName(p)}</strong>
+            <strong>
+              {patientName(p)}
+              {p.status && p.status !== 'active' && (
+                <>
+                  {' '}
+                  <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+                </>
+              )}
+            </strong>
             <span className="muted small">{[p.phone, p.dateOfBirth].filter(Boolean).join(' · ')}</span>
           </li>
         ))}
@@ -164,6 +185,10 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
   );
 }
 
+/**
+ * The short new-patient form of the booking dialog and the inbox: names, one phone, birth date,
+ * for speed. The full form (every detail) is the Patients page's, PatientDetailsForm.
+ */
 export function NewPatientForm({
   practiceId,
   initialName = '',
@@ -185,36 +210,16 @@ export function NewPatientForm({
   const { t } = useTranslation();
   const hintId = useId();
   const [given, ...rest] = initialName.trim().split(/\s+/);
-  const [draft, setDraft] = useState<PatientDraft>({ givenName: given ?? '', familyName: rest.join(' '), phone: initialPhone, dateOfBirth: '' });
-  const set = (field: keyof PatientDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [field]: event.target.value }));
-  const duplicates = useDuplicateCheck(practiceId, draft);
-  // Acknowledged by id: a further match appearing later needs its own acknowledgement.
-  const [acknowledgedIds, setAcknowledgedIds] = useState<ReadonlySet<string>>(new Set());
-  const unacknowledged = (matches: PatientSummary[]) => matches.filter((m) => !acknowledgedIds.has(m.id));
-  const blocked = unacknowledged(duplicates.matches).length > 0;
-  const acknowledgeRef = useRef<HTMLInputElement>(null);
-  const [focusAcknowledge, setFocusAcknowledge] = useState(false);
-  useEffect(() => {
-    if (focusAcknowledge && acknowledgeRef.current) {
-      acknowledgeRef.current.focus();
-      setFocusAcknowledge(false);
-    }
-  }, [focusAcknowledge, duplicates.matches]);
+  const [draft, setDraft] = useState<QuickDraft>({ givenName: given ?? '', familyName: rest.join(' '), phone: initialPhone, dateOfBirth: '' });
+  const set = (field: keyof QuickDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [field]: event.target.value }));
+  const gate = useDuplicateGate(practiceId, { ...draft, phones: [draft.phone] });
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => schedulingApi.createPatient(practiceId, body),
     onSuccess: onCreated,
   });
-  const [checking, setChecking] = useState(false);
   // Not a <form>: it may sit inside the booking form, and forms cannot nest.
   const submit = async () => {
-    setChecking(true);
-    // Typed faster than the pause: ask now, so nobody is created past an unseen warning.
-    const matches = await duplicates.checkNow().catch(() => duplicates.matches);
-    setChecking(false);
-    if (unacknowledged(matches).length > 0) {
-      setFocusAcknowledge(true);
-      return;
-    }
+    if (!(await gate.clear())) return;
     create.mutate({ givenName: draft.givenName.trim(), familyName: draft.familyName.trim(), phone: draft.phone.trim(), dateOfBirth: draft.dateOfBirth || null });
   };
   return (
@@ -235,18 +240,10 @@ export function NewPatientForm({
         />
         <TextField label={t('patients.dateOfBirth')} name="dateOfBirth" type="date" value={draft.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
       </div>
-      <DuplicateWarning
-        practiceId={practiceId}
-        matches={duplicates.matches}
-        acknowledged={duplicates.matches.length > 0 && !blocked}
-        onAcknowledge={(yes) => setAcknowledgedIds(yes ? new Set([...acknowledgedIds, ...duplicates.matches.map((m) => m.id)]) : new Set())}
-        onPick={onPickExisting}
-        pickLabel={pickExistingLabel}
-        acknowledgeRef={acknowledgeRef}
-      />
+      <DuplicateWarning {...gate.warning} onPick={onPickExisting} pickLabel={pickExistingLabel} />
       <ErrorAlert error={create.error} />
       <div className="actions">
-        <Button variant="primary" busy={create.isPending || checking} disabled={blocked} aria-describedby={blocked ? hintId : undefined} onClick={() => void submit()}>
+        <Button variant="primary" busy={create.isPending || gate.checking} disabled={gate.blocked} aria-describedby={gate.blocked ? hintId : undefined} onClick={() => void submit()}>
           {t('patients.create')}
         </Button>
         {onCancel && (
@@ -254,7 +251,7 @@ export function NewPatientForm({
             {t('common.cancel')}
           </Button>
         )}
-        {blocked && (
+        {gate.blocked && (
           <p id={hintId} className="muted small">
             {t('patients.duplicates.createBlocked')}
           </p>
@@ -262,4 +259,11 @@ export function NewPatientForm({
       </div>
     </fieldset>
   );
+}
+
+interface QuickDraft {
+  givenName: string;
+  familyName: string;
+  phone: string;
+  dateOfBirth: string;
 }
