@@ -123,12 +123,6 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
   }
 }
 
-/** The token that drives the index scan (see examineTokens); the others filter. */
-function drivingToken(tokens: string[]) {
-  const driving = tokens[0]!;
-  return { driving, others: tokens.slice(1) };
-}
-
 /** Patients counted per word before a word is called common (see examineTokens). */
 const COMMON_WORD = 2000;
 /**
@@ -218,7 +212,7 @@ function prefixTier(practiceId: string, tokens: Token[], includeArchived: boolea
 function severalWordsTier(practiceId: string, tokens: Token[], includeArchived: boolean, scanLimit: number): Tier {
   const [driving, ...others] = tokens;
   const { from } = prefixRange(driving!.token);
-  const intersect = commonWordsTier(tokens, includeArchived);
+  const intersect = ginIntersection(tokens, includeArchived);
   return async (tx, offset, limit) => {
     // Entry scanLimit + 1, if the range has it, comes through unchecked: it says the read stopped short.
     const { rows } = await sql<Parameters<typeof toSummary>[0] & { n: number; id: string | null }>`
@@ -253,7 +247,7 @@ function severalWordsTier(practiceId: string, tokens: Token[], includeArchived: 
  * The tokens intersected by the GIN index of names (see patients_with_words), each as a prefix.
  * For short tokens far into a long list: the patients with them all are gathered and sorted.
  */
-function commonWordsTier(tokens: Token[], includeArchived: boolean): Tier {
+function ginIntersection(tokens: Token[], includeArchived: boolean): Tier {
   // Each token as a prefix lexeme, quoted (a quote inside doubled): 'ravi':* & 'ramgoolam':*
   const words = tokens.map((t) => `'${t.token.replace(/'/g, "''")}':*`).join(' & ');
   const { from, to } = prefixRange(tokens[0]!.token);
@@ -284,7 +278,8 @@ function commonWordsTier(tokens: Token[], includeArchived: boolean): Tier {
  * carries the whole name: no patient is fetched until it is on the page.
  */
 function similarTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
-  const { driving, others } = drivingToken(tokens);
+  // The rarest token drives (see examineTokens); the others filter.
+  const [driving, ...others] = tokens as [string, ...string[]];
   return async (tx, offset, limit) => {
     const archived = includeArchived ? sql`` : sql`AND p.status <> 'archived'`;
     const nameOf = sql`w.search_name`;
