@@ -305,7 +305,7 @@ describe('search of several common words', () => {
     expect(await practicesWithUncountedWords(t.db)).toContain(s.practiceId);
     const counting = startNameWordCounting(t.ctx);
     try {
-      await expect.poll(counts, { timeout: 5000 }).toEqual({ lam: 3, marie: 2, paul: 1, wong: 1, zoe: 1 });
+      await expect.poll(counts, { timeout: 30_000 }).toEqual({ lam: 3, marie: 2, paul: 1, wong: 1, zoe: 1 });
     } finally {
       await counting.stop();
     }

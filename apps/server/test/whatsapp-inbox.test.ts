@@ -64,7 +64,7 @@ async function writes(p: Practice, from: string, message?: Record<string, unknow
   return wamid;
 }
 
-async function waitFor(check: () => Promise<boolean>, ms = 3000) {
+async function waitFor(check: () => Promise<boolean>, ms = 15_000) {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -539,14 +539,12 @@ describe('running workers and live updates', () => {
     const p = await practiceWithChannel();
     const events: { type: string; conversationId: string; messageId?: string }[] = [];
     const unsubscribe = t.ctx.events.subscribe(inboxTopic(p.practiceId), (e) => events.push(e as (typeof events)[number]));
-    const running = startMessagingWorkers(t.ctx, { graphUrl: () => graph.url });
+    // Pumps that would sleep a minute between polls: whatever happens within the test was set going by a signal.
+    const running = startMessagingWorkers(t.ctx, { graphUrl: () => graph.url, idleMs: { intake: 60_000, outbound: 60_000 } });
     try {
       const waId = newWaId();
       await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId, profileName: 'Live' });
-      const t0 = Date.now();
       await waitFor(async () => (await conversationOf(t, p.channelId, waId)) !== undefined);
-      // Woken by the webhook, not found by the next poll (1 s when idle).
-      expect(Date.now() - t0).toBeLessThan(900);
       const conversation = (await conversationOf(t, p.channelId, waId))!;
       await waitFor(async () => events.some((e) => e.type === 'message' && e.conversationId === conversation.id));
       const sent = await p.inbox.send(conversation.id, { type: 'text', body: 'Live reply' });

@@ -63,13 +63,15 @@ describe('transient failures are retried, with back-off, and each message goes o
     const ids: string[] = [];
     for (const [i, c] of conversations.entries()) ids.push((await sendText(c.id, bodies[i]!)).id);
     const w = workers(t);
+    const attemptedAt = Date.now();
     await w.send();
     for (const id of ids) {
       expect((await message(id)).status).toBe('queued');
       const row = (await outboxOf(id))!;
       expect(row).toMatchObject({ state: 'queued', attempts: 1, attemptStartedAt: null });
       expect(row.lastError).toBeTruthy();
-      expect(new Date(row.nextAttemptAt).getTime()).toBeGreaterThan(Date.now() - 50);
+      // The retry waits: it is due after the failed attempt, not at once.
+      expect(new Date(row.nextAttemptAt).getTime()).toBeGreaterThan(attemptedAt);
     }
     expect(graph.fake.sent.filter((m) => bodies.includes(textOf(m.body)!))).toHaveLength(0);
 
@@ -185,7 +187,7 @@ describe('an opt-out while a message is on its way', () => {
     const w = workers(t);
     const sending = w.send();
     const isReminder = (r: { body: Record<string, unknown> }) => r.body.to === c.waId && (r.body.template as { name?: string } | undefined)?.name === 'recall_due';
-    for (let i = 0; i < 100 && !graph.fake.requests.some(isReminder); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !graph.fake.requests.some(isReminder); i++) await new Promise((r) => setTimeout(r, 10));
     expect(graph.fake.requests.some(isReminder)).toBe(true);
     // Meta reports the opt-out on the earlier message while the reminder's call is still open.
     await metaReports(t, { phoneNumberId: PHONE, wamid: first.wamid!, status: 'failed', recipientId: c.waId, errors: [{ code: 131050, title: 'User stopped marketing messages' }] });

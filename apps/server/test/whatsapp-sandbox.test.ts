@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const phoneWrites = (client: Client, body: Record<string, unknown>) => client.post('/api/v1/sandbox/whatsapp/messages', body);
 
-async function until(check: () => Promise<boolean>, ms = 4000) {
+async function until(check: () => Promise<boolean>, ms = 20_000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     await workers(t).processWebhooks();

@@ -27,14 +27,18 @@ export function publishInboxNotices(ctx: AppContext, notices: InboxNotice[]) {
  * The WhatsApp background work of a server (or worker) process: processing stored webhooks and
  * sending the outbox. Any number of processes may run it; the database shares out the work.
  */
-export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => string }) {
+/**
+ * `idleMs` is how long each pump sleeps when it finds nothing and nobody wakes it; a test lengthens it to
+ * prove that the signals, not the next poll, set the work going.
+ */
+export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => string; idleMs?: { intake?: number; outbound?: number } }) {
   const dispatcher = createDispatcher(ctx, { graphUrl: opts.graphUrl, onNotice: (n) => publishInboxNotices(ctx, [n]) });
   let lastIntakeAt = 0;
-  const outbound = startPump({ name: 'whatsapp-outbound', logger: ctx.logger, idleMs: 250, run: dispatcher.runOnce });
+  const outbound = startPump({ name: 'whatsapp-outbound', logger: ctx.logger, idleMs: opts.idleMs?.outbound ?? 250, run: dispatcher.runOnce });
   const intake = startPump({
     name: 'whatsapp-webhooks',
     logger: ctx.logger,
-    idleMs: 1000,
+    idleMs: opts.idleMs?.intake ?? 1000,
     run: async () => {
       // While webhooks are pouring into this process, acknowledging them comes first: one lane.
       const result = await processWebhookDeliveries(ctx, 200, Date.now() - lastIntakeAt < 1000 ? 1 : 4);
