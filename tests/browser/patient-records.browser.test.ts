@@ -89,7 +89,7 @@ describe('a likely duplicate', () => {
     const compare = page.getByRole('table', { name: /Mary Lebon-Duval \(merged\) beside Marie Lebon \(kept\)/ });
     await compare.waitFor();
     // Keyboard users are taken to what appeared.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Compare the two records');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Compare the two records');
     const emailRow = compare.getByRole('row', { name: /Email/ });
     expect(await emailRow.innerText()).toMatch(/—\s+marie@example\.mu/);
     await page.screenshot({ path: path.join(artifactsDir, 'records-merge-compare.png'), fullPage: true });
@@ -146,7 +146,7 @@ describe('the price list', () => {
     const fee = dialog.getByLabel('Fee (Rs)');
     await expect.poll(() => fee.getAttribute('aria-invalid')).toBe('true');
     expect(await dialog.getByText('Enter the fee in rupees, e.g. 2500 or 2500.50.').count()).toBe(1);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('fee');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('fee');
     await fee.fill('6 500');
     await dialog.getByRole('button', { name: 'Add procedure' }).click();
     const row = page.getByRole('row', { name: /WHITEN/ });
