@@ -29,7 +29,7 @@ import { inPractice } from '../apps/server/src/platform/tenancy.js';
 /**
  * What the scheduling benchmarks share: the database they run on (embedded PGlite, or
  * PostgreSQL when DATABASE_URL is set), practices built through the services (appointments
- * bulk-inserted as history, as the demo seed does), the real HTTP app, and a load generator.
+ * bulk-inserted as history), the real HTTP app, and a load generator.
  */
 
 export const TIME_ZONE = 'Indian/Mauritius';
@@ -386,7 +386,8 @@ const overlaps = (list: Interval[], start: number, end: number) => list.some(([s
  * BUSY_PRACTICE with a few blocks and a closure (through the services), then 5,000 appointments
  * over the next 90 days, packed provider by provider and thinned at random: never overlapping on
  * a provider or a chair (buffers included), clear of blocks, closures and holidays. They are
- * written as history in bulk, as the demo seed does, since booking one by one would take minutes.
+ * written as history in bulk, since booking 5,000 one by one would take minutes (the demo seed books
+ * its few hundred through the services).
  */
 export async function buildBusyPractice(ctx: AppContext) {
   const plan = BUSY_PRACTICE;

@@ -95,7 +95,7 @@ describe('a new patient with every detail', () => {
     await page.getByLabel('Phone 3', { exact: true }).fill('5000 0000');
     await page.getByRole('button', { name: 'Remove number 3' }).click();
     await expect.poll(() => page.getByLabel(/^Phone \d$/).count()).toBe(2);
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('210 1234');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('210 1234');
 
     await page.getByLabel('Email').fill('Priya@Example.mu');
     await page.getByLabel('Preferred language').selectOption({ label: 'French' });
@@ -226,7 +226,7 @@ describe('editing a patient', () => {
       'Enter a valid phone number',
     );
     await expect.poll(() => focusedName(page)).toMatch(/^phone-\d+$/);
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('123');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('123');
     const guardianPhone = page.getByLabel("Guardian's phone");
     expect(await guardianPhone.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.field').filter({ has: guardianPhone }).locator('.field-error').innerText()).toContain('Enter a valid phone number');
@@ -290,6 +290,18 @@ describe("the owner's access log", () => {
     await log.getByRole('cell', { name: 'Changed a treatment plan' }).waitFor();
     await log.getByRole('cell', { name: 'Changed the medical alerts' }).waitFor();
     expect(await log.getByRole('cell', { name: /^clinical\./ }).count()).toBe(0);
+    await page.context().close();
+    expectNoConsoleErrorsBut();
+  });
+
+  it('and the audit trail names patient and clinical actions in words, in French too', async () => {
+    const page = await newPage('fr-FR');
+    await page.goto(appUrl('/audit'));
+    await page.getByRole('heading', { name: "Journal d'audit", level: 1 }).waitFor();
+    await page.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
+    await page.getByRole('cell', { name: /^Plan de traitement créé/ }).first().waitFor();
+    await page.getByRole('cell', { name: /^Alertes médicales modifiées/ }).first().waitFor();
+    expect(await page.getByRole('cell', { name: /^(patient|clinical)\./ }).count()).toBe(0);
     await page.context().close();
     expectNoConsoleErrorsBut();
   });

@@ -147,7 +147,7 @@ describe('scheduling UI', () => {
     const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
     await dialog.waitFor();
     // Opening puts the focus in the dialog's first field, not on its close button.
-    expect(await page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')))).toBe(true);
+    await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')))).toBe(true);
     await dialog.getByRole('combobox', { name: 'Patient' }).fill('Lebo');
     await dialog.getByRole('option', { name: /Marie Lebon/ }).click();
     await dialog.getByText('Change patient').waitFor();
@@ -284,5 +284,80 @@ describe('scheduling UI', () => {
     expect(consoleErrors).toEqual([]);
     // The day shown is the practice's day, not the machine's.
     expect(wallTimeOf(at('09:00'), TZ)).toEqual({ day, minutes: 540 });
+  });
+
+  it('edits a closure and a holiday in the settings and a block from the calendar, refusals beside the fields', async () => {
+    const closureDay = addDays(day, 7);
+    const blockDay = addDays(day, 2);
+    const on = (d: string, clock: string) => instantAt(d, Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3)), TZ).toISOString();
+    const closure = await ok<{ id: string }>('POST', `${P()}/closures`, { start: on(closureDay, '13:00'), end: on(closureDay, '17:00'), reason: 'Training' });
+    const lunch = await ok<{ id: string }>('POST', `${P()}/blocks`, { providerId: ownerId, start: on(blockDay, '12:00'), end: on(blockDay, '13:00'), kind: 'lunch' });
+    const page = await newPage();
+    const focusedInDialog = () => page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')));
+
+    await page.goto(new URL(`/app/${practiceId}/settings/calendar/closures`, app.baseUrl).toString());
+    await page.getByRole('button', { name: /^Edit the closure from/ }).click();
+    const closureDialog = page.getByRole('dialog', { name: 'Edit closure' });
+    await closureDialog.waitFor();
+    expect(await focusedInDialog()).toBe(true);
+    expect(await closureDialog.getByLabel('Start time').inputValue()).toBe('13:00');
+    // An end before the start is refused beside the end, which takes the focus.
+    await closureDialog.getByLabel('End date').fill(addDays(closureDay, -1));
+    await closureDialog.getByRole('button', { name: 'Save' }).click();
+    const endDate = closureDialog.getByLabel('End date');
+    await expect.poll(() => endDate.getAttribute('aria-invalid')).toBe('true');
+    expect(await closureDialog.locator('.field-error').textContent()).toBe('The end must be after the start.');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('endDate');
+    await endDate.fill(closureDay);
+    await closureDialog.getByLabel('End time').fill('16:00');
+    await closureDialog.getByLabel('Reason').fill('Staff first-aid training');
+    await closureDialog.getByRole('button', { name: 'Save' }).click();
+    await closureDialog.waitFor({ state: 'hidden' });
+    await page.getByRole('cell', { name: 'Staff first-aid training' }).waitFor();
+    const closures = await ok<{ items: { id: string; end: string; reason: string }[] }>('GET', `${P()}/closures`);
+    expect(closures.items.find((c) => c.id === closure.id)).toMatchObject({ end: on(closureDay, '16:00'), reason: 'Staff first-aid training' });
+
+    await page.goto(new URL(`/app/${practiceId}/calendar?date=${blockDay}`, app.baseUrl).toString());
+    // A provider's block shows in each chair column.
+    await page.getByRole('button', { name: 'Lunch · Dr Ramdin, 12:00–13:00' }).first().click();
+    const blockDialog = page.getByRole('dialog', { name: 'Edit block' });
+    await blockDialog.waitFor();
+    expect(await focusedInDialog()).toBe(true);
+    expect(await blockDialog.getByLabel('Provider', { exact: true }).inputValue()).toBe(ownerId);
+    await blockDialog.getByLabel('Kind').selectOption('meeting');
+    await blockDialog.getByLabel('End time').fill('13:30');
+    await blockDialog.getByLabel('Note').fill('Supplier visit');
+    await blockDialog.getByRole('button', { name: 'Save' }).click();
+    await blockDialog.waitFor({ state: 'hidden' });
+    const edited = page.getByRole('button', { name: 'Meeting · Dr Ramdin · Supplier visit, 12:00–13:30' }).first();
+    await edited.waitFor();
+    const blocks = await ok<{ items: { id: string; end: string; kind: string; note: string }[] }>('GET', `${P()}/blocks?from=${on(blockDay, '00:00')}&to=${on(addDays(blockDay, 1), '00:00')}`);
+    expect(blocks.items.find((b) => b.id === lunch.id)).toMatchObject({ end: on(blockDay, '13:30'), kind: 'meeting', note: 'Supplier visit' });
+
+    // Removed from the same dialog.
+    await edited.click();
+    await blockDialog.getByRole('button', { name: 'Remove block' }).click();
+    await blockDialog.waitFor({ state: 'hidden' });
+    await edited.waitFor({ state: 'detached' });
+
+    // A holiday moved onto another's date is refused beside the date.
+    const year = new Date().getFullYear();
+    await ok('POST', `${P()}/holidays`, { date: `${year}-12-30`, nameEn: 'Staff day', nameFr: 'Journée du personnel' });
+    const eve = await ok<{ id: string }>('POST', `${P()}/holidays`, { date: `${year}-12-31`, nameEn: 'Year end', nameFr: "Fin d'année" });
+    await page.goto(new URL(`/app/${practiceId}/settings/calendar/holidays`, app.baseUrl).toString());
+    await page.getByRole('button', { name: 'Edit Year end' }).click();
+    const holidayDialog = page.getByRole('dialog', { name: 'Edit holiday' });
+    const date = holidayDialog.getByLabel('Date');
+    await date.fill(`${year}-12-30`);
+    await holidayDialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => date.getAttribute('aria-invalid')).toBe('true');
+    expect(await holidayDialog.locator('.field-error').textContent()).toBe('That name (or date) is already used.');
+    await date.fill(`${year}-12-29`);
+    await holidayDialog.getByRole('button', { name: 'Save' }).click();
+    await holidayDialog.waitFor({ state: 'hidden' });
+    const holidays = await ok<{ items: { id: string; date: string }[] }>('GET', `${P()}/holidays?year=${year}`);
+    expect(holidays.items.find((h) => h.id === eve.id)?.date).toBe(`${year}-12-29`);
+    await page.context().close();
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { verifyAuditChain } from './platform/audit.js';
 import { rotateDataKeys } from './platform/data-keys.js';
 import { AppError } from './platform/errors.js';
 import { createLogger } from './platform/logger.js';
+import { resealMfaSecrets } from './modules/auth/mfa.js';
 import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
 import { createChannelIn } from './modules/messaging/channels.service.js';
@@ -39,8 +40,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                                rows or none (--skip-rejected: the valid ones); --rejected
                                                writes the rejected rows (the file's columns plus the row
                                                number and reasons) to correct and import again
-  keys rotate                                  re-wrap practice data keys under ENCRYPTION_KEY (the old
-                                               master in ENCRYPTION_KEY_PREVIOUS) and start new key versions
+  keys rotate                                  re-wrap practice data keys and re-seal two-factor secrets
+                                               under ENCRYPTION_KEY (the old master in ENCRYPTION_KEY_PREVIOUS),
+                                               and start new data key versions
   --help, -h                                   this text
 `;
 
@@ -94,7 +96,17 @@ const commands: Record<string, Command> = {
 
   'demo seed': async (ctx, o) => ({ output: await seedDemo(ctx, { whatsappPhoneNumberId: o['whatsapp-phone-number-id'] }) }),
 
-  'keys rotate': async (ctx) => ({ output: await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey) }),
+  'keys rotate': async (ctx) => {
+    const dataKeys = await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey);
+    const mfa = await resealMfaSecrets(ctx);
+    if (mfa.unreadableUserIds.length > 0) {
+      const hint = ctx.config.previousEncryptionKey ? 'they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS' : 'set ENCRYPTION_KEY_PREVIOUS to the key that sealed them and run again';
+      process.stderr.write(
+        `${mfa.unreadableUserIds.length} two-factor secret(s) left as they were, ${hint}; meanwhile these users can log in only with a recovery code: ${mfa.unreadableUserIds.join(', ')}\n`,
+      );
+    }
+    return { output: { ...dataKeys, mfaSecrets: { resealed: mfa.resealed, unreadable: mfa.unreadableUserIds.length } } };
+  },
 
   'audit verify': async (ctx, o) => {
     const verdict = await verifyAuditChain(ctx.db, required(o, 'practice'));

@@ -6,17 +6,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../src/app.js';
+import { type AppContext, buildApp } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/connection.js';
 import { systemActor } from '../src/platform/access.js';
 import { masterKeyId } from '../src/platform/data-keys.js';
 import { inPractice } from '../src/platform/tenancy.js';
+import { enableMfa, startMfaSetup } from '../src/modules/auth/mfa.js';
+import { createUser } from '../src/modules/auth/users.js';
 import { getChart } from '../src/modules/clinical/chart.service.js';
 import { listNotes } from '../src/modules/clinical/notes.service.js';
 import { listTreatmentPlans } from '../src/modules/clinical/treatment-plans.service.js';
 import { getMedicalAlerts } from '../src/modules/patients/alerts.service.js';
-import { openTestDatabase, testConfig, testContext } from './harness.js';
+import { Client, openTestDatabase, testConfig, testContext } from './harness.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -171,6 +174,34 @@ async function storedDataKeys(db: Database['db']) {
   return db.selectFrom('practiceDataKeys').select(['practiceId', 'version', 'wrappedKey', 'masterKeyId']).orderBy('practiceId').orderBy('version').execute();
 }
 
+const totpNow = (secret: string, offsetSteps: 0 | 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
+
+/** A new account that turns two-factor on with the server's master key. */
+async function accountWithMfa(ctx: AppContext, email: string) {
+  const password = 'a-long-password';
+  const { id } = await createUser(ctx.db, { email, name: email.split('@')[0]!, password });
+  const { secret } = await startMfaSetup(ctx, id);
+  await enableMfa(ctx, { userId: id, code: await totpNow(secret, 0), origin: { ip: '127.0.0.1', userAgent: 'test', requestId: 'test' } });
+  return { id, email, password, secret };
+}
+
+/** The HTTP status of a login with password and a fresh TOTP code, on the server over `ctx`. */
+async function logInWithCode(ctx: AppContext, account: { email: string; password: string; secret: string }) {
+  const app = await buildApp(ctx, { logger: ctx.logger });
+  try {
+    const c = new Client(app);
+    expect((await c.post('/api/v1/auth/login', { email: account.email, password: account.password })).json()).toEqual({ mfaRequired: true });
+    return (await c.post('/api/v1/auth/login/mfa', { code: await totpNow(account.secret, 1) })).statusCode;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Every stored two-factor secret, as bytes. */
+async function storedMfaSecrets(db: Database['db']) {
+  return db.selectFrom('users').select(['id', 'mfaSecretEncrypted']).where('mfaSecretEncrypted', 'is not', null).orderBy('id').execute();
+}
+
 // Each test runs the CLI several times, each run a node process that opens the database (the
 // embedded one takes seconds): far beyond the default per-test limit on a busy machine.
 describe('npm run cli', { timeout: 300_000 }, () => {
@@ -271,7 +302,7 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(Number(count.n)).toBe(1);
   });
 
-  it('rotates the master key: every data key is wrapped anew, and clinical records written before still open', async () => {
+  it('rotates the master key: every data key is wrapped anew, two-factor secrets are sealed again, and what was written before still opens', async () => {
     const oldKey = generatedMasterKey();
     const newKey = randomBytes(32).toString('base64');
     const keysBefore = await withDatabase(storedDataKeys);
@@ -281,10 +312,16 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(recordsBefore.length).toBeGreaterThanOrEqual(30);
     expect(recordsBefore.flatMap((r) => r.notes).filter((n) => n.status === 'signed').length).toBeGreaterThan(15);
     expect(recordsBefore.filter((r) => r.alerts.allergies.length + r.alerts.conditions.length + r.alerts.medications.length > 0).length).toBeGreaterThan(5);
+    // Two-factor turned on under the old key; and one account whose secret was sealed under a key since lost.
+    const dentist = await withServices(oldKey, (ctx) => accountWithMfa(ctx, 'dentist-mfa@nord.mu'));
+    const lost = await withServices(randomBytes(32).toString('base64'), (ctx) => accountWithMfa(ctx, 'lost-mfa@nord.mu'));
 
     const practices = Number((await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow())).n);
     const rotated = await cliWith({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }, 'keys', 'rotate');
-    expect(rotated).toMatchObject({ code: 0, json: { practices, rewrapped: keysBefore.length, newVersions: practices } });
+    expect(rotated).toMatchObject({ code: 0, json: { practices, rewrapped: keysBefore.length, newVersions: practices, mfaSecrets: { resealed: 1, unreadable: 1 } } });
+    // The secret no key opens is kept, and named for the operator.
+    expect(rotated.stderr).toContain(`1 two-factor secret(s) left as they were, they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS`);
+    expect(rotated.stderr).toContain(lost.id);
 
     // Each key is stored wrapped by the new master (other bytes), and each practice has a new version for new data.
     const keysAfter = await withDatabase(storedDataKeys);
@@ -294,12 +331,20 @@ describe('npm run cli', { timeout: 300_000 }, () => {
       const after = keysAfter.find((k) => k.practiceId === before.practiceId && k.version === before.version)!;
       expect(after.wrappedKey.equals(before.wrappedKey)).toBe(false);
     }
-    // The server with the new key alone reads everything written before.
+    // The server with the new key alone reads everything written before, and the dentist logs in with a code from the same app.
     expect(await withServices(newKey, (ctx) => clinicalRecords(ctx, demoPracticeId))).toEqual(recordsBefore);
+    expect(await withServices(newKey, (ctx) => logInWithCode(ctx, dentist))).toBe(200);
+
+    // Run again: no secret is sealed again (data keys only gain a version).
+    const secretsRotated = await withDatabase(storedMfaSecrets);
+    const again = await cliWith({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }, 'keys', 'rotate');
+    expect(again).toMatchObject({ code: 0, json: { rewrapped: 0, mfaSecrets: { resealed: 0, unreadable: 1 } } });
+    expect(await withDatabase(storedMfaSecrets)).toEqual(secretsRotated);
 
     // And back, so that the rest of this file runs with the key in DATA_DIR.
+    const keysBeforeBack = await withDatabase(storedDataKeys);
     const back = await cliWith({ ENCRYPTION_KEY: oldKey, ENCRYPTION_KEY_PREVIOUS: newKey }, 'keys', 'rotate');
-    expect(back).toMatchObject({ code: 0, json: { practices, rewrapped: keysAfter.length } });
+    expect(back).toMatchObject({ code: 0, json: { practices, rewrapped: keysBeforeBack.length, mfaSecrets: { resealed: 1, unreadable: 1 } } });
     expect(new Set((await withDatabase(storedDataKeys)).map((k) => k.masterKeyId))).toEqual(new Set([masterKeyId(Buffer.from(oldKey, 'base64'))]));
   });
 

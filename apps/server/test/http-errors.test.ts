@@ -56,6 +56,27 @@ describe('request bodies', () => {
     for (const e of problem.errors) expect(e.message).toEqual(expect.any(String));
   });
 
+  it('gives each invalid field a stable code: missing, wrong kind, too short, bad format', async () => {
+    const missing = expectProblem(await new Client(t.app).post('/api/v1/auth/login', { password: 7 }), 400, 'validation_failed');
+    expect(missing.errors).toEqual([
+      { path: 'email', code: 'required', message: expect.any(String) },
+      { path: 'password', code: 'invalid_type', message: expect.any(String) },
+    ]);
+    const wrong = expectProblem(await new Client(t.app).post('/api/v1/auth/login', { email: 'not-an-email', password: '' }), 400, 'validation_failed');
+    expect(wrong.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'email', code: 'email_invalid' }), expect.objectContaining({ path: 'password', code: 'required' })]),
+    );
+    const { owner, practiceId } = await makePractice(t.ctx);
+    const c = await loggedIn(t.app, owner);
+    const patch = expectProblem(await c.patch(`/api/v1/practices/${practiceId}`, { name: 'X', currency: 'rupees' }), 400, 'validation_failed');
+    expect(patch.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'name', code: 'too_short', params: { minimum: 2 } }),
+        expect.objectContaining({ path: 'currency', code: 'invalid_format' }),
+      ]),
+    );
+  });
+
   it('names nested fields with dots', async () => {
     const { owner, practiceId } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);

@@ -73,10 +73,10 @@ describe('the patient record', () => {
     const before = await countPatients();
     const badPhone = await reception.post(`${base}/patients`, { givenName: 'Bad', familyName: 'Phone', phones: [{ number: '57441122' }, { number: '12' }] });
     expect(badPhone.statusCode).toBe(400);
-    expect(badPhone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones.1.number' })] });
+    expect(badPhone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones.1.number', code: 'phone_invalid' })] });
     const future = await reception.post(`${base}/patients`, { givenName: 'Not', familyName: 'Yet', dateOfBirth: '2999-01-01' });
     expect(future.statusCode).toBe(400);
-    expect(future.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'dateOfBirth' })] });
+    expect(future.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'dateOfBirth', code: 'birth_date_in_future' })] });
     const twoWhatsApps = await reception.post(`${base}/patients`, {
       givenName: 'Two',
       familyName: 'Apps',
@@ -85,13 +85,15 @@ describe('the patient record', () => {
         { number: '57440002', isWhatsApp: true },
       ],
     });
-    expect(twoWhatsApps.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones' })] });
+    expect(twoWhatsApps.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones', code: 'one_whatsapp_number' })] });
+    const noName = await reception.post(`${base}/patients`, { givenName: ' ', familyName: 'Apps', email: 'two@apps' });
+    expect(noName.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'givenName', code: 'required' }), expect.objectContaining({ path: 'email', code: 'email_invalid' })] });
     expect(await countPatients()).toBe(before);
   });
 
   it('edits fields, replaces phones and re-indexes the name; the audit names fields, not values', async () => {
     const created = (await reception.post(`${base}/patients`, { givenName: 'Kevin', familyName: 'Moutou', phone: '57009911' })).json();
-    const res = await reception.patch(`${base}/patients/${created.id}`, { familyName: 'Moutou-Lebon', phones: [{ number: '57009922', isWhatsApp: true }], address: 'Rose-Hill' });
+    const res = await reception.patch(`${base}/patients/${created.id}`, { familyName: 'Moutou-Lebon', phones: [{ number: '57009922', isWhatsApp: true }], address: 'Rose-Hill', expectedVersion: created.version });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ familyName: 'Moutou-Lebon', phone: '+23057009922', address: 'Rose-Hill', phones: [{ e164: '+23057009922', isWhatsApp: true }] });
     const found = (await reception.get(`${base}/patients?q=lebon`)).json();
@@ -108,10 +110,12 @@ describe('the patient record', () => {
     const child = await reception.post(`${base}/patients`, { givenName: 'Arvind', familyName: 'Bhugun', guardianPatientId: parent.id });
     expect(child.json()).toMatchObject({ guardianPatientId: parent.id, guardianContact: null });
     const both = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: parent.id, guardianContact: { name: 'Z', phone: '57330012' } });
-    expect(both.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianContact' })] });
+    expect(both.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianContact', code: 'guardian_both' })] });
     const foreign = await makePatientIn(other.practiceId, 'Foreign', 'Guardian');
     const elsewhere = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: foreign });
-    expect(elsewhere.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId' })] });
+    expect(elsewhere.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_not_found' })] });
+    const itself = await reception.patch(`${base}/patients/${parent.id}`, { guardianPatientId: parent.id, expectedVersion: parent.version });
+    expect(itself.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_self' })] });
   });
 });
 
@@ -184,7 +188,7 @@ describe('search', () => {
     const zara = await makePatientIn(s.practiceId, 'Zara', 'Zulu', { phone: '+230 5888 1111' });
     await makePatientIn(s.practiceId, 'Adam', 'Abel', { phone: '+230 5888 2222' });
     expect(await names('5888')).toEqual(['Adam Abel', 'Zara Zulu']);
-    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zara, patch: { familyName: 'Aaron' } });
+    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zara, patch: { familyName: 'Aaron' }, expectedVersion: 1 });
     expect(await names('5888')).toEqual(['Zara Aaron', 'Adam Abel']);
     expect((await find('5888', { limit: 1 })).items.map((i) => i.id)).toEqual([zara]);
   });
@@ -312,7 +316,7 @@ describe('search of several common words', () => {
     expect(await practicesWithUncountedWords(t.db)).not.toContain(s.practiceId);
 
     // A rename moves the counts at the next count; a word nobody bears any more stays, at zero.
-    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zoe.id, patch: { givenName: 'Anna', familyName: 'Wong' } });
+    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zoe.id, patch: { givenName: 'Anna', familyName: 'Wong' }, expectedVersion: zoe.version });
     await refreshNameWordCounts(t.db, s.practiceId);
     expect(await counts()).toEqual({ anna: 1, lam: 2, marie: 2, paul: 1, wong: 2, zoe: 0 });
   });

@@ -57,6 +57,10 @@ export const ERROR_STATUS = {
   service_unavailable: 503,
   patient_merge_invalid: 422,
   patient_already_merged: 409,
+  /** Someone saved the patient since the version the edit started from. */
+  patient_changed: 409,
+  patient_archived: 422,
+  patient_deceased: 422,
   // patient import
   import_file_invalid: 400,
   import_encoding_invalid: 400,
@@ -95,6 +99,62 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
+/**
+ * Why one field was refused (`errors[].code` of a problem). Screens translate the code
+ * (fieldErrors.<code>); `message` is English, for people reading the API directly. The first
+ * group is derived from the request schemas' zod issues, the rest are the services' own rules.
+ * Documented in docs/errors.md.
+ */
+export const FIELD_ERROR_CODES = [
+  // from zod: invalid_type with nothing sent, or an empty string where text is needed, is `required`
+  'required',
+  'invalid_type',
+  'invalid_format',
+  'invalid_value',
+  'too_short',
+  'too_long',
+  'too_few',
+  'too_many',
+  'too_small',
+  'too_large',
+  'not_multiple_of',
+  'unrecognized_keys',
+  'invalid',
+  // formats people type
+  'email_invalid',
+  'date_invalid',
+  'phone_invalid',
+  // patients
+  'one_whatsapp_number',
+  'birth_date_in_future',
+  'guardian_self',
+  'guardian_not_found',
+  'guardian_both',
+  // elsewhere
+  'date_in_future',
+  'not_applicable',
+  'not_unique',
+  'cursor_invalid',
+  'base64_invalid',
+  'file_empty',
+  'idempotency_key_reused',
+  'invalid_tooth',
+  'invalid_surface',
+  'invalid_finding',
+] as const;
+export const FieldErrorCode = z.enum(FIELD_ERROR_CODES);
+export type FieldErrorCode = z.infer<typeof FieldErrorCode>;
+
+export const FieldError = z.object({
+  /** Dotted path into the request, e.g. `phones.1.number`; `(root)` for the whole body. */
+  path: z.string(),
+  code: FieldErrorCode,
+  message: z.string(),
+  /** Values a translation may show: `minimum` / `maximum` for the too_* codes. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type FieldError = z.infer<typeof FieldError>;
+
 /** RFC 9457 problem details, as every error response of the API is shaped. */
 export const Problem = z.object({
   type: z.string(),
@@ -103,8 +163,8 @@ export const Problem = z.object({
   code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
   detail: z.string().optional(),
   instance: z.string().optional(),
-  /** Per-field messages for validation_failed. */
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Per-field problems, mostly of validation_failed. */
+  errors: z.array(FieldError).optional(),
   /** Seconds until a throttled request may be retried. */
   retryAfterSeconds: z.number().int().optional(),
 });

@@ -78,6 +78,14 @@ export type PatientInput = z.input<typeof PatientInput>;
 export const PatientPatch = PatientFields.partial();
 export type PatientPatch = z.input<typeof PatientPatch>;
 
+/**
+ * The body of PATCH .../patients/{id}: the fields to change and the `version` of the record they
+ * were based on. When the record has moved on since, nothing is saved: 409 patient_changed, with
+ * the record as it is now in `current`.
+ */
+export const PatientUpdate = PatientPatch.extend({ expectedVersion: z.number().int().min(1) });
+export type PatientUpdate = z.input<typeof PatientUpdate>;
+
 export const PatientSummary = z.object({
   id: Uuid,
   givenName: z.string(),
@@ -112,6 +120,8 @@ export const Patient = z.object({
   hasAlerts: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Moves on with every change to the record; an edit sends the version it started from. */
+  version: z.number().int(),
 });
 export type Patient = z.infer<typeof Patient>;
 

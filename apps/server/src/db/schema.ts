@@ -153,6 +153,8 @@ export interface PatientsTable {
   sortName: Defaulted<string>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
+  /** Moved on by every write to the record; edits check it (optimistic concurrency). */
+  version: Defaulted<number>;
 }
 
 export interface PatientPhonesTable {

@@ -72,7 +72,7 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
     dentistId: await idOf('dentist@demo.dentalpro.mu'),
     hygienistId: await idOf('hygienist@demo.dentalpro.mu'),
   };
-  const calendar = await seedDemoCalendar(ctx, practiceId, clinicians);
+  const calendar = await seedDemoCalendar(ctx, practiceId, { ...clinicians, receptionistId: await idOf('reception@demo.dentalpro.mu') });
   // After the calendar: notes are written for its past visits.
   const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
   return {

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@dentalpro/contracts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor } from './access.js';
@@ -8,8 +9,8 @@ import type { Db } from '../db/connection.js';
 export interface AuditEntry {
   practiceId: string;
   actor: Actor;
-  /** dotted verb: 'staff.invited', 'auth.login_failed', ... */
-  action: string;
+  /** One of AUDIT_ACTIONS (contracts): 'staff.invited', 'auth.login_failed', ... */
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   /** What changed, as ids, codes and flags: never patient free text. */

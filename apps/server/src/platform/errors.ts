@@ -1,4 +1,5 @@
-import { ERROR_STATUS, type ErrorCode, type Problem } from '@dentalpro/contracts';
+import { ERROR_STATUS, type ErrorCode, FIELD_ERROR_CODES, type FieldError, type FieldErrorCode, type Problem } from '@dentalpro/contracts';
+import type { z } from 'zod';
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
   validation_failed: 'The request is not valid',
@@ -12,12 +13,15 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   csrf_origin_mismatch: 'The request did not come from this application',
   login_throttled: 'Too many failed attempts; try again later',
   not_bookable_on_whatsapp: 'Patients cannot book this type themselves on WhatsApp',
+  patient_changed: 'Someone else changed this patient since you opened it',
+  patient_archived: 'This patient is archived; reactivate the record to book',
+  patient_deceased: 'This patient is recorded as deceased',
   internal_error: 'Something went wrong on our side',
 };
 
 export interface AppErrorOptions {
   detail?: string;
-  errors?: { path: string; message: string }[];
+  errors?: FieldError[];
   retryAfterSeconds?: number;
   /** Extra members for the problem body, e.g. the conflicting appointment of slot_taken. */
   extra?: Record<string, unknown>;
@@ -55,3 +59,65 @@ function sentence(code: string) {
 }
 
 export const notFound = (code: ErrorCode = 'not_found', detail?: string) => new AppError(code, { detail });
+
+/** The fields of a zod issue the mapping reads; fastify-type-provider-zod hands them over flattened like this too. */
+export type ZodIssueFields = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'> & {
+  origin?: string;
+  format?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  params?: { code?: unknown };
+};
+
+/**
+ * A zod issue as a field error. `input` is what was validated: zod leaves the value out of its
+ * issues, and a missing field (not a wrong one) is told apart by looking it up there.
+ */
+export function fieldErrorOf(issue: ZodIssueFields, input: unknown, prefix = ''): FieldError {
+  const path = prefix + issue.path.map(String).join('.');
+  const at = (code: FieldErrorCode, params?: FieldError['params']): FieldError => ({ path: path || '(root)', code, message: issue.message, ...(params ? { params } : {}) });
+  const limit = (n: number | bigint | undefined) => (n === undefined ? undefined : Number(n));
+  const text = issue.origin === 'string';
+  const list = issue.origin === 'array' || issue.origin === 'set';
+  switch (issue.code) {
+    case 'invalid_type':
+      return at(valueAt(input, issue.path) === undefined ? 'required' : 'invalid_type');
+    case 'too_small': {
+      const minimum = limit(issue.minimum);
+      if (text && minimum === 1) return at('required');
+      return at(text ? 'too_short' : list ? 'too_few' : 'too_small', minimum === undefined ? undefined : { minimum });
+    }
+    case 'too_big': {
+      const maximum = limit(issue.maximum);
+      return at(text ? 'too_long' : list ? 'too_many' : 'too_large', maximum === undefined ? undefined : { maximum });
+    }
+    case 'invalid_format':
+      if (issue.format === 'email') return at('email_invalid');
+      if (issue.format === 'date' || issue.format === 'datetime') return at('date_invalid');
+      return at('invalid_format');
+    case 'invalid_value':
+    case 'not_multiple_of':
+    case 'unrecognized_keys':
+      return at(issue.code);
+    case 'custom': {
+      // A refinement may name its code: .refine(fn, { params: { code: 'guardian_both' } }).
+      const named = issue.params?.code;
+      return at(typeof named === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(named) ? (named as FieldErrorCode) : 'invalid');
+    }
+    default:
+      return at('invalid');
+  }
+}
+
+export function fieldErrorsOf(error: { issues: readonly ZodIssueFields[] }, input: unknown, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => fieldErrorOf(issue, input, prefix));
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

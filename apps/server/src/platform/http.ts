@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
 import { type Actor, can } from './access.js';
-import { AppError } from './errors.js';
+import { AppError, type ZodIssueFields, fieldErrorOf } from './errors.js';
 import { SESSION_COOKIE, type CurrentSession, type SessionPolicy, lookupSession } from './session.js';
 
 declare module 'fastify' {
@@ -166,7 +166,7 @@ export function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
 /** One error handler: everything leaves as RFC 9457 problem+json with a stable code. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
-    const problem = toAppError(error);
+    const problem = toAppError(error, validatedInput(request, error));
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code }, 'request refused');
     if (problem.options.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.options.retryAfterSeconds));
@@ -174,16 +174,36 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 }
 
-/** Any thrown error as the AppError the API answers with (for answers already streaming, too). */
-export function toAppError(error: unknown): AppError {
+/** The part of the request a schema refused (body, querystring, params), as it arrived. */
+function validatedInput(request: FastifyRequest, error: unknown): unknown {
+  const context = (error as { validationContext?: string }).validationContext;
+  if (context === 'body') return request.body;
+  if (context === 'querystring') return request.query;
+  if (context === 'params') return request.params;
+  if (context === 'headers') return request.headers;
+  return undefined;
+}
+
+/**
+ * Any thrown error as the AppError the API answers with (for answers already streaming, too).
+ * `input` is the refused part of the request, for schema errors: it tells a missing field from a wrong one.
+ */
+export function toAppError(error: unknown, input?: unknown): AppError {
   if (error instanceof AppError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     return new AppError('validation_failed', {
       detail: `The ${error.validationContext ?? 'request'} is not valid`,
-      errors: error.validation.map((v) => ({
-        path: (v.instancePath || '/').replace(/^\//, '').replaceAll('/', '.') || '(root)',
-        message: v.message ?? 'invalid',
-      })),
+      errors: error.validation.map((v) =>
+        fieldErrorOf(
+          {
+            ...(v.params as Record<string, unknown>),
+            code: v.keyword as ZodIssueFields['code'],
+            path: !v.instancePath || v.instancePath === '/' ? [] : v.instancePath.slice(1).split('/'),
+            message: v.message ?? 'invalid',
+          },
+          input,
+        ),
+      ),
     });
   }
   const e = error as { code?: string; statusCode?: number; message?: string };

@@ -1,9 +1,10 @@
-import type { ErrorCode } from '@dentalpro/contracts';
+import type { ErrorCode, FieldError } from '@dentalpro/contracts';
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+/**
+ * One refused field (see FieldError in contracts). The code may be one this build does not know
+ * (a newer server), or missing (an older one): screens then show the English message.
+ */
+export type FieldProblem = Omit<FieldError, 'code'> & { code?: string };
 
 /** An API answer that was not 2xx, carrying the problem+json body the server sends. */
 export class ApiError extends Error {
@@ -36,9 +37,9 @@ export class ApiError extends Error {
     this.extra = init.extra ?? {};
   }
 
-  /** The message the server gave for one field path (e.g. "owner.email"), if any. */
-  fieldError(path: string): string | undefined {
-    return this.errors.find((e) => e.path === path)?.message;
+  /** The server's problem with one field path (e.g. "owner.email"), if any. */
+  fieldProblem(path: string): FieldProblem | undefined {
+    return this.errors.find((e) => e.path === path);
   }
 }
 

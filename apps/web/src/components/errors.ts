@@ -1,5 +1,6 @@
+import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
+import { ApiError, type FieldProblem } from '../api/client';
 
 /** Turns any thrown error into a sentence for people, from errors.<code> with the problem's title as fallback. */
 export function useErrorMessage() {
@@ -13,7 +14,15 @@ export function useErrorMessage() {
   };
 }
 
-/** The server's message for one field of a validation_failed answer. */
+export type Translate = (key: string, options: Record<string, unknown>) => string;
+
+/** A field problem in the interface language, by its code (fieldErrors.<code>); an unknown code shows the server's own message. */
+export function fieldErrorText(problem: FieldProblem, t: Translate): string {
+  return problem.code ? t(`fieldErrors.${problem.code}`, { ...problem.params, defaultValue: problem.message }) : problem.message;
+}
+
+/** The server's problem with one field of a validation_failed answer, translated. */
 export function fieldError(error: unknown, path: string): string | undefined {
-  return error instanceof ApiError ? error.fieldError(path) : undefined;
+  const problem = error instanceof ApiError ? error.fieldProblem(path) : undefined;
+  return problem && fieldErrorText(problem, (key, options) => i18n.t(key, options));
 }

@@ -1,4 +1,4 @@
-import type { Me } from '@dentalpro/contracts';
+import type { AuditAction, Me } from '@dentalpro/contracts';
 import type { AppContext } from '../../app.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../platform/access.js';
@@ -11,7 +11,7 @@ import { inPractice, listMemberships } from '../../platform/tenancy.js';
 import { LOGIN_THROTTLE, secondsUntilAllowed } from './login-throttle.js';
 import { passwordResetEmail } from './auth.emails.js';
 import { findUserByEmail, findUserById, loadMe } from './users.js';
-import { consumeRecoveryCode, verifyTotp } from './mfa.js';
+import { type TotpCheck, checkTotp, consumeRecoveryCode } from './mfa.js';
 
 /** Where a request comes from: for sessions, throttling and the audit trail. */
 export interface Origin {
@@ -58,10 +58,15 @@ export async function completeMfaLogin(
   const user = await findUserById(ctx.db, input.userId);
   if (!user?.mfaEnabledAt || !user.mfaSecretEncrypted) throw new AppError('unauthenticated');
   await refuseIfThrottled(ctx.db, user.email, input.origin.ip);
-  const ok = input.code
-    ? await verifyTotp(ctx.db, ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code)
-    : await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? '');
-  if (!ok) {
+  const check: TotpCheck = input.code
+    ? await checkTotp(ctx, { id: user.id, mfaSecretEncrypted: user.mfaSecretEncrypted }, input.code)
+    : (await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? '')) ? 'valid' : 'wrong_code';
+  if (check === 'unreadable_secret') {
+    // The server's fault, not a guess (no code can pass): audited but not counted towards throttling.
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'second_factor_unreadable' });
+    throw new AppError('mfa_invalid_code', { detail: 'Authenticator codes cannot be checked at the moment; use a recovery code' });
+  }
+  if (check !== 'valid') {
     await recordAttempt(ctx.db, user.email, input.origin.ip, false);
     await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'wrong_second_factor' });
     throw new AppError('mfa_invalid_code');
@@ -205,7 +210,7 @@ export async function recordAttempt(db: Db, email: string, ip: string, succeeded
  * Account events (logins, password changes) belong to no single practice: each practice the
  * user works in gets them in its own trail, so every owner sees who signs in to their data.
  */
-export async function auditForUser(db: Db, userId: string, origin: Origin, action: string, changes: Record<string, unknown>) {
+export async function auditForUser(db: Db, userId: string, origin: Origin, action: AuditAction, changes: Record<string, unknown>) {
   for (const m of await listMemberships(db, userId)) {
     const actor: Actor = { userId, role: m.role, ip: origin.ip, requestId: origin.requestId };
     await inPractice(db, m.practiceId, (tx) => recordAudit(tx, { practiceId: m.practiceId, actor, action, targetType: 'user', targetId: userId, changes }));

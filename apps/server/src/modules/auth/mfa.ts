@@ -14,28 +14,78 @@ const TOLERANCE_SECONDS = 30;
 
 const secretAad = (userId: string) => `user:${userId}:totp`;
 
+// TOTP secrets belong to users, not practices, so they are sealed with the master key itself
+// rather than a practice data key; `keys rotate` re-seals them (resealMfaSecrets).
+const sealSecret = (masterKey: Buffer, userId: string, secret: string) => encrypt(masterKey, secret, secretAad(userId));
+
+/** The secret, or null when `masterKey` did not seal it. */
+function openSecret(masterKey: Buffer, userId: string, sealed: Buffer): string | null {
+  try {
+    return decrypt(masterKey, sealed, secretAad(userId)).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** `unreadable_secret`: the secret was sealed under another master key (changed without `keys rotate`). */
+export type TotpCheck = 'valid' | 'wrong_code' | 'unreadable_secret';
+
 /**
  * A valid code whose time step is later than the last one used; claiming the step in one
  * conditional update makes a code work once, even for two requests racing with it.
  */
-export async function verifyTotp(db: Db, key: Buffer, userId: string, sealedSecret: Buffer, code: string): Promise<boolean> {
-  const secret = decrypt(key, sealedSecret, secretAad(userId)).toString('utf8');
+export async function checkTotp(ctx: AppContext, user: { id: string; mfaSecretEncrypted: Buffer }, code: string): Promise<TotpCheck> {
+  const secret = openSecret(ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted);
+  if (secret === null) {
+    ctx.logger.error(
+      { userId: user.id },
+      'a two-factor secret does not open under ENCRYPTION_KEY; if the master key changed, run `npm run cli -- keys rotate` with the old key as ENCRYPTION_KEY_PREVIOUS',
+    );
+    return 'unreadable_secret';
+  }
   let step: number;
   try {
     const result = await verify({ secret, token: code, epochTolerance: TOLERANCE_SECONDS });
-    if (!result.valid) return false;
-    if (!('timeStep' in result) || typeof result.timeStep !== 'number') return false;
+    if (!result.valid) return 'wrong_code';
+    if (!('timeStep' in result) || typeof result.timeStep !== 'number') return 'wrong_code';
     step = result.timeStep;
   } catch {
-    return false;
+    return 'wrong_code';
   }
-  const claimed = await db
+  const claimed = await ctx.db
     .updateTable('users')
     .set({ mfaLastStep: step })
-    .where('id', '=', userId)
+    .where('id', '=', user.id)
     .where((eb) => eb.or([eb('mfaLastStep', 'is', null), eb('mfaLastStep', '<', step)]))
     .executeTakeFirst();
-  return Number(claimed.numUpdatedRows) === 1;
+  return Number(claimed.numUpdatedRows) === 1 ? 'valid' : 'wrong_code';
+}
+
+/**
+ * keys rotate, for TOTP secrets: those sealed under the previous master key are sealed again
+ * under the current one, all in one transaction; those already under the current key are left
+ * alone, so a second run changes nothing. A secret that opens under neither is left as it is and
+ * its user reported: dropping it would silently turn two-factor off.
+ */
+export async function resealMfaSecrets(ctx: AppContext): Promise<{ resealed: number; unreadableUserIds: string[] }> {
+  const { encryptionKey: current, previousEncryptionKey: previous } = ctx.config;
+  return ctx.db.transaction().execute(async (tx) => {
+    // Locked, so a setup started meanwhile waits rather than being overwritten.
+    const rows = await tx.selectFrom('users').select(['id', 'mfaSecretEncrypted']).where('mfaSecretEncrypted', 'is not', null).orderBy('id').forUpdate().execute();
+    let resealed = 0;
+    const unreadableUserIds: string[] = [];
+    for (const { id, mfaSecretEncrypted: sealed } of rows) {
+      if (!sealed || openSecret(current, id, sealed) !== null) continue;
+      const secret = previous ? openSecret(previous, id, sealed) : null;
+      if (secret === null) {
+        unreadableUserIds.push(id);
+        continue;
+      }
+      await tx.updateTable('users').set({ mfaSecretEncrypted: sealSecret(current, id, secret) }).where('id', '=', id).execute();
+      resealed += 1;
+    }
+    return { resealed, unreadableUserIds };
+  });
 }
 
 /** Step 1: a new secret, stored encrypted but not yet in force until a code proves the app has it. */
@@ -46,7 +96,7 @@ export async function startMfaSetup(ctx: AppContext, userId: string) {
   const secret = generateSecret();
   await ctx.db
     .updateTable('users')
-    .set({ mfaSecretEncrypted: encrypt(ctx.config.encryptionKey, secret, secretAad(userId)), updatedAt: new Date() })
+    .set({ mfaSecretEncrypted: sealSecret(ctx.config.encryptionKey, userId, secret), updatedAt: new Date() })
     .where('id', '=', userId)
     .execute();
   return { secret, otpauthUrl: generateURI({ issuer: 'DentalPro', label: user.email, secret }) };
@@ -58,7 +108,10 @@ export async function enableMfa(ctx: AppContext, input: { userId: string; code: 
   if (!user) throw new AppError('unauthenticated');
   if (user.mfaEnabledAt) throw new AppError('mfa_already_enabled');
   if (!user.mfaSecretEncrypted) throw new AppError('mfa_not_enabled', { detail: 'Start the setup first' });
-  if (!(await verifyTotp(ctx.db, ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted, input.code))) throw new AppError('mfa_invalid_code');
+  const check = await checkTotp(ctx, { id: user.id, mfaSecretEncrypted: user.mfaSecretEncrypted }, input.code);
+  // A setup begun under another master key cannot finish; a new one can.
+  if (check === 'unreadable_secret') throw new AppError('mfa_invalid_code', { detail: 'Start the setup again' });
+  if (check !== 'valid') throw new AppError('mfa_invalid_code');
   const recoveryCodes = await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ mfaEnabledAt: new Date(), updatedAt: new Date() }).where('id', '=', user.id).execute();
     return replaceRecoveryCodes(tx, user.id);

@@ -37,13 +37,13 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function checkUpload(upload: { mimeType: string; contentBase64: string }): { bytes: Buffer; mimeType: MimeType } {
   const text = upload.contentBase64.replace(/\s/g, '');
   if (text.length % 4 !== 0 || !BASE64.test(text)) {
-    throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', message: 'The file content is not valid base64' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', code: 'base64_invalid', message: 'The file content is not valid base64' }] });
   }
   const size = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
   if (size > ATTACHMENT_MAX_BYTES) {
     throw new AppError('attachment_too_large', { detail: `The file is ${(size / 1048576).toFixed(1)} MB; the limit is ${ATTACHMENT_MAX_BYTES / 1048576} MB` });
   }
-  if (size === 0) throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', message: 'The file is empty' }] });
+  if (size === 0) throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', code: 'file_empty', message: 'The file is empty' }] });
   const declared = upload.mimeType.toLowerCase() === 'image/jpg' ? 'image/jpeg' : upload.mimeType.toLowerCase();
   if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(declared)) {
     throw new AppError('attachment_type_not_allowed', { detail: `${upload.mimeType} files are not accepted; attach a JPEG, PNG or PDF` });

@@ -88,7 +88,7 @@ export async function addFinding(ctx: AppContext, input: ClinicalCall & { findin
   const valid = checkedFdi(() => validateFinding(input.finding));
   const observedAt = input.finding.observedAt ? new Date(input.finding.observedAt) : new Date();
   if (observedAt.getTime() > Date.now() + 60_000) {
-    throw new AppError('validation_failed', { errors: [{ path: 'observedAt', message: 'A finding cannot be observed in the future' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'observedAt', code: 'date_in_future', message: 'A finding cannot be observed in the future' }] });
   }
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await requirePatient(tx, input.patientId);

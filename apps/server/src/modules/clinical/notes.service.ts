@@ -91,7 +91,7 @@ async function checkVisit(tx: Tx, call: ClinicalCall, visit: { visitDate?: strin
     throw new AppError('appointment_not_found', { detail: "That appointment is not one of this patient's" });
   }
   if (visit.visitDate && visit.visitDate > localToday(await practiceTimeZone(tx, call.practiceId))) {
-    throw new AppError('validation_failed', { errors: [{ path: 'visitDate', message: 'The visit date is in the future' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'visitDate', code: 'date_in_future', message: 'The visit date is in the future' }] });
   }
 }
 

@@ -57,13 +57,13 @@ export const toProcedure = (r: ProcedureRow): Procedure => ({
 /** A material only where the resulting finding takes one; a restoration needs one. */
 function checkResult(kind: string | null | undefined, material: string | null | undefined) {
   if (!kind) {
-    if (material) throw new AppError('invalid_finding', { detail: 'A material needs a resulting finding', errors: [{ path: 'resultMaterial', message: 'Choose the resulting finding first' }] });
+    if (material) throw new AppError('invalid_finding', { detail: 'A material needs a resulting finding', errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Choose the resulting finding first' }] });
     return;
   }
   const rules = FINDING_RULES[kind as FindingKind];
-  if (rules.material === 'required' && !material) throw new AppError('invalid_finding', { detail: `A ${kind} result needs a material`, errors: [{ path: 'resultMaterial', message: 'Choose the material' }] });
-  if (rules.material === 'none' && material) throw new AppError('invalid_finding', { detail: `A ${kind.replaceAll('_', ' ')} has no material`, errors: [{ path: 'resultMaterial', message: 'Leave the material empty' }] });
-  if (kind === 'bridge') throw new AppError('invalid_finding', { detail: 'Bridges are charted tooth by tooth (abutment or pontic); chart them directly', errors: [{ path: 'resultKind', message: 'Not available for bridges' }] });
+  if (rules.material === 'required' && !material) throw new AppError('invalid_finding', { detail: `A ${kind} result needs a material`, errors: [{ path: 'resultMaterial', code: 'required', message: 'Choose the material' }] });
+  if (rules.material === 'none' && material) throw new AppError('invalid_finding', { detail: `A ${kind.replaceAll('_', ' ')} has no material`, errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Leave the material empty' }] });
+  if (kind === 'bridge') throw new AppError('invalid_finding', { detail: 'Bridges are charted tooth by tooth (abutment or pontic); chart them directly', errors: [{ path: 'resultKind', code: 'not_applicable', message: 'Not available for bridges' }] });
 }
 
 export async function listPriceList(ctx: AppContext, input: { actor: Actor; practiceId: string; includeInactive?: boolean }): Promise<Procedure[]> {

@@ -179,12 +179,12 @@ async function requireItemsDone(tx: Tx, planId: string) {
 function placeItem(resultKind: string | null, resultMaterial: string | null, tooth: number | null | undefined, surfaces: string | readonly string[] | undefined): { tooth: number | null; surfaces: Surface[] } {
   return checkedFdi(() => {
     if (resultKind) {
-      if (tooth === null || tooth === undefined) throw new AppError('invalid_finding', { detail: 'This procedure is charted on a tooth: choose the tooth', errors: [{ path: 'tooth', message: 'Choose the tooth' }] });
+      if (tooth === null || tooth === undefined) throw new AppError('invalid_finding', { detail: 'This procedure is charted on a tooth: choose the tooth', errors: [{ path: 'tooth', code: 'required', message: 'Choose the tooth' }] });
       const v = validateFinding({ tooth, surfaces, kind: resultKind as FindingKind, material: resultMaterial as Material | null, bridgeRole: null });
       return { tooth: v.tooth, surfaces: v.surfaces };
     }
     if (tooth === null || tooth === undefined) {
-      if (surfaces && surfaces.length > 0) throw new AppError('invalid_surface', { detail: 'Surfaces need a tooth', errors: [{ path: 'surfaces', message: 'Choose the tooth first' }] });
+      if (surfaces && surfaces.length > 0) throw new AppError('invalid_surface', { detail: 'Surfaces need a tooth', errors: [{ path: 'surfaces', code: 'not_applicable', message: 'Choose the tooth first' }] });
       return { tooth: null, surfaces: [] };
     }
     requireTooth(tooth);

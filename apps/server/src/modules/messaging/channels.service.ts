@@ -19,7 +19,7 @@ export async function createChannelIn(
   input: { actor: Actor; practiceId: string; phoneNumberId: string; accessToken?: string | undefined; masterKey: Buffer; sandbox?: boolean },
 ): Promise<{ id: string; phoneNumberId: string }> {
   if (!/^[0-9]{5,32}$/.test(input.phoneNumberId)) {
-    throw new AppError('validation_failed', { errors: [{ path: 'phoneNumberId', message: 'A WhatsApp phone_number_id is the numeric id Meta shows for the number' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'phoneNumberId', code: 'invalid_format', message: 'A WhatsApp phone_number_id is the numeric id Meta shows for the number' }] });
   }
   // Row-level security hides other practices' channels, so the unique key is what finds a number already in use.
   const { id } = await tx

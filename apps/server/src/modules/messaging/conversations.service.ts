@@ -130,7 +130,7 @@ function decodeCursor(cursor: string): { at: string; id: string } {
     if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
     return { at, id };
   } catch {
-    throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'Not a cursor from this list' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }] });
   }
 }
 
@@ -307,7 +307,7 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
       return queueOutboundMessage(tx, { ...base, replyTo, content: { type: 'text', body: m.body }, graphMessage: { type: 'text', text: { preview_url: false, body: m.body } } });
     }
     const titles = m.buttons.map((b) => b.title);
-    if (new Set(titles).size !== titles.length) throw new AppError('validation_failed', { errors: [{ path: 'buttons', message: 'Button titles must be different' }] });
+    if (new Set(titles).size !== titles.length) throw new AppError('validation_failed', { errors: [{ path: 'buttons', code: 'not_unique', message: 'Button titles must be different' }] });
     return queueOutboundMessage(tx, {
       ...base,
       content: { type: 'buttons', body: m.body, ...(m.footer ? { footer: m.footer } : {}), buttons: m.buttons },

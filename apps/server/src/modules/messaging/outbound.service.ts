@@ -27,7 +27,7 @@ export async function findByIdempotencyKey(tx: Tx, input: { practiceId: string; 
   if (!input.idempotencyKey) return undefined;
   const existing = await tx.selectFrom('whatsappMessages').selectAll().where('practiceId', '=', input.practiceId).where('idempotencyKey', '=', input.idempotencyKey).executeTakeFirst();
   if (existing && existing.conversationId !== input.conversationId) {
-    throw new AppError('validation_failed', { errors: [{ path: 'idempotency-key', message: 'This key was used for a message to another conversation' }] });
+    throw new AppError('validation_failed', { errors: [{ path: 'idempotency-key', code: 'idempotency_key_reused', message: 'This key was used for a message to another conversation' }] });
   }
   return existing;
 }

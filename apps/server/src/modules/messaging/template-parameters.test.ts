@@ -47,18 +47,18 @@ describe('checkTemplateParameters: Meta’s rules, checked before Meta sees them
 
   it('names a missing or blank parameter', () => {
     const { time: _time, ...missing } = good;
-    expect(checkTemplateParameters(reminder, missing)).toEqual([{ path: 'parameters.time', message: expect.stringContaining('required') }]);
-    expect(checkTemplateParameters(reminder, { ...good, date: '   ' })).toEqual([{ path: 'parameters.date', message: expect.stringContaining('required') }]);
+    expect(checkTemplateParameters(reminder, missing)).toEqual([{ path: 'parameters.time', code: 'required', message: expect.stringContaining('required') }]);
+    expect(checkTemplateParameters(reminder, { ...good, date: '   ' })).toEqual([{ path: 'parameters.date', code: 'required', message: expect.stringContaining('required') }]);
   });
 
   it('refuses a parameter the template does not have', () => {
-    expect(checkTemplateParameters(reminder, { ...good, doctor: 'Dr Li' })).toEqual([{ path: 'parameters.doctor', message: expect.any(String) }]);
+    expect(checkTemplateParameters(reminder, { ...good, doctor: 'Dr Li' })).toEqual([{ path: 'parameters.doctor', code: 'unrecognized_keys', message: expect.any(String) }]);
   });
 
   it('refuses line breaks, tabs and more than four spaces in a row', () => {
-    expect(checkTemplateParameters(reminder, { ...good, patient_name: 'Aisha\nRamjaun' })).toEqual([{ path: 'parameters.patient_name', message: expect.stringContaining('line breaks') }]);
+    expect(checkTemplateParameters(reminder, { ...good, patient_name: 'Aisha\nRamjaun' })).toEqual([{ path: 'parameters.patient_name', code: 'invalid_format', message: expect.stringContaining('line breaks') }]);
     expect(checkTemplateParameters(reminder, { ...good, patient_name: 'Aisha\tR' })).toHaveLength(1);
-    expect(checkTemplateParameters(reminder, { ...good, time: '09:30     sharp' })).toEqual([{ path: 'parameters.time', message: expect.stringContaining('four spaces') }]);
+    expect(checkTemplateParameters(reminder, { ...good, time: '09:30     sharp' })).toEqual([{ path: 'parameters.time', code: 'invalid_format', message: expect.stringContaining('four spaces') }]);
     expect(checkTemplateParameters(reminder, { ...good, time: '09:30    sharp' })).toEqual([]);
   });
 

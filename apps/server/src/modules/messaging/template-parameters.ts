@@ -1,3 +1,4 @@
+import type { FieldError } from '@dentalpro/contracts';
 import type { GraphTemplate } from './graph-client.js';
 
 /**
@@ -42,25 +43,20 @@ export function definitionFromGraph(t: GraphTemplate): TemplateDefinition {
   };
 }
 
-export interface ParameterError {
-  path: string;
-  message: string;
-}
-
 /** Every declared parameter given, none unknown, and each value one Meta accepts. */
-export function checkTemplateParameters(template: TemplateDefinition, values: Record<string, string>): ParameterError[] {
-  const errors: ParameterError[] = [];
+export function checkTemplateParameters(template: TemplateDefinition, values: Record<string, string>): FieldError[] {
+  const errors: FieldError[] = [];
   const declared = new Set(template.parameters.map((p) => p.name));
   for (const { name } of template.parameters) {
     const value = values[name];
     const path = `parameters.${name}`;
-    if (value === undefined || value.trim() === '') errors.push({ path, message: `Parameter ${name} is required` });
-    else if (/[\n\t]/.test(value)) errors.push({ path, message: 'WhatsApp does not allow line breaks or tabs in template parameters' });
-    else if (/ {5,}/.test(value)) errors.push({ path, message: 'WhatsApp does not allow more than four spaces in a row in template parameters' });
-    else if (value.length > 1024) errors.push({ path, message: 'At most 1024 characters' });
+    if (value === undefined || value.trim() === '') errors.push({ path, code: 'required', message: `Parameter ${name} is required` });
+    else if (/[\n\t]/.test(value)) errors.push({ path, code: 'invalid_format', message: 'WhatsApp does not allow line breaks or tabs in template parameters' });
+    else if (/ {5,}/.test(value)) errors.push({ path, code: 'invalid_format', message: 'WhatsApp does not allow more than four spaces in a row in template parameters' });
+    else if (value.length > 1024) errors.push({ path, code: 'too_long', message: 'At most 1024 characters', params: { maximum: 1024 } });
   }
   for (const name of Object.keys(values)) {
-    if (!declared.has(name)) errors.push({ path: `parameters.${name}`, message: `The template has no parameter ${name}` });
+    if (!declared.has(name)) errors.push({ path: `parameters.${name}`, code: 'unrecognized_keys', message: `The template has no parameter ${name}` });
   }
   return errors;
 }

@@ -48,7 +48,7 @@ export async function syncTemplates(ctx: AppContext, input: { actor: Actor; prac
     return { ...c, token: await channelGraphToken(ctx, tx, input.practiceId, c) };
   });
   if (!channel.token) throw new AppError('whatsapp_not_configured', { detail: 'Set the access token of the WhatsApp number first' });
-  if (!channel.wabaId && !ctx.config.whatsapp.sandbox) throw new AppError('validation_failed', { errors: [{ path: 'wabaId', message: 'Set the WhatsApp Business Account ID first' }] });
+  if (!channel.wabaId && !ctx.config.whatsapp.sandbox) throw new AppError('validation_failed', { errors: [{ path: 'wabaId', code: 'required', message: 'Set the WhatsApp Business Account ID first' }] });
   const result = await listGraphTemplates({ baseUrl: input.graphUrl, version: ctx.config.whatsapp.graphVersion, accessToken: channel.token }, channel.wabaId || '0');
   if (!result.ok) throw new AppError('service_unavailable', { detail: `Meta did not list the templates: ${result.message}` });
   const definitions = result.value.filter((t) => t && typeof t.name === 'string' && typeof t.language === 'string').map(definitionFromGraph);

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { openTextForPractice, sealForPractice } from '../../platform/data-keys.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 
 /**
@@ -43,7 +43,7 @@ export async function replaceMedicalAlerts(
 ): Promise<MedicalAlerts> {
   requirePermission(input.actor, 'clinical:write');
   const parsed = MedicalAlertsInput.safeParse(input.alerts);
-  if (!parsed.success) throw new AppError('validation_failed', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  if (!parsed.success) throw new AppError('validation_failed', { errors: fieldErrorsOf(parsed.error, input.alerts) });
   const alerts = parsed.data;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const row = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', input.patientId).forUpdate().executeTakeFirst();

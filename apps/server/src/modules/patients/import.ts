@@ -1,4 +1,5 @@
 import {
+  type FieldErrorCode,
   MULTI_COLUMN_IMPORT_FIELDS,
   type PatientImportColumn,
   type PatientImportField,
@@ -354,7 +355,7 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
     for (const e of err.options.errors) {
       const field = fieldOfPath(e.path);
       const cell = field ? (one(field) ?? (field === 'givenName' || field === 'familyName' ? fullName : undefined)) : undefined;
-      problem(codeOfPath(e.path, cell?.value ?? ''), field, cell, e.message);
+      problem(IMPORT_PROBLEM_OF[e.code] ?? 'invalid', field, cell, e.message);
     }
     return { row, cells, problems, displayName };
   }
@@ -379,11 +380,14 @@ const PATIENT_FIELDS_BY_PATH = {
   notes: 'notes',
 } as const;
 
-function codeOfPath(path: string, value: string): PatientImportProblemCode {
-  if (path === 'email') return 'email_invalid';
-  if (path === 'dateOfBirth') return 'date_in_future';
-  if (path.startsWith('phone') || path === 'guardianContact.phone') return 'phone_invalid';
-  if (['givenName', 'familyName', 'guardianContact.name'].includes(path)) return value ? 'too_long' : 'required';
-  if (['preferredName', 'address', 'notes', 'guardianContact.relationship'].includes(path)) return 'too_long';
-  return 'invalid';
-}
+/** The patient record's field errors as import problems; any other is `invalid`. */
+const IMPORT_PROBLEM_OF: Partial<Record<FieldErrorCode, PatientImportProblemCode>> = {
+  required: 'required',
+  too_long: 'too_long',
+  too_many: 'too_many_phones',
+  phone_invalid: 'phone_invalid',
+  one_whatsapp_number: 'several_whatsapp',
+  email_invalid: 'email_invalid',
+  date_invalid: 'date_invalid',
+  birth_date_in_future: 'date_in_future',
+};

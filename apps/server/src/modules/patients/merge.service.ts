@@ -1,4 +1,5 @@
 import type { MedicalAlerts, Patient, PatientPhone } from '@dentalpro/contracts';
+import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -20,6 +21,9 @@ export const patientReferenceMovers: PatientReferenceMover[] = [
   moveMessagingReferences,
 ];
 
+/** Every record a merge changes moves on a version, so an edit started before the merge is refused (patient_changed). */
+const nextVersion = sql<number>`version + 1`;
+
 /** Fields the survivor takes from the merged record when its own are empty. */
 const FILLABLE = ['preferredName', 'dateOfBirth', 'email', 'address', 'notes'] as const;
 
@@ -40,9 +44,9 @@ export async function mergePatient(
     await moveGuardianships(tx, merged.id, survivor.id);
     await movePhones(tx, input.practiceId, merged.id, survivor.id);
     const filled = await fillEmptyFields(ctx, tx, input.practiceId, merged, survivor);
-    await tx.updateTable('patients').set({ status: 'archived', mergedIntoId: survivor.id, updatedAt: new Date() }).where('id', '=', merged.id).execute();
+    await tx.updateTable('patients').set({ status: 'archived', mergedIntoId: survivor.id, updatedAt: new Date(), version: nextVersion }).where('id', '=', merged.id).execute();
     // Records merged into this one earlier now point straight at the survivor.
-    await tx.updateTable('patients').set({ mergedIntoId: survivor.id }).where('mergedIntoId', '=', merged.id).execute();
+    await tx.updateTable('patients').set({ mergedIntoId: survivor.id, version: nextVersion }).where('mergedIntoId', '=', merged.id).execute();
     await removeSearchWords(tx, merged.id);
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -69,9 +73,9 @@ async function lockPair(tx: Tx, mergedId: string, survivorId: string) {
 }
 
 async function moveGuardianships(tx: Tx, fromId: string, toId: string) {
-  await tx.updateTable('patients').set({ guardianPatientId: toId }).where('guardianPatientId', '=', fromId).where('id', '<>', toId).execute();
+  await tx.updateTable('patients').set({ guardianPatientId: toId, version: nextVersion }).where('guardianPatientId', '=', fromId).where('id', '<>', toId).execute();
   // The survivor cannot be its own guardian.
-  await tx.updateTable('patients').set({ guardianPatientId: null }).where('id', '=', toId).where('guardianPatientId', '=', fromId).execute();
+  await tx.updateTable('patients').set({ guardianPatientId: null, version: nextVersion }).where('id', '=', toId).where('guardianPatientId', '=', fromId).execute();
 }
 
 /** The survivor's numbers first, then the merged record's new ones; its WhatsApp number wins. */
@@ -105,6 +109,6 @@ async function fillEmptyFields(ctx: AppContext, tx: Tx, practiceId: string, merg
     set.alertsSealed = await sealAlerts(tx, key, practiceId, survivor.id, combined);
   }
   const filled = Object.keys(set);
-  await tx.updateTable('patients').set({ ...set, updatedAt: new Date() }).where('id', '=', survivor.id).execute();
+  await tx.updateTable('patients').set({ ...set, updatedAt: new Date(), version: nextVersion }).where('id', '=', survivor.id).execute();
   return filled;
 }

@@ -52,6 +52,7 @@ export function toPatient(r: PatientRow, phones: PatientPhone[]): Patient {
     hasAlerts: r.alertsSealed !== null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    version: r.version,
   };
 }
 

@@ -13,9 +13,9 @@ import {
   PatientImportReport,
   type PatientImportEvent,
   PatientInput,
-  PatientPatch,
   PatientSearchQuery,
   PatientSearchResult,
+  PatientUpdate,
   Uuid,
 } from '@dentalpro/contracts';
 import { PassThrough } from 'node:stream';
@@ -77,8 +77,20 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.patch(
     '/practices/:practiceId/patients/:patientId',
-    { config: { permission: 'patients:write' }, schema: { tags, summary: 'Edit a patient (phones: the whole list)', params: PatientParams, body: PatientPatch, response: { 200: Patient } } },
-    async (request) => updatePatient(ctx, { actor: actorOf(request), ...request.params, patch: request.body }),
+    {
+      config: { permission: 'patients:write' },
+      schema: {
+        tags,
+        summary: 'Edit a patient (phones: the whole list) as of expectedVersion; 409 patient_changed, with the current record, when it has changed since',
+        params: PatientParams,
+        body: PatientUpdate,
+        response: { 200: Patient },
+      },
+    },
+    async (request) => {
+      const { expectedVersion, ...patch } = request.body;
+      return updatePatient(ctx, { actor: actorOf(request), ...request.params, patch, expectedVersion });
+    },
   );
 
   api.get(

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Patient, type PatientCreated, PatientInput, PatientPatch, type PatientPhone, type PatientSummary } from '@dentalpro/contracts';
+import { type FieldError, type FieldErrorCode, type Patient, type PatientCreated, PatientInput, PatientPatch, type PatientPhone, type PatientSummary } from '@dentalpro/contracts';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { cancelFutureAppointments } from '../scheduling/patient-references.js';
 import { findDuplicatesIn } from './duplicates.js';
 import { normalisePhone } from './phones.js';
 import {
@@ -30,10 +32,7 @@ export { searchPatients } from './search.service.js';
  * lists, by phone for WhatsApp). Other modules use only these exports, never the tables.
  */
 
-type FieldError = { path: string; message: string };
-
 const invalid = (errors: FieldError[]) => new AppError('validation_failed', { errors });
-const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] => error.issues.map((i) => ({ path: prefix + i.path.join('.'), message: i.message }));
 const today = () => new Date().toISOString().slice(0, 10);
 
 type ParsedInput = z.output<typeof PatientInput>;
@@ -54,12 +53,12 @@ function normalisePhones(phones: { number: string; label: PatientPhone['label'];
     if (same) same.isWhatsApp ||= p.isWhatsApp;
     else out.push({ e164, label: p.label, isWhatsApp: p.isWhatsApp });
   });
-  if (out.filter((p) => p.isWhatsApp).length > 1) errors.push({ path, message: 'Only one number can be the WhatsApp number' });
+  if (out.filter((p) => p.isWhatsApp).length > 1) errors.push({ path, code: 'one_whatsapp_number', message: 'Only one number can be the WhatsApp number' });
   return out;
 }
 
 function checkBirthDate(dateOfBirth: string | null | undefined, errors: FieldError[]) {
-  if (dateOfBirth && dateOfBirth > today()) errors.push({ path: 'dateOfBirth', message: 'The date of birth is in the future' });
+  if (dateOfBirth && dateOfBirth > today()) errors.push({ path: 'dateOfBirth', code: 'birth_date_in_future', message: 'The date of birth is in the future' });
 }
 
 function normaliseGuardian(contact: GuardianContactParsed | null, errors: FieldError[]) {
@@ -76,7 +75,7 @@ function normaliseGuardian(contact: GuardianContactParsed | null, errors: FieldE
 /** A draft as people and other modules send it, checked and normalised: every problem at once. */
 export function preparePatient(draft: PatientInput, pathPrefix = '') {
   const parsed = PatientInput.safeParse(draft);
-  if (!parsed.success) throw invalid(zodErrors(parsed.error, pathPrefix));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error, draft, pathPrefix));
   const p = parsed.data;
   const errors: FieldError[] = [];
   checkBirthDate(p.dateOfBirth, errors);
@@ -85,7 +84,7 @@ export function preparePatient(draft: PatientInput, pathPrefix = '') {
   if (!p.phones.length && errors.some((e) => e.path.startsWith('phone.'))) {
     for (const e of errors) if (e.path.startsWith('phone.')) e.path = 'phone';
   }
-  if (p.guardianPatientId && p.guardianContact) errors.push({ path: 'guardianContact', message: 'Give either a guardian patient or a guardian contact, not both' });
+  if (p.guardianPatientId && p.guardianContact) errors.push({ path: 'guardianContact', code: 'guardian_both', message: 'Give either a guardian patient or a guardian contact, not both' });
   const guardian = normaliseGuardian(p.guardianContact, errors);
   if (errors.length) throw invalid(errors.map((e) => ({ ...e, path: pathPrefix + e.path })));
   const names = { givenName: p.givenName, familyName: p.familyName, preferredName: p.preferredName };
@@ -112,10 +111,10 @@ export function preparePatient(draft: PatientInput, pathPrefix = '') {
 /** A guardian patient must be another, not merged, patient of the same practice. */
 async function checkGuardianPatient(tx: Tx, guardianPatientId: string | null, patientId?: string) {
   if (!guardianPatientId) return;
-  const problem = (message: string) => invalid([{ path: 'guardianPatientId', message }]);
-  if (guardianPatientId === patientId) throw problem('A patient cannot be their own guardian');
+  const problem = (code: FieldErrorCode, message: string) => invalid([{ path: 'guardianPatientId', code, message }]);
+  if (guardianPatientId === patientId) throw problem('guardian_self', 'A patient cannot be their own guardian');
   const guardian = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', guardianPatientId).executeTakeFirst();
-  if (!guardian || guardian.mergedIntoId) throw problem('No such patient in this practice');
+  if (!guardian || guardian.mergedIntoId) throw problem('guardian_not_found', 'No such patient in this practice');
 }
 
 /** create: check → insert the record, its phones and search words → look for duplicates → audit. */
@@ -175,22 +174,32 @@ export async function getPatient(ctx: AppContext, input: { actor: Actor; practic
   });
 }
 
-/** edit: only the fields sent; `phones` replaces the list. Audited by field name, never by value. */
-export async function updatePatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string; patch: PatientPatch }): Promise<Patient> {
+/**
+ * edit: only the fields sent; `phones` replaces the list. Saved only if the record is still at
+ * `expectedVersion` (else 409 patient_changed with the record as it is now): the UPDATE checks and
+ * moves the version on in one statement, so of two edits of one version exactly one is saved.
+ * Recording a death cancels the patient's appointments to come, in the same transaction.
+ * Audited by field name, never by value.
+ */
+export async function updatePatient(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string; patch: PatientPatch; expectedVersion: number; now?: Date },
+): Promise<Patient> {
   requirePermission(input.actor, 'patients:write');
   const parsed = PatientPatch.safeParse(input.patch);
-  if (!parsed.success) throw invalid(zodErrors(parsed.error));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error, input.patch));
   const patch = parsed.data;
   const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
   const errors: FieldError[] = [];
   checkBirthDate(patch.dateOfBirth, errors);
   const phones = patch.phones ? normalisePhones(patch.phones, errors) : undefined;
-  if (patch.guardianPatientId && patch.guardianContact) errors.push({ path: 'guardianContact', message: 'Give either a guardian patient or a guardian contact, not both' });
+  if (patch.guardianPatientId && patch.guardianContact) errors.push({ path: 'guardianContact', code: 'guardian_both', message: 'Give either a guardian patient or a guardian contact, not both' });
   const guardian = patch.guardianContact !== undefined ? normaliseGuardian(patch.guardianContact, errors) : undefined;
   if (errors.length) throw invalid(errors);
 
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const current = await selectPatientRow(tx, input.patientId, { forUpdate: true });
+    // Not locked: when the update below finds the version expected, this is the row it changed.
+    const current = await selectPatientRow(tx, input.patientId);
     if (!current) throw new AppError('patient_not_found');
     if (current.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
     if (patch.guardianPatientId !== undefined) await checkGuardianPatient(tx, patch.guardianPatientId, current.id);
@@ -200,7 +209,7 @@ export async function updatePatient(ctx: AppContext, input: { actor: Actor; prac
       preferredName: patch.preferredName ?? current.preferredName,
     };
     const { phones: _phones, guardianContact: _contact, ...plain } = patch;
-    await tx
+    const saved = await tx
       .updateTable('patients')
       .set({
         ...plain,
@@ -212,22 +221,54 @@ export async function updatePatient(ctx: AppContext, input: { actor: Actor; prac
         searchName: searchNameOf(names),
         sortName: sortNameOf(names),
         updatedAt: new Date(),
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', current.id)
-      .execute();
+      .where('version', '=', input.expectedVersion)
+      .returning('id')
+      .executeTakeFirst();
+    if (!saved) throw await changedSince(tx, current.id);
     if (phones) await replacePhones(tx, input.practiceId, current.id, phones);
     if (patch.givenName !== undefined || patch.familyName !== undefined || patch.preferredName !== undefined) {
       await replaceSearchWords(tx, input.practiceId, [{ patientId: current.id, searchName: searchNameOf(names), sortName: sortNameOf(names) }]);
     }
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patient.updated', targetType: 'patient', targetId: current.id, changes: { fields } });
+    const died = patch.status === 'deceased' && current.status !== 'deceased';
+    const cancelled = died
+      ? await cancelFutureAppointments(tx, { practiceId: input.practiceId, patientId: current.id, actor: input.actor, reason: DECEASED_CANCELLATION_REASON, now: input.now ?? new Date() })
+      : [];
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'patient.updated',
+      targetType: 'patient',
+      targetId: current.id,
+      changes: { fields, ...(cancelled.length ? { cancelledAppointmentIds: cancelled } : {}) },
+    });
     const row = await selectPatientRow(tx, current.id);
     return toPatient(row!, await selectPhones(tx, current.id));
   });
 }
 
-/** For other modules inside their own practice-bound transaction. A merged record is not found. */
-export async function findPatientIn(tx: Tx, patientId: string): Promise<PatientSummary | undefined> {
-  const row = await tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('id', '=', patientId).where('mergedIntoId', 'is', null).executeTakeFirst();
+/** Stored on each appointment cancelled because its patient died. */
+export const DECEASED_CANCELLATION_REASON = 'Cancelled automatically: the patient was recorded as deceased';
+
+/** The refusal of an edit based on an older version, carrying the record as it is now. */
+async function changedSince(tx: Tx, patientId: string): Promise<AppError> {
+  const row = (await selectPatientRow(tx, patientId))!;
+  return new AppError('patient_changed', {
+    detail: `The record is at version ${row.version}; review it and apply your changes again`,
+    extra: { current: toPatient(row, await selectPhones(tx, row.id)) },
+  });
+}
+
+/**
+ * For other modules inside their own practice-bound transaction. A merged record is not found.
+ * `forShare` keeps the record (its status) from changing until the caller commits.
+ */
+export async function findPatientIn(tx: Tx, patientId: string, opts: { forShare?: boolean } = {}): Promise<PatientSummary | undefined> {
+  let query = tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('id', '=', patientId).where('mergedIntoId', 'is', null);
+  if (opts.forShare) query = query.forShare();
+  const row = await query.executeTakeFirst();
   return row && toSummary(row);
 }
 
@@ -238,11 +279,19 @@ export async function patientNamesIn(tx: Tx, ids: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
 }
 
+/** Of these patients, the ones the practice still looks after: not archived, deceased or merged. */
+export async function activePatientIdsIn(tx: Tx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.selectFrom('patients').select('id').where('id', 'in', [...new Set(ids)]).where('status', '=', 'active').where('mergedIntoId', 'is', null).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
  * Everyone a phone number may be speaking for (the WhatsApp channel): patients with that number,
  * and children whose guardian has it (a guardian contact's phone, or a guardian patient's
- * number). Merged records are left out. `from` is the app context, or a transaction already
- * bound to the practice.
+ * number). Merged records and deceased patients are left out: the assistant must never greet or
+ * book a deceased person. Archived patients stay: one who writes again is a returning patient.
+ * `from` is the app context, or a transaction already bound to the practice.
  */
 export async function findPatientsByPhone(from: AppContext | Tx, practiceId: string, e164: string): Promise<PatientSummary[]> {
   const run = async (tx: Tx) => {
@@ -252,6 +301,7 @@ export async function findPatientsByPhone(from: AppContext | Tx, practiceId: str
       .select(SUMMARY_COLUMNS)
       .where('patients.practiceId', '=', practiceId)
       .where('patients.mergedIntoId', 'is', null)
+      .where('patients.status', '<>', 'deceased')
       .where((eb) => eb.or([eb('patients.id', 'in', withNumber), eb('patients.guardianPhone', '=', e164), eb('patients.guardianPatientId', 'in', withNumber)]))
       .orderBy('patients.sortName')
       .orderBy('patients.id')

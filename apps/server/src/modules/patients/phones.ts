@@ -14,7 +14,7 @@ export function normalisePhone(raw: string, path = 'phone'): string {
   const trimmed = raw.trim();
   if (!trimmed) return '';
   const e164 = toE164(trimmed);
-  if (!e164) throw new AppError('validation_failed', { errors: [{ path, message: INVALID }] });
+  if (!e164) throw new AppError('validation_failed', { errors: [{ path, code: 'phone_invalid', message: INVALID }] });
   return e164;
 }
 

@@ -36,7 +36,7 @@ export interface SearchInput {
 export async function searchPatients(ctx: AppContext, input: SearchInput): Promise<PatientSearchResult> {
   requirePermission(input.actor, 'patients:read');
   const cursor = decodeCursor(input.cursor);
-  if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', message: 'This cursor is not valid' }] });
+  if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'This cursor is not valid' }] });
   const parsed = parseSearchQuery(input.q);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const tokens = parsed.kind === 'name' ? await examineTokens(tx, input.practiceId, parsed.tokens) : [];

@@ -1,4 +1,11 @@
+import type { Actor } from '../../platform/access.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { writeStatusChange } from './status-change.js';
+
+/**
+ * What the patients module asks of scheduling inside its own transaction, when a patient's record
+ * changes in a way the calendar must follow (a merge, a death).
+ */
 
 /**
  * Re-points scheduling's rows from one patient to another, for the patients module's merge
@@ -17,4 +24,28 @@ export async function movePatientReferences(tx: Tx, fromPatientId: string, toPat
     .where('kind', 'in', (eb) => eb.selectFrom('recalls').select('kind').where('patientId', '=', toPatientId).where('status', '=', 'due'))
     .execute();
   await tx.updateTable('recalls').set({ patientId: toPatientId }).where('patientId', '=', fromPatientId).execute();
+}
+
+/**
+ * A patient has died: their appointments still to come (booked or confirmed, starting after
+ * `now`) are cancelled, each exactly as a cancellation at the desk is written (status history,
+ * audit event, the slot free at once). The actor is whoever recorded the death, whatever their
+ * calendar rights: the cancellations are part of that change. Returns the ids cancelled, in time
+ * order. Waitlist entries and recalls stay as they are; their lists leave deceased patients out.
+ */
+export async function cancelFutureAppointments(tx: Tx, input: { practiceId: string; patientId: string; actor: Actor; reason: string; now: Date }): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('appointments')
+    .select(['id', 'status'])
+    .where('patientId', '=', input.patientId)
+    .where('status', 'in', ['booked', 'confirmed'])
+    .where('startsAt', '>', input.now)
+    .orderBy('startsAt')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  for (const row of rows) {
+    await writeStatusChange(tx, { practiceId: input.practiceId, actor: input.actor, appointmentId: row.id, from: row.status, to: 'cancelled', reason: input.reason });
+  }
+  return rows.map((r) => r.id);
 }

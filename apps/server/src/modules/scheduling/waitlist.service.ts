@@ -4,7 +4,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { activePatientIdsIn, findPatientIn, patientNamesIn } from '../patients/patients.service.js';
 import { wallClock } from './booking-rules.js';
 import { minutesToWallTime, wallTimeToMinutes } from './weekly-hours.js';
 
@@ -109,17 +109,25 @@ async function practiceToday(tx: Tx, practiceId: string, now: Date): Promise<str
   return wallClock(now, timeZone).date;
 }
 
-/** Waiting entries still in date (the practice's date), oldest first: who has waited longest is offered first. */
+/**
+ * Waiting entries still in date (the practice's date), oldest first: who has waited longest is
+ * offered first. Entries waiting or offered leave out patients archived or deceased since.
+ */
 export async function listWaitlist(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentTypeId?: string; status?: WaitlistRow['status']; now?: Date }) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let q = tx.selectFrom('waitlistEntries').select(waitlistColumns).where('status', '=', input.status ?? 'waiting').orderBy('createdAt');
+    const status = input.status ?? 'waiting';
+    let q = tx.selectFrom('waitlistEntries').select(waitlistColumns).where('status', '=', status).orderBy('createdAt');
     if (input.appointmentTypeId) q = q.where('appointmentTypeId', '=', input.appointmentTypeId);
-    if ((input.status ?? 'waiting') === 'waiting') {
+    if (status === 'waiting') {
       const today = await practiceToday(tx, input.practiceId, input.now ?? new Date());
       q = q.where((eb) => eb.or([eb('latest', 'is', null), eb('latest', '>=', today)]));
     }
-    const rows = await q.execute();
+    let rows = await q.execute();
+    if (status === 'waiting' || status === 'offered') {
+      const active = await activePatientIdsIn(tx, rows.map((r) => r.patientId));
+      rows = rows.filter((r) => active.has(r.patientId));
+    }
     const names = await patientNamesIn(tx, rows.map((r) => r.patientId));
     return rows.map((r) => toEntry(r, names.get(r.patientId) ?? ''));
   });
@@ -161,7 +169,7 @@ export async function setRecall(
 
 /**
  * Patients due for recall by a date (default: today where the practice is), soonest first, with
- * what is needed to contact them.
+ * what is needed to contact them: only patients still active (not archived, not deceased).
  */
 export async function listRecalls(ctx: AppContext, input: { actor: Actor; practiceId: string; dueBefore?: string; status: RecallRow['status']; now?: Date }) {
   requirePermission(input.actor, 'calendar:read');
@@ -174,7 +182,9 @@ export async function listRecalls(ctx: AppContext, input: { actor: Actor; practi
       .where('recalls.status', '=', input.status)
       .orderBy('recalls.dueDate')
       .limit(1000);
-    if (input.status === 'due') q = q.where('recalls.dueDate', '<=', input.dueBefore ?? (await practiceToday(tx, input.practiceId, input.now ?? new Date())));
+    if (input.status === 'due') {
+      q = q.where('recalls.dueDate', '<=', input.dueBefore ?? (await practiceToday(tx, input.practiceId, input.now ?? new Date()))).where('patients.status', '=', 'active');
+    }
     return q.execute();
   });
 }

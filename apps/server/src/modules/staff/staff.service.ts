@@ -4,7 +4,7 @@ import type { AppContext } from '../../app.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
 import { recordAttempt, refuseIfThrottled } from '../auth/auth.service.js';
@@ -228,9 +228,9 @@ export async function acceptInvitation(ctx: AppContext, input: { token: string; 
     throw new AppError('invalid_credentials', { detail: 'An account with this email exists; enter its password' });
   }
   if (!existing) {
-    if (!input.name) throw new AppError('validation_failed', { errors: [{ path: 'name', message: 'Enter your name' }] });
+    if (!input.name) throw new AppError('validation_failed', { errors: [{ path: 'name', code: 'required', message: 'Enter your name' }] });
     const strong = NewPassword.safeParse(input.password);
-    if (!strong.success) throw new AppError('validation_failed', { errors: [{ path: 'password', message: strong.error.issues[0]!.message }] });
+    if (!strong.success) throw new AppError('validation_failed', { errors: fieldErrorsOf(strong.error, input.password, 'password') });
   }
   return ctx.db.transaction().execute(async (tx) => {
     const user = existing ?? (await createUser(tx, { email: inv.email, name: input.name!, password: input.password }));

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@dentalpro/contracts';
+import { AUDIT_ACTIONS, type AuditEvent } from '@dentalpro/contracts';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -77,7 +77,7 @@ export function AuditTrailPage() {
       <form className="card filters" onSubmit={submit} role="search" aria-label={t('audit.filters')}>
         <TextField label={t('audit.actionFilter')} name="action" defaultValue={filters.action} hint={t('audit.actionHint')} list="audit-actions" />
         <datalist id="audit-actions">
-          {KNOWN_ACTIONS.map((action) => (
+          {AUDIT_ACTIONS.map((action) => (
             <option key={action} value={action}>
               {actionLabel(action)}
             </option>
@@ -173,24 +173,3 @@ function AuditRow({ event, time, action }: { event: AuditEvent; time: string; ac
     </tr>
   );
 }
-
-const KNOWN_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'auth.logout_everywhere',
-  'auth.password_reset_requested',
-  'auth.mfa_recovery_codes_regenerated',
-  'auth.password_changed',
-  'auth.password_reset',
-  'auth.mfa_enabled',
-  'auth.mfa_disabled',
-  'practice.created',
-  'practice.updated',
-  'staff.invited',
-  'staff.invitation_revoked',
-  'staff.invitation_accepted',
-  'staff.role_changed',
-  'staff.removed',
-  'staff.added',
-];

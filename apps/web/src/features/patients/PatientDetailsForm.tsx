@@ -1,7 +1,7 @@
 import { PATIENT_SEXES, PATIENT_STATUSES, PHONE_LABELS } from '@dentalpro/contracts';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
+import { ApiError, type FieldProblem } from '../../api/client';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
@@ -13,7 +13,7 @@ import {
   type PhoneRow,
   checkPatientForm,
   formPathOf,
-  knownServerMessage,
+  formProblemText,
   localToday,
   newPhoneRow,
   sentPhoneRows,
@@ -76,13 +76,15 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
   }, [focusTick]);
 
   const serverErrors = serverError instanceof ApiError ? serverError.errors : [];
+  const say = (problem: FieldProblem) => formProblemText(problem, (key, options) => t(key, options));
   const serverMessageAt = (path: string) => {
     const found = serverErrors.find((e) => formPathOf(e.path, sentRows) === path);
-    if (!found) return undefined;
-    const known = knownServerMessage(found.message);
-    return known ? t(`patientForm.errors.${known}`) : found.message;
+    return found && say(found);
   };
-  const errorAt = (path: string): string | undefined => (problems[path] ? t(`patientForm.errors.${problems[path]}`) : serverMessageAt(path));
+  const errorAt = (path: string): string | undefined => {
+    const code = problems[path];
+    return code ? say({ path, code, message: code }) : serverMessageAt(path);
+  };
 
   // A corrected field stops showing its own problem; the others stay until the next try.
   const forget = (...paths: string[]) => {
@@ -364,7 +366,7 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
               <ul className="field-error">
                 {unplaced.map((e) => (
                   <li key={`${e.path}:${e.message}`}>
-                    <span className="mono">{e.path}</span>: {knownServerMessage(e.message) ? t(`patientForm.errors.${knownServerMessage(e.message)}`) : e.message}
+                    <span className="mono">{e.path}</span>: {say(e)}
                   </li>
                 ))}
               </ul>

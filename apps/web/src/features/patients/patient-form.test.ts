@@ -1,12 +1,16 @@
 import { type Patient, PatientInput, PatientPatch } from '@dentalpro/contracts';
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import type { Translate } from '../../components/errors';
+import en from '../../i18n/en.json';
+import fr from '../../i18n/fr.json';
 import {
   type PatientFormValues,
   ageOn,
   checkPatientForm,
   emptyPatientForm,
   formPathOf,
-  knownServerMessage,
+  formProblemText,
   localToday,
   newPhoneRow,
   patientFormFrom,
@@ -41,6 +45,7 @@ const onFile: Patient = {
   hasAlerts: false,
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',
+  version: 1,
 };
 
 const filled = (change: Partial<PatientFormValues> = {}): PatientFormValues => ({ ...emptyPatientForm('Jean Marc Li'), ...change });
@@ -191,9 +196,9 @@ describe('checkPatientForm: what can be told before sending', () => {
   it('refuses a birth date after today, an email without a domain, and letters for a number', () => {
     const rows = [{ key: 7, number: 'call the office', label: 'mobile' as const, isWhatsApp: false }];
     expect(checkPatientForm(filled({ dateOfBirth: '2026-11-26', email: 'jm@', phones: rows }), today)).toEqual({
-      dateOfBirth: 'birthDateFuture',
-      email: 'emailInvalid',
-      'phones.7.number': 'phoneInvalid',
+      dateOfBirth: 'birth_date_in_future',
+      email: 'email_invalid',
+      'phones.7.number': 'phone_invalid',
     });
   });
   it('leaves the validity of a number-like number to the server', () => {
@@ -201,7 +206,7 @@ describe('checkPatientForm: what can be told before sending', () => {
     expect(checkPatientForm(filled({ phones: rows }), today)).toEqual({});
   });
   it('wants the chosen kind of guardian filled in', () => {
-    expect(checkPatientForm(filled({ guardianKind: 'patient' }), today)).toEqual({ guardianPatientId: 'guardianPatientRequired' });
+    expect(checkPatientForm(filled({ guardianKind: 'patient' }), today)).toEqual({ guardianPatientId: 'guardian_patient_required' });
     expect(checkPatientForm(filled({ guardianKind: 'contact' }), today)).toEqual({ 'guardianContact.name': 'required', 'guardianContact.phone': 'required' });
   });
   it('refuses two WhatsApp numbers (the form prevents it, an edit of old data might not)', () => {
@@ -209,7 +214,7 @@ describe('checkPatientForm: what can be told before sending', () => {
       { key: 0, number: '5712 3456', label: 'mobile' as const, isWhatsApp: true },
       { key: 1, number: '5712 3457', label: 'mobile' as const, isWhatsApp: true },
     ];
-    expect(checkPatientForm(filled({ phones: rows }), today)).toEqual({ phones: 'oneWhatsApp' });
+    expect(checkPatientForm(filled({ phones: rows }), today)).toEqual({ phones: 'one_whatsapp_number' });
   });
 });
 
@@ -232,11 +237,30 @@ describe("formPathOf: where a server's field error is shown", () => {
   });
 });
 
-describe('knownServerMessage', () => {
-  it('recognises the messages the patients API sends, and only those', () => {
-    expect(knownServerMessage('Enter a valid phone number, e.g. +230 5712 3456')).toBe('phoneInvalid');
-    expect(knownServerMessage('Only one number can be the WhatsApp number')).toBe('oneWhatsApp');
-    expect(knownServerMessage('Too small: expected string to have >=1 characters')).toBeUndefined();
+describe('formProblemText', () => {
+  const translator = async (lng: string): Promise<Translate> => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, fallbackLng: 'en', interpolation: { escapeValue: false } });
+    return (key, options) => i18n.t(key, options);
+  };
+  const server = (code: string | undefined, message: string, params?: Record<string, number>) => ({ path: 'x', code, message, params });
+
+  it("says the server's refusals by code, in the interface language, whatever the English message", async () => {
+    const t = await translator('fr');
+    expect(formProblemText(server('phone_invalid', 'Enter a valid phone number, e.g. +230 5712 3456'), t)).toBe('Saisissez un numéro valide, p. ex. +230 5712 3456 ou 5712 3456.');
+    expect(formProblemText(server('one_whatsapp_number', 'reworded by a newer server'), t)).toBe('Un seul numéro peut être le numéro WhatsApp.');
+    expect(formProblemText(server('guardian_not_found', 'No such patient in this practice'), t)).toBe("Ce patient n'est plus enregistré : choisissez un autre responsable.");
+    expect(formProblemText(server('too_long', 'Too big: expected string to have <=100 characters', { maximum: 100 }), t)).toBe('Trop long : au plus 100 caractères.');
+  });
+  it("uses the form's own wording for the problem only it finds", async () => {
+    const t = await translator('en');
+    expect(formProblemText({ path: 'guardianPatientId', code: 'guardian_patient_required', message: '' }, t)).toBe('Find and choose the guardian, or choose another option above.');
+    expect(formProblemText(server('required', 'Invalid input: expected string, received undefined'), t)).toBe('This is required.');
+  });
+  it("falls back to the server's message for a code it does not know, or none", async () => {
+    const t = await translator('fr');
+    expect(formProblemText(server('brand_new_rule', 'A rule this build has not heard of'), t)).toBe('A rule this build has not heard of');
+    expect(formProblemText(server(undefined, 'From an older server'), t)).toBe('From an older server');
   });
 });
 

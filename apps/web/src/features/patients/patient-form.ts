@@ -1,4 +1,6 @@
-import type { Patient, PatientInput, PatientLanguage, PatientPatch, PatientStatus, PatientSummary } from '@dentalpro/contracts';
+import type { FieldErrorCode, Patient, PatientInput, PatientLanguage, PatientPatch, PatientStatus, PatientSummary } from '@dentalpro/contracts';
+import type { FieldProblem } from '../../api/client';
+import { type Translate, fieldErrorText } from '../../components/errors';
 
 /**
  * The patient details form as typed, and the payloads it becomes: the whole record to create
@@ -172,8 +174,13 @@ export function toPatientPatch(values: PatientFormValues, original: Patient): Pa
   return patch as PatientPatch;
 }
 
-/** Problems found before sending, by form path (see formPathOf), as translation keys under patientForm.errors. */
-export type FormProblems = Record<string, string>;
+/**
+ * A problem with one field: the server's field error codes (checked again here where the
+ * browser can tell), and the one problem only this form finds.
+ */
+export type FormProblemCode = FieldErrorCode | 'guardian_patient_required';
+/** Problems found before sending, by form path (see formPathOf). */
+export type FormProblems = Record<string, FormProblemCode>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -182,19 +189,19 @@ export function checkPatientForm(values: PatientFormValues, today: string): Form
   const problems: FormProblems = {};
   if (!values.givenName.trim()) problems.givenName = 'required';
   if (!values.familyName.trim()) problems.familyName = 'required';
-  if (values.dateOfBirth && !ISO_DATE.test(values.dateOfBirth)) problems.dateOfBirth = 'dateInvalid';
-  else if (values.dateOfBirth > today) problems.dateOfBirth = 'birthDateFuture';
+  if (values.dateOfBirth && !ISO_DATE.test(values.dateOfBirth)) problems.dateOfBirth = 'date_invalid';
+  else if (values.dateOfBirth > today) problems.dateOfBirth = 'birth_date_in_future';
   for (const row of values.phones) {
     const typed = row.number.trim();
-    if (typed && !PHONE_LIKE.test(typed)) problems[`phones.${row.key}.number`] = 'phoneInvalid';
+    if (typed && !PHONE_LIKE.test(typed)) problems[`phones.${row.key}.number`] = 'phone_invalid';
   }
-  if (values.phones.filter((r) => r.isWhatsApp && r.number.trim()).length > 1) problems.phones = 'oneWhatsApp';
-  if (values.email.trim() && !EMAIL.test(values.email.trim())) problems.email = 'emailInvalid';
-  if (values.guardianKind === 'patient' && !values.guardianPatient) problems.guardianPatientId = 'guardianPatientRequired';
+  if (values.phones.filter((r) => r.isWhatsApp && r.number.trim()).length > 1) problems.phones = 'one_whatsapp_number';
+  if (values.email.trim() && !EMAIL.test(values.email.trim())) problems.email = 'email_invalid';
+  if (values.guardianKind === 'patient' && !values.guardianPatient) problems.guardianPatientId = 'guardian_patient_required';
   if (values.guardianKind === 'contact') {
     if (!values.guardianContact.name.trim()) problems['guardianContact.name'] = 'required';
     if (!values.guardianContact.phone.trim()) problems['guardianContact.phone'] = 'required';
-    else if (!PHONE_LIKE.test(values.guardianContact.phone.trim())) problems['guardianContact.phone'] = 'phoneInvalid';
+    else if (!PHONE_LIKE.test(values.guardianContact.phone.trim())) problems['guardianContact.phone'] = 'phone_invalid';
   }
   return problems;
 }
@@ -217,19 +224,13 @@ export function formPathOf(serverPath: string, rows: readonly PhoneRow[]): strin
   return serverPath;
 }
 
-/** The server's English messages this form knows, as keys under patientForm.errors, so French users read French. */
-const KNOWN_SERVER_MESSAGES: Record<string, string> = {
-  'Enter a valid phone number, e.g. +230 5712 3456': 'phoneInvalid',
-  'Only one number can be the WhatsApp number': 'oneWhatsApp',
-  'The date of birth is in the future': 'birthDateFuture',
-  'Enter a valid email address': 'emailInvalid',
-  'A patient cannot be their own guardian': 'guardianSelf',
-  'No such patient in this practice': 'guardianNotFound',
-  'Give either a guardian patient or a guardian contact, not both': 'guardianBoth',
-};
-
-export function knownServerMessage(message: string): string | undefined {
-  return KNOWN_SERVER_MESSAGES[message];
+/**
+ * A problem of this form, found here or by the server, in the interface language: the form's own
+ * wording (patientForm.errors.<code>) where it has one, else the shared fieldErrors.<code>, else
+ * (a code this build does not know) the server's English message.
+ */
+export function formProblemText(problem: FieldProblem, t: Translate): string {
+  return t(`patientForm.errors.${problem.code}`, { defaultValue: fieldErrorText(problem, t) });
 }
 
 /** Whole years from a YYYY-MM-DD birth date to `today` (same format); undefined when not a date or in the future. */

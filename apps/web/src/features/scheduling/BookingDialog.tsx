@@ -9,6 +9,7 @@ import { fieldError, useErrorMessage } from '../../components/errors';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
+import { bookingRefusal } from './patient-bookable';
 import { PatientPicker } from './PatientPicker';
 import { refreshScheduling, schedulingApi, useAvailability, useTypeName } from './scheduling.api';
 import { useCalendarFormat } from './useCalendarFormat';
@@ -90,12 +91,15 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
     onError: () => void availability.refetch(),
   });
 
+  // A patient picked some other way (a likely duplicate offered by the new-patient form) may not be bookable.
+  const patientRefusal = patient ? bookingRefusal(patient) : undefined;
   const submit = (event: FormEvent<HTMLFormElement>, overbook = false) => {
     event.preventDefault();
     if (!patient) {
       setPatientMissing(true);
       return;
     }
+    if (patientRefusal) return;
     if (!isDay(day) || !/^\d\d:\d\d$/.test(time)) return;
     book.mutate({
       patientId: patient.id,
@@ -123,7 +127,11 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
               setPatient(p);
               setPatientMissing(false);
             }}
-            error={patientMissing ? t('booking.patientRequired') : undefined}
+            error={patientMissing ? t('booking.patientRequired') : patientRefusal ? t(`errors.${patientRefusal}`) : undefined}
+            unavailable={(p) => {
+              const refusal = bookingRefusal(p);
+              return refusal && t(`errors.${refusal}`);
+            }}
           />
           <SelectField label={t('booking.type')} value={typeId} onChange={(e) => setTypeId(e.target.value)} error={fieldError(book.error, 'appointmentTypeId')}>
             {types.map((x) => (
@@ -216,7 +224,7 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
         </div>
       )}
       <div className="actions dialog-actions">
-        <Button type="submit" variant="primary" busy={book.isPending} disabled={!providerId || !typeId}>
+        <Button type="submit" variant="primary" busy={book.isPending} disabled={!providerId || !typeId || patientRefusal !== undefined}>
           {t('booking.submit')}
         </Button>
         <Button variant="secondary" onClick={onClose}>

@@ -222,8 +222,10 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
 
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [blockOpen, setBlockOpen] = useState(false);
-  const [openBlock, setOpenBlock] = useState<BlockBody | null>(null);
+  // The block dialog: to create one (block null) or change the one clicked. Without calendar:write a click only shows it.
+  const [blockDialog, setBlockDialog] = useState<{ block: BlockBody | null } | null>(null);
+  const [viewedBlock, setViewedBlock] = useState<BlockBody | null>(null);
+  const onOpenBlock = useCallback((block: BlockBody) => (canWrite ? setBlockDialog({ block }) : setViewedBlock(block)), [canWrite]);
 
   const move = useMutation({
     mutationFn: (v: { appointment: Appointment; start: string; end: string; chairId: string; providerId: string }) =>
@@ -333,7 +335,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           {t('calendar.showCancelled')}
         </label>
         {canWrite && (
-          <Button className="cal-block-button" onClick={() => setBlockOpen(true)}>
+          <Button className="cal-block-button" onClick={() => setBlockDialog({ block: null })}>
             {t('calendar.block.action')}
           </Button>
         )}
@@ -375,7 +377,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
             onBook={onBook}
             onOpen={(a) => setSelectedId(a.id)}
             onMove={onMove}
-            onOpenBlock={setOpenBlock}
+            onOpenBlock={onOpenBlock}
           />
           {selected && (
             <AppointmentPanel
@@ -417,24 +419,17 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
       )}
       {canWrite && (
         <BlockDialog
-          open={blockOpen}
+          open={blockDialog !== null}
           practiceId={practiceId}
           timeZone={timeZone}
           day={day}
-          chairs={(chairs.data ?? []).filter((c) => c.active)}
-          providers={activeProviders}
-          onClose={() => setBlockOpen(false)}
+          block={blockDialog?.block ?? null}
+          chairs={chairs.data ?? []}
+          providers={providers.data ?? []}
+          onClose={() => setBlockDialog(null)}
         />
       )}
-      <BlockDetailsDialog
-        block={openBlock}
-        practiceId={practiceId}
-        timeZone={timeZone}
-        canDelete={canWrite}
-        providers={providerById}
-        chairs={chairById}
-        onClose={() => setOpenBlock(null)}
-      />
+      <BlockDetailsDialog block={viewedBlock} timeZone={timeZone} providers={providerById} chairs={chairById} onClose={() => setViewedBlock(null)} />
     </div>
   );
 }

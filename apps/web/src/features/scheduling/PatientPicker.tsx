@@ -32,10 +32,12 @@ interface PatientPickerProps {
   allowNew?: boolean;
   /** A patient not to offer (the guardian of a patient cannot be that patient). */
   excludeId?: string | undefined;
+  /** Why a patient cannot be picked here, if so: they are listed greyed out with the reason. */
+  unavailable?: ((patient: PatientSummary) => string | undefined) | undefined;
 }
 
 /** A combobox: type a name, phone digits or birth date; arrows move through the results, Enter picks. */
-export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true, excludeId }: PatientPickerProps) {
+export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true, excludeId, unavailable }: PatientPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -107,7 +109,7 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
       // Never submits the booking form from the search box.
       event.preventDefault();
       const picked = results[activeIndex];
-      if (open && picked) pick(picked);
+      if (open && picked && !unavailable?.(picked)) pick(picked);
     } else if (event.key === 'Escape' && open && results.length > 0) {
       // Close the list first; a second Escape closes the dialog.
       event.preventDefault();
@@ -148,28 +150,33 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
         </p>
       )}
       <ul id={listId} role="listbox" aria-label={t('booking.patientResults')} className="listbox" hidden={!expanded}>
-        {results.map((p, i) => (
-          <li
-            key={p.id}
-            id={`${id}-opt-${i}`}
-            role="option"
-            aria-selected={i === activeIndex}
-            className={i === activeIndex ? 'is-active' : undefined}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => pick(p)}
-          >
-            <strong>
-              {patientName(p)}
-              {p.status && p.status !== 'active' && (
-                <>
-                  {' '}
-                  <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
-                </>
-              )}
-            </strong>
-            <span className="muted small">{[p.phone, p.dateOfBirth].filter(Boolean).join(' · ')}</span>
-          </li>
-        ))}
+        {results.map((p, i) => {
+          const reason = unavailable?.(p);
+          return (
+            <li
+              key={p.id}
+              id={`${id}-opt-${i}`}
+              role="option"
+              aria-selected={i === activeIndex}
+              aria-disabled={reason ? true : undefined}
+              className={i === activeIndex ? 'is-active' : undefined}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => !reason && pick(p)}
+            >
+              <strong>
+                {patientName(p)}
+                {p.status && p.status !== 'active' && (
+                  <>
+                    {' '}
+                    <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+                  </>
+                )}
+              </strong>
+              <span className="muted small">{[p.phone, p.dateOfBirth].filter(Boolean).join(' · ')}</span>
+              {reason && <span className="small">{reason}</span>}
+            </li>
+          );
+        })}
       </ul>
       <p className="muted small" role="status">
         {expanded && !search.isFetching && search.data && results.length === 0 ? t('booking.noPatientFound') : ''}

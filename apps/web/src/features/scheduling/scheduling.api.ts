@@ -118,6 +118,7 @@ export const schedulingApi = {
   status: (practiceId: string, id: string, status: string) => api.post<Appointment>(path(practiceId, `/appointments/${id}/status`), { status }),
   createPatient: (practiceId: string, body: Record<string, unknown>) => api.post<PatientSummary>(path(practiceId, '/patients'), body),
   createBlock: (practiceId: string, body: Record<string, unknown>) => api.post<BlockBody>(path(practiceId, '/blocks'), body),
+  updateBlock: (practiceId: string, id: string, body: Record<string, unknown>) => api.patch<BlockBody>(path(practiceId, `/blocks/${id}`), body),
   deleteBlock: (practiceId: string, id: string) => api.delete(path(practiceId, `/blocks/${id}`)),
   path,
 };

@@ -1,15 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { HolidayBody } from '../../../api/contracts';
 import { Button } from '../../../components/Button';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { fieldError } from '../../../components/errors';
 import { TextField } from '../../../components/Field';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { useToast } from '../../../components/Toast';
+import { useFieldRefusals } from '../refusals';
 import { refreshScheduling, useHolidays, useTypeName } from '../scheduling.api';
 import { useCalendarFormat } from '../useCalendarFormat';
 import type { SettingsSectionProps } from './ScheduleSettingsPage';
@@ -120,6 +120,7 @@ function HolidayForm({ practiceId, holiday, onDone }: { practiceId: string; holi
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const form = useRef<HTMLFormElement>(null);
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) => (holiday ? api.patch(`/practices/${practiceId}/holidays/${holiday.id}`, body) : api.post(`/practices/${practiceId}/holidays`, body)),
     onSuccess: () => {
@@ -128,17 +129,27 @@ function HolidayForm({ practiceId, holiday, onDone }: { practiceId: string; holi
       onDone();
     },
   });
+  // A second holiday on a date is refused as a duplicate: said beside the date.
+  const refusals = useFieldRefusals(save.error, { duplicate_name: 'date' }, form);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     save.mutate({ date: String(data.get('date')), nameEn: String(data.get('nameEn')), nameFr: String(data.get('nameFr')) });
   };
   return (
-    <form onSubmit={submit}>
-      <TextField label={t('booking.date')} name="date" type="date" defaultValue={holiday?.date} required error={fieldError(save.error, 'date')} />
-      <TextField label={t('scheduleSettings.types.nameEn')} name="nameEn" lang="en" defaultValue={holiday?.nameEn} required error={fieldError(save.error, 'nameEn')} />
-      <TextField label={t('scheduleSettings.types.nameFr')} name="nameFr" lang="fr" defaultValue={holiday?.nameFr} required error={fieldError(save.error, 'nameFr')} />
-      <ErrorAlert error={save.error} />
+    <form ref={form} onSubmit={submit}>
+      <TextField
+        label={t('booking.date')}
+        name="date"
+        type="date"
+        defaultValue={holiday?.date}
+        required
+        hint={holiday?.provisional ? t('scheduleSettings.holidays.confirmHint') : undefined}
+        error={refusals.of('date')}
+      />
+      <TextField label={t('scheduleSettings.types.nameEn')} name="nameEn" lang="en" defaultValue={holiday?.nameEn} required error={refusals.of('nameEn')} />
+      <TextField label={t('scheduleSettings.types.nameFr')} name="nameFr" lang="fr" defaultValue={holiday?.nameFr} required error={refusals.of('nameFr')} />
+      <ErrorAlert error={refusals.rest} />
       <div className="actions dialog-actions">
         <Button type="submit" variant="primary" busy={save.isPending}>
           {t('common.save')}

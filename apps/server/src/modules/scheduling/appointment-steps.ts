@@ -1,0 +1,251 @@
+import type { Appointment, AppointmentSource } from '@dentalpro/contracts';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { AppContext } from '../../app.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { ACTIVE_STATUSES } from './appointment-status.js';
+import { rangeLiteral, timingRefusal, wallClock, weeklyHoursRefusal } from './booking-rules.js';
+
+/**
+ * The steps booking, moving and holding share: reading appointments, checking a requested slot
+ * and the patient it is for, claiming the slot, and turning a refusal of the exclusion
+ * constraints into 409 slot_taken.
+ */
+
+export interface SlotRequest {
+  appointmentTypeId: string;
+  providerId: string;
+  chairId: string;
+  start: Date;
+  end?: Date;
+  source: AppointmentSource;
+}
+
+export interface PlannedSlot {
+  start: Date;
+  end: Date;
+  occupiedEnd: Date;
+  typeId: string;
+}
+
+const appointmentColumns = [
+  'appointments.id',
+  'appointments.patientId',
+  'appointments.providerId',
+  'appointments.chairId',
+  'appointments.appointmentTypeId',
+  'appointments.status',
+  'appointments.holdExpiresAt',
+  'appointments.source',
+  'appointments.notes',
+  'appointments.cancellationReason',
+  'appointments.overbookReason',
+  'appointments.createdAt',
+] as const;
+
+export function selectAppointments(tx: Tx) {
+  return tx
+    .selectFrom('appointments')
+    .select(appointmentColumns)
+    .select(['appointments.startsAt as start', 'appointments.endsAt as end']);
+}
+
+/** The longest an appointment can keep a chair: 12 hours plus a 2-hour buffer. Bounds the index scan. */
+export const LONGEST_OCCUPATION_MS = 14 * 3600_000;
+
+/**
+ * Appointments whose occupied time overlaps [from, to), written as timestamp comparisons on the
+ * generated columns so the btree index serves it under row-level security (&& on ranges cannot).
+ */
+export function occupying(from: Date, to: Date) {
+  return (eb: ExpressionBuilder<DB, 'appointments'>) =>
+    eb.and([
+      eb('appointments.startsAt', '>', new Date(from.getTime() - LONGEST_OCCUPATION_MS)),
+      eb('appointments.startsAt', '<', to),
+      eb('appointments.occupiedUntil', '>', from),
+    ]);
+}
+
+export type AppointmentRow = Awaited<ReturnType<ReturnType<typeof selectAppointments>['executeTakeFirstOrThrow']>>;
+
+export function toAppointment(row: AppointmentRow, patientName: string | null): Appointment {
+  return {
+    id: row.id,
+    patientId: row.patientId,
+    patientName,
+    providerId: row.providerId,
+    chairId: row.chairId,
+    appointmentTypeId: row.appointmentTypeId,
+    start: new Date(row.start).toISOString(),
+    end: new Date(row.end).toISOString(),
+    status: row.status,
+    holdExpiresAt: row.holdExpiresAt?.toISOString() ?? null,
+    source: row.source,
+    notes: row.notes,
+    cancellationReason: row.cancellationReason,
+    overbookReason: row.overbookReason,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appointment[]> {
+  const names = await patientNamesIn(tx, rows.flatMap((r) => (r.patientId ? [r.patientId] : [])));
+  return rows.map((r) => toAppointment(r, r.patientId ? (names.get(r.patientId) ?? null) : null));
+}
+
+/**
+ * Checks a requested slot against everything but other appointments (the constraints do that):
+ * the type, provider (active, allowed to perform it, working then, on that chair), chair,
+ * opening hours, holidays, closures, blocks, the past, and for patients booking themselves
+ * (source 'whatsapp') a type they may book on WhatsApp, its notice and its horizon.
+ */
+export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date): Promise<PlannedSlot> {
+  const [practice, type, provider, chair] = await Promise.all([
+    tx.selectFrom('practices').select(['timeZone']).where('id', '=', practiceId).executeTakeFirstOrThrow(),
+    tx.selectFrom('appointmentTypes').selectAll().where('id', '=', req.appointmentTypeId).executeTakeFirst(),
+    tx
+      .selectFrom('providers')
+      .innerJoin('memberships', (j) => j.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
+      .select(['providers.userId', 'providers.active', 'memberships.role'])
+      .where('providers.userId', '=', req.providerId)
+      .executeTakeFirst(),
+    tx.selectFrom('chairs').select(['id', 'active']).where('id', '=', req.chairId).executeTakeFirst(),
+  ]);
+  if (!type?.active) throw new AppError('appointment_type_not_found');
+  const byPatient = req.source === 'whatsapp';
+  if (byPatient && !type.whatsappBookable) throw new AppError('not_bookable_on_whatsapp');
+  if (!provider) throw new AppError('provider_not_found');
+  if (!provider.active) throw new AppError('provider_inactive');
+  if (!type.allowedRoles.includes(provider.role)) {
+    throw new AppError('provider_not_allowed', { detail: `This appointment type is performed by: ${type.allowedRoles.join(', ')}` });
+  }
+  if (!chair?.active) throw new AppError('chair_not_found');
+
+  const start = req.start;
+  const end = req.end ?? new Date(start.getTime() + type.durationMinutes * 60_000);
+  if (end <= start) throw new AppError('invalid_period', { detail: 'The end must be after the start' });
+  if (end.getTime() - start.getTime() > 12 * 3600_000) throw new AppError('invalid_period', { detail: 'An appointment lasts at most 12 hours' });
+  const timing = timingRefusal({ start, now, byPatient, type });
+  if (timing) throw new AppError(timing);
+
+  const tz = practice.timeZone;
+  const day = wallClock(start, tz);
+  const range = rangeLiteral(start, end);
+  const [holiday, closure, opening, hours, block] = await Promise.all([
+    tx.selectFrom('publicHolidays').select('nameEn').where('date', '=', day.date).executeTakeFirst(),
+    tx.selectFrom('closures').select('reason').where(sql<boolean>`period && ${range}::tstzrange`).executeTakeFirst(),
+    tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).where('weekday', '=', day.weekday).execute(),
+    tx
+      .selectFrom('providerHours')
+      .select(['weekday', 'startMinute', 'endMinute', 'chairId'])
+      .where('providerId', '=', req.providerId)
+      .where('weekday', '=', day.weekday)
+      .where((eb) => eb.or([eb('validFrom', 'is', null), eb('validFrom', '<=', day.date)]))
+      .where((eb) => eb.or([eb('validTo', 'is', null), eb('validTo', '>=', day.date)]))
+      .execute(),
+    tx
+      .selectFrom('blocks')
+      .select(['id', 'kind'])
+      .where(sql<boolean>`period && ${rangeLiteral(start, new Date(end.getTime() + type.bufferAfterMinutes * 60_000))}::tstzrange`)
+      .where((eb) =>
+        eb.or([
+          eb('providerId', '=', req.providerId),
+          eb('chairId', '=', req.chairId),
+          eb.and([eb('providerId', 'is', null), eb('chairId', 'is', null)]),
+        ]),
+      )
+      .executeTakeFirst(),
+  ]);
+  if (holiday) throw new AppError('practice_closed', { detail: `The practice is closed on ${day.date} (${holiday.nameEn})` });
+  if (closure) throw new AppError('practice_closed', { detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then' });
+  const outside = weeklyHoursRefusal({ start, end, timeZone: tz, chairId: req.chairId, opening, providerHours: hours });
+  if (outside) throw new AppError(outside.code, { detail: outside.detail });
+  if (block) throw new AppError('slot_taken', { detail: `That time is blocked (${block.kind})`, extra: { conflictingBlockId: block.id } });
+  return { start, end, occupiedEnd: new Date(end.getTime() + type.bufferAfterMinutes * 60_000), typeId: type.id };
+}
+
+/**
+ * Before a booking, move or hold writes its slot: the provider and the chair are locked for the
+ * rest of the transaction (always in the same order), so two changes that want either of them
+ * take turns. Without this, two bookings of one slot could both insert, each then wait on the
+ * other's row while checking the exclusion constraints, and one would die as a deadlock; taking
+ * turns, the second meets the first's committed row and is refused slot_taken at once. The
+ * constraints still decide; the locks only queue the contenders. Then expired holds give their
+ * slot back, removed in the same transaction.
+ */
+export async function claimSlot(tx: Tx, req: { providerId: string; chairId: string }, slot: PlannedSlot) {
+  const [first, second] = [`calendar:${req.providerId}`, `calendar:${req.chairId}`].sort();
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${first}, 0)), pg_advisory_xact_lock(hashtextextended(${second}, 0))`.execute(tx);
+  await tx
+    .deleteFrom('appointments')
+    .where('status', '=', 'held')
+    .where('holdExpiresAt', '<=', new Date())
+    .where((eb) => eb.or([eb('providerId', '=', req.providerId), eb('chairId', '=', req.chairId)]))
+    .where(occupying(slot.start, slot.occupiedEnd))
+    .execute();
+}
+
+/**
+ * Runs a calendar change; when an exclusion constraint refuses it (SQLSTATE 23P01), answers
+ * 409 slot_taken naming the appointment in the way.
+ */
+export async function settlingConflicts<T>(
+  ctx: AppContext,
+  practiceId: string,
+  req: { providerId: string; chairId: string },
+  run: (attempt: { slot?: PlannedSlot }) => Promise<T>,
+): Promise<T> {
+  // `run` records the slot it tried, so a refusal can name what stood in its way.
+  const attempt: { slot?: PlannedSlot } = {};
+  try {
+    return await run(attempt);
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code !== '23P01' || !e.constraint?.startsWith('appointments_') || !attempt.slot) throw err;
+    const byChair = e.constraint === 'appointments_chair_no_overlap';
+    const slot = attempt.slot;
+    const conflicting = await inPractice(ctx.db, practiceId, (tx) =>
+      tx
+        .selectFrom('appointments')
+        .select('id')
+        .where('practiceId', '=', practiceId)
+        .where('status', 'in', ACTIVE_STATUSES)
+        .where(byChair ? 'chairId' : 'providerId', '=', byChair ? req.chairId : req.providerId)
+        .where(occupying(slot.start, slot.occupiedEnd))
+        .orderBy('startsAt')
+        .executeTakeFirst(),
+    );
+    throw new AppError('slot_taken', {
+      detail: byChair ? 'The chair is taken at that time' : 'The provider is busy at that time',
+      extra: { conflictingAppointmentId: conflicting?.id ?? null, conflictOn: byChair ? 'chair' : 'provider' },
+    });
+  }
+}
+
+export async function loadRow(tx: Tx, id: string) {
+  const row = await selectAppointments(tx).where('appointments.id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('appointment_not_found');
+  return row;
+}
+
+export async function loadOne(tx: Tx, id: string): Promise<Appointment> {
+  const [appointment] = await withNames(tx, [await loadRow(tx, id)]);
+  return appointment!;
+}
+
+/**
+ * The patient a calendar change is for. A new booking, hold or confirmation needs a patient the
+ * practice still looks after: archived and deceased patients are refused. A move keeps an archived
+ * patient's appointment (made while they were a patient; archiving cancels nothing), but never
+ * moves a deceased patient's. The row is locked (FOR SHARE) until commit: marking the patient
+ * deceased then waits for this change and cancels what it booked, or this change waits and sees
+ * the new status. Take it before locking any appointment row, as that marking does.
+ */
+export async function requirePatientFor(tx: Tx, patientId: string, change: 'booking' | 'move'): Promise<void> {
+  const patient = await findPatientIn(tx, patientId, { forShare: true });
+  if (!patient) throw new AppError('patient_not_found');
+  if (patient.status === 'deceased') throw new AppError('patient_deceased', { detail: change === 'move' ? "A deceased patient's appointment can be cancelled, not moved" : undefined });
+  if (patient.status === 'archived' && change === 'booking') throw new AppError('patient_archived', { detail: 'Make the patient active again (Edit details, Status) to book' });
+}
