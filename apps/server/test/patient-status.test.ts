@@ -161,6 +161,19 @@ describe('recording a death', () => {
     expect((await book(p.patients[1]!.id, mu(day(w), '09:00'))).statusCode).toBe(201);
   });
 
+  it('gives back a slot held for them, audited, so it is free at once rather than when the hold lapses', async () => {
+    const w = nextWeek();
+    const patient = await newPatient('Honoré');
+    const held = (await reception.post(`${base}/holds`, { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day(w), '10:00').toISOString(), patientId: patient.id })).json();
+    const someoneElsesHold = (await reception.post(`${base}/holds`, { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day(w), '11:00').toISOString() })).json();
+    expect((await setStatus(reception, patient.id, 'deceased')).statusCode).toBe(200);
+    expect((await reception.get(`${base}/appointments/${held.id}`)).statusCode).toBe(404);
+    expect((await reception.get(`${base}/appointments/${someoneElsesHold.id}`)).json().appointment.status).toBe('held');
+    const released = await inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('auditEvents').select(['targetId', 'changes']).where('action', '=', 'appointment.hold_released').where('targetId', '=', held.id).execute());
+    expect(released).toEqual([{ targetId: held.id, changes: { reason: 'patient_deceased' } }]);
+    expect((await book(p.patients[1]!.id, mu(day(w), '10:00'))).statusCode).toBe(201);
+  });
+
   it('cancels nothing when the patient was already deceased, or is archived', async () => {
     const w = nextWeek();
     const patient = await newPatient('Paulette');

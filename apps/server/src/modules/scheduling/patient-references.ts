@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { writeStatusChange } from './status-change.js';
 
@@ -31,7 +32,8 @@ export async function movePatientReferences(tx: Tx, fromPatientId: string, toPat
  * `now`) are cancelled, each exactly as a cancellation at the desk is written (status history,
  * audit event, the slot free at once). The actor is whoever recorded the death, whatever their
  * calendar rights: the cancellations are part of that change. Returns the ids cancelled, in time
- * order. Waitlist entries and recalls stay as they are; their lists leave deceased patients out.
+ * order. Their holds are released. Waitlist entries and recalls stay as they are; their lists
+ * leave deceased patients out.
  */
 export async function cancelFutureAppointments(tx: Tx, input: { practiceId: string; patientId: string; actor: Actor; reason: string; now: Date }): Promise<string[]> {
   const rows = await tx
@@ -46,6 +48,11 @@ export async function cancelFutureAppointments(tx: Tx, input: { practiceId: stri
     .execute();
   for (const row of rows) {
     await writeStatusChange(tx, { practiceId: input.practiceId, actor: input.actor, appointmentId: row.id, from: row.status, to: 'cancelled', reason: input.reason });
+  }
+  // Slots held for them (a booking in progress) are given back now rather than left to lapse.
+  const released = await tx.deleteFrom('appointments').where('patientId', '=', input.patientId).where('status', '=', 'held').returning('id').execute();
+  for (const { id } of released) {
+    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'appointment.hold_released', targetType: 'appointment', targetId: id, changes: { reason: 'patient_deceased' } });
   }
   return rows.map((r) => r.id);
 }
