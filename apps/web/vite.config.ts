@@ -29,6 +29,8 @@ export default defineConfig({
           if (!id.includes('node_modules')) return undefined;
           if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
           if (id.includes('node_modules/zod/')) return 'zod';
+          // Its metadata is most of its weight and is updated often: a chunk of its own.
+          if (id.includes('node_modules/libphonenumber-js/')) return 'phone';
           return 'vendor';
         },
       },

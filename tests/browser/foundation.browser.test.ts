@@ -131,6 +131,15 @@ describe('foundation UI', () => {
     await visible(main.getByRole('heading', { name: 'Agenda', level: 1 }));
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
 
+    // On a tablet, in the longer French words, the top bar stays one line (it wrapped to 110 px);
+    // the practice name may be cut short, so its title carries it whole.
+    for (const width of [1024, 768]) {
+      await page.setViewportSize({ width, height: 768 });
+      await expect.poll(() => page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(70);
+    }
+    expect(await page.locator('.practice-name').getAttribute('title')).toBe('Cabinet Dentaire de Curepipe');
+    await page.setViewportSize({ width: 1180, height: 820 });
+
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL(/\/login/);
     await visible(page.getByRole('heading', { name: 'Connexion' }));

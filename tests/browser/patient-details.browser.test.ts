@@ -130,10 +130,11 @@ describe('a new patient with every detail', () => {
     // The overview shows it all, the guardian by name.
     const text = await details(page);
     expect(text).toContain('known as: Pri');
-    expect(text).toMatch(/2015-03-09 · \d+ years old/);
+    // Dates and numbers as people read them, not as stored.
+    expect(text).toMatch(/9 Mar 2015 · \d+ years old/);
     expect(text).toContain('Female');
-    expect(text).toMatch(/\+23057123456\s+mobile · WhatsApp/);
-    expect(text).toMatch(/\+2302101234\s+home/);
+    expect(text).toMatch(/\+230 5712 3456\s+mobile · WhatsApp/);
+    expect(text).toMatch(/\+230 210 1234\s+home/);
     expect(text).toContain('priya@example.mu');
     expect(text).toContain('French');
     expect(text).toContain('Comes after school, from 3 pm.');
@@ -173,9 +174,9 @@ describe('editing a patient', () => {
     // Archived is said at the top of every tab, not only in the details.
     await page.locator('.record-head').getByText('Archived', { exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'This record is archived' }).waitFor();
-    await expect.poll(() => details(page)).toMatch(/\+23059991234\s+work/);
+    await expect.poll(() => details(page)).toMatch(/\+230 5999 1234\s+work/);
     const text = await details(page);
-    expect(text).toMatch(/\+23057123456\s+mobile · WhatsApp/);
+    expect(text).toMatch(/\+230 5712 3456\s+mobile · WhatsApp/);
     expect(text).toContain('12 Royal Road\nRose-Hill');
     expect(text).toContain('Archived');
     await page.screenshot({ path: path.join(artifactsDir, 'details-overview-archived.png'), fullPage: true });
@@ -241,7 +242,7 @@ describe('editing a patient', () => {
     await guardianPhone.fill('5700 0001');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Priya Ramsamy', level: 1, exact: true }).waitFor();
-    await expect.poll(() => details(page)).toMatch(/Asha Ramsamy \(mother\) · \+23057000001/);
+    await expect.poll(() => details(page)).toMatch(/Asha Ramsamy \(mother\) · \+230 5700 0001/);
     expect(await ok<PatientBody>('GET', `${P()}/patients/${priyaId}`)).toMatchObject({
       guardianPatientId: null,
       guardianContact: { name: 'Asha Ramsamy', phone: '+23057000001', relationship: 'mother' },
@@ -272,6 +273,8 @@ describe('editing a patient', () => {
     expect(await page.getByLabel('Téléphone 2', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('button', { name: 'Annuler' }).click();
     await page.getByRole('heading', { name: 'Priya Ramsamy', level: 1, exact: true }).waitFor();
+    // The record in French: the birth date in French words, the number spaced.
+    expect(await page.getByRole('region', { name: 'Informations du patient' }).innerText()).toMatch(/9 mars 2015 · \d+ ans[\s\S]*\+230 5712 3456/);
     expect((await ok<PatientBody>('GET', `${P()}/patients/${priyaId}`)).givenName).toBe('Priya');
     await page.context().close();
     expectNoConsoleErrorsBut('400');
@@ -294,15 +297,55 @@ describe("the owner's access log", () => {
     expectNoConsoleErrorsBut();
   });
 
-  it('and the audit trail names patient and clinical actions in words, in French too', async () => {
-    const page = await newPage('fr-FR');
+  it('and the audit trail names patient and clinical actions, the patient and the changes in words, in English and French', async () => {
+    const page = await newPage();
     await page.goto(appUrl('/audit'));
-    await page.getByRole('heading', { name: "Journal d'audit", level: 1 }).waitFor();
-    await page.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
-    await page.getByRole('cell', { name: /^Plan de traitement créé/ }).first().waitFor();
-    await page.getByRole('cell', { name: /^Alertes médicales modifiées/ }).first().waitFor();
-    expect(await page.getByRole('cell', { name: /^(patient|clinical)\./ }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+    const table = page.locator('table.audit-table');
+    const patientEdits = table.getByRole('row').filter({ has: page.getByRole('cell', { name: /^Patient details changed/ }) });
+    await patientEdits.first().waitFor();
+    // The patient by name, a link to their record; what changed as field names, not JSON.
+    const priyaLink = patientEdits.first().getByRole('link', { name: 'Priya Ramsamy', exact: true });
+    expect(await priyaLink.getAttribute('href')).toBe(`/app/${practiceId}/patients/${priyaId}`);
+    expect(await patientEdits.first().innerText()).toMatch(/Changed:.*(Phone numbers|Address|Status|Guardian)/);
+    expect(await patientEdits.allInnerTexts()).toContainEqual(expect.stringMatching(/Changed: .*Address/));
+    expect(await table.locator('td').filter({ hasText: /[{}]|"fields"/ }).count()).toBe(0);
+    expect(await table.getByText(/^[0-9a-f]{8}…$/).count()).toBe(0);
+    await page.screenshot({ path: path.join(artifactsDir, 'details-audit-trail.png'), fullPage: true });
+
+    // Filtered to one action (grouped by area), then to the patient: only Priya's edits remain.
+    await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Patient details changed' });
+    await page.getByLabel('About the patient').fill('Priya');
+    await page.getByRole('option', { name: /Priya Ramsamy/ }).click();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => table.getByRole('cell', { name: /^Patient created/ }).count()).toBe(0);
+    await patientEdits.first().waitFor();
+    const targets = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.every((text) => text.includes('Priya Ramsamy'))).toBe(true);
     await page.context().close();
+
+    const fr = await newPage('fr-FR');
+    await fr.goto(appUrl('/audit'));
+    await fr.getByRole('heading', { name: "Journal d'audit", level: 1 }).waitFor();
+    await fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
+    await fr.getByRole('cell', { name: /^Plan de traitement créé/ }).first().waitFor();
+    await fr.getByRole('cell', { name: /^Alertes médicales modifiées/ }).first().waitFor();
+    expect(await fr.getByRole('cell', { name: /^(patient|clinical)\./ }).count()).toBe(0);
+    const frEdit = fr.getByRole('row').filter({ has: fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }) }).first();
+    expect(await frEdit.getByRole('link', { name: 'Priya Ramsamy', exact: true }).getAttribute('href')).toBe(`/app/${practiceId}/patients/${priyaId}`);
+    expect(await frEdit.innerText()).toMatch(/Patient\s+Priya Ramsamy/);
+    expect(await frEdit.innerText()).toMatch(/Modifié :/);
+    // A clinical event names the part of the record opened, never its content.
+    const opened = fr.getByRole('row').filter({ has: fr.getByRole('cell', { name: /^Plan de traitement créé/ }) }).first();
+    expect(await opened.getByRole('link', { name: 'Priya Ramsamy', exact: true }).count()).toBe(1);
+    // A whole area at once: every patient action, no clinical one.
+    await fr.getByLabel('Action', { exact: true }).selectOption({ label: 'Tout : Patients' });
+    await fr.getByRole('button', { name: 'Appliquer les filtres' }).click();
+    await expect.poll(() => fr.getByRole('cell', { name: /^Plan de traitement créé/ }).count()).toBe(0);
+    await fr.getByRole('cell', { name: /^Patient créé/ }).first().waitFor();
+    await fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
+    await fr.context().close();
     expectNoConsoleErrorsBut();
   });
 });

@@ -63,8 +63,8 @@ describe('a likely duplicate', () => {
     const warning = page.getByRole('region', { name: 'This may be a patient already on file' });
     await warning.waitFor();
     const match = warning.getByRole('listitem').filter({ hasText: 'Marie Lebon' });
-    expect(await match.innerText()).toContain('+23057123456');
-    expect(await match.innerText()).toContain('1980-04-02');
+    expect(await match.innerText()).toContain('+230 5712 3456');
+    expect(await match.innerText()).toContain('2 Apr 1980');
     const link = match.getByRole('link', { name: /Marie Lebon/ });
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('href')).toBe(`/app/${practiceId}/patients/${originalId}`);

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, verifyAuditChain } from '../src/platform/audit.js';
-import { createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
+import { createPatient } from '../src/modules/patients/patients.service.js';
+import { systemActor } from '../src/platform/access.js';
+import { canonicalJson, recordAudit, verifyAuditChain } from '../src/platform/audit.js';
+import { inPractice } from '../src/platform/tenancy.js';
+import { Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
+import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -125,5 +129,90 @@ describe('GET /practices/:id/audit-events', () => {
     const items = (await a.owner.get(`/api/v1/practices/${a.practiceId}/audit-events?limit=200`)).json().items;
     expect(items.length).toBe(5);
     expect(JSON.stringify(items)).not.toContain(b.practiceId);
+  });
+});
+
+describe('the targets of a page, named as they are now', () => {
+  interface Page {
+    items: { action: string; targetType: string | null; targetId: string | null; changes: Record<string, unknown> }[];
+    targets: Record<string, { label: string; labelFr?: string; at?: string; state?: string; href?: string }>;
+  }
+
+  it('names patients, staff and appointments (and the ids in changes), in this practice only', async () => {
+    const p = await makeSchedulingPractice(t.ctx);
+    const other = await makePractice(t.ctx);
+    const owner = await loggedIn(t.app, p.owner);
+    const base = `/api/v1/practices/${p.practiceId}`;
+    const [ravi, helene, wei] = p.patients;
+
+    // A booking on a working day: the target is the appointment, its changes name the patient, provider, chair and type.
+    const day = nextMonday();
+    await inPractice(t.db, p.practiceId, (tx) => tx.deleteFrom('publicHolidays').where('date', '=', day).execute());
+    const booked = await owner.post(`${base}/appointments`, { patientId: helene!.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day, '09:00').toISOString() });
+    expect(booked.statusCode).toBe(201);
+    const appointmentId: string = booked.json().id;
+    // A patient merged into another keeps their name, said merged; a role change names the colleague.
+    expect((await owner.post(`${base}/patients/${wei!.id}/merge`, { intoPatientId: ravi!.id })).statusCode).toBe(200);
+    expect((await owner.patch(`${base}/staff/${p.receptionist.id}`, { role: 'dentist' })).statusCode).toBe(200);
+    // A colleague who has left is still named, as former staff.
+    const leaver = await makeMember(t.ctx, p.practiceId, 'receptionist');
+    expect((await owner.delete(`${base}/staff/${leaver.id}`)).statusCode).toBe(204);
+    // Ids the server cannot name: another practice's patient, a row deleted since, a chair that never was, and no uuid at all.
+    const chair = (await owner.post(`${base}/chairs`, { name: 'Spare chair' })).json();
+    expect((await owner.delete(`${base}/chairs/${chair.id}`)).statusCode).toBe(204);
+    const stranger = await createPatient(t.ctx, { actor: systemActor('test'), practiceId: other.practiceId, patient: { givenName: 'Zanele', familyName: 'Elsewhere' } });
+    await inPractice(t.db, p.practiceId, async (tx) => {
+      const entry = { practiceId: p.practiceId, actor: systemActor('test') } as const;
+      await recordAudit(tx, { ...entry, action: 'patient.updated', targetType: 'patient', targetId: stranger.id, changes: { fields: ['notes'], patientId: stranger.id } });
+      await recordAudit(tx, { ...entry, action: 'chair.updated', targetType: 'chair', targetId: '00000000-0000-4000-8000-000000000000', changes: { fields: ['name'] } });
+      await recordAudit(tx, { ...entry, action: 'chair.updated', targetType: 'chair', targetId: 'not-a-uuid', changes: { chairId: 'also-not-a-uuid' } });
+    });
+
+    const res = await owner.get(`${base}/audit-events?limit=200`);
+    expect(res.statusCode).toBe(200);
+    const page: Page = res.json();
+    const app = `/app/${p.practiceId}`;
+    expect(page.targets[`appointment:${appointmentId}`]).toEqual({ label: 'Hélène Lagesse', at: mu(day, '09:00').toISOString(), href: `${app}/calendar?date=${day}` });
+    expect(page.targets[`patient:${helene!.id}`]).toEqual({ label: 'Hélène Lagesse', href: `${app}/patients/${helene!.id}` });
+    expect(page.targets[`patient:${wei!.id}`]).toEqual({ label: 'Wei Li', state: 'merged', href: `${app}/patients/${wei!.id}` });
+    expect(page.targets[`patient:${ravi!.id}`]).toMatchObject({ label: 'Ravi Ramgoolam' });
+    expect(page.targets[`user:${p.receptionist.id}`]).toEqual({ label: 'receptionist Test', href: `${app}/settings/staff` });
+    expect(page.targets[`user:${leaver.id}`]).toEqual({ label: 'receptionist Test', state: 'former_staff' });
+    expect(page.targets[`provider:${p.dentistId}`]).toMatchObject({ label: 'Dr Owner' });
+    expect(page.targets[`chair:${p.chair1}`]).toMatchObject({ label: 'Chair 1' });
+    expect(page.targets[`appointment_type:${p.checkup}`]).toMatchObject({ label: 'Check-up', labelFr: 'Contrôle' });
+
+    // What cannot be named is left out; its events are listed all the same.
+    const keys = Object.keys(page.targets);
+    expect(keys.filter((k) => k.includes(stranger.id) || k.includes(chair.id) || k.includes('00000000-0000') || k.includes('not-a-uuid'))).toEqual([]);
+    expect(JSON.stringify(page.targets)).not.toContain(stranger.givenName);
+    expect(page.items.filter((e) => [stranger.id, chair.id, 'not-a-uuid'].includes(e.targetId ?? '')).map((e) => e.action)).toEqual([
+      'chair.updated',
+      'patient.updated',
+      'chair.deleted',
+      'chair.created',
+    ]);
+  });
+
+  it('filters by exact actions, by person and by patient (their appointments too)', async () => {
+    const p = await makeSchedulingPractice(t.ctx);
+    const owner = await loggedIn(t.app, p.owner);
+    const base = `/api/v1/practices/${p.practiceId}`;
+    await new Client(t.app).request('POST', '/api/v1/auth/login', { email: p.owner.email, password: 'wrong password!' });
+    const day = nextMonday();
+    await inPractice(t.db, p.practiceId, (tx) => tx.deleteFrom('publicHolidays').where('date', '=', day).execute());
+    const patient = p.patients[1]!;
+    const appointment = (await owner.post(`${base}/appointments`, { patientId: patient.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day, '10:00').toISOString() })).json();
+    expect((await owner.post(`${base}/appointments/${appointment.id}/cancel`, { reason: 'Travelling' })).statusCode).toBe(200);
+
+    const list = async (query: string) => ((await owner.get(`${base}/audit-events?${query}`)).json() as Page).items.map((e) => e.action);
+    // auth.login alone, not every action starting with it.
+    expect(await list('actions=auth.login')).toEqual(['auth.login']);
+    expect((await list('actions=auth.login,auth.login_failed')).sort()).toEqual(['auth.login', 'auth.login_failed']);
+    expect((await owner.get(`${base}/audit-events?actions=${encodeURIComponent('auth.login;drop')}`)).statusCode).toBe(400);
+    expect(await list(`actorUserId=${p.owner.id}&actions=appointment.booked`)).toEqual(['appointment.booked']);
+    // The cancellation names only the appointment; it is the patient's all the same.
+    expect(await list(`patientId=${patient.id}`)).toEqual(['appointment.cancelled', 'appointment.booked', 'patient.created']);
+    expect(await list(`patientId=${p.patients[2]!.id}`)).toEqual(['patient.created']);
   });
 });

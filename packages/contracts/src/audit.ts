@@ -111,16 +111,92 @@ export const AuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
+/** What an audit event may name as its target (`targetType`); each is named in words on the trail. */
+export const AUDIT_TARGET_TYPES = [
+  'patient',
+  'user',
+  'invitation',
+  'practice',
+  'appointment',
+  'appointment_type',
+  'chair',
+  'provider',
+  'closure',
+  'block',
+  'holiday',
+  'recall',
+  'waitlist_entry',
+  'procedure',
+  'whatsapp_channel',
+  'whatsapp_conversation',
+] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/**
+ * Keys of `changes` whose values are ids of a target type (at any depth, alone, in a list or as a
+ * [before, after] pair). The list answer names them as it names targets.
+ */
+export const AUDIT_REFERENCE_KEYS: Readonly<Record<string, AuditTargetType>> = {
+  patientId: 'patient',
+  mergedPatientId: 'patient',
+  intoPatientId: 'patient',
+  possibleDuplicateIds: 'patient',
+  ownerUserId: 'user',
+  assignedUserId: 'user',
+  providerId: 'provider',
+  chairId: 'chair',
+  appointmentTypeId: 'appointment_type',
+  appointmentId: 'appointment',
+  cancelledAppointmentIds: 'appointment',
+};
+
+/** The key of an entry of AuditPage.targets. */
+export const auditTargetKey = (type: string, id: string) => `${type}:${id}`;
+
+/** A state worth saying beside a target's name. */
+export const AuditTargetState = z.enum(['merged', 'archived', 'deceased', 'inactive', 'former_staff', 'cancelled']);
+export type AuditTargetState = z.infer<typeof AuditTargetState>;
+
+/**
+ * A target as it is now, read when the trail is listed (events store ids, never names): a
+ * patient's or staff member's current name, an appointment's patient and start, a chair's name.
+ */
+export const AuditTarget = z.object({
+  label: z.string(),
+  /** The French name, for things named in both languages (appointment types, holidays, procedures). */
+  labelFr: z.string().optional(),
+  /** When it happens: an appointment's, closure's or block's start (ISO instant), a holiday's date (YYYY-MM-DD). */
+  at: z.string().optional(),
+  state: AuditTargetState.optional(),
+  /** Where to see it in the web app (a path). */
+  href: z.string().optional(),
+});
+export type AuditTarget = z.infer<typeof AuditTarget>;
+
 export const AuditQuery = z.object({
+  /** Actions starting with this ('staff.' for every staff action). */
   action: z.string().max(80).optional(),
+  /** Any of these exact actions, comma-separated. */
+  actions: z
+    .string()
+    .max(4000)
+    .regex(/^[a-z_]+\.[a-z_]+(,[a-z_]+\.[a-z_]+)*$/, 'Actions are comma-separated codes such as staff.invited')
+    .optional(),
   actorUserId: Uuid.optional(),
   targetType: z.string().max(80).optional(),
   targetId: z.string().max(120).optional(),
+  /** Events about this patient: naming them as target, their appointments as target, or them in `changes.patientId`. */
+  patientId: Uuid.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   /** Events with seq below this (newest first paging). */
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const AuditPage = z.object({ items: z.array(AuditEvent), nextBefore: z.number().int().nullable() });
+export const AuditPage = z.object({
+  items: z.array(AuditEvent),
+  nextBefore: z.number().int().nullable(),
+  /** The targets and referenced ids of this page's events, by auditTargetKey; ids no longer found are left out. */
+  targets: z.record(z.string(), AuditTarget),
+});
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,4 +1,4 @@
-import type { AuditAction } from '@dentalpro/contracts';
+import type { AuditAction, AuditTargetType } from '@dentalpro/contracts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor } from './access.js';
@@ -11,7 +11,7 @@ export interface AuditEntry {
   actor: Actor;
   /** One of AUDIT_ACTIONS (contracts): 'staff.invited', 'auth.login_failed', ... */
   action: AuditAction;
-  targetType?: string;
+  targetType?: AuditTargetType;
   targetId?: string;
   /** What changed, as ids, codes and flags: never patient free text. */
   changes?: Record<string, unknown>;

@@ -1,11 +1,51 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { useTranslation } from 'react-i18next';
 
 const LOCALES = { en: 'en-GB', fr: 'fr-FR' } as const;
+type Language = keyof typeof LOCALES;
+
+/** A stored number (E.164) as people read it: +230 5536 4760. What does not parse is shown as it is. */
+export function formatPhone(value: string): string {
+  const parsed = parsePhoneNumberFromString(value, 'MU');
+  return parsed?.isValid() ? parsed.formatInternational() : value;
+}
+
+const dayFormatters = new Map<Language, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date ('YYYY-MM-DD', e.g. a birth date) in the interface language: 27 Aug 1988,
+ * 27 août 1988. It names a day, not an instant: placed at UTC midnight and formatted in UTC,
+ * so no time zone can move it to the day before. Anything else is shown as it is.
+ */
+export function formatDay(day: string, language: Language): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  const at = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  // Date.UTC rolls 1988-02-30 over to March: show such a string untouched instead.
+  if (at.toISOString().slice(0, 10) !== day) return day;
+  let formatter = dayFormatters.get(language);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'medium', timeZone: 'UTC' });
+    dayFormatters.set(language, formatter);
+  }
+  return formatter.format(at);
+}
+
+/** `formatDay` in the interface language. */
+export function useDayFormat(): (day: string) => string {
+  const language = useLanguage();
+  return (day: string) => formatDay(day, language);
+}
+
+function useLanguage(): Language {
+  const { i18n } = useTranslation();
+  return (i18n.resolvedLanguage ?? i18n.language) === 'fr' ? 'fr' : 'en';
+}
 
 /** Dates and times in the interface language, in the practice's time zone (not the browser's). */
 export function useDateFormat(timeZone: string | undefined) {
-  const { i18n } = useTranslation();
-  const locale = LOCALES[i18n.resolvedLanguage === 'fr' ? 'fr' : 'en'];
+  const language = useLanguage();
+  const locale = LOCALES[language];
   const make = (options: Intl.DateTimeFormatOptions) => {
     try {
       return new Intl.DateTimeFormat(locale, { ...options, timeZone });
@@ -18,6 +58,8 @@ export function useDateFormat(timeZone: string | undefined) {
   return {
     date: (iso: string) => date.format(new Date(iso)),
     dateTime: (iso: string) => dateTime.format(new Date(iso)),
+    /** A calendar date ('YYYY-MM-DD'), never shifted by the time zone. */
+    day: (day: string) => formatDay(day, language),
   };
 }
 

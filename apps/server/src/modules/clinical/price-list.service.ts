@@ -141,3 +141,10 @@ export async function importDefaultProcedures(ctx: AppContext, input: { actor: A
 export async function findProcedureIn(tx: Tx, procedureId: string) {
   return tx.selectFrom('procedures').select(COLUMNS).where('id', '=', procedureId).executeTakeFirst();
 }
+
+/** Price list entries by id, for the audit trail: code and names (the list is the practice's, not a patient's). */
+export async function procedureNamesIn(tx: Tx, ids: string[]): Promise<Map<string, { code: string; nameEn: string; nameFr: string; active: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('procedures').select(['id', 'code', 'nameEn', 'nameFr', 'active']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}

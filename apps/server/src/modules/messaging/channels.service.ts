@@ -129,3 +129,10 @@ export async function saveChannel(
     return (await channelView(ctx, tx, input.practiceId))!;
   });
 }
+
+/** The number each channel answers on, by id, for the audit trail. */
+export async function channelNumbersIn(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('whatsappChannels').select(['id', 'displayPhoneNumber', 'phoneNumberId']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.displayPhoneNumber || r.phoneNumberId]));
+}

@@ -402,3 +402,10 @@ export async function getMessageMedia(ctx: AppContext, input: Caller & { convers
     return { bytes, mimeType: content.mimeType ?? 'application/octet-stream', fileName: content.fileName ?? null };
   });
 }
+
+/** Conversations by id, for the audit trail: the WhatsApp profile name and the linked patient, if any. */
+export async function conversationsIn(tx: Tx, ids: string[]): Promise<Map<string, { profileName: string; patientId: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('whatsappConversations').select(['id', 'profileName', 'patientId']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, { profileName: r.profileName, patientId: r.patientId }]));
+}

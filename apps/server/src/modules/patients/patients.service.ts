@@ -279,6 +279,19 @@ export async function patientNamesIn(tx: Tx, ids: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
 }
 
+export interface PatientLabel {
+  name: string;
+  status: 'active' | 'archived' | 'deceased';
+  merged: boolean;
+}
+
+/** Names and states by id, merged records included: for the audit trail, which names records as they are now. */
+export async function patientLabelsIn(tx: Tx, ids: string[]): Promise<Map<string, PatientLabel>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('patients').select(['id', 'givenName', 'familyName', 'status', 'mergedIntoId']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, { name: `${r.givenName} ${r.familyName}`, status: r.status, merged: r.mergedIntoId !== null }]));
+}
+
 /** Of these patients, the ones the practice still looks after: not archived, deceased or merged. */
 export async function activePatientIdsIn(tx: Tx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

@@ -128,3 +128,8 @@ export async function updatePractice(
     return toPractice(after);
   });
 }
+
+/** The practice's name and time zone, inside a transaction bound to it (the audit trail names it, and dates links in its zone). */
+export async function practiceIn(tx: Tx, practiceId: string): Promise<{ name: string; timeZone: string } | undefined> {
+  return tx.selectFrom('practices').select(['name', 'timeZone']).where('id', '=', practiceId).executeTakeFirst();
+}

@@ -293,3 +293,39 @@ export async function addStaffMember(
     return { userId: user.id, created: !existing };
   });
 }
+
+/**
+ * Names by user id, for the audit trail. Users belong to no practice, so only those this practice
+ * knows are named: members, and former members (an accepted invitation, or a user target on its
+ * own trail). `member` is false for those who have left.
+ */
+export async function staffNamesIn(tx: Tx, userIds: string[]): Promise<Map<string, { name: string; member: boolean }>> {
+  if (userIds.length === 0) return new Map();
+  // memberships, invitations and audit_events are row-level secured: these subqueries see this practice only.
+  const rows = await tx
+    .selectFrom('users')
+    .select((eb) => ['users.id', 'users.name', eb.exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id')).as('member')])
+    .where('users.id', 'in', [...new Set(userIds)])
+    .where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id')),
+        eb.exists(eb.selectFrom('invitations').select('id').whereRef('invitations.acceptedBy', '=', 'users.id')),
+        eb.exists(
+          eb
+            .selectFrom('auditEvents')
+            .select('id')
+            .where('auditEvents.targetType', '=', 'user')
+            .where('auditEvents.targetId', '=', sql<string>`users.id::text`),
+        ),
+      ]),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, member: Boolean(r.member) }]));
+}
+
+/** The address each invitation was sent to, by id, for the audit trail. */
+export async function invitationEmailsIn(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('invitations').select(['id', 'email']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.email]));
+}

@@ -1,27 +1,36 @@
-import { AUDIT_ACTIONS, type AuditEvent } from '@dentalpro/contracts';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import type { AuditEvent, PatientSummary } from '@dentalpro/contracts';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../../api/client';
-import type { AuditPageBody } from '../../api/contracts';
+import type { AuditPageBody, StaffListBody } from '../../api/contracts';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { TextField } from '../../components/Field';
+import { SelectField, TextField } from '../../components/Field';
 import { nextDay, startOfDayIn, useDateFormat } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { usePractice } from '../practices/practices.api';
+import { PatientPicker } from '../scheduling/PatientPicker';
 import { useCurrentPractice } from '../shell/AppShell';
+import { actionsByArea, actionsParam } from './audit-areas';
+import { type AuditWords, type Piece, describeChanges, describeTarget } from './audit-format';
 
 const PAGE_SIZE = 50;
 
 interface Filters {
+  /** An action, `area:<name>` for a whole area, or '' for all. */
   action: string;
+  actorUserId: string;
+  patient: PatientSummary | null;
   from: string;
   to: string;
 }
+
+const NO_FILTERS: Filters = { action: '', actorUserId: '', patient: null, from: '', to: '' };
 
 export function AuditTrailPage() {
   const { t, i18n } = useTranslation();
@@ -30,10 +39,14 @@ export function AuditTrailPage() {
   const practice = usePractice(practiceId);
   const timeZone = practice.data?.timeZone ?? 'Indian/Mauritius';
   const format = useDateFormat(timeZone);
-  const [filters, setFilters] = useState<Filters>({ action: '', from: '', to: '' });
+  const language = (i18n.resolvedLanguage ?? i18n.language) === 'fr' ? 'fr' : 'en';
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  // The patient picker is controlled; the other fields are read from the form when it is applied.
+  const [pickedPatient, setPickedPatient] = useState<PatientSummary | null>(null);
+  const staff = useQuery({ queryKey: ['staff', practiceId], queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`), enabled: can('staff:read') });
 
   const events = useInfiniteQuery({
-    queryKey: ['audit', practiceId, filters, timeZone],
+    queryKey: ['audit', practiceId, { ...filters, patient: filters.patient?.id ?? null }, timeZone],
     enabled: can('audit:read') && !practice.isPending,
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last: AuditPageBody) => last.nextBefore ?? undefined,
@@ -41,7 +54,9 @@ export function AuditTrailPage() {
       api.get<AuditPageBody>(
         `/practices/${practiceId}/audit-events`,
         {
-          action: filters.action || undefined,
+          actions: actionsParam(filters.action),
+          actorUserId: filters.actorUserId || undefined,
+          patientId: filters.patient?.id,
           from: filters.from ? startOfDayIn(filters.from, timeZone) : undefined,
           to: filters.to ? startOfDayIn(nextDay(filters.to), timeZone) : undefined,
           before: pageParam,
@@ -55,10 +70,16 @@ export function AuditTrailPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setFilters({
-      action: String(form.get('action') ?? '').trim(),
+      action: String(form.get('action') ?? ''),
+      actorUserId: String(form.get('actorUserId') ?? ''),
+      patient: pickedPatient,
       from: String(form.get('from') ?? ''),
       to: String(form.get('to') ?? ''),
     });
+  };
+  const clear = () => {
+    setPickedPatient(null);
+    setFilters(NO_FILTERS);
   };
 
   const actionLabel = (action: string) => {
@@ -67,30 +88,60 @@ export function AuditTrailPage() {
     return typeof label === 'string' ? label : action;
   };
 
+  const targets = useMemo(() => Object.assign({}, ...(events.data?.pages.map((p) => p.targets ?? {}) ?? [])), [events.data]);
+  const words: AuditWords = {
+    t: (key, options) => String(t(key, options ?? {})),
+    has: (key) => i18n.exists(key),
+    language,
+    dateTime: format.dateTime,
+    date: format.day,
+    currency: practice.data?.currency ?? 'MUR',
+    targets,
+  };
+
   if (!can('audit:read')) return <Alert tone="error">{t('errors.forbidden')}</Alert>;
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const members = staff.data?.members ?? [];
+  const filtered = Boolean(filters.action || filters.actorUserId || filters.patient || filters.from || filters.to);
 
   return (
     <>
       <h1>{t('audit.title')}</h1>
       <p className="lead">{t('audit.intro', { timeZone })}</p>
-      <form className="card filters" onSubmit={submit} role="search" aria-label={t('audit.filters')}>
-        <TextField label={t('audit.actionFilter')} name="action" defaultValue={filters.action} hint={t('audit.actionHint')} list="audit-actions" />
-        <datalist id="audit-actions">
-          {AUDIT_ACTIONS.map((action) => (
-            <option key={action} value={action}>
-              {actionLabel(action)}
+      <form key={JSON.stringify(filters)} className="card filters" onSubmit={submit} role="search" aria-label={t('audit.filters')}>
+        <SelectField label={t('audit.actionFilter')} name="action" defaultValue={filters.action}>
+          <option value="">{t('audit.allActions')}</option>
+          {actionsByArea().map(({ area, actions }) => {
+            const areaName = t(`audit.areas.${area}`);
+            return (
+              <optgroup key={area} label={areaName}>
+                <option value={`area:${area}`}>{t('audit.allOfArea', { area: areaName })}</option>
+                {actions.map((action) => (
+                  <option key={action} value={action}>
+                    {actionLabel(action)}
+                  </option>
+                ))}
+              </optgroup>
+            );
+          })}
+        </SelectField>
+        <SelectField label={t('audit.personFilter')} name="actorUserId" defaultValue={filters.actorUserId}>
+          <option value="">{t('audit.everyone')}</option>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.name}
             </option>
           ))}
-        </datalist>
+        </SelectField>
+        <PatientPicker practiceId={practiceId} value={pickedPatient} onChange={setPickedPatient} label={t('audit.patientFilter')} allowNew={false} />
         <TextField label={t('audit.from')} name="from" type="date" defaultValue={filters.from} />
         <TextField label={t('audit.to')} name="to" type="date" defaultValue={filters.to} />
         <div className="filter-actions">
           <Button type="submit" variant="primary">
             {t('audit.apply')}
           </Button>
-          {(filters.action || filters.from || filters.to) && (
-            <Button variant="ghost" onClick={() => setFilters({ action: '', from: '', to: '' })}>
+          {filtered && (
+            <Button variant="ghost" onClick={clear}>
               {t('audit.clear')}
             </Button>
           )}
@@ -120,7 +171,7 @@ export function AuditTrailPage() {
               </thead>
               <tbody>
                 {items.map((event) => (
-                  <AuditRow key={event.id} event={event} time={format.dateTime(event.occurredAt)} action={actionLabel(event.action)} />
+                  <AuditRow key={event.id} event={event} time={format.dateTime(event.occurredAt)} action={actionLabel(event.action)} words={words} />
                 ))}
               </tbody>
             </table>
@@ -141,9 +192,26 @@ export function AuditTrailPage() {
   );
 }
 
-function AuditRow({ event, time, action }: { event: AuditEvent; time: string; action: string }) {
+function Pieces({ pieces }: { pieces: Piece[] }) {
+  return (
+    <>
+      {pieces.map((piece, i) =>
+        piece.href ? (
+          <Link key={i} to={piece.href}>
+            {piece.text}
+          </Link>
+        ) : (
+          <span key={i}>{piece.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+function AuditRow({ event, time, action, words }: { event: AuditEvent; time: string; action: string; words: AuditWords }) {
   const { t } = useTranslation();
-  const changes = Object.keys(event.changes).length > 0 ? JSON.stringify(event.changes) : '';
+  const target = describeTarget(event, words);
+  const changes = describeChanges(event, words);
   return (
     <tr>
       <td className="nowrap">
@@ -155,21 +223,29 @@ function AuditRow({ event, time, action }: { event: AuditEvent; time: string; ac
         {action !== event.action && <span className="muted mono small block">{event.action}</span>}
       </td>
       <td>
-        {event.targetType ? (
+        {target ? (
           <>
-            {event.targetType}
-            {event.targetId && (
-              <span className="muted mono small block" title={event.targetId}>
-                {event.targetId.length > 13 ? `${event.targetId.slice(0, 8)}…` : event.targetId}
-              </span>
-            )}
+            <span className="muted small block">{target.kind}</span>
+            {target.piece && <Pieces pieces={[target.piece]} />}
           </>
         ) : (
           '—'
         )}
       </td>
       <td className="mono small">{event.ip ?? '—'}</td>
-      <td>{changes ? <code className="changes">{changes}</code> : '—'}</td>
+      <td>
+        {changes.length > 0 ? (
+          <ul className="changes">
+            {changes.map((line) => (
+              <li key={line.key}>
+                <span className="change-label">{t('audit.changeLabel', { label: line.label })}</span> <Pieces pieces={line.value} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          '—'
+        )}
+      </td>
     </tr>
   );
 }

@@ -77,7 +77,7 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
           )}
         </div>
       </div>
-      {past && <p className="alert alert-info chart-past">{t('clinical.chart.showingAsOf', { date: asOf })}</p>}
+      {past && <p className="alert alert-info chart-past">{t('clinical.chart.showingAsOf', { date: fmt.day(asOf) })}</p>}
       {chart.isPending ? (
         <Loading />
       ) : chart.isError ? (

@@ -59,7 +59,7 @@ export function NotesTab({ practiceId, patientId, timeZone, appointments, canWri
                 patientId={patientId}
                 appointments={newestFirst}
                 formatDateTime={fmt.dateTime}
-                formatDate={fmt.date}
+                formatDay={fmt.day}
                 canWrite={canWrite}
                 canSign={canSign}
               />
@@ -131,12 +131,13 @@ interface NoteCardProps {
   patientId: string;
   appointments: Appointment[];
   formatDateTime: (iso: string) => string;
-  formatDate: (iso: string) => string;
+  /** A calendar date (the visit date). */
+  formatDay: (day: string) => string;
   canWrite: boolean;
   canSign: boolean;
 }
 
-function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, formatDate, canWrite, canSign }: NoteCardProps) {
+function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, formatDay, canWrite, canSign }: NoteCardProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -165,7 +166,7 @@ function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, f
     return <NoteForm practiceId={practiceId} patientId={patientId} appointments={appointments} formatDateTime={formatDateTime} note={note} onDone={() => setEditing(false)} />;
   }
   return (
-    <article className={`card note-card note-${note.status}`} aria-label={t('clinical.notes.noteOf', { date: formatDate(note.visitDate) })}>
+    <article className={`card note-card note-${note.status}`} aria-label={t('clinical.notes.noteOf', { date: formatDay(note.visitDate) })}>
       <header className="note-head">
         <span className={`status-pill note-status-${note.status}`}>{t(`clinical.notes.status.${note.status}`)}</span>
         <span>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatPhone } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { useDebounced } from '../scheduling/PatientPicker';
 import { type AssignedFilter, type StatusFilter, contactName, useConversations } from './inbox.api';
@@ -131,6 +132,7 @@ function ConversationRow({
 }) {
   const { t } = useTranslation();
   const name = contactName(c, t('inbox.unknownContact'));
+  const phone = c.phone ? formatPhone(c.phone) : '';
   const remaining = windowLabel(serviceWindow(c.serviceWindowEndsAt, now));
   return (
     <Link to={to} className={`conversation-row${c.unreadCount > 0 ? ' is-unread' : ''}`} aria-current={selected ? 'page' : undefined}>
@@ -140,7 +142,7 @@ function ConversationRow({
           {time}
         </time>
       </span>
-      {c.phone && c.phone !== name && <span className="conversation-phone">{c.phone}</span>}
+      {phone && phone !== name && <span className="conversation-phone">{phone}</span>}
       <span className="conversation-preview">
         {c.lastMessage ? (
           <>

@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { EmptyState } from '../../components/EmptyState';
+import { formatPhone } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/Loading';
 import { useNow } from '../../components/visibility';
@@ -60,7 +61,7 @@ function Inbox({ practiceId, canManage }: { practiceId: string; canManage: boole
         <h1>{t('nav.inbox')}</h1>
         {channel.data && (
           <p className="muted">
-            {t('inbox.channelNumber', { number: channel.data.displayPhoneNumber || channel.data.phoneNumberId })}
+            {t('inbox.channelNumber', { number: channel.data.displayPhoneNumber ? formatPhone(channel.data.displayPhoneNumber) : channel.data.phoneNumberId })}
             {channel.data.sandbox && (
               <>
                 <span className="badge" title={t('inbox.sandboxNote')}>

@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import type { StaffListBody } from '../../api/contracts';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatPhone, useDayFormat } from '../../components/format';
 import { Modal } from '../../components/Modal';
 import { useToast } from '../../components/Toast';
 import { PatientPicker } from '../scheduling/PatientPicker';
@@ -56,7 +57,7 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
             {name}
           </h2>
           <p className="thread-sub">
-            {c.phone && <span className="mono">{c.phone}</span>}
+            {c.phone && <span className="mono nowrap">{formatPhone(c.phone)}</span>}
             {c.profileName && c.profileName !== name && <span>{t('inbox.profileName', { name: c.profileName })}</span>}
             <span className={`window-label${remaining.key === 'closed' ? ' is-closed' : ''}`}>
               {remaining.key === 'closed' ? t('inbox.window.closed') : t('inbox.window.closesIn', { time: t(`inbox.window.${remaining.key}`, { count: remaining.count }) })}
@@ -187,6 +188,7 @@ function LinkPatientForm({
 }) {
   const { t } = useTranslation();
   const [picked, setPicked] = useState<PatientSummary | null>(null);
+  const formatDay = useDayFormat();
   return (
     <div className="stack">
       {c.patientMatches.length > 0 && (
@@ -197,7 +199,7 @@ function LinkPatientForm({
               <li key={match.id}>
                 <span>
                   <strong>{match.name}</strong>
-                  {match.dateOfBirth && <span className="muted small block">{match.dateOfBirth}</span>}
+                  {match.dateOfBirth && <span className="muted small block">{formatDay(match.dateOfBirth)}</span>}
                 </span>
                 <Button variant="secondary" disabled={busy} onClick={() => onLink(match)}>
                   {t('inbox.link')}

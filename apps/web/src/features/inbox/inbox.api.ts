@@ -10,6 +10,7 @@ import type {
   WhatsAppTemplateListBody,
 } from '../../api/contracts';
 import { useEventStream } from '../../api/events';
+import { formatPhone } from '../../components/format';
 import { useDocumentVisible } from '../../components/visibility';
 
 export type StatusFilter = 'open' | 'closed' | 'all';
@@ -226,5 +227,8 @@ export function useMarkRead(practiceId: string, conversation: ConversationSummar
 
 /** The name staff know the contact by: the linked patient, else the WhatsApp profile, else the number. */
 export function contactName(conversation: Pick<ConversationSummary, 'patient' | 'profileName' | 'phone' | 'waId'>, unknown: string) {
-  return conversation.patient?.name || conversation.profileName || conversation.phone || conversation.waId || unknown;
+  const { patient, profileName, phone, waId } = conversation;
+  // A WhatsApp id is the number's digits without the +.
+  const number = phone || (waId ? `+${waId}` : '');
+  return patient?.name || profileName || (number && formatPhone(number)) || unknown;
 }

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Ref, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/Button';
+import { formatPhone, useDayFormat } from '../../components/format';
 import { patientName } from '../scheduling/scheduling.api';
 import { type PatientDraft, duplicateProbe } from './duplicate-probe';
 import { patientKeys, patientsApi } from './patients.api';
@@ -92,6 +93,7 @@ interface DuplicateWarningProps {
  */
 export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowledge, onPick, pickLabel, acknowledgeRef }: DuplicateWarningProps) {
   const { t } = useTranslation();
+  const formatDay = useDayFormat();
   const id = useId();
   return (
     <div aria-live="polite">
@@ -120,7 +122,8 @@ export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowle
                       </>
                     )}
                     <span className="block small">
-                      {t('patients.dateOfBirth')}: {match.dateOfBirth ?? '—'} · {t('common.phone')}: <span className="mono">{match.phone || '—'}</span>
+                      {t('patients.dateOfBirth')}: {match.dateOfBirth ? formatDay(match.dateOfBirth) : '—'} · {t('common.phone')}:{' '}
+                      <span className="mono nowrap">{match.phone ? formatPhone(match.phone) : '—'}</span>
                     </span>
                   </span>
                   {onPick && (

@@ -1,6 +1,6 @@
 import type { Patient, PatientSummary } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
@@ -8,6 +8,7 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatPhone, useDayFormat } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
 import { PatientPicker } from '../scheduling/PatientPicker';
@@ -70,6 +71,7 @@ function MergeSteps({ practiceId, patient }: { practiceId: string; patient: Pati
   useEffect(() => {
     if (survivor) compareHeading.current?.focus();
   }, [survivor]);
+  const formatDay = useDayFormat();
   const items = duplicates.data?.items ?? [];
   return (
     <div className="stack-lg">
@@ -100,7 +102,8 @@ function MergeSteps({ practiceId, patient }: { practiceId: string; patient: Pati
                 <span>
                   <strong>{patientName(candidate)}</strong>
                   <span className="block small muted">
-                    {t('patients.dateOfBirth')}: {candidate.dateOfBirth ?? '—'} · {t('common.phone')}: <span className="mono">{candidate.phone || '—'}</span>
+                    {t('patients.dateOfBirth')}: {candidate.dateOfBirth ? formatDay(candidate.dateOfBirth) : '—'} · {t('common.phone')}:{' '}
+                    <span className="mono nowrap">{candidate.phone ? formatPhone(candidate.phone) : '—'}</span>
                   </span>
                 </span>
                 <Button
@@ -137,6 +140,7 @@ function Comparison({ practiceId, merged, survivorId }: { practiceId: string; me
   const { can } = useCurrentPractice();
   const navigate = useNavigate();
   const toast = useToast();
+  const formatDay = useDayFormat();
   const queryClient = useQueryClient();
   const survivor = usePatient(practiceId, survivorId);
   const [confirming, setConfirming] = useState(false);
@@ -164,11 +168,20 @@ function Comparison({ practiceId, merged, survivorId }: { practiceId: string; me
   if (survivor.isPending) return <Loading />;
   if (survivor.isError) return <ErrorAlert error={survivor.error} />;
   const kept = survivor.data;
-  const phones = (p: Patient) => (p.phones.length ? p.phones.map((phone) => phone.e164).join(', ') : '—');
+  // One number a line, never broken at its spaces.
+  const phones = (p: Patient) =>
+    p.phones.length
+      ? p.phones.map((phone) => (
+          <span key={phone.e164} className="block nowrap">
+            {formatPhone(phone.e164)}
+          </span>
+        ))
+      : '—';
+  const birthDate = (p: Patient) => (p.dateOfBirth ? formatDay(p.dateOfBirth) : '—');
   const appointmentCount = (query: typeof mergedAppointments) => (query.data ? String(query.data.items.length) : query.isError ? '—' : '…');
-  const rows: { label: string; merged: string; kept: string; mono?: boolean }[] = [
+  const rows: { label: string; merged: ReactNode; kept: ReactNode; mono?: boolean }[] = [
     { label: t('common.name'), merged: patientName(merged), kept: patientName(kept) },
-    { label: t('patients.dateOfBirth'), merged: merged.dateOfBirth ?? '—', kept: kept.dateOfBirth ?? '—' },
+    { label: t('patients.dateOfBirth'), merged: birthDate(merged), kept: birthDate(kept) },
     { label: t('patientRecord.phones'), merged: phones(merged), kept: phones(kept), mono: true },
     { label: t('common.email'), merged: merged.email || '—', kept: kept.email || '—' },
     { label: t('patientRecord.address'), merged: merged.address || '—', kept: kept.address || '—' },

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
-import { useDateFormat } from '../../components/format';
+import { formatPhone, useDateFormat, useDayFormat } from '../../components/format';
 import { patientName } from '../scheduling/scheduling.api';
 import { ageOn, localToday } from './patient-form';
 import { useAccessLog, usePatient } from './patients.api';
@@ -20,6 +20,7 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
   const { t } = useTranslation();
   const phones = p.phones ?? (p.phone ? [{ e164: p.phone, label: 'mobile' as const, isWhatsApp: false }] : []);
   const age = ageOn(p.dateOfBirth, localToday());
+  const formatDay = useDayFormat();
   return (
     <div className="stack-lg">
       <section aria-labelledby="demographics-heading">
@@ -37,7 +38,7 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
           <div>
             <dt>{t('patients.dateOfBirth')}</dt>
             <dd>
-              {p.dateOfBirth ?? '—'}
+              {p.dateOfBirth ? formatDay(p.dateOfBirth) : '—'}
               {age !== undefined && <span className="muted"> · {t('patientRecord.age', { count: age })}</span>}
             </dd>
           </div>
@@ -60,8 +61,8 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
                 <ul className="plain-list">
                   {phones.map((phone) => (
                     <li key={phone.e164}>
-                      <a className="mono" href={`tel:${phone.e164}`}>
-                        {phone.e164}
+                      <a className="mono nowrap" href={`tel:${phone.e164}`}>
+                        {formatPhone(phone.e164)}
                       </a>{' '}
                       <span className="muted">
                         {t(`patientRecord.phoneLabels.${phone.label}`)}
@@ -99,8 +100,8 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
                 <>
                   {p.guardianContact.name}
                   {p.guardianContact.relationship && <span className="muted"> ({p.guardianContact.relationship})</span>} ·{' '}
-                  <a className="mono" href={`tel:${p.guardianContact.phone}`}>
-                    {p.guardianContact.phone}
+                  <a className="mono nowrap" href={`tel:${p.guardianContact.phone}`}>
+                    {formatPhone(p.guardianContact.phone)}
                   </a>
                 </>
               ) : (
@@ -129,8 +130,8 @@ function GuardianLink({ practiceId, guardianId }: { practiceId: string; guardian
       {guardian.data?.phone && (
         <>
           {' · '}
-          <a className="mono" href={`tel:${guardian.data.phone}`}>
-            {guardian.data.phone}
+          <a className="mono nowrap" href={`tel:${guardian.data.phone}`}>
+            {formatPhone(guardian.data.phone)}
           </a>
         </>
       )}

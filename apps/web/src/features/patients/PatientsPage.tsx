@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatPhone, useDayFormat } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
@@ -22,6 +23,7 @@ export function PatientsPage() {
   const practiceId = membership.practiceId;
   const navigate = useNavigate();
   const toast = useToast();
+  const formatDay = useDayFormat();
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -103,8 +105,8 @@ export function PatientsPage() {
                       </>
                     )}
                   </th>
-                  <td className="mono">{p.phone || '—'}</td>
-                  <td>{p.dateOfBirth ?? '—'}</td>
+                  <td className="mono nowrap">{p.phone ? formatPhone(p.phone) : '—'}</td>
+                  <td className="nowrap">{p.dateOfBirth ? formatDay(p.dateOfBirth) : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -61,6 +61,12 @@ describe('emptyPatientForm: starts from what was typed in the search box', () =>
     expect(emptyPatientForm('+230 5712-3456').phones[0]!.number).toBe('+230 5712-3456');
     expect(emptyPatientForm('2015-03-09')).toMatchObject({ givenName: '', dateOfBirth: '2015-03-09', phones: [{ number: '' }] });
   });
+  it('takes a DD/MM/YYYY date, as the search box does, as the birth date', () => {
+    expect(emptyPatientForm('9/3/2015')).toMatchObject({ givenName: '', dateOfBirth: '2015-03-09', phones: [{ number: '' }] });
+    expect(emptyPatientForm('27.08.1988')).toMatchObject({ givenName: '', dateOfBirth: '1988-08-27', phones: [{ number: '' }] });
+    // 31 February is no date: the digits go to the phone, as before.
+    expect(emptyPatientForm('31.02.2015')).toMatchObject({ dateOfBirth: '', phones: [{ number: '31.02.2015' }] });
+  });
   it('is blank from nothing, an active patient in English with no guardian', () => {
     expect(emptyPatientForm()).toMatchObject({ givenName: '', familyName: '', sex: 'unknown', preferredLanguage: 'en', guardianKind: 'none', status: 'active' });
   });

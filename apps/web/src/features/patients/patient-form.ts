@@ -45,19 +45,31 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Digits, spaces, dashes, dots, brackets and a leading +: what people type for a number. */
 const PHONE_LIKE = /^\+?[\d\s\-().]{3,}$/;
 
+/** A birth date as the search box takes it, YYYY-MM-DD or DD/MM/YYYY (DD.MM.YYYY), as YYYY-MM-DD; else ''. */
+function typedBirthDate(typed: string): string {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typed);
+  const local = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(typed);
+  const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : local ? [local[3], local[2], local[1]] : [];
+  if (!year || !month || !day) return '';
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const text = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  // Date.UTC rolls 31/02 over to March: such a date is not one.
+  return date.toISOString().slice(0, 10) === text ? text : '';
+}
+
 export function newPhoneRow(rows: readonly PhoneRow[], number = ''): PhoneRow {
   const key = rows.reduce((max, r) => Math.max(max, r.key), -1) + 1;
   return { key, number, label: 'mobile', isWhatsApp: false };
 }
 
 /**
- * A blank form, started from what was typed in the patient search: a number goes to the first
- * phone, a YYYY-MM-DD date to the birth date, anything else is the name (first word given name).
+ * A blank form, started from what was typed in the patient search: a date goes to the birth
+ * date, a number to the first phone, anything else is the name (first word given name).
  */
 export function emptyPatientForm(searchText = ''): PatientFormValues {
   const typed = searchText.trim();
-  const phone = PHONE_LIKE.test(typed) && typed.replace(/\D/g, '').length >= 3 && !ISO_DATE.test(typed) ? typed : '';
-  const dateOfBirth = ISO_DATE.test(typed) ? typed : '';
+  const dateOfBirth = typedBirthDate(typed);
+  const phone = !dateOfBirth && PHONE_LIKE.test(typed) && typed.replace(/\D/g, '').length >= 3 ? typed : '';
   const name = phone || dateOfBirth ? '' : typed;
   const [given = '', ...rest] = name ? name.split(/\s+/) : [];
   return {

@@ -6,6 +6,7 @@ import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
 import { TextField } from '../../components/Field';
+import { formatPhone, useDayFormat } from '../../components/format';
 import { DuplicateWarning, useDuplicateGate } from '../patients/DuplicateWarning';
 import { patientName, schedulingApi, usePatientSearch } from './scheduling.api';
 
@@ -47,6 +48,8 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
   const [creating, setCreating] = useState(false);
   const search = usePatientSearch(practiceId, useDebounced(q));
   const results = q.trim() ? (search.data ?? []).filter((p) => p.id !== excludeId) : [];
+  const formatDay = useDayFormat();
+  const phoneAndBirth = (p: PatientSummary) => [p.phone && formatPhone(p.phone), p.dateOfBirth && formatDay(p.dateOfBirth)].filter(Boolean).join(' · ');
 
   if (value) {
     return (
@@ -63,7 +66,7 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
                 <span className={`status-pill patient-status-${value.status}`}>{t(`patientRecord.status.${value.status}`)}</span>
               </>
             )}
-            <span className="muted small block">{[value.phone, value.dateOfBirth].filter(Boolean).join(' · ')}</span>
+            <span className="muted small block">{phoneAndBirth(value)}</span>
           </span>
           <Button variant="ghost" onClick={() => onChange(null)}>
             {t('booking.changePatient')}
@@ -172,7 +175,7 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
                   </>
                 )}
               </strong>
-              <span className="muted small">{[p.phone, p.dateOfBirth].filter(Boolean).join(' · ')}</span>
+              <span className="muted small">{phoneAndBirth(p)}</span>
               {reason && <span className="small">{reason}</span>}
             </li>
           );

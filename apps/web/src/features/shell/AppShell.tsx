@@ -135,7 +135,7 @@ function ShellFrame() {
               </select>
             </div>
           ) : (
-            <p className="practice-name">
+            <p className="practice-name" title={membership.practiceName}>
               <span className="visually-hidden">{t('shell.practice')}: </span>
               {membership.practiceName}
             </p>

@@ -7,6 +7,7 @@ import { Alert } from '../../../components/Alert';
 import { Button } from '../../../components/Button';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { TextField } from '../../../components/Field';
+import { formatPhone } from '../../../components/format';
 import { Icon } from '../../../components/Icon';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
@@ -117,7 +118,7 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
             <h2 id={titleId} className="phone-title">
               {channel.practiceName}
             </h2>
-            <span className="phone-sub">{channel.displayPhoneNumber || channel.phoneNumberId}</span>
+            <span className="phone-sub">{channel.displayPhoneNumber ? formatPhone(channel.displayPhoneNumber) : channel.phoneNumberId}</span>
           </span>
         </header>
         <div className="phone-screen" ref={scroller} tabIndex={0} role="region" aria-label={t('sandbox.chatRegion', { name: profileName })}>

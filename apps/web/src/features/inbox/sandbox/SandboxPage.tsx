@@ -5,6 +5,7 @@ import { isApiError } from '../../../api/client';
 import type { SandboxStateBody } from '../../../api/contracts';
 import { Alert } from '../../../components/Alert';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { formatPhone } from '../../../components/format';
 import { SelectField, TextField } from '../../../components/Field';
 import { LanguageSwitch } from '../../../components/LanguageSwitch';
 import { Loading } from '../../../components/Loading';
@@ -152,7 +153,7 @@ function SandboxPhone({ channels }: { channels: Channel[] }) {
           <SelectField label={t('sandbox.practiceNumber')} value={channel.phoneNumberId} onChange={(e) => setPhoneNumberId(e.target.value)}>
             {channels.map((c) => (
               <option key={c.phoneNumberId} value={c.phoneNumberId}>
-                {c.practiceName} — {c.displayPhoneNumber || c.phoneNumberId}
+                {c.practiceName} — {c.displayPhoneNumber ? formatPhone(c.displayPhoneNumber) : c.phoneNumberId}
               </option>
             ))}
           </SelectField>
@@ -170,7 +171,7 @@ function SandboxPhone({ channels }: { channels: Channel[] }) {
           />
           <datalist id={numberListId}>
             {suggestions.map((n) => (
-              <option key={n} value={n} />
+              <option key={n} value={n} label={formatPhone(`+${n}`)} />
             ))}
           </datalist>
           <TextField

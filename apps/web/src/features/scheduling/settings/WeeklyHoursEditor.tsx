@@ -1,6 +1,7 @@
 import type { Chair } from '@dentalpro/contracts';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
+import { useDayFormat } from '../../../components/format';
 import { parseClock } from '../zoned-time';
 
 export interface HoursRow {
@@ -54,6 +55,7 @@ interface WeeklyHoursEditorProps {
 /** Per weekday, any number of intervals (morning and afternoon with a lunch gap, for instance). */
 export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: WeeklyHoursEditorProps) {
   const { t } = useTranslation();
+  const formatDay = useDayFormat();
   const days = useWeekdayNames();
   const problems = hoursProblems(rows);
   const set = (index: number, patch: Partial<HoursRow>) => onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
@@ -97,7 +99,7 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
                       </>
                     )}
                     {(r.validFrom || r.validTo) && (
-                      <span className="muted small">{t('scheduleSettings.hours.valid', { from: r.validFrom ?? '…', to: r.validTo ?? '…' })}</span>
+                      <span className="muted small">{t('scheduleSettings.hours.valid', { from: r.validFrom ? formatDay(r.validFrom) : '…', to: r.validTo ? formatDay(r.validTo) : '…' })}</span>
                     )}
                     {!disabled && (
                       <Button variant="ghost" onClick={() => onChange(rows.filter((_, k) => k !== i))} aria-label={t('scheduleSettings.hours.removeOf', { name })}>
