@@ -320,7 +320,7 @@ describe("the owner's access log", () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => table.getByRole('cell', { name: /^Patient created/ }).count()).toBe(0);
     await patientEdits.first().waitFor();
-    const targets = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
+    const targets = await table.locator('tbody tr td:nth-child(3)').allInnerTexts();
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.every((text) => text.includes('Priya Ramsamy'))).toBe(true);
     await page.context().close();

@@ -161,11 +161,12 @@ export function AuditTrailPage() {
               <caption className="visually-hidden">{t('audit.title')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('audit.time')}</th>
-                  <th scope="col">{t('audit.who')}</th>
+                  {/* When, who and from where share a column: the table fits a tablet without scrolling sideways. */}
+                  <th scope="col">
+                    {t('audit.time')} · {t('audit.who')}
+                  </th>
                   <th scope="col">{t('audit.action')}</th>
                   <th scope="col">{t('audit.target')}</th>
-                  <th scope="col">{t('audit.ip')}</th>
                   <th scope="col">{t('audit.changes')}</th>
                 </tr>
               </thead>
@@ -214,10 +215,18 @@ function AuditRow({ event, time, action, words }: { event: AuditEvent; time: str
   const changes = describeChanges(event, words);
   return (
     <tr>
-      <td className="nowrap">
-        <time dateTime={event.occurredAt}>{time}</time>
+      <td>
+        <time className="block nowrap" dateTime={event.occurredAt}>
+          {time}
+        </time>
+        <span className="block">{event.actorName ?? t('audit.system')}</span>
+        {event.ip && (
+          <span className="muted mono small block">
+            <span className="visually-hidden">{t('audit.ip')}: </span>
+            {event.ip}
+          </span>
+        )}
       </td>
-      <td>{event.actorName ?? t('audit.system')}</td>
       <td>
         <span className="action-label">{action}</span>
         {action !== event.action && <span className="muted mono small block">{event.action}</span>}
@@ -232,7 +241,6 @@ function AuditRow({ event, time, action, words }: { event: AuditEvent; time: str
           '—'
         )}
       </td>
-      <td className="mono small">{event.ip ?? '—'}</td>
       <td>
         {changes.length > 0 ? (
           <ul className="changes">
