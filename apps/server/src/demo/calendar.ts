@@ -10,10 +10,9 @@ import { createChair, replaceOpeningHours } from '../modules/scheduling/settings
 import { createBlock, createClosure, listHolidays } from '../modules/scheduling/unavailability.service.js';
 import { demoHouseholds } from './households.js';
 import { seededRandom } from './random.js';
-import { type Unavailable, planDemoVisits, playDemoVisit } from './visits.js';
+import { TZ_OFFSET, type Unavailable, planDemoVisits, playDemoVisit, sessionsOf } from './visits.js';
 
 const actor = systemActor('demo seed');
-const TZ_OFFSET = '+04:00'; // Indian/Mauritius, no daylight saving
 const DAY = 86_400_000;
 
 const TYPES = [
@@ -65,7 +64,7 @@ export async function seedDemoCalendar(
     await replaceProviderHours(ctx, {
       ...call,
       userId: p.userId,
-      hours: [...weekdays.flatMap((w) => [day(w, '08:00', '12:00'), day(w, '13:00', '17:00')]), day(6, '08:00', '12:00')],
+      hours: [1, 2, 3, 4, 5, 6, 7].flatMap((w) => sessionsOf(w).map(([start, end]) => day(w, start, end))),
     });
   }
   const types = [];

@@ -16,7 +16,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const GRID = 15 * MINUTE;
-const TZ_OFFSET = '+04:00'; // Indian/Mauritius, no daylight saving
+export const TZ_OFFSET = '+04:00'; // Indian/Mauritius, no daylight saving
 
 export interface DemoProvider {
   userId: string;
@@ -57,8 +57,8 @@ export interface DemoVisit {
 const CANCEL_REASONS = ['Patient unwell', 'Clash with work', 'Travelling abroad', 'Asked to move it by phone', 'Family event'];
 const NO_SHOW_REASONS = ['No answer when called', 'Did not come'];
 
-/** The days' sessions: weekdays 08–12 and 13–17, Saturday 08–12, as the demo's hours say. */
-const sessionsOf = (weekday: number): [string, string][] => (weekday === 7 ? [] : weekday === 6 ? [['08:00', '12:00']] : [['08:00', '12:00'], ['13:00', '17:00']]);
+/** The providers' sessions by ISO weekday: weekdays 08–12 and 13–17, Saturday 08–12; the seed sets their hours from this. */
+export const sessionsOf = (weekday: number): [string, string][] => (weekday === 7 ? [] : weekday === 6 ? [['08:00', '12:00']] : [['08:00', '12:00'], ['13:00', '17:00']]);
 
 /**
  * Two weeks back to a fortnight ahead, provider by provider, about three quarters of each session

@@ -1,4 +1,5 @@
 import { AUDIT_REFERENCE_KEYS, type AuditEvent, type AuditTarget, auditTargetKey } from '@dentalpro/contracts';
+import { FORM_FIELD_LABELS } from '../patients/concurrent-edit';
 
 /**
  * An audit event in words: its target by name (as the server read it for this page) and its
@@ -48,21 +49,10 @@ const FIELD_LIST_KEYS = new Set(['fields', 'filledFields']);
 
 /** Labels already in the locale files, by change key (the patient form's own where the keys match). */
 const FIELD_LABELS: Record<string, string> = {
-  givenName: 'patients.givenName',
-  familyName: 'patients.familyName',
-  preferredName: 'patientForm.preferredName',
-  dateOfBirth: 'patients.dateOfBirth',
-  sex: 'patientRecord.sex',
-  phones: 'patientForm.conflict.phones',
+  ...FORM_FIELD_LABELS,
   phone: 'common.phone',
-  email: 'common.email',
-  address: 'patientRecord.address',
-  preferredLanguage: 'patientRecord.language',
-  guardian: 'patientForm.conflict.guardian',
   guardianPatientId: 'patientForm.conflict.guardian',
   guardianContact: 'patientForm.conflict.guardian',
-  notes: 'patientRecord.adminNotes',
-  status: 'patientRecord.statusLabel',
   name: 'common.name',
   role: 'staff.role',
   colour: 'scheduleSettings.colour',

@@ -12,7 +12,7 @@ import { useToast } from '../../components/Toast';
 import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { MergedNotice } from './MergePatientPage';
-import { type FormField, type RebasedEdit, rebaseEdit } from './concurrent-edit';
+import { FORM_FIELD_LABELS, type FormField, type RebasedEdit, rebaseEdit } from './concurrent-edit';
 import { PatientDetailsForm } from './PatientDetailsForm';
 import { type PatientFormValues, patientFormFrom, toPatientPatch } from './patient-form';
 import { patientKeys, usePatient } from './patients.api';
@@ -145,28 +145,12 @@ function EditPatientForm({ practiceId, patient, guardian, recordUrl }: { practic
   );
 }
 
-/** Form fields by the label the form shows them with. */
-const FIELD_LABELS: Record<FormField, string> = {
-  givenName: 'patients.givenName',
-  familyName: 'patients.familyName',
-  preferredName: 'patientForm.preferredName',
-  dateOfBirth: 'patients.dateOfBirth',
-  sex: 'patientRecord.sex',
-  phones: 'patientForm.conflict.phones',
-  email: 'common.email',
-  address: 'patientRecord.address',
-  preferredLanguage: 'patientRecord.language',
-  guardian: 'patientForm.conflict.guardian',
-  notes: 'patientRecord.adminNotes',
-  status: 'patientRecord.statusLabel',
-};
-
 /** Says that someone else saved first, what they changed, and what both changed. */
 function ChangedMeanwhile({ theirs, both, onDiscard }: { theirs: FormField[]; both: FormField[]; onDiscard: () => void }) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [theirs, both]);
-  const list = (fields: FormField[]) => new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map((f) => t(FIELD_LABELS[f])));
+  const list = (fields: FormField[]) => new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map((f) => t(FORM_FIELD_LABELS[f])));
   return (
     <div ref={ref} tabIndex={-1} className="form-problems patient-changed">
       <Alert tone="warning" title={t('patientForm.conflict.title')}>

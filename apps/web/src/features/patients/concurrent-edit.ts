@@ -10,6 +10,22 @@ import { sentPhoneRows } from './patient-form';
 export const FORM_FIELDS = ['givenName', 'familyName', 'preferredName', 'dateOfBirth', 'sex', 'phones', 'email', 'address', 'preferredLanguage', 'guardian', 'notes', 'status'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
+/** Each form field's label, as translation keys: the edit page and the audit trail name fields alike. */
+export const FORM_FIELD_LABELS: Record<FormField, string> = {
+  givenName: 'patients.givenName',
+  familyName: 'patients.familyName',
+  preferredName: 'patientForm.preferredName',
+  dateOfBirth: 'patients.dateOfBirth',
+  sex: 'patientRecord.sex',
+  phones: 'patientForm.conflict.phones',
+  email: 'common.email',
+  address: 'patientRecord.address',
+  preferredLanguage: 'patientRecord.language',
+  guardian: 'patientForm.conflict.guardian',
+  notes: 'patientRecord.adminNotes',
+  status: 'patientRecord.statusLabel',
+};
+
 /** A field's value as saving would send it, comparable as a string (untrimmed spaces and empty phone rows do not count). */
 function comparable(values: PatientFormValues, field: FormField): string {
   switch (field) {
