@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarReads, findAvailability } from '../src/modules/scheduling/availability.service.js';
+import { MAURITIUS_HOLIDAYS } from '../src/modules/scheduling/holidays.mu.js';
 import { createBlock, createClosure, deleteBlock, deleteClosure, updateBlock, updateClosure } from '../src/modules/scheduling/unavailability.service.js';
 import { systemActor } from '../src/platform/access.js';
 import { type Tx, inPractice } from '../src/platform/tenancy.js';
@@ -24,12 +25,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A weekday of its own for each test (Mon–Fri of the weeks after `monday`), so they never meet. */
+/**
+ * A weekday of its own for each test (Mon–Fri of the weeks after `monday`), so they never meet;
+ * the practice's public holidays (shipped with it) are passed over, since nothing is free on them.
+ */
 function freshDay(): string {
-  const n = dayCounter++;
-  const day = new Date(`${monday}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() + 7 + Math.floor(n / 5) * 7 + (n % 5));
-  return day.toISOString().slice(0, 10);
+  for (;;) {
+    const n = dayCounter++;
+    const day = new Date(`${monday}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + 7 + Math.floor(n / 5) * 7 + (n % 5));
+    const date = day.toISOString().slice(0, 10);
+    if (!MAURITIUS_HOLIDAYS.some((h) => h.date === date)) return date;
+  }
 }
 
 const search = (date: string, over: { appointmentTypeId?: string; providerId?: string; now?: Date; forPatient?: boolean } = {}) =>
