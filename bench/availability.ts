@@ -3,7 +3,18 @@ import { sql } from 'kysely';
 import { availabilityQuery, findAvailability } from '../apps/server/src/modules/scheduling/availability.service.js';
 import { wallClock } from '../apps/server/src/modules/scheduling/booking-rules.js';
 import { systemActor } from '../apps/server/src/platform/access.js';
-import { BUSY_PRACTICE, TIME_ZONE, addDays, buildBusyPractice, ms, mu, openBenchEnvironment, percentile, startLoadGenerator, startServer } from './setup-practice.js';
+import {
+  BUSY_PRACTICE,
+  TIME_ZONE,
+  addDays,
+  buildBusyPractice,
+  ms,
+  mu,
+  openBenchEnvironment,
+  percentile,
+  startLoadGenerator,
+  startServer,
+} from './setup-practice.js';
 
 /**
  * Availability of a busy practice (10 chairs, 12 providers, 6 appointment types, 5,000
@@ -41,7 +52,17 @@ try {
   const server = await startServer(ctx, practice.owner);
   const load = startLoadGenerator();
   const floor = { bare: [] as number[], session: [] as number[] };
-  const rows: { label: string; slots: number[]; engine: number[]; service: number[]; reload: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[] = [];
+  const rows: {
+    label: string;
+    slots: number[];
+    engine: number[];
+    service: number[];
+    reload: number[];
+    http: number[];
+    httpConcurrent: number[];
+    reqPerSec: number;
+    mismatch: string[];
+  }[] = [];
   try {
     for (const [t, type] of practice.types.entries()) {
       const searches = windows(t);
@@ -67,20 +88,31 @@ try {
       const service: number[] = [];
       for (const [i, window] of searches.entries()) {
         const started = performance.now();
-        const found = await findAvailability(ctx, { actor, practiceId, request: { appointmentTypeId: type.id, from: window.from, to: window.to } });
+        const found = await findAvailability(ctx, {
+          actor,
+          practiceId,
+          request: { appointmentTypeId: type.id, from: window.from, to: window.to },
+        });
         const elapsed = performance.now() - started;
         if (i >= WARM_UP) {
           service.push(elapsed);
-          if (found.length !== slots[i - WARM_UP]) mismatch.push(`service found ${found.length} slots where the engine found ${slots[i - WARM_UP]}`);
+          if (found.length !== slots[i - WARM_UP])
+            mismatch.push(`service found ${found.length} slots where the engine found ${slots[i - WARM_UP]}`);
         }
       }
 
       // After a change made elsewhere (the revision moved on), the calendar is read again.
       const reload: number[] = [];
       for (const [i, window] of searches.entries()) {
-        await sql`UPDATE calendar_revisions SET revision = nextval('calendar_revision_seq') WHERE practice_id = ${practiceId}`.execute(ctx.db);
+        await sql`UPDATE calendar_revisions SET revision = nextval('calendar_revision_seq') WHERE practice_id = ${practiceId}`.execute(
+          ctx.db,
+        );
         const started = performance.now();
-        await findAvailability(ctx, { actor, practiceId, request: { appointmentTypeId: type.id, from: window.from, to: window.to } });
+        await findAvailability(ctx, {
+          actor,
+          practiceId,
+          request: { appointmentTypeId: type.id, from: window.from, to: window.to },
+        });
         if (i >= WARM_UP) reload.push(performance.now() - started);
       }
 
@@ -94,7 +126,8 @@ try {
       const concurrent = await load.run(requests.slice(WARM_UP), { concurrency: CONCURRENCY });
       for (const [i, r] of [...sequential.results, ...concurrent.results].entries()) {
         if (r.status !== 200) mismatch.push(`HTTP ${r.status} ${String(r.note)}`);
-        else if (i < QUERIES && r.note !== slots[i]) mismatch.push(`HTTP returned ${String(r.note)} slots where the engine found ${slots[i]}`);
+        else if (i < QUERIES && r.note !== slots[i])
+          mismatch.push(`HTTP returned ${String(r.note)} slots where the engine found ${slots[i]}`);
       }
 
       rows.push({
@@ -111,7 +144,12 @@ try {
     }
     // The floor under every figure above: the same client and server answering a health check,
     // first with no database read at all, then with the session read that every API request makes.
-    const health = (headers: Record<string, string>) => Array.from({ length: QUERIES * practice.types.length }, () => ({ method: 'GET' as const, url: `${server.baseUrl}/healthz`, headers }));
+    const health = (headers: Record<string, string>) =>
+      Array.from({ length: QUERIES * practice.types.length }, () => ({
+        method: 'GET' as const,
+        url: `${server.baseUrl}/healthz`,
+        headers,
+      }));
     await load.run(health({}).slice(0, WARM_UP), { concurrency: 1 });
     floor.bare = (await load.run(health({}), { concurrency: 1 })).results.map((r) => r.ms);
     floor.session = (await load.run(health(server.headers), { concurrency: 1 })).results.map((r) => r.ms);
@@ -121,14 +159,17 @@ try {
   }
 
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const figures = (xs: number[]) => [50, 95, 99].map((p) => ms(percentile(xs, p)).padStart(7)).join('') + ms(Math.max(...xs)).padStart(8);
+  const figures = (xs: number[]) =>
+    [50, 95, 99].map((p) => ms(percentile(xs, p)).padStart(7)).join('') + ms(Math.max(...xs)).padStart(8);
   console.log(`availability — ${env.label}`);
   console.log(
     `  practice: ${BUSY_PRACTICE.chairs} chairs, ${practice.providers.length} providers, ${practice.types.length} types, ${practice.appointments} appointments ` +
       `(of ${practice.packed} packed) on ${practice.workingDays.length} working days in the next ${BUSY_PRACTICE.days}, ${practice.blocks} blocks, ${practice.closures} closure, ` +
       `public holidays; built in ${(setupMs / 1000).toFixed(1)} s`,
   );
-  console.log(`  ${QUERIES} searches of ${WINDOW_DAYS} days per type (start day 1…${lastStart} days ahead) after ${WARM_UP} warm-up; ms; HTTP client in a worker thread`);
+  console.log(
+    `  ${QUERIES} searches of ${WINDOW_DAYS} days per type (start day 1…${lastStart} days ahead) after ${WARM_UP} warm-up; ms; HTTP client in a worker thread`,
+  );
   console.log(`  ${''.padEnd(36)}    p50    p95    p99     max`);
   for (const row of [...rows, { ...rows[0]!, label: `all ${rows.length} types`, ...merged(rows) }]) {
     console.log(`  ${row.label} — ${Math.round(avg(row.slots))} slots on average`);
@@ -136,7 +177,9 @@ try {
     console.log(`    ${'service (findAvailability)'.padEnd(34)}${figures(row.service)}`);
     console.log(`    ${'service, just after a change'.padEnd(34)}${figures(row.reload)}`);
     console.log(`    ${'HTTP GET, one at a time'.padEnd(34)}${figures(row.http)}`);
-    console.log(`    ${`HTTP GET, ${CONCURRENCY} at a time`.padEnd(34)}${figures(row.httpConcurrent)}   ${row.reqPerSec.toFixed(0)} req/s`);
+    console.log(
+      `    ${`HTTP GET, ${CONCURRENCY} at a time`.padEnd(34)}${figures(row.httpConcurrent)}   ${row.reqPerSec.toFixed(0)} req/s`,
+    );
     if (row.mismatch.length > 0) console.log(`    ! ${row.mismatch.length} disagreements, e.g. ${row.mismatch[0]}`);
   }
   console.log(`  the floor: GET /healthz, one at a time, ${floor.bare.length} requests`);
@@ -146,8 +189,20 @@ try {
   await env.close();
 }
 
-function merged(rows: { slots: number[]; engine: number[]; service: number[]; reload: number[]; http: number[]; httpConcurrent: number[]; reqPerSec: number; mismatch: string[] }[]) {
-  const all = <K extends 'slots' | 'engine' | 'service' | 'reload' | 'http' | 'httpConcurrent'>(key: K) => rows.flatMap((r) => r[key]);
+function merged(
+  rows: {
+    slots: number[];
+    engine: number[];
+    service: number[];
+    reload: number[];
+    http: number[];
+    httpConcurrent: number[];
+    reqPerSec: number;
+    mismatch: string[];
+  }[],
+) {
+  const all = <K extends 'slots' | 'engine' | 'service' | 'reload' | 'http' | 'httpConcurrent'>(key: K) =>
+    rows.flatMap((r) => r[key]);
   // Throughput over all types: requests over the summed wall time of the concurrent runs.
   const wallSeconds = rows.reduce((s, r) => s + QUERIES / r.reqPerSec, 0);
   return {

@@ -20,7 +20,13 @@ const url = await server.listen({ port: 0, host: '127.0.0.1' });
 parentPort!.on('message', async (m: { id: number; type: 'count' | 'sent' | 'close' }) => {
   if (m.type === 'count') parentPort!.postMessage({ id: m.id, sent: fake.sent.length, requests: fake.requests.length });
   else if (m.type === 'sent') {
-    const sent: BenchSend[] = fake.sent.map((s) => ({ phoneNumberId: s.phoneNumberId, to: s.to, wamid: s.wamid, receivedAt: s.receivedAt, arrivedAt: arrivedAt.get(s.to) ?? s.receivedAt }));
+    const sent: BenchSend[] = fake.sent.map((s) => ({
+      phoneNumberId: s.phoneNumberId,
+      to: s.to,
+      wamid: s.wamid,
+      receivedAt: s.receivedAt,
+      arrivedAt: arrivedAt.get(s.to) ?? s.receivedAt,
+    }));
     parentPort!.postMessage({ id: m.id, sent });
   } else {
     fake.close();

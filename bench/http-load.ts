@@ -11,7 +11,14 @@ export interface HttpLoadJob {
   connections: number;
   seconds: number;
   /** Signed WhatsApp webhook deliveries, a new one for each request; unset: GET of `url`. */
-  webhook?: { path: string; appSecret: string; wabaId: string; phoneNumberId: string; senders: { waId: string; name: string }[]; seed: number };
+  webhook?: {
+    path: string;
+    appSecret: string;
+    wabaId: string;
+    phoneNumberId: string;
+    senders: { waId: string; name: string }[];
+    seed: number;
+  };
 }
 
 export interface HttpLoadResult {

@@ -36,7 +36,8 @@ const TEXTS = [
 ];
 
 /** Meta escapes non-ASCII in webhook bodies; the signature covers the escaped bytes. */
-const asMetaSends = (json: string) => json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asMetaSends = (json: string) =>
+  json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function webhookRequests(job: NonNullable<HttpLoadJob['webhook']>) {
   const random = seededRandom(job.seed);
@@ -50,9 +51,21 @@ function webhookRequests(job: NonNullable<HttpLoadJob['webhook']>) {
         // A tenth of the senders write half of the messages.
         const sender = random.chance(0.5) ? senders[random.int(0, chatty - 1)]! : random.pick(senders);
         const body = asMetaSends(
-          JSON.stringify(inboundWebhook({ wabaId: job.wabaId, phoneNumberId: job.phoneNumberId, from: sender.waId, profileName: sender.name, message: { type: 'text', text: { body: random.pick(TEXTS) } } })),
+          JSON.stringify(
+            inboundWebhook({
+              wabaId: job.wabaId,
+              phoneNumberId: job.phoneNumberId,
+              from: sender.waId,
+              profileName: sender.name,
+              message: { type: 'text', text: { body: random.pick(TEXTS) } },
+            }),
+          ),
         );
-        return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(body, job.appSecret) } };
+        return {
+          ...request,
+          body,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(body, job.appSecret) },
+        };
       },
     },
   ];
@@ -74,10 +87,26 @@ parentPort?.on('message', (job: HttpLoadJob & { id: number }) => {
         return;
       }
       // In a worker thread autocannon hands back its raw counts (it aggregates only on the main thread).
-      const raw = result as unknown as { totalRequests: number; '2xx': number; statusCodeStats: Record<string, { count: number }>; errors: number; timeouts: number; duration: number };
+      const raw = result as unknown as {
+        totalRequests: number;
+        '2xx': number;
+        statusCodeStats: Record<string, { count: number }>;
+        errors: number;
+        timeouts: number;
+        duration: number;
+      };
       const statuses: Record<string, number> = {};
       for (const [code, { count }] of Object.entries(raw.statusCodeStats)) statuses[code] = count;
-      const answer: HttpLoadResult & { id: number } = { id: job.id, sent: raw.totalRequests, ok: raw['2xx'], statuses, errors: raw.errors, timeouts: raw.timeouts, seconds: raw.duration, latencies };
+      const answer: HttpLoadResult & { id: number } = {
+        id: job.id,
+        sent: raw.totalRequests,
+        ok: raw['2xx'],
+        statuses,
+        errors: raw.errors,
+        timeouts: raw.timeouts,
+        seconds: raw.duration,
+        latencies,
+      };
       parentPort!.postMessage(answer);
     },
   );

@@ -3,13 +3,23 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { queueOutboundMessage } from '../apps/server/src/modules/messaging/outbound.service.js';
 import { startMessagingWorkers } from '../apps/server/src/modules/messaging/messaging.runtime.js';
-import { definitionFromGraph, graphTemplateObject, renderTemplateBody } from '../apps/server/src/modules/messaging/template-parameters.js';
+import {
+  definitionFromGraph,
+  graphTemplateObject,
+  renderTemplateBody,
+} from '../apps/server/src/modules/messaging/template-parameters.js';
 import { SANDBOX_TEMPLATES } from '../apps/server/src/modules/messaging/templates.catalog.js';
 import { FAMILY_NAMES, GIVEN_NAMES } from '../apps/server/src/demo/names.js';
 import { seededRandom } from '../apps/server/src/demo/random.js';
 import { inPractice } from '../apps/server/src/platform/tenancy.js';
 import { openBenchEnvironment } from './setup-practice.js';
-import { type WhatsAppPractice, createWhatsAppPractice, maxInOneSecond, startBenchGraph, whatsappEnv } from './whatsapp-setup.js';
+import {
+  type WhatsAppPractice,
+  createWhatsAppPractice,
+  maxInOneSecond,
+  startBenchGraph,
+  whatsappEnv,
+} from './whatsapp-setup.js';
 
 /**
  * WhatsApp sending: 20,000 appointment reminders (Meta templates, English and French), each to a
@@ -36,10 +46,17 @@ const { ctx } = env;
 try {
   const practices: WhatsAppPractice[] = [];
   for (let i = 0; i < NUMBERS; i++) {
-    practices.push(await createWhatsAppPractice(ctx, { name: `Bench outbound ${i + 1}`, phoneNumberId: `1065403522429${String(i).padStart(2, '0')}` }));
+    practices.push(
+      await createWhatsAppPractice(ctx, {
+        name: `Bench outbound ${i + 1}`,
+        phoneNumberId: `1065403522429${String(i).padStart(2, '0')}`,
+      }),
+    );
   }
   const caps = new Map(
-    (await ctx.db.selectFrom('whatsappChannels').select(['phoneNumberId', 'throughputPerSecond']).execute()).map((c) => [c.phoneNumberId, c.throughputPerSecond]),
+    (await ctx.db.selectFrom('whatsappChannels').select(['phoneNumberId', 'throughputPerSecond']).execute()).map(
+      (c) => [c.phoneNumberId, c.throughputPerSecond],
+    ),
   );
   const reminder = { en: template('en'), fr: template('fr') };
 
@@ -50,7 +67,10 @@ try {
     practices.map(async (practice, p) => {
       const share = Math.floor(MESSAGES / NUMBERS) + (p < MESSAGES % NUMBERS ? 1 : 0);
       const first = p * Math.ceil(MESSAGES / NUMBERS);
-      const recipients = Array.from({ length: share }, (_, k) => ({ waId: `2305${String(first + k).padStart(7, '0')}`, name: `${random.pick(GIVEN_NAMES)} ${random.pick(FAMILY_NAMES)}` }));
+      const recipients = Array.from({ length: share }, (_, k) => ({
+        waId: `2305${String(first + k).padStart(7, '0')}`,
+        name: `${random.pick(GIVEN_NAMES)} ${random.pick(FAMILY_NAMES)}`,
+      }));
       const conversations: { id: string; waId: string | null; profileName: string }[] = [];
       await inPractice(ctx.db, practice.practiceId, async (tx) => {
         for (let i = 0; i < recipients.length; i += 1000) {
@@ -62,19 +82,36 @@ try {
             lastInboundAt: sql<Date>`now() - interval '2 hours'`,
             optedInAt: sql<Date>`now() - interval '2 hours'`,
           }));
-          conversations.push(...(await tx.insertInto('whatsappConversations').values(rows).returning(['id', 'waId', 'profileName']).execute()));
+          conversations.push(
+            ...(await tx
+              .insertInto('whatsappConversations')
+              .values(rows)
+              .returning(['id', 'waId', 'profileName'])
+              .execute()),
+          );
         }
       });
       for (let i = 0; i < conversations.length; i += 500) {
         await inPractice(ctx.db, practice.practiceId, async (tx) => {
           for (const [k, c] of conversations.slice(i, i + 500).entries()) {
             const definition = (i + k) % 3 === 0 ? reminder.fr : reminder.en;
-            const values = { patient_name: c.profileName.split(' ')[0]!, practice_name: `Bench outbound ${p + 1}`, date: 'Tuesday 1 December', time: `${8 + ((i + k) % 9)}:${(i + k) % 2 ? '30' : '00'}` };
+            const values = {
+              patient_name: c.profileName.split(' ')[0]!,
+              practice_name: `Bench outbound ${p + 1}`,
+              date: 'Tuesday 1 December',
+              time: `${8 + ((i + k) % 9)}:${(i + k) % 2 ? '30' : '00'}`,
+            };
             await queueOutboundMessage(tx, {
               practiceId: practice.practiceId,
               conversation: { id: c.id, channelId: practice.channelId, waId: c.waId! },
               origin: 'system',
-              content: { type: 'template', name: definition.name, language: definition.language, body: renderTemplateBody(definition, values), buttons: definition.quickReplies },
+              content: {
+                type: 'template',
+                name: definition.name,
+                language: definition.language,
+                body: renderTemplateBody(definition, values),
+                buttons: definition.quickReplies,
+              },
               graphMessage: { type: 'template', template: graphTemplateObject(definition, values) },
             });
           }
@@ -98,12 +135,14 @@ try {
       const { sent } = await graph.count();
       if (sent !== lastProgress.sent) lastProgress = { at: Date.now(), sent };
       if (sent >= MESSAGES) {
-        outboxLeft = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_outbox`.execute(ctx.db)).rows[0]!.n;
+        outboxLeft = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_outbox`.execute(ctx.db)).rows[0]!
+          .n;
         if (outboxLeft === 0) break;
       }
       if (Date.now() - lastProgress.at > STALL_MS) {
         stalled = true;
-        outboxLeft = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_outbox`.execute(ctx.db)).rows[0]!.n;
+        outboxLeft = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_outbox`.execute(ctx.db)).rows[0]!
+          .n;
         break;
       }
     }
@@ -117,24 +156,39 @@ try {
   const sent = await graph.sent();
   const calls = (await graph.count()).requests;
   const lastAt = Math.max(...sent.map((m) => m.receivedAt));
-  const statuses = (await sql<{ status: string; n: number }>`SELECT status, count(*)::int AS n FROM whatsapp_messages WHERE direction = 'outbound' GROUP BY status ORDER BY status`.execute(ctx.db)).rows;
+  const statuses = (
+    await sql<{
+      status: string;
+      n: number;
+    }>`SELECT status, count(*)::int AS n FROM whatsapp_messages WHERE direction = 'outbound' GROUP BY status ORDER BY status`.execute(
+      ctx.db,
+    )
+  ).rows;
   const perRecipient = new Map<string, number>();
   for (const m of sent) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
   const twice = [...perRecipient.values()].filter((n) => n > 1).length;
-  const minimumSeconds = Math.max(...practices.map((p, i) => (Math.floor(MESSAGES / NUMBERS) + (i < MESSAGES % NUMBERS ? 1 : 0)) / caps.get(p.phoneNumberId)!));
+  const minimumSeconds = Math.max(
+    ...practices.map(
+      (p, i) => (Math.floor(MESSAGES / NUMBERS) + (i < MESSAGES % NUMBERS ? 1 : 0)) / caps.get(p.phoneNumberId)!,
+    ),
+  );
 
   console.log(`WhatsApp outbound — ${env.label}`);
   console.log(
     `  ${MESSAGES.toLocaleString('en')} appointment reminders (templates, en/fr), each to a recipient of its own, over ${NUMBERS} numbers in ${NUMBERS} practices; ` +
       `fake Graph API (a thread and port of its own) answering after ${GRAPH_LATENCY_MS} ms`,
   );
-  console.log(`  queued through queueOutboundMessage (500 per transaction, the practices in parallel): ${queued.toLocaleString('en')} in ${(queueMs / 1000).toFixed(1)} s (${((queued / queueMs) * 1000).toFixed(0)}/s)`);
+  console.log(
+    `  queued through queueOutboundMessage (500 per transaction, the practices in parallel): ${queued.toLocaleString('en')} in ${(queueMs / 1000).toFixed(1)} s (${((queued / queueMs) * 1000).toFixed(0)}/s)`,
+  );
   console.log(
     `  sent: ${sent.length.toLocaleString('en')} in ${((lastAt - started) / 1000).toFixed(1)} s from the start of the background work ` +
       `(${((sent.length / (lastAt - started)) * 1000).toFixed(0)}/s; the caps allow no less than ${minimumSeconds.toFixed(1)} s), outbox empty after ${(doneMs / 1000).toFixed(1)} s` +
       `${stalled ? ` — STALLED: no send for ${STALL_MS / 1000} s, ${outboxLeft} left in the outbox` : ''}`,
   );
-  console.log(`  the server's event loop was busy ${(loopBusy * 100).toFixed(0)}% of the time while sending; machine load average ${load1!.toFixed(1)} on ${cpus().length} CPUs`);
+  console.log(
+    `  the server's event loop was busy ${(loopBusy * 100).toFixed(0)}% of the time while sending; machine load average ${load1!.toFixed(1)} on ${cpus().length} CPUs`,
+  );
   const header = ['number', 'sent', 'first → last', 'rate/s', 'cap/s', 'of cap', 'max in 1 s', 'at arrival'];
   const rows: string[][] = [];
   let capExceeded = false;
@@ -163,21 +217,28 @@ try {
     ]);
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  for (const r of [header, ...rows]) console.log(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`);
-  console.log("  rate: messages over the number's active period (first to last send); max in 1 s: the most sends in any window [t, t + 1 s), by the fake's receipt time; at arrival: before its 50 ms");
-  console.log(`  cap never exceeded in any one-second window: ${capExceeded ? 'FAIL' : 'PASS'} (at arrival: ${capExceededAtArrival ? 'FAIL' : 'PASS'})`);
+  for (const r of [header, ...rows])
+    console.log(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`);
+  console.log(
+    "  rate: messages over the number's active period (first to last send); max in 1 s: the most sends in any window [t, t + 1 s), by the fake's receipt time; at arrival: before its 50 ms",
+  );
+  console.log(
+    `  cap never exceeded in any one-second window: ${capExceeded ? 'FAIL' : 'PASS'} (at arrival: ${capExceededAtArrival ? 'FAIL' : 'PASS'})`,
+  );
   console.log(
     `  sent once each: ${twice === 0 && sent.length === perRecipient.size ? 'PASS' : 'FAIL'} (${perRecipient.size.toLocaleString('en')} recipients, ${sent.length.toLocaleString('en')} sends, ` +
       `${twice} recipients sent to more than once, ${calls.toLocaleString('en')} Graph API calls)`,
   );
-  console.log(`  all sent: ${sent.length === MESSAGES && outboxLeft === 0 ? 'PASS' : 'FAIL'} (messages by status: ${statuses.map((s) => `${s.status} ${s.n.toLocaleString('en')}`).join(', ')}; ${outboxLeft} left in the outbox)`);
+  console.log(
+    `  all sent: ${sent.length === MESSAGES && outboxLeft === 0 ? 'PASS' : 'FAIL'} (messages by status: ${statuses.map((s) => `${s.status} ${s.n.toLocaleString('en')}`).join(', ')}; ${outboxLeft} left in the outbox)`,
+  );
 } finally {
   await env.close();
   await graph.close();
 }
 
 function template(language: 'en' | 'fr') {
-  return definitionFromGraph(SANDBOX_TEMPLATES.find((t) => t.name === 'appointment_reminder' && t.language === language)!);
+  return definitionFromGraph(
+    SANDBOX_TEMPLATES.find((t) => t.name === 'appointment_reminder' && t.language === language)!,
+  );
 }
-
-

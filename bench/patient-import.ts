@@ -39,9 +39,55 @@ if (baseUrl) {
 /** The file: deterministic, so every run imports the same rows. */
 function generateCsv(rows: number): Buffer {
   const random = seededRandom(7);
-  const syllables = ['ra', 'mo', 'bee', 'gou', 'lam', 'din', 'su', 'ka', 'po', 'tang', 'chu', 'ner', 'vel', 'jo', 'mun', 'pee', 'bux', 'ha', 'ree', 'to', 'sam', 'li', 'nau', 'dor'];
-  const towns = ['Port Louis', 'Curepipe', 'Quatre Bornes', 'Vacoas', 'Rose-Hill', 'Beau Bassin', 'Mahébourg', 'Goodlands', 'Triolet', 'Flacq', 'Souillac', 'Grand Baie'];
-  const streets = ['Royal Road', 'Avenue des Flamboyants', 'Rue Desforges', 'Morcellement Raffray', 'Cité Vallijee', 'Chemin Grenier', 'La Route Militaire'];
+  const syllables = [
+    'ra',
+    'mo',
+    'bee',
+    'gou',
+    'lam',
+    'din',
+    'su',
+    'ka',
+    'po',
+    'tang',
+    'chu',
+    'ner',
+    'vel',
+    'jo',
+    'mun',
+    'pee',
+    'bux',
+    'ha',
+    'ree',
+    'to',
+    'sam',
+    'li',
+    'nau',
+    'dor',
+  ];
+  const towns = [
+    'Port Louis',
+    'Curepipe',
+    'Quatre Bornes',
+    'Vacoas',
+    'Rose-Hill',
+    'Beau Bassin',
+    'Mahébourg',
+    'Goodlands',
+    'Triolet',
+    'Flacq',
+    'Souillac',
+    'Grand Baie',
+  ];
+  const streets = [
+    'Royal Road',
+    'Avenue des Flamboyants',
+    'Rue Desforges',
+    'Morcellement Raffray',
+    'Cité Vallijee',
+    'Chemin Grenier',
+    'La Route Militaire',
+  ];
   const languages = ['Français', 'English', 'Kreol', ''];
   const lines = ['Nom;Prénom;Date de naissance;Sexe;Portable;Tél domicile;Email;Adresse;Ville;Langue;Remarques'];
   let familyPhone = '';
@@ -52,7 +98,10 @@ function generateCsv(rows: number): Buffer {
     const family = child
       ? familyName
       : random.chance(0.3)
-        ? [0, 1, 2].map(() => random.pick(syllables)).join('').replace(/^./, (c) => c.toUpperCase())
+        ? [0, 1, 2]
+            .map(() => random.pick(syllables))
+            .join('')
+            .replace(/^./, (c) => c.toUpperCase())
         : random.pick(FAMILY_NAMES);
     const phone = child ? familyPhone : `5${random.int(2_000_000, 9_999_999)}`;
     familyName = family;
@@ -68,16 +117,36 @@ function generateCsv(rows: number): Buffer {
     else if (broken < 0.008) mobile = '123';
     const given = random.pick(GIVEN_NAMES);
     const home = random.chance(0.2) ? `2${random.int(100_000, 999_999)}` : '';
-    const email = !child && random.chance(0.25) ? `${given}.${family}${i}@example.mu`.toLowerCase().replace(/[^a-z0-9.@]/g, '') : '';
+    const email =
+      !child && random.chance(0.25)
+        ? `${given}.${family}${i}@example.mu`.toLowerCase().replace(/[^a-z0-9.@]/g, '')
+        : '';
     const address = random.chance(0.6) ? `"${random.int(1, 200)}, ${random.pick(streets)}"` : '';
     const notes = random.chance(0.05) ? '"Prefers mornings; call before 10"' : '';
-    lines.push([family, given, dob, random.pick(['F', 'M', 'H', 'F', 'M', '']), mobile, home, email, address, random.pick(towns), random.pick(languages), notes].join(';'));
+    lines.push(
+      [
+        family,
+        given,
+        dob,
+        random.pick(['F', 'M', 'H', 'F', 'M', '']),
+        mobile,
+        home,
+        email,
+        address,
+        random.pick(towns),
+        random.pick(languages),
+        notes,
+      ].join(';'),
+    );
   }
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
 /** Runs one import, timing each phase from its first progress call to the next phase's. */
-async function timed(label: string, run: (onProgress: (p: PatientImportProgress) => void) => Promise<PatientImportReport>) {
+async function timed(
+  label: string,
+  run: (onProgress: (p: PatientImportProgress) => void) => Promise<PatientImportReport>,
+) {
   const starts: [string, number][] = [];
   const started = performance.now();
   const report = await run((p) => {
@@ -85,9 +154,13 @@ async function timed(label: string, run: (onProgress: (p: PatientImportProgress)
     if (p.phase === 'checking' && p.done === p.total) starts.push(['duplicates', performance.now()]);
   });
   const total = (performance.now() - started) / 1000;
-  const phases = starts.map(([phase, at], i) => `${phase} ${(((starts[i + 1]?.[1] ?? performance.now()) - at) / 1000).toFixed(1)} s`);
+  const phases = starts.map(
+    ([phase, at], i) => `${phase} ${(((starts[i + 1]?.[1] ?? performance.now()) - at) / 1000).toFixed(1)} s`,
+  );
   const rate = Math.round(report.totalRows / total).toLocaleString('en');
-  process.stdout.write(`${label.padEnd(44)} ${total.toFixed(1).padStart(6)} s  ${rate.padStart(8)} rows/s   ${phases.join(', ')}\n`);
+  process.stdout.write(
+    `${label.padEnd(44)} ${total.toFixed(1).padStart(6)} s  ${rate.padStart(8)} rows/s   ${phases.join(', ')}\n`,
+  );
   return report;
 }
 
@@ -95,16 +168,34 @@ const env = await openBenchEnvironment();
 const { ctx } = env;
 try {
   const csv = generateCsv(ROWS);
-  process.stdout.write(`patient import: ${env.label}\n${ROWS.toLocaleString('en')} rows, ${(csv.length / 1024 / 1024).toFixed(1)} MB of CSV\n\n`);
+  process.stdout.write(
+    `patient import: ${env.label}\n${ROWS.toLocaleString('en')} rows, ${(csv.length / 1024 / 1024).toFixed(1)} MB of CSV\n\n`,
+  );
   const practiceId = await ctx.db.transaction().execute(async (tx) => {
-    const user = await createUser(tx, { email: `bench-import-${randomUUID().slice(0, 8)}@example.mu`, name: 'Bench Owner', password: 'correct horse battery' });
-    return (await createPracticeIn(tx, { practice: { name: `Patient import ${new Date().toISOString()}` }, ownerUserId: user.id, actor })).id;
+    const user = await createUser(tx, {
+      email: `bench-import-${randomUUID().slice(0, 8)}@example.mu`,
+      name: 'Bench Owner',
+      password: 'correct horse battery',
+    });
+    return (
+      await createPracticeIn(tx, {
+        practice: { name: `Patient import ${new Date().toISOString()}` },
+        ownerUserId: user.id,
+        actor,
+      })
+    ).id;
   });
   const base = { actor, practiceId, file: csv, fileName: 'export.csv', listLimit: Number.POSITIVE_INFINITY };
 
-  const dry = await timed('dry run (read, check, duplicates)', (onProgress) => importPatients(ctx, { ...base, dryRun: true, onProgress }));
-  const done = await timed('import (the same, then insert, one transaction)', (onProgress) => importPatients(ctx, { ...base, dryRun: false, skipRejected: true, onProgress }));
-  const again = await timed('dry run again, against the patients now on file', (onProgress) => importPatients(ctx, { ...base, dryRun: true, onProgress }));
+  const dry = await timed('dry run (read, check, duplicates)', (onProgress) =>
+    importPatients(ctx, { ...base, dryRun: true, onProgress }),
+  );
+  const done = await timed('import (the same, then insert, one transaction)', (onProgress) =>
+    importPatients(ctx, { ...base, dryRun: false, skipRejected: true, onProgress }),
+  );
+  const again = await timed('dry run again, against the patients now on file', (onProgress) =>
+    importPatients(ctx, { ...base, dryRun: true, onProgress }),
+  );
 
   const counts = await sql<{ patients: number; phones: number; words: number }>`
     SELECT (SELECT count(*)::int FROM patients WHERE practice_id = ${practiceId}) AS patients,

@@ -52,16 +52,51 @@ try {
     return rows[0]!.id;
   }
   async function generate() {
-  process.stdout.write(`patient search: ${env.label}, ${total.toLocaleString('en')} patients\n`);
-  const practiceId = await ctx.db.transaction().execute(async (tx) => {
-    const user = await createUser(tx, { email: `bench-search-${randomUUID().slice(0, 8)}@example.mu`, name: 'Bench Owner', password: 'correct horse battery' });
-    return (await createPracticeIn(tx, { practice: { name: `Patient search ${new Date().toISOString()}` }, ownerUserId: user.id, actor })).id;
-  });
+    process.stdout.write(`patient search: ${env.label}, ${total.toLocaleString('en')} patients\n`);
+    const practiceId = await ctx.db.transaction().execute(async (tx) => {
+      const user = await createUser(tx, {
+        email: `bench-search-${randomUUID().slice(0, 8)}@example.mu`,
+        name: 'Bench Owner',
+        password: 'correct horse battery',
+      });
+      return (
+        await createPracticeIn(tx, {
+          practice: { name: `Patient search ${new Date().toISOString()}` },
+          ownerUserId: user.id,
+          actor,
+        })
+      ).id;
+    });
 
-  const SYLLABLES = ['ra', 'mo', 'bee', 'gou', 'lam', 'din', 'su', 'ka', 'po', 'tang', 'chu', 'ner', 'vel', 'jo', 'mun', 'pee', 'bux', 'ha', 'ree', 'to', 'sam', 'li', 'nau', 'dor'];
-  const generatedStarted = performance.now();
-  // Patients as the service writes them: search_name / sort_name folded like foldName does.
-  await sql`
+    const SYLLABLES = [
+      'ra',
+      'mo',
+      'bee',
+      'gou',
+      'lam',
+      'din',
+      'su',
+      'ka',
+      'po',
+      'tang',
+      'chu',
+      'ner',
+      'vel',
+      'jo',
+      'mun',
+      'pee',
+      'bux',
+      'ha',
+      'ree',
+      'to',
+      'sam',
+      'li',
+      'nau',
+      'dor',
+    ];
+    const generatedStarted = performance.now();
+    // Patients as the service writes them: search_name / sort_name folded like foldName does.
+    await sql`
     WITH names AS (
       SELECT ${GIVEN_NAMES}::text[] AS given, ${GIVEN_NAMES.map(foldName)}::text[] AS given_folded,
              ${FAMILY_NAMES}::text[] AS family, ${FAMILY_NAMES.map(foldName)}::text[] AS family_folded,
@@ -87,27 +122,33 @@ try {
       coalesce(made_up, family_folded[f]) || ' ' || given_folded[g]
     FROM drawn, names
   `.execute(ctx.db);
-  await sql`
+    await sql`
     INSERT INTO patient_phones (practice_id, patient_id, position, e164, label, is_whatsapp, national_digits, digits_reversed)
     SELECT practice_id, id, 0, phone, 'mobile', true, substr(phone, 5), reverse(substr(phone, 2)) FROM patients WHERE practice_id = ${practiceId}
   `.execute(ctx.db);
-  await sql`
+    await sql`
     INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
     SELECT DISTINCT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${practiceId}
   `.execute(ctx.db);
-  // (The words join the practice's name vocabulary by trigger.)
-  await sql`VACUUM ANALYZE patients, patient_phones, patient_search_words, patient_name_vocabulary`.execute(ctx.db);
-  const generatedMs = performance.now() - generatedStarted;
-  const vocabulary = await sql<{ n: number }>`SELECT count(*)::int AS n FROM patient_name_vocabulary WHERE practice_id = ${practiceId}`.execute(ctx.db);
-  process.stdout.write(`generated in ${(generatedMs / 1000).toFixed(1)} s (${vocabulary.rows[0]!.n} distinct name words)\n`);
-  await countNameWords(practiceId);
-  return practiceId;
+    // (The words join the practice's name vocabulary by trigger.)
+    await sql`VACUUM ANALYZE patients, patient_phones, patient_search_words, patient_name_vocabulary`.execute(ctx.db);
+    const generatedMs = performance.now() - generatedStarted;
+    const vocabulary = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM patient_name_vocabulary WHERE practice_id = ${practiceId}`.execute(ctx.db);
+    process.stdout.write(
+      `generated in ${(generatedMs / 1000).toFixed(1)} s (${vocabulary.rows[0]!.n} distinct name words)\n`,
+    );
+    await countNameWords(practiceId);
+    return practiceId;
   }
   /** The name word counts search chooses its index by, as the background count keeps them. */
   async function countNameWords(practiceId: string) {
     const started = performance.now();
     const changed = await refreshNameWordCounts(ctx.db, practiceId);
-    process.stdout.write(`name words counted in ${((performance.now() - started) / 1000).toFixed(1)} s (${changed} counts changed)\n\n`);
+    process.stdout.write(
+      `name words counted in ${((performance.now() - started) / 1000).toFixed(1)} s (${changed} counts changed)\n\n`,
+    );
   }
 
   // Query material drawn from the data itself.
@@ -121,12 +162,15 @@ try {
   const typo = (word: string) => {
     const w = foldName(word).replace(/ /g, '');
     const at = random.int(1, w.length - 2);
-    return random.int(0, 1) ? w.slice(0, at) + w.slice(at + 1) : w.slice(0, at) + 'aeiou'[random.int(0, 4)] + w.slice(at + 1);
+    return random.int(0, 1)
+      ? w.slice(0, at) + w.slice(at + 1)
+      : w.slice(0, at) + 'aeiou'[random.int(0, 4)] + w.slice(at + 1);
   };
   const longFamilies = FAMILY_NAMES.filter((f) => f.length >= 6);
   const accented = ['Helene', 'Berenger', 'Noel', 'Francoise', 'Chloe', 'Melanie', 'Stephanie', 'Gael', 'Lea'];
   const kinds: Record<string, () => string> = {
-    'name prefix (3-4 letters)': () => foldName(random.pick([...FAMILY_NAMES, ...GIVEN_NAMES])).slice(0, random.int(3, 4)),
+    'name prefix (3-4 letters)': () =>
+      foldName(random.pick([...FAMILY_NAMES, ...GIVEN_NAMES])).slice(0, random.int(3, 4)),
     'full name (given family)': () => {
       const s = random.pick(sample);
       return `${s.given} ${s.family}`;
@@ -156,11 +200,24 @@ try {
         hits += result.items.length;
       }
     }
-    rows.push([kind, ms(percentile(timings, 50)), ms(percentile(timings, 95)), ms(percentile(timings, 99)), ms(Math.max(...timings)), (hits / QUERIES).toFixed(1), JSON.stringify(slowest.q)]);
+    rows.push([
+      kind,
+      ms(percentile(timings, 50)),
+      ms(percentile(timings, 95)),
+      ms(percentile(timings, 99)),
+      ms(Math.max(...timings)),
+      (hits / QUERIES).toFixed(1),
+      JSON.stringify(slowest.q),
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) process.stdout.write(`${r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`);
-  process.stdout.write(`\n${QUERIES} queries per kind after ${WARM_UP} warm-up, one at a time, page size 20, through searchPatients (transaction + RLS included).\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `${r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}\n`,
+    );
+  process.stdout.write(
+    `\n${QUERIES} queries per kind after ${WARM_UP} warm-up, one at a time, page size 20, through searchPatients (transaction + RLS included).\n`,
+  );
 } finally {
   await env.close();
   if (scratch) {

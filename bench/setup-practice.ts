@@ -67,9 +67,12 @@ export interface BenchEnvironment {
  * close (BENCH_KEEP_DB=1 keeps it), for benchmarks that count rows or drain shared queues.
  * `env`: more configuration, as environment variables (the WhatsApp benchmarks' credentials).
  */
-export async function openBenchEnvironment(opts: { poolSize?: number; scratch?: boolean; env?: Record<string, string> } = {}): Promise<BenchEnvironment> {
+export async function openBenchEnvironment(
+  opts: { poolSize?: number; scratch?: boolean; env?: Record<string, string> } = {},
+): Promise<BenchEnvironment> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-bench-'));
-  const scratch = opts.scratch && process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+  const scratch =
+    opts.scratch && process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
   const databaseUrl = scratch?.url ?? process.env.DATABASE_URL ?? '';
   const config = loadConfig({
     ...opts.env,
@@ -112,7 +115,10 @@ async function createScratchDatabase(baseUrl: string) {
       else {
         // pool.end() does not wait for the server to see its connections go; forcing them off would log them as lost.
         for (let i = 0; i < 50; i++) {
-          const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          const { rows } = await admin.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
           if (rows[0]!.n === 0) break;
           await new Promise((r) => setTimeout(r, 20));
         }
@@ -214,7 +220,10 @@ parentPort.on('message', async ({ id, requests, concurrency, read }) => {
 `;
 
 export interface LoadGenerator {
-  run(requests: LoadRequest[], opts: { concurrency: number; read?: 'slots' | 'problems' }): Promise<{ results: LoadResult[]; wallMs: number }>;
+  run(
+    requests: LoadRequest[],
+    opts: { concurrency: number; read?: 'slots' | 'problems' },
+  ): Promise<{ results: LoadResult[]; wallMs: number }>;
   close(): Promise<void>;
 }
 
@@ -250,7 +259,8 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+export const ms = (value: number) =>
+  value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 // ---------------------------------------------------------------------------------------------
 // Practices
@@ -272,9 +282,23 @@ export interface BenchPractice {
   patientIds: string[];
 }
 
-const COLOURS = ['#0f766e', '#1d4ed8', '#7c3aed', '#0ea5e9', '#14b8a6', '#f59e0b', '#ef4444', '#8b5cf6', '#db2777', '#65a30d'];
+const COLOURS = [
+  '#0f766e',
+  '#1d4ed8',
+  '#7c3aed',
+  '#0ea5e9',
+  '#14b8a6',
+  '#f59e0b',
+  '#ef4444',
+  '#8b5cf6',
+  '#db2777',
+  '#65a30d',
+];
 const WORKDAYS = [1, 2, 3, 4, 5, 6];
-export const SESSIONS = [['08:00', '12:00'], ['13:00', '17:00']] as const;
+export const SESSIONS = [
+  ['08:00', '12:00'],
+  ['13:00', '17:00'],
+] as const;
 
 /**
  * A practice with an owner (who logs in), chairs, providers working Mon–Sat 08:00–12:00 and
@@ -290,27 +314,57 @@ export async function createBenchPractice(
   const owner = { email: `bench-owner-${suffix}@example.mu`, password: PASSWORD };
   const created = await ctx.db.transaction().execute(async (tx) => {
     const user = await createUser(tx, { email: owner.email, name: 'Bench Owner', password: owner.password });
-    const practice = await createPracticeIn(tx, { practice: { name: `${plan.name} ${new Date().toISOString()} ${suffix}` }, ownerUserId: user.id, actor });
+    const practice = await createPracticeIn(tx, {
+      practice: { name: `${plan.name} ${new Date().toISOString()} ${suffix}` },
+      ownerUserId: user.id,
+      actor,
+    });
     return { practiceId: practice.id, ownerId: user.id };
   });
   const call = { actor, practiceId: created.practiceId };
 
   const chairIds: string[] = [];
   for (let i = 0; i < plan.chairs; i++) {
-    chairIds.push((await createChair(ctx, { ...call, chair: { name: `Chair ${i + 1}`, colour: COLOURS[i % COLOURS.length]!, sortOrder: i + 1, active: true } })).id);
+    chairIds.push(
+      (
+        await createChair(ctx, {
+          ...call,
+          chair: { name: `Chair ${i + 1}`, colour: COLOURS[i % COLOURS.length]!, sortOrder: i + 1, active: true },
+        })
+      ).id,
+    );
   }
-  await replaceOpeningHours(ctx, { ...call, hours: WORKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })) });
+  await replaceOpeningHours(ctx, {
+    ...call,
+    hours: WORKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })),
+  });
 
   const providers: BenchPractice['providers'] = [];
   for (const [i, p] of plan.providers.entries()) {
-    const { userId } = await addStaffMember(ctx, { ...call, email: `bench-${p.role}-${i + 1}-${suffix}@example.mu`, name: `${p.role} ${i + 1}`, password: PASSWORD, role: p.role });
+    const { userId } = await addStaffMember(ctx, {
+      ...call,
+      email: `bench-${p.role}-${i + 1}-${suffix}@example.mu`,
+      name: `${p.role} ${i + 1}`,
+      password: PASSWORD,
+      role: p.role,
+    });
     const title = p.role === 'dentist' ? 'Dr' : 'Hygienist';
-    await createProvider(ctx, { ...call, provider: { userId, displayName: `${title} ${String(i + 1).padStart(2, '0')}`, colour: COLOURS[i % COLOURS.length]!, active: true } });
+    await createProvider(ctx, {
+      ...call,
+      provider: {
+        userId,
+        displayName: `${title} ${String(i + 1).padStart(2, '0')}`,
+        colour: COLOURS[i % COLOURS.length]!,
+        active: true,
+      },
+    });
     const chairId = p.chair === null ? null : chairIds[p.chair]!;
     await replaceProviderHours(ctx, {
       ...call,
       userId,
-      hours: WORKDAYS.flatMap((weekday) => SESSIONS.map(([start, end]) => ({ weekday, start, end, chairId, validFrom: null, validTo: null }))),
+      hours: WORKDAYS.flatMap((weekday) =>
+        SESSIONS.map(([start, end]) => ({ weekday, start, end, chairId, validFrom: null, validTo: null })),
+      ),
     });
     providers.push({ id: userId, role: p.role, chairId });
   }
@@ -320,7 +374,15 @@ export async function createBenchPractice(
     types.push(
       await createAppointmentType(ctx, {
         ...call,
-        appointmentType: { ...t, nameFr: t.nameEn, colour: COLOURS[i % COLOURS.length]!, whatsappBookable: true, minNoticeMinutes: 120, maxDaysAhead: 90, active: true },
+        appointmentType: {
+          ...t,
+          nameFr: t.nameEn,
+          colour: COLOURS[i % COLOURS.length]!,
+          whatsappBookable: true,
+          minNoticeMinutes: 120,
+          maxDaysAhead: 90,
+          active: true,
+        },
       }),
     );
   }
@@ -331,12 +393,21 @@ export async function createBenchPractice(
     phone: `+2305${random.int(2, 9)}${String(random.int(0, 999999)).padStart(6, '0')}`,
   }));
   const patientIds = await createPatientsInBulk(ctx, { ...call, patients });
-  return { practiceId: created.practiceId, owner: { id: created.ownerId, ...owner }, chairIds, providers, types, patientIds };
+  return {
+    practiceId: created.practiceId,
+    owner: { id: created.ownerId, ...owner },
+    chairIds,
+    providers,
+    types,
+    patientIds,
+  };
 }
 
 /** The practice's public holidays from `from` on, as local dates. */
 async function holidaysFrom(ctx: AppContext, practiceId: string, from: string): Promise<Set<string>> {
-  const rows = await inPractice(ctx.db, practiceId, (tx) => tx.selectFrom('publicHolidays').select('date').where('date', '>=', from).execute());
+  const rows = await inPractice(ctx.db, practiceId, (tx) =>
+    tx.selectFrom('publicHolidays').select('date').where('date', '>=', from).execute(),
+  );
   return new Set(rows.map((r) => r.date));
 }
 
@@ -391,7 +462,14 @@ const overlaps = (list: Interval[], start: number, end: number) => list.some(([s
  */
 export async function buildBusyPractice(ctx: AppContext) {
   const plan = BUSY_PRACTICE;
-  const practice = await createBenchPractice(ctx, { name: 'Bench availability', chairs: plan.chairs, providers: plan.providers, types: plan.types, patients: 1500, seed: 2026 });
+  const practice = await createBenchPractice(ctx, {
+    name: 'Bench availability',
+    chairs: plan.chairs,
+    providers: plan.providers,
+    types: plan.types,
+    patients: 1500,
+    seed: 2026,
+  });
   const call = { actor, practiceId: practice.practiceId };
   const days = await workingDays(ctx, practice.practiceId, plan.days);
   const p = practice.providers;
@@ -399,17 +477,55 @@ export async function buildBusyPractice(ctx: AppContext) {
   const at = (day: number, time: string) => mu(days[day]!, time).toISOString();
 
   const blocks = [
-    { providerId: p[2]!.id, chairId: null, start: at(20, '08:00'), end: at(24, '17:00'), kind: 'leave' as const, note: 'Annual leave' },
-    { providerId: p[9]!.id, chairId: null, start: at(40, '10:00'), end: at(40, '12:00'), kind: 'other' as const, note: 'Training' },
-    { providerId: null, chairId: c[9]!, start: at(10, '13:00'), end: at(10, '17:00'), kind: 'maintenance' as const, note: 'Compressor service' },
-    { providerId: null, chairId: c[0]!, start: at(60, '08:00'), end: at(60, '10:00'), kind: 'maintenance' as const, note: 'X-ray sensor' },
-    { providerId: null, chairId: null, start: at(15, '08:00'), end: at(15, '09:00'), kind: 'meeting' as const, note: 'Team meeting' },
+    {
+      providerId: p[2]!.id,
+      chairId: null,
+      start: at(20, '08:00'),
+      end: at(24, '17:00'),
+      kind: 'leave' as const,
+      note: 'Annual leave',
+    },
+    {
+      providerId: p[9]!.id,
+      chairId: null,
+      start: at(40, '10:00'),
+      end: at(40, '12:00'),
+      kind: 'other' as const,
+      note: 'Training',
+    },
+    {
+      providerId: null,
+      chairId: c[9]!,
+      start: at(10, '13:00'),
+      end: at(10, '17:00'),
+      kind: 'maintenance' as const,
+      note: 'Compressor service',
+    },
+    {
+      providerId: null,
+      chairId: c[0]!,
+      start: at(60, '08:00'),
+      end: at(60, '10:00'),
+      kind: 'maintenance' as const,
+      note: 'X-ray sensor',
+    },
+    {
+      providerId: null,
+      chairId: null,
+      start: at(15, '08:00'),
+      end: at(15, '09:00'),
+      kind: 'meeting' as const,
+      note: 'Team meeting',
+    },
   ];
   for (const block of blocks) await createBlock(ctx, { ...call, block });
   const closure = { start: at(45, '13:00'), end: at(45, '17:00'), reason: 'Staff training afternoon' };
   await createClosure(ctx, { ...call, closure });
 
-  const practiceBusy: Interval[] = [...blocks.filter((b) => !b.providerId && !b.chairId), closure].map((b) => [Date.parse(b.start), Date.parse(b.end)]);
+  const practiceBusy: Interval[] = [...blocks.filter((b) => !b.providerId && !b.chairId), closure].map((b) => [
+    Date.parse(b.start),
+    Date.parse(b.end),
+  ]);
   const busyOf = (key: 'providerId' | 'chairId', id: string): Interval[] =>
     blocks.filter((b) => b[key] === id).map((b): Interval => [Date.parse(b.start), Date.parse(b.end)]);
 
@@ -434,7 +550,12 @@ export async function buildBusyPractice(ctx: AppContext) {
           if (end > sessionEnd) break;
           const chairs = provider.chairId === null ? floatingChairFirst : [c.indexOf(provider.chairId)];
           const chair = chairs.find((k) => !overlaps(chairBusy[k]!, cursor, occupiedEnd));
-          if (random.chance(0.9) && chair !== undefined && !overlaps(providerBusy, cursor, occupiedEnd) && !overlaps(practiceBusy, cursor, occupiedEnd)) {
+          if (
+            random.chance(0.9) &&
+            chair !== undefined &&
+            !overlaps(providerBusy, cursor, occupiedEnd) &&
+            !overlaps(practiceBusy, cursor, occupiedEnd)
+          ) {
             chairBusy[chair]!.push([cursor, occupiedEnd]);
             candidates.push({
               practiceId: practice.practiceId,
@@ -462,10 +583,28 @@ export async function buildBusyPractice(ctx: AppContext) {
   }
   const appointments = candidates.slice(0, plan.appointments);
   await inPractice(ctx.db, practice.practiceId, async (tx) => {
-    for (let i = 0; i < appointments.length; i += 500) await tx.insertInto('appointments').values(appointments.slice(i, i + 500)).execute();
-    await recordAudit(tx, { practiceId: practice.practiceId, actor, action: 'bench.calendar_seeded', targetType: 'practice', targetId: practice.practiceId, changes: { appointments: appointments.length } });
+    for (let i = 0; i < appointments.length; i += 500)
+      await tx
+        .insertInto('appointments')
+        .values(appointments.slice(i, i + 500))
+        .execute();
+    await recordAudit(tx, {
+      practiceId: practice.practiceId,
+      actor,
+      action: 'bench.calendar_seeded',
+      targetType: 'practice',
+      targetId: practice.practiceId,
+      changes: { appointments: appointments.length },
+    });
   });
-  return { ...practice, workingDays: days, appointments: appointments.length, packed: candidates.length, blocks: blocks.length, closures: 1 };
+  return {
+    ...practice,
+    workingDays: days,
+    appointments: appointments.length,
+    packed: candidates.length,
+    blocks: blocks.length,
+    closures: 1,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

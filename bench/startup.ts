@@ -52,7 +52,9 @@ try {
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log('start-up, embedded PGlite (spawn → /readyz 200)');
   console.log(`  cold (new DATA_DIR, migrations): ${cold.readyMs.toFixed(0)} ms, RSS ${cold.readyRss.toFixed(0)} MB`);
-  console.log(`  warm (median of ${WARM_RUNS}):            ${median(warm.map((w) => w.readyMs)).toFixed(0)} ms, RSS ${median(warm.map((w) => w.readyRss)).toFixed(0)} MB`);
+  console.log(
+    `  warm (median of ${WARM_RUNS}):            ${median(warm.map((w) => w.readyMs)).toFixed(0)} ms, RSS ${median(warm.map((w) => w.readyRss)).toFixed(0)} MB`,
+  );
   console.log(`  RSS after 200 requests:          ${median(warm.map((w) => w.busyRss)).toFixed(0)} MB`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

@@ -58,7 +58,13 @@ try {
   const ceilingUrl = await ceilingServer.listen({ host: '127.0.0.1', port: 0 });
   const load = startHttpLoad();
   const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const webhook = { path: '/webhooks/whatsapp', appSecret: BENCH_WHATSAPP.appSecret, wabaId: BENCH_WHATSAPP.wabaId, phoneNumberId: practice.phoneNumberId, senders };
+  const webhook = {
+    path: '/webhooks/whatsapp',
+    appSecret: BENCH_WHATSAPP.appSecret,
+    wabaId: BENCH_WHATSAPP.wabaId,
+    phoneNumberId: practice.phoneNumberId,
+    senders,
+  };
 
   const deliveries = async () =>
     (
@@ -68,14 +74,21 @@ try {
     ).rows[0]!;
   // Through the partial index of pending deliveries: polling must not slow the processing it waits for.
   const pending = async () =>
-    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_webhook_deliveries WHERE processed_at IS NULL AND dead_at IS NULL`.execute(ctx.db)).rows[0]!.n;
+    (
+      await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM whatsapp_webhook_deliveries WHERE processed_at IS NULL AND dead_at IS NULL`.execute(
+        ctx.db,
+      )
+    ).rows[0]!.n;
   /** Waits until every stored delivery is processed; the time it took and the backlog it started from. */
   const drain = async () => {
     const started = performance.now();
     const backlog = await pending();
     for (;;) {
       const left = await pending();
-      if (left === 0 || performance.now() - started > DRAIN_TIMEOUT_MS) return { backlog, ms: performance.now() - started, left };
+      if (left === 0 || performance.now() - started > DRAIN_TIMEOUT_MS)
+        return { backlog, ms: performance.now() - started, left };
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -97,17 +110,37 @@ try {
   try {
     // A warm-up (JIT, pool connections, the first conversations), then each step: the ceiling at
     // that concurrency while nothing else runs, the webhooks, and the drain of what they left.
-    warmUp = await load.run({ url: `${appUrl}/webhooks/whatsapp`, connections: 4, seconds: 2, webhook: { ...webhook, seed: 1 } });
+    warmUp = await load.run({
+      url: `${appUrl}/webhooks/whatsapp`,
+      connections: 4,
+      seconds: 2,
+      webhook: { ...webhook, seed: 1 },
+    });
     await drain();
     for (const [i, connections] of STEPS.entries()) {
       const ceiling = await load.run({ url: `${ceilingUrl}/hello`, connections, seconds: Math.min(SECONDS, 4) });
       const before = (await deliveries()).stored;
       const loopBefore = performance.eventLoopUtilization();
-      const result = await load.run({ url: `${appUrl}/webhooks/whatsapp`, connections, seconds: SECONDS, webhook: { ...webhook, seed: 100 + i } });
+      const result = await load.run({
+        url: `${appUrl}/webhooks/whatsapp`,
+        connections,
+        seconds: SECONDS,
+        webhook: { ...webhook, seed: 100 + i },
+      });
       const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
       const load1 = loadavg()[0]!;
       const drained = await drain();
-      steps.push({ connections, ceiling, result, loopBusy, load1, stored: (await deliveries()).stored - before, backlog: drained.backlog, drainMs: drained.ms, left: drained.left });
+      steps.push({
+        connections,
+        ceiling,
+        result,
+        loopBusy,
+        load1,
+        stored: (await deliveries()).stored - before,
+        backlog: drained.backlog,
+        drainMs: drained.ms,
+        left: drained.left,
+      });
     }
   } finally {
     await load.close();
@@ -118,8 +151,17 @@ try {
 
   // Nothing lost: every acknowledged delivery stored, every stored one processed into its message.
   const totals = await deliveries();
-  const inbound = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'inbound'`.execute(ctx.db)).rows[0]!.n;
-  const conversations = (await sql<{ n: number; linked: number }>`SELECT count(*)::int AS n, count(patient_id)::int AS linked FROM whatsapp_conversations`.execute(ctx.db)).rows[0]!;
+  const inbound = (
+    await sql<{ n: number }>`SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'inbound'`.execute(
+      ctx.db,
+    )
+  ).rows[0]!.n;
+  const conversations = (
+    await sql<{
+      n: number;
+      linked: number;
+    }>`SELECT count(*)::int AS n, count(patient_id)::int AS linked FROM whatsapp_conversations`.execute(ctx.db)
+  ).rows[0]!;
   const acknowledged = [warmUp, ...steps.map((s) => s.result)].reduce((sum, r) => sum + r.ok, 0);
   const lost = acknowledged > totals.stored || totals.pending > 0 || totals.dead > 0 || inbound !== totals.stored;
 
@@ -131,11 +173,32 @@ try {
     `  signed POST /webhooks/whatsapp, a new delivery of one text message each (${SENDERS.toLocaleString('en')} senders, ${PATIENT_SENDERS} of them patients), ` +
       `${SECONDS} s per step, closed loop; autocannon in a worker thread; webhook processing runs in the server process`,
   );
-  console.log('  ceiling: a bare Fastify GET /hello in the same process, same client and connections, just before each step');
-  const header = ['connections', 'sent', 'acked/s', 'p50 ms', 'p99 ms', 'max ms', 'non-200', 'ceiling/s', 'of ceiling', 'loop busy', 'load', 'backlog', 'drained in', 'processed/s'];
+  console.log(
+    '  ceiling: a bare Fastify GET /hello in the same process, same client and connections, just before each step',
+  );
+  const header = [
+    'connections',
+    'sent',
+    'acked/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'non-200',
+    'ceiling/s',
+    'of ceiling',
+    'loop busy',
+    'load',
+    'backlog',
+    'drained in',
+    'processed/s',
+  ];
   const rows = steps.map((s) => {
     const r = s.result;
-    const notes = [...refused(r).map(([code, n]) => `${n}×${code}`), r.errors ? `${r.errors} errors` : '', r.timeouts ? `${r.timeouts} timeouts` : ''].filter(Boolean);
+    const notes = [
+      ...refused(r).map(([code, n]) => `${n}×${code}`),
+      r.errors ? `${r.errors} errors` : '',
+      r.timeouts ? `${r.timeouts} timeouts` : '',
+    ].filter(Boolean);
     return [
       String(s.connections),
       r.sent.toLocaleString('en'),

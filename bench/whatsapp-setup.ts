@@ -53,8 +53,13 @@ export interface BenchGraph {
  * The fake Graph API (Meta's wire format) on its own loopback port, in a worker thread, so
  * that answering the server's calls is not done on the server's event loop.
  */
-export async function startBenchGraph(options: Pick<FakeGraphOptions, 'latencyMs' | 'statusDelaysMs'> = {}): Promise<BenchGraph> {
-  const worker = startTsWorker(new URL('./fake-graph.worker.ts', import.meta.url), { accessToken: BENCH_WHATSAPP.graphToken, options });
+export async function startBenchGraph(
+  options: Pick<FakeGraphOptions, 'latencyMs' | 'statusDelaysMs'> = {},
+): Promise<BenchGraph> {
+  const worker = startTsWorker(new URL('./fake-graph.worker.ts', import.meta.url), {
+    accessToken: BENCH_WHATSAPP.graphToken,
+    options,
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const onMessage = (m: { ready?: string }) => {
       if (m.ready === undefined) return;
@@ -91,14 +96,33 @@ export async function createWhatsAppPractice(
   const actor = systemActor('bench');
   const suffix = randomUUID().slice(0, 8);
   const { practiceId, ownerId } = await ctx.db.transaction().execute(async (tx) => {
-    const user = await createUser(tx, { email: `bench-whatsapp-${suffix}@example.mu`, name: 'Bench Owner', password: 'correct horse battery' });
-    const practice = await createPracticeIn(tx, { practice: { name: `${plan.name} ${suffix}` }, ownerUserId: user.id, actor });
+    const user = await createUser(tx, {
+      email: `bench-whatsapp-${suffix}@example.mu`,
+      name: 'Bench Owner',
+      password: 'correct horse battery',
+    });
+    const practice = await createPracticeIn(tx, {
+      practice: { name: `${plan.name} ${suffix}` },
+      ownerUserId: user.id,
+      actor,
+    });
     return { practiceId: practice.id, ownerId: user.id };
   });
   if (plan.patients?.length) await createPatientsInBulk(ctx, { actor, practiceId, patients: plan.patients });
   const channel = await inPractice(ctx.db, practiceId, async (tx) => {
-    const created = await createChannelIn(tx, { actor, practiceId, phoneNumberId: plan.phoneNumberId, accessToken: BENCH_WHATSAPP.graphToken, masterKey: ctx.config.encryptionKey, sandbox: false });
-    await tx.updateTable('whatsappChannels').set({ wabaId: BENCH_WHATSAPP.wabaId, displayPhoneNumber: `230${plan.phoneNumberId.slice(-8)}` }).where('id', '=', created.id).execute();
+    const created = await createChannelIn(tx, {
+      actor,
+      practiceId,
+      phoneNumberId: plan.phoneNumberId,
+      accessToken: BENCH_WHATSAPP.graphToken,
+      masterKey: ctx.config.encryptionKey,
+      sandbox: false,
+    });
+    await tx
+      .updateTable('whatsappChannels')
+      .set({ wabaId: BENCH_WHATSAPP.wabaId, displayPhoneNumber: `230${plan.phoneNumberId.slice(-8)}` })
+      .where('id', '=', created.id)
+      .execute();
     return created;
   });
   return { practiceId, ownerId, channelId: channel.id, phoneNumberId: plan.phoneNumberId };

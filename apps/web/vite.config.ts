@@ -8,9 +8,14 @@ const proxied = ['/api', '/healthz', '/readyz', '/webhooks', '/sandbox'];
 // /sandbox/graph is the server's pretend Graph API, but /sandbox/whatsapp is a page of this app:
 // a browser asking for a page under /sandbox gets index.html, as the server does in production.
 const pageUnderSandbox = (req: IncomingMessage) =>
-  req.url?.startsWith('/sandbox/') && !req.url.startsWith('/sandbox/graph') && req.headers.accept?.includes('text/html') ? '/index.html' : undefined;
+  req.url?.startsWith('/sandbox/') && !req.url.startsWith('/sandbox/graph') && req.headers.accept?.includes('text/html')
+    ? '/index.html'
+    : undefined;
 const proxy = Object.fromEntries(
-  proxied.map((prefix) => [prefix, prefix === '/sandbox' ? { target: apiServer, bypass: pageUnderSandbox } : { target: apiServer }]),
+  proxied.map((prefix) => [
+    prefix,
+    prefix === '/sandbox' ? { target: apiServer, bypass: pageUnderSandbox } : { target: apiServer },
+  ]),
 );
 
 export default defineConfig({

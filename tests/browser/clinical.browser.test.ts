@@ -16,10 +16,19 @@ const consoleErrors: string[] = [];
 
 type Who = keyof typeof cookies;
 
-async function call<T>(who: Who, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  who: Who,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(new URL(`/api/v1${pathname}`, app.baseUrl), {
     method,
-    headers: { origin: app.baseUrl, cookie: cookies[who], ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      origin: app.baseUrl,
+      cookie: cookies[who],
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const setCookie = response.headers.get('set-cookie');
@@ -35,20 +44,39 @@ async function ok<T>(who: Who, method: string, pathname: string, body?: unknown)
 }
 
 const P = () => `/practices/${practiceId}`;
-const recordUrl = (tab = '') => new URL(`/app/${practiceId}/patients/${patientId}${tab ? `/${tab}` : ''}`, app.baseUrl).toString();
+const recordUrl = (tab = '') =>
+  new URL(`/app/${practiceId}/patients/${patientId}${tab ? `/${tab}` : ''}`, app.baseUrl).toString();
 
 beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
-  const me = await ok<{ memberships: { practiceId: string }[] }>('owner', 'POST', '/setup', { practice: { name: 'Smile Dental Port Louis', timeZone: TZ }, owner: OWNER });
+  const me = await ok<{ memberships: { practiceId: string }[] }>('owner', 'POST', '/setup', {
+    practice: { name: 'Smile Dental Port Louis', timeZone: TZ },
+    owner: OWNER,
+  });
   practiceId = me.memberships[0]!.practiceId;
   // A receptionist joins through an invitation, as in Settings → Staff.
-  const invite = await ok<{ acceptUrl: string }>('owner', 'POST', `${P()}/invitations`, { email: RECEPTIONIST.email, role: 'receptionist' });
+  const invite = await ok<{ acceptUrl: string }>('owner', 'POST', `${P()}/invitations`, {
+    email: RECEPTIONIST.email,
+    role: 'receptionist',
+  });
   const token = invite.acceptUrl.split('/').pop()!;
-  await ok('receptionist', 'POST', `/invitations/${token}/accept`, { name: RECEPTIONIST.name, password: RECEPTIONIST.password });
-  const patient = await ok<{ id: string }>('owner', 'POST', `${P()}/patients`, { givenName: 'Marie', familyName: 'Lebon', phone: '+23057123456', dateOfBirth: '1980-04-02' });
+  await ok('receptionist', 'POST', `/invitations/${token}/accept`, {
+    name: RECEPTIONIST.name,
+    password: RECEPTIONIST.password,
+  });
+  const patient = await ok<{ id: string }>('owner', 'POST', `${P()}/patients`, {
+    givenName: 'Marie',
+    familyName: 'Lebon',
+    phone: '+23057123456',
+    dateOfBirth: '1980-04-02',
+  });
   patientId = patient.id;
-  await ok('owner', 'PUT', `${P()}/patients/${patientId}/alerts`, { allergies: ['Penicillin'], conditions: ['Type 2 diabetes'], medications: ['Metformin'] });
+  await ok('owner', 'PUT', `${P()}/patients/${patientId}/alerts`, {
+    allergies: ['Penicillin'],
+    conditions: ['Type 2 diabetes'],
+    medications: ['Metformin'],
+  });
   await ok('owner', 'POST', `${P()}/price-list/import-defaults`);
 });
 
@@ -62,7 +90,8 @@ async function newPage(who: Who, width = 1180): Promise<Page> {
   return watchedPage(await newContext(browser, app, { cookie: cookies[who], width }), 'clinical', consoleErrors);
 }
 
-const surface = (page: Page, tooth: number, name: string) => page.getByRole('checkbox', { name: new RegExp(`^Tooth ${tooth}, ${name} surface`) });
+const surface = (page: Page, tooth: number, name: string) =>
+  page.getByRole('checkbox', { name: new RegExp(`^Tooth ${tooth}, ${name} surface`) });
 
 describe('patient clinical record', () => {
   it('charts caries, plans and completes a filling, and the chart shows the restoration', async () => {
@@ -81,8 +110,12 @@ describe('patient clinical record', () => {
     await expect.poll(() => surface(page, 36, 'mesial').getAttribute('aria-checked')).toBe('true');
     await page.getByLabel('Finding', { exact: true }).selectOption('caries');
     await page.getByRole('button', { name: 'Add finding', exact: true }).click();
-    await expect.poll(() => surface(page, 36, 'mesial').getAttribute('aria-label')).toBe('Tooth 36, mesial surface: Caries');
-    await expect.poll(() => surface(page, 36, 'occlusal').getAttribute('aria-label')).toBe('Tooth 36, occlusal surface: Caries');
+    await expect
+      .poll(() => surface(page, 36, 'mesial').getAttribute('aria-label'))
+      .toBe('Tooth 36, mesial surface: Caries');
+    await expect
+      .poll(() => surface(page, 36, 'occlusal').getAttribute('aria-label'))
+      .toBe('Tooth 36, occlusal surface: Caries');
     expect(await surface(page, 36, 'distal').getAttribute('aria-label')).toBe('Tooth 36, distal surface');
 
     // Incisors have an incisal edge, not an occlusal surface.
@@ -119,8 +152,12 @@ describe('patient clinical record', () => {
     await expect.poll(() => row.innerText()).toContain('Completed');
 
     await page.getByRole('tab', { name: 'Chart' }).click();
-    await expect.poll(() => surface(page, 36, 'mesial').getAttribute('aria-label')).toBe('Tooth 36, mesial surface: Restoration');
-    await expect.poll(() => surface(page, 36, 'occlusal').getAttribute('aria-label')).toBe('Tooth 36, occlusal surface: Restoration');
+    await expect
+      .poll(() => surface(page, 36, 'mesial').getAttribute('aria-label'))
+      .toBe('Tooth 36, mesial surface: Restoration');
+    await expect
+      .poll(() => surface(page, 36, 'occlusal').getAttribute('aria-label'))
+      .toBe('Tooth 36, occlusal surface: Restoration');
     const findingRow = page.locator('tr[data-finding-tooth="36"]');
     await expect.poll(() => findingRow.innerText()).toContain('Restoration');
     expect(await findingRow.innerText()).toContain('Composite');
@@ -128,7 +165,9 @@ describe('patient clinical record', () => {
     // Notes: draft, sign (with a warning), addendum under the signed original.
     await page.getByRole('tab', { name: 'Notes' }).click();
     await page.getByRole('button', { name: '+ New note' }).click();
-    await page.getByLabel('Note', { exact: true }).fill('36 MO composite placed under local anaesthesia. No complications.');
+    await page
+      .getByLabel('Note', { exact: true })
+      .fill('36 MO composite placed under local anaesthesia. No complications.');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('36 MO composite placed').waitFor();
     await page.getByRole('button', { name: 'Sign', exact: true }).click();
@@ -138,7 +177,9 @@ describe('patient clinical record', () => {
     await page.getByText(/Signed by Anjali Ramdin/).waitFor();
     expect(await page.getByRole('button', { name: 'Edit draft' }).count()).toBe(0);
     await page.getByRole('button', { name: '+ Add addendum' }).click();
-    await page.getByLabel('Addendum', { exact: true }).fill('Patient advised to avoid chewing on the left for 24 hours.');
+    await page
+      .getByLabel('Addendum', { exact: true })
+      .fill('Patient advised to avoid chewing on the left for 24 hours.');
     await page.getByRole('button', { name: 'Save addendum' }).click();
     const addenda = page.getByRole('list', { name: 'Addenda' });
     await expect.poll(() => addenda.innerText()).toContain('avoid chewing on the left');

@@ -62,7 +62,9 @@ describe('foundation UI', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'shell-owner.png') });
 
     await nav.getByRole('link', { name: 'Settings' }).click();
-    await expect.poll(() => page.getByLabel('Practice name', { exact: true }).inputValue()).toBe('Smile Dental Port Louis');
+    await expect
+      .poll(() => page.getByLabel('Practice name', { exact: true }).inputValue())
+      .toBe('Smile Dental Port Louis');
     await page.getByRole('link', { name: 'Staff', exact: true }).click();
     await visible(main.getByRole('cell', { name: OWNER.email }));
     await page.getByLabel("Colleague's email", { exact: true }).fill(RECEPTIONIST.email);
@@ -135,7 +137,9 @@ describe('foundation UI', () => {
     // the practice name may be cut short, so its title carries it whole.
     for (const width of [1024, 768]) {
       await page.setViewportSize({ width, height: 768 });
-      await expect.poll(() => page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(70);
+      await expect
+        .poll(() => page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height))
+        .toBeLessThan(70);
     }
     expect(await page.locator('.practice-name').getAttribute('title')).toBe('Cabinet Dentaire de Curepipe');
     await page.setViewportSize({ width: 1180, height: 820 });
@@ -157,7 +161,9 @@ describe('foundation UI', () => {
     await page.getByLabel('Rôle', { exact: true }).selectOption('dentist');
     await page.getByRole('button', { name: "Envoyer l'invitation" }).click();
     await visible(page.getByText("L'envoi d'e-mails n'est pas configuré sur ce serveur"));
-    await expect.poll(() => page.getByLabel("Lien d'invitation", { exact: true }).inputValue()).toMatch(/\/invitations\//);
+    await expect
+      .poll(() => page.getByLabel("Lien d'invitation", { exact: true }).inputValue())
+      .toMatch(/\/invitations\//);
     await visible(main.getByRole('cell', { name: 'Dentiste' }));
 
     await nav.getByRole('link', { name: "Journal d'audit" }).click();

@@ -12,10 +12,18 @@ export const artifactsDir = path.join(repoRoot, '.test-artifacts');
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error('Chromium is missing: apt-get update && apt-get install -y chromium');
+  if (!existsSync(executablePath))
+    throw new Error('Chromium is missing: apt-get update && apt-get install -y chromium');
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -34,7 +42,8 @@ async function freePort(): Promise<number> {
 async function waitFor(url: string, timeoutMs: number, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`Process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
     try {
       const response = await fetch(url);
       if (response.status === 200) return;
@@ -127,7 +136,11 @@ export function apiAs(app: RunningApp) {
     async ok<T>(method: string, pathname: string, body?: unknown): Promise<T> {
       const response = await fetch(new URL(`/api/v1${pathname}`, app.baseUrl), {
         method,
-        headers: { origin: app.baseUrl, cookie: session.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          origin: app.baseUrl,
+          cookie: session.cookie,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const setCookie = response.headers.get('set-cookie');
@@ -141,8 +154,15 @@ export function apiAs(app: RunningApp) {
 }
 
 /** A browser context, English and 1180×900 unless told, logged in with a session cookie (as apiAs keeps it) when given one. */
-export async function newContext(browser: Browser, app: RunningApp, opts: { cookie?: string; locale?: string; width?: number; height?: number } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: opts.locale ?? 'en-GB', viewport: { width: opts.width ?? 1180, height: opts.height ?? 900 } });
+export async function newContext(
+  browser: Browser,
+  app: RunningApp,
+  opts: { cookie?: string; locale?: string; width?: number; height?: number } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'en-GB',
+    viewport: { width: opts.width ?? 1180, height: opts.height ?? 900 },
+  });
   if (opts.cookie) {
     const [name, value] = opts.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: app.baseUrl }]);
@@ -155,7 +175,12 @@ export async function newContext(browser: Browser, app: RunningApp, opts: { cook
  * prefixed with `label`; `ignore` leaves out the ones a test provokes on purpose), and which is
  * photographed into .test-artifacts as failed-<label>-<test>.png when the running test fails.
  */
-export async function watchedPage(context: BrowserContext, label: string, errors?: string[], ignore?: RegExp): Promise<Page> {
+export async function watchedPage(
+  context: BrowserContext,
+  label: string,
+  errors?: string[],
+  ignore?: RegExp,
+): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   if (errors) {
@@ -169,7 +194,9 @@ export async function watchedPage(context: BrowserContext, label: string, errors
   }
   onTestFailed(async ({ task }) => {
     const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: path.join(artifactsDir, `failed-${label}-${name}.png`), fullPage: true }).catch(() => undefined);
+    await page
+      .screenshot({ path: path.join(artifactsDir, `failed-${label}-${name}.png`), fullPage: true })
+      .catch(() => undefined);
   });
   return page;
 }

@@ -24,10 +24,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
   api = apiAs(app);
-  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Smile Dental Port Louis', timeZone: 'Indian/Mauritius' }, owner: OWNER });
+  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: 'Smile Dental Port Louis', timeZone: 'Indian/Mauritius' },
+    owner: OWNER,
+  });
   practiceId = me.memberships[0]!.practiceId;
   // In sandbox mode any numeric id connects a pretend number, with the templates DentalPro ships.
-  await ok('PUT', `/practices/${practiceId}/whatsapp/channel`, { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+230 5200 0000', wabaId: '102290129340398', throughputPerSecond: 80 });
+  await ok('PUT', `/practices/${practiceId}/whatsapp/channel`, {
+    phoneNumberId: PHONE_NUMBER_ID,
+    displayPhoneNumber: '+230 5200 0000',
+    wabaId: '102290129340398',
+    throughputPerSecond: 80,
+  });
   context = await newContext(browser, app, { cookie: api.cookie, width: 1280 });
 });
 
@@ -84,7 +92,9 @@ describe('WhatsApp inbox through the sandbox', () => {
     await visible(tapped);
     // The tap quotes the message it answers and comes after it.
     const texts = await thread.getByRole('listitem').allInnerTexts();
-    expect(texts.findIndex((x) => x.includes('Which time suits you?'))).toBeLessThan(texts.findLastIndex((x) => x.includes('Monday 9:00')));
+    expect(texts.findIndex((x) => x.includes('Which time suits you?'))).toBeLessThan(
+      texts.findLastIndex((x) => x.includes('Monday 9:00')),
+    );
     expect(consoleErrors).toEqual([]);
   });
 });

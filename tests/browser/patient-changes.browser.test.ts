@@ -27,16 +27,36 @@ beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
   api = apiAs(app);
-  const me = await api.ok<{ user: { id: string }; memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Changes Dental Curepipe', timeZone: TZ }, owner: OWNER });
+  const me = await api.ok<{ user: { id: string }; memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: 'Changes Dental Curepipe', timeZone: TZ },
+    owner: OWNER,
+  });
   practiceId = me.memberships[0]!.practiceId;
   await api.ok('POST', `${P()}/chairs`, { name: 'Chair 1', sortOrder: 0 });
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
   await api.ok('PUT', `${P()}/opening-hours`, { hours: everyDay });
   await api.ok('POST', `${P()}/providers`, { userId: me.user.id, displayName: 'Dr Jeetun' });
   await api.ok('PUT', `${P()}/providers/${me.user.id}/hours`, { hours: everyDay });
-  await api.ok('POST', `${P()}/appointment-types`, { nameEn: 'Check-up', nameFr: 'Contrôle', durationMinutes: 30, allowedRoles: ['owner', 'dentist'], minNoticeMinutes: 0 });
-  veraId = (await api.ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Vera', familyName: 'Lagesse', phone: '+23057120001' })).id;
-  await api.ok('POST', `${P()}/patients`, { givenName: 'Gaston', familyName: 'Lagesse', phone: '+23057120002', status: 'deceased' });
+  await api.ok('POST', `${P()}/appointment-types`, {
+    nameEn: 'Check-up',
+    nameFr: 'Contrôle',
+    durationMinutes: 30,
+    allowedRoles: ['owner', 'dentist'],
+    minNoticeMinutes: 0,
+  });
+  veraId = (
+    await api.ok<{ id: string }>('POST', `${P()}/patients`, {
+      givenName: 'Vera',
+      familyName: 'Lagesse',
+      phone: '+23057120001',
+    })
+  ).id;
+  await api.ok('POST', `${P()}/patients`, {
+    givenName: 'Gaston',
+    familyName: 'Lagesse',
+    phone: '+23057120002',
+    status: 'deceased',
+  });
 });
 
 afterAll(async () => {
@@ -67,7 +87,11 @@ describe('a record saved by someone else during an edit', () => {
 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL((url) => url.pathname.endsWith(`/patients/${veraId}`));
-    expect(await api.ok<PatientBody>('GET', `${P()}/patients/${veraId}`)).toMatchObject({ address: 'Rose-Hill', notes: 'Prefers mornings', version: 3 });
+    expect(await api.ok<PatientBody>('GET', `${P()}/patients/${veraId}`)).toMatchObject({
+      address: 'Rose-Hill',
+      notes: 'Prefers mornings',
+      version: 3,
+    });
     expect(consoleErrors).toEqual([]);
   });
 });

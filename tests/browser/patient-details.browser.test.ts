@@ -38,9 +38,17 @@ beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
   api = apiAs(app);
-  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Details Dental Rose-Hill', timeZone: 'Indian/Mauritius' }, owner: OWNER });
+  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: 'Details Dental Rose-Hill', timeZone: 'Indian/Mauritius' },
+    owner: OWNER,
+  });
   practiceId = me.memberships[0]!.practiceId;
-  const guardian = await ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Asha', familyName: 'Ramsamy', phone: '+23057000001', dateOfBirth: '1984-06-12' });
+  const guardian = await ok<{ id: string }>('POST', `${P()}/patients`, {
+    givenName: 'Asha',
+    familyName: 'Ramsamy',
+    phone: '+23057000001',
+    dateOfBirth: '1984-06-12',
+  });
   guardianId = guardian.id;
 });
 
@@ -50,7 +58,11 @@ afterAll(async () => {
 });
 
 async function newPage(locale?: string): Promise<Page> {
-  return watchedPage(await newContext(browser, app, { cookie: api.cookie, ...(locale ? { locale } : {}) }), 'details', consoleErrors);
+  return watchedPage(
+    await newContext(browser, app, { cookie: api.cookie, ...(locale ? { locale } : {}) }),
+    'details',
+    consoleErrors,
+  );
 }
 
 /** The browser logs each refused request; a test may expect the refusals it provokes (by status), and nothing else. */
@@ -80,7 +92,9 @@ describe('a new patient with every detail', () => {
     await page.getByRole('checkbox', { name: 'WhatsApp', exact: true }).check();
     await page.getByRole('button', { name: '+ Add another number' }).click();
     // The new row's number has the focus; rows are numbered once there are several.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.field')?.querySelector('label')?.textContent)).toBe('Phone 2');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.field')?.querySelector('label')?.textContent))
+      .toBe('Phone 2');
     await page.keyboard.type('210 1234');
     await page.getByLabel('Type of number 2').selectOption('home');
     expect(await page.getByLabel('Phone 1', { exact: true }).inputValue()).toBe('5712 3456');
@@ -95,7 +109,9 @@ describe('a new patient with every detail', () => {
     await page.getByLabel('Phone 3', { exact: true }).fill('5000 0000');
     await page.getByRole('button', { name: 'Remove number 3' }).click();
     await expect.poll(() => page.getByLabel(/^Phone \d$/).count()).toBe(2);
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('210 1234');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value))
+      .toBe('210 1234');
 
     await page.getByLabel('Email').fill('Priya@Example.mu');
     await page.getByLabel('Preferred language').selectOption({ label: 'French' });
@@ -138,7 +154,9 @@ describe('a new patient with every detail', () => {
     expect(text).toContain('priya@example.mu');
     expect(text).toContain('French');
     expect(text).toContain('Comes after school, from 3 pm.');
-    const guardianLink = page.getByRole('region', { name: 'Patient details' }).getByRole('link', { name: 'Asha Ramsamy' });
+    const guardianLink = page
+      .getByRole('region', { name: 'Patient details' })
+      .getByRole('link', { name: 'Asha Ramsamy' });
     expect(await guardianLink.getAttribute('href')).toBe(`/app/${practiceId}/patients/${guardianId}`);
     await page.screenshot({ path: path.join(artifactsDir, 'details-overview-created.png'), fullPage: true });
     await page.context().close();
@@ -158,7 +176,9 @@ describe('editing a patient', () => {
     expect(await page.getByLabel('Type of number 2').inputValue()).toBe('home');
     expect(await page.getByRole('checkbox', { name: 'WhatsApp (number 1)' }).isChecked()).toBe(true);
     expect(await page.getByLabel('Preferred language').inputValue()).toBe('fr');
-    expect(await page.getByRole('group', { name: 'Guardian (find the patient)' }).innerText()).toContain('Asha Ramsamy');
+    expect(await page.getByRole('group', { name: 'Guardian (find the patient)' }).innerText()).toContain(
+      'Asha Ramsamy',
+    );
     expect(await page.getByRole('radio', { name: 'Active' }).isChecked()).toBe(true);
 
     await page.getByLabel('Phone 2', { exact: true }).fill('5999 1234');
@@ -182,7 +202,10 @@ describe('editing a patient', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'details-overview-archived.png'), fullPage: true });
 
     // Only what changed was sent: the audit trail names those fields.
-    const audit = await ok<{ items: { targetId: string; changes: { fields?: string[] } }[] }>('GET', `${P()}/audit-events?action=patient.updated&targetId=${priyaId}`);
+    const audit = await ok<{ items: { targetId: string; changes: { fields?: string[] } }[] }>(
+      'GET',
+      `${P()}/audit-events?action=patient.updated&targetId=${priyaId}`,
+    );
     expect(audit.items[0]!.changes.fields?.sort()).toEqual(['address', 'phones', 'status']);
 
     // Archived patients are left out of searches unless asked for.
@@ -221,16 +244,27 @@ describe('editing a patient', () => {
     const phone = page.getByLabel('Phone 2', { exact: true });
     await expect.poll(() => phone.getAttribute('aria-invalid')).toBe('true');
     const phoneField = page.locator('.field').filter({ has: phone });
-    expect(await phoneField.locator('.field-error').innerText()).toBe('Enter a valid phone number, e.g. +230 5712 3456 or 5712 3456.');
-    // The message is the field's description, and the focus is taken to the first field in error.
-    expect(await phone.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' | '))).toContain(
-      'Enter a valid phone number',
+    expect(await phoneField.locator('.field-error').innerText()).toBe(
+      'Enter a valid phone number, e.g. +230 5712 3456 or 5712 3456.',
     );
+    // The message is the field's description, and the focus is taken to the first field in error.
+    expect(
+      await phone.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent)
+          .join(' | '),
+      ),
+    ).toContain('Enter a valid phone number');
     await expect.poll(() => focusedName(page)).toMatch(/^phone-\d+$/);
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('123');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value))
+      .toBe('123');
     const guardianPhone = page.getByLabel("Guardian's phone");
     expect(await guardianPhone.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('.field').filter({ has: guardianPhone }).locator('.field-error').innerText()).toContain('Enter a valid phone number');
+    expect(await page.locator('.field').filter({ has: guardianPhone }).locator('.field-error').innerText()).toContain(
+      'Enter a valid phone number',
+    );
     // The other numbers are not accused.
     expect(await page.getByLabel('Phone 1', { exact: true }).getAttribute('aria-invalid')).toBeNull();
     await page.getByRole('alert').filter({ hasText: 'Some details are not valid' }).waitFor();
@@ -260,7 +294,13 @@ describe('editing a patient', () => {
     await page.getByLabel('Téléphone 2', { exact: true }).fill('abc');
     await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
     await page.getByText('Corrigez les 3 champs signalés.').waitFor();
-    expect(await page.locator('.field').filter({ has: page.getByLabel('Prénom', { exact: true }) }).locator('.field-error').innerText()).toBe('Ce champ est obligatoire.');
+    expect(
+      await page
+        .locator('.field')
+        .filter({ has: page.getByLabel('Prénom', { exact: true }) })
+        .locator('.field-error')
+        .innerText(),
+    ).toBe('Ce champ est obligatoire.');
     expect(await page.getByText('La date de naissance ne peut pas être dans le futur.').count()).toBe(1);
     expect(await page.getByText('Saisissez un numéro valide, p. ex. +230 5712 3456 ou 5712 3456.').count()).toBe(1);
     expect(await focusedName(page)).toBe('givenName');
@@ -274,7 +314,9 @@ describe('editing a patient', () => {
     await page.getByRole('button', { name: 'Annuler' }).click();
     await page.getByRole('heading', { name: 'Priya Ramsamy', level: 1, exact: true }).waitFor();
     // The record in French: the birth date in French words, the number spaced.
-    expect(await page.getByRole('region', { name: 'Informations du patient' }).innerText()).toMatch(/9 mars 2015 · \d+ ans[\s\S]*\+230 5712 3456/);
+    expect(await page.getByRole('region', { name: 'Informations du patient' }).innerText()).toMatch(
+      /9 mars 2015 · \d+ ans[\s\S]*\+230 5712 3456/,
+    );
     expect((await ok<PatientBody>('GET', `${P()}/patients/${priyaId}`)).givenName).toBe('Priya');
     await page.context().close();
     expectNoConsoleErrorsBut('400');
@@ -302,14 +344,21 @@ describe("the owner's access log", () => {
     await page.goto(appUrl('/audit'));
     await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
     const table = page.locator('table.audit-table');
-    const patientEdits = table.getByRole('row').filter({ has: page.getByRole('cell', { name: /^Patient details changed/ }) });
+    const patientEdits = table
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: /^Patient details changed/ }) });
     await patientEdits.first().waitFor();
     // The patient by name, a link to their record; what changed as field names, not JSON.
     const priyaLink = patientEdits.first().getByRole('link', { name: 'Priya Ramsamy', exact: true });
     expect(await priyaLink.getAttribute('href')).toBe(`/app/${practiceId}/patients/${priyaId}`);
     expect(await patientEdits.first().innerText()).toMatch(/Changed:.*(Phone numbers|Address|Status|Guardian)/);
     expect(await patientEdits.allInnerTexts()).toContainEqual(expect.stringMatching(/Changed: .*Address/));
-    expect(await table.locator('td').filter({ hasText: /[{}]|"fields"/ }).count()).toBe(0);
+    expect(
+      await table
+        .locator('td')
+        .filter({ hasText: /[{}]|"fields"/ })
+        .count(),
+    ).toBe(0);
     expect(await table.getByText(/^[0-9a-f]{8}…$/).count()).toBe(0);
     await page.screenshot({ path: path.join(artifactsDir, 'details-audit-trail.png'), fullPage: true });
 
@@ -328,23 +377,46 @@ describe("the owner's access log", () => {
     const fr = await newPage('fr-FR');
     await fr.goto(appUrl('/audit'));
     await fr.getByRole('heading', { name: "Journal d'audit", level: 1 }).waitFor();
-    await fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
-    await fr.getByRole('cell', { name: /^Plan de traitement créé/ }).first().waitFor();
-    await fr.getByRole('cell', { name: /^Alertes médicales modifiées/ }).first().waitFor();
+    await fr
+      .getByRole('cell', { name: /^Coordonnées du patient modifiées/ })
+      .first()
+      .waitFor();
+    await fr
+      .getByRole('cell', { name: /^Plan de traitement créé/ })
+      .first()
+      .waitFor();
+    await fr
+      .getByRole('cell', { name: /^Alertes médicales modifiées/ })
+      .first()
+      .waitFor();
     expect(await fr.getByRole('cell', { name: /^(patient|clinical)\./ }).count()).toBe(0);
-    const frEdit = fr.getByRole('row').filter({ has: fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }) }).first();
-    expect(await frEdit.getByRole('link', { name: 'Priya Ramsamy', exact: true }).getAttribute('href')).toBe(`/app/${practiceId}/patients/${priyaId}`);
+    const frEdit = fr
+      .getByRole('row')
+      .filter({ has: fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }) })
+      .first();
+    expect(await frEdit.getByRole('link', { name: 'Priya Ramsamy', exact: true }).getAttribute('href')).toBe(
+      `/app/${practiceId}/patients/${priyaId}`,
+    );
     expect(await frEdit.innerText()).toMatch(/Patient\s+Priya Ramsamy/);
     expect(await frEdit.innerText()).toMatch(/Modifié :/);
     // A clinical event names the part of the record opened, never its content.
-    const opened = fr.getByRole('row').filter({ has: fr.getByRole('cell', { name: /^Plan de traitement créé/ }) }).first();
+    const opened = fr
+      .getByRole('row')
+      .filter({ has: fr.getByRole('cell', { name: /^Plan de traitement créé/ }) })
+      .first();
     expect(await opened.getByRole('link', { name: 'Priya Ramsamy', exact: true }).count()).toBe(1);
     // A whole area at once: every patient action, no clinical one.
     await fr.getByLabel('Action', { exact: true }).selectOption({ label: 'Tout : Patients' });
     await fr.getByRole('button', { name: 'Appliquer les filtres' }).click();
     await expect.poll(() => fr.getByRole('cell', { name: /^Plan de traitement créé/ }).count()).toBe(0);
-    await fr.getByRole('cell', { name: /^Patient créé/ }).first().waitFor();
-    await fr.getByRole('cell', { name: /^Coordonnées du patient modifiées/ }).first().waitFor();
+    await fr
+      .getByRole('cell', { name: /^Patient créé/ })
+      .first()
+      .waitFor();
+    await fr
+      .getByRole('cell', { name: /^Coordonnées du patient modifiées/ })
+      .first()
+      .waitFor();
     await fr.context().close();
     expectNoConsoleErrorsBut();
   });

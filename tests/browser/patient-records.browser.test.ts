@@ -22,9 +22,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
   api = apiAs(app);
-  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', { practice: { name: 'Records Dental Curepipe', timeZone: 'Indian/Mauritius' }, owner: OWNER });
+  const me = await ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: 'Records Dental Curepipe', timeZone: 'Indian/Mauritius' },
+    owner: OWNER,
+  });
   practiceId = me.memberships[0]!.practiceId;
-  const original = await ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Marie', familyName: 'Lebon', phone: '+23057123456', dateOfBirth: '1980-04-02', email: 'marie@example.mu' });
+  const original = await ok<{ id: string }>('POST', `${P()}/patients`, {
+    givenName: 'Marie',
+    familyName: 'Lebon',
+    phone: '+23057123456',
+    dateOfBirth: '1980-04-02',
+    email: 'marie@example.mu',
+  });
   originalId = original.id;
 });
 
@@ -44,7 +53,8 @@ function expectNoConsoleErrorsBut(...expectedStatuses: string[]) {
   expect(unexpected).toEqual([]);
 }
 
-const patientCount = async () => (await ok<{ items: unknown[] }>('GET', `${P()}/patients?limit=50&includeArchived=true`)).items.length;
+const patientCount = async () =>
+  (await ok<{ items: unknown[] }>('GET', `${P()}/patients?limit=50&includeArchived=true`)).items.length;
 /** Money as the page shows it, whatever spaces or separators the locale uses. */
 const digits = (text: string) => text.replace(/[^\d]/g, '');
 
@@ -177,7 +187,9 @@ describe('the price list', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'hidden' });
     await expect.poll(async () => digits(await row.getByRole('cell').nth(1).innerText())).toBe('700050');
-    expect((await ok<{ items: { code: string; feeMinor: number }[] }>('GET', `${P()}/price-list`)).items).toEqual([expect.objectContaining({ code: 'WHITEN', feeMinor: 700_050 })]);
+    expect((await ok<{ items: { code: string; feeMinor: number }[] }>('GET', `${P()}/price-list`)).items).toEqual([
+      expect.objectContaining({ code: 'WHITEN', feeMinor: 700_050 }),
+    ]);
 
     // Deactivate and reactivate; then the defaults join it.
     await row.getByRole('button', { name: 'Deactivate WHITEN' }).click();
@@ -186,7 +198,10 @@ describe('the price list', () => {
     await expect.poll(() => row.innerText()).not.toContain('Inactive');
     await page.getByRole('button', { name: 'Add the default procedures' }).click();
     await page.getByRole('row', { name: /COMP-1/ }).waitFor();
-    await page.getByRole('status').filter({ hasText: /default procedures were added/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /default procedures were added/ })
+      .waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'records-price-list.png'), fullPage: true });
     await page.context().close();
     expectNoConsoleErrorsBut('409');
@@ -195,11 +210,21 @@ describe('the price list', () => {
 
 describe('a treatment plan item', () => {
   it('has its tooth, surfaces and notes edited while planned, and only its phase and notes once accepted', async () => {
-    const patient = await ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Louis', familyName: 'Perrine', dateOfBirth: '1990-01-01' });
+    const patient = await ok<{ id: string }>('POST', `${P()}/patients`, {
+      givenName: 'Louis',
+      familyName: 'Perrine',
+      dateOfBirth: '1990-01-01',
+    });
     const procedures = await ok<{ items: { id: string; code: string }[] }>('GET', `${P()}/price-list`);
     const composite = procedures.items.find((p) => p.code === 'COMP-1')!;
-    const plan = await ok<{ id: string }>('POST', `${P()}/patients/${patient.id}/treatment-plans`, { title: 'Fillings' });
-    await ok('POST', `${P()}/patients/${patient.id}/treatment-plans/${plan.id}/items`, { procedureId: composite.id, tooth: 36, surfaces: 'MO' });
+    const plan = await ok<{ id: string }>('POST', `${P()}/patients/${patient.id}/treatment-plans`, {
+      title: 'Fillings',
+    });
+    await ok('POST', `${P()}/patients/${patient.id}/treatment-plans/${plan.id}/items`, {
+      procedureId: composite.id,
+      tooth: 36,
+      surfaces: 'MO',
+    });
 
     const page = await newPage();
     await page.goto(appUrl(`/patients/${patient.id}/plan`));
@@ -207,7 +232,9 @@ describe('a treatment plan item', () => {
     expect(await row.innerText()).toMatch(/36\s+MO/);
     await row.getByRole('button', { name: 'Edit: Composite filling, one surface 36' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit Composite filling, one surface' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.field')?.querySelector('label')?.textContent)).toBe('Tooth');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.field')?.querySelector('label')?.textContent))
+      .toBe('Tooth');
     // A number that is not a tooth is pointed out at the field, not saved as "the whole mouth".
     await dialog.getByLabel('Tooth', { exact: true }).fill('9');
     await dialog.getByRole('button', { name: 'Save changes' }).click();

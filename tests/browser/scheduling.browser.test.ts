@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, instantAt, todayIn, wallTimeOf } from '../../apps/web/src/features/scheduling/zoned-time.js';
 import { type RunningApp, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
-
 const TZ = 'Indian/Mauritius';
 const OWNER = { name: 'Anjali Ramdin', email: 'anjali@smile.mu', password: 'correct horse battery' };
 
@@ -55,7 +54,14 @@ const at = (clock: string) => {
 };
 
 async function book(patientId: string, chairId: string, clock: string): Promise<Appointment> {
-  return ok<Appointment>('POST', `${P()}/appointments`, { patientId, appointmentTypeId: typeId, providerId: ownerId, chairId, start: at(clock), source: 'phone' });
+  return ok<Appointment>('POST', `${P()}/appointments`, {
+    patientId,
+    appointmentTypeId: typeId,
+    providerId: ownerId,
+    chairId,
+    start: at(clock),
+    source: 'phone',
+  });
 }
 
 async function appointment(id: string): Promise<Appointment> {
@@ -88,8 +94,18 @@ beforeAll(async () => {
     minNoticeMinutes: 0,
   });
   typeId = type.id;
-  const marie = await ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Marie', familyName: 'Lebon', phone: '+23057123456', dateOfBirth: '1980-04-02' });
-  const jean = await ok<{ id: string }>('POST', `${P()}/patients`, { givenName: 'Jean', familyName: 'Perrine', phone: '+23057654321', dateOfBirth: '1975-09-12' });
+  const marie = await ok<{ id: string }>('POST', `${P()}/patients`, {
+    givenName: 'Marie',
+    familyName: 'Lebon',
+    phone: '+23057123456',
+    dateOfBirth: '1980-04-02',
+  });
+  const jean = await ok<{ id: string }>('POST', `${P()}/patients`, {
+    givenName: 'Jean',
+    familyName: 'Perrine',
+    phone: '+23057654321',
+    dateOfBirth: '1975-09-12',
+  });
   patients = { marie: marie.id, jean: jean.id };
   day = addDays(todayIn(TZ), 1);
 });
@@ -121,7 +137,10 @@ async function drag(page: Page, source: Locator, target: Locator) {
   await page.mouse.down();
   const steps = 8;
   for (let i = 1; i <= steps; i++) {
-    await page.mouse.move(from.x + from.width / 2 + ((to.x + to.width / 2 - (from.x + from.width / 2)) * i) / steps, from.y + 6 + ((to.y + 6 - (from.y + 6)) * i) / steps);
+    await page.mouse.move(
+      from.x + from.width / 2 + ((to.x + to.width / 2 - (from.x + from.width / 2)) * i) / steps,
+      from.y + 6 + ((to.y + 6 - (from.y + 6)) * i) / steps,
+    );
   }
   await page.mouse.up();
 }
@@ -147,7 +166,16 @@ describe('scheduling UI', () => {
     const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
     await dialog.waitFor();
     // Opening puts the focus in the dialog's first field, not on its close button.
-    await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')))).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          Boolean(
+            document.activeElement?.matches('input, select, textarea') &&
+              document.activeElement.closest('dialog[open]'),
+          ),
+        ),
+      )
+      .toBe(true);
     await dialog.getByRole('combobox', { name: 'Patient' }).fill('Lebo');
     await dialog.getByRole('option', { name: /Marie Lebon/ }).click();
     await dialog.getByText('Change patient').waitFor();
@@ -166,7 +194,10 @@ describe('scheduling UI', () => {
     await booked.waitFor();
     await dialog.waitFor({ state: 'hidden' });
     expect(await columnOf(page, booked)).toBe('Chair 1');
-    const list = await ok<{ items: Appointment[] }>('GET', `${P()}/appointments?from=${encodeURIComponent(at('00:00'))}&to=${encodeURIComponent(at('23:59'))}`);
+    const list = await ok<{ items: Appointment[] }>(
+      'GET',
+      `${P()}/appointments?from=${encodeURIComponent(at('00:00'))}&to=${encodeURIComponent(at('23:59'))}`,
+    );
     const created = list.items.find((a) => a.patientName === 'Marie Lebon' && a.start === at('09:00'));
     expect(created?.chairId).toBe(chairs.one);
     await page.screenshot({ path: path.join(artifactsDir, 'scheduling-day-1180.png') });
@@ -289,11 +320,26 @@ describe('scheduling UI', () => {
   it('edits a closure and a holiday in the settings and a block from the calendar, refusals beside the fields', async () => {
     const closureDay = addDays(day, 7);
     const blockDay = addDays(day, 2);
-    const on = (d: string, clock: string) => instantAt(d, Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3)), TZ).toISOString();
-    const closure = await ok<{ id: string }>('POST', `${P()}/closures`, { start: on(closureDay, '13:00'), end: on(closureDay, '17:00'), reason: 'Training' });
-    const lunch = await ok<{ id: string }>('POST', `${P()}/blocks`, { providerId: ownerId, start: on(blockDay, '12:00'), end: on(blockDay, '13:00'), kind: 'lunch' });
+    const on = (d: string, clock: string) =>
+      instantAt(d, Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3)), TZ).toISOString();
+    const closure = await ok<{ id: string }>('POST', `${P()}/closures`, {
+      start: on(closureDay, '13:00'),
+      end: on(closureDay, '17:00'),
+      reason: 'Training',
+    });
+    const lunch = await ok<{ id: string }>('POST', `${P()}/blocks`, {
+      providerId: ownerId,
+      start: on(blockDay, '12:00'),
+      end: on(blockDay, '13:00'),
+      kind: 'lunch',
+    });
     const page = await newPage();
-    const focusedInDialog = () => page.evaluate(() => Boolean(document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]')));
+    const focusedInDialog = () =>
+      page.evaluate(() =>
+        Boolean(
+          document.activeElement?.matches('input, select, textarea') && document.activeElement.closest('dialog[open]'),
+        ),
+      );
 
     await page.goto(new URL(`/app/${practiceId}/settings/calendar/closures`, app.baseUrl).toString());
     await page.getByRole('button', { name: /^Edit the closure from/ }).click();
@@ -307,7 +353,9 @@ describe('scheduling UI', () => {
     const endDate = closureDialog.getByLabel('End date');
     await expect.poll(() => endDate.getAttribute('aria-invalid')).toBe('true');
     expect(await closureDialog.locator('.field-error').textContent()).toBe('The end must be after the start.');
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('endDate');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name))
+      .toBe('endDate');
     await endDate.fill(closureDay);
     await closureDialog.getByLabel('End time').fill('16:00');
     await closureDialog.getByLabel('Reason').fill('Staff first-aid training');
@@ -315,7 +363,10 @@ describe('scheduling UI', () => {
     await closureDialog.waitFor({ state: 'hidden' });
     await page.getByRole('cell', { name: 'Staff first-aid training' }).waitFor();
     const closures = await ok<{ items: { id: string; end: string; reason: string }[] }>('GET', `${P()}/closures`);
-    expect(closures.items.find((c) => c.id === closure.id)).toMatchObject({ end: on(closureDay, '16:00'), reason: 'Staff first-aid training' });
+    expect(closures.items.find((c) => c.id === closure.id)).toMatchObject({
+      end: on(closureDay, '16:00'),
+      reason: 'Staff first-aid training',
+    });
 
     await page.goto(new URL(`/app/${practiceId}/calendar?date=${blockDay}`, app.baseUrl).toString());
     // A provider's block shows in each chair column.
@@ -331,8 +382,15 @@ describe('scheduling UI', () => {
     await blockDialog.waitFor({ state: 'hidden' });
     const edited = page.getByRole('button', { name: 'Meeting · Dr Ramdin · Supplier visit, 12:00–13:30' }).first();
     await edited.waitFor();
-    const blocks = await ok<{ items: { id: string; end: string; kind: string; note: string }[] }>('GET', `${P()}/blocks?from=${on(blockDay, '00:00')}&to=${on(addDays(blockDay, 1), '00:00')}`);
-    expect(blocks.items.find((b) => b.id === lunch.id)).toMatchObject({ end: on(blockDay, '13:30'), kind: 'meeting', note: 'Supplier visit' });
+    const blocks = await ok<{ items: { id: string; end: string; kind: string; note: string }[] }>(
+      'GET',
+      `${P()}/blocks?from=${on(blockDay, '00:00')}&to=${on(addDays(blockDay, 1), '00:00')}`,
+    );
+    expect(blocks.items.find((b) => b.id === lunch.id)).toMatchObject({
+      end: on(blockDay, '13:30'),
+      kind: 'meeting',
+      note: 'Supplier visit',
+    });
 
     // Removed from the same dialog.
     await edited.click();
@@ -343,7 +401,11 @@ describe('scheduling UI', () => {
     // A holiday moved onto another's date is refused beside the date.
     const year = new Date().getFullYear();
     await ok('POST', `${P()}/holidays`, { date: `${year}-12-30`, nameEn: 'Staff day', nameFr: 'Journée du personnel' });
-    const eve = await ok<{ id: string }>('POST', `${P()}/holidays`, { date: `${year}-12-31`, nameEn: 'Year end', nameFr: "Fin d'année" });
+    const eve = await ok<{ id: string }>('POST', `${P()}/holidays`, {
+      date: `${year}-12-31`,
+      nameEn: 'Year end',
+      nameFr: "Fin d'année",
+    });
     await page.goto(new URL(`/app/${practiceId}/settings/calendar/holidays`, app.baseUrl).toString());
     await page.getByRole('button', { name: 'Edit Year end' }).click();
     const holidayDialog = page.getByRole('dialog', { name: 'Edit holiday' });

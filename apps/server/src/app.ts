@@ -84,7 +84,11 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'DentalPro API', version: '1.0.0', description: 'Errors are RFC 9457 problem+json with a stable `code`.' },
+      info: {
+        title: 'DentalPro API',
+        version: '1.0.0',
+        description: 'Errors are RFC 9457 problem+json with a stable `code`.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'dp_session' } } },
       security: [{ session: [] }],
     },
@@ -101,7 +105,8 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
     } catch {
       throw new AppError('service_unavailable', { detail: 'The database is not reachable' });
     }
-    if (migrationsAtStart.length > 0) throw new AppError('service_unavailable', { detail: `Migrations not applied: ${migrationsAtStart.join(', ')}` });
+    if (migrationsAtStart.length > 0)
+      throw new AppError('service_unavailable', { detail: `Migrations not applied: ${migrationsAtStart.join(', ')}` });
     return { status: 'ready' };
   });
 
@@ -139,12 +144,18 @@ async function serveWebApp(app: FastifyInstance, distDir: string) {
     index: false,
     // Vite names built assets by content hash, so they never change; index.html always revalidates.
     setHeaders: (res, filePath) => {
-      res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.header(
+        'cache-control',
+        filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
-    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|webhooks)\//.test(urlPath) && !path.extname(urlPath);
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !/^\/(api|webhooks)\//.test(urlPath) &&
+      !path.extname(urlPath);
     return isPage ? reply.header('cache-control', 'no-cache').sendFile('index.html') : routeNotFound(request, reply);
   });
 }

@@ -1,7 +1,15 @@
 import { accessSync, constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NewPassword, PatientImportEncoding, PatientImportMapping, type PatientImportProgress, type PatientImportReport, Role, rejectedRowsCsv } from '@dentalpro/contracts';
+import {
+  NewPassword,
+  PatientImportEncoding,
+  PatientImportMapping,
+  type PatientImportProgress,
+  type PatientImportReport,
+  Role,
+  rejectedRowsCsv,
+} from '@dentalpro/contracts';
 import cliProgress from 'cli-progress';
 import type { AppContext } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -50,7 +58,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 type Command = (
   ctx: AppContext,
   opts: Record<string, string | undefined>,
-  more: { args: string[]; flags: Record<string, boolean | undefined>; lists: Record<string, string[] | undefined>; argv: string[] },
+  more: {
+    args: string[];
+    flags: Record<string, boolean | undefined>;
+    lists: Record<string, string[] | undefined>;
+    argv: string[];
+  },
 ) => Promise<{ output: unknown; exitCode?: number }>;
 
 const commands: Record<string, Command> = {
@@ -64,7 +77,11 @@ const commands: Record<string, Command> = {
     return {
       output: await ctx.db.transaction().execute(async (tx) => {
         const owner = await createUser(tx, { email, name: o['owner-name'] ?? email.split('@')[0]!, password });
-        const practice = await createPracticeIn(tx, { practice: { name }, ownerUserId: owner.id, actor: systemActor() });
+        const practice = await createPracticeIn(tx, {
+          practice: { name },
+          ownerUserId: owner.id,
+          actor: systemActor(),
+        });
         if (!phoneNumberId) return { practiceId: practice.id, ownerUserId: owner.id };
         const channel = await createChannelIn(tx, {
           actor: systemActor(),
@@ -74,14 +91,20 @@ const commands: Record<string, Command> = {
           masterKey: ctx.config.encryptionKey,
           sandbox: ctx.config.whatsapp.sandbox,
         });
-        return { practiceId: practice.id, ownerUserId: owner.id, whatsappChannelId: channel.id, whatsappPhoneNumberId: phoneNumberId };
+        return {
+          practiceId: practice.id,
+          ownerUserId: owner.id,
+          whatsappChannelId: channel.id,
+          whatsappPhoneNumberId: phoneNumberId,
+        };
       }),
     };
   },
 
   'user add': async (ctx, o) => {
     const role = Role.safeParse(required(o, 'role'));
-    if (!role.success) throw new AppError('validation_failed', { detail: `--role must be one of ${Role.options.join(', ')}` });
+    if (!role.success)
+      throw new AppError('validation_failed', { detail: `--role must be one of ${Role.options.join(', ')}` });
     const email = required(o, 'email');
     const result = await addStaffMember(ctx, {
       actor: systemActor(),
@@ -94,31 +117,40 @@ const commands: Record<string, Command> = {
     return { output: { userId: result.userId, created: result.created, role: role.data } };
   },
 
-  'demo seed': async (ctx, o) => ({ output: await seedDemo(ctx, { whatsappPhoneNumberId: o['whatsapp-phone-number-id'] }) }),
+  'demo seed': async (ctx, o) => ({
+    output: await seedDemo(ctx, { whatsappPhoneNumberId: o['whatsapp-phone-number-id'] }),
+  }),
 
   'keys rotate': async (ctx) => {
     const dataKeys = await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey);
     const mfa = await resealMfaSecrets(ctx);
     if (mfa.unreadableUserIds.length > 0) {
-      const hint = ctx.config.previousEncryptionKey ? 'they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS' : 'set ENCRYPTION_KEY_PREVIOUS to the key that sealed them and run again';
+      const hint = ctx.config.previousEncryptionKey
+        ? 'they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS'
+        : 'set ENCRYPTION_KEY_PREVIOUS to the key that sealed them and run again';
       process.stderr.write(
         `${mfa.unreadableUserIds.length} two-factor secret(s) left as they were, ${hint}; meanwhile these users can log in only with a recovery code: ${mfa.unreadableUserIds.join(', ')}\n`,
       );
     }
-    return { output: { ...dataKeys, mfaSecrets: { resealed: mfa.resealed, unreadable: mfa.unreadableUserIds.length } } };
+    return {
+      output: { ...dataKeys, mfaSecrets: { resealed: mfa.resealed, unreadable: mfa.unreadableUserIds.length } },
+    };
   },
 
   'audit verify': async (ctx, o) => {
     const verdict = await verifyAuditChain(ctx.db, required(o, 'practice'));
     if (verdict.ok) return { output: { result: 'ok', events: verdict.events } };
-    process.stderr.write(`audit chain broken at event ${verdict.brokenAt.seq}${verdict.brokenAt.id ? ` (${verdict.brokenAt.id})` : ''}: ${verdict.brokenAt.reason}\n`);
+    process.stderr.write(
+      `audit chain broken at event ${verdict.brokenAt.seq}${verdict.brokenAt.id ? ` (${verdict.brokenAt.id})` : ''}: ${verdict.brokenAt.reason}\n`,
+    );
     return { output: { result: 'broken', events: verdict.events, brokenAt: verdict.brokenAt }, exitCode: 1 };
   },
 
   'patients import': async (ctx, o, { args, flags, lists, argv }) => {
     const practiceId = required(o, 'practice');
     const file = args[0];
-    if (!file || args.length > 1) throw new AppError('validation_failed', { detail: 'Name one CSV file: patients import --practice ID FILE.csv' });
+    if (!file || args.length > 1)
+      throw new AppError('validation_failed', { detail: 'Name one CSV file: patients import --practice ID FILE.csv' });
     let bytes: Buffer;
     try {
       bytes = readFileSync(file);
@@ -126,9 +158,13 @@ const commands: Record<string, Command> = {
       throw new AppError('validation_failed', { detail: `Cannot read ${file}: ${(err as Error).message}` });
     }
     const encoding = o.encoding === undefined ? undefined : PatientImportEncoding.safeParse(o.encoding);
-    if (encoding && !encoding.success) throw new AppError('validation_failed', { detail: `--encoding must be one of ${PatientImportEncoding.options.join(', ')}` });
+    if (encoding && !encoding.success)
+      throw new AppError('validation_failed', {
+        detail: `--encoding must be one of ${PatientImportEncoding.options.join(', ')}`,
+      });
     // A dry run unless --commit: an import of hundreds of records is checked before it is made.
-    if (flags.commit && flags['dry-run']) throw new AppError('validation_failed', { detail: 'Give --commit to import or --dry-run to check, not both' });
+    if (flags.commit && flags['dry-run'])
+      throw new AppError('validation_failed', { detail: 'Give --commit to import or --dry-run to check, not both' });
     const dryRun = flags.commit !== true;
     const skipRejected = flags['skip-rejected'] === true;
     const rejectedFile = o.rejected;
@@ -151,7 +187,8 @@ const commands: Record<string, Command> = {
     } catch (err) {
       bar.stop();
       // Refused for its rows or mapping: the report is still the answer, on stdout.
-      const refused = err instanceof AppError ? (err.options.extra?.report as PatientImportReport | undefined) : undefined;
+      const refused =
+        err instanceof AppError ? (err.options.extra?.report as PatientImportReport | undefined) : undefined;
       if (!refused) throw err;
       process.stderr.write(`${err instanceof Error ? err.message : ''}\n`);
       if (rejectedFile) writeRejectedRows(rejectedFile, refused);
@@ -163,7 +200,9 @@ const commands: Record<string, Command> = {
     const wouldRefuse = r.mappingProblems.length > 0 || r.validRows === 0 || (r.rejectedRows > 0 && !skipRejected);
     process.stderr.write(
       `${r.totalRows} rows: ${r.validRows} valid, ${r.rejectedRows} rejected, ${r.duplicateCount} likely duplicates; ` +
-        (dryRun ? `dry run, nothing imported${wouldRefuse ? ' (the import would be refused)' : ''}` : `${r.importedRows} imported`) +
+        (dryRun
+          ? `dry run, nothing imported${wouldRefuse ? ' (the import would be refused)' : ''}`
+          : `${r.importedRows} imported`) +
         '\n',
     );
     if (dryRun) process.stderr.write(`${nextStep(r, argv, skipRejected)}\n`);
@@ -173,8 +212,10 @@ const commands: Record<string, Command> = {
 
 /** After a dry run: the command that imports for real, or what stands in the way. */
 function nextStep(r: PatientImportReport, argv: string[], skipRejected: boolean): string {
-  const again = (...extra: string[]) => `npm run cli -- ${[...argv.filter((a) => a !== '--dry-run'), ...extra].map(shellWord).join(' ')}`;
-  if (r.mappingProblems.length > 0 || r.validRows === 0) return 'Nothing can be imported from this file as it is: correct the file or the --map options and check it again.';
+  const again = (...extra: string[]) =>
+    `npm run cli -- ${[...argv.filter((a) => a !== '--dry-run'), ...extra].map(shellWord).join(' ')}`;
+  if (r.mappingProblems.length > 0 || r.validRows === 0)
+    return 'Nothing can be imported from this file as it is: correct the file or the --map options and check it again.';
   if (r.rejectedRows > 0 && !skipRejected) {
     return `To import the ${r.validRows} valid rows and leave out the ${r.rejectedRows} rejected ones, run:\n  ${again('--skip-rejected', '--commit')}\nor correct the rejected rows (--rejected REJECTED.csv writes them to a file) and check again.`;
   }
@@ -191,7 +232,9 @@ function checkWritable(file: string) {
   try {
     accessSync(path.dirname(path.resolve(file)), fsConstants.W_OK);
   } catch {
-    throw new AppError('validation_failed', { detail: `--rejected ${file}: its folder does not exist or cannot be written` });
+    throw new AppError('validation_failed', {
+      detail: `--rejected ${file}: its folder does not exist or cannot be written`,
+    });
   }
 }
 
@@ -222,9 +265,18 @@ function importMapping(values: string[]): PatientImportMapping {
 
 /** A bar on stderr when it is a terminal (cli-progress draws nothing otherwise). */
 function progressBar() {
-  const labels: Record<PatientImportProgress['phase'], string> = { reading: 'Reading ', checking: 'Checking', importing: 'Importing' };
+  const labels: Record<PatientImportProgress['phase'], string> = {
+    reading: 'Reading ',
+    checking: 'Checking',
+    importing: 'Importing',
+  };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false },
+    {
+      stream: process.stderr,
+      format: '{phase} [{bar}] {percentage}% | {value}/{total}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   let phase: PatientImportProgress['phase'] | undefined;
@@ -261,7 +313,19 @@ function parseCommandLine(argv: string[]) {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['name', 'owner-email', 'owner-password', 'owner-name', 'whatsapp-phone-number-id', 'practice', 'email', 'password', 'role', 'encoding', 'rejected'].map((k) => [k, { type: 'string' as const }]),
+        [
+          'name',
+          'owner-email',
+          'owner-password',
+          'owner-name',
+          'whatsapp-phone-number-id',
+          'practice',
+          'email',
+          'password',
+          'role',
+          'encoding',
+          'rejected',
+        ].map((k) => [k, { type: 'string' as const }]),
       ),
       map: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
@@ -305,7 +369,12 @@ async function main(argv: string[]) {
       else if (typeof value === 'boolean') flags[key] = value;
       else if (Array.isArray(value)) lists[key] = value;
     }
-    const { output, exitCode = 0 } = await command(ctx, strings, { args: positionals.slice(words), flags, lists, argv });
+    const { output, exitCode = 0 } = await command(ctx, strings, {
+      args: positionals.slice(words),
+      flags,
+      lists,
+      argv,
+    });
     process.stdout.write(`${JSON.stringify(output)}\n`);
     return exitCode;
   } finally {

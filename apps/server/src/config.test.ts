@@ -9,7 +9,9 @@ const tempDir = () => mkdtempSync(path.join(tmpdir(), 'dentalpro-config-'));
 describe('loadConfig', () => {
   it('refuses to start in production without the secrets, saying what to set', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(/SESSION_SECRET[\s\S]*ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
+      /SESSION_SECRET[\s\S]*ENCRYPTION_KEY/,
+    );
   });
 
   it('generates the secrets once into DATA_DIR outside production, readable only by us', () => {

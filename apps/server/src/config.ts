@@ -27,12 +27,19 @@ const Env = z.object({
   WHATSAPP_APP_SECRET: z.string().min(16).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
   WHATSAPP_GRAPH_URL: z.string().url().optional(),
-  WHATSAPP_GRAPH_VERSION: z.string().regex(/^v[0-9]+\.[0-9]+$/, 'like v23.0').default('v23.0'),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .regex(/^v[0-9]+\.[0-9]+$/, 'like v23.0')
+    .default('v23.0'),
   /** Run the webhook processor and the outbound sender in this process (off for a web-only process beside worker.ts). */
   WHATSAPP_WORKERS: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.stringbool().default(false),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   WEB_DIST_DIR: z.string().optional(),
@@ -109,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sandbox: !e.WHATSAPP_APP_SECRET,
       appSecret: e.WHATSAPP_APP_SECRET ?? secrets.sandboxAppSecret,
       verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? secrets.webhookVerifyToken,
-      graphUrl: e.WHATSAPP_APP_SECRET ? (e.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/$/, '') : (e.WHATSAPP_GRAPH_URL?.replace(/\/$/, '') ?? null),
+      graphUrl: e.WHATSAPP_APP_SECRET
+        ? (e.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/$/, '')
+        : (e.WHATSAPP_GRAPH_URL?.replace(/\/$/, '') ?? null),
       graphVersion: e.WHATSAPP_GRAPH_VERSION,
       runWorkers: e.WHATSAPP_WORKERS,
     },
@@ -137,11 +146,18 @@ function resolveSecrets(e: z.infer<typeof Env>, dataDir: string) {
       throw new ConfigError(`DentalPro cannot start in production without:\n  ${missing.join('\n  ')}`);
     }
     if (e.WHATSAPP_APP_SECRET && !e.WHATSAPP_VERIFY_TOKEN) {
-      throw new ConfigError('DentalPro cannot start in production without WHATSAPP_VERIFY_TOKEN (the token Meta sends to verify the webhook)');
+      throw new ConfigError(
+        'DentalPro cannot start in production without WHATSAPP_VERIFY_TOKEN (the token Meta sends to verify the webhook)',
+      );
     }
     // Without Meta credentials production runs the sandbox; its secrets only need to live as long as the process.
     const ephemeral = randomBytes(32).toString('base64url');
-    return { sessionSecret: e.SESSION_SECRET!, encryptionKey: e.ENCRYPTION_KEY!, sandboxAppSecret: ephemeral, webhookVerifyToken: ephemeral };
+    return {
+      sessionSecret: e.SESSION_SECRET!,
+      encryptionKey: e.ENCRYPTION_KEY!,
+      sandboxAppSecret: ephemeral,
+      webhookVerifyToken: ephemeral,
+    };
   }
   const file = path.join(dataDir, 'secrets.json');
   let stored: Partial<GeneratedSecrets> = {};

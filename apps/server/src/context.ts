@@ -12,7 +12,12 @@ export async function openAppContext(
   logger: Logger,
   dbOptions: Partial<OpenDatabaseOptions> = {},
 ): Promise<AppContext & { applied: string[] }> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, ...dbOptions });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    ...dbOptions,
+  });
   try {
     const applied = await migrateToLatest(database.db);
     return {

@@ -20,9 +20,12 @@ async function main() {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // The sandbox plays Meta on this very server; its Graph API lives under our own address.
-  if (config.whatsapp.sandbox && !config.whatsapp.graphUrl) ctx.graph.url = `http://127.0.0.1:${port}${SANDBOX_GRAPH_PREFIX}`;
+  if (config.whatsapp.sandbox && !config.whatsapp.graphUrl)
+    ctx.graph.url = `http://127.0.0.1:${port}${SANDBOX_GRAPH_PREFIX}`;
   // Background work (WHATSAPP_WORKERS=false leaves it to `npm run worker` processes).
-  const workers = config.whatsapp.runWorkers ? startMessagingWorkers(ctx, { graphUrl: () => config.whatsapp.graphUrl ?? ctx.graph.url! }) : null;
+  const workers = config.whatsapp.runWorkers
+    ? startMessagingWorkers(ctx, { graphUrl: () => config.whatsapp.graphUrl ?? ctx.graph.url! })
+    : null;
   const counting = config.whatsapp.runWorkers ? startNameWordCounting(ctx) : null;
   logger.info(
     {
@@ -54,7 +57,9 @@ main().catch((err) => {
   if (err instanceof ConfigError || err instanceof DataDirInUseError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    process.stderr.write(`DentalPro failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `DentalPro failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

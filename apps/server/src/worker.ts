@@ -15,7 +15,10 @@ import { createLogger } from './platform/logger.js';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (!config.databaseUrl) throw new ConfigError('The worker runs beside a web process on PostgreSQL: set DATABASE_URL (the embedded database serves one process)');
+  if (!config.databaseUrl)
+    throw new ConfigError(
+      'The worker runs beside a web process on PostgreSQL: set DATABASE_URL (the embedded database serves one process)',
+    );
   const ctx = await openAppContext(config, logger);
   // In sandbox mode the fake Graph API lives in the web process.
   const graphUrl = config.whatsapp.graphUrl ?? `${config.publicUrl}${SANDBOX_GRAPH_PREFIX}`;
@@ -37,6 +40,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(err instanceof ConfigError || err instanceof DataDirInUseError ? `${err.message}\n` : `DentalPro worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError || err instanceof DataDirInUseError
+      ? `${err.message}\n`
+      : `DentalPro worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

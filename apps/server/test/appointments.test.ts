@@ -66,8 +66,18 @@ describe('booking', () => {
     const res = await book(reception, {}, start);
     expect(res.statusCode).toBe(201);
     const appt = res.json();
-    expect(appt).toMatchObject({ status: 'booked', source: 'staff', patientName: 'Ravi Ramgoolam', start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString() });
-    const day = (await reception.get(`${base}/appointments?from=${mu(monday, '00:00').toISOString()}&to=${mu(monday, '23:59').toISOString()}`)).json();
+    expect(appt).toMatchObject({
+      status: 'booked',
+      source: 'staff',
+      patientName: 'Ravi Ramgoolam',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 30 * 60_000).toISOString(),
+    });
+    const day = (
+      await reception.get(
+        `${base}/appointments?from=${mu(monday, '00:00').toISOString()}&to=${mu(monday, '23:59').toISOString()}`,
+      )
+    ).json();
     expect(day.items.map((a: { id: string }) => a.id)).toContain(appt.id);
     const history = (await reception.get(`${base}/patients/${p.patients[0]!.id}/appointments`)).json();
     expect(history.items.map((a: { id: string }) => a.id)).toContain(appt.id);
@@ -78,11 +88,23 @@ describe('booking', () => {
   it('refuses the same chair at an overlapping time with 409 slot_taken naming the appointment', async () => {
     const { start } = freshSlot();
     const first = (await book(reception, {}, start)).json();
-    const clash = await book(reception, { patientId: p.patients[1]!.id, providerId: p.dentist.id, start: new Date(start.getTime() + 15 * 60_000).toISOString() }, start);
+    const clash = await book(
+      reception,
+      {
+        patientId: p.patients[1]!.id,
+        providerId: p.dentist.id,
+        start: new Date(start.getTime() + 15 * 60_000).toISOString(),
+      },
+      start,
+    );
     expect(clash.statusCode).toBe(409);
     expect(clash.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair', conflictingAppointmentId: first.id });
     // Starting before it and running into it names it too.
-    const earlier = await book(reception, { patientId: p.patients[1]!.id, providerId: p.dentist.id }, new Date(start.getTime() - 15 * 60_000));
+    const earlier = await book(
+      reception,
+      { patientId: p.patients[1]!.id, providerId: p.dentist.id },
+      new Date(start.getTime() - 15 * 60_000),
+    );
     expect(earlier.json()).toMatchObject({ code: 'slot_taken', conflictingAppointmentId: first.id });
   });
 
@@ -90,7 +112,11 @@ describe('booking', () => {
     const { start } = freshSlot();
     const first = (await book(reception, {}, start)).json();
     const sameProvider = await book(reception, { chairId: p.chair2, patientId: p.patients[1]!.id }, start);
-    expect(sameProvider.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'provider', conflictingAppointmentId: first.id });
+    expect(sameProvider.json()).toMatchObject({
+      code: 'slot_taken',
+      conflictOn: 'provider',
+      conflictingAppointmentId: first.id,
+    });
     // 30 minutes + 10 minutes' buffer: 08:30 is taken, 08:40 is free.
     const inBuffer = await book(reception, { chairId: p.chair2 }, new Date(start.getTime() + 30 * 60_000));
     expect(inBuffer.json().code).toBe('slot_taken');
@@ -103,7 +129,9 @@ describe('booking', () => {
     // Two providers for one chair: each booking meets the others on both constraints. None may
     // fail any other way (two inserts waiting on each other would be a deadlock: a 500).
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => book(reception, { patientId: p.patients[i % 3]!.id, providerId: i % 2 ? p.dentist.id : p.dentistId }, start)),
+      Array.from({ length: 30 }, (_, i) =>
+        book(reception, { patientId: p.patients[i % 3]!.id, providerId: i % 2 ? p.dentist.id : p.dentistId }, start),
+      ),
     );
     const codes = results.map((r) => (r.statusCode === 201 ? 'booked' : r.json().code));
     expect(codes.filter((c) => c === 'booked')).toHaveLength(1);
@@ -113,7 +141,11 @@ describe('booking', () => {
   it('lets an owner overbook a provider on purpose, audited, but never a chair', async () => {
     const { start } = freshSlot();
     await book(reception, {}, start);
-    const byReception = await book(reception, { chairId: p.chair2, overbookReason: 'Emergency, patient in pain' }, start);
+    const byReception = await book(
+      reception,
+      { chairId: p.chair2, overbookReason: 'Emergency, patient in pain' },
+      start,
+    );
     expect(byReception.statusCode).toBe(403);
     const byOwner = await book(owner, { chairId: p.chair2, overbookReason: 'Emergency, patient in pain' }, start);
     expect(byOwner.statusCode).toBe(201);
@@ -128,14 +160,31 @@ describe('booking', () => {
     const split = await makeSchedulingPractice(t.ctx);
     const splitOwner = await loggedIn(t.app, split.owner);
     const url = (rest: string) => `/api/v1/practices/${split.practiceId}${rest}`;
-    const twoIntervals = [1, 2, 3, 4, 5, 6].flatMap((weekday) => [{ weekday, start: '08:00', end: '10:00' }, { weekday, start: '10:00', end: '17:00' }]);
+    const twoIntervals = [1, 2, 3, 4, 5, 6].flatMap((weekday) => [
+      { weekday, start: '08:00', end: '10:00' },
+      { weekday, start: '10:00', end: '17:00' },
+    ]);
     expect((await splitOwner.request('PUT', url('/opening-hours'), { hours: twoIntervals })).statusCode).toBe(200);
-    expect((await splitOwner.request('PUT', url(`/providers/${split.dentistId}/hours`), { hours: twoIntervals })).statusCode).toBe(200);
+    expect(
+      (await splitOwner.request('PUT', url(`/providers/${split.dentistId}/hours`), { hours: twoIntervals })).statusCode,
+    ).toBe(200);
     const date = await workingDay(35, split.practiceId);
-    const slots = (await splitOwner.get(url(`/availability?appointmentTypeId=${split.checkup}&providerId=${split.dentistId}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`))).json().slots as { start: string; chairId: string }[];
+    const slots = (
+      await splitOwner.get(
+        url(
+          `/availability?appointmentTypeId=${split.checkup}&providerId=${split.dentistId}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`,
+        ),
+      )
+    ).json().slots as { start: string; chairId: string }[];
     const across = slots.find((s) => s.start === mu(date, '09:45').toISOString());
     expect(across).toBeDefined();
-    const res = await splitOwner.post(url('/appointments'), { patientId: split.patients[0]!.id, appointmentTypeId: split.checkup, providerId: split.dentistId, chairId: across!.chairId, start: across!.start });
+    const res = await splitOwner.post(url('/appointments'), {
+      patientId: split.patients[0]!.id,
+      appointmentTypeId: split.checkup,
+      providerId: split.dentistId,
+      chairId: across!.chairId,
+      start: across!.start,
+    });
     expect([res.statusCode, res.json().code]).toEqual([201, undefined]);
     expect(res.json()).toMatchObject({ start: mu(date, '09:45').toISOString(), end: mu(date, '10:15').toISOString() });
   });
@@ -144,7 +193,9 @@ describe('booking', () => {
     const { start } = freshSlot();
     const appt = (await book(reception, {}, start)).json();
     expect((await reception.post(`${base}/appointments/${appt.id}/cancel`, {})).statusCode).toBe(400);
-    const cancelled = await reception.post(`${base}/appointments/${appt.id}/cancel`, { reason: 'Patient is travelling' });
+    const cancelled = await reception.post(`${base}/appointments/${appt.id}/cancel`, {
+      reason: 'Patient is travelling',
+    });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancellationReason: 'Patient is travelling' });
     expect((await book(reception, { patientId: p.patients[1]!.id }, start)).statusCode).toBe(201);
   });
@@ -152,15 +203,60 @@ describe('booking', () => {
 
 describe('bad input', () => {
   const cases: [string, () => Record<string, unknown>, number, string][] = [
-    ['an end before the start', () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '09:30').toISOString() }), 400, 'invalid_period'],
-    ['a zero-length visit (end at the start)', () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '10:00').toISOString() }), 400, 'invalid_period'],
-    ['a slot outside opening hours', () => ({ start: mu(monday, '17:30').toISOString() }), 422, 'outside_opening_hours'],
-    ['a time the provider does not work (lunch)', () => ({ start: mu(monday, '12:15').toISOString() }), 422, 'outside_provider_hours'],
-    ['a provider not allowed to perform the type', () => ({ providerId: p.hygienist.id, start: mu(monday, '09:00').toISOString() }), 422, 'provider_not_allowed'],
+    [
+      'an end before the start',
+      () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '09:30').toISOString() }),
+      400,
+      'invalid_period',
+    ],
+    [
+      'a zero-length visit (end at the start)',
+      () => ({ start: mu(monday, '10:00').toISOString(), end: mu(monday, '10:00').toISOString() }),
+      400,
+      'invalid_period',
+    ],
+    [
+      'a slot outside opening hours',
+      () => ({ start: mu(monday, '17:30').toISOString() }),
+      422,
+      'outside_opening_hours',
+    ],
+    [
+      'a time the provider does not work (lunch)',
+      () => ({ start: mu(monday, '12:15').toISOString() }),
+      422,
+      'outside_provider_hours',
+    ],
+    [
+      'a provider not allowed to perform the type',
+      () => ({ providerId: p.hygienist.id, start: mu(monday, '09:00').toISOString() }),
+      422,
+      'provider_not_allowed',
+    ],
     ['a time in the past', () => ({ start: new Date(Date.now() - 86_400_000).toISOString() }), 422, 'in_the_past'],
-    ['an unknown patient', () => ({ patientId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }), 404, 'patient_not_found'],
-    ['an unknown chair', () => ({ chairId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }), 404, 'chair_not_found'],
-    ['a Sunday (closed)', () => ({ start: mu(new Date(new Date(`${monday}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10), '09:00').toISOString() }), 422, 'outside_opening_hours'],
+    [
+      'an unknown patient',
+      () => ({ patientId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }),
+      404,
+      'patient_not_found',
+    ],
+    [
+      'an unknown chair',
+      () => ({ chairId: '00000000-0000-4000-8000-000000000000', start: mu(monday, '09:00').toISOString() }),
+      404,
+      'chair_not_found',
+    ],
+    [
+      'a Sunday (closed)',
+      () => ({
+        start: mu(
+          new Date(new Date(`${monday}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10),
+          '09:00',
+        ).toISOString(),
+      }),
+      422,
+      'outside_opening_hours',
+    ],
     ['a malformed start', () => ({ start: 'next tuesday' }), 400, 'validation_failed'],
   ];
   for (const [name, body, status, code] of cases) {
@@ -176,20 +272,27 @@ describe('bad input', () => {
     const date = new Date(`${monday}T00:00:00Z`);
     date.setUTCDate(date.getUTCDate() + 14);
     const holiday = date.toISOString().slice(0, 10);
-    await inPractice(t.db, p.practiceId, (tx) => tx.insertInto('publicHolidays').values({ practiceId: p.practiceId, date: holiday, nameEn: 'Test Day', nameFr: 'Jour de test' }).execute());
+    await inPractice(t.db, p.practiceId, (tx) =>
+      tx
+        .insertInto('publicHolidays')
+        .values({ practiceId: p.practiceId, date: holiday, nameEn: 'Test Day', nameFr: 'Jour de test' })
+        .execute(),
+    );
     const res = await book(reception, { start: mu(holiday, '09:00').toISOString() });
     expect(res.json()).toMatchObject({ code: 'practice_closed' });
     expect(res.json().detail).toContain('Test Day');
   });
 
-  it("refuses a patient of another practice as if unknown", async () => {
+  it('refuses a patient of another practice as if unknown', async () => {
     const other = await makeSchedulingPractice(t.ctx);
     const res = await book(reception, { patientId: other.patients[0]!.id });
     expect(res.json().code).toBe('patient_not_found');
   });
 
   async function countAppointments() {
-    return inPractice(t.db, p.practiceId, async (tx) => Number((await tx.selectFrom('appointments').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+    return inPractice(t.db, p.practiceId, async (tx) =>
+      Number((await tx.selectFrom('appointments').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    );
   }
 });
 
@@ -197,9 +300,16 @@ describe('moving', () => {
   it('moves to a free time and chair, audited', async () => {
     const appt = (await book(reception)).json();
     const target = freshSlot().start;
-    const moved = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target.toISOString(), chairId: p.chair2 });
+    const moved = await reception.post(`${base}/appointments/${appt.id}/move`, {
+      start: target.toISOString(),
+      chairId: p.chair2,
+    });
     expect(moved.statusCode).toBe(200);
-    expect(moved.json()).toMatchObject({ start: target.toISOString(), chairId: p.chair2, end: new Date(target.getTime() + 30 * 60_000).toISOString() });
+    expect(moved.json()).toMatchObject({
+      start: target.toISOString(),
+      chairId: p.chair2,
+      end: new Date(target.getTime() + 30 * 60_000).toISOString(),
+    });
     const audit = (await owner.get(`${base}/audit-events?action=appointment.moved`)).json();
     expect(audit.items[0]).toMatchObject({ targetId: appt.id, changes: { to: { chairId: p.chair2 } } });
   });
@@ -215,40 +325,82 @@ describe('moving', () => {
   it("lets an owner move an appointment over the provider's other one on purpose, audited as an overbooking", async () => {
     const date = await workingDay(36);
     const first = (await book(reception, {}, mu(date, '09:00'))).json();
-    const second = (await book(reception, { chairId: p.chair2, patientId: p.patients[1]!.id }, mu(date, '14:00'))).json();
+    const second = (
+      await book(reception, { chairId: p.chair2, patientId: p.patients[1]!.id }, mu(date, '14:00'))
+    ).json();
     const onto = { start: mu(date, '09:00').toISOString(), chairId: p.chair2 };
-    const byReception = await reception.post(`${base}/appointments/${second.id}/move`, { ...onto, overbookReason: 'Patient in pain' });
+    const byReception = await reception.post(`${base}/appointments/${second.id}/move`, {
+      ...onto,
+      overbookReason: 'Patient in pain',
+    });
     expect([byReception.statusCode, byReception.json().code]).toEqual([403, 'forbidden']);
     const withoutReason = await owner.post(`${base}/appointments/${second.id}/move`, onto);
-    expect(withoutReason.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'provider', conflictingAppointmentId: first.id });
-    const moved = await owner.post(`${base}/appointments/${second.id}/move`, { ...onto, overbookReason: 'Patient in pain' });
+    expect(withoutReason.json()).toMatchObject({
+      code: 'slot_taken',
+      conflictOn: 'provider',
+      conflictingAppointmentId: first.id,
+    });
+    const moved = await owner.post(`${base}/appointments/${second.id}/move`, {
+      ...onto,
+      overbookReason: 'Patient in pain',
+    });
     expect(moved.statusCode).toBe(200);
-    expect(moved.json()).toMatchObject({ start: onto.start, chairId: p.chair2, providerId: p.dentistId, overbookReason: 'Patient in pain' });
-    const audit = (await owner.get(`${base}/audit-events?action=appointment.overbooked&targetId=${second.id}`)).json().items;
+    expect(moved.json()).toMatchObject({
+      start: onto.start,
+      chairId: p.chair2,
+      providerId: p.dentistId,
+      overbookReason: 'Patient in pain',
+    });
+    const audit = (await owner.get(`${base}/audit-events?action=appointment.overbooked&targetId=${second.id}`)).json()
+      .items;
     expect(audit).toHaveLength(1);
-    expect(audit[0].changes).toMatchObject({ moved: true, from: { start: second.start, chairId: p.chair2 }, to: { start: onto.start, chairId: p.chair2, providerId: p.dentistId } });
+    expect(audit[0].changes).toMatchObject({
+      moved: true,
+      from: { start: second.start, chairId: p.chair2 },
+      to: { start: onto.start, chairId: p.chair2, providerId: p.dentistId },
+    });
     expect(JSON.stringify(audit[0].changes)).not.toContain('Patient in pain');
     // Never onto the chair of the other one, reason or not.
-    const sameChair = await owner.post(`${base}/appointments/${second.id}/move`, { start: onto.start, chairId: p.chair1, overbookReason: 'Patient in pain' });
-    expect(sameChair.json()).toMatchObject({ code: 'slot_taken', conflictOn: 'chair', conflictingAppointmentId: first.id });
+    const sameChair = await owner.post(`${base}/appointments/${second.id}/move`, {
+      start: onto.start,
+      chairId: p.chair1,
+      overbookReason: 'Patient in pain',
+    });
+    expect(sameChair.json()).toMatchObject({
+      code: 'slot_taken',
+      conflictOn: 'chair',
+      conflictingAppointmentId: first.id,
+    });
   });
 
   it("refuses a move onto another practice's chair or provider as unknown, leaving it where it was", async () => {
     const other = await makeSchedulingPractice(t.ctx);
     const appt = (await book(reception)).json();
     const target = freshSlot().start.toISOString();
-    const chair = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target, chairId: other.chair1 });
+    const chair = await reception.post(`${base}/appointments/${appt.id}/move`, {
+      start: target,
+      chairId: other.chair1,
+    });
     expect([chair.statusCode, chair.json().code]).toEqual([404, 'chair_not_found']);
-    const provider = await reception.post(`${base}/appointments/${appt.id}/move`, { start: target, providerId: other.dentistId });
+    const provider = await reception.post(`${base}/appointments/${appt.id}/move`, {
+      start: target,
+      providerId: other.dentistId,
+    });
     expect([provider.statusCode, provider.json().code]).toEqual([404, 'provider_not_found']);
-    expect((await reception.get(`${base}/appointments/${appt.id}`)).json().appointment).toMatchObject({ start: appt.start, chairId: p.chair1, providerId: p.dentistId });
+    expect((await reception.get(`${base}/appointments/${appt.id}`)).json().appointment).toMatchObject({
+      start: appt.start,
+      chairId: p.chair1,
+      providerId: p.dentistId,
+    });
   });
 
   it('cannot move an appointment of another practice (404)', async () => {
     const other = await makePractice(t.ctx);
     const appt = (await book(reception)).json();
     const stranger = await loggedIn(t.app, other.owner);
-    const res = await stranger.post(`/api/v1/practices/${other.practiceId}/appointments/${appt.id}/move`, { start: freshSlot().start.toISOString() });
+    const res = await stranger.post(`/api/v1/practices/${other.practiceId}/appointments/${appt.id}/move`, {
+      start: freshSlot().start.toISOString(),
+    });
     expect(res.statusCode).toBe(404);
   });
 });
@@ -263,7 +415,13 @@ describe('status', () => {
     const back = await reception.post(`${base}/appointments/${appt.id}/status`, { status: 'no_show' });
     expect(back.json().code).toBe('invalid_status_transition');
     const detail = (await reception.get(`${base}/appointments/${appt.id}`)).json();
-    expect(detail.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['booked', 'confirmed', 'arrived', 'in_chair', 'completed']);
+    expect(detail.history.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+      'booked',
+      'confirmed',
+      'arrived',
+      'in_chair',
+      'completed',
+    ]);
   });
 
   it('lets a dentist update their own appointments only', async () => {
@@ -292,10 +450,28 @@ describe('listing', () => {
   it('lists one provider or one chair, or both, in start order', async () => {
     const date = await workingDay(37);
     const a = (await book(reception, { providerId: p.dentistId, chairId: p.chair1 }, mu(date, '08:00'))).json();
-    const b = (await book(reception, { providerId: p.dentist.id, chairId: p.chair2, patientId: p.patients[1]!.id }, mu(date, '09:00'))).json();
-    const c = (await book(reception, { providerId: p.dentistId, chairId: p.chair2, patientId: p.patients[2]!.id }, mu(date, '14:00'))).json();
+    const b = (
+      await book(
+        reception,
+        { providerId: p.dentist.id, chairId: p.chair2, patientId: p.patients[1]!.id },
+        mu(date, '09:00'),
+      )
+    ).json();
+    const c = (
+      await book(
+        reception,
+        { providerId: p.dentistId, chairId: p.chair2, patientId: p.patients[2]!.id },
+        mu(date, '14:00'),
+      )
+    ).json();
     const list = async (filter: string) =>
-      (await reception.get(`${base}/appointments?from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}${filter}`)).json().items.map((x: { id: string }) => x.id);
+      (
+        await reception.get(
+          `${base}/appointments?from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}${filter}`,
+        )
+      )
+        .json()
+        .items.map((x: { id: string }) => x.id);
     expect(await list('')).toEqual([a.id, b.id, c.id]);
     expect(await list(`&providerId=${p.dentist.id}`)).toEqual([b.id]);
     expect(await list(`&providerId=${p.dentistId}`)).toEqual([a.id, c.id]);
@@ -307,7 +483,14 @@ describe('listing', () => {
 
 describe('holds', () => {
   const hold = (start: Date, over: Record<string, unknown> = {}) =>
-    reception.post(`${base}/holds`, { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString(), source: 'whatsapp', ...over });
+    reception.post(`${base}/holds`, {
+      appointmentTypeId: p.checkup,
+      providerId: p.dentistId,
+      chairId: p.chair1,
+      start: start.toISOString(),
+      source: 'whatsapp',
+      ...over,
+    });
 
   it('reserves a slot and turns into the appointment when confirmed', async () => {
     const { start } = freshSlot();
@@ -317,14 +500,29 @@ describe('holds', () => {
     expect(new Date(h.json().holdExpiresAt).getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
     expect((await book(reception, {}, start)).json().code).toBe('slot_taken');
     const confirmed = await reception.post(`${base}/holds/${h.json().id}/confirm`, { patientId: p.patients[2]!.id });
-    expect(confirmed.json()).toMatchObject({ id: h.json().id, status: 'booked', patientName: 'Wei Li', holdExpiresAt: null });
+    expect(confirmed.json()).toMatchObject({
+      id: h.json().id,
+      status: 'booked',
+      patientName: 'Wei Li',
+      holdExpiresAt: null,
+    });
   });
 
   it('frees the slot by itself when it lapses, and then cannot be confirmed', async () => {
     const { start } = freshSlot();
     const h = (await hold(start, { source: 'staff' })).json();
-    await inPractice(t.db, p.practiceId, (tx) => tx.updateTable('appointments').set({ holdExpiresAt: sql<Date>`now() - interval '1 second'` }).where('id', '=', h.id).execute());
-    const slots = (await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&providerId=${p.dentistId}&chairId=${p.chair1}&from=${start.toISOString()}&to=${new Date(start.getTime() + 60_000).toISOString()}`)).json().slots;
+    await inPractice(t.db, p.practiceId, (tx) =>
+      tx
+        .updateTable('appointments')
+        .set({ holdExpiresAt: sql<Date>`now() - interval '1 second'` })
+        .where('id', '=', h.id)
+        .execute(),
+    );
+    const slots = (
+      await reception.get(
+        `${base}/availability?appointmentTypeId=${p.checkup}&providerId=${p.dentistId}&chairId=${p.chair1}&from=${start.toISOString()}&to=${new Date(start.getTime() + 60_000).toISOString()}`,
+      )
+    ).json().slots;
     expect(slots).toHaveLength(1);
     const confirm = await reception.post(`${base}/holds/${h.id}/confirm`, { patientId: p.patients[0]!.id });
     expect([confirm.statusCode, confirm.json().code]).toEqual([410, 'hold_expired']);
@@ -339,7 +537,9 @@ describe('holds', () => {
   });
 
   it("lasts the practice's configured hold length", async () => {
-    expect((await owner.patch(`${base}/calendar-settings`, { holdMinutes: 20 })).json()).toMatchObject({ holdMinutes: 20 });
+    expect((await owner.patch(`${base}/calendar-settings`, { holdMinutes: 20 })).json()).toMatchObject({
+      holdMinutes: 20,
+    });
     try {
       const h = (await hold(freshSlot().start, { source: 'staff' })).json();
       // Both are the transaction's now(): exactly the hold length apart.
@@ -355,7 +555,15 @@ describe('holds', () => {
 describe('patients booking themselves (source whatsapp)', () => {
   // The check-up: bookable on WhatsApp, 120 minutes' notice, 60 days ahead. The cleaning: not bookable on WhatsApp.
   const attempt = (path: 'appointments' | 'holds', start: Date, over: Record<string, unknown> = {}) =>
-    reception.post(`${base}/${path}`, { patientId: p.patients[0]!.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString(), source: 'whatsapp', ...over });
+    reception.post(`${base}/${path}`, {
+      patientId: p.patients[0]!.id,
+      appointmentTypeId: p.checkup,
+      providerId: p.dentistId,
+      chairId: p.chair1,
+      start: start.toISOString(),
+      source: 'whatsapp',
+      ...over,
+    });
   const code = (res: { statusCode: number; json(): { code?: string } }) => [res.statusCode, res.json().code];
 
   it('offers patients only what they may book: after the notice, within the horizon, and only types bookable on WhatsApp', async () => {
@@ -365,25 +573,43 @@ describe('patients booking themselves (source whatsapp)', () => {
     const now = mu(today, '07:00');
     const notice = now.getTime() + 120 * 60_000;
     const horizon = now.getTime() + 60 * 86_400_000;
-    const search = (from: Date, to: Date, over: { forPatient?: boolean; appointmentTypeId?: string; providerId?: string } = {}) =>
-      findAvailability(t.ctx, { actor: systemActor('test'), practiceId: p.practiceId, now, request: { appointmentTypeId: p.checkup, providerId: p.dentistId, from, to, ...over } });
+    const search = (
+      from: Date,
+      to: Date,
+      over: { forPatient?: boolean; appointmentTypeId?: string; providerId?: string } = {},
+    ) =>
+      findAvailability(t.ctx, {
+        actor: systemActor('test'),
+        practiceId: p.practiceId,
+        now,
+        request: { appointmentTypeId: p.checkup, providerId: p.dentistId, from, to, ...over },
+      });
     const starts = (slots: { start: Date }[]) => slots.map((s) => s.start.toISOString());
-    for (const [from, to] of [[mu(today, '00:00'), mu(dayAhead(71), '23:59')], [mu(dayAhead(126), '00:00'), mu(dayAhead(132), '23:59')]] as const) {
+    for (const [from, to] of [
+      [mu(today, '00:00'), mu(dayAhead(71), '23:59')],
+      [mu(dayAhead(126), '00:00'), mu(dayAhead(132), '23:59')],
+    ] as const) {
       const staff = await search(from, to);
       const patient = await search(from, to, { forPatient: true });
       expect(patient.length).toBeGreaterThan(0);
-      expect(starts(patient)).toEqual(starts(staff.filter((s) => s.start.getTime() >= notice && s.start.getTime() < horizon)));
+      expect(starts(patient)).toEqual(
+        starts(staff.filter((s) => s.start.getTime() >= notice && s.start.getTime() < horizon)),
+      );
       expect(patient.length).toBeLessThan(staff.length);
     }
     // Staff may book from now (08:00), patients after two hours' notice (09:00); only staff past the horizon.
     expect(starts(await search(mu(today, '00:00'), mu(today, '23:59')))[0]).toBe(mu(today, '08:00').toISOString());
-    expect(starts(await search(mu(today, '00:00'), mu(today, '23:59'), { forPatient: true }))[0]).toBe(mu(today, '09:00').toISOString());
+    expect(starts(await search(mu(today, '00:00'), mu(today, '23:59'), { forPatient: true }))[0]).toBe(
+      mu(today, '09:00').toISOString(),
+    );
     expect(await search(mu(dayAhead(130), '07:00'), mu(dayAhead(131), '23:59'), { forPatient: true })).toEqual([]);
     expect((await search(mu(dayAhead(130), '07:00'), mu(dayAhead(131), '23:59'))).length).toBeGreaterThan(0);
     // The cleaning is not bookable on WhatsApp: unknown to patients, offered to staff.
     const cleaning = { appointmentTypeId: p.cleaning, providerId: p.hygienist.id };
     expect((await search(mu(today, '00:00'), mu(today, '23:59'), cleaning)).length).toBeGreaterThan(0);
-    await expect(search(mu(today, '00:00'), mu(today, '23:59'), { ...cleaning, forPatient: true })).rejects.toMatchObject({ code: 'appointment_type_not_found' });
+    await expect(
+      search(mu(today, '00:00'), mu(today, '23:59'), { ...cleaning, forPatient: true }),
+    ).rejects.toMatchObject({ code: 'appointment_type_not_found' });
   });
 
   it('refuses too little notice (too_soon) to a booking and a hold, not to staff', async () => {
@@ -394,9 +620,30 @@ describe('patients booking themselves (source whatsapp)', () => {
     const start = mu(await workingDay(38), '10:00');
     const now = new Date(start.getTime() - 90 * 60_000);
     const slot = { appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start };
-    await expect(holdSlot(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, hold: { ...slot, source: 'whatsapp' }, now })).rejects.toMatchObject({ code: 'too_soon' });
-    await expect(bookAppointment(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, booking: { ...slot, patientId: p.patients[0]!.id, source: 'whatsapp' }, now })).rejects.toMatchObject({ code: 'too_soon' });
-    await expect(bookAppointment(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, booking: { ...slot, patientId: p.patients[0]!.id, source: 'phone' }, now })).resolves.toMatchObject({ status: 'booked', source: 'phone' });
+    await expect(
+      holdSlot(t.ctx, {
+        actor: receptionActor(),
+        practiceId: p.practiceId,
+        hold: { ...slot, source: 'whatsapp' },
+        now,
+      }),
+    ).rejects.toMatchObject({ code: 'too_soon' });
+    await expect(
+      bookAppointment(t.ctx, {
+        actor: receptionActor(),
+        practiceId: p.practiceId,
+        booking: { ...slot, patientId: p.patients[0]!.id, source: 'whatsapp' },
+        now,
+      }),
+    ).rejects.toMatchObject({ code: 'too_soon' });
+    await expect(
+      bookAppointment(t.ctx, {
+        actor: receptionActor(),
+        practiceId: p.practiceId,
+        booking: { ...slot, patientId: p.patients[0]!.id, source: 'phone' },
+        now,
+      }),
+    ).resolves.toMatchObject({ status: 'booked', source: 'phone' });
   });
 
   it('refuses a start past the horizon (too_far_ahead) to a booking and a hold, not to staff', async () => {
@@ -421,12 +668,21 @@ describe('patients booking themselves (source whatsapp)', () => {
     const start = mu(await workingDay(40), '09:00');
     const held = (await attempt('holds', start, { patientId: undefined })).json();
     expect(held).toMatchObject({ status: 'held', source: 'whatsapp' });
-    const confirmAt = (now: Date) => confirmHold(t.ctx, { actor: receptionActor(), practiceId: p.practiceId, holdId: held.id, patientId: p.patients[0]!.id, now });
+    const confirmAt = (now: Date) =>
+      confirmHold(t.ctx, {
+        actor: receptionActor(),
+        practiceId: p.practiceId,
+        holdId: held.id,
+        patientId: p.patients[0]!.id,
+        now,
+      });
     // Confirmed an hour before the visit: the two hours' notice has run out; the hold stays a hold.
     await expect(confirmAt(new Date(start.getTime() - 60 * 60_000))).rejects.toMatchObject({ code: 'too_soon' });
     expect((await reception.get(`${base}/appointments/${held.id}`)).json().appointment.status).toBe('held');
     // The type taken off WhatsApp meanwhile.
-    expect((await owner.patch(`${base}/appointment-types/${p.checkup}`, { whatsappBookable: false })).statusCode).toBe(200);
+    expect((await owner.patch(`${base}/appointment-types/${p.checkup}`, { whatsappBookable: false })).statusCode).toBe(
+      200,
+    );
     try {
       await expect(confirmAt(new Date())).rejects.toMatchObject({ code: 'not_bookable_on_whatsapp' });
     } finally {
@@ -435,7 +691,12 @@ describe('patients booking themselves (source whatsapp)', () => {
     await expect(confirmAt(new Date())).resolves.toMatchObject({ status: 'booked', source: 'whatsapp' });
   });
 
-  const receptionActor = () => ({ userId: p.receptionist.id, role: 'receptionist' as const, ip: null, requestId: 'test' });
+  const receptionActor = () => ({
+    userId: p.receptionist.id,
+    role: 'receptionist' as const,
+    ip: null,
+    requestId: 'test',
+  });
 });
 
 describe('availability', () => {
@@ -463,10 +724,24 @@ describe('availability', () => {
     const day = new Date(`${monday}T00:00:00Z`);
     day.setUTCDate(day.getUTCDate() + 29);
     const date = day.toISOString().slice(0, 10);
-    await reception.post(`${base}/blocks`, { providerId: p.dentistId, start: mu(date, '10:00').toISOString(), end: mu(date, '11:00').toISOString(), kind: 'meeting' });
-    await reception.post(`${base}/blocks`, { chairId: p.chair1, start: mu(date, '14:00').toISOString(), end: mu(date, '15:30').toISOString(), kind: 'maintenance' });
+    await reception.post(`${base}/blocks`, {
+      providerId: p.dentistId,
+      start: mu(date, '10:00').toISOString(),
+      end: mu(date, '11:00').toISOString(),
+      kind: 'meeting',
+    });
+    await reception.post(`${base}/blocks`, {
+      chairId: p.chair1,
+      start: mu(date, '14:00').toISOString(),
+      end: mu(date, '15:30').toISOString(),
+      kind: 'maintenance',
+    });
     await book(reception, { providerId: p.dentist.id, chairId: p.chair2 }, mu(date, '08:30'));
-    const slots = (await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`)).json().slots as {
+    const slots = (
+      await reception.get(
+        `${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(date, '00:00').toISOString()}&to=${mu(date, '23:59').toISOString()}`,
+      )
+    ).json().slots as {
       start: string;
       providerId: string;
       chairId: string;
@@ -480,22 +755,38 @@ describe('availability', () => {
   });
 
   it('answers 400 to an end before the start and 404 to an unknown type', async () => {
-    const a = await reception.get(`${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(monday, '10:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`);
+    const a = await reception.get(
+      `${base}/availability?appointmentTypeId=${p.checkup}&from=${mu(monday, '10:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`,
+    );
     expect(a.json().code).toBe('invalid_period');
-    const b = await reception.get(`${base}/availability?appointmentTypeId=00000000-0000-4000-8000-000000000000&from=${mu(monday, '08:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`);
+    const b = await reception.get(
+      `${base}/availability?appointmentTypeId=00000000-0000-4000-8000-000000000000&from=${mu(monday, '08:00').toISOString()}&to=${mu(monday, '09:00').toISOString()}`,
+    );
     expect(b.json().code).toBe('appointment_type_not_found');
   });
 });
 
 describe('waitlist and recalls', () => {
   it('keeps a waitlist, longest waiting first', async () => {
-    const add = (patientId: string) => reception.post(`${base}/waitlist`, { patientId, appointmentTypeId: p.checkup, preferredWeekdays: [1, 3], preferredStart: '08:00', preferredEnd: '12:00' });
+    const add = (patientId: string) =>
+      reception.post(`${base}/waitlist`, {
+        patientId,
+        appointmentTypeId: p.checkup,
+        preferredWeekdays: [1, 3],
+        preferredStart: '08:00',
+        preferredEnd: '12:00',
+      });
     const first = await add(p.patients[1]!.id);
     expect(first.statusCode).toBe(201);
     await add(p.patients[2]!.id);
     const list = (await reception.get(`${base}/waitlist`)).json().items;
     expect(list.map((e: { patientName: string }) => e.patientName)).toEqual(['Hélène Lagesse', 'Wei Li']);
-    const bad = await reception.post(`${base}/waitlist`, { patientId: p.patients[1]!.id, appointmentTypeId: p.checkup, preferredStart: '12:00', preferredEnd: '08:00' });
+    const bad = await reception.post(`${base}/waitlist`, {
+      patientId: p.patients[1]!.id,
+      appointmentTypeId: p.checkup,
+      preferredStart: '12:00',
+      preferredEnd: '08:00',
+    });
     expect(bad.json().code).toBe('invalid_period');
     await reception.patch(`${base}/waitlist/${first.json().id}`, { status: 'removed' });
     expect((await reception.get(`${base}/waitlist`)).json().items).toHaveLength(1);
@@ -506,7 +797,14 @@ describe('waitlist and recalls', () => {
     await reception.post(`${base}/recalls`, { patientId: p.patients[0]!.id, dueDate: '2026-02-15' });
     await reception.post(`${base}/recalls`, { patientId: p.patients[1]!.id, dueDate: '2099-01-01' });
     const due = (await reception.get(`${base}/recalls`)).json().items;
-    expect(due).toEqual([expect.objectContaining({ patientName: 'Ravi Ramgoolam', dueDate: '2026-02-15', patientPhone: '+23057123456', status: 'due' })]);
+    expect(due).toEqual([
+      expect.objectContaining({
+        patientName: 'Ravi Ramgoolam',
+        dueDate: '2026-02-15',
+        patientPhone: '+23057123456',
+        status: 'due',
+      }),
+    ]);
     const later = (await reception.get(`${base}/recalls?dueBefore=2099-12-31`)).json().items;
     expect(later).toHaveLength(2);
   });
@@ -520,9 +818,16 @@ describe('waitlist and recalls', () => {
     const lateEvening = new Date('2026-03-10T19:30:00Z');
     await staff.post(url('/recalls'), { patientId: other.patients[0]!.id, dueDate: '2026-03-11' });
     await staff.post(url('/recalls'), { patientId: other.patients[1]!.id, dueDate: '2026-03-12' });
-    const waiting = (await staff.post(url('/waitlist'), { patientId: other.patients[2]!.id, appointmentTypeId: other.checkup, latest: '2026-03-10' })).json();
+    const waiting = (
+      await staff.post(url('/waitlist'), {
+        patientId: other.patients[2]!.id,
+        appointmentTypeId: other.checkup,
+        latest: '2026-03-10',
+      })
+    ).json();
     const caller = { actor: systemActor('test'), practiceId: other.practiceId };
-    const due = async (now: Date) => (await listRecalls(t.ctx, { ...caller, status: 'due', now })).map((r) => r.dueDate);
+    const due = async (now: Date) =>
+      (await listRecalls(t.ctx, { ...caller, status: 'due', now })).map((r) => r.dueDate);
     const waitlist = async (now: Date) => (await listWaitlist(t.ctx, { ...caller, now })).map((e) => e.id);
     expect(await due(earlyMorning)).toEqual(['2026-03-11']);
     expect(await due(lateEvening)).toEqual([]);

@@ -23,7 +23,8 @@ let origin: string;
 const uploadUrl = () => `/api/v1/practices/${p.practiceId}/patients/${p.patients[0]!.id}/attachments`;
 const filesDir = () => path.join(t.ctx.config.dataDir, 'files');
 const storedFiles = () => (existsSync(filesDir()) ? readdirSync(filesDir(), { recursive: true }) : []);
-const attachmentRows = () => inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('attachments').select('id').execute());
+const attachmentRows = () =>
+  inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('attachments').select('id').execute());
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1000, 0x5a)]);
 
@@ -43,7 +44,10 @@ afterAll(() => t?.close());
  * Sends the headers of a large upload and only its first 64 KB, then waits for the answer. A
  * server that waited for the body before deciding would never answer (the test would time out).
  */
-function partialUpload(cookie: string | undefined, declaredBytes = 14 * 1024 * 1024): Promise<{ status: number; body: { code?: string } }> {
+function partialUpload(
+  cookie: string | undefined,
+  declaredBytes = 14 * 1024 * 1024,
+): Promise<{ status: number; body: { code?: string } }> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${origin}${uploadUrl()}`, {
       method: 'POST',
@@ -64,7 +68,7 @@ function partialUpload(cookie: string | undefined, declaredBytes = 14 * 1024 * 1
       response.on('end', () => {
         clearTimeout(timer);
         request.destroy();
-        resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')});
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
       });
     });
     // The server may close the connection while we still hold unsent bytes: expected.
@@ -91,17 +95,33 @@ describe('attachment upload: refused before the body is read', () => {
   });
 
   it('refuses a complete upload from a receptionist too, writing no file, row or audit event', async () => {
-    const res = await reception.post(uploadUrl(), { kind: 'xray', fileName: 'bitewing.png', mimeType: 'image/png', contentBase64: PNG.toString('base64') });
+    const res = await reception.post(uploadUrl(), {
+      kind: 'xray',
+      fileName: 'bitewing.png',
+      mimeType: 'image/png',
+      contentBase64: PNG.toString('base64'),
+    });
     expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden']);
     expect(storedFiles()).toEqual([]);
     expect(await attachmentRows()).toEqual([]);
-    const attached = await inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('auditEvents').select('id').where('action', '=', 'clinical.document_attached').execute());
+    const attached = await inPractice(t.db, p.practiceId, (tx) =>
+      tx.selectFrom('auditEvents').select('id').where('action', '=', 'clinical.document_attached').execute(),
+    );
     expect(attached).toEqual([]);
   });
 
   it('still takes a dentist’s upload over a real connection', async () => {
-    const body = JSON.stringify({ kind: 'xray', fileName: 'bitewing.png', mimeType: 'image/png', contentBase64: PNG.toString('base64') });
-    const res = await fetch(`${origin}${uploadUrl()}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, cookie: dentist.cookie! }, body });
+    const body = JSON.stringify({
+      kind: 'xray',
+      fileName: 'bitewing.png',
+      mimeType: 'image/png',
+      contentBase64: PNG.toString('base64'),
+    });
+    const res = await fetch(`${origin}${uploadUrl()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, cookie: dentist.cookie! },
+      body,
+    });
     expect(res.status).toBe(201);
     expect(storedFiles().length).toBeGreaterThan(0);
     expect(await attachmentRows()).toHaveLength(1);

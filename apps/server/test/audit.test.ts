@@ -40,7 +40,9 @@ describe('audit chain', () => {
 
   it('names the first event whose content was edited', async () => {
     const p = await practiceWithHistory();
-    await tamper(sql`UPDATE audit_events SET changes = '{"fields":["address"]}' WHERE practice_id = ${p.practiceId} AND seq = 4`);
+    await tamper(
+      sql`UPDATE audit_events SET changes = '{"fields":["address"]}' WHERE practice_id = ${p.practiceId} AND seq = 4`,
+    );
     const verdict = await verifyAuditChain(t.db, p.practiceId);
     expect(verdict).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'content does not match its hash' } });
   });
@@ -48,7 +50,10 @@ describe('audit chain', () => {
   it('finds an event removed from the middle', async () => {
     const p = await practiceWithHistory();
     await tamper(sql`DELETE FROM audit_events WHERE practice_id = ${p.practiceId} AND seq = 2`);
-    expect(await verifyAuditChain(t.db, p.practiceId)).toMatchObject({ ok: false, brokenAt: { seq: 2, reason: 'event 2 is missing' } });
+    expect(await verifyAuditChain(t.db, p.practiceId)).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 2, reason: 'event 2 is missing' },
+    });
   });
 
   it('finds events removed from the end', async () => {
@@ -59,7 +64,12 @@ describe('audit chain', () => {
 
   it('finds an event re-hashed after editing (the next link breaks)', async () => {
     const p = await practiceWithHistory();
-    const row = await t.db.selectFrom('auditEvents').selectAll().where('practiceId', '=', p.practiceId).where('seq', '=', 3).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('auditEvents')
+      .selectAll()
+      .where('practiceId', '=', p.practiceId)
+      .where('seq', '=', 3)
+      .executeTakeFirstOrThrow();
     const { eventHash } = await import('../src/platform/audit.js');
     const forged = { ...row, action: 'practice.viewed', occurredAt: row.occurredAt.toISOString() };
     const hash = eventHash(row.prevHash, {
@@ -75,27 +85,38 @@ describe('audit chain', () => {
       changes: forged.changes,
     });
     await tamper(sql`UPDATE audit_events SET action = 'practice.viewed', hash = ${hash} WHERE id = ${row.id}`);
-    expect(await verifyAuditChain(t.db, p.practiceId)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'link to the previous event does not match' } });
+    expect(await verifyAuditChain(t.db, p.practiceId)).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 4, reason: 'link to the previous event does not match' },
+    });
   });
 
   it('cannot be edited or deleted, not even by the table owner', async () => {
     const p = await practiceWithHistory();
-    await expect(sql`UPDATE audit_events SET action = 'x' WHERE practice_id = ${p.practiceId}`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`DELETE FROM audit_events WHERE practice_id = ${p.practiceId}`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`UPDATE audit_events SET action = 'x' WHERE practice_id = ${p.practiceId}`.execute(t.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_events WHERE practice_id = ${p.practiceId}`.execute(t.db)).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('stays one unbroken chain under concurrent writes', async () => {
     const p = await makePractice(t.ctx);
     const owner = await loggedIn(t.app, p.owner);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => owner.patch(`/api/v1/practices/${p.practiceId}`, { name: `Concurrent Clinic ${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        owner.patch(`/api/v1/practices/${p.practiceId}`, { name: `Concurrent Clinic ${i}` }),
+      ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
     expect(await verifyAuditChain(t.db, p.practiceId)).toEqual({ ok: true, events: 22 });
   });
 
   it('hashes content canonically whatever the key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}',
+    );
   });
 });
 
@@ -106,12 +127,23 @@ describe('GET /practices/:id/audit-events', () => {
     expect(first.statusCode).toBe(200);
     const page1 = first.json();
     expect(page1.items.map((e: { seq: number }) => e.seq)).toEqual([5, 4]);
-    expect(page1.items[0]).toMatchObject({ action: 'practice.updated', actorName: 'Owner Test', targetType: 'practice', changes: { fields: ['name'] } });
-    const page2 = (await p.owner.get(`/api/v1/practices/${p.practiceId}/audit-events?limit=2&before=${page1.nextBefore}`)).json();
+    expect(page1.items[0]).toMatchObject({
+      action: 'practice.updated',
+      actorName: 'Owner Test',
+      targetType: 'practice',
+      changes: { fields: ['name'] },
+    });
+    const page2 = (
+      await p.owner.get(`/api/v1/practices/${p.practiceId}/audit-events?limit=2&before=${page1.nextBefore}`)
+    ).json();
     expect(page2.items.map((e: { seq: number }) => e.seq)).toEqual([3, 2]);
     const logins = (await p.owner.get(`/api/v1/practices/${p.practiceId}/audit-events?action=auth.`)).json();
     expect(logins.items.map((e: { action: string }) => e.action)).toEqual(['auth.login']);
-    const future = (await p.owner.get(`/api/v1/practices/${p.practiceId}/audit-events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json();
+    const future = (
+      await p.owner.get(
+        `/api/v1/practices/${p.practiceId}/audit-events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      )
+    ).json();
     expect(future.items).toEqual([]);
   });
 
@@ -148,7 +180,13 @@ describe('the targets of a page, named as they are now', () => {
     // A booking on a working day: the target is the appointment, its changes name the patient, provider, chair and type.
     const day = nextMonday();
     await inPractice(t.db, p.practiceId, (tx) => tx.deleteFrom('publicHolidays').where('date', '=', day).execute());
-    const booked = await owner.post(`${base}/appointments`, { patientId: helene!.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day, '09:00').toISOString() });
+    const booked = await owner.post(`${base}/appointments`, {
+      patientId: helene!.id,
+      appointmentTypeId: p.checkup,
+      providerId: p.dentistId,
+      chairId: p.chair1,
+      start: mu(day, '09:00').toISOString(),
+    });
     expect(booked.statusCode).toBe(201);
     const appointmentId: string = booked.json().id;
     // A patient merged into another keeps their name, said merged; a role change names the colleague.
@@ -160,23 +198,59 @@ describe('the targets of a page, named as they are now', () => {
     // Ids the server cannot name: another practice's patient, a row deleted since, a chair that never was, and no uuid at all.
     const chair = (await owner.post(`${base}/chairs`, { name: 'Spare chair' })).json();
     expect((await owner.delete(`${base}/chairs/${chair.id}`)).statusCode).toBe(204);
-    const stranger = await createPatient(t.ctx, { actor: systemActor('test'), practiceId: other.practiceId, patient: { givenName: 'Zanele', familyName: 'Elsewhere' } });
+    const stranger = await createPatient(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: other.practiceId,
+      patient: { givenName: 'Zanele', familyName: 'Elsewhere' },
+    });
     await inPractice(t.db, p.practiceId, async (tx) => {
       const entry = { practiceId: p.practiceId, actor: systemActor('test') } as const;
-      await recordAudit(tx, { ...entry, action: 'patient.updated', targetType: 'patient', targetId: stranger.id, changes: { fields: ['notes'], patientId: stranger.id } });
-      await recordAudit(tx, { ...entry, action: 'chair.updated', targetType: 'chair', targetId: '00000000-0000-4000-8000-000000000000', changes: { fields: ['name'] } });
-      await recordAudit(tx, { ...entry, action: 'chair.updated', targetType: 'chair', targetId: 'not-a-uuid', changes: { chairId: 'also-not-a-uuid' } });
+      await recordAudit(tx, {
+        ...entry,
+        action: 'patient.updated',
+        targetType: 'patient',
+        targetId: stranger.id,
+        changes: { fields: ['notes'], patientId: stranger.id },
+      });
+      await recordAudit(tx, {
+        ...entry,
+        action: 'chair.updated',
+        targetType: 'chair',
+        targetId: '00000000-0000-4000-8000-000000000000',
+        changes: { fields: ['name'] },
+      });
+      await recordAudit(tx, {
+        ...entry,
+        action: 'chair.updated',
+        targetType: 'chair',
+        targetId: 'not-a-uuid',
+        changes: { chairId: 'also-not-a-uuid' },
+      });
     });
 
     const res = await owner.get(`${base}/audit-events?limit=200`);
     expect(res.statusCode).toBe(200);
     const page: Page = res.json();
     const app = `/app/${p.practiceId}`;
-    expect(page.targets[`appointment:${appointmentId}`]).toEqual({ label: 'Hélène Lagesse', at: mu(day, '09:00').toISOString(), href: `${app}/calendar?date=${day}` });
-    expect(page.targets[`patient:${helene!.id}`]).toEqual({ label: 'Hélène Lagesse', href: `${app}/patients/${helene!.id}` });
-    expect(page.targets[`patient:${wei!.id}`]).toEqual({ label: 'Wei Li', state: 'merged', href: `${app}/patients/${wei!.id}` });
+    expect(page.targets[`appointment:${appointmentId}`]).toEqual({
+      label: 'Hélène Lagesse',
+      at: mu(day, '09:00').toISOString(),
+      href: `${app}/calendar?date=${day}`,
+    });
+    expect(page.targets[`patient:${helene!.id}`]).toEqual({
+      label: 'Hélène Lagesse',
+      href: `${app}/patients/${helene!.id}`,
+    });
+    expect(page.targets[`patient:${wei!.id}`]).toEqual({
+      label: 'Wei Li',
+      state: 'merged',
+      href: `${app}/patients/${wei!.id}`,
+    });
     expect(page.targets[`patient:${ravi!.id}`]).toMatchObject({ label: 'Ravi Ramgoolam' });
-    expect(page.targets[`user:${p.receptionist.id}`]).toEqual({ label: 'receptionist Test', href: `${app}/settings/staff` });
+    expect(page.targets[`user:${p.receptionist.id}`]).toEqual({
+      label: 'receptionist Test',
+      href: `${app}/settings/staff`,
+    });
     expect(page.targets[`user:${leaver.id}`]).toEqual({ label: 'receptionist Test', state: 'former_staff' });
     expect(page.targets[`provider:${p.dentistId}`]).toMatchObject({ label: 'Dr Owner' });
     expect(page.targets[`chair:${p.chair1}`]).toMatchObject({ label: 'Chair 1' });
@@ -184,35 +258,57 @@ describe('the targets of a page, named as they are now', () => {
 
     // What cannot be named is left out; its events are listed all the same.
     const keys = Object.keys(page.targets);
-    expect(keys.filter((k) => k.includes(stranger.id) || k.includes(chair.id) || k.includes('00000000-0000') || k.includes('not-a-uuid'))).toEqual([]);
+    expect(
+      keys.filter(
+        (k) =>
+          k.includes(stranger.id) || k.includes(chair.id) || k.includes('00000000-0000') || k.includes('not-a-uuid'),
+      ),
+    ).toEqual([]);
     expect(JSON.stringify(page.targets)).not.toContain(stranger.givenName);
-    expect(page.items.filter((e) => [stranger.id, chair.id, 'not-a-uuid'].includes(e.targetId ?? '')).map((e) => e.action)).toEqual([
-      'chair.updated',
-      'patient.updated',
-      'chair.deleted',
-      'chair.created',
-    ]);
+    expect(
+      page.items.filter((e) => [stranger.id, chair.id, 'not-a-uuid'].includes(e.targetId ?? '')).map((e) => e.action),
+    ).toEqual(['chair.updated', 'patient.updated', 'chair.deleted', 'chair.created']);
   });
 
   it('filters by exact actions, by person and by patient (their appointments too)', async () => {
     const p = await makeSchedulingPractice(t.ctx);
     const owner = await loggedIn(t.app, p.owner);
     const base = `/api/v1/practices/${p.practiceId}`;
-    await new Client(t.app).request('POST', '/api/v1/auth/login', { email: p.owner.email, password: 'wrong password!' });
+    await new Client(t.app).request('POST', '/api/v1/auth/login', {
+      email: p.owner.email,
+      password: 'wrong password!',
+    });
     const day = nextMonday();
     await inPractice(t.db, p.practiceId, (tx) => tx.deleteFrom('publicHolidays').where('date', '=', day).execute());
     const patient = p.patients[1]!;
-    const appointment = (await owner.post(`${base}/appointments`, { patientId: patient.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: mu(day, '10:00').toISOString() })).json();
-    expect((await owner.post(`${base}/appointments/${appointment.id}/cancel`, { reason: 'Travelling' })).statusCode).toBe(200);
+    const appointment = (
+      await owner.post(`${base}/appointments`, {
+        patientId: patient.id,
+        appointmentTypeId: p.checkup,
+        providerId: p.dentistId,
+        chairId: p.chair1,
+        start: mu(day, '10:00').toISOString(),
+      })
+    ).json();
+    expect(
+      (await owner.post(`${base}/appointments/${appointment.id}/cancel`, { reason: 'Travelling' })).statusCode,
+    ).toBe(200);
 
-    const list = async (query: string) => ((await owner.get(`${base}/audit-events?${query}`)).json() as Page).items.map((e) => e.action);
+    const list = async (query: string) =>
+      ((await owner.get(`${base}/audit-events?${query}`)).json() as Page).items.map((e) => e.action);
     // auth.login alone, not every action starting with it.
     expect(await list('actions=auth.login')).toEqual(['auth.login']);
     expect((await list('actions=auth.login,auth.login_failed')).sort()).toEqual(['auth.login', 'auth.login_failed']);
-    expect((await owner.get(`${base}/audit-events?actions=${encodeURIComponent('auth.login;drop')}`)).statusCode).toBe(400);
+    expect((await owner.get(`${base}/audit-events?actions=${encodeURIComponent('auth.login;drop')}`)).statusCode).toBe(
+      400,
+    );
     expect(await list(`actorUserId=${p.owner.id}&actions=appointment.booked`)).toEqual(['appointment.booked']);
     // The cancellation names only the appointment; it is the patient's all the same.
-    expect(await list(`patientId=${patient.id}`)).toEqual(['appointment.cancelled', 'appointment.booked', 'patient.created']);
+    expect(await list(`patientId=${patient.id}`)).toEqual([
+      'appointment.cancelled',
+      'appointment.booked',
+      'patient.created',
+    ]);
     expect(await list(`patientId=${p.patients[2]!.id}`)).toEqual(['patient.created']);
   });
 });

@@ -1,7 +1,16 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, loggedIn, makeMember, makePractice, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from './harness.js';
+import {
+  Client,
+  createTestApp,
+  loggedIn,
+  makeMember,
+  makePractice,
+  TEST_ORIGIN,
+  TEST_PASSWORD,
+  type TestApp,
+} from './harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -23,13 +32,23 @@ function sessionSetCookie(res: LightMyRequestResponse): string {
   expect(line, 'a dp_session Set-Cookie header').toBeDefined();
   return line!;
 }
-const attributes = (setCookie: string) => setCookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
+const attributes = (setCookie: string) =>
+  setCookie
+    .split(';')
+    .slice(1)
+    .map((a) => a.trim().toLowerCase());
 
 async function auditActions(owner: { email: string; password: string }, practiceId: string) {
   const c = await loggedIn(t.app, owner);
   const res = await c.get(`/api/v1/practices/${practiceId}/audit-events?limit=200`);
   expect(res.statusCode).toBe(200);
-  return res.json().items as { action: string; actorUserId: string | null; targetId: string | null; ip: string | null; changes: Record<string, unknown> }[];
+  return res.json().items as {
+    action: string;
+    actorUserId: string | null;
+    targetId: string | null;
+    ip: string | null;
+    changes: Record<string, unknown>;
+  }[];
 }
 
 describe('login', () => {
@@ -151,7 +170,9 @@ describe('session lifetime', () => {
   it('answers session_expired once a session is past its maximum age, and clears the cookie', async () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
-    await sql`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = ${owner.id}`.execute(t.ctx.db);
+    await sql`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = ${owner.id}`.execute(
+      t.ctx.db,
+    );
 
     const res = await c.get('/api/v1/auth/me');
     expect(res.statusCode).toBe(401);
@@ -165,7 +186,9 @@ describe('session lifetime', () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
     const idleHours = t.ctx.config.sessionIdleMs / 3600_000;
-    await sql`UPDATE sessions SET last_seen_at = now() - make_interval(hours => ${idleHours + 1}) WHERE user_id = ${owner.id}`.execute(t.ctx.db);
+    await sql`UPDATE sessions SET last_seen_at = now() - make_interval(hours => ${idleHours + 1}) WHERE user_id = ${owner.id}`.execute(
+      t.ctx.db,
+    );
 
     const res = await c.get('/api/v1/auth/me');
     expect(res.statusCode).toBe(401);
@@ -176,17 +199,25 @@ describe('session lifetime', () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
     const idleHours = t.ctx.config.sessionIdleMs / 3600_000;
-    await sql`UPDATE sessions SET last_seen_at = now() - make_interval(hours => ${idleHours - 1}) WHERE user_id = ${owner.id}`.execute(t.ctx.db);
+    await sql`UPDATE sessions SET last_seen_at = now() - make_interval(hours => ${idleHours - 1}) WHERE user_id = ${owner.id}`.execute(
+      t.ctx.db,
+    );
 
     expect((await c.get('/api/v1/auth/me')).statusCode).toBe(200);
-    const row = await t.ctx.db.selectFrom('sessions').select('lastSeenAt').where('userId', '=', owner.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('sessions')
+      .select('lastSeenAt')
+      .where('userId', '=', owner.id)
+      .executeTakeFirstOrThrow();
     expect(Date.now() - row.lastSeenAt.getTime()).toBeLessThan(60_000);
   });
 
   it('lets an expired cookie log in again on the login route', async () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
-    await sql`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = ${owner.id}`.execute(t.ctx.db);
+    await sql`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = ${owner.id}`.execute(
+      t.ctx.db,
+    );
     expect((await login(c, owner.email, owner.password)).statusCode).toBe(200);
     expect((await c.get('/api/v1/auth/me')).statusCode).toBe(200);
   });
@@ -229,7 +260,9 @@ describe('login throttling', () => {
     const c = client();
     for (let i = 0; i < 5; i++) await login(c, owner.email, `wrong ${i}`);
     expect((await login(c, owner.email, owner.password)).statusCode).toBe(429);
-    await sql`UPDATE login_attempts SET attempted_at = now() - interval '16 minutes' WHERE email = ${owner.email}`.execute(t.ctx.db);
+    await sql`UPDATE login_attempts SET attempted_at = now() - interval '16 minutes' WHERE email = ${owner.email}`.execute(
+      t.ctx.db,
+    );
     expect((await login(c, owner.email, owner.password)).statusCode).toBe(200);
   });
 
@@ -277,7 +310,10 @@ describe('password change', () => {
   it('refuses a wrong current password and keeps the old one', async () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
-    const res = await c.post('/api/v1/auth/password', { currentPassword: 'not the password', newPassword: 'a new long passphrase' });
+    const res = await c.post('/api/v1/auth/password', {
+      currentPassword: 'not the password',
+      newPassword: 'a new long passphrase',
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'invalid_credentials' });
     expect((await c.get('/api/v1/auth/me')).statusCode).toBe(200);
@@ -289,7 +325,10 @@ describe('password change', () => {
     const c = await loggedIn(t.app, owner);
     const res = await c.post('/api/v1/auth/password', { currentPassword: owner.password, newPassword: 'short' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'newPassword' })] });
+    expect(res.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'newPassword' })],
+    });
   });
 
   it('sets the new password, ends the other sessions and keeps this one', async () => {
@@ -307,7 +346,9 @@ describe('password change', () => {
     expect((await login(client(), owner.email, newPassword)).statusCode).toBe(200);
 
     const events = await auditActions({ email: owner.email, password: newPassword }, practiceId);
-    expect(events.find((e) => e.action === 'auth.password_changed')).toMatchObject({ changes: { otherSessionsEnded: 1 } });
+    expect(events.find((e) => e.action === 'auth.password_changed')).toMatchObject({
+      changes: { otherSessionsEnded: 1 },
+    });
   });
 });
 
@@ -337,7 +378,11 @@ describe('CSRF: unsafe requests with a session must come from our origin', () =>
 
   it('refuses a foreign Origin and a foreign Referer', async () => {
     const { rename, currentName } = await withSession();
-    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }];
+    const attempts: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { referer: 'https://evil.example/page' },
+      { origin: 'null' },
+    ];
     for (const headers of attempts) {
       const res = await rename('Changed', headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);

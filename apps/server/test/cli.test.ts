@@ -53,7 +53,10 @@ async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
   if (!onPostgres) delete (env as Record<string, string>).DATABASE_URL;
   const json = (stdout: string) => (stdout.trimStart().startsWith('{') ? JSON.parse(stdout) : undefined);
   try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], { cwd: root, env });
+    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], {
+      cwd: root,
+      env,
+    });
     return { code: 0, json: json(stdout), stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -65,7 +68,10 @@ async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
 async function demoRecord(db: Database['db'], practiceId: string) {
   return inPractice(db, practiceId, async (tx) => {
     const count = async (q: Promise<{ n: string | number | bigint }>) => Number((await q).n);
-    const findings = await tx.selectFrom('chartFindings').select(['patientId', 'kind', 'tooth', 'sourceItemId']).execute();
+    const findings = await tx
+      .selectFrom('chartFindings')
+      .select(['patientId', 'kind', 'tooth', 'sourceItemId'])
+      .execute();
     const notes = await tx.selectFrom('clinicalNotes').select(['signedAt', 'appointmentId']).execute();
     return {
       patientsWithChart: new Set(findings.map((f) => f.patientId)).size,
@@ -73,16 +79,32 @@ async function demoRecord(db: Database['db'], practiceId: string) {
       findingKinds: [...new Set(findings.map((f) => f.kind))].sort(),
       primaryTeethCharted: findings.filter((f) => f.tooth >= 51).length,
       findingsFromTreatment: findings.filter((f) => f.sourceItemId !== null).length,
-      patientsWithAlerts: await count(tx.selectFrom('patients').select(tx.fn.countAll().as('n')).where('alertsSealed', 'is not', null).executeTakeFirstOrThrow()),
+      patientsWithAlerts: await count(
+        tx
+          .selectFrom('patients')
+          .select(tx.fn.countAll().as('n'))
+          .where('alertsSealed', 'is not', null)
+          .executeTakeFirstOrThrow(),
+      ),
       plans: await count(tx.selectFrom('treatmentPlans').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
-      itemStatuses: [...new Set((await tx.selectFrom('treatmentPlanItems').select('status').execute()).map((i) => i.status))].sort(),
+      itemStatuses: [
+        ...new Set((await tx.selectFrom('treatmentPlanItems').select('status').execute()).map((i) => i.status)),
+      ].sort(),
       notes: {
         signed: notes.filter((n) => n.signedAt).length,
         draft: notes.filter((n) => !n.signedAt).length,
-        addenda: await count(tx.selectFrom('clinicalNoteAddenda').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
+        addenda: await count(
+          tx.selectFrom('clinicalNoteAddenda').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+        ),
       },
       notesForAppointments: notes.filter((n) => n.appointmentId).length,
-      notesInPlaintext: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM clinical_notes WHERE position(convert_to('calculus', 'UTF8') IN body_sealed) > 0`.execute(tx)).rows[0]!.n,
+      notesInPlaintext: (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM clinical_notes WHERE position(convert_to('calculus', 'UTF8') IN body_sealed) > 0`.execute(
+          tx,
+        )
+      ).rows[0]!.n,
       auditEvents: await count(tx.selectFrom('auditEvents').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
       procedures: await count(tx.selectFrom('procedures').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
     };
@@ -94,13 +116,28 @@ async function demoPatients(db: Database['db'], practiceId: string) {
   return inPractice(db, practiceId, async (tx) => {
     const patients = await tx
       .selectFrom('patients')
-      .select(['id', 'givenName', 'familyName', 'dateOfBirth', 'guardianPatientId', 'guardianName', 'email', 'preferredLanguage'])
+      .select([
+        'id',
+        'givenName',
+        'familyName',
+        'dateOfBirth',
+        'guardianPatientId',
+        'guardianName',
+        'email',
+        'preferredLanguage',
+      ])
       .orderBy('id')
       .execute();
-    const phones = await tx.selectFrom('patientPhones').select(['patientId', 'e164', 'isWhatsapp']).orderBy('patientId').orderBy('position').execute();
+    const phones = await tx
+      .selectFrom('patientPhones')
+      .select(['patientId', 'e164', 'isWhatsapp'])
+      .orderBy('patientId')
+      .orderBy('position')
+      .execute();
     // Today in Mauritius (UTC+4), as the seed counts ages.
     const today = new Date(Date.now() + 4 * 3_600_000).toISOString().slice(0, 10);
-    const ageOf = (dob: string) => Number(today.slice(0, 4)) - Number(dob.slice(0, 4)) - (today.slice(5) < dob.slice(5) ? 1 : 0);
+    const ageOf = (dob: string) =>
+      Number(today.slice(0, 4)) - Number(dob.slice(0, 4)) - (today.slice(5) < dob.slice(5) ? 1 : 0);
     return patients.map((p) => ({
       ...p,
       age: ageOf(p.dateOfBirth!),
@@ -138,7 +175,8 @@ async function withServices<T>(encryptionKey: string, fn: (ctx: AppContext) => P
 }
 
 /** The master key the CLI generated into DATA_DIR on its first run (ENCRYPTION_KEY is not set). */
-const generatedMasterKey = (): string => JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).encryptionKey;
+const generatedMasterKey = (): string =>
+  JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).encryptionKey;
 
 /** Every patient's clinical record in a practice, read and opened through the services. */
 async function clinicalRecords(ctx: AppContext, practiceId: string) {
@@ -171,17 +209,27 @@ async function clinicalRecords(ctx: AppContext, practiceId: string) {
 
 /** The practices' data keys as stored: wrapped, and by which master. */
 async function storedDataKeys(db: Database['db']) {
-  return db.selectFrom('practiceDataKeys').select(['practiceId', 'version', 'wrappedKey', 'masterKeyId']).orderBy('practiceId').orderBy('version').execute();
+  return db
+    .selectFrom('practiceDataKeys')
+    .select(['practiceId', 'version', 'wrappedKey', 'masterKeyId'])
+    .orderBy('practiceId')
+    .orderBy('version')
+    .execute();
 }
 
-const totpNow = (secret: string, offsetSteps: 0 | 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
+const totpNow = (secret: string, offsetSteps: 0 | 1) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
 
 /** A new account that turns two-factor on with the server's master key. */
 async function accountWithMfa(ctx: AppContext, email: string) {
   const password = 'a-long-password';
   const { id } = await createUser(ctx.db, { email, name: email.split('@')[0]!, password });
   const { secret } = await startMfaSetup(ctx, id);
-  await enableMfa(ctx, { userId: id, code: await totpNow(secret, 0), origin: { ip: '127.0.0.1', userAgent: 'test', requestId: 'test' } });
+  await enableMfa(ctx, {
+    userId: id,
+    code: await totpNow(secret, 0),
+    origin: { ip: '127.0.0.1', userAgent: 'test', requestId: 'test' },
+  });
   return { id, email, password, secret };
 }
 
@@ -190,7 +238,9 @@ async function logInWithCode(ctx: AppContext, account: { email: string; password
   const app = await buildApp(ctx, { logger: ctx.logger });
   try {
     const c = new Client(app);
-    expect((await c.post('/api/v1/auth/login', { email: account.email, password: account.password })).json()).toEqual({ mfaRequired: true });
+    expect((await c.post('/api/v1/auth/login', { email: account.email, password: account.password })).json()).toEqual({
+      mfaRequired: true,
+    });
     return (await c.post('/api/v1/auth/login/mfa', { code: await totpNow(account.secret, 1) })).statusCode;
   } finally {
     await app.close();
@@ -199,7 +249,12 @@ async function logInWithCode(ctx: AppContext, account: { email: string; password
 
 /** Every stored two-factor secret, as bytes. */
 async function storedMfaSecrets(db: Database['db']) {
-  return db.selectFrom('users').select(['id', 'mfaSecretEncrypted']).where('mfaSecretEncrypted', 'is not', null).orderBy('id').execute();
+  return db
+    .selectFrom('users')
+    .select(['id', 'mfaSecretEncrypted'])
+    .where('mfaSecretEncrypted', 'is not', null)
+    .orderBy('id')
+    .execute();
 }
 
 // Each test runs the CLI several times, each run a node process that opens the database (the
@@ -209,30 +264,107 @@ describe('npm run cli', { timeout: 300_000 }, () => {
   let demoPracticeId: string;
 
   it('creates a practice with its owner and prints their ids as JSON', async () => {
-    const res = await cli('practice', 'create', '--name', 'Clinique du Nord', '--owner-email', 'Owner@Nord.mu', '--owner-password', 'a-long-password');
+    const res = await cli(
+      'practice',
+      'create',
+      '--name',
+      'Clinique du Nord',
+      '--owner-email',
+      'Owner@Nord.mu',
+      '--owner-password',
+      'a-long-password',
+    );
     expect(res.code).toBe(0);
     expect(res.json).toEqual({ practiceId: expect.any(String), ownerUserId: expect.any(String) });
     practiceId = res.json.practiceId;
   });
 
   it('connects a WhatsApp number when asked, once per number in the whole deployment', async () => {
-    const res = await cli('practice', 'create', '--name', 'Clinique du Sud', '--owner-email', 'owner@sud.mu', '--owner-password', 'a-long-password', '--whatsapp-phone-number-id', '106540352242922');
-    expect(res).toMatchObject({ code: 0, json: { practiceId: expect.any(String), whatsappPhoneNumberId: '106540352242922', whatsappChannelId: expect.any(String) } });
-    const again = await cli('practice', 'create', '--name', 'Clinique Bis', '--owner-email', 'owner@bis.mu', '--owner-password', 'a-long-password', '--whatsapp-phone-number-id', '106540352242922');
+    const res = await cli(
+      'practice',
+      'create',
+      '--name',
+      'Clinique du Sud',
+      '--owner-email',
+      'owner@sud.mu',
+      '--owner-password',
+      'a-long-password',
+      '--whatsapp-phone-number-id',
+      '106540352242922',
+    );
+    expect(res).toMatchObject({
+      code: 0,
+      json: {
+        practiceId: expect.any(String),
+        whatsappPhoneNumberId: '106540352242922',
+        whatsappChannelId: expect.any(String),
+      },
+    });
+    const again = await cli(
+      'practice',
+      'create',
+      '--name',
+      'Clinique Bis',
+      '--owner-email',
+      'owner@bis.mu',
+      '--owner-password',
+      'a-long-password',
+      '--whatsapp-phone-number-id',
+      '106540352242922',
+    );
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'duplicate_name' });
     // Nothing half-written: the second practice does not exist.
-    const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Clinique Bis').executeTakeFirstOrThrow());
+    const count = await withDatabase((db) =>
+      db
+        .selectFrom('practices')
+        .select(db.fn.countAll().as('n'))
+        .where('name', '=', 'Clinique Bis')
+        .executeTakeFirstOrThrow(),
+    );
     expect(Number(count.n)).toBe(0);
   });
 
   it('adds a user with a role, and refuses an unknown role with a problem on stderr', async () => {
-    const ok = await cli('user', 'add', '--practice', practiceId, '--email', 'rita@nord.mu', '--password', 'another-password', '--role', 'receptionist');
+    const ok = await cli(
+      'user',
+      'add',
+      '--practice',
+      practiceId,
+      '--email',
+      'rita@nord.mu',
+      '--password',
+      'another-password',
+      '--role',
+      'receptionist',
+    );
     expect(ok).toMatchObject({ code: 0, json: { userId: expect.any(String), created: true, role: 'receptionist' } });
-    const bad = await cli('user', 'add', '--practice', practiceId, '--email', 'x@nord.mu', '--password', 'another-password', '--role', 'admin');
+    const bad = await cli(
+      'user',
+      'add',
+      '--practice',
+      practiceId,
+      '--email',
+      'x@nord.mu',
+      '--password',
+      'another-password',
+      '--role',
+      'admin',
+    );
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed' });
-    const dup = await cli('user', 'add', '--practice', practiceId, '--email', 'rita@nord.mu', '--password', 'another-password', '--role', 'dentist');
+    const dup = await cli(
+      'user',
+      'add',
+      '--practice',
+      practiceId,
+      '--email',
+      'rita@nord.mu',
+      '--password',
+      'another-password',
+      '--role',
+      'dentist',
+    );
     expect(JSON.parse(dup.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'already_member' });
   });
 
@@ -240,7 +372,12 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     const first = await cli('demo', 'seed');
     expect(first).toMatchObject({
       code: 0,
-      json: { practiceName: 'Demo Dental Clinic', created: true, calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 }, clinical: { seeded: true, patients: 32 } },
+      json: {
+        practiceName: 'Demo Dental Clinic',
+        created: true,
+        calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 },
+        clinical: { seeded: true, patients: 32 },
+      },
     });
     // A month of appointments: roughly three providers × 26 working days × a dozen a day.
     expect(first.json.calendar.appointments).toBeGreaterThan(300);
@@ -251,7 +388,17 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     const record = await withDatabase((db) => demoRecord(db, demoId));
     expect(record.patientsWithChart).toBeGreaterThanOrEqual(30);
     expect(record.patientsWithAlerts).toBeGreaterThan(5);
-    expect(record.findingKinds).toEqual(expect.arrayContaining(['caries', 'restoration', 'crown', 'missing', 'extracted', 'root_canal_treated', 'implant']));
+    expect(record.findingKinds).toEqual(
+      expect.arrayContaining([
+        'caries',
+        'restoration',
+        'crown',
+        'missing',
+        'extracted',
+        'root_canal_treated',
+        'implant',
+      ]),
+    );
     expect(record.primaryTeethCharted).toBeGreaterThan(0);
     expect(record.plans).toBeGreaterThanOrEqual(10);
     expect(record.itemStatuses).toEqual(expect.arrayContaining(['planned', 'accepted', 'completed']));
@@ -278,10 +425,13 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     }
     expect(adults.every((a) => a.guardianPatientId === null)).toBe(true);
     const childrenPerGuardian = new Map<string, number>();
-    for (const c of children) childrenPerGuardian.set(c.guardianPatientId!, (childrenPerGuardian.get(c.guardianPatientId!) ?? 0) + 1);
+    for (const c of children)
+      childrenPerGuardian.set(c.guardianPatientId!, (childrenPerGuardian.get(c.guardianPatientId!) ?? 0) + 1);
     // Brothers and sisters share theirs.
     expect([...childrenPerGuardian.values()].filter((n) => n >= 2).length).toBeGreaterThan(3);
-    const sharingParentsPhone = children.filter((c) => c.phones.some((n) => byId.get(c.guardianPatientId!)!.phones.includes(n)));
+    const sharingParentsPhone = children.filter((c) =>
+      c.phones.some((n) => byId.get(c.guardianPatientId!)!.phones.includes(n)),
+    );
     expect(sharingParentsPhone.length).toBeGreaterThan(5);
     expect(sharingParentsPhone.length).toBeLessThan(children.length);
     // Contact details as a practice has them: most on WhatsApp, some with an email, three languages.
@@ -290,15 +440,30 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(share((p) => p.whatsApp !== null)).toBeLessThan(0.95);
     expect(share((p) => p.email !== '')).toBeGreaterThan(0.2);
     expect(share((p) => p.email !== '')).toBeLessThan(0.7);
-    for (const language of ['en', 'fr', 'mfe']) expect(share((p) => p.preferredLanguage === language)).toBeGreaterThan(0.1);
+    for (const language of ['en', 'fr', 'mfe'])
+      expect(share((p) => p.preferredLanguage === language)).toBeGreaterThan(0.1);
 
     const second = await cli('demo', 'seed');
-    expect(second).toMatchObject({ code: 0, json: { practiceId: demoId, created: false, calendar: { seeded: false }, clinical: { seeded: false } } });
+    expect(second).toMatchObject({
+      code: 0,
+      json: { practiceId: demoId, created: false, calendar: { seeded: false }, clinical: { seeded: false } },
+    });
     // Nothing added the second time, not even an audit event.
     expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);
     expect(await withDatabase((db) => demoPatients(db, demoId))).toEqual(people);
-    expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual(['owner', 'dentist', 'hygienist', 'receptionist']);
-    const count = await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).where('name', '=', 'Demo Dental Clinic').executeTakeFirstOrThrow());
+    expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual([
+      'owner',
+      'dentist',
+      'hygienist',
+      'receptionist',
+    ]);
+    const count = await withDatabase((db) =>
+      db
+        .selectFrom('practices')
+        .select(db.fn.countAll().as('n'))
+        .where('name', '=', 'Demo Dental Clinic')
+        .executeTakeFirstOrThrow(),
+    );
     expect(Number(count.n)).toBe(1);
   });
 
@@ -311,16 +476,38 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     const recordsBefore = await withServices(oldKey, (ctx) => clinicalRecords(ctx, demoPracticeId));
     expect(recordsBefore.length).toBeGreaterThanOrEqual(30);
     expect(recordsBefore.flatMap((r) => r.notes).filter((n) => n.status === 'signed').length).toBeGreaterThan(15);
-    expect(recordsBefore.filter((r) => r.alerts.allergies.length + r.alerts.conditions.length + r.alerts.medications.length > 0).length).toBeGreaterThan(5);
+    expect(
+      recordsBefore.filter(
+        (r) => r.alerts.allergies.length + r.alerts.conditions.length + r.alerts.medications.length > 0,
+      ).length,
+    ).toBeGreaterThan(5);
     // Two-factor turned on under the old key; and one account whose secret was sealed under a key since lost.
     const dentist = await withServices(oldKey, (ctx) => accountWithMfa(ctx, 'dentist-mfa@nord.mu'));
-    const lost = await withServices(randomBytes(32).toString('base64'), (ctx) => accountWithMfa(ctx, 'lost-mfa@nord.mu'));
+    const lost = await withServices(randomBytes(32).toString('base64'), (ctx) =>
+      accountWithMfa(ctx, 'lost-mfa@nord.mu'),
+    );
 
-    const practices = Number((await withDatabase((db) => db.selectFrom('practices').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow())).n);
+    const practices = Number(
+      (
+        await withDatabase((db) =>
+          db.selectFrom('practices').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+        )
+      ).n,
+    );
     const rotated = await cliWith({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }, 'keys', 'rotate');
-    expect(rotated).toMatchObject({ code: 0, json: { practices, rewrapped: keysBefore.length, newVersions: practices, mfaSecrets: { resealed: 1, unreadable: 1 } } });
+    expect(rotated).toMatchObject({
+      code: 0,
+      json: {
+        practices,
+        rewrapped: keysBefore.length,
+        newVersions: practices,
+        mfaSecrets: { resealed: 1, unreadable: 1 },
+      },
+    });
     // The secret no key opens is kept, and named for the operator.
-    expect(rotated.stderr).toContain(`1 two-factor secret(s) left as they were, they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS`);
+    expect(rotated.stderr).toContain(
+      `1 two-factor secret(s) left as they were, they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS`,
+    );
     expect(rotated.stderr).toContain(lost.id);
 
     // Each key is stored wrapped by the new master (other bytes), and each practice has a new version for new data.
@@ -344,14 +531,27 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     // And back, so that the rest of this file runs with the key in DATA_DIR.
     const keysBeforeBack = await withDatabase(storedDataKeys);
     const back = await cliWith({ ENCRYPTION_KEY: oldKey, ENCRYPTION_KEY_PREVIOUS: newKey }, 'keys', 'rotate');
-    expect(back).toMatchObject({ code: 0, json: { practices, rewrapped: keysBeforeBack.length, mfaSecrets: { resealed: 1, unreadable: 1 } } });
-    expect(new Set((await withDatabase(storedDataKeys)).map((k) => k.masterKeyId))).toEqual(new Set([masterKeyId(Buffer.from(oldKey, 'base64'))]));
+    expect(back).toMatchObject({
+      code: 0,
+      json: { practices, rewrapped: keysBeforeBack.length, mfaSecrets: { resealed: 1, unreadable: 1 } },
+    });
+    expect(new Set((await withDatabase(storedDataKeys)).map((k) => k.masterKeyId))).toEqual(
+      new Set([masterKeyId(Buffer.from(oldKey, 'base64'))]),
+    );
   });
 
   it('verifies an intact audit chain, and names the first broken event after tampering', async () => {
-    expect(await cli('audit', 'verify', '--practice', practiceId)).toMatchObject({ code: 0, json: { result: 'ok', events: 2 } });
+    expect(await cli('audit', 'verify', '--practice', practiceId)).toMatchObject({
+      code: 0,
+      json: { result: 'ok', events: 2 },
+    });
     const tampered = await withDatabase(async (db) => {
-      const event = await db.selectFrom('auditEvents').select(['id', 'seq']).where('practiceId', '=', practiceId).where('seq', '=', 2).executeTakeFirstOrThrow();
+      const event = await db
+        .selectFrom('auditEvents')
+        .select(['id', 'seq'])
+        .where('practiceId', '=', practiceId)
+        .where('seq', '=', 2)
+        .executeTakeFirstOrThrow();
       await db.transaction().execute(async (tx) => {
         await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(tx);
         await sql`UPDATE audit_events SET changes = '{"role":"owner"}' WHERE id = ${event.id}`.execute(tx);
@@ -367,29 +567,77 @@ describe('npm run cli', { timeout: 300_000 }, () => {
 
   it('imports patients from a CSV file: a dry run unless --commit, writing nothing and naming the command that imports; one rejected row stops the import, --skip-rejected imports the rest', async () => {
     const file = path.join(dataDir, 'export.csv');
-    writeFileSync(file, '\uFEFFNom;Prénom;Date de naissance;Portable;Réf\nRamdin;Anjali;14/03/1985;5712 3456;1\nLebon;Marie;31/02/1990;5712 0000;2\nSeetohul;Kevin;;5744 0000;3\n');
+    writeFileSync(
+      file,
+      '\uFEFFNom;Prénom;Date de naissance;Portable;Réf\nRamdin;Anjali;14/03/1985;5712 3456;1\nLebon;Marie;31/02/1990;5712 0000;2\nSeetohul;Kevin;;5744 0000;3\n',
+    );
     const countImported = () =>
-      withDatabase(async (db) => Number((await db.selectFrom('patients').select(db.fn.countAll().as('n')).where('practiceId', '=', practiceId).where('familyName', 'in', ['Ramdin', 'Lebon', 'Seetohul']).executeTakeFirstOrThrow()).n));
+      withDatabase(async (db) =>
+        Number(
+          (
+            await db
+              .selectFrom('patients')
+              .select(db.fn.countAll().as('n'))
+              .where('practiceId', '=', practiceId)
+              .where('familyName', 'in', ['Ramdin', 'Lebon', 'Seetohul'])
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      );
 
     // No flag: a dry run. It exits 1 when the import would be refused; the report is on stdout either way.
     const dry = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=ignore');
     expect(dry.code).toBe(1);
-    expect(dry.json).toMatchObject({ dryRun: true, status: 'checked', totalRows: 3, validRows: 2, rejectedRows: 1, rejected: [{ row: 3, problems: [{ code: 'date_invalid', column: 'Date de naissance' }] }] });
-    expect(dry.json.columns.map((c: { field: string | null }) => c.field)).toEqual(['familyName', 'givenName', 'dateOfBirth', 'phone', null]);
-    expect(dry.stderr).toContain('3 rows: 2 valid, 1 rejected, 0 likely duplicates; dry run, nothing imported (the import would be refused)');
+    expect(dry.json).toMatchObject({
+      dryRun: true,
+      status: 'checked',
+      totalRows: 3,
+      validRows: 2,
+      rejectedRows: 1,
+      rejected: [{ row: 3, problems: [{ code: 'date_invalid', column: 'Date de naissance' }] }],
+    });
+    expect(dry.json.columns.map((c: { field: string | null }) => c.field)).toEqual([
+      'familyName',
+      'givenName',
+      'dateOfBirth',
+      'phone',
+      null,
+    ]);
+    expect(dry.stderr).toContain(
+      '3 rows: 2 valid, 1 rejected, 0 likely duplicates; dry run, nothing imported (the import would be refused)',
+    );
     // What to run next, ready to paste.
-    expect(dry.stderr).toContain(`npm run cli -- patients import --practice ${practiceId} ${file} --map 'Réf=ignore' --skip-rejected --commit`);
+    expect(dry.stderr).toContain(
+      `npm run cli -- patients import --practice ${practiceId} ${file} --map 'Réf=ignore' --skip-rejected --commit`,
+    );
     expect(await countImported()).toBe(0);
 
     // --dry-run says so explicitly; with --skip-rejected the import would go ahead, and it still writes nothing.
     const checked = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--skip-rejected');
-    expect(checked).toMatchObject({ code: 0, json: { dryRun: true, status: 'checked', validRows: 2, importedRows: 0 } });
-    expect(checked.stderr).toContain(`To import these 2 patients, run the same command with --commit:\n  npm run cli -- patients import --practice ${practiceId} ${file} --skip-rejected --commit`);
+    expect(checked).toMatchObject({
+      code: 0,
+      json: { dryRun: true, status: 'checked', validRows: 2, importedRows: 0 },
+    });
+    expect(checked.stderr).toContain(
+      `To import these 2 patients, run the same command with --commit:\n  npm run cli -- patients import --practice ${practiceId} ${file} --skip-rejected --commit`,
+    );
     expect(await countImported()).toBe(0);
 
-    const both = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--commit', '--skip-rejected');
+    const both = await cli(
+      'patients',
+      'import',
+      '--practice',
+      practiceId,
+      file,
+      '--dry-run',
+      '--commit',
+      '--skip-rejected',
+    );
     expect(both.code).toBe(1);
-    expect(JSON.parse(both.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('--commit') });
+    expect(JSON.parse(both.stderr.trim().split('\n').pop()!)).toMatchObject({
+      code: 'validation_failed',
+      detail: expect.stringContaining('--commit'),
+    });
     expect(await countImported()).toBe(0);
 
     const refused = await cli('patients', 'import', '--practice', practiceId, file, '--commit');
@@ -404,7 +652,10 @@ describe('npm run cli', { timeout: 300_000 }, () => {
 
     const badMap = await cli('patients', 'import', '--practice', practiceId, file, '--map', 'Réf=shoeSize');
     expect(badMap.code).toBe(1);
-    expect(JSON.parse(badMap.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('dateOfBirth') });
+    expect(JSON.parse(badMap.stderr.trim().split('\n').pop()!)).toMatchObject({
+      code: 'validation_failed',
+      detail: expect.stringContaining('dateOfBirth'),
+    });
   });
 
   it('writes the rejected rows to --rejected: the original columns plus row and reasons, ready to correct and import again', async () => {
@@ -421,7 +672,17 @@ describe('npm run cli', { timeout: 300_000 }, () => {
         'Fong,Mei,Port-Louis,5712 7004',
       ].join('\n'),
     );
-    const first = await cli('patients', 'import', '--practice', practiceId, file, '--skip-rejected', '--rejected', rejectedFile, '--commit');
+    const first = await cli(
+      'patients',
+      'import',
+      '--practice',
+      practiceId,
+      file,
+      '--skip-rejected',
+      '--rejected',
+      rejectedFile,
+      '--commit',
+    );
     expect(first).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 2 } });
     expect(first.stderr).toContain(`2 rejected rows written to ${rejectedFile}`);
     const written = readFileSync(rejectedFile);
@@ -434,14 +695,40 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     ]);
 
     // Corrected in a spreadsheet and imported again: the reasons column is ignored.
-    writeFileSync(rejectedFile, written.toString('utf8').replace(',12,', ',5712 7002,').replace('Aumeer,,', 'Aumeer,Farhan,'));
-    const again = await cli('patients', 'import', '--practice', practiceId, rejectedFile, '--rejected', rejectedFile, '--commit');
+    writeFileSync(
+      rejectedFile,
+      written.toString('utf8').replace(',12,', ',5712 7002,').replace('Aumeer,,', 'Aumeer,Farhan,'),
+    );
+    const again = await cli(
+      'patients',
+      'import',
+      '--practice',
+      practiceId,
+      rejectedFile,
+      '--rejected',
+      rejectedFile,
+      '--commit',
+    );
     expect(again).toMatchObject({ code: 0, json: { importedRows: 2, rejectedRows: 0 } });
     expect(again.json.columns.at(-1)).toMatchObject({ header: 'Import problems (row: reasons)', field: null });
-    expect(readFileSync(rejectedFile, 'utf8')).toBe('\uFEFFNom,Prénom,Adresse,Portable,Import problems (row: reasons)\r\n');
+    expect(readFileSync(rejectedFile, 'utf8')).toBe(
+      '\uFEFFNom,Prénom,Adresse,Portable,Import problems (row: reasons)\r\n',
+    );
 
-    const nowhere = await cli('patients', 'import', '--practice', practiceId, file, '--dry-run', '--rejected', path.join(dataDir, 'no-such-folder', 'x.csv'));
-    expect(JSON.parse(nowhere.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed', detail: expect.stringContaining('--rejected') });
+    const nowhere = await cli(
+      'patients',
+      'import',
+      '--practice',
+      practiceId,
+      file,
+      '--dry-run',
+      '--rejected',
+      path.join(dataDir, 'no-such-folder', 'x.csv'),
+    );
+    expect(JSON.parse(nowhere.stderr.trim().split('\n').pop()!)).toMatchObject({
+      code: 'validation_failed',
+      detail: expect.stringContaining('--rejected'),
+    });
   });
 
   it('prints usage and exits 2 for an unknown command or option; --help prints it on stdout', async () => {

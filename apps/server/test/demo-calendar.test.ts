@@ -25,8 +25,17 @@ beforeAll(async () => {
   ctx = testContext(database, testConfig());
   const practice = await makePractice(ctx);
   practiceId = practice.practiceId;
-  const [dentist, hygienist, receptionist] = [await makeMember(ctx, practiceId, 'dentist'), await makeMember(ctx, practiceId, 'hygienist'), await makeMember(ctx, practiceId, 'receptionist')];
-  summary = await seedDemoCalendar(ctx, practiceId, { ownerId: practice.owner.id, dentistId: dentist.id, hygienistId: hygienist.id, receptionistId: receptionist.id }, NOW);
+  const [dentist, hygienist, receptionist] = [
+    await makeMember(ctx, practiceId, 'dentist'),
+    await makeMember(ctx, practiceId, 'hygienist'),
+    await makeMember(ctx, practiceId, 'receptionist'),
+  ];
+  summary = await seedDemoCalendar(
+    ctx,
+    practiceId,
+    { ownerId: practice.owner.id, dentistId: dentist.id, hygienistId: hygienist.id, receptionistId: receptionist.id },
+    NOW,
+  );
 });
 afterAll(async () => {
   await ctx?.events.close();
@@ -41,12 +50,30 @@ async function calendar() {
       .orderBy('startsAt')
       .execute(),
     holidays: new Set((await tx.selectFrom('publicHolidays').select('date').execute()).map((h) => h.date)),
-    closures: await tx.selectFrom('closures').select([sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
-    blocks: await tx.selectFrom('blocks').select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')]).execute(),
+    closures: await tx
+      .selectFrom('closures')
+      .select([sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')])
+      .execute(),
+    blocks: await tx
+      .selectFrom('blocks')
+      .select(['providerId', 'chairId', sql<Date>`lower(period)`.as('start'), sql<Date>`upper(period)`.as('end')])
+      .execute(),
     opening: await tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).execute(),
-    providerHours: await tx.selectFrom('providerHours').select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo']).execute(),
-    history: await tx.selectFrom('appointmentStatusHistory').select(['appointmentId', 'fromStatus', 'toStatus', 'reason']).orderBy('changedAt').orderBy('id').execute(),
-    audit: await tx.selectFrom('auditEvents').select(['action', 'targetId']).where('action', 'like', 'appointment.%').execute(),
+    providerHours: await tx
+      .selectFrom('providerHours')
+      .select(['providerId', 'weekday', 'startMinute', 'endMinute', 'chairId', 'validFrom', 'validTo'])
+      .execute(),
+    history: await tx
+      .selectFrom('appointmentStatusHistory')
+      .select(['appointmentId', 'fromStatus', 'toStatus', 'reason'])
+      .orderBy('changedAt')
+      .orderBy('id')
+      .execute(),
+    audit: await tx
+      .selectFrom('auditEvents')
+      .select(['action', 'targetId'])
+      .where('action', 'like', 'appointment.%')
+      .execute(),
   }));
 }
 
@@ -55,7 +82,14 @@ describe('demo calendar', { timeout: 120_000 }, () => {
     expect(summary).toMatchObject({ seeded: true, closures: 2, blocks: 3 });
     if (!summary.seeded) return;
     expect(summary.appointments).toBeGreaterThan(300);
-    expect(summary.statuses).toMatchObject({ completed: expect.any(Number), cancelled: expect.any(Number), no_show: expect.any(Number), in_chair: expect.any(Number), booked: expect.any(Number), confirmed: expect.any(Number) });
+    expect(summary.statuses).toMatchObject({
+      completed: expect.any(Number),
+      cancelled: expect.any(Number),
+      no_show: expect.any(Number),
+      in_chair: expect.any(Number),
+      booked: expect.any(Number),
+      confirmed: expect.any(Number),
+    });
   });
 
   it('keeps every appointment off holidays, closures and blocks, and inside opening and working hours', async () => {
@@ -69,12 +103,25 @@ describe('demo calendar', { timeout: 120_000 }, () => {
       const end = new Date(a.endsAt);
       const label = `${a.id} ${start.toISOString()}`;
       expect(c.holidays.has(wallClock(start, TZ).date), label).toBe(false);
-      expect(c.closures.some((x) => x.start < end && start < x.end), label).toBe(false);
+      expect(
+        c.closures.some((x) => x.start < end && start < x.end),
+        label,
+      ).toBe(false);
       const blocked = c.blocks.some(
-        (b) => b.start < new Date(a.occupiedUntil) && start < b.end && (b.providerId === a.providerId || b.chairId === a.chairId || (b.providerId === null && b.chairId === null)),
+        (b) =>
+          b.start < new Date(a.occupiedUntil) &&
+          start < b.end &&
+          (b.providerId === a.providerId || b.chairId === a.chairId || (b.providerId === null && b.chairId === null)),
       );
       expect(blocked, label).toBe(false);
-      const refusal = weeklyHoursRefusal({ start, end, timeZone: TZ, chairId: a.chairId, opening: c.opening, providerHours: c.providerHours.filter((h) => h.providerId === a.providerId) });
+      const refusal = weeklyHoursRefusal({
+        start,
+        end,
+        timeZone: TZ,
+        chairId: a.chairId,
+        opening: c.opening,
+        providerHours: c.providerHours.filter((h) => h.providerId === a.providerId),
+      });
       expect(refusal, label).toBeNull();
     }
   });
@@ -101,6 +148,8 @@ describe('demo calendar', { timeout: 120_000 }, () => {
     // One audit event per booking and per later step.
     const audited = (action: string) => c.audit.filter((e) => e.action === action).length;
     expect(audited('appointment.booked')).toBe(c.appointments.length);
-    expect(audited('appointment.status_changed') + audited('appointment.cancelled')).toBe(c.history.length - c.appointments.length);
+    expect(audited('appointment.status_changed') + audited('appointment.cancelled')).toBe(
+      c.history.length - c.appointments.length,
+    );
   });
 });

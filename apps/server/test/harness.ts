@@ -107,14 +107,25 @@ export async function makePractice(ctx: AppContext, opts: { name?: string } = {}
   const email = `owner-${unique()}@example.mu`;
   return ctx.db.transaction().execute(async (tx) => {
     const owner = await createUser(tx, { email, name: 'Owner Test', password: TEST_PASSWORD });
-    const practice = await createPracticeIn(tx, { practice: { name: opts.name ?? `Clinic ${unique()}` }, ownerUserId: owner.id, actor: systemActor('test') });
+    const practice = await createPracticeIn(tx, {
+      practice: { name: opts.name ?? `Clinic ${unique()}` },
+      ownerUserId: owner.id,
+      actor: systemActor('test'),
+    });
     return { practiceId: practice.id, owner: { id: owner.id, email, password: TEST_PASSWORD } };
   });
 }
 
 export async function makeMember(ctx: AppContext, practiceId: string, role: Role) {
   const email = `${role}-${unique()}@example.mu`;
-  const { userId } = await addStaffMember(ctx, { actor: systemActor('test'), practiceId, email, name: `${role} Test`, password: TEST_PASSWORD, role });
+  const { userId } = await addStaffMember(ctx, {
+    actor: systemActor('test'),
+    practiceId,
+    email,
+    name: `${role} Test`,
+    password: TEST_PASSWORD,
+    role,
+  });
   return { id: userId, email, password: TEST_PASSWORD };
 }
 
@@ -126,7 +137,13 @@ export class Client {
     readonly ip = '203.0.113.10',
   ) {}
 
-  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<LightMyRequestResponse> {
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       method: method as 'GET',
       url,

@@ -8,7 +8,13 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const raw = (opts: { method?: string; url: string; payload?: string | Buffer; headers?: Record<string, string>; app?: TestApp }) =>
+const raw = (opts: {
+  method?: string;
+  url: string;
+  payload?: string | Buffer;
+  headers?: Record<string, string>;
+  app?: TestApp;
+}) =>
   (opts.app ?? t).app.inject({
     method: (opts.method ?? 'POST') as 'POST',
     url: opts.url,
@@ -26,7 +32,11 @@ function expectProblem(res: LightMyRequestResponse, status: number, code: string
 
 describe('request bodies', () => {
   it('answers malformed JSON with malformed_json', async () => {
-    const res = await raw({ url: '/api/v1/auth/login', payload: '{"email": "a@b.mu", "password": ', headers: { 'content-type': 'application/json' } });
+    const res = await raw({
+      url: '/api/v1/auth/login',
+      payload: '{"email": "a@b.mu", "password": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(res, 400, 'malformed_json');
   });
 
@@ -36,8 +46,16 @@ describe('request bodies', () => {
   });
 
   it('answers a body that is not JSON with unsupported_media_type', async () => {
-    for (const contentType of ['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const res = await raw({ url: '/api/v1/auth/login', payload: 'email=a@b.mu&password=x', headers: { 'content-type': contentType } });
+    for (const contentType of [
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const res = await raw({
+        url: '/api/v1/auth/login',
+        payload: 'email=a@b.mu&password=x',
+        headers: { 'content-type': contentType },
+      });
       expect(res.statusCode, contentType).toBe(415);
       expectProblem(res, 415, 'unsupported_media_type');
     }
@@ -45,7 +63,11 @@ describe('request bodies', () => {
 
   it('answers a text/plain body on a JSON route with unsupported_media_type', async () => {
     // text/plain is what a cross-site form can send without a CORS preflight; JSON routes take JSON only.
-    const res = await raw({ url: '/api/v1/auth/login', payload: '{"email":"a@b.mu","password":"x"}', headers: { 'content-type': 'text/plain' } });
+    const res = await raw({
+      url: '/api/v1/auth/login',
+      payload: '{"email":"a@b.mu","password":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expectProblem(res, 415, 'unsupported_media_type');
   });
 
@@ -57,18 +79,33 @@ describe('request bodies', () => {
   });
 
   it('gives each invalid field a stable code: missing, wrong kind, too short, bad format', async () => {
-    const missing = expectProblem(await new Client(t.app).post('/api/v1/auth/login', { password: 7 }), 400, 'validation_failed');
+    const missing = expectProblem(
+      await new Client(t.app).post('/api/v1/auth/login', { password: 7 }),
+      400,
+      'validation_failed',
+    );
     expect(missing.errors).toEqual([
       { path: 'email', code: 'required', message: expect.any(String) },
       { path: 'password', code: 'invalid_type', message: expect.any(String) },
     ]);
-    const wrong = expectProblem(await new Client(t.app).post('/api/v1/auth/login', { email: 'not-an-email', password: '' }), 400, 'validation_failed');
+    const wrong = expectProblem(
+      await new Client(t.app).post('/api/v1/auth/login', { email: 'not-an-email', password: '' }),
+      400,
+      'validation_failed',
+    );
     expect(wrong.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'email', code: 'email_invalid' }), expect.objectContaining({ path: 'password', code: 'required' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'email', code: 'email_invalid' }),
+        expect.objectContaining({ path: 'password', code: 'required' }),
+      ]),
     );
     const { owner, practiceId } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
-    const patch = expectProblem(await c.patch(`/api/v1/practices/${practiceId}`, { name: 'X', currency: 'rupees' }), 400, 'validation_failed');
+    const patch = expectProblem(
+      await c.patch(`/api/v1/practices/${practiceId}`, { name: 'X', currency: 'rupees' }),
+      400,
+      'validation_failed',
+    );
     expect(patch.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: 'name', code: 'too_short', params: { minimum: 2 } }),
@@ -84,8 +121,13 @@ describe('request bodies', () => {
     const problem = expectProblem(res, 400, 'validation_failed');
     expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual(['currency', 'name']);
 
-    const setup = await new Client(t.app).post('/api/v1/setup', { practice: { name: 'Fine Name', timeZone: 'Mars/Olympus' }, owner: { name: 'A', email: 'a@b.mu', password: 'long enough password' } });
-    expect(expectProblem(setup, 400, 'validation_failed').errors).toEqual([expect.objectContaining({ path: 'practice.timeZone' })]);
+    const setup = await new Client(t.app).post('/api/v1/setup', {
+      practice: { name: 'Fine Name', timeZone: 'Mars/Olympus' },
+      owner: { name: 'A', email: 'a@b.mu', password: 'long enough password' },
+    });
+    expect(expectProblem(setup, 400, 'validation_failed').errors).toEqual([
+      expect.objectContaining({ path: 'practice.timeZone' }),
+    ]);
   });
 });
 
@@ -129,7 +171,11 @@ describe('routes', () => {
   it('answers a practice id that is not a uuid with practice_not_found, not a validation error', async () => {
     const { owner } = await makePractice(t.ctx);
     const c = await loggedIn(t.app, owner);
-    for (const url of ['/api/v1/practices/not-a-uuid', '/api/v1/practices/1%27%20OR%201=1/staff', '/api/v1/practices/not-a-uuid/audit-events']) {
+    for (const url of [
+      '/api/v1/practices/not-a-uuid',
+      '/api/v1/practices/1%27%20OR%201=1/staff',
+      '/api/v1/practices/not-a-uuid/audit-events',
+    ]) {
       expectProblem(await c.get(url), 404, 'practice_not_found');
     }
   });
@@ -150,7 +196,9 @@ describe('routes', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/v1/auth/login']?.post).toBeDefined();
     expect(doc.paths['/api/v1/practices/{practiceId}/staff']?.get).toBeDefined();
-    expect(doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('email');
+    expect(
+      doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('email');
     // Operational endpoints are not part of the API contract.
     expect(doc.paths['/healthz']).toBeUndefined();
   });
@@ -164,7 +212,11 @@ describe('headers on every response', () => {
       await raw({ method: 'GET', url: '/api/v1/auth/me' }),
       await raw({ method: 'GET', url: '/api/v1/nowhere' }),
       await raw({ url: '/api/v1/auth/login', payload: '{', headers: { 'content-type': 'application/json' } }),
-      await raw({ url: '/api/v1/auth/login', payload: '{}', headers: { 'content-type': 'application/json', origin: 'https://evil.example' } }),
+      await raw({
+        url: '/api/v1/auth/login',
+        payload: '{}',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      }),
       await new Client(t.app).post('/api/v1/auth/login', { email: owner.email, password: owner.password }),
     ];
     const ids = responses.map((r) => r.headers['x-request-id']);
@@ -177,7 +229,9 @@ describe('headers on every response', () => {
     const c = new Client(t.app);
     const login = await c.post('/api/v1/auth/login', { email: owner.email, password: owner.password });
     const events = (await c.get(`/api/v1/practices/${practiceId}/audit-events?action=auth.login`)).json().items;
-    expect(events).toContainEqual(expect.objectContaining({ action: 'auth.login', requestId: login.headers['x-request-id'] }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: 'auth.login', requestId: login.headers['x-request-id'] }),
+    );
   });
 
   it('sends the security headers', async () => {

@@ -54,7 +54,8 @@ async function serverWith(encryptionKey: Buffer, previousEncryptionKey?: Buffer)
 }
 
 let lastIp = 0;
-const codeAt = (secret: string, offsetSteps: 0 | 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
+const codeAt = (secret: string, offsetSteps: 0 | 1) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
 
 /** An owner who started two-factor setup (and finished it unless `finish` is false) on `app`. */
 async function ownerWithMfa(ctx: AppContext, app: FastifyInstance, finish = true) {
@@ -88,7 +89,14 @@ function sameSessionOn(app: FastifyInstance, client: Client) {
 }
 
 const storedSecrets = async () =>
-  (await database.db.selectFrom('users').select(['id', 'mfaSecretEncrypted']).where('mfaSecretEncrypted', 'is not', null).orderBy('id').execute()).map((r) => ({
+  (
+    await database.db
+      .selectFrom('users')
+      .select(['id', 'mfaSecretEncrypted'])
+      .where('mfaSecretEncrypted', 'is not', null)
+      .orderBy('id')
+      .execute()
+  ).map((r) => ({
     id: r.id,
     sealed: r.mfaSecretEncrypted!.toString('hex'),
   }));
@@ -104,16 +112,26 @@ describe('two-factor secrets across a master key change', () => {
 
     // The server restarted with ENCRYPTION_KEY=B, ENCRYPTION_KEY_PREVIOUS=A; keys rotate not run yet.
     const b = await serverWith(keyB, keyA);
-    const refused = await (await passwordStep(b.app, alice.owner)).post('/api/v1/auth/login/mfa', { code: await codeAt(alice.secret, 1) });
+    const refused = await (await passwordStep(b.app, alice.owner)).post('/api/v1/auth/login/mfa', {
+      code: await codeAt(alice.secret, 1),
+    });
     expect(refused.statusCode).toBe(401);
-    expect(refused.json()).toMatchObject({ code: 'mfa_invalid_code', detail: expect.stringContaining('recovery code') });
+    expect(refused.json()).toMatchObject({
+      code: 'mfa_invalid_code',
+      detail: expect.stringContaining('recovery code'),
+    });
     // The operator learns why and what to do; the log names the user, never the secret.
     const logged = b.logs.find((l) => String(l.msg).includes('two-factor secret'));
     expect(logged).toMatchObject({ level: 50, userId: alice.owner.id, msg: expect.stringContaining('keys rotate') });
     expect(JSON.stringify(b.logs)).not.toContain(alice.secret);
     // Owners see it in the audit trail, with its own reason.
     const failures = await inPractice(database.db, alice.practiceId, (tx) =>
-      tx.selectFrom('auditEvents').select('changes').where('targetId', '=', alice.owner.id).where('action', '=', 'auth.login_failed').execute(),
+      tx
+        .selectFrom('auditEvents')
+        .select('changes')
+        .where('targetId', '=', alice.owner.id)
+        .where('action', '=', 'auth.login_failed')
+        .execute(),
     );
     expect(failures.map((f) => f.changes)).toEqual([{ reason: 'second_factor_unreadable' }]);
     // A setup begun under A cannot be finished under B: it has to start again.
@@ -130,16 +148,25 @@ describe('two-factor secrets across a master key change', () => {
     expect(changed.sort()).toEqual([alice.owner.id, pending.owner.id].sort());
 
     // Alice logs in with a code from the same authenticator app.
-    const ok = await (await passwordStep(b.app, alice.owner)).post('/api/v1/auth/login/mfa', { code: await codeAt(alice.secret, 1) });
+    const ok = await (await passwordStep(b.app, alice.owner)).post('/api/v1/auth/login/mfa', {
+      code: await codeAt(alice.secret, 1),
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ user: { id: alice.owner.id, mfaEnabled: true } });
     // The setup begun under A now finishes under B.
-    expect((await pendingOnB.post('/api/v1/auth/mfa/enable', { code: await codeAt(pending.secret, 1) })).statusCode).toBe(200);
+    expect(
+      (await pendingOnB.post('/api/v1/auth/mfa/enable', { code: await codeAt(pending.secret, 1) })).statusCode,
+    ).toBe(200);
     // The lost secret is kept, not dropped: two-factor stays on, and a recovery code still opens the account.
     // Its codes fail, but not as guesses: more than the throttle allows, and the recovery code is still taken.
     const lostLogin = await passwordStep(b.app, lost.owner);
-    for (let i = 0; i < 6; i++) expect((await lostLogin.post('/api/v1/auth/login/mfa', { code: await codeAt(lost.secret, 1) })).statusCode).toBe(401);
-    expect((await lostLogin.post('/api/v1/auth/login/mfa', { recoveryCode: lost.recoveryCodes[0] })).statusCode).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect((await lostLogin.post('/api/v1/auth/login/mfa', { code: await codeAt(lost.secret, 1) })).statusCode).toBe(
+        401,
+      );
+    expect((await lostLogin.post('/api/v1/auth/login/mfa', { recoveryCode: lost.recoveryCodes[0] })).statusCode).toBe(
+      200,
+    );
 
     // Run again (with or without the previous key): nothing changes.
     const settled = await storedSecrets();
@@ -176,7 +203,9 @@ describe('two-factor secrets across a master key change', () => {
     // Run again once the cause is gone: both are re-sealed, and both log in under the new key.
     expect(await resealMfaSecrets(after.ctx)).toMatchObject({ resealed: 2 });
     for (const user of [first, second]) {
-      const res = await (await passwordStep(after.app, user.owner)).post('/api/v1/auth/login/mfa', { code: await codeAt(user.secret, 1) });
+      const res = await (await passwordStep(after.app, user.owner)).post('/api/v1/auth/login/mfa', {
+        code: await codeAt(user.secret, 1),
+      });
       expect(res.statusCode).toBe(200);
     }
   });

@@ -15,7 +15,8 @@ const client = () => new Client(t.app, `198.51.100.${++lastIp}`);
  * The code of the current 30-second step (offset 0) or the next one (offset 1): the server
  * accepts both, and each is used at most once per test so replay protection cannot refuse it.
  */
-const codeAt = (secret: string, offsetSteps: 0 | 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
+const codeAt = (secret: string, offsetSteps: 0 | 1) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
 
 /** A six-digit code the server accepts at none of the steps around now. */
 async function wrongCode(secret: string) {
@@ -103,7 +104,11 @@ describe('two-factor setup', () => {
 
   it('stores the TOTP secret encrypted', async () => {
     const { owner, secret } = await ownerWithMfa();
-    const row = await t.ctx.db.selectFrom('users').select('mfaSecretEncrypted').where('id', '=', owner.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('mfaSecretEncrypted')
+      .where('id', '=', owner.id)
+      .executeTakeFirstOrThrow();
     const stored = row.mfaSecretEncrypted!;
     expect(stored.length).toBeGreaterThan(secret.length);
     expect(stored.includes(Buffer.from(secret, 'utf8'))).toBe(false);
@@ -139,14 +144,24 @@ describe('logging in with two-factor', () => {
 
     const res = await c.post('/api/v1/auth/login/mfa', { code: await codeAt(secret, 1) });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ user: { id: owner.id, mfaEnabled: true }, memberships: [{ practiceId, role: 'owner' }] });
+    expect(res.json()).toMatchObject({
+      user: { id: owner.id, mfaEnabled: true },
+      memberships: [{ practiceId, role: 'owner' }],
+    });
     expect((await c.get('/api/v1/auth/me')).statusCode).toBe(200);
 
     // The half-login session is replaced, not kept alongside.
-    const pending = await t.ctx.db.selectFrom('sessions').select('id').where('userId', '=', owner.id).where('mfaPending', '=', true).execute();
+    const pending = await t.ctx.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('userId', '=', owner.id)
+      .where('mfaPending', '=', true)
+      .execute();
     expect(pending).toHaveLength(0);
     const audit = (await c.get(`/api/v1/practices/${practiceId}/audit-events`)).json();
-    expect(audit.items).toContainEqual(expect.objectContaining({ action: 'auth.login', changes: { mfa: true, recoveryCode: false } }));
+    expect(audit.items).toContainEqual(
+      expect.objectContaining({ action: 'auth.login', changes: { mfa: true, recoveryCode: false } }),
+    );
   });
 
   it('refuses a wrong code and keeps the session pending', async () => {
@@ -189,7 +204,9 @@ describe('logging in with two-factor', () => {
   it('reads a recovery code typed in capitals and without the dash', async () => {
     const { owner, recoveryCodes } = await ownerWithMfa();
     const c = await passwordStep(owner.email, owner.password);
-    const res = await c.post('/api/v1/auth/login/mfa', { recoveryCode: ` ${recoveryCodes[3]!.replace('-', '').toUpperCase()} ` });
+    const res = await c.post('/api/v1/auth/login/mfa', {
+      recoveryCode: ` ${recoveryCodes[3]!.replace('-', '').toUpperCase()} `,
+    });
     expect(res.statusCode).toBe(200);
   });
 
@@ -246,9 +263,17 @@ describe('turning two-factor off', () => {
     const res = await client().post('/api/v1/auth/login', { email: owner.email, password: owner.password });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ user: { id: owner.id, mfaEnabled: false } });
-    const row = await t.ctx.db.selectFrom('users').select('mfaSecretEncrypted').where('id', '=', owner.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('mfaSecretEncrypted')
+      .where('id', '=', owner.id)
+      .executeTakeFirstOrThrow();
     expect(row.mfaSecretEncrypted).toBeNull();
-    const codes = await t.ctx.db.selectFrom('mfaRecoveryCodes').select('userId').where('userId', '=', owner.id).execute();
+    const codes = await t.ctx.db
+      .selectFrom('mfaRecoveryCodes')
+      .select('userId')
+      .where('userId', '=', owner.id)
+      .execute();
     expect(codes).toHaveLength(0);
   });
 
@@ -274,7 +299,10 @@ describe('two-factor and invitations', () => {
     const victim = await ownerWithMfa();
     const { owner: otherOwner, practiceId: otherPractice } = await makePractice(t.ctx);
     const inviter = await loggedIn(t.app, otherOwner);
-    const invite = await inviter.post(`/api/v1/practices/${otherPractice}/invitations`, { email: victim.owner.email, role: 'dentist' });
+    const invite = await inviter.post(`/api/v1/practices/${otherPractice}/invitations`, {
+      email: victim.owner.email,
+      role: 'dentist',
+    });
     expect(invite.statusCode).toBe(201);
     const token = new URL(invite.json().acceptUrl).pathname.split('/').pop()!;
 

@@ -32,7 +32,8 @@ async function emailedToken(email: string): Promise<string> {
   return link!.searchParams.get('token')!;
 }
 
-const confirm = (token: string, newPassword = NEW_PASSWORD) => new Client(t.app).post('/api/v1/auth/password-reset/confirm', { token, newPassword });
+const confirm = (token: string, newPassword = NEW_PASSWORD) =>
+  new Client(t.app).post('/api/v1/auth/password-reset/confirm', { token, newPassword });
 
 async function loginStatus(email: string, password: string) {
   const res = await new Client(t.app).post('/api/v1/auth/login', { email, password });
@@ -75,7 +76,9 @@ describe('password reset', () => {
     const fresh = new Client(t.app);
     await fresh.login(owner.email, NEW_PASSWORD);
     const audit = (await fresh.get(`/api/v1/practices/${practiceId}/audit-events`)).json();
-    expect(audit.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['auth.password_reset_requested', 'auth.password_reset']));
+    expect(audit.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['auth.password_reset_requested', 'auth.password_reset']),
+    );
   });
 
   it('refuses a link that was already used', async () => {
@@ -112,7 +115,10 @@ describe('password reset', () => {
     const token = await emailedToken(owner.email);
     const weak = await confirm(token, 'short');
     expect(weak.statusCode).toBe(400);
-    expect(weak.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'newPassword' })] });
+    expect(weak.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'newPassword' })],
+    });
     expect((await confirm(token)).statusCode).toBe(204);
   });
 

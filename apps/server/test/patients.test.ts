@@ -4,7 +4,13 @@ import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { practicesWithUncountedWords, refreshNameWordCounts } from '../src/modules/patients/patients.repository.js';
 import { startNameWordCounting } from '../src/modules/patients/patients.runtime.js';
-import { createPatient, createPatientsInBulk, findPatientsByPhone, searchPatients, updatePatient } from '../src/modules/patients/patients.service.js';
+import {
+  createPatient,
+  createPatientsInBulk,
+  findPatientsByPhone,
+  searchPatients,
+  updatePatient,
+} from '../src/modules/patients/patients.service.js';
 import { type Client, createTestApp, loggedIn, makeMember, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 import { connectChannel, workers } from './whatsapp-fixtures.js';
@@ -31,9 +37,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A PNG as an x-ray upload: the signature, then pixels. */
-const XRAY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1500, 0x5a)]);
+const XRAY_PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(1500, 0x5a),
+]);
 
-const countPatients = () => inPractice(t.db, p.practiceId, async (tx) => Number((await tx.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+const countPatients = () =>
+  inPractice(t.db, p.practiceId, async (tx) =>
+    Number(
+      (
+        await tx
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  );
 
 describe('the patient record', () => {
   it('stores phones typed in local format as E.164, with labels and the WhatsApp flag, and keeps the primary in phone', async () => {
@@ -71,12 +90,26 @@ describe('the patient record', () => {
 
   it('refuses an invalid phone at phones.N and a future birth date, saving nothing', async () => {
     const before = await countPatients();
-    const badPhone = await reception.post(`${base}/patients`, { givenName: 'Bad', familyName: 'Phone', phones: [{ number: '57441122' }, { number: '12' }] });
+    const badPhone = await reception.post(`${base}/patients`, {
+      givenName: 'Bad',
+      familyName: 'Phone',
+      phones: [{ number: '57441122' }, { number: '12' }],
+    });
     expect(badPhone.statusCode).toBe(400);
-    expect(badPhone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones.1.number', code: 'phone_invalid' })] });
-    const future = await reception.post(`${base}/patients`, { givenName: 'Not', familyName: 'Yet', dateOfBirth: '2999-01-01' });
+    expect(badPhone.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'phones.1.number', code: 'phone_invalid' })],
+    });
+    const future = await reception.post(`${base}/patients`, {
+      givenName: 'Not',
+      familyName: 'Yet',
+      dateOfBirth: '2999-01-01',
+    });
     expect(future.statusCode).toBe(400);
-    expect(future.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'dateOfBirth', code: 'birth_date_in_future' })] });
+    expect(future.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'dateOfBirth', code: 'birth_date_in_future' })],
+    });
     const twoWhatsApps = await reception.post(`${base}/patients`, {
       givenName: 'Two',
       familyName: 'Apps',
@@ -85,41 +118,99 @@ describe('the patient record', () => {
         { number: '57440002', isWhatsApp: true },
       ],
     });
-    expect(twoWhatsApps.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'phones', code: 'one_whatsapp_number' })] });
+    expect(twoWhatsApps.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'phones', code: 'one_whatsapp_number' })],
+    });
     const noName = await reception.post(`${base}/patients`, { givenName: ' ', familyName: 'Apps', email: 'two@apps' });
-    expect(noName.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'givenName', code: 'required' }), expect.objectContaining({ path: 'email', code: 'email_invalid' })] });
+    expect(noName.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [
+        expect.objectContaining({ path: 'givenName', code: 'required' }),
+        expect.objectContaining({ path: 'email', code: 'email_invalid' }),
+      ],
+    });
     expect(await countPatients()).toBe(before);
   });
 
   it('edits fields, replaces phones and re-indexes the name; the audit names fields, not values', async () => {
-    const created = (await reception.post(`${base}/patients`, { givenName: 'Kevin', familyName: 'Moutou', phone: '57009911' })).json();
-    const res = await reception.patch(`${base}/patients/${created.id}`, { familyName: 'Moutou-Lebon', phones: [{ number: '57009922', isWhatsApp: true }], address: 'Rose-Hill', expectedVersion: created.version });
+    const created = (
+      await reception.post(`${base}/patients`, { givenName: 'Kevin', familyName: 'Moutou', phone: '57009911' })
+    ).json();
+    const res = await reception.patch(`${base}/patients/${created.id}`, {
+      familyName: 'Moutou-Lebon',
+      phones: [{ number: '57009922', isWhatsApp: true }],
+      address: 'Rose-Hill',
+      expectedVersion: created.version,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ familyName: 'Moutou-Lebon', phone: '+23057009922', address: 'Rose-Hill', phones: [{ e164: '+23057009922', isWhatsApp: true }] });
+    expect(res.json()).toMatchObject({
+      familyName: 'Moutou-Lebon',
+      phone: '+23057009922',
+      address: 'Rose-Hill',
+      phones: [{ e164: '+23057009922', isWhatsApp: true }],
+    });
     const found = (await reception.get(`${base}/patients?q=lebon`)).json();
     expect(found.items.map((i: { id: string }) => i.id)).toContain(created.id);
     const event = await inPractice(t.db, p.practiceId, (tx) =>
-      tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.updated').where('targetId', '=', created.id).executeTakeFirstOrThrow(),
+      tx
+        .selectFrom('auditEvents')
+        .select('changes')
+        .where('action', '=', 'patient.updated')
+        .where('targetId', '=', created.id)
+        .executeTakeFirstOrThrow(),
     );
     expect(event.changes).toEqual({ fields: ['familyName', 'phones', 'address'] });
     expect(JSON.stringify(event.changes)).not.toContain('Rose-Hill');
   });
 
   it('accepts a guardian patient of the same practice, or a contact, but not both', async () => {
-    const parent = (await reception.post(`${base}/patients`, { givenName: 'Reshma', familyName: 'Bhugun', phone: '57330011' })).json();
-    const child = await reception.post(`${base}/patients`, { givenName: 'Arvind', familyName: 'Bhugun', guardianPatientId: parent.id });
+    const parent = (
+      await reception.post(`${base}/patients`, { givenName: 'Reshma', familyName: 'Bhugun', phone: '57330011' })
+    ).json();
+    const child = await reception.post(`${base}/patients`, {
+      givenName: 'Arvind',
+      familyName: 'Bhugun',
+      guardianPatientId: parent.id,
+    });
     expect(child.json()).toMatchObject({ guardianPatientId: parent.id, guardianContact: null });
-    const both = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: parent.id, guardianContact: { name: 'Z', phone: '57330012' } });
-    expect(both.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianContact', code: 'guardian_both' })] });
+    const both = await reception.post(`${base}/patients`, {
+      givenName: 'X',
+      familyName: 'Y',
+      guardianPatientId: parent.id,
+      guardianContact: { name: 'Z', phone: '57330012' },
+    });
+    expect(both.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'guardianContact', code: 'guardian_both' })],
+    });
     const foreign = await makePatientIn(other.practiceId, 'Foreign', 'Guardian');
-    const elsewhere = await reception.post(`${base}/patients`, { givenName: 'X', familyName: 'Y', guardianPatientId: foreign });
-    expect(elsewhere.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_not_found' })] });
-    const itself = await reception.patch(`${base}/patients/${parent.id}`, { guardianPatientId: parent.id, expectedVersion: parent.version });
-    expect(itself.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_self' })] });
+    const elsewhere = await reception.post(`${base}/patients`, {
+      givenName: 'X',
+      familyName: 'Y',
+      guardianPatientId: foreign,
+    });
+    expect(elsewhere.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_not_found' })],
+    });
+    const itself = await reception.patch(`${base}/patients/${parent.id}`, {
+      guardianPatientId: parent.id,
+      expectedVersion: parent.version,
+    });
+    expect(itself.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'guardianPatientId', code: 'guardian_self' })],
+    });
   });
 });
 
-async function makePatientIn(practiceId: string, givenName: string, familyName: string, extra: Record<string, unknown> = {}) {
+async function makePatientIn(
+  practiceId: string,
+  givenName: string,
+  familyName: string,
+  extra: Record<string, unknown> = {},
+) {
   return (await createPatient(t.ctx, { actor, practiceId, patient: { givenName, familyName, ...extra } })).id;
 }
 
@@ -141,7 +232,8 @@ describe('search', () => {
       ['marie', 'Marie', 'Tramway', {}],
       ['archived', 'Zoltan', 'Archived', { status: 'archived' }],
     ];
-    for (const [key, given, family, extra] of people) ids[key] = await makePatientIn(s.practiceId, given, family, extra);
+    for (const [key, given, family, extra] of people)
+      ids[key] = await makePatientIn(s.practiceId, given, family, extra);
   });
 
   it('finds word prefixes: "ram" finds Ram, Ramdin and Ramgoolam (the exact word first), not Tramway', async () => {
@@ -188,7 +280,13 @@ describe('search', () => {
     const zara = await makePatientIn(s.practiceId, 'Zara', 'Zulu', { phone: '+230 5888 1111' });
     await makePatientIn(s.practiceId, 'Adam', 'Abel', { phone: '+230 5888 2222' });
     expect(await names('5888')).toEqual(['Adam Abel', 'Zara Zulu']);
-    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zara, patch: { familyName: 'Aaron' }, expectedVersion: 1 });
+    await updatePatient(t.ctx, {
+      actor,
+      practiceId: s.practiceId,
+      patientId: zara,
+      patch: { familyName: 'Aaron' },
+      expectedVersion: 1,
+    });
     expect(await names('5888')).toEqual(['Zara Aaron', 'Adam Abel']);
     expect((await find('5888', { limit: 1 })).items.map((i) => i.id)).toEqual([zara]);
   });
@@ -221,7 +319,9 @@ describe('search', () => {
   it('answers the HTTP search as before ({items}) plus nextCursor, and refuses a bad cursor', async () => {
     const res = await owner.get(`/api/v1/practices/${p.practiceId}/patients?q=ravi&limit=1`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ items: [expect.objectContaining({ givenName: 'Ravi', familyName: 'Ramgoolam', phone: '+23057123456' })] });
+    expect(res.json()).toMatchObject({
+      items: [expect.objectContaining({ givenName: 'Ravi', familyName: 'Ramgoolam', phone: '+23057123456' })],
+    });
     expect(res.json()).toHaveProperty('nextCursor');
     const bad = await owner.get(`/api/v1/practices/${p.practiceId}/patients?q=ravi&cursor=zzz`);
     expect(bad.json()).toMatchObject({ code: 'validation_failed' });
@@ -237,17 +337,28 @@ describe('search of several common words', () => {
         INSERT INTO patients (practice_id, given_name, family_name, search_name, sort_name, status)
         SELECT ${s.practiceId}, g, f, lower(g) || ' ' || lower(f), lower(f) || ' ' || lower(g), CASE WHEN i = 7 THEN 'archived' ELSE 'active' END
         FROM generate_series(1, 2106) AS i,
-          LATERAL (SELECT CASE WHEN i > 2103 THEN 'Priya' ELSE 'Ravi' END AS g, CASE WHEN i BETWEEN 2101 AND 2103 THEN 'Ramdin' ELSE 'Ramgoolam' END AS f) n`.execute(tx);
+          LATERAL (SELECT CASE WHEN i > 2103 THEN 'Priya' ELSE 'Ravi' END AS g, CASE WHEN i BETWEEN 2101 AND 2103 THEN 'Ramdin' ELSE 'Ramgoolam' END AS f) n`.execute(
+        tx,
+      );
       await sql`
         INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
-        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(tx);
+        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(
+        tx,
+      );
     });
     // Read on the words index alone, and (a low scan limit) by the GIN index past its first 500 entries.
     for (const scanLimit of [undefined, 500]) {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ravi ramgoolam', limit: 100, cursor, scanLimit });
+        const page = await searchPatients(t.ctx, {
+          actor,
+          practiceId: s.practiceId,
+          q: 'ravi ramgoolam',
+          limit: 100,
+          cursor,
+          scanLimit,
+        });
         for (const item of page.items) expect(`${item.givenName} ${item.familyName}`).toBe('Ravi Ramgoolam');
         seen.push(...page.items.map((i) => i.id));
         cursor = page.nextCursor ?? undefined;
@@ -257,7 +368,13 @@ describe('search of several common words', () => {
       // Namesakes share the word and the sort name: then by id.
       expect(seen).toEqual([...seen].sort());
     }
-    const archived = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q: 'ramgoolam ravi', limit: 5, includeArchived: true });
+    const archived = await searchPatients(t.ctx, {
+      actor,
+      practiceId: s.practiceId,
+      q: 'ramgoolam ravi',
+      limit: 5,
+      includeArchived: true,
+    });
     expect(archived.items).toHaveLength(5);
   });
 
@@ -272,24 +389,40 @@ describe('search of several common words', () => {
         SELECT ${s.practiceId}, g, f, lower(g) || ' ' || lower(f), lower(f) || ' ' || lower(g)
         FROM generate_series(1, 4148) AS i,
           LATERAL (SELECT CASE WHEN i <= 2050 OR i > 4145 THEN 'Jean' WHEN i <= 4100 THEN 'Pierre' ELSE 'Marc' END AS g,
-                          CASE WHEN i <= 2050 THEN 'Aaron' WHEN i <= 4100 OR i > 4145 THEN 'Tang' ELSE 'T' || (i - 4100) END AS f) n`.execute(tx);
+                          CASE WHEN i <= 2050 THEN 'Aaron' WHEN i <= 4100 OR i > 4145 THEN 'Tang' ELSE 'T' || (i - 4100) END AS f) n`.execute(
+        tx,
+      );
       await sql`
         INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
-        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(tx);
+        SELECT practice_id, id, w, sort_name, search_name FROM patients, unnest(string_to_array(search_name, ' ')) AS w WHERE practice_id = ${s.practiceId}`.execute(
+        tx,
+      );
     });
     // The words joined the vocabulary by themselves (the trigger).
-    const vocabulary = await inPractice(t.db, s.practiceId, (tx) => sql<{ n: number }>`SELECT count(*)::int AS n FROM patient_name_vocabulary`.execute(tx));
+    const vocabulary = await inPractice(t.db, s.practiceId, (tx) =>
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM patient_name_vocabulary`.execute(tx),
+    );
     expect(vocabulary.rows[0]!.n).toBe(4 + 45 + 1);
 
     // Read to the end of the words index, and (a low scan limit) found by the GIN index instead.
     for (const scanLimit of [undefined, 1000]) {
       for (const q of ['jean tang', 'tang jean', 'jean t', 'je ta']) {
         const all = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 20, scanLimit });
-        expect(all.items.map((i) => `${i.givenName} ${i.familyName}`), q).toEqual(['Jean Tang', 'Jean Tang', 'Jean Tang']);
+        expect(
+          all.items.map((i) => `${i.givenName} ${i.familyName}`),
+          q,
+        ).toEqual(['Jean Tang', 'Jean Tang', 'Jean Tang']);
         expect(all.nextCursor).toBeNull();
         // Paged two at a time: the same three, in the same order.
         const first = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 2, scanLimit });
-        const second = await searchPatients(t.ctx, { actor, practiceId: s.practiceId, q, limit: 2, scanLimit, cursor: first.nextCursor! });
+        const second = await searchPatients(t.ctx, {
+          actor,
+          practiceId: s.practiceId,
+          q,
+          limit: 2,
+          scanLimit,
+          cursor: first.nextCursor!,
+        });
         expect([...first.items, ...second.items].map((i) => i.id)).toEqual(all.items.map((i) => i.id));
       }
     }
@@ -299,10 +432,21 @@ describe('search of several common words', () => {
     const s = await makePractice(t.ctx);
     const counts = async () =>
       Object.fromEntries(
-        (await inPractice(t.db, s.practiceId, (tx) => sql<{ word: string; patients: number }>`SELECT word, patients FROM patient_name_word_counts ORDER BY word`.execute(tx))).rows.map((r) => [r.word, r.patients]),
+        (
+          await inPractice(t.db, s.practiceId, (tx) =>
+            sql<{
+              word: string;
+              patients: number;
+            }>`SELECT word, patients FROM patient_name_word_counts ORDER BY word`.execute(tx),
+          )
+        ).rows.map((r) => [r.word, r.patients]),
       );
     const person = (givenName: string, familyName: string) => ({ givenName, familyName });
-    await createPatientsInBulk(t.ctx, { actor, practiceId: s.practiceId, patients: [person('Marie', 'Lam'), person('Marie', 'Wong'), person('Paul', 'Lam')] });
+    await createPatientsInBulk(t.ctx, {
+      actor,
+      practiceId: s.practiceId,
+      patients: [person('Marie', 'Lam'), person('Marie', 'Wong'), person('Paul', 'Lam')],
+    });
     expect(await counts()).toEqual({ lam: 2, marie: 2, paul: 1, wong: 1 });
 
     const zoe = await createPatient(t.ctx, { actor, practiceId: s.practiceId, patient: person('Zoé', 'Lam') });
@@ -316,7 +460,13 @@ describe('search of several common words', () => {
     expect(await practicesWithUncountedWords(t.db)).not.toContain(s.practiceId);
 
     // A rename moves the counts at the next count; a word nobody bears any more stays, at zero.
-    await updatePatient(t.ctx, { actor, practiceId: s.practiceId, patientId: zoe.id, patch: { givenName: 'Anna', familyName: 'Wong' }, expectedVersion: zoe.version });
+    await updatePatient(t.ctx, {
+      actor,
+      practiceId: s.practiceId,
+      patientId: zoe.id,
+      patch: { givenName: 'Anna', familyName: 'Wong' },
+      expectedVersion: zoe.version,
+    });
     await refreshNameWordCounts(t.db, s.practiceId);
     expect(await counts()).toEqual({ anna: 1, lam: 2, marie: 2, paul: 1, wong: 2, zoe: 0 });
   });
@@ -324,22 +474,57 @@ describe('search of several common words', () => {
 
 describe('duplicates and merge', () => {
   it('warns of a likely duplicate on create: the same phone, or a similar name with the same birth date', async () => {
-    const first = (await reception.post(`${base}/patients`, { givenName: 'Vikash', familyName: 'Doorgakant', phone: '57661234', dateOfBirth: '1990-05-05' })).json();
-    const samePhone = (await reception.post(`${base}/patients`, { givenName: 'Someone', familyName: 'Else', phone: '+230 5766 1234' })).json();
+    const first = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Vikash',
+        familyName: 'Doorgakant',
+        phone: '57661234',
+        dateOfBirth: '1990-05-05',
+      })
+    ).json();
+    const samePhone = (
+      await reception.post(`${base}/patients`, { givenName: 'Someone', familyName: 'Else', phone: '+230 5766 1234' })
+    ).json();
     expect(samePhone.warnings.possibleDuplicates.map((d: { id: string }) => d.id)).toEqual([first.id]);
-    const similar = (await reception.post(`${base}/patients`, { givenName: 'Vikas', familyName: 'Doorgakant', dateOfBirth: '1990-05-05' })).json();
+    const similar = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Vikas',
+        familyName: 'Doorgakant',
+        dateOfBirth: '1990-05-05',
+      })
+    ).json();
     expect(similar.warnings.possibleDuplicates.map((d: { id: string }) => d.id)).toEqual([first.id]);
-    const otherDay = (await reception.post(`${base}/patients`, { givenName: 'Vikas', familyName: 'Doorgakant', dateOfBirth: '1991-05-05' })).json();
+    const otherDay = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Vikas',
+        familyName: 'Doorgakant',
+        dateOfBirth: '1991-05-05',
+      })
+    ).json();
     expect(otherDay.warnings.possibleDuplicates).toEqual([]);
     const listed = (await reception.get(`${base}/patients/${first.id}/duplicates`)).json();
     expect(listed.items.map((d: { id: string }) => d.id).sort()).toEqual([samePhone.id, similar.id].sort());
   });
 
   it('checks a patient not created yet: the same phone as typed, or a similar name with the same birth date; nothing is written', async () => {
-    const original = (await reception.post(`${base}/patients`, { givenName: 'Hélène', familyName: 'Appadoo', phone: '57881234', dateOfBirth: '1975-09-09' })).json();
-    const elsewhere = await makePatientIn(other.practiceId, 'Helene', 'Appadoo', { phone: '57881234', dateOfBirth: '1975-09-09' });
+    const original = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Hélène',
+        familyName: 'Appadoo',
+        phone: '57881234',
+        dateOfBirth: '1975-09-09',
+      })
+    ).json();
+    const elsewhere = await makePatientIn(other.practiceId, 'Helene', 'Appadoo', {
+      phone: '57881234',
+      dateOfBirth: '1975-09-09',
+    });
     const before = await countPatients();
-    const auditBefore = await inPractice(t.db, p.practiceId, async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length);
+    const auditBefore = await inPractice(
+      t.db,
+      p.practiceId,
+      async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length,
+    );
     const check = async (draft: Record<string, unknown>) => {
       const res = await reception.post(`${base}/patients/duplicate-check`, draft);
       expect(res.statusCode).toBe(200);
@@ -348,35 +533,62 @@ describe('duplicates and merge', () => {
 
     // The number as people type it, with or without +230 and spaces.
     expect(await check({ phones: ['5788 1234'] })).toEqual([original.id]);
-    expect(await check({ givenName: 'Someone', familyName: 'Else', phones: ['+230 5788 1234'] })).toEqual([original.id]);
+    expect(await check({ givenName: 'Someone', familyName: 'Else', phones: ['+230 5788 1234'] })).toEqual([
+      original.id,
+    ]);
     // Accents folded like the search: "Helene" is Hélène; the birth date must match too.
-    expect(await check({ givenName: 'Helene', familyName: 'Appadoo', dateOfBirth: '1975-09-09' })).toEqual([original.id]);
+    expect(await check({ givenName: 'Helene', familyName: 'Appadoo', dateOfBirth: '1975-09-09' })).toEqual([
+      original.id,
+    ]);
     expect(await check({ givenName: 'Helene', familyName: 'Appadoo', dateOfBirth: '1975-09-10' })).toEqual([]);
     expect(await check({ givenName: 'Somebody', familyName: 'Different', dateOfBirth: '1975-09-09' })).toEqual([]);
     // A number still being typed is left out, not refused; an empty draft finds nothing.
     expect(await check({ phones: ['5788'] })).toEqual([]);
     expect(await check({})).toEqual([]);
-    expect(await check({ phones: ['5788'], givenName: 'Hélène', familyName: 'Appadoo', dateOfBirth: '1975-09-09' })).toEqual([original.id]);
+    expect(
+      await check({ phones: ['5788'], givenName: 'Hélène', familyName: 'Appadoo', dateOfBirth: '1975-09-09' }),
+    ).toEqual([original.id]);
 
     // Only this practice's patients, never a merged record.
     expect(await check({ phones: ['57881234'] })).not.toContain(elsewhere);
-    const twin = (await reception.post(`${base}/patients`, { givenName: 'Helen', familyName: 'Appadoo', phone: '57881234' })).json();
+    const twin = (
+      await reception.post(`${base}/patients`, { givenName: 'Helen', familyName: 'Appadoo', phone: '57881234' })
+    ).json();
     expect((await check({ phones: ['57881234'] })).sort()).toEqual([original.id, twin.id].sort());
     await reception.post(`${base}/patients/${twin.id}/merge`, { intoPatientId: original.id });
     expect(await check({ phones: ['57881234'] })).toEqual([original.id]);
 
     // Checking wrote nothing: only the twin's creation and merge were recorded.
     expect(await countPatients()).toBe(before + 1);
-    const auditAfter = await inPractice(t.db, p.practiceId, async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length);
+    const auditAfter = await inPractice(
+      t.db,
+      p.practiceId,
+      async (tx) => (await tx.selectFrom('auditEvents').select('id').execute()).length,
+    );
     expect(auditAfter).toBe(auditBefore + 2);
 
-    const bad = await reception.post(`${base}/patients/duplicate-check`, { dateOfBirth: '09/09/1975', phones: 'not a list' });
+    const bad = await reception.post(`${base}/patients/duplicate-check`, {
+      dateOfBirth: '09/09/1975',
+      phones: 'not a list',
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ path: 'dateOfBirth' }), expect.objectContaining({ path: 'phones' })]) });
+    expect(bad.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: expect.arrayContaining([
+        expect.objectContaining({ path: 'dateOfBirth' }),
+        expect.objectContaining({ path: 'phones' }),
+      ]),
+    });
   });
 
   it('merges: appointments, waitlist and recalls move, phones join without repeats, empty fields fill, a pointer stays', async () => {
-    const survivor = (await reception.post(`${base}/patients`, { givenName: 'Imran', familyName: 'Joomun', phones: [{ number: '57220001', isWhatsApp: true }] })).json();
+    const survivor = (
+      await reception.post(`${base}/patients`, {
+        givenName: 'Imran',
+        familyName: 'Joomun',
+        phones: [{ number: '57220001', isWhatsApp: true }],
+      })
+    ).json();
     const dup = (
       await reception.post(`${base}/patients`, {
         givenName: 'Imraan',
@@ -387,7 +599,13 @@ describe('duplicates and merge', () => {
       })
     ).json();
     const start = mu(nextMonday(), '10:00');
-    const appointment = await reception.post(`${base}/appointments`, { patientId: dup.id, appointmentTypeId: p.checkup, providerId: p.dentistId, chairId: p.chair1, start: start.toISOString() });
+    const appointment = await reception.post(`${base}/appointments`, {
+      patientId: dup.id,
+      appointmentTypeId: p.checkup,
+      providerId: p.dentistId,
+      chairId: p.chair1,
+      start: start.toISOString(),
+    });
     expect(appointment.statusCode).toBe(201);
     const recall = await reception.post(`${base}/recalls`, { patientId: dup.id, dueDate: '2030-01-01' });
     expect(recall.statusCode).toBe(201);
@@ -408,10 +626,29 @@ describe('duplicates and merge', () => {
       ],
     });
     const moved = await inPractice(t.db, p.practiceId, async (tx) => ({
-      appointment: (await tx.selectFrom('appointments').select('patientId').where('id', '=', appointment.json().id).executeTakeFirstOrThrow()).patientId,
-      recalls: (await tx.selectFrom('recalls').select('patientId').where('patientId', 'in', [dup.id, survivor.id]).execute()).map((r) => r.patientId),
-      waitlist: (await tx.selectFrom('waitlistEntries').select('patientId').where('id', '=', waiting.json().id).executeTakeFirstOrThrow()).patientId,
-      audit: await tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.merged').where('targetId', '=', dup.id).executeTakeFirstOrThrow(),
+      appointment: (
+        await tx
+          .selectFrom('appointments')
+          .select('patientId')
+          .where('id', '=', appointment.json().id)
+          .executeTakeFirstOrThrow()
+      ).patientId,
+      recalls: (
+        await tx.selectFrom('recalls').select('patientId').where('patientId', 'in', [dup.id, survivor.id]).execute()
+      ).map((r) => r.patientId),
+      waitlist: (
+        await tx
+          .selectFrom('waitlistEntries')
+          .select('patientId')
+          .where('id', '=', waiting.json().id)
+          .executeTakeFirstOrThrow()
+      ).patientId,
+      audit: await tx
+        .selectFrom('auditEvents')
+        .select('changes')
+        .where('action', '=', 'patient.merged')
+        .where('targetId', '=', dup.id)
+        .executeTakeFirstOrThrow(),
     }));
     expect(moved.appointment).toBe(survivor.id);
     expect(moved.recalls).toEqual([survivor.id, survivor.id]);
@@ -441,22 +678,62 @@ describe('duplicates and merge', () => {
     const url = (rest: string) => `/api/v1/practices/${clinic.practiceId}${rest}`;
     const record = (patientId: string, rest = '') => url(`/patients/${patientId}${rest}`);
     const waId = newWaId();
-    const survivor = (await clinicOwner.post(url('/patients'), { givenName: 'Nadia', familyName: 'Hossenbux', dateOfBirth: '1979-04-12' })).json();
-    const dup = (await clinicOwner.post(url('/patients'), { givenName: 'Nadia', familyName: 'Hossenbux', phones: [{ number: `+${waId}`, isWhatsApp: true }] })).json();
+    const survivor = (
+      await clinicOwner.post(url('/patients'), {
+        givenName: 'Nadia',
+        familyName: 'Hossenbux',
+        dateOfBirth: '1979-04-12',
+      })
+    ).json();
+    const dup = (
+      await clinicOwner.post(url('/patients'), {
+        givenName: 'Nadia',
+        familyName: 'Hossenbux',
+        phones: [{ number: `+${waId}`, isWhatsApp: true }],
+      })
+    ).json();
 
     // The duplicate's record: a finding, a signed note, a plan, an x-ray and medical alerts (the survivor has none).
-    const composite = (await clinicOwner.post(url('/price-list/import-defaults'))).json().items.find((i: { code: string }) => i.code === 'COMP-2');
-    const finding = await clinicDentist.post(record(dup.id, '/chart/findings'), { tooth: 36, surfaces: 'MO', kind: 'caries', note: 'Deep lesion, close to the pulp' });
+    const composite = (await clinicOwner.post(url('/price-list/import-defaults')))
+      .json()
+      .items.find((i: { code: string }) => i.code === 'COMP-2');
+    const finding = await clinicDentist.post(record(dup.id, '/chart/findings'), {
+      tooth: 36,
+      surfaces: 'MO',
+      kind: 'caries',
+      note: 'Deep lesion, close to the pulp',
+    });
     expect(finding.statusCode, finding.body).toBe(201);
-    const note = (await clinicDentist.post(record(dup.id, '/notes'), { body: 'Bitewings taken: caries 36 MO.' })).json();
-    expect((await clinicDentist.post(record(dup.id, `/notes/${note.id}/sign`))).json()).toMatchObject({ status: 'signed' });
+    const note = (
+      await clinicDentist.post(record(dup.id, '/notes'), { body: 'Bitewings taken: caries 36 MO.' })
+    ).json();
+    expect((await clinicDentist.post(record(dup.id, `/notes/${note.id}/sign`))).json()).toMatchObject({
+      status: 'signed',
+    });
     const plan = (await clinicDentist.post(record(dup.id, '/treatment-plans'), { title: 'Restorative' })).json();
-    expect((await clinicDentist.post(record(dup.id, `/treatment-plans/${plan.id}/items`), { procedureId: composite.id, tooth: 36, surfaces: 'MO' })).statusCode).toBe(201);
-    const xray = await clinicDentist.post(record(dup.id, '/attachments'), { kind: 'xray', fileName: 'bitewing.png', mimeType: 'image/png', contentBase64: XRAY_PNG.toString('base64') });
+    expect(
+      (
+        await clinicDentist.post(record(dup.id, `/treatment-plans/${plan.id}/items`), {
+          procedureId: composite.id,
+          tooth: 36,
+          surfaces: 'MO',
+        })
+      ).statusCode,
+    ).toBe(201);
+    const xray = await clinicDentist.post(record(dup.id, '/attachments'), {
+      kind: 'xray',
+      fileName: 'bitewing.png',
+      mimeType: 'image/png',
+      contentBase64: XRAY_PNG.toString('base64'),
+    });
     expect(xray.statusCode, xray.body).toBe(201);
     const alerts = { allergies: ['Penicillin'], conditions: ['Asthma'], medications: ['Salbutamol inhaler'] };
     expect((await clinicDentist.request('PUT', record(dup.id, '/alerts'), alerts)).statusCode).toBe(200);
-    expect((await clinicDentist.get(record(survivor.id, '/alerts'))).json()).toEqual({ allergies: [], conditions: [], medications: [] });
+    expect((await clinicDentist.get(record(survivor.id, '/alerts'))).json()).toEqual({
+      allergies: [],
+      conditions: [],
+      medications: [],
+    });
 
     // She writes on WhatsApp from the duplicate's number: the conversation is linked to the duplicate.
     await patientWrites(t, { phoneNumberId, from: waId, profileName: 'Nadia H' });
@@ -467,17 +744,44 @@ describe('duplicates and merge', () => {
 
     const merged = await clinicOwner.post(record(dup.id, '/merge'), { intoPatientId: survivor.id });
     expect(merged.statusCode, merged.body).toBe(200);
-    expect(merged.json().survivor).toMatchObject({ id: survivor.id, hasAlerts: true, phones: [{ e164: `+${waId}`, isWhatsApp: true }] });
+    expect(merged.json().survivor).toMatchObject({
+      id: survivor.id,
+      hasAlerts: true,
+      phones: [{ e164: `+${waId}`, isWhatsApp: true }],
+    });
 
     // All of it is the survivor's now, as the dentist reads the survivor's record.
     const chart = (await clinicDentist.get(record(survivor.id, '/chart'))).json();
-    expect(chart.findings).toEqual([expect.objectContaining({ id: finding.json().id, tooth: 36, surfaces: ['M', 'O'], kind: 'caries', note: 'Deep lesion, close to the pulp' })]);
+    expect(chart.findings).toEqual([
+      expect.objectContaining({
+        id: finding.json().id,
+        tooth: 36,
+        surfaces: ['M', 'O'],
+        kind: 'caries',
+        note: 'Deep lesion, close to the pulp',
+      }),
+    ]);
     const notes = (await clinicDentist.get(record(survivor.id, '/notes'))).json();
-    expect(notes.items).toEqual([expect.objectContaining({ id: note.id, patientId: survivor.id, status: 'signed', body: 'Bitewings taken: caries 36 MO.' })]);
+    expect(notes.items).toEqual([
+      expect.objectContaining({
+        id: note.id,
+        patientId: survivor.id,
+        status: 'signed',
+        body: 'Bitewings taken: caries 36 MO.',
+      }),
+    ]);
     const plans = (await clinicDentist.get(record(survivor.id, '/treatment-plans'))).json();
-    expect(plans.items).toEqual([expect.objectContaining({ id: plan.id, patientId: survivor.id, items: [expect.objectContaining({ procedureCode: 'COMP-2', tooth: 36 })] })]);
+    expect(plans.items).toEqual([
+      expect.objectContaining({
+        id: plan.id,
+        patientId: survivor.id,
+        items: [expect.objectContaining({ procedureCode: 'COMP-2', tooth: 36 })],
+      }),
+    ]);
     const documents = (await clinicDentist.get(record(survivor.id, '/attachments'))).json();
-    expect(documents.items).toEqual([expect.objectContaining({ id: xray.json().id, patientId: survivor.id, fileName: 'bitewing.png' })]);
+    expect(documents.items).toEqual([
+      expect.objectContaining({ id: xray.json().id, patientId: survivor.id, fileName: 'bitewing.png' }),
+    ]);
     const content = await clinicDentist.get(record(survivor.id, `/attachments/${xray.json().id}/content`));
     expect(content.statusCode).toBe(200);
     expect(content.rawPayload.equals(XRAY_PNG)).toBe(true);
@@ -487,16 +791,46 @@ describe('duplicates and merge', () => {
     expect(detail.patientMatches.map((m: { id: string }) => m.id)).toEqual([survivor.id]);
 
     // The merged record points at the survivor and holds nothing of its own any more.
-    expect((await clinicOwner.get(record(dup.id))).json()).toMatchObject({ status: 'archived', mergedIntoId: survivor.id, phones: [] });
+    expect((await clinicOwner.get(record(dup.id))).json()).toMatchObject({
+      status: 'archived',
+      mergedIntoId: survivor.id,
+      phones: [],
+    });
     expect((await clinicDentist.get(record(dup.id, '/chart'))).json().code).toBe('patient_not_found');
     const left = await inPractice(t.db, clinic.practiceId, async (tx) => {
-      const count = async (table: 'chartFindings' | 'clinicalNotes' | 'treatmentPlans' | 'attachments' | 'whatsappConversations') =>
-        Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('patientId', '=', dup.id).executeTakeFirstOrThrow()).n);
-      return [await count('chartFindings'), await count('clinicalNotes'), await count('treatmentPlans'), await count('attachments'), await count('whatsappConversations')];
+      const count = async (
+        table: 'chartFindings' | 'clinicalNotes' | 'treatmentPlans' | 'attachments' | 'whatsappConversations',
+      ) =>
+        Number(
+          (
+            await tx
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('patientId', '=', dup.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return [
+        await count('chartFindings'),
+        await count('clinicalNotes'),
+        await count('treatmentPlans'),
+        await count('attachments'),
+        await count('whatsappConversations'),
+      ];
     });
     expect(left).toEqual([0, 0, 0, 0, 0]);
-    const audit = await inPractice(t.db, clinic.practiceId, (tx) => tx.selectFrom('auditEvents').select('changes').where('action', '=', 'patient.merged').where('targetId', '=', dup.id).executeTakeFirstOrThrow());
-    expect(audit.changes).toMatchObject({ intoPatientId: survivor.id, filledFields: expect.arrayContaining(['alertsSealed']) });
+    const audit = await inPractice(t.db, clinic.practiceId, (tx) =>
+      tx
+        .selectFrom('auditEvents')
+        .select('changes')
+        .where('action', '=', 'patient.merged')
+        .where('targetId', '=', dup.id)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(audit.changes).toMatchObject({
+      intoPatientId: survivor.id,
+      filledFields: expect.arrayContaining(['alertsSealed']),
+    });
   });
 
   it('refuses a merge into itself and across practices', async () => {
@@ -506,7 +840,10 @@ describe('duplicates and merge', () => {
     const foreign = await makePatientIn(other.practiceId, 'Other', 'Practice');
     const across = await reception.post(`${base}/patients/${a.id}/merge`, { intoPatientId: foreign });
     expect([across.statusCode, across.json().code]).toEqual([404, 'patient_not_found']);
-    expect((await reception.get(`${base}/patients/${a.id}`)).json()).toMatchObject({ status: 'active', mergedIntoId: null });
+    expect((await reception.get(`${base}/patients/${a.id}`)).json()).toMatchObject({
+      status: 'active',
+      mergedIntoId: null,
+    });
   });
 
   it('rolls the whole merge back when a mover fails', async () => {
@@ -516,8 +853,13 @@ describe('duplicates and merge', () => {
     const failing = async () => {
       throw new Error('mover failed');
     };
-    await expect(mergePatient(t.ctx, { actor, practiceId: p.practiceId, patientId: a, intoPatientId: b, movers: [failing] })).rejects.toThrow('mover failed');
-    expect((await reception.get(`${base}/patients/${a}`)).json()).toMatchObject({ status: 'active', mergedIntoId: null });
+    await expect(
+      mergePatient(t.ctx, { actor, practiceId: p.practiceId, patientId: a, intoPatientId: b, movers: [failing] }),
+    ).rejects.toThrow('mover failed');
+    expect((await reception.get(`${base}/patients/${a}`)).json()).toMatchObject({
+      status: 'active',
+      mergedIntoId: null,
+    });
   });
 });
 
@@ -532,11 +874,15 @@ describe('medical alerts', () => {
   it('stores alerts sealed: the bytes in the table do not contain the text', async () => {
     const put = await dentist.request('PUT', `${base}/patients/${patientId}/alerts`, alerts);
     expect(put.statusCode).toBe(200);
-    const raw = await inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('patients').select('alertsSealed').where('id', '=', patientId).executeTakeFirstOrThrow());
+    const raw = await inPractice(t.db, p.practiceId, (tx) =>
+      tx.selectFrom('patients').select('alertsSealed').where('id', '=', patientId).executeTakeFirstOrThrow(),
+    );
     expect(raw.alertsSealed).toBeInstanceOf(Buffer);
     const bytes = raw.alertsSealed!.toString('latin1');
     for (const text of ['Penicillin', 'Metformin', 'allergies', 'Diab']) expect(bytes).not.toContain(text);
-    const { rows } = await sql<{ dump: string }>`SELECT row_to_json(p)::text AS dump FROM patients p WHERE id = ${patientId}`.execute(t.db);
+    const { rows } = await sql<{
+      dump: string;
+    }>`SELECT row_to_json(p)::text AS dump FROM patients p WHERE id = ${patientId}`.execute(t.db);
     expect(rows[0]!.dump).not.toContain('Penicillin');
     expect((await reception.get(`${base}/patients/${patientId}`)).json()).toMatchObject({ hasAlerts: true });
   });
@@ -551,7 +897,13 @@ describe('medical alerts', () => {
     expect(deniedWrite.statusCode).toBe(403);
     await owner.get(`${base}/patients/${patientId}/alerts`);
     const views = await inPractice(t.db, p.practiceId, (tx) =>
-      tx.selectFrom('auditEvents').select(['actorUserId', 'changes']).where('action', '=', 'clinical.alerts_viewed').where('targetId', '=', patientId).orderBy('seq').execute(),
+      tx
+        .selectFrom('auditEvents')
+        .select(['actorUserId', 'changes'])
+        .where('action', '=', 'clinical.alerts_viewed')
+        .where('targetId', '=', patientId)
+        .orderBy('seq')
+        .execute(),
     );
     expect(views.map((v) => v.actorUserId)).toEqual([p.dentist.id, p.owner.id]);
   });
@@ -574,9 +926,13 @@ describe('medical alerts', () => {
 describe('phone lookup for WhatsApp', () => {
   it('returns the patients with a number and the children whose guardian has it', async () => {
     const l = await makePractice(t.ctx);
-    const mother = await makePatientIn(l.practiceId, 'Sunita', 'Gopaul', { phones: [{ number: '57551000', isWhatsApp: true }] });
+    const mother = await makePatientIn(l.practiceId, 'Sunita', 'Gopaul', {
+      phones: [{ number: '57551000', isWhatsApp: true }],
+    });
     const son = await makePatientIn(l.practiceId, 'Noah', 'Gopaul', { guardianPatientId: mother });
-    const daughter = await makePatientIn(l.practiceId, 'Léa', 'Gopaul', { guardianContact: { name: 'Sunita Gopaul', phone: '5755 1000', relationship: 'mother' } });
+    const daughter = await makePatientIn(l.practiceId, 'Léa', 'Gopaul', {
+      guardianContact: { name: 'Sunita Gopaul', phone: '5755 1000', relationship: 'mother' },
+    });
     await makePatientIn(l.practiceId, 'Other', 'Family', { phone: '57551001' });
     const found = await findPatientsByPhone(t.ctx, l.practiceId, '+23057551000');
     expect(found.map((f) => f.id).sort()).toEqual([mother, son, daughter].sort());

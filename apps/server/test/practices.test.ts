@@ -8,12 +8,28 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const setupBody = (overrides: { email?: string; timeZone?: string; password?: string } = {}) => ({
-  practice: { name: 'Clinique Dentaire Rose-Hill', timeZone: overrides.timeZone ?? 'Indian/Reunion', defaultLanguage: 'fr', currency: 'MUR' },
-  owner: { name: 'Dr Anjali Doorgakant', email: overrides.email ?? 'anjali@clinique.mu', password: overrides.password ?? 'first owner passphrase' },
+  practice: {
+    name: 'Clinique Dentaire Rose-Hill',
+    timeZone: overrides.timeZone ?? 'Indian/Reunion',
+    defaultLanguage: 'fr',
+    currency: 'MUR',
+  },
+  owner: {
+    name: 'Dr Anjali Doorgakant',
+    email: overrides.email ?? 'anjali@clinique.mu',
+    password: overrides.password ?? 'first owner passphrase',
+  },
 });
 
 const count = async (app: TestApp, table: 'practices' | 'users') =>
-  Number((await app.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await app.ctx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('first run setup', () => {
   let fresh: TestApp;
@@ -30,7 +46,10 @@ describe('first run setup', () => {
 
     const badZone = await c.post('/api/v1/setup', setupBody({ timeZone: 'Mars/Olympus' }));
     expect(badZone.statusCode).toBe(400);
-    expect(badZone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'practice.timeZone' })] });
+    expect(badZone.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'practice.timeZone' })],
+    });
     const weak = await c.post('/api/v1/setup', setupBody({ password: 'short' }));
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'owner.password' })] });
@@ -49,19 +68,33 @@ describe('first run setup', () => {
     expect((await c.get('/api/v1/auth/me')).json().user.email).toBe('anjali@clinique.mu');
     const practiceId = me.memberships[0].practiceId;
     const practice = (await c.get(`/api/v1/practices/${practiceId}`)).json();
-    expect(practice).toMatchObject({ name: 'Clinique Dentaire Rose-Hill', timeZone: 'Indian/Reunion', defaultLanguage: 'fr', currency: 'MUR' });
+    expect(practice).toMatchObject({
+      name: 'Clinique Dentaire Rose-Hill',
+      timeZone: 'Indian/Reunion',
+      defaultLanguage: 'fr',
+      currency: 'MUR',
+    });
     const audit = (await c.get(`/api/v1/practices/${practiceId}/audit-events`)).json();
     expect(audit.items).toEqual([expect.objectContaining({ action: 'practice.created', actorUserId: me.user.id })]);
     expect((await c.get('/api/v1/setup')).json().needsSetup).toBe(false);
     // And the owner can log in with the chosen password.
-    expect((await new Client(fresh.app).post('/api/v1/auth/login', { email: 'anjali@clinique.mu', password: 'first owner passphrase' })).statusCode).toBe(200);
+    expect(
+      (
+        await new Client(fresh.app).post('/api/v1/auth/login', {
+          email: 'anjali@clinique.mu',
+          password: 'first owner passphrase',
+        })
+      ).statusCode,
+    ).toBe(200);
 
     const second = await new Client(fresh.app).post('/api/v1/setup', setupBody({ email: 'intruder@example.mu' }));
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: 'setup_already_done' });
     expect(second.headers['set-cookie']).toBeUndefined();
     expect(await count(fresh, 'practices')).toBe(1);
-    expect(await fresh.ctx.db.selectFrom('users').select('id').where('email', '=', 'intruder@example.mu').executeTakeFirst()).toBeUndefined();
+    expect(
+      await fresh.ctx.db.selectFrom('users').select('id').where('email', '=', 'intruder@example.mu').executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('two simultaneous first runs make one practice', async () => {
@@ -83,7 +116,10 @@ describe('first run setup', () => {
 
 describe('practice profile', () => {
   async function auditOf(c: Client, practiceId: string) {
-    return (await c.get(`/api/v1/practices/${practiceId}/audit-events`)).json().items as { action: string; changes: Record<string, unknown> }[];
+    return (await c.get(`/api/v1/practices/${practiceId}/audit-events`)).json().items as {
+      action: string;
+      changes: Record<string, unknown>;
+    }[];
   }
 
   it('an owner changes only the fields sent, and the change is audited by field name', async () => {
@@ -94,13 +130,28 @@ describe('practice profile', () => {
     const res = await c.patch(`/api/v1/practices/${practiceId}`, { name: '  Smile Studio Curepipe ' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ...before, name: 'Smile Studio Curepipe' });
-    expect((await c.get(`/api/v1/practices/${practiceId}`)).json()).toEqual({ ...before, name: 'Smile Studio Curepipe' });
+    expect((await c.get(`/api/v1/practices/${practiceId}`)).json()).toEqual({
+      ...before,
+      name: 'Smile Studio Curepipe',
+    });
 
-    const zone = await c.patch(`/api/v1/practices/${practiceId}`, { name: 'Smile Studio Curepipe', timeZone: 'Europe/Paris', phone: '+230 5712 3456' });
-    expect(zone.json()).toMatchObject({ name: 'Smile Studio Curepipe', timeZone: 'Europe/Paris', phone: '+230 5712 3456', currency: before.currency });
+    const zone = await c.patch(`/api/v1/practices/${practiceId}`, {
+      name: 'Smile Studio Curepipe',
+      timeZone: 'Europe/Paris',
+      phone: '+230 5712 3456',
+    });
+    expect(zone.json()).toMatchObject({
+      name: 'Smile Studio Curepipe',
+      timeZone: 'Europe/Paris',
+      phone: '+230 5712 3456',
+      currency: before.currency,
+    });
 
     const updates = (await auditOf(c, practiceId)).filter((e) => e.action === 'practice.updated');
-    expect(updates.map((e) => e.changes)).toEqual([{ fields: expect.arrayContaining(['timeZone', 'phone']) }, { fields: ['name'] }]);
+    expect(updates.map((e) => e.changes)).toEqual([
+      { fields: expect.arrayContaining(['timeZone', 'phone']) },
+      { fields: ['name'] },
+    ]);
     // The unchanged name is not reported as a change.
     expect(updates[0]!.changes.fields).toHaveLength(2);
   });
@@ -121,7 +172,10 @@ describe('practice profile', () => {
 
     const zone = await c.patch(`/api/v1/practices/${practiceId}`, { name: 'Renamed', timeZone: 'Mars/Olympus' });
     expect(zone.statusCode).toBe(400);
-    expect(zone.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'timeZone' })] });
+    expect(zone.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'timeZone' })],
+    });
     const currency = await c.patch(`/api/v1/practices/${practiceId}`, { currency: 'mur' });
     expect(currency.statusCode).toBe(400);
     expect((await c.get(`/api/v1/practices/${practiceId}`)).json()).toEqual(before);
@@ -177,7 +231,14 @@ describe('opening another practice', () => {
     const res = await c.post('/api/v1/practices', { name: 'Beta Branch' });
     expect(res.statusCode).toBe(201);
     const practice = res.json();
-    expect(practice).toMatchObject({ name: 'Beta Branch', timeZone: 'Indian/Mauritius', defaultLanguage: 'en', currency: 'MUR', address: '', email: '' });
+    expect(practice).toMatchObject({
+      name: 'Beta Branch',
+      timeZone: 'Indian/Mauritius',
+      defaultLanguage: 'en',
+      currency: 'MUR',
+      address: '',
+      email: '',
+    });
     expect(practice.id).not.toBe(first);
 
     const me = (await c.get('/api/v1/auth/me')).json();
@@ -188,7 +249,13 @@ describe('opening another practice', () => {
     const staff = (await c.get(`/api/v1/practices/${practice.id}/staff`)).json();
     expect(staff.members).toEqual([expect.objectContaining({ userId: owner.id, role: 'owner' })]);
     const audit = (await c.get(`/api/v1/practices/${practice.id}/audit-events`)).json();
-    expect(audit.items).toEqual([expect.objectContaining({ action: 'practice.created', actorUserId: owner.id, changes: expect.objectContaining({ ownerUserId: owner.id }) })]);
+    expect(audit.items).toEqual([
+      expect.objectContaining({
+        action: 'practice.created',
+        actorUserId: owner.id,
+        changes: expect.objectContaining({ ownerUserId: owner.id }),
+      }),
+    ]);
   });
 
   it('refuses a name that is too short and anonymous callers', async () => {
@@ -196,7 +263,10 @@ describe('opening another practice', () => {
     const c = await loggedIn(t.app, owner);
     const bad = await c.post('/api/v1/practices', { name: 'X' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'name' })] });
+    expect(bad.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'name' })],
+    });
     expect((await c.get('/api/v1/auth/me')).json().memberships).toHaveLength(1);
 
     const anonymous = await new Client(t.app).post('/api/v1/practices', { name: 'Ghost Clinic' });

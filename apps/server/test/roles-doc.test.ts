@@ -23,12 +23,20 @@ function render(routes: TestApp['app']['routeCatalog']): string {
   const permissions = Object.keys(PERMISSIONS) as Permission[];
   const header = `| Permission | What it allows | ${ROLES.join(' | ')} |`;
   const rule = `|---|---|${ROLES.map(() => ':-:').join('|')}|`;
-  const rows = permissions.map((p) => `| \`${p}\` | ${PERMISSIONS[p]} | ${ROLES.map((r) => (ROLE_PERMISSIONS[r].includes(p) ? '✓' : '')).join(' | ')} |`);
+  const rows = permissions.map(
+    (p) =>
+      `| \`${p}\` | ${PERMISSIONS[p]} | ${ROLES.map((r) => (ROLE_PERMISSIONS[r].includes(p) ? '✓' : '')).join(' | ')} |`,
+  );
   const routeRows = routes
     .filter((r) => r.url.startsWith('/api/v1/'))
     .sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
-    .map((r) => `| ${r.method} | \`${r.url}\` | ${r.permission ? `\`${r.permission}\`` : r.auth === 'public' ? 'public' : r.auth === 'mfa' ? 'half-logged-in (2FA step)' : 'any logged-in user'} |`);
-  return [header, rule, ...rows, '', '### Routes', '', '| Method | Path | Needs |', '|---|---|---|', ...routeRows].join('\n');
+    .map(
+      (r) =>
+        `| ${r.method} | \`${r.url}\` | ${r.permission ? `\`${r.permission}\`` : r.auth === 'public' ? 'public' : r.auth === 'mfa' ? 'half-logged-in (2FA step)' : 'any logged-in user'} |`,
+    );
+  return [header, rule, ...rows, '', '### Routes', '', '| Method | Path | Needs |', '|---|---|---|', ...routeRows].join(
+    '\n',
+  );
 }
 
 describe('docs/roles.md', () => {

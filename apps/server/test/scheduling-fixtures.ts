@@ -28,7 +28,10 @@ export async function makeSchedulingPractice(ctx: AppContext) {
     const practiceId = practice.practiceId;
     const [chair1, chair2] = await tx
       .insertInto('chairs')
-      .values([{ practiceId, name: 'Chair 1', sortOrder: 1 }, { practiceId, name: 'Chair 2', sortOrder: 2 }])
+      .values([
+        { practiceId, name: 'Chair 1', sortOrder: 1 },
+        { practiceId, name: 'Chair 2', sortOrder: 2 },
+      ])
       .returning('id')
       .execute();
     await tx
@@ -40,25 +43,62 @@ export async function makeSchedulingPractice(ctx: AppContext) {
       ])
       .execute();
     for (let weekday = 1; weekday <= 6; weekday++) {
-      await tx.insertInto('openingHours').values({ practiceId, weekday, startMinute: 8 * 60, endMinute: 17 * 60 }).execute();
+      await tx
+        .insertInto('openingHours')
+        .values({ practiceId, weekday, startMinute: 8 * 60, endMinute: 17 * 60 })
+        .execute();
       for (const providerId of [practice.owner.id, hygienist.id, dentist.id]) {
         await tx
           .insertInto('providerHours')
           .values([
-            { practiceId, providerId, weekday, startMinute: 8 * 60, endMinute: 12 * 60, chairId: null, validFrom: null, validTo: null },
-            { practiceId, providerId, weekday, startMinute: 13 * 60, endMinute: 17 * 60, chairId: null, validFrom: null, validTo: null },
+            {
+              practiceId,
+              providerId,
+              weekday,
+              startMinute: 8 * 60,
+              endMinute: 12 * 60,
+              chairId: null,
+              validFrom: null,
+              validTo: null,
+            },
+            {
+              practiceId,
+              providerId,
+              weekday,
+              startMinute: 13 * 60,
+              endMinute: 17 * 60,
+              chairId: null,
+              validFrom: null,
+              validTo: null,
+            },
           ])
           .execute();
       }
     }
     const checkup = await tx
       .insertInto('appointmentTypes')
-      .values({ practiceId, nameEn: 'Check-up', nameFr: 'Contrôle', durationMinutes: 30, bufferAfterMinutes: 10, allowedRoles: ['dentist', 'owner'], whatsappBookable: true, minNoticeMinutes: 120, maxDaysAhead: 60 })
+      .values({
+        practiceId,
+        nameEn: 'Check-up',
+        nameFr: 'Contrôle',
+        durationMinutes: 30,
+        bufferAfterMinutes: 10,
+        allowedRoles: ['dentist', 'owner'],
+        whatsappBookable: true,
+        minNoticeMinutes: 120,
+        maxDaysAhead: 60,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const cleaning = await tx
       .insertInto('appointmentTypes')
-      .values({ practiceId, nameEn: 'Cleaning', nameFr: 'Détartrage', durationMinutes: 45, allowedRoles: ['hygienist'] })
+      .values({
+        practiceId,
+        nameEn: 'Cleaning',
+        nameFr: 'Détartrage',
+        durationMinutes: 45,
+        allowedRoles: ['hygienist'],
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { chair1: chair1!.id, chair2: chair2!.id, checkup: checkup.id, cleaning: cleaning.id };
@@ -69,7 +109,13 @@ export async function makeSchedulingPractice(ctx: AppContext) {
     ['Hélène', 'Lagesse', '+230 5798 7654'],
     ['Wei', 'Li', ''],
   ] as const) {
-    patients.push(await createPatient(ctx, { actor: systemActor('test'), practiceId: practice.practiceId, patient: { givenName, familyName, phone } }));
+    patients.push(
+      await createPatient(ctx, {
+        actor: systemActor('test'),
+        practiceId: practice.practiceId,
+        patient: { givenName, familyName, phone },
+      }),
+    );
   }
   return { ...practice, ...ids, receptionist, hygienist, dentist, dentistId: practice.owner.id, patients };
 }

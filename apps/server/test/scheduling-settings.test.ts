@@ -44,7 +44,12 @@ async function addProvider(p: Practice, userId: string, displayName = 'Dr Test')
 }
 
 async function auditActions(practiceId: string) {
-  const rows = await t.db.selectFrom('auditEvents').select(['action', 'changes']).where('practiceId', '=', practiceId).orderBy('seq').execute();
+  const rows = await t.db
+    .selectFrom('auditEvents')
+    .select(['action', 'changes'])
+    .where('practiceId', '=', practiceId)
+    .orderBy('seq')
+    .execute();
   return rows;
 }
 
@@ -69,7 +74,13 @@ describe('wall time ↔ minutes', () => {
   });
 
   it('finds overlaps only on the same weekday, overlapping minutes and overlapping validity', () => {
-    const at = (weekday: number, start: number, end: number, validFrom: string | null = null, validTo: string | null = null) => ({ weekday, startMinute: start, endMinute: end, validFrom, validTo });
+    const at = (
+      weekday: number,
+      start: number,
+      end: number,
+      validFrom: string | null = null,
+      validTo: string | null = null,
+    ) => ({ weekday, startMinute: start, endMinute: end, validFrom, validTo });
     expect(findOverlap([at(1, 540, 720), at(1, 720, 900)])).toBeUndefined(); // touching
     expect(findOverlap([at(1, 540, 720), at(2, 600, 900)])).toBeUndefined();
     expect(findOverlap([at(1, 540, 720), at(1, 600, 900)])).toBeDefined();
@@ -125,7 +136,13 @@ describe('chairs', () => {
     const unused = await addChair(p, 'Spare');
     const used = await addChair(p, 'Main');
     await addProvider(p, p.dentistId);
-    expect((await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '12:00', chairId: used.id }] })).statusCode).toBe(200);
+    expect(
+      (
+        await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+          hours: [{ weekday: 1, start: '09:00', end: '12:00', chairId: used.id }],
+        })
+      ).statusCode,
+    ).toBe(200);
 
     const deleted = await p.owner.delete(p.url(`/chairs/${unused.id}`));
     expect(deleted.statusCode).toBe(204);
@@ -133,7 +150,9 @@ describe('chairs', () => {
     expect(kept.statusCode).toBe(200);
     expect(kept.json()).toMatchObject({ id: used.id, name: 'Main', active: false });
 
-    const names = (await p.owner.get(p.url('/chairs'))).json().items.map((c: { name: string; active: boolean }) => [c.name, c.active]);
+    const names = (await p.owner.get(p.url('/chairs')))
+      .json()
+      .items.map((c: { name: string; active: boolean }) => [c.name, c.active]);
     expect(names).toEqual([['Main', false]]);
     expect((await p.owner.delete(p.url(`/chairs/${unused.id}`))).statusCode).toBe(404);
     const actions = (await auditActions(p.practiceId)).map((e) => e.action);
@@ -145,7 +164,14 @@ describe('providers and their hours', () => {
   it('makes a dentist a provider, with their role and no hours yet', async () => {
     const p = await practice();
     const created = await addProvider(p, p.dentistId, 'Dr Ramgoolam');
-    expect(created).toEqual({ userId: p.dentistId, displayName: 'Dr Ramgoolam', colour: '#2563eb', active: true, role: 'dentist', hours: [] });
+    expect(created).toEqual({
+      userId: p.dentistId,
+      displayName: 'Dr Ramgoolam',
+      colour: '#2563eb',
+      active: true,
+      role: 'dentist',
+      hours: [],
+    });
     await addProvider(p, p.ownerId, 'Dr Owner');
     const list = (await p.receptionist.get(p.url('/providers'))).json().items;
     expect(list.map((x: { displayName: string; role: string }) => [x.displayName, x.role])).toEqual([
@@ -158,7 +184,10 @@ describe('providers and their hours', () => {
 
   it('refuses a receptionist (422) and a user who is not a member (404)', async () => {
     const p = await practice();
-    const receptionist = await p.owner.post(p.url('/providers'), { userId: p.receptionistId, displayName: 'Front desk' });
+    const receptionist = await p.owner.post(p.url('/providers'), {
+      userId: p.receptionistId,
+      displayName: 'Front desk',
+    });
     expect([receptionist.statusCode, receptionist.json().code]).toEqual([422, 'provider_not_allowed']);
     const other = await makePractice(t.ctx);
     const stranger = await p.owner.post(p.url('/providers'), { userId: other.owner.id, displayName: 'Stranger' });
@@ -195,7 +224,9 @@ describe('providers and their hours', () => {
       { weekday: 1, start: '13:00', end: '17:00', chairId: chair.id, validFrom: null, validTo: null },
       { weekday: 2, start: '14:00', end: '24:00', chairId: null, validFrom: null, validTo: null },
     ]);
-    const replaced = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 5, start: '09:00', end: '10:00' }] });
+    const replaced = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 5, start: '09:00', end: '10:00' }],
+    });
     expect(replaced.json().hours).toHaveLength(1);
     const listed = (await p.dentist.get(p.url('/providers'))).json().items[0];
     expect(listed.hours).toEqual([expect.objectContaining({ weekday: 5, start: '09:00', end: '10:00' })]);
@@ -218,21 +249,31 @@ describe('providers and their hours', () => {
     expect(overlap.json().detail).toContain('Thursday');
     expect(overlap.json().detail).toContain('09:00–12:00');
 
-    const backwards = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '12:00', end: '09:00' }] });
+    const backwards = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '12:00', end: '09:00' }],
+    });
     expect([backwards.statusCode, backwards.json().code]).toEqual([400, 'invalid_period']);
-    const empty = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '09:00' }] });
+    const empty = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '09:00', end: '09:00' }],
+    });
     expect([empty.statusCode, empty.json().code]).toEqual([400, 'invalid_period']);
-    const validity = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '10:00', validFrom: '2026-05-01', validTo: '2026-04-01' }] });
+    const validity = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '09:00', end: '10:00', validFrom: '2026-05-01', validTo: '2026-04-01' }],
+    });
     expect([validity.statusCode, validity.json().code]).toEqual([400, 'invalid_period']);
 
-    const unknownChair = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '10:00', chairId: randomUUID() }] });
+    const unknownChair = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '09:00', end: '10:00', chairId: randomUUID() }],
+    });
     expect([unknownChair.statusCode, unknownChair.json().code]).toEqual([404, 'chair_not_found']);
 
     const notAProvider = await put(p.owner, p.url(`/providers/${p.ownerId}/hours`), { hours: before });
     expect([notAProvider.statusCode, notAProvider.json().code]).toEqual([404, 'provider_not_found']);
 
     const hours = (await p.owner.get(p.url('/providers'))).json().items[0].hours;
-    expect(hours.map((h: { weekday: number; start: string; end: string }) => [h.weekday, h.start, h.end])).toEqual([[3, '09:00', '12:00']]);
+    expect(hours.map((h: { weekday: number; start: string; end: string }) => [h.weekday, h.start, h.end])).toEqual([
+      [3, '09:00', '12:00'],
+    ]);
   });
 
   it("refuses another practice's chair in the hours (404)", async () => {
@@ -240,7 +281,9 @@ describe('providers and their hours', () => {
     const b = await practice();
     const chairOfB = await addChair(b, 'B chair');
     await addProvider(a, a.dentistId);
-    const res = await put(a.owner, a.url(`/providers/${a.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '10:00', chairId: chairOfB.id }] });
+    const res = await put(a.owner, a.url(`/providers/${a.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '09:00', end: '10:00', chairId: chairOfB.id }],
+    });
     expect([res.statusCode, res.json().code]).toEqual([404, 'chair_not_found']);
   });
 
@@ -280,9 +323,13 @@ describe('opening hours and calendar settings', () => {
     });
     expect([overlap.statusCode, overlap.json().code]).toEqual([409, 'schedule_overlap']);
     expect(overlap.json().detail).toContain('Monday');
-    const backwards = await put(p.owner, p.url('/opening-hours'), { hours: [{ weekday: 1, start: '18:00', end: '08:00' }] });
+    const backwards = await put(p.owner, p.url('/opening-hours'), {
+      hours: [{ weekday: 1, start: '18:00', end: '08:00' }],
+    });
     expect([backwards.statusCode, backwards.json().code]).toEqual([400, 'invalid_period']);
-    const badTime = await put(p.owner, p.url('/opening-hours'), { hours: [{ weekday: 1, start: '8:00', end: '25:00' }] });
+    const badTime = await put(p.owner, p.url('/opening-hours'), {
+      hours: [{ weekday: 1, start: '8:00', end: '25:00' }],
+    });
     expect([badTime.statusCode, badTime.json().code]).toEqual([400, 'validation_failed']);
     expect((await p.owner.get(p.url('/opening-hours'))).json().hours).toEqual(week);
     expect((await put(p.receptionist, p.url('/opening-hours'), { hours: [] })).statusCode).toBe(403);
@@ -305,17 +352,32 @@ describe('opening hours and calendar settings', () => {
 describe('closures', () => {
   it('creates, lists by window and deletes', async () => {
     const p = await practice();
-    const res = await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00+04:00', end: '2026-12-28T00:00:00+04:00', reason: 'Renovation' });
+    const res = await p.owner.post(p.url('/closures'), {
+      start: '2026-12-24T08:00:00+04:00',
+      end: '2026-12-28T00:00:00+04:00',
+      reason: 'Renovation',
+    });
     expect(res.statusCode, res.body).toBe(201);
     const closure = res.json();
-    expect(closure).toMatchObject({ start: '2026-12-24T04:00:00.000Z', end: '2026-12-27T20:00:00.000Z', reason: 'Renovation' });
+    expect(closure).toMatchObject({
+      start: '2026-12-24T04:00:00.000Z',
+      end: '2026-12-27T20:00:00.000Z',
+      reason: 'Renovation',
+    });
     await p.owner.post(p.url('/closures'), { start: '2027-01-10T00:00:00Z', end: '2027-01-11T00:00:00Z' });
 
     const all = (await p.dentist.get(p.url('/closures'))).json().items;
     expect(all).toHaveLength(2);
-    const december = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2026-12-01T00:00:00Z')}&to=${encodeURIComponent('2027-01-01T00:00:00Z')}`))).json().items;
+    const december = (
+      await p.dentist.get(
+        p.url(
+          `/closures?from=${encodeURIComponent('2026-12-01T00:00:00Z')}&to=${encodeURIComponent('2027-01-01T00:00:00Z')}`,
+        ),
+      )
+    ).json().items;
     expect(december.map((c: { id: string }) => c.id)).toEqual([closure.id]);
-    const later = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2027-01-10T12:00:00Z')}`))).json().items;
+    const later = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2027-01-10T12:00:00Z')}`))).json()
+      .items;
     expect(later).toHaveLength(1);
 
     expect((await p.owner.delete(p.url(`/closures/${closure.id}`))).statusCode).toBe(204);
@@ -329,33 +391,54 @@ describe('closures', () => {
     const p = await practice();
     const res = await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-24T08:00:00Z' });
     expect([res.statusCode, res.json().code]).toEqual([400, 'invalid_period']);
-    const before = await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-23T08:00:00Z' });
+    const before = await p.owner.post(p.url('/closures'), {
+      start: '2026-12-24T08:00:00Z',
+      end: '2026-12-23T08:00:00Z',
+    });
     expect([before.statusCode, before.json().code]).toEqual([400, 'invalid_period']);
     const noZone = await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00', end: '2026-12-25T08:00:00' });
     expect([noZone.statusCode, noZone.json().code]).toEqual([400, 'validation_failed']);
-    expect((await p.receptionist.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-25T08:00:00Z' })).statusCode).toBe(403);
+    expect(
+      (await p.receptionist.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-25T08:00:00Z' }))
+        .statusCode,
+    ).toBe(403);
   });
 });
 
 describe('changing a closure', () => {
   it('moves it or changes its reason, audited without the reason; an unchanged patch writes nothing', async () => {
     const p = await practice();
-    const closure = (await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00+04:00', end: '2026-12-28T00:00:00+04:00', reason: 'Renovation' })).json();
+    const closure = (
+      await p.owner.post(p.url('/closures'), {
+        start: '2026-12-24T08:00:00+04:00',
+        end: '2026-12-28T00:00:00+04:00',
+        reason: 'Renovation',
+      })
+    ).json();
     const reason = await p.owner.patch(p.url(`/closures/${closure.id}`), { reason: 'Renovation of the waiting room' });
     expect(reason.statusCode, reason.body).toBe(200);
     expect(reason.json()).toEqual({ ...closure, reason: 'Renovation of the waiting room' });
     // The same instants written another way are no change.
-    const same = await p.owner.patch(p.url(`/closures/${closure.id}`), { start: '2026-12-24T04:00:00Z', end: '2026-12-27T20:00:00.000Z' });
+    const same = await p.owner.patch(p.url(`/closures/${closure.id}`), {
+      start: '2026-12-24T04:00:00Z',
+      end: '2026-12-27T20:00:00.000Z',
+    });
     expect(same.json()).toEqual(reason.json());
     const moved = await p.owner.patch(p.url(`/closures/${closure.id}`), { end: '2026-12-29T00:00:00+04:00' });
     expect(moved.json()).toEqual({ ...reason.json(), end: '2026-12-28T20:00:00.000Z' });
-    const listed = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2026-12-28T12:00:00Z')}`))).json().items;
+    const listed = (await p.dentist.get(p.url(`/closures?from=${encodeURIComponent('2026-12-28T12:00:00Z')}`))).json()
+      .items;
     expect(listed.map((c: { id: string }) => c.id)).toEqual([closure.id]);
 
     const events = (await auditActions(p.practiceId)).filter((e) => e.action === 'closure.updated');
     expect(events.map((e) => e.changes)).toEqual([
       { fields: ['reason'], start: closure.start, end: closure.end },
-      { fields: ['end'], start: closure.start, end: '2026-12-28T20:00:00.000Z', previous: { start: closure.start, end: closure.end } },
+      {
+        fields: ['end'],
+        start: closure.start,
+        end: '2026-12-28T20:00:00.000Z',
+        previous: { start: closure.start, end: closure.end },
+      },
     ]);
     expect(JSON.stringify(events)).not.toContain('Renovation');
   });
@@ -363,7 +446,9 @@ describe('changing a closure', () => {
   it('refuses an end not after the start (also against the stored start), unknown closures and non-owners, changing nothing', async () => {
     const p = await practice();
     const other = await practice();
-    const closure = (await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-25T08:00:00Z' })).json();
+    const closure = (
+      await p.owner.post(p.url('/closures'), { start: '2026-12-24T08:00:00Z', end: '2026-12-25T08:00:00Z' })
+    ).json();
     const backwards = await p.owner.patch(p.url(`/closures/${closure.id}`), { end: '2026-12-24T07:00:00Z' });
     expect([backwards.statusCode, backwards.json().code]).toEqual([400, 'invalid_period']);
     const empty = await p.owner.patch(p.url(`/closures/${closure.id}`), { start: '2026-12-25T08:00:00Z' });
@@ -382,10 +467,14 @@ describe('changing a closure', () => {
 
 describe('public holidays', () => {
   it('ships fifteen holidays a year, alternating Assumption and All Saints, one row per date', () => {
-    for (const year of ['2026', '2027']) expect(MAURITIUS_HOLIDAYS.filter((h) => h.date.startsWith(year))).toHaveLength(15);
+    for (const year of ['2026', '2027'])
+      expect(MAURITIUS_HOLIDAYS.filter((h) => h.date.startsWith(year))).toHaveLength(15);
     const rows = mauritiusHolidayRows();
     expect(new Set(rows.map((r) => r.date)).size).toBe(rows.length);
-    expect(rows.find((r) => r.date === '2026-02-01')).toMatchObject({ nameEn: 'Abolition of Slavery / Thaipoosam Cavadee', provisional: true });
+    expect(rows.find((r) => r.date === '2026-02-01')).toMatchObject({
+      nameEn: 'Abolition of Slavery / Thaipoosam Cavadee',
+      provisional: true,
+    });
     expect(rows.find((r) => r.date === '2026-08-15')?.nameFr).toBe('Assomption');
     expect(rows.find((r) => r.date === '2027-11-01')?.nameFr).toBe('Toussaint');
     expect(rows.find((r) => r.date === '2027-08-15')).toBeUndefined();
@@ -407,7 +496,10 @@ describe('public holidays', () => {
 
     const y2026 = (await p.dentist.get(p.url('/holidays?year=2026'))).json().items;
     expect(y2026).toHaveLength(14);
-    expect(y2026.find((h: { date: string }) => h.date === '2026-03-12')).toMatchObject({ nameEn: 'Independence and Republic Day', nameFr: "Fête de l'Indépendance et de la République" });
+    expect(y2026.find((h: { date: string }) => h.date === '2026-03-12')).toMatchObject({
+      nameEn: 'Independence and Republic Day',
+      nameFr: "Fête de l'Indépendance et de la République",
+    });
     const y2027 = (await p.dentist.get(p.url('/holidays?year=2027'))).json().items.map((h: { date: string }) => h.date);
     expect(y2027).toHaveLength(15);
     expect(y2027).toContain('2027-11-01');
@@ -420,18 +512,29 @@ describe('public holidays', () => {
 
   it("keeps an owner's correction when importing, and the correction confirms the date", async () => {
     const p = await practice();
-    const shipped = (await p.owner.get(p.url('/holidays?year=2026'))).json().items.find((h: { date: string }) => h.date === '2026-11-08');
+    const shipped = (await p.owner.get(p.url('/holidays?year=2026')))
+      .json()
+      .items.find((h: { date: string }) => h.date === '2026-11-08');
     expect(shipped).toMatchObject({ nameEn: 'Divali', provisional: true });
-    const own = await p.owner.patch(p.url(`/holidays/${shipped.id}`), { nameEn: 'Divali (confirmed)', nameFr: 'Divali (confirmé)' });
+    const own = await p.owner.patch(p.url(`/holidays/${shipped.id}`), {
+      nameEn: 'Divali (confirmed)',
+      nameFr: 'Divali (confirmé)',
+    });
     expect(own.json()).toMatchObject({ nameEn: 'Divali (confirmed)', provisional: false });
     expect((await p.owner.post(p.url('/holidays/import-mauritius'))).json()).toEqual({ added: 0 });
-    const divali = (await p.owner.get(p.url('/holidays?year=2026'))).json().items.find((h: { date: string }) => h.date === '2026-11-08');
+    const divali = (await p.owner.get(p.url('/holidays?year=2026')))
+      .json()
+      .items.find((h: { date: string }) => h.date === '2026-11-08');
     expect(divali).toMatchObject({ nameEn: 'Divali (confirmed)', provisional: false });
   });
 
   it('adds, corrects and removes a holiday; refuses a second one on the same date', async () => {
     const p = await practice();
-    const created = await p.owner.post(p.url('/holidays'), { date: '2026-09-22', nameEn: 'Practice day', nameFr: 'Journée du cabinet' });
+    const created = await p.owner.post(p.url('/holidays'), {
+      date: '2026-09-22',
+      nameEn: 'Practice day',
+      nameFr: 'Journée du cabinet',
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     const other = await p.owner.post(p.url('/holidays'), { date: '2026-09-28', nameEn: 'Other', nameFr: 'Autre' });
@@ -440,7 +543,13 @@ describe('public holidays', () => {
 
     const moved = await p.owner.patch(p.url(`/holidays/${id}`), { date: '2026-09-23' });
     expect(moved.statusCode).toBe(200);
-    expect(moved.json()).toEqual({ id, date: '2026-09-23', nameEn: 'Practice day', nameFr: 'Journée du cabinet', provisional: false });
+    expect(moved.json()).toEqual({
+      id,
+      date: '2026-09-23',
+      nameEn: 'Practice day',
+      nameFr: 'Journée du cabinet',
+      provisional: false,
+    });
     const clash = await p.owner.patch(p.url(`/holidays/${id}`), { date: '2026-09-28' });
     expect([clash.statusCode, clash.json().code]).toEqual([409, 'duplicate_name']);
 
@@ -449,12 +558,16 @@ describe('public holidays', () => {
     expect([gone.statusCode, gone.json().code]).toEqual([404, 'schedule_entry_not_found']);
     const bad = await p.owner.post(p.url('/holidays'), { date: '2026-02-30', nameEn: 'X', nameFr: 'X' });
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'validation_failed']);
-    expect((await p.dentist.post(p.url('/holidays'), { date: '2026-09-21', nameEn: 'X', nameFr: 'X' })).statusCode).toBe(403);
+    expect(
+      (await p.dentist.post(p.url('/holidays'), { date: '2026-09-21', nameEn: 'X', nameFr: 'X' })).statusCode,
+    ).toBe(403);
   });
 
   it('is seeded when a practice is created, and seeding again adds nothing', async () => {
     const p = await makePractice(t.ctx);
-    const count = await inPractice(t.db, p.practiceId, (tx) => tx.selectFrom('publicHolidays').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow());
+    const count = await inPractice(t.db, p.practiceId, (tx) =>
+      tx.selectFrom('publicHolidays').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    );
     expect(Number(count.n)).toBe(mauritiusHolidayRows().length);
     expect(await inPractice(t.db, p.practiceId, (tx) => seedPublicHolidays(tx, p.practiceId))).toBe(0);
   });
@@ -465,19 +578,53 @@ describe('blocks', () => {
     const p = await practice();
     const chair = await addChair(p, 'Chair 1');
     await addProvider(p, p.dentistId);
-    const leave = await p.receptionist.post(p.url('/blocks'), { providerId: p.dentistId, start: '2026-12-01T04:00:00Z', end: '2026-12-05T14:00:00Z', kind: 'leave', note: 'Family wedding' });
+    const leave = await p.receptionist.post(p.url('/blocks'), {
+      providerId: p.dentistId,
+      start: '2026-12-01T04:00:00Z',
+      end: '2026-12-05T14:00:00Z',
+      kind: 'leave',
+      note: 'Family wedding',
+    });
     expect(leave.statusCode, leave.body).toBe(201);
-    expect(leave.json()).toMatchObject({ providerId: p.dentistId, chairId: null, start: '2026-12-01T04:00:00.000Z', end: '2026-12-05T14:00:00.000Z', kind: 'leave', note: 'Family wedding' });
-    const maintenance = await p.receptionist.post(p.url('/blocks'), { chairId: chair.id, start: '2026-12-10T04:00:00Z', end: '2026-12-10T06:00:00Z', kind: 'maintenance' });
+    expect(leave.json()).toMatchObject({
+      providerId: p.dentistId,
+      chairId: null,
+      start: '2026-12-01T04:00:00.000Z',
+      end: '2026-12-05T14:00:00.000Z',
+      kind: 'leave',
+      note: 'Family wedding',
+    });
+    const maintenance = await p.receptionist.post(p.url('/blocks'), {
+      chairId: chair.id,
+      start: '2026-12-10T04:00:00Z',
+      end: '2026-12-10T06:00:00Z',
+      kind: 'maintenance',
+    });
     expect(maintenance.statusCode).toBe(201);
-    const meeting = await p.owner.post(p.url('/blocks'), { providerId: null, chairId: null, start: '2026-12-15T04:00:00Z', end: '2026-12-15T05:00:00Z', kind: 'meeting' });
+    const meeting = await p.owner.post(p.url('/blocks'), {
+      providerId: null,
+      chairId: null,
+      start: '2026-12-15T04:00:00Z',
+      end: '2026-12-15T05:00:00Z',
+      kind: 'meeting',
+    });
     expect(meeting.json()).toMatchObject({ providerId: null, chairId: null, kind: 'meeting', note: '' });
 
     const all = (await p.dentist.get(p.url('/blocks'))).json().items.map((b: { kind: string }) => b.kind);
     expect(all).toEqual(['leave', 'maintenance', 'meeting']);
-    const window = (await p.dentist.get(p.url(`/blocks?from=${encodeURIComponent('2026-12-05T00:00:00Z')}&to=${encodeURIComponent('2026-12-11T00:00:00Z')}`))).json().items;
+    const window = (
+      await p.dentist.get(
+        p.url(
+          `/blocks?from=${encodeURIComponent('2026-12-05T00:00:00Z')}&to=${encodeURIComponent('2026-12-11T00:00:00Z')}`,
+        ),
+      )
+    ).json().items;
     expect(window.map((b: { kind: string }) => b.kind)).toEqual(['leave', 'maintenance']);
-    const backwardsWindow = await p.dentist.get(p.url(`/blocks?from=${encodeURIComponent('2026-12-11T00:00:00Z')}&to=${encodeURIComponent('2026-12-05T00:00:00Z')}`));
+    const backwardsWindow = await p.dentist.get(
+      p.url(
+        `/blocks?from=${encodeURIComponent('2026-12-11T00:00:00Z')}&to=${encodeURIComponent('2026-12-05T00:00:00Z')}`,
+      ),
+    );
     expect([backwardsWindow.statusCode, backwardsWindow.json().code]).toEqual([400, 'invalid_period']);
 
     expect((await p.receptionist.delete(p.url(`/blocks/${leave.json().id}`))).statusCode).toBe(204);
@@ -510,22 +657,71 @@ describe('changing a block', () => {
     const p = await practice();
     const chair = await addChair(p, 'Chair 1');
     await addProvider(p, p.dentistId);
-    const block = (await p.receptionist.post(p.url('/blocks'), { providerId: p.dentistId, start: '2026-12-01T04:00:00Z', end: '2026-12-01T05:00:00Z', kind: 'meeting', note: 'Supplier visit' })).json();
-    const moved = await p.receptionist.patch(p.url(`/blocks/${block.id}`), { start: '2026-12-02T04:00:00+00:00', end: '2026-12-02T06:00:00Z' });
+    const block = (
+      await p.receptionist.post(p.url('/blocks'), {
+        providerId: p.dentistId,
+        start: '2026-12-01T04:00:00Z',
+        end: '2026-12-01T05:00:00Z',
+        kind: 'meeting',
+        note: 'Supplier visit',
+      })
+    ).json();
+    const moved = await p.receptionist.patch(p.url(`/blocks/${block.id}`), {
+      start: '2026-12-02T04:00:00+00:00',
+      end: '2026-12-02T06:00:00Z',
+    });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json()).toEqual({ ...block, start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' });
-    const toChair = await p.owner.patch(p.url(`/blocks/${block.id}`), { providerId: null, chairId: chair.id, kind: 'maintenance', note: 'Compressor service' });
-    expect(toChair.json()).toEqual({ ...moved.json(), providerId: null, chairId: chair.id, kind: 'maintenance', note: 'Compressor service' });
+    const toChair = await p.owner.patch(p.url(`/blocks/${block.id}`), {
+      providerId: null,
+      chairId: chair.id,
+      kind: 'maintenance',
+      note: 'Compressor service',
+    });
+    expect(toChair.json()).toEqual({
+      ...moved.json(),
+      providerId: null,
+      chairId: chair.id,
+      kind: 'maintenance',
+      note: 'Compressor service',
+    });
     const wholePractice = await p.receptionist.patch(p.url(`/blocks/${block.id}`), { chairId: null });
     expect(wholePractice.json()).toMatchObject({ providerId: null, chairId: null });
-    const window = (await p.dentist.get(p.url(`/blocks?from=${encodeURIComponent('2026-12-02T00:00:00Z')}&to=${encodeURIComponent('2026-12-03T00:00:00Z')}`))).json().items;
+    const window = (
+      await p.dentist.get(
+        p.url(
+          `/blocks?from=${encodeURIComponent('2026-12-02T00:00:00Z')}&to=${encodeURIComponent('2026-12-03T00:00:00Z')}`,
+        ),
+      )
+    ).json().items;
     expect(window).toEqual([wholePractice.json()]);
 
     const events = (await auditActions(p.practiceId)).filter((e) => e.action === 'block.updated');
     expect(events.map((e) => e.changes)).toEqual([
-      { fields: ['start', 'end'], providerId: p.dentistId, chairId: null, kind: 'meeting', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
-      { fields: ['providerId', 'chairId', 'kind', 'note'], providerId: null, chairId: chair.id, kind: 'maintenance', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
-      { fields: ['chairId'], providerId: null, chairId: null, kind: 'maintenance', start: '2026-12-02T04:00:00.000Z', end: '2026-12-02T06:00:00.000Z' },
+      {
+        fields: ['start', 'end'],
+        providerId: p.dentistId,
+        chairId: null,
+        kind: 'meeting',
+        start: '2026-12-02T04:00:00.000Z',
+        end: '2026-12-02T06:00:00.000Z',
+      },
+      {
+        fields: ['providerId', 'chairId', 'kind', 'note'],
+        providerId: null,
+        chairId: chair.id,
+        kind: 'maintenance',
+        start: '2026-12-02T04:00:00.000Z',
+        end: '2026-12-02T06:00:00.000Z',
+      },
+      {
+        fields: ['chairId'],
+        providerId: null,
+        chairId: null,
+        kind: 'maintenance',
+        start: '2026-12-02T04:00:00.000Z',
+        end: '2026-12-02T06:00:00.000Z',
+      },
     ]);
     expect(JSON.stringify(events)).not.toMatch(/Supplier|Compressor/);
   });
@@ -535,7 +731,13 @@ describe('changing a block', () => {
     const other = await practice();
     const otherChair = await addChair(other, 'Their chair');
     await addProvider(other, other.dentistId);
-    const block = (await p.receptionist.post(p.url('/blocks'), { start: '2026-12-01T04:00:00Z', end: '2026-12-01T05:00:00Z', kind: 'other' })).json();
+    const block = (
+      await p.receptionist.post(p.url('/blocks'), {
+        start: '2026-12-01T04:00:00Z',
+        end: '2026-12-01T05:00:00Z',
+        kind: 'other',
+      })
+    ).json();
     const patch = (body: unknown) => p.receptionist.patch(p.url(`/blocks/${block.id}`), body);
     const codeOf = async (body: unknown) => {
       const res = await patch(body);
@@ -575,30 +777,61 @@ describe('appointment types', () => {
       maxDaysAhead: 90,
       active: true,
     });
-    const scaling = (await p.owner.post(p.url('/appointment-types'), { nameEn: 'Scale and polish', nameFr: 'Détartrage', durationMinutes: 45, allowedRoles: ['hygienist', 'dentist', 'hygienist'], whatsappBookable: true })).json();
+    const scaling = (
+      await p.owner.post(p.url('/appointment-types'), {
+        nameEn: 'Scale and polish',
+        nameFr: 'Détartrage',
+        durationMinutes: 45,
+        allowedRoles: ['hygienist', 'dentist', 'hygienist'],
+        whatsappBookable: true,
+      })
+    ).json();
     expect(scaling.allowedRoles).toEqual(['hygienist', 'dentist']);
-    const aligner = (await p.owner.post(p.url('/appointment-types'), { nameEn: 'Aligner review', nameFr: 'Contrôle aligneurs', durationMinutes: 20 })).json();
+    const aligner = (
+      await p.owner.post(p.url('/appointment-types'), {
+        nameEn: 'Aligner review',
+        nameFr: 'Contrôle aligneurs',
+        durationMinutes: 20,
+      })
+    ).json();
 
-    const updated = await p.owner.patch(p.url(`/appointment-types/${scaling.id}`), { durationMinutes: 40, bufferAfterMinutes: 10 });
+    const updated = await p.owner.patch(p.url(`/appointment-types/${scaling.id}`), {
+      durationMinutes: 40,
+      bufferAfterMinutes: 10,
+    });
     expect(updated.json()).toMatchObject({ durationMinutes: 40, bufferAfterMinutes: 10, nameEn: 'Scale and polish' });
 
     const removed = await p.owner.delete(p.url(`/appointment-types/${aligner.id}`));
     expect(removed.statusCode).toBe(200);
     expect(removed.json()).toMatchObject({ id: aligner.id, active: false });
 
-    const list = (await p.receptionist.get(p.url('/appointment-types'))).json().items.map((x: { nameEn: string; active: boolean }) => [x.nameEn, x.active]);
+    const list = (await p.receptionist.get(p.url('/appointment-types')))
+      .json()
+      .items.map((x: { nameEn: string; active: boolean }) => [x.nameEn, x.active]);
     expect(list).toEqual([
       ['Check-up', true],
       ['Scale and polish', true],
       ['Aligner review', false],
     ]);
-    const actions = (await auditActions(p.practiceId)).map((e) => e.action).filter((a) => a.startsWith('appointment_type.'));
-    expect(actions).toEqual(['appointment_type.created', 'appointment_type.created', 'appointment_type.created', 'appointment_type.updated', 'appointment_type.deactivated']);
+    const actions = (await auditActions(p.practiceId))
+      .map((e) => e.action)
+      .filter((a) => a.startsWith('appointment_type.'));
+    expect(actions).toEqual([
+      'appointment_type.created',
+      'appointment_type.created',
+      'appointment_type.created',
+      'appointment_type.updated',
+      'appointment_type.deactivated',
+    ]);
   });
 
   it('refuses bad input, unknown types and non-owners', async () => {
     const p = await practice();
-    const bad = await p.owner.post(p.url('/appointment-types'), { ...checkup, durationMinutes: 2, allowedRoles: ['receptionist'] });
+    const bad = await p.owner.post(p.url('/appointment-types'), {
+      ...checkup,
+      durationMinutes: 2,
+      allowedRoles: ['receptionist'],
+    });
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'validation_failed']);
     const unknown = await p.owner.patch(p.url(`/appointment-types/${randomUUID()}`), { durationMinutes: 30 });
     expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'appointment_type_not_found']);
@@ -614,16 +847,39 @@ describe('audit trail', () => {
     const chair = await addChair(p, 'Chair 1');
     await p.owner.patch(p.url(`/chairs/${chair.id}`), { colour: '#000000' });
     await addProvider(p, p.dentistId);
-    await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours: [{ weekday: 1, start: '09:00', end: '12:00' }] });
+    await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), {
+      hours: [{ weekday: 1, start: '09:00', end: '12:00' }],
+    });
     await put(p.owner, p.url('/opening-hours'), { hours: [{ weekday: 1, start: '08:00', end: '17:00' }] });
-    await p.owner.post(p.url('/holidays'), { date: '2026-05-04', nameEn: 'Practice day', nameFr: 'Journée du cabinet' });
+    await p.owner.post(p.url('/holidays'), {
+      date: '2026-05-04',
+      nameEn: 'Practice day',
+      nameFr: 'Journée du cabinet',
+    });
     // Refused changes leave no event.
-    await put(p.owner, p.url('/opening-hours'), { hours: [{ weekday: 1, start: '08:00', end: '17:00' }, { weekday: 1, start: '09:00', end: '10:00' }] });
+    await put(p.owner, p.url('/opening-hours'), {
+      hours: [
+        { weekday: 1, start: '08:00', end: '17:00' },
+        { weekday: 1, start: '09:00', end: '10:00' },
+      ],
+    });
 
     const events = await auditActions(p.practiceId);
-    const settings = events.filter((e) => !e.action.startsWith('practice.') && !e.action.startsWith('staff.') && !e.action.startsWith('auth.'));
-    expect(settings.map((e) => e.action)).toEqual(['chair.created', 'chair.updated', 'provider.created', 'provider.hours_replaced', 'opening_hours.replaced', 'holiday.created']);
+    const settings = events.filter(
+      (e) => !e.action.startsWith('practice.') && !e.action.startsWith('staff.') && !e.action.startsWith('auth.'),
+    );
+    expect(settings.map((e) => e.action)).toEqual([
+      'chair.created',
+      'chair.updated',
+      'provider.created',
+      'provider.hours_replaced',
+      'opening_hours.replaced',
+      'holiday.created',
+    ]);
     expect(settings.find((e) => e.action === 'chair.updated')?.changes).toEqual({ fields: ['colour'] });
-    expect(settings.find((e) => e.action === 'provider.hours_replaced')?.changes).toEqual({ intervals: 1, weekdays: [1] });
+    expect(settings.find((e) => e.action === 'provider.hours_replaced')?.changes).toEqual({
+      intervals: 1,
+      weekdays: [1],
+    });
   });
 });

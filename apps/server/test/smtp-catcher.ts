@@ -42,7 +42,11 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       stream.on('end', () => {
         if (state.refuseMail) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw, ...parseMessage(raw) });
+        messages.push({
+          envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          raw,
+          ...parseMessage(raw),
+        });
         callback();
       });
     },
@@ -89,7 +93,8 @@ function splitEntity(entity: string) {
   // Folded header lines continue with leading whitespace.
   for (const line of head.replace(/\n[ \t]+/g, ' ').split('\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = decodeEncodedWords(line.slice(colon + 1).trim());
+    if (colon > 0)
+      headers[line.slice(0, colon).trim().toLowerCase()] = decodeEncodedWords(line.slice(colon + 1).trim());
   }
   return { headers, body };
 }
@@ -142,6 +147,8 @@ function decodeEncodedWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, kind: string, text: string) =>
-      kind.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     );
 }

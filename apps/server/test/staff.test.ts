@@ -1,7 +1,16 @@
 import type { Role } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, loggedIn, makeMember, makePractice, TEST_ORIGIN, TEST_PASSWORD, type TestApp } from './harness.js';
+import {
+  Client,
+  createTestApp,
+  loggedIn,
+  makeMember,
+  makePractice,
+  TEST_ORIGIN,
+  TEST_PASSWORD,
+  type TestApp,
+} from './harness.js';
 import { linkIn, type SmtpCatcher, startSmtpCatcher } from './smtp-catcher.js';
 
 let t: TestApp;
@@ -30,17 +39,26 @@ async function invited(owner: Client, practiceId: string, email: string, role: R
   const res = await invite(owner, practiceId, email, role);
   expect(res.statusCode).toBe(201);
   const body = res.json();
-  return { ...body, token: tokenOf(body.acceptUrl) } as { invitation: { id: string }; acceptUrl: string; emailSent: boolean; token: string };
+  return { ...body, token: tokenOf(body.acceptUrl) } as {
+    invitation: { id: string };
+    acceptUrl: string;
+    emailSent: boolean;
+    token: string;
+  };
 }
 
 const tokenOf = (acceptUrl: string) => new URL(acceptUrl).pathname.split('/').pop()!;
 const preview = (token: string) => client().get(`/api/v1/invitations/${token}`);
-const accept = (token: string, body: { name?: string; password: string }, c = client()) => c.post(`/api/v1/invitations/${token}/accept`, body);
+const accept = (token: string, body: { name?: string; password: string }, c = client()) =>
+  c.post(`/api/v1/invitations/${token}/accept`, body);
 
 async function staffOf(c: Client, practiceId: string) {
   const res = await c.get(`/api/v1/practices/${practiceId}/staff`);
   expect(res.statusCode).toBe(200);
-  return res.json() as { members: { userId: string; email: string; role: Role }[]; invitations: { id: string; email: string; role: Role }[] };
+  return res.json() as {
+    members: { userId: string; email: string; role: Role }[];
+    invitations: { id: string; email: string; role: Role }[];
+  };
 }
 
 async function auditOf(c: Client, practiceId: string) {
@@ -54,7 +72,11 @@ async function auditOf(c: Client, practiceId: string) {
  * behind them: the requests then race for real. PostgreSQL only; PGlite runs one transaction at
  * a time, so there is nothing to interleave and `work` simply runs.
  */
-async function racing<T>(lock: { sql: string; params: unknown[] }, waiters: number, work: () => Promise<T>): Promise<T> {
+async function racing<T>(
+  lock: { sql: string; params: unknown[] },
+  waiters: number,
+  work: () => Promise<T>,
+): Promise<T> {
   if (t.database.embedded) return work();
   const blocker = await t.database.pool.connect();
   try {
@@ -93,9 +115,15 @@ describe('inviting', () => {
     const validDays = (Date.parse(body.invitation.expiresAt) - Date.parse(body.invitation.createdAt)) / 86400_000;
     expect(validDays).toBeCloseTo(7, 1);
 
-    expect((await staffOf(ownerClient, practiceId)).invitations).toEqual([expect.objectContaining({ id: body.invitation.id, email, role: 'hygienist' })]);
+    expect((await staffOf(ownerClient, practiceId)).invitations).toEqual([
+      expect.objectContaining({ id: body.invitation.id, email, role: 'hygienist' }),
+    ]);
     expect(await auditOf(ownerClient, practiceId)).toContainEqual(
-      expect.objectContaining({ action: 'staff.invited', targetId: body.invitation.id, changes: { email, role: 'hygienist' } }),
+      expect.objectContaining({
+        action: 'staff.invited',
+        targetId: body.invitation.id,
+        changes: { email, role: 'hygienist' },
+      }),
     );
   });
 
@@ -106,14 +134,23 @@ describe('inviting', () => {
 
     const res = await preview(token);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ practiceId, practiceName: 'Sourire Dental', email, role: 'receptionist', existingAccount: false });
+    expect(res.json()).toEqual({
+      practiceId,
+      practiceName: 'Sourire Dental',
+      email,
+      role: 'receptionist',
+      existingAccount: false,
+    });
   });
 
   it('refuses an unknown role', async () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const res = await invite(ownerClient, practiceId, newEmail(), 'admin');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'role' })] });
+    expect(res.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'role' })],
+    });
     expect((await staffOf(ownerClient, practiceId)).invitations).toEqual([]);
   });
 
@@ -137,7 +174,9 @@ describe('inviting', () => {
     expect(oldPreview.json()).toMatchObject({ code: 'invitation_not_found' });
     expect((await accept(first.token, { name: 'Old Link', password: NEW_PASSWORD })).statusCode).toBe(404);
 
-    expect((await staffOf(ownerClient, practiceId)).invitations).toEqual([expect.objectContaining({ id: second.invitation.id, role: 'receptionist' })]);
+    expect((await staffOf(ownerClient, practiceId)).invitations).toEqual([
+      expect.objectContaining({ id: second.invitation.id, role: 'receptionist' }),
+    ]);
     const res = await accept(second.token, { name: 'New Link', password: NEW_PASSWORD });
     expect(res.statusCode).toBe(200);
     expect(res.json().memberships).toEqual([expect.objectContaining({ practiceId, role: 'receptionist' })]);
@@ -147,8 +186,10 @@ describe('inviting', () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const email = newEmail();
     const { invitation: earlier } = await invited(ownerClient, practiceId, email);
-    const results = await racing({ sql: 'SELECT 1 FROM invitations WHERE id = $1 FOR UPDATE', params: [earlier.id] }, 2, () =>
-      Promise.all([invite(ownerClient, practiceId, email), invite(ownerClient, practiceId, email)]),
+    const results = await racing(
+      { sql: 'SELECT 1 FROM invitations WHERE id = $1 FOR UPDATE', params: [earlier.id] },
+      2,
+      () => Promise.all([invite(ownerClient, practiceId, email), invite(ownerClient, practiceId, email)]),
     );
     for (const res of results) expect(res.statusCode, res.body).toBeLessThan(500);
     expect(results.filter((r) => r.statusCode === 201).length).toBeGreaterThanOrEqual(1);
@@ -174,12 +215,16 @@ describe('inviting', () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const email = newEmail();
     const { invitation, token } = await invited(ownerClient, practiceId, email);
-    await sql`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = ${invitation.id}`.execute(t.ctx.db);
+    await sql`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = ${invitation.id}`.execute(
+      t.ctx.db,
+    );
 
     const res = await accept(token, { name: 'Late Comer', password: NEW_PASSWORD });
     expect(res.statusCode).toBe(410);
     expect(res.json()).toMatchObject({ code: 'invitation_expired' });
-    expect(await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst(),
+    ).toBeUndefined();
   });
 });
 
@@ -192,7 +237,10 @@ describe('accepting as a new account', () => {
     const c = client();
     const res = await accept(token, { name: 'Dr Nadia Ramgoolam', password: NEW_PASSWORD }, c);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ user: { email, name: 'Dr Nadia Ramgoolam' }, memberships: [{ practiceId, role: 'dentist' }] });
+    expect(res.json()).toMatchObject({
+      user: { email, name: 'Dr Nadia Ramgoolam' },
+      memberships: [{ practiceId, role: 'dentist' }],
+    });
     expect(String(res.headers['set-cookie'])).toMatch(/dp_session=[^;]+;.*HttpOnly/i);
 
     expect((await c.get('/api/v1/auth/me')).json().user.email).toBe(email);
@@ -212,9 +260,14 @@ describe('accepting as a new account', () => {
 
     const res = await accept(token, { name: 'Short Password', password: 'short' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'password' })] });
+    expect(res.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'password' })],
+    });
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect(await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst(),
+    ).toBeUndefined();
     // The link still works with a proper password.
     expect((await accept(token, { name: 'Short Password', password: NEW_PASSWORD })).statusCode).toBe(200);
   });
@@ -225,8 +278,13 @@ describe('accepting as a new account', () => {
     const { token } = await invited(ownerClient, practiceId, email);
     const res = await accept(token, { password: NEW_PASSWORD });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'name' })] });
-    expect(await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
+    expect(res.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'name' })],
+    });
+    expect(
+      await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('works once: a second accept is invitation_not_found', async () => {
@@ -244,8 +302,14 @@ describe('accepting as a new account', () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const email = newEmail();
     const { invitation, token } = await invited(ownerClient, practiceId, email);
-    const results = await racing({ sql: 'SELECT 1 FROM invitations WHERE id = $1 FOR UPDATE', params: [invitation.id] }, 2, () =>
-      Promise.all([accept(token, { name: 'Tab One', password: NEW_PASSWORD }), accept(token, { name: 'Tab Two', password: NEW_PASSWORD })]),
+    const results = await racing(
+      { sql: 'SELECT 1 FROM invitations WHERE id = $1 FOR UPDATE', params: [invitation.id] },
+      2,
+      () =>
+        Promise.all([
+          accept(token, { name: 'Tab One', password: NEW_PASSWORD }),
+          accept(token, { name: 'Tab Two', password: NEW_PASSWORD }),
+        ]),
     );
     expect(results.map((r) => r.statusCode).filter((s) => s === 200)).toHaveLength(1);
     for (const r of results) expect(r.statusCode, r.body).toBeLessThan(500);
@@ -279,7 +343,9 @@ describe('accepting with an existing account', () => {
       ]),
     );
     expect(me.memberships).toHaveLength(2);
-    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(expect.objectContaining({ email: other.email, role: 'dentist' }));
+    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(
+      expect.objectContaining({ email: other.email, role: 'dentist' }),
+    );
     // The account keeps its own name and password; "name" in the body changes nothing.
     expect(me.user.name).toBe('Owner Test');
   });
@@ -290,7 +356,8 @@ describe('accepting with an existing account', () => {
     const { owner: target } = await makePractice(t.ctx);
     const { token } = await invited(ownerClient, practiceId, target.email);
     const guesser = client();
-    for (let i = 0; i < 5; i++) expect((await accept(token, { password: `guess number ${i}` }, guesser)).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await accept(token, { password: `guess number ${i}` }, guesser)).statusCode).toBe(401);
 
     const sixth = await accept(token, { password: 'guess number 6' }, guesser);
     expect(sixth.statusCode).toBe(429);
@@ -303,12 +370,20 @@ describe('roles', () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const dentist = await makeMember(t.ctx, practiceId, 'dentist');
 
-    const res = await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${dentist.id}`, { role: 'receptionist' });
+    const res = await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${dentist.id}`, {
+      role: 'receptionist',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ userId: dentist.id, email: dentist.email, role: 'receptionist' });
-    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(expect.objectContaining({ userId: dentist.id, role: 'receptionist' }));
+    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(
+      expect.objectContaining({ userId: dentist.id, role: 'receptionist' }),
+    );
     expect(await auditOf(ownerClient, practiceId)).toContainEqual(
-      expect.objectContaining({ action: 'staff.role_changed', targetId: dentist.id, changes: { from: 'dentist', to: 'receptionist' } }),
+      expect.objectContaining({
+        action: 'staff.role_changed',
+        targetId: dentist.id,
+        changes: { from: 'dentist', to: 'receptionist' },
+      }),
     );
   });
 
@@ -318,7 +393,9 @@ describe('roles', () => {
     const dentistClient = await loggedIn(t.app, dentist);
     expect((await invite(dentistClient, practiceId, newEmail())).statusCode).toBe(403);
 
-    expect((await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${dentist.id}`, { role: 'owner' })).statusCode).toBe(200);
+    expect(
+      (await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${dentist.id}`, { role: 'owner' })).statusCode,
+    ).toBe(200);
     expect((await invite(dentistClient, practiceId, newEmail())).statusCode).toBe(201);
   });
 
@@ -339,7 +416,9 @@ describe('roles', () => {
     const remove = await ownerClient.delete(`/api/v1/practices/${practiceId}/staff/${owner.id}`);
     expect(remove.statusCode).toBe(409);
     expect(remove.json()).toMatchObject({ code: 'last_owner' });
-    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(expect.objectContaining({ userId: owner.id, role: 'owner' }));
+    expect((await staffOf(ownerClient, practiceId)).members).toContainEqual(
+      expect.objectContaining({ userId: owner.id, role: 'owner' }),
+    );
   });
 
   it('with two owners, one can step down or be removed', async () => {
@@ -347,9 +426,13 @@ describe('roles', () => {
     const second = await makeMember(t.ctx, practiceId, 'owner');
     const secondClient = await loggedIn(t.app, second);
 
-    expect((await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${owner.id}`, { role: 'dentist' })).statusCode).toBe(200);
+    expect(
+      (await ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${owner.id}`, { role: 'dentist' })).statusCode,
+    ).toBe(200);
     // Now `second` is the only owner and is protected in turn.
-    expect((await secondClient.patch(`/api/v1/practices/${practiceId}/staff/${second.id}`, { role: 'dentist' })).json()).toMatchObject({ code: 'last_owner' });
+    expect(
+      (await secondClient.patch(`/api/v1/practices/${practiceId}/staff/${second.id}`, { role: 'dentist' })).json(),
+    ).toMatchObject({ code: 'last_owner' });
     expect((await secondClient.delete(`/api/v1/practices/${practiceId}/staff/${owner.id}`)).statusCode).toBe(204);
     expect((await staffOf(secondClient, practiceId)).members.map((m) => m.userId)).toEqual([second.id]);
   });
@@ -363,15 +446,25 @@ describe('roles', () => {
       const second = await makeMember(t.ctx, practiceId, 'owner');
       const secondClient = await loggedIn(t.app, second);
 
-      const results = await racing({ sql: 'SELECT 1 FROM memberships WHERE practice_id = $1 FOR UPDATE', params: [practiceId] }, 2, () =>
-        Promise.all([
-          ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${second.id}`, { role: 'dentist' }),
-          secondClient.patch(`/api/v1/practices/${practiceId}/staff/${owner.id}`, { role: 'dentist' }),
-        ]),
+      const results = await racing(
+        { sql: 'SELECT 1 FROM memberships WHERE practice_id = $1 FOR UPDATE', params: [practiceId] },
+        2,
+        () =>
+          Promise.all([
+            ownerClient.patch(`/api/v1/practices/${practiceId}/staff/${second.id}`, { role: 'dentist' }),
+            secondClient.patch(`/api/v1/practices/${practiceId}/staff/${owner.id}`, { role: 'dentist' }),
+          ]),
       );
-      const owners = await sql<{ n: number }>`SELECT count(*)::int AS n FROM memberships WHERE practice_id = ${practiceId} AND role = 'owner'`.execute(t.ctx.db);
+      const owners = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM memberships WHERE practice_id = ${practiceId} AND role = 'owner'`.execute(
+        t.ctx.db,
+      );
       expect(owners.rows[0]!.n).toBe(1);
-      expect(results.map((r) => r.statusCode).sort(), `round ${round}: ${results.map((r) => r.body).join(' ')}`).toEqual([200, 409]);
+      expect(
+        results.map((r) => r.statusCode).sort(),
+        `round ${round}: ${results.map((r) => r.body).join(' ')}`,
+      ).toEqual([200, 409]);
       expect(results.find((r) => r.statusCode !== 200)!.json()).toMatchObject({ code: 'last_owner' });
     }
   });
@@ -387,7 +480,9 @@ describe('roles', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'practice_not_found' });
     expect((await hygienistClient.get('/api/v1/auth/me')).json().memberships).toEqual([]);
-    expect(await auditOf(ownerClient, practiceId)).toContainEqual(expect.objectContaining({ action: 'staff.removed', targetId: hygienist.id, changes: { role: 'hygienist' } }));
+    expect(await auditOf(ownerClient, practiceId)).toContainEqual(
+      expect.objectContaining({ action: 'staff.removed', targetId: hygienist.id, changes: { role: 'hygienist' } }),
+    );
   });
 
   for (const role of ['dentist', 'hygienist', 'receptionist'] as const) {
@@ -424,10 +519,14 @@ describe('practice boundaries', () => {
     const bDentist = await makeMember(t.ctx, b.practiceId, 'dentist');
     const { invitation: bInvitation } = await invited(b.ownerClient, b.practiceId, newEmail());
 
-    const viaOwnPractice = await a.ownerClient.patch(`/api/v1/practices/${a.practiceId}/staff/${bDentist.id}`, { role: 'owner' });
+    const viaOwnPractice = await a.ownerClient.patch(`/api/v1/practices/${a.practiceId}/staff/${bDentist.id}`, {
+      role: 'owner',
+    });
     expect(viaOwnPractice.statusCode).toBe(404);
     expect(viaOwnPractice.json()).toMatchObject({ code: 'member_not_found' });
-    expect((await a.ownerClient.delete(`/api/v1/practices/${a.practiceId}/invitations/${bInvitation.id}`)).statusCode).toBe(404);
+    expect(
+      (await a.ownerClient.delete(`/api/v1/practices/${a.practiceId}/invitations/${bInvitation.id}`)).statusCode,
+    ).toBe(404);
 
     for (const res of [
       await a.ownerClient.get(`/api/v1/practices/${b.practiceId}/staff`),
@@ -470,7 +569,9 @@ describe('invitation emails', () => {
 
     // The emailed link is the one that works.
     const token = tokenOf(linkIn(mails[0]!.text, '/invitations/')!.toString());
-    expect((await accept(token, { name: 'From Email', password: NEW_PASSWORD }, client(mailApp.app))).statusCode).toBe(200);
+    expect((await accept(token, { name: 'From Email', password: NEW_PASSWORD }, client(mailApp.app))).statusCode).toBe(
+      200,
+    );
   });
 
   it('writes in the practice language', async () => {

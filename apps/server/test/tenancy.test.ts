@@ -16,7 +16,8 @@ beforeAll(async () => {
   practiceA = await makePractice(t.ctx);
   practiceB = await makePractice(t.ctx);
   clients.owner = await loggedIn(t.app, practiceA.owner);
-  for (const role of ROLES.filter((r) => r !== 'owner')) clients[role] = await loggedIn(t.app, await makeMember(t.ctx, practiceA.practiceId, role));
+  for (const role of ROLES.filter((r) => r !== 'owner'))
+    clients[role] = await loggedIn(t.app, await makeMember(t.ctx, practiceA.practiceId, role));
   outsider = await loggedIn(t.app, practiceB.owner);
 });
 afterAll(() => t.close());
@@ -35,8 +36,13 @@ function practiceRoutes() {
  * A server-sent event stream never ends: refusals come back at once as usual, and a stream
  * still open after a moment was let through (an answer of 200 for the walk).
  */
-async function send(client: Client, method: string, path: string): Promise<{ statusCode: number; json(): { code?: string } }> {
-  if (!path.endsWith('/events')) return client.request(method, path, ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
+async function send(
+  client: Client,
+  method: string,
+  path: string,
+): Promise<{ statusCode: number; json(): { code?: string } }> {
+  if (!path.endsWith('/events'))
+    return client.request(method, path, ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
   try {
     return await client.request(method, path, undefined, {}, AbortSignal.timeout(300));
   } catch {
@@ -102,14 +108,19 @@ describe('row-level security', () => {
   });
 
   it("shows a practice-bound transaction only its own practice's rows", async () => {
-    const practiceIds = await inPractice(t.db, practiceA.practiceId, (tx) => tx.selectFrom('auditEvents').select('practiceId').distinct().execute());
+    const practiceIds = await inPractice(t.db, practiceA.practiceId, (tx) =>
+      tx.selectFrom('auditEvents').select('practiceId').distinct().execute(),
+    );
     expect(practiceIds).toEqual([{ practiceId: practiceA.practiceId }]);
   });
 
   it('refuses to write a row of another practice', async () => {
     await expect(
       inPractice(t.db, practiceA.practiceId, (tx) =>
-        tx.insertInto('memberships').values({ practiceId: practiceB.practiceId, userId: practiceA.owner.id, role: 'owner' }).execute(),
+        tx
+          .insertInto('memberships')
+          .values({ practiceId: practiceB.practiceId, userId: practiceA.owner.id, role: 'owner' })
+          .execute(),
       ),
     ).rejects.toThrow(/row-level security/);
   });

@@ -17,7 +17,12 @@ export const GRAPH_TOKEN = 'test-graph-token-123456';
 
 /** A fake Graph API on its own port, speaking Meta's wire format. */
 export async function startFakeGraph(options: Partial<FakeGraphOptions> = {}) {
-  const fake = new FakeGraph({ accessToken: GRAPH_TOKEN, templates: SANDBOX_TEMPLATES, statusDelaysMs: null, ...options });
+  const fake = new FakeGraph({
+    accessToken: GRAPH_TOKEN,
+    templates: SANDBOX_TEMPLATES,
+    statusDelaysMs: null,
+    ...options,
+  });
   const server: FastifyInstance = Fastify({ logger: false });
   fake.register(server);
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -35,15 +40,38 @@ export async function startFakeGraph(options: Partial<FakeGraphOptions> = {}) {
 export async function createWhatsAppTestApp(graphUrl: string | null): Promise<TestApp> {
   return createTestApp({
     config: {
-      whatsapp: { sandbox: false, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, graphUrl, graphVersion: 'v23.0', runWorkers: false },
+      whatsapp: {
+        sandbox: false,
+        appSecret: APP_SECRET,
+        verifyToken: VERIFY_TOKEN,
+        graphUrl,
+        graphVersion: 'v23.0',
+        runWorkers: false,
+      },
     },
   });
 }
 
-export async function connectChannel(ctx: AppContext, practiceId: string, phoneNumberId: string, extra: Record<string, unknown> = {}) {
+export async function connectChannel(
+  ctx: AppContext,
+  practiceId: string,
+  phoneNumberId: string,
+  extra: Record<string, unknown> = {},
+) {
   return inPractice(ctx.db, practiceId, async (tx) => {
-    const channel = await createChannelIn(tx, { actor: systemActor('test'), practiceId, phoneNumberId, accessToken: GRAPH_TOKEN, masterKey: ctx.config.encryptionKey, sandbox: true });
-    await tx.updateTable('whatsappChannels').set({ wabaId: '102290129340398', ...extra }).where('id', '=', channel.id).execute();
+    const channel = await createChannelIn(tx, {
+      actor: systemActor('test'),
+      practiceId,
+      phoneNumberId,
+      accessToken: GRAPH_TOKEN,
+      masterKey: ctx.config.encryptionKey,
+      sandbox: true,
+    });
+    await tx
+      .updateTable('whatsappChannels')
+      .set({ wabaId: '102290129340398', ...extra })
+      .where('id', '=', channel.id)
+      .execute();
     return channel;
   });
 }
@@ -62,7 +90,11 @@ export async function postWebhook(t: TestApp, body: unknown, opts: { signature?:
 
 /** Runs the background work by hand until there is none left: processing, then sending. */
 export function workers(t: TestApp, opts: { graphTimeoutMs?: number } = {}) {
-  const dispatcher = createDispatcher(t.ctx, { graphUrl: () => t.ctx.config.whatsapp.graphUrl ?? t.ctx.graph.url!, onNotice: (n) => publishInboxNotices(t.ctx, [n]), ...opts });
+  const dispatcher = createDispatcher(t.ctx, {
+    graphUrl: () => t.ctx.config.whatsapp.graphUrl ?? t.ctx.graph.url!,
+    onNotice: (n) => publishInboxNotices(t.ctx, [n]),
+    ...opts,
+  });
   return {
     dispatcher,
     async processWebhooks() {

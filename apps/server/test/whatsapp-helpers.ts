@@ -18,7 +18,14 @@ export const newWaId = () => `2305${7_100_000 + phoneCounter++}`;
 /** The patient writes (a signed webhook in Meta's shape). Returns the message's wamid. */
 export async function patientWrites(
   t: TestApp,
-  opts: { phoneNumberId: string; from: string; profileName?: string; message?: Record<string, unknown>; at?: Date; wamid?: string },
+  opts: {
+    phoneNumberId: string;
+    from: string;
+    profileName?: string;
+    message?: Record<string, unknown>;
+    at?: Date;
+    wamid?: string;
+  },
 ) {
   const wamid = opts.wamid ?? newWamid();
   const body = inboundWebhook({
@@ -26,7 +33,11 @@ export async function patientWrites(
     phoneNumberId: opts.phoneNumberId,
     from: opts.from,
     profileName: opts.profileName ?? 'Patient',
-    message: { id: wamid, ...(opts.at ? { timestamp: String(Math.floor(opts.at.getTime() / 1000)) } : {}), ...(opts.message ?? { type: 'text', text: { body: 'Hello' } }) },
+    message: {
+      id: wamid,
+      ...(opts.at ? { timestamp: String(Math.floor(opts.at.getTime() / 1000)) } : {}),
+      ...(opts.message ?? { type: 'text', text: { body: 'Hello' } }),
+    },
   });
   const res = await postWebhook(t, body);
   expect(res.statusCode, res.body).toBe(200);
@@ -34,14 +45,31 @@ export async function patientWrites(
 }
 
 /** Meta reports a status for one of our messages. */
-export async function metaReports(t: TestApp, opts: { phoneNumberId: string; wamid: string; status: string; recipientId?: string; errors?: unknown[]; at?: Date }) {
-  const body = statusWebhook({ wabaId: WABA_ID, phoneNumberId: opts.phoneNumberId, wamid: opts.wamid, status: opts.status, recipientId: opts.recipientId ?? '23057000000', ...(opts.errors ? { errors: opts.errors } : {}), ...(opts.at ? { at: opts.at.getTime() } : {}) });
+export async function metaReports(
+  t: TestApp,
+  opts: { phoneNumberId: string; wamid: string; status: string; recipientId?: string; errors?: unknown[]; at?: Date },
+) {
+  const body = statusWebhook({
+    wabaId: WABA_ID,
+    phoneNumberId: opts.phoneNumberId,
+    wamid: opts.wamid,
+    status: opts.status,
+    recipientId: opts.recipientId ?? '23057000000',
+    ...(opts.errors ? { errors: opts.errors } : {}),
+    ...(opts.at ? { at: opts.at.getTime() } : {}),
+  });
   const res = await postWebhook(t, body);
   expect(res.statusCode, res.body).toBe(200);
 }
 
 export const metaErrorBody = (code: number, message = 'error', details = '') => ({
-  error: { message: `(#${code}) ${message}`, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details }, fbtrace_id: 'AbCdEf' },
+  error: {
+    message: `(#${code}) ${message}`,
+    type: 'OAuthException',
+    code,
+    error_data: { messaging_product: 'whatsapp', details },
+    fbtrace_id: 'AbCdEf',
+  },
 });
 
 /** Everything waiting to be retried or paced is due now: the tests do not wait out back-offs. */
@@ -52,15 +80,29 @@ export async function makeEverythingDue(t: TestApp) {
 }
 
 export async function conversationOf(t: TestApp, channelId: string, waId: string) {
-  return t.db.selectFrom('whatsappConversations').selectAll().where('channelId', '=', channelId).where('waId', '=', waId).executeTakeFirst();
+  return t.db
+    .selectFrom('whatsappConversations')
+    .selectAll()
+    .where('channelId', '=', channelId)
+    .where('waId', '=', waId)
+    .executeTakeFirst();
 }
 
 export async function messagesOf(t: TestApp, conversationId: string) {
-  return t.db.selectFrom('whatsappMessages').selectAll().where('conversationId', '=', conversationId).orderBy('occurredAt').orderBy('createdAt').execute();
+  return t.db
+    .selectFrom('whatsappMessages')
+    .selectAll()
+    .where('conversationId', '=', conversationId)
+    .orderBy('occurredAt')
+    .orderBy('createdAt')
+    .execute();
 }
 
 export async function deliveryCount(t: TestApp) {
-  const row = await t.db.selectFrom('whatsappWebhookDeliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('whatsappWebhookDeliveries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -72,7 +114,17 @@ export function inbox(client: Client, practiceId: string) {
     list: async (query = '') => {
       const res = await client.get(`${base}${query ? `?${query}` : ''}`);
       expect(res.statusCode, res.body).toBe(200);
-      return res.json() as { items: { id: string; waId: string | null; profileName: string; unreadCount: number; optedOut: boolean; [k: string]: unknown }[]; nextCursor: string | null };
+      return res.json() as {
+        items: {
+          id: string;
+          waId: string | null;
+          profileName: string;
+          unreadCount: number;
+          optedOut: boolean;
+          [k: string]: unknown;
+        }[];
+        nextCursor: string | null;
+      };
     },
     detail: async (id: string) => {
       const res = await client.get(`${base}/${id}`);
@@ -82,8 +134,18 @@ export function inbox(client: Client, practiceId: string) {
     messages: async (id: string) => {
       const res = await client.get(`${base}/${id}/messages`);
       expect(res.statusCode, res.body).toBe(200);
-      return res.json().items as { id: string; direction: string; origin: string; content: Record<string, unknown>; status: string; failure: { reason: string; code: number | null } | null; replyTo: { messageId: string; preview: string } | null; reactions: { emoji: string; by: string }[] }[];
+      return res.json().items as {
+        id: string;
+        direction: string;
+        origin: string;
+        content: Record<string, unknown>;
+        status: string;
+        failure: { reason: string; code: number | null } | null;
+        replyTo: { messageId: string; preview: string } | null;
+        reactions: { emoji: string; by: string }[];
+      }[];
     },
-    send: (id: string, body: unknown, headers: Record<string, string> = {}) => client.request('POST', `${base}/${id}/messages`, body, headers),
+    send: (id: string, body: unknown, headers: Record<string, string> = {}) =>
+      client.request('POST', `${base}/${id}/messages`, body, headers),
   };
 }

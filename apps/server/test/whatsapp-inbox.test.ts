@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxTopic, startMessagingWorkers } from '../src/modules/messaging/messaging.runtime.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { type TestApp, loggedIn, makeMember, makePractice } from './harness.js';
-import { GRAPH_TOKEN, connectChannel, createWhatsAppTestApp, postWebhook, startFakeGraph, workers } from './whatsapp-fixtures.js';
+import {
+  GRAPH_TOKEN,
+  connectChannel,
+  createWhatsAppTestApp,
+  postWebhook,
+  startFakeGraph,
+  workers,
+} from './whatsapp-fixtures.js';
 import { WABA_ID, conversationOf, inbox, messagesOf, newWaId, newWamid, patientWrites } from './whatsapp-helpers.js';
 
 /** The staff inbox: greeting and away messages, lists, paging, patient matches, assignment, read receipts, media, access. */
@@ -53,13 +60,26 @@ async function setAutoReplies(p: Practice, autoReplies: Record<string, unknown>)
     wabaId: WABA_ID,
     accessToken: GRAPH_TOKEN,
     throughputPerSecond: 80,
-    autoReplies: { greetingEnabled: false, greetingEn: '', greetingFr: '', awayEnabled: false, awayEn: '', awayFr: '', ...autoReplies },
+    autoReplies: {
+      greetingEnabled: false,
+      greetingEn: '',
+      greetingFr: '',
+      awayEnabled: false,
+      awayEn: '',
+      awayFr: '',
+      ...autoReplies,
+    },
   });
   expect(res.statusCode, res.body).toBe(200);
 }
 
 async function writes(p: Practice, from: string, message?: Record<string, unknown>, at?: Date) {
-  const wamid = await patientWrites(t, { phoneNumberId: p.phoneNumberId, from, ...(message ? { message } : {}), ...(at ? { at } : {}) });
+  const wamid = await patientWrites(t, {
+    phoneNumberId: p.phoneNumberId,
+    from,
+    ...(message ? { message } : {}),
+    ...(at ? { at } : {}),
+  });
   await workers(t).processWebhooks();
   return wamid;
 }
@@ -73,13 +93,19 @@ async function waitFor(check: () => Promise<boolean>, ms = 15_000) {
 }
 
 const autoRepliesOf = async (conversationId: string) =>
-  (await messagesOf(t, conversationId)).filter((m) => m.origin === 'greeting' || m.origin === 'away').map((m) => ({ origin: m.origin, body: (m.content as { body: string }).body }));
+  (await messagesOf(t, conversationId))
+    .filter((m) => m.origin === 'greeting' || m.origin === 'away')
+    .map((m) => ({ origin: m.origin, body: (m.content as { body: string }).body }));
 
 describe('greeting message', () => {
   let p: Practice;
   beforeAll(async () => {
     p = await practiceWithChannel();
-    await setAutoReplies(p, { greetingEnabled: true, greetingEn: 'Welcome to Smile Dental!', greetingFr: 'Bienvenue chez Smile Dental !' });
+    await setAutoReplies(p, {
+      greetingEnabled: true,
+      greetingEn: 'Welcome to Smile Dental!',
+      greetingFr: 'Bienvenue chez Smile Dental !',
+    });
   });
 
   it('greets once on the first message, not on a redelivery, not a minute later; again after 14 days of silence', async () => {
@@ -96,7 +122,15 @@ describe('greeting message', () => {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '23052000000', phone_number_id: p.phoneNumberId },
                 contacts: [{ profile: { name: 'New Patient' }, wa_id: waId }],
-                messages: [{ from: waId, id: newWamid(), timestamp: String(Math.floor(Date.now() / 1000) - 60), type: 'text', text: { body: 'Hello, do you have time this week?' } }],
+                messages: [
+                  {
+                    from: waId,
+                    id: newWamid(),
+                    timestamp: String(Math.floor(Date.now() / 1000) - 60),
+                    type: 'text',
+                    text: { body: 'Hello, do you have time this week?' },
+                  },
+                ],
               },
             },
           ],
@@ -117,11 +151,15 @@ describe('greeting message', () => {
     expect(await autoRepliesOf(conversation.id)).toHaveLength(1);
 
     await workers(t).send();
-    expect(graph.fake.sent.filter((m) => m.to === waId).map((m) => (m.body.text as { body: string }).body)).toEqual(['Welcome to Smile Dental!']);
+    expect(graph.fake.sent.filter((m) => m.to === waId).map((m) => (m.body.text as { body: string }).body)).toEqual([
+      'Welcome to Smile Dental!',
+    ]);
     const listed = await p.inbox.messages(conversation.id);
     expect(listed.find((m) => m.origin === 'greeting')).toMatchObject({ direction: 'outbound', status: 'sent' });
 
-    await sql`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '15 days', greeted_at = now() - interval '15 days' WHERE id = ${conversation.id}`.execute(t.db);
+    await sql`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '15 days', greeted_at = now() - interval '15 days' WHERE id = ${conversation.id}`.execute(
+      t.db,
+    );
     await writes(p, waId, { type: 'text', text: { body: 'Bonjour, je voudrais un rendez-vous' } });
     expect(await autoRepliesOf(conversation.id)).toEqual([
       { origin: 'greeting', body: 'Welcome to Smile Dental!' },
@@ -144,7 +182,13 @@ describe('greeting message', () => {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '23052000000', phone_number_id: p.phoneNumberId },
                 contacts: [{ profile: { name: 'Quick Typist' }, wa_id: waId }],
-                messages: ['Hi', 'I need', 'an appointment'].map((body) => ({ from: waId, id: newWamid(), timestamp: now, type: 'text', text: { body } })),
+                messages: ['Hi', 'I need', 'an appointment'].map((body) => ({
+                  from: waId,
+                  id: newWamid(),
+                  timestamp: now,
+                  type: 'text',
+                  text: { body },
+                })),
               },
             },
           ],
@@ -155,7 +199,9 @@ describe('greeting message', () => {
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     expect(await autoRepliesOf(conversation.id)).toHaveLength(1);
     // Same second, shown in the order they came.
-    expect((await p.inbox.messages(conversation.id)).filter((m) => m.direction === 'inbound').map((m) => m.content.body)).toEqual(['Hi', 'I need', 'an appointment']);
+    expect(
+      (await p.inbox.messages(conversation.id)).filter((m) => m.direction === 'inbound').map((m) => m.content.body),
+    ).toEqual(['Hi', 'I need', 'an appointment']);
   });
 });
 
@@ -168,14 +214,20 @@ describe('away message', () => {
     const hours = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '17:00' }));
     const res = await p.owner.request('PUT', p.url('/opening-hours'), { hours });
     expect(res.statusCode, res.body).toBe(200);
-    await setAutoReplies(p, { awayEnabled: true, awayEn: 'We are closed; we will answer when we open.', awayFr: 'Nous sommes fermés.' });
+    await setAutoReplies(p, {
+      awayEnabled: true,
+      awayEn: 'We are closed; we will answer when we open.',
+      awayFr: 'Nous sommes fermés.',
+    });
   });
 
   it('is queued once per closed spell', async () => {
     const waId = newWaId();
     await writes(p, waId, { type: 'text', text: { body: 'Saturday morning question' } }, local('2026-11-21', '10:00'));
     const conversation = (await conversationOf(t, p.channelId, waId))!;
-    expect(await autoRepliesOf(conversation.id)).toEqual([{ origin: 'away', body: 'We are closed; we will answer when we open.' }]);
+    expect(await autoRepliesOf(conversation.id)).toEqual([
+      { origin: 'away', body: 'We are closed; we will answer when we open.' },
+    ]);
     await writes(p, waId, { type: 'text', text: { body: 'Saturday, later' } }, local('2026-11-21', '11:00'));
     await writes(p, waId, { type: 'text', text: { body: 'Sunday' } }, local('2026-11-22', '15:00'));
     expect(await autoRepliesOf(conversation.id)).toHaveLength(1);
@@ -189,7 +241,11 @@ describe('away message', () => {
   });
 
   it('a public holiday on a weekday counts as closed', async () => {
-    const res = await p.owner.post(p.url('/holidays'), { date: '2026-11-25', nameEn: 'Test holiday', nameFr: 'Jour férié de test' });
+    const res = await p.owner.post(p.url('/holidays'), {
+      date: '2026-11-25',
+      nameEn: 'Test holiday',
+      nameFr: 'Jour férié de test',
+    });
     expect([200, 201]).toContain(res.statusCode);
     const waId = newWaId();
     await writes(p, waId, { type: 'text', text: { body: 'Holiday question' } }, local('2026-11-25', '10:00'));
@@ -198,14 +254,23 @@ describe('away message', () => {
   });
 
   it('a closure in the middle of the day starts a new closed spell', async () => {
-    const closure = await p.owner.post(p.url('/closures'), { start: local('2026-11-24', '10:00').toISOString(), end: local('2026-11-24', '12:00').toISOString(), reason: 'Staff training' });
+    const closure = await p.owner.post(p.url('/closures'), {
+      start: local('2026-11-24', '10:00').toISOString(),
+      end: local('2026-11-24', '12:00').toISOString(),
+      reason: 'Staff training',
+    });
     expect(closure.statusCode, closure.body).toBe(201);
     const waId = newWaId();
     await writes(p, waId, { type: 'text', text: { body: 'Monday evening' } }, local('2026-11-23', '18:30'));
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     expect(await autoRepliesOf(conversation.id)).toHaveLength(1);
     // Open Tuesday 08:00-10:00, then closed for the training: the patient is told again.
-    await writes(p, waId, { type: 'text', text: { body: 'Tuesday during the training' } }, local('2026-11-24', '10:30'));
+    await writes(
+      p,
+      waId,
+      { type: 'text', text: { body: 'Tuesday during the training' } },
+      local('2026-11-24', '10:30'),
+    );
     expect(await autoRepliesOf(conversation.id)).toHaveLength(2);
     await writes(p, waId, { type: 'text', text: { body: 'Tuesday, still training' } }, local('2026-11-24', '11:30'));
     expect(await autoRepliesOf(conversation.id)).toHaveLength(2);
@@ -243,19 +308,34 @@ describe('the conversation list', () => {
     const chloe = all.items[0]!;
     const bernard = all.items[1]!;
     expect((await p.owner.patch(`${p.inbox.base}/${chloe.id}`, { status: 'closed' })).statusCode).toBe(200);
-    expect((await p.owner.patch(`${p.inbox.base}/${bernard.id}`, { assignedUserId: p.receptionistId })).statusCode).toBe(200);
+    expect(
+      (await p.owner.patch(`${p.inbox.base}/${bernard.id}`, { assignedUserId: p.receptionistId })).statusCode,
+    ).toBe(200);
 
     expect((await p.inbox.list()).items.map((c) => c.profileName)).toEqual(['Bernard Li', 'Anjali Seetohul']);
     expect((await p.inbox.list('status=closed')).items.map((c) => c.profileName)).toEqual(['Chloé Dupont']);
     expect((await p.inbox.list('status=all')).items).toHaveLength(3);
-    expect((await p.inbox.list('status=all&assigned=unassigned')).items.map((c) => c.profileName)).toEqual(['Chloé Dupont', 'Anjali Seetohul']);
-    expect((await inbox(p.receptionist, p.practiceId).list('assigned=me')).items.map((c) => c.profileName)).toEqual(['Bernard Li']);
+    expect((await p.inbox.list('status=all&assigned=unassigned')).items.map((c) => c.profileName)).toEqual([
+      'Chloé Dupont',
+      'Anjali Seetohul',
+    ]);
+    expect((await inbox(p.receptionist, p.practiceId).list('assigned=me')).items.map((c) => c.profileName)).toEqual([
+      'Bernard Li',
+    ]);
     expect((await p.inbox.list('assigned=me')).items).toEqual([]);
-    expect((await p.inbox.list(`status=all&q=${encodeURIComponent('chlo')}`)).items.map((c) => c.profileName)).toEqual(['Chloé Dupont']);
+    expect((await p.inbox.list(`status=all&q=${encodeURIComponent('chlo')}`)).items.map((c) => c.profileName)).toEqual([
+      'Chloé Dupont',
+    ]);
     expect((await p.inbox.list('status=all&q=BERN')).items.map((c) => c.profileName)).toEqual(['Bernard Li']);
     // Digits, typed as staff type them.
     const local = numbers[0]!.slice(3);
-    expect((await p.inbox.list(`status=all&q=${encodeURIComponent(`${local.slice(0, 1)} ${local.slice(1, 4)} ${local.slice(4)}`)}`)).items.map((c) => c.profileName)).toEqual(['Anjali Seetohul']);
+    expect(
+      (
+        await p.inbox.list(
+          `status=all&q=${encodeURIComponent(`${local.slice(0, 1)} ${local.slice(1, 4)} ${local.slice(4)}`)}`,
+        )
+      ).items.map((c) => c.profileName),
+    ).toEqual(['Anjali Seetohul']);
     expect((await p.inbox.list('status=all&q=%25')).items).toEqual([]);
     // Reopened by a new message from the patient.
     await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: numbers[2]!, profileName: 'Chloé Dupont' });
@@ -280,7 +360,13 @@ describe('the conversation list', () => {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '23052000000', phone_number_id: q.phoneNumberId },
                 contacts: froms.map((wa_id, i) => ({ profile: { name: `Batch ${i}` }, wa_id })),
-                messages: froms.map((from) => ({ from, id: newWamid(), timestamp: now, type: 'text', text: { body: 'hi' } })),
+                messages: froms.map((from) => ({
+                  from,
+                  id: newWamid(),
+                  timestamp: now,
+                  type: 'text',
+                  text: { body: 'hi' },
+                })),
               },
             },
           ],
@@ -319,7 +405,13 @@ describe('the conversation list', () => {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '23052000000', phone_number_id: p.phoneNumberId },
                 contacts: [{ profile: { name: 'Chatty' }, wa_id: waId }],
-                messages: [1, 2, 3, 4, 5, 6, 7].map((n) => ({ from: waId, id: newWamid(), timestamp: now, type: 'text', text: { body: `m${n}` } })),
+                messages: [1, 2, 3, 4, 5, 6, 7].map((n) => ({
+                  from: waId,
+                  id: newWamid(),
+                  timestamp: now,
+                  type: 'text',
+                  text: { body: `m${n}` },
+                })),
               },
             },
           ],
@@ -331,7 +423,9 @@ describe('the conversation list', () => {
     const pages: string[][] = [];
     let before: string | undefined;
     for (let i = 0; i < 10; i++) {
-      const res = await p.owner.get(`${p.inbox.base}/${conversation.id}/messages?limit=3${before ? `&before=${before}` : ''}`);
+      const res = await p.owner.get(
+        `${p.inbox.base}/${conversation.id}/messages?limit=3${before ? `&before=${before}` : ''}`,
+      );
       expect(res.statusCode).toBe(200);
       const { items, hasMore } = res.json() as { items: { id: string; content: { body: string } }[]; hasMore: boolean };
       pages.unshift(items.map((m) => m.content.body));
@@ -349,7 +443,12 @@ describe('conversation detail, patient matches and changes', () => {
   });
 
   const addPatient = async (givenName: string, familyName: string, waId: string) => {
-    const res = await p.owner.post(p.url('/patients'), { givenName, familyName, dateOfBirth: '1990-01-01', phones: [{ number: waId.slice(3), label: 'mobile', isWhatsApp: true }] });
+    const res = await p.owner.post(p.url('/patients'), {
+      givenName,
+      familyName,
+      dateOfBirth: '1990-01-01',
+      phones: [{ number: waId.slice(3), label: 'mobile', isWhatsApp: true }],
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string };
   };
@@ -376,11 +475,22 @@ describe('conversation detail, patient matches and changes', () => {
     expect(detail.patient).toBeNull();
     expect(detail.patientMatches.map((m: { id: string }) => m.id).sort()).toEqual([mother.id, son.id].sort());
 
-    const res = await p.receptionist.patch(`${p.inbox.base}/${conversation.id}`, { patientId: son.id, assignedUserId: p.receptionistId, needsHuman: true });
+    const res = await p.receptionist.patch(`${p.inbox.base}/${conversation.id}`, {
+      patientId: son.id,
+      assignedUserId: p.receptionistId,
+      needsHuman: true,
+    });
     expect(res.statusCode, res.body).toBe(200);
     detail = res.json();
-    expect(detail).toMatchObject({ patient: { id: son.id, name: 'Paul Lagesse' }, assignedTo: { userId: p.receptionistId }, needsHuman: true });
-    const closed = await p.receptionist.patch(`${p.inbox.base}/${conversation.id}`, { status: 'closed', needsHuman: false });
+    expect(detail).toMatchObject({
+      patient: { id: son.id, name: 'Paul Lagesse' },
+      assignedTo: { userId: p.receptionistId },
+      needsHuman: true,
+    });
+    const closed = await p.receptionist.patch(`${p.inbox.base}/${conversation.id}`, {
+      status: 'closed',
+      needsHuman: false,
+    });
     expect(closed.json()).toMatchObject({ status: 'closed', needsHuman: false });
 
     const audit = await t.db
@@ -403,7 +513,11 @@ describe('conversation detail, patient matches and changes', () => {
     await writes(p, waId);
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     const other = await practiceWithChannel();
-    const stranger = await other.owner.post(other.url('/patients'), { givenName: 'Other', familyName: 'Practice', dateOfBirth: '1980-01-01' });
+    const stranger = await other.owner.post(other.url('/patients'), {
+      givenName: 'Other',
+      familyName: 'Practice',
+      dateOfBirth: '1980-01-01',
+    });
     expect(stranger.statusCode, stranger.body).toBe(201);
     const wrongPatient = await p.owner.patch(`${p.inbox.base}/${conversation.id}`, { patientId: stranger.json().id });
     expect([wrongPatient.statusCode, wrongPatient.json().code]).toEqual([404, 'patient_not_found']);
@@ -434,10 +548,16 @@ describe('conversation detail, patient matches and changes', () => {
 describe('media from patients', () => {
   it('is downloaded through the Graph API, stored sealed, and served back byte for byte', async () => {
     const p = await practiceWithChannel();
-    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a photo of a sore tooth, not really a JPEG')]);
+    const photo = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.from('a photo of a sore tooth, not really a JPEG'),
+    ]);
     const mediaId = graph.fake.addMedia(photo, 'image/jpeg');
     const waId = newWaId();
-    await writes(p, waId, { type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256: 'x', caption: 'here it hurts' } });
+    await writes(p, waId, {
+      type: 'image',
+      image: { id: mediaId, mime_type: 'image/jpeg', sha256: 'x', caption: 'here it hurts' },
+    });
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     let [message] = await p.inbox.messages(conversation.id);
     expect(message!.content).toMatchObject({ type: 'media', download: 'pending', caption: 'here it hurts' });
@@ -462,19 +582,28 @@ describe('media from patients', () => {
 
     // Another practice cannot read it, even knowing the ids.
     const other = await practiceWithChannel();
-    expect((await other.owner.get(`${p.inbox.base}/${conversation.id}/messages/${message!.id}/media`)).statusCode).toBe(404);
-    expect((await other.owner.get(`${other.inbox.base}/${conversation.id}/messages/${message!.id}/media`)).statusCode).toBe(404);
+    expect((await other.owner.get(`${p.inbox.base}/${conversation.id}/messages/${message!.id}/media`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await other.owner.get(`${other.inbox.base}/${conversation.id}/messages/${message!.id}/media`)).statusCode,
+    ).toBe(404);
   });
 
   it('media Meta no longer has is marked failed, not retried forever', async () => {
     const p = await practiceWithChannel();
     const waId = newWaId();
-    await writes(p, waId, { type: 'document', document: { id: '424242424242', mime_type: 'application/pdf', filename: 'lost.pdf' } });
+    await writes(p, waId, {
+      type: 'document',
+      document: { id: '424242424242', mime_type: 'application/pdf', filename: 'lost.pdf' },
+    });
     await workers(t).send();
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     const [message] = await p.inbox.messages(conversation.id);
     expect(message!.content).toMatchObject({ download: 'failed' });
-    expect(await t.db.selectFrom('whatsappOutbox').select('seq').where('conversationId', '=', conversation.id).execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom('whatsappOutbox').select('seq').where('conversationId', '=', conversation.id).execute(),
+    ).toEqual([]);
   });
 });
 
@@ -496,27 +625,48 @@ describe('who may do what', () => {
     expect([reply.statusCode, reply.json().code]).toEqual([403, 'forbidden']);
     expect((await p.hygienist.patch(`${p.inbox.base}/${conversationId}`, { status: 'closed' })).statusCode).toBe(403);
     // The receptionist may.
-    expect((await inbox(p.receptionist, p.practiceId).send(conversationId, { type: 'text', body: 'Hello from reception' })).statusCode).toBe(201);
+    expect(
+      (await inbox(p.receptionist, p.practiceId).send(conversationId, { type: 'text', body: 'Hello from reception' }))
+        .statusCode,
+    ).toBe(201);
   });
 
   it('another practice gets 404 for this practice’s inbox and conversations', async () => {
     const other = await practiceWithChannel();
-    for (const url of [p.inbox.base, `${p.inbox.base}/${conversationId}`, `${p.inbox.base}/${conversationId}/messages`]) {
+    for (const url of [
+      p.inbox.base,
+      `${p.inbox.base}/${conversationId}`,
+      `${p.inbox.base}/${conversationId}/messages`,
+    ]) {
       const res = await other.owner.get(url);
       expect(res.statusCode, url).toBe(404);
     }
     const viaOwnPractice = await other.owner.get(`${other.inbox.base}/${conversationId}`);
     expect([viaOwnPractice.statusCode, viaOwnPractice.json().code]).toEqual([404, 'conversation_not_found']);
     expect((await other.owner.get(`${other.inbox.base}/${conversationId}/messages`)).statusCode).toBe(404);
-    expect((await inbox(other.owner, other.practiceId).send(conversationId, { type: 'text', body: 'x' })).statusCode).toBe(404);
-    expect((await other.owner.patch(`${other.inbox.base}/${conversationId}`, { status: 'closed' })).statusCode).toBe(404);
+    expect(
+      (await inbox(other.owner, other.practiceId).send(conversationId, { type: 'text', body: 'x' })).statusCode,
+    ).toBe(404);
+    expect((await other.owner.patch(`${other.inbox.base}/${conversationId}`, { status: 'closed' })).statusCode).toBe(
+      404,
+    );
     expect((await other.owner.post(`${other.inbox.base}/${conversationId}/read`)).statusCode).toBe(404);
   });
 
   it('row-level security: WhatsApp rows are invisible without the practice, and only the practice’s own with it', async () => {
-    const tables = ['whatsappConversations', 'whatsappMessages', 'whatsappOutbox', 'whatsappTemplates', 'whatsappStatusEvents'] as const;
+    const tables = [
+      'whatsappConversations',
+      'whatsappMessages',
+      'whatsappOutbox',
+      'whatsappTemplates',
+      'whatsappStatusEvents',
+    ] as const;
     const counts = (tx: Parameters<Parameters<typeof inPractice>[2]>[0]) =>
-      Promise.all(tables.map(async (table) => (await tx.selectFrom(table).select('practiceId').execute()).map((r) => r.practiceId)));
+      Promise.all(
+        tables.map(async (table) =>
+          (await tx.selectFrom(table).select('practiceId').execute()).map((r) => r.practiceId),
+        ),
+      );
     const unbound = await t.db.transaction().execute(async (tx) => {
       await sql`SELECT set_config('role', 'dentalpro_app', true)`.execute(tx);
       return counts(tx);
@@ -538,9 +688,14 @@ describe('running workers and live updates', () => {
   it('the background workers pick up a webhook at once, and the open inbox hears of each change', async () => {
     const p = await practiceWithChannel();
     const events: { type: string; conversationId: string; messageId?: string }[] = [];
-    const unsubscribe = t.ctx.events.subscribe(inboxTopic(p.practiceId), (e) => events.push(e as (typeof events)[number]));
+    const unsubscribe = t.ctx.events.subscribe(inboxTopic(p.practiceId), (e) =>
+      events.push(e as (typeof events)[number]),
+    );
     // Pumps that would sleep a minute between polls: whatever happens within the test was set going by a signal.
-    const running = startMessagingWorkers(t.ctx, { graphUrl: () => graph.url, idleMs: { intake: 60_000, outbound: 60_000 } });
+    const running = startMessagingWorkers(t.ctx, {
+      graphUrl: () => graph.url,
+      idleMs: { intake: 60_000, outbound: 60_000 },
+    });
     try {
       const waId = newWaId();
       await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId, profileName: 'Live' });
@@ -549,7 +704,9 @@ describe('running workers and live updates', () => {
       await waitFor(async () => events.some((e) => e.type === 'message' && e.conversationId === conversation.id));
       const sent = await p.inbox.send(conversation.id, { type: 'text', body: 'Live reply' });
       expect(sent.statusCode).toBe(201);
-      await waitFor(async () => (await messagesOf(t, conversation.id)).some((m) => m.id === sent.json().id && m.status === 'sent'));
+      await waitFor(async () =>
+        (await messagesOf(t, conversation.id)).some((m) => m.id === sent.json().id && m.status === 'sent'),
+      );
       expect(events.filter((e) => e.messageId === sent.json().id).length).toBeGreaterThanOrEqual(2);
       expect(graph.fake.sent.filter((m) => m.to === waId)).toHaveLength(1);
     } finally {
@@ -565,7 +722,12 @@ describe('the sandbox when it is off (Meta credentials configured)', () => {
     const state = await p.owner.get('/api/v1/sandbox/whatsapp');
     expect(state.statusCode).toBe(200);
     expect(state.json()).toEqual({ enabled: false, channels: [] });
-    const res = await p.owner.post('/api/v1/sandbox/whatsapp/messages', { phoneNumberId: p.phoneNumberId, from: '23057123456', profileName: 'Aisha', message: { type: 'text', body: 'hi' } });
+    const res = await p.owner.post('/api/v1/sandbox/whatsapp/messages', {
+      phoneNumberId: p.phoneNumberId,
+      from: '23057123456',
+      profileName: 'Aisha',
+      message: { type: 'text', body: 'hi' },
+    });
     expect([res.statusCode, res.json().code]).toEqual([404, 'sandbox_disabled']);
   });
 });

@@ -2,7 +2,16 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Client, type TestApp, loggedIn, makePractice } from './harness.js';
 import { GRAPH_TOKEN, connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
-import { conversationOf, inbox, makeEverythingDue, metaErrorBody, metaReports, newWaId, newWamid, patientWrites } from './whatsapp-helpers.js';
+import {
+  conversationOf,
+  inbox,
+  makeEverythingDue,
+  metaErrorBody,
+  metaReports,
+  newWaId,
+  newWamid,
+  patientWrites,
+} from './whatsapp-helpers.js';
 
 /** The outbound side: retries, permanent failures, pauses, interrupted sends, order, pacing, the 24-hour window, templates. */
 
@@ -48,8 +57,15 @@ const textOf = (b: Record<string, unknown>) => (b.text as { body?: string } | un
 const sentTexts = () => graph.fake.sent.map((m) => textOf(m.body));
 const requestsFor = (body: string) => graph.fake.requests.filter((r) => textOf(r.body) === body).length;
 const deliveredCount = (body: string) => graph.fake.sent.filter((m) => textOf(m.body) === body).length;
-const message = (id: string) => t.db.selectFrom('whatsappMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const outboxOf = (messageId: string) => t.db.selectFrom('whatsappOutbox').selectAll().where('messageId', '=', messageId).where('kind', '=', 'message').executeTakeFirst();
+const message = (id: string) =>
+  t.db.selectFrom('whatsappMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const outboxOf = (messageId: string) =>
+  t.db
+    .selectFrom('whatsappOutbox')
+    .selectAll()
+    .where('messageId', '=', messageId)
+    .where('kind', '=', 'message')
+    .executeTakeFirst();
 
 describe('transient failures are retried, with back-off, and each message goes once', () => {
   it('429, 500 and a dropped connection, then Meta recovers', async () => {
@@ -77,7 +93,9 @@ describe('transient failures are retried, with back-off, and each message goes o
 
     // Backed off: running again at once sends nothing.
     const requestsBefore = graph.fake.requests.length;
-    await sql`UPDATE whatsapp_outbox SET next_attempt_at = now() + interval '1 minute' WHERE message_id IN (${sql.join(ids)})`.execute(t.db);
+    await sql`UPDATE whatsapp_outbox SET next_attempt_at = now() + interval '1 minute' WHERE message_id IN (${sql.join(ids)})`.execute(
+      t.db,
+    );
     await w.send();
     expect(graph.fake.requests.length).toBe(requestsBefore);
 
@@ -151,7 +169,10 @@ describe('permanent failures fail at once and are never retried', () => {
 
   it('131050 from the Graph API opts the patient out: what the practice queued on its own stops, answers stay', async () => {
     const c = await openConversation();
-    graph.fake.answerNext({ status: 400, body: metaErrorBody(131050, 'Unable to deliver the message: user stopped marketing messages') });
+    graph.fake.answerNext({
+      status: 400,
+      body: metaErrorBody(131050, 'Unable to deliver the message: user stopped marketing messages'),
+    });
     const first = await sendText(c.id, 'opt-out first');
     const reminder = await inbox(owner, practiceId).send(c.id, {
       type: 'template',
@@ -165,11 +186,19 @@ describe('permanent failures fail at once and are never retried', () => {
       await workers(t).send();
       await makeEverythingDue(t);
     }
-    expect(await message(first.id)).toMatchObject({ status: 'failed', failureReason: 'opted_out', failureCode: 131050 });
+    expect(await message(first.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'opted_out',
+      failureCode: 131050,
+    });
     expect((await inbox(owner, practiceId).detail(c.id)).optedOut).toBe(true);
     expect(await message(reminder.json().id)).toMatchObject({ status: 'failed', failureReason: 'opted_out' });
     expect(await outboxOf(reminder.json().id)).toBeUndefined();
-    expect(graph.fake.requests.filter((r) => (r.body.template as { name?: string } | undefined)?.name === 'recall_due' && r.body.to === c.waId)).toHaveLength(0);
+    expect(
+      graph.fake.requests.filter(
+        (r) => (r.body.template as { name?: string } | undefined)?.name === 'recall_due' && r.body.to === c.waId,
+      ),
+    ).toHaveLength(0);
     expect(deliveredCount('opt-out answer')).toBe(1);
     expect((await message(answer.id)).status).toBe('sent');
   });
@@ -181,16 +210,28 @@ describe('an opt-out while a message is on its way', () => {
     const { id: firstId } = await sendText(c.id, 'before the opt-out');
     await workers(t).send();
     const first = await message(firstId);
-    const reminder = await inbox(owner, practiceId).send(c.id, { type: 'template', templateName: 'recall_due', language: 'en', parameters: { '1': 'Ravi', '2': 'Smile' } });
+    const reminder = await inbox(owner, practiceId).send(c.id, {
+      type: 'template',
+      templateName: 'recall_due',
+      language: 'en',
+      parameters: { '1': 'Ravi', '2': 'Smile' },
+    });
     expect(reminder.statusCode, reminder.body).toBe(201);
     graph.fake.answerNext({ delayMs: 700 });
     const w = workers(t);
     const sending = w.send();
-    const isReminder = (r: { body: Record<string, unknown> }) => r.body.to === c.waId && (r.body.template as { name?: string } | undefined)?.name === 'recall_due';
+    const isReminder = (r: { body: Record<string, unknown> }) =>
+      r.body.to === c.waId && (r.body.template as { name?: string } | undefined)?.name === 'recall_due';
     for (let i = 0; i < 1000 && !graph.fake.requests.some(isReminder); i++) await new Promise((r) => setTimeout(r, 10));
     expect(graph.fake.requests.some(isReminder)).toBe(true);
     // Meta reports the opt-out on the earlier message while the reminder's call is still open.
-    await metaReports(t, { phoneNumberId: PHONE, wamid: first.wamid!, status: 'failed', recipientId: c.waId, errors: [{ code: 131050, title: 'User stopped marketing messages' }] });
+    await metaReports(t, {
+      phoneNumberId: PHONE,
+      wamid: first.wamid!,
+      status: 'failed',
+      recipientId: c.waId,
+      errors: [{ code: 131050, title: 'User stopped marketing messages' }],
+    });
     await workers(t).processWebhooks();
     expect((await inbox(owner, practiceId).detail(c.id)).optedOut).toBe(true);
     await sending;
@@ -211,16 +252,28 @@ describe('an expired access token pauses the number', () => {
     await patientWrites(t, { phoneNumberId: phone, from: waId });
     await workers(t).processWebhooks();
     const conversation = (await conversationOf(t, otherChannel, waId))!;
-    graph.fake.answerNext({ status: 401, body: metaErrorBody(190, 'Error validating access token: Session has expired') });
-    const res = await inbox(otherOwner, other.practiceId).send(conversation.id, { type: 'text', body: 'token trouble' });
+    graph.fake.answerNext({
+      status: 401,
+      body: metaErrorBody(190, 'Error validating access token: Session has expired'),
+    });
+    const res = await inbox(otherOwner, other.practiceId).send(conversation.id, {
+      type: 'text',
+      body: 'token trouble',
+    });
     expect(res.statusCode).toBe(201);
     await workers(t).send();
-    const channel = await t.db.selectFrom('whatsappChannels').select('sendingPausedReason').where('id', '=', otherChannel).executeTakeFirstOrThrow();
+    const channel = await t.db
+      .selectFrom('whatsappChannels')
+      .select('sendingPausedReason')
+      .where('id', '=', otherChannel)
+      .executeTakeFirstOrThrow();
     expect(channel.sendingPausedReason).toBe('token_expired');
     const id = res.json().id as string;
     expect(await message(id)).toMatchObject({ status: 'queued', failureReason: null });
     expect(await outboxOf(id)).toMatchObject({ state: 'queued', attemptStartedAt: null });
-    expect((await inbox(otherOwner, other.practiceId).detail(conversation.id)).channel.sendingPausedReason).toBe('token_expired');
+    expect((await inbox(otherOwner, other.practiceId).detail(conversation.id)).channel.sendingPausedReason).toBe(
+      'token_expired',
+    );
 
     // Paused: nothing is tried, however often the sender runs.
     await makeEverythingDue(t);
@@ -246,20 +299,26 @@ describe('interrupted sends', () => {
   it('a send cut off after it may have reached Meta is marked interrupted, never resent', async () => {
     const c = await openConversation();
     const { id } = await sendText(c.id, 'cut off mid-send');
-    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = now() - interval '3 minutes', claimed_until = now() - interval '1 minute' WHERE message_id = ${id}`.execute(t.db);
+    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = now() - interval '3 minutes', claimed_until = now() - interval '1 minute' WHERE message_id = ${id}`.execute(
+      t.db,
+    );
     await workers(t).send();
     expect(await message(id)).toMatchObject({ status: 'failed', failureReason: 'interrupted' });
     expect(await outboxOf(id)).toBeUndefined();
     await makeEverythingDue(t);
     await workers(t).send();
     expect(requestsFor('cut off mid-send')).toBe(0);
-    expect((await inbox(owner, practiceId).messages(c.id)).find((m) => m.id === id)!.failure).toMatchObject({ reason: 'interrupted' });
+    expect((await inbox(owner, practiceId).messages(c.id)).find((m) => m.id === id)!.failure).toMatchObject({
+      reason: 'interrupted',
+    });
   });
 
   it('a claim that ran out before its call started goes back in the queue and is sent once', async () => {
     const c = await openConversation();
     const { id } = await sendText(c.id, 'claimed then abandoned');
-    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = NULL, claimed_until = now() - interval '1 minute' WHERE message_id = ${id}`.execute(t.db);
+    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = NULL, claimed_until = now() - interval '1 minute' WHERE message_id = ${id}`.execute(
+      t.db,
+    );
     await workers(t).send();
     expect(deliveredCount('claimed then abandoned')).toBe(1);
     expect((await message(id)).status).toBe('sent');
@@ -268,7 +327,9 @@ describe('interrupted sends', () => {
   it('a live claim is left to its owner', async () => {
     const c = await openConversation();
     const { id } = await sendText(c.id, 'someone else has it');
-    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = now(), claimed_until = now() + interval '1 minute' WHERE message_id = ${id}`.execute(t.db);
+    await sql`UPDATE whatsapp_outbox SET state = 'sending', attempts = 1, attempt_started_at = now(), claimed_until = now() + interval '1 minute' WHERE message_id = ${id}`.execute(
+      t.db,
+    );
     await workers(t).send();
     expect(requestsFor('someone else has it')).toBe(0);
     expect(await message(id)).toMatchObject({ status: 'queued' });
@@ -337,11 +398,18 @@ describe('a status that arrives before the send has recorded its wamid', () => {
     const wamid = newWamid();
     await metaReports(t, { phoneNumberId: PHONE, wamid, status: 'delivered', recipientId: c.waId });
     await workers(t).processWebhooks();
-    graph.fake.answerNext({ status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: c.waId, wa_id: c.waId }], messages: [{ id: wamid }] } });
+    graph.fake.answerNext({
+      status: 200,
+      body: { messaging_product: 'whatsapp', contacts: [{ input: c.waId, wa_id: c.waId }], messages: [{ id: wamid }] },
+    });
     const { id } = await sendText(c.id, 'overtaken by its status');
     await workers(t).send();
     expect(await message(id)).toMatchObject({ wamid, status: 'delivered' });
-    const events = await t.db.selectFrom('whatsappStatusEvents').select('appliedAt').where('wamid', '=', wamid).execute();
+    const events = await t.db
+      .selectFrom('whatsappStatusEvents')
+      .select('appliedAt')
+      .where('wamid', '=', wamid)
+      .execute();
     expect(events.every((e) => e.appliedAt !== null)).toBe(true);
     // Later statuses apply as usual.
     await metaReports(t, { phoneNumberId: PHONE, wamid, status: 'read', recipientId: c.waId });
@@ -352,9 +420,18 @@ describe('a status that arrives before the send has recorded its wamid', () => {
   it('an early failure is applied too', async () => {
     const c = await openConversation();
     const wamid = newWamid();
-    await metaReports(t, { phoneNumberId: PHONE, wamid, status: 'failed', recipientId: c.waId, errors: [{ code: 131026, title: 'Message undeliverable' }] });
+    await metaReports(t, {
+      phoneNumberId: PHONE,
+      wamid,
+      status: 'failed',
+      recipientId: c.waId,
+      errors: [{ code: 131026, title: 'Message undeliverable' }],
+    });
     await workers(t).processWebhooks();
-    graph.fake.answerNext({ status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: c.waId, wa_id: c.waId }], messages: [{ id: wamid }] } });
+    graph.fake.answerNext({
+      status: 200,
+      body: { messaging_product: 'whatsapp', contacts: [{ input: c.waId, wa_id: c.waId }], messages: [{ id: wamid }] },
+    });
     const { id } = await sendText(c.id, 'failed before it was sent');
     await workers(t).send();
     expect(await message(id)).toMatchObject({ wamid, status: 'failed', failureReason: 'not_on_whatsapp' });
@@ -364,13 +441,19 @@ describe('a status that arrives before the send has recorded its wamid', () => {
 describe('the 24-hour customer service window', () => {
   it('after 24 h only a template may go: free-form text and buttons get 409 with the alternative', async () => {
     const c = await openConversation();
-    await sql`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE id = ${c.id}`.execute(t.db);
+    await sql`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE id = ${c.id}`.execute(
+      t.db,
+    );
     expect((await inbox(owner, practiceId).detail(c.id)).serviceWindowEndsAt).toBeNull();
     const text = await inbox(owner, practiceId).send(c.id, { type: 'text', body: 'too late' });
     expect(text.statusCode).toBe(409);
     expect(text.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(text.json()).toMatchObject({ code: 'whatsapp_window_closed', alternative: 'template' });
-    const buttons = await inbox(owner, practiceId).send(c.id, { type: 'buttons', body: 'Still coming?', buttons: [{ id: 'y', title: 'Yes' }] });
+    const buttons = await inbox(owner, practiceId).send(c.id, {
+      type: 'buttons',
+      body: 'Still coming?',
+      buttons: [{ id: 'y', title: 'Yes' }],
+    });
     expect(buttons.statusCode).toBe(409);
     expect(buttons.json().code).toBe('whatsapp_window_closed');
     const template = await inbox(owner, practiceId).send(c.id, {
@@ -380,17 +463,31 @@ describe('the 24-hour customer service window', () => {
       parameters: { patient_name: 'Aisha', practice_name: 'Smile', date: 'Tuesday 1 December', time: '09:30' },
     });
     expect(template.statusCode, template.body).toBe(201);
-    expect(template.json().content).toMatchObject({ type: 'template', body: 'Hello Aisha, this is a reminder of your appointment at Smile on Tuesday 1 December at 09:30.', buttons: ['Confirm', 'Reschedule'] });
+    expect(template.json().content).toMatchObject({
+      type: 'template',
+      body: 'Hello Aisha, this is a reminder of your appointment at Smile on Tuesday 1 December at 09:30.',
+      buttons: ['Confirm', 'Reschedule'],
+    });
   });
 
   it('inside the window: reply buttons reach Meta in its interactive shape, and the window end is shown', async () => {
     const c = await openConversation();
     const ends = (await inbox(owner, practiceId).detail(c.id)).serviceWindowEndsAt as string;
     expect(new Date(ends).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
-    const res = await inbox(owner, practiceId).send(c.id, { type: 'buttons', body: 'Tuesday 10:30 suits?', footer: 'Smile Dental', buttons: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'Another time' }] });
+    const res = await inbox(owner, practiceId).send(c.id, {
+      type: 'buttons',
+      body: 'Tuesday 10:30 suits?',
+      footer: 'Smile Dental',
+      buttons: [
+        { id: 'yes', title: 'Yes' },
+        { id: 'no', title: 'Another time' },
+      ],
+    });
     expect(res.statusCode, res.body).toBe(201);
     await workers(t).send();
-    const sent = graph.fake.sent.find((m) => (m.body.interactive as { body?: { text?: string } } | undefined)?.body?.text === 'Tuesday 10:30 suits?')!;
+    const sent = graph.fake.sent.find(
+      (m) => (m.body.interactive as { body?: { text?: string } } | undefined)?.body?.text === 'Tuesday 10:30 suits?',
+    )!;
     expect(sent.body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -408,26 +505,49 @@ describe('the 24-hour customer service window', () => {
         },
       },
     });
-    const dup = await inbox(owner, practiceId).send(c.id, { type: 'buttons', body: 'x', buttons: [{ id: 'a', title: 'Same' }, { id: 'b', title: 'Same' }] });
+    const dup = await inbox(owner, practiceId).send(c.id, {
+      type: 'buttons',
+      body: 'x',
+      buttons: [
+        { id: 'a', title: 'Same' },
+        { id: 'b', title: 'Same' },
+      ],
+    });
     expect(dup.statusCode).toBe(400);
   });
 
   it('a text reply quoting the patient’s message carries Meta’s context', async () => {
     const waId = newWaId();
-    const wamid = await patientWrites(t, { phoneNumberId: PHONE, from: waId, message: { type: 'text', text: { body: 'Can I come at 10?' } } });
+    const wamid = await patientWrites(t, {
+      phoneNumberId: PHONE,
+      from: waId,
+      message: { type: 'text', text: { body: 'Can I come at 10?' } },
+    });
     await workers(t).processWebhooks();
     const c = (await conversationOf(t, channelId, waId))!;
     const theirs = (await inbox(owner, practiceId).messages(c.id))[0]!;
-    const res = await inbox(owner, practiceId).send(c.id, { type: 'text', body: 'Yes, 10 is fine', replyToMessageId: theirs.id });
+    const res = await inbox(owner, practiceId).send(c.id, {
+      type: 'text',
+      body: 'Yes, 10 is fine',
+      replyToMessageId: theirs.id,
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().replyTo).toEqual({ messageId: theirs.id, preview: 'Can I come at 10?' });
     await workers(t).send();
-    expect(graph.fake.sent.find((m) => textOf(m.body) === 'Yes, 10 is fine')!.body).toMatchObject({ context: { message_id: wamid }, text: { body: 'Yes, 10 is fine', preview_url: false } });
+    expect(graph.fake.sent.find((m) => textOf(m.body) === 'Yes, 10 is fine')!.body).toMatchObject({
+      context: { message_id: wamid },
+      text: { body: 'Yes, 10 is fine', preview_url: false },
+    });
   });
 });
 
 describe('templates', () => {
-  const template = (templateName: string, language: string, parameters: Record<string, string>) => ({ type: 'template', templateName, language, parameters });
+  const template = (templateName: string, language: string, parameters: Record<string, string>) => ({
+    type: 'template',
+    templateName,
+    language,
+    parameters,
+  });
 
   it('refuses wrong parameters with every problem named, before Meta sees them', async () => {
     const c = await openConversation();
@@ -449,14 +569,40 @@ describe('templates', () => {
     const missing = await inbox(owner, practiceId).send(c.id, template('appointment_reminder', 'de', good));
     expect([missing.statusCode, missing.json().code]).toEqual([404, 'template_not_found']);
     expect(graph.fake.requests.length).toBe(before);
-    expect((await t.db.selectFrom('whatsappMessages').select('id').where('conversationId', '=', c.id).where('direction', '=', 'outbound').execute()).length).toBe(0);
+    expect(
+      (
+        await t.db
+          .selectFrom('whatsappMessages')
+          .select('id')
+          .where('conversationId', '=', c.id)
+          .where('direction', '=', 'outbound')
+          .execute()
+      ).length,
+    ).toBe(0);
   });
 
   it('named and positional templates reach Meta in its shape', async () => {
     const c = await openConversation();
-    const named = await inbox(owner, practiceId).send(c.id, template('appointment_reminder', 'fr', { patient_name: 'Hélène', practice_name: 'Smile', date: 'mardi 1 décembre', time: '09:30' }));
+    const named = await inbox(owner, practiceId).send(
+      c.id,
+      template('appointment_reminder', 'fr', {
+        patient_name: 'Hélène',
+        practice_name: 'Smile',
+        date: 'mardi 1 décembre',
+        time: '09:30',
+      }),
+    );
     expect(named.statusCode, named.body).toBe(201);
-    const positional = await inbox(owner, practiceId).send(c.id, template('booking_confirmation', 'en', { '1': 'Aisha', '2': 'check-up', '3': 'Smile', '4': 'Tuesday 1 December', '5': '09:30' }));
+    const positional = await inbox(owner, practiceId).send(
+      c.id,
+      template('booking_confirmation', 'en', {
+        '1': 'Aisha',
+        '2': 'check-up',
+        '3': 'Smile',
+        '4': 'Tuesday 1 December',
+        '5': '09:30',
+      }),
+    );
     expect(positional.statusCode, positional.body).toBe(201);
     await workers(t).send();
     const sentTo = graph.fake.sent.filter((m) => m.to === c.waId).map((m) => m.body);
@@ -479,8 +625,18 @@ describe('templates', () => {
                 { type: 'text', parameter_name: 'time', text: '09:30' },
               ],
             },
-            { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'appointment_reminder:0' }] },
-            { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'appointment_reminder:1' }] },
+            {
+              type: 'button',
+              sub_type: 'quick_reply',
+              index: '0',
+              parameters: [{ type: 'payload', payload: 'appointment_reminder:0' }],
+            },
+            {
+              type: 'button',
+              sub_type: 'quick_reply',
+              index: '1',
+              parameters: [{ type: 'payload', payload: 'appointment_reminder:1' }],
+            },
           ],
         },
       },
@@ -492,7 +648,15 @@ describe('templates', () => {
         template: {
           name: 'booking_confirmation',
           language: { code: 'en' },
-          components: [{ type: 'body', parameters: ['Aisha', 'check-up', 'Smile', 'Tuesday 1 December', '09:30'].map((text) => ({ type: 'text', text })) }],
+          components: [
+            {
+              type: 'body',
+              parameters: ['Aisha', 'check-up', 'Smile', 'Tuesday 1 December', '09:30'].map((text) => ({
+                type: 'text',
+                text,
+              })),
+            },
+          ],
         },
       },
     ]);
@@ -505,11 +669,24 @@ describe('the template registry', () => {
   it('is fetched from Meta (message_templates) and listed for staff', async () => {
     const res = await owner.post(`/api/v1/practices/${practiceId}/whatsapp/templates/sync`);
     expect(res.statusCode, res.body).toBe(200);
-    const { items, syncedAt } = res.json() as { items: { name: string; language: string; parameterFormat: string; parameters: { name: string }[]; quickReplies: string[] }[]; syncedAt: string };
+    const { items, syncedAt } = res.json() as {
+      items: {
+        name: string;
+        language: string;
+        parameterFormat: string;
+        parameters: { name: string }[];
+        quickReplies: string[];
+      }[];
+      syncedAt: string;
+    };
     expect(syncedAt).toBeTruthy();
     expect(items.map((i) => `${i.name}/${i.language}`)).toContain('appointment_reminder/fr');
     expect(items).toHaveLength(10);
-    expect(items.find((i) => i.name === 'booking_confirmation' && i.language === 'en')).toMatchObject({ parameterFormat: 'positional', parameters: [{ name: '1' }, { name: '2' }, { name: '3' }, { name: '4' }, { name: '5' }], quickReplies: [] });
+    expect(items.find((i) => i.name === 'booking_confirmation' && i.language === 'en')).toMatchObject({
+      parameterFormat: 'positional',
+      parameters: [{ name: '1' }, { name: '2' }, { name: '3' }, { name: '4' }, { name: '5' }],
+      quickReplies: [],
+    });
     const listed = await owner.get(`/api/v1/practices/${practiceId}/whatsapp/templates`);
     expect(listed.json().items).toEqual(items);
   });

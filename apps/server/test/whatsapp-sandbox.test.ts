@@ -16,7 +16,16 @@ const OTHER_PHONE = '100000000000888';
 
 beforeAll(async () => {
   t = await createTestApp({
-    config: { whatsapp: { sandbox: true, appSecret: 'x'.repeat(20), verifyToken: 'v'.repeat(10), graphUrl: null, graphVersion: 'v23.0', runWorkers: false } },
+    config: {
+      whatsapp: {
+        sandbox: true,
+        appSecret: 'x'.repeat(20),
+        verifyToken: 'v'.repeat(10),
+        graphUrl: null,
+        graphVersion: 'v23.0',
+        runWorkers: false,
+      },
+    },
   });
   // The outbound pipeline calls the sandbox's Graph API over HTTP, as it would call Meta.
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -24,19 +33,31 @@ beforeAll(async () => {
   const p = await makePractice(t.ctx, { name: 'Sandbox Dental' });
   practiceId = p.practiceId;
   owner = await loggedIn(t.app, p.owner);
-  const put = await owner.request('PUT', `/api/v1/practices/${practiceId}/whatsapp/channel`, { phoneNumberId: PHONE, displayPhoneNumber: '+230 5200 0777', throughputPerSecond: 80 });
+  const put = await owner.request('PUT', `/api/v1/practices/${practiceId}/whatsapp/channel`, {
+    phoneNumberId: PHONE,
+    displayPhoneNumber: '+230 5200 0777',
+    throughputPerSecond: 80,
+  });
   expect(put.statusCode, put.body).toBe(200);
   expect(put.json()).toMatchObject({ sandbox: true, phoneNumberId: PHONE });
   channelId = put.json().id;
   const other = await makePractice(t.ctx, { name: 'Elsewhere Dental' });
   otherOwner = await loggedIn(t.app, other.owner);
-  expect((await otherOwner.request('PUT', `/api/v1/practices/${other.practiceId}/whatsapp/channel`, { phoneNumberId: OTHER_PHONE, throughputPerSecond: 80 })).statusCode).toBe(200);
+  expect(
+    (
+      await otherOwner.request('PUT', `/api/v1/practices/${other.practiceId}/whatsapp/channel`, {
+        phoneNumberId: OTHER_PHONE,
+        throughputPerSecond: 80,
+      })
+    ).statusCode,
+  ).toBe(200);
 });
 afterAll(async () => {
   await t?.close();
 });
 
-const phoneWrites = (client: Client, body: Record<string, unknown>) => client.post('/api/v1/sandbox/whatsapp/messages', body);
+const phoneWrites = (client: Client, body: Record<string, unknown>) =>
+  client.post('/api/v1/sandbox/whatsapp/messages', body);
 
 async function until(check: () => Promise<boolean>, ms = 20_000) {
   const end = Date.now() + ms;
@@ -52,13 +73,23 @@ describe('the sandbox', () => {
   it('lists the numbers of the user’s own practices only', async () => {
     const res = await owner.get('/api/v1/sandbox/whatsapp');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ enabled: true, channels: [{ practiceId, practiceName: 'Sandbox Dental', phoneNumberId: PHONE, displayPhoneNumber: '+230 5200 0777' }] });
+    expect(res.json()).toEqual({
+      enabled: true,
+      channels: [
+        { practiceId, practiceName: 'Sandbox Dental', phoneNumberId: PHONE, displayPhoneNumber: '+230 5200 0777' },
+      ],
+    });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/sandbox/whatsapp' })).statusCode).toBe(401);
   });
 
   it('the phone writes a signed webhook in Meta’s shape, which processing turns into a conversation', async () => {
     const before = await deliveryCount(t);
-    const res = await phoneWrites(owner, { phoneNumberId: PHONE, from: '23057123456', profileName: 'Aisha', message: { type: 'text', body: 'Bonjour, un rendez-vous ?' } });
+    const res = await phoneWrites(owner, {
+      phoneNumberId: PHONE,
+      from: '23057123456',
+      profileName: 'Aisha',
+      message: { type: 'text', body: 'Bonjour, un rendez-vous ?' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().wamid).toMatch(/^wamid\./);
     // Stored through the real endpoint, so its signature checked out.
@@ -71,7 +102,12 @@ describe('the sandbox', () => {
   });
 
   it('cannot write to another practice’s number', async () => {
-    const res = await phoneWrites(owner, { phoneNumberId: OTHER_PHONE, from: '23057123456', profileName: 'Aisha', message: { type: 'text', body: 'hi' } });
+    const res = await phoneWrites(owner, {
+      phoneNumberId: OTHER_PHONE,
+      from: '23057123456',
+      profileName: 'Aisha',
+      message: { type: 'text', body: 'hi' },
+    });
     expect(res.statusCode).toBe(404);
     const chat = await owner.get(`/api/v1/sandbox/whatsapp/chat?phoneNumberId=${OTHER_PHONE}&waId=23057123456`);
     expect(chat.statusCode).toBe(404);
@@ -82,7 +118,8 @@ describe('the sandbox', () => {
     const sent = await inbox(owner, practiceId).send(conversation.id, { type: 'text', body: 'Oui, mardi à 10h ?' });
     expect(sent.statusCode, sent.body).toBe(201);
     await workers(t).send();
-    const statusOf = async () => (await inbox(owner, practiceId).messages(conversation.id)).find((m) => m.id === sent.json().id)!.status;
+    const statusOf = async () =>
+      (await inbox(owner, practiceId).messages(conversation.id)).find((m) => m.id === sent.json().id)!.status;
     await until(async () => (await statusOf()) === 'delivered');
     const chat = await owner.get(`/api/v1/sandbox/whatsapp/chat?phoneNumberId=${PHONE}&waId=23057123456`);
     expect(chat.statusCode).toBe(200);
@@ -98,21 +135,41 @@ describe('the sandbox', () => {
   });
 
   it('a photo from the phone is fetched back through the sandbox’s Graph API', async () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('sandbox pixels')]);
-    const res = await phoneWrites(owner, { phoneNumberId: PHONE, from: '23057654321', profileName: 'Ravi', message: { type: 'image', dataBase64: png.toString('base64'), mimeType: 'image/png', caption: 'my gum' } });
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from('sandbox pixels'),
+    ]);
+    const res = await phoneWrites(owner, {
+      phoneNumberId: PHONE,
+      from: '23057654321',
+      profileName: 'Ravi',
+      message: { type: 'image', dataBase64: png.toString('base64'), mimeType: 'image/png', caption: 'my gum' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     await workers(t).processWebhooks();
     await workers(t).send();
     const conversation = (await conversationOf(t, channelId, '23057654321'))!;
     const [message] = await inbox(owner, practiceId).messages(conversation.id);
-    expect(message!.content).toMatchObject({ type: 'media', mediaType: 'image', caption: 'my gum', download: 'stored' });
-    const media = await owner.get(`/api/v1/practices/${practiceId}/inbox/conversations/${conversation.id}/messages/${message!.id}/media`);
+    expect(message!.content).toMatchObject({
+      type: 'media',
+      mediaType: 'image',
+      caption: 'my gum',
+      download: 'stored',
+    });
+    const media = await owner.get(
+      `/api/v1/practices/${practiceId}/inbox/conversations/${conversation.id}/messages/${message!.id}/media`,
+    );
     expect(media.statusCode).toBe(200);
     expect(media.rawPayload.equals(png)).toBe(true);
   });
 
   it('refuses a body that is not a sandbox message', async () => {
-    const res = await phoneWrites(owner, { phoneNumberId: PHONE, from: 'not-a-number', profileName: 'X', message: { type: 'text', body: 'hi' } });
+    const res = await phoneWrites(owner, {
+      phoneNumberId: PHONE,
+      from: 'not-a-number',
+      profileName: 'X',
+      message: { type: 'text', body: 'hi' },
+    });
     expect(res.statusCode).toBe(400);
   });
 });

@@ -24,7 +24,11 @@ export const LoginResult = z.union([Me, MfaChallenge]);
 export type LoginResult = z.infer<typeof LoginResult>;
 export const MfaLoginInput = z
   .object({
-    code: z.string().trim().regex(/^\d{6}$/).optional(),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/)
+      .optional(),
     recoveryCode: z.string().trim().min(8).max(40).optional(),
   })
   .refine((v) => Boolean(v.code) !== Boolean(v.recoveryCode), 'Give either a code or a recovery code');
@@ -40,7 +44,12 @@ export const PasswordResetConfirmInput = z.object({ token: z.string().min(20).ma
 
 export const MfaSetup = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export type MfaSetup = z.infer<typeof MfaSetup>;
-export const MfaEnableInput = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+export const MfaEnableInput = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/),
+});
 export const MfaRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 export type MfaRecoveryCodes = z.infer<typeof MfaRecoveryCodes>;
 export const MfaDisableInput = z.object({ password: z.string().min(1).max(200) });

@@ -8,7 +8,19 @@ import { Instant, LocalDate } from './scheduling.js';
  * invalid_tooth / invalid_surface / invalid_finding with a message saying what is wrong.
  */
 
-export const FINDING_KINDS = ['caries', 'restoration', 'crown', 'bridge', 'missing', 'extracted', 'implant', 'root_canal_treated', 'fractured', 'sealant', 'watch'] as const;
+export const FINDING_KINDS = [
+  'caries',
+  'restoration',
+  'crown',
+  'bridge',
+  'missing',
+  'extracted',
+  'implant',
+  'root_canal_treated',
+  'fractured',
+  'sealant',
+  'watch',
+] as const;
 export const FindingKind = z.enum(FINDING_KINDS);
 export type FindingKind = z.infer<typeof FindingKind>;
 export const RestorationMaterial = z.enum(['composite', 'amalgam', 'glass_ionomer', 'ceramic', 'gold', 'temporary']);
@@ -37,7 +49,9 @@ export const ChartFindingInput = z.object({
 export type ChartFindingInput = z.infer<typeof ChartFindingInput>;
 
 export const FindingResolution = z.enum(['treated', 'superseded', 'resolved', 'entered_in_error']);
-export const ResolveFindingInput = z.object({ resolution: z.enum(['resolved', 'entered_in_error']).default('resolved') });
+export const ResolveFindingInput = z.object({
+  resolution: z.enum(['resolved', 'entered_in_error']).default('resolved'),
+});
 
 export const ChartFinding = z.object({
   id: Uuid,
@@ -69,7 +83,11 @@ export type Chart = z.infer<typeof Chart>;
 
 // Price list
 
-export const ProcedureCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9._-]{0,19}$/, 'Use letters, digits, dots and dashes (up to 20)');
+export const ProcedureCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9][A-Z0-9._-]{0,19}$/, 'Use letters, digits, dots and dashes (up to 20)');
 /** MUR in cents; up to MUR 10 million. */
 export const FeeMinor = z.number().int().min(0).max(1_000_000_000);
 export const ProcedureInput = z.object({
@@ -115,7 +133,9 @@ export const TREATMENT_ITEM_STATUSES = ['planned', 'accepted', 'completed', 'dec
 export const TreatmentItemStatus = z.enum(TREATMENT_ITEM_STATUSES);
 
 export const TreatmentPlanInput = z.object({ title: z.string().trim().min(1).max(200) });
-export const TreatmentPlanPatch = z.object({ title: z.string().trim().min(1).max(200), status: TreatmentPlanStatus }).partial();
+export const TreatmentPlanPatch = z
+  .object({ title: z.string().trim().min(1).max(200), status: TreatmentPlanStatus })
+  .partial();
 export const TreatmentItemInput = z.object({
   procedureId: Uuid,
   tooth: ToothFdi.nullable().optional(),
@@ -124,7 +144,12 @@ export const TreatmentItemInput = z.object({
   notes: ClinicalText.optional(),
 });
 export const TreatmentItemPatch = z
-  .object({ tooth: ToothFdi.nullable(), surfaces: SurfacesInput, phase: z.number().int().min(1).max(20), notes: ClinicalText })
+  .object({
+    tooth: ToothFdi.nullable(),
+    surfaces: SurfacesInput,
+    phase: z.number().int().min(1).max(20),
+    notes: ClinicalText,
+  })
   .partial();
 export const TreatmentItemStatusInput = z.object({ status: z.enum(['accepted', 'completed', 'declined']) });
 
@@ -173,10 +198,22 @@ export const TreatmentPlanList = z.object({ items: z.array(TreatmentPlan) });
 // Clinical notes
 
 const NoteBody = z.string().trim().min(1, 'Write the note').max(20_000);
-export const ClinicalNoteInput = z.object({ body: NoteBody, visitDate: LocalDate.optional(), appointmentId: Uuid.nullable().optional() });
-export const ClinicalNotePatch = z.object({ body: NoteBody, visitDate: LocalDate, appointmentId: Uuid.nullable() }).partial();
+export const ClinicalNoteInput = z.object({
+  body: NoteBody,
+  visitDate: LocalDate.optional(),
+  appointmentId: Uuid.nullable().optional(),
+});
+export const ClinicalNotePatch = z
+  .object({ body: NoteBody, visitDate: LocalDate, appointmentId: Uuid.nullable() })
+  .partial();
 export const AddendumInput = z.object({ body: NoteBody });
-export const NoteAddendum = z.object({ id: Uuid, body: z.string(), authorId: Uuid.nullable(), authorName: z.string().nullable(), createdAt: z.string() });
+export const NoteAddendum = z.object({
+  id: Uuid,
+  body: z.string(),
+  authorId: Uuid.nullable(),
+  authorName: z.string().nullable(),
+  createdAt: z.string(),
+});
 export const ClinicalNote = z.object({
   id: Uuid,
   patientId: Uuid,

@@ -12,10 +12,7 @@ export type Language = z.infer<typeof Language>;
 export const IsoDateTime = z.string();
 
 /** Passwords: long enough to matter, short enough to hash quickly. */
-export const NewPassword = z
-  .string()
-  .min(10, 'Use at least 10 characters')
-  .max(200, 'Use at most 200 characters');
+export const NewPassword = z.string().min(10, 'Use at least 10 characters').max(200, 'Use at most 200 characters');
 
 export const PracticeIdParams = z.object({ practiceId: Uuid });
 

@@ -55,10 +55,33 @@ export const MessageContent = z.discriminatedUnion('type', [
   }),
   /** The patient tapped a reply button, a list row or a template quick reply. */
   z.object({ type: z.literal('choice'), choiceId: z.string(), title: z.string(), description: z.string().optional() }),
-  z.object({ type: z.literal('buttons'), body: z.string(), footer: z.string().optional(), buttons: z.array(ReplyButton) }),
-  z.object({ type: z.literal('list'), body: z.string(), footer: z.string().optional(), buttonLabel: z.string(), sections: z.array(ListSection) }),
-  z.object({ type: z.literal('template'), name: z.string(), language: z.string(), body: z.string(), buttons: z.array(z.string()) }),
-  z.object({ type: z.literal('location'), latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }),
+  z.object({
+    type: z.literal('buttons'),
+    body: z.string(),
+    footer: z.string().optional(),
+    buttons: z.array(ReplyButton),
+  }),
+  z.object({
+    type: z.literal('list'),
+    body: z.string(),
+    footer: z.string().optional(),
+    buttonLabel: z.string(),
+    sections: z.array(ListSection),
+  }),
+  z.object({
+    type: z.literal('template'),
+    name: z.string(),
+    language: z.string(),
+    body: z.string(),
+    buttons: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('location'),
+    latitude: z.number(),
+    longitude: z.number(),
+    name: z.string().optional(),
+    address: z.string().optional(),
+  }),
   z.object({ type: z.literal('contacts'), names: z.array(z.string()) }),
   z.object({ type: z.literal('system'), body: z.string() }),
   /** A type Meta sent that DentalPro does not display; the original is kept. */
@@ -76,7 +99,9 @@ export const InboxMessage = z.object({
   origin: MessageOrigin,
   content: MessageContent,
   status: MessageStatus,
-  failure: z.object({ reason: FailureReason, code: z.number().int().nullable(), detail: z.string().nullable() }).nullable(),
+  failure: z
+    .object({ reason: FailureReason, code: z.number().int().nullable(), detail: z.string().nullable() })
+    .nullable(),
   /** The message this one answers (WhatsApp's reply quote). */
   replyTo: z.object({ messageId: Uuid, preview: z.string() }).nullable(),
   reactions: z.array(z.object({ emoji: z.string(), by: z.enum(['patient', 'practice']) })),
@@ -215,9 +240,17 @@ export const WhatsAppChannel = z.object({
 export type WhatsAppChannel = z.infer<typeof WhatsAppChannel>;
 
 export const WhatsAppChannelInput = z.object({
-  phoneNumberId: z.string().trim().regex(/^[0-9]{5,32}$/, 'The numeric phone number ID Meta shows for the number'),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{5,32}$/, 'The numeric phone number ID Meta shows for the number'),
   displayPhoneNumber: z.string().trim().max(30).default(''),
-  wabaId: z.string().trim().regex(/^[0-9]*$/, 'Digits only').max(32).default(''),
+  wabaId: z
+    .string()
+    .trim()
+    .regex(/^[0-9]*$/, 'Digits only')
+    .max(32)
+    .default(''),
   /** Omitted: keep the current token. */
   accessToken: z.string().trim().min(10).max(1000).optional(),
   throughputPerSecond: z.number().int().min(1).max(1000).default(80),
@@ -225,14 +258,20 @@ export const WhatsAppChannelInput = z.object({
 });
 
 /** The events the inbox listens to over server-sent events. */
-export const InboxEvent = z.object({ type: z.enum(['conversation', 'message']), conversationId: Uuid, messageId: Uuid.optional() });
+export const InboxEvent = z.object({
+  type: z.enum(['conversation', 'message']),
+  conversationId: Uuid,
+  messageId: Uuid.optional(),
+});
 export type InboxEvent = z.infer<typeof InboxEvent>;
 
 // --- Sandbox (only when no Meta credentials are configured) ---
 
 export const SandboxState = z.object({
   enabled: z.boolean(),
-  channels: z.array(z.object({ practiceId: Uuid, practiceName: z.string(), phoneNumberId: z.string(), displayPhoneNumber: z.string() })),
+  channels: z.array(
+    z.object({ practiceId: Uuid, practiceName: z.string(), phoneNumberId: z.string(), displayPhoneNumber: z.string() }),
+  ),
 });
 
 export const SandboxSendInput = z.object({
@@ -243,8 +282,19 @@ export const SandboxSendInput = z.object({
   message: z.discriminatedUnion('type', [
     z.object({ type: z.literal('text'), body: z.string().min(1).max(4096) }),
     /** Tapping a reply button or list row of one of the practice's messages. */
-    z.object({ type: z.literal('choice'), kind: z.enum(['button', 'list', 'template']), choiceId: z.string(), title: z.string(), contextWamid: z.string() }),
-    z.object({ type: z.literal('image'), dataBase64: z.string().max(2_000_000), mimeType: z.enum(['image/jpeg', 'image/png']), caption: z.string().max(1024).optional() }),
+    z.object({
+      type: z.literal('choice'),
+      kind: z.enum(['button', 'list', 'template']),
+      choiceId: z.string(),
+      title: z.string(),
+      contextWamid: z.string(),
+    }),
+    z.object({
+      type: z.literal('image'),
+      dataBase64: z.string().max(2_000_000),
+      mimeType: z.enum(['image/jpeg', 'image/png']),
+      caption: z.string().max(1024).optional(),
+    }),
     z.object({ type: z.literal('location'), latitude: z.number(), longitude: z.number(), name: z.string().optional() }),
   ]),
 });

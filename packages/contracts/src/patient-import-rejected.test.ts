@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { REJECTED_ROWS_REASON_HEADER, csvCell, rejectedRowsCsv, rejectionReason } from './patient-import-rejected.js';
 import type { PatientImportProblem, PatientImportReport } from './patients.js';
 
-const problem = (p: Partial<PatientImportProblem> & Pick<PatientImportProblem, 'code' | 'message'>): PatientImportProblem => ({ column: null, field: null, value: '', ...p });
+const problem = (
+  p: Partial<PatientImportProblem> & Pick<PatientImportProblem, 'code' | 'message'>,
+): PatientImportProblem => ({ column: null, field: null, value: '', ...p });
 
-const columns = (...headers: string[]): PatientImportReport['columns'] => headers.map((header, i) => ({ position: i + 1, header, field: null, automatic: true }));
+const columns = (...headers: string[]): PatientImportReport['columns'] =>
+  headers.map((header, i) => ({ position: i + 1, header, field: null, automatic: true }));
 
 describe('csvCell', () => {
   it('leaves plain text and accents alone, quotes delimiters, quotes and line breaks', () => {
@@ -29,7 +32,15 @@ describe('rejectedRowsCsv', () => {
       {
         row: 4,
         cells: ['Bégué', 'Hélène', 'Rue "Royale", Curepipe', '12'],
-        problems: [problem({ code: 'phone_invalid', column: 'Portable', field: 'phone', value: '12', message: '"12" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)' })],
+        problems: [
+          problem({
+            code: 'phone_invalid',
+            column: 'Portable',
+            field: 'phone',
+            value: '12',
+            message: '"12" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)',
+          }),
+        ],
       },
       {
         row: 7,
@@ -62,7 +73,9 @@ describe('rejectedRowsCsv', () => {
 
   it('keeps the file’s own delimiter, so a French Excel opens it as it opened the original', () => {
     const csv = rejectedRowsCsv({ ...report, delimiter: ';', rejected: [report.rejected[0]!] });
-    expect(csv.split('\r\n')[1]).toBe('Bégué;Hélène;"Rue ""Royale"", Curepipe";12;"Row 4: phone_invalid (Portable): ""12"" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)"');
+    expect(csv.split('\r\n')[1]).toBe(
+      'Bégué;Hélène;"Rue ""Royale"", Curepipe";12;"Row 4: phone_invalid (Portable): ""12"" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)"',
+    );
   });
 
   it('names extra cells in the reasons (they have no column), and replaces the reasons of a file rejected before', () => {
@@ -73,7 +86,13 @@ describe('rejectedRowsCsv', () => {
         {
           row: 2,
           cells: ['Moutou', 'Row 9: phone_invalid (Portable): old reason', 'Kevin', 'stray', 'cells'],
-          problems: [problem({ code: 'extra_cells', value: 'stray | cells', message: 'The row has 5 cells but the header names 3 columns' })],
+          problems: [
+            problem({
+              code: 'extra_cells',
+              value: 'stray | cells',
+              message: 'The row has 5 cells but the header names 3 columns',
+            }),
+          ],
         },
       ],
     };
@@ -84,12 +103,16 @@ describe('rejectedRowsCsv', () => {
   });
 
   it('writes only the header when no row is rejected', () => {
-    expect(rejectedRowsCsv({ ...report, rejected: [] })).toBe(`Nom,Prénom,Adresse,Portable,${REJECTED_ROWS_REASON_HEADER}\r\n`);
+    expect(rejectedRowsCsv({ ...report, rejected: [] })).toBe(
+      `Nom,Prénom,Adresse,Portable,${REJECTED_ROWS_REASON_HEADER}\r\n`,
+    );
   });
 });
 
 describe('rejectionReason', () => {
   it('gives the row, then each problem as code, column and English message', () => {
-    expect(rejectionReason(12, [problem({ code: 'date_invalid', column: 'DDN', message: '"31/02/1990" is not a date' })])).toBe('Row 12: date_invalid (DDN): "31/02/1990" is not a date');
+    expect(
+      rejectionReason(12, [problem({ code: 'date_invalid', column: 'DDN', message: '"31/02/1990" is not a date' })]),
+    ).toBe('Row 12: date_invalid (DDN): "31/02/1990" is not a date');
   });
 });

@@ -18,7 +18,10 @@ export interface RejectedRowsCsvOptions {
   byteOrderMark?: boolean;
 }
 
-export function rejectedRowsCsv(report: Pick<PatientImportReport, 'columns' | 'delimiter' | 'rejected'>, options: RejectedRowsCsvOptions = {}): string {
+export function rejectedRowsCsv(
+  report: Pick<PatientImportReport, 'columns' | 'delimiter' | 'rejected'>,
+  options: RejectedRowsCsvOptions = {},
+): string {
   const delimiter = DELIMITERS.has(report.delimiter) ? report.delimiter : ',';
   const headers = [...report.columns].sort((a, b) => a.position - b.position).map((c) => c.header);
   // A file that was itself a rejected-rows file: its old reasons give way to the new ones.

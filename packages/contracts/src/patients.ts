@@ -37,7 +37,15 @@ export const GuardianContactInput = z.object({
 });
 export const GuardianContact = z.object({ name: z.string(), phone: z.string(), relationship: z.string() });
 
-const EmailField = z.union([z.literal(''), z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Enter a valid email address' }))]);
+const EmailField = z.union([
+  z.literal(''),
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .pipe(z.email({ message: 'Enter a valid email address' })),
+]);
 
 const PatientFields = z.object({
   givenName: Name,
@@ -159,8 +167,16 @@ export const MergeInput = z.object({ intoPatientId: Uuid });
 export const MergeResult = z.object({ survivor: Patient, mergedPatientId: Uuid });
 
 const AlertList = z.array(z.string().trim().min(1).max(200)).max(50);
-export const MedicalAlertsInput = z.object({ allergies: AlertList.default([]), conditions: AlertList.default([]), medications: AlertList.default([]) });
-export const MedicalAlerts = z.object({ allergies: z.array(z.string()), conditions: z.array(z.string()), medications: z.array(z.string()) });
+export const MedicalAlertsInput = z.object({
+  allergies: AlertList.default([]),
+  conditions: AlertList.default([]),
+  medications: AlertList.default([]),
+});
+export const MedicalAlerts = z.object({
+  allergies: z.array(z.string()),
+  conditions: z.array(z.string()),
+  medications: z.array(z.string()),
+});
 export type MedicalAlerts = z.infer<typeof MedicalAlerts>;
 
 export const AccessLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
@@ -199,7 +215,13 @@ export const PATIENT_IMPORT_FIELDS = [
 ] as const;
 export const PatientImportField = z.enum(PATIENT_IMPORT_FIELDS);
 export type PatientImportField = z.infer<typeof PatientImportField>;
-export const MULTI_COLUMN_IMPORT_FIELDS: readonly PatientImportField[] = ['phone', 'homePhone', 'workPhone', 'address', 'notes'];
+export const MULTI_COLUMN_IMPORT_FIELDS: readonly PatientImportField[] = [
+  'phone',
+  'homePhone',
+  'workPhone',
+  'address',
+  'notes',
+];
 
 /** How the file's bytes are text: UTF-8 unless told (a UTF-16 byte-order mark is recognised by itself). */
 export const PatientImportEncoding = z.enum(['utf-8', 'windows-1252']);
@@ -210,7 +232,10 @@ export type PatientImportEncoding = z.infer<typeof PatientImportEncoding>;
  * file (compared without case) or by its position, '#1' for the first. Columns not named here
  * are mapped by their header (English and French names are recognised).
  */
-export const PatientImportMapping = z.record(z.string().trim().min(1).max(200), z.union([PatientImportField, z.literal('ignore')]));
+export const PatientImportMapping = z.record(
+  z.string().trim().min(1).max(200),
+  z.union([PatientImportField, z.literal('ignore')]),
+);
 export type PatientImportMapping = z.infer<typeof PatientImportMapping>;
 
 export const PatientImportRequest = z
@@ -227,7 +252,10 @@ export const PatientImportRequest = z
     /** Import the valid rows even when others are rejected (otherwise one rejected row stops the import). */
     skipRejected: z.boolean().default(false),
   })
-  .refine((r) => (r.csvBase64 === undefined) !== (r.csv === undefined), { message: 'Send the file as csvBase64 or as csv, not both', path: ['csvBase64'] });
+  .refine((r) => (r.csvBase64 === undefined) !== (r.csv === undefined), {
+    message: 'Send the file as csvBase64 or as csv, not both',
+    path: ['csvBase64'],
+  });
 export type PatientImportRequest = z.input<typeof PatientImportRequest>;
 
 export const PATIENT_IMPORT_PROBLEMS = [
@@ -272,7 +300,11 @@ export type PatientImportProblem = z.infer<typeof PatientImportProblem>;
  * Rows are numbered as in a spreadsheet: the header is row 1. `cells` are the row as read from
  * the file (trimmed), so the rejected rows can be handed back as a file to correct.
  */
-export const PatientImportRejectedRow = z.object({ row: z.number().int(), problems: z.array(PatientImportProblem), cells: z.array(z.string()) });
+export const PatientImportRejectedRow = z.object({
+  row: z.number().int(),
+  problems: z.array(PatientImportProblem),
+  cells: z.array(z.string()),
+});
 export type PatientImportRejectedRow = z.infer<typeof PatientImportRejectedRow>;
 
 /** A row that may be someone already known (a warning: it is imported; staff can merge later). */
@@ -326,7 +358,11 @@ export const PatientImportReport = z.object({
 export type PatientImportReport = z.infer<typeof PatientImportReport>;
 
 export const PATIENT_IMPORT_PHASES = ['reading', 'checking', 'importing'] as const;
-export const PatientImportProgress = z.object({ phase: z.enum(PATIENT_IMPORT_PHASES), done: z.number().int(), total: z.number().int() });
+export const PatientImportProgress = z.object({
+  phase: z.enum(PATIENT_IMPORT_PHASES),
+  done: z.number().int(),
+  total: z.number().int(),
+});
 export type PatientImportProgress = z.infer<typeof PatientImportProgress>;
 
 /**

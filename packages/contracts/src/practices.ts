@@ -9,7 +9,10 @@ function isTimeZone(zone: string) {
     return false;
   }
 }
-export const TimeZone = z.string().trim().refine(isTimeZone, 'Unknown time zone (use an IANA name such as Indian/Mauritius)');
+export const TimeZone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, 'Unknown time zone (use an IANA name such as Indian/Mauritius)');
 
 const PracticeFields = z.object({
   name: z.string().trim().min(2).max(120),

@@ -8,7 +8,16 @@ export const LocalDate = z.iso.date();
 export const Instant = z.iso.datetime({ offset: true });
 export const Weekday = z.number().int().min(1).max(7);
 
-export const APPOINTMENT_STATUSES = ['held', 'booked', 'confirmed', 'arrived', 'in_chair', 'completed', 'cancelled', 'no_show'] as const;
+export const APPOINTMENT_STATUSES = [
+  'held',
+  'booked',
+  'confirmed',
+  'arrived',
+  'in_chair',
+  'completed',
+  'cancelled',
+  'no_show',
+] as const;
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 export const AppointmentSource = z.enum(['staff', 'whatsapp', 'phone', 'walk_in']);
@@ -22,13 +31,21 @@ export const ChairInput = z.object({
   sortOrder: z.number().int().min(0).max(1000).default(0),
   active: z.boolean().default(true),
 });
-export const ChairPatch = z.object({
-  name: z.string().trim().min(1).max(60),
-  colour: Colour,
-  sortOrder: z.number().int().min(0).max(1000),
+export const ChairPatch = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    colour: Colour,
+    sortOrder: z.number().int().min(0).max(1000),
+    active: z.boolean(),
+  })
+  .partial();
+export const Chair = z.object({
+  id: Uuid,
+  name: z.string(),
+  colour: z.string(),
+  sortOrder: z.number(),
   active: z.boolean(),
-}).partial();
-export const Chair = z.object({ id: Uuid, name: z.string(), colour: z.string(), sortOrder: z.number(), active: z.boolean() });
+});
 export type Chair = z.infer<typeof Chair>;
 
 // Providers and their weekly hours
@@ -46,7 +63,9 @@ export const ProviderInput = z.object({
   colour: Colour.default('#2563eb'),
   active: z.boolean().default(true),
 });
-export const ProviderPatch = z.object({ displayName: z.string().trim().min(1).max(80), colour: Colour, active: z.boolean() }).partial();
+export const ProviderPatch = z
+  .object({ displayName: z.string().trim().min(1).max(80), colour: Colour, active: z.boolean() })
+  .partial();
 export const Provider = z.object({
   userId: Uuid,
   displayName: z.string(),
@@ -59,16 +78,27 @@ export type Provider = z.infer<typeof Provider>;
 export const ProviderHoursInput = z.object({ hours: z.array(HoursInterval).max(100) });
 
 // Practice-wide calendar settings
-export const OpeningHoursInput = z.object({ hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })).max(50) });
-export const OpeningHours = z.object({ hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })) });
-export const CalendarSettings = z.object({ slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]), holdMinutes: z.number().int().min(1).max(60) });
+export const OpeningHoursInput = z.object({
+  hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })).max(50),
+});
+export const OpeningHours = z.object({
+  hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })),
+});
+export const CalendarSettings = z.object({
+  slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]),
+  holdMinutes: z.number().int().min(1).max(60),
+});
 export const CalendarSettingsPatch = CalendarSettings.partial();
 
 export const ClosureInput = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200).default('') });
 /** Any of the fields; the period that results must still end after it starts. */
 export const ClosurePatch = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200) }).partial();
 export const Closure = z.object({ id: Uuid, start: z.string(), end: z.string(), reason: z.string() });
-export const HolidayInput = z.object({ date: LocalDate, nameEn: z.string().trim().min(1).max(80), nameFr: z.string().trim().min(1).max(80) });
+export const HolidayInput = z.object({
+  date: LocalDate,
+  nameEn: z.string().trim().min(1).max(80),
+  nameFr: z.string().trim().min(1).max(80),
+});
 export const Holiday = HolidayInput.extend({ id: Uuid, provisional: z.boolean() });
 
 export const BLOCK_KINDS = ['lunch', 'meeting', 'leave', 'maintenance', 'other'] as const;
@@ -81,15 +111,25 @@ export const BlockInput = z.object({
   note: z.string().trim().max(200).default(''),
 });
 /** Any of the fields; null provider and chair together block the whole practice. */
-export const BlockPatch = z.object({
+export const BlockPatch = z
+  .object({
+    providerId: Uuid.nullable(),
+    chairId: Uuid.nullable(),
+    start: Instant,
+    end: Instant,
+    kind: z.enum(BLOCK_KINDS),
+    note: z.string().trim().max(200),
+  })
+  .partial();
+export const Block = z.object({
+  id: Uuid,
   providerId: Uuid.nullable(),
   chairId: Uuid.nullable(),
-  start: Instant,
-  end: Instant,
+  start: z.string(),
+  end: z.string(),
   kind: z.enum(BLOCK_KINDS),
-  note: z.string().trim().max(200),
-}).partial();
-export const Block = z.object({ id: Uuid, providerId: Uuid.nullable(), chairId: Uuid.nullable(), start: z.string(), end: z.string(), kind: z.enum(BLOCK_KINDS), note: z.string() });
+  note: z.string(),
+});
 
 // Appointment types
 const AppointmentTypeFields = z.object({
@@ -100,7 +140,11 @@ const AppointmentTypeFields = z.object({
   allowedRoles: z.array(ProviderRole).min(1),
   colour: Colour,
   whatsappBookable: z.boolean(),
-  minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  minNoticeMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
   maxDaysAhead: z.number().int().min(1).max(730),
   active: z.boolean(),
 });
@@ -170,7 +214,10 @@ export const HoldInput = z.object({
   patientId: Uuid.optional(),
   source: AppointmentSource.default('staff'),
 });
-export const ConfirmHoldInput = z.object({ patientId: Uuid.optional(), notes: z.string().trim().max(2000).default('') });
+export const ConfirmHoldInput = z.object({
+  patientId: Uuid.optional(),
+  notes: z.string().trim().max(2000).default(''),
+});
 export const AppointmentQuery = z.object({
   from: Instant,
   to: Instant,
@@ -178,7 +225,13 @@ export const AppointmentQuery = z.object({
   chairId: Uuid.optional(),
   includeCancelled: z.stringbool().default(false),
 });
-export const StatusHistoryEntry = z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), changedBy: z.string().nullable(), changedAt: z.string(), reason: z.string().nullable() });
+export const StatusHistoryEntry = z.object({
+  fromStatus: z.string().nullable(),
+  toStatus: z.string(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string(),
+  reason: z.string().nullable(),
+});
 
 export const AvailabilityQuery = z.object({
   appointmentTypeId: Uuid,
@@ -236,7 +289,13 @@ export const Recall = z.object({
   status: z.enum(['due', 'booked', 'done', 'cancelled']),
   notes: z.string(),
 });
-export const RecallPatch = z.object({ status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(), dueDate: LocalDate.optional() });
-export const RecallQuery = z.object({ dueBefore: LocalDate.optional(), status: z.enum(['due', 'booked', 'done', 'cancelled']).default('due') });
+export const RecallPatch = z.object({
+  status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(),
+  dueDate: LocalDate.optional(),
+});
+export const RecallQuery = z.object({
+  dueBefore: LocalDate.optional(),
+  status: z.enum(['due', 'booked', 'done', 'cancelled']).default('due'),
+});
 
 // Patient schemas (PatientInput, PatientSummary, PatientSearchQuery) live in patients.ts.

@@ -38,7 +38,10 @@ const types = {
 
 export function kyselyOn(pool: pg.Pool): Db {
   // Nested keys stay as stored: JSON columns hold Meta's payloads and audit changes verbatim.
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+  });
 }
 
 export interface OpenDatabaseOptions {

@@ -20,7 +20,12 @@ class SqlFileMigrationProvider implements MigrationProvider {
 }
 
 function migrator(db: Db) {
-  return new Migrator({ db, provider: new SqlFileMigrationProvider(), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  return new Migrator({
+    db,
+    provider: new SqlFileMigrationProvider(),
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
 }
 
 /** Applies pending migrations; returns the names applied. Throws on the first failure. */

@@ -276,7 +276,15 @@ export interface AppointmentTypesTable {
   createdAt: CreatedAt;
 }
 
-export type AppointmentStatusColumn = 'held' | 'booked' | 'confirmed' | 'arrived' | 'in_chair' | 'completed' | 'cancelled' | 'no_show';
+export type AppointmentStatusColumn =
+  | 'held'
+  | 'booked'
+  | 'confirmed'
+  | 'arrived'
+  | 'in_chair'
+  | 'completed'
+  | 'cancelled'
+  | 'no_show';
 
 export interface AppointmentsTable {
   id: Generated<string>;

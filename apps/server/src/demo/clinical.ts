@@ -6,7 +6,12 @@ import { localToday } from '../modules/clinical/patient-record.js';
 import { addFinding } from '../modules/clinical/chart.service.js';
 import { addAddendum, createNote, signNote } from '../modules/clinical/notes.service.js';
 import { importDefaultProcedures, listPriceList } from '../modules/clinical/price-list.service.js';
-import { addTreatmentItem, createTreatmentPlan, setTreatmentItemStatus, updateTreatmentPlan } from '../modules/clinical/treatment-plans.service.js';
+import {
+  addTreatmentItem,
+  createTreatmentPlan,
+  setTreatmentItemStatus,
+  updateTreatmentPlan,
+} from '../modules/clinical/treatment-plans.service.js';
 import { replaceMedicalAlerts } from '../modules/patients/alerts.service.js';
 import { ADULT_ALERTS, CHILD_ALERTS, type PlanSpec, adultMouth, childMouth, noteBody, teenMouth } from './dentition.js';
 import { type SeededRandom, seededRandom } from './random.js';
@@ -50,7 +55,9 @@ type SeededNote = { id: string; patientId: string; author: Actor; visitDate: str
 
 /** seeded before? → price list → choose patients → each one's record → sign the notes → mark it done. */
 export async function seedDemoClinical(ctx: AppContext, practiceId: string, staff: Staff) {
-  const seededBefore = await inPractice(ctx.db, practiceId, (tx) => tx.selectFrom('auditEvents').select('id').where('action', '=', 'demo.clinical_seeded').limit(1).executeTakeFirst());
+  const seededBefore = await inPractice(ctx.db, practiceId, (tx) =>
+    tx.selectFrom('auditEvents').select('id').where('action', '=', 'demo.clinical_seeded').limit(1).executeTakeFirst(),
+  );
   if (seededBefore) return { seeded: false };
   const actors = new Map<string, Actor>([
     [staff.ownerId, { userId: staff.ownerId, role: 'owner', ip: null, requestId: 'demo seed' }],
@@ -63,25 +70,51 @@ export async function seedDemoClinical(ctx: AppContext, practiceId: string, staf
   const { patients, visits } = await loadDemoPatients(ctx, practiceId);
   const random = seededRandom(3107);
   const chosen = choosePatients(patients, visits, random);
-  const seeding: Seeding = { ctx, practiceId, staff, actors, procedureIds, random, counts: { patients: chosen.length, alerts: 0, findings: 0, plans: 0, notes: 0 } };
+  const seeding: Seeding = {
+    ctx,
+    practiceId,
+    staff,
+    actors,
+    procedureIds,
+    random,
+    counts: { patients: chosen.length, alerts: 0, findings: 0, plans: 0, notes: 0 },
+  };
 
   const notes: SeededNote[] = [];
   // The first adult's chart has a bit of everything (the demo's tour, and what its test checks).
   const showcase = chosen.find((p) => ageOf(p) >= 18);
-  for (const patient of chosen) notes.push(...(await seedPatientRecord(seeding, patient, visits.get(patient.id) ?? [], patient === showcase)));
+  for (const patient of chosen)
+    notes.push(...(await seedPatientRecord(seeding, patient, visits.get(patient.id) ?? [], patient === showcase)));
   const signed = await signNotes(seeding, notes);
 
   const summary = { ...seeding.counts, signedNotes: signed, draftNotes: notes.length - signed };
   await inPractice(ctx.db, practiceId, (tx) =>
-    recordAudit(tx, { practiceId, actor: systemActor('demo seed'), action: 'demo.clinical_seeded', targetType: 'practice', targetId: practiceId, changes: summary }),
+    recordAudit(tx, {
+      practiceId,
+      actor: systemActor('demo seed'),
+      action: 'demo.clinical_seeded',
+      targetType: 'practice',
+      targetId: practiceId,
+      changes: summary,
+    }),
   );
   return { seeded: true, ...summary };
 }
 
 /** 24 patients seen in the past two weeks and 8 others, at least three of them young children (primary teeth). */
-function choosePatients<P extends { id: string; dateOfBirth: string | null }>(patients: P[], visits: Map<string, Visit[]>, random: Random): P[] {
-  const withVisits = shuffled(patients.filter((p) => visits.has(p.id)), random);
-  const without = shuffled(patients.filter((p) => !visits.has(p.id)), random);
+function choosePatients<P extends { id: string; dateOfBirth: string | null }>(
+  patients: P[],
+  visits: Map<string, Visit[]>,
+  random: Random,
+): P[] {
+  const withVisits = shuffled(
+    patients.filter((p) => visits.has(p.id)),
+    random,
+  );
+  const without = shuffled(
+    patients.filter((p) => !visits.has(p.id)),
+    random,
+  );
   const chosen = [...withVisits.slice(0, 24), ...without.slice(0, 8)];
   const isYoungChild = (p: P) => ageOf(p) < 11;
   const moreChildren = [...withVisits.slice(24), ...without.slice(8)].filter(isYoungChild);
@@ -92,7 +125,12 @@ function choosePatients<P extends { id: string; dateOfBirth: string | null }>(pa
 }
 
 /** One patient: alerts (for some) → chart → plans → a draft note for each of the last two visits. */
-async function seedPatientRecord(s: Seeding, patient: { id: string; dateOfBirth: string | null }, visits: Visit[], showcase: boolean): Promise<SeededNote[]> {
+async function seedPatientRecord(
+  s: Seeding,
+  patient: { id: string; dateOfBirth: string | null },
+  visits: Visit[],
+  showcase: boolean,
+): Promise<SeededNote[]> {
   const { ctx, random, counts } = s;
   const call = { practiceId: s.practiceId, patientId: patient.id };
   const age = ageOf(patient);
@@ -101,27 +139,58 @@ async function seedPatientRecord(s: Seeding, patient: { id: string; dateOfBirth:
   const recentDays = lastSeen ? Math.max(1, Math.floor((Date.now() - lastSeen.getTime()) / DAY)) : random.int(20, 90);
   const dentist = s.actors.get(s.staff.dentistId)!;
   // Charted and planned by the dentist who saw them (the hygienist's patients by Dr Lagesse).
-  const clinician = s.actors.get(lastVisits.find((v) => v.providerId !== s.staff.hygienistId)?.providerId ?? s.staff.dentistId) ?? dentist;
+  const clinician =
+    s.actors.get(lastVisits.find((v) => v.providerId !== s.staff.hygienistId)?.providerId ?? s.staff.dentistId) ??
+    dentist;
 
   if (random.chance(0.45)) {
-    await replaceMedicalAlerts(ctx, { ...call, actor: clinician, alerts: random.pick(age < 16 ? CHILD_ALERTS : ADULT_ALERTS) });
+    await replaceMedicalAlerts(ctx, {
+      ...call,
+      actor: clinician,
+      alerts: random.pick(age < 16 ? CHILD_ALERTS : ADULT_ALERTS),
+    });
     counts.alerts++;
   }
-  const mouth = age < 11 ? childMouth(random, age, recentDays) : age < 18 ? teenMouth(random, recentDays) : adultMouth(random, recentDays, showcase);
+  const mouth =
+    age < 11
+      ? childMouth(random, age, recentDays)
+      : age < 18
+        ? teenMouth(random, recentDays)
+        : adultMouth(random, recentDays, showcase);
   for (const f of mouth.findings) {
     const observedAt = new Date(Date.now() - f.daysAgo * DAY).toISOString();
-    await addFinding(ctx, { ...call, actor: clinician, finding: { tooth: f.tooth, kind: f.kind, surfaces: f.surfaces, material: f.material ?? null, note: f.note, observedAt } });
+    await addFinding(ctx, {
+      ...call,
+      actor: clinician,
+      finding: {
+        tooth: f.tooth,
+        kind: f.kind,
+        surfaces: f.surfaces,
+        material: f.material ?? null,
+        note: f.note,
+        observedAt,
+      },
+    });
     counts.findings++;
   }
   for (const plan of mouth.plans) {
-    await seedPlan(ctx, { ...call, actor: clinician }, { ...plan, progress: plan.progress ?? PROGRESS[counts.plans % PROGRESS.length]! }, s.procedureIds);
+    await seedPlan(
+      ctx,
+      { ...call, actor: clinician },
+      { ...plan, progress: plan.progress ?? PROGRESS[counts.plans % PROGRESS.length]! },
+      s.procedureIds,
+    );
     counts.plans++;
   }
   const notes: SeededNote[] = [];
   for (const visit of lastVisits) {
     const author = s.actors.get(visit.providerId) ?? dentist;
     const visitDate = localToday(TZ, visit.startsAt);
-    const note = await createNote(ctx, { ...call, actor: author, note: { body: noteBody(visit.type, mouth, age < 11), visitDate, appointmentId: visit.id } });
+    const note = await createNote(ctx, {
+      ...call,
+      actor: author,
+      note: { body: noteBody(visit.type, mouth, age < 11), visitDate, appointmentId: visit.id },
+    });
     notes.push({ id: note.id, patientId: patient.id, author, visitDate, type: visit.type });
     counts.notes++;
   }
@@ -138,7 +207,8 @@ async function signNotes(s: Seeding, notes: SeededNote[]): Promise<number> {
       .map((n) => n.id),
   );
   const signed = notes.filter((n) => !drafts.has(n.id));
-  for (const n of signed) await signNote(s.ctx, { practiceId: s.practiceId, patientId: n.patientId, actor: n.author, noteId: n.id });
+  for (const n of signed)
+    await signNote(s.ctx, { practiceId: s.practiceId, patientId: n.patientId, actor: n.author, noteId: n.id });
   const amended = signed.find((n) => n.type === 'Extraction' || n.type === 'Filling') ?? signed[0];
   if (amended) {
     await addAddendum(s.ctx, {
@@ -180,7 +250,13 @@ async function loadDemoPatients(ctx: AppContext, practiceId: string) {
     const rows = await tx
       .selectFrom('appointments')
       .innerJoin('appointmentTypes', 'appointmentTypes.id', 'appointments.appointmentTypeId')
-      .select(['appointments.id', 'appointments.patientId', 'appointments.providerId', 'appointments.startsAt', 'appointmentTypes.nameEn as type'])
+      .select([
+        'appointments.id',
+        'appointments.patientId',
+        'appointments.providerId',
+        'appointments.startsAt',
+        'appointmentTypes.nameEn as type',
+      ])
       .where('appointments.status', '=', 'completed')
       .where('appointments.endsAt', '<', new Date())
       .where('appointments.patientId', 'is not', null)
@@ -198,24 +274,37 @@ async function loadDemoPatients(ctx: AppContext, practiceId: string) {
 }
 
 /** Plan → items → their progress: accepted, completed (charting the result) or declined, as the plan has gone. */
-async function seedPlan(ctx: AppContext, call: { actor: Actor; practiceId: string; patientId: string }, spec: Required<PlanSpec>, procedureIds: Map<string, string>) {
+async function seedPlan(
+  ctx: AppContext,
+  call: { actor: Actor; practiceId: string; patientId: string },
+  spec: Required<PlanSpec>,
+  procedureIds: Map<string, string>,
+) {
   let plan = await createTreatmentPlan(ctx, { ...call, title: spec.title });
   for (const item of spec.items) {
     plan = await addTreatmentItem(ctx, {
       ...call,
       planId: plan.id,
-      item: { procedureId: procedureIds.get(item.code)!, tooth: item.tooth ?? null, surfaces: item.surfaces, phase: item.phase, notes: item.notes },
+      item: {
+        procedureId: procedureIds.get(item.code)!,
+        tooth: item.tooth ?? null,
+        surfaces: item.surfaces,
+        phase: item.phase,
+        notes: item.notes,
+      },
     });
   }
   const items = plan.items.map((created, i) => ({ id: created.id, spec: spec.items[i]! }));
-  const set = (itemId: string, status: 'accepted' | 'completed' | 'declined') => setTreatmentItemStatus(ctx, { ...call, planId: plan.id, itemId, status });
+  const set = (itemId: string, status: 'accepted' | 'completed' | 'declined') =>
+    setTreatmentItemStatus(ctx, { ...call, planId: plan.id, itemId, status });
   if (spec.progress === 'proposed') {
     await updateTreatmentPlan(ctx, { ...call, planId: plan.id, patch: { status: 'presented' } });
     for (const i of items.filter((i) => i.spec.declined)) await set(i.id, 'declined');
     return;
   }
   const toDo = items.filter((i) => !i.spec.declined);
-  const completing = spec.progress === 'done' ? toDo.length : spec.progress === 'in_progress' ? Math.ceil(toDo.length / 2) : 0;
+  const completing =
+    spec.progress === 'done' ? toDo.length : spec.progress === 'in_progress' ? Math.ceil(toDo.length / 2) : 0;
   for (const [n, i] of toDo.entries()) {
     await set(i.id, 'accepted');
     if (n < completing) await set(i.id, 'completed');

@@ -49,7 +49,10 @@ export const ADULT_ALERTS = [
   { allergies: ['Latex'] },
   { allergies: ['Ibuprofen and other NSAIDs'], conditions: ['Asthma'] },
   { conditions: ['Hypertension'], medications: ['Losartan 50 mg'] },
-  { conditions: ['Osteoporosis'], medications: ['Alendronate (bisphosphonate): risk of jaw osteonecrosis after extractions'] },
+  {
+    conditions: ['Osteoporosis'],
+    medications: ['Alendronate (bisphosphonate): risk of jaw osteonecrosis after extractions'],
+  },
   { allergies: ['Chlorhexidine'] },
 ];
 export const CHILD_ALERTS = [
@@ -83,16 +86,34 @@ export function adultMouth(random: Random, recentDays: number, showcase: boolean
   const take = teethPicker(random);
   const maybe = (p: number) => showcase || random.chance(p);
   const findings: FindingSpec[] = [];
-  const chart = (tooth: number | undefined, spec: Omit<FindingSpec, 'tooth'>) => tooth !== undefined && findings.push({ tooth, ...spec });
+  const chart = (tooth: number | undefined, spec: Omit<FindingSpec, 'tooth'>) =>
+    tooth !== undefined && findings.push({ tooth, ...spec });
 
   // History, charted at earlier visits.
-  if (maybe(0.4)) for (let i = random.int(1, 2); i > 0; i--) chart(take([18, 28, 38, 48]), { kind: 'missing', daysAgo: random.int(900, 2500) });
+  if (maybe(0.4))
+    for (let i = random.int(1, 2); i > 0; i--)
+      chart(take([18, 28, 38, 48]), { kind: 'missing', daysAgo: random.int(900, 2500) });
   if (maybe(0.25)) chart(take([36, 46, 16, 26, 35, 45]), { kind: 'extracted', daysAgo: random.int(700, 2000) });
-  if (maybe(0.15)) chart(take([36, 46, 26]), { kind: 'implant', daysAgo: random.int(300, 900), note: 'Implant with a screw-retained crown; osseointegration confirmed on x-ray' });
+  if (maybe(0.15))
+    chart(take([36, 46, 26]), {
+      kind: 'implant',
+      daysAgo: random.int(300, 900),
+      note: 'Implant with a screw-retained crown; osseointegration confirmed on x-ray',
+    });
   for (let i = random.int(showcase ? 1 : 0, 2); i > 0; i--) {
-    chart(take(POSTERIOR), { kind: 'restoration', surfaces: random.pick(['O', 'MO', 'DO', 'MOD', 'OB']), material: random.pick(['amalgam', 'amalgam', 'composite', 'composite', 'glass_ionomer'] as const), daysAgo: random.int(200, 2500) });
+    chart(take(POSTERIOR), {
+      kind: 'restoration',
+      surfaces: random.pick(['O', 'MO', 'DO', 'MOD', 'OB']),
+      material: random.pick(['amalgam', 'amalgam', 'composite', 'composite', 'glass_ionomer'] as const),
+      daysAgo: random.int(200, 2500),
+    });
   }
-  if (maybe(0.2)) chart(take(MOLARS), { kind: 'crown', material: random.pick(['ceramic', 'gold', null] as const), daysAgo: random.int(500, 1500) });
+  if (maybe(0.2))
+    chart(take(MOLARS), {
+      kind: 'crown',
+      material: random.pick(['ceramic', 'gold', null] as const),
+      daysAgo: random.int(500, 1500),
+    });
   if (maybe(0.2)) {
     const tooth = take([16, 26, 36, 46, 15, 25]);
     chart(tooth, { kind: 'root_canal_treated', daysAgo: 640 });
@@ -107,21 +128,49 @@ export function adultMouth(random: Random, recentDays: number, showcase: boolean
     if (tooth === undefined) continue;
     const surfaces = anterior ? random.pick(['M', 'D', 'B']) : random.pick(['O', 'MO', 'DO', 'B', 'MOD']);
     caries.push({ tooth, surfaces });
-    chart(tooth, { kind: 'caries', surfaces, daysAgo: recentDays, note: surfaces.length === 3 ? 'Deep lesion close to the pulp' : undefined });
+    chart(tooth, {
+      kind: 'caries',
+      surfaces,
+      daysAgo: recentDays,
+      note: surfaces.length === 3 ? 'Deep lesion close to the pulp' : undefined,
+    });
   }
   const fractured = maybe(0.15) ? take(MOLARS) : undefined;
-  chart(fractured, { kind: 'fractured', surfaces: 'B', daysAgo: recentDays, note: 'Buccal cusp fractured; sensitive when biting' });
-  if (random.chance(0.15)) chart(take(POSTERIOR), { kind: 'watch', surfaces: 'O', daysAgo: recentDays, note: 'Stained fissure: re-check at the next visit' });
+  chart(fractured, {
+    kind: 'fractured',
+    surfaces: 'B',
+    daysAgo: recentDays,
+    note: 'Buccal cusp fractured; sensitive when biting',
+  });
+  if (random.chance(0.15))
+    chart(take(POSTERIOR), {
+      kind: 'watch',
+      surfaces: 'O',
+      daysAgo: recentDays,
+      note: 'Stained fissure: re-check at the next visit',
+    });
 
   const plans: PlanSpec[] = [];
   if (random.chance(0.15)) {
-    plans.push({ title: 'Check-up and hygiene', progress: 'done', items: [{ code: 'EXAM', phase: 1 }, { code: 'SCALE', phase: 1 }] });
+    plans.push({
+      title: 'Check-up and hygiene',
+      progress: 'done',
+      items: [
+        { code: 'EXAM', phase: 1 },
+        { code: 'SCALE', phase: 1 },
+      ],
+    });
   }
   const items: ItemSpec[] = [];
   if (random.chance(0.3)) items.push({ code: 'SCALE', phase: 1 });
   for (const c of caries) {
     if (c.surfaces.length === 3 && random.chance(0.3)) {
-      items.push({ code: 'EXT', tooth: c.tooth, phase: 1, notes: 'Not restorable; the patient prefers an extraction to root canal treatment' });
+      items.push({
+        code: 'EXT',
+        tooth: c.tooth,
+        phase: 1,
+        notes: 'Not restorable; the patient prefers an extraction to root canal treatment',
+      });
     } else {
       const code = c.surfaces.length === 1 ? 'COMP-1' : random.chance(0.2) ? 'AMAL' : 'COMP-2';
       items.push({ code, tooth: c.tooth, surfaces: c.surfaces, phase: 1 });
@@ -130,10 +179,22 @@ export function adultMouth(random: Random, recentDays: number, showcase: boolean
   if (fractured !== undefined) {
     items.push({ code: 'XR-PA', tooth: fractured, phase: 1 });
     items.push({ code: 'RCT-MOL', tooth: fractured, phase: 2 });
-    items.push({ code: 'CROWN-PFM', tooth: fractured, phase: 3, declined: random.chance(0.4), notes: 'Crown once the root canal treatment has settled' });
+    items.push({
+      code: 'CROWN-PFM',
+      tooth: fractured,
+      phase: 3,
+      declined: random.chance(0.4),
+      notes: 'Crown once the root canal treatment has settled',
+    });
   }
-  if (items.length > 0) plans.push({ title: fractured !== undefined ? 'Root canal treatment and crown' : 'Restorative treatment', items });
-  return { findings, plans, focusTooth: caries[0]?.tooth, endoTooth: fractured ?? caries.find((c) => c.surfaces.length === 3)?.tooth };
+  if (items.length > 0)
+    plans.push({ title: fractured !== undefined ? 'Root canal treatment and crown' : 'Restorative treatment', items });
+  return {
+    findings,
+    plans,
+    focusTooth: caries[0]?.tooth,
+    endoTooth: fractured ?? caries.find((c) => c.surfaces.length === 3)?.tooth,
+  };
 }
 
 export function teenMouth(random: Random, recentDays: number): Mouth {
@@ -152,7 +213,12 @@ export function teenMouth(random: Random, recentDays: number): Mouth {
     caries.push({ tooth, surfaces });
     findings.push({ tooth, kind: 'caries', surfaces, daysAgo: recentDays });
   }
-  const items: ItemSpec[] = caries.map((c) => ({ code: c.surfaces.length === 1 ? 'COMP-1' : 'COMP-2', tooth: c.tooth, surfaces: c.surfaces, phase: 1 }));
+  const items: ItemSpec[] = caries.map((c) => ({
+    code: c.surfaces.length === 1 ? 'COMP-1' : 'COMP-2',
+    tooth: c.tooth,
+    surfaces: c.surfaces,
+    phase: 1,
+  }));
   const plans: PlanSpec[] = items.length > 0 ? [{ title: 'Fillings', items }] : [];
   return { findings, plans, focusTooth: caries[0]?.tooth };
 }
@@ -161,9 +227,28 @@ export function teenMouth(random: Random, recentDays: number): Mouth {
 export function childMouth(random: Random, age: number, recentDays: number): Mouth {
   const take = teethPicker(random);
   const findings: FindingSpec[] = [];
-  if (age >= 7 && random.chance(0.6)) findings.push({ tooth: take([71, 81])!, kind: 'missing', daysAgo: random.int(60, 400), note: 'Exfoliated; permanent incisor erupting' });
-  if (random.chance(0.4)) findings.push({ tooth: take(PRIMARY_MOLARS)!, kind: 'restoration', surfaces: random.pick(['O', 'MO', 'DO']), material: 'glass_ionomer', daysAgo: random.int(200, 700) });
-  if (random.chance(0.2)) findings.push({ tooth: take(PRIMARY_MOLARS)!, kind: 'extracted', daysAgo: random.int(100, 600), note: 'Abscessed; extracted under local anaesthetic' });
+  if (age >= 7 && random.chance(0.6))
+    findings.push({
+      tooth: take([71, 81])!,
+      kind: 'missing',
+      daysAgo: random.int(60, 400),
+      note: 'Exfoliated; permanent incisor erupting',
+    });
+  if (random.chance(0.4))
+    findings.push({
+      tooth: take(PRIMARY_MOLARS)!,
+      kind: 'restoration',
+      surfaces: random.pick(['O', 'MO', 'DO']),
+      material: 'glass_ionomer',
+      daysAgo: random.int(200, 700),
+    });
+  if (random.chance(0.2))
+    findings.push({
+      tooth: take(PRIMARY_MOLARS)!,
+      kind: 'extracted',
+      daysAgo: random.int(100, 600),
+      note: 'Abscessed; extracted under local anaesthetic',
+    });
   const caries: { tooth: number; surfaces: string }[] = [];
   for (let i = random.int(1, 3); i > 0; i--) {
     const tooth = take(PRIMARY_MOLARS);
@@ -180,7 +265,9 @@ export function childMouth(random: Random, age: number, recentDays: number): Mou
   if (age >= 7) {
     for (const tooth of [36, 46]) items.push({ code: 'SEAL', tooth, surfaces: 'O', phase: 2 });
   }
-  const plans: PlanSpec[] = random.chance(0.6) ? [{ title: age >= 7 ? 'Fillings and sealants' : 'Fillings', items }] : [];
+  const plans: PlanSpec[] = random.chance(0.6)
+    ? [{ title: age >= 7 ? 'Fillings and sealants' : 'Fillings', items }]
+    : [];
   return { findings, plans, focusTooth: caries[0]?.tooth };
 }
 

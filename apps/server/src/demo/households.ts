@@ -30,15 +30,23 @@ export function demoHouseholds(random: SeededRandom, patients: number, today: st
       const dateOfBirth = birthDate(random, adult ? random.int(1950, 2002) : random.int(2008, 2022));
       const person = { givenName: random.pick(GIVEN_NAMES), familyName, dateOfBirth, preferredLanguage: language };
       if (i === 0) {
-        const landline = random.chance(0.2) ? [{ number: landlineNumber(random), label: 'home' as const, isWhatsApp: false }] : [];
+        const landline = random.chance(0.2)
+          ? [{ number: landlineNumber(random), label: 'home' as const, isWhatsApp: false }]
+          : [];
         household.adults.push({ ...person, phones: [mobile, ...landline], email: maybeEmail(random, person, 0.55) });
       } else if (ageOn(dateOfBirth, today) >= 18) {
         // A partner, or a grown-up child, mostly with a phone of their own.
         const own = random.chance(0.75);
-        const phones = own ? [{ number: mobileNumber(random), label: 'mobile' as const, isWhatsApp: random.chance(0.8) }] : [mobile];
+        const phones = own
+          ? [{ number: mobileNumber(random), label: 'mobile' as const, isWhatsApp: random.chance(0.8) }]
+          : [mobile];
         household.adults.push({ ...person, phones, email: maybeEmail(random, person, 0.5) });
       } else {
-        household.children.push({ ...person, phones: childPhones(random, ageOn(dateOfBirth, today), mobile), email: ageOn(dateOfBirth, today) >= 13 ? maybeEmail(random, person, 0.15) : '' });
+        household.children.push({
+          ...person,
+          phones: childPhones(random, ageOn(dateOfBirth, today), mobile),
+          email: ageOn(dateOfBirth, today) >= 13 ? maybeEmail(random, person, 0.15) : '',
+        });
       }
     }
     households.push(household);
@@ -48,8 +56,13 @@ export function demoHouseholds(random: SeededRandom, patients: number, today: st
 }
 
 /** Young children are reached on the parent's number (or through the guardian alone); teenagers often have their own. */
-function childPhones(random: SeededRandom, age: number, parentsMobile: { number: string; label: 'mobile'; isWhatsApp: boolean }) {
-  if (age >= 13 && random.chance(0.5)) return [{ number: mobileNumber(random), label: 'mobile' as const, isWhatsApp: random.chance(0.7) }];
+function childPhones(
+  random: SeededRandom,
+  age: number,
+  parentsMobile: { number: string; label: 'mobile'; isWhatsApp: boolean },
+) {
+  if (age >= 13 && random.chance(0.5))
+    return [{ number: mobileNumber(random), label: 'mobile' as const, isWhatsApp: random.chance(0.7) }];
   return random.chance(0.65) ? [parentsMobile] : [];
 }
 
@@ -59,16 +72,27 @@ function householdLanguage(random: SeededRandom): PatientLanguage {
   return r < 0.4 ? 'fr' : r < 0.75 ? 'en' : 'mfe';
 }
 
-function maybeEmail(random: SeededRandom, person: { givenName: string; familyName: string; dateOfBirth: string }, chance: number): string {
+function maybeEmail(
+  random: SeededRandom,
+  person: { givenName: string; familyName: string; dateOfBirth: string },
+  chance: number,
+): string {
   if (!random.chance(chance)) return '';
-  const word = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+  const word = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase();
   return `${word(person.givenName)}.${word(person.familyName)}${person.dateOfBirth.slice(2, 4)}@${random.pick(EMAIL_DOMAINS)}`;
 }
 
-const mobileNumber = (random: SeededRandom) => `+2305${random.int(2, 9)}${String(random.int(0, 999999)).padStart(6, '0')}`;
+const mobileNumber = (random: SeededRandom) =>
+  `+2305${random.int(2, 9)}${String(random.int(0, 999999)).padStart(6, '0')}`;
 // Prefixes of Mauritian fixed lines (not every 2xx or 4xx is one).
-const landlineNumber = (random: SeededRandom) => `+230${random.pick(['20', '23', '26', '40', '43', '45', '60', '63', '66'])}${String(random.int(0, 99999)).padStart(5, '0')}`;
-const birthDate = (random: SeededRandom, year: number) => `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
+const landlineNumber = (random: SeededRandom) =>
+  `+230${random.pick(['20', '23', '26', '40', '43', '45', '60', '63', '66'])}${String(random.int(0, 99999)).padStart(5, '0')}`;
+const birthDate = (random: SeededRandom, year: number) =>
+  `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
 
 /** Whole years on `today` ('YYYY-MM-DD'). */
 export function ageOn(dateOfBirth: string, today: string): number {

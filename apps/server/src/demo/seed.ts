@@ -22,7 +22,12 @@ export const DEMO_STAFF = [
   { role: 'owner', name: 'Dr Anjali Ramgoolam', email: 'owner@demo.dentalpro.mu', password: 'demo-owner-2026' },
   { role: 'dentist', name: 'Dr Jean-Marc Lagesse', email: 'dentist@demo.dentalpro.mu', password: 'demo-dentist-2026' },
   { role: 'hygienist', name: 'Nadia Hossenbux', email: 'hygienist@demo.dentalpro.mu', password: 'demo-hygienist-2026' },
-  { role: 'receptionist', name: 'Priya Doorgakant', email: 'reception@demo.dentalpro.mu', password: 'demo-reception-2026' },
+  {
+    role: 'receptionist',
+    name: 'Priya Doorgakant',
+    email: 'reception@demo.dentalpro.mu',
+    password: 'demo-reception-2026',
+  },
 ] as const;
 
 /**
@@ -46,8 +51,11 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
   const created = !practiceId;
   if (!practiceId) {
     practiceId = await ctx.db.transaction().execute(async (tx) => {
-      const ownerId = ownerUser?.id ?? (await createUser(tx, { email: owner.email, name: owner.name, password: owner.password })).id;
-      return (await createPracticeIn(tx, { practice: DEMO_PRACTICE, ownerUserId: ownerId, actor: systemActor('demo seed') })).id;
+      const ownerId =
+        ownerUser?.id ?? (await createUser(tx, { email: owner.email, name: owner.name, password: owner.password })).id;
+      return (
+        await createPracticeIn(tx, { practice: DEMO_PRACTICE, ownerUserId: ownerId, actor: systemActor('demo seed') })
+      ).id;
     });
     ownerUser = await findUserByEmail(ctx.db, owner.email);
   }
@@ -60,11 +68,19 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
       .where('users.email', '=', member.email)
       .executeTakeFirst();
     if (!existing) {
-      await addStaffMember(ctx, { actor: systemActor('demo seed'), practiceId, email: member.email, name: member.name, password: member.password, role: member.role });
+      await addStaffMember(ctx, {
+        actor: systemActor('demo seed'),
+        practiceId,
+        email: member.email,
+        name: member.name,
+        password: member.password,
+        role: member.role,
+      });
     }
   }
   // In sandbox mode the demo practice always gets a (pretend) number, so the sandbox phone has someone to write to.
-  const demoNumber = opts.whatsappPhoneNumberId ?? (ctx.config.whatsapp.sandbox ? await freeSandboxNumber(ctx) : undefined);
+  const demoNumber =
+    opts.whatsappPhoneNumberId ?? (ctx.config.whatsapp.sandbox ? await freeSandboxNumber(ctx) : undefined);
   const whatsapp = demoNumber ? await connectDemoWhatsApp(ctx, practiceId, demoNumber) : undefined;
   const idOf = async (email: string) => (await findUserByEmail(ctx.db, email))!.id;
   const clinicians = {
@@ -72,7 +88,10 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
     dentistId: await idOf('dentist@demo.dentalpro.mu'),
     hygienistId: await idOf('hygienist@demo.dentalpro.mu'),
   };
-  const calendar = await seedDemoCalendar(ctx, practiceId, { ...clinicians, receptionistId: await idOf('reception@demo.dentalpro.mu') });
+  const calendar = await seedDemoCalendar(ctx, practiceId, {
+    ...clinicians,
+    receptionistId: await idOf('reception@demo.dentalpro.mu'),
+  });
   // After the calendar: notes are written for its past visits.
   const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
   return {
@@ -88,7 +107,11 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
 
 /** The usual sandbox number, or another when a practice already has it (ids are unique across the deployment). */
 async function freeSandboxNumber(ctx: AppContext) {
-  const taken = await ctx.db.selectFrom('whatsappChannels').select('phoneNumberId').where('phoneNumberId', 'like', '10654035224292%').execute();
+  const taken = await ctx.db
+    .selectFrom('whatsappChannels')
+    .select('phoneNumberId')
+    .where('phoneNumberId', 'like', '10654035224292%')
+    .execute();
   const used = new Set(taken.map((t) => t.phoneNumberId));
   for (let i = 2; i < 10; i++) {
     const candidate = `10654035224292${i}`;
@@ -103,7 +126,11 @@ async function freeSandboxNumber(ctx: AppContext) {
  */
 async function connectDemoWhatsApp(ctx: AppContext, practiceId: string, phoneNumberId: string) {
   return inPractice(ctx.db, practiceId, async (tx) => {
-    const existing = await tx.selectFrom('whatsappChannels').select('phoneNumberId').where('practiceId', '=', practiceId).executeTakeFirst();
+    const existing = await tx
+      .selectFrom('whatsappChannels')
+      .select('phoneNumberId')
+      .where('practiceId', '=', practiceId)
+      .executeTakeFirst();
     if (existing) return existing.phoneNumberId;
     const channel = await createChannelIn(tx, {
       actor: systemActor('demo seed'),
@@ -119,8 +146,10 @@ async function connectDemoWhatsApp(ctx: AppContext, practiceId: string, phoneNum
         displayPhoneNumber: '+230 5200 0000',
         wabaId: '102290129340398',
         greetingEnabled: true,
-        greetingEn: 'Welcome to Demo Dental Clinic! We will answer you shortly. To book, reschedule or cancel an appointment, just tell us here.',
-        greetingFr: 'Bienvenue chez Demo Dental Clinic ! Nous vous répondons très vite. Pour prendre, déplacer ou annuler un rendez-vous, écrivez-nous ici.',
+        greetingEn:
+          'Welcome to Demo Dental Clinic! We will answer you shortly. To book, reschedule or cancel an appointment, just tell us here.',
+        greetingFr:
+          'Bienvenue chez Demo Dental Clinic ! Nous vous répondons très vite. Pour prendre, déplacer ou annuler un rendez-vous, écrivez-nous ici.',
         awayEnabled: true,
         awayEn: 'Thank you for your message. The clinic is closed right now; we will reply as soon as we open.',
         awayFr: 'Merci pour votre message. Le cabinet est fermé en ce moment ; nous vous répondrons dès l’ouverture.',

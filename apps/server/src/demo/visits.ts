@@ -1,7 +1,11 @@
 import type { AppointmentSource } from '@dentalpro/contracts';
 import type { AppContext } from '../app.js';
 import type { Actor } from '../platform/access.js';
-import { bookAppointment, cancelAppointment, setAppointmentStatus } from '../modules/scheduling/appointments.service.js';
+import {
+  bookAppointment,
+  cancelAppointment,
+  setAppointmentStatus,
+} from '../modules/scheduling/appointments.service.js';
 import type { SeededRandom } from './random.js';
 
 /**
@@ -40,7 +44,9 @@ export interface Unavailable {
   chairId: string | null;
 }
 
-type Step = { to: 'confirmed' | 'arrived' | 'in_chair' | 'completed' } | { to: 'no_show' | 'cancelled'; reason: string };
+type Step =
+  | { to: 'confirmed' | 'arrived' | 'in_chair' | 'completed' }
+  | { to: 'no_show' | 'cancelled'; reason: string };
 
 export interface DemoVisit {
   patientId: string;
@@ -54,11 +60,25 @@ export interface DemoVisit {
   steps: Step[];
 }
 
-const CANCEL_REASONS = ['Patient unwell', 'Clash with work', 'Travelling abroad', 'Asked to move it by phone', 'Family event'];
+const CANCEL_REASONS = [
+  'Patient unwell',
+  'Clash with work',
+  'Travelling abroad',
+  'Asked to move it by phone',
+  'Family event',
+];
 const NO_SHOW_REASONS = ['No answer when called', 'Did not come'];
 
 /** The providers' sessions by ISO weekday: weekdays 08–12 and 13–17, Saturday 08–12; the seed sets their hours from this. */
-export const sessionsOf = (weekday: number): [string, string][] => (weekday === 7 ? [] : weekday === 6 ? [['08:00', '12:00']] : [['08:00', '12:00'], ['13:00', '17:00']]);
+export const sessionsOf = (weekday: number): [string, string][] =>
+  weekday === 7
+    ? []
+    : weekday === 6
+      ? [['08:00', '12:00']]
+      : [
+          ['08:00', '12:00'],
+          ['13:00', '17:00'],
+        ];
 
 /**
  * Two weeks back to a fortnight ahead, provider by provider, about three quarters of each session
@@ -87,8 +107,12 @@ export function planDemoVisits(input: {
     for (const provider of input.providers) {
       const allowed = input.types.filter((t) => t.allowedRoles.includes(provider.role));
       // As the booking rules read a block: its provider, its chair, or (neither) everyone.
-      const concerns = (u: Unavailable) => (u.providerId === null && u.chairId === null) || u.providerId === provider.userId || u.chairId === provider.chairId;
-      const isFree = (start: number, end: number) => !input.unavailable.some((u) => u.start < end && start < u.end && concerns(u));
+      const concerns = (u: Unavailable) =>
+        (u.providerId === null && u.chairId === null) ||
+        u.providerId === provider.userId ||
+        u.chairId === provider.chairId;
+      const isFree = (start: number, end: number) =>
+        !input.unavailable.some((u) => u.start < end && start < u.end && concerns(u));
       for (const [from, to] of sessionsOf(weekday)) {
         let cursor = Date.parse(`${day}T${from}:00${TZ_OFFSET}`);
         const end = Date.parse(`${day}T${to}:00${TZ_OFFSET}`);
@@ -99,7 +123,14 @@ export function planDemoVisits(input: {
           if (finish > end) break;
           if (random.chance(0.75) && isFree(cursor, freed)) {
             const patientId = pickPatient(random, input.patientIds, seenToday);
-            visits.push({ patientId, providerId: provider.userId, chairId: provider.chairId, appointmentTypeId: type.id, ...bookingOf(random, type, cursor, now), steps: storyOf(random, cursor, finish, now.getTime()) });
+            visits.push({
+              patientId,
+              providerId: provider.userId,
+              chairId: provider.chairId,
+              appointmentTypeId: type.id,
+              ...bookingOf(random, type, cursor, now),
+              steps: storyOf(random, cursor, finish, now.getTime()),
+            });
           }
           // The next visit on the 15-minute grid, as the calendar offers slots.
           cursor = Math.ceil(freed / GRID) * GRID;
@@ -122,11 +153,19 @@ function pickPatient(random: SeededRandom, patientIds: string[], seenToday: Set<
  * the rest one to three weeks ahead, and at least three hours before now, so WhatsApp bookings
  * keep the types' two hours' notice.
  */
-function bookingOf(random: SeededRandom, type: DemoType, start: number, now: Date): { start: Date; source: AppointmentSource; bookedAt: Date } {
+function bookingOf(
+  random: SeededRandom,
+  type: DemoType,
+  start: number,
+  now: Date,
+): { start: Date; source: AppointmentSource; bookedAt: Date } {
   let source = random.pick(['staff', 'phone', 'phone', 'whatsapp', 'walk_in'] as const);
   if (source === 'walk_in' && start > now.getTime()) source = 'phone';
   if (source === 'whatsapp' && !type.whatsappBookable) source = 'phone';
-  const bookedAt = source === 'walk_in' ? start - random.int(5, 40) * MINUTE : Math.min(start - random.int(1, 21) * DAY - random.int(0, 8) * HOUR, now.getTime() - 3 * HOUR);
+  const bookedAt =
+    source === 'walk_in'
+      ? start - random.int(5, 40) * MINUTE
+      : Math.min(start - random.int(1, 21) * DAY - random.int(0, 8) * HOUR, now.getTime() - 3 * HOUR);
   return { start: new Date(start), source, bookedAt: new Date(bookedAt) };
 }
 
@@ -151,14 +190,26 @@ function storyOf(random: SeededRandom, start: number, finish: number, now: numbe
  * book → each step of its story: the desk books, confirms, checks in, cancels and marks no-shows;
  * the provider seats the patient and completes the visit.
  */
-export async function playDemoVisit(ctx: AppContext, practiceId: string, visit: DemoVisit, actors: { desk: Actor; provider: Actor }) {
+export async function playDemoVisit(
+  ctx: AppContext,
+  practiceId: string,
+  visit: DemoVisit,
+  actors: { desk: Actor; provider: Actor },
+) {
   const { steps, bookedAt, ...booking } = visit;
   const { id } = await bookAppointment(ctx, { actor: actors.desk, practiceId, booking, now: bookedAt });
   for (const step of steps) {
     const call = { practiceId, appointmentId: id };
     if (step.to === 'cancelled') await cancelAppointment(ctx, { ...call, actor: actors.desk, reason: step.reason });
-    else if (step.to === 'in_chair' || step.to === 'completed') await setAppointmentStatus(ctx, { ...call, actor: actors.provider, status: step.to });
-    else await setAppointmentStatus(ctx, { ...call, actor: actors.desk, status: step.to, ...('reason' in step ? { reason: step.reason } : {}) });
+    else if (step.to === 'in_chair' || step.to === 'completed')
+      await setAppointmentStatus(ctx, { ...call, actor: actors.provider, status: step.to });
+    else
+      await setAppointmentStatus(ctx, {
+        ...call,
+        actor: actors.desk,
+        status: step.to,
+        ...('reason' in step ? { reason: step.reason } : {}),
+      });
   }
   return steps.at(-1)?.to ?? 'booked';
 }

@@ -109,9 +109,17 @@ export async function verifyAuditChain(db: Db, practiceId: string): Promise<Chai
         .limit(BATCH)
         .execute();
       for (const row of rows) {
-        const fail = (reason: string): ChainVerdict => ({ ok: false, events: count, brokenAt: { seq: row.seq, id: row.id, reason } });
+        const fail = (reason: string): ChainVerdict => ({
+          ok: false,
+          events: count,
+          brokenAt: { seq: row.seq, id: row.id, reason },
+        });
         if (row.seq !== expectedSeq) {
-          return { ok: false, events: count, brokenAt: { seq: expectedSeq, id: null, reason: `event ${expectedSeq} is missing` } };
+          return {
+            ok: false,
+            events: count,
+            brokenAt: { seq: expectedSeq, id: null, reason: `event ${expectedSeq} is missing` },
+          };
         }
         if (!sameBytes(row.prevHash, prevHash)) return fail('link to the previous event does not match');
         const content: HashedContent = {
@@ -135,7 +143,15 @@ export async function verifyAuditChain(db: Db, practiceId: string): Promise<Chai
     }
     const head = await tx.selectFrom('auditChainHeads').select(['lastSeq', 'lastHash']).executeTakeFirst();
     if (head && (head.lastSeq !== count || !sameBytes(head.lastHash, prevHash))) {
-      return { ok: false, events: count, brokenAt: { seq: count + 1, id: null, reason: `events after ${count} are missing (chain head is at ${head.lastSeq})` } };
+      return {
+        ok: false,
+        events: count,
+        brokenAt: {
+          seq: count + 1,
+          id: null,
+          reason: `events after ${count} are missing (chain head is at ${head.lastSeq})`,
+        },
+      };
     }
     return { ok: true, events: count };
   });

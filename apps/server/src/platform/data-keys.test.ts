@@ -17,10 +17,16 @@ describe('practice data keys', () => {
   it('seals so that the stored bytes are not the plaintext, and opens them again', async () => {
     const { practiceId } = await makePractice(t.ctx);
     const secret = 'Allergic to penicillin; takes warfarin';
-    const sealed = await inPractice(t.db, practiceId, (tx) => sealForPractice(tx, master(), practiceId, secret, 'patient:1:alerts'));
+    const sealed = await inPractice(t.db, practiceId, (tx) =>
+      sealForPractice(tx, master(), practiceId, secret, 'patient:1:alerts'),
+    );
     expect(sealed.includes(Buffer.from(secret))).toBe(false);
     expect(sealed.includes(Buffer.from('penicillin'))).toBe(false);
-    expect(await inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, master(), practiceId, sealed, 'patient:1:alerts'))).toBe(secret);
+    expect(
+      await inPractice(t.db, practiceId, (tx) =>
+        openTextForPractice(tx, master(), practiceId, sealed, 'patient:1:alerts'),
+      ),
+    ).toBe(secret);
     // The data key itself is stored wrapped, never in clear.
     const [row] = await inPractice(t.db, practiceId, (tx) => tx.selectFrom('practiceDataKeys').selectAll().execute());
     expect(row!.wrappedKey.length).toBe(1 + 12 + 16 + 32);
@@ -30,25 +36,41 @@ describe('practice data keys', () => {
   it('refuses a ciphertext moved to another place or another practice', async () => {
     const a = await makePractice(t.ctx);
     const b = await makePractice(t.ctx);
-    const sealed = await inPractice(t.db, a.practiceId, (tx) => sealForPractice(tx, master(), a.practiceId, 'note', 'note:1'));
-    await expect(inPractice(t.db, a.practiceId, (tx) => openTextForPractice(tx, master(), a.practiceId, sealed, 'note:2'))).rejects.toThrow();
+    const sealed = await inPractice(t.db, a.practiceId, (tx) =>
+      sealForPractice(tx, master(), a.practiceId, 'note', 'note:1'),
+    );
+    await expect(
+      inPractice(t.db, a.practiceId, (tx) => openTextForPractice(tx, master(), a.practiceId, sealed, 'note:2')),
+    ).rejects.toThrow();
     await inPractice(t.db, b.practiceId, (tx) => sealForPractice(tx, master(), b.practiceId, 'x', 'init'));
-    await expect(inPractice(t.db, b.practiceId, (tx) => openTextForPractice(tx, master(), b.practiceId, sealed, 'note:1'))).rejects.toThrow();
+    await expect(
+      inPractice(t.db, b.practiceId, (tx) => openTextForPractice(tx, master(), b.practiceId, sealed, 'note:1')),
+    ).rejects.toThrow();
   });
 
   it('re-wraps under a new master key; old data still opens and new data uses a new version', async () => {
     const { practiceId } = await makePractice(t.ctx);
     const oldMaster = master();
-    const sealed = await inPractice(t.db, practiceId, (tx) => sealForPractice(tx, oldMaster, practiceId, 'before rotation', 'x'));
+    const sealed = await inPractice(t.db, practiceId, (tx) =>
+      sealForPractice(tx, oldMaster, practiceId, 'before rotation', 'x'),
+    );
     const newMaster = randomBytes(32);
-    await expect(inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, newMaster, practiceId, sealed, 'x'))).rejects.toThrow(/another master key/);
+    await expect(
+      inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, newMaster, practiceId, sealed, 'x')),
+    ).rejects.toThrow(/another master key/);
     await expect(rotateDataKeys(t.db, newMaster)).rejects.toThrow(/ENCRYPTION_KEY_PREVIOUS/);
     const result = await rotateDataKeys(t.db, newMaster, oldMaster);
     expect(result.rewrapped).toBeGreaterThanOrEqual(1);
-    expect(await inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, newMaster, practiceId, sealed, 'x'))).toBe('before rotation');
-    const after = await inPractice(t.db, practiceId, (tx) => sealForPractice(tx, newMaster, practiceId, 'after rotation', 'y'));
+    expect(
+      await inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, newMaster, practiceId, sealed, 'x')),
+    ).toBe('before rotation');
+    const after = await inPractice(t.db, practiceId, (tx) =>
+      sealForPractice(tx, newMaster, practiceId, 'after rotation', 'y'),
+    );
     expect(after.readUInt32BE(0)).toBe(2);
-    const masters = await sql<{ id: string }>`SELECT DISTINCT master_key_id AS id FROM practice_data_keys`.execute(t.db);
+    const masters = await sql<{ id: string }>`SELECT DISTINCT master_key_id AS id FROM practice_data_keys`.execute(
+      t.db,
+    );
     expect(masters.rows.map((r) => r.id)).toEqual([masterKeyId(newMaster)]);
   });
 });

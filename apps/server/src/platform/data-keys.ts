@@ -18,16 +18,32 @@ const wrapAad = (practiceId: string, version: number) => `practice:${practiceId}
 
 /** Unwrapped keys, per master key and practice version: unwrapping on every read would be wasted work. */
 const cache = new Map<string, Buffer>();
-const cacheKey = (masterKey: Buffer, practiceId: string, version: number) => `${masterKeyId(masterKey)}:${practiceId}:${version}`;
+const cacheKey = (masterKey: Buffer, practiceId: string, version: number) =>
+  `${masterKeyId(masterKey)}:${practiceId}:${version}`;
 
 async function currentKey(tx: Tx, masterKey: Buffer, practiceId: string): Promise<{ version: number; key: Buffer }> {
-  const row = await tx.selectFrom('practiceDataKeys').selectAll().where('practiceId', '=', practiceId).orderBy('version', 'desc').limit(1).executeTakeFirst();
-  if (row) return { version: row.version, key: cache.get(cacheKey(masterKey, practiceId, row.version)) ?? unwrap(masterKey, row) };
+  const row = await tx
+    .selectFrom('practiceDataKeys')
+    .selectAll()
+    .where('practiceId', '=', practiceId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row)
+    return {
+      version: row.version,
+      key: cache.get(cacheKey(masterKey, practiceId, row.version)) ?? unwrap(masterKey, row),
+    };
   // First use: create version 1. Two first uses racing: the primary key keeps one, and the loser reads it.
   const key = randomBytes(32);
   const inserted = await tx
     .insertInto('practiceDataKeys')
-    .values({ practiceId, version: 1, wrappedKey: encrypt(masterKey, key, wrapAad(practiceId, 1)), masterKeyId: masterKeyId(masterKey) })
+    .values({
+      practiceId,
+      version: 1,
+      wrappedKey: encrypt(masterKey, key, wrapAad(practiceId, 1)),
+      masterKeyId: masterKeyId(masterKey),
+    })
     .onConflict((oc) => oc.doNothing())
     .returning('version')
     .executeTakeFirst();
@@ -38,14 +54,24 @@ async function currentKey(tx: Tx, masterKey: Buffer, practiceId: string): Promis
 async function keyVersion(tx: Tx, masterKey: Buffer, practiceId: string, version: number): Promise<Buffer> {
   const cached = cache.get(cacheKey(masterKey, practiceId, version));
   if (cached) return cached;
-  const row = await tx.selectFrom('practiceDataKeys').selectAll().where('practiceId', '=', practiceId).where('version', '=', version).executeTakeFirst();
+  const row = await tx
+    .selectFrom('practiceDataKeys')
+    .selectAll()
+    .where('practiceId', '=', practiceId)
+    .where('version', '=', version)
+    .executeTakeFirst();
   if (!row) throw new Error(`Data key version ${version} of practice ${practiceId} is missing`);
   return unwrap(masterKey, row);
 }
 
-function unwrap(masterKey: Buffer, row: { practiceId: string; version: number; wrappedKey: Buffer; masterKeyId: string }): Buffer {
+function unwrap(
+  masterKey: Buffer,
+  row: { practiceId: string; version: number; wrappedKey: Buffer; masterKeyId: string },
+): Buffer {
   if (row.masterKeyId !== masterKeyId(masterKey)) {
-    throw new Error(`Data key ${row.version} of practice ${row.practiceId} is wrapped by another master key (${row.masterKeyId}); run \`npm run cli -- keys rotate\` with ENCRYPTION_KEY_PREVIOUS set`);
+    throw new Error(
+      `Data key ${row.version} of practice ${row.practiceId} is wrapped by another master key (${row.masterKeyId}); run \`npm run cli -- keys rotate\` with ENCRYPTION_KEY_PREVIOUS set`,
+    );
   }
   const key = decrypt(masterKey, row.wrappedKey, wrapAad(row.practiceId, row.version));
   cache.set(cacheKey(masterKey, row.practiceId, row.version), key);
@@ -56,19 +82,37 @@ function unwrap(masterKey: Buffer, row: { practiceId: string; version: number; w
  * Seals a value for a practice. `aad` binds it to its place (e.g. `note:<id>`), so a ciphertext
  * copied to another row or practice does not open. `tx` must be bound to the practice.
  */
-export async function sealForPractice(tx: Tx, masterKey: Buffer, practiceId: string, plaintext: Buffer | string, aad: string): Promise<Buffer> {
+export async function sealForPractice(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  plaintext: Buffer | string,
+  aad: string,
+): Promise<Buffer> {
   const { version, key } = await currentKey(tx, masterKey, practiceId);
   const header = Buffer.alloc(4);
   header.writeUInt32BE(version);
   return Buffer.concat([header, encrypt(key, plaintext, `${practiceId}:${aad}`)]);
 }
 
-export async function openForPractice(tx: Tx, masterKey: Buffer, practiceId: string, sealed: Buffer, aad: string): Promise<Buffer> {
+export async function openForPractice(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  sealed: Buffer,
+  aad: string,
+): Promise<Buffer> {
   const key = await keyVersion(tx, masterKey, practiceId, sealed.readUInt32BE(0));
   return decrypt(key, sealed.subarray(4), `${practiceId}:${aad}`);
 }
 
-export async function openTextForPractice(tx: Tx, masterKey: Buffer, practiceId: string, sealed: Buffer, aad: string): Promise<string> {
+export async function openTextForPractice(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  sealed: Buffer,
+  aad: string,
+): Promise<string> {
   return (await openForPractice(tx, masterKey, practiceId, sealed, aad)).toString('utf8');
 }
 
@@ -77,7 +121,11 @@ export async function openTextForPractice(tx: Tx, masterKey: Buffer, practiceId:
  * by `previousMasterKey` are unwrapped with it), and gives each practice a new data key version
  * for what it seals from now on. Old data stays readable under its own version.
  */
-export async function rotateDataKeys(db: Db, masterKey: Buffer, previousMasterKey?: Buffer): Promise<{ practices: number; rewrapped: number; newVersions: number }> {
+export async function rotateDataKeys(
+  db: Db,
+  masterKey: Buffer,
+  previousMasterKey?: Buffer,
+): Promise<{ practices: number; rewrapped: number; newVersions: number }> {
   const practices = await db.selectFrom('practices').select('id').execute();
   let rewrapped = 0;
   for (const { id: practiceId } of practices) {
@@ -87,12 +135,17 @@ export async function rotateDataKeys(db: Db, masterKey: Buffer, previousMasterKe
       for (const row of rows) {
         if (row.masterKeyId === masterKeyId(masterKey)) continue;
         if (!previousMasterKey || row.masterKeyId !== masterKeyId(previousMasterKey)) {
-          throw new Error(`Data key ${row.version} of practice ${practiceId} is wrapped by an unknown master key (${row.masterKeyId}); set ENCRYPTION_KEY_PREVIOUS to it`);
+          throw new Error(
+            `Data key ${row.version} of practice ${practiceId} is wrapped by an unknown master key (${row.masterKeyId}); set ENCRYPTION_KEY_PREVIOUS to it`,
+          );
         }
         const key = decrypt(previousMasterKey, row.wrappedKey, wrapAad(practiceId, row.version));
         await tx
           .updateTable('practiceDataKeys')
-          .set({ wrappedKey: encrypt(masterKey, key, wrapAad(practiceId, row.version)), masterKeyId: masterKeyId(masterKey) })
+          .set({
+            wrappedKey: encrypt(masterKey, key, wrapAad(practiceId, row.version)),
+            masterKeyId: masterKeyId(masterKey),
+          })
           .where('version', '=', row.version)
           .execute();
         rewrapped += 1;
@@ -100,7 +153,12 @@ export async function rotateDataKeys(db: Db, masterKey: Buffer, previousMasterKe
       const next = (rows.at(-1)?.version ?? 0) + 1;
       await tx
         .insertInto('practiceDataKeys')
-        .values({ practiceId, version: next, wrappedKey: encrypt(masterKey, randomBytes(32), wrapAad(practiceId, next)), masterKeyId: masterKeyId(masterKey) })
+        .values({
+          practiceId,
+          version: next,
+          wrappedKey: encrypt(masterKey, randomBytes(32), wrapAad(practiceId, next)),
+          masterKeyId: masterKeyId(masterKey),
+        })
         .execute();
     });
   }

@@ -7,7 +7,11 @@ import { fieldErrorsOf } from './errors.js';
 function refusals(schema: z.ZodType, input: unknown, prefix = '') {
   const parsed = schema.safeParse(input);
   if (parsed.success) throw new Error('expected a refusal');
-  return fieldErrorsOf(parsed.error, input, prefix).map(({ path, code, params }) => ({ path, code, ...(params ? { params } : {}) }));
+  return fieldErrorsOf(parsed.error, input, prefix).map(({ path, code, params }) => ({
+    path,
+    code,
+    ...(params ? { params } : {}),
+  }));
 }
 
 describe('field errors from zod issues', () => {
@@ -26,31 +30,50 @@ describe('field errors from zod issues', () => {
       { path: 'givenName', code: 'too_long', params: { maximum: 100 } },
       { path: 'phones', code: 'too_many', params: { maximum: 10 } },
     ]);
-    expect(refusals(z.string().min(10), 'short')).toEqual([{ path: '(root)', code: 'too_short', params: { minimum: 10 } }]);
-    expect(refusals(z.array(z.string()).min(2), ['a'])).toEqual([{ path: '(root)', code: 'too_few', params: { minimum: 2 } }]);
+    expect(refusals(z.string().min(10), 'short')).toEqual([
+      { path: '(root)', code: 'too_short', params: { minimum: 10 } },
+    ]);
+    expect(refusals(z.array(z.string()).min(2), ['a'])).toEqual([
+      { path: '(root)', code: 'too_few', params: { minimum: 2 } },
+    ]);
     expect(refusals(z.number().max(5), 6)).toEqual([{ path: '(root)', code: 'too_large', params: { maximum: 5 } }]);
     expect(refusals(z.number().min(1), 0)).toEqual([{ path: '(root)', code: 'too_small', params: { minimum: 1 } }]);
   });
 
   it('names the formats people type, and the rest by zod issue', () => {
-    expect(refusals(PatientInput, { givenName: 'A', familyName: 'B', email: 'nope', dateOfBirth: '2020-02-30', sex: 'x', guardianPatientId: 'nope' })).toEqual([
+    expect(
+      refusals(PatientInput, {
+        givenName: 'A',
+        familyName: 'B',
+        email: 'nope',
+        dateOfBirth: '2020-02-30',
+        sex: 'x',
+        guardianPatientId: 'nope',
+      }),
+    ).toEqual([
       { path: 'dateOfBirth', code: 'date_invalid' },
       { path: 'sex', code: 'invalid_value' },
       { path: 'email', code: 'email_invalid' },
       { path: 'guardianPatientId', code: 'invalid_format' },
     ]);
-    expect(refusals(z.strictObject({ a: z.string() }), { a: 'x', b: 1 })).toEqual([{ path: '(root)', code: 'unrecognized_keys' }]);
+    expect(refusals(z.strictObject({ a: z.string() }), { a: 'x', b: 1 })).toEqual([
+      { path: '(root)', code: 'unrecognized_keys' },
+    ]);
     expect(refusals(z.number().multipleOf(5), 7)).toEqual([{ path: '(root)', code: 'not_multiple_of' }]);
   });
 
   it('lets a refinement name its code, and calls any other refinement invalid', () => {
-    const named = z.object({ a: z.string() }).refine((v) => v.a !== 'me', { path: ['a'], params: { code: 'guardian_self' } });
+    const named = z
+      .object({ a: z.string() })
+      .refine((v) => v.a !== 'me', { path: ['a'], params: { code: 'guardian_self' } });
     expect(refusals(named, { a: 'me' })).toEqual([{ path: 'a', code: 'guardian_self' }]);
     const unnamed = z.string().refine(() => false, { params: { code: 'not_a_code' } });
     expect(refusals(unnamed, 'x')).toEqual([{ path: '(root)', code: 'invalid' }]);
   });
 
   it('prefixes paths for a list of drafts', () => {
-    expect(refusals(PatientInput, { givenName: 'A' }, 'patients.3.')).toEqual([{ path: 'patients.3.familyName', code: 'required' }]);
+    expect(refusals(PatientInput, { givenName: 'A' }, 'patients.3.')).toEqual([
+      { path: 'patients.3.familyName', code: 'required' },
+    ]);
   });
 });

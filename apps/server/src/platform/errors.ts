@@ -1,4 +1,11 @@
-import { ERROR_STATUS, type ErrorCode, FIELD_ERROR_CODES, type FieldError, type FieldErrorCode, type Problem } from '@dentalpro/contracts';
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  FIELD_ERROR_CODES,
+  type FieldError,
+  type FieldErrorCode,
+  type Problem,
+} from '@dentalpro/contracts';
 import type { z } from 'zod';
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
@@ -75,7 +82,12 @@ export type ZodIssueFields = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'>
  */
 export function fieldErrorOf(issue: ZodIssueFields, input: unknown, prefix = ''): FieldError {
   const path = prefix + issue.path.map(String).join('.');
-  const at = (code: FieldErrorCode, params?: FieldError['params']): FieldError => ({ path: path || '(root)', code, message: issue.message, ...(params ? { params } : {}) });
+  const at = (code: FieldErrorCode, params?: FieldError['params']): FieldError => ({
+    path: path || '(root)',
+    code,
+    message: issue.message,
+    ...(params ? { params } : {}),
+  });
   const limit = (n: number | bigint | undefined) => (n === undefined ? undefined : Number(n));
   const text = issue.origin === 'string';
   const list = issue.origin === 'array' || issue.origin === 'set';
@@ -102,7 +114,11 @@ export function fieldErrorOf(issue: ZodIssueFields, input: unknown, prefix = '')
     case 'custom': {
       // A refinement may name its code: .refine(fn, { params: { code: 'guardian_both' } }).
       const named = issue.params?.code;
-      return at(typeof named === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(named) ? (named as FieldErrorCode) : 'invalid');
+      return at(
+        typeof named === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(named)
+          ? (named as FieldErrorCode)
+          : 'invalid',
+      );
     }
     default:
       return at('invalid');

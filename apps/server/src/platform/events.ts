@@ -75,9 +75,11 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
       // One query at a time on the listening connection (pg queues them, but will stop doing so).
       sending = sending.then(async () => {
         if (!client) return;
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })]).catch((err: Error) => {
-          opts.logger.warn({ err: err.message }, 'event bus: notify failed');
-        });
+        await client
+          .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })])
+          .catch((err: Error) => {
+            opts.logger.warn({ err: err.message }, 'event bus: notify failed');
+          });
       });
     },
     subscribe(topic, listener) {

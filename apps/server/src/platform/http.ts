@@ -94,7 +94,8 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
     const session = request.session;
     if (!session) throw new AppError('unauthenticated');
     if (session.mfaPending && auth !== 'mfa') throw new AppError('mfa_required');
-    if (!session.mfaPending && auth === 'mfa') throw new AppError('unauthenticated', { detail: 'No login is waiting for a code' });
+    if (!session.mfaPending && auth === 'mfa')
+      throw new AppError('unauthenticated', { detail: 'No login is waiting for a code' });
 
     if ((request.params as { practiceId?: string } | undefined)?.practiceId === undefined) return;
     // Not a member, or not a practice at all: the same 404, so ids of other practices reveal nothing.
@@ -122,7 +123,8 @@ function authOf(url: string, declared: RouteEntry['auth'] | undefined): RouteEnt
 function checkOrigin(request: FastifyRequest, allowed: string[], hasSessionCookie: boolean) {
   const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
   if (origin === undefined) {
-    if (hasSessionCookie) throw new AppError('csrf_origin_mismatch', { detail: 'Requests made with a session must send Origin' });
+    if (hasSessionCookie)
+      throw new AppError('csrf_origin_mismatch', { detail: 'Requests made with a session must send Origin' });
     return;
   }
   if (!allowed.includes(origin)) throw new AppError('csrf_origin_mismatch');
@@ -138,7 +140,13 @@ function refererOrigin(referer: string | undefined) {
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeMs: number) {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) });
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: Math.floor(maxAgeMs / 1000),
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
@@ -169,8 +177,12 @@ export function registerErrorHandling(app: FastifyInstance) {
     const problem = toAppError(error, validatedInput(request, error));
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code }, 'request refused');
-    if (problem.options.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.options.retryAfterSeconds));
-    void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(request.url.split('?')[0]));
+    if (problem.options.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(problem.options.retryAfterSeconds));
+    void reply
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(problem.toProblem(request.url.split('?')[0]));
   });
 }
 
@@ -218,7 +230,8 @@ export function toAppError(error: unknown, input?: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('validation_failed', { detail: 'Content-Length does not match the body' });
   }
-  if (e.statusCode === 400 && error instanceof SyntaxError) return new AppError('malformed_json', { detail: e.message });
+  if (e.statusCode === 400 && error instanceof SyntaxError)
+    return new AppError('malformed_json', { detail: e.message });
   if (e.statusCode === 413) return new AppError('payload_too_large');
   return new AppError('internal_error');
 }

@@ -17,9 +17,17 @@ function capture() {
 describe('logger', () => {
   it('redacts names, phones, message text and secrets wherever they appear', () => {
     const { logger, lines } = capture();
-    logger.info({ patient: { name: 'Hélène Ramgoolam', phone: '+23057123456', dateOfBirth: '2010-03-14' }, message: { text: 'my tooth hurts' }, password: 'hunter22' }, 'x');
+    logger.info(
+      {
+        patient: { name: 'Hélène Ramgoolam', phone: '+23057123456', dateOfBirth: '2010-03-14' },
+        message: { text: 'my tooth hurts' },
+        password: 'hunter22',
+      },
+      'x',
+    );
     const line = lines.join('');
-    for (const secret of ['Hélène', '57123456', '2010-03-14', 'tooth hurts', 'hunter22']) expect(line).not.toContain(secret);
+    for (const secret of ['Hélène', '57123456', '2010-03-14', 'tooth hurts', 'hunter22'])
+      expect(line).not.toContain(secret);
     expect(line).toContain('[redacted]');
   });
 

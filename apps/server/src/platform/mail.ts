@@ -21,7 +21,10 @@ export function createMailer(opts: { smtpUrl?: string; from: string; logger: Log
   if (!opts.smtpUrl) {
     return {
       async send(message) {
-        opts.logger.info({ mail: { to: message.to, subject: message.subject, content: message.text } }, 'email not sent (SMTP_URL is not set); its content follows');
+        opts.logger.info(
+          { mail: { to: message.to, subject: message.subject, content: message.text } },
+          'email not sent (SMTP_URL is not set); its content follows',
+        );
         return { delivered: false };
       },
     };

@@ -57,14 +57,35 @@ export async function createSession(
  * busiest reads of all, answer from memory while it is unchanged, and reading it here saves them
  * a second round trip (see availability.service.ts).
  */
-export async function lookupSession(db: Db, policy: SessionPolicy, token: string, practiceId?: string): Promise<SessionLookup> {
+export async function lookupSession(
+  db: Db,
+  policy: SessionPolicy,
+  token: string,
+  practiceId?: string,
+): Promise<SessionLookup> {
   const row = await db
     .selectFrom('sessions')
-    .select(['sessions.id', 'sessions.userId', 'sessions.mfaPending', 'sessions.createdAt', 'sessions.lastSeenAt', 'sessions.expiresAt'])
+    .select([
+      'sessions.id',
+      'sessions.userId',
+      'sessions.mfaPending',
+      'sessions.createdAt',
+      'sessions.lastSeenAt',
+      'sessions.expiresAt',
+    ])
     .$if(practiceId !== undefined, (q) =>
       q.select((eb) => [
-        eb.selectFrom('memberships').select('memberships.role').whereRef('memberships.userId', '=', 'sessions.userId').where('memberships.practiceId', '=', practiceId!).as('role'),
-        eb.selectFrom('calendarRevisions').select('calendarRevisions.revision').where('calendarRevisions.practiceId', '=', practiceId!).as('calendarRevision'),
+        eb
+          .selectFrom('memberships')
+          .select('memberships.role')
+          .whereRef('memberships.userId', '=', 'sessions.userId')
+          .where('memberships.practiceId', '=', practiceId!)
+          .as('role'),
+        eb
+          .selectFrom('calendarRevisions')
+          .select('calendarRevisions.revision')
+          .where('calendarRevisions.practiceId', '=', practiceId!)
+          .as('calendarRevision'),
       ]),
     )
     .where('sessions.tokenHash', '=', tokenHash(policy, token))
@@ -77,13 +98,22 @@ export async function lookupSession(db: Db, policy: SessionPolicy, token: string
   }
   // Touch at most once a minute: one write per minute per user, not per request.
   if (now - row.lastSeenAt.getTime() > 60_000) {
-    await db.updateTable('sessions').set({ lastSeenAt: new Date(now) }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('sessions')
+      .set({ lastSeenAt: new Date(now) })
+      .where('id', '=', row.id)
+      .execute();
   }
   const session = { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt };
   if (practiceId === undefined) return { status: 'valid', session };
   const practice = row as { role?: Role | null; calendarRevision?: number | string | null };
   // A practice whose calendar never changed has no revision row yet: revision 0.
-  return { status: 'valid', session, role: practice.role ?? null, calendarRevision: String(practice.calendarRevision ?? 0) };
+  return {
+    status: 'valid',
+    session,
+    role: practice.role ?? null,
+    calendarRevision: String(practice.calendarRevision ?? 0),
+  };
 }
 
 export async function revokeSession(db: Db, sessionId: string) {

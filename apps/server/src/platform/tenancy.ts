@@ -18,7 +18,9 @@ export function inPractice<T>(db: Db, practiceId: string, fn: (tx: Tx) => Promis
 
 /** Binds an open transaction to a practice (see inPractice); for a transaction that first creates it. */
 export async function bindPractice(tx: Tx, practiceId: string) {
-  await sql`SELECT set_config('app.practice_id', ${practiceId}, true), set_config('role', 'dentalpro_app', true)`.execute(tx);
+  await sql`SELECT set_config('app.practice_id', ${practiceId}, true), set_config('role', 'dentalpro_app', true)`.execute(
+    tx,
+  );
 }
 
 export interface MembershipRow {

@@ -117,7 +117,8 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       title: problem.title ?? response.statusText ?? 'Request failed',
       detail: problem.detail,
       errors: problem.errors,
-      retryAfterSeconds: problem.retryAfterSeconds ?? (Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined),
+      retryAfterSeconds:
+        problem.retryAfterSeconds ?? (Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined),
       extra: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined,
     });
   }
@@ -126,7 +127,8 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
+  post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
+    request<T>('POST', path, { body, headers }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),

@@ -13,7 +13,7 @@ interface AlertProps {
 
 /** A message block. Errors interrupt screen readers (role=alert); the rest are polite (role=status). */
 export function Alert({ tone = 'info', title, children, urgent, className }: AlertProps) {
-  const role = urgent ?? (tone === 'error' || tone === 'warning') ? 'alert' : 'status';
+  const role = (urgent ?? (tone === 'error' || tone === 'warning')) ? 'alert' : 'status';
   return (
     <div role={role} className={`alert alert-${tone}${className ? ` ${className}` : ''}`}>
       <span className="alert-icon" aria-hidden="true">

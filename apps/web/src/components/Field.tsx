@@ -61,7 +61,14 @@ export function TextField({ label, hint, error, className, id, ...input }: Commo
   );
 }
 
-export function TextAreaField({ label, hint, error, className, id, ...textarea }: CommonProps & ComponentProps<'textarea'>) {
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  className,
+  id,
+  ...textarea
+}: CommonProps & ComponentProps<'textarea'>) {
   const generated = useId();
   const fieldId = id ?? generated;
   const hintId = `${fieldId}-hint`;

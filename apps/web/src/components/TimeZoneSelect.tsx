@@ -19,7 +19,12 @@ export function TimeZoneSelect({
   error,
   ...select
 }: { label: string; error?: string | undefined } & ComponentProps<'select'>) {
-  const current = typeof select.value === 'string' ? select.value : typeof select.defaultValue === 'string' ? select.defaultValue : undefined;
+  const current =
+    typeof select.value === 'string'
+      ? select.value
+      : typeof select.defaultValue === 'string'
+        ? select.defaultValue
+        : undefined;
   return (
     <SelectField label={label} error={error} {...select}>
       {timeZones(current).map((zone) => (

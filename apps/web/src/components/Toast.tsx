@@ -33,7 +33,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast-${toast.tone}`}>
             <span>{toast.text}</span>
-            <button type="button" className="toast-close" onClick={() => dismiss(toast.id)} aria-label={t('common.dismiss')}>
+            <button
+              type="button"
+              className="toast-close"
+              onClick={() => dismiss(toast.id)}
+              aria-label={t('common.dismiss')}
+            >
               ×
             </button>
           </div>

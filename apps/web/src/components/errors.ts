@@ -18,7 +18,9 @@ export type Translate = (key: string, options: Record<string, unknown>) => strin
 
 /** A field problem in the interface language, by its code (fieldErrors.<code>); an unknown code shows the server's own message. */
 export function fieldErrorText(problem: FieldProblem, t: Translate): string {
-  return problem.code ? t(`fieldErrors.${problem.code}`, { ...problem.params, defaultValue: problem.message }) : problem.message;
+  return problem.code
+    ? t(`fieldErrors.${problem.code}`, { ...problem.params, defaultValue: problem.message })
+    : problem.message;
 }
 
 /** The server's problem with one field of a validation_failed answer, translated. */

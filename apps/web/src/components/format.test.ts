@@ -43,13 +43,17 @@ describe('formatDay', () => {
 
   it('keeps the day of the month for any date, in any zone', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }), fc.constantFrom(...zones), (instant, zone) => {
-        process.env.TZ = zone;
-        const day = instant.toISOString().slice(0, 10);
-        const dayOfMonth = String(Number(day.slice(8, 10)));
-        expect(formatDay(day, 'en').split(' ')[0]).toBe(dayOfMonth);
-        expect(formatDay(day, 'fr').split(' ')[0]).toBe(dayOfMonth);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (instant, zone) => {
+          process.env.TZ = zone;
+          const day = instant.toISOString().slice(0, 10);
+          const dayOfMonth = String(Number(day.slice(8, 10)));
+          expect(formatDay(day, 'en').split(' ')[0]).toBe(dayOfMonth);
+          expect(formatDay(day, 'fr').split(' ')[0]).toBe(dayOfMonth);
+        },
+      ),
     );
   });
 

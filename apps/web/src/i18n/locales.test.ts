@@ -4,17 +4,28 @@ import en from './en.json';
 import fr from './fr.json';
 
 /** The server's sources, read as text (tests excepted). */
-const serverSources = import.meta.glob<string>(['../../../server/src/**/*.ts', '!**/*.test.ts'], { query: '?raw', import: 'default', eager: true });
+const serverSources = import.meta.glob<string>(['../../../server/src/**/*.ts', '!**/*.test.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
 /** The text at a dotted key, or undefined. */
 function labelAt(tree: object, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split('.')
+    .reduce<unknown>(
+      (node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
+      tree,
+    );
 }
 
 /** Every leaf key, dotted (list items by index); plural forms (_one, _other) count as one key, as plural rules differ. */
 function keysOf(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]: [string, unknown]) =>
-    value !== null && typeof value === 'object' ? keysOf(value, `${prefix}${key}.`) : [`${prefix}${key.replace(/_(zero|one|two|few|many|other)$/, '')}`],
+    value !== null && typeof value === 'object'
+      ? keysOf(value, `${prefix}${key}.`)
+      : [`${prefix}${key.replace(/_(zero|one|two|few|many|other)$/, '')}`],
   );
 }
 
@@ -37,7 +48,9 @@ describe('the locale files', () => {
     const clinical = AUDIT_ACTIONS.filter((action) => action.startsWith('clinical.'));
     expect(clinical).toContain('clinical.plan_item_completed');
     for (const locale of [en, fr]) {
-      expect(clinical.filter((action) => typeof labelAt(locale.patientRecord.accessLog.actions, action) !== 'string')).toEqual([]);
+      expect(
+        clinical.filter((action) => typeof labelAt(locale.patientRecord.accessLog.actions, action) !== 'string'),
+      ).toEqual([]);
     }
   });
 

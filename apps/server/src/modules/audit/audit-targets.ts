@@ -1,4 +1,10 @@
-import { AUDIT_REFERENCE_KEYS, AUDIT_TARGET_TYPES, type AuditTarget, type AuditTargetType, auditTargetKey } from '@dentalpro/contracts';
+import {
+  AUDIT_REFERENCE_KEYS,
+  AUDIT_TARGET_TYPES,
+  type AuditTarget,
+  type AuditTargetType,
+  auditTargetKey,
+} from '@dentalpro/contracts';
 import type { Tx } from '../../platform/tenancy.js';
 import { procedureNamesIn } from '../clinical/price-list.service.js';
 import { channelNumbersIn } from '../messaging/channels.service.js';
@@ -33,7 +39,8 @@ interface EventRefs {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isTargetType = (type: string): type is AuditTargetType => (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
+const isTargetType = (type: string): type is AuditTargetType =>
+  (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
 
 /** Ids by type: each event's target, and the reference keys found at any depth of its changes. */
 function collectReferences(events: EventRefs[]): Map<AuditTargetType, Set<string>> {
@@ -62,7 +69,11 @@ function collectReferences(events: EventRefs[]): Map<AuditTargetType, Set<string
   return refs;
 }
 
-export async function describeTargets(tx: Tx, practiceId: string, events: EventRefs[]): Promise<Record<string, AuditTarget>> {
+export async function describeTargets(
+  tx: Tx,
+  practiceId: string,
+  events: EventRefs[],
+): Promise<Record<string, AuditTarget>> {
   const refs = collectReferences(events);
   const ids = (type: AuditTargetType) => [...(refs.get(type) ?? [])];
   const app = `/app/${practiceId}`;
@@ -106,19 +117,24 @@ export async function describeTargets(tx: Tx, practiceId: string, events: EventR
     return { label: p.name, ...(state ? { state } : {}), href: `${app}/patients/${id}` };
   };
   const blockLabel = (b: { providerId: string | null; chairId: string | null }) =>
-    [b.providerId && providers.get(b.providerId)?.displayName, b.chairId && chairs.get(b.chairId)?.name].filter(Boolean).join(' · ');
+    [b.providerId && providers.get(b.providerId)?.displayName, b.chairId && chairs.get(b.chairId)?.name]
+      .filter(Boolean)
+      .join(' · ');
 
   const describe: { [T in AuditTargetType]: (id: string) => AuditTarget | undefined } = {
     patient: patientTarget,
     user: (id) => {
       const s = staff.get(id);
-      return s && { label: s.name, ...(s.member ? { href: `${app}/settings/staff` } : { state: 'former_staff' as const }) };
+      return (
+        s && { label: s.name, ...(s.member ? { href: `${app}/settings/staff` } : { state: 'former_staff' as const }) }
+      );
     },
     invitation: (id) => {
       const email = invitations.get(id);
       return email === undefined ? undefined : { label: email, href: `${app}/settings/staff` };
     },
-    practice: (id) => (id === practiceId && practice ? { label: practice.name, href: `${app}/settings/practice` } : undefined),
+    practice: (id) =>
+      id === practiceId && practice ? { label: practice.name, href: `${app}/settings/practice` } : undefined,
     appointment: (id) => {
       const a = appointments.get(id);
       if (!a) return undefined;
@@ -131,15 +147,34 @@ export async function describeTargets(tx: Tx, practiceId: string, events: EventR
     },
     appointment_type: (id) => {
       const t = types.get(id);
-      return t && { label: t.nameEn, labelFr: t.nameFr, ...(t.active ? {} : { state: 'inactive' as const }), href: `${app}/settings/calendar/appointment-types` };
+      return (
+        t && {
+          label: t.nameEn,
+          labelFr: t.nameFr,
+          ...(t.active ? {} : { state: 'inactive' as const }),
+          href: `${app}/settings/calendar/appointment-types`,
+        }
+      );
     },
     chair: (id) => {
       const c = chairs.get(id);
-      return c && { label: c.name, ...(c.active ? {} : { state: 'inactive' as const }), href: `${app}/settings/calendar/chairs` };
+      return (
+        c && {
+          label: c.name,
+          ...(c.active ? {} : { state: 'inactive' as const }),
+          href: `${app}/settings/calendar/chairs`,
+        }
+      );
     },
     provider: (id) => {
       const p = providers.get(id);
-      return p && { label: p.displayName, ...(p.active ? {} : { state: 'inactive' as const }), href: `${app}/settings/calendar/providers` };
+      return (
+        p && {
+          label: p.displayName,
+          ...(p.active ? {} : { state: 'inactive' as const }),
+          href: `${app}/settings/calendar/providers`,
+        }
+      );
     },
     closure: (id) => {
       const c = closures.get(id);
@@ -157,7 +192,14 @@ export async function describeTargets(tx: Tx, practiceId: string, events: EventR
     waitlist_entry: (id) => patientTarget(waitlist.get(id) ?? null),
     procedure: (id) => {
       const p = procedures.get(id);
-      return p && { label: `${p.code} · ${p.nameEn}`, labelFr: `${p.code} · ${p.nameFr}`, ...(p.active ? {} : { state: 'inactive' as const }), href: `${app}/settings/price-list` };
+      return (
+        p && {
+          label: `${p.code} · ${p.nameEn}`,
+          labelFr: `${p.code} · ${p.nameFr}`,
+          ...(p.active ? {} : { state: 'inactive' as const }),
+          href: `${app}/settings/price-list`,
+        }
+      );
     },
     whatsapp_channel: (id) => {
       const number = channels.get(id);

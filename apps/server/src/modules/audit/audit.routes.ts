@@ -10,8 +10,15 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext) {
     '/practices/:practiceId/audit-events',
     {
       config: { permission: 'audit:read' },
-      schema: { tags: ['audit'], summary: "The practice's audit trail, newest first", params: PracticeIdParams, querystring: AuditQuery, response: { 200: AuditPage } },
+      schema: {
+        tags: ['audit'],
+        summary: "The practice's audit trail, newest first",
+        params: PracticeIdParams,
+        querystring: AuditQuery,
+        response: { 200: AuditPage },
+      },
     },
-    async (request) => listAuditEvents(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, filter: request.query }),
+    async (request) =>
+      listAuditEvents(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, filter: request.query }),
   );
 }

@@ -23,7 +23,10 @@ export interface AuditFilter {
  * Newest first, paged by sequence number (stable while new events arrive), with the page's
  * targets named as they are now (see audit-targets.ts).
  */
-export async function listAuditEvents(ctx: AppContext, input: { actor: Actor; practiceId: string; filter: AuditFilter }): Promise<AuditPage> {
+export async function listAuditEvents(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; filter: AuditFilter },
+): Promise<AuditPage> {
   requirePermission(input.actor, 'audit:read');
   const f = input.filter;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -57,7 +60,14 @@ export async function listAuditEvents(ctx: AppContext, input: { actor: Actor; pr
       q = q.where((eb) =>
         eb.or([
           eb.and([eb('auditEvents.targetType', '=', 'patient'), eb('auditEvents.targetId', '=', patientId)]),
-          ...(appointmentIds.length ? [eb.and([eb('auditEvents.targetType', '=', 'appointment'), eb('auditEvents.targetId', 'in', appointmentIds)])] : []),
+          ...(appointmentIds.length
+            ? [
+                eb.and([
+                  eb('auditEvents.targetType', '=', 'appointment'),
+                  eb('auditEvents.targetId', 'in', appointmentIds),
+                ]),
+              ]
+            : []),
           eb(sql<string>`audit_events.changes ->> 'patientId'`, '=', patientId),
         ]),
       );
@@ -67,7 +77,11 @@ export async function listAuditEvents(ctx: AppContext, input: { actor: Actor; pr
     if (f.before) q = q.where('auditEvents.seq', '<', f.before);
     const rows = await q.execute();
     const page = rows.slice(0, f.limit);
-    const items: AuditEvent[] = page.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString(), hash: r.hash.toString('hex') }));
+    const items: AuditEvent[] = page.map((r) => ({
+      ...r,
+      occurredAt: r.occurredAt.toISOString(),
+      hash: r.hash.toString('hex'),
+    }));
     const targets = await describeTargets(tx, input.practiceId, items);
     return { items, nextBefore: rows.length > f.limit ? page[page.length - 1]!.seq : null, targets };
   });

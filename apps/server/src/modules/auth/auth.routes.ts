@@ -50,54 +50,101 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.post(
     '/auth/login',
-    { config: { auth: 'public' }, schema: { tags, summary: 'Log in with email and password', body: LoginInput, response: { 200: LoginResult } } },
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'Log in with email and password', body: LoginInput, response: { 200: LoginResult } },
+    },
     async (request, reply) => answerLogin(reply, await login(ctx, { ...request.body, origin: originOf(request) })),
   );
 
   api.post(
     '/auth/login/mfa',
-    { config: { auth: 'mfa' }, schema: { tags, summary: 'Finish logging in with a TOTP or recovery code', body: MfaLoginInput, response: { 200: Me } } },
+    {
+      config: { auth: 'mfa' },
+      schema: {
+        tags,
+        summary: 'Finish logging in with a TOTP or recovery code',
+        body: MfaLoginInput,
+        response: { 200: Me },
+      },
+    },
     async (request, reply) => {
       const session = request.session!;
-      const outcome = await completeMfaLogin(ctx, { pendingSessionId: session.id, userId: session.userId, ...request.body, origin: originOf(request) });
+      const outcome = await completeMfaLogin(ctx, {
+        pendingSessionId: session.id,
+        userId: session.userId,
+        ...request.body,
+        origin: originOf(request),
+      });
       if (outcome.kind !== 'session') throw new Error('a second factor never asks for a third');
       setSessionCookie(reply, outcome.token, secure, ctx.config.sessionMaxMs);
       return outcome.me;
     },
   );
 
-  api.post('/auth/logout', { config: { auth: 'public' }, schema: { tags, summary: 'End this session' } }, async (request, reply) => {
-    if (request.session) await logout(ctx, { sessionId: request.session.id, userId: request.session.userId, origin: originOf(request) });
-    clearSessionCookie(reply, secure);
-    return reply.status(204).send();
-  });
-
-  api.post('/auth/logout-everywhere', { schema: { tags, summary: 'End every session of this account' } }, async (request, reply) => {
-    await logoutEverywhere(ctx, { userId: userIdOf(request), origin: originOf(request) });
-    clearSessionCookie(reply, secure);
-    return reply.status(204).send();
-  });
-
-  api.get('/auth/me', { schema: { tags, summary: 'The logged-in user and their practices', response: { 200: Me } } }, async (request) =>
-    loadMe(ctx.db, userIdOf(request)),
+  api.post(
+    '/auth/logout',
+    { config: { auth: 'public' }, schema: { tags, summary: 'End this session' } },
+    async (request, reply) => {
+      if (request.session)
+        await logout(ctx, { sessionId: request.session.id, userId: request.session.userId, origin: originOf(request) });
+      clearSessionCookie(reply, secure);
+      return reply.status(204).send();
+    },
   );
 
-  api.patch('/auth/me', { schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } } }, async (request) => {
-    const userId = userIdOf(request);
-    if (Object.keys(request.body).length > 0) {
-      await ctx.db.updateTable('users').set({ ...request.body, updatedAt: new Date() }).where('id', '=', userId).execute();
-    }
-    return loadMe(ctx.db, userId);
-  });
+  api.post(
+    '/auth/logout-everywhere',
+    { schema: { tags, summary: 'End every session of this account' } },
+    async (request, reply) => {
+      await logoutEverywhere(ctx, { userId: userIdOf(request), origin: originOf(request) });
+      clearSessionCookie(reply, secure);
+      return reply.status(204).send();
+    },
+  );
 
-  api.post('/auth/password', { schema: { tags, summary: 'Change my password', body: PasswordChangeInput } }, async (request, reply) => {
-    await changePassword(ctx, { userId: userIdOf(request), sessionId: request.session!.id, ...request.body, origin: originOf(request) });
-    return reply.status(204).send();
-  });
+  api.get(
+    '/auth/me',
+    { schema: { tags, summary: 'The logged-in user and their practices', response: { 200: Me } } },
+    async (request) => loadMe(ctx.db, userIdOf(request)),
+  );
+
+  api.patch(
+    '/auth/me',
+    { schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } } },
+    async (request) => {
+      const userId = userIdOf(request);
+      if (Object.keys(request.body).length > 0) {
+        await ctx.db
+          .updateTable('users')
+          .set({ ...request.body, updatedAt: new Date() })
+          .where('id', '=', userId)
+          .execute();
+      }
+      return loadMe(ctx.db, userId);
+    },
+  );
+
+  api.post(
+    '/auth/password',
+    { schema: { tags, summary: 'Change my password', body: PasswordChangeInput } },
+    async (request, reply) => {
+      await changePassword(ctx, {
+        userId: userIdOf(request),
+        sessionId: request.session!.id,
+        ...request.body,
+        origin: originOf(request),
+      });
+      return reply.status(204).send();
+    },
+  );
 
   api.post(
     '/auth/password-reset/request',
-    { config: { auth: 'public' }, schema: { tags, summary: 'Email a password reset link', body: PasswordResetRequestInput } },
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'Email a password reset link', body: PasswordResetRequestInput },
+    },
     async (request, reply) => {
       await requestPasswordReset(ctx, { email: request.body.email, origin: originOf(request) });
       return reply.status(202).send();
@@ -106,7 +153,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.post(
     '/auth/password-reset/confirm',
-    { config: { auth: 'public' }, schema: { tags, summary: 'Set a new password with an emailed token', body: PasswordResetConfirmInput } },
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'Set a new password with an emailed token', body: PasswordResetConfirmInput },
+    },
     async (request, reply) => {
       await confirmPasswordReset(ctx, { ...request.body, origin: originOf(request) });
       clearSessionCookie(reply, secure);
@@ -114,25 +164,50 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  api.post('/auth/mfa/setup', { schema: { tags, summary: 'Start two-factor setup', response: { 200: MfaSetup } } }, async (request) =>
-    startMfaSetup(ctx, userIdOf(request)),
+  api.post(
+    '/auth/mfa/setup',
+    { schema: { tags, summary: 'Start two-factor setup', response: { 200: MfaSetup } } },
+    async (request) => startMfaSetup(ctx, userIdOf(request)),
   );
 
   api.post(
     '/auth/mfa/enable',
-    { schema: { tags, summary: 'Confirm a code to turn two-factor on', body: MfaEnableInput, response: { 200: MfaRecoveryCodes } } },
-    async (request) => enableMfa(ctx, { userId: userIdOf(request), code: request.body.code, origin: originOf(request) }),
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a code to turn two-factor on',
+        body: MfaEnableInput,
+        response: { 200: MfaRecoveryCodes },
+      },
+    },
+    async (request) =>
+      enableMfa(ctx, { userId: userIdOf(request), code: request.body.code, origin: originOf(request) }),
   );
 
-  api.post('/auth/mfa/disable', { schema: { tags, summary: 'Turn two-factor off', body: MfaDisableInput } }, async (request, reply) => {
-    await disableMfa(ctx, { userId: userIdOf(request), password: request.body.password, origin: originOf(request) });
-    return reply.status(204).send();
-  });
+  api.post(
+    '/auth/mfa/disable',
+    { schema: { tags, summary: 'Turn two-factor off', body: MfaDisableInput } },
+    async (request, reply) => {
+      await disableMfa(ctx, { userId: userIdOf(request), password: request.body.password, origin: originOf(request) });
+      return reply.status(204).send();
+    },
+  );
 
   api.post(
     '/auth/mfa/recovery-codes',
-    { schema: { tags, summary: 'Replace my recovery codes', body: MfaDisableInput, response: { 200: MfaRecoveryCodes } } },
-    async (request) => regenerateRecoveryCodes(ctx, { userId: userIdOf(request), password: request.body.password, origin: originOf(request) }),
+    {
+      schema: {
+        tags,
+        summary: 'Replace my recovery codes',
+        body: MfaDisableInput,
+        response: { 200: MfaRecoveryCodes },
+      },
+    },
+    async (request) =>
+      regenerateRecoveryCodes(ctx, {
+        userId: userIdOf(request),
+        password: request.body.password,
+        origin: originOf(request),
+      }),
   );
-
 }

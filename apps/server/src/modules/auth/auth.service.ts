@@ -29,7 +29,10 @@ export const sessionPolicyOf = (ctx: AppContext): SessionPolicy => ({
 });
 
 /** login: throttle → find account → check password → second factor or session. */
-export async function login(ctx: AppContext, input: { email: string; password: string; origin: Origin }): Promise<LoginOutcome> {
+export async function login(
+  ctx: AppContext,
+  input: { email: string; password: string; origin: Origin },
+): Promise<LoginOutcome> {
   const email = input.email.trim().toLowerCase();
   await refuseIfThrottled(ctx.db, email, input.origin.ip);
   const user = await findUserByEmail(ctx.db, email);
@@ -44,7 +47,11 @@ export async function login(ctx: AppContext, input: { email: string; password: s
     throw new AppError('invalid_credentials');
   }
   if (user.mfaEnabledAt) {
-    const pending = await createSession(ctx.db, sessionPolicyOf(ctx), { userId: user.id, mfaPending: true, ...input.origin });
+    const pending = await createSession(ctx.db, sessionPolicyOf(ctx), {
+      userId: user.id,
+      mfaPending: true,
+      ...input.origin,
+    });
     return { kind: 'mfa', token: pending.token };
   }
   return startSession(ctx, user.id, email, input.origin, { mfa: false });
@@ -60,11 +67,15 @@ export async function completeMfaLogin(
   await refuseIfThrottled(ctx.db, user.email, input.origin.ip);
   const check: TotpCheck = input.code
     ? await checkTotp(ctx, { id: user.id, mfaSecretEncrypted: user.mfaSecretEncrypted }, input.code)
-    : (await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? '')) ? 'valid' : 'wrong_code';
+    : (await consumeRecoveryCode(ctx.db, user.id, input.recoveryCode ?? ''))
+      ? 'valid'
+      : 'wrong_code';
   if (check === 'unreadable_secret') {
     // The server's fault, not a guess (no code can pass): audited but not counted towards throttling.
     await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'second_factor_unreadable' });
-    throw new AppError('mfa_invalid_code', { detail: 'Authenticator codes cannot be checked at the moment; use a recovery code' });
+    throw new AppError('mfa_invalid_code', {
+      detail: 'Authenticator codes cannot be checked at the moment; use a recovery code',
+    });
   }
   if (check !== 'valid') {
     await recordAttempt(ctx.db, user.email, input.origin.ip, false);
@@ -75,7 +86,13 @@ export async function completeMfaLogin(
   return startSession(ctx, user.id, user.email, input.origin, { mfa: true, recoveryCode: Boolean(input.recoveryCode) });
 }
 
-async function startSession(ctx: AppContext, userId: string, email: string, origin: Origin, changes: Record<string, unknown>): Promise<LoginOutcome> {
+async function startSession(
+  ctx: AppContext,
+  userId: string,
+  email: string,
+  origin: Origin,
+  changes: Record<string, unknown>,
+): Promise<LoginOutcome> {
   await recordAttempt(ctx.db, email, origin.ip, true);
   const session = await createSession(ctx.db, sessionPolicyOf(ctx), { userId, mfaPending: false, ...origin });
   await auditForUser(ctx.db, userId, origin, 'auth.login', changes);
@@ -140,7 +157,10 @@ export async function requestPasswordReset(ctx: AppContext, input: { email: stri
 }
 
 /** Sets a new password from an emailed token; every session of the account ends. */
-export async function confirmPasswordReset(ctx: AppContext, input: { token: string; newPassword: string; origin: Origin }) {
+export async function confirmPasswordReset(
+  ctx: AppContext,
+  input: { token: string; newPassword: string; origin: Origin },
+) {
   const passwordHash = await hashPassword(input.newPassword);
   const userId = await ctx.db.transaction().execute(async (tx) => {
     const used = await tx
@@ -151,10 +171,20 @@ export async function confirmPasswordReset(ctx: AppContext, input: { token: stri
       .where('expiresAt', '>', new Date())
       .returning('userId')
       .executeTakeFirst();
-    if (!used) throw new AppError('reset_token_invalid', { detail: 'This reset link is not valid any more; ask for a new one' });
-    await tx.updateTable('users').set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where('id', '=', used.userId).execute();
+    if (!used)
+      throw new AppError('reset_token_invalid', { detail: 'This reset link is not valid any more; ask for a new one' });
+    await tx
+      .updateTable('users')
+      .set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() })
+      .where('id', '=', used.userId)
+      .execute();
     // Other outstanding links die with this one.
-    await tx.updateTable('passwordResetTokens').set({ usedAt: new Date() }).where('userId', '=', used.userId).where('usedAt', 'is', null).execute();
+    await tx
+      .updateTable('passwordResetTokens')
+      .set({ usedAt: new Date() })
+      .where('userId', '=', used.userId)
+      .where('usedAt', 'is', null)
+      .execute();
     await tx.deleteFrom('sessions').where('userId', '=', used.userId).execute();
     return used.userId;
   });
@@ -189,7 +219,13 @@ export async function refuseIfThrottled(db: Db, email: string, ip: string) {
   }
 }
 
-async function failuresSince(db: Db, column: 'email' | 'ip', value: string, since: Date, limit: number): Promise<Date[]> {
+async function failuresSince(
+  db: Db,
+  column: 'email' | 'ip',
+  value: string,
+  since: Date,
+  limit: number,
+): Promise<Date[]> {
   const rows = await db
     .selectFrom('loginAttempts')
     .select('attemptedAt')
@@ -210,9 +246,17 @@ export async function recordAttempt(db: Db, email: string, ip: string, succeeded
  * Account events (logins, password changes) belong to no single practice: each practice the
  * user works in gets them in its own trail, so every owner sees who signs in to their data.
  */
-export async function auditForUser(db: Db, userId: string, origin: Origin, action: AuditAction, changes: Record<string, unknown>) {
+export async function auditForUser(
+  db: Db,
+  userId: string,
+  origin: Origin,
+  action: AuditAction,
+  changes: Record<string, unknown>,
+) {
   for (const m of await listMemberships(db, userId)) {
     const actor: Actor = { userId, role: m.role, ip: origin.ip, requestId: origin.requestId };
-    await inPractice(db, m.practiceId, (tx) => recordAudit(tx, { practiceId: m.practiceId, actor, action, targetType: 'user', targetId: userId, changes }));
+    await inPractice(db, m.practiceId, (tx) =>
+      recordAudit(tx, { practiceId: m.practiceId, actor, action, targetType: 'user', targetId: userId, changes }),
+    );
   }
 }

@@ -11,7 +11,12 @@ export const LOGIN_THROTTLE = {
 } as const;
 
 /** Seconds until another attempt is allowed, or null when it is allowed now. */
-export function secondsUntilAllowed(failuresNewestFirst: Date[], limit: number, windowMs: number, now: Date): number | null {
+export function secondsUntilAllowed(
+  failuresNewestFirst: Date[],
+  limit: number,
+  windowMs: number,
+  now: Date,
+): number | null {
   if (failuresNewestFirst.length < limit) return null;
   const oldestCounted = failuresNewestFirst[limit - 1]!;
   const liftsAt = oldestCounted.getTime() + windowMs;

@@ -34,7 +34,11 @@ export type TotpCheck = 'valid' | 'wrong_code' | 'unreadable_secret';
  * A valid code whose time step is later than the last one used; claiming the step in one
  * conditional update makes a code work once, even for two requests racing with it.
  */
-export async function checkTotp(ctx: AppContext, user: { id: string; mfaSecretEncrypted: Buffer }, code: string): Promise<TotpCheck> {
+export async function checkTotp(
+  ctx: AppContext,
+  user: { id: string; mfaSecretEncrypted: Buffer },
+  code: string,
+): Promise<TotpCheck> {
   const secret = openSecret(ctx.config.encryptionKey, user.id, user.mfaSecretEncrypted);
   if (secret === null) {
     ctx.logger.error(
@@ -71,7 +75,13 @@ export async function resealMfaSecrets(ctx: AppContext): Promise<{ resealed: num
   const { encryptionKey: current, previousEncryptionKey: previous } = ctx.config;
   return ctx.db.transaction().execute(async (tx) => {
     // Locked, so a setup started meanwhile waits rather than being overwritten.
-    const rows = await tx.selectFrom('users').select(['id', 'mfaSecretEncrypted']).where('mfaSecretEncrypted', 'is not', null).orderBy('id').forUpdate().execute();
+    const rows = await tx
+      .selectFrom('users')
+      .select(['id', 'mfaSecretEncrypted'])
+      .where('mfaSecretEncrypted', 'is not', null)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
     let resealed = 0;
     const unreadableUserIds: string[] = [];
     for (const { id, mfaSecretEncrypted: sealed } of rows) {
@@ -81,7 +91,11 @@ export async function resealMfaSecrets(ctx: AppContext): Promise<{ resealed: num
         unreadableUserIds.push(id);
         continue;
       }
-      await tx.updateTable('users').set({ mfaSecretEncrypted: sealSecret(current, id, secret) }).where('id', '=', id).execute();
+      await tx
+        .updateTable('users')
+        .set({ mfaSecretEncrypted: sealSecret(current, id, secret) })
+        .where('id', '=', id)
+        .execute();
       resealed += 1;
     }
     return { resealed, unreadableUserIds };
@@ -113,7 +127,11 @@ export async function enableMfa(ctx: AppContext, input: { userId: string; code: 
   if (check === 'unreadable_secret') throw new AppError('mfa_invalid_code', { detail: 'Start the setup again' });
   if (check !== 'valid') throw new AppError('mfa_invalid_code');
   const recoveryCodes = await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('users').set({ mfaEnabledAt: new Date(), updatedAt: new Date() }).where('id', '=', user.id).execute();
+    await tx
+      .updateTable('users')
+      .set({ mfaEnabledAt: new Date(), updatedAt: new Date() })
+      .where('id', '=', user.id)
+      .execute();
     return replaceRecoveryCodes(tx, user.id);
   });
   await auditForUser(ctx.db, user.id, input.origin, 'auth.mfa_enabled', {});
@@ -124,13 +142,20 @@ export async function disableMfa(ctx: AppContext, input: { userId: string; passw
   const user = await requirePassword(ctx.db, input.userId, input.password);
   if (!user.mfaEnabledAt) throw new AppError('mfa_not_enabled');
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('users').set({ mfaEnabledAt: null, mfaSecretEncrypted: null, updatedAt: new Date() }).where('id', '=', user.id).execute();
+    await tx
+      .updateTable('users')
+      .set({ mfaEnabledAt: null, mfaSecretEncrypted: null, updatedAt: new Date() })
+      .where('id', '=', user.id)
+      .execute();
     await tx.deleteFrom('mfaRecoveryCodes').where('userId', '=', user.id).execute();
   });
   await auditForUser(ctx.db, user.id, input.origin, 'auth.mfa_disabled', {});
 }
 
-export async function regenerateRecoveryCodes(ctx: AppContext, input: { userId: string; password: string; origin: Origin }) {
+export async function regenerateRecoveryCodes(
+  ctx: AppContext,
+  input: { userId: string; password: string; origin: Origin },
+) {
   const user = await requirePassword(ctx.db, input.userId, input.password);
   if (!user.mfaEnabledAt) throw new AppError('mfa_not_enabled');
   const recoveryCodes = await ctx.db.transaction().execute((tx) => replaceRecoveryCodes(tx, user.id));
@@ -163,10 +188,15 @@ async function replaceRecoveryCodes(tx: Db, userId: string): Promise<string[]> {
   return codes;
 }
 
-const normaliseRecoveryCode = (code: string) => code.trim().toLowerCase().replace(/[^0-9a-f]/g, '');
+const normaliseRecoveryCode = (code: string) =>
+  code
+    .trim()
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '');
 
 async function requirePassword(db: Db, userId: string, password: string) {
   const user = await findUserById(db, userId);
-  if (!user || !(await verifyPassword(user.passwordHash, password))) throw new AppError('invalid_credentials', { detail: 'The password is wrong' });
+  if (!user || !(await verifyPassword(user.passwordHash, password)))
+    throw new AppError('invalid_credentials', { detail: 'The password is wrong' });
   return user;
 }

@@ -25,7 +25,13 @@ export async function createUser(conn: Conn, input: NewUser): Promise<{ id: stri
   try {
     return await conn
       .insertInto('users')
-      .values({ email, name: input.name.trim(), passwordHash, phone: input.phone ?? '', language: input.language ?? 'en' })
+      .values({
+        email,
+        name: input.name.trim(),
+        passwordHash,
+        phone: input.phone ?? '',
+        language: input.language ?? 'en',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
   } catch (err) {
@@ -42,8 +48,22 @@ export async function findUserById(conn: Conn, id: string) {
   return conn.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function toUser(row: { id: string; email: string; name: string; phone: string; language: 'en' | 'fr'; mfaEnabledAt: Date | null }): User {
-  return { id: row.id, email: row.email, name: row.name, phone: row.phone, language: row.language, mfaEnabled: row.mfaEnabledAt !== null };
+export function toUser(row: {
+  id: string;
+  email: string;
+  name: string;
+  phone: string;
+  language: 'en' | 'fr';
+  mfaEnabledAt: Date | null;
+}): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    language: row.language,
+    mfaEnabled: row.mfaEnabledAt !== null,
+  };
 }
 
 /** The logged-in user and the practices they belong to: the body of login and /auth/me. */

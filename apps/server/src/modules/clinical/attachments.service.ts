@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MIME_TYPES, type Attachment, type AttachmentUpload } from '@dentalpro/contracts';
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MIME_TYPES,
+  type Attachment,
+  type AttachmentUpload,
+} from '@dentalpro/contracts';
 import type { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { requirePermission } from '../../platform/access.js';
@@ -34,34 +39,71 @@ export function sniffMimeType(bytes: Buffer): MimeType | undefined {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decodes and checks an upload: size (413) and type, declared and actual (415). */
-export function checkUpload(upload: { mimeType: string; contentBase64: string }): { bytes: Buffer; mimeType: MimeType } {
+export function checkUpload(upload: { mimeType: string; contentBase64: string }): {
+  bytes: Buffer;
+  mimeType: MimeType;
+} {
   const text = upload.contentBase64.replace(/\s/g, '');
   if (text.length % 4 !== 0 || !BASE64.test(text)) {
-    throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', code: 'base64_invalid', message: 'The file content is not valid base64' }] });
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'contentBase64', code: 'base64_invalid', message: 'The file content is not valid base64' }],
+    });
   }
   const size = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
   if (size > ATTACHMENT_MAX_BYTES) {
-    throw new AppError('attachment_too_large', { detail: `The file is ${(size / 1048576).toFixed(1)} MB; the limit is ${ATTACHMENT_MAX_BYTES / 1048576} MB` });
+    throw new AppError('attachment_too_large', {
+      detail: `The file is ${(size / 1048576).toFixed(1)} MB; the limit is ${ATTACHMENT_MAX_BYTES / 1048576} MB`,
+    });
   }
-  if (size === 0) throw new AppError('validation_failed', { errors: [{ path: 'contentBase64', code: 'file_empty', message: 'The file is empty' }] });
+  if (size === 0)
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'contentBase64', code: 'file_empty', message: 'The file is empty' }],
+    });
   const declared = upload.mimeType.toLowerCase() === 'image/jpg' ? 'image/jpeg' : upload.mimeType.toLowerCase();
   if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(declared)) {
-    throw new AppError('attachment_type_not_allowed', { detail: `${upload.mimeType} files are not accepted; attach a JPEG, PNG or PDF` });
+    throw new AppError('attachment_type_not_allowed', {
+      detail: `${upload.mimeType} files are not accepted; attach a JPEG, PNG or PDF`,
+    });
   }
   const bytes = Buffer.from(text, 'base64');
   const actual = sniffMimeType(bytes);
   if (actual !== declared) {
     const expected = SIGNATURES.find((s) => s.mime === declared)!.label;
-    throw new AppError('attachment_type_not_allowed', { detail: `The file is not ${expected}${actual ? ` (it looks like ${SIGNATURES.find((s) => s.mime === actual)!.label})` : ''}; attach a JPEG, PNG or PDF` });
+    throw new AppError('attachment_type_not_allowed', {
+      detail: `The file is not ${expected}${actual ? ` (it looks like ${SIGNATURES.find((s) => s.mime === actual)!.label})` : ''}; attach a JPEG, PNG or PDF`,
+    });
   }
   return { bytes, mimeType: actual };
 }
 
-type AttachmentRow = { id: string; patientId: string; kind: Attachment['kind']; fileName: string; mimeType: string; sizeBytes: number; sha256: Buffer; uploadedBy: string | null; uploadedAt: Date };
-const COLUMNS = ['id', 'patientId', 'kind', 'fileName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedBy', 'uploadedAt'] as const;
+type AttachmentRow = {
+  id: string;
+  patientId: string;
+  kind: Attachment['kind'];
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: Buffer;
+  uploadedBy: string | null;
+  uploadedAt: Date;
+};
+const COLUMNS = [
+  'id',
+  'patientId',
+  'kind',
+  'fileName',
+  'mimeType',
+  'sizeBytes',
+  'sha256',
+  'uploadedBy',
+  'uploadedAt',
+] as const;
 
 async function toAttachments(tx: Tx, rows: AttachmentRow[]): Promise<Attachment[]> {
-  const names = await userNames(tx, rows.map((r) => r.uploadedBy));
+  const names = await userNames(
+    tx,
+    rows.map((r) => r.uploadedBy),
+  );
   return rows.map((r) => ({
     id: r.id,
     patientId: r.patientId,
@@ -77,7 +119,10 @@ async function toAttachments(tx: Tx, rows: AttachmentRow[]): Promise<Attachment[
 }
 
 /** check the file → seal it → metadata row + audit → store the sealed bytes; a failed commit removes the file. */
-export async function uploadAttachment(ctx: AppContext, input: ClinicalCall & { upload: z.output<typeof AttachmentUpload>; files?: FileStore }): Promise<Attachment> {
+export async function uploadAttachment(
+  ctx: AppContext,
+  input: ClinicalCall & { upload: z.output<typeof AttachmentUpload>; files?: FileStore },
+): Promise<Attachment> {
   requirePermission(input.actor, 'clinical:write');
   const { bytes, mimeType } = checkUpload(input.upload);
   const files = input.files ?? fileStoreOf(ctx);
@@ -127,13 +172,22 @@ export async function listAttachments(ctx: AppContext, input: ClinicalCall): Pro
   requirePermission(input.actor, 'clinical:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await openPatientRecord(tx, input, 'documents');
-    const rows = await tx.selectFrom('attachments').select(COLUMNS).where('patientId', '=', input.patientId).orderBy('uploadedAt', 'desc').orderBy('id').execute();
+    const rows = await tx
+      .selectFrom('attachments')
+      .select(COLUMNS)
+      .where('patientId', '=', input.patientId)
+      .orderBy('uploadedAt', 'desc')
+      .orderBy('id')
+      .execute();
     return toAttachments(tx, rows);
   });
 }
 
 /** The decrypted bytes of one document; each opening is audited as clinical.document_opened. */
-export async function openAttachment(ctx: AppContext, input: ClinicalCall & { attachmentId: string; files?: FileStore }): Promise<{ attachment: Attachment; bytes: Buffer }> {
+export async function openAttachment(
+  ctx: AppContext,
+  input: ClinicalCall & { attachmentId: string; files?: FileStore },
+): Promise<{ attachment: Attachment; bytes: Buffer }> {
   requirePermission(input.actor, 'clinical:read');
   const files = input.files ?? fileStoreOf(ctx);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -153,7 +207,13 @@ export async function openAttachment(ctx: AppContext, input: ClinicalCall & { at
       targetId: input.patientId,
       changes: { attachmentId: row.id, kind: row.kind, section: 'documents' },
     });
-    const bytes = await openForPractice(tx, ctx.config.encryptionKey, input.practiceId, await files.get(row.storageKey), attachmentAad(row.id));
+    const bytes = await openForPractice(
+      tx,
+      ctx.config.encryptionKey,
+      input.practiceId,
+      await files.get(row.storageKey),
+      attachmentAad(row.id),
+    );
     if (!sha256(bytes).equals(row.sha256)) throw new Error(`Attachment ${row.id} does not match its checksum`);
     return { attachment: (await toAttachments(tx, [row]))[0]!, bytes };
   });

@@ -7,7 +7,15 @@ import { openTextForPractice, sealForPractice } from '../../platform/data-keys.j
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { type FindingKind, type Surface, type ValidFinding, supersededBy, validateFinding } from './fdi.js';
-import { type ClinicalCall, checkedFdi, endOfLocalDay, openPatientRecord, practiceTimeZone, requirePatient, userNames } from './patient-record.js';
+import {
+  type ClinicalCall,
+  checkedFdi,
+  endOfLocalDay,
+  openPatientRecord,
+  practiceTimeZone,
+  requirePatient,
+  userNames,
+} from './patient-record.js';
 
 /**
  * The tooth chart: findings per tooth and surface, each dated and signed by who recorded it.
@@ -40,7 +48,10 @@ function selectFindings(tx: Tx) {
 type FindingRow = Awaited<ReturnType<ReturnType<typeof selectFindings>['execute']>>[number];
 
 async function toFindings(ctx: AppContext, tx: Tx, practiceId: string, rows: FindingRow[]): Promise<ChartFinding[]> {
-  const names = await userNames(tx, rows.map((r) => r.recordedBy));
+  const names = await userNames(
+    tx,
+    rows.map((r) => r.recordedBy),
+  );
   return Promise.all(
     rows.map(async (r) => ({
       id: r.id,
@@ -49,7 +60,9 @@ async function toFindings(ctx: AppContext, tx: Tx, practiceId: string, rows: Fin
       kind: r.kind as FindingKind,
       material: r.material as ChartFinding['material'],
       bridgeRole: r.bridgeRole as ChartFinding['bridgeRole'],
-      note: r.noteSealed ? await openTextForPractice(tx, ctx.config.encryptionKey, practiceId, r.noteSealed, findingAad(r.id)) : null,
+      note: r.noteSealed
+        ? await openTextForPractice(tx, ctx.config.encryptionKey, practiceId, r.noteSealed, findingAad(r.id))
+        : null,
       observedAt: r.observedAt.toISOString(),
       recordedAt: r.recordedAt.toISOString(),
       recordedBy: r.recordedBy,
@@ -79,27 +92,48 @@ export async function getChart(ctx: AppContext, input: ClinicalCall & { asOf?: s
       query = query.where('resolvedAt', 'is', null);
     }
     const rows = await query.orderBy('tooth').orderBy('observedAt').orderBy('id').execute();
-    return { patientId: input.patientId, asOf: input.asOf ?? null, findings: await toFindings(ctx, tx, input.practiceId, rows) };
+    return {
+      patientId: input.patientId,
+      asOf: input.asOf ?? null,
+      findings: await toFindings(ctx, tx, input.practiceId, rows),
+    };
   });
 }
 
-export async function addFinding(ctx: AppContext, input: ClinicalCall & { finding: ChartFindingInput }): Promise<ChartFinding> {
+export async function addFinding(
+  ctx: AppContext,
+  input: ClinicalCall & { finding: ChartFindingInput },
+): Promise<ChartFinding> {
   requirePermission(input.actor, 'clinical:write');
   const valid = checkedFdi(() => validateFinding(input.finding));
   const observedAt = input.finding.observedAt ? new Date(input.finding.observedAt) : new Date();
   if (observedAt.getTime() > Date.now() + 60_000) {
-    throw new AppError('validation_failed', { errors: [{ path: 'observedAt', code: 'date_in_future', message: 'A finding cannot be observed in the future' }] });
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'observedAt', code: 'date_in_future', message: 'A finding cannot be observed in the future' }],
+    });
   }
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await requirePatient(tx, input.patientId);
-    const id = await insertFinding(ctx, tx, { ...input, finding: valid, note: input.finding.note, observedAt, sourceItemId: null });
+    const id = await insertFinding(ctx, tx, {
+      ...input,
+      finding: valid,
+      note: input.finding.note,
+      observedAt,
+      sourceItemId: null,
+    });
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
       action: 'clinical.finding_recorded',
       targetType: 'patient',
       targetId: input.patientId,
-      changes: { findingId: id, tooth: valid.tooth, surfaces: valid.surfaces, kind: valid.kind, material: valid.material },
+      changes: {
+        findingId: id,
+        tooth: valid.tooth,
+        surfaces: valid.surfaces,
+        kind: valid.kind,
+        material: valid.material,
+      },
     });
     const row = await selectFindings(tx).where('id', '=', id).executeTakeFirstOrThrow();
     return (await toFindings(ctx, tx, input.practiceId, [row]))[0]!;
@@ -120,7 +154,8 @@ export async function resolveFinding(
       .forUpdate()
       .executeTakeFirst();
     if (!current) throw new AppError('finding_not_found');
-    if (current.resolvedAt) throw new AppError('finding_already_resolved', { detail: 'This finding is already resolved' });
+    if (current.resolvedAt)
+      throw new AppError('finding_already_resolved', { detail: 'This finding is already resolved' });
     await tx
       .updateTable('chartFindings')
       .set({ resolvedAt: new Date(), resolvedBy: input.actor.userId, resolution: input.resolution })
@@ -142,10 +177,20 @@ export async function resolveFinding(
 async function insertFinding(
   ctx: AppContext,
   tx: Tx,
-  input: { actor: Actor; practiceId: string; patientId: string; finding: ValidFinding; note?: string | null; observedAt: Date; sourceItemId: string | null },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    patientId: string;
+    finding: ValidFinding;
+    note?: string | null;
+    observedAt: Date;
+    sourceItemId: string | null;
+  },
 ): Promise<string> {
   const id = randomUUID();
-  const note = input.note?.trim() ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, input.note.trim(), findingAad(id)) : null;
+  const note = input.note?.trim()
+    ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, input.note.trim(), findingAad(id))
+    : null;
   await tx
     .insertInto('chartFindings')
     .values({
@@ -186,7 +231,12 @@ export async function recordTreatmentResult(
     .forUpdate()
     .execute();
   const now = new Date();
-  const findingId = await insertFinding(ctx, tx, { ...input, finding: input.result, observedAt: now, sourceItemId: input.sourceItemId });
+  const findingId = await insertFinding(ctx, tx, {
+    ...input,
+    finding: input.result,
+    observedAt: now,
+    sourceItemId: input.sourceItemId,
+  });
   const replaced = supersededBy(
     input.result,
     open.map((f) => ({ id: f.id, kind: f.kind as FindingKind, surfaces: f.surfaces as Surface[] })),
@@ -195,14 +245,27 @@ export async function recordTreatmentResult(
     const old = open.find((f) => f.id === id)!;
     await tx
       .updateTable('chartFindings')
-      .set({ resolvedAt: now, resolvedBy: input.actor.userId, resolution: old.kind === 'caries' ? 'treated' : 'superseded', supersededBy: findingId })
+      .set({
+        resolvedAt: now,
+        resolvedBy: input.actor.userId,
+        resolution: old.kind === 'caries' ? 'treated' : 'superseded',
+        supersededBy: findingId,
+      })
       .where('id', '=', id)
       .execute();
     if (remaining.length > 0) {
-      const note = old.noteSealed ? await openTextForPractice(tx, ctx.config.encryptionKey, input.practiceId, old.noteSealed, findingAad(old.id)) : null;
+      const note = old.noteSealed
+        ? await openTextForPractice(tx, ctx.config.encryptionKey, input.practiceId, old.noteSealed, findingAad(old.id))
+        : null;
       await insertFinding(ctx, tx, {
         ...input,
-        finding: { tooth: input.result.tooth, surfaces: remaining, kind: old.kind as FindingKind, material: null, bridgeRole: null },
+        finding: {
+          tooth: input.result.tooth,
+          surfaces: remaining,
+          kind: old.kind as FindingKind,
+          material: null,
+          bridgeRole: null,
+        },
         note,
         observedAt: now,
         sourceItemId: null,

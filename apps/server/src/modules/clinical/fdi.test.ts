@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FdiError, SURFACE_ORDER, type Surface, allTeeth, describeTooth, normaliseSurfaces, supersededBy, surfaceLabel, validateFinding } from './fdi.js';
+import {
+  FdiError,
+  SURFACE_ORDER,
+  type Surface,
+  allTeeth,
+  describeTooth,
+  normaliseSurfaces,
+  supersededBy,
+  surfaceLabel,
+  validateFinding,
+} from './fdi.js';
 
 const fdiCode = (fn: () => unknown) => {
   try {
@@ -24,7 +34,11 @@ describe('tooth numbers', () => {
   });
 
   it('refuses 19, 56, 10, 49, 86 and 90', () => {
-    for (const n of [19, 56, 10, 49, 86, 90, 0, 9]) expect(fdiCode(() => normaliseSurfaces(n, 'M')), String(n)).toBe('invalid_tooth');
+    for (const n of [19, 56, 10, 49, 86, 90, 0, 9])
+      expect(
+        fdiCode(() => normaliseSurfaces(n, 'M')),
+        String(n),
+      ).toBe('invalid_tooth');
   });
 
   it('classifies teeth', () => {
@@ -88,36 +102,53 @@ describe('surfaces', () => {
   it('always returns a canonical, duplicate-free, ordered subset of the tooth surfaces (property)', () => {
     const teeth = [...allTeeth('permanent'), ...allTeeth('primary')];
     fc.assert(
-      fc.property(fc.constantFrom(...teeth), fc.array(fc.constantFrom('M', 'O', 'I', 'D', 'B', 'F', 'L', 'P', 'm', 'o', ',', ' ')), (tooth, letters) => {
-        let result: Surface[];
-        try {
-          result = normaliseSurfaces(tooth, letters.join(''));
-        } catch (e) {
-          expect((e as FdiError).code).toBe('invalid_surface');
-          return;
-        }
-        expect(new Set(result).size).toBe(result.length);
-        const order = result.map((s) => SURFACE_ORDER.indexOf(s));
-        expect(order).toEqual([...order].sort((a, b) => a - b));
-        expect(normaliseSurfaces(tooth, result)).toEqual(result);
-      }),
+      fc.property(
+        fc.constantFrom(...teeth),
+        fc.array(fc.constantFrom('M', 'O', 'I', 'D', 'B', 'F', 'L', 'P', 'm', 'o', ',', ' ')),
+        (tooth, letters) => {
+          let result: Surface[];
+          try {
+            result = normaliseSurfaces(tooth, letters.join(''));
+          } catch (e) {
+            expect((e as FdiError).code).toBe('invalid_surface');
+            return;
+          }
+          expect(new Set(result).size).toBe(result.length);
+          const order = result.map((s) => SURFACE_ORDER.indexOf(s));
+          expect(order).toEqual([...order].sort((a, b) => a - b));
+          expect(normaliseSurfaces(tooth, result)).toEqual(result);
+        },
+      ),
     );
   });
 });
 
 describe('findings', () => {
   it('needs surfaces for caries and restorations, a material for restorations', () => {
-    expect(validateFinding({ tooth: 36, surfaces: 'mo', kind: 'caries' })).toEqual({ tooth: 36, surfaces: ['M', 'O'], kind: 'caries', material: null, bridgeRole: null });
+    expect(validateFinding({ tooth: 36, surfaces: 'mo', kind: 'caries' })).toEqual({
+      tooth: 36,
+      surfaces: ['M', 'O'],
+      kind: 'caries',
+      material: null,
+      bridgeRole: null,
+    });
     expect(fdiCode(() => validateFinding({ tooth: 36, kind: 'caries' }))).toBe('invalid_finding');
     expect(fdiCode(() => validateFinding({ tooth: 36, surfaces: 'O', kind: 'restoration' }))).toBe('invalid_finding');
-    expect(validateFinding({ tooth: 36, surfaces: 'O', kind: 'restoration', material: 'amalgam' }).material).toBe('amalgam');
-    expect(fdiCode(() => validateFinding({ tooth: 36, surfaces: 'O', kind: 'caries', material: 'gold' }))).toBe('invalid_finding');
+    expect(validateFinding({ tooth: 36, surfaces: 'O', kind: 'restoration', material: 'amalgam' }).material).toBe(
+      'amalgam',
+    );
+    expect(fdiCode(() => validateFinding({ tooth: 36, surfaces: 'O', kind: 'caries', material: 'gold' }))).toBe(
+      'invalid_finding',
+    );
   });
 
   it('keeps whole-tooth findings whole', () => {
     for (const kind of ['missing', 'extracted', 'implant', 'crown', 'root_canal_treated'] as const) {
       expect(validateFinding({ tooth: 46, kind }).surfaces).toEqual([]);
-      expect(fdiCode(() => validateFinding({ tooth: 46, surfaces: 'O', kind })), kind).toBe('invalid_finding');
+      expect(
+        fdiCode(() => validateFinding({ tooth: 46, surfaces: 'O', kind })),
+        kind,
+      ).toBe('invalid_finding');
     }
     expect(validateFinding({ tooth: 46, kind: 'fractured' }).surfaces).toEqual([]);
     expect(validateFinding({ tooth: 46, kind: 'watch', surfaces: 'B' }).surfaces).toEqual(['B']);
@@ -126,7 +157,9 @@ describe('findings', () => {
   it('needs the bridge role for bridges only', () => {
     expect(validateFinding({ tooth: 45, kind: 'bridge', bridgeRole: 'pontic' }).bridgeRole).toBe('pontic');
     expect(fdiCode(() => validateFinding({ tooth: 45, kind: 'bridge' }))).toBe('invalid_finding');
-    expect(fdiCode(() => validateFinding({ tooth: 45, kind: 'crown', bridgeRole: 'abutment' }))).toBe('invalid_finding');
+    expect(fdiCode(() => validateFinding({ tooth: 45, kind: 'crown', bridgeRole: 'abutment' }))).toBe(
+      'invalid_finding',
+    );
   });
 
   it('checks surfaces against the tooth before the vocabulary', () => {
@@ -155,6 +188,11 @@ describe('what a completed treatment replaces', () => {
 
   it('ends everything on an extracted tooth', () => {
     const extracted = validateFinding({ tooth: 36, kind: 'extracted' });
-    expect(supersededBy(extracted, [{ id: 'a', kind: 'caries', surfaces: ['M'] }, { id: 'b', kind: 'crown', surfaces: [] }]).map((s) => s.id)).toEqual(['a', 'b']);
+    expect(
+      supersededBy(extracted, [
+        { id: 'a', kind: 'caries', surfaces: ['M'] },
+        { id: 'b', kind: 'crown', surfaces: [] },
+      ]).map((s) => s.id),
+    ).toEqual(['a', 'b']);
   });
 });

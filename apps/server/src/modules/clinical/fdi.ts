@@ -52,7 +52,15 @@ export function describeTooth(fdi: number): Tooth | undefined {
   // Primary 4 and 5 are molars; permanent 4 and 5 premolars.
   else if (primary) type = 'molar';
   else type = position <= 5 ? 'premolar' : 'molar';
-  return { fdi, dentition: permanent ? 'permanent' : 'primary', quadrant, position, arch, type, anterior: position <= 3 };
+  return {
+    fdi,
+    dentition: permanent ? 'permanent' : 'primary',
+    quadrant,
+    position,
+    arch,
+    type,
+    anterior: position <= 3,
+  };
 }
 
 export function isValidTooth(fdi: number): boolean {
@@ -92,19 +100,47 @@ const KNOWN_LETTERS = new Set(['M', 'O', 'I', 'D', 'B', 'F', 'L', 'P']);
  * Parses what people type or send ("MO", "mo", "M,O", "D O B", ["M", "o"]) into the canonical
  * ordered list for this tooth, refusing letters that are not surfaces or not on this tooth.
  */
-export function normaliseSurfaces(fdi: number, input: string | readonly string[] | undefined | null, path = 'surfaces'): Surface[] {
+export function normaliseSurfaces(
+  fdi: number,
+  input: string | readonly string[] | undefined | null,
+  path = 'surfaces',
+): Surface[] {
   const tooth = requireTooth(fdi, 'tooth');
   const raw = (Array.isArray(input) ? input.join(',') : (input ?? '')) as string;
-  const letters = raw.toUpperCase().replace(/[\s,;/+-]/g, '').split('').filter(Boolean);
+  const letters = raw
+    .toUpperCase()
+    .replace(/[\s,;/+-]/g, '')
+    .split('')
+    .filter(Boolean);
   const seen = new Set<Surface>();
   for (const letter of letters) {
     if (!KNOWN_LETTERS.has(letter)) {
       throw new FdiError('invalid_surface', `"${letter}" is not a tooth surface; use M, O, I, D, B (F), L (P)`, path);
     }
-    if (letter === 'O' && tooth.anterior) throw new FdiError('invalid_surface', `Tooth ${fdi} is an ${tooth.type}: it has an incisal edge (I), not an occlusal surface (O)`, path);
-    if (letter === 'I' && !tooth.anterior) throw new FdiError('invalid_surface', `Tooth ${fdi} is a ${tooth.type}: it has an occlusal surface (O), not an incisal edge (I)`, path);
-    if (letter === 'F' && !tooth.anterior) throw new FdiError('invalid_surface', `F (facial) is for incisors and canines; tooth ${fdi} has a buccal surface (B)`, path);
-    if (letter === 'P' && tooth.arch !== 'upper') throw new FdiError('invalid_surface', `P (palatal) is for upper teeth; tooth ${fdi} has a lingual surface (L)`, path);
+    if (letter === 'O' && tooth.anterior)
+      throw new FdiError(
+        'invalid_surface',
+        `Tooth ${fdi} is an ${tooth.type}: it has an incisal edge (I), not an occlusal surface (O)`,
+        path,
+      );
+    if (letter === 'I' && !tooth.anterior)
+      throw new FdiError(
+        'invalid_surface',
+        `Tooth ${fdi} is a ${tooth.type}: it has an occlusal surface (O), not an incisal edge (I)`,
+        path,
+      );
+    if (letter === 'F' && !tooth.anterior)
+      throw new FdiError(
+        'invalid_surface',
+        `F (facial) is for incisors and canines; tooth ${fdi} has a buccal surface (B)`,
+        path,
+      );
+    if (letter === 'P' && tooth.arch !== 'upper')
+      throw new FdiError(
+        'invalid_surface',
+        `P (palatal) is for upper teeth; tooth ${fdi} has a lingual surface (L)`,
+        path,
+      );
     seen.add(letter === 'F' ? 'B' : letter === 'P' ? 'L' : (letter as Surface));
   }
   return SURFACE_ORDER.filter((s) => seen.has(s));
@@ -145,7 +181,10 @@ export type BridgeRole = (typeof BRIDGE_ROLES)[number];
  * How each finding sits on a tooth. required: at least one surface; optional: surfaces or the
  * whole tooth; none: whole tooth only. Material: required, optional or not applicable.
  */
-export const FINDING_RULES: Record<FindingKind, { surfaces: 'required' | 'optional' | 'none'; material: 'required' | 'optional' | 'none' }> = {
+export const FINDING_RULES: Record<
+  FindingKind,
+  { surfaces: 'required' | 'optional' | 'none'; material: 'required' | 'optional' | 'none' }
+> = {
   caries: { surfaces: 'required', material: 'none' },
   restoration: { surfaces: 'required', material: 'required' },
   sealant: { surfaces: 'required', material: 'none' },
@@ -179,23 +218,52 @@ export interface ValidFinding {
 export function validateFinding(input: FindingInput): ValidFinding {
   requireTooth(input.tooth);
   const rules = FINDING_RULES[input.kind];
-  if (!rules) throw new FdiError('invalid_finding', `"${String(input.kind)}" is not a finding; use one of ${FINDING_KINDS.join(', ')}`, 'kind');
+  if (!rules)
+    throw new FdiError(
+      'invalid_finding',
+      `"${String(input.kind)}" is not a finding; use one of ${FINDING_KINDS.join(', ')}`,
+      'kind',
+    );
   const surfaces = normaliseSurfaces(input.tooth, input.surfaces);
   if (rules.surfaces === 'required' && surfaces.length === 0) {
-    throw new FdiError('invalid_finding', `A ${input.kind.replaceAll('_', ' ')} finding needs at least one surface`, 'surfaces');
+    throw new FdiError(
+      'invalid_finding',
+      `A ${input.kind.replaceAll('_', ' ')} finding needs at least one surface`,
+      'surfaces',
+    );
   }
   if (rules.surfaces === 'none' && surfaces.length > 0) {
-    throw new FdiError('invalid_finding', `A ${input.kind.replaceAll('_', ' ')} finding is for the whole tooth; leave surfaces empty`, 'surfaces');
+    throw new FdiError(
+      'invalid_finding',
+      `A ${input.kind.replaceAll('_', ' ')} finding is for the whole tooth; leave surfaces empty`,
+      'surfaces',
+    );
   }
   const material = input.material ?? null;
-  if (material !== null && !MATERIALS.includes(material)) throw new FdiError('invalid_finding', `"${material}" is not a material; use one of ${MATERIALS.join(', ')}`, 'material');
-  if (rules.material === 'required' && material === null) throw new FdiError('invalid_finding', `A ${input.kind} finding needs a material (${MATERIALS.join(', ')})`, 'material');
-  if (rules.material === 'none' && material !== null) throw new FdiError('invalid_finding', `A ${input.kind.replaceAll('_', ' ')} finding has no material`, 'material');
+  if (material !== null && !MATERIALS.includes(material))
+    throw new FdiError(
+      'invalid_finding',
+      `"${material}" is not a material; use one of ${MATERIALS.join(', ')}`,
+      'material',
+    );
+  if (rules.material === 'required' && material === null)
+    throw new FdiError(
+      'invalid_finding',
+      `A ${input.kind} finding needs a material (${MATERIALS.join(', ')})`,
+      'material',
+    );
+  if (rules.material === 'none' && material !== null)
+    throw new FdiError('invalid_finding', `A ${input.kind.replaceAll('_', ' ')} finding has no material`, 'material');
   const bridgeRole = input.bridgeRole ?? null;
   if (input.kind === 'bridge' && (bridgeRole === null || !BRIDGE_ROLES.includes(bridgeRole))) {
-    throw new FdiError('invalid_finding', 'A bridge finding says whether the tooth is an abutment or a pontic', 'bridgeRole');
+    throw new FdiError(
+      'invalid_finding',
+      'A bridge finding says whether the tooth is an abutment or a pontic',
+      'bridgeRole',
+    );
   }
-  if (input.kind !== 'bridge' && bridgeRole !== null) throw new FdiError('invalid_finding', 'Only a bridge finding has a bridge role', 'bridgeRole');
+  if (input.kind !== 'bridge' && bridgeRole !== null)
+    throw new FdiError('invalid_finding', 'Only a bridge finding has a bridge role', 'bridgeRole');
   return { tooth: input.tooth, surfaces, kind: input.kind, material, bridgeRole };
 }
 
@@ -227,7 +295,8 @@ export function supersededBy(result: ValidFinding, open: readonly OpenFinding[])
     } else if (result.kind === 'restoration' || result.kind === 'sealant') {
       const overlaps = f.surfaces.some((s) => covered.has(s));
       if (f.kind === 'caries' && overlaps) out.push({ id: f.id, remaining: f.surfaces.filter((s) => !covered.has(s)) });
-      else if (result.kind === 'restoration' && f.kind === 'restoration' && f.surfaces.every((s) => covered.has(s))) out.push({ id: f.id, remaining: [] });
+      else if (result.kind === 'restoration' && f.kind === 'restoration' && f.surfaces.every((s) => covered.has(s)))
+        out.push({ id: f.id, remaining: [] });
     }
   }
   return out;

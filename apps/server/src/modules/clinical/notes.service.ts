@@ -8,7 +8,14 @@ import { openTextForPractice, sealForPractice } from '../../platform/data-keys.j
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { appointmentBelongsToPatient } from '../scheduling/appointments.service.js';
-import { type ClinicalCall, localToday, openPatientRecord, practiceTimeZone, requirePatient, userNames } from './patient-record.js';
+import {
+  type ClinicalCall,
+  localToday,
+  openPatientRecord,
+  practiceTimeZone,
+  requirePatient,
+  userNames,
+} from './patient-record.js';
 
 /**
  * Clinical notes: drafted, then signed by their author (or an owner). A signed note never
@@ -18,7 +25,12 @@ import { type ClinicalCall, localToday, openPatientRecord, practiceTimeZone, req
 const noteAad = (id: string) => `note:${id}`;
 const addendumAad = (id: string) => `note_addendum:${id}`;
 
-async function loadNotes(ctx: AppContext, tx: Tx, practiceId: string, where: { patientId: string; noteId?: string }): Promise<ClinicalNote[]> {
+async function loadNotes(
+  ctx: AppContext,
+  tx: Tx,
+  practiceId: string,
+  where: { patientId: string; noteId?: string },
+): Promise<ClinicalNote[]> {
   let q = tx.selectFrom('clinicalNotes').selectAll().where('patientId', '=', where.patientId);
   if (where.noteId) q = q.where('id', '=', where.noteId);
   const notes = await q.orderBy('visitDate', 'desc').orderBy('createdAt', 'desc').orderBy('id').execute();
@@ -26,12 +38,20 @@ async function loadNotes(ctx: AppContext, tx: Tx, practiceId: string, where: { p
   const addenda = await tx
     .selectFrom('clinicalNoteAddenda')
     .selectAll()
-    .where('noteId', 'in', notes.map((n) => n.id))
+    .where(
+      'noteId',
+      'in',
+      notes.map((n) => n.id),
+    )
     .orderBy('createdAt')
     .orderBy('id')
     .execute();
-  const names = await userNames(tx, [...notes.flatMap((n) => [n.authorId, n.signedBy]), ...addenda.map((a) => a.authorId)]);
-  const open = (sealed: Buffer, aad: string) => openTextForPractice(tx, ctx.config.encryptionKey, practiceId, sealed, aad);
+  const names = await userNames(tx, [
+    ...notes.flatMap((n) => [n.authorId, n.signedBy]),
+    ...addenda.map((a) => a.authorId),
+  ]);
+  const open = (sealed: Buffer, aad: string) =>
+    openTextForPractice(tx, ctx.config.encryptionKey, practiceId, sealed, aad);
   return Promise.all(
     notes.map(async (n) => ({
       id: n.id,
@@ -82,7 +102,8 @@ async function lockNote(tx: Tx, call: ClinicalCall, noteId: string) {
 
 /** Drafts are the author's; an owner may act on any (a locum who left, say). */
 function refuseUnlessAuthor(actor: Actor, note: { authorId: string | null }, verb: string) {
-  if (actor.role === 'system' || actor.role === 'owner' || (actor.userId !== null && actor.userId === note.authorId)) return;
+  if (actor.role === 'system' || actor.role === 'owner' || (actor.userId !== null && actor.userId === note.authorId))
+    return;
   throw new AppError('forbidden', { detail: `Only the author of this note or an owner can ${verb} it` });
 }
 
@@ -91,7 +112,9 @@ async function checkVisit(tx: Tx, call: ClinicalCall, visit: { visitDate?: strin
     throw new AppError('appointment_not_found', { detail: "That appointment is not one of this patient's" });
   }
   if (visit.visitDate && visit.visitDate > localToday(await practiceTimeZone(tx, call.practiceId))) {
-    throw new AppError('validation_failed', { errors: [{ path: 'visitDate', code: 'date_in_future', message: 'The visit date is in the future' }] });
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'visitDate', code: 'date_in_future', message: 'The visit date is in the future' }],
+    });
   }
 }
 
@@ -104,7 +127,10 @@ export async function listNotes(ctx: AppContext, input: ClinicalCall): Promise<C
   });
 }
 
-export async function createNote(ctx: AppContext, input: ClinicalCall & { note: z.output<typeof ClinicalNoteInput> }): Promise<ClinicalNote> {
+export async function createNote(
+  ctx: AppContext,
+  input: ClinicalCall & { note: z.output<typeof ClinicalNoteInput> },
+): Promise<ClinicalNote> {
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await requirePatient(tx, input.patientId);
@@ -134,15 +160,24 @@ export async function createNote(ctx: AppContext, input: ClinicalCall & { note: 
   });
 }
 
-export async function updateNote(ctx: AppContext, input: ClinicalCall & { noteId: string; patch: z.output<typeof ClinicalNotePatch> }): Promise<ClinicalNote> {
+export async function updateNote(
+  ctx: AppContext,
+  input: ClinicalCall & { noteId: string; patch: z.output<typeof ClinicalNotePatch> },
+): Promise<ClinicalNote> {
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const note = await lockNote(tx, input, input.noteId);
-    if (note.signedAt) throw new AppError('note_signed', { detail: 'This note is signed and cannot be changed; add an addendum instead' });
+    if (note.signedAt)
+      throw new AppError('note_signed', {
+        detail: 'This note is signed and cannot be changed; add an addendum instead',
+      });
     refuseUnlessAuthor(input.actor, note, 'edit');
     await checkVisit(tx, input, input.patch);
     const { body, visitDate, appointmentId } = input.patch;
-    const bodySealed = body !== undefined ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, body, noteAad(note.id)) : undefined;
+    const bodySealed =
+      body !== undefined
+        ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, body, noteAad(note.id))
+        : undefined;
     await refuseSignedInDatabase(() =>
       tx
         .updateTable('clinicalNotes')
@@ -173,24 +208,54 @@ export async function signNote(ctx: AppContext, input: ClinicalCall & { noteId: 
     const note = await lockNote(tx, input, input.noteId);
     if (note.signedAt) throw new AppError('note_signed', { detail: 'This note is already signed' });
     refuseUnlessAuthor(input.actor, note, 'sign');
-    await tx.updateTable('clinicalNotes').set({ signedAt: new Date(), signedBy: input.actor.userId }).where('id', '=', note.id).execute();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.note_signed', targetType: 'patient', targetId: input.patientId, changes: { noteId: note.id } });
+    await tx
+      .updateTable('clinicalNotes')
+      .set({ signedAt: new Date(), signedBy: input.actor.userId })
+      .where('id', '=', note.id)
+      .execute();
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.note_signed',
+      targetType: 'patient',
+      targetId: input.patientId,
+      changes: { noteId: note.id },
+    });
     return oneNote(ctx, tx, input, note.id);
   });
 }
 
 /** A correction of a signed note: its own text, author and time, under the unchanged original. */
-export async function addAddendum(ctx: AppContext, input: ClinicalCall & { noteId: string; body: string }): Promise<ClinicalNote> {
+export async function addAddendum(
+  ctx: AppContext,
+  input: ClinicalCall & { noteId: string; body: string },
+): Promise<ClinicalNote> {
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const note = await lockNote(tx, input, input.noteId);
-    if (!note.signedAt) throw new AppError('note_not_signed', { detail: 'This note is still a draft: edit it instead of adding an addendum' });
+    if (!note.signedAt)
+      throw new AppError('note_not_signed', {
+        detail: 'This note is still a draft: edit it instead of adding an addendum',
+      });
     const id = randomUUID();
     await tx
       .insertInto('clinicalNoteAddenda')
-      .values({ id, practiceId: input.practiceId, noteId: note.id, bodySealed: await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, input.body, addendumAad(id)), authorId: input.actor.userId })
+      .values({
+        id,
+        practiceId: input.practiceId,
+        noteId: note.id,
+        bodySealed: await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, input.body, addendumAad(id)),
+        authorId: input.actor.userId,
+      })
       .execute();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.note_amended', targetType: 'patient', targetId: input.patientId, changes: { noteId: note.id, addendumId: id } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.note_amended',
+      targetType: 'patient',
+      targetId: input.patientId,
+      changes: { noteId: note.id, addendumId: id },
+    });
     return oneNote(ctx, tx, input, note.id);
   });
 }
@@ -200,7 +265,10 @@ async function refuseSignedInDatabase<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if ((e as { hint?: string }).hint === 'note_signed') throw new AppError('note_signed', { detail: 'This note is signed and cannot be changed; add an addendum instead' });
+    if ((e as { hint?: string }).hint === 'note_signed')
+      throw new AppError('note_signed', {
+        detail: 'This note is signed and cannot be changed; add an addendum instead',
+      });
     throw e;
   }
 }

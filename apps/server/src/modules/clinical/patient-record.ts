@@ -43,7 +43,11 @@ export function checkedFdi<T>(fn: () => T, pathPrefix = ''): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof FdiError) throw new AppError(e.code, { detail: e.message, errors: [{ path: `${pathPrefix}${e.path}`, code: e.code, message: e.message }] });
+    if (e instanceof FdiError)
+      throw new AppError(e.code, {
+        detail: e.message,
+        errors: [{ path: `${pathPrefix}${e.path}`, code: e.code, message: e.message }],
+      });
     throw e;
   }
 }

@@ -8,7 +8,15 @@ import type { Tx } from '../../platform/tenancy.js';
  */
 export async function moveClinicalReferences(tx: Tx, fromPatientId: string, toPatientId: string) {
   const move = async (table: 'chartFindings' | 'treatmentPlans' | 'clinicalNotes' | 'attachments') =>
-    Number((await tx.updateTable(table).set({ patientId: toPatientId }).where('patientId', '=', fromPatientId).executeTakeFirst()).numUpdatedRows);
+    Number(
+      (
+        await tx
+          .updateTable(table)
+          .set({ patientId: toPatientId })
+          .where('patientId', '=', fromPatientId)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    );
   return {
     chartFindings: await move('chartFindings'),
     treatmentPlans: await move('treatmentPlans'),

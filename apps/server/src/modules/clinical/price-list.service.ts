@@ -24,22 +24,115 @@ export const DEFAULT_PROCEDURES: z.input<typeof ProcedureInput>[] = [
   { code: 'XR-PA', nameEn: 'Periapical x-ray', nameFr: 'Radiographie rétro-alvéolaire', feeMinor: MUR(500) },
   { code: 'XR-OPG', nameEn: 'Panoramic x-ray (OPG)', nameFr: 'Radiographie panoramique', feeMinor: MUR(1_800) },
   { code: 'SCALE', nameEn: 'Scale and polish', nameFr: 'Détartrage et polissage', feeMinor: MUR(1_500) },
-  { code: 'SEAL', nameEn: 'Fissure sealant (per tooth)', nameFr: 'Scellement de sillons (par dent)', feeMinor: MUR(900), resultKind: 'sealant' },
-  { code: 'COMP-1', nameEn: 'Composite filling, one surface', nameFr: 'Obturation composite, une face', feeMinor: MUR(2_500), resultKind: 'restoration', resultMaterial: 'composite' },
-  { code: 'COMP-2', nameEn: 'Composite filling, two or more surfaces', nameFr: 'Obturation composite, deux faces ou plus', feeMinor: MUR(3_500), resultKind: 'restoration', resultMaterial: 'composite' },
-  { code: 'AMAL', nameEn: 'Amalgam filling', nameFr: 'Obturation amalgame', feeMinor: MUR(2_000), resultKind: 'restoration', resultMaterial: 'amalgam' },
-  { code: 'GIC', nameEn: 'Glass ionomer filling', nameFr: 'Obturation au verre ionomère', feeMinor: MUR(1_800), resultKind: 'restoration', resultMaterial: 'glass_ionomer' },
-  { code: 'TEMP', nameEn: 'Temporary filling', nameFr: 'Obturation provisoire', feeMinor: MUR(1_000), resultKind: 'restoration', resultMaterial: 'temporary' },
-  { code: 'EXT', nameEn: 'Simple extraction', nameFr: 'Extraction simple', feeMinor: MUR(2_000), resultKind: 'extracted' },
-  { code: 'EXT-SURG', nameEn: 'Surgical extraction', nameFr: 'Extraction chirurgicale', feeMinor: MUR(5_000), resultKind: 'extracted' },
-  { code: 'RCT-ANT', nameEn: 'Root canal treatment, anterior', nameFr: 'Traitement canalaire, dent antérieure', feeMinor: MUR(8_000), resultKind: 'root_canal_treated' },
-  { code: 'RCT-MOL', nameEn: 'Root canal treatment, molar', nameFr: 'Traitement canalaire, molaire', feeMinor: MUR(12_000), resultKind: 'root_canal_treated' },
-  { code: 'CROWN-PFM', nameEn: 'Crown, porcelain fused to metal', nameFr: 'Couronne céramo-métallique', feeMinor: MUR(15_000), resultKind: 'crown' },
-  { code: 'CROWN-CER', nameEn: 'Crown, all ceramic', nameFr: 'Couronne tout céramique', feeMinor: MUR(18_000), resultKind: 'crown', resultMaterial: 'ceramic' },
-  { code: 'IMPLANT', nameEn: 'Implant (surgical stage)', nameFr: 'Implant (phase chirurgicale)', feeMinor: MUR(45_000), resultKind: 'implant' },
+  {
+    code: 'SEAL',
+    nameEn: 'Fissure sealant (per tooth)',
+    nameFr: 'Scellement de sillons (par dent)',
+    feeMinor: MUR(900),
+    resultKind: 'sealant',
+  },
+  {
+    code: 'COMP-1',
+    nameEn: 'Composite filling, one surface',
+    nameFr: 'Obturation composite, une face',
+    feeMinor: MUR(2_500),
+    resultKind: 'restoration',
+    resultMaterial: 'composite',
+  },
+  {
+    code: 'COMP-2',
+    nameEn: 'Composite filling, two or more surfaces',
+    nameFr: 'Obturation composite, deux faces ou plus',
+    feeMinor: MUR(3_500),
+    resultKind: 'restoration',
+    resultMaterial: 'composite',
+  },
+  {
+    code: 'AMAL',
+    nameEn: 'Amalgam filling',
+    nameFr: 'Obturation amalgame',
+    feeMinor: MUR(2_000),
+    resultKind: 'restoration',
+    resultMaterial: 'amalgam',
+  },
+  {
+    code: 'GIC',
+    nameEn: 'Glass ionomer filling',
+    nameFr: 'Obturation au verre ionomère',
+    feeMinor: MUR(1_800),
+    resultKind: 'restoration',
+    resultMaterial: 'glass_ionomer',
+  },
+  {
+    code: 'TEMP',
+    nameEn: 'Temporary filling',
+    nameFr: 'Obturation provisoire',
+    feeMinor: MUR(1_000),
+    resultKind: 'restoration',
+    resultMaterial: 'temporary',
+  },
+  {
+    code: 'EXT',
+    nameEn: 'Simple extraction',
+    nameFr: 'Extraction simple',
+    feeMinor: MUR(2_000),
+    resultKind: 'extracted',
+  },
+  {
+    code: 'EXT-SURG',
+    nameEn: 'Surgical extraction',
+    nameFr: 'Extraction chirurgicale',
+    feeMinor: MUR(5_000),
+    resultKind: 'extracted',
+  },
+  {
+    code: 'RCT-ANT',
+    nameEn: 'Root canal treatment, anterior',
+    nameFr: 'Traitement canalaire, dent antérieure',
+    feeMinor: MUR(8_000),
+    resultKind: 'root_canal_treated',
+  },
+  {
+    code: 'RCT-MOL',
+    nameEn: 'Root canal treatment, molar',
+    nameFr: 'Traitement canalaire, molaire',
+    feeMinor: MUR(12_000),
+    resultKind: 'root_canal_treated',
+  },
+  {
+    code: 'CROWN-PFM',
+    nameEn: 'Crown, porcelain fused to metal',
+    nameFr: 'Couronne céramo-métallique',
+    feeMinor: MUR(15_000),
+    resultKind: 'crown',
+  },
+  {
+    code: 'CROWN-CER',
+    nameEn: 'Crown, all ceramic',
+    nameFr: 'Couronne tout céramique',
+    feeMinor: MUR(18_000),
+    resultKind: 'crown',
+    resultMaterial: 'ceramic',
+  },
+  {
+    code: 'IMPLANT',
+    nameEn: 'Implant (surgical stage)',
+    nameFr: 'Implant (phase chirurgicale)',
+    feeMinor: MUR(45_000),
+    resultKind: 'implant',
+  },
 ];
 
-type ProcedureRow = { id: string; code: string; nameEn: string; nameFr: string; feeMinor: number; resultKind: string | null; resultMaterial: string | null; active: boolean };
+type ProcedureRow = {
+  id: string;
+  code: string;
+  nameEn: string;
+  nameFr: string;
+  feeMinor: number;
+  resultKind: string | null;
+  resultMaterial: string | null;
+  active: boolean;
+};
 const COLUMNS = ['id', 'code', 'nameEn', 'nameFr', 'feeMinor', 'resultKind', 'resultMaterial', 'active'] as const;
 
 export const toProcedure = (r: ProcedureRow): Procedure => ({
@@ -57,16 +150,35 @@ export const toProcedure = (r: ProcedureRow): Procedure => ({
 /** A material only where the resulting finding takes one; a restoration needs one. */
 function checkResult(kind: string | null | undefined, material: string | null | undefined) {
   if (!kind) {
-    if (material) throw new AppError('invalid_finding', { detail: 'A material needs a resulting finding', errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Choose the resulting finding first' }] });
+    if (material)
+      throw new AppError('invalid_finding', {
+        detail: 'A material needs a resulting finding',
+        errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Choose the resulting finding first' }],
+      });
     return;
   }
   const rules = FINDING_RULES[kind as FindingKind];
-  if (rules.material === 'required' && !material) throw new AppError('invalid_finding', { detail: `A ${kind} result needs a material`, errors: [{ path: 'resultMaterial', code: 'required', message: 'Choose the material' }] });
-  if (rules.material === 'none' && material) throw new AppError('invalid_finding', { detail: `A ${kind.replaceAll('_', ' ')} has no material`, errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Leave the material empty' }] });
-  if (kind === 'bridge') throw new AppError('invalid_finding', { detail: 'Bridges are charted tooth by tooth (abutment or pontic); chart them directly', errors: [{ path: 'resultKind', code: 'not_applicable', message: 'Not available for bridges' }] });
+  if (rules.material === 'required' && !material)
+    throw new AppError('invalid_finding', {
+      detail: `A ${kind} result needs a material`,
+      errors: [{ path: 'resultMaterial', code: 'required', message: 'Choose the material' }],
+    });
+  if (rules.material === 'none' && material)
+    throw new AppError('invalid_finding', {
+      detail: `A ${kind.replaceAll('_', ' ')} has no material`,
+      errors: [{ path: 'resultMaterial', code: 'not_applicable', message: 'Leave the material empty' }],
+    });
+  if (kind === 'bridge')
+    throw new AppError('invalid_finding', {
+      detail: 'Bridges are charted tooth by tooth (abutment or pontic); chart them directly',
+      errors: [{ path: 'resultKind', code: 'not_applicable', message: 'Not available for bridges' }],
+    });
 }
 
-export async function listPriceList(ctx: AppContext, input: { actor: Actor; practiceId: string; includeInactive?: boolean }): Promise<Procedure[]> {
+export async function listPriceList(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; includeInactive?: boolean },
+): Promise<Procedure[]> {
   requirePermission(input.actor, 'clinical:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = tx.selectFrom('procedures').select(COLUMNS).orderBy('code');
@@ -75,27 +187,55 @@ export async function listPriceList(ctx: AppContext, input: { actor: Actor; prac
   });
 }
 
-export async function createProcedure(ctx: AppContext, input: { actor: Actor; practiceId: string; procedure: z.output<typeof ProcedureInput> }): Promise<Procedure> {
+export async function createProcedure(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; procedure: z.output<typeof ProcedureInput> },
+): Promise<Procedure> {
   requirePermission(input.actor, 'practice:manage');
   const p = input.procedure;
   checkResult(p.resultKind, p.resultMaterial);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const row = await tx
       .insertInto('procedures')
-      .values({ practiceId: input.practiceId, code: p.code, nameEn: p.nameEn, nameFr: p.nameFr, feeMinor: p.feeMinor, resultKind: p.resultKind, resultMaterial: p.resultMaterial, active: p.active })
+      .values({
+        practiceId: input.practiceId,
+        code: p.code,
+        nameEn: p.nameEn,
+        nameFr: p.nameFr,
+        feeMinor: p.feeMinor,
+        resultKind: p.resultKind,
+        resultMaterial: p.resultMaterial,
+        active: p.active,
+      })
       .onConflict((oc) => oc.columns(['practiceId', 'code']).doNothing())
       .returning(COLUMNS)
       .executeTakeFirst();
-    if (!row) throw new AppError('procedure_code_taken', { detail: `The price list already has a procedure ${p.code}` });
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.procedure_created', targetType: 'procedure', targetId: row.id, changes: { code: row.code, feeMinor: row.feeMinor } });
+    if (!row)
+      throw new AppError('procedure_code_taken', { detail: `The price list already has a procedure ${p.code}` });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.procedure_created',
+      targetType: 'procedure',
+      targetId: row.id,
+      changes: { code: row.code, feeMinor: row.feeMinor },
+    });
     return toProcedure(row);
   });
 }
 
-export async function updateProcedure(ctx: AppContext, input: { actor: Actor; practiceId: string; procedureId: string; patch: z.output<typeof ProcedurePatch> }): Promise<Procedure> {
+export async function updateProcedure(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; procedureId: string; patch: z.output<typeof ProcedurePatch> },
+): Promise<Procedure> {
   requirePermission(input.actor, 'practice:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const current = await tx.selectFrom('procedures').select(COLUMNS).where('id', '=', input.procedureId).forUpdate().executeTakeFirst();
+    const current = await tx
+      .selectFrom('procedures')
+      .select(COLUMNS)
+      .where('id', '=', input.procedureId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!current) throw new AppError('procedure_not_found');
     const next = { ...current, ...input.patch };
     checkResult(next.resultKind, next.resultMaterial);
@@ -105,14 +245,29 @@ export async function updateProcedure(ctx: AppContext, input: { actor: Actor; pr
       .where('id', '=', input.procedureId)
       .returning(COLUMNS)
       .executeTakeFirstOrThrow();
-    const changes = Object.fromEntries(Object.keys(input.patch).map((k) => [k, { from: current[k as keyof ProcedureRow], to: row[k as keyof ProcedureRow] }]));
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.procedure_updated', targetType: 'procedure', targetId: row.id, changes });
+    const changes = Object.fromEntries(
+      Object.keys(input.patch).map((k) => [
+        k,
+        { from: current[k as keyof ProcedureRow], to: row[k as keyof ProcedureRow] },
+      ]),
+    );
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.procedure_updated',
+      targetType: 'procedure',
+      targetId: row.id,
+      changes,
+    });
     return toProcedure(row);
   });
 }
 
 /** Adds the default procedures whose codes the practice does not have yet; safe to run twice. */
-export async function importDefaultProcedures(ctx: AppContext, input: { actor: Actor; practiceId: string }): Promise<{ added: number; items: Procedure[] }> {
+export async function importDefaultProcedures(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string },
+): Promise<{ added: number; items: Procedure[] }> {
   requirePermission(input.actor, 'practice:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const inserted = await tx
@@ -131,7 +286,14 @@ export async function importDefaultProcedures(ctx: AppContext, input: { actor: A
       .onConflict((oc) => oc.columns(['practiceId', 'code']).doNothing())
       .returning('code')
       .execute();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.price_list_defaults_imported', targetType: 'practice', targetId: input.practiceId, changes: { codes: inserted.map((r) => r.code) } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.price_list_defaults_imported',
+      targetType: 'practice',
+      targetId: input.practiceId,
+      changes: { codes: inserted.map((r) => r.code) },
+    });
     const items = await tx.selectFrom('procedures').select(COLUMNS).orderBy('code').execute();
     return { added: inserted.length, items: items.map(toProcedure) };
   });
@@ -143,8 +305,15 @@ export async function findProcedureIn(tx: Tx, procedureId: string) {
 }
 
 /** Price list entries by id, for the audit trail: code and names (the list is the practice's, not a patient's). */
-export async function procedureNamesIn(tx: Tx, ids: string[]): Promise<Map<string, { code: string; nameEn: string; nameFr: string; active: boolean }>> {
+export async function procedureNamesIn(
+  tx: Tx,
+  ids: string[],
+): Promise<Map<string, { code: string; nameEn: string; nameFr: string; active: boolean }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('procedures').select(['id', 'code', 'nameEn', 'nameFr', 'active']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await tx
+    .selectFrom('procedures')
+    .select(['id', 'code', 'nameEn', 'nameFr', 'active'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -19,7 +19,9 @@ describe('greetingDue', () => {
 
   it('does not greet again within 14 days of the patient’s last message', () => {
     expect(greetingDue(conversation({ lastInboundAt: new Date(now.getTime() - 60_000) }), now)).toBe(false);
-    expect(greetingDue(conversation({ lastInboundAt: new Date(now.getTime() - GREETING_SILENCE_MS + 1000) }), now)).toBe(false);
+    expect(
+      greetingDue(conversation({ lastInboundAt: new Date(now.getTime() - GREETING_SILENCE_MS + 1000) }), now),
+    ).toBe(false);
   });
 
   it('greets again after 14 days of silence', () => {

@@ -38,18 +38,27 @@ export function greetingDue(conversation: AutoReplyConversation, at: Date): bool
 export function replyLanguage(preferred: string | null, text: string | null): 'en' | 'fr' {
   if (preferred === 'fr' || preferred === 'mfe') return 'fr';
   if (preferred === 'en') return 'en';
-  return text && /\b(bonjour|bonsoir|merci|je|voudrais|rendez-vous|oui|svp|s'il|mo|ou|bonzour|mersi)\b/i.test(text) ? 'fr' : 'en';
+  return text && /\b(bonjour|bonsoir|merci|je|voudrais|rendez-vous|oui|svp|s'il|mo|ou|bonzour|mersi)\b/i.test(text)
+    ? 'fr'
+    : 'en';
 }
 
 export async function queueAutoReplies(
   tx: Tx,
-  input: { practiceId: string; channel: AutoReplyChannel; conversation: AutoReplyConversation; at: Date; language: 'en' | 'fr' },
+  input: {
+    practiceId: string;
+    channel: AutoReplyChannel;
+    conversation: AutoReplyConversation;
+    at: Date;
+    language: 'en' | 'fr';
+  },
 ): Promise<number> {
   const { channel, conversation, at, language } = input;
   if (!conversation.waId || conversation.optedOutAt) return 0;
   const target = { id: conversation.id, channelId: channel.id, waId: conversation.waId };
   let queued = 0;
-  const greeting = language === 'fr' ? channel.greetingFr || channel.greetingEn : channel.greetingEn || channel.greetingFr;
+  const greeting =
+    language === 'fr' ? channel.greetingFr || channel.greetingEn : channel.greetingEn || channel.greetingFr;
   if (channel.greetingEnabled && greeting && greetingDue(conversation, at)) {
     await queueOutboundMessage(tx, {
       practiceId: input.practiceId,
@@ -64,7 +73,8 @@ export async function queueAutoReplies(
   const away = language === 'fr' ? channel.awayFr || channel.awayEn : channel.awayEn || channel.awayFr;
   if (channel.awayEnabled && away) {
     const status = await openingStatusAt(tx, input.practiceId, at);
-    const alreadyThisSpell = conversation.awaySentAt && (!status.lastClosedAt || conversation.awaySentAt >= status.lastClosedAt);
+    const alreadyThisSpell =
+      conversation.awaySentAt && (!status.lastClosedAt || conversation.awaySentAt >= status.lastClosedAt);
     if (status.configured && !status.open && !alreadyThisSpell) {
       await queueOutboundMessage(tx, {
         practiceId: input.practiceId,

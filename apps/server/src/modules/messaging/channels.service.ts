@@ -16,10 +16,25 @@ import { storeTemplatesIn } from './templates.service.js';
  */
 export async function createChannelIn(
   tx: Tx,
-  input: { actor: Actor; practiceId: string; phoneNumberId: string; accessToken?: string | undefined; masterKey: Buffer; sandbox?: boolean },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    phoneNumberId: string;
+    accessToken?: string | undefined;
+    masterKey: Buffer;
+    sandbox?: boolean;
+  },
 ): Promise<{ id: string; phoneNumberId: string }> {
   if (!/^[0-9]{5,32}$/.test(input.phoneNumberId)) {
-    throw new AppError('validation_failed', { errors: [{ path: 'phoneNumberId', code: 'invalid_format', message: 'A WhatsApp phone_number_id is the numeric id Meta shows for the number' }] });
+    throw new AppError('validation_failed', {
+      errors: [
+        {
+          path: 'phoneNumberId',
+          code: 'invalid_format',
+          message: 'A WhatsApp phone_number_id is the numeric id Meta shows for the number',
+        },
+      ],
+    });
   }
   // Row-level security hides other practices' channels, so the unique key is what finds a number already in use.
   const { id } = await tx
@@ -28,14 +43,28 @@ export async function createChannelIn(
     .returning('id')
     .executeTakeFirstOrThrow()
     .catch((err: { code?: string }) => {
-      if (err.code === '23505') throw new AppError('duplicate_name', { detail: `The WhatsApp number ${input.phoneNumberId} is already connected to a practice` });
+      if (err.code === '23505')
+        throw new AppError('duplicate_name', {
+          detail: `The WhatsApp number ${input.phoneNumberId} is already connected to a practice`,
+        });
       throw err;
     });
   if (input.accessToken) {
-    const sealed = await sealForPractice(tx, input.masterKey, input.practiceId, input.accessToken, `whatsapp-channel:${id}:token`);
+    const sealed = await sealForPractice(
+      tx,
+      input.masterKey,
+      input.practiceId,
+      input.accessToken,
+      `whatsapp-channel:${id}:token`,
+    );
     await tx.updateTable('whatsappChannels').set({ accessTokenEncrypted: sealed }).where('id', '=', id).execute();
   }
-  if (input.sandbox) await storeTemplatesIn(tx, { practiceId: input.practiceId, channelId: id, definitions: SANDBOX_TEMPLATES.map(definitionFromGraph) });
+  if (input.sandbox)
+    await storeTemplatesIn(tx, {
+      practiceId: input.practiceId,
+      channelId: id,
+      definitions: SANDBOX_TEMPLATES.map(definitionFromGraph),
+    });
   await recordAudit(tx, {
     practiceId: input.practiceId,
     actor: input.actor,
@@ -71,7 +100,14 @@ async function channelView(ctx: AppContext, tx: Tx, practiceId: string): Promise
     hasAccessToken: c.accessTokenEncrypted !== null,
     throughputPerSecond: c.throughputPerSecond,
     sendingPausedReason: c.sendingPausedReason,
-    autoReplies: { greetingEnabled: c.greetingEnabled, greetingEn: c.greetingEn, greetingFr: c.greetingFr, awayEnabled: c.awayEnabled, awayEn: c.awayEn, awayFr: c.awayFr },
+    autoReplies: {
+      greetingEnabled: c.greetingEnabled,
+      greetingEn: c.greetingEn,
+      greetingFr: c.greetingFr,
+      awayEnabled: c.awayEnabled,
+      awayEn: c.awayEn,
+      awayFr: c.awayFr,
+    },
     webhookUrl: `${ctx.config.publicUrl}/webhooks/whatsapp`,
     sandbox: ctx.config.whatsapp.sandbox,
   };
@@ -90,18 +126,47 @@ export async function saveChannel(
   input: {
     actor: Actor;
     practiceId: string;
-    channel: { phoneNumberId: string; displayPhoneNumber: string; wabaId: string; accessToken?: string | undefined; throughputPerSecond: number; autoReplies?: AutoReplies | undefined };
+    channel: {
+      phoneNumberId: string;
+      displayPhoneNumber: string;
+      wabaId: string;
+      accessToken?: string | undefined;
+      throughputPerSecond: number;
+      autoReplies?: AutoReplies | undefined;
+    };
   },
 ): Promise<ChannelView> {
   requirePermission(input.actor, 'practice:manage');
   const c = input.channel;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let existing = await tx.selectFrom('whatsappChannels').selectAll().where('practiceId', '=', input.practiceId).executeTakeFirst();
+    let existing = await tx
+      .selectFrom('whatsappChannels')
+      .selectAll()
+      .where('practiceId', '=', input.practiceId)
+      .executeTakeFirst();
     if (!existing) {
-      const created = await createChannelIn(tx, { actor: input.actor, practiceId: input.practiceId, phoneNumberId: c.phoneNumberId, masterKey: ctx.config.encryptionKey, sandbox: ctx.config.whatsapp.sandbox });
-      existing = await tx.selectFrom('whatsappChannels').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+      const created = await createChannelIn(tx, {
+        actor: input.actor,
+        practiceId: input.practiceId,
+        phoneNumberId: c.phoneNumberId,
+        masterKey: ctx.config.encryptionKey,
+        sandbox: ctx.config.whatsapp.sandbox,
+      });
+      existing = await tx
+        .selectFrom('whatsappChannels')
+        .selectAll()
+        .where('id', '=', created.id)
+        .executeTakeFirstOrThrow();
     }
-    const token = c.accessToken ? await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, c.accessToken, `whatsapp-channel:${existing.id}:token`) : undefined;
+    const token = c.accessToken
+      ? await sealForPractice(
+          tx,
+          ctx.config.encryptionKey,
+          input.practiceId,
+          c.accessToken,
+          `whatsapp-channel:${existing.id}:token`,
+        )
+      : undefined;
     await tx
       .updateTable('whatsappChannels')
       .set({
@@ -116,7 +181,10 @@ export async function saveChannel(
       .where('id', '=', existing.id)
       .execute()
       .catch((err: { code?: string }) => {
-        if (err.code === '23505') throw new AppError('duplicate_name', { detail: `The WhatsApp number ${c.phoneNumberId} is already connected to a practice` });
+        if (err.code === '23505')
+          throw new AppError('duplicate_name', {
+            detail: `The WhatsApp number ${c.phoneNumberId} is already connected to a practice`,
+          });
         throw err;
       });
     const changes: Record<string, unknown> = {};
@@ -125,7 +193,14 @@ export async function saveChannel(
     }
     if (token) changes.accessToken = 'replaced';
     if (c.autoReplies) changes.autoReplies = 'saved';
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.channel_updated', targetType: 'whatsapp_channel', targetId: existing.id, changes });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'whatsapp.channel_updated',
+      targetType: 'whatsapp_channel',
+      targetId: existing.id,
+      changes,
+    });
     return (await channelView(ctx, tx, input.practiceId))!;
   });
 }
@@ -133,6 +208,10 @@ export async function saveChannel(
 /** The number each channel answers on, by id, for the audit trail. */
 export async function channelNumbersIn(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('whatsappChannels').select(['id', 'displayPhoneNumber', 'phoneNumberId']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await tx
+    .selectFrom('whatsappChannels')
+    .select(['id', 'displayPhoneNumber', 'phoneNumberId'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.displayPhoneNumber || r.phoneNumberId]));
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationDetail, ConversationSummary, InboxMessage, MessageContent, SendMessageInput } from '@dentalpro/contracts';
+import type {
+  ConversationDetail,
+  ConversationSummary,
+  InboxMessage,
+  MessageContent,
+  SendMessageInput,
+} from '@dentalpro/contracts';
 import { type Selectable, sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import type { WhatsappMessagesTable } from '../../db/schema.js';
@@ -12,7 +18,12 @@ import { fileStoreOf } from '../clinical/file-store.js';
 import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
-import { type QueueMessageInput, findByIdempotencyKey, queueGraphCall, queueOutboundMessage } from './outbound.service.js';
+import {
+  type QueueMessageInput,
+  findByIdempotencyKey,
+  queueGraphCall,
+  queueOutboundMessage,
+} from './outbound.service.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 import { previewOf } from './webhook.parse.js';
@@ -64,10 +75,20 @@ function toSummary(r: ConversationRow): ConversationSummary {
     waId: r.waId,
     phone: r.waId ? `+${r.waId}` : null,
     profileName: r.profileName,
-    patient: r.patientId && r.patientName ? { id: r.patientId, name: r.patientName, dateOfBirth: r.patientBirthDate } : null,
+    patient:
+      r.patientId && r.patientName ? { id: r.patientId, name: r.patientName, dateOfBirth: r.patientBirthDate } : null,
     lastMessage:
       r.lastContent && r.lastDirection && r.lastAt
-        ? { preview: previewOf(r.lastContent as MessageContent).slice(0, 140), direction: r.lastDirection, status: r.lastStatus as ConversationSummary['lastMessage'] extends infer L ? (L extends { status: infer S } ? S : never) : never, at: iso(r.lastAt) }
+        ? {
+            preview: previewOf(r.lastContent as MessageContent).slice(0, 140),
+            direction: r.lastDirection,
+            status: r.lastStatus as ConversationSummary['lastMessage'] extends infer L
+              ? L extends { status: infer S }
+                ? S
+                : never
+              : never,
+            at: iso(r.lastAt),
+          }
         : null,
     unreadCount: r.unreadCount,
     assignedTo: r.assignedUserId && r.assignedName ? { userId: r.assignedUserId, name: r.assignedName } : null,
@@ -96,7 +117,13 @@ function selectConversations(tx: Tx) {
 
 export async function listConversations(
   ctx: AppContext,
-  input: Caller & { status: 'open' | 'closed' | 'all'; assigned: 'any' | 'me' | 'unassigned'; q?: string | undefined; cursor?: string | undefined; limit: number },
+  input: Caller & {
+    status: 'open' | 'closed' | 'all';
+    assigned: 'any' | 'me' | 'unassigned';
+    q?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ) {
   requirePermission(input.actor, 'inbox:read');
   const after = input.cursor ? decodeCursor(input.cursor) : null;
@@ -130,12 +157,17 @@ function decodeCursor(cursor: string): { at: string; id: string } {
     if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
     return { at, id };
   } catch {
-    throw new AppError('validation_failed', { errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }] });
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }],
+    });
   }
 }
 
 async function loadConversation(tx: Tx, practiceId: string, conversationId: string) {
-  const { rows } = await sql<ConversationRow>`${selectConversations(tx)} WHERE c.practice_id = ${practiceId} AND c.id = ${conversationId}`.execute(tx);
+  const { rows } =
+    await sql<ConversationRow>`${selectConversations(tx)} WHERE c.practice_id = ${practiceId} AND c.id = ${conversationId}`.execute(
+      tx,
+    );
   if (!rows[0]) throw new AppError('conversation_not_found');
   return rows[0];
 }
@@ -143,18 +175,31 @@ async function loadConversation(tx: Tx, practiceId: string, conversationId: stri
 async function detailOf(tx: Tx, practiceId: string, row: ConversationRow): Promise<ConversationDetail> {
   const [matches, channel] = await Promise.all([
     row.waId ? findPatientsByPhone(tx, practiceId, `+${row.waId}`) : Promise.resolve([]),
-    tx.selectFrom('whatsappChannels').select(['displayPhoneNumber', 'sendingPausedReason']).where('id', '=', row.channelId).executeTakeFirstOrThrow(),
+    tx
+      .selectFrom('whatsappChannels')
+      .select(['displayPhoneNumber', 'sendingPausedReason'])
+      .where('id', '=', row.channelId)
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     ...toSummary(row),
-    patientMatches: matches.map((m) => ({ id: m.id, name: `${m.givenName} ${m.familyName}`, dateOfBirth: m.dateOfBirth })),
+    patientMatches: matches.map((m) => ({
+      id: m.id,
+      name: `${m.givenName} ${m.familyName}`,
+      dateOfBirth: m.dateOfBirth,
+    })),
     channel: { displayPhoneNumber: channel.displayPhoneNumber, sendingPausedReason: channel.sendingPausedReason },
   };
 }
 
-export async function getConversation(ctx: AppContext, input: Caller & { conversationId: string }): Promise<ConversationDetail> {
+export async function getConversation(
+  ctx: AppContext,
+  input: Caller & { conversationId: string },
+): Promise<ConversationDetail> {
   requirePermission(input.actor, 'inbox:read');
-  return inPractice(ctx.db, input.practiceId, async (tx) => detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, input.conversationId)));
+  return inPractice(ctx.db, input.practiceId, async (tx) =>
+    detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, input.conversationId)),
+  );
 }
 
 type MessageRow = Selectable<WhatsappMessagesTable> & { senderName: string | null; replyContent: unknown };
@@ -167,8 +212,17 @@ function toInboxMessage(m: MessageRow): InboxMessage {
     origin: m.origin,
     content: m.content as MessageContent,
     status: m.status,
-    failure: m.failureReason ? { reason: m.failureReason as NonNullable<InboxMessage['failure']>['reason'], code: m.failureCode, detail: m.failureDetail } : null,
-    replyTo: m.replyToMessageId && m.replyContent ? { messageId: m.replyToMessageId, preview: previewOf(m.replyContent as MessageContent).slice(0, 140) } : null,
+    failure: m.failureReason
+      ? {
+          reason: m.failureReason as NonNullable<InboxMessage['failure']>['reason'],
+          code: m.failureCode,
+          detail: m.failureDetail,
+        }
+      : null,
+    replyTo:
+      m.replyToMessageId && m.replyContent
+        ? { messageId: m.replyToMessageId, preview: previewOf(m.replyContent as MessageContent).slice(0, 140) }
+        : null,
     reactions: m.reactions as InboxMessage['reactions'],
     sentBy: m.sentByUserId && m.senderName ? { userId: m.sentByUserId, name: m.senderName } : null,
     createdAt: iso(m.occurredAt),
@@ -184,20 +238,43 @@ function selectMessages(tx: Tx) {
     .select(['u.name as senderName', 'r.content as replyContent']);
 }
 
-export async function listMessages(ctx: AppContext, input: Caller & { conversationId: string; before?: string | undefined; limit: number }) {
+export async function listMessages(
+  ctx: AppContext,
+  input: Caller & { conversationId: string; before?: string | undefined; limit: number },
+) {
   requirePermission(input.actor, 'inbox:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await loadConversation(tx, input.practiceId, input.conversationId);
-    let query = selectMessages(tx).where('m.practiceId', '=', input.practiceId).where('m.conversationId', '=', input.conversationId);
+    let query = selectMessages(tx)
+      .where('m.practiceId', '=', input.practiceId)
+      .where('m.conversationId', '=', input.conversationId);
     if (input.before) {
-      const pivot = await tx.selectFrom('whatsappMessages').select('id').where('id', '=', input.before).where('conversationId', '=', input.conversationId).executeTakeFirst();
+      const pivot = await tx
+        .selectFrom('whatsappMessages')
+        .select('id')
+        .where('id', '=', input.before)
+        .where('conversationId', '=', input.conversationId)
+        .executeTakeFirst();
       if (!pivot) throw new AppError('message_not_found');
       // Compared in SQL: a JavaScript Date would drop the microseconds and skip messages of the same millisecond.
-      query = query.where(sql<boolean>`(m.occurred_at, m.created_at, m.id) < (SELECT occurred_at, created_at, id FROM whatsapp_messages WHERE id = ${pivot.id})`);
+      query = query.where(
+        sql<boolean>`(m.occurred_at, m.created_at, m.id) < (SELECT occurred_at, created_at, id FROM whatsapp_messages WHERE id = ${pivot.id})`,
+      );
     }
     // Meta's times are whole seconds: within one, the order of arrival.
-    const rows = await query.orderBy('m.occurredAt', 'desc').orderBy('m.createdAt', 'desc').orderBy('m.id', 'desc').limit(input.limit + 1).execute();
-    return { items: rows.slice(0, input.limit).reverse().map((r) => toInboxMessage(r as MessageRow)), hasMore: rows.length > input.limit };
+    const rows = await query
+      .orderBy('m.occurredAt', 'desc')
+      .orderBy('m.createdAt', 'desc')
+      .orderBy('m.id', 'desc')
+      .limit(input.limit + 1)
+      .execute();
+    return {
+      items: rows
+        .slice(0, input.limit)
+        .reverse()
+        .map((r) => toInboxMessage(r as MessageRow)),
+      hasMore: rows.length > input.limit,
+    };
   });
 }
 
@@ -218,7 +295,12 @@ export async function markConversationRead(ctx: AppContext, input: Caller & { co
       .limit(1)
       .executeTakeFirst();
     if (!latest || conversation.unreadCount === 0) return false;
-    await queueGraphCall(tx, 'read_receipt', { practiceId: input.practiceId, channelId: conversation.channelId, conversationId: conversation.id, messageId: latest.id });
+    await queueGraphCall(tx, 'read_receipt', {
+      practiceId: input.practiceId,
+      channelId: conversation.channelId,
+      conversationId: conversation.id,
+      messageId: latest.id,
+    });
     return true;
   });
   if (queued) ctx.events.signal(OUTBOX_SIGNAL);
@@ -227,14 +309,27 @@ export async function markConversationRead(ctx: AppContext, input: Caller & { co
 
 export async function updateConversation(
   ctx: AppContext,
-  input: Caller & { conversationId: string; patch: { assignedUserId?: string | null | undefined; status?: 'open' | 'closed' | undefined; needsHuman?: boolean | undefined; patientId?: string | null | undefined } },
+  input: Caller & {
+    conversationId: string;
+    patch: {
+      assignedUserId?: string | null | undefined;
+      status?: 'open' | 'closed' | undefined;
+      needsHuman?: boolean | undefined;
+      patientId?: string | null | undefined;
+    };
+  },
 ): Promise<ConversationDetail> {
   requirePermission(input.actor, 'inbox:reply');
   const detail = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const before = await loadConversation(tx, input.practiceId, input.conversationId);
     const { patch } = input;
     if (patch.assignedUserId) {
-      const member = await tx.selectFrom('memberships').select('userId').where('practiceId', '=', input.practiceId).where('userId', '=', patch.assignedUserId).executeTakeFirst();
+      const member = await tx
+        .selectFrom('memberships')
+        .select('userId')
+        .where('practiceId', '=', input.practiceId)
+        .where('userId', '=', patch.assignedUserId)
+        .executeTakeFirst();
       if (!member) throw new AppError('member_not_found');
     }
     if (patch.patientId) {
@@ -252,12 +347,22 @@ export async function updateConversation(
       .where('id', '=', before.id)
       .execute();
     const changes: Record<string, unknown> = {};
-    if (patch.assignedUserId !== undefined && patch.assignedUserId !== before.assignedUserId) changes.assignedUserId = [before.assignedUserId, patch.assignedUserId];
+    if (patch.assignedUserId !== undefined && patch.assignedUserId !== before.assignedUserId)
+      changes.assignedUserId = [before.assignedUserId, patch.assignedUserId];
     if (patch.status !== undefined && patch.status !== before.status) changes.status = [before.status, patch.status];
-    if (patch.needsHuman !== undefined && patch.needsHuman !== before.needsHuman) changes.needsHuman = [before.needsHuman, patch.needsHuman];
-    if (patch.patientId !== undefined && patch.patientId !== before.patientId) changes.patientId = [before.patientId, patch.patientId];
+    if (patch.needsHuman !== undefined && patch.needsHuman !== before.needsHuman)
+      changes.needsHuman = [before.needsHuman, patch.needsHuman];
+    if (patch.patientId !== undefined && patch.patientId !== before.patientId)
+      changes.patientId = [before.patientId, patch.patientId];
     if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.conversation_updated', targetType: 'whatsapp_conversation', targetId: before.id, changes });
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'whatsapp.conversation_updated',
+        targetType: 'whatsapp_conversation',
+        targetId: before.id,
+        changes,
+      });
     }
     return detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, before.id));
   });
@@ -269,24 +374,46 @@ export async function updateConversation(
  * A staff reply. Free-form messages only inside the 24-hour window (Meta refuses them after,
  * so we refuse first and offer a template); template parameters checked before Meta sees them.
  */
-export async function sendInboxMessage(ctx: AppContext, input: Caller & { conversationId: string; message: SendMessageInput; idempotencyKey?: string | undefined }): Promise<InboxMessage> {
+export async function sendInboxMessage(
+  ctx: AppContext,
+  input: Caller & { conversationId: string; message: SendMessageInput; idempotencyKey?: string | undefined },
+): Promise<InboxMessage> {
   requirePermission(input.actor, 'inbox:reply');
   const message = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const conversation = await loadConversation(tx, input.practiceId, input.conversationId);
-    if (!conversation.waId) throw new AppError('whatsapp_no_phone', { detail: 'This contact uses a WhatsApp username without a phone number; answer from the WhatsApp app' });
+    if (!conversation.waId)
+      throw new AppError('whatsapp_no_phone', {
+        detail: 'This contact uses a WhatsApp username without a phone number; answer from the WhatsApp app',
+      });
     const m = input.message;
     // After an opt-out the practice only answers what the patient asks (inside the window); it starts nothing.
-    if (conversation.optedOutAt && (m.type === 'template' || !windowEndsAt(conversation.lastInboundAt))) throw new AppError('whatsapp_opted_out');
+    if (conversation.optedOutAt && (m.type === 'template' || !windowEndsAt(conversation.lastInboundAt)))
+      throw new AppError('whatsapp_opted_out');
     const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId };
-    const base = { practiceId: input.practiceId, conversation: target, origin: 'staff' as const, sentByUserId: input.actor.userId, idempotencyKey: input.idempotencyKey ?? null };
+    const base = {
+      practiceId: input.practiceId,
+      conversation: target,
+      origin: 'staff' as const,
+      sentByUserId: input.actor.userId,
+      idempotencyKey: input.idempotencyKey ?? null,
+    };
     if (m.type === 'template') {
       const template = await findTemplateIn(tx, conversation.channelId, m.templateName, m.language);
-      if (!template) throw new AppError('template_not_found', { detail: `No template ${m.templateName} in ${m.language} for this number` });
+      if (!template)
+        throw new AppError('template_not_found', {
+          detail: `No template ${m.templateName} in ${m.language} for this number`,
+        });
       const errors = checkTemplateParameters(template, m.parameters);
       if (errors.length > 0) throw new AppError('template_parameters_invalid', { errors });
       return queueOutboundMessage(tx, {
         ...base,
-        content: { type: 'template', name: template.name, language: template.language, body: renderTemplateBody(template, m.parameters), buttons: template.quickReplies },
+        content: {
+          type: 'template',
+          name: template.name,
+          language: template.language,
+          body: renderTemplateBody(template, m.parameters),
+          buttons: template.quickReplies,
+        },
         graphMessage: { type: 'template', template: graphTemplateObject(template, m.parameters) },
       });
     }
@@ -300,14 +427,27 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
     if (m.type === 'text') {
       let replyTo: { messageId: string; wamid: string } | null = null;
       if (m.replyToMessageId) {
-        const quoted = await tx.selectFrom('whatsappMessages').select(['id', 'wamid']).where('id', '=', m.replyToMessageId).where('conversationId', '=', conversation.id).executeTakeFirst();
+        const quoted = await tx
+          .selectFrom('whatsappMessages')
+          .select(['id', 'wamid'])
+          .where('id', '=', m.replyToMessageId)
+          .where('conversationId', '=', conversation.id)
+          .executeTakeFirst();
         if (!quoted) throw new AppError('message_not_found');
         if (quoted.wamid) replyTo = { messageId: quoted.id, wamid: quoted.wamid };
       }
-      return queueOutboundMessage(tx, { ...base, replyTo, content: { type: 'text', body: m.body }, graphMessage: { type: 'text', text: { preview_url: false, body: m.body } } });
+      return queueOutboundMessage(tx, {
+        ...base,
+        replyTo,
+        content: { type: 'text', body: m.body },
+        graphMessage: { type: 'text', text: { preview_url: false, body: m.body } },
+      });
     }
     const titles = m.buttons.map((b) => b.title);
-    if (new Set(titles).size !== titles.length) throw new AppError('validation_failed', { errors: [{ path: 'buttons', code: 'not_unique', message: 'Button titles must be different' }] });
+    if (new Set(titles).size !== titles.length)
+      throw new AppError('validation_failed', {
+        errors: [{ path: 'buttons', code: 'not_unique', message: 'Button titles must be different' }],
+      });
     return queueOutboundMessage(tx, {
       ...base,
       content: { type: 'buttons', body: m.body, ...(m.footer ? { footer: m.footer } : {}), buttons: m.buttons },
@@ -323,42 +463,79 @@ export async function sendInboxMessage(ctx: AppContext, input: Caller & { conver
     });
   });
   ctx.events.signal(OUTBOX_SIGNAL);
-  publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId, messageId: message.id }]);
+  publishInboxNotices(ctx, [
+    { practiceId: input.practiceId, conversationId: input.conversationId, messageId: message.id },
+  ]);
   return getMessage(ctx, { ...input, messageId: message.id });
 }
 
-const MEDIA_LIMITS = { 'image/jpeg': 5 * 1024 * 1024, 'image/png': 5 * 1024 * 1024, 'application/pdf': 8 * 1024 * 1024 } as const;
+const MEDIA_LIMITS = {
+  'image/jpeg': 5 * 1024 * 1024,
+  'image/png': 5 * 1024 * 1024,
+  'application/pdf': 8 * 1024 * 1024,
+} as const;
 
 /** A photo or PDF from staff: stored sealed like the patient's, sent to Meta as a signed link to it. */
 async function queueMediaMessage(
   ctx: AppContext,
   tx: Tx,
-  input: Omit<QueueMessageInput, 'content' | 'graphMessage'> & { message: Extract<SendMessageInput, { type: 'media' }> },
+  input: Omit<QueueMessageInput, 'content' | 'graphMessage'> & {
+    message: Extract<SendMessageInput, { type: 'media' }>;
+  },
 ) {
   const { message, ...base } = input;
   // A retried upload finds its first message before storing the file again.
-  const earlier = await findByIdempotencyKey(tx, { practiceId: input.practiceId, conversationId: input.conversation.id, idempotencyKey: input.idempotencyKey });
+  const earlier = await findByIdempotencyKey(tx, {
+    practiceId: input.practiceId,
+    conversationId: input.conversation.id,
+    idempotencyKey: input.idempotencyKey,
+  });
   if (earlier) return earlier;
   const bytes = Buffer.from(message.dataBase64, 'base64');
   if (bytes.length === 0 || bytes.length > MEDIA_LIMITS[message.mimeType]) {
-    throw new AppError('attachment_too_large', { detail: `At most ${MEDIA_LIMITS[message.mimeType] / 1024 / 1024} MB for ${message.mimeType}` });
+    throw new AppError('attachment_too_large', {
+      detail: `At most ${MEDIA_LIMITS[message.mimeType] / 1024 / 1024} MB for ${message.mimeType}`,
+    });
   }
-  const looksRight = message.mimeType === 'application/pdf' ? bytes.subarray(0, 5).toString('latin1') === '%PDF-' : message.mimeType === 'image/png' ? bytes[0] === 0x89 && bytes[1] === 0x50 : bytes[0] === 0xff && bytes[1] === 0xd8;
-  if (!looksRight) throw new AppError('attachment_type_not_allowed', { detail: `The file is not a ${message.mimeType} file` });
+  const looksRight =
+    message.mimeType === 'application/pdf'
+      ? bytes.subarray(0, 5).toString('latin1') === '%PDF-'
+      : message.mimeType === 'image/png'
+        ? bytes[0] === 0x89 && bytes[1] === 0x50
+        : bytes[0] === 0xff && bytes[1] === 0xd8;
+  if (!looksRight)
+    throw new AppError('attachment_type_not_allowed', { detail: `The file is not a ${message.mimeType} file` });
   const messageId = randomUUID();
   const key = `${input.practiceId}/${messageId}`;
-  await fileStoreOf(ctx).put(key, await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, bytes, `whatsapp-media:${messageId}`));
+  await fileStoreOf(ctx).put(
+    key,
+    await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, bytes, `whatsapp-media:${messageId}`),
+  );
   const link = `${ctx.config.publicUrl}/webhooks/whatsapp/media/${mediaLinkToken(ctx.config.sessionSecret, messageId)}`;
   const isImage = message.mimeType !== 'application/pdf';
   const row = await queueOutboundMessage(tx, {
     ...base,
     messageId,
-    content: { type: 'media', mediaType: isImage ? 'image' : 'document', mimeType: message.mimeType, fileName: message.fileName, ...(message.caption ? { caption: message.caption } : {}), download: 'stored' },
+    content: {
+      type: 'media',
+      mediaType: isImage ? 'image' : 'document',
+      mimeType: message.mimeType,
+      fileName: message.fileName,
+      ...(message.caption ? { caption: message.caption } : {}),
+      download: 'stored',
+    },
     graphMessage: isImage
       ? { type: 'image', image: { link, ...(message.caption ? { caption: message.caption } : {}) } }
-      : { type: 'document', document: { link, filename: message.fileName, ...(message.caption ? { caption: message.caption } : {}) } },
+      : {
+          type: 'document',
+          document: { link, filename: message.fileName, ...(message.caption ? { caption: message.caption } : {}) },
+        },
   });
-  await tx.updateTable('whatsappMessages').set({ mediaState: 'stored', mediaFileKey: key, mediaSize: bytes.length }).where('id', '=', row.id).execute();
+  await tx
+    .updateTable('whatsappMessages')
+    .set({ mediaState: 'stored', mediaFileKey: key, mediaSize: bytes.length })
+    .where('id', '=', row.id)
+    .execute();
   return row;
 }
 
@@ -367,12 +544,27 @@ export async function readLinkedMedia(ctx: AppContext, token: string) {
   const messageId = readMediaLinkToken(ctx.config.sessionSecret, token);
   if (!messageId) throw new AppError('not_found');
   // The link names no practice: the message says which (read before row-level security applies).
-  const owner = await ctx.db.selectFrom('whatsappMessages').select('practiceId').where('id', '=', messageId).executeTakeFirst();
+  const owner = await ctx.db
+    .selectFrom('whatsappMessages')
+    .select('practiceId')
+    .where('id', '=', messageId)
+    .executeTakeFirst();
   if (!owner) throw new AppError('not_found');
   return inPractice(ctx.db, owner.practiceId, async (tx) => {
-    const m = await tx.selectFrom('whatsappMessages').select(['id', 'content', 'mediaFileKey']).where('id', '=', messageId).where('direction', '=', 'outbound').executeTakeFirst();
+    const m = await tx
+      .selectFrom('whatsappMessages')
+      .select(['id', 'content', 'mediaFileKey'])
+      .where('id', '=', messageId)
+      .where('direction', '=', 'outbound')
+      .executeTakeFirst();
     if (!m?.mediaFileKey) throw new AppError('not_found');
-    const bytes = await openForPractice(tx, ctx.config.encryptionKey, owner.practiceId, await fileStoreOf(ctx).get(m.mediaFileKey), `whatsapp-media:${m.id}`);
+    const bytes = await openForPractice(
+      tx,
+      ctx.config.encryptionKey,
+      owner.practiceId,
+      await fileStoreOf(ctx).get(m.mediaFileKey),
+      `whatsapp-media:${m.id}`,
+    );
     return { bytes, mimeType: (m.content as { mimeType?: string }).mimeType ?? 'application/octet-stream' };
   });
 }
@@ -395,17 +587,31 @@ export async function getMessageMedia(ctx: AppContext, input: Caller & { convers
       .where('id', '=', input.messageId)
       .where('conversationId', '=', input.conversationId)
       .executeTakeFirst();
-    if (!m || m.mediaState !== 'stored' || !m.mediaFileKey) throw new AppError('message_not_found', { detail: 'No stored file for this message' });
+    if (!m || m.mediaState !== 'stored' || !m.mediaFileKey)
+      throw new AppError('message_not_found', { detail: 'No stored file for this message' });
     const sealed = await fileStoreOf(ctx).get(m.mediaFileKey);
-    const bytes = await openForPractice(tx, ctx.config.encryptionKey, input.practiceId, sealed, `whatsapp-media:${m.id}`);
+    const bytes = await openForPractice(
+      tx,
+      ctx.config.encryptionKey,
+      input.practiceId,
+      sealed,
+      `whatsapp-media:${m.id}`,
+    );
     const content = m.content as { mimeType?: string; fileName?: string };
     return { bytes, mimeType: content.mimeType ?? 'application/octet-stream', fileName: content.fileName ?? null };
   });
 }
 
 /** Conversations by id, for the audit trail: the WhatsApp profile name and the linked patient, if any. */
-export async function conversationsIn(tx: Tx, ids: string[]): Promise<Map<string, { profileName: string; patientId: string | null }>> {
+export async function conversationsIn(
+  tx: Tx,
+  ids: string[],
+): Promise<Map<string, { profileName: string; patientId: string | null }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('whatsappConversations').select(['id', 'profileName', 'patientId']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await tx
+    .selectFrom('whatsappConversations')
+    .select(['id', 'profileName', 'patientId'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, { profileName: r.profileName, patientId: r.patientId }]));
 }

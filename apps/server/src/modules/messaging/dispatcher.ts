@@ -4,7 +4,14 @@ import type { AppContext } from '../../app.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../clinical/file-store.js';
-import { type GraphResult, type GraphTarget, downloadGraphMedia, getGraphMediaUrl, markGraphMessageRead, sendGraphMessage } from './graph-client.js';
+import {
+  type GraphResult,
+  type GraphTarget,
+  downloadGraphMedia,
+  getGraphMediaUrl,
+  markGraphMessageRead,
+  sendGraphMessage,
+} from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
 import { cancelQueuedOnOptOut } from './outbound.service.js';
 import { applyPendingStatuses } from './statuses.js';
@@ -60,7 +67,10 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   const departures = new Map<string, Promise<void>>();
   function departure(channelId: string, slot: number, spacingMs: number): Promise<void> {
     const leave = (departures.get(channelId) ?? Promise.resolve()).then(() => sleep(slot - Date.now()));
-    departures.set(channelId, leave.then(() => sleep(spacingMs)));
+    departures.set(
+      channelId,
+      leave.then(() => sleep(spacingMs)),
+    );
     return leave;
   }
 
@@ -144,18 +154,33 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       .where('state', '=', 'sending')
       .executeTakeFirst();
     if (Number(started.numUpdatedRows) === 0) return;
-    const channel = await ctx.db.selectFrom('whatsappChannels').select(['phoneNumberId', 'accessTokenEncrypted']).where('id', '=', row.channelId).executeTakeFirstOrThrow();
+    const channel = await ctx.db
+      .selectFrom('whatsappChannels')
+      .select(['phoneNumberId', 'accessTokenEncrypted'])
+      .where('id', '=', row.channelId)
+      .executeTakeFirstOrThrow();
     const token = await tokenFor(row.practiceId, row.channelId, channel.accessTokenEncrypted);
     if (!token) {
       await pauseChannel(row, 'no_access_token');
       return;
     }
-    const target: GraphTarget = { baseUrl: opts.graphUrl(), version: ctx.config.whatsapp.graphVersion, accessToken: token, ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) };
+    const target: GraphTarget = {
+      baseUrl: opts.graphUrl(),
+      version: ctx.config.whatsapp.graphVersion,
+      accessToken: token,
+      ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}),
+    };
     if (row.kind === 'media_download') return downloadMedia(row, target);
-    const message = await ctx.db.selectFrom('whatsappMessages').select(['request', 'wamid', 'createdAt']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
+    const message = await ctx.db
+      .selectFrom('whatsappMessages')
+      .select(['request', 'wamid', 'createdAt'])
+      .where('id', '=', row.messageId)
+      .executeTakeFirstOrThrow();
     if (row.kind === 'read_receipt') {
       if (message.wamid) await departure(row.channelId, slot, spacingMs);
-      const result = message.wamid ? await markGraphMessageRead(target, channel.phoneNumberId, message.wamid) : ({ ok: true, value: {} } as const);
+      const result = message.wamid
+        ? await markGraphMessageRead(target, channel.phoneNumberId, message.wamid)
+        : ({ ok: true, value: {} } as const);
       return settle(row, result, null, message.createdAt);
     }
     await departure(row.channelId, slot, spacingMs);
@@ -170,7 +195,14 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         if (row.kind !== 'message' || !wamid) return;
         await tx
           .updateTable('whatsappMessages')
-          .set({ wamid, status: 'sent', statusAt: new Date(), failureReason: null, failureCode: null, failureDetail: null })
+          .set({
+            wamid,
+            status: 'sent',
+            statusAt: new Date(),
+            failureReason: null,
+            failureCode: null,
+            failureDetail: null,
+          })
           .where('id', '=', row.messageId)
           .where('status', 'in', ['queued', 'sending'])
           .execute();
@@ -180,7 +212,17 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       return;
     }
     const action = classifyGraphError(result.code, result.httpStatus);
-    ctx.logger.warn({ seq: row.seq, kind: row.kind, httpStatus: result.httpStatus, code: result.code, action: action.action, attempt: row.attempts }, 'Graph API refused a call');
+    ctx.logger.warn(
+      {
+        seq: row.seq,
+        kind: row.kind,
+        httpStatus: result.httpStatus,
+        code: result.code,
+        action: action.action,
+        attempt: row.attempts,
+      },
+      'Graph API refused a call',
+    );
     if (action.action === 'pause_channel') return pauseChannel(row, action.reason);
     const tooOld = Date.now() - new Date(createdAt).getTime() > 24 * 3600_000;
     if (action.action === 'retry' && row.attempts < MAX_ATTEMPTS && !tooOld) {
@@ -203,11 +245,21 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       if (row.kind !== 'message') return;
       await tx
         .updateTable('whatsappMessages')
-        .set({ status: 'failed', statusAt: new Date(), failureReason: reason, failureCode: result.code, failureDetail: [result.message, result.detail].filter(Boolean).join(': ').slice(0, 500) })
+        .set({
+          status: 'failed',
+          statusAt: new Date(),
+          failureReason: reason,
+          failureCode: result.code,
+          failureDetail: [result.message, result.detail].filter(Boolean).join(': ').slice(0, 500),
+        })
         .where('id', '=', row.messageId)
         .execute();
       if (action.action === 'fail' && action.optOut) {
-        await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', row.conversationId).execute();
+        await tx
+          .updateTable('whatsappConversations')
+          .set({ optedOutAt: sql`coalesce(opted_out_at, now())` })
+          .where('id', '=', row.conversationId)
+          .execute();
         await cancelQueuedOnOptOut(tx, row.conversationId);
       }
     });
@@ -215,18 +267,33 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   }
 
   async function pauseChannel(row: Claimed, reason: string) {
-    ctx.logger.error({ channelId: row.channelId, reason }, 'WhatsApp sending paused for a number until an owner fixes its access token');
+    ctx.logger.error(
+      { channelId: row.channelId, reason },
+      'WhatsApp sending paused for a number until an owner fixes its access token',
+    );
     await ctx.db.transaction().execute(async (tx) => {
-      await tx.updateTable('whatsappChannels').set({ sendingPausedReason: reason }).where('id', '=', row.channelId).execute();
+      await tx
+        .updateTable('whatsappChannels')
+        .set({ sendingPausedReason: reason })
+        .where('id', '=', row.channelId)
+        .execute();
       // The message did not go out: it waits, in order, for the number to be fixed.
-      await tx.updateTable('whatsappOutbox').set({ state: 'queued', attemptStartedAt: null, claimedUntil: null, attempts: sql`attempts - 1` }).where('seq', '=', row.seq).execute();
+      await tx
+        .updateTable('whatsappOutbox')
+        .set({ state: 'queued', attemptStartedAt: null, claimedUntil: null, attempts: sql`attempts - 1` })
+        .where('seq', '=', row.seq)
+        .execute();
     });
     tokens.delete(row.channelId);
     notify(row);
   }
 
   async function downloadMedia(row: Claimed, target: GraphTarget) {
-    const message = await ctx.db.selectFrom('whatsappMessages').select(['mediaId', 'content']).where('id', '=', row.messageId).executeTakeFirstOrThrow();
+    const message = await ctx.db
+      .selectFrom('whatsappMessages')
+      .select(['mediaId', 'content'])
+      .where('id', '=', row.messageId)
+      .executeTakeFirstOrThrow();
     let outcome: { bytes: Buffer } | { error: string; retry: boolean };
     const meta = await getGraphMediaUrl(target, message.mediaId ?? '');
     if (!meta.ok) {
@@ -244,7 +311,13 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     if ('error' in outcome && outcome.retry && row.attempts < 6) {
       await ctx.db
         .updateTable('whatsappOutbox')
-        .set({ state: 'queued', attemptStartedAt: null, claimedUntil: null, nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts, false)), lastError: outcome.error })
+        .set({
+          state: 'queued',
+          attemptStartedAt: null,
+          claimedUntil: null,
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts, false)),
+          lastError: outcome.error,
+        })
         .where('seq', '=', row.seq)
         .execute();
       return;
@@ -252,12 +325,19 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     const content = message.content as Record<string, unknown>;
     if ('bytes' in outcome) {
       const key = `${row.practiceId}/${row.messageId}`;
-      const sealed = await inPractice(ctx.db, row.practiceId, (tx) => sealForPractice(tx, ctx.config.encryptionKey, row.practiceId, outcome.bytes, `whatsapp-media:${row.messageId}`));
+      const sealed = await inPractice(ctx.db, row.practiceId, (tx) =>
+        sealForPractice(tx, ctx.config.encryptionKey, row.practiceId, outcome.bytes, `whatsapp-media:${row.messageId}`),
+      );
       await fileStoreOf(ctx).put(key, sealed);
       await ctx.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('whatsappMessages')
-          .set({ mediaState: 'stored', mediaFileKey: key, mediaSize: outcome.bytes.length, content: JSON.stringify({ ...content, download: 'stored' }) })
+          .set({
+            mediaState: 'stored',
+            mediaFileKey: key,
+            mediaSize: outcome.bytes.length,
+            content: JSON.stringify({ ...content, download: 'stored' }),
+          })
           .where('id', '=', row.messageId)
           .execute();
         await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
@@ -265,7 +345,11 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     } else {
       ctx.logger.warn({ messageId: row.messageId, error: outcome.error }, 'WhatsApp media could not be fetched');
       await ctx.db.transaction().execute(async (tx) => {
-        await tx.updateTable('whatsappMessages').set({ mediaState: 'failed', content: JSON.stringify({ ...content, download: 'failed' }) }).where('id', '=', row.messageId).execute();
+        await tx
+          .updateTable('whatsappMessages')
+          .set({ mediaState: 'failed', content: JSON.stringify({ ...content, download: 'failed' }) })
+          .where('id', '=', row.messageId)
+          .execute();
         await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
       });
     }
@@ -283,16 +367,34 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       .execute();
     for (const row of expired) {
       if (row.attemptStartedAt === null || row.kind !== 'message') {
-        await ctx.db.updateTable('whatsappOutbox').set({ state: 'queued', claimedUntil: null, attemptStartedAt: null }).where('seq', '=', row.seq).where('state', '=', 'sending').execute();
+        await ctx.db
+          .updateTable('whatsappOutbox')
+          .set({ state: 'queued', claimedUntil: null, attemptStartedAt: null })
+          .where('seq', '=', row.seq)
+          .where('state', '=', 'sending')
+          .execute();
         continue;
       }
-      ctx.logger.warn({ messageId: row.messageId }, 'a send was interrupted after it may have reached Meta; not resent');
+      ctx.logger.warn(
+        { messageId: row.messageId },
+        'a send was interrupted after it may have reached Meta; not resent',
+      );
       await ctx.db.transaction().execute(async (tx) => {
-        const gone = await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).where('state', '=', 'sending').executeTakeFirst();
+        const gone = await tx
+          .deleteFrom('whatsappOutbox')
+          .where('seq', '=', row.seq)
+          .where('state', '=', 'sending')
+          .executeTakeFirst();
         if (Number(gone.numDeletedRows) === 0) return;
         await tx
           .updateTable('whatsappMessages')
-          .set({ status: 'failed', statusAt: new Date(), failureReason: 'interrupted', failureCode: null, failureDetail: 'The server stopped while sending; check with the patient before sending again' })
+          .set({
+            status: 'failed',
+            statusAt: new Date(),
+            failureReason: 'interrupted',
+            failureCode: null,
+            failureDetail: 'The server stopped while sending; check with the patient before sending again',
+          })
           .where('id', '=', row.messageId)
           .where('status', 'in', ['queued', 'sending'])
           .execute();
@@ -304,7 +406,9 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   async function tokenFor(practiceId: string, channelId: string, sealed: Buffer | null): Promise<string | null> {
     const cached = tokens.get(channelId);
     if (cached && cached.until > Date.now()) return cached.token;
-    const token = await inPractice(ctx.db, practiceId, (tx) => channelGraphToken(ctx, tx, practiceId, { id: channelId, accessTokenEncrypted: sealed }));
+    const token = await inPractice(ctx.db, practiceId, (tx) =>
+      channelGraphToken(ctx, tx, practiceId, { id: channelId, accessTokenEncrypted: sealed }),
+    );
     tokens.set(channelId, { token, until: Date.now() + 5 * 60_000 });
     return token;
   }
@@ -330,9 +434,22 @@ export function sandboxGraphToken(appSecret: string) {
 }
 
 /** The bearer token for a number's Graph API calls: its own, opened with the practice key; in sandbox mode the fake's. */
-export async function channelGraphToken(ctx: AppContext, tx: Tx, practiceId: string, channel: { id: string; accessTokenEncrypted: Buffer | null }): Promise<string | null> {
+export async function channelGraphToken(
+  ctx: AppContext,
+  tx: Tx,
+  practiceId: string,
+  channel: { id: string; accessTokenEncrypted: Buffer | null },
+): Promise<string | null> {
   // The sandbox's fake Graph API knows only its own token, whatever a channel holds.
   if (ctx.config.whatsapp.sandbox) return sandboxGraphToken(ctx.config.whatsapp.appSecret);
   if (!channel.accessTokenEncrypted) return null;
-  return (await openForPractice(tx, ctx.config.encryptionKey, practiceId, channel.accessTokenEncrypted, `whatsapp-channel:${channel.id}:token`)).toString('utf8');
+  return (
+    await openForPractice(
+      tx,
+      ctx.config.encryptionKey,
+      practiceId,
+      channel.accessTokenEncrypted,
+      `whatsapp-channel:${channel.id}:token`,
+    )
+  ).toString('utf8');
 }

@@ -45,7 +45,10 @@ export interface PhoneEvent {
 }
 
 /** A scripted answer for the next send(s): an HTTP status and body, or a dropped connection. */
-export type ScriptedAnswer = { status: number; body: unknown } | { hangUp: true } | { delayMs: number; then?: ScriptedAnswer };
+export type ScriptedAnswer =
+  | { status: number; body: unknown }
+  | { hangUp: true }
+  | { delayMs: number; then?: ScriptedAnswer };
 
 export class FakeGraph {
   readonly sent: SentMessage[] = [];
@@ -90,48 +93,65 @@ export class FakeGraph {
   register(app: FastifyInstance) {
     const auth = (request: FastifyRequest, reply: FastifyReply) => {
       if (request.headers.authorization !== `Bearer ${this.options.accessToken}`) {
-        void reply.status(401).send(metaError(190, 'Error validating access token: The session has been invalidated.', 'OAuthException'));
+        void reply
+          .status(401)
+          .send(metaError(190, 'Error validating access token: The session has been invalidated.', 'OAuthException'));
         return false;
       }
       return true;
     };
 
-    app.post<{ Params: { version: string; phoneNumberId: string } }>('/:version/:phoneNumberId/messages', async (request, reply) => {
-      if (this.options.latencyMs) await sleep(this.options.latencyMs);
-      if (!auth(request, reply)) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const { phoneNumberId } = request.params;
-      this.requests.push({ phoneNumberId, body, at: Date.now() });
-      const scripted = this.script.shift();
-      if (scripted) {
-        const answer = await this.play(scripted, request);
-        if (answer) return reply.status(answer.status).send(answer.body);
-      }
-      if (body.messaging_product !== 'whatsapp') return reply.status(400).send(metaError(100, 'Invalid parameter', 'OAuthException', 'messaging_product must be whatsapp'));
-      if (body.status === 'read') {
-        if (typeof body.message_id !== 'string') return reply.status(400).send(metaError(100, 'Invalid parameter', 'OAuthException', 'message_id is required'));
-        this.readReceipts.push({ phoneNumberId, wamid: body.message_id });
-        return { success: true };
-      }
-      const problem = this.check(phoneNumberId, body);
-      if (problem) return reply.status(problem.status).send(problem.body);
-      const to = String(body.to);
-      const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
-      const message: SentMessage = { wamid, phoneNumberId, to, body, receivedAt: Date.now(), status: 'sent' };
-      this.sent.push(message);
-      this.emitPhone(message, null);
-      const delays = this.options.statusDelaysMs === undefined ? { sent: 150, delivered: 600 } : this.options.statusDelaysMs;
-      if (delays) {
-        this.later(delays.sent, () => this.setStatus(message, 'sent'));
-        this.later(delays.delivered, () => (message.status === 'sent' ? this.setStatus(message, 'delivered') : undefined));
-      }
-      return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] };
-    });
+    app.post<{ Params: { version: string; phoneNumberId: string } }>(
+      '/:version/:phoneNumberId/messages',
+      async (request, reply) => {
+        if (this.options.latencyMs) await sleep(this.options.latencyMs);
+        if (!auth(request, reply)) return reply;
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const { phoneNumberId } = request.params;
+        this.requests.push({ phoneNumberId, body, at: Date.now() });
+        const scripted = this.script.shift();
+        if (scripted) {
+          const answer = await this.play(scripted, request);
+          if (answer) return reply.status(answer.status).send(answer.body);
+        }
+        if (body.messaging_product !== 'whatsapp')
+          return reply
+            .status(400)
+            .send(metaError(100, 'Invalid parameter', 'OAuthException', 'messaging_product must be whatsapp'));
+        if (body.status === 'read') {
+          if (typeof body.message_id !== 'string')
+            return reply
+              .status(400)
+              .send(metaError(100, 'Invalid parameter', 'OAuthException', 'message_id is required'));
+          this.readReceipts.push({ phoneNumberId, wamid: body.message_id });
+          return { success: true };
+        }
+        const problem = this.check(phoneNumberId, body);
+        if (problem) return reply.status(problem.status).send(problem.body);
+        const to = String(body.to);
+        const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
+        const message: SentMessage = { wamid, phoneNumberId, to, body, receivedAt: Date.now(), status: 'sent' };
+        this.sent.push(message);
+        this.emitPhone(message, null);
+        const delays =
+          this.options.statusDelaysMs === undefined ? { sent: 150, delivered: 600 } : this.options.statusDelaysMs;
+        if (delays) {
+          this.later(delays.sent, () => this.setStatus(message, 'sent'));
+          this.later(delays.delivered, () =>
+            message.status === 'sent' ? this.setStatus(message, 'delivered') : undefined,
+          );
+        }
+        return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] };
+      },
+    );
 
-    app.get<{ Params: { version: string; wabaId: string } }>('/:version/:wabaId/message_templates', async (request, reply) => {
-      if (!auth(request, reply)) return reply;
-      return { data: this.options.templates, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } };
-    });
+    app.get<{ Params: { version: string; wabaId: string } }>(
+      '/:version/:wabaId/message_templates',
+      async (request, reply) => {
+        if (!auth(request, reply)) return reply;
+        return { data: this.options.templates, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } };
+      },
+    );
 
     app.get<{ Params: { version: string; mediaId: string } }>('/:version/:mediaId', async (request, reply) => {
       if (!auth(request, reply)) return reply;
@@ -156,7 +176,10 @@ export class FakeGraph {
     });
   }
 
-  private async play(answer: ScriptedAnswer, request: FastifyRequest): Promise<{ status: number; body: unknown } | null> {
+  private async play(
+    answer: ScriptedAnswer,
+    request: FastifyRequest,
+  ): Promise<{ status: number; body: unknown } | null> {
     if ('hangUp' in answer) {
       request.raw.socket.destroy();
       return { status: 500, body: {} };
@@ -170,45 +193,96 @@ export class FakeGraph {
 
   /** Meta's own checks on a send, with Meta's codes. */
   private check(phoneNumberId: string, body: Record<string, unknown>): { status: number; body: unknown } | null {
-    const invalid = (details: string) => ({ status: 400, body: metaError(131009, 'Parameter value is not valid', 'OAuthException', details) });
+    const invalid = (details: string) => ({
+      status: 400,
+      body: metaError(131009, 'Parameter value is not valid', 'OAuthException', details),
+    });
     if (typeof body.to !== 'string' || !/^[0-9]{6,15}$/.test(body.to)) return invalid('to must be a phone number');
     const type = body.type;
     if (type !== 'template' && this.options.enforceWindow) {
       const last = this.lastInbound.get(`${phoneNumberId}:${body.to}`);
       if (!last || Date.now() - last > 24 * 3600_000) {
-        return { status: 400, body: metaError(131047, 'Re-engagement message', 'OAuthException', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.') };
+        return {
+          status: 400,
+          body: metaError(
+            131047,
+            'Re-engagement message',
+            'OAuthException',
+            'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+          ),
+        };
       }
     }
     if (type === 'text') {
       const text = body.text as { body?: unknown } | undefined;
-      if (typeof text?.body !== 'string' || text.body.length === 0 || text.body.length > 4096) return invalid('text.body must be 1 to 4096 characters');
+      if (typeof text?.body !== 'string' || text.body.length === 0 || text.body.length > 4096)
+        return invalid('text.body must be 1 to 4096 characters');
       return null;
     }
     if (type === 'template') {
-      const t = body.template as { name?: string; language?: { code?: string }; components?: { type: string; parameters?: unknown[] }[] } | undefined;
+      const t = body.template as
+        | { name?: string; language?: { code?: string }; components?: { type: string; parameters?: unknown[] }[] }
+        | undefined;
       const known = this.options.templates.find((x) => x.name === t?.name && x.language === t?.language?.code);
-      if (!known) return { status: 404, body: metaError(132001, 'Template name does not exist in the translation', 'OAuthException', `template name (${t?.name}) does not exist in ${t?.language?.code}`) };
-      const expected = [...new Set((known.components?.find((c) => c.type === 'BODY')?.text ?? '').match(/\{\{[^}]+\}\}/g) ?? [])].length;
+      if (!known)
+        return {
+          status: 404,
+          body: metaError(
+            132001,
+            'Template name does not exist in the translation',
+            'OAuthException',
+            `template name (${t?.name}) does not exist in ${t?.language?.code}`,
+          ),
+        };
+      const expected = [
+        ...new Set((known.components?.find((c) => c.type === 'BODY')?.text ?? '').match(/\{\{[^}]+\}\}/g) ?? []),
+      ].length;
       const given = t?.components?.find((c) => c.type === 'body')?.parameters?.length ?? 0;
-      if (expected !== given) return { status: 400, body: metaError(132000, 'Number of parameters does not match the expected number of params', 'OAuthException', `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`) };
+      if (expected !== given)
+        return {
+          status: 400,
+          body: metaError(
+            132000,
+            'Number of parameters does not match the expected number of params',
+            'OAuthException',
+            `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
+          ),
+        };
       return null;
     }
     if (type === 'interactive') {
-      const i = body.interactive as { type?: string; body?: { text?: string }; action?: { buttons?: { reply?: { id?: string; title?: string } }[]; button?: string; sections?: { rows?: { id?: string; title?: string; description?: string }[] }[] } } | undefined;
+      const i = body.interactive as
+        | {
+            type?: string;
+            body?: { text?: string };
+            action?: {
+              buttons?: { reply?: { id?: string; title?: string } }[];
+              button?: string;
+              sections?: { rows?: { id?: string; title?: string; description?: string }[] }[];
+            };
+          }
+        | undefined;
       const text = i?.body?.text;
-      if (typeof text !== 'string' || text.length === 0 || text.length > 1024) return invalid('interactive.body.text must be 1 to 1024 characters');
+      if (typeof text !== 'string' || text.length === 0 || text.length > 1024)
+        return invalid('interactive.body.text must be 1 to 1024 characters');
       if (i?.type === 'button') {
         const buttons = i.action?.buttons ?? [];
         const titles = buttons.map((b) => b.reply?.title ?? '');
         if (buttons.length < 1 || buttons.length > 3) return invalid('between 1 and 3 buttons');
-        if (titles.some((t) => t.length === 0 || t.length > 20) || new Set(titles).size !== titles.length) return invalid('button titles must be unique and at most 20 characters');
+        if (titles.some((t) => t.length === 0 || t.length > 20) || new Set(titles).size !== titles.length)
+          return invalid('button titles must be unique and at most 20 characters');
         return null;
       }
       if (i?.type === 'list') {
         const rows = (i.action?.sections ?? []).flatMap((s) => s.rows ?? []);
         if (!i.action?.button || i.action.button.length > 20) return invalid('list button label at most 20 characters');
         if (rows.length < 1 || rows.length > 10) return invalid('between 1 and 10 rows');
-        if (rows.some((r) => !r.title || r.title.length > 24 || (r.description?.length ?? 0) > 72 || !r.id || r.id.length > 200)) return invalid('row limits exceeded');
+        if (
+          rows.some(
+            (r) => !r.title || r.title.length > 24 || (r.description?.length ?? 0) > 72 || !r.id || r.id.length > 200,
+          )
+        )
+          return invalid('row limits exceeded');
         return null;
       }
       return invalid('interactive.type not supported');
@@ -256,7 +330,15 @@ export class FakeGraph {
 }
 
 export function metaError(code: number, message: string, type: string, details?: string) {
-  return { error: { message: `(#${code}) ${message}`, type, code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: randomBytes(8).toString('base64url') } };
+  return {
+    error: {
+      message: `(#${code}) ${message}`,
+      type,
+      code,
+      ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}),
+      fbtrace_id: randomBytes(8).toString('base64url'),
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -271,7 +353,9 @@ export interface Envelope {
 
 const unix = (at = Date.now()) => String(Math.floor(at / 1000));
 
-export function inboundWebhook(e: Envelope & { from: string; profileName: string; message: Record<string, unknown>; userId?: string }) {
+export function inboundWebhook(
+  e: Envelope & { from: string; profileName: string; message: Record<string, unknown>; userId?: string },
+) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -282,9 +366,16 @@ export function inboundWebhook(e: Envelope & { from: string; profileName: string
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: e.displayPhoneNumber ?? '23052000000', phone_number_id: e.phoneNumberId },
-              contacts: [{ profile: { name: e.profileName }, wa_id: e.from, ...(e.userId ? { user_id: e.userId } : {}) }],
-              messages: [{ from: e.from, id: `wamid.${randomBytes(24).toString('base64url')}`, timestamp: unix(), ...e.message }],
+              metadata: {
+                display_phone_number: e.displayPhoneNumber ?? '23052000000',
+                phone_number_id: e.phoneNumberId,
+              },
+              contacts: [
+                { profile: { name: e.profileName }, wa_id: e.from, ...(e.userId ? { user_id: e.userId } : {}) },
+              ],
+              messages: [
+                { from: e.from, id: `wamid.${randomBytes(24).toString('base64url')}`, timestamp: unix(), ...e.message },
+              ],
             },
           },
         ],
@@ -293,7 +384,9 @@ export function inboundWebhook(e: Envelope & { from: string; profileName: string
   };
 }
 
-export function statusWebhook(e: Envelope & { wamid: string; status: string; recipientId: string; errors?: unknown[]; at?: number }) {
+export function statusWebhook(
+  e: Envelope & { wamid: string; status: string; recipientId: string; errors?: unknown[]; at?: number },
+) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -304,14 +397,27 @@ export function statusWebhook(e: Envelope & { wamid: string; status: string; rec
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: e.displayPhoneNumber ?? '23052000000', phone_number_id: e.phoneNumberId },
+              metadata: {
+                display_phone_number: e.displayPhoneNumber ?? '23052000000',
+                phone_number_id: e.phoneNumberId,
+              },
               statuses: [
                 {
                   id: e.wamid,
                   status: e.status,
                   timestamp: unix(e.at),
                   recipient_id: e.recipientId,
-                  ...(e.status === 'failed' ? {} : { conversation: { id: randomBytes(8).toString('hex'), origin: { type: 'service' } }, pricing: { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' } }),
+                  ...(e.status === 'failed'
+                    ? {}
+                    : {
+                        conversation: { id: randomBytes(8).toString('hex'), origin: { type: 'service' } },
+                        pricing: {
+                          billable: false,
+                          pricing_model: 'PMP',
+                          category: 'service',
+                          type: 'free_customer_service',
+                        },
+                      }),
                   ...(e.errors ? { errors: e.errors } : {}),
                 },
               ],

@@ -16,17 +16,31 @@ export type GraphResult<T> =
 
 const TIMEOUT_MS = 15_000;
 
-async function call<T>(target: GraphTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<GraphResult<T>> {
+async function call<T>(
+  target: GraphTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<GraphResult<T>> {
   let res: Response;
   try {
     res = await fetch(`${target.baseUrl}/${target.version}/${path}`, {
       method,
-      headers: { authorization: `Bearer ${target.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${target.accessToken}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(target.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (err) {
-    return { ok: false, httpStatus: null, code: null, message: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network error', detail: (err as Error).message };
+    return {
+      ok: false,
+      httpStatus: null,
+      code: null,
+      message: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network error',
+      detail: (err as Error).message,
+    };
   }
   const text = await res.text().catch(() => '');
   let json: unknown;
@@ -36,7 +50,8 @@ async function call<T>(target: GraphTarget, method: 'GET' | 'POST', path: string
     return { ok: false, httpStatus: res.status, code: null, message: 'answer is not JSON', detail: '' };
   }
   if (!res.ok) {
-    const error = (json as { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } })?.error;
+    const error = (json as { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } })
+      ?.error;
     return {
       ok: false,
       httpStatus: res.status,
@@ -49,7 +64,11 @@ async function call<T>(target: GraphTarget, method: 'GET' | 'POST', path: string
 }
 
 /** POST /{phone_number_id}/messages; the wamid on success. */
-export async function sendGraphMessage(target: GraphTarget, phoneNumberId: string, body: object): Promise<GraphResult<{ wamid: string }>> {
+export async function sendGraphMessage(
+  target: GraphTarget,
+  phoneNumberId: string,
+  body: object,
+): Promise<GraphResult<{ wamid: string }>> {
   const result = await call<{ messages?: { id?: unknown }[] }>(target, 'POST', `${phoneNumberId}/messages`, body);
   if (!result.ok) return result;
   const wamid = result.value.messages?.[0]?.id;
@@ -61,7 +80,11 @@ export async function sendGraphMessage(target: GraphTarget, phoneNumberId: strin
 }
 
 export function markGraphMessageRead(target: GraphTarget, phoneNumberId: string, wamid: string) {
-  return call<{ success?: boolean }>(target, 'POST', `${phoneNumberId}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: wamid });
+  return call<{ success?: boolean }>(target, 'POST', `${phoneNumberId}/messages`, {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: wamid,
+  });
 }
 
 export function getGraphMediaUrl(target: GraphTarget, mediaId: string) {
@@ -70,7 +93,10 @@ export function getGraphMediaUrl(target: GraphTarget, mediaId: string) {
 
 /** Media bytes live at a short-lived URL that also needs the bearer token. */
 export async function downloadGraphMedia(target: GraphTarget, url: string, maxBytes: number): Promise<Buffer> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${target.accessToken}` }, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${target.accessToken}` },
+    signal: AbortSignal.timeout(60_000),
+  });
   if (!res.ok) throw new Error(`media download answered HTTP ${res.status}`);
   const length = Number(res.headers.get('content-length') ?? 0);
   if (length > maxBytes) throw new Error('media larger than allowed');
@@ -85,7 +111,13 @@ export interface GraphTemplate {
   status: string;
   category: string;
   parameter_format?: string;
-  components?: { type: string; text?: string; format?: string; example?: unknown; buttons?: { type: string; text: string }[] }[];
+  components?: {
+    type: string;
+    text?: string;
+    format?: string;
+    example?: unknown;
+    buttons?: { type: string; text: string }[];
+  }[];
 }
 
 /** GET /{waba_id}/message_templates, following paging. */
@@ -93,7 +125,11 @@ export async function listGraphTemplates(target: GraphTarget, wabaId: string): P
   const all: GraphTemplate[] = [];
   let path = `${wabaId}/message_templates?limit=100&fields=name,language,status,category,parameter_format,components`;
   for (let page = 0; page < 50; page++) {
-    const result = await call<{ data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } }>(target, 'GET', path);
+    const result = await call<{ data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } }>(
+      target,
+      'GET',
+      path,
+    );
     if (!result.ok) return result;
     all.push(...(result.value.data ?? []));
     const after = result.value.paging?.next ? result.value.paging.cursors?.after : undefined;

@@ -66,11 +66,15 @@ describe('classifyGraphError: decided on Meta’s code, as the contract lists th
 describe('retryDelayMs', () => {
   it('grows exponentially with full jitter, from at least 250 ms to at most 15 minutes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const delay = retryDelayMs(attempt, false, () => r);
-        expect(delay).toBeGreaterThanOrEqual(250);
-        expect(delay).toBeLessThanOrEqual(Math.max(250, Math.min(15 * 60_000, 1000 * 2 ** attempt)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const delay = retryDelayMs(attempt, false, () => r);
+          expect(delay).toBeGreaterThanOrEqual(250);
+          expect(delay).toBeLessThanOrEqual(Math.max(250, Math.min(15 * 60_000, 1000 * 2 ** attempt)));
+        },
+      ),
     );
     expect(retryDelayMs(1, false, () => 0.999)).toBeLessThanOrEqual(2000);
     expect(retryDelayMs(3, false, () => 0.999)).toBeGreaterThan(7000);

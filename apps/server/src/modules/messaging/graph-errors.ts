@@ -26,7 +26,8 @@ export function classifyGraphError(code: number | null, httpStatus: number | nul
     return { action: 'retry', reason: limited ? 'rate_limited' : 'meta_unavailable', pairLimit: code === 131056 };
   }
   // No code: a network failure, a timeout, or an answer that is not Meta's error shape.
-  if (httpStatus === null || httpStatus >= 500 || httpStatus === 429) return { action: 'retry', reason: 'meta_unavailable', pairLimit: false };
+  if (httpStatus === null || httpStatus >= 500 || httpStatus === 429)
+    return { action: 'retry', reason: 'meta_unavailable', pairLimit: false };
   return { action: 'fail', reason: code === null ? 'unknown' : 'invalid_request', optOut: false };
 }
 

@@ -5,7 +5,13 @@ import { findPatientsByPhone } from '../patients/patients.service.js';
 import { queueAutoReplies, replyLanguage } from './auto-replies.js';
 import { applyStatusUpdate } from './statuses.js';
 import { queueGraphCall } from './outbound.service.js';
-import { type InboundMessage, type WebhookChange, isWhatsAppEnvelope, parseStoredBody, parseWebhook } from './webhook.parse.js';
+import {
+  type InboundMessage,
+  type WebhookChange,
+  isWhatsAppEnvelope,
+  parseStoredBody,
+  parseWebhook,
+} from './webhook.parse.js';
 
 /**
  * Processing of stored webhook deliveries, after Meta has had its 200. Deliveries are claimed
@@ -22,7 +28,11 @@ export interface InboxNotice {
   messageId?: string;
 }
 
-export async function processWebhookDeliveries(ctx: AppContext, limit = 200, laneCount = LANES): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
+export async function processWebhookDeliveries(
+  ctx: AppContext,
+  limit = 200,
+  laneCount = LANES,
+): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
   const claimed = await sql<{ id: number; body: string; attempts: number }>`
     UPDATE whatsapp_webhook_deliveries SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
     WHERE id IN (
@@ -36,7 +46,15 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 200, lan
   const channels = new Map<string, Promise<Channel | undefined>>();
   const channelOf = (phoneNumberId: string) => {
     let found = channels.get(phoneNumberId);
-    if (!found) channels.set(phoneNumberId, (found = ctx.db.selectFrom('whatsappChannels').selectAll().where('phoneNumberId', '=', phoneNumberId).executeTakeFirst()));
+    if (!found)
+      channels.set(
+        phoneNumberId,
+        (found = ctx.db
+          .selectFrom('whatsappChannels')
+          .selectAll()
+          .where('phoneNumberId', '=', phoneNumberId)
+          .executeTakeFirst()),
+      );
     return found;
   };
   const handle = async (delivery: { id: number; body: string; attempts: number }) => {
@@ -44,10 +62,17 @@ export async function processWebhookDeliveries(ctx: AppContext, limit = 200, lan
       const result = await processDelivery(ctx, delivery.id, delivery.body, channelOf);
       notices.push(...result.notices);
       outboxQueued ||= result.outboxQueued;
-      await ctx.db.updateTable('whatsappWebhookDeliveries').set({ processedAt: new Date(), claimedUntil: null, lastError: null }).where('id', '=', delivery.id).execute();
+      await ctx.db
+        .updateTable('whatsappWebhookDeliveries')
+        .set({ processedAt: new Date(), claimedUntil: null, lastError: null })
+        .where('id', '=', delivery.id)
+        .execute();
     } catch (err) {
       const dead = delivery.attempts >= MAX_ATTEMPTS;
-      ctx.logger[dead ? 'error' : 'warn']({ err, deliveryId: delivery.id, attempts: delivery.attempts }, dead ? 'webhook delivery given up after repeated failures' : 'webhook delivery failed; will retry');
+      ctx.logger[dead ? 'error' : 'warn'](
+        { err, deliveryId: delivery.id, attempts: delivery.attempts },
+        dead ? 'webhook delivery given up after repeated failures' : 'webhook delivery failed; will retry',
+      );
       await ctx.db
         .updateTable('whatsappWebhookDeliveries')
         .set({
@@ -80,7 +105,9 @@ const LANES = 4;
  * The patient a delivery is about, read from the raw body (cheaper than parsing): the sender of
  * a message or the recipient of a status. Their messages and statuses share a lane, in order.
  */
-const LANE_KEYS = ['from', 'recipient_id', 'from_user_id', 'recipient_user_id'].map((key) => new RegExp(`"${key}"\\s*:\\s*"([^"]+)"`));
+const LANE_KEYS = ['from', 'recipient_id', 'from_user_id', 'recipient_user_id'].map(
+  (key) => new RegExp(`"${key}"\\s*:\\s*"([^"]+)"`),
+);
 
 function laneOf(body: string, id: number): string {
   for (const key of LANE_KEYS) {
@@ -90,7 +117,12 @@ function laneOf(body: string, id: number): string {
   return `unknown:${id % LANES}`;
 }
 
-async function processDelivery(ctx: AppContext, deliveryId: number, body: string, channelOf: (phoneNumberId: string) => Promise<Channel | undefined>) {
+async function processDelivery(
+  ctx: AppContext,
+  deliveryId: number,
+  body: string,
+  channelOf: (phoneNumberId: string) => Promise<Channel | undefined>,
+) {
   const notices: InboxNotice[] = [];
   let outboxQueued = false;
   const parsed = parseStoredBody(body);
@@ -98,14 +130,19 @@ async function processDelivery(ctx: AppContext, deliveryId: number, body: string
   for (const change of parseWebhook(parsed)) {
     const channel = await channelOf(change.phoneNumberId);
     if (!channel) {
-      ctx.logger.warn({ deliveryId, phoneNumberId: change.phoneNumberId }, 'webhook for a WhatsApp number no practice has; stored, not routed');
+      ctx.logger.warn(
+        { deliveryId, phoneNumberId: change.phoneNumberId },
+        'webhook for a WhatsApp number no practice has; stored, not routed',
+      );
       continue;
     }
-    for (const e of change.errors) ctx.logger.warn({ deliveryId, code: e.code, title: e.title }, 'WhatsApp reported an error in a webhook');
+    for (const e of change.errors)
+      ctx.logger.warn({ deliveryId, code: e.code, title: e.title }, 'WhatsApp reported an error in a webhook');
     const result = await inPractice(ctx.db, channel.practiceId, (tx) => applyChange(tx, channel, change));
     notices.push(...result.notices);
     outboxQueued ||= result.outboxQueued;
-    for (const s of result.unknownStatuses) ctx.logger.info({ deliveryId, status: s }, 'status for a message not (yet) known here; kept');
+    for (const s of result.unknownStatuses)
+      ctx.logger.info({ deliveryId, status: s }, 'status for a message not (yet) known here; kept');
   }
   return { notices, outboxQueued };
 }
@@ -126,23 +163,46 @@ async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
   const unknownStatuses: string[] = [];
   let outboxQueued = false;
   for (const message of change.messages) {
-    const contact = change.contacts.find((c) => (message.from && c.waId === message.from) || (message.fromUserId && c.userId === message.fromUserId));
-    const result = await applyInboundMessage(tx, channel, message, contact?.profileName ?? '', contact?.userId ?? message.fromUserId);
+    const contact = change.contacts.find(
+      (c) => (message.from && c.waId === message.from) || (message.fromUserId && c.userId === message.fromUserId),
+    );
+    const result = await applyInboundMessage(
+      tx,
+      channel,
+      message,
+      contact?.profileName ?? '',
+      contact?.userId ?? message.fromUserId,
+    );
     if (result) {
-      notices.push({ practiceId: channel.practiceId, conversationId: result.conversationId, ...(result.messageId ? { messageId: result.messageId } : {}) });
+      notices.push({
+        practiceId: channel.practiceId,
+        conversationId: result.conversationId,
+        ...(result.messageId ? { messageId: result.messageId } : {}),
+      });
       outboxQueued ||= result.outboxQueued;
     }
   }
   for (const status of change.statuses) {
     const applied = await applyStatusUpdate(tx, { practiceId: channel.practiceId, channelId: channel.id }, status);
     if (applied === 'unknown') unknownStatuses.push(status.status);
-    else if (applied) notices.push({ practiceId: channel.practiceId, conversationId: applied.conversationId, messageId: applied.messageId });
+    else if (applied)
+      notices.push({
+        practiceId: channel.practiceId,
+        conversationId: applied.conversationId,
+        messageId: applied.messageId,
+      });
     if (applied && applied !== 'unknown' && applied.outboxQueued) outboxQueued = true;
   }
   return { notices, unknownStatuses, outboxQueued };
 }
 
-async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, profileName: string, userId: string | null) {
+async function applyInboundMessage(
+  tx: Tx,
+  channel: Channel,
+  m: InboundMessage,
+  profileName: string,
+  userId: string | null,
+) {
   const waId = m.from && /^[0-9]{5,20}$/.test(m.from) ? m.from : null;
   if (!waId && !userId) return null;
   const conversation = await upsertConversation(tx, channel, { waId, userId, profileName });
@@ -158,12 +218,21 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
     // One reaction per person and message; an empty emoji takes it back.
     const others = (target.reactions as { emoji: string; by: string }[]).filter((r) => r.by !== 'patient');
     const reactions = m.reaction.emoji ? [...others, { emoji: m.reaction.emoji, by: 'patient' }] : others;
-    await tx.updateTable('whatsappMessages').set({ reactions: JSON.stringify(reactions) }).where('id', '=', target.id).execute();
+    await tx
+      .updateTable('whatsappMessages')
+      .set({ reactions: JSON.stringify(reactions) })
+      .where('id', '=', target.id)
+      .execute();
     return { conversationId: conversation.id, messageId: target.id, outboxQueued: false };
   }
 
   const replyTo = m.contextWamid
-    ? await tx.selectFrom('whatsappMessages').select('id').where('channelId', '=', channel.id).where('wamid', '=', m.contextWamid).executeTakeFirst()
+    ? await tx
+        .selectFrom('whatsappMessages')
+        .select('id')
+        .where('channelId', '=', channel.id)
+        .where('wamid', '=', m.contextWamid)
+        .executeTakeFirst()
     : undefined;
   const inserted = await tx
     .insertInto('whatsappMessages')
@@ -192,10 +261,26 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
   if (!inserted) return null;
 
   if (m.changedNumberTo && /^[0-9]{5,20}$/.test(m.changedNumberTo)) {
-    const taken = await tx.selectFrom('whatsappConversations').select('id').where('channelId', '=', channel.id).where('waId', '=', m.changedNumberTo).executeTakeFirst();
-    if (!taken) await tx.updateTable('whatsappConversations').set({ waId: m.changedNumberTo }).where('id', '=', conversation.id).execute();
+    const taken = await tx
+      .selectFrom('whatsappConversations')
+      .select('id')
+      .where('channelId', '=', channel.id)
+      .where('waId', '=', m.changedNumberTo)
+      .executeTakeFirst();
+    if (!taken)
+      await tx
+        .updateTable('whatsappConversations')
+        .set({ waId: m.changedNumberTo })
+        .where('id', '=', conversation.id)
+        .execute();
   }
-  if (m.media) await queueGraphCall(tx, 'media_download', { practiceId: channel.practiceId, channelId: channel.id, conversationId: conversation.id, messageId: inserted.id });
+  if (m.media)
+    await queueGraphCall(tx, 'media_download', {
+      practiceId: channel.practiceId,
+      channelId: channel.id,
+      conversationId: conversation.id,
+      messageId: inserted.id,
+    });
 
   const isSystem = m.type === 'system';
   await tx
@@ -217,7 +302,11 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
   let outboxQueued = false;
   if (!isSystem) {
     const patient = conversation.patientId
-      ? await tx.selectFrom('patients').select('preferredLanguage').where('id', '=', conversation.patientId).executeTakeFirst()
+      ? await tx
+          .selectFrom('patients')
+          .select('preferredLanguage')
+          .where('id', '=', conversation.patientId)
+          .executeTakeFirst()
       : undefined;
     const text = m.content?.type === 'text' ? m.content.body : null;
     const queued = await queueAutoReplies(tx, {
@@ -233,13 +322,21 @@ async function applyInboundMessage(tx: Tx, channel: Channel, m: InboundMessage, 
 }
 
 /** The conversation with this contact, created on their first message (and matched to a patient by phone). */
-async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: string | null; userId: string | null; profileName: string }) {
-  const conflict = contact.waId ? sql`(channel_id, wa_id) WHERE wa_id IS NOT NULL` : sql`(channel_id, user_id) WHERE user_id IS NOT NULL`;
+async function upsertConversation(
+  tx: Tx,
+  channel: Channel,
+  contact: { waId: string | null; userId: string | null; profileName: string },
+) {
+  const conflict = contact.waId
+    ? sql`(channel_id, wa_id) WHERE wa_id IS NOT NULL`
+    : sql`(channel_id, user_id) WHERE user_id IS NOT NULL`;
   if (contact.waId && contact.userId) {
     // A username user whose phone now shows: their conversation so far (keyed by user id) gets the number.
     await sql`UPDATE whatsapp_conversations SET wa_id = ${contact.waId}
       WHERE channel_id = ${channel.id} AND user_id = ${contact.userId} AND wa_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM whatsapp_conversations o WHERE o.channel_id = ${channel.id} AND o.wa_id = ${contact.waId})`.execute(tx);
+        AND NOT EXISTS (SELECT 1 FROM whatsapp_conversations o WHERE o.channel_id = ${channel.id} AND o.wa_id = ${contact.waId})`.execute(
+      tx,
+    );
   }
   // The user id goes only where no other conversation has it: both keys are unique, and ON CONFLICT can arbitrate one.
   const userIdFree = contact.userId
@@ -260,14 +357,20 @@ async function upsertConversation(tx: Tx, channel: Channel, contact: { waId: str
     ON CONFLICT ${conflict} DO UPDATE SET
       profile_name = CASE WHEN excluded.profile_name <> '' THEN excluded.profile_name ELSE whatsapp_conversations.profile_name END,
       user_id = coalesce(whatsapp_conversations.user_id, excluded.user_id)
-    RETURNING id, wa_id, patient_id, last_inbound_at, greeted_at, away_sent_at, opted_out_at, (xmax = 0) AS created`.execute(tx);
+    RETURNING id, wa_id, patient_id, last_inbound_at, greeted_at, away_sent_at, opted_out_at, (xmax = 0) AS created`.execute(
+    tx,
+  );
   const conversation = rows[0]!;
   if (conversation.created && contact.waId) {
     // Link the patient when exactly one has this number; several (a family phone) are offered to staff instead.
     const matches = await findPatientsByPhone(tx, channel.practiceId, `+${contact.waId}`);
     if (matches.length === 1) {
       conversation.patientId = matches[0]!.id;
-      await tx.updateTable('whatsappConversations').set({ patientId: conversation.patientId }).where('id', '=', conversation.id).execute();
+      await tx
+        .updateTable('whatsappConversations')
+        .set({ patientId: conversation.patientId })
+        .where('id', '=', conversation.id)
+        .execute();
     }
   }
   return conversation;

@@ -8,7 +8,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const LIFETIME_SECONDS = 7 * 86_400;
 
-const mac = (secret: string, payload: Buffer) => createHmac('sha256', `whatsapp-media-link:${secret}`).update(payload).digest().subarray(0, 16);
+const mac = (secret: string, payload: Buffer) =>
+  createHmac('sha256', `whatsapp-media-link:${secret}`).update(payload).digest().subarray(0, 16);
 
 export function mediaLinkToken(secret: string, messageId: string, now = Date.now()): string {
   const payload = Buffer.alloc(20);

@@ -19,7 +19,15 @@ import type { AppContext } from '../../app.js';
 import { actorOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
 import { getChannel, saveChannel } from './channels.service.js';
-import { getMessageMedia, getConversation, listConversations, listMessages, markConversationRead, sendInboxMessage, updateConversation } from './conversations.service.js';
+import {
+  getMessageMedia,
+  getConversation,
+  listConversations,
+  listMessages,
+  markConversationRead,
+  sendInboxMessage,
+  updateConversation,
+} from './conversations.service.js';
 import { inboxTopic } from './messaging.runtime.js';
 import { graphUrlOf } from './sandbox.js';
 import { listTemplates, syncTemplates } from './templates.service.js';
@@ -34,25 +42,61 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get(
     '/practices/:practiceId/inbox/conversations',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'WhatsApp conversations, latest activity first', params: PracticeParams, querystring: ConversationListQuery, response: { 200: ConversationList } } },
-    async (request) => listConversations(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }),
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'WhatsApp conversations, latest activity first',
+        params: PracticeParams,
+        querystring: ConversationListQuery,
+        response: { 200: ConversationList },
+      },
+    },
+    async (request) =>
+      listConversations(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }),
   );
 
   api.get(
     '/practices/:practiceId/inbox/conversations/:conversationId',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'One conversation, with the patients whose phone it is', params: ConversationParams, response: { 200: ConversationDetail } } },
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'One conversation, with the patients whose phone it is',
+        params: ConversationParams,
+        response: { 200: ConversationDetail },
+      },
+    },
     async (request) => getConversation(ctx, { actor: actorOf(request), ...request.params }),
   );
 
   api.patch(
     '/practices/:practiceId/inbox/conversations/:conversationId',
-    { config: { permission: 'inbox:reply' }, schema: { tags, summary: 'Assign, close or reopen, flag, or link to a patient', params: ConversationParams, body: ConversationPatch, response: { 200: ConversationDetail } } },
+    {
+      config: { permission: 'inbox:reply' },
+      schema: {
+        tags,
+        summary: 'Assign, close or reopen, flag, or link to a patient',
+        params: ConversationParams,
+        body: ConversationPatch,
+        response: { 200: ConversationDetail },
+      },
+    },
     async (request) => updateConversation(ctx, { actor: actorOf(request), ...request.params, patch: request.body }),
   );
 
   api.get(
     '/practices/:practiceId/inbox/conversations/:conversationId/messages',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'Messages, oldest first; `before` pages back', params: ConversationParams, querystring: MessageListQuery, response: { 200: MessageList } } },
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'Messages, oldest first; `before` pages back',
+        params: ConversationParams,
+        querystring: MessageListQuery,
+        response: { 200: MessageList },
+      },
+    },
     async (request) => listMessages(ctx, { actor: actorOf(request), ...request.params, ...request.query }),
   );
 
@@ -64,7 +108,8 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'inbox:reply' },
       schema: {
         tags,
-        summary: 'Send a reply (queued; statuses follow). Free-form only within 24 h of the patient writing; a template any time',
+        summary:
+          'Send a reply (queued; statuses follow). Free-form only within 24 h of the patient writing; a template any time',
         params: ConversationParams,
         headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
         body: SendMessageInput,
@@ -72,12 +117,29 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await sendInboxMessage(ctx, { actor: actorOf(request), ...request.params, message: request.body, idempotencyKey: request.headers['idempotency-key'] })),
+      reply
+        .status(201)
+        .send(
+          await sendInboxMessage(ctx, {
+            actor: actorOf(request),
+            ...request.params,
+            message: request.body,
+            idempotencyKey: request.headers['idempotency-key'],
+          }),
+        ),
   );
 
   api.post(
     '/practices/:practiceId/inbox/conversations/:conversationId/read',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'Mark as read here and on the patient’s phone', params: ConversationParams, response: { 204: z.null() } } },
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'Mark as read here and on the patient’s phone',
+        params: ConversationParams,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await markConversationRead(ctx, { actor: actorOf(request), ...request.params });
       return reply.status(204).send(null);
@@ -86,7 +148,10 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get(
     '/practices/:practiceId/inbox/conversations/:conversationId/messages/:messageId/media',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'The photo or document a patient sent', params: MessageParams } },
+    {
+      config: { permission: 'inbox:read' },
+      schema: { tags, summary: 'The photo or document a patient sent', params: MessageParams },
+    },
     async (request, reply) => {
       const media = await getMessageMedia(ctx, { actor: actorOf(request), ...request.params });
       const inline = /^image\/(jpeg|png|webp|gif)$/.test(media.mimeType) || media.mimeType === 'application/pdf';
@@ -95,38 +160,80 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
         .type(media.mimeType)
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header(
+          'content-disposition',
+          `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
         .send(media.bytes);
     },
   );
 
   api.get(
     '/practices/:practiceId/inbox/events',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'Server-sent events: which conversations and messages changed', params: PracticeParams } },
-    async (request, reply) => streamEvents(request, reply, (send) => ctx.events.subscribe(inboxTopic(request.params.practiceId), send)),
+    {
+      config: { permission: 'inbox:read' },
+      schema: { tags, summary: 'Server-sent events: which conversations and messages changed', params: PracticeParams },
+    },
+    async (request, reply) =>
+      streamEvents(request, reply, (send) => ctx.events.subscribe(inboxTopic(request.params.practiceId), send)),
   );
 
   api.get(
     '/practices/:practiceId/whatsapp/channel',
-    { config: { permission: 'practice:read' }, schema: { tags, summary: 'The practice’s WhatsApp number and auto-replies', params: PracticeParams, response: { 200: WhatsAppChannel } } },
+    {
+      config: { permission: 'practice:read' },
+      schema: {
+        tags,
+        summary: 'The practice’s WhatsApp number and auto-replies',
+        params: PracticeParams,
+        response: { 200: WhatsAppChannel },
+      },
+    },
     async (request) => getChannel(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
   );
 
   api.put(
     '/practices/:practiceId/whatsapp/channel',
-    { config: { permission: 'practice:manage' }, schema: { tags, summary: 'Connect or change the WhatsApp number (the token is write-only)', params: PracticeParams, body: WhatsAppChannelInput, response: { 200: WhatsAppChannel } } },
-    async (request) => saveChannel(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, channel: request.body }),
+    {
+      config: { permission: 'practice:manage' },
+      schema: {
+        tags,
+        summary: 'Connect or change the WhatsApp number (the token is write-only)',
+        params: PracticeParams,
+        body: WhatsAppChannelInput,
+        response: { 200: WhatsAppChannel },
+      },
+    },
+    async (request) =>
+      saveChannel(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, channel: request.body }),
   );
 
   api.get(
     '/practices/:practiceId/whatsapp/templates',
-    { config: { permission: 'inbox:read' }, schema: { tags, summary: 'Message templates of the practice’s number', params: PracticeParams, response: { 200: WhatsAppTemplateList } } },
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'Message templates of the practice’s number',
+        params: PracticeParams,
+        response: { 200: WhatsAppTemplateList },
+      },
+    },
     async (request) => listTemplates(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
   );
 
   api.post(
     '/practices/:practiceId/whatsapp/templates/sync',
-    { config: { permission: 'practice:manage' }, schema: { tags, summary: 'Fetch the templates from Meta again', params: PracticeParams, response: { 200: WhatsAppTemplateList } } },
-    async (request) => syncTemplates(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, graphUrl: graphUrlOf(ctx) }),
+    {
+      config: { permission: 'practice:manage' },
+      schema: {
+        tags,
+        summary: 'Fetch the templates from Meta again',
+        params: PracticeParams,
+        response: { 200: WhatsAppTemplateList },
+      },
+    },
+    async (request) =>
+      syncTemplates(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, graphUrl: graphUrlOf(ctx) }),
   );
 }

@@ -19,7 +19,11 @@ export function publishInboxNotices(ctx: AppContext, notices: InboxNotice[]) {
     const key = `${n.conversationId}:${n.messageId ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    ctx.events.publish(inboxTopic(n.practiceId), { type: n.messageId ? 'message' : 'conversation', conversationId: n.conversationId, ...(n.messageId ? { messageId: n.messageId } : {}) });
+    ctx.events.publish(inboxTopic(n.practiceId), {
+      type: n.messageId ? 'message' : 'conversation',
+      conversationId: n.conversationId,
+      ...(n.messageId ? { messageId: n.messageId } : {}),
+    });
   }
 }
 
@@ -31,10 +35,18 @@ export function publishInboxNotices(ctx: AppContext, notices: InboxNotice[]) {
  * `idleMs` is how long each pump sleeps when it finds nothing and nobody wakes it; a test lengthens it to
  * prove that the signals, not the next poll, set the work going.
  */
-export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => string; idleMs?: { intake?: number; outbound?: number } }) {
+export function startMessagingWorkers(
+  ctx: AppContext,
+  opts: { graphUrl: () => string; idleMs?: { intake?: number; outbound?: number } },
+) {
   const dispatcher = createDispatcher(ctx, { graphUrl: opts.graphUrl, onNotice: (n) => publishInboxNotices(ctx, [n]) });
   let lastIntakeAt = 0;
-  const outbound = startPump({ name: 'whatsapp-outbound', logger: ctx.logger, idleMs: opts.idleMs?.outbound ?? 250, run: dispatcher.runOnce });
+  const outbound = startPump({
+    name: 'whatsapp-outbound',
+    logger: ctx.logger,
+    idleMs: opts.idleMs?.outbound ?? 250,
+    run: dispatcher.runOnce,
+  });
   const intake = startPump({
     name: 'whatsapp-webhooks',
     logger: ctx.logger,
@@ -47,7 +59,12 @@ export function startMessagingWorkers(ctx: AppContext, opts: { graphUrl: () => s
       return result.processed;
     },
   });
-  const upkeep = startPump({ name: 'whatsapp-upkeep', logger: ctx.logger, idleMs: 10 * 60_000, run: async () => (await messagingUpkeep(ctx, opts.graphUrl()), 0) });
+  const upkeep = startPump({
+    name: 'whatsapp-upkeep',
+    logger: ctx.logger,
+    idleMs: 10 * 60_000,
+    run: async () => (await messagingUpkeep(ctx, opts.graphUrl()), 0),
+  });
   const stopListening = [
     ctx.events.onSignal(WEBHOOKS_SIGNAL, () => {
       lastIntakeAt = Date.now();
@@ -75,8 +92,12 @@ const TEMPLATE_SYNC_HOURS = 6;
  * template registry of numbers connected to Meta (templates are approved, paused or added there).
  */
 export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
-  await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(ctx.db);
-  await sql`DELETE FROM whatsapp_status_events WHERE applied_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(ctx.db);
+  await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(
+    ctx.db,
+  );
+  await sql`DELETE FROM whatsapp_status_events WHERE applied_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(
+    ctx.db,
+  );
   if (ctx.config.whatsapp.sandbox) return;
   const stale = await ctx.db
     .selectFrom('whatsappChannels')
@@ -84,7 +105,12 @@ export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
     .where('accessTokenEncrypted', 'is not', null)
     .where('wabaId', '!=', '')
     .where('sendingPausedReason', 'is', null)
-    .where((eb) => eb.or([eb('templatesSyncedAt', 'is', null), eb('templatesSyncedAt', '<', new Date(Date.now() - TEMPLATE_SYNC_HOURS * 3600_000))]))
+    .where((eb) =>
+      eb.or([
+        eb('templatesSyncedAt', 'is', null),
+        eb('templatesSyncedAt', '<', new Date(Date.now() - TEMPLATE_SYNC_HOURS * 3600_000)),
+      ]),
+    )
     .execute();
   for (const { practiceId } of stale) {
     await syncTemplates(ctx, { actor: systemActor('template sync'), practiceId, graphUrl }).catch((err: Error) =>

@@ -23,17 +23,37 @@ export interface QueueMessageInput {
 }
 
 /** The message a caller already queued with this key, if any; a key names one message of one conversation. */
-export async function findByIdempotencyKey(tx: Tx, input: { practiceId: string; conversationId: string; idempotencyKey: string | null | undefined }) {
+export async function findByIdempotencyKey(
+  tx: Tx,
+  input: { practiceId: string; conversationId: string; idempotencyKey: string | null | undefined },
+) {
   if (!input.idempotencyKey) return undefined;
-  const existing = await tx.selectFrom('whatsappMessages').selectAll().where('practiceId', '=', input.practiceId).where('idempotencyKey', '=', input.idempotencyKey).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('whatsappMessages')
+    .selectAll()
+    .where('practiceId', '=', input.practiceId)
+    .where('idempotencyKey', '=', input.idempotencyKey)
+    .executeTakeFirst();
   if (existing && existing.conversationId !== input.conversationId) {
-    throw new AppError('validation_failed', { errors: [{ path: 'idempotency-key', code: 'idempotency_key_reused', message: 'This key was used for a message to another conversation' }] });
+    throw new AppError('validation_failed', {
+      errors: [
+        {
+          path: 'idempotency-key',
+          code: 'idempotency_key_reused',
+          message: 'This key was used for a message to another conversation',
+        },
+      ],
+    });
   }
   return existing;
 }
 
 export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
-  const existing = await findByIdempotencyKey(tx, { practiceId: input.practiceId, conversationId: input.conversation.id, idempotencyKey: input.idempotencyKey });
+  const existing = await findByIdempotencyKey(tx, {
+    practiceId: input.practiceId,
+    conversationId: input.conversation.id,
+    idempotencyKey: input.idempotencyKey,
+  });
   if (existing) return existing;
   const request = {
     messaging_product: 'whatsapp',
@@ -59,7 +79,9 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
       idempotencyKey: input.idempotencyKey ?? null,
     })
     // Two requests with the same key at once: the second waits for the first and gets its message.
-    .onConflict((oc) => oc.columns(['practiceId', 'idempotencyKey']).where('idempotencyKey', 'is not', null).doNothing())
+    .onConflict((oc) =>
+      oc.columns(['practiceId', 'idempotencyKey']).where('idempotencyKey', 'is not', null).doNothing(),
+    )
     .returningAll()
     .executeTakeFirst();
   if (!message) {
@@ -72,9 +94,19 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
   }
   await tx
     .insertInto('whatsappOutbox')
-    .values({ practiceId: input.practiceId, channelId: input.conversation.channelId, conversationId: input.conversation.id, messageId: message.id, kind: 'message' })
+    .values({
+      practiceId: input.practiceId,
+      channelId: input.conversation.channelId,
+      conversationId: input.conversation.id,
+      messageId: message.id,
+      kind: 'message',
+    })
     .execute();
-  await tx.updateTable('whatsappConversations').set({ lastMessageAt: message.occurredAt }).where('id', '=', input.conversation.id).execute();
+  await tx
+    .updateTable('whatsappConversations')
+    .set({ lastMessageAt: message.occurredAt })
+    .where('id', '=', input.conversation.id)
+    .execute();
   return message;
 }
 
@@ -82,7 +114,11 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
  * A Graph API call about an existing message, through the same outbox: a read receipt (the
  * patient's blue ticks) or fetching the media a patient sent. Queued once per message and kind.
  */
-export async function queueGraphCall(tx: Tx, kind: 'read_receipt' | 'media_download', input: { practiceId: string; channelId: string; conversationId: string; messageId: string }) {
+export async function queueGraphCall(
+  tx: Tx,
+  kind: 'read_receipt' | 'media_download',
+  input: { practiceId: string; channelId: string; conversationId: string; messageId: string },
+) {
   await tx
     .insertInto('whatsappOutbox')
     .values({ ...input, kind })
@@ -97,14 +133,25 @@ export async function queueGraphCall(tx: Tx, kind: 'read_receipt' | 'media_downl
 export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
   const cancelled = await tx
     .updateTable('whatsappMessages')
-    .set({ status: 'failed', statusAt: new Date(), failureReason: 'opted_out', failureCode: null, failureDetail: 'Not sent: the patient opted out' })
+    .set({
+      status: 'failed',
+      statusAt: new Date(),
+      failureReason: 'opted_out',
+      failureCode: null,
+      failureDetail: 'Not sent: the patient opted out',
+    })
     .where('conversationId', '=', conversationId)
     .where('status', '=', 'queued')
     .where((eb) => eb.or([eb('origin', '!=', 'staff'), eb(sql`request->>'type'`, '=', 'template')]))
     // Not one whose call is under way: Meta may have it already, and its answer will say so.
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('whatsappOutbox as o').select('o.seq').whereRef('o.messageId', '=', 'whatsappMessages.id').where('o.kind', '=', 'message').where('o.state', '=', 'queued'),
+        eb
+          .selectFrom('whatsappOutbox as o')
+          .select('o.seq')
+          .whereRef('o.messageId', '=', 'whatsappMessages.id')
+          .where('o.kind', '=', 'message')
+          .where('o.state', '=', 'queued'),
       ),
     )
     .returning('id')
@@ -112,7 +159,11 @@ export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
   if (cancelled.length > 0) {
     await tx
       .deleteFrom('whatsappOutbox')
-      .where('messageId', 'in', cancelled.map((c) => c.id))
+      .where(
+        'messageId',
+        'in',
+        cancelled.map((c) => c.id),
+      )
       .where('state', '=', 'queued')
       .execute();
   }

@@ -41,15 +41,32 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
     const key = `${event.phoneNumberId}:${event.waId}`;
     const list = phones.get(key) ?? [];
     const payload = { ...event.payload };
-    const template = payload.template as { name?: string; language?: { code?: string }; components?: { type: string; parameters?: { text?: string; parameter_name?: string }[] }[] } | undefined;
+    const template = payload.template as
+      | {
+          name?: string;
+          language?: { code?: string };
+          components?: { type: string; parameters?: { text?: string; parameter_name?: string }[] }[];
+        }
+      | undefined;
     if (template) {
       // Not Meta's: what the phone would show, so the page need not know the templates.
       const definition = templates.find((t) => t.name === template.name && t.language === template.language?.code);
       const values: Record<string, string> = {};
-      template.components?.find((c) => c.type === 'body')?.parameters?.forEach((p, i) => (values[p.parameter_name ?? String(i + 1)] = p.text ?? ''));
-      payload._rendered = { body: definition ? renderTemplateBody(definition, values) : template.name, buttons: definition?.quickReplies ?? [] };
+      template.components
+        ?.find((c) => c.type === 'body')
+        ?.parameters?.forEach((p, i) => (values[p.parameter_name ?? String(i + 1)] = p.text ?? ''));
+      payload._rendered = {
+        body: definition ? renderTemplateBody(definition, values) : template.name,
+        buttons: definition?.quickReplies ?? [],
+      };
     }
-    const message: SandboxPhoneMessage = { wamid: event.wamid, direction: event.direction, payload, status: event.status, at: event.at };
+    const message: SandboxPhoneMessage = {
+      wamid: event.wamid,
+      direction: event.direction,
+      payload,
+      status: event.status,
+      at: event.at,
+    };
     const index = list.findIndex((m) => m.wamid === event.wamid);
     if (index >= 0) list[index] = message;
     else list.push(message);
@@ -62,14 +79,23 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
     const res = await app.inject({
       method: 'POST',
       url: '/webhooks/whatsapp',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(body, ctx.config.whatsapp.appSecret) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signWebhook(body, ctx.config.whatsapp.appSecret),
+      },
       payload: body,
     });
     if (res.statusCode !== 200) ctx.logger.warn({ status: res.statusCode }, 'sandbox webhook not accepted');
   };
 
   const fake = enabled
-    ? new FakeGraph({ accessToken: sandboxGraphToken(ctx.config.whatsapp.appSecret), templates: SANDBOX_TEMPLATES, deliverWebhook: deliver, enforceWindow: true, onPhoneEvent: remember })
+    ? new FakeGraph({
+        accessToken: sandboxGraphToken(ctx.config.whatsapp.appSecret),
+        templates: SANDBOX_TEMPLATES,
+        deliverWebhook: deliver,
+        enforceWindow: true,
+        onPhoneEvent: remember,
+      })
     : null;
   if (fake) {
     await app.register(
@@ -87,97 +113,181 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
 
   await app.register(
     async (scope) => {
-  const api = scope.withTypeProvider<ZodTypeProvider>();
-  const tags = ['whatsapp sandbox'];
+      const api = scope.withTypeProvider<ZodTypeProvider>();
+      const tags = ['whatsapp sandbox'];
 
-  /** The channels of practices the user belongs to: the numbers the sandbox phone may write to. */
-  const channelsOf = async (userId: string) => {
-    const practices = await listMemberships(ctx.db, userId);
-    if (practices.length === 0) return [];
-    const rows = await ctx.db
-      .selectFrom('whatsappChannels')
-      .select(['practiceId', 'phoneNumberId', 'displayPhoneNumber', 'wabaId'])
-      .where('practiceId', 'in', practices.map((p) => p.practiceId))
-      .execute();
-    return rows.map((r) => ({ ...r, practiceName: practices.find((p) => p.practiceId === r.practiceId)!.practiceName }));
-  };
-  const channelFor = async (userId: string, phoneNumberId: string) => {
-    if (!fake) throw new AppError('sandbox_disabled');
-    const channel = (await channelsOf(userId)).find((c) => c.phoneNumberId === phoneNumberId);
-    if (!channel) throw new AppError('not_found', { detail: 'No WhatsApp number of your practices has this id' });
-    return channel;
-  };
+      /** The channels of practices the user belongs to: the numbers the sandbox phone may write to. */
+      const channelsOf = async (userId: string) => {
+        const practices = await listMemberships(ctx.db, userId);
+        if (practices.length === 0) return [];
+        const rows = await ctx.db
+          .selectFrom('whatsappChannels')
+          .select(['practiceId', 'phoneNumberId', 'displayPhoneNumber', 'wabaId'])
+          .where(
+            'practiceId',
+            'in',
+            practices.map((p) => p.practiceId),
+          )
+          .execute();
+        return rows.map((r) => ({
+          ...r,
+          practiceName: practices.find((p) => p.practiceId === r.practiceId)!.practiceName,
+        }));
+      };
+      const channelFor = async (userId: string, phoneNumberId: string) => {
+        if (!fake) throw new AppError('sandbox_disabled');
+        const channel = (await channelsOf(userId)).find((c) => c.phoneNumberId === phoneNumberId);
+        if (!channel) throw new AppError('not_found', { detail: 'No WhatsApp number of your practices has this id' });
+        return channel;
+      };
 
-  api.get('/sandbox/whatsapp', { schema: { tags, summary: 'Whether the sandbox is on, and the numbers it can write to', response: { 200: SandboxState } } }, async (request) => ({
-    enabled,
-    channels: enabled
-      ? (await channelsOf(userIdOf(request))).map((c) => ({ practiceId: c.practiceId, practiceName: c.practiceName, phoneNumberId: c.phoneNumberId, displayPhoneNumber: c.displayPhoneNumber }))
-      : [],
-  }));
+      api.get(
+        '/sandbox/whatsapp',
+        {
+          schema: {
+            tags,
+            summary: 'Whether the sandbox is on, and the numbers it can write to',
+            response: { 200: SandboxState },
+          },
+        },
+        async (request) => ({
+          enabled,
+          channels: enabled
+            ? (await channelsOf(userIdOf(request))).map((c) => ({
+                practiceId: c.practiceId,
+                practiceName: c.practiceName,
+                phoneNumberId: c.phoneNumberId,
+                displayPhoneNumber: c.displayPhoneNumber,
+              }))
+            : [],
+        }),
+      );
 
-  api.post(
-    '/sandbox/whatsapp/messages',
-    { schema: { tags, summary: 'The sandbox phone writes to the practice (a signed webhook in Meta’s shape)', body: SandboxSendInput, response: { 200: z.object({ wamid: z.string() }) } } },
-    async (request) => {
-      const input = request.body;
-      const channel = await channelFor(userIdOf(request), input.phoneNumberId);
-      const message = await phoneMessage(fake!, input);
-      const body = inboundWebhook({ wabaId: channel.wabaId || '100000000000001', phoneNumberId: channel.phoneNumberId, displayPhoneNumber: channel.displayPhoneNumber.replace(/\D/g, ''), from: input.from, profileName: input.profileName, message });
-      const sent = body.entry[0]!.changes[0]!.value.messages[0]!;
-      fake!.noteInbound(input.phoneNumberId, input.from);
-      remember({ phoneNumberId: input.phoneNumberId, waId: input.from, wamid: sent.id, direction: 'from_phone', payload: sent, status: null, at: new Date().toISOString() });
-      await deliver(JSON.stringify(body));
-      return { wamid: sent.id };
-    },
-  );
+      api.post(
+        '/sandbox/whatsapp/messages',
+        {
+          schema: {
+            tags,
+            summary: 'The sandbox phone writes to the practice (a signed webhook in Meta’s shape)',
+            body: SandboxSendInput,
+            response: { 200: z.object({ wamid: z.string() }) },
+          },
+        },
+        async (request) => {
+          const input = request.body;
+          const channel = await channelFor(userIdOf(request), input.phoneNumberId);
+          const message = await phoneMessage(fake!, input);
+          const body = inboundWebhook({
+            wabaId: channel.wabaId || '100000000000001',
+            phoneNumberId: channel.phoneNumberId,
+            displayPhoneNumber: channel.displayPhoneNumber.replace(/\D/g, ''),
+            from: input.from,
+            profileName: input.profileName,
+            message,
+          });
+          const sent = body.entry[0]!.changes[0]!.value.messages[0]!;
+          fake!.noteInbound(input.phoneNumberId, input.from);
+          remember({
+            phoneNumberId: input.phoneNumberId,
+            waId: input.from,
+            wamid: sent.id,
+            direction: 'from_phone',
+            payload: sent,
+            status: null,
+            at: new Date().toISOString(),
+          });
+          await deliver(JSON.stringify(body));
+          return { wamid: sent.id };
+        },
+      );
 
-  const PhoneQuery = z.object({ phoneNumberId: z.string().regex(/^[0-9]{5,32}$/), waId: z.string().regex(/^[0-9]{8,15}$/) });
+      const PhoneQuery = z.object({
+        phoneNumberId: z.string().regex(/^[0-9]{5,32}$/),
+        waId: z.string().regex(/^[0-9]{8,15}$/),
+      });
 
-  api.get(
-    '/sandbox/whatsapp/chat',
-    { schema: { tags, summary: 'The sandbox phone’s chat with a practice number', querystring: PhoneQuery, response: { 200: z.object({ items: z.array(SandboxPhoneMessage) }) } } },
-    async (request) => {
-      await channelFor(userIdOf(request), request.query.phoneNumberId);
-      return { items: phones.get(`${request.query.phoneNumberId}:${request.query.waId}`) ?? [] };
-    },
-  );
+      api.get(
+        '/sandbox/whatsapp/chat',
+        {
+          schema: {
+            tags,
+            summary: 'The sandbox phone’s chat with a practice number',
+            querystring: PhoneQuery,
+            response: { 200: z.object({ items: z.array(SandboxPhoneMessage) }) },
+          },
+        },
+        async (request) => {
+          await channelFor(userIdOf(request), request.query.phoneNumberId);
+          return { items: phones.get(`${request.query.phoneNumberId}:${request.query.waId}`) ?? [] };
+        },
+      );
 
-  api.post(
-    '/sandbox/whatsapp/read',
-    { schema: { tags, summary: 'The sandbox phone has the chat open: the practice’s messages are read', body: PhoneQuery, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await channelFor(userIdOf(request), request.body.phoneNumberId);
-      await fake!.markReadByPhone(request.body.phoneNumberId, request.body.waId);
-      return reply.status(204).send(null);
-    },
-  );
+      api.post(
+        '/sandbox/whatsapp/read',
+        {
+          schema: {
+            tags,
+            summary: 'The sandbox phone has the chat open: the practice’s messages are read',
+            body: PhoneQuery,
+            response: { 204: z.null() },
+          },
+        },
+        async (request, reply) => {
+          await channelFor(userIdOf(request), request.body.phoneNumberId);
+          await fake!.markReadByPhone(request.body.phoneNumberId, request.body.waId);
+          return reply.status(204).send(null);
+        },
+      );
 
-  api.get('/sandbox/whatsapp/events', { schema: { tags, summary: 'Server-sent events for the sandbox phone', querystring: PhoneQuery } }, async (request, reply) => {
-    await channelFor(userIdOf(request), request.query.phoneNumberId);
-    streamEvents(request, reply, (send) => ctx.events.subscribe(sandboxTopic(request.query.phoneNumberId, request.query.waId), send));
-  });
+      api.get(
+        '/sandbox/whatsapp/events',
+        { schema: { tags, summary: 'Server-sent events for the sandbox phone', querystring: PhoneQuery } },
+        async (request, reply) => {
+          await channelFor(userIdOf(request), request.query.phoneNumberId);
+          streamEvents(request, reply, (send) =>
+            ctx.events.subscribe(sandboxTopic(request.query.phoneNumberId, request.query.waId), send),
+          );
+        },
+      );
     },
     { prefix: '/api/v1' },
   );
 }
 
 /** The webhook `messages[]` entry the phone sends, as Meta shapes each kind. */
-async function phoneMessage(fake: FakeGraph, input: z.infer<typeof SandboxSendInput>): Promise<Record<string, unknown>> {
+async function phoneMessage(
+  fake: FakeGraph,
+  input: z.infer<typeof SandboxSendInput>,
+): Promise<Record<string, unknown>> {
   const m = input.message;
   switch (m.type) {
     case 'text':
       return { type: 'text', text: { body: m.body } };
     case 'location':
-      return { type: 'location', location: { latitude: m.latitude, longitude: m.longitude, ...(m.name ? { name: m.name } : {}) } };
+      return {
+        type: 'location',
+        location: { latitude: m.latitude, longitude: m.longitude, ...(m.name ? { name: m.name } : {}) },
+      };
     case 'image': {
       const bytes = Buffer.from(m.dataBase64, 'base64');
       const id = fake.addMedia(bytes, m.mimeType);
-      return { type: 'image', image: { id, mime_type: m.mimeType, sha256: createHash('sha256').update(bytes).digest('base64'), ...(m.caption ? { caption: m.caption } : {}) } };
+      return {
+        type: 'image',
+        image: {
+          id,
+          mime_type: m.mimeType,
+          sha256: createHash('sha256').update(bytes).digest('base64'),
+          ...(m.caption ? { caption: m.caption } : {}),
+        },
+      };
     }
     case 'choice': {
       const context = { from: '23052000000', id: m.contextWamid };
       if (m.kind === 'template') return { context, type: 'button', button: { payload: m.choiceId, text: m.title } };
-      const reply = m.kind === 'button' ? { type: 'button_reply', button_reply: { id: m.choiceId, title: m.title } } : { type: 'list_reply', list_reply: { id: m.choiceId, title: m.title } };
+      const reply =
+        m.kind === 'button'
+          ? { type: 'button_reply', button_reply: { id: m.choiceId, title: m.title } }
+          : { type: 'list_reply', list_reply: { id: m.choiceId, title: m.title } };
       return { context, type: 'interactive', interactive: reply };
     }
   }

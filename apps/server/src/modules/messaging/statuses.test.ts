@@ -44,20 +44,23 @@ describe('nextStatus: a delivery status never moves backwards', () => {
 
   it('whatever order the webhooks arrive in, the result is the furthest status reached (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('sent', 'delivered', 'read', 'played'), { minLength: 1, maxLength: 8 }), (events) => {
-        let status = 'queued';
-        const seen: string[] = [status];
-        for (const e of events) {
-          const next = nextStatus(status, e);
-          if (next) status = next;
-          seen.push(status);
-        }
-        // Monotone, and ends at the highest rank reported.
-        const rank = (s: string) => RANKED.indexOf(s as (typeof RANKED)[number]);
-        for (let i = 1; i < seen.length; i++) expect(rank(seen[i]!)).toBeGreaterThanOrEqual(rank(seen[i - 1]!));
-        const highest = Math.max(...events.map((e) => rank(e === 'played' ? 'read' : e)));
-        expect(rank(status)).toBe(highest);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('sent', 'delivered', 'read', 'played'), { minLength: 1, maxLength: 8 }),
+        (events) => {
+          let status = 'queued';
+          const seen: string[] = [status];
+          for (const e of events) {
+            const next = nextStatus(status, e);
+            if (next) status = next;
+            seen.push(status);
+          }
+          // Monotone, and ends at the highest rank reported.
+          const rank = (s: string) => RANKED.indexOf(s as (typeof RANKED)[number]);
+          for (let i = 1; i < seen.length; i++) expect(rank(seen[i]!)).toBeGreaterThanOrEqual(rank(seen[i - 1]!));
+          const highest = Math.max(...events.map((e) => rank(e === 'played' ? 'read' : e)));
+          expect(rank(status)).toBe(highest);
+        },
+      ),
     );
   });
 });
@@ -73,7 +76,11 @@ describe('failureOf: a failed status webhook, read by its code', () => {
   });
 
   it('131050 is an opt-out', () => {
-    expect(failureOf([{ code: 131050, title: 'Unable to deliver the message', detail: '' }])).toMatchObject({ reason: 'opted_out', optOut: true, detail: 'Unable to deliver the message' });
+    expect(failureOf([{ code: 131050, title: 'Unable to deliver the message', detail: '' }])).toMatchObject({
+      reason: 'opted_out',
+      optOut: true,
+      detail: 'Unable to deliver the message',
+    });
   });
 
   it('131047 is window_closed; a template code is template_problem', () => {

@@ -19,7 +19,12 @@ export function nextStatus(current: string, reported: string): string | null {
   return RANK[to]! > (RANK[current] ?? 99) ? to : null;
 }
 
-export function failureOf(errors: StatusUpdate['errors']): { reason: FailureReason; code: number | null; detail: string | null; optOut: boolean } {
+export function failureOf(errors: StatusUpdate['errors']): {
+  reason: FailureReason;
+  code: number | null;
+  detail: string | null;
+  optOut: boolean;
+} {
   const first = errors[0];
   const code = first?.code ?? null;
   const action = classifyGraphError(code, 200);
@@ -34,7 +39,11 @@ export function failureOf(errors: StatusUpdate['errors']): { reason: FailureReas
 type Applied = { conversationId: string; messageId: string; outboxQueued: boolean } | null | 'unknown';
 
 /** Records a status webhook once per (message, status) and applies it to our message if we know it. */
-export async function applyStatusUpdate(tx: Tx, channel: { practiceId: string; channelId: string }, status: StatusUpdate): Promise<Applied> {
+export async function applyStatusUpdate(
+  tx: Tx,
+  channel: { practiceId: string; channelId: string },
+  status: StatusUpdate,
+): Promise<Applied> {
   const stored = await tx
     .insertInto('whatsappStatusEvents')
     .values({
@@ -71,22 +80,40 @@ export async function applyStatusUpdate(tx: Tx, channel: { practiceId: string; c
   return { conversationId: message.conversationId, messageId: message.id, outboxQueued: false };
 }
 
-async function applyTo(tx: Tx, message: { id: string; conversationId: string; status: string }, event: { status: string; errors: StatusUpdate['errors']; occurredAt: Date }) {
+async function applyTo(
+  tx: Tx,
+  message: { id: string; conversationId: string; status: string },
+  event: { status: string; errors: StatusUpdate['errors']; occurredAt: Date },
+) {
   const next = nextStatus(message.status, event.status);
   if (!next) return;
   if (next === 'failed') {
     const failure = failureOf(event.errors);
     await tx
       .updateTable('whatsappMessages')
-      .set({ status: 'failed', statusAt: event.occurredAt, failureReason: failure.reason, failureCode: failure.code, failureDetail: failure.detail })
+      .set({
+        status: 'failed',
+        statusAt: event.occurredAt,
+        failureReason: failure.reason,
+        failureCode: failure.code,
+        failureDetail: failure.detail,
+      })
       .where('id', '=', message.id)
       .execute();
     // An expired token reported later, by webhook: the number stops sending as it would on a refused send.
     if (failure.code === 190) {
-      await tx.updateTable('whatsappChannels').set({ sendingPausedReason: 'token_expired' }).where('id', '=', sql<string>`(SELECT channel_id FROM whatsapp_messages WHERE id = ${message.id})`).execute();
+      await tx
+        .updateTable('whatsappChannels')
+        .set({ sendingPausedReason: 'token_expired' })
+        .where('id', '=', sql<string>`(SELECT channel_id FROM whatsapp_messages WHERE id = ${message.id})`)
+        .execute();
     }
     if (failure.optOut) {
-      await tx.updateTable('whatsappConversations').set({ optedOutAt: sql`coalesce(opted_out_at, now())` }).where('id', '=', message.conversationId).execute();
+      await tx
+        .updateTable('whatsappConversations')
+        .set({ optedOutAt: sql`coalesce(opted_out_at, now())` })
+        .where('id', '=', message.conversationId)
+        .execute();
       await cancelQueuedOnOptOut(tx, message.conversationId);
     }
   } else {
@@ -123,8 +150,20 @@ export async function applyPendingStatuses(tx: Tx, channelId: string, wamid: str
     .where('wamid', '=', wamid)
     .executeTakeFirstOrThrow();
   for (const event of pending) {
-    await applyTo(tx, message, { status: event.status, errors: (event.errors as StatusUpdate['errors']) ?? [], occurredAt: new Date(event.occurredAt) });
+    await applyTo(tx, message, {
+      status: event.status,
+      errors: (event.errors as StatusUpdate['errors']) ?? [],
+      occurredAt: new Date(event.occurredAt),
+    });
   }
-  await tx.updateTable('whatsappStatusEvents').set({ appliedAt: new Date() }).where('id', 'in', pending.map((p) => p.id)).execute();
+  await tx
+    .updateTable('whatsappStatusEvents')
+    .set({ appliedAt: new Date() })
+    .where(
+      'id',
+      'in',
+      pending.map((p) => p.id),
+    )
+    .execute();
   return true;
 }

@@ -23,9 +23,14 @@ export function definitionFromGraph(t: GraphTemplate): TemplateDefinition {
   const text = body?.text ?? '';
   const names = [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
   const named = (t.parameter_format ?? '').toUpperCase() === 'NAMED' || names.some((n) => !/^[0-9]+$/.test(n));
-  const example = body?.example as { body_text?: string[][]; body_text_named_params?: { param_name: string; example: string }[] } | undefined;
+  const example = body?.example as
+    | { body_text?: string[][]; body_text_named_params?: { param_name: string; example: string }[] }
+    | undefined;
   const parameters = named
-    ? names.map((name) => ({ name, example: example?.body_text_named_params?.find((p) => p.param_name === name)?.example ?? '' }))
+    ? names.map((name) => ({
+        name,
+        example: example?.body_text_named_params?.find((p) => p.param_name === name)?.example ?? '',
+      }))
     : names
         .map(Number)
         .sort((a, b) => a - b)
@@ -50,13 +55,30 @@ export function checkTemplateParameters(template: TemplateDefinition, values: Re
   for (const { name } of template.parameters) {
     const value = values[name];
     const path = `parameters.${name}`;
-    if (value === undefined || value.trim() === '') errors.push({ path, code: 'required', message: `Parameter ${name} is required` });
-    else if (/[\n\t]/.test(value)) errors.push({ path, code: 'invalid_format', message: 'WhatsApp does not allow line breaks or tabs in template parameters' });
-    else if (/ {5,}/.test(value)) errors.push({ path, code: 'invalid_format', message: 'WhatsApp does not allow more than four spaces in a row in template parameters' });
-    else if (value.length > 1024) errors.push({ path, code: 'too_long', message: 'At most 1024 characters', params: { maximum: 1024 } });
+    if (value === undefined || value.trim() === '')
+      errors.push({ path, code: 'required', message: `Parameter ${name} is required` });
+    else if (/[\n\t]/.test(value))
+      errors.push({
+        path,
+        code: 'invalid_format',
+        message: 'WhatsApp does not allow line breaks or tabs in template parameters',
+      });
+    else if (/ {5,}/.test(value))
+      errors.push({
+        path,
+        code: 'invalid_format',
+        message: 'WhatsApp does not allow more than four spaces in a row in template parameters',
+      });
+    else if (value.length > 1024)
+      errors.push({ path, code: 'too_long', message: 'At most 1024 characters', params: { maximum: 1024 } });
   }
   for (const name of Object.keys(values)) {
-    if (!declared.has(name)) errors.push({ path: `parameters.${name}`, code: 'unrecognized_keys', message: `The template has no parameter ${name}` });
+    if (!declared.has(name))
+      errors.push({
+        path: `parameters.${name}`,
+        code: 'unrecognized_keys',
+        message: `The template has no parameter ${name}`,
+      });
   }
   return errors;
 }
@@ -72,12 +94,23 @@ export function graphTemplateObject(template: TemplateDefinition, values: Record
     components.push({
       type: 'body',
       parameters: template.parameters.map((p) =>
-        template.parameterFormat === 'named' ? { type: 'text', parameter_name: p.name, text: values[p.name] } : { type: 'text', text: values[p.name] },
+        template.parameterFormat === 'named'
+          ? { type: 'text', parameter_name: p.name, text: values[p.name] }
+          : { type: 'text', text: values[p.name] },
       ),
     });
   }
   template.quickReplies.forEach((_, index) => {
-    components.push({ type: 'button', sub_type: 'quick_reply', index: String(index), parameters: [{ type: 'payload', payload: `${template.name}:${index}` }] });
+    components.push({
+      type: 'button',
+      sub_type: 'quick_reply',
+      index: String(index),
+      parameters: [{ type: 'payload', payload: `${template.name}:${index}` }],
+    });
   });
-  return { name: template.name, language: { code: template.language }, ...(components.length > 0 ? { components } : {}) };
+  return {
+    name: template.name,
+    language: { code: template.language },
+    ...(components.length > 0 ? { components } : {}),
+  };
 }

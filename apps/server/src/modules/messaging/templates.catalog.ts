@@ -6,46 +6,83 @@ import type { GraphTemplate } from './graph-client.js';
  * submits the same texts to Meta for approval.
  */
 type Text = { body: string; buttons: string[] };
-const ENTRIES: { name: string; category: string; named: boolean; examples: Record<string, string>; en: Text; fr: Text }[] = [
+const ENTRIES: {
+  name: string;
+  category: string;
+  named: boolean;
+  examples: Record<string, string>;
+  en: Text;
+  fr: Text;
+}[] = [
   {
     name: 'appointment_reminder',
     category: 'UTILITY',
     named: true,
     examples: { patient_name: 'Aisha', practice_name: 'Demo Dental Clinic', date: 'Tuesday 1 December', time: '09:30' },
-    en: { body: 'Hello {{patient_name}}, this is a reminder of your appointment at {{practice_name}} on {{date}} at {{time}}.', buttons: ['Confirm', 'Reschedule'] },
-    fr: { body: 'Bonjour {{patient_name}}, nous vous rappelons votre rendez-vous chez {{practice_name}} le {{date}} à {{time}}.', buttons: ['Confirmer', 'Changer'] },
+    en: {
+      body: 'Hello {{patient_name}}, this is a reminder of your appointment at {{practice_name}} on {{date}} at {{time}}.',
+      buttons: ['Confirm', 'Reschedule'],
+    },
+    fr: {
+      body: 'Bonjour {{patient_name}}, nous vous rappelons votre rendez-vous chez {{practice_name}} le {{date}} à {{time}}.',
+      buttons: ['Confirmer', 'Changer'],
+    },
   },
   {
     name: 'booking_confirmation',
     category: 'UTILITY',
     named: false,
     examples: { 1: 'Aisha', 2: 'check-up', 3: 'Demo Dental Clinic', 4: 'Tuesday 1 December', 5: '09:30' },
-    en: { body: 'Hello {{1}}, your {{2}} at {{3}} is booked for {{4}} at {{5}}. Reply to this message if you need to change it.', buttons: [] },
-    fr: { body: 'Bonjour {{1}}, votre {{2}} chez {{3}} est réservé pour le {{4}} à {{5}}. Répondez à ce message pour le modifier.', buttons: [] },
+    en: {
+      body: 'Hello {{1}}, your {{2}} at {{3}} is booked for {{4}} at {{5}}. Reply to this message if you need to change it.',
+      buttons: [],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, votre {{2}} chez {{3}} est réservé pour le {{4}} à {{5}}. Répondez à ce message pour le modifier.',
+      buttons: [],
+    },
   },
   {
     name: 'appointment_cancellation',
     category: 'UTILITY',
     named: false,
     examples: { 1: 'Aisha', 2: 'Demo Dental Clinic', 3: 'Tuesday 1 December', 4: '09:30' },
-    en: { body: 'Hello {{1}}, your appointment at {{2}} on {{3}} at {{4}} has been cancelled.', buttons: ['Book a new time'] },
-    fr: { body: 'Bonjour {{1}}, votre rendez-vous chez {{2}} le {{3}} à {{4}} a été annulé.', buttons: ['Reprendre rendez-vous'] },
+    en: {
+      body: 'Hello {{1}}, your appointment at {{2}} on {{3}} at {{4}} has been cancelled.',
+      buttons: ['Book a new time'],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, votre rendez-vous chez {{2}} le {{3}} à {{4}} a été annulé.',
+      buttons: ['Reprendre rendez-vous'],
+    },
   },
   {
     name: 'recall_due',
     category: 'UTILITY',
     named: false,
     examples: { 1: 'Aisha', 2: 'Demo Dental Clinic' },
-    en: { body: 'Hello {{1}}, it is time for your check-up at {{2}}. Would you like to book a visit?', buttons: ['Book now', 'Not now'] },
-    fr: { body: 'Bonjour {{1}}, il est temps de faire votre contrôle chez {{2}}. Souhaitez-vous prendre rendez-vous ?', buttons: ['Réserver', 'Plus tard'] },
+    en: {
+      body: 'Hello {{1}}, it is time for your check-up at {{2}}. Would you like to book a visit?',
+      buttons: ['Book now', 'Not now'],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, il est temps de faire votre contrôle chez {{2}}. Souhaitez-vous prendre rendez-vous ?',
+      buttons: ['Réserver', 'Plus tard'],
+    },
   },
   {
     name: 'waitlist_offer',
     category: 'UTILITY',
     named: false,
     examples: { 1: 'Aisha', 2: 'check-up', 3: 'Demo Dental Clinic', 4: 'Tuesday 1 December', 5: '09:30' },
-    en: { body: 'Hello {{1}}, a {{2}} slot has opened at {{3}} on {{4}} at {{5}}. Would you like it?', buttons: ['Yes, book it', 'No, thanks'] },
-    fr: { body: 'Bonjour {{1}}, une place pour un {{2}} s’est libérée chez {{3}} le {{4}} à {{5}}. La voulez-vous ?', buttons: ['Oui, je la prends', 'Non, merci'] },
+    en: {
+      body: 'Hello {{1}}, a {{2}} slot has opened at {{3}} on {{4}} at {{5}}. Would you like it?',
+      buttons: ['Yes, book it', 'No, thanks'],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, une place pour un {{2}} s’est libérée chez {{3}} le {{4}} à {{5}}. La voulez-vous ?',
+      buttons: ['Oui, je la prends', 'Non, merci'],
+    },
   },
 ];
 
@@ -63,7 +100,9 @@ export const SANDBOX_TEMPLATES: GraphTemplate[] = ENTRIES.flatMap((e) =>
       parameter_format: e.named ? 'NAMED' : 'POSITIONAL',
       components: [
         { type: 'BODY', text: text.body, example },
-        ...(text.buttons.length > 0 ? [{ type: 'BUTTONS', buttons: text.buttons.map((t) => ({ type: 'QUICK_REPLY', text: t })) }] : []),
+        ...(text.buttons.length > 0
+          ? [{ type: 'BUTTONS', buttons: text.buttons.map((t) => ({ type: 'QUICK_REPLY', text: t })) }]
+          : []),
       ],
     };
   }),

@@ -10,17 +10,44 @@ import { type TemplateDefinition, definitionFromGraph } from './template-paramet
 
 /** The template registry of each WhatsApp number, kept in step with Meta's `message_templates`. */
 
-export async function findTemplateIn(tx: Tx, channelId: string, name: string, language: string): Promise<TemplateDefinition | undefined> {
-  const row = await tx.selectFrom('whatsappTemplates').selectAll().where('channelId', '=', channelId).where('name', '=', name).where('language', '=', language).executeTakeFirst();
-  return row && { ...row, parameters: row.parameters as TemplateDefinition['parameters'], quickReplies: row.quickReplies as string[] };
+export async function findTemplateIn(
+  tx: Tx,
+  channelId: string,
+  name: string,
+  language: string,
+): Promise<TemplateDefinition | undefined> {
+  const row = await tx
+    .selectFrom('whatsappTemplates')
+    .selectAll()
+    .where('channelId', '=', channelId)
+    .where('name', '=', name)
+    .where('language', '=', language)
+    .executeTakeFirst();
+  return (
+    row && {
+      ...row,
+      parameters: row.parameters as TemplateDefinition['parameters'],
+      quickReplies: row.quickReplies as string[],
+    }
+  );
 }
 
 export async function listTemplates(ctx: AppContext, input: { actor: Actor; practiceId: string }) {
   requirePermission(input.actor, 'inbox:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const channel = await tx.selectFrom('whatsappChannels').select(['id', 'templatesSyncedAt']).where('practiceId', '=', input.practiceId).executeTakeFirst();
+    const channel = await tx
+      .selectFrom('whatsappChannels')
+      .select(['id', 'templatesSyncedAt'])
+      .where('practiceId', '=', input.practiceId)
+      .executeTakeFirst();
     if (!channel) throw new AppError('whatsapp_not_configured');
-    const rows = await tx.selectFrom('whatsappTemplates').selectAll().where('channelId', '=', channel.id).orderBy('name').orderBy('language').execute();
+    const rows = await tx
+      .selectFrom('whatsappTemplates')
+      .selectAll()
+      .where('channelId', '=', channel.id)
+      .orderBy('name')
+      .orderBy('language')
+      .execute();
     const items: WhatsAppTemplate[] = rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -43,28 +70,52 @@ export async function listTemplates(ctx: AppContext, input: { actor: Actor; prac
 export async function syncTemplates(ctx: AppContext, input: { actor: Actor; practiceId: string; graphUrl: string }) {
   requirePermission(input.actor, 'practice:manage');
   const channel = await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const c = await tx.selectFrom('whatsappChannels').select(['id', 'wabaId', 'accessTokenEncrypted']).where('practiceId', '=', input.practiceId).executeTakeFirst();
+    const c = await tx
+      .selectFrom('whatsappChannels')
+      .select(['id', 'wabaId', 'accessTokenEncrypted'])
+      .where('practiceId', '=', input.practiceId)
+      .executeTakeFirst();
     if (!c) throw new AppError('whatsapp_not_configured');
     return { ...c, token: await channelGraphToken(ctx, tx, input.practiceId, c) };
   });
-  if (!channel.token) throw new AppError('whatsapp_not_configured', { detail: 'Set the access token of the WhatsApp number first' });
-  if (!channel.wabaId && !ctx.config.whatsapp.sandbox) throw new AppError('validation_failed', { errors: [{ path: 'wabaId', code: 'required', message: 'Set the WhatsApp Business Account ID first' }] });
-  const result = await listGraphTemplates({ baseUrl: input.graphUrl, version: ctx.config.whatsapp.graphVersion, accessToken: channel.token }, channel.wabaId || '0');
-  if (!result.ok) throw new AppError('service_unavailable', { detail: `Meta did not list the templates: ${result.message}` });
-  const definitions = result.value.filter((t) => t && typeof t.name === 'string' && typeof t.language === 'string').map(definitionFromGraph);
+  if (!channel.token)
+    throw new AppError('whatsapp_not_configured', { detail: 'Set the access token of the WhatsApp number first' });
+  if (!channel.wabaId && !ctx.config.whatsapp.sandbox)
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'wabaId', code: 'required', message: 'Set the WhatsApp Business Account ID first' }],
+    });
+  const result = await listGraphTemplates(
+    { baseUrl: input.graphUrl, version: ctx.config.whatsapp.graphVersion, accessToken: channel.token },
+    channel.wabaId || '0',
+  );
+  if (!result.ok)
+    throw new AppError('service_unavailable', { detail: `Meta did not list the templates: ${result.message}` });
+  const definitions = result.value
+    .filter((t) => t && typeof t.name === 'string' && typeof t.language === 'string')
+    .map(definitionFromGraph);
   await inPractice(ctx.db, input.practiceId, async (tx) => {
     await tx.deleteFrom('whatsappTemplates').where('channelId', '=', channel.id).execute();
     await storeTemplatesIn(tx, { practiceId: input.practiceId, channelId: channel.id, definitions });
     // The periodic refresh is housekeeping; an owner's "sync now" is an action worth the trail.
     if (input.actor.role !== 'system') {
-      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'whatsapp.templates_synced', targetType: 'whatsapp_channel', targetId: channel.id, changes: { count: definitions.length } });
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'whatsapp.templates_synced',
+        targetType: 'whatsapp_channel',
+        targetId: channel.id,
+        changes: { count: definitions.length },
+      });
     }
   });
   return listTemplates(ctx, { actor: input.actor, practiceId: input.practiceId });
 }
 
 /** Writes template definitions into a number's registry (a sync, or the sandbox's shipped set for a new channel). */
-export async function storeTemplatesIn(tx: Tx, input: { practiceId: string; channelId: string; definitions: TemplateDefinition[] }) {
+export async function storeTemplatesIn(
+  tx: Tx,
+  input: { practiceId: string; channelId: string; definitions: TemplateDefinition[] },
+) {
   if (input.definitions.length > 0) {
     await tx
       .insertInto('whatsappTemplates')
@@ -85,5 +136,9 @@ export async function storeTemplatesIn(tx: Tx, input: { practiceId: string; chan
       .onConflict((oc) => oc.columns(['channelId', 'name', 'language']).doNothing())
       .execute();
   }
-  await tx.updateTable('whatsappChannels').set({ templatesSyncedAt: new Date() }).where('id', '=', input.channelId).execute();
+  await tx
+    .updateTable('whatsappChannels')
+    .set({ templatesSyncedAt: new Date() })
+    .where('id', '=', input.channelId)
+    .execute();
 }

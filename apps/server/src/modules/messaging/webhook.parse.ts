@@ -48,7 +48,8 @@ export interface WebhookChange {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown): number | null => {
   const n = typeof v === 'string' ? Number(v) : v;
@@ -68,7 +69,8 @@ function timeOf(v: unknown): Date {
 export function parseStoredBody(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown) => {
     if (typeof value === 'string') return storableText(value);
-    if (isObj(value) && Object.keys(value).some((k) => storableText(k) !== k)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), v]));
+    if (isObj(value) && Object.keys(value).some((k) => storableText(k) !== k))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), v]));
     return value;
   });
 }
@@ -97,9 +99,15 @@ export function parseWebhook(body: Obj): WebhookChange[] {
         wabaId: str(entry.id) ?? '',
         phoneNumberId,
         contacts: arr(value.contacts).filter(isObj).map(parseContact),
-        messages: arr(value.messages).filter(isObj).flatMap((m) => parseMessage(m) ?? []),
-        statuses: arr(value.statuses).filter(isObj).flatMap((s) => parseStatus(s) ?? []),
-        errors: arr(value.errors).filter(isObj).map((e) => ({ code: num(e.code), title: str(e.title) ?? '' })),
+        messages: arr(value.messages)
+          .filter(isObj)
+          .flatMap((m) => parseMessage(m) ?? []),
+        statuses: arr(value.statuses)
+          .filter(isObj)
+          .flatMap((s) => parseStatus(s) ?? []),
+        errors: arr(value.errors)
+          .filter(isObj)
+          .map((e) => ({ code: num(e.code), title: str(e.title) ?? '' })),
       });
     }
   }
@@ -162,7 +170,8 @@ function parseMessage(m: Obj): InboundMessage | null {
     const id = str(body.id);
     if (id) message.media = { id, mimeType: str(body.mime_type) ?? 'application/octet-stream' };
   }
-  if (type === 'system' && str(body.type) === 'user_changed_number') message.changedNumberTo = str(body.wa_id) ?? str(body.new_wa_id);
+  if (type === 'system' && str(body.type) === 'user_changed_number')
+    message.changedNumberTo = str(body.wa_id) ?? str(body.new_wa_id);
   return message;
 }
 
@@ -174,9 +183,15 @@ function contentOf(type: string, body: Obj, m: Obj): MessageContent {
       const reply = isObj(body.button_reply) ? body.button_reply : isObj(body.list_reply) ? body.list_reply : null;
       if (reply) {
         const description = str(reply.description);
-        return { type: 'choice', choiceId: str(reply.id) ?? '', title: str(reply.title) ?? '', ...(description ? { description } : {}) };
+        return {
+          type: 'choice',
+          choiceId: str(reply.id) ?? '',
+          title: str(reply.title) ?? '',
+          ...(description ? { description } : {}),
+        };
       }
-      if (isObj(body.nfm_reply)) return { type: 'choice', choiceId: 'flow', title: str(body.nfm_reply.body) ?? 'Form sent' };
+      if (isObj(body.nfm_reply))
+        return { type: 'choice', choiceId: 'flow', title: str(body.nfm_reply.body) ?? 'Form sent' };
       return { type: 'unsupported', originalType: `interactive.${str(body.type) ?? 'unknown'}` };
     }
     case 'button':
@@ -207,7 +222,10 @@ function contentOf(type: string, body: Obj, m: Obj): MessageContent {
     }
     case 'contacts': {
       const contacts = arr(m.contacts).filter(isObj);
-      return { type: 'contacts', names: contacts.map((c) => (isObj(c.name) && (str(c.name.formatted_name) ?? str(c.name.first_name))) || '?') };
+      return {
+        type: 'contacts',
+        names: contacts.map((c) => (isObj(c.name) && (str(c.name.formatted_name) ?? str(c.name.first_name))) || '?'),
+      };
     }
     case 'order': {
       const items = arr(body.product_items).length;

@@ -16,23 +16,50 @@ import { type Tx, inPractice } from '../../platform/tenancy.js';
 export const alertsAad = (patientId: string) => `patient:${patientId}:alerts`;
 const NO_ALERTS: MedicalAlerts = { allergies: [], conditions: [], medications: [] };
 
-export async function sealAlerts(tx: Tx, masterKey: Buffer, practiceId: string, patientId: string, alerts: MedicalAlerts): Promise<Buffer | null> {
+export async function sealAlerts(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  patientId: string,
+  alerts: MedicalAlerts,
+): Promise<Buffer | null> {
   const empty = !alerts.allergies.length && !alerts.conditions.length && !alerts.medications.length;
   return empty ? null : sealForPractice(tx, masterKey, practiceId, JSON.stringify(alerts), alertsAad(patientId));
 }
 
-export async function openAlerts(tx: Tx, masterKey: Buffer, practiceId: string, patientId: string, sealed: Buffer | null): Promise<MedicalAlerts> {
+export async function openAlerts(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  patientId: string,
+  sealed: Buffer | null,
+): Promise<MedicalAlerts> {
   if (!sealed) return NO_ALERTS;
-  return JSON.parse(await openTextForPractice(tx, masterKey, practiceId, sealed, alertsAad(patientId))) as MedicalAlerts;
+  return JSON.parse(
+    await openTextForPractice(tx, masterKey, practiceId, sealed, alertsAad(patientId)),
+  ) as MedicalAlerts;
 }
 
-export async function getMedicalAlerts(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<MedicalAlerts> {
+export async function getMedicalAlerts(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string },
+): Promise<MedicalAlerts> {
   requirePermission(input.actor, 'clinical:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.selectFrom('patients').select(['id', 'alertsSealed']).where('id', '=', input.patientId).executeTakeFirst();
+    const row = await tx
+      .selectFrom('patients')
+      .select(['id', 'alertsSealed'])
+      .where('id', '=', input.patientId)
+      .executeTakeFirst();
     if (!row) throw new AppError('patient_not_found');
     const alerts = await openAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, row.alertsSealed);
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'clinical.alerts_viewed', targetType: 'patient', targetId: row.id });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.alerts_viewed',
+      targetType: 'patient',
+      targetId: row.id,
+    });
     return alerts;
   });
 }
@@ -46,11 +73,21 @@ export async function replaceMedicalAlerts(
   if (!parsed.success) throw new AppError('validation_failed', { errors: fieldErrorsOf(parsed.error, input.alerts) });
   const alerts = parsed.data;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', input.patientId).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom('patients')
+      .select(['id', 'mergedIntoId'])
+      .where('id', '=', input.patientId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new AppError('patient_not_found');
-    if (row.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
+    if (row.mergedIntoId)
+      throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
     const sealed = await sealAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, alerts);
-    await tx.updateTable('patients').set({ alertsSealed: sealed, updatedAt: new Date() }).where('id', '=', row.id).execute();
+    await tx
+      .updateTable('patients')
+      .set({ alertsSealed: sealed, updatedAt: new Date() })
+      .where('id', '=', row.id)
+      .execute();
     // Counts only: the audit trail is not encrypted.
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -58,7 +95,11 @@ export async function replaceMedicalAlerts(
       action: 'clinical.alerts_updated',
       targetType: 'patient',
       targetId: row.id,
-      changes: { allergies: alerts.allergies.length, conditions: alerts.conditions.length, medications: alerts.medications.length },
+      changes: {
+        allergies: alerts.allergies.length,
+        conditions: alerts.conditions.length,
+        medications: alerts.medications.length,
+      },
     });
     return alerts;
   });

@@ -35,10 +35,24 @@ export async function findDuplicatesIn(tx: Tx, probe: DuplicateProbe): Promise<P
     .where((eb) => {
       const reasons = [];
       if (probe.phones.length) {
-        reasons.push(eb('patients.id', 'in', eb.selectFrom('patientPhones').select('patientPhones.patientId').where('patientPhones.e164', 'in', probe.phones)));
+        reasons.push(
+          eb(
+            'patients.id',
+            'in',
+            eb
+              .selectFrom('patientPhones')
+              .select('patientPhones.patientId')
+              .where('patientPhones.e164', 'in', probe.phones),
+          ),
+        );
       }
       if (probe.dateOfBirth) {
-        reasons.push(eb.and([eb('patients.dateOfBirth', '=', probe.dateOfBirth), eb(sql`similarity(patients.search_name, ${probe.searchName})`, '>', SIMILAR_NAME)]));
+        reasons.push(
+          eb.and([
+            eb('patients.dateOfBirth', '=', probe.dateOfBirth),
+            eb(sql`similarity(patients.search_name, ${probe.searchName})`, '>', SIMILAR_NAME),
+          ]),
+        );
       }
       return eb.or(reasons);
     })
@@ -49,13 +63,29 @@ export async function findDuplicatesIn(tx: Tx, probe: DuplicateProbe): Promise<P
 }
 
 /** GET .../patients/:id/duplicates: the same check, for a patient already on file. */
-export async function listDuplicates(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<PatientSummary[]> {
+export async function listDuplicates(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string },
+): Promise<PatientSummary[]> {
   requirePermission(input.actor, 'patients:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const patient = await tx.selectFrom('patients').select(['id', 'searchName', 'dateOfBirth']).where('id', '=', input.patientId).executeTakeFirst();
+    const patient = await tx
+      .selectFrom('patients')
+      .select(['id', 'searchName', 'dateOfBirth'])
+      .where('id', '=', input.patientId)
+      .executeTakeFirst();
     if (!patient) throw new AppError('patient_not_found');
-    const phones = await tx.selectFrom('patientPhones').select('e164').where('patientId', '=', input.patientId).execute();
-    return findDuplicatesIn(tx, { patientId: patient.id, phones: phones.map((p) => p.e164), searchName: patient.searchName, dateOfBirth: patient.dateOfBirth });
+    const phones = await tx
+      .selectFrom('patientPhones')
+      .select('e164')
+      .where('patientId', '=', input.patientId)
+      .execute();
+    return findDuplicatesIn(tx, {
+      patientId: patient.id,
+      phones: phones.map((p) => p.e164),
+      searchName: patient.searchName,
+      dateOfBirth: patient.dateOfBirth,
+    });
   });
 }
 
@@ -73,5 +103,7 @@ export async function checkDraftForDuplicates(
   const phones = [...new Set(draft.phones.map(toE164).filter((e164): e164 is string => Boolean(e164)))];
   const searchName = searchNameOf(draft);
   if (phones.length === 0 && !(draft.dateOfBirth && searchName)) return [];
-  return inPractice(ctx.db, input.practiceId, (tx) => findDuplicatesIn(tx, { phones, searchName, dateOfBirth: draft.dateOfBirth }));
+  return inPractice(ctx.db, input.practiceId, (tx) =>
+    findDuplicatesIn(tx, { phones, searchName, dateOfBirth: draft.dateOfBirth }),
+  );
 }

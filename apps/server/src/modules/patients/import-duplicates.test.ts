@@ -3,14 +3,38 @@ import { type FileMatch, type ImportedPerson, findDuplicates, trigramSimilarity 
 import { searchNameOf, sortNameOf } from './search.js';
 
 let nextRow = 2;
-function person(givenName: string, familyName: string, dateOfBirth: string | null, phones: string[] = []): ImportedPerson {
-  return { row: nextRow++, displayName: `${givenName} ${familyName}`, sortName: sortNameOf({ givenName, familyName }), searchName: searchNameOf({ givenName, familyName }), dateOfBirth, phones };
+function person(
+  givenName: string,
+  familyName: string,
+  dateOfBirth: string | null,
+  phones: string[] = [],
+): ImportedPerson {
+  return {
+    row: nextRow++,
+    displayName: `${givenName} ${familyName}`,
+    sortName: sortNameOf({ givenName, familyName }),
+    searchName: searchNameOf({ givenName, familyName }),
+    dateOfBirth,
+    phones,
+  };
 }
 
-function onFile(row: number, givenName: string, familyName: string, dateOfBirth: string | null, sharesPhone: boolean): FileMatch {
+function onFile(
+  row: number,
+  givenName: string,
+  familyName: string,
+  dateOfBirth: string | null,
+  sharesPhone: boolean,
+): FileMatch {
   return {
     row,
-    patient: { id: `00000000-0000-4000-8000-${String(row).padStart(12, '0')}`, givenName, familyName, phone: '', dateOfBirth },
+    patient: {
+      id: `00000000-0000-4000-8000-${String(row).padStart(12, '0')}`,
+      givenName,
+      familyName,
+      phone: '',
+      dateOfBirth,
+    },
     sortName: sortNameOf({ givenName, familyName }),
     searchName: searchNameOf({ givenName, familyName }),
     sharesPhone,
@@ -50,16 +74,24 @@ describe('duplicates in an import', () => {
     const mother = person('Reshma', 'Bhugun', '1985-01-01', ['+23057330011']);
     const found = findDuplicates([anjali, anjaliTypo, brother, mother], []);
     expect(found.same.size).toBe(0);
-    expect(found.likely).toEqual([{ row: anjaliTypo.row, name: 'Anjalie Ramdin', reason: 'same_birth_date', sameAsRow: anjali.row, patient: null }]);
+    expect(found.likely).toEqual([
+      { row: anjaliTypo.row, name: 'Anjalie Ramdin', reason: 'same_birth_date', sameAsRow: anjali.row, patient: null },
+    ]);
   });
 
   it('rejects a row already on file, warns of a similar one, and lets a name-alike with another birth date pass', () => {
     const known = person('Marie', 'Lebon', '1980-04-02');
     const similar = person('Marie-Claire', 'Lebon', '1975-05-05', ['+23057009911']);
     const namesake = person('Marie', 'Lebon', '1999-09-09');
-    const matches = [onFile(known.row, 'Marie', 'Lebon', '1980-04-02', false), onFile(similar.row, 'Marie', 'Lebon', '1980-04-02', true)];
+    const matches = [
+      onFile(known.row, 'Marie', 'Lebon', '1980-04-02', false),
+      onFile(similar.row, 'Marie', 'Lebon', '1980-04-02', true),
+    ];
     const found = findDuplicates([known, similar, namesake], matches);
-    expect(found.same.get(known.row)).toMatchObject({ code: 'duplicate_on_file', patient: { givenName: 'Marie', familyName: 'Lebon' } });
+    expect(found.same.get(known.row)).toMatchObject({
+      code: 'duplicate_on_file',
+      patient: { givenName: 'Marie', familyName: 'Lebon' },
+    });
     expect(found.likely).toMatchObject([{ row: similar.row, reason: 'same_phone', patient: { familyName: 'Lebon' } }]);
     expect(found.same.has(namesake.row)).toBe(false);
   });

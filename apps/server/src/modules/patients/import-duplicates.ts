@@ -76,7 +76,13 @@ export function findDuplicates(people: ImportedPerson[], onFile: FileMatch[]): D
     if (!person || findings.same.has(m.row)) continue;
     const sameDate = person.dateOfBirth !== null && person.dateOfBirth === m.patient.dateOfBirth;
     if ((sameDate || m.sharesPhone) && similar(person.searchName, m.searchName)) {
-      warn({ row: m.row, name: person.displayName, reason: sameDate ? 'same_birth_date' : 'same_phone', sameAsRow: null, patient: m.patient });
+      warn({
+        row: m.row,
+        name: person.displayName,
+        reason: sameDate ? 'same_birth_date' : 'same_phone',
+        sameAsRow: null,
+        patient: m.patient,
+      });
     }
   }
 
@@ -84,7 +90,8 @@ export function findDuplicates(people: ImportedPerson[], onFile: FileMatch[]): D
   const earlierByDate = new Map<string, ImportedPerson[]>();
   const earlierByPhone = new Map<string, ImportedPerson[]>();
   for (const person of people) {
-    if (!findings.same.has(person.row)) compareWithEarlier(person, earlierByDate, earlierByPhone, findings, warn, similar);
+    if (!findings.same.has(person.row))
+      compareWithEarlier(person, earlierByDate, earlierByPhone, findings, warn, similar);
     if (findings.same.has(person.row)) continue;
     if (person.dateOfBirth) push(earlierByDate, person.dateOfBirth, person);
     for (const phone of person.phones) push(earlierByPhone, phone, person);
@@ -117,16 +124,29 @@ function compareWithEarlier(
   }
   const samePhone = person.phones.flatMap((phone) => (earlierByPhone.get(phone) ?? []).slice(0, MAX_COMPARED));
   for (const other of samePhone) {
-    if (other.sortName === person.sortName && person.dateOfBirth === null && other.dateOfBirth === null) return same(other);
+    if (other.sortName === person.sortName && person.dateOfBirth === null && other.dateOfBirth === null)
+      return same(other);
   }
   for (const other of sameDate) {
     if (similar(person.searchName, other.searchName)) {
-      return warn({ row: person.row, name: person.displayName, reason: 'same_birth_date', sameAsRow: other.row, patient: null });
+      return warn({
+        row: person.row,
+        name: person.displayName,
+        reason: 'same_birth_date',
+        sameAsRow: other.row,
+        patient: null,
+      });
     }
   }
   for (const other of samePhone) {
     if (similar(person.searchName, other.searchName)) {
-      return warn({ row: person.row, name: person.displayName, reason: 'same_phone', sameAsRow: other.row, patient: null });
+      return warn({
+        row: person.row,
+        name: person.displayName,
+        reason: 'same_phone',
+        sameAsRow: other.row,
+        patient: null,
+      });
     }
   }
 }

@@ -22,16 +22,26 @@ const DELIMITERS = [',', ';', '\t', '|'] as const;
 const CHUNK_CHARS = 256 * 1024;
 
 /** The file as text. Bytes that are not valid in the encoding are refused, never guessed at. */
-export function decodeCsv(bytes: Uint8Array, encoding?: PatientImportEncoding): { text: string; encoding: CsvTable['encoding'] } {
+export function decodeCsv(
+  bytes: Uint8Array,
+  encoding?: PatientImportEncoding,
+): { text: string; encoding: CsvTable['encoding'] } {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    throw new AppError('import_file_invalid', { detail: 'This is a spreadsheet workbook (.xlsx or .ods), not a CSV file: save it as CSV first' });
+    throw new AppError('import_file_invalid', {
+      detail: 'This is a spreadsheet workbook (.xlsx or .ods), not a CSV file: save it as CSV first',
+    });
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: strictDecode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: strictDecode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: strictDecode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: strictDecode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const chosen = encoding ?? 'utf-8';
   const text = strictDecode(body, chosen);
-  if (text.includes('\u0000')) throw new AppError('import_file_invalid', { detail: 'The file holds binary data, not text: export it from the other system as CSV' });
+  if (text.includes('\u0000'))
+    throw new AppError('import_file_invalid', {
+      detail: 'The file holds binary data, not text: export it from the other system as CSV',
+    });
   return { text, encoding: chosen };
 }
 
@@ -66,9 +76,19 @@ export function detectDelimiter(text: string): string {
  * Rows of cells, trimmed. Fed to the parser in slices so a large file neither blocks the event
  * loop nor goes without progress (`onProgress(charactersRead, totalCharacters)`).
  */
-export async function readCsv(text: string, encoding: CsvTable['encoding'], onProgress?: (done: number, total: number) => void): Promise<CsvTable> {
+export async function readCsv(
+  text: string,
+  encoding: CsvTable['encoding'],
+  onProgress?: (done: number, total: number) => void,
+): Promise<CsvTable> {
   const delimiter = detectDelimiter(text);
-  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: 1024 * 1024 });
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: 1024 * 1024,
+  });
   let fed = 0;
   async function* slices() {
     for (let at = 0; at < text.length; at += CHUNK_CHARS) {
@@ -96,21 +116,31 @@ export async function readCsv(text: string, encoding: CsvTable['encoding'], onPr
   }
   onProgress?.(text.length, text.length);
   const [header, ...body] = records;
-  if (!header || header.every((h) => h === '')) throw new AppError('import_file_invalid', { detail: 'The file is empty: the first row must name the columns' });
+  if (!header || header.every((h) => h === ''))
+    throw new AppError('import_file_invalid', { detail: 'The file is empty: the first row must name the columns' });
   const rows: CsvTable['rows'] = [];
   body.forEach((cells, i) => {
     if (cells.some((c) => c !== '')) rows.push({ row: i + 2, cells });
   });
-  if (rows.length === 0) throw new AppError('import_file_invalid', { detail: 'The file has column names but no rows of patients' });
+  if (rows.length === 0)
+    throw new AppError('import_file_invalid', { detail: 'The file has column names but no rows of patients' });
   return { encoding, delimiter, header, rows };
 }
 
 function brokenFile(err: unknown): AppError {
   const e = err as { code?: string; lines?: number; message?: string };
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new AppError('import_file_invalid', { detail: `A quote opened near line ${e.lines ?? '?'} is never closed, so the rest of the file cannot be read` });
+    return new AppError('import_file_invalid', {
+      detail: `A quote opened near line ${e.lines ?? '?'} is never closed, so the rest of the file cannot be read`,
+    });
   }
-  if (e.code === 'CSV_MAX_RECORD_SIZE') return new AppError('import_file_invalid', { detail: `A row near line ${e.lines ?? '?'} is larger than 1 MB: the file is not a patient list` });
-  if (typeof e.code === 'string' && e.code.startsWith('CSV_')) return new AppError('import_file_invalid', { detail: `The file cannot be read as CSV near line ${e.lines ?? '?'}: ${e.message}` });
+  if (e.code === 'CSV_MAX_RECORD_SIZE')
+    return new AppError('import_file_invalid', {
+      detail: `A row near line ${e.lines ?? '?'} is larger than 1 MB: the file is not a patient list`,
+    });
+  if (typeof e.code === 'string' && e.code.startsWith('CSV_'))
+    return new AppError('import_file_invalid', {
+      detail: `The file cannot be read as CSV near line ${e.lines ?? '?'}: ${e.message}`,
+    });
   return err instanceof AppError ? err : new AppError('import_file_invalid', { detail: String(e.message ?? err) });
 }

@@ -16,7 +16,15 @@ import { SIMILAR_NAME } from './duplicates.js';
 import { type CsvTable, decodeCsv, readCsv } from './import-file.js';
 import { type DuplicateFindings, findDuplicates } from './import-duplicates.js';
 import { type CheckedRow, type PreparedPatient, checkRow, mapColumns } from './import.js';
-import { type NewPatient, addNameVocabulary, analysePatientTables, insertNewPatients, lockPatientImports, refreshNameWordCounts, selectImportMatches } from './patients.repository.js';
+import {
+  type NewPatient,
+  addNameVocabulary,
+  analysePatientTables,
+  insertNewPatients,
+  lockPatientImports,
+  refreshNameWordCounts,
+  selectImportMatches,
+} from './patients.repository.js';
 import { searchWords } from './search.js';
 
 /**
@@ -86,7 +94,9 @@ export async function importPatients(ctx: AppContext, input: ImportPatientsInput
   const listLimit = input.listLimit ?? LIST_LIMIT;
   const refusedAnyway = checked.some((c) => c.problems.length > 0) && !input.skipRejected;
   if (input.dryRun || refusedAnyway) {
-    const duplicates = await inPractice(ctx.db, input.practiceId, (tx) => findDuplicatesIn(tx, input.practiceId, checked));
+    const duplicates = await inPractice(ctx.db, input.practiceId, (tx) =>
+      findDuplicatesIn(tx, input.practiceId, checked),
+    );
     summarise(report, checked, duplicates, listLimit);
     if (input.dryRun) return report;
     throw rowsRejected(report);
@@ -96,20 +106,32 @@ export async function importPatients(ctx: AppContext, input: ImportPatientsInput
 }
 
 /** reading: bytes → text → rows of cells. */
-async function readTable(input: ImportPatientsInput, progress: NonNullable<ImportPatientsInput['onProgress']>): Promise<CsvTable> {
-  const { text, encoding } = typeof input.file === 'string' ? { text: input.file.replace(/^\uFEFF/, ''), encoding: 'utf-8' as const } : decodeCsv(input.file, input.encoding);
+async function readTable(
+  input: ImportPatientsInput,
+  progress: NonNullable<ImportPatientsInput['onProgress']>,
+): Promise<CsvTable> {
+  const { text, encoding } =
+    typeof input.file === 'string'
+      ? { text: input.file.replace(/^\uFEFF/, ''), encoding: 'utf-8' as const }
+      : decodeCsv(input.file, input.encoding);
   return readCsv(text, encoding, (done, total) => progress({ phase: 'reading', done, total }));
 }
 
 /** checking: every row, in batches that let the server answer others (and the browser hear progress). */
-async function checkRows(table: CsvTable, columns: PatientImportReport['columns'], progress: NonNullable<ImportPatientsInput['onProgress']>, signal?: AbortSignal): Promise<CheckedRow[]> {
+async function checkRows(
+  table: CsvTable,
+  columns: PatientImportReport['columns'],
+  progress: NonNullable<ImportPatientsInput['onProgress']>,
+  signal?: AbortSignal,
+): Promise<CheckedRow[]> {
   const today = new Date().toISOString().slice(0, 10);
   const checked: CheckedRow[] = [];
   const total = table.rows.length;
   progress({ phase: 'checking', done: 0, total });
   for (let at = 0; at < total; at += CHECK_BATCH) {
     signal?.throwIfAborted();
-    for (const { row, cells } of table.rows.slice(at, at + CHECK_BATCH)) checked.push(checkRow(row, cells, columns, today));
+    for (const { row, cells } of table.rows.slice(at, at + CHECK_BATCH))
+      checked.push(checkRow(row, cells, columns, today));
     progress({ phase: 'checking', done: Math.min(total, at + CHECK_BATCH), total });
     await nextTurn();
   }
@@ -120,7 +142,16 @@ async function checkRows(table: CsvTable, columns: PatientImportReport['columns'
 async function findDuplicatesIn(tx: Tx, practiceId: string, checked: CheckedRow[]): Promise<DuplicateFindings> {
   const people = checked.flatMap(({ row, patient, displayName }) =>
     patient
-      ? [{ row, displayName, sortName: patient.row.sortName, searchName: patient.row.searchName, dateOfBirth: patient.row.dateOfBirth, phones: patient.phones.map((p) => p.e164) }]
+      ? [
+          {
+            row,
+            displayName,
+            sortName: patient.row.sortName,
+            searchName: patient.row.searchName,
+            dateOfBirth: patient.row.dateOfBirth,
+            phones: patient.phones.map((p) => p.e164),
+          },
+        ]
       : [],
   );
   const practice = await tx.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst();
@@ -129,7 +160,12 @@ async function findDuplicatesIn(tx: Tx, practiceId: string, checked: CheckedRow[
 }
 
 /** Fills the report's counts and lists (once per run: it adds duplicates to the rows' problems); returns the rows to import. */
-function summarise(report: PatientImportReport, checked: CheckedRow[], duplicates: DuplicateFindings, listLimit: number): PreparedPatient[] {
+function summarise(
+  report: PatientImportReport,
+  checked: CheckedRow[],
+  duplicates: DuplicateFindings,
+  listLimit: number,
+): PreparedPatient[] {
   const valid: PreparedPatient[] = [];
   for (const c of checked) {
     const duplicate = duplicates.same.get(c.row);
@@ -154,7 +190,13 @@ function summarise(report: PatientImportReport, checked: CheckedRow[], duplicate
  * duplicates looked for again (another import may have just added these people), every
  * patient inserted, the audit event.
  */
-async function insertPatients(ctx: AppContext, input: ImportPatientsInput, checked: CheckedRow[], report: PatientImportReport, progress: NonNullable<ImportPatientsInput['onProgress']>) {
+async function insertPatients(
+  ctx: AppContext,
+  input: ImportPatientsInput,
+  checked: CheckedRow[],
+  report: PatientImportReport,
+  progress: NonNullable<ImportPatientsInput['onProgress']>,
+) {
   const candidates = checked.flatMap((c) => (c.patient ? [c.patient] : []));
   const large = candidates.length >= ANALYSE_AFTER;
   // A connection that checked foreign keys while the tables were tiny keeps a plan that scans
@@ -170,7 +212,12 @@ async function insertPatients(ctx: AppContext, input: ImportPatientsInput, check
   );
   await inPractice(ctx.db, input.practiceId, async (tx) => {
     await lockPatientImports(tx, input.practiceId);
-    const valid = summarise(report, checked, await findDuplicatesIn(tx, input.practiceId, checked), input.listLimit ?? LIST_LIMIT);
+    const valid = summarise(
+      report,
+      checked,
+      await findDuplicatesIn(tx, input.practiceId, checked),
+      input.listLimit ?? LIST_LIMIT,
+    );
     if ((report.rejectedRows > 0 && !input.skipRejected) || valid.length === 0) throw rowsRejected(report);
     const patients: NewPatient[] = valid.map((p) => ({ id: randomUUID(), row: p.row, phones: p.phones }));
     const total = patients.length;
@@ -186,7 +233,12 @@ async function insertPatients(ctx: AppContext, input: ImportPatientsInput, check
       action: 'patients.imported',
       targetType: 'practice',
       targetId: input.practiceId,
-      changes: { count: total, rows: report.totalRows, rejectedRows: report.rejectedRows, likelyDuplicates: report.duplicateCount },
+      changes: {
+        count: total,
+        rows: report.totalRows,
+        rejectedRows: report.rejectedRows,
+        likelyDuplicates: report.duplicateCount,
+      },
     });
     report.importedRows = total;
   });

@@ -9,11 +9,57 @@ const fields = (header: string[], mapping = {}) => mapColumns(header, mapping).c
 
 describe('mapping columns by their headers', () => {
   it('recognises English and French names, with accents, case and numbering', () => {
-    expect(fields(['First name', 'Last name', 'DOB', 'Gender', 'Mobile', 'Phone 2', 'E-mail', 'Address', 'City', 'Language', 'Notes'])).toEqual([
-      'givenName', 'familyName', 'dateOfBirth', 'sex', 'phone', 'phone', 'email', 'address', 'address', 'preferredLanguage', 'notes',
+    expect(
+      fields([
+        'First name',
+        'Last name',
+        'DOB',
+        'Gender',
+        'Mobile',
+        'Phone 2',
+        'E-mail',
+        'Address',
+        'City',
+        'Language',
+        'Notes',
+      ]),
+    ).toEqual([
+      'givenName',
+      'familyName',
+      'dateOfBirth',
+      'sex',
+      'phone',
+      'phone',
+      'email',
+      'address',
+      'address',
+      'preferredLanguage',
+      'notes',
     ]); // prettier-ignore
-    expect(fields(['Prénom', 'NOM', 'Date de naissance', 'Sexe', 'Téléphone portable', 'Tél. domicile', 'Courriel', 'Adresse', 'Langue', 'Remarques'])).toEqual([
-      'givenName', 'familyName', 'dateOfBirth', 'sex', 'phone', 'homePhone', 'email', 'address', 'preferredLanguage', 'notes',
+    expect(
+      fields([
+        'Prénom',
+        'NOM',
+        'Date de naissance',
+        'Sexe',
+        'Téléphone portable',
+        'Tél. domicile',
+        'Courriel',
+        'Adresse',
+        'Langue',
+        'Remarques',
+      ]),
+    ).toEqual([
+      'givenName',
+      'familyName',
+      'dateOfBirth',
+      'sex',
+      'phone',
+      'homePhone',
+      'email',
+      'address',
+      'preferredLanguage',
+      'notes',
     ]); // prettier-ignore
     expect(fieldForHeader('WhatsApp')).toBe('whatsApp');
     expect(fieldForHeader('Né(e) le')).toBe('dateOfBirth');
@@ -26,7 +72,11 @@ describe('mapping columns by their headers', () => {
   });
 
   it('lets the mapping override by header (any case) or by position, and ignore columns', () => {
-    const { columns } = mapColumns(['Nom', 'Prénom', 'Tel', 'Fax'], { tel: 'whatsApp', '#4': 'ignore', Nom: 'familyName' });
+    const { columns } = mapColumns(['Nom', 'Prénom', 'Tel', 'Fax'], {
+      tel: 'whatsApp',
+      '#4': 'ignore',
+      Nom: 'familyName',
+    });
     expect(columns.map((c) => [c.field, c.automatic])).toEqual([
       ['familyName', false],
       ['givenName', true],
@@ -44,7 +94,9 @@ describe('mapping columns by their headers', () => {
       { code: 'missing_field', field: 'givenName', columns: [] },
       { code: 'missing_field', field: 'familyName', columns: [] },
     ]);
-    expect(mapColumns(['First', 'Last', 'A', 'B'], { A: 'email', B: 'email' }).problems).toEqual([{ code: 'several_columns', field: 'email', columns: ['A', 'B'] }]);
+    expect(mapColumns(['First', 'Last', 'A', 'B'], { A: 'email', B: 'email' }).problems).toEqual([
+      { code: 'several_columns', field: 'email', columns: ['A', 'B'] },
+    ]);
     // Found by header, a second column for a one-column field is left unmapped instead.
     expect(fields(['First', 'Last', 'Email', 'Email 2'])).toEqual(['givenName', 'familyName', 'email', null]);
   });
@@ -84,18 +136,23 @@ describe('cells', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString().slice(0, 10);
-        const [y, m, day] = iso.split('-');
-        expect(parseBirthDate(`${day}/${m}/${y}`, TODAY)).toEqual({ value: iso });
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true }),
+        (d) => {
+          const iso = d.toISOString().slice(0, 10);
+          const [y, m, day] = iso.split('-');
+          expect(parseBirthDate(`${day}/${m}/${y}`, TODAY)).toEqual({ value: iso });
+        },
+      ),
     );
   });
 
   it('reads sex in English and French', () => {
-    expect(['F', 'f', 'Female', 'Féminin', 'M', 'H', 'Homme', 'Other', ''].map((s) => ('value' in parseSex(s) ? (parseSex(s) as { value: string }).value : 'error'))).toEqual([
-      'female', 'female', 'female', 'female', 'male', 'male', 'male', 'other', 'error',
-    ]); // prettier-ignore
+    expect(
+      ['F', 'f', 'Female', 'Féminin', 'M', 'H', 'Homme', 'Other', ''].map((s) =>
+        'value' in parseSex(s) ? (parseSex(s) as { value: string }).value : 'error',
+      ),
+    ).toEqual(['female', 'female', 'female', 'female', 'male', 'male', 'male', 'other', 'error']); // prettier-ignore
   });
 
   it('splits full names written in the usual ways', () => {
@@ -107,12 +164,36 @@ describe('cells', () => {
 });
 
 describe('checking a row', () => {
-  const header = ['Prénom', 'Nom', 'Date de naissance', 'Sexe', 'Portable', 'Tél domicile', 'WhatsApp', 'Email', 'Adresse', 'Ville', 'Langue'];
+  const header = [
+    'Prénom',
+    'Nom',
+    'Date de naissance',
+    'Sexe',
+    'Portable',
+    'Tél domicile',
+    'WhatsApp',
+    'Email',
+    'Adresse',
+    'Ville',
+    'Langue',
+  ];
   const { columns } = mapColumns(header);
   const check = (cells: string[]) => checkRow(7, cells, columns, TODAY);
 
   it('turns a good row into a patient ready to insert (E.164 phones, folded names)', () => {
-    const r = check(['Hélène', 'Lebon', '02/04/1980', 'F', '5712 3456 / 5798 0000', '212 3456', '57123456', 'Helene@Example.MU', 'Royal Road', 'Curepipe', 'Français']);
+    const r = check([
+      'Hélène',
+      'Lebon',
+      '02/04/1980',
+      'F',
+      '5712 3456 / 5798 0000',
+      '212 3456',
+      '57123456',
+      'Helene@Example.MU',
+      'Royal Road',
+      'Curepipe',
+      'Français',
+    ]);
     expect(r.problems).toEqual([]);
     expect(r.patient!.row).toMatchObject({
       givenName: 'Hélène',
@@ -163,8 +244,16 @@ describe('checking a row', () => {
     const { columns: c } = mapColumns(['Patient', 'Parent', 'Parent phone', 'Relationship']);
     const r = checkRow(2, ['RAMDIN Arvind', 'Reshma Ramdin', '5733 0011', 'Mother'], c, TODAY);
     expect(r.problems).toEqual([]);
-    expect(r.patient!.row).toMatchObject({ givenName: 'Arvind', familyName: 'RAMDIN', guardianName: 'Reshma Ramdin', guardianPhone: '+23057330011', guardianRelationship: 'Mother' });
-    expect(checkRow(2, ['RAMDIN Arvind', 'Reshma Ramdin', '', ''], c, TODAY).problems).toMatchObject([{ code: 'guardian_incomplete', field: 'guardianPhone' }]);
+    expect(r.patient!.row).toMatchObject({
+      givenName: 'Arvind',
+      familyName: 'RAMDIN',
+      guardianName: 'Reshma Ramdin',
+      guardianPhone: '+23057330011',
+      guardianRelationship: 'Mother',
+    });
+    expect(checkRow(2, ['RAMDIN Arvind', 'Reshma Ramdin', '', ''], c, TODAY).problems).toMatchObject([
+      { code: 'guardian_incomplete', field: 'guardianPhone' },
+    ]);
   });
 });
 
@@ -176,7 +265,10 @@ describe('reading the file', () => {
   });
 
   it('reads quotes, line breaks in quotes and a byte-order mark, numbering rows as a spreadsheet does', async () => {
-    const bytes = Buffer.from('\uFEFFNom;Prénom;Notes\nLebon;Marie;"Line one\nline two"\n\n;;\nRamdin;"Anjali ""Anju""";\n', 'utf8');
+    const bytes = Buffer.from(
+      '\uFEFFNom;Prénom;Notes\nLebon;Marie;"Line one\nline two"\n\n;;\nRamdin;"Anjali ""Anju""";\n',
+      'utf8',
+    );
     const { text, encoding } = decodeCsv(bytes);
     const table = await readCsv(text, encoding);
     expect(table).toMatchObject({ encoding: 'utf-8', delimiter: ';', header: ['Nom', 'Prénom', 'Notes'] });
@@ -197,7 +289,9 @@ describe('reading the file', () => {
     const latin = Buffer.from([0x50, 0x72, 0xe9, 0x6e, 0x6f, 0x6d]);
     expect(() => decodeCsv(latin)).toThrow(expect.objectContaining({ code: 'import_encoding_invalid' }));
     expect(() => decodeCsv(Buffer.from('PK\x03\x04rest', 'latin1'))).toThrow(/spreadsheet workbook/);
-    expect(() => decodeCsv(Buffer.from('a,b\n\u0000\u0001', 'latin1'))).toThrow(expect.objectContaining({ code: 'import_file_invalid' }));
+    expect(() => decodeCsv(Buffer.from('a,b\n\u0000\u0001', 'latin1'))).toThrow(
+      expect.objectContaining({ code: 'import_file_invalid' }),
+    );
   });
 
   it('refuses an unclosed quote, an empty file and a file without rows', async () => {

@@ -25,29 +25,206 @@ import { calendarDate, foldName } from './search.js';
 
 /** Headers as folded by foldHeader: lower case, no accents, single spaces, a trailing number dropped. */
 const HEADER_NAMES: Record<PatientImportField, string[]> = {
-  givenName: ['given name', 'given names', 'first name', 'first names', 'firstname', 'forename', 'forenames', 'given', 'first', 'prenom', 'prenoms', 'patient first name', 'prenom du patient'],
-  familyName: ['family name', 'last name', 'lastname', 'surname', 'family', 'last', 'nom', 'nom de famille', 'patient last name', 'nom du patient', 'patronyme'],
-  fullName: ['name', 'full name', 'fullname', 'patient', 'patient name', 'nom complet', 'nom et prenom', 'nom prenom', 'prenom et nom', 'prenom nom', 'patient nom'],
+  givenName: [
+    'given name',
+    'given names',
+    'first name',
+    'first names',
+    'firstname',
+    'forename',
+    'forenames',
+    'given',
+    'first',
+    'prenom',
+    'prenoms',
+    'patient first name',
+    'prenom du patient',
+  ],
+  familyName: [
+    'family name',
+    'last name',
+    'lastname',
+    'surname',
+    'family',
+    'last',
+    'nom',
+    'nom de famille',
+    'patient last name',
+    'nom du patient',
+    'patronyme',
+  ],
+  fullName: [
+    'name',
+    'full name',
+    'fullname',
+    'patient',
+    'patient name',
+    'nom complet',
+    'nom et prenom',
+    'nom prenom',
+    'prenom et nom',
+    'prenom nom',
+    'patient nom',
+  ],
   preferredName: ['preferred name', 'nickname', 'known as', 'surnom', 'nom d usage', 'prenom usuel', 'nom usuel'],
-  dateOfBirth: ['date of birth', 'dob', 'd o b', 'birth date', 'birthdate', 'birthday', 'born', 'born on', 'date de naissance', 'naissance', 'date naissance', 'ddn', 'ne le', 'nee le', 'ne e le'],
+  dateOfBirth: [
+    'date of birth',
+    'dob',
+    'd o b',
+    'birth date',
+    'birthdate',
+    'birthday',
+    'born',
+    'born on',
+    'date de naissance',
+    'naissance',
+    'date naissance',
+    'ddn',
+    'ne le',
+    'nee le',
+    'ne e le',
+  ],
   sex: ['sex', 'gender', 'sexe', 'genre'],
-  phone: ['phone', 'phone number', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'cellphone', 'telephone', 'telephone number', 'tel', 'portable', 'telephone portable', 'tel portable', 'tel mobile', 'gsm', 'numero', 'numero de telephone', 'no de telephone', 'contact', 'contact number'],
-  homePhone: ['home phone', 'home', 'home telephone', 'landline', 'fixe', 'telephone fixe', 'tel fixe', 'domicile', 'telephone domicile', 'tel domicile', 'tel maison'],
-  workPhone: ['work phone', 'work', 'office phone', 'business phone', 'work telephone', 'bureau', 'telephone bureau', 'tel bureau', 'telephone professionnel', 'tel professionnel', 'tel travail'],
+  phone: [
+    'phone',
+    'phone number',
+    'mobile',
+    'mobile phone',
+    'mobile number',
+    'cell',
+    'cell phone',
+    'cellphone',
+    'telephone',
+    'telephone number',
+    'tel',
+    'portable',
+    'telephone portable',
+    'tel portable',
+    'tel mobile',
+    'gsm',
+    'numero',
+    'numero de telephone',
+    'no de telephone',
+    'contact',
+    'contact number',
+  ],
+  homePhone: [
+    'home phone',
+    'home',
+    'home telephone',
+    'landline',
+    'fixe',
+    'telephone fixe',
+    'tel fixe',
+    'domicile',
+    'telephone domicile',
+    'tel domicile',
+    'tel maison',
+  ],
+  workPhone: [
+    'work phone',
+    'work',
+    'office phone',
+    'business phone',
+    'work telephone',
+    'bureau',
+    'telephone bureau',
+    'tel bureau',
+    'telephone professionnel',
+    'tel professionnel',
+    'tel travail',
+  ],
   whatsApp: ['whatsapp', 'whatsapp number', 'whatsapp phone', 'numero whatsapp', 'whatsapp numero'],
-  email: ['email', 'e mail', 'email address', 'e mail address', 'mail', 'courriel', 'adresse email', 'adresse e mail', 'adresse mail', 'adresse electronique'],
-  address: ['address', 'street', 'street address', 'address line', 'city', 'town', 'village', 'district', 'locality', 'postcode', 'postal code', 'zip', 'adresse', 'rue', 'ville', 'localite', 'code postal', 'quartier'],
+  email: [
+    'email',
+    'e mail',
+    'email address',
+    'e mail address',
+    'mail',
+    'courriel',
+    'adresse email',
+    'adresse e mail',
+    'adresse mail',
+    'adresse electronique',
+  ],
+  address: [
+    'address',
+    'street',
+    'street address',
+    'address line',
+    'city',
+    'town',
+    'village',
+    'district',
+    'locality',
+    'postcode',
+    'postal code',
+    'zip',
+    'adresse',
+    'rue',
+    'ville',
+    'localite',
+    'code postal',
+    'quartier',
+  ],
   preferredLanguage: ['language', 'preferred language', 'lang', 'langue', 'langue preferee', 'langue parlee'],
-  notes: ['notes', 'note', 'comments', 'comment', 'remarks', 'remarques', 'remarque', 'commentaire', 'commentaires', 'observations', 'observation'],
+  notes: [
+    'notes',
+    'note',
+    'comments',
+    'comment',
+    'remarks',
+    'remarques',
+    'remarque',
+    'commentaire',
+    'commentaires',
+    'observations',
+    'observation',
+  ],
   status: ['status', 'statut', 'etat', 'patient status'],
-  guardianName: ['guardian', 'guardian name', 'parent', 'parent name', 'parent guardian', 'responsable', 'nom du responsable', 'tuteur', 'nom du tuteur', 'nom du parent', 'responsible'],
-  guardianPhone: ['guardian phone', 'parent phone', 'guardian telephone', 'telephone du responsable', 'tel responsable', 'telephone responsable', 'telephone parent', 'tel parent', 'telephone du parent', 'telephone tuteur'],
-  guardianRelationship: ['relationship', 'guardian relationship', 'relation', 'lien', 'lien de parente', 'lien avec le patient'],
+  guardianName: [
+    'guardian',
+    'guardian name',
+    'parent',
+    'parent name',
+    'parent guardian',
+    'responsable',
+    'nom du responsable',
+    'tuteur',
+    'nom du tuteur',
+    'nom du parent',
+    'responsible',
+  ],
+  guardianPhone: [
+    'guardian phone',
+    'parent phone',
+    'guardian telephone',
+    'telephone du responsable',
+    'tel responsable',
+    'telephone responsable',
+    'telephone parent',
+    'tel parent',
+    'telephone du parent',
+    'telephone tuteur',
+  ],
+  guardianRelationship: [
+    'relationship',
+    'guardian relationship',
+    'relation',
+    'lien',
+    'lien de parente',
+    'lien avec le patient',
+  ],
 };
 
-const BY_HEADER = new Map<string, PatientImportField>(Object.entries(HEADER_NAMES).flatMap(([field, names]) => names.map((n) => [n, field as PatientImportField] as const)));
+const BY_HEADER = new Map<string, PatientImportField>(
+  Object.entries(HEADER_NAMES).flatMap(([field, names]) => names.map((n) => [n, field as PatientImportField] as const)),
+);
 
-export const foldHeader = (header: string) => foldName(header).replace(/(\s*n?o?\s*\d+)$/, '').trim();
+export const foldHeader = (header: string) =>
+  foldName(header)
+    .replace(/(\s*n?o?\s*\d+)$/, '')
+    .trim();
 
 export function fieldForHeader(header: string): PatientImportField | null {
   return BY_HEADER.get(foldHeader(header)) ?? BY_HEADER.get(foldName(header)) ?? null;
@@ -59,19 +236,25 @@ export const columnLabel = (header: string, position: number) => header || `#${p
  * Each column's field: the request's mapping first (by header or '#N'), then by header. A name
  * column beside a given-name column is the family name ("Name" + "First name", "Nom" + "Prénom").
  */
-export function mapColumns(header: string[], mapping: PatientImportMapping = {}): { columns: PatientImportColumn[]; problems: PatientImportMappingProblem[] } {
+export function mapColumns(
+  header: string[],
+  mapping: PatientImportMapping = {},
+): { columns: PatientImportColumn[]; problems: PatientImportMappingProblem[] } {
   const explicit = new Map<number, PatientImportField | 'ignore'>();
   for (const [key, field] of Object.entries(mapping)) {
     const positions = columnsNamed(header, key);
     if (positions.length === 0) {
-      throw new AppError('import_mapping_invalid', { detail: `No column "${key}" in the file (its columns: ${header.map(columnLabel).join(', ')})` });
+      throw new AppError('import_mapping_invalid', {
+        detail: `No column "${key}" in the file (its columns: ${header.map(columnLabel).join(', ')})`,
+      });
     }
     for (const p of positions) explicit.set(p, field);
   }
   const columns: PatientImportColumn[] = header.map((h, i) => {
     const position = i + 1;
     const chosen = explicit.get(position);
-    if (chosen !== undefined) return { position, header: h, field: chosen === 'ignore' ? null : chosen, automatic: false };
+    if (chosen !== undefined)
+      return { position, header: h, field: chosen === 'ignore' ? null : chosen, automatic: false };
     return { position, header: h, field: fieldForHeader(h), automatic: true };
   });
 
@@ -92,7 +275,8 @@ export function mapColumns(header: string[], mapping: PatientImportMapping = {})
   for (const field of new Set(columns.map((c) => c.field))) {
     if (!field || MULTI_COLUMN_IMPORT_FIELDS.includes(field)) continue;
     const feeding = columns.filter((c) => c.field === field);
-    if (feeding.length > 1) problems.push({ code: 'several_columns', field, columns: feeding.map((c) => columnLabel(c.header, c.position)) });
+    if (feeding.length > 1)
+      problems.push({ code: 'several_columns', field, columns: feeding.map((c) => columnLabel(c.header, c.position)) });
   }
   if (!has('fullName')) {
     if (!has('givenName')) problems.push({ code: 'missing_field', field: 'givenName', columns: [] });
@@ -118,24 +302,70 @@ function columnsNamed(header: string[], key: string): number[] {
 // Cells
 
 /** What other systems write in an empty cell. */
-const EMPTY_MARKERS = new Set(['-', '--', '.', '?', 'n/a', 'n.a.', 'null', 'none', 'aucun', 'aucune', 'neant', 'néant', 'inconnu', 'inconnue', 'unknown']);
+const EMPTY_MARKERS = new Set([
+  '-',
+  '--',
+  '.',
+  '?',
+  'n/a',
+  'n.a.',
+  'null',
+  'none',
+  'aucun',
+  'aucune',
+  'neant',
+  'néant',
+  'inconnu',
+  'inconnue',
+  'unknown',
+]);
 const isBlank = (value: string) => value === '' || EMPTY_MARKERS.has(value.toLowerCase());
 
 type CellResult<T> = { value: T } | { code: PatientImportProblemCode; message: string };
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, janv: 1, janvier: 1,
-  feb: 2, february: 2, fev: 2, fevr: 2, fevrier: 2,
-  mar: 3, march: 3, mars: 3,
-  apr: 4, april: 4, avr: 4, avril: 4,
-  may: 5, mai: 5,
-  jun: 6, june: 6, juin: 6,
-  jul: 7, july: 7, juil: 7, juillet: 7,
-  aug: 8, august: 8, aou: 8, aout: 8,
-  sep: 9, sept: 9, september: 9, septembre: 9,
-  oct: 10, october: 10, octobre: 10,
-  nov: 11, november: 11, novembre: 11,
-  dec: 12, december: 12, decembre: 12,
+  jan: 1,
+  january: 1,
+  janv: 1,
+  janvier: 1,
+  feb: 2,
+  february: 2,
+  fev: 2,
+  fevr: 2,
+  fevrier: 2,
+  mar: 3,
+  march: 3,
+  mars: 3,
+  apr: 4,
+  april: 4,
+  avr: 4,
+  avril: 4,
+  may: 5,
+  mai: 5,
+  jun: 6,
+  june: 6,
+  juin: 6,
+  jul: 7,
+  july: 7,
+  juil: 7,
+  juillet: 7,
+  aug: 8,
+  august: 8,
+  aou: 8,
+  aout: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  septembre: 9,
+  oct: 10,
+  october: 10,
+  octobre: 10,
+  nov: 11,
+  november: 11,
+  novembre: 11,
+  dec: 12,
+  december: 12,
+  decembre: 12,
 }; // prettier-ignore
 
 const DATE_HELP = 'write it as DD/MM/YYYY or YYYY-MM-DD';
@@ -154,7 +384,10 @@ export function parseBirthDate(raw: string, today: string): CellResult<string> {
     const month = MONTHS[m[2]!];
     if (month) date = calendarDate(+m[3]!, month, +m[1]!);
   } else if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$/.test(text)) {
-    return { code: 'date_invalid', message: `"${clip(raw)}" has a two-digit year: write the year in full (DD/MM/YYYY)` };
+    return {
+      code: 'date_invalid',
+      message: `"${clip(raw)}" has a two-digit year: write the year in full (DD/MM/YYYY)`,
+    };
   }
   if (!date) return { code: 'date_invalid', message: `"${clip(raw)}" is not a date: ${DATE_HELP} (day before month)` };
   if (date > today) return { code: 'date_in_future', message: `${date} is in the future` };
@@ -163,37 +396,96 @@ export function parseBirthDate(raw: string, today: string): CellResult<string> {
 }
 
 const SEXES: Record<string, PatientInput['sex']> = {
-  f: 'female', female: 'female', woman: 'female', w: 'female', femme: 'female', feminin: 'female', fille: 'female', girl: 'female',
-  m: 'male', male: 'male', man: 'male', h: 'male', homme: 'male', masculin: 'male', garcon: 'male', boy: 'male',
-  o: 'other', other: 'other', autre: 'other', x: 'other',
-  u: 'unknown', unknown: 'unknown', inconnu: 'unknown', 'not stated': 'unknown', 'non precise': 'unknown',
+  f: 'female',
+  female: 'female',
+  woman: 'female',
+  w: 'female',
+  femme: 'female',
+  feminin: 'female',
+  fille: 'female',
+  girl: 'female',
+  m: 'male',
+  male: 'male',
+  man: 'male',
+  h: 'male',
+  homme: 'male',
+  masculin: 'male',
+  garcon: 'male',
+  boy: 'male',
+  o: 'other',
+  other: 'other',
+  autre: 'other',
+  x: 'other',
+  u: 'unknown',
+  unknown: 'unknown',
+  inconnu: 'unknown',
+  'not stated': 'unknown',
+  'non precise': 'unknown',
 }; // prettier-ignore
 
 export function parseSex(raw: string): CellResult<NonNullable<PatientInput['sex']>> {
   const sex = SEXES[foldName(raw)];
-  return sex ? { value: sex } : { code: 'sex_unknown', message: `"${clip(raw)}" is not a sex DentalPro knows (F, M, other; or H/F in French)` };
+  return sex
+    ? { value: sex }
+    : { code: 'sex_unknown', message: `"${clip(raw)}" is not a sex DentalPro knows (F, M, other; or H/F in French)` };
 }
 
 const LANGUAGES: Record<string, NonNullable<PatientInput['preferredLanguage']>> = {
-  en: 'en', eng: 'en', english: 'en', anglais: 'en', 'en gb': 'en', 'en us': 'en',
-  fr: 'fr', fra: 'fr', fre: 'fr', french: 'fr', francais: 'fr', 'fr fr': 'fr', 'fr mu': 'fr',
-  mfe: 'mfe', kreol: 'mfe', creole: 'mfe', 'kreol morisien': 'mfe', morisien: 'mfe', 'mauritian creole': 'mfe', 'creole mauricien': 'mfe',
+  en: 'en',
+  eng: 'en',
+  english: 'en',
+  anglais: 'en',
+  'en gb': 'en',
+  'en us': 'en',
+  fr: 'fr',
+  fra: 'fr',
+  fre: 'fr',
+  french: 'fr',
+  francais: 'fr',
+  'fr fr': 'fr',
+  'fr mu': 'fr',
+  mfe: 'mfe',
+  kreol: 'mfe',
+  creole: 'mfe',
+  'kreol morisien': 'mfe',
+  morisien: 'mfe',
+  'mauritian creole': 'mfe',
+  'creole mauricien': 'mfe',
 }; // prettier-ignore
 
 export function parseLanguage(raw: string): CellResult<NonNullable<PatientInput['preferredLanguage']>> {
   const language = LANGUAGES[foldName(raw)];
-  return language ? { value: language } : { code: 'language_unknown', message: `"${clip(raw)}" is not a language DentalPro offers (English, French, Kreol)` };
+  return language
+    ? { value: language }
+    : {
+        code: 'language_unknown',
+        message: `"${clip(raw)}" is not a language DentalPro offers (English, French, Kreol)`,
+      };
 }
 
 const STATUSES: Record<string, NonNullable<PatientInput['status']>> = {
-  active: 'active', actif: 'active', current: 'active', 'en cours': 'active',
-  archived: 'archived', archive: 'archived', inactive: 'archived', inactif: 'archived', former: 'archived', ancien: 'archived',
-  deceased: 'deceased', dead: 'deceased', decede: 'deceased', decedee: 'deceased', 'decede e': 'deceased',
+  active: 'active',
+  actif: 'active',
+  current: 'active',
+  'en cours': 'active',
+  archived: 'archived',
+  archive: 'archived',
+  inactive: 'archived',
+  inactif: 'archived',
+  former: 'archived',
+  ancien: 'archived',
+  deceased: 'deceased',
+  dead: 'deceased',
+  decede: 'deceased',
+  decedee: 'deceased',
+  'decede e': 'deceased',
 }; // prettier-ignore
 
 export function parseStatus(raw: string): CellResult<NonNullable<PatientInput['status']>> {
   const status = STATUSES[foldName(raw)];
-  return status ? { value: status } : { code: 'status_unknown', message: `"${clip(raw)}" is not a status (active, archived, deceased)` };
+  return status
+    ? { value: status }
+    : { code: 'status_unknown', message: `"${clip(raw)}" is not a status (active, archived, deceased)` };
 }
 
 /**
@@ -260,11 +552,22 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
   }
   const cellsOf = (field: PatientImportField) => byField.get(field) ?? [];
   const one = (field: PatientImportField) => cellsOf(field)[0];
-  const problem = (code: PatientImportProblemCode, field: PatientImportField | null, cell: { column: string; value: string } | undefined, message: string) =>
-    problems.push({ code, field, column: cell?.column ?? null, value: clip(cell?.value ?? ''), message });
+  const problem = (
+    code: PatientImportProblemCode,
+    field: PatientImportField | null,
+    cell: { column: string; value: string } | undefined,
+    message: string,
+  ) => problems.push({ code, field, column: cell?.column ?? null, value: clip(cell?.value ?? ''), message });
 
   const extra = cells.slice(columns.length).filter((c) => c !== '');
-  if (extra.length) problems.push({ code: 'extra_cells', field: null, column: null, value: clip(extra.join(' | ')), message: `The row has ${cells.length} cells but the header names ${columns.length} columns` });
+  if (extra.length)
+    problems.push({
+      code: 'extra_cells',
+      field: null,
+      column: null,
+      value: clip(extra.join(' | ')),
+      message: `The row has ${cells.length} cells but the header names ${columns.length} columns`,
+    });
 
   let givenName = one('givenName')?.value ?? '';
   let familyName = one('familyName')?.value ?? '';
@@ -276,7 +579,11 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
   }
   const nameCell = (field: 'givenName' | 'familyName') => {
     const column = columns.find((c) => c.field === field) ?? columns.find((c) => c.field === 'fullName');
-    return one(field) ?? fullName ?? (column ? { column: columnLabel(column.header, column.position), value: '' } : undefined);
+    return (
+      one(field) ??
+      fullName ??
+      (column ? { column: columnLabel(column.header, column.position), value: '' } : undefined)
+    );
   };
   if (!givenName) problem('required', 'givenName', nameCell('givenName'), 'The given name is missing');
   if (!familyName) problem('required', 'familyName', nameCell('familyName'), 'The family name is missing');
@@ -317,7 +624,12 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
       for (const number of splitPhones(cell.value)) {
         const e164 = toE164(number);
         if (!e164) {
-          problem('phone_invalid', kind.field, { column: cell.column, value: number }, `"${clip(number)}" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)`);
+          problem(
+            'phone_invalid',
+            kind.field,
+            { column: cell.column, value: number },
+            `"${clip(number)}" is not a valid phone number (e.g. 5712 3456 or +230 5712 3456)`,
+          );
           continue;
         }
         if (kind.isWhatsApp) whatsApps.add(e164);
@@ -327,8 +639,10 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
       }
     }
   }
-  if (whatsApps.size > 1) problem('several_whatsapp', 'whatsApp', one('whatsApp'), 'Only one number can be the WhatsApp number');
-  if (phones.length > 10) problem('too_many_phones', 'phone', one('phone'), `${phones.length} phone numbers: at most 10`);
+  if (whatsApps.size > 1)
+    problem('several_whatsapp', 'whatsApp', one('whatsApp'), 'Only one number can be the WhatsApp number');
+  if (phones.length > 10)
+    problem('too_many_phones', 'phone', one('phone'), `${phones.length} phone numbers: at most 10`);
   input.phones = phones.slice(0, 10);
 
   const email = one('email');
@@ -336,14 +650,24 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
   const address = cellsOf('address');
   if (address.length) input.address = address.map((a) => a.value).join(', ');
   const notes = cellsOf('notes');
-  if (notes.length) input.notes = notes.length === 1 ? notes[0]!.value : notes.map((n) => `${n.column}: ${n.value}`).join('\n');
+  if (notes.length)
+    input.notes = notes.length === 1 ? notes[0]!.value : notes.map((n) => `${n.column}: ${n.value}`).join('\n');
 
   const guardianName = one('guardianName');
   const guardianPhone = one('guardianPhone');
   if (guardianName && guardianPhone) {
-    input.guardianContact = { name: guardianName.value, phone: guardianPhone.value, relationship: one('guardianRelationship')?.value ?? '' };
+    input.guardianContact = {
+      name: guardianName.value,
+      phone: guardianPhone.value,
+      relationship: one('guardianRelationship')?.value ?? '',
+    };
   } else if (guardianName || guardianPhone) {
-    problem('guardian_incomplete', guardianName ? 'guardianPhone' : 'guardianName', guardianName ?? guardianPhone, 'A guardian needs both a name and a phone number');
+    problem(
+      'guardian_incomplete',
+      guardianName ? 'guardianPhone' : 'guardianName',
+      guardianName ?? guardianPhone,
+      'A guardian needs both a name and a phone number',
+    );
   }
 
   const displayName = `${givenName} ${familyName}`.trim();
@@ -354,7 +678,9 @@ export function checkRow(row: number, cells: string[], columns: PatientImportCol
     if (!(err instanceof AppError) || !err.options.errors) throw err;
     for (const e of err.options.errors) {
       const field = fieldOfPath(e.path);
-      const cell = field ? (one(field) ?? (field === 'givenName' || field === 'familyName' ? fullName : undefined)) : undefined;
+      const cell = field
+        ? (one(field) ?? (field === 'givenName' || field === 'familyName' ? fullName : undefined))
+        : undefined;
       problem(IMPORT_PROBLEM_OF[e.code] ?? 'invalid', field, cell, e.message);
     }
     return { row, cells, problems, displayName };

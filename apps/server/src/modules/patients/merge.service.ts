@@ -9,7 +9,14 @@ import { moveClinicalReferences } from '../clinical/patient-references.js';
 import { moveMessagingReferences } from '../messaging/patient-references.js';
 import { movePatientReferences } from '../scheduling/patient-references.js';
 import { openAlerts, sealAlerts } from './alerts.service.js';
-import { type PatientRow, removeSearchWords, replacePhones, selectPatientRow, selectPhones, toPatient } from './patients.repository.js';
+import {
+  type PatientRow,
+  removeSearchWords,
+  replacePhones,
+  selectPatientRow,
+  selectPhones,
+  toPatient,
+} from './patients.repository.js';
 
 /** Moves another module's rows from the merged patient to the survivor, inside the merge's transaction. */
 export type PatientReferenceMover = (tx: Tx, fromPatientId: string, toPatientId: string) => Promise<void>;
@@ -34,19 +41,34 @@ const FILLABLE = ['preferredName', 'dateOfBirth', 'email', 'address', 'notes'] a
  */
 export async function mergePatient(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patientId: string; intoPatientId: string; movers?: PatientReferenceMover[] },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    patientId: string;
+    intoPatientId: string;
+    movers?: PatientReferenceMover[];
+  },
 ): Promise<{ survivor: Patient; mergedPatientId: string }> {
   requirePermission(input.actor, 'patients:merge');
-  if (input.patientId === input.intoPatientId) throw new AppError('patient_merge_invalid', { detail: 'A patient cannot be merged into itself' });
+  if (input.patientId === input.intoPatientId)
+    throw new AppError('patient_merge_invalid', { detail: 'A patient cannot be merged into itself' });
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const { merged, survivor } = await lockPair(tx, input.patientId, input.intoPatientId);
     for (const move of input.movers ?? patientReferenceMovers) await move(tx, merged.id, survivor.id);
     await moveGuardianships(tx, merged.id, survivor.id);
     await movePhones(tx, input.practiceId, merged.id, survivor.id);
     const filled = await fillEmptyFields(ctx, tx, input.practiceId, merged, survivor);
-    await tx.updateTable('patients').set({ status: 'archived', mergedIntoId: survivor.id, updatedAt: new Date(), version: nextVersion }).where('id', '=', merged.id).execute();
+    await tx
+      .updateTable('patients')
+      .set({ status: 'archived', mergedIntoId: survivor.id, updatedAt: new Date(), version: nextVersion })
+      .where('id', '=', merged.id)
+      .execute();
     // Records merged into this one earlier now point straight at the survivor.
-    await tx.updateTable('patients').set({ mergedIntoId: survivor.id, version: nextVersion }).where('mergedIntoId', '=', merged.id).execute();
+    await tx
+      .updateTable('patients')
+      .set({ mergedIntoId: survivor.id, version: nextVersion })
+      .where('mergedIntoId', '=', merged.id)
+      .execute();
     await removeSearchWords(tx, merged.id);
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -63,37 +85,71 @@ export async function mergePatient(
 
 /** Both rows locked in id order (two merges of the same pair wait instead of deadlocking). */
 async function lockPair(tx: Tx, mergedId: string, survivorId: string) {
-  const rows = await tx.selectFrom('patients').selectAll().where('id', 'in', [mergedId, survivorId]).orderBy('id').forUpdate().execute();
+  const rows = await tx
+    .selectFrom('patients')
+    .selectAll()
+    .where('id', 'in', [mergedId, survivorId])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
   const merged = rows.find((r) => r.id === mergedId);
   const survivor = rows.find((r) => r.id === survivorId);
   if (!merged || !survivor) throw new AppError('patient_not_found');
-  if (merged.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This patient was already merged into another record' });
-  if (survivor.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'The surviving record was itself merged into another; merge into that one' });
+  if (merged.mergedIntoId)
+    throw new AppError('patient_already_merged', { detail: 'This patient was already merged into another record' });
+  if (survivor.mergedIntoId)
+    throw new AppError('patient_already_merged', {
+      detail: 'The surviving record was itself merged into another; merge into that one',
+    });
   return { merged, survivor };
 }
 
 async function moveGuardianships(tx: Tx, fromId: string, toId: string) {
-  await tx.updateTable('patients').set({ guardianPatientId: toId, version: nextVersion }).where('guardianPatientId', '=', fromId).where('id', '<>', toId).execute();
+  await tx
+    .updateTable('patients')
+    .set({ guardianPatientId: toId, version: nextVersion })
+    .where('guardianPatientId', '=', fromId)
+    .where('id', '<>', toId)
+    .execute();
   // The survivor cannot be its own guardian.
-  await tx.updateTable('patients').set({ guardianPatientId: null, version: nextVersion }).where('id', '=', toId).where('guardianPatientId', '=', fromId).execute();
+  await tx
+    .updateTable('patients')
+    .set({ guardianPatientId: null, version: nextVersion })
+    .where('id', '=', toId)
+    .where('guardianPatientId', '=', fromId)
+    .execute();
 }
 
 /** The survivor's numbers first, then the merged record's new ones; its WhatsApp number wins. */
 async function movePhones(tx: Tx, practiceId: string, fromId: string, toId: string) {
   const [mine, theirs] = await Promise.all([selectPhones(tx, toId), selectPhones(tx, fromId)]);
   const hasWhatsApp = mine.some((p) => p.isWhatsApp);
-  const added: PatientPhone[] = theirs.filter((t) => !mine.some((m) => m.e164 === t.e164)).map((t) => ({ ...t, isWhatsApp: t.isWhatsApp && !hasWhatsApp }));
+  const added: PatientPhone[] = theirs
+    .filter((t) => !mine.some((m) => m.e164 === t.e164))
+    .map((t) => ({ ...t, isWhatsApp: t.isWhatsApp && !hasWhatsApp }));
   await tx.deleteFrom('patientPhones').where('patientId', '=', fromId).execute();
   if (added.length) await replacePhones(tx, practiceId, toId, [...mine, ...added].slice(0, 10));
 }
 
-async function fillEmptyFields(ctx: AppContext, tx: Tx, practiceId: string, merged: PatientRow, survivor: PatientRow): Promise<string[]> {
+async function fillEmptyFields(
+  ctx: AppContext,
+  tx: Tx,
+  practiceId: string,
+  merged: PatientRow,
+  survivor: PatientRow,
+): Promise<string[]> {
   const set: Partial<Record<string, unknown>> = {};
   for (const field of FILLABLE) if (!survivor[field] && merged[field]) set[field] = merged[field];
   if (survivor.sex === 'unknown' && merged.sex !== 'unknown') set.sex = merged.sex;
   if (!survivor.guardianPatientId && !survivor.guardianName) {
-    if (merged.guardianPatientId && merged.guardianPatientId !== survivor.id) set.guardianPatientId = merged.guardianPatientId;
-    else if (merged.guardianName) Object.assign(set, { guardianName: merged.guardianName, guardianPhone: merged.guardianPhone, guardianRelationship: merged.guardianRelationship });
+    if (merged.guardianPatientId && merged.guardianPatientId !== survivor.id)
+      set.guardianPatientId = merged.guardianPatientId;
+    else if (merged.guardianName)
+      Object.assign(set, {
+        guardianName: merged.guardianName,
+        guardianPhone: merged.guardianPhone,
+        guardianRelationship: merged.guardianRelationship,
+      });
   }
   // Alerts are combined, never dropped: a lost allergy is dangerous. Re-sealed for the survivor.
   if (merged.alertsSealed) {
@@ -109,6 +165,10 @@ async function fillEmptyFields(ctx: AppContext, tx: Tx, practiceId: string, merg
     set.alertsSealed = await sealAlerts(tx, key, practiceId, survivor.id, combined);
   }
   const filled = Object.keys(set);
-  await tx.updateTable('patients').set({ ...set, updatedAt: new Date(), version: nextVersion }).where('id', '=', survivor.id).execute();
+  await tx
+    .updateTable('patients')
+    .set({ ...set, updatedAt: new Date(), version: nextVersion })
+    .where('id', '=', survivor.id)
+    .execute();
   return filled;
 }

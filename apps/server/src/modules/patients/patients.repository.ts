@@ -7,7 +7,16 @@ import { searchWords } from './search.js';
 
 /** SQL of the patients module: rows in, rows out, no rules. */
 
-export const SUMMARY_COLUMNS = ['patients.id', 'patients.givenName', 'patients.familyName', 'patients.phone', 'patients.dateOfBirth', 'patients.preferredName', 'patients.email', 'patients.status'] as const;
+export const SUMMARY_COLUMNS = [
+  'patients.id',
+  'patients.givenName',
+  'patients.familyName',
+  'patients.phone',
+  'patients.dateOfBirth',
+  'patients.preferredName',
+  'patients.email',
+  'patients.status',
+] as const;
 
 /** SUMMARY_COLUMNS for raw SQL over a table or alias of patients, named as toSummary reads them. */
 export const summarySelect = (alias: 'p' | 'patients') =>
@@ -16,7 +25,10 @@ export const summarySelect = (alias: 'p' | 'patients') =>
       `to_char(${alias}.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ${alias}.preferred_name AS "preferredName", ${alias}.email, ${alias}.status`,
   );
 
-export type SummaryRow = Pick<Selectable<PatientsTable>, 'id' | 'givenName' | 'familyName' | 'phone' | 'dateOfBirth' | 'preferredName' | 'email' | 'status'>;
+export type SummaryRow = Pick<
+  Selectable<PatientsTable>,
+  'id' | 'givenName' | 'familyName' | 'phone' | 'dateOfBirth' | 'preferredName' | 'email' | 'status'
+>;
 
 export const toSummary = (r: SummaryRow): PatientSummary => ({
   id: r.id,
@@ -45,7 +57,9 @@ export function toPatient(r: PatientRow, phones: PatientPhone[]): Patient {
     address: r.address,
     preferredLanguage: r.preferredLanguage,
     guardianPatientId: r.guardianPatientId,
-    guardianContact: r.guardianName ? { name: r.guardianName, phone: r.guardianPhone, relationship: r.guardianRelationship } : null,
+    guardianContact: r.guardianName
+      ? { name: r.guardianName, phone: r.guardianPhone, relationship: r.guardianRelationship }
+      : null,
     notes: r.notes,
     status: r.status,
     mergedIntoId: r.mergedIntoId,
@@ -56,14 +70,23 @@ export function toPatient(r: PatientRow, phones: PatientPhone[]): Patient {
   };
 }
 
-export async function selectPatientRow(tx: Tx, patientId: string, opts: { forUpdate?: boolean } = {}): Promise<PatientRow | undefined> {
+export async function selectPatientRow(
+  tx: Tx,
+  patientId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<PatientRow | undefined> {
   let query = tx.selectFrom('patients').selectAll().where('id', '=', patientId);
   if (opts.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
 export async function selectPhones(tx: Tx, patientId: string): Promise<PatientPhone[]> {
-  const rows = await tx.selectFrom('patientPhones').select(['e164', 'label', 'isWhatsapp']).where('patientId', '=', patientId).orderBy('position').execute();
+  const rows = await tx
+    .selectFrom('patientPhones')
+    .select(['e164', 'label', 'isWhatsapp'])
+    .where('patientId', '=', patientId)
+    .orderBy('position')
+    .execute();
   return rows.map((r) => ({ e164: r.e164, label: r.label, isWhatsApp: r.isWhatsapp }));
 }
 
@@ -73,18 +96,55 @@ export async function replacePhones(tx: Tx, practiceId: string, patientId: strin
   if (phones.length) {
     await tx
       .insertInto('patientPhones')
-      .values(phones.map((p, position) => ({ practiceId, patientId, position, e164: p.e164, label: p.label, isWhatsapp: p.isWhatsApp, ...phoneSearchKeys(p.e164) })))
+      .values(
+        phones.map((p, position) => ({
+          practiceId,
+          patientId,
+          position,
+          e164: p.e164,
+          label: p.label,
+          isWhatsapp: p.isWhatsApp,
+          ...phoneSearchKeys(p.e164),
+        })),
+      )
       .execute();
   }
-  await tx.updateTable('patients').set({ phone: phones[0]?.e164 ?? '' }).where('id', '=', patientId).execute();
+  await tx
+    .updateTable('patients')
+    .set({ phone: phones[0]?.e164 ?? '' })
+    .where('id', '=', patientId)
+    .execute();
 }
 
 /** Rewrites the words a patient is found by (new ones join the practice's vocabulary by trigger). */
-export async function replaceSearchWords(tx: Tx, practiceId: string, rows: { patientId: string; searchName: string; sortName: string }[]) {
+export async function replaceSearchWords(
+  tx: Tx,
+  practiceId: string,
+  rows: { patientId: string; searchName: string; sortName: string }[],
+) {
   if (rows.length === 0) return;
-  await tx.deleteFrom('patientSearchWords').where('patientId', 'in', rows.map((r) => r.patientId)).execute();
-  const words = rows.flatMap((r) => searchWords(r.searchName).map((word) => ({ practiceId, patientId: r.patientId, word, sortName: r.sortName, searchName: r.searchName })));
-  for (let i = 0; i < words.length; i += 2000) await tx.insertInto('patientSearchWords').values(words.slice(i, i + 2000)).execute();
+  await tx
+    .deleteFrom('patientSearchWords')
+    .where(
+      'patientId',
+      'in',
+      rows.map((r) => r.patientId),
+    )
+    .execute();
+  const words = rows.flatMap((r) =>
+    searchWords(r.searchName).map((word) => ({
+      practiceId,
+      patientId: r.patientId,
+      word,
+      sortName: r.sortName,
+      searchName: r.searchName,
+    })),
+  );
+  for (let i = 0; i < words.length; i += 2000)
+    await tx
+      .insertInto('patientSearchWords')
+      .values(words.slice(i, i + 2000))
+      .execute();
 }
 
 export async function removeSearchWords(tx: Tx, patientId: string) {
@@ -137,7 +197,9 @@ export async function insertNewPatients(tx: Tx, practiceId: string, patients: Ne
         guardian_patient_id, guardian_name, guardian_phone, guardian_relationship, notes, status, search_name, sort_name)
   `.execute(tx);
 
-  const phones = patients.flatMap((p) => p.phones.map((phone, position) => ({ patientId: p.id, position, phone, keys: phoneSearchKeys(phone.e164) })));
+  const phones = patients.flatMap((p) =>
+    p.phones.map((phone, position) => ({ patientId: p.id, position, phone, keys: phoneSearchKeys(phone.e164) })),
+  );
   if (phones.length) {
     await sql`
       INSERT INTO patient_phones (practice_id, patient_id, position, e164, label, is_whatsapp, national_digits, digits_reversed)
@@ -148,7 +210,14 @@ export async function insertNewPatients(tx: Tx, practiceId: string, patients: Ne
     `.execute(tx);
   }
 
-  const words = patients.flatMap((p) => searchWords(p.row.searchName).map((word) => ({ patientId: p.id, word, sortName: p.row.sortName, searchName: p.row.searchName })));
+  const words = patients.flatMap((p) =>
+    searchWords(p.row.searchName).map((word) => ({
+      patientId: p.id,
+      word,
+      sortName: p.row.sortName,
+      searchName: p.row.searchName,
+    })),
+  );
   if (words.length) {
     await sql`
       INSERT INTO patient_search_words (practice_id, patient_id, word, sort_name, search_name)
@@ -200,7 +269,9 @@ export async function refreshNameWordCounts(db: Kysely<DB>, practiceId: string):
 export async function practicesWithUncountedWords(db: Kysely<DB>): Promise<string[]> {
   const { rows } = await sql<{ practiceId: string }>`
     SELECT DISTINCT v.practice_id AS "practiceId" FROM patient_name_vocabulary v
-    WHERE NOT EXISTS (SELECT 1 FROM patient_name_word_counts c WHERE c.practice_id = v.practice_id AND c.word = v.word)`.execute(db);
+    WHERE NOT EXISTS (SELECT 1 FROM patient_name_word_counts c WHERE c.practice_id = v.practice_id AND c.word = v.word)`.execute(
+    db,
+  );
   return rows.map((r) => r.practiceId);
 }
 
@@ -208,7 +279,11 @@ export async function practicesWithUncountedWords(db: Kysely<DB>): Promise<strin
  * Patients on file (not merged) that may be rows of an import: born the same day with a name
  * similar by trigrams, or sharing a phone. One query per kind for the whole file.
  */
-export async function selectImportMatches(tx: Tx, rows: { row: number; dateOfBirth: string | null; searchName: string; phones: string[] }[], minSimilarity: number) {
+export async function selectImportMatches(
+  tx: Tx,
+  rows: { row: number; dateOfBirth: string | null; searchName: string; phones: string[] }[],
+  minSimilarity: number,
+) {
   const dated = rows.filter((r) => r.dateOfBirth);
   const phoned = rows.flatMap((r) => r.phones.map((e164) => ({ row: r.row, e164 })));
   type Match = SummaryRow & { row: number; searchName: string; sortName: string; sharesPhone: boolean };
@@ -232,7 +307,13 @@ export async function selectImportMatches(tx: Tx, rows: { row: number; dateOfBir
         JOIN patients p ON p.id = pp.patient_id AND p.merged_into_id IS NULL
       `.execute(tx)
     : { rows: [] };
-  return [...byDate.rows, ...byPhone.rows].map((m) => ({ row: m.row, patient: toSummary(m), searchName: m.searchName, sortName: m.sortName, sharesPhone: m.sharesPhone }));
+  return [...byDate.rows, ...byPhone.rows].map((m) => ({
+    row: m.row,
+    patient: toSummary(m),
+    searchName: m.searchName,
+    sortName: m.sortName,
+    sharesPhone: m.sharesPhone,
+  }));
 }
 
 /**

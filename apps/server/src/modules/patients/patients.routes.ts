@@ -46,32 +46,74 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
     '/practices/:practiceId/patients',
     {
       config: { permission: 'patients:read' },
-      schema: { tags, summary: 'Find patients by name, phone digits, email or birth date (ranked, paged)', params: PracticeParams, querystring: PatientSearchQuery, response: { 200: PatientSearchResult } },
+      schema: {
+        tags,
+        summary: 'Find patients by name, phone digits, email or birth date (ranked, paged)',
+        params: PracticeParams,
+        querystring: PatientSearchQuery,
+        response: { 200: PatientSearchResult },
+      },
     },
-    async (request) => searchPatients(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }),
+    async (request) =>
+      searchPatients(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }),
   );
 
   api.post(
     '/practices/:practiceId/patients',
     {
       config: { permission: 'patients:write' },
-      schema: { tags, summary: 'Create a patient; likely duplicates come back as warnings', params: PracticeParams, body: PatientInput, response: { 201: PatientCreated } },
+      schema: {
+        tags,
+        summary: 'Create a patient; likely duplicates come back as warnings',
+        params: PracticeParams,
+        body: PatientInput,
+        response: { 201: PatientCreated },
+      },
     },
-    async (request, reply) => reply.status(201).send(await createPatient(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, patient: request.body })),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await createPatient(ctx, {
+            actor: actorOf(request),
+            practiceId: request.params.practiceId,
+            patient: request.body,
+          }),
+        ),
   );
 
   api.post(
     '/practices/:practiceId/patients/duplicate-check',
     {
       config: { permission: 'patients:write' },
-      schema: { tags, summary: 'Likely duplicates of a patient about to be created (same phone, or similar name and same birth date)', params: PracticeParams, body: PatientDuplicateCheck, response: { 200: PatientDuplicates } },
+      schema: {
+        tags,
+        summary: 'Likely duplicates of a patient about to be created (same phone, or similar name and same birth date)',
+        params: PracticeParams,
+        body: PatientDuplicateCheck,
+        response: { 200: PatientDuplicates },
+      },
     },
-    async (request) => ({ items: await checkDraftForDuplicates(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, draft: request.body }) }),
+    async (request) => ({
+      items: await checkDraftForDuplicates(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        draft: request.body,
+      }),
+    }),
   );
 
   api.get(
     '/practices/:practiceId/patients/:patientId',
-    { config: { permission: 'patients:read' }, schema: { tags, summary: 'One patient (without medical alerts)', params: PatientParams, response: { 200: Patient } } },
+    {
+      config: { permission: 'patients:read' },
+      schema: {
+        tags,
+        summary: 'One patient (without medical alerts)',
+        params: PatientParams,
+        response: { 200: Patient },
+      },
+    },
     async (request) => getPatient(ctx, { actor: actorOf(request), ...request.params }),
   );
 
@@ -81,7 +123,8 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'patients:write' },
       schema: {
         tags,
-        summary: 'Edit a patient (phones: the whole list) as of expectedVersion; 409 patient_changed, with the current record, when it has changed since',
+        summary:
+          'Edit a patient (phones: the whole list) as of expectedVersion; 409 patient_changed, with the current record, when it has changed since',
         params: PatientParams,
         body: PatientUpdate,
         response: { 200: Patient },
@@ -95,19 +138,44 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get(
     '/practices/:practiceId/patients/:patientId/alerts',
-    { config: { permission: 'clinical:read' }, schema: { tags, summary: "A patient's medical alerts (each reading is logged)", params: PatientParams, response: { 200: MedicalAlerts } } },
+    {
+      config: { permission: 'clinical:read' },
+      schema: {
+        tags,
+        summary: "A patient's medical alerts (each reading is logged)",
+        params: PatientParams,
+        response: { 200: MedicalAlerts },
+      },
+    },
     async (request) => getMedicalAlerts(ctx, { actor: actorOf(request), ...request.params }),
   );
 
   api.put(
     '/practices/:practiceId/patients/:patientId/alerts',
-    { config: { permission: 'clinical:write' }, schema: { tags, summary: "Replace a patient's medical alerts", params: PatientParams, body: MedicalAlertsInput, response: { 200: MedicalAlerts } } },
+    {
+      config: { permission: 'clinical:write' },
+      schema: {
+        tags,
+        summary: "Replace a patient's medical alerts",
+        params: PatientParams,
+        body: MedicalAlertsInput,
+        response: { 200: MedicalAlerts },
+      },
+    },
     async (request) => replaceMedicalAlerts(ctx, { actor: actorOf(request), ...request.params, alerts: request.body }),
   );
 
   api.get(
     '/practices/:practiceId/patients/:patientId/duplicates',
-    { config: { permission: 'patients:read' }, schema: { tags, summary: 'Likely duplicates of a patient', params: PatientParams, response: { 200: PatientDuplicates } } },
+    {
+      config: { permission: 'patients:read' },
+      schema: {
+        tags,
+        summary: 'Likely duplicates of a patient',
+        params: PatientParams,
+        response: { 200: PatientDuplicates },
+      },
+    },
     async (request) => ({ items: await listDuplicates(ctx, { actor: actorOf(request), ...request.params }) }),
   );
 
@@ -115,16 +183,29 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
     '/practices/:practiceId/patients/:patientId/merge',
     {
       config: { permission: 'patients:merge' },
-      schema: { tags, summary: 'Merge this patient into another; this record stays as a pointer', params: PatientParams, body: MergeInput, response: { 200: MergeResult } },
+      schema: {
+        tags,
+        summary: 'Merge this patient into another; this record stays as a pointer',
+        params: PatientParams,
+        body: MergeInput,
+        response: { 200: MergeResult },
+      },
     },
-    async (request) => mergePatient(ctx, { actor: actorOf(request), ...request.params, intoPatientId: request.body.intoPatientId }),
+    async (request) =>
+      mergePatient(ctx, { actor: actorOf(request), ...request.params, intoPatientId: request.body.intoPatientId }),
   );
 
   api.get(
     '/practices/:practiceId/patients/:patientId/access-log',
     {
       config: { permission: 'patients:access_log' },
-      schema: { tags, summary: "Who opened the patient's clinical record, and when", params: PatientParams, querystring: AccessLogQuery, response: { 200: AccessLog } },
+      schema: {
+        tags,
+        summary: "Who opened the patient's clinical record, and when",
+        params: PatientParams,
+        querystring: AccessLogQuery,
+        response: { 200: AccessLog },
+      },
     },
     async (request) => getAccessLog(ctx, { actor: actorOf(request), ...request.params, limit: request.query.limit }),
   );
@@ -166,7 +247,11 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
  * embedded PGlite could not answer while the import's transaction runs). If the client goes
  * away, the import is aborted and rolled back.
  */
-function streamImport(request: FastifyRequest, reply: FastifyReply, run: (extra: Pick<ImportPatientsInput, 'onProgress' | 'signal'>) => Promise<PatientImportReport>) {
+function streamImport(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (extra: Pick<ImportPatientsInput, 'onProgress' | 'signal'>) => Promise<PatientImportReport>,
+) {
   const out = new PassThrough();
   const write = (event: PatientImportEvent) => out.write(`${JSON.stringify(event)}\n`);
   const gone = new AbortController();
@@ -191,5 +276,9 @@ function streamImport(request: FastifyRequest, reply: FastifyReply, run: (extra:
       },
     )
     .finally(() => out.end());
-  return reply.type(`${NDJSON}; charset=utf-8`).header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(out);
+  return reply
+    .type(`${NDJSON}; charset=utf-8`)
+    .header('cache-control', 'no-store')
+    .header('x-accel-buffering', 'no')
+    .send(out);
 }

@@ -16,7 +16,8 @@ export function startNameWordCounting(ctx: AppContext): Pump {
     logger: ctx.logger,
     idleMs: COUNT_EVERY_MS,
     run: async () => {
-      for (const practiceId of await practicesWithUncountedWords(ctx.db)) await refreshNameWordCounts(ctx.db, practiceId);
+      for (const practiceId of await practicesWithUncountedWords(ctx.db))
+        await refreshNameWordCounts(ctx.db, practiceId);
       return 0;
     },
   });

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type FieldError, type FieldErrorCode, type Patient, type PatientCreated, PatientInput, PatientPatch, type PatientPhone, type PatientSummary } from '@dentalpro/contracts';
+import {
+  type FieldError,
+  type FieldErrorCode,
+  type Patient,
+  type PatientCreated,
+  PatientInput,
+  PatientPatch,
+  type PatientPhone,
+  type PatientSummary,
+} from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AppContext } from '../../app.js';
@@ -39,26 +48,33 @@ type ParsedInput = z.output<typeof PatientInput>;
 type GuardianContactParsed = NonNullable<ParsedInput['guardianContact']>;
 
 /** Phones as E.164, duplicates dropped; every invalid number reported at phones.N. */
-function normalisePhones(phones: { number: string; label: PatientPhone['label']; isWhatsApp: boolean }[], errors: FieldError[], path = 'phones'): PatientPhone[] {
+function normalisePhones(
+  phones: { number: string; label: PatientPhone['label']; isWhatsApp: boolean }[],
+  errors: FieldError[],
+  path = 'phones',
+): PatientPhone[] {
   const out: PatientPhone[] = [];
   phones.forEach((p, i) => {
     let e164: string;
     try {
       e164 = normalisePhone(p.number, `${path}.${i}`);
     } catch (err) {
-      if (err instanceof AppError && err.options.errors) errors.push(...err.options.errors.map((e) => ({ ...e, path: `${path}.${i}.number` })));
+      if (err instanceof AppError && err.options.errors)
+        errors.push(...err.options.errors.map((e) => ({ ...e, path: `${path}.${i}.number` })));
       return;
     }
     const same = out.find((o) => o.e164 === e164);
     if (same) same.isWhatsApp ||= p.isWhatsApp;
     else out.push({ e164, label: p.label, isWhatsApp: p.isWhatsApp });
   });
-  if (out.filter((p) => p.isWhatsApp).length > 1) errors.push({ path, code: 'one_whatsapp_number', message: 'Only one number can be the WhatsApp number' });
+  if (out.filter((p) => p.isWhatsApp).length > 1)
+    errors.push({ path, code: 'one_whatsapp_number', message: 'Only one number can be the WhatsApp number' });
   return out;
 }
 
 function checkBirthDate(dateOfBirth: string | null | undefined, errors: FieldError[]) {
-  if (dateOfBirth && dateOfBirth > today()) errors.push({ path: 'dateOfBirth', code: 'birth_date_in_future', message: 'The date of birth is in the future' });
+  if (dateOfBirth && dateOfBirth > today())
+    errors.push({ path: 'dateOfBirth', code: 'birth_date_in_future', message: 'The date of birth is in the future' });
 }
 
 function normaliseGuardian(contact: GuardianContactParsed | null, errors: FieldError[]) {
@@ -79,12 +95,21 @@ export function preparePatient(draft: PatientInput, pathPrefix = '') {
   const p = parsed.data;
   const errors: FieldError[] = [];
   checkBirthDate(p.dateOfBirth, errors);
-  const typedPhones = p.phones.length ? p.phones : p.phone ? [{ number: p.phone, label: 'mobile' as const, isWhatsApp: false }] : [];
+  const typedPhones = p.phones.length
+    ? p.phones
+    : p.phone
+      ? [{ number: p.phone, label: 'mobile' as const, isWhatsApp: false }]
+      : [];
   const phones = normalisePhones(typedPhones, errors, p.phones.length ? 'phones' : 'phone');
   if (!p.phones.length && errors.some((e) => e.path.startsWith('phone.'))) {
     for (const e of errors) if (e.path.startsWith('phone.')) e.path = 'phone';
   }
-  if (p.guardianPatientId && p.guardianContact) errors.push({ path: 'guardianContact', code: 'guardian_both', message: 'Give either a guardian patient or a guardian contact, not both' });
+  if (p.guardianPatientId && p.guardianContact)
+    errors.push({
+      path: 'guardianContact',
+      code: 'guardian_both',
+      message: 'Give either a guardian patient or a guardian contact, not both',
+    });
   const guardian = normaliseGuardian(p.guardianContact, errors);
   if (errors.length) throw invalid(errors.map((e) => ({ ...e, path: pathPrefix + e.path })));
   const names = { givenName: p.givenName, familyName: p.familyName, preferredName: p.preferredName };
@@ -113,20 +138,38 @@ async function checkGuardianPatient(tx: Tx, guardianPatientId: string | null, pa
   if (!guardianPatientId) return;
   const problem = (code: FieldErrorCode, message: string) => invalid([{ path: 'guardianPatientId', code, message }]);
   if (guardianPatientId === patientId) throw problem('guardian_self', 'A patient cannot be their own guardian');
-  const guardian = await tx.selectFrom('patients').select(['id', 'mergedIntoId']).where('id', '=', guardianPatientId).executeTakeFirst();
+  const guardian = await tx
+    .selectFrom('patients')
+    .select(['id', 'mergedIntoId'])
+    .where('id', '=', guardianPatientId)
+    .executeTakeFirst();
   if (!guardian || guardian.mergedIntoId) throw problem('guardian_not_found', 'No such patient in this practice');
 }
 
 /** create: check → insert the record, its phones and search words → look for duplicates → audit. */
-export async function createPatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patient: PatientInput }): Promise<PatientCreated> {
+export async function createPatient(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patient: PatientInput },
+): Promise<PatientCreated> {
   requirePermission(input.actor, 'patients:write');
   const { row, phones } = preparePatient(input.patient);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await checkGuardianPatient(tx, row.guardianPatientId);
-    const inserted = await tx.insertInto('patients').values({ practiceId: input.practiceId, ...row }).returningAll().executeTakeFirstOrThrow();
+    const inserted = await tx
+      .insertInto('patients')
+      .values({ practiceId: input.practiceId, ...row })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await replacePhones(tx, input.practiceId, inserted.id, phones);
-    await replaceSearchWords(tx, input.practiceId, [{ patientId: inserted.id, searchName: row.searchName, sortName: row.sortName }]);
-    const possibleDuplicates = await findDuplicatesIn(tx, { patientId: inserted.id, phones: phones.map((p) => p.e164), searchName: row.searchName, dateOfBirth: row.dateOfBirth });
+    await replaceSearchWords(tx, input.practiceId, [
+      { patientId: inserted.id, searchName: row.searchName, sortName: row.sortName },
+    ]);
+    const possibleDuplicates = await findDuplicatesIn(tx, {
+      patientId: inserted.id,
+      phones: phones.map((p) => p.e164),
+      searchName: row.searchName,
+      dateOfBirth: row.dateOfBirth,
+    });
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
@@ -143,7 +186,10 @@ export async function createPatient(ctx: AppContext, input: { actor: Actor; prac
  * Many patients in one transaction, with one audit event (demo data, imports). Each is checked
  * like createPatient's (errors at patients.N.field); nothing is written if any fails.
  */
-export async function createPatientsInBulk(ctx: AppContext, input: { actor: Actor; practiceId: string; patients: PatientInput[] }): Promise<string[]> {
+export async function createPatientsInBulk(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patients: PatientInput[] },
+): Promise<string[]> {
   requirePermission(input.actor, 'patients:write');
   const prepared = input.patients.map((p, i) => preparePatient(p, `patients.${i}.`));
   // Thousands of rows: plans made while the tables were tiny are dropped first (see the import).
@@ -156,7 +202,14 @@ export async function createPatientsInBulk(ctx: AppContext, input: { actor: Acto
       await insertNewPatients(tx, input.practiceId, chunk);
     }
     const ids = patients.map((p) => p.id);
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'patients.bulk_created', targetType: 'practice', targetId: input.practiceId, changes: { count: ids.length } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'patients.bulk_created',
+      targetType: 'practice',
+      targetId: input.practiceId,
+      changes: { count: ids.length },
+    });
     return ids;
   });
   // The name word counts search goes by (see refreshNameWordCounts), as after an import.
@@ -165,7 +218,10 @@ export async function createPatientsInBulk(ctx: AppContext, input: { actor: Acto
 }
 
 /** The full record (without medical alerts: those are clinical). */
-export async function getPatient(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }): Promise<Patient> {
+export async function getPatient(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string },
+): Promise<Patient> {
   requirePermission(input.actor, 'patients:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const row = await selectPatientRow(tx, input.patientId);
@@ -183,7 +239,14 @@ export async function getPatient(ctx: AppContext, input: { actor: Actor; practic
  */
 export async function updatePatient(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patientId: string; patch: PatientPatch; expectedVersion: number; now?: Date },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    patientId: string;
+    patch: PatientPatch;
+    expectedVersion: number;
+    now?: Date;
+  },
 ): Promise<Patient> {
   requirePermission(input.actor, 'patients:write');
   const parsed = PatientPatch.safeParse(input.patch);
@@ -193,7 +256,12 @@ export async function updatePatient(
   const errors: FieldError[] = [];
   checkBirthDate(patch.dateOfBirth, errors);
   const phones = patch.phones ? normalisePhones(patch.phones, errors) : undefined;
-  if (patch.guardianPatientId && patch.guardianContact) errors.push({ path: 'guardianContact', code: 'guardian_both', message: 'Give either a guardian patient or a guardian contact, not both' });
+  if (patch.guardianPatientId && patch.guardianContact)
+    errors.push({
+      path: 'guardianContact',
+      code: 'guardian_both',
+      message: 'Give either a guardian patient or a guardian contact, not both',
+    });
   const guardian = patch.guardianContact !== undefined ? normaliseGuardian(patch.guardianContact, errors) : undefined;
   if (errors.length) throw invalid(errors);
 
@@ -201,7 +269,8 @@ export async function updatePatient(
     // Not locked: when the update below finds the version expected, this is the row it changed.
     const current = await selectPatientRow(tx, input.patientId);
     if (!current) throw new AppError('patient_not_found');
-    if (current.mergedIntoId) throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
+    if (current.mergedIntoId)
+      throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
     if (patch.guardianPatientId !== undefined) await checkGuardianPatient(tx, patch.guardianPatientId, current.id);
     const names = {
       givenName: patch.givenName ?? current.givenName,
@@ -230,11 +299,19 @@ export async function updatePatient(
     if (!saved) throw await changedSince(tx, current.id);
     if (phones) await replacePhones(tx, input.practiceId, current.id, phones);
     if (patch.givenName !== undefined || patch.familyName !== undefined || patch.preferredName !== undefined) {
-      await replaceSearchWords(tx, input.practiceId, [{ patientId: current.id, searchName: searchNameOf(names), sortName: sortNameOf(names) }]);
+      await replaceSearchWords(tx, input.practiceId, [
+        { patientId: current.id, searchName: searchNameOf(names), sortName: sortNameOf(names) },
+      ]);
     }
     const died = patch.status === 'deceased' && current.status !== 'deceased';
     const cancelled = died
-      ? await cancelFutureAppointments(tx, { practiceId: input.practiceId, patientId: current.id, actor: input.actor, reason: DECEASED_CANCELLATION_REASON, now: input.now ?? new Date() })
+      ? await cancelFutureAppointments(tx, {
+          practiceId: input.practiceId,
+          patientId: current.id,
+          actor: input.actor,
+          reason: DECEASED_CANCELLATION_REASON,
+          now: input.now ?? new Date(),
+        })
       : [];
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -265,8 +342,16 @@ async function changedSince(tx: Tx, patientId: string): Promise<AppError> {
  * For other modules inside their own practice-bound transaction. A merged record is not found.
  * `forShare` keeps the record (its status) from changing until the caller commits.
  */
-export async function findPatientIn(tx: Tx, patientId: string, opts: { forShare?: boolean } = {}): Promise<PatientSummary | undefined> {
-  let query = tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('id', '=', patientId).where('mergedIntoId', 'is', null);
+export async function findPatientIn(
+  tx: Tx,
+  patientId: string,
+  opts: { forShare?: boolean } = {},
+): Promise<PatientSummary | undefined> {
+  let query = tx
+    .selectFrom('patients')
+    .select(SUMMARY_COLUMNS)
+    .where('id', '=', patientId)
+    .where('mergedIntoId', 'is', null);
   if (opts.forShare) query = query.forShare();
   const row = await query.executeTakeFirst();
   return row && toSummary(row);
@@ -275,7 +360,11 @@ export async function findPatientIn(tx: Tx, patientId: string, opts: { forShare?
 /** Display names by id, for lists (calendar, waitlist, recalls). */
 export async function patientNamesIn(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('patients').select(['id', 'givenName', 'familyName']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await tx
+    .selectFrom('patients')
+    .select(['id', 'givenName', 'familyName'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
 }
 
@@ -288,14 +377,29 @@ export interface PatientLabel {
 /** Names and states by id, merged records included: for the audit trail, which names records as they are now. */
 export async function patientLabelsIn(tx: Tx, ids: string[]): Promise<Map<string, PatientLabel>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('patients').select(['id', 'givenName', 'familyName', 'status', 'mergedIntoId']).where('id', 'in', [...new Set(ids)]).execute();
-  return new Map(rows.map((r) => [r.id, { name: `${r.givenName} ${r.familyName}`, status: r.status, merged: r.mergedIntoId !== null }]));
+  const rows = await tx
+    .selectFrom('patients')
+    .select(['id', 'givenName', 'familyName', 'status', 'mergedIntoId'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { name: `${r.givenName} ${r.familyName}`, status: r.status, merged: r.mergedIntoId !== null },
+    ]),
+  );
 }
 
 /** Of these patients, the ones the practice still looks after: not archived, deceased or merged. */
 export async function activePatientIdsIn(tx: Tx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await tx.selectFrom('patients').select('id').where('id', 'in', [...new Set(ids)]).where('status', '=', 'active').where('mergedIntoId', 'is', null).execute();
+  const rows = await tx
+    .selectFrom('patients')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .where('status', '=', 'active')
+    .where('mergedIntoId', 'is', null)
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
@@ -306,16 +410,30 @@ export async function activePatientIdsIn(tx: Tx, ids: string[]): Promise<Set<str
  * book a deceased person. Archived patients stay: one who writes again is a returning patient.
  * `from` is the app context, or a transaction already bound to the practice.
  */
-export async function findPatientsByPhone(from: AppContext | Tx, practiceId: string, e164: string): Promise<PatientSummary[]> {
+export async function findPatientsByPhone(
+  from: AppContext | Tx,
+  practiceId: string,
+  e164: string,
+): Promise<PatientSummary[]> {
   const run = async (tx: Tx) => {
-    const withNumber = tx.selectFrom('patientPhones').select('patientPhones.patientId').where('patientPhones.practiceId', '=', practiceId).where('patientPhones.e164', '=', e164);
+    const withNumber = tx
+      .selectFrom('patientPhones')
+      .select('patientPhones.patientId')
+      .where('patientPhones.practiceId', '=', practiceId)
+      .where('patientPhones.e164', '=', e164);
     const rows = await tx
       .selectFrom('patients')
       .select(SUMMARY_COLUMNS)
       .where('patients.practiceId', '=', practiceId)
       .where('patients.mergedIntoId', 'is', null)
       .where('patients.status', '<>', 'deceased')
-      .where((eb) => eb.or([eb('patients.id', 'in', withNumber), eb('patients.guardianPhone', '=', e164), eb('patients.guardianPatientId', 'in', withNumber)]))
+      .where((eb) =>
+        eb.or([
+          eb('patients.id', 'in', withNumber),
+          eb('patients.guardianPhone', '=', e164),
+          eb('patients.guardianPatientId', 'in', withNumber),
+        ]),
+      )
       .orderBy('patients.sortName')
       .orderBy('patients.id')
       .execute();

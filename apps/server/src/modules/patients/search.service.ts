@@ -6,7 +6,15 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { SUMMARY_COLUMNS, summarySelect, toSummary } from './patients.repository.js';
-import { type ParsedQuery, type SearchCursor, decodeCursor, encodeCursor, likeEscape, parseSearchQuery, prefixRange } from './search.js';
+import {
+  type ParsedQuery,
+  type SearchCursor,
+  decodeCursor,
+  encodeCursor,
+  likeEscape,
+  parseSearchQuery,
+  prefixRange,
+} from './search.js';
 
 /** Below this trigram similarity a word is not offered as a likely typo of the query. */
 const SIMILAR_WORD = 0.4;
@@ -36,11 +44,19 @@ export interface SearchInput {
 export async function searchPatients(ctx: AppContext, input: SearchInput): Promise<PatientSearchResult> {
   requirePermission(input.actor, 'patients:read');
   const cursor = decodeCursor(input.cursor);
-  if (!cursor) throw new AppError('validation_failed', { errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'This cursor is not valid' }] });
+  if (!cursor)
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'This cursor is not valid' }],
+    });
   const parsed = parseSearchQuery(input.q);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const tokens = parsed.kind === 'name' ? await examineTokens(tx, input.practiceId, parsed.tokens) : [];
-    return pageThrough(tx, tiersFor(input.practiceId, parsed, input.includeArchived ?? false, tokens, input.scanLimit ?? SCAN_LIMIT), cursor, input.limit);
+    return pageThrough(
+      tx,
+      tiersFor(input.practiceId, parsed, input.includeArchived ?? false, tokens, input.scanLimit ?? SCAN_LIMIT),
+      cursor,
+      input.limit,
+    );
   });
 }
 
@@ -67,7 +83,9 @@ async function pageThrough(tx: Tx, tiers: Tier[], start: SearchCursor, limit: nu
 
 /** Merged records never show; archived ones only when asked for. */
 const visible = (includeArchived: boolean) =>
-  includeArchived ? sql<boolean>`patients.merged_into_id IS NULL` : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
+  includeArchived
+    ? sql<boolean>`patients.merged_into_id IS NULL`
+    : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
 
 /**
  * The listed patient's summary, when it is visible: joined after the list is in order and cut to
@@ -76,8 +94,19 @@ const visible = (includeArchived: boolean) =>
 const pageOfPatients = (id: RawBuilder<unknown>, includeArchived: boolean) =>
   sql`CROSS JOIN LATERAL (SELECT ${summarySelect('patients')} FROM patients WHERE patients.id = ${id} AND ${visible(includeArchived)}) p`;
 
-function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: boolean, tokens: Token[], scanLimit: number): Tier[] {
-  const patients = (tx: Tx) => tx.selectFrom('patients').select(SUMMARY_COLUMNS).where('patients.practiceId', '=', practiceId).where(visible(includeArchived));
+function tiersFor(
+  practiceId: string,
+  parsed: ParsedQuery,
+  includeArchived: boolean,
+  tokens: Token[],
+  scanLimit: number,
+): Tier[] {
+  const patients = (tx: Tx) =>
+    tx
+      .selectFrom('patients')
+      .select(SUMMARY_COLUMNS)
+      .where('patients.practiceId', '=', practiceId)
+      .where(visible(includeArchived));
   const inListOrder = <O>(q: SelectQueryBuilder<DB, 'patients', O>, offset: number, limit: number) =>
     q.orderBy('patients.sortName').orderBy('patients.id').offset(offset).limit(limit);
 
@@ -85,11 +114,22 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
     case 'all':
       return [async (tx, offset, limit) => (await inListOrder(patients(tx), offset, limit).execute()).map(toSummary)];
     case 'birthDate':
-      return [async (tx, offset, limit) => (await inListOrder(patients(tx).where('patients.dateOfBirth', '=', parsed.date), offset, limit).execute()).map(toSummary)];
+      return [
+        async (tx, offset, limit) =>
+          (
+            await inListOrder(patients(tx).where('patients.dateOfBirth', '=', parsed.date), offset, limit).execute()
+          ).map(toSummary),
+      ];
     case 'email':
       return [
         async (tx, offset, limit) =>
-          (await inListOrder(patients(tx).where(inRange(sql`patients.email COLLATE "C"`, parsed.prefix)), offset, limit).execute()).map(toSummary),
+          (
+            await inListOrder(
+              patients(tx).where(inRange(sql`patients.email COLLATE "C"`, parsed.prefix)),
+              offset,
+              limit,
+            ).execute()
+          ).map(toSummary),
       ];
     case 'phone': {
       const reversed = [...parsed.digits].reverse().join('');
@@ -119,7 +159,14 @@ function tiersFor(practiceId: string, parsed: ParsedQuery, includeArchived: bool
       ];
     }
     case 'name':
-      return [prefixTier(practiceId, tokens, includeArchived, scanLimit), similarTier(practiceId, tokens.map((t) => t.token), includeArchived)];
+      return [
+        prefixTier(practiceId, tokens, includeArchived, scanLimit),
+        similarTier(
+          practiceId,
+          tokens.map((t) => t.token),
+          includeArchived,
+        ),
+      ];
   }
 }
 
@@ -156,7 +203,11 @@ async function examineTokens(tx: Tx, practiceId: string, tokens: string[]): Prom
          ) sample) AS patients,
         (SELECT coalesce(sum(c.patients), 0)::int FROM patient_name_word_counts c WHERE c.practice_id = ${practiceId} AND ${inRange(sql`c.word`, token)}) AS estimate`,
   );
-  const { rows } = await sql<{ i: number; patients: number; estimate: number }>`${sql.join(perToken, sql` UNION ALL `)}`.execute(tx);
+  const { rows } = await sql<{
+    i: number;
+    patients: number;
+    estimate: number;
+  }>`${sql.join(perToken, sql` UNION ALL `)}`.execute(tx);
   const examined = rows.map((r) => ({ token: tokens[r.i]!, patients: r.patients, estimate: r.estimate }));
   return examined.sort((a, b) => a.patients - b.patients || a.estimate - b.estimate || b.token.length - a.token.length);
 }
@@ -164,11 +215,14 @@ async function examineTokens(tx: Tx, practiceId: string, tokens: string[]): Prom
 /** `column` starts with `prefix`, as a byte-order range the index can use (see prefixRange). */
 function inRange(column: RawBuilder<unknown>, prefix: string) {
   const { from, to } = prefixRange(prefix);
-  return to === undefined ? sql<boolean>`${column} >= ${from}` : sql<boolean>`(${column} >= ${from} AND ${column} < ${to})`;
+  return to === undefined
+    ? sql<boolean>`${column} >= ${from}`
+    : sql<boolean>`(${column} >= ${from} AND ${column} < ${to})`;
 }
 
 /** A word of the folded name `column` (words separated by single spaces) starts with `token`. */
-const startsAWord = (column: RawBuilder<unknown>, token: string) => sql<boolean>`(' ' || ${column}) LIKE ${`% ${likeEscape(token)}%`}`;
+const startsAWord = (column: RawBuilder<unknown>, token: string) =>
+  sql<boolean>`(' ' || ${column}) LIKE ${`% ${likeEscape(token)}%`}`;
 
 /**
  * Tier 0: every token starts a word of the name. One token: a range scan of the words index,
@@ -188,7 +242,15 @@ function prefixTier(practiceId: string, tokens: Token[], includeArchived: boolea
       .$if(to !== undefined, (q) => q.where('w.word', '<', to!))
       // A patient with two such words ("Ram Ramdin") is listed once, under the first.
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('patientSearchWords as w2').select('w2.word').whereRef('w2.patientId', '=', 'w.patientId').where('w2.word', '>=', from).whereRef('w2.word', '<', 'w.word'))),
+        not(
+          exists(
+            selectFrom('patientSearchWords as w2')
+              .select('w2.word')
+              .whereRef('w2.patientId', '=', 'w.patientId')
+              .where('w2.word', '>=', from)
+              .whereRef('w2.word', '<', 'w.word'),
+          ),
+        ),
       )
       .where(visible(includeArchived))
       .orderBy('w.word')
@@ -238,7 +300,8 @@ function severalWordsTier(practiceId: string, tokens: Token[], includeArchived: 
       LIMIT ${offset + limit + 1}
     `.execute(tx);
     const hits = rows.filter((r) => r.n <= scanLimit);
-    if (hits.length >= offset + limit || hits.length === rows.length) return hits.slice(offset, offset + limit).map(toSummary);
+    if (hits.length >= offset + limit || hits.length === rows.length)
+      return hits.slice(offset, offset + limit).map(toSummary);
     return intersect(tx, offset, limit);
   };
 }
@@ -288,7 +351,8 @@ function similarTier(practiceId: string, tokens: string[], includeArchived: bool
       sql` AND `,
     );
     const othersMatch = others.map(
-      (t) => sql`AND (${startsAWord(nameOf, t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
+      (t) =>
+        sql`AND (${startsAWord(nameOf, t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
     );
     // The most similar words first, each followed to its patients in list order: a common typo
     // ("ramgolam") fills the page from its first word. One round trip; each word reads no more

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, foldName, parseSearchQuery, prefixRange, searchNameOf, sortNameOf } from './search.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  foldName,
+  parseSearchQuery,
+  prefixRange,
+  searchNameOf,
+  sortNameOf,
+} from './search.js';
 
 describe('foldName', () => {
   it('lower-cases and strips accents, so Hélène and Helene fold alike', () => {
@@ -20,7 +28,9 @@ describe('foldName', () => {
   });
 
   it('builds the search name (given preferred family) and the sort name (family given)', () => {
-    expect(searchNameOf({ givenName: 'Hélène', preferredName: 'Lena', familyName: 'Lagesse' })).toBe('helene lena lagesse');
+    expect(searchNameOf({ givenName: 'Hélène', preferredName: 'Lena', familyName: 'Lagesse' })).toBe(
+      'helene lena lagesse',
+    );
     expect(searchNameOf({ givenName: 'Ravi', familyName: 'Ramgoolam' })).toBe('ravi ramgoolam');
     expect(sortNameOf({ givenName: 'Ravi', familyName: 'Ramgoolam' })).toBe('ramgoolam ravi');
   });
@@ -69,7 +79,9 @@ describe('cursor', () => {
 });
 
 describe('prefixRange', () => {
-  const inRange = (s: string, r: { from: string; to: string | undefined }) => Buffer.compare(Buffer.from(s), Buffer.from(r.from)) >= 0 && (r.to === undefined || Buffer.compare(Buffer.from(s), Buffer.from(r.to)) < 0);
+  const inRange = (s: string, r: { from: string; to: string | undefined }) =>
+    Buffer.compare(Buffer.from(s), Buffer.from(r.from)) >= 0 &&
+    (r.to === undefined || Buffer.compare(Buffer.from(s), Buffer.from(r.to)) < 0);
 
   it('bounds the strings that start with the prefix, in byte order', () => {
     expect(prefixRange('ram')).toEqual({ from: 'ram', to: 'ran' });
@@ -79,11 +91,15 @@ describe('prefixRange', () => {
 
   it('holds a string exactly when it starts with the prefix', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }), fc.string({ unit: 'grapheme', maxLength: 6 }), (prefix, s) => {
-        const r = prefixRange(prefix);
-        expect(inRange(s, r)).toBe(s.startsWith(prefix));
-        expect(inRange(prefix + s, r)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }),
+        fc.string({ unit: 'grapheme', maxLength: 6 }),
+        (prefix, s) => {
+          const r = prefixRange(prefix);
+          expect(inRange(s, r)).toBe(s.startsWith(prefix));
+          expect(inRange(prefix + s, r)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -46,7 +46,11 @@ export function parseSearchQuery(raw: string): ParsedQuery {
   if (!q) return { kind: 'all' };
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(q);
   const local = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(q); // DD/MM/YYYY, as written in Mauritius
-  const date = iso ? calendarDate(+iso[1]!, +iso[2]!, +iso[3]!) : local ? calendarDate(+local[3]!, +local[2]!, +local[1]!) : undefined;
+  const date = iso
+    ? calendarDate(+iso[1]!, +iso[2]!, +iso[3]!)
+    : local
+      ? calendarDate(+local[3]!, +local[2]!, +local[1]!)
+      : undefined;
   if (date) return { kind: 'birthDate', date };
   if (/^[+\d\s\-().]+$/.test(q)) {
     const digits = q.replace(/\D/g, '');

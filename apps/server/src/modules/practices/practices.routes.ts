@@ -1,4 +1,12 @@
-import { Me, Practice, PracticeIdParams, PracticeInput, PracticePatch, SetupInput, SetupStatus } from '@dentalpro/contracts';
+import {
+  Me,
+  Practice,
+  PracticeIdParams,
+  PracticeInput,
+  PracticePatch,
+  SetupInput,
+  SetupStatus,
+} from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app.js';
@@ -15,13 +23,24 @@ export async function practicesRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get(
     '/setup',
-    { config: { auth: 'public' }, schema: { tags, summary: 'Whether this server still needs its first practice', response: { 200: SetupStatus } } },
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'Whether this server still needs its first practice', response: { 200: SetupStatus } },
+    },
     async () => ({ needsSetup: await needsSetup(ctx.db), embeddedDatabase: ctx.database.embedded }),
   );
 
   api.post(
     '/setup',
-    { config: { auth: 'public' }, schema: { tags, summary: 'First run: create the first practice and its owner, logged in', body: SetupInput, response: { 201: Me } } },
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: 'First run: create the first practice and its owner, logged in',
+        body: SetupInput,
+        response: { 201: Me },
+      },
+    },
     async (request, reply) => {
       const created = await runFirstSetup(ctx, { setup: request.body, ip: request.ip, requestId: request.id });
       const session = await createSession(ctx.db, sessionPolicyOf(ctx), {
@@ -37,22 +56,47 @@ export async function practicesRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.post(
     '/practices',
-    { schema: { tags, summary: 'Open another practice; you become its owner', body: PracticeInput, response: { 201: Practice } } },
+    {
+      schema: {
+        tags,
+        summary: 'Open another practice; you become its owner',
+        body: PracticeInput,
+        response: { 201: Practice },
+      },
+    },
     async (request, reply) => {
-      const practice = await createPractice(ctx, { userId: userIdOf(request), practice: request.body, ip: request.ip, requestId: request.id });
+      const practice = await createPractice(ctx, {
+        userId: userIdOf(request),
+        practice: request.body,
+        ip: request.ip,
+        requestId: request.id,
+      });
       return reply.status(201).send(practice);
     },
   );
 
   api.get(
     '/practices/:practiceId',
-    { config: { permission: 'practice:read' }, schema: { tags, summary: 'The practice profile', params: PracticeIdParams, response: { 200: Practice } } },
+    {
+      config: { permission: 'practice:read' },
+      schema: { tags, summary: 'The practice profile', params: PracticeIdParams, response: { 200: Practice } },
+    },
     async (request) => getPractice(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
   );
 
   api.patch(
     '/practices/:practiceId',
-    { config: { permission: 'practice:manage' }, schema: { tags, summary: 'Edit the practice profile', params: PracticeIdParams, body: PracticePatch, response: { 200: Practice } } },
-    async (request) => updatePractice(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, patch: request.body }),
+    {
+      config: { permission: 'practice:manage' },
+      schema: {
+        tags,
+        summary: 'Edit the practice profile',
+        params: PracticeIdParams,
+        body: PracticePatch,
+        response: { 200: Practice },
+      },
+    },
+    async (request) =>
+      updatePractice(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, patch: request.body }),
   );
 }

@@ -21,10 +21,17 @@ type PracticeRow = {
   createdAt: Date;
 };
 
-const toPractice = (row: PracticeRow): Practice => ({ ...row, currency: row.currency.trim(), createdAt: row.createdAt.toISOString() });
+const toPractice = (row: PracticeRow): Practice => ({
+  ...row,
+  currency: row.currency.trim(),
+  createdAt: row.createdAt.toISOString(),
+});
 
 /** A new practice with its owner, its audit chain and the first event, in the caller's transaction. */
-export async function createPracticeIn(tx: Tx, input: { practice: PracticeInput; ownerUserId: string; actor: Actor }): Promise<Practice> {
+export async function createPracticeIn(
+  tx: Tx,
+  input: { practice: PracticeInput; ownerUserId: string; actor: Actor },
+): Promise<Practice> {
   const p = input.practice;
   const row = await tx
     .insertInto('practices')
@@ -67,7 +74,8 @@ export async function runFirstSetup(ctx: AppContext, input: { setup: SetupInput;
   return ctx.db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('dentalpro.first_setup'))`.execute(tx);
     const existing = await tx.selectFrom('practices').select('id').limit(1).executeTakeFirst();
-    if (existing) throw new AppError('setup_already_done', { detail: 'This DentalPro is already set up; log in instead' });
+    if (existing)
+      throw new AppError('setup_already_done', { detail: 'This DentalPro is already set up; log in instead' });
     const owner = await createUser(tx, {
       ...input.setup.owner,
       language: input.setup.practice.defaultLanguage ?? 'en',
@@ -82,7 +90,10 @@ export async function runFirstSetup(ctx: AppContext, input: { setup: SetupInput;
 }
 
 /** A logged-in user opens another practice, of which they become the owner. */
-export async function createPractice(ctx: AppContext, input: { userId: string; practice: PracticeInput; ip: string; requestId: string }) {
+export async function createPractice(
+  ctx: AppContext,
+  input: { userId: string; practice: PracticeInput; ip: string; requestId: string },
+) {
   return ctx.db.transaction().execute((tx) =>
     createPracticeIn(tx, {
       practice: input.practice,
@@ -105,16 +116,25 @@ export async function updatePractice(
 ): Promise<Practice> {
   requirePermission(input.actor, 'practice:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const before = await tx.selectFrom('practices').selectAll().where('id', '=', input.practiceId).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom('practices')
+      .selectAll()
+      .where('id', '=', input.practiceId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new AppError('practice_not_found');
-    const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<Omit<PracticeRow, 'id' | 'createdAt'>>;
+    const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<
+      Omit<PracticeRow, 'id' | 'createdAt'>
+    >;
     const after = await tx
       .updateTable('practices')
       .set({ ...patch, updatedAt: new Date() })
       .where('id', '=', input.practiceId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const changed = Object.keys(patch).filter((k) => String(before[k as keyof PracticeRow]) !== String(after[k as keyof PracticeRow]));
+    const changed = Object.keys(patch).filter(
+      (k) => String(before[k as keyof PracticeRow]) !== String(after[k as keyof PracticeRow]),
+    );
     if (changed.length > 0) {
       await recordAudit(tx, {
         practiceId: input.practiceId,

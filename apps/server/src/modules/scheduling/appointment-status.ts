@@ -21,7 +21,14 @@ export function canTransition(from: AppointmentStatus, to: AppointmentStatus): b
 }
 
 /** Statuses that hold provider and chair: everything but cancelled and no-show (as the exclusion constraints say). */
-export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['held', 'booked', 'confirmed', 'arrived', 'in_chair', 'completed'];
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = [
+  'held',
+  'booked',
+  'confirmed',
+  'arrived',
+  'in_chair',
+  'completed',
+];
 
 /** An appointment can be moved until the patient has arrived. */
 export const MOVABLE_STATUSES: readonly AppointmentStatus[] = ['booked', 'confirmed'];

@@ -91,7 +91,10 @@ export function toAppointment(row: AppointmentRow, patientName: string | null): 
 }
 
 export async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appointment[]> {
-  const names = await patientNamesIn(tx, rows.flatMap((r) => (r.patientId ? [r.patientId] : [])));
+  const names = await patientNamesIn(
+    tx,
+    rows.flatMap((r) => (r.patientId ? [r.patientId] : [])),
+  );
   return rows.map((r) => toAppointment(r, r.patientId ? (names.get(r.patientId) ?? null) : null));
 }
 
@@ -107,7 +110,11 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
     tx.selectFrom('appointmentTypes').selectAll().where('id', '=', req.appointmentTypeId).executeTakeFirst(),
     tx
       .selectFrom('providers')
-      .innerJoin('memberships', (j) => j.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
+      .innerJoin('memberships', (j) =>
+        j
+          .onRef('memberships.practiceId', '=', 'providers.practiceId')
+          .onRef('memberships.userId', '=', 'providers.userId'),
+      )
       .select(['providers.userId', 'providers.active', 'memberships.role'])
       .where('providers.userId', '=', req.providerId)
       .executeTakeFirst(),
@@ -119,14 +126,17 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
   if (!provider) throw new AppError('provider_not_found');
   if (!provider.active) throw new AppError('provider_inactive');
   if (!type.allowedRoles.includes(provider.role)) {
-    throw new AppError('provider_not_allowed', { detail: `This appointment type is performed by: ${type.allowedRoles.join(', ')}` });
+    throw new AppError('provider_not_allowed', {
+      detail: `This appointment type is performed by: ${type.allowedRoles.join(', ')}`,
+    });
   }
   if (!chair?.active) throw new AppError('chair_not_found');
 
   const start = req.start;
   const end = req.end ?? new Date(start.getTime() + type.durationMinutes * 60_000);
   if (end <= start) throw new AppError('invalid_period', { detail: 'The end must be after the start' });
-  if (end.getTime() - start.getTime() > 12 * 3600_000) throw new AppError('invalid_period', { detail: 'An appointment lasts at most 12 hours' });
+  if (end.getTime() - start.getTime() > 12 * 3600_000)
+    throw new AppError('invalid_period', { detail: 'An appointment lasts at most 12 hours' });
   const timing = timingRefusal({ start, now, byPatient, type });
   if (timing) throw new AppError(timing);
 
@@ -136,7 +146,11 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
   const [holiday, closure, opening, hours, block] = await Promise.all([
     tx.selectFrom('publicHolidays').select('nameEn').where('date', '=', day.date).executeTakeFirst(),
     tx.selectFrom('closures').select('reason').where(sql<boolean>`period && ${range}::tstzrange`).executeTakeFirst(),
-    tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).where('weekday', '=', day.weekday).execute(),
+    tx
+      .selectFrom('openingHours')
+      .select(['weekday', 'startMinute', 'endMinute'])
+      .where('weekday', '=', day.weekday)
+      .execute(),
     tx
       .selectFrom('providerHours')
       .select(['weekday', 'startMinute', 'endMinute', 'chairId'])
@@ -148,7 +162,9 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
     tx
       .selectFrom('blocks')
       .select(['id', 'kind'])
-      .where(sql<boolean>`period && ${rangeLiteral(start, new Date(end.getTime() + type.bufferAfterMinutes * 60_000))}::tstzrange`)
+      .where(
+        sql<boolean>`period && ${rangeLiteral(start, new Date(end.getTime() + type.bufferAfterMinutes * 60_000))}::tstzrange`,
+      )
       .where((eb) =>
         eb.or([
           eb('providerId', '=', req.providerId),
@@ -158,11 +174,19 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
       )
       .executeTakeFirst(),
   ]);
-  if (holiday) throw new AppError('practice_closed', { detail: `The practice is closed on ${day.date} (${holiday.nameEn})` });
-  if (closure) throw new AppError('practice_closed', { detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then' });
+  if (holiday)
+    throw new AppError('practice_closed', { detail: `The practice is closed on ${day.date} (${holiday.nameEn})` });
+  if (closure)
+    throw new AppError('practice_closed', {
+      detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then',
+    });
   const outside = weeklyHoursRefusal({ start, end, timeZone: tz, chairId: req.chairId, opening, providerHours: hours });
   if (outside) throw new AppError(outside.code, { detail: outside.detail });
-  if (block) throw new AppError('slot_taken', { detail: `That time is blocked (${block.kind})`, extra: { conflictingBlockId: block.id } });
+  if (block)
+    throw new AppError('slot_taken', {
+      detail: `That time is blocked (${block.kind})`,
+      extra: { conflictingBlockId: block.id },
+    });
   return { start, end, occupiedEnd: new Date(end.getTime() + type.bufferAfterMinutes * 60_000), typeId: type.id };
 }
 
@@ -177,7 +201,9 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
  */
 export async function claimSlot(tx: Tx, req: { providerId: string; chairId: string }, slot: PlannedSlot) {
   const [first, second] = [`calendar:${req.providerId}`, `calendar:${req.chairId}`].sort();
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${first}, 0)), pg_advisory_xact_lock(hashtextextended(${second}, 0))`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${first}, 0)), pg_advisory_xact_lock(hashtextextended(${second}, 0))`.execute(
+    tx,
+  );
   await tx
     .deleteFrom('appointments')
     .where('status', '=', 'held')
@@ -246,6 +272,10 @@ export async function loadOne(tx: Tx, id: string): Promise<Appointment> {
 export async function requirePatientFor(tx: Tx, patientId: string, change: 'booking' | 'move'): Promise<void> {
   const patient = await findPatientIn(tx, patientId, { forShare: true });
   if (!patient) throw new AppError('patient_not_found');
-  if (patient.status === 'deceased') throw new AppError('patient_deceased', { detail: change === 'move' ? "A deceased patient's appointment can be cancelled, not moved" : undefined });
-  if (patient.status === 'archived' && change === 'booking') throw new AppError('patient_archived', { detail: 'Make the patient active again (Edit details, Status) to book' });
+  if (patient.status === 'deceased')
+    throw new AppError('patient_deceased', {
+      detail: change === 'move' ? "A deceased patient's appointment can be cancelled, not moved" : undefined,
+    });
+  if (patient.status === 'archived' && change === 'booking')
+    throw new AppError('patient_archived', { detail: 'Make the patient active again (Edit details, Status) to book' });
 }

@@ -41,30 +41,54 @@ const withUniqueRoles = <T extends { allowedRoles?: AppointmentType['allowedRole
 export async function listAppointmentTypes(ctx: AppContext, input: Caller): Promise<AppointmentType[]> {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const rows = await tx.selectFrom('appointmentTypes').select(COLUMNS).where('practiceId', '=', input.practiceId).orderBy('active', 'desc').orderBy('nameEn').execute();
+    const rows = await tx
+      .selectFrom('appointmentTypes')
+      .select(COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .orderBy('active', 'desc')
+      .orderBy('nameEn')
+      .execute();
     return rows.map(toType);
   });
 }
 
-export async function createAppointmentType(ctx: AppContext, input: Caller & { appointmentType: AppointmentTypeFields }): Promise<AppointmentType> {
+export async function createAppointmentType(
+  ctx: AppContext,
+  input: Caller & { appointmentType: AppointmentTypeFields },
+): Promise<AppointmentType> {
   requirePermission(input.actor, 'schedule:manage');
   const fields = withUniqueRoles(input.appointmentType);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.insertInto('appointmentTypes').values({ practiceId: input.practiceId, ...fields }).returning(COLUMNS).executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto('appointmentTypes')
+      .values({ practiceId: input.practiceId, ...fields })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
       action: 'appointment_type.created',
       targetType: 'appointment_type',
       targetId: row.id,
-      changes: { nameEn: row.nameEn, durationMinutes: row.durationMinutes, allowedRoles: row.allowedRoles, whatsappBookable: row.whatsappBookable },
+      changes: {
+        nameEn: row.nameEn,
+        durationMinutes: row.durationMinutes,
+        allowedRoles: row.allowedRoles,
+        whatsappBookable: row.whatsappBookable,
+      },
     });
     return toType(row);
   });
 }
 
 async function lockAppointmentType(tx: Tx, practiceId: string, typeId: string) {
-  const row = await tx.selectFrom('appointmentTypes').select(COLUMNS).where('practiceId', '=', practiceId).where('id', '=', typeId).forUpdate().executeTakeFirst();
+  const row = await tx
+    .selectFrom('appointmentTypes')
+    .select(COLUMNS)
+    .where('practiceId', '=', practiceId)
+    .where('id', '=', typeId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw new AppError('appointment_type_not_found');
   return toType(row);
 }
@@ -86,13 +110,23 @@ export async function updateAppointmentType(
       .where('id', '=', input.typeId)
       .returning(COLUMNS)
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'appointment_type.updated', targetType: 'appointment_type', targetId: row.id, changes: { fields } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'appointment_type.updated',
+      targetType: 'appointment_type',
+      targetId: row.id,
+      changes: { fields },
+    });
     return toType(row);
   });
 }
 
 /** Appointments keep pointing at their type, so a type is never deleted: it stops being bookable. */
-export async function deactivateAppointmentType(ctx: AppContext, input: Caller & { typeId: string }): Promise<AppointmentType> {
+export async function deactivateAppointmentType(
+  ctx: AppContext,
+  input: Caller & { typeId: string },
+): Promise<AppointmentType> {
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const before = await lockAppointmentType(tx, input.practiceId, input.typeId);
@@ -104,7 +138,14 @@ export async function deactivateAppointmentType(ctx: AppContext, input: Caller &
       .where('id', '=', input.typeId)
       .returning(COLUMNS)
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'appointment_type.deactivated', targetType: 'appointment_type', targetId: row.id, changes: { active: false } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'appointment_type.deactivated',
+      targetType: 'appointment_type',
+      targetId: row.id,
+      changes: { active: false },
+    });
     return toType(row);
   });
 }

@@ -43,13 +43,28 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
 
   api.get(
     '/practices/:practiceId/availability',
-    { config: { permission: 'calendar:read' }, schema: { tags, summary: 'Free slots of an appointment type', params: PracticeParams, querystring: AvailabilityQuery, response: { 200: Availability } } },
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags,
+        summary: 'Free slots of an appointment type',
+        params: PracticeParams,
+        querystring: AvailabilityQuery,
+        response: { 200: Availability },
+      },
+    },
     async (request, reply) => {
       const q = request.query;
       const slots = await findAvailability(ctx, {
         actor: actorOf(request),
         practiceId: request.params.practiceId,
-        request: { appointmentTypeId: q.appointmentTypeId, from: new Date(q.from), to: new Date(q.to), providerId: q.providerId, chairId: q.chairId },
+        request: {
+          appointmentTypeId: q.appointmentTypeId,
+          from: new Date(q.from),
+          to: new Date(q.to),
+          providerId: q.providerId,
+          chairId: q.chairId,
+        },
         calendarRevision: request.calendarRevision,
       });
       // Up to a thousand slots the engine built to the schema, written as bytes (see availabilityBody):
@@ -60,18 +75,44 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
 
   api.get(
     '/practices/:practiceId/appointments',
-    { config: { permission: 'calendar:read' }, schema: { tags, summary: 'Appointments in a time range, optionally of one provider or chair', params: PracticeParams, querystring: AppointmentQuery, response: { 200: Items } } },
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags,
+        summary: 'Appointments in a time range, optionally of one provider or chair',
+        params: PracticeParams,
+        querystring: AppointmentQuery,
+        response: { 200: Items },
+      },
+    },
     async (request) => {
       const q = request.query;
       return {
-        items: await listAppointments(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, from: new Date(q.from), to: new Date(q.to), providerId: q.providerId, chairId: q.chairId, includeCancelled: q.includeCancelled }),
+        items: await listAppointments(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          from: new Date(q.from),
+          to: new Date(q.to),
+          providerId: q.providerId,
+          chairId: q.chairId,
+          includeCancelled: q.includeCancelled,
+        }),
       };
     },
   );
 
   api.post(
     '/practices/:practiceId/appointments',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Book an appointment (409 slot_taken when the chair or provider is busy)', params: PracticeParams, body: BookingInput, response: { 201: Appointment } } },
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Book an appointment (409 slot_taken when the chair or provider is busy)',
+        params: PracticeParams,
+        body: BookingInput,
+        response: { 201: Appointment },
+      },
+    },
     async (request, reply) => {
       const b = request.body;
       const appointment = await bookAppointment(ctx, {
@@ -85,50 +126,120 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
 
   api.get(
     '/practices/:practiceId/appointments/:appointmentId',
-    { config: { permission: 'calendar:read' }, schema: { tags, summary: 'One appointment with its status history', params: AppointmentParams, response: { 200: z.object({ appointment: Appointment, history: z.array(StatusHistoryEntry) }) } } },
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags,
+        summary: 'One appointment with its status history',
+        params: AppointmentParams,
+        response: { 200: z.object({ appointment: Appointment, history: z.array(StatusHistoryEntry) }) },
+      },
+    },
     async (request) => getAppointment(ctx, { actor: actorOf(request), ...request.params }),
   );
 
   api.post(
     '/practices/:practiceId/appointments/:appointmentId/move',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Move to another time, provider or chair', params: AppointmentParams, body: MoveInput, response: { 200: Appointment } } },
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Move to another time, provider or chair',
+        params: AppointmentParams,
+        body: MoveInput,
+        response: { 200: Appointment },
+      },
+    },
     async (request) => {
       const m = request.body;
-      return moveAppointment(ctx, { actor: actorOf(request), ...request.params, move: { ...m, start: new Date(m.start), end: m.end ? new Date(m.end) : undefined } });
+      return moveAppointment(ctx, {
+        actor: actorOf(request),
+        ...request.params,
+        move: { ...m, start: new Date(m.start), end: m.end ? new Date(m.end) : undefined },
+      });
     },
   );
 
   api.post(
     '/practices/:practiceId/appointments/:appointmentId/cancel',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Cancel with a reason; the slot is free at once', params: AppointmentParams, body: CancelInput, response: { 200: Appointment } } },
-    async (request) => cancelAppointment(ctx, { actor: actorOf(request), ...request.params, reason: request.body.reason }),
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Cancel with a reason; the slot is free at once',
+        params: AppointmentParams,
+        body: CancelInput,
+        response: { 200: Appointment },
+      },
+    },
+    async (request) =>
+      cancelAppointment(ctx, { actor: actorOf(request), ...request.params, reason: request.body.reason }),
   );
 
   api.post(
     '/practices/:practiceId/appointments/:appointmentId/status',
-    { config: { permission: 'calendar:status' }, schema: { tags, summary: 'Confirmed, arrived, in chair, completed, no-show', params: AppointmentParams, body: StatusInput, response: { 200: Appointment } } },
+    {
+      config: { permission: 'calendar:status' },
+      schema: {
+        tags,
+        summary: 'Confirmed, arrived, in chair, completed, no-show',
+        params: AppointmentParams,
+        body: StatusInput,
+        response: { 200: Appointment },
+      },
+    },
     async (request) => setAppointmentStatus(ctx, { actor: actorOf(request), ...request.params, ...request.body }),
   );
 
   api.get(
     '/practices/:practiceId/patients/:patientId/appointments',
-    { config: { permission: 'calendar:read' }, schema: { tags, summary: "A patient's appointment history", params: PracticeParams.extend({ patientId: Uuid }), response: { 200: Items } } },
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags,
+        summary: "A patient's appointment history",
+        params: PracticeParams.extend({ patientId: Uuid }),
+        response: { 200: Items },
+      },
+    },
     async (request) => ({ items: await patientAppointments(ctx, { actor: actorOf(request), ...request.params }) }),
   );
 
   api.post(
     '/practices/:practiceId/holds',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Hold a slot for a few minutes while a booking is confirmed', params: PracticeParams, body: HoldInput, response: { 201: Appointment } } },
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Hold a slot for a few minutes while a booking is confirmed',
+        params: PracticeParams,
+        body: HoldInput,
+        response: { 201: Appointment },
+      },
+    },
     async (request, reply) => {
       const h = request.body;
-      const hold = await holdSlot(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, hold: { ...h, start: new Date(h.start) } });
+      const hold = await holdSlot(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        hold: { ...h, start: new Date(h.start) },
+      });
       return reply.status(201).send(hold);
     },
   );
 
   api.post(
     '/practices/:practiceId/holds/:holdId/confirm',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Turn a hold into a booked appointment (410 when it lapsed)', params: HoldParams, body: ConfirmHoldInput, response: { 200: Appointment } } },
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Turn a hold into a booked appointment (410 when it lapsed)',
+        params: HoldParams,
+        body: ConfirmHoldInput,
+        response: { 200: Appointment },
+      },
+    },
     async (request) => confirmHold(ctx, { actor: actorOf(request), ...request.params, ...request.body }),
   );
 

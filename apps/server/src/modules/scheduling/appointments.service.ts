@@ -40,7 +40,10 @@ export interface BookingRequest extends SlotRequest {
 }
 
 /** book: check the slot → free expired holds → insert (the constraints decide races) → history → audit. */
-export async function bookAppointment(ctx: AppContext, input: { actor: Actor; practiceId: string; booking: BookingRequest; now?: Date }): Promise<Appointment> {
+export async function bookAppointment(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; booking: BookingRequest; now?: Date },
+): Promise<Appointment> {
   const { actor, practiceId, booking } = input;
   requirePermission(actor, 'calendar:write');
   if (booking.overbookReason) requirePermission(actor, 'calendar:overbook');
@@ -75,7 +78,15 @@ export async function bookAppointment(ctx: AppContext, input: { actor: Actor; pr
         action: booking.overbookReason ? 'appointment.overbooked' : 'appointment.booked',
         targetType: 'appointment',
         targetId: id,
-        changes: { start: slot.start.toISOString(), end: slot.end.toISOString(), providerId: booking.providerId, chairId: booking.chairId, appointmentTypeId: slot.typeId, source: booking.source, patientId: booking.patientId },
+        changes: {
+          start: slot.start.toISOString(),
+          end: slot.end.toISOString(),
+          providerId: booking.providerId,
+          chairId: booking.chairId,
+          appointmentTypeId: slot.typeId,
+          source: booking.source,
+          patientId: booking.patientId,
+        },
       });
       return loadOne(tx, id);
     }),
@@ -85,22 +96,46 @@ export async function bookAppointment(ctx: AppContext, input: { actor: Actor; pr
 /** move: same checks as booking, on the new time/provider/chair; the appointment does not block itself. */
 export async function moveAppointment(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; appointmentId: string; move: { start: Date; end?: Date; providerId?: string; chairId?: string; overbookReason?: string }; now?: Date },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    appointmentId: string;
+    move: { start: Date; end?: Date; providerId?: string; chairId?: string; overbookReason?: string };
+    now?: Date;
+  },
 ): Promise<Appointment> {
   const { actor, practiceId, move } = input;
   requirePermission(actor, 'calendar:write');
   if (move.overbookReason) requirePermission(actor, 'calendar:overbook');
   const current = await inPractice(ctx.db, practiceId, (tx) => loadRow(tx, input.appointmentId));
-  const target = { providerId: move.providerId ?? current.providerId, chairId: move.chairId ?? current.chairId, start: move.start, end: move.end };
+  const target = {
+    providerId: move.providerId ?? current.providerId,
+    chairId: move.chairId ?? current.chairId,
+    start: move.start,
+    end: move.end,
+  };
   return settlingConflicts(ctx, practiceId, target, (attempt) =>
     inPractice(ctx.db, practiceId, async (tx) => {
       if (current.patientId) await requirePatientFor(tx, current.patientId, 'move');
-      const row = await tx.selectFrom('appointments').select(['status', 'appointmentTypeId', 'overbookReason']).where('id', '=', input.appointmentId).forUpdate().executeTakeFirst();
+      const row = await tx
+        .selectFrom('appointments')
+        .select(['status', 'appointmentTypeId', 'overbookReason'])
+        .where('id', '=', input.appointmentId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) throw new AppError('appointment_not_found');
-      if (!MOVABLE_STATUSES.includes(row.status)) throw new AppError('invalid_status_transition', { detail: `A ${row.status} appointment cannot be moved` });
+      if (!MOVABLE_STATUSES.includes(row.status))
+        throw new AppError('invalid_status_transition', { detail: `A ${row.status} appointment cannot be moved` });
       // Keep the appointment's length unless a new end is given.
-      const end = move.end ?? new Date(move.start.getTime() + (new Date(current.end).getTime() - new Date(current.start).getTime()));
-      const slot = await planSlot(tx, practiceId, { ...target, end, appointmentTypeId: row.appointmentTypeId, source: 'staff' }, input.now ?? new Date());
+      const end =
+        move.end ??
+        new Date(move.start.getTime() + (new Date(current.end).getTime() - new Date(current.start).getTime()));
+      const slot = await planSlot(
+        tx,
+        practiceId,
+        { ...target, end, appointmentTypeId: row.appointmentTypeId, source: 'staff' },
+        input.now ?? new Date(),
+      );
       attempt.slot = slot;
       await claimSlot(tx, target, slot);
       await tx
@@ -123,8 +158,17 @@ export async function moveAppointment(
         targetType: 'appointment',
         targetId: input.appointmentId,
         changes: {
-          from: { start: new Date(current.start).toISOString(), providerId: current.providerId, chairId: current.chairId },
-          to: { start: slot.start.toISOString(), end: slot.end.toISOString(), providerId: target.providerId, chairId: target.chairId },
+          from: {
+            start: new Date(current.start).toISOString(),
+            providerId: current.providerId,
+            chairId: current.chairId,
+          },
+          to: {
+            start: slot.start.toISOString(),
+            end: slot.end.toISOString(),
+            providerId: target.providerId,
+            chairId: target.chairId,
+          },
           ...(move.overbookReason ? { moved: true } : {}),
         },
       });
@@ -133,7 +177,10 @@ export async function moveAppointment(
   );
 }
 
-export async function cancelAppointment(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentId: string; reason: string }): Promise<Appointment> {
+export async function cancelAppointment(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; appointmentId: string; reason: string },
+): Promise<Appointment> {
   requirePermission(input.actor, 'calendar:write');
   return changeStatus(ctx, { ...input, to: 'cancelled' });
 }
@@ -144,24 +191,47 @@ export async function cancelAppointment(ctx: AppContext, input: { actor: Actor; 
  */
 export async function setAppointmentStatus(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; appointmentId: string; status: Exclude<AppointmentStatus, 'held' | 'cancelled'>; reason?: string },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    appointmentId: string;
+    status: Exclude<AppointmentStatus, 'held' | 'cancelled'>;
+    reason?: string;
+  },
 ): Promise<Appointment> {
   requirePermission(input.actor, 'calendar:status');
   return changeStatus(ctx, { ...input, to: input.status });
 }
 
-async function changeStatus(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentId: string; to: AppointmentStatus; reason?: string }) {
+async function changeStatus(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; appointmentId: string; to: AppointmentStatus; reason?: string },
+) {
   const { actor, practiceId } = input;
   return inPractice(ctx.db, practiceId, async (tx) => {
-    const row = await tx.selectFrom('appointments').select(['status', 'providerId']).where('id', '=', input.appointmentId).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom('appointments')
+      .select(['status', 'providerId'])
+      .where('id', '=', input.appointmentId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new AppError('appointment_not_found');
     if (!can(actor, 'calendar:write') && row.providerId !== actor.userId) {
       throw new AppError('forbidden', { detail: 'You can change the status of your own appointments only' });
     }
     if (!canTransition(row.status, input.to)) {
-      throw new AppError('invalid_status_transition', { detail: `An appointment that is ${row.status} cannot become ${input.to}` });
+      throw new AppError('invalid_status_transition', {
+        detail: `An appointment that is ${row.status} cannot become ${input.to}`,
+      });
     }
-    await writeStatusChange(tx, { practiceId, actor, appointmentId: input.appointmentId, from: row.status, to: input.to, reason: input.reason });
+    await writeStatusChange(tx, {
+      practiceId,
+      actor,
+      appointmentId: input.appointmentId,
+      from: row.status,
+      to: input.to,
+      reason: input.reason,
+    });
     return loadOne(tx, input.appointmentId);
   });
 }
@@ -170,11 +240,20 @@ const MAX_LIST_DAYS = 42;
 
 export async function listAppointments(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; from: Date; to: Date; providerId?: string; chairId?: string; includeCancelled?: boolean },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    from: Date;
+    to: Date;
+    providerId?: string;
+    chairId?: string;
+    includeCancelled?: boolean;
+  },
 ): Promise<Appointment[]> {
   requirePermission(input.actor, 'calendar:read');
   if (input.to <= input.from) throw new AppError('invalid_period', { detail: '`to` must be after `from`' });
-  if (input.to.getTime() - input.from.getTime() > MAX_LIST_DAYS * 86_400_000) throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_LIST_DAYS} days at a time` });
+  if (input.to.getTime() - input.from.getTime() > MAX_LIST_DAYS * 86_400_000)
+    throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_LIST_DAYS} days at a time` });
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = selectAppointments(tx)
       .where('appointments.practiceId', '=', input.practiceId)
@@ -182,7 +261,9 @@ export async function listAppointments(
       .where('appointments.startsAt', '<', input.to)
       .where('appointments.endsAt', '>', input.from)
       // Lapsed holds are nobody's appointment.
-      .where((eb) => eb.or([eb('appointments.status', '!=', 'held'), eb('appointments.holdExpiresAt', '>', sql<Date>`now()`)]))
+      .where((eb) =>
+        eb.or([eb('appointments.status', '!=', 'held'), eb('appointments.holdExpiresAt', '>', sql<Date>`now()`)]),
+      )
       .orderBy('appointments.startsAt');
     if (!input.includeCancelled) q = q.where('appointments.status', 'not in', ['cancelled', 'no_show']);
     if (input.providerId) q = q.where('appointments.providerId', '=', input.providerId);
@@ -191,7 +272,10 @@ export async function listAppointments(
   });
 }
 
-export async function getAppointment(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentId: string }) {
+export async function getAppointment(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; appointmentId: string },
+) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const appointment = await loadOne(tx, input.appointmentId);
@@ -208,17 +292,30 @@ export async function getAppointment(ctx: AppContext, input: { actor: Actor; pra
 }
 
 /** A patient's appointments, newest first (the appointment history on the patient's page). */
-export async function patientAppointments(ctx: AppContext, input: { actor: Actor; practiceId: string; patientId: string }) {
+export async function patientAppointments(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string },
+) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     if (!(await findPatientIn(tx, input.patientId))) throw new AppError('patient_not_found');
-    const rows = await selectAppointments(tx).where('appointments.patientId', '=', input.patientId).where('appointments.status', '!=', 'held').orderBy('appointments.startsAt', 'desc').limit(500).execute();
+    const rows = await selectAppointments(tx)
+      .where('appointments.patientId', '=', input.patientId)
+      .where('appointments.status', '!=', 'held')
+      .orderBy('appointments.startsAt', 'desc')
+      .limit(500)
+      .execute();
     return withNames(tx, rows);
   });
 }
 
 /** Whether an appointment of this practice is the given patient's (for linking a clinical note to a visit). */
 export async function appointmentBelongsToPatient(tx: Tx, appointmentId: string, patientId: string): Promise<boolean> {
-  const row = await tx.selectFrom('appointments').select('id').where('id', '=', appointmentId).where('patientId', '=', patientId).executeTakeFirst();
+  const row = await tx
+    .selectFrom('appointments')
+    .select('id')
+    .where('id', '=', appointmentId)
+    .where('patientId', '=', patientId)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -25,11 +25,24 @@ const PROVIDER = Buffer.from('","providerId":"');
 const CHAIR = Buffer.from('","chairId":"');
 const SLOT_CLOSE = Buffer.from('"}');
 /** A slot's bytes, the comma before it included. */
-const SLOT_BYTES = 1 + START.length + INSTANT_BYTES + END.length + INSTANT_BYTES + PROVIDER.length + UUID_BYTES + CHAIR.length + UUID_BYTES + SLOT_CLOSE.length;
+const SLOT_BYTES =
+  1 +
+  START.length +
+  INSTANT_BYTES +
+  END.length +
+  INSTANT_BYTES +
+  PROVIDER.length +
+  UUID_BYTES +
+  CHAIR.length +
+  UUID_BYTES +
+  SLOT_CLOSE.length;
 
 /** "HH:MM:00.000Z" of every minute of a day. */
 const MINUTES = Buffer.from(
-  Array.from({ length: 1440 }, (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00.000Z`).join(''),
+  Array.from(
+    { length: 1440 },
+    (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00.000Z`,
+  ).join(''),
   'latin1',
 );
 const TIME_BYTES = 13;

@@ -4,7 +4,14 @@ import type { Db } from '../../db/connection.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { inPractice } from '../../platform/tenancy.js';
-import { type AvailabilityQuery, type BusyInterval, type ProviderAvailability, type Slot, type WeeklyInterval, findSlots } from './availability.js';
+import {
+  type AvailabilityQuery,
+  type BusyInterval,
+  type ProviderAvailability,
+  type Slot,
+  type WeeklyInterval,
+  findSlots,
+} from './availability.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 const MAX_WINDOW_DAYS = 31;
@@ -37,14 +44,28 @@ export async function findAvailability(
   requirePermission(input.actor, 'calendar:read');
   const { request } = input;
   if (request.to <= request.from) throw new AppError('invalid_period', { detail: '`to` must be after `from`' });
-  if (request.to.getTime() - request.from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_WINDOW_DAYS} days at a time` });
-  return findSlots(await availabilityQuery(ctx, input.practiceId, request, input.now ?? new Date(), input.calendarRevision));
+  if (request.to.getTime() - request.from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+    throw new AppError('invalid_period', { detail: `Ask for at most ${MAX_WINDOW_DAYS} days at a time` });
+  return findSlots(
+    await availabilityQuery(ctx, input.practiceId, request, input.now ?? new Date(), input.calendarRevision),
+  );
 }
 
 /** What the engine is given for one request; exported for the benchmark, which times the engine alone. */
-export async function availabilityQuery(ctx: AppContext, practiceId: string, request: AvailabilityRequest, now: Date, calendarRevision?: string): Promise<AvailabilityQuery> {
+export async function availabilityQuery(
+  ctx: AppContext,
+  practiceId: string,
+  request: AvailabilityRequest,
+  now: Date,
+  calendarRevision?: string,
+): Promise<AvailabilityQuery> {
   // Busy time reaches a day beyond the window: an appointment starting just before `from` counts.
-  const calendar = await cacheOf(ctx.db).calendar(practiceId, request.from.getTime() - DAY_MS, request.to.getTime() + DAY_MS, calendarRevision);
+  const calendar = await cacheOf(ctx.db).calendar(
+    practiceId,
+    request.from.getTime() - DAY_MS,
+    request.to.getTime() + DAY_MS,
+    calendarRevision,
+  );
   return calendar.query(request, now);
 }
 
@@ -108,33 +129,71 @@ function cacheOf(db: Db): CalendarCache {
  * transaction: it is one number per practice, not practice data, and the caller is a member.
  */
 async function currentRevision(db: Db, practiceId: string): Promise<string> {
-  const row = await db.selectFrom('calendarRevisions').select('revision').where('practiceId', '=', practiceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('calendarRevisions')
+    .select('revision')
+    .where('practiceId', '=', practiceId)
+    .executeTakeFirst();
   // bigint: a string from node-postgres, unless a type parser made it a number; compared as text.
   return String(row?.revision ?? 0);
 }
 
 /** Busy time as the engine takes it, built once and shared by every search; holds keep their expiry. */
-interface Busy extends BusyInterval { startMs: number; endMs: number; holdExpiresAt: number | null }
-interface Chunk { busy: Busy[]; closures: { start: Date; end: Date }[]; holidays: string[] }
+interface Busy extends BusyInterval {
+  startMs: number;
+  endMs: number;
+  holdExpiresAt: number | null;
+}
+interface Chunk {
+  busy: Busy[];
+  closures: { start: Date; end: Date }[];
+  holidays: string[];
+}
 
 interface LoadedCalendar {
   revision: string;
   practice: [timeZone: string, slotStepMinutes: number];
-  types: [id: string, active: boolean, whatsappBookable: boolean, durationMinutes: number, bufferAfterMinutes: number, minNoticeMinutes: number, maxDaysAhead: number, allowedRoles: string[]][];
+  types: [
+    id: string,
+    active: boolean,
+    whatsappBookable: boolean,
+    durationMinutes: number,
+    bufferAfterMinutes: number,
+    minNoticeMinutes: number,
+    maxDaysAhead: number,
+    allowedRoles: string[],
+  ][];
   opening: [weekday: number, startMinute: number, endMinute: number][];
   chairs: string[];
   providers: [userId: string, role: string][];
-  hours: [providerId: string, weekday: number, startMinute: number, endMinute: number, chairId: string | null, validFrom: string | null, validTo: string | null][];
+  hours: [
+    providerId: string,
+    weekday: number,
+    startMinute: number,
+    endMinute: number,
+    chairId: string | null,
+    validFrom: string | null,
+    validTo: string | null,
+  ][];
   holidays: string[];
   closures: [start: number, end: number][];
   blocks: [providerId: string | null, chairId: string | null, start: number, end: number][];
-  appointments: [providerId: string, chairId: string, overbooked: boolean, start: number, end: number, holdExpiresAt: number | null][];
+  appointments: [
+    providerId: string,
+    chairId: string,
+    overbooked: boolean,
+    start: number,
+    end: number,
+    holdExpiresAt: number | null,
+  ][];
 }
 
 /** Settings and busy time over [from, to), with their revision, in one round trip (availability_calendar). */
 async function loadCalendar(db: Db, practiceId: string, from: number, to: number): Promise<LoadedCalendar> {
   const { rows } = await inPractice(db, practiceId, (tx) =>
-    sql<{ calendar: LoadedCalendar }>`SELECT availability_calendar(${practiceId}, ${new Date(from)}, ${new Date(to)}) AS calendar`.execute(tx),
+    sql<{
+      calendar: LoadedCalendar;
+    }>`SELECT availability_calendar(${practiceId}, ${new Date(from)}, ${new Date(to)}) AS calendar`.execute(tx),
   );
   const calendar = rows[0]!.calendar;
   calendar.revision = String(calendar.revision);
@@ -168,7 +227,12 @@ class Calendar {
       role: role as ProviderAvailability['role'],
       hours: loaded.hours
         .filter((h) => h[0] === userId)
-        .map(([, weekday, start, end, chairId, validFrom, validTo]) => ({ ...toWeekly(weekday, start, end), chairId, validFrom: validFrom ?? undefined, validTo: validTo ?? undefined })),
+        .map(([, weekday, start, end, chairId, validFrom, validTo]) => ({
+          ...toWeekly(weekday, start, end),
+          chairId,
+          validFrom: validFrom ?? undefined,
+          validTo: validTo ?? undefined,
+        })),
     }));
   }
 
@@ -187,16 +251,32 @@ class Calendar {
     for (let c = first; c <= last; c++) chunks.set(c, { busy: [], closures: [], holidays: [] });
     const spread = (start: number, end: number, add: (chunk: Chunk) => void) => {
       const a = Math.max(first, Math.floor(start / CHUNK_MS));
-      const b = Math.min(last, Math.floor((Math.max(start, end - 1)) / CHUNK_MS));
+      const b = Math.min(last, Math.floor(Math.max(start, end - 1) / CHUNK_MS));
       for (let c = a; c <= b; c++) add(chunks.get(c)!);
     };
     for (const [providerId, chairId, overbooked, start, end, holdExpiresAt] of loaded.appointments) {
       // An overbooked appointment still takes its chair, but not its provider.
-      const busy = { start: new Date(start), end: new Date(end), startMs: start, endMs: end, providerId: overbooked ? null : providerId, chairId, holdExpiresAt };
+      const busy = {
+        start: new Date(start),
+        end: new Date(end),
+        startMs: start,
+        endMs: end,
+        providerId: overbooked ? null : providerId,
+        chairId,
+        holdExpiresAt,
+      };
       spread(start, end, (chunk) => chunk.busy.push(busy));
     }
     for (const [providerId, chairId, start, end] of loaded.blocks) {
-      const busy = { start: new Date(start), end: new Date(end), startMs: start, endMs: end, providerId, chairId, holdExpiresAt: null };
+      const busy = {
+        start: new Date(start),
+        end: new Date(end),
+        startMs: start,
+        endMs: end,
+        providerId,
+        chairId,
+        holdExpiresAt: null,
+      };
       spread(start, end, (chunk) => chunk.busy.push(busy));
     }
     for (const [start, end] of loaded.closures) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findSlots, localDateOf, zonedInstant, type AvailabilityQuery, type ProviderAvailability, type Slot } from './availability.js';
+import {
+  findSlots,
+  localDateOf,
+  zonedInstant,
+  type AvailabilityQuery,
+  type ProviderAvailability,
+  type Slot,
+} from './availability.js';
 
 // Indian/Mauritius is UTC+4 all year. 2026-06-01 is a Monday.
 const mu = (local: string) => new Date(`${local}:00+04:00`);
@@ -27,8 +34,17 @@ function query(overrides: Partial<AvailabilityQuery> = {}): AvailabilityQuery {
     to: mu('2026-06-02T00:00'),
     now: mu('2026-05-31T12:00'),
     slotStepMinutes: 15,
-    appointmentType: { durationMinutes: 30, bufferAfterMinutes: 10, minNoticeMinutes: 0, maxDaysAhead: 30, allowedRoles: ['dentist', 'owner'] },
-    openingHours: [...WEEKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })), { weekday: 6, start: '08:00', end: '12:00' }],
+    appointmentType: {
+      durationMinutes: 30,
+      bufferAfterMinutes: 10,
+      minNoticeMinutes: 0,
+      maxDaysAhead: 30,
+      allowedRoles: ['dentist', 'owner'],
+    },
+    openingHours: [
+      ...WEEKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })),
+      { weekday: 6, start: '08:00', end: '12:00' },
+    ],
     closedDates: [],
     closures: [],
     chairs: [{ id: 'chair-1' }, { id: 'chair-2' }],
@@ -39,12 +55,14 @@ function query(overrides: Partial<AvailabilityQuery> = {}): AvailabilityQuery {
 }
 
 /** Local 'HH:MM' of each slot start in Mauritius. */
-const times = (slots: Slot[]) => slots.map((s) => new Date(s.start.getTime() + 4 * 3_600_000).toISOString().slice(11, 16));
+const times = (slots: Slot[]) =>
+  slots.map((s) => new Date(s.start.getTime() + 4 * 3_600_000).toISOString().slice(11, 16));
 /** 'HH:MM' every `step` minutes over [from, to) ('HH:MM' both). */
 function grid(from: string, to: string, step = 15): string[] {
   const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
   const out: string[] = [];
-  for (let m = minutes(from); m < minutes(to); m += step) out.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+  for (let m = minutes(from); m < minutes(to); m += step)
+    out.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
   return out;
 }
 const MORNING = grid('08:00', '11:45'); // last start 11:30 ends at 12:00
@@ -54,19 +72,36 @@ describe('findSlots in Indian/Mauritius', () => {
   it('offers every step inside the working intervals, slot end = start + duration, buffer may pass the end of an interval', () => {
     const slots = findSlots(query());
     expect(times(slots)).toEqual([...MORNING, ...AFTERNOON]);
-    expect(slots[0]).toEqual({ start: mu('2026-06-01T08:00'), end: mu('2026-06-01T08:30'), providerId: 'dr-a', chairId: 'chair-1' });
-    expect(slots.at(-1)).toEqual({ start: mu('2026-06-01T16:30'), end: mu('2026-06-01T17:00'), providerId: 'dr-a', chairId: 'chair-1' });
+    expect(slots[0]).toEqual({
+      start: mu('2026-06-01T08:00'),
+      end: mu('2026-06-01T08:30'),
+      providerId: 'dr-a',
+      chairId: 'chair-1',
+    });
+    expect(slots.at(-1)).toEqual({
+      start: mu('2026-06-01T16:30'),
+      end: mu('2026-06-01T17:00'),
+      providerId: 'dr-a',
+      chairId: 'chair-1',
+    });
   });
 
   it('keeps the occupancy (duration + buffer) clear of an existing appointment', () => {
-    const appointment = { start: mu('2026-06-01T09:00'), end: mu('2026-06-01T09:40'), providerId: 'dr-a', chairId: 'chair-1' };
+    const appointment = {
+      start: mu('2026-06-01T09:00'),
+      end: mu('2026-06-01T09:40'),
+      providerId: 'dr-a',
+      chairId: 'chair-1',
+    };
     const slots = findSlots(query({ busy: [appointment] }));
     // 08:15 occupies 08:15–08:55; 08:30 would run its buffer into 09:00. 09:45 starts after 09:40.
     expect(times(slots).slice(0, 4)).toEqual(['08:00', '08:15', '09:45', '10:00']);
   });
 
   it('keeps the buffer clear of a lunch block even though the slot itself ends before it', () => {
-    const allDay = provider('dr-a', { hours: WEEKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00', chairId: null })) });
+    const allDay = provider('dr-a', {
+      hours: WEEKDAYS.map((weekday) => ({ weekday, start: '08:00', end: '17:00', chairId: null })),
+    });
     const lunch = { start: mu('2026-06-01T12:00'), end: mu('2026-06-01T13:00'), providerId: 'dr-a', chairId: null };
     const slots = findSlots(query({ providers: [allDay], busy: [lunch] }));
     expect(times(slots)).toContain('11:15');
@@ -89,7 +124,9 @@ describe('findSlots in Indian/Mauritius', () => {
 
   it('respects max days ahead as 24-hour periods from now', () => {
     const now = mu('2026-06-01T10:00');
-    const slots = findSlots(query({ now, to: mu('2026-06-04T00:00'), appointmentType: { ...query().appointmentType, maxDaysAhead: 1 } }));
+    const slots = findSlots(
+      query({ now, to: mu('2026-06-04T00:00'), appointmentType: { ...query().appointmentType, maxDaysAhead: 1 } }),
+    );
     expect(slots[0]!.start).toEqual(mu('2026-06-01T10:00'));
     expect(slots.at(-1)!.start).toEqual(mu('2026-06-02T09:45'));
   });
@@ -100,7 +137,9 @@ describe('findSlots in Indian/Mauritius', () => {
   });
 
   it('offers nothing when the provider’s role is not allowed', () => {
-    expect(findSlots(query({ appointmentType: { ...query().appointmentType, allowedRoles: ['hygienist'] } }))).toEqual([]);
+    expect(findSlots(query({ appointmentType: { ...query().appointmentType, allowedRoles: ['hygienist'] } }))).toEqual(
+      [],
+    );
   });
 
   it('books a chair-tied interval on its chair, an untied one on the first free chair', () => {
@@ -113,13 +152,26 @@ describe('findSlots in Indian/Mauritius', () => {
   });
 
   it('moves to the next chair when the first is busy, but a tied chair does not move', () => {
-    const chairBusy = { start: mu('2026-06-01T09:00'), end: mu('2026-06-01T10:00'), providerId: null, chairId: 'chair-1' };
-    const untied = findSlots(query({ busy: [chairBusy] })).find((s) => s.start.getTime() === mu('2026-06-01T09:00').getTime());
+    const chairBusy = {
+      start: mu('2026-06-01T09:00'),
+      end: mu('2026-06-01T10:00'),
+      providerId: null,
+      chairId: 'chair-1',
+    };
+    const untied = findSlots(query({ busy: [chairBusy] })).find(
+      (s) => s.start.getTime() === mu('2026-06-01T09:00').getTime(),
+    );
     expect(untied?.chairId).toBe('chair-2');
-    expect(findSlots(query({ busy: [chairBusy] })).find((s) => s.start.getTime() === mu('2026-06-01T10:00').getTime())?.chairId).toBe('chair-1');
+    expect(
+      findSlots(query({ busy: [chairBusy] })).find((s) => s.start.getTime() === mu('2026-06-01T10:00').getTime())
+        ?.chairId,
+    ).toBe('chair-1');
 
     const tied = provider('dr-b', { hours: [{ weekday: 1, start: '08:00', end: '12:00', chairId: 'chair-1' }] });
-    expect(times(findSlots(query({ providers: [tied], busy: [chairBusy] })))).toEqual([...grid('08:00', '08:30'), ...grid('10:00', '11:45')]);
+    expect(times(findSlots(query({ providers: [tied], busy: [chairBusy] })))).toEqual([
+      ...grid('08:00', '08:30'),
+      ...grid('10:00', '11:45'),
+    ]);
   });
 
   it('offers nothing on a tied chair that is not active', () => {
@@ -129,7 +181,9 @@ describe('findSlots in Indian/Mauritius', () => {
 
   it('filters by provider and by chair (the chair filter picks that chair, not the first free one)', () => {
     const providers = [provider('dr-a'), provider('dr-b')];
-    expect(new Set(findSlots(query({ providers, providerId: 'dr-b' })).map((s) => s.providerId))).toEqual(new Set(['dr-b']));
+    expect(new Set(findSlots(query({ providers, providerId: 'dr-b' })).map((s) => s.providerId))).toEqual(
+      new Set(['dr-b']),
+    );
     const onChair2 = findSlots(query({ providers, chairId: 'chair-2' }));
     expect(onChair2).toHaveLength(2 * (MORNING.length + AFTERNOON.length));
     expect(onChair2.every((s) => s.chairId === 'chair-2')).toBe(true);
@@ -137,9 +191,18 @@ describe('findSlots in Indian/Mauritius', () => {
   });
 
   it('honours a busy interval holding both a provider and a chair on both sides', () => {
-    const appointment = { start: mu('2026-06-01T08:00'), end: mu('2026-06-01T08:40'), providerId: 'dr-b', chairId: 'chair-1' };
-    const slots = findSlots(query({ providers: [provider('dr-a'), provider('dr-b')], busy: [appointment], to: mu('2026-06-01T08:15') }));
-    expect(slots).toEqual([{ start: mu('2026-06-01T08:00'), end: mu('2026-06-01T08:30'), providerId: 'dr-a', chairId: 'chair-2' }]);
+    const appointment = {
+      start: mu('2026-06-01T08:00'),
+      end: mu('2026-06-01T08:40'),
+      providerId: 'dr-b',
+      chairId: 'chair-1',
+    };
+    const slots = findSlots(
+      query({ providers: [provider('dr-a'), provider('dr-b')], busy: [appointment], to: mu('2026-06-01T08:15') }),
+    );
+    expect(slots).toEqual([
+      { start: mu('2026-06-01T08:00'), end: mu('2026-06-01T08:30'), providerId: 'dr-a', chairId: 'chair-2' },
+    ]);
   });
 
   it('closes the whole practice for a closure or a busy interval with neither provider nor chair', () => {
@@ -157,10 +220,21 @@ describe('findSlots in Indian/Mauritius', () => {
 
   it('applies working intervals only between validFrom and validTo', () => {
     const temporary = provider('dr-a', {
-      hours: [1, 2, 3].map((weekday) => ({ weekday: weekday as 1 | 2 | 3, start: '08:00', end: '09:00', chairId: null, validFrom: '2026-06-02', validTo: '2026-06-02' })),
+      hours: [1, 2, 3].map((weekday) => ({
+        weekday: weekday as 1 | 2 | 3,
+        start: '08:00',
+        end: '09:00',
+        chairId: null,
+        validFrom: '2026-06-02',
+        validTo: '2026-06-02',
+      })),
     });
     const slots = findSlots(query({ providers: [temporary], to: mu('2026-06-04T00:00') }));
-    expect(slots.map((s) => localDateOf(s.start, 'Indian/Mauritius'))).toEqual(['2026-06-02', '2026-06-02', '2026-06-02']);
+    expect(slots.map((s) => localDateOf(s.start, 'Indian/Mauritius'))).toEqual([
+      '2026-06-02',
+      '2026-06-02',
+      '2026-06-02',
+    ]);
   });
 
   it('returns one slot per (start, provider) sorted by start then provider order', () => {
@@ -172,66 +246,105 @@ describe('findSlots in Indian/Mauritius', () => {
     });
     const slots = findSlots(query({ providers: [overlapping, provider('dr-a')], to: mu('2026-06-01T09:00') }));
     expect(slots.map((s) => `${times([s])[0]} ${s.providerId} ${s.chairId}`)).toEqual([
-      '08:00 dr-b chair-2', '08:00 dr-a chair-1',
-      '08:15 dr-b chair-2', '08:15 dr-a chair-1',
-      '08:30 dr-b chair-2', '08:30 dr-a chair-1',
-      '08:45 dr-b chair-1', '08:45 dr-a chair-1', // 08:45–09:15 no longer fits the chair-2 interval
+      '08:00 dr-b chair-2',
+      '08:00 dr-a chair-1',
+      '08:15 dr-b chair-2',
+      '08:15 dr-a chair-1',
+      '08:30 dr-b chair-2',
+      '08:30 dr-a chair-1',
+      '08:45 dr-b chair-1',
+      '08:45 dr-a chair-1', // 08:45–09:15 no longer fits the chair-2 interval
     ]);
   });
 
   it('starts slots on the local grid from midnight', () => {
-    const slots = findSlots(query({ slotStepMinutes: 45, appointmentType: { ...query().appointmentType, durationMinutes: 60 } }));
+    const slots = findSlots(
+      query({ slotStepMinutes: 45, appointmentType: { ...query().appointmentType, durationMinutes: 60 } }),
+    );
     expect(times(slots)).toEqual(['08:15', '09:00', '09:45', '10:30', '13:30', '14:15', '15:00', '15:45']);
   });
 
   it('treats adjacent opening intervals as one stretch', () => {
-    const split = WEEKDAYS.flatMap((weekday) => [{ weekday, start: '08:00', end: '10:00' }, { weekday, start: '10:00', end: '17:00' }]);
+    const split = WEEKDAYS.flatMap((weekday) => [
+      { weekday, start: '08:00', end: '10:00' },
+      { weekday, start: '10:00', end: '17:00' },
+    ]);
     expect(times(findSlots(query({ openingHours: split })))).toEqual([...MORNING, ...AFTERNOON]);
   });
 
   it('rejects invalid input with a RangeError', () => {
     const type = query().appointmentType;
-    const hoursWith = (start: string, end: string) => [provider('dr-a', { hours: [{ weekday: 1, start, end, chairId: null }] })];
+    const hoursWith = (start: string, end: string) => [
+      provider('dr-a', { hours: [{ weekday: 1, start, end, chairId: null }] }),
+    ];
     expect(() => findSlots(query({ timeZone: 'Mars/Olympus_Mons' }))).toThrow(/Unknown time zone/);
     expect(() => findSlots(query({ appointmentType: { ...type, durationMinutes: 0 } }))).toThrow(RangeError);
     expect(() => findSlots(query({ appointmentType: { ...type, durationMinutes: -30 } }))).toThrow(/durationMinutes/);
     expect(() => findSlots(query({ slotStepMinutes: 0 }))).toThrow(/slotStepMinutes/);
     expect(() => findSlots(query({ providers: hoursWith('12:00', '12:00') }))).toThrow(/not after start/);
-    expect(() => findSlots(query({ openingHours: [{ weekday: 1, start: '17:00', end: '08:00' }] }))).toThrow(/not after start/);
+    expect(() => findSlots(query({ openingHours: [{ weekday: 1, start: '17:00', end: '08:00' }] }))).toThrow(
+      /not after start/,
+    );
     expect(() => findSlots(query({ providers: hoursWith('8:00', '12:00') }))).toThrow(/HH:MM/);
     expect(() => findSlots(query({ providers: hoursWith('08:00', '24:30') }))).toThrow(/HH:MM/);
     expect(() => findSlots(query({ providers: hoursWith('08:60', '12:00') }))).toThrow(RangeError);
-    expect(() => findSlots(query({ openingHours: [{ weekday: 0 as 1, start: '08:00', end: '12:00' }] }))).toThrow(/weekday/);
+    expect(() => findSlots(query({ openingHours: [{ weekday: 0 as 1, start: '08:00', end: '12:00' }] }))).toThrow(
+      /weekday/,
+    );
     expect(() => findSlots(query({ closedDates: ['2026-02-30'] }))).toThrow(/closedDates/);
-    expect(() => findSlots(query({ busy: [{ start: mu('2026-06-01T10:00'), end: mu('2026-06-01T09:00'), providerId: 'dr-a', chairId: null }] }))).toThrow(/busy\[0\]/);
+    expect(() =>
+      findSlots(
+        query({
+          busy: [{ start: mu('2026-06-01T10:00'), end: mu('2026-06-01T09:00'), providerId: 'dr-a', chairId: null }],
+        }),
+      ),
+    ).toThrow(/busy\[0\]/);
     expect(() => findSlots(query({ from: new Date(Number.NaN) }))).toThrow(/from/);
     // Bad input is reported even when the window is empty.
     expect(() => findSlots(query({ to: mu('2026-06-01T00:00'), slotStepMinutes: -5 }))).toThrow(RangeError);
   });
 
   it('allows an opening interval up to 24:00', () => {
-    const late = { openingHours: [{ weekday: 1 as const, start: '23:00', end: '24:00' }], providers: [provider('dr-a', { hours: [{ weekday: 1, start: '22:00', end: '24:00', chairId: null }] })] };
+    const late = {
+      openingHours: [{ weekday: 1 as const, start: '23:00', end: '24:00' }],
+      providers: [provider('dr-a', { hours: [{ weekday: 1, start: '22:00', end: '24:00', chairId: null }] })],
+    };
     expect(times(findSlots(query(late)))).toEqual(['23:00', '23:15', '23:30']);
   });
 });
 
 describe('findSlots across daylight saving changes', () => {
   const sunday = (timeZone: string, from: string, to: string, extra: Partial<AvailabilityQuery> = {}) =>
-    findSlots(query({
-      timeZone,
-      from: new Date(from),
-      to: new Date(to),
-      now: new Date('2026-01-01T00:00:00Z'),
-      slotStepMinutes: 30,
-      appointmentType: { durationMinutes: 30, bufferAfterMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 400, allowedRoles: ['dentist'] },
-      openingHours: [{ weekday: 7, start: '00:00', end: '04:00' }],
-      providers: [provider('dr-a', { hours: [{ weekday: 7, start: '00:00', end: '04:00', chairId: null }] })],
-      ...extra,
-    })).map((s) => s.start.toISOString().slice(11, 16));
+    findSlots(
+      query({
+        timeZone,
+        from: new Date(from),
+        to: new Date(to),
+        now: new Date('2026-01-01T00:00:00Z'),
+        slotStepMinutes: 30,
+        appointmentType: {
+          durationMinutes: 30,
+          bufferAfterMinutes: 0,
+          minNoticeMinutes: 0,
+          maxDaysAhead: 400,
+          allowedRoles: ['dentist'],
+        },
+        openingHours: [{ weekday: 7, start: '00:00', end: '04:00' }],
+        providers: [provider('dr-a', { hours: [{ weekday: 7, start: '00:00', end: '04:00', chairId: null }] })],
+        ...extra,
+      }),
+    ).map((s) => s.start.toISOString().slice(11, 16));
 
   it('skips local times that do not exist on a spring-forward day (London, 29 March 2026)', () => {
     // 00:00–04:00 local is three real hours: 00:00Z–03:00Z. 01:00 and 01:30 do not exist.
-    expect(sunday('Europe/London', '2026-03-29T00:00:00Z', '2026-03-30T00:00:00Z')).toEqual(['00:00', '00:30', '01:00', '01:30', '02:00', '02:30']);
+    expect(sunday('Europe/London', '2026-03-29T00:00:00Z', '2026-03-30T00:00:00Z')).toEqual([
+      '00:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '02:00',
+      '02:30',
+    ]);
   });
 
   it('offers both instants of a repeated hour on a fall-back day, when free (London, 25 October 2026)', () => {
@@ -239,16 +352,47 @@ describe('findSlots across daylight saving changes', () => {
     // 01:00–02:00 happens twice (00:00Z in BST, then 01:00Z in GMT).
     const all = sunday('Europe/London', '2026-10-24T12:00:00Z', '2026-10-25T12:00:00Z');
     expect(all).toEqual(['23:00', '23:30', '00:00', '00:30', '01:00', '01:30', '02:00', '02:30', '03:00', '03:30']);
-    const firstPassBusy = [{ start: new Date('2026-10-25T00:00:00Z'), end: new Date('2026-10-25T01:00:00Z'), providerId: 'dr-a', chairId: null }];
-    expect(sunday('Europe/London', '2026-10-24T12:00:00Z', '2026-10-25T12:00:00Z', { busy: firstPassBusy })).toEqual(['23:00', '23:30', '01:00', '01:30', '02:00', '02:30', '03:00', '03:30']);
+    const firstPassBusy = [
+      {
+        start: new Date('2026-10-25T00:00:00Z'),
+        end: new Date('2026-10-25T01:00:00Z'),
+        providerId: 'dr-a',
+        chairId: null,
+      },
+    ];
+    expect(sunday('Europe/London', '2026-10-24T12:00:00Z', '2026-10-25T12:00:00Z', { busy: firstPassBusy })).toEqual([
+      '23:00',
+      '23:30',
+      '01:00',
+      '01:30',
+      '02:00',
+      '02:30',
+      '03:00',
+      '03:30',
+    ]);
   });
 
   it('measures durations in real elapsed time over a gap (New York, 8 March 2026)', () => {
     // 01:00–03:00 local is one real hour (06:00Z–07:00Z): a 90-minute slot does not fit, a 60-minute one does once.
-    const hours = { openingHours: [{ weekday: 7 as const, start: '01:00', end: '03:00' }], providers: [provider('dr-a', { hours: [{ weekday: 7, start: '01:00', end: '03:00', chairId: null }] })] };
-    const type = (durationMinutes: number) => ({ appointmentType: { durationMinutes, bufferAfterMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 400, allowedRoles: ['dentist'] } });
-    expect(sunday('America/New_York', '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z', { ...hours, ...type(60) })).toEqual(['06:00']);
-    expect(sunday('America/New_York', '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z', { ...hours, ...type(90) })).toEqual([]);
+    const hours = {
+      openingHours: [{ weekday: 7 as const, start: '01:00', end: '03:00' }],
+      providers: [provider('dr-a', { hours: [{ weekday: 7, start: '01:00', end: '03:00', chairId: null }] })],
+    };
+    const type = (durationMinutes: number) => ({
+      appointmentType: {
+        durationMinutes,
+        bufferAfterMinutes: 0,
+        minNoticeMinutes: 0,
+        maxDaysAhead: 400,
+        allowedRoles: ['dentist'],
+      },
+    });
+    expect(
+      sunday('America/New_York', '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z', { ...hours, ...type(60) }),
+    ).toEqual(['06:00']);
+    expect(
+      sunday('America/New_York', '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z', { ...hours, ...type(90) }),
+    ).toEqual([]);
   });
 });
 

@@ -33,7 +33,12 @@ export interface ProviderAvailability {
  * Provider only: blocks that provider. Chair only: blocks that chair. Both: blocks both.
  * Neither: blocks the whole practice. Appointments arrive already including their buffer-after.
  */
-export interface BusyInterval { start: Date; end: Date; providerId: string | null; chairId: string | null }
+export interface BusyInterval {
+  start: Date;
+  end: Date;
+  providerId: string | null;
+  chairId: string | null;
+}
 
 export interface AvailabilityQuery {
   /** IANA zone of the practice. */
@@ -65,7 +70,12 @@ export interface AvailabilityQuery {
   chairId?: string;
 }
 
-export interface Slot { start: Date; end: Date; providerId: string; chairId: string }
+export interface Slot {
+  start: Date;
+  end: Date;
+  providerId: string;
+  chairId: string;
+}
 
 export const DEFAULT_SLOT_STEP_MINUTES = 15;
 
@@ -119,7 +129,12 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
  * daylight-saving change a stretch is the instants whose wall time falls in it. The booking rules
  * ask this, so that every slot findSlots offers can be booked.
  */
-export function fitsOneStretch(start: Date, end: Date, timeZone: string, intervals: { weekday: number; startMinute: number; endMinute: number }[]): boolean {
+export function fitsOneStretch(
+  start: Date,
+  end: Date,
+  timeZone: string,
+  intervals: { weekday: number; startMinute: number; endMinute: number }[],
+): boolean {
   assertTimeZone(timeZone);
   const s = instantMs(start, 'start');
   const e = instantMs(end, 'end');
@@ -128,7 +143,13 @@ export function fitsOneStretch(start: Date, end: Date, timeZone: string, interva
   const weekday = (((day % 7) + 10) % 7) + 1; // day 0 (1970-01-01) was a Thursday
   const wall = intervals
     .filter((h) => h.weekday === weekday && h.startMinute < h.endMinute)
-    .map((h) => ({ start: h.startMinute, end: h.endMinute, chair: ANY_CHAIR, validFrom: -Infinity, validTo: Infinity }));
+    .map((h) => ({
+      start: h.startMinute,
+      end: h.endMinute,
+      chair: ANY_CHAIR,
+      validFrom: -Infinity,
+      validTo: Infinity,
+    }));
   if (wall.length === 0) return false;
   const pieces = offsetPieces(timeZone, day * DAY - OFFSET_MARGIN, (day + 1) * DAY + OFFSET_MARGIN);
   return wallToInstants(wall, day, pieces).some((w) => w.start <= s && e <= w.end);
@@ -147,7 +168,9 @@ export function findSlots(q: AvailabilityQuery): Slot[] {
   const slots: Slot[] = [];
   for (let day = firstDay; day <= lastDay; day++) {
     if (search.closedDays.has(day)) continue;
-    const dayPieces = pieces.filter((p) => p.to > day * DAY - OFFSET_MARGIN && p.from < (day + 1) * DAY + OFFSET_MARGIN);
+    const dayPieces = pieces.filter(
+      (p) => p.to > day * DAY - OFFSET_MARGIN && p.from < (day + 1) * DAY + OFFSET_MARGIN,
+    );
     collectSlotsOfDay(search, day, dayPieces, slots);
   }
   return slots;
@@ -185,9 +208,12 @@ function prepareSearch(q: AvailabilityQuery): Search {
   if (to < from) throw new RangeError('Invalid search window: `to` is before `from`');
 
   const chairIndex = new Map<string, number>();
-  q.chairs.forEach((chair, i) => { if (!chairIndex.has(chair.id)) chairIndex.set(chair.id, i); });
-  const filterChair = q.chairId === undefined ? undefined : chairIndex.get(q.chairId) ?? -1;
-  const usableChair = (c: number | undefined): c is number => c !== undefined && c >= 0 && (filterChair === undefined || c === filterChair);
+  q.chairs.forEach((chair, i) => {
+    if (!chairIndex.has(chair.id)) chairIndex.set(chair.id, i);
+  });
+  const filterChair = q.chairId === undefined ? undefined : (chairIndex.get(q.chairId) ?? -1);
+  const usableChair = (c: number | undefined): c is number =>
+    c !== undefined && c >= 0 && (filterChair === undefined || c === filterChair);
   const chairOf = (h: { chairId: string | null }) => {
     if (h.chairId === null) return ANY_CHAIR;
     const c = chairIndex.get(h.chairId);
@@ -195,7 +221,15 @@ function prepareSearch(q: AvailabilityQuery): Search {
   };
   // Every provider's hours are validated, also those the role or provider filter leaves out.
   const providers = q.providers
-    .map((p) => ({ id: p.providerId, role: p.role, byWeekday: weeklyMinutes<ProviderAvailability['hours'][number]>(p.hours, `hours of provider ${p.providerId}`, chairOf) }))
+    .map((p) => ({
+      id: p.providerId,
+      role: p.role,
+      byWeekday: weeklyMinutes<ProviderAvailability['hours'][number]>(
+        p.hours,
+        `hours of provider ${p.providerId}`,
+        chairOf,
+      ),
+    }))
     .filter((p) => type.allowedRoles.includes(p.role) && (q.providerId === undefined || p.id === q.providerId));
 
   const durationMs = type.durationMinutes * MINUTE;
@@ -213,7 +247,13 @@ function prepareSearch(q: AvailabilityQuery): Search {
     openingByWeekday: weeklyMinutes(q.openingHours, 'openingHours', () => ANY_CHAIR),
     providers,
     closedDays: new Set(q.closedDates.map((d) => parseLocalDate(d, 'closedDates'))),
-    blocked: blockedTimes(q, lower, upper + occupancyMs, providers.map((p) => p.id), chairIndex),
+    blocked: blockedTimes(
+      q,
+      lower,
+      upper + occupancyMs,
+      providers.map((p) => p.id),
+      chairIndex,
+    ),
   };
 }
 
@@ -255,9 +295,21 @@ function collectSlotsOfDay(search: Search, day: number, pieces: OffsetPiece[], s
           }
           if (!anyChair && tiedCount === 0) continue;
           if (!blocked.providers[p]!.isFree(start, occupiedUntil)) continue;
-          const chair = firstFreeChair(tiedChairs, tiedCount, anyChair ? search.anyChairs : [], blocked.chairs, start, occupiedUntil);
+          const chair = firstFreeChair(
+            tiedChairs,
+            tiedCount,
+            anyChair ? search.anyChairs : [],
+            blocked.chairs,
+            start,
+            occupiedUntil,
+          );
           if (chair === undefined) continue;
-          slots.push({ start: new Date(start), end: new Date(end), providerId: providers[p]!.id, chairId: search.chairIds[chair]! });
+          slots.push({
+            start: new Date(start),
+            end: new Date(end),
+            providerId: providers[p]!.id,
+            chairId: search.chairIds[chair]!,
+          });
         }
       }
     }
@@ -277,7 +329,10 @@ class BlockedTimeline {
     for (const [start, end] of intervals) {
       const last = this.ends.length - 1;
       if (last >= 0 && start <= this.ends[last]!) this.ends[last] = Math.max(this.ends[last]!, end);
-      else { this.starts.push(start); this.ends.push(end); }
+      else {
+        this.starts.push(start);
+        this.ends.push(end);
+      }
     }
   }
 
@@ -288,7 +343,13 @@ class BlockedTimeline {
   }
 }
 
-function blockedTimes(q: AvailabilityQuery, from: number, to: number, providerIds: string[], chairIndex: Map<string, number>) {
+function blockedTimes(
+  q: AvailabilityQuery,
+  from: number,
+  to: number,
+  providerIds: string[],
+  chairIndex: Map<string, number>,
+) {
   const practice: [number, number][] = [];
   const byProvider = providerIds.map((): [number, number][] => []);
   const byChair = q.chairs.map((): [number, number][] => []);
@@ -316,7 +377,14 @@ function blockedTimes(q: AvailabilityQuery, from: number, to: number, providerId
 }
 
 /** The first free chair among `tied[0..tiedCount)` (lowest preference index first), else among `any`. */
-function firstFreeChair(tied: number[], tiedCount: number, any: number[], chairs: BlockedTimeline[], start: number, end: number): number | undefined {
+function firstFreeChair(
+  tied: number[],
+  tiedCount: number,
+  any: number[],
+  chairs: BlockedTimeline[],
+  start: number,
+  end: number,
+): number | undefined {
   let best = Infinity;
   for (let i = 0; i < tiedCount; i++) {
     const c = tied[i]!;
@@ -333,7 +401,13 @@ function firstFreeChair(tied: number[], tiedCount: number, any: number[], chairs
 const ANY_CHAIR = -1;
 const UNUSABLE_CHAIR = -2;
 
-interface WallInterval { start: number; end: number; chair: number; validFrom: number; validTo: number }
+interface WallInterval {
+  start: number;
+  end: number;
+  chair: number;
+  validFrom: number;
+  validTo: number;
+}
 
 function weeklyMinutes<T extends WeeklyInterval & { validFrom?: string; validTo?: string }>(
   intervals: T[],
@@ -343,7 +417,8 @@ function weeklyMinutes<T extends WeeklyInterval & { validFrom?: string; validTo?
   const byWeekday: WallInterval[][] = [[], [], [], [], [], [], [], []];
   intervals.forEach((h, i) => {
     const where = `${label}[${i}]`;
-    if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) throw new RangeError(`Invalid weekday in ${where}: ${String(h.weekday)} (expected 1 = Monday … 7 = Sunday)`);
+    if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7)
+      throw new RangeError(`Invalid weekday in ${where}: ${String(h.weekday)} (expected 1 = Monday … 7 = Sunday)`);
     const start = parseWallMinutes(h.start, `${where}.start`);
     const end = parseWallMinutes(h.end, `${where}.end`);
     if (end <= start) throw new RangeError(`Invalid interval ${where}: end ${h.end} is not after start ${h.start}`);
@@ -363,9 +438,17 @@ function validOn(intervals: WallInterval[], day: number): WallInterval[] {
 // Wall clock ↔ instants
 
 /** A stretch of time [from, to) over which the zone keeps one offset (ms). */
-interface OffsetPiece { from: number; to: number; offset: number }
+interface OffsetPiece {
+  from: number;
+  to: number;
+  offset: number;
+}
 
-interface Window { start: number; end: number; chair: number }
+interface Window {
+  start: number;
+  end: number;
+  chair: number;
+}
 
 /**
  * The instants of `day` whose wall time lies in the intervals, as sorted contiguous windows,
@@ -437,7 +520,9 @@ function assertTimeZone(timeZone: string): void {
 /** A whole number of minutes (or days): positive, or at least zero. */
 function assertMinutes(value: number, name: string, { positive }: { positive: boolean }): void {
   if (!Number.isSafeInteger(value) || (positive ? value <= 0 : value < 0)) {
-    throw new RangeError(`Invalid ${name}: ${String(value)} (expected a ${positive ? 'positive' : 'non-negative'} whole number)`);
+    throw new RangeError(
+      `Invalid ${name}: ${String(value)} (expected a ${positive ? 'positive' : 'non-negative'} whole number)`,
+    );
   }
 }
 
@@ -451,7 +536,8 @@ function instantMs(value: Date, name: string): number {
 function intervalStart(value: { start: Date; end: Date }, list: string, index: number): number {
   const start = value.start instanceof Date ? value.start.getTime() : NaN;
   const end = value.end instanceof Date ? value.end.getTime() : NaN;
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`Invalid ${list}[${index}]: start and end must be valid Dates`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new RangeError(`Invalid ${list}[${index}]: start and end must be valid Dates`);
   if (end < start) throw new RangeError(`Invalid ${list}[${index}]: end is before start`);
   return start;
 }
@@ -474,7 +560,8 @@ function parseWallMinutes(value: string, name: string): number {
 function parseLocalDate(value: string, name: string): number {
   const match = LOCAL_DATE.exec(value);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || formatDayNumber(ms / DAY) !== value) throw new RangeError(`Invalid ${name}: ${JSON.stringify(value)} (expected a date 'YYYY-MM-DD')`);
+  if (!match || formatDayNumber(ms / DAY) !== value)
+    throw new RangeError(`Invalid ${name}: ${JSON.stringify(value)} (expected a date 'YYYY-MM-DD')`);
   return ms / DAY;
 }
 

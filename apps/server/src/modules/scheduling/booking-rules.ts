@@ -41,7 +41,9 @@ export interface ProviderInterval extends MinuteInterval {
   validTo?: string | null;
 }
 
-export type HoursRefusal = { code: 'outside_opening_hours'; detail?: undefined } | { code: 'outside_provider_hours'; detail: string };
+export type HoursRefusal =
+  | { code: 'outside_opening_hours'; detail?: undefined }
+  | { code: 'outside_provider_hours'; detail: string };
 
 /**
  * Whether a visit on a chair fits the practice's opening hours and the provider's working hours
@@ -59,12 +61,25 @@ export function weeklyHoursRefusal(visit: {
   const { start, end, timeZone } = visit;
   if (!fitsWeeklyHours(start, end, timeZone, visit.opening)) return { code: 'outside_opening_hours' };
   const { date } = wallClock(start, timeZone);
-  const valid = visit.providerHours.filter((h) => (!h.validFrom || h.validFrom <= date) && (!h.validTo || date <= h.validTo));
-  const fits = (chairId: string | null) => fitsWeeklyHours(start, end, timeZone, valid.filter((h) => h.chairId === chairId));
+  const valid = visit.providerHours.filter(
+    (h) => (!h.validFrom || h.validFrom <= date) && (!h.validTo || date <= h.validTo),
+  );
+  const fits = (chairId: string | null) =>
+    fitsWeeklyHours(
+      start,
+      end,
+      timeZone,
+      valid.filter((h) => h.chairId === chairId),
+    );
   if (fits(null) || fits(visit.chairId)) return null;
   const chairs = new Set(valid.map((h) => h.chairId).filter((c) => c !== null && c !== visit.chairId));
   const onOtherChair = [...chairs].some((c) => fits(c));
-  return { code: 'outside_provider_hours', detail: onOtherChair ? 'The provider works on another chair at that time' : 'The provider does not work at that time' };
+  return {
+    code: 'outside_provider_hours',
+    detail: onOtherChair
+      ? 'The provider works on another chair at that time'
+      : 'The provider does not work at that time',
+  };
 }
 
 /** A little slack so a walk-in booked "now" is not refused for being seconds in the past. */
@@ -77,7 +92,12 @@ export type TimingRefusal = 'in_the_past' | 'too_soon' | 'too_far_ahead';
  * WhatsApp) must give the type's minimum notice and stay within its horizon: the bounds
  * availability uses for patients, [now + notice, now + maxDaysAhead days).
  */
-export function timingRefusal(visit: { start: Date; now: Date; byPatient: boolean; type: { minNoticeMinutes: number; maxDaysAhead: number } }): TimingRefusal | null {
+export function timingRefusal(visit: {
+  start: Date;
+  now: Date;
+  byPatient: boolean;
+  type: { minNoticeMinutes: number; maxDaysAhead: number };
+}): TimingRefusal | null {
   const start = visit.start.getTime();
   const now = visit.now.getTime();
   if (start < now - PAST_TOLERANCE_MS) return 'in_the_past';

@@ -5,7 +5,14 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { type SlotRequest, claimSlot, loadOne, planSlot, requirePatientFor, settlingConflicts } from './appointment-steps.js';
+import {
+  type SlotRequest,
+  claimSlot,
+  loadOne,
+  planSlot,
+  requirePatientFor,
+  settlingConflicts,
+} from './appointment-steps.js';
 import { rangeLiteral, timingRefusal } from './booking-rules.js';
 import { recordStatus } from './status-change.js';
 
@@ -28,7 +35,11 @@ export async function holdSlot(
       const slot = await planSlot(tx, practiceId, hold, input.now ?? new Date());
       attempt.slot = slot;
       await claimSlot(tx, hold, slot);
-      const { holdMinutes } = await tx.selectFrom('practices').select('holdMinutes').where('id', '=', practiceId).executeTakeFirstOrThrow();
+      const { holdMinutes } = await tx
+        .selectFrom('practices')
+        .select('holdMinutes')
+        .where('id', '=', practiceId)
+        .executeTakeFirstOrThrow();
       const { id } = await tx
         .insertInto('appointments')
         .values({
@@ -46,7 +57,19 @@ export async function holdSlot(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, { practiceId, actor, action: 'appointment.held', targetType: 'appointment', targetId: id, changes: { start: slot.start.toISOString(), providerId: hold.providerId, chairId: hold.chairId, source: hold.source } });
+      await recordAudit(tx, {
+        practiceId,
+        actor,
+        action: 'appointment.held',
+        targetType: 'appointment',
+        targetId: id,
+        changes: {
+          start: slot.start.toISOString(),
+          providerId: hold.providerId,
+          chairId: hold.chairId,
+          source: hold.source,
+        },
+      });
       return loadOne(tx, id);
     }),
   );
@@ -66,7 +89,9 @@ export async function confirmHold(
   requirePermission(actor, 'calendar:write');
   return inPractice(ctx.db, practiceId, async (tx) => {
     // The patient the booking will be for: the one named now, or the one the hold was made for.
-    const held = input.patientId ? undefined : await tx.selectFrom('appointments').select('patientId').where('id', '=', input.holdId).executeTakeFirst();
+    const held = input.patientId
+      ? undefined
+      : await tx.selectFrom('appointments').select('patientId').where('id', '=', input.holdId).executeTakeFirst();
     const patientId = input.patientId ?? held?.patientId;
     if (patientId) await requirePatientFor(tx, patientId, 'booking');
     const confirmed = await tx
@@ -85,15 +110,29 @@ export async function confirmHold(
       .returning('id')
       .executeTakeFirst();
     if (!confirmed) {
-      const hold = await tx.selectFrom('appointments').select(['status', 'patientId']).where('id', '=', input.holdId).executeTakeFirst();
+      const hold = await tx
+        .selectFrom('appointments')
+        .select(['status', 'patientId'])
+        .where('id', '=', input.holdId)
+        .executeTakeFirst();
       if (!hold || hold.status !== 'held') throw new AppError('hold_not_found');
-      if (!hold.patientId && !input.patientId) throw new AppError('validation_failed', { errors: [{ path: 'patientId', code: 'required', message: 'Say whom the appointment is for' }] });
+      if (!hold.patientId && !input.patientId)
+        throw new AppError('validation_failed', {
+          errors: [{ path: 'patientId', code: 'required', message: 'Say whom the appointment is for' }],
+        });
       throw new AppError('hold_expired', { detail: 'The hold has lapsed; look for a slot again' });
     }
     // Refusing here rolls the confirmation back with the transaction.
     await checkPatientRulesOfHold(tx, input.holdId, input.now ?? new Date());
     await recordStatus(tx, practiceId, input.holdId, 'held', 'booked', actor);
-    await recordAudit(tx, { practiceId, actor, action: 'appointment.booked', targetType: 'appointment', targetId: input.holdId, changes: { fromHold: true } });
+    await recordAudit(tx, {
+      practiceId,
+      actor,
+      action: 'appointment.booked',
+      targetType: 'appointment',
+      targetId: input.holdId,
+      changes: { fromHold: true },
+    });
     return loadOne(tx, input.holdId);
   });
 }
@@ -102,7 +141,13 @@ async function checkPatientRulesOfHold(tx: Tx, holdId: string, now: Date) {
   const hold = await tx
     .selectFrom('appointments')
     .innerJoin('appointmentTypes', 'appointmentTypes.id', 'appointments.appointmentTypeId')
-    .select(['appointments.source', 'appointments.startsAt', 'appointmentTypes.whatsappBookable', 'appointmentTypes.minNoticeMinutes', 'appointmentTypes.maxDaysAhead'])
+    .select([
+      'appointments.source',
+      'appointments.startsAt',
+      'appointmentTypes.whatsappBookable',
+      'appointmentTypes.minNoticeMinutes',
+      'appointmentTypes.maxDaysAhead',
+    ])
     .where('appointments.id', '=', holdId)
     .executeTakeFirstOrThrow();
   if (hold.source !== 'whatsapp') return;
@@ -115,8 +160,19 @@ async function checkPatientRulesOfHold(tx: Tx, holdId: string, now: Date) {
 export async function releaseHold(ctx: AppContext, input: { actor: Actor; practiceId: string; holdId: string }) {
   requirePermission(input.actor, 'calendar:write');
   await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const released = await tx.deleteFrom('appointments').where('id', '=', input.holdId).where('status', '=', 'held').returning('id').executeTakeFirst();
+    const released = await tx
+      .deleteFrom('appointments')
+      .where('id', '=', input.holdId)
+      .where('status', '=', 'held')
+      .returning('id')
+      .executeTakeFirst();
     if (!released) throw new AppError('hold_not_found');
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'appointment.hold_released', targetType: 'appointment', targetId: input.holdId });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'appointment.hold_released',
+      targetType: 'appointment',
+      targetId: input.holdId,
+    });
   });
 }

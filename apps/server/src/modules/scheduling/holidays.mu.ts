@@ -12,8 +12,18 @@ export interface MauritiusHoliday {
   provisional: boolean;
 }
 
-const fixed = (date: string, nameEn: string, nameFr: string): MauritiusHoliday => ({ date, nameEn, nameFr, provisional: false });
-const floating = (date: string, nameEn: string, nameFr: string): MauritiusHoliday => ({ date, nameEn, nameFr, provisional: true });
+const fixed = (date: string, nameEn: string, nameFr: string): MauritiusHoliday => ({
+  date,
+  nameEn,
+  nameFr,
+  provisional: false,
+});
+const floating = (date: string, nameEn: string, nameFr: string): MauritiusHoliday => ({
+  date,
+  nameEn,
+  nameFr,
+  provisional: true,
+});
 
 export const MAURITIUS_HOLIDAYS: readonly MauritiusHoliday[] = [
   // 2026 (Assumption in even years)
@@ -61,7 +71,12 @@ export function mauritiusHolidayRows(): MauritiusHoliday[] {
     byDate.set(
       h.date,
       same
-        ? { date: h.date, nameEn: `${same.nameEn} / ${h.nameEn}`, nameFr: `${same.nameFr} / ${h.nameFr}`, provisional: same.provisional || h.provisional }
+        ? {
+            date: h.date,
+            nameEn: `${same.nameEn} / ${h.nameEn}`,
+            nameFr: `${same.nameFr} / ${h.nameFr}`,
+            provisional: same.provisional || h.provisional,
+          }
         : { ...h },
     );
   }
@@ -76,7 +91,15 @@ export function mauritiusHolidayRows(): MauritiusHoliday[] {
 export async function seedPublicHolidays(tx: Tx, practiceId: string): Promise<number> {
   const added = await tx
     .insertInto('publicHolidays')
-    .values(mauritiusHolidayRows().map((h) => ({ practiceId, date: h.date, nameEn: h.nameEn, nameFr: h.nameFr, provisional: h.provisional })))
+    .values(
+      mauritiusHolidayRows().map((h) => ({
+        practiceId,
+        date: h.date,
+        nameEn: h.nameEn,
+        nameFr: h.nameFr,
+        provisional: h.provisional,
+      })),
+    )
     .onConflict((oc) => oc.columns(['practiceId', 'date']).doNothing())
     .returning('id')
     .execute();

@@ -20,7 +20,11 @@ const DAY = 86_400_000;
 export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Promise<OpeningStatus> {
   const [practice, hours, holidays, closures] = await Promise.all([
     tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirstOrThrow(),
-    tx.selectFrom('openingHours').select(['weekday', 'startMinute', 'endMinute']).where('practiceId', '=', practiceId).execute(),
+    tx
+      .selectFrom('openingHours')
+      .select(['weekday', 'startMinute', 'endMinute'])
+      .where('practiceId', '=', practiceId)
+      .execute(),
     tx
       .selectFrom('publicHolidays')
       .select('date')
@@ -50,7 +54,9 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
     const intervals = hours.filter((h) => h.weekday === weekday).sort((a, b) => b.endMinute - a.endMinute);
     // A closure cuts an opening interval into the parts when the practice really is open: the
     // start of a closure in the afternoon ends an open spell just as 17:00 does.
-    const segments = intervals.flatMap((h) => openParts(localMidnight + h.startMinute * 60_000, localMidnight + h.endMinute * 60_000, closed)).sort((a, b) => b[1] - a[1]);
+    const segments = intervals
+      .flatMap((h) => openParts(localMidnight + h.startMinute * 60_000, localMidnight + h.endMinute * 60_000, closed))
+      .sort((a, b) => b[1] - a[1]);
     for (const [start, end] of segments) {
       if (start <= at.getTime() && at.getTime() < end) {
         open = true;
@@ -69,7 +75,11 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
 function openParts(start: number, end: number, closures: (readonly [number, number])[]): [number, number][] {
   let parts: [number, number][] = [[start, end]];
   for (const [from, to] of closures) {
-    parts = parts.flatMap(([s, e]): [number, number][] => (to <= s || from >= e ? [[s, e]] : [...(from > s ? [[s, from] as [number, number]] : []), ...(to < e ? [[to, e] as [number, number]] : [])]));
+    parts = parts.flatMap(([s, e]): [number, number][] =>
+      to <= s || from >= e
+        ? [[s, e]]
+        : [...(from > s ? [[s, from] as [number, number]] : []), ...(to < e ? [[to, e] as [number, number]] : [])],
+    );
   }
   return parts;
 }

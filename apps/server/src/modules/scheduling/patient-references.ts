@@ -15,14 +15,24 @@ import { writeStatusChange } from './status-change.js';
  * recall of a kind per patient).
  */
 export async function movePatientReferences(tx: Tx, fromPatientId: string, toPatientId: string): Promise<void> {
-  await tx.updateTable('appointments').set({ patientId: toPatientId, updatedAt: new Date() }).where('patientId', '=', fromPatientId).execute();
-  await tx.updateTable('waitlistEntries').set({ patientId: toPatientId }).where('patientId', '=', fromPatientId).execute();
+  await tx
+    .updateTable('appointments')
+    .set({ patientId: toPatientId, updatedAt: new Date() })
+    .where('patientId', '=', fromPatientId)
+    .execute();
+  await tx
+    .updateTable('waitlistEntries')
+    .set({ patientId: toPatientId })
+    .where('patientId', '=', fromPatientId)
+    .execute();
   await tx
     .updateTable('recalls')
     .set({ status: 'cancelled' })
     .where('patientId', '=', fromPatientId)
     .where('status', '=', 'due')
-    .where('kind', 'in', (eb) => eb.selectFrom('recalls').select('kind').where('patientId', '=', toPatientId).where('status', '=', 'due'))
+    .where('kind', 'in', (eb) =>
+      eb.selectFrom('recalls').select('kind').where('patientId', '=', toPatientId).where('status', '=', 'due'),
+    )
     .execute();
   await tx.updateTable('recalls').set({ patientId: toPatientId }).where('patientId', '=', fromPatientId).execute();
 }
@@ -35,7 +45,10 @@ export async function movePatientReferences(tx: Tx, fromPatientId: string, toPat
  * order. Their holds are released. Waitlist entries and recalls stay as they are; their lists
  * leave deceased patients out.
  */
-export async function cancelFutureAppointments(tx: Tx, input: { practiceId: string; patientId: string; actor: Actor; reason: string; now: Date }): Promise<string[]> {
+export async function cancelFutureAppointments(
+  tx: Tx,
+  input: { practiceId: string; patientId: string; actor: Actor; reason: string; now: Date },
+): Promise<string[]> {
   const rows = await tx
     .selectFrom('appointments')
     .select(['id', 'status'])
@@ -47,12 +60,31 @@ export async function cancelFutureAppointments(tx: Tx, input: { practiceId: stri
     .forUpdate()
     .execute();
   for (const row of rows) {
-    await writeStatusChange(tx, { practiceId: input.practiceId, actor: input.actor, appointmentId: row.id, from: row.status, to: 'cancelled', reason: input.reason });
+    await writeStatusChange(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      appointmentId: row.id,
+      from: row.status,
+      to: 'cancelled',
+      reason: input.reason,
+    });
   }
   // Slots held for them (a booking in progress) are given back now rather than left to lapse.
-  const released = await tx.deleteFrom('appointments').where('patientId', '=', input.patientId).where('status', '=', 'held').returning('id').execute();
+  const released = await tx
+    .deleteFrom('appointments')
+    .where('patientId', '=', input.patientId)
+    .where('status', '=', 'held')
+    .returning('id')
+    .execute();
   for (const { id } of released) {
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'appointment.hold_released', targetType: 'appointment', targetId: id, changes: { reason: 'patient_deceased' } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'appointment.hold_released',
+      targetType: 'appointment',
+      targetId: id,
+      changes: { reason: 'patient_deceased' },
+    });
   }
   return rows.map((r) => r.id);
 }

@@ -4,7 +4,13 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { type WallTimeInterval, changedFields, checkWeeklyHours, mapDbErrors, overlapError } from './settings.service.js';
+import {
+  type WallTimeInterval,
+  changedFields,
+  checkWeeklyHours,
+  mapDbErrors,
+  overlapError,
+} from './settings.service.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 /** Providers (the members who see patients) and their weekly hours. */
@@ -17,12 +23,20 @@ interface Caller {
 const PROVIDER_ROLES = new Set(['owner', 'dentist', 'hygienist']);
 
 type ProviderFields = { displayName: string; colour: string; active: boolean };
-export type ProviderHoursInterval = WallTimeInterval & { chairId: string | null; validFrom: string | null; validTo: string | null };
+export type ProviderHoursInterval = WallTimeInterval & {
+  chairId: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+};
 
 async function readProviders(tx: Tx, practiceId: string, userId?: string): Promise<Provider[]> {
   let query = tx
     .selectFrom('providers')
-    .innerJoin('memberships', (join) => join.onRef('memberships.practiceId', '=', 'providers.practiceId').onRef('memberships.userId', '=', 'providers.userId'))
+    .innerJoin('memberships', (join) =>
+      join
+        .onRef('memberships.practiceId', '=', 'providers.practiceId')
+        .onRef('memberships.userId', '=', 'providers.userId'),
+    )
     .select(['providers.userId', 'providers.displayName', 'providers.colour', 'providers.active', 'memberships.role'])
     .where('providers.practiceId', '=', practiceId)
     .orderBy('providers.displayName');
@@ -78,18 +92,35 @@ export async function listProviders(ctx: AppContext, input: Caller): Promise<Pro
 }
 
 /** Makes a member who sees patients (owner, dentist, hygienist) bookable. */
-export async function createProvider(ctx: AppContext, input: Caller & { provider: ProviderFields & { userId: string } }): Promise<Provider> {
+export async function createProvider(
+  ctx: AppContext,
+  input: Caller & { provider: ProviderFields & { userId: string } },
+): Promise<Provider> {
   requirePermission(input.actor, 'schedule:manage');
   const { userId, ...fields } = input.provider;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const member = await tx.selectFrom('memberships').select('role').where('practiceId', '=', input.practiceId).where('userId', '=', userId).executeTakeFirst();
+    const member = await tx
+      .selectFrom('memberships')
+      .select('role')
+      .where('practiceId', '=', input.practiceId)
+      .where('userId', '=', userId)
+      .executeTakeFirst();
     if (!member) throw new AppError('member_not_found', { detail: 'This user is not a member of the practice' });
     if (!PROVIDER_ROLES.has(member.role)) {
-      throw new AppError('provider_not_allowed', { detail: `A ${member.role} cannot be a provider; only owners, dentists and hygienists see patients` });
+      throw new AppError('provider_not_allowed', {
+        detail: `A ${member.role} cannot be a provider; only owners, dentists and hygienists see patients`,
+      });
     }
-    await mapDbErrors(() => tx.insertInto('providers').values({ practiceId: input.practiceId, userId, ...fields }).execute(), {
-      '23505': () => new AppError('duplicate_name', { detail: 'This member is already a provider' }),
-    });
+    await mapDbErrors(
+      () =>
+        tx
+          .insertInto('providers')
+          .values({ practiceId: input.practiceId, userId, ...fields })
+          .execute(),
+      {
+        '23505': () => new AppError('duplicate_name', { detail: 'This member is already a provider' }),
+      },
+    );
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
@@ -102,7 +133,10 @@ export async function createProvider(ctx: AppContext, input: Caller & { provider
   });
 }
 
-export async function updateProvider(ctx: AppContext, input: Caller & { userId: string; patch: Partial<ProviderFields> }): Promise<Provider> {
+export async function updateProvider(
+  ctx: AppContext,
+  input: Caller & { userId: string; patch: Partial<ProviderFields> },
+): Promise<Provider> {
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const before = await lockProvider(tx, input.practiceId, input.userId);
@@ -114,7 +148,14 @@ export async function updateProvider(ctx: AppContext, input: Caller & { userId: 
         .where('practiceId', '=', input.practiceId)
         .where('userId', '=', input.userId)
         .execute();
-      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'provider.updated', targetType: 'provider', targetId: input.userId, changes: { fields } });
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'provider.updated',
+        targetType: 'provider',
+        targetId: input.userId,
+        changes: { fields },
+      });
     }
     return readProvider(tx, input.practiceId, input.userId);
   });
@@ -124,13 +165,24 @@ export async function updateProvider(ctx: AppContext, input: Caller & { userId: 
  * Replaces a provider's weekly hours in one transaction: intervals are checked (period,
  * overlap) before writing and chairs must be this practice's, so a refusal leaves the old hours.
  */
-export async function replaceProviderHours(ctx: AppContext, input: Caller & { userId: string; hours: ProviderHoursInterval[] }): Promise<Provider> {
+export async function replaceProviderHours(
+  ctx: AppContext,
+  input: Caller & { userId: string; hours: ProviderHoursInterval[] },
+): Promise<Provider> {
   requirePermission(input.actor, 'schedule:manage');
   const intervals = checkWeeklyHours(input.hours);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await lockProvider(tx, input.practiceId, input.userId);
-    await requireChairs(tx, input.practiceId, intervals.map((i) => i.chairId));
-    await tx.deleteFrom('providerHours').where('practiceId', '=', input.practiceId).where('providerId', '=', input.userId).execute();
+    await requireChairs(
+      tx,
+      input.practiceId,
+      intervals.map((i) => i.chairId),
+    );
+    await tx
+      .deleteFrom('providerHours')
+      .where('practiceId', '=', input.practiceId)
+      .where('providerId', '=', input.userId)
+      .execute();
     if (intervals.length > 0) {
       await mapDbErrors(
         () =>
@@ -168,7 +220,12 @@ export async function replaceProviderHours(ctx: AppContext, input: Caller & { us
 export async function requireChairs(tx: Tx, practiceId: string, chairIds: (string | null)[]) {
   const wanted = [...new Set(chairIds.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return;
-  const found = await tx.selectFrom('chairs').select('id').where('practiceId', '=', practiceId).where('id', 'in', wanted).execute();
+  const found = await tx
+    .selectFrom('chairs')
+    .select('id')
+    .where('practiceId', '=', practiceId)
+    .where('id', 'in', wanted)
+    .execute();
   const missing = wanted.find((id) => !found.some((c) => c.id === id));
   if (missing) throw new AppError('chair_not_found', { detail: `No chair ${missing} in this practice` });
 }

@@ -55,32 +55,50 @@ export interface WallTimeInterval {
  * intervals that overlap, before anything is written (the exclusion constraint is the backstop).
  */
 export function checkWeeklyHours<T extends WallTimeInterval>(hours: readonly T[]) {
-  const intervals = hours.map((h) => ({ ...h, startMinute: wallTimeToMinutes(h.start), endMinute: wallTimeToMinutes(h.end) }));
+  const intervals = hours.map((h) => ({
+    ...h,
+    startMinute: wallTimeToMinutes(h.start),
+    endMinute: wallTimeToMinutes(h.end),
+  }));
   for (const i of intervals) {
     if (i.endMinute <= i.startMinute) {
-      throw new AppError('invalid_period', { detail: `On ${weekdayName(i.weekday)}, ${i.start}–${i.end} ends before it starts` });
+      throw new AppError('invalid_period', {
+        detail: `On ${weekdayName(i.weekday)}, ${i.start}–${i.end} ends before it starts`,
+      });
     }
     if (i.validFrom && i.validTo && i.validTo < i.validFrom) {
-      throw new AppError('invalid_period', { detail: `On ${weekdayName(i.weekday)}, ${i.start}–${i.end} is valid until ${i.validTo}, before it starts (${i.validFrom})` });
+      throw new AppError('invalid_period', {
+        detail: `On ${weekdayName(i.weekday)}, ${i.start}–${i.end} is valid until ${i.validTo}, before it starts (${i.validFrom})`,
+      });
     }
   }
   const overlap = findOverlap(intervals);
-  if (overlap) throw overlapError(overlap[0].weekday, `${describeInterval(overlap[0])} and ${describeInterval(overlap[1])}`);
+  if (overlap)
+    throw overlapError(overlap[0].weekday, `${describeInterval(overlap[0])} and ${describeInterval(overlap[1])}`);
   return intervals;
 }
 
 export const overlapError = (weekday?: number, which = 'two intervals') =>
-  new AppError('schedule_overlap', { detail: weekday ? `On ${weekdayName(weekday)}, ${which} overlap` : 'Two intervals on the same weekday overlap' });
+  new AppError('schedule_overlap', {
+    detail: weekday ? `On ${weekdayName(weekday)}, ${which} overlap` : 'Two intervals on the same weekday overlap',
+  });
 
 // Chairs
 
 const CHAIR_COLUMNS = ['id', 'name', 'colour', 'sortOrder', 'active'] as const;
-const duplicateChair = (name: string) => () => new AppError('duplicate_name', { detail: `There is already a chair named ${name}` });
+const duplicateChair = (name: string) => () =>
+  new AppError('duplicate_name', { detail: `There is already a chair named ${name}` });
 
 export async function listChairs(ctx: AppContext, input: Caller): Promise<Chair[]> {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, (tx) =>
-    tx.selectFrom('chairs').select(CHAIR_COLUMNS).where('practiceId', '=', input.practiceId).orderBy('sortOrder').orderBy('name').execute(),
+    tx
+      .selectFrom('chairs')
+      .select(CHAIR_COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .orderBy('sortOrder')
+      .orderBy('name')
+      .execute(),
   );
 }
 
@@ -88,21 +106,42 @@ export async function createChair(ctx: AppContext, input: Caller & { chair: Omit
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const chair = await mapDbErrors(
-      () => tx.insertInto('chairs').values({ practiceId: input.practiceId, ...input.chair }).returning(CHAIR_COLUMNS).executeTakeFirstOrThrow(),
+      () =>
+        tx
+          .insertInto('chairs')
+          .values({ practiceId: input.practiceId, ...input.chair })
+          .returning(CHAIR_COLUMNS)
+          .executeTakeFirstOrThrow(),
       { '23505': duplicateChair(input.chair.name) },
     );
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'chair.created', targetType: 'chair', targetId: chair.id, changes: { name: chair.name, active: chair.active } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'chair.created',
+      targetType: 'chair',
+      targetId: chair.id,
+      changes: { name: chair.name, active: chair.active },
+    });
     return chair;
   });
 }
 
 async function lockChair(tx: Tx, practiceId: string, chairId: string) {
-  const chair = await tx.selectFrom('chairs').select(CHAIR_COLUMNS).where('practiceId', '=', practiceId).where('id', '=', chairId).forUpdate().executeTakeFirst();
+  const chair = await tx
+    .selectFrom('chairs')
+    .select(CHAIR_COLUMNS)
+    .where('practiceId', '=', practiceId)
+    .where('id', '=', chairId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!chair) throw new AppError('chair_not_found');
   return chair;
 }
 
-export async function updateChair(ctx: AppContext, input: Caller & { chairId: string; patch: Partial<Omit<Chair, 'id'>> }): Promise<Chair> {
+export async function updateChair(
+  ctx: AppContext,
+  input: Caller & { chairId: string; patch: Partial<Omit<Chair, 'id'>> },
+): Promise<Chair> {
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const before = await lockChair(tx, input.practiceId, input.chairId);
@@ -110,10 +149,24 @@ export async function updateChair(ctx: AppContext, input: Caller & { chairId: st
     if (fields.length === 0) return before;
     const patch = Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof Omit<Chair, 'id'>]]));
     const chair = await mapDbErrors(
-      () => tx.updateTable('chairs').set(patch).where('practiceId', '=', input.practiceId).where('id', '=', input.chairId).returning(CHAIR_COLUMNS).executeTakeFirstOrThrow(),
+      () =>
+        tx
+          .updateTable('chairs')
+          .set(patch)
+          .where('practiceId', '=', input.practiceId)
+          .where('id', '=', input.chairId)
+          .returning(CHAIR_COLUMNS)
+          .executeTakeFirstOrThrow(),
       { '23505': duplicateChair(input.patch.name ?? before.name) },
     );
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'chair.updated', targetType: 'chair', targetId: chair.id, changes: { fields } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'chair.updated',
+      targetType: 'chair',
+      targetId: chair.id,
+      changes: { fields },
+    });
     return chair;
   });
 }
@@ -129,7 +182,11 @@ export async function removeChair(ctx: AppContext, input: Caller & { chairId: st
     // The savepoint lets the transaction go on after the foreign key refuses the delete.
     await sql`SAVEPOINT chair_delete`.execute(tx);
     try {
-      await tx.deleteFrom('chairs').where('practiceId', '=', input.practiceId).where('id', '=', input.chairId).execute();
+      await tx
+        .deleteFrom('chairs')
+        .where('practiceId', '=', input.practiceId)
+        .where('id', '=', input.chairId)
+        .execute();
       await sql`RELEASE SAVEPOINT chair_delete`.execute(tx);
     } catch (err) {
       if (sqlStateOf(err) !== '23503') throw err;
@@ -141,10 +198,24 @@ export async function removeChair(ctx: AppContext, input: Caller & { chairId: st
         .where('id', '=', input.chairId)
         .returning(CHAIR_COLUMNS)
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'chair.deactivated', targetType: 'chair', targetId: chair.id, changes: { name: chair.name, wasActive: chair.active } });
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'chair.deactivated',
+        targetType: 'chair',
+        targetId: chair.id,
+        changes: { name: chair.name, wasActive: chair.active },
+      });
       return deactivated;
     }
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'chair.deleted', targetType: 'chair', targetId: chair.id, changes: { name: chair.name } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'chair.deleted',
+      targetType: 'chair',
+      targetId: chair.id,
+      changes: { name: chair.name },
+    });
     return null;
   });
 }
@@ -161,7 +232,13 @@ async function readOpeningHours(tx: Tx, practiceId: string): Promise<OpeningHour
     .orderBy('weekday')
     .orderBy('startMinute')
     .execute();
-  return { hours: rows.map((r) => ({ weekday: r.weekday, start: minutesToWallTime(r.startMinute), end: minutesToWallTime(r.endMinute) })) };
+  return {
+    hours: rows.map((r) => ({
+      weekday: r.weekday,
+      start: minutesToWallTime(r.startMinute),
+      end: minutesToWallTime(r.endMinute),
+    })),
+  };
 }
 
 export async function getOpeningHours(ctx: AppContext, input: Caller): Promise<OpeningHours> {
@@ -170,7 +247,10 @@ export async function getOpeningHours(ctx: AppContext, input: Caller): Promise<O
 }
 
 /** Replaces the whole week in one transaction: on any refusal the previous hours stay. */
-export async function replaceOpeningHours(ctx: AppContext, input: Caller & { hours: OpeningHours['hours'] }): Promise<OpeningHours> {
+export async function replaceOpeningHours(
+  ctx: AppContext,
+  input: Caller & { hours: OpeningHours['hours'] },
+): Promise<OpeningHours> {
   requirePermission(input.actor, 'schedule:manage');
   const intervals = checkWeeklyHours(input.hours);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -180,7 +260,14 @@ export async function replaceOpeningHours(ctx: AppContext, input: Caller & { hou
         () =>
           tx
             .insertInto('openingHours')
-            .values(intervals.map((i) => ({ practiceId: input.practiceId, weekday: i.weekday, startMinute: i.startMinute, endMinute: i.endMinute })))
+            .values(
+              intervals.map((i) => ({
+                practiceId: input.practiceId,
+                weekday: i.weekday,
+                startMinute: i.startMinute,
+                endMinute: i.endMinute,
+              })),
+            )
             .execute(),
         { '23P01': () => overlapError() },
       );
@@ -204,22 +291,37 @@ export type CalendarSettings = { slotStepMinutes: 5 | 10 | 15 | 20 | 30 | 60; ho
 export async function getCalendarSettings(ctx: AppContext, input: Caller): Promise<CalendarSettings> {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.selectFrom('practices').select(['slotStepMinutes', 'holdMinutes']).where('id', '=', input.practiceId).executeTakeFirst();
+    const row = await tx
+      .selectFrom('practices')
+      .select(['slotStepMinutes', 'holdMinutes'])
+      .where('id', '=', input.practiceId)
+      .executeTakeFirst();
     if (!row) throw new AppError('practice_not_found');
     return row as CalendarSettings;
   });
 }
 
-export async function updateCalendarSettings(ctx: AppContext, input: Caller & { patch: Partial<CalendarSettings> }): Promise<CalendarSettings> {
+export async function updateCalendarSettings(
+  ctx: AppContext,
+  input: Caller & { patch: Partial<CalendarSettings> },
+): Promise<CalendarSettings> {
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const before = await tx.selectFrom('practices').select(['slotStepMinutes', 'holdMinutes']).where('id', '=', input.practiceId).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom('practices')
+      .select(['slotStepMinutes', 'holdMinutes'])
+      .where('id', '=', input.practiceId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new AppError('practice_not_found');
     const fields = changedFields(before as CalendarSettings, input.patch);
     if (fields.length === 0) return before as CalendarSettings;
     const after = await tx
       .updateTable('practices')
-      .set({ ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof CalendarSettings]])), updatedAt: new Date() })
+      .set({
+        ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof CalendarSettings]])),
+        updatedAt: new Date(),
+      })
       .where('id', '=', input.practiceId)
       .returning(['slotStepMinutes', 'holdMinutes'])
       .executeTakeFirstOrThrow();
@@ -229,7 +331,9 @@ export async function updateCalendarSettings(ctx: AppContext, input: Caller & { 
       action: 'calendar_settings.updated',
       targetType: 'practice',
       targetId: input.practiceId,
-      changes: Object.fromEntries(fields.map((f) => [f, { from: before[f as keyof typeof before], to: after[f as keyof typeof after] }])),
+      changes: Object.fromEntries(
+        fields.map((f) => [f, { from: before[f as keyof typeof before], to: after[f as keyof typeof after] }]),
+      ),
     });
     return after as CalendarSettings;
   });

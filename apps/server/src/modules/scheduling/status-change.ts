@@ -4,8 +4,26 @@ import { recordAudit } from '../../platform/audit.js';
 import type { Tx } from '../../platform/tenancy.js';
 
 /** A line of an appointment's status history. */
-export async function recordStatus(tx: Tx, practiceId: string, appointmentId: string, from: string | null, to: string, actor: Actor, reason?: string | null) {
-  await tx.insertInto('appointmentStatusHistory').values({ practiceId, appointmentId, fromStatus: from, toStatus: to, changedBy: actor.userId, reason: reason ?? null }).execute();
+export async function recordStatus(
+  tx: Tx,
+  practiceId: string,
+  appointmentId: string,
+  from: string | null,
+  to: string,
+  actor: Actor,
+  reason?: string | null,
+) {
+  await tx
+    .insertInto('appointmentStatusHistory')
+    .values({
+      practiceId,
+      appointmentId,
+      fromStatus: from,
+      toStatus: to,
+      changedBy: actor.userId,
+      reason: reason ?? null,
+    })
+    .execute();
 }
 
 /**
@@ -15,12 +33,24 @@ export async function recordStatus(tx: Tx, practiceId: string, appointmentId: st
  */
 export async function writeStatusChange(
   tx: Tx,
-  input: { practiceId: string; actor: Actor; appointmentId: string; from: AppointmentStatus; to: AppointmentStatus; reason?: string | undefined },
+  input: {
+    practiceId: string;
+    actor: Actor;
+    appointmentId: string;
+    from: AppointmentStatus;
+    to: AppointmentStatus;
+    reason?: string | undefined;
+  },
 ) {
   const { practiceId, actor, appointmentId, from, to } = input;
   await tx
     .updateTable('appointments')
-    .set({ status: to, holdExpiresAt: null, ...(to === 'cancelled' ? { cancellationReason: input.reason ?? 'cancelled' } : {}), updatedAt: new Date() })
+    .set({
+      status: to,
+      holdExpiresAt: null,
+      ...(to === 'cancelled' ? { cancellationReason: input.reason ?? 'cancelled' } : {}),
+      updatedAt: new Date(),
+    })
     .where('id', '=', appointmentId)
     .execute();
   await recordStatus(tx, practiceId, appointmentId, from, to, actor, input.reason);

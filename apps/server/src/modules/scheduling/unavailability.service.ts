@@ -20,10 +20,12 @@ export interface Window {
 }
 
 function checkPeriod(start: string, end: string) {
-  if (Date.parse(end) <= Date.parse(start)) throw new AppError('invalid_period', { detail: 'The end must be after the start' });
+  if (Date.parse(end) <= Date.parse(start))
+    throw new AppError('invalid_period', { detail: 'The end must be after the start' });
 }
 
-const periodOf = (start: string, end: string) => sql<string>`tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')`;
+const periodOf = (start: string, end: string) =>
+  sql<string>`tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')`;
 
 /** A patch's start and end as the API answers them (ISO in UTC), so that an unchanged instant compares equal. */
 function normalisePeriod<T extends { start?: string; end?: string }>(patch: T): T {
@@ -47,7 +49,12 @@ function overlapsWindow(window: Window): RawBuilder<boolean> {
 // Closures: the whole practice shut for a period (renovation, a staff day).
 
 export type Closure = { id: string; start: string; end: string; reason: string };
-const toClosure = (r: { id: string; start: Date; end: Date; reason: string }): Closure => ({ id: r.id, start: r.start.toISOString(), end: r.end.toISOString(), reason: r.reason });
+const toClosure = (r: { id: string; start: Date; end: Date; reason: string }): Closure => ({
+  id: r.id,
+  start: r.start.toISOString(),
+  end: r.end.toISOString(),
+  reason: r.reason,
+});
 
 export async function listClosures(ctx: AppContext, input: Caller & { window: Window }): Promise<Closure[]> {
   requirePermission(input.actor, 'calendar:read');
@@ -64,7 +71,10 @@ export async function listClosures(ctx: AppContext, input: Caller & { window: Wi
   });
 }
 
-export async function createClosure(ctx: AppContext, input: Caller & { closure: { start: string; end: string; reason: string } }): Promise<Closure> {
+export async function createClosure(
+  ctx: AppContext,
+  input: Caller & { closure: { start: string; end: string; reason: string } },
+): Promise<Closure> {
   requirePermission(input.actor, 'schedule:manage');
   const { start, end, reason } = input.closure;
   checkPeriod(start, end);
@@ -88,7 +98,10 @@ export async function createClosure(ctx: AppContext, input: Caller & { closure: 
 }
 
 /** Moves, shortens or re-explains a closure: the same rules as creating one. */
-export async function updateClosure(ctx: AppContext, input: Caller & { closureId: string; patch: { start?: string; end?: string; reason?: string } }): Promise<Closure> {
+export async function updateClosure(
+  ctx: AppContext,
+  input: Caller & { closureId: string; patch: { start?: string; end?: string; reason?: string } },
+): Promise<Closure> {
   requirePermission(input.actor, 'schedule:manage');
   const patch = normalisePeriod(input.patch);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -120,7 +133,14 @@ export async function updateClosure(ctx: AppContext, input: Caller & { closureId
       targetType: 'closure',
       targetId: closure.id,
       // Field names only for the reason: it is free text.
-      changes: { fields, start: closure.start, end: closure.end, ...(fields.includes('start') || fields.includes('end') ? { previous: { start: before.start, end: before.end } } : {}) },
+      changes: {
+        fields,
+        start: closure.start,
+        end: closure.end,
+        ...(fields.includes('start') || fields.includes('end')
+          ? { previous: { start: before.start, end: before.end } }
+          : {}),
+      },
     });
     return closure;
   });
@@ -129,7 +149,12 @@ export async function updateClosure(ctx: AppContext, input: Caller & { closureId
 export async function deleteClosure(ctx: AppContext, input: Caller & { closureId: string }): Promise<void> {
   requirePermission(input.actor, 'schedule:manage');
   await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.deleteFrom('closures').where('practiceId', '=', input.practiceId).where('id', '=', input.closureId).returning(['id', startOf, endOf]).executeTakeFirst();
+    const row = await tx
+      .deleteFrom('closures')
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.closureId)
+      .returning(['id', startOf, endOf])
+      .executeTakeFirst();
     if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such closure' });
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -147,13 +172,19 @@ export async function deleteClosure(ctx: AppContext, input: Caller & { closureId
 export type Holiday = { id: string; date: string; nameEn: string; nameFr: string; provisional: boolean };
 type HolidayFields = Omit<Holiday, 'id' | 'provisional'>;
 const HOLIDAY_COLUMNS = ['id', 'date', 'nameEn', 'nameFr', 'provisional'] as const;
-const duplicateDate = (date: string | undefined) => () => new AppError('duplicate_name', { detail: `There is already a holiday on ${date}` });
+const duplicateDate = (date: string | undefined) => () =>
+  new AppError('duplicate_name', { detail: `There is already a holiday on ${date}` });
 
 export async function listHolidays(ctx: AppContext, input: Caller & { year?: number }): Promise<Holiday[]> {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let query = tx.selectFrom('publicHolidays').select(HOLIDAY_COLUMNS).where('practiceId', '=', input.practiceId).orderBy('date');
-    if (input.year !== undefined) query = query.where('date', '>=', `${input.year}-01-01`).where('date', '<=', `${input.year}-12-31`);
+    let query = tx
+      .selectFrom('publicHolidays')
+      .select(HOLIDAY_COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .orderBy('date');
+    if (input.year !== undefined)
+      query = query.where('date', '>=', `${input.year}-01-01`).where('date', '<=', `${input.year}-12-31`);
     return query.execute();
   });
 }
@@ -162,18 +193,39 @@ export async function createHoliday(ctx: AppContext, input: Caller & { holiday: 
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const holiday = await mapDbErrors(
-      () => tx.insertInto('publicHolidays').values({ practiceId: input.practiceId, ...input.holiday }).returning(HOLIDAY_COLUMNS).executeTakeFirstOrThrow(),
+      () =>
+        tx
+          .insertInto('publicHolidays')
+          .values({ practiceId: input.practiceId, ...input.holiday })
+          .returning(HOLIDAY_COLUMNS)
+          .executeTakeFirstOrThrow(),
       { '23505': duplicateDate(input.holiday.date) },
     );
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'holiday.created', targetType: 'holiday', targetId: holiday.id, changes: { date: holiday.date } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'holiday.created',
+      targetType: 'holiday',
+      targetId: holiday.id,
+      changes: { date: holiday.date },
+    });
     return holiday;
   });
 }
 
-export async function updateHoliday(ctx: AppContext, input: Caller & { holidayId: string; patch: Partial<HolidayFields> }): Promise<Holiday> {
+export async function updateHoliday(
+  ctx: AppContext,
+  input: Caller & { holidayId: string; patch: Partial<HolidayFields> },
+): Promise<Holiday> {
   requirePermission(input.actor, 'schedule:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const before = await tx.selectFrom('publicHolidays').select(HOLIDAY_COLUMNS).where('practiceId', '=', input.practiceId).where('id', '=', input.holidayId).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom('publicHolidays')
+      .select(HOLIDAY_COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.holidayId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new AppError('schedule_entry_not_found', { detail: 'No such holiday' });
     const fields = changedFields(before, input.patch);
     if (fields.length === 0) return before;
@@ -182,7 +234,10 @@ export async function updateHoliday(ctx: AppContext, input: Caller & { holidayId
         tx
           .updateTable('publicHolidays')
           // The owner's edit is the confirmed date: no longer provisional.
-          .set({ ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof HolidayFields]])), provisional: false })
+          .set({
+            ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof HolidayFields]])),
+            provisional: false,
+          })
           .where('practiceId', '=', input.practiceId)
           .where('id', '=', input.holidayId)
           .returning(HOLIDAY_COLUMNS)
@@ -204,9 +259,21 @@ export async function updateHoliday(ctx: AppContext, input: Caller & { holidayId
 export async function deleteHoliday(ctx: AppContext, input: Caller & { holidayId: string }): Promise<void> {
   requirePermission(input.actor, 'schedule:manage');
   await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.deleteFrom('publicHolidays').where('practiceId', '=', input.practiceId).where('id', '=', input.holidayId).returning(['id', 'date']).executeTakeFirst();
+    const row = await tx
+      .deleteFrom('publicHolidays')
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.holidayId)
+      .returning(['id', 'date'])
+      .executeTakeFirst();
     if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such holiday' });
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'holiday.deleted', targetType: 'holiday', targetId: row.id, changes: { date: row.date } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'holiday.deleted',
+      targetType: 'holiday',
+      targetId: row.id,
+      changes: { date: row.date },
+    });
   });
 }
 
@@ -216,7 +283,14 @@ export async function importMauritiusHolidays(ctx: AppContext, input: Caller): P
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const added = await seedPublicHolidays(tx, input.practiceId);
     if (added > 0) {
-      await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'holiday.imported', targetType: 'practice', targetId: input.practiceId, changes: { source: 'mauritius', added } });
+      await recordAudit(tx, {
+        practiceId: input.practiceId,
+        actor: input.actor,
+        action: 'holiday.imported',
+        targetType: 'practice',
+        targetId: input.practiceId,
+        changes: { source: 'mauritius', added },
+      });
     }
     return { added };
   });
@@ -225,7 +299,15 @@ export async function importMauritiusHolidays(ctx: AppContext, input: Caller): P
 // Blocks: a provider, a chair, both, or (neither) the whole practice unavailable for a while.
 
 export type BlockKind = 'lunch' | 'meeting' | 'leave' | 'maintenance' | 'other';
-export type Block = { id: string; providerId: string | null; chairId: string | null; start: string; end: string; kind: BlockKind; note: string };
+export type Block = {
+  id: string;
+  providerId: string | null;
+  chairId: string | null;
+  start: string;
+  end: string;
+  kind: BlockKind;
+  note: string;
+};
 type BlockRow = Omit<Block, 'start' | 'end'> & { start: Date; end: Date };
 const BLOCK_COLUMNS = ['id', 'providerId', 'chairId', 'kind', 'note', startOf, endOf] as const;
 const toBlock = (r: BlockRow): Block => ({ ...r, start: r.start.toISOString(), end: r.end.toISOString() });
@@ -234,7 +316,13 @@ export async function listBlocks(ctx: AppContext, input: Caller & { window: Wind
   requirePermission(input.actor, 'calendar:read');
   const overlaps = overlapsWindow(input.window);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const rows = await tx.selectFrom('blocks').select(BLOCK_COLUMNS).where('practiceId', '=', input.practiceId).where(overlaps).orderBy(sql`lower(period)`).execute();
+    const rows = await tx
+      .selectFrom('blocks')
+      .select(BLOCK_COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .where(overlaps)
+      .orderBy(sql`lower(period)`)
+      .execute();
     return rows.map(toBlock);
   });
 }
@@ -242,18 +330,37 @@ export async function listBlocks(ctx: AppContext, input: Caller & { window: Wind
 /** A block's provider and chair, when set, must be this practice's. */
 async function checkBlockTargets(tx: Tx, practiceId: string, providerId: string | null, chairId: string | null) {
   if (providerId) {
-    const provider = await tx.selectFrom('providers').select('userId').where('practiceId', '=', practiceId).where('userId', '=', providerId).executeTakeFirst();
+    const provider = await tx
+      .selectFrom('providers')
+      .select('userId')
+      .where('practiceId', '=', practiceId)
+      .where('userId', '=', providerId)
+      .executeTakeFirst();
     if (!provider) throw new AppError('provider_not_found');
   }
   if (chairId) {
-    const chair = await tx.selectFrom('chairs').select('id').where('practiceId', '=', practiceId).where('id', '=', chairId).executeTakeFirst();
+    const chair = await tx
+      .selectFrom('chairs')
+      .select('id')
+      .where('practiceId', '=', practiceId)
+      .where('id', '=', chairId)
+      .executeTakeFirst();
     if (!chair) throw new AppError('chair_not_found');
   }
 }
 
 export async function createBlock(
   ctx: AppContext,
-  input: Caller & { block: { providerId: string | null; chairId: string | null; start: string; end: string; kind: BlockKind; note: string } },
+  input: Caller & {
+    block: {
+      providerId: string | null;
+      chairId: string | null;
+      start: string;
+      end: string;
+      kind: BlockKind;
+      note: string;
+    };
+  },
 ): Promise<Block> {
   requirePermission(input.actor, 'calendar:write');
   const { providerId, chairId, start, end, kind, note } = input.block;
@@ -262,7 +369,15 @@ export async function createBlock(
     await checkBlockTargets(tx, input.practiceId, providerId, chairId);
     const row = await tx
       .insertInto('blocks')
-      .values({ practiceId: input.practiceId, providerId, chairId, period: periodOf(start, end), kind, note, createdBy: input.actor.userId })
+      .values({
+        practiceId: input.practiceId,
+        providerId,
+        chairId,
+        period: periodOf(start, end),
+        kind,
+        note,
+        createdBy: input.actor.userId,
+      })
       .returning(BLOCK_COLUMNS)
       .executeTakeFirstOrThrow();
     const block = toBlock(row);
@@ -281,22 +396,49 @@ export async function createBlock(
 /** Moves a block, or changes whom it blocks, its kind or note: the same rules as creating one. */
 export async function updateBlock(
   ctx: AppContext,
-  input: Caller & { blockId: string; patch: Partial<{ providerId: string | null; chairId: string | null; start: string; end: string; kind: BlockKind; note: string }> },
+  input: Caller & {
+    blockId: string;
+    patch: Partial<{
+      providerId: string | null;
+      chairId: string | null;
+      start: string;
+      end: string;
+      kind: BlockKind;
+      note: string;
+    }>;
+  },
 ): Promise<Block> {
   requirePermission(input.actor, 'calendar:write');
   const patch = normalisePeriod(input.patch);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.selectFrom('blocks').select(BLOCK_COLUMNS).where('practiceId', '=', input.practiceId).where('id', '=', input.blockId).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom('blocks')
+      .select(BLOCK_COLUMNS)
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.blockId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such block' });
     const before = toBlock(row);
     const fields = changedFields(before, patch);
     if (fields.length === 0) return before;
     const after = { ...before, ...patch };
     checkPeriod(after.start, after.end);
-    await checkBlockTargets(tx, input.practiceId, fields.includes('providerId') ? after.providerId : null, fields.includes('chairId') ? after.chairId : null);
+    await checkBlockTargets(
+      tx,
+      input.practiceId,
+      fields.includes('providerId') ? after.providerId : null,
+      fields.includes('chairId') ? after.chairId : null,
+    );
     const updated = await tx
       .updateTable('blocks')
-      .set({ providerId: after.providerId, chairId: after.chairId, period: periodOf(after.start, after.end), kind: after.kind, note: after.note })
+      .set({
+        providerId: after.providerId,
+        chairId: after.chairId,
+        period: periodOf(after.start, after.end),
+        kind: after.kind,
+        note: after.note,
+      })
       .where('practiceId', '=', input.practiceId)
       .where('id', '=', input.blockId)
       .returning(BLOCK_COLUMNS)
@@ -309,7 +451,14 @@ export async function updateBlock(
       targetType: 'block',
       targetId: block.id,
       // Field names only for the note: it is free text.
-      changes: { fields, providerId: block.providerId, chairId: block.chairId, kind: block.kind, start: block.start, end: block.end },
+      changes: {
+        fields,
+        providerId: block.providerId,
+        chairId: block.chairId,
+        kind: block.kind,
+        start: block.start,
+        end: block.end,
+      },
     });
     return block;
   });
@@ -318,7 +467,12 @@ export async function updateBlock(
 export async function deleteBlock(ctx: AppContext, input: Caller & { blockId: string }): Promise<void> {
   requirePermission(input.actor, 'calendar:write');
   await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.deleteFrom('blocks').where('practiceId', '=', input.practiceId).where('id', '=', input.blockId).returning(BLOCK_COLUMNS).executeTakeFirst();
+    const row = await tx
+      .deleteFrom('blocks')
+      .where('practiceId', '=', input.practiceId)
+      .where('id', '=', input.blockId)
+      .returning(BLOCK_COLUMNS)
+      .executeTakeFirst();
     if (!row) throw new AppError('schedule_entry_not_found', { detail: 'No such block' });
     const block = toBlock(row);
     await recordAudit(tx, {
@@ -327,7 +481,13 @@ export async function deleteBlock(ctx: AppContext, input: Caller & { blockId: st
       action: 'block.deleted',
       targetType: 'block',
       targetId: block.id,
-      changes: { providerId: block.providerId, chairId: block.chairId, kind: block.kind, start: block.start, end: block.end },
+      changes: {
+        providerId: block.providerId,
+        chairId: block.chairId,
+        kind: block.kind,
+        start: block.start,
+        end: block.end,
+      },
     });
   });
 }

@@ -1,10 +1,26 @@
-import { Recall, RecallInput, RecallPatch, RecallQuery, Uuid, WaitlistEntry, WaitlistInput, WaitlistPatch } from '@dentalpro/contracts';
+import {
+  Recall,
+  RecallInput,
+  RecallPatch,
+  RecallQuery,
+  Uuid,
+  WaitlistEntry,
+  WaitlistInput,
+  WaitlistPatch,
+} from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { actorOf } from '../../platform/http.js';
-import { addToWaitlist, listRecalls, listWaitlist, setRecall, setWaitlistStatus, updateRecall } from './waitlist.service.js';
+import {
+  addToWaitlist,
+  listRecalls,
+  listWaitlist,
+  setRecall,
+  setWaitlistStatus,
+  updateRecall,
+} from './waitlist.service.js';
 
 const tags = ['calendar'];
 const PracticeParams = z.object({ practiceId: Uuid });
@@ -16,38 +32,131 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
     '/practices/:practiceId/waitlist',
     {
       config: { permission: 'calendar:read' },
-      schema: { tags, summary: 'Patients waiting for a slot, longest waiting first', params: PracticeParams, querystring: z.object({ appointmentTypeId: Uuid.optional(), status: WaitlistPatch.shape.status.optional() }), response: { 200: z.object({ items: z.array(WaitlistEntry) }) } },
+      schema: {
+        tags,
+        summary: 'Patients waiting for a slot, longest waiting first',
+        params: PracticeParams,
+        querystring: z.object({ appointmentTypeId: Uuid.optional(), status: WaitlistPatch.shape.status.optional() }),
+        response: { 200: z.object({ items: z.array(WaitlistEntry) }) },
+      },
     },
-    async (request) => ({ items: await listWaitlist(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }) }),
+    async (request) => ({
+      items: await listWaitlist(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        ...request.query,
+      }),
+    }),
   );
 
   api.post(
     '/practices/:practiceId/waitlist',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Put a patient on the waitlist', params: PracticeParams, body: WaitlistInput, response: { 201: WaitlistEntry } } },
-    async (request, reply) => reply.status(201).send(await addToWaitlist(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, entry: request.body })),
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Put a patient on the waitlist',
+        params: PracticeParams,
+        body: WaitlistInput,
+        response: { 201: WaitlistEntry },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await addToWaitlist(ctx, {
+            actor: actorOf(request),
+            practiceId: request.params.practiceId,
+            entry: request.body,
+          }),
+        ),
   );
 
   api.patch(
     '/practices/:practiceId/waitlist/:entryId',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Mark a waitlist entry offered, booked or removed', params: PracticeParams.extend({ entryId: Uuid }), body: WaitlistPatch, response: { 200: WaitlistEntry } } },
-    async (request) => setWaitlistStatus(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, entryId: request.params.entryId, status: request.body.status }),
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Mark a waitlist entry offered, booked or removed',
+        params: PracticeParams.extend({ entryId: Uuid }),
+        body: WaitlistPatch,
+        response: { 200: WaitlistEntry },
+      },
+    },
+    async (request) =>
+      setWaitlistStatus(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        entryId: request.params.entryId,
+        status: request.body.status,
+      }),
   );
 
   api.get(
     '/practices/:practiceId/recalls',
-    { config: { permission: 'calendar:read' }, schema: { tags, summary: 'Patients due for recall (by default: due today or earlier)', params: PracticeParams, querystring: RecallQuery, response: { 200: z.object({ items: z.array(Recall) }) } } },
-    async (request) => ({ items: await listRecalls(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, ...request.query }) }),
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags,
+        summary: 'Patients due for recall (by default: due today or earlier)',
+        params: PracticeParams,
+        querystring: RecallQuery,
+        response: { 200: z.object({ items: z.array(Recall) }) },
+      },
+    },
+    async (request) => ({
+      items: await listRecalls(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        ...request.query,
+      }),
+    }),
   );
 
   api.post(
     '/practices/:practiceId/recalls',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: "Set a patient's next recall", params: PracticeParams, body: RecallInput, response: { 201: Recall } } },
-    async (request, reply) => reply.status(201).send(await setRecall(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, recall: request.body })),
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: "Set a patient's next recall",
+        params: PracticeParams,
+        body: RecallInput,
+        response: { 201: Recall },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await setRecall(ctx, {
+            actor: actorOf(request),
+            practiceId: request.params.practiceId,
+            recall: request.body,
+          }),
+        ),
   );
 
   api.patch(
     '/practices/:practiceId/recalls/:recallId',
-    { config: { permission: 'calendar:write' }, schema: { tags, summary: 'Update a recall (booked, done, cancelled, new date)', params: PracticeParams.extend({ recallId: Uuid }), body: RecallPatch, response: { 200: Recall } } },
-    async (request) => updateRecall(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, recallId: request.params.recallId, patch: request.body }),
+    {
+      config: { permission: 'calendar:write' },
+      schema: {
+        tags,
+        summary: 'Update a recall (booked, done, cancelled, new date)',
+        params: PracticeParams.extend({ recallId: Uuid }),
+        body: RecallPatch,
+        response: { 200: Recall },
+      },
+    },
+    async (request) =>
+      updateRecall(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        recallId: request.params.recallId,
+        patch: request.body,
+      }),
   );
 }

@@ -41,7 +41,20 @@ type WaitlistRow = {
   createdAt: Date;
 };
 
-const waitlistColumns = ['id', 'patientId', 'appointmentTypeId', 'providerId', 'preferredWeekdays', 'preferredStartMinute', 'preferredEndMinute', 'earliest', 'latest', 'notes', 'status', 'createdAt'] as const;
+const waitlistColumns = [
+  'id',
+  'patientId',
+  'appointmentTypeId',
+  'providerId',
+  'preferredWeekdays',
+  'preferredStartMinute',
+  'preferredEndMinute',
+  'earliest',
+  'latest',
+  'notes',
+  'status',
+  'createdAt',
+] as const;
 
 function toEntry(r: WaitlistRow, patientName: string) {
   return {
@@ -65,18 +78,31 @@ async function requirePatient(tx: Tx, patientId: string) {
   if (!(await findPatientIn(tx, patientId))) throw new AppError('patient_not_found');
 }
 
-export async function addToWaitlist(ctx: AppContext, input: { actor: Actor; practiceId: string; entry: WaitlistRequest }) {
+export async function addToWaitlist(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; entry: WaitlistRequest },
+) {
   requirePermission(input.actor, 'calendar:write');
   const e = input.entry;
   const start = e.preferredStart === null ? null : wallTimeToMinutes(e.preferredStart);
   const end = e.preferredEnd === null ? null : wallTimeToMinutes(e.preferredEnd);
-  if (start !== null && end !== null && end <= start) throw new AppError('invalid_period', { detail: 'The preferred end time must be after the start time' });
-  if (e.earliest && e.latest && e.latest < e.earliest) throw new AppError('invalid_period', { detail: '"Latest" must not be before "earliest"' });
+  if (start !== null && end !== null && end <= start)
+    throw new AppError('invalid_period', { detail: 'The preferred end time must be after the start time' });
+  if (e.earliest && e.latest && e.latest < e.earliest)
+    throw new AppError('invalid_period', { detail: '"Latest" must not be before "earliest"' });
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await requirePatient(tx, e.patientId);
-    const type = await tx.selectFrom('appointmentTypes').select('id').where('id', '=', e.appointmentTypeId).executeTakeFirst();
+    const type = await tx
+      .selectFrom('appointmentTypes')
+      .select('id')
+      .where('id', '=', e.appointmentTypeId)
+      .executeTakeFirst();
     if (!type) throw new AppError('appointment_type_not_found');
-    if (e.providerId && !(await tx.selectFrom('providers').select('userId').where('userId', '=', e.providerId).executeTakeFirst())) throw new AppError('provider_not_found');
+    if (
+      e.providerId &&
+      !(await tx.selectFrom('providers').select('userId').where('userId', '=', e.providerId).executeTakeFirst())
+    )
+      throw new AppError('provider_not_found');
     const row = await tx
       .insertInto('waitlistEntries')
       .values({
@@ -94,7 +120,14 @@ export async function addToWaitlist(ctx: AppContext, input: { actor: Actor; prac
       })
       .returning(waitlistColumns)
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'waitlist.added', targetType: 'waitlist_entry', targetId: row.id, changes: { patientId: e.patientId, appointmentTypeId: e.appointmentTypeId } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'waitlist.added',
+      targetType: 'waitlist_entry',
+      targetId: row.id,
+      changes: { patientId: e.patientId, appointmentTypeId: e.appointmentTypeId },
+    });
     const names = await patientNamesIn(tx, [row.patientId]);
     return toEntry(row, names.get(row.patientId) ?? '');
   });
@@ -105,7 +138,11 @@ export async function addToWaitlist(ctx: AppContext, input: { actor: Actor; prac
  * zone (UTC on our servers), where it is still yesterday until 04:00 in Mauritius.
  */
 async function practiceToday(tx: Tx, practiceId: string, now: Date): Promise<string> {
-  const { timeZone } = await tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirstOrThrow();
+  const { timeZone } = await tx
+    .selectFrom('practices')
+    .select('timeZone')
+    .where('id', '=', practiceId)
+    .executeTakeFirstOrThrow();
   return wallClock(now, timeZone).date;
 }
 
@@ -113,7 +150,10 @@ async function practiceToday(tx: Tx, practiceId: string, now: Date): Promise<str
  * Waiting entries still in date (the practice's date), oldest first: who has waited longest is
  * offered first. Entries waiting or offered leave out patients archived or deceased since.
  */
-export async function listWaitlist(ctx: AppContext, input: { actor: Actor; practiceId: string; appointmentTypeId?: string; status?: WaitlistRow['status']; now?: Date }) {
+export async function listWaitlist(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; appointmentTypeId?: string; status?: WaitlistRow['status']; now?: Date },
+) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const status = input.status ?? 'waiting';
@@ -125,44 +165,111 @@ export async function listWaitlist(ctx: AppContext, input: { actor: Actor; pract
     }
     let rows = await q.execute();
     if (status === 'waiting' || status === 'offered') {
-      const active = await activePatientIdsIn(tx, rows.map((r) => r.patientId));
+      const active = await activePatientIdsIn(
+        tx,
+        rows.map((r) => r.patientId),
+      );
       rows = rows.filter((r) => active.has(r.patientId));
     }
-    const names = await patientNamesIn(tx, rows.map((r) => r.patientId));
+    const names = await patientNamesIn(
+      tx,
+      rows.map((r) => r.patientId),
+    );
     return rows.map((r) => toEntry(r, names.get(r.patientId) ?? ''));
   });
 }
 
-export async function setWaitlistStatus(ctx: AppContext, input: { actor: Actor; practiceId: string; entryId: string; status: WaitlistRow['status'] }) {
+export async function setWaitlistStatus(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; entryId: string; status: WaitlistRow['status'] },
+) {
   requirePermission(input.actor, 'calendar:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.updateTable('waitlistEntries').set({ status: input.status }).where('id', '=', input.entryId).returning(waitlistColumns).executeTakeFirst();
+    const row = await tx
+      .updateTable('waitlistEntries')
+      .set({ status: input.status })
+      .where('id', '=', input.entryId)
+      .returning(waitlistColumns)
+      .executeTakeFirst();
     if (!row) throw new AppError('not_found', { detail: 'No such waitlist entry' });
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'waitlist.status_changed', targetType: 'waitlist_entry', targetId: row.id, changes: { status: input.status } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'waitlist.status_changed',
+      targetType: 'waitlist_entry',
+      targetId: row.id,
+      changes: { status: input.status },
+    });
     const names = await patientNamesIn(tx, [row.patientId]);
     return toEntry(row, names.get(row.patientId) ?? '');
   });
 }
 
-type RecallRow = { id: string; patientId: string; kind: string; dueDate: string; intervalMonths: number | null; status: 'due' | 'booked' | 'done' | 'cancelled'; notes: string };
-const recallColumns = ['recalls.id', 'recalls.patientId', 'recalls.kind', 'recalls.dueDate', 'recalls.intervalMonths', 'recalls.status', 'recalls.notes'] as const;
+type RecallRow = {
+  id: string;
+  patientId: string;
+  kind: string;
+  dueDate: string;
+  intervalMonths: number | null;
+  status: 'due' | 'booked' | 'done' | 'cancelled';
+  notes: string;
+};
+const recallColumns = [
+  'recalls.id',
+  'recalls.patientId',
+  'recalls.kind',
+  'recalls.dueDate',
+  'recalls.intervalMonths',
+  'recalls.status',
+  'recalls.notes',
+] as const;
 
 /** Sets when a patient is next due; replaces their open recall of the same kind. */
 export async function setRecall(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; recall: { patientId: string; kind: 'checkup' | 'hygiene' | 'review' | 'other'; dueDate: string; intervalMonths: number | null; notes: string } },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    recall: {
+      patientId: string;
+      kind: 'checkup' | 'hygiene' | 'review' | 'other';
+      dueDate: string;
+      intervalMonths: number | null;
+      notes: string;
+    };
+  },
 ) {
   requirePermission(input.actor, 'calendar:write');
   const r = input.recall;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     await requirePatient(tx, r.patientId);
-    await tx.updateTable('recalls').set({ status: 'cancelled' }).where('patientId', '=', r.patientId).where('kind', '=', r.kind).where('status', '=', 'due').execute();
+    await tx
+      .updateTable('recalls')
+      .set({ status: 'cancelled' })
+      .where('patientId', '=', r.patientId)
+      .where('kind', '=', r.kind)
+      .where('status', '=', 'due')
+      .execute();
     const row = await tx
       .insertInto('recalls')
-      .values({ practiceId: input.practiceId, patientId: r.patientId, kind: r.kind, dueDate: r.dueDate, intervalMonths: r.intervalMonths, notes: r.notes })
+      .values({
+        practiceId: input.practiceId,
+        patientId: r.patientId,
+        kind: r.kind,
+        dueDate: r.dueDate,
+        intervalMonths: r.intervalMonths,
+        notes: r.notes,
+      })
       .returning(['id'])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'recall.set', targetType: 'recall', targetId: row.id, changes: { patientId: r.patientId, kind: r.kind, dueDate: r.dueDate } });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'recall.set',
+      targetType: 'recall',
+      targetId: row.id,
+      changes: { patientId: r.patientId, kind: r.kind, dueDate: r.dueDate },
+    });
     return loadRecall(tx, row.id);
   });
 }
@@ -171,30 +278,62 @@ export async function setRecall(
  * Patients due for recall by a date (default: today where the practice is), soonest first, with
  * what is needed to contact them: only patients still active (not archived, not deceased).
  */
-export async function listRecalls(ctx: AppContext, input: { actor: Actor; practiceId: string; dueBefore?: string; status: RecallRow['status']; now?: Date }) {
+export async function listRecalls(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; dueBefore?: string; status: RecallRow['status']; now?: Date },
+) {
   requirePermission(input.actor, 'calendar:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = tx
       .selectFrom('recalls')
       .innerJoin('patients', 'patients.id', 'recalls.patientId')
       .select(recallColumns)
-      .select([sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'), 'patients.phone as patientPhone'])
+      .select([
+        sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'),
+        'patients.phone as patientPhone',
+      ])
       .where('recalls.status', '=', input.status)
       .orderBy('recalls.dueDate')
       .limit(1000);
     if (input.status === 'due') {
-      q = q.where('recalls.dueDate', '<=', input.dueBefore ?? (await practiceToday(tx, input.practiceId, input.now ?? new Date()))).where('patients.status', '=', 'active');
+      q = q
+        .where(
+          'recalls.dueDate',
+          '<=',
+          input.dueBefore ?? (await practiceToday(tx, input.practiceId, input.now ?? new Date())),
+        )
+        .where('patients.status', '=', 'active');
     }
     return q.execute();
   });
 }
 
-export async function updateRecall(ctx: AppContext, input: { actor: Actor; practiceId: string; recallId: string; patch: { status?: RecallRow['status']; dueDate?: string } }) {
+export async function updateRecall(
+  ctx: AppContext,
+  input: {
+    actor: Actor;
+    practiceId: string;
+    recallId: string;
+    patch: { status?: RecallRow['status']; dueDate?: string };
+  },
+) {
   requirePermission(input.actor, 'calendar:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx.updateTable('recalls').set(input.patch).where('id', '=', input.recallId).returning('id').executeTakeFirst();
+    const row = await tx
+      .updateTable('recalls')
+      .set(input.patch)
+      .where('id', '=', input.recallId)
+      .returning('id')
+      .executeTakeFirst();
     if (!row) throw new AppError('not_found', { detail: 'No such recall' });
-    await recordAudit(tx, { practiceId: input.practiceId, actor: input.actor, action: 'recall.updated', targetType: 'recall', targetId: row.id, changes: input.patch });
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'recall.updated',
+      targetType: 'recall',
+      targetId: row.id,
+      changes: input.patch,
+    });
     return loadRecall(tx, row.id);
   });
 }
@@ -204,7 +343,10 @@ async function loadRecall(tx: Tx, id: string) {
     .selectFrom('recalls')
     .innerJoin('patients', 'patients.id', 'recalls.patientId')
     .select(recallColumns)
-    .select([sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'), 'patients.phone as patientPhone'])
+    .select([
+      sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'),
+      'patients.phone as patientPhone',
+    ])
     .where('recalls.id', '=', id)
     .executeTakeFirstOrThrow();
 }

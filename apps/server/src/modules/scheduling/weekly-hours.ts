@@ -15,7 +15,8 @@ export function wallTimeToMinutes(wallTime: string): number {
 
 /** 570 → '09:30'; 1440 → '24:00'. */
 export function minutesToWallTime(minutes: number): string {
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) throw new RangeError(`Not a minute of the day: ${minutes}`);
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440)
+    throw new RangeError(`Not a minute of the day: ${minutes}`);
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
@@ -47,7 +48,8 @@ export function findOverlap<T extends WeeklyInterval>(intervals: readonly T[]): 
 
 function validityOverlaps(a: WeeklyInterval, b: WeeklyInterval) {
   // ISO dates compare as strings; null bounds are open.
-  const startsBeforeEnd = (from: string | null | undefined, to: string | null | undefined) => !from || !to || from <= to;
+  const startsBeforeEnd = (from: string | null | undefined, to: string | null | undefined) =>
+    !from || !to || from <= to;
   return startsBeforeEnd(a.validFrom, b.validTo) && startsBeforeEnd(b.validFrom, a.validTo);
 }
 

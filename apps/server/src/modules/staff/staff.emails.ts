@@ -6,7 +6,13 @@ const ROLE_NAMES: Record<'en' | 'fr', Record<Role, string>> = {
   fr: { owner: 'propriétaire', dentist: 'dentiste', hygienist: 'hygiéniste', receptionist: 'réceptionniste' },
 };
 
-export function invitationEmail(m: { to: string; practiceName: string; role: Role; link: string; language: 'en' | 'fr' }): MailMessage {
+export function invitationEmail(m: {
+  to: string;
+  practiceName: string;
+  role: Role;
+  link: string;
+  language: 'en' | 'fr';
+}): MailMessage {
   const role = ROLE_NAMES[m.language][m.role];
   if (m.language === 'fr') {
     return {

@@ -25,14 +25,27 @@ export async function listStaff(ctx: AppContext, input: { actor: Actor; practice
     const invitations = await tx
       .selectFrom('invitations')
       .leftJoin('users', 'users.id', 'invitations.invitedBy')
-      .select(['invitations.id', 'invitations.email', 'invitations.role', 'users.name as invitedBy', 'invitations.createdAt', 'invitations.expiresAt'])
+      .select([
+        'invitations.id',
+        'invitations.email',
+        'invitations.role',
+        'users.name as invitedBy',
+        'invitations.createdAt',
+        'invitations.expiresAt',
+      ])
       .where('invitations.acceptedAt', 'is', null)
       .where('invitations.revokedAt', 'is', null)
       .where('invitations.expiresAt', '>', new Date())
       .orderBy('invitations.createdAt', 'desc')
       .execute();
     return {
-      members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.createdAt.toISOString() })),
+      members: members.map((m) => ({
+        userId: m.userId,
+        name: m.name,
+        email: m.email,
+        role: m.role,
+        joinedAt: m.createdAt.toISOString(),
+      })),
       invitations: invitations.map((i) => ({
         id: i.id,
         email: i.email,
@@ -46,7 +59,10 @@ export async function listStaff(ctx: AppContext, input: { actor: Actor; practice
 }
 
 /** invite: record the invitation (replacing an open one) → audit → email the link, or hand it back. */
-export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practiceId: string; email: string; role: Role }) {
+export async function inviteStaff(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; email: string; role: Role },
+) {
   requirePermission(input.actor, 'staff:manage');
   const token = randomToken();
   const email = input.email.trim().toLowerCase();
@@ -69,7 +85,14 @@ export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practi
       .execute();
     const row = await tx
       .insertInto('invitations')
-      .values({ practiceId: input.practiceId, email, role: input.role, tokenHash: sha256(token), invitedBy: input.actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) })
+      .values({
+        practiceId: input.practiceId,
+        email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedBy: input.actor.userId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, {
@@ -80,18 +103,28 @@ export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practi
       targetId: row.id,
       changes: { email, role: input.role },
     });
-    const practice = await tx.selectFrom('practices').select(['name', 'defaultLanguage']).where('id', '=', input.practiceId).executeTakeFirstOrThrow();
+    const practice = await tx
+      .selectFrom('practices')
+      .select(['name', 'defaultLanguage'])
+      .where('id', '=', input.practiceId)
+      .executeTakeFirstOrThrow();
     const inviter = input.actor.userId
       ? await tx.selectFrom('users').select('name').where('id', '=', input.actor.userId).executeTakeFirst()
       : undefined;
-    return { invitation: { ...row, invitedBy: inviter?.name ?? '' }, practiceName: practice.name, language: practice.defaultLanguage };
+    return {
+      invitation: { ...row, invitedBy: inviter?.name ?? '' },
+      practiceName: practice.name,
+      language: practice.defaultLanguage,
+    };
   });
   const acceptUrl = `${ctx.config.publicUrl}/invitations/${token}`;
   // The invitation is saved; if the relay fails the owner still gets the link to pass on.
-  const sent = await ctx.mailer.send(invitationEmail({ to: email, practiceName, role: input.role, link: acceptUrl, language })).catch((err: unknown) => {
-    ctx.logger.error({ err, invitationId: invitation.id }, 'invitation email could not be sent');
-    return { delivered: false };
-  });
+  const sent = await ctx.mailer
+    .send(invitationEmail({ to: email, practiceName, role: input.role, link: acceptUrl, language }))
+    .catch((err: unknown) => {
+      ctx.logger.error({ err, invitationId: invitation.id }, 'invitation email could not be sent');
+      return { delivered: false };
+    });
   return {
     invitation: {
       id: invitation.id,
@@ -106,7 +139,10 @@ export async function inviteStaff(ctx: AppContext, input: { actor: Actor; practi
   };
 }
 
-export async function revokeInvitation(ctx: AppContext, input: { actor: Actor; practiceId: string; invitationId: string }) {
+export async function revokeInvitation(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; invitationId: string },
+) {
   requirePermission(input.actor, 'staff:manage');
   await inPractice(ctx.db, input.practiceId, async (tx) => {
     const revoked = await tx
@@ -129,7 +165,10 @@ export async function revokeInvitation(ctx: AppContext, input: { actor: Actor; p
   });
 }
 
-export async function changeRole(ctx: AppContext, input: { actor: Actor; practiceId: string; userId: string; role: Role }) {
+export async function changeRole(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; userId: string; role: Role },
+) {
   requirePermission(input.actor, 'staff:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const current = await lockMember(tx, input.userId);
@@ -150,7 +189,13 @@ export async function changeRole(ctx: AppContext, input: { actor: Actor; practic
         changes: { from: current.role, to: input.role },
       });
     }
-    return { userId: input.userId, name: current.name, email: current.email, role: input.role, joinedAt: updated.createdAt.toISOString() };
+    return {
+      userId: input.userId,
+      name: current.name,
+      email: current.email,
+      role: input.role,
+      joinedAt: updated.createdAt.toISOString(),
+    };
   });
 }
 
@@ -174,7 +219,13 @@ export async function removeMember(ctx: AppContext, input: { actor: Actor; pract
 async function lockMember(tx: Tx, userId: string) {
   // Lock the owners and the target in one fixed order, so two owners demoting each other
   // wait for one another instead of deadlocking.
-  await tx.selectFrom('memberships').select('userId').where((eb) => eb.or([eb('role', '=', 'owner'), eb('userId', '=', userId)])).orderBy('userId').forUpdate().execute();
+  await tx
+    .selectFrom('memberships')
+    .select('userId')
+    .where((eb) => eb.or([eb('role', '=', 'owner'), eb('userId', '=', userId)]))
+    .orderBy('userId')
+    .forUpdate()
+    .execute();
   const row = await tx
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.userId')
@@ -189,35 +240,58 @@ async function lockMember(tx: Tx, userId: string) {
 /** A practice always keeps an owner. The owners' rows are locked so two demotions cannot race past this. */
 async function refuseIfLastOwner(tx: Tx) {
   const owners = await tx.selectFrom('memberships').select('userId').where('role', '=', 'owner').forUpdate().execute();
-  if (owners.length <= 1) throw new AppError('last_owner', { detail: 'A practice needs at least one owner; make someone else owner first' });
+  if (owners.length <= 1)
+    throw new AppError('last_owner', { detail: 'A practice needs at least one owner; make someone else owner first' });
 }
 
 async function findOpenInvitation(ctx: AppContext, token: string) {
   return ctx.db
     .selectFrom('invitations')
     .innerJoin('practices', 'practices.id', 'invitations.practiceId')
-    .select(['invitations.id', 'invitations.practiceId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.acceptedAt', 'invitations.revokedAt', 'practices.name as practiceName'])
+    .select([
+      'invitations.id',
+      'invitations.practiceId',
+      'invitations.email',
+      'invitations.role',
+      'invitations.expiresAt',
+      'invitations.acceptedAt',
+      'invitations.revokedAt',
+      'practices.name as practiceName',
+    ])
     .where('invitations.tokenHash', '=', sha256(token))
     .executeTakeFirst();
 }
 
-function refuseIfClosed(inv: { expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null } | undefined): asserts inv {
-  if (!inv || inv.acceptedAt || inv.revokedAt) throw new AppError('invitation_not_found', { detail: 'This invitation is not valid any more' });
-  if (inv.expiresAt <= new Date()) throw new AppError('invitation_expired', { detail: 'This invitation has expired; ask for a new one' });
+function refuseIfClosed(
+  inv: { expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null } | undefined,
+): asserts inv {
+  if (!inv || inv.acceptedAt || inv.revokedAt)
+    throw new AppError('invitation_not_found', { detail: 'This invitation is not valid any more' });
+  if (inv.expiresAt <= new Date())
+    throw new AppError('invitation_expired', { detail: 'This invitation has expired; ask for a new one' });
 }
 
 export async function previewInvitation(ctx: AppContext, token: string) {
   const inv = await findOpenInvitation(ctx, token);
   refuseIfClosed(inv);
   const existing = await findUserByEmail(ctx.db, inv.email);
-  return { practiceId: inv.practiceId, practiceName: inv.practiceName, email: inv.email, role: inv.role, existingAccount: Boolean(existing) };
+  return {
+    practiceId: inv.practiceId,
+    practiceName: inv.practiceName,
+    email: inv.email,
+    role: inv.role,
+    existingAccount: Boolean(existing),
+  };
 }
 
 /**
  * accept: check the invitation → the account (existing: its password; new: name and password)
  * → membership → mark accepted → audit. One transaction: nothing half-done on any failure.
  */
-export async function acceptInvitation(ctx: AppContext, input: { token: string; name?: string; password: string; ip: string; requestId: string }) {
+export async function acceptInvitation(
+  ctx: AppContext,
+  input: { token: string; name?: string; password: string; ip: string; requestId: string },
+) {
   const inv = await findOpenInvitation(ctx, input.token);
   refuseIfClosed(inv);
   const existing = await findUserByEmail(ctx.db, inv.email);
@@ -228,9 +302,13 @@ export async function acceptInvitation(ctx: AppContext, input: { token: string; 
     throw new AppError('invalid_credentials', { detail: 'An account with this email exists; enter its password' });
   }
   if (!existing) {
-    if (!input.name) throw new AppError('validation_failed', { errors: [{ path: 'name', code: 'required', message: 'Enter your name' }] });
+    if (!input.name)
+      throw new AppError('validation_failed', {
+        errors: [{ path: 'name', code: 'required', message: 'Enter your name' }],
+      });
     const strong = NewPassword.safeParse(input.password);
-    if (!strong.success) throw new AppError('validation_failed', { errors: fieldErrorsOf(strong.error, input.password, 'password') });
+    if (!strong.success)
+      throw new AppError('validation_failed', { errors: fieldErrorsOf(strong.error, input.password, 'password') });
   }
   return ctx.db.transaction().execute(async (tx) => {
     const user = existing ?? (await createUser(tx, { email: inv.email, name: input.name!, password: input.password }));
@@ -270,7 +348,11 @@ export async function addStaffMember(
 ) {
   requirePermission(input.actor, 'staff:manage');
   return ctx.db.transaction().execute(async (tx) => {
-    const practice = await tx.selectFrom('practices').select('id').where('id', '=', input.practiceId).executeTakeFirst();
+    const practice = await tx
+      .selectFrom('practices')
+      .select('id')
+      .where('id', '=', input.practiceId)
+      .executeTakeFirst();
     if (!practice) throw new AppError('practice_not_found');
     const existing = await findUserByEmail(tx, input.email);
     const user = existing ?? (await createUser(tx, { email: input.email, name: input.name, password: input.password }));
@@ -304,7 +386,13 @@ export async function staffNamesIn(tx: Tx, userIds: string[]): Promise<Map<strin
   // memberships, invitations and audit_events are row-level secured: these subqueries see this practice only.
   const rows = await tx
     .selectFrom('users')
-    .select((eb) => ['users.id', 'users.name', eb.exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id')).as('member')])
+    .select((eb) => [
+      'users.id',
+      'users.name',
+      eb
+        .exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id'))
+        .as('member'),
+    ])
     .where('users.id', 'in', [...new Set(userIds)])
     .where((eb) =>
       eb.or([
@@ -326,6 +414,10 @@ export async function staffNamesIn(tx: Tx, userIds: string[]): Promise<Map<strin
 /** The address each invitation was sent to, by id, for the audit trail. */
 export async function invitationEmailsIn(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.selectFrom('invitations').select(['id', 'email']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await tx
+    .selectFrom('invitations')
+    .select(['id', 'email'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.email]));
 }

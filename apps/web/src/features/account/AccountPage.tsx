@@ -59,10 +59,31 @@ function ProfileSection() {
       <form onSubmit={submit} className="stack">
         <TextField label={t('common.email')} value={me.user.email} readOnly hint={t('account.emailHint')} />
         <div className="grid-2">
-          <TextField label={t('common.name')} name="name" defaultValue={me.user.name} required maxLength={120} autoComplete="name" error={fieldError(save.error, 'name')} />
-          <TextField label={t('common.phone')} name="phone" type="tel" defaultValue={me.user.phone} maxLength={40} autoComplete="tel" error={fieldError(save.error, 'phone')} />
+          <TextField
+            label={t('common.name')}
+            name="name"
+            defaultValue={me.user.name}
+            required
+            maxLength={120}
+            autoComplete="name"
+            error={fieldError(save.error, 'name')}
+          />
+          <TextField
+            label={t('common.phone')}
+            name="phone"
+            type="tel"
+            defaultValue={me.user.phone}
+            maxLength={40}
+            autoComplete="tel"
+            error={fieldError(save.error, 'phone')}
+          />
         </div>
-        <SelectField label={t('account.language')} name="language" defaultValue={me.user.language} className="narrow-field">
+        <SelectField
+          label={t('account.language')}
+          name="language"
+          defaultValue={me.user.language}
+          className="narrow-field"
+        >
           <option value="en">English</option>
           <option value="fr">Français</option>
         </SelectField>
@@ -91,7 +112,10 @@ function PasswordSection() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    change.mutate({ currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') });
+    change.mutate({
+      currentPassword: String(form.get('currentPassword') ?? ''),
+      newPassword: String(form.get('newPassword') ?? ''),
+    });
   };
   return (
     <section aria-labelledby="password-title" className="card">

@@ -88,7 +88,14 @@ export function TwoFactorSection() {
           {t('account.mfa.on')}
         </Alert>
         <p>{t('account.mfa.disableIntro')}</p>
-        <TextField label={t('account.mfa.password')} name="password" type="password" required autoComplete="current-password" className="narrow-field" />
+        <TextField
+          label={t('account.mfa.password')}
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+          className="narrow-field"
+        />
         <ErrorAlert error={disable.error ?? regenerate.error} />
         <div className="actions">
           <Button type="submit" value="regenerate" variant="secondary" busy={regenerate.isPending}>
@@ -156,5 +163,10 @@ export function TwoFactorSection() {
 }
 
 function groupInFours(secret: string) {
-  return secret.replace(/\s/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
+  return (
+    secret
+      .replace(/\s/g, '')
+      .match(/.{1,4}/g)
+      ?.join(' ') ?? secret
+  );
 }

@@ -43,7 +43,11 @@ export function AuditTrailPage() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   // The patient picker is controlled; the other fields are read from the form when it is applied.
   const [pickedPatient, setPickedPatient] = useState<PatientSummary | null>(null);
-  const staff = useQuery({ queryKey: ['staff', practiceId], queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`), enabled: can('staff:read') });
+  const staff = useQuery({
+    queryKey: ['staff', practiceId],
+    queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`),
+    enabled: can('staff:read'),
+  });
 
   const events = useInfiniteQuery({
     queryKey: ['audit', practiceId, { ...filters, patient: filters.patient?.id ?? null }, timeZone],
@@ -88,7 +92,10 @@ export function AuditTrailPage() {
     return typeof label === 'string' ? label : action;
   };
 
-  const targets = useMemo(() => Object.assign({}, ...(events.data?.pages.map((p) => p.targets ?? {}) ?? [])), [events.data]);
+  const targets = useMemo(
+    () => Object.assign({}, ...(events.data?.pages.map((p) => p.targets ?? {}) ?? [])),
+    [events.data],
+  );
   const words: AuditWords = {
     t: (key, options) => String(t(key, options ?? {})),
     has: (key) => i18n.exists(key),
@@ -108,7 +115,13 @@ export function AuditTrailPage() {
     <>
       <h1>{t('audit.title')}</h1>
       <p className="lead">{t('audit.intro', { timeZone })}</p>
-      <form key={JSON.stringify(filters)} className="card filters" onSubmit={submit} role="search" aria-label={t('audit.filters')}>
+      <form
+        key={JSON.stringify(filters)}
+        className="card filters"
+        onSubmit={submit}
+        role="search"
+        aria-label={t('audit.filters')}
+      >
         <SelectField label={t('audit.actionFilter')} name="action" defaultValue={filters.action}>
           <option value="">{t('audit.allActions')}</option>
           {actionsByArea().map(({ area, actions }) => {
@@ -133,7 +146,13 @@ export function AuditTrailPage() {
             </option>
           ))}
         </SelectField>
-        <PatientPicker practiceId={practiceId} value={pickedPatient} onChange={setPickedPatient} label={t('audit.patientFilter')} allowNew={false} />
+        <PatientPicker
+          practiceId={practiceId}
+          value={pickedPatient}
+          onChange={setPickedPatient}
+          label={t('audit.patientFilter')}
+          allowNew={false}
+        />
         <TextField label={t('audit.from')} name="from" type="date" defaultValue={filters.from} />
         <TextField label={t('audit.to')} name="to" type="date" defaultValue={filters.to} />
         <div className="filter-actions">
@@ -172,7 +191,13 @@ export function AuditTrailPage() {
               </thead>
               <tbody>
                 {items.map((event) => (
-                  <AuditRow key={event.id} event={event} time={format.dateTime(event.occurredAt)} action={actionLabel(event.action)} words={words} />
+                  <AuditRow
+                    key={event.id}
+                    event={event}
+                    time={format.dateTime(event.occurredAt)}
+                    action={actionLabel(event.action)}
+                    words={words}
+                  />
                 ))}
               </tbody>
             </table>
@@ -209,7 +234,17 @@ function Pieces({ pieces }: { pieces: Piece[] }) {
   );
 }
 
-function AuditRow({ event, time, action, words }: { event: AuditEvent; time: string; action: string; words: AuditWords }) {
+function AuditRow({
+  event,
+  time,
+  action,
+  words,
+}: {
+  event: AuditEvent;
+  time: string;
+  action: string;
+  words: AuditWords;
+}) {
   const { t } = useTranslation();
   const target = describeTarget(event, words);
   const changes = describeChanges(event, words);
@@ -246,7 +281,8 @@ function AuditRow({ event, time, action, words }: { event: AuditEvent; time: str
           <ul className="changes">
             {changes.map((line) => (
               <li key={line.key}>
-                <span className="change-label">{t('audit.changeLabel', { label: line.label })}</span> <Pieces pieces={line.value} />
+                <span className="change-label">{t('audit.changeLabel', { label: line.label })}</span>{' '}
+                <Pieces pieces={line.value} />
               </li>
             ))}
           </ul>

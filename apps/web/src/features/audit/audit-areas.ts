@@ -7,7 +7,19 @@ const AREA_SUBJECTS = {
   staff: ['staff'],
   patients: ['patient', 'patients'],
   clinical: ['clinical'],
-  calendar: ['appointment', 'appointment_type', 'calendar_settings', 'opening_hours', 'chair', 'provider', 'closure', 'block', 'holiday', 'recall', 'waitlist'],
+  calendar: [
+    'appointment',
+    'appointment_type',
+    'calendar_settings',
+    'opening_hours',
+    'chair',
+    'provider',
+    'closure',
+    'block',
+    'holiday',
+    'recall',
+    'waitlist',
+  ],
   whatsapp: ['whatsapp'],
   demo: ['demo', 'bench'],
 } as const satisfies Record<string, readonly string[]>;
@@ -24,7 +36,9 @@ export function areaOf(action: string): AuditArea {
 /** Every action the server records, grouped by area; an area with no action is left out. */
 export function actionsByArea(): { area: AuditArea; actions: string[] }[] {
   const areas: AuditArea[] = [...(Object.keys(AREA_SUBJECTS) as AuditArea[]), 'other'];
-  return areas.map((area) => ({ area, actions: AUDIT_ACTIONS.filter((action) => areaOf(action) === area) as string[] })).filter((group) => group.actions.length > 0);
+  return areas
+    .map((area) => ({ area, actions: AUDIT_ACTIONS.filter((action) => areaOf(action) === area) as string[] }))
+    .filter((group) => group.actions.length > 0);
 }
 
 /**

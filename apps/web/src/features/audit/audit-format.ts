@@ -42,7 +42,16 @@ const LIST_LIMIT = 10;
  * steps and the appointment. Teeth, findings, procedure codes, document kinds and the like are
  * clinical content, and row ids mean nothing to a reader.
  */
-const CLINICAL_KEYS_SHOWN = new Set(['section', 'fields', 'status', 'planStatus', 'from', 'to', 'titleChanged', 'appointmentId']);
+const CLINICAL_KEYS_SHOWN = new Set([
+  'section',
+  'fields',
+  'status',
+  'planStatus',
+  'from',
+  'to',
+  'titleChanged',
+  'appointmentId',
+]);
 
 /** Keys whose value is a list of field names. */
 const FIELD_LIST_KEYS = new Set(['fields', 'filledFields']);
@@ -132,7 +141,10 @@ export function targetPiece(type: string, id: string, w: AuditWords): Piece {
 /** The Target column: what kind of thing, and which one. */
 export function describeTarget(event: AuditEventLike, w: AuditWords): { kind: string; piece: Piece | null } | null {
   if (!event.targetType) return null;
-  return { kind: targetTypeWord(event.targetType, w), piece: event.targetId ? targetPiece(event.targetType, event.targetId, w) : null };
+  return {
+    kind: targetTypeWord(event.targetType, w),
+    piece: event.targetId ? targetPiece(event.targetType, event.targetId, w) : null,
+  };
 }
 
 /** A change key's label, in the context of the event's subject. */
@@ -141,7 +153,10 @@ export function fieldLabel(key: string, subject: string, w: AuditWords): string 
   if (known && w.has(known)) return w.t(known);
   if (w.has(`audit.fields.${key}`)) return w.t(`audit.fields.${key}`);
   // A key this build has no words for: its name, split into words.
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -157,7 +172,8 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
     if (value === null || value === undefined || value === '') return text('—');
     if (typeof value === 'boolean') return text(w.t(value ? 'audit.yes' : 'audit.no'));
     if (typeof value === 'number') {
-      if (key === 'feeMinor') return text(new Intl.NumberFormat(locale, { style: 'currency', currency: w.currency }).format(value / 100));
+      if (key === 'feeMinor')
+        return text(new Intl.NumberFormat(locale, { style: 'currency', currency: w.currency }).format(value / 100));
       return text(new Intl.NumberFormat(locale).format(value));
     }
     const reference = AUDIT_REFERENCE_KEYS[key];
@@ -173,7 +189,9 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
   };
 
   const weekday = (n: unknown) =>
-    typeof n === 'number' ? new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, n)) : String(n); // 1 January 2024 was a Monday
+    typeof n === 'number'
+      ? new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, n))
+      : String(n); // 1 January 2024 was a Monday
 
   const valueOf = (key: string, value: unknown): Piece[] => {
     if (Array.isArray(value)) {
@@ -181,7 +199,8 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
       if (value.length === 0) return text('—');
       if (key === 'weekdays') return text(value.map(weekday).join(', '));
       // guardianPatientId and guardianContact are one field on the form: said once.
-      if (FIELD_LIST_KEYS.has(key)) return text([...new Set(value.map((field) => fieldLabel(String(field), subject, w)))].join(', '));
+      if (FIELD_LIST_KEYS.has(key))
+        return text([...new Set(value.map((field) => fieldLabel(String(field), subject, w)))].join(', '));
       const shown = value.slice(0, LIST_LIMIT).map((item) => valueOf(key, item));
       const more = value.length > LIST_LIMIT ? [text(w.t('audit.more', { count: value.length - LIST_LIMIT }))] : [];
       return joined([...shown, ...more], ', ');
@@ -193,9 +212,16 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
         return joined([valueOf(key, from), valueOf(key, to)], ' → ');
       }
       // Where an appointment was and went: its start, provider and chair need no labels.
-      if (key === 'from' || key === 'to') return joined(inner.map(([k, v]) => valueOf(k, v)), ' · ');
+      if (key === 'from' || key === 'to')
+        return joined(
+          inner.map(([k, v]) => valueOf(k, v)),
+          ' · ',
+        );
       return joined(
-        inner.map(([k, v]) => [{ text: `${w.t('audit.changeLabel', { label: fieldLabel(k, subject, w) })} ` }, ...valueOf(k, v)]),
+        inner.map(([k, v]) => [
+          { text: `${w.t('audit.changeLabel', { label: fieldLabel(k, subject, w) })} ` },
+          ...valueOf(k, v),
+        ]),
         '; ',
       );
     }
@@ -209,7 +235,11 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
   const { from, to } = changes as { from?: unknown; to?: unknown };
   if ((from !== undefined || to !== undefined) && typeof from !== 'object' && typeof to !== 'object') {
     const key = event.action === 'staff.role_changed' ? 'role' : 'status';
-    lines.push({ key, label: fieldLabel(key, subject, w), value: joined([valueOf(key, from), valueOf(key, to)], ' → ') });
+    lines.push({
+      key,
+      label: fieldLabel(key, subject, w),
+      value: joined([valueOf(key, from), valueOf(key, to)], ' → '),
+    });
   } else {
     for (const key of ['from', 'to'] as const) {
       if (key in changes) lines.push({ key, label: fieldLabel(key, subject, w), value: valueOf(key, changes[key]) });

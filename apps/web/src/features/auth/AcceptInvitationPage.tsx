@@ -24,7 +24,8 @@ export function AcceptInvitationPage() {
     retry: false,
   });
   const accept = useMutation({
-    mutationFn: (input: { name?: string; password: string }) => api.post<Me>(`/invitations/${encodeURIComponent(token)}/accept`, input),
+    mutationFn: (input: { name?: string; password: string }) =>
+      api.post<Me>(`/invitations/${encodeURIComponent(token)}/accept`, input),
     onSuccess: (me) => {
       queryClient.clear();
       queryClient.setQueryData(meKey, me);
@@ -38,7 +39,9 @@ export function AcceptInvitationPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password') ?? '');
-    accept.mutate(preview.data?.existingAccount ? { password } : { name: String(form.get('name') ?? '').trim(), password });
+    accept.mutate(
+      preview.data?.existingAccount ? { password } : { name: String(form.get('name') ?? '').trim(), password },
+    );
   };
 
   return (
@@ -56,7 +59,10 @@ export function AcceptInvitationPage() {
         {preview.data && (
           <form onSubmit={submit} className="stack">
             <p className="lead">
-              {t('auth.invitation.intro', { practice: preview.data.practiceName, role: t(`roles.${preview.data.role}`) })}
+              {t('auth.invitation.intro', {
+                practice: preview.data.practiceName,
+                role: t(`roles.${preview.data.role}`),
+              })}
             </p>
             <dl className="summary">
               <div>

@@ -29,7 +29,15 @@ export function ForgotPasswordPage() {
         ) : (
           <form onSubmit={submit} className="stack">
             <p>{t('auth.forgot.intro')}</p>
-            <TextField label={t('common.email')} name="email" type="email" required autoComplete="username" autoFocus error={fieldError(request.error, 'email')} />
+            <TextField
+              label={t('common.email')}
+              name="email"
+              type="email"
+              required
+              autoComplete="username"
+              autoFocus
+              error={fieldError(request.error, 'email')}
+            />
             <ErrorAlert error={request.error} />
             <Button type="submit" variant="primary" busy={request.isPending} className="button-block">
               {t('auth.forgot.submit')}

@@ -70,7 +70,13 @@ export function LoginPage() {
         {step === 'password' ? (
           <form onSubmit={submitPassword} className="stack">
             <TextField label={t('common.email')} name="email" type="email" required autoComplete="username" autoFocus />
-            <TextField label={t('common.password')} name="password" type="password" required autoComplete="current-password" />
+            <TextField
+              label={t('common.password')}
+              name="password"
+              type="password"
+              required
+              autoComplete="current-password"
+            />
             <ErrorAlert error={login.error} />
             <Button type="submit" variant="primary" busy={login.isPending} className="button-block">
               {t('auth.login.submit')}

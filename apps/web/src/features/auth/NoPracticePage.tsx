@@ -23,7 +23,10 @@ export function NoPracticePage() {
         icon={<Icon name="tooth" size={40} />}
         title={t('noPractice.title')}
         action={
-          <Button variant="secondary" onClick={() => void logOut(queryClient).finally(() => navigate('/login?notice=logged_out'))}>
+          <Button
+            variant="secondary"
+            onClick={() => void logOut(queryClient).finally(() => navigate('/login?notice=logged_out'))}
+          >
             {t('nav.logout')}
           </Button>
         }

@@ -73,18 +73,28 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
             />
           </div>
           {past && (
-            <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('clinical.chart.backToToday')}</Button>
+            <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+              {t('clinical.chart.backToToday')}
+            </Button>
           )}
         </div>
       </div>
-      {past && <p className="alert alert-info chart-past">{t('clinical.chart.showingAsOf', { date: fmt.day(asOf) })}</p>}
+      {past && (
+        <p className="alert alert-info chart-past">{t('clinical.chart.showingAsOf', { date: fmt.day(asOf) })}</p>
+      )}
       {chart.isPending ? (
         <Loading />
       ) : chart.isError ? (
         <ErrorAlert error={chart.error} />
       ) : (
         <>
-          <ToothChart findings={findings} primary={primary} selection={selection} onSelect={select} readOnly={!canWrite || past} />
+          <ToothChart
+            findings={findings}
+            primary={primary}
+            selection={selection}
+            onSelect={select}
+            readOnly={!canWrite || past}
+          />
           <ChartLegend />
           {canWrite && !past && (
             <div className="card form-card">
@@ -102,7 +112,13 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
               )}
             </div>
           )}
-          <FindingsTable findings={findings} practiceId={practiceId} patientId={patientId} canWrite={canWrite && !past} formatDate={fmt.date} />
+          <FindingsTable
+            findings={findings}
+            practiceId={practiceId}
+            patientId={patientId}
+            canWrite={canWrite && !past}
+            formatDate={fmt.date}
+          />
         </>
       )}
     </section>
@@ -161,14 +177,25 @@ function AddFindingForm({ practiceId, patientId, selection, onSurfaces, onDone }
               type="checkbox"
               checked={selection.surfaces.includes(s)}
               disabled={!takesSurfaces}
-              onChange={(e) => onSurfaces(orderSurfaces(e.target.checked ? [...selection.surfaces, s] : selection.surfaces.filter((x) => x !== s)))}
+              onChange={(e) =>
+                onSurfaces(
+                  orderSurfaces(
+                    e.target.checked ? [...selection.surfaces, s] : selection.surfaces.filter((x) => x !== s),
+                  ),
+                )
+              }
             />
-            <span className="mono">{surfaceLetter(selection.tooth, s)}</span> {t(`clinical.surface.${surfaceLetter(selection.tooth, s)}`)}
+            <span className="mono">{surfaceLetter(selection.tooth, s)}</span>{' '}
+            {t(`clinical.surface.${surfaceLetter(selection.tooth, s)}`)}
           </label>
         ))}
       </fieldset>
       <div className="form-row">
-        <SelectField label={t('clinical.chart.kind')} value={kind} onChange={(e) => setKind(e.target.value as FindingKind)}>
+        <SelectField
+          label={t('clinical.chart.kind')}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as FindingKind)}
+        >
           {FINDING_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`clinical.kind.${k}`)}
@@ -176,7 +203,11 @@ function AddFindingForm({ practiceId, patientId, selection, onSurfaces, onDone }
           ))}
         </SelectField>
         {takesMaterial && (
-          <SelectField label={t('clinical.chart.material')} value={material} onChange={(e) => setMaterial(e.target.value as RestorationMaterial)}>
+          <SelectField
+            label={t('clinical.chart.material')}
+            value={material}
+            onChange={(e) => setMaterial(e.target.value as RestorationMaterial)}
+          >
             {MATERIALS.map((m) => (
               <option key={m} value={m}>
                 {t(`clinical.material.${m}`)}
@@ -186,7 +217,12 @@ function AddFindingForm({ practiceId, patientId, selection, onSurfaces, onDone }
         )}
       </div>
       {!takesSurfaces && <p className="field-hint">{t('clinical.chart.wholeToothHint')}</p>}
-      <TextAreaField label={t('clinical.chart.note')} value={note} onChange={(e) => setNote(e.target.value)} maxLength={4000} />
+      <TextAreaField
+        label={t('clinical.chart.note')}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        maxLength={4000}
+      />
       <ErrorAlert error={add.error} />
       <div className="actions">
         <Button type="submit" variant="primary" busy={add.isPending}>
@@ -245,7 +281,11 @@ function FindingsTable({ findings, practiceId, patientId, canWrite, formatDate }
               </td>
               {canWrite && (
                 <td>
-                  <Button variant="ghost" busy={remove.isPending && remove.variables === f.id} onClick={() => remove.mutate(f.id)}>
+                  <Button
+                    variant="ghost"
+                    busy={remove.isPending && remove.variables === f.id}
+                    onClick={() => remove.mutate(f.id)}
+                  >
                     {t('clinical.chart.enteredInError')}
                   </Button>
                 </td>

@@ -72,7 +72,11 @@ export function DocumentsTab({ practiceId, patientId, timeZone, canWrite }: Docu
       {canWrite && (
         <form className="card form-card stack" onSubmit={submit}>
           <div className="form-row">
-            <SelectField label={t('clinical.documents.kind')} value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+            <SelectField
+              label={t('clinical.documents.kind')}
+              value={kind}
+              onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}
+            >
               {KINDS.map((k) => (
                 <option key={k} value={k}>
                   {t(`clinical.documents.kinds.${k}`)}
@@ -126,7 +130,11 @@ export function DocumentsTab({ practiceId, patientId, timeZone, canWrite }: Docu
               {attachments.data.items.map((a) => (
                 <tr key={a.id}>
                   <th scope="row">
-                    <a href={`/api/v1${recordPath(practiceId, patientId)}/attachments/${a.id}/content`} target="_blank" rel="noopener">
+                    <a
+                      href={`/api/v1${recordPath(practiceId, patientId)}/attachments/${a.id}/content`}
+                      target="_blank"
+                      rel="noopener"
+                    >
                       {a.fileName}
                     </a>
                   </th>

@@ -41,7 +41,13 @@ export function NotesTab({ practiceId, patientId, timeZone, appointments, canWri
         )}
       </div>
       {writing && (
-        <NoteForm practiceId={practiceId} patientId={patientId} appointments={newestFirst} formatDateTime={fmt.dateTime} onDone={() => setWriting(false)} />
+        <NoteForm
+          practiceId={practiceId}
+          patientId={patientId}
+          appointments={newestFirst}
+          formatDateTime={fmt.dateTime}
+          onDone={() => setWriting(false)}
+        />
       )}
       {notes.isPending ? (
         <Loading />
@@ -105,8 +111,20 @@ function NoteForm({ practiceId, patientId, appointments, formatDateTime, note, o
         save.mutate();
       }}
     >
-      <TextAreaField label={t('clinical.notes.body')} value={body} onChange={(e) => setBody(e.target.value)} rows={6} required maxLength={20000} autoFocus />
-      <SelectField label={t('clinical.notes.appointment')} value={appointmentId} onChange={(e) => setAppointmentId(e.target.value)}>
+      <TextAreaField
+        label={t('clinical.notes.body')}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        rows={6}
+        required
+        maxLength={20000}
+        autoFocus
+      />
+      <SelectField
+        label={t('clinical.notes.appointment')}
+        value={appointmentId}
+        onChange={(e) => setAppointmentId(e.target.value)}
+      >
         <option value="">{t('clinical.notes.noAppointment')}</option>
         {appointments.map((a) => (
           <option key={a.id} value={a.id}>
@@ -137,7 +155,16 @@ interface NoteCardProps {
   canSign: boolean;
 }
 
-function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, formatDay, canWrite, canSign }: NoteCardProps) {
+function NoteCard({
+  note,
+  practiceId,
+  patientId,
+  appointments,
+  formatDateTime,
+  formatDay,
+  canWrite,
+  canSign,
+}: NoteCardProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -154,7 +181,10 @@ function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, f
     },
   });
   const addAddendum = useMutation({
-    mutationFn: () => api.post<ClinicalNote>(`${recordPath(practiceId, patientId)}/notes/${note.id}/addenda`, { body: (addendum ?? '').trim() }),
+    mutationFn: () =>
+      api.post<ClinicalNote>(`${recordPath(practiceId, patientId)}/notes/${note.id}/addenda`, {
+        body: (addendum ?? '').trim(),
+      }),
     onSuccess: async () => {
       await refresh();
       setAddendum(null);
@@ -163,10 +193,22 @@ function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, f
   const appointment = appointments.find((a) => a.id === note.appointmentId);
   const signed = note.status === 'signed';
   if (editing) {
-    return <NoteForm practiceId={practiceId} patientId={patientId} appointments={appointments} formatDateTime={formatDateTime} note={note} onDone={() => setEditing(false)} />;
+    return (
+      <NoteForm
+        practiceId={practiceId}
+        patientId={patientId}
+        appointments={appointments}
+        formatDateTime={formatDateTime}
+        note={note}
+        onDone={() => setEditing(false)}
+      />
+    );
   }
   return (
-    <article className={`card note-card note-${note.status}`} aria-label={t('clinical.notes.noteOf', { date: formatDay(note.visitDate) })}>
+    <article
+      className={`card note-card note-${note.status}`}
+      aria-label={t('clinical.notes.noteOf', { date: formatDay(note.visitDate) })}
+    >
       <header className="note-head">
         <span className={`status-pill note-status-${note.status}`}>{t(`clinical.notes.status.${note.status}`)}</span>
         <span>
@@ -180,13 +222,17 @@ function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, f
       </header>
       <p className="note-body">{note.body}</p>
       {signed && note.signedAt && (
-        <p className="muted small">{t('clinical.notes.signedBy', { name: note.signedByName ?? '—', when: formatDateTime(note.signedAt) })}</p>
+        <p className="muted small">
+          {t('clinical.notes.signedBy', { name: note.signedByName ?? '—', when: formatDateTime(note.signedAt) })}
+        </p>
       )}
       {note.addenda.length > 0 && (
         <ol className="addenda" aria-label={t('clinical.notes.addenda')}>
           {note.addenda.map((a) => (
             <li key={a.id} className="addendum">
-              <p className="small muted">{t('clinical.notes.addendumBy', { name: a.authorName ?? '—', when: formatDateTime(a.createdAt) })}</p>
+              <p className="small muted">
+                {t('clinical.notes.addendumBy', { name: a.authorName ?? '—', when: formatDateTime(a.createdAt) })}
+              </p>
               <p className="note-body">{a.body}</p>
             </li>
           ))}
@@ -201,7 +247,14 @@ function NoteCard({ note, practiceId, patientId, appointments, formatDateTime, f
             addAddendum.mutate();
           }}
         >
-          <TextAreaField label={t('clinical.notes.addendum')} value={addendum} onChange={(e) => setAddendum(e.target.value)} required rows={4} autoFocus />
+          <TextAreaField
+            label={t('clinical.notes.addendum')}
+            value={addendum}
+            onChange={(e) => setAddendum(e.target.value)}
+            required
+            rows={4}
+            autoFocus
+          />
           <ErrorAlert error={addAddendum.error} />
           <div className="actions">
             <Button type="submit" variant="primary" busy={addAddendum.isPending}>

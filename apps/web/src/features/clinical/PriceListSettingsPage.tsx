@@ -15,11 +15,21 @@ import { useToast } from '../../components/Toast';
 import { useCurrentPractice } from '../shell/AppShell';
 import { clinicalKeys, useMoney } from './clinical.api';
 
-const MATERIALS: readonly RestorationMaterial[] = ['composite', 'amalgam', 'glass_ionomer', 'ceramic', 'gold', 'temporary'];
+const MATERIALS: readonly RestorationMaterial[] = [
+  'composite',
+  'amalgam',
+  'glass_ionomer',
+  'ceramic',
+  'gold',
+  'temporary',
+];
 /** Bridges are charted tooth by tooth, so no procedure can record one (the server refuses it). */
 const RESULT_KINDS = FINDING_KINDS.filter((k) => k !== 'bridge');
 /** Which results take a material (the server's FDI rules decide; this only shapes the form). */
-const MATERIAL_RULE: Partial<Record<FindingKind, 'required' | 'optional'>> = { restoration: 'required', crown: 'optional' };
+const MATERIAL_RULE: Partial<Record<FindingKind, 'required' | 'optional'>> = {
+  restoration: 'required',
+  crown: 'optional',
+};
 
 const allProceduresKey = (practiceId: string) => [...clinicalKeys.priceList(practiceId), 'all'] as const;
 
@@ -64,7 +74,8 @@ function PriceList({ practiceId }: { practiceId: string }) {
     },
   });
   const setActive = useMutation({
-    mutationFn: (input: { procedure: Procedure; active: boolean }) => api.patch<Procedure>(`/practices/${practiceId}/price-list/${input.procedure.id}`, { active: input.active }),
+    mutationFn: (input: { procedure: Procedure; active: boolean }) =>
+      api.patch<Procedure>(`/practices/${practiceId}/price-list/${input.procedure.id}`, { active: input.active }),
     onSuccess: async (_saved, input) => {
       await refresh();
       toast(t(input.active ? 'priceList.reactivated' : 'priceList.deactivated', { code: input.procedure.code }));
@@ -129,7 +140,18 @@ function PriceList({ practiceId }: { practiceId: string }) {
                     </span>
                   </td>
                   <td className="num nowrap">{money(p.feeMinor)}</td>
-                  <td>{p.resultKind ? [t(`clinical.kind.${p.resultKind}`), p.resultMaterial && t(`clinical.material.${p.resultMaterial}`)].filter(Boolean).join(' · ') : <span className="muted">{t('priceList.noResult')}</span>}</td>
+                  <td>
+                    {p.resultKind ? (
+                      [
+                        t(`clinical.kind.${p.resultKind}`),
+                        p.resultMaterial && t(`clinical.material.${p.resultMaterial}`),
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')
+                    ) : (
+                      <span className="muted">{t('priceList.noResult')}</span>
+                    )}
+                  </td>
                   <td>
                     <div className="stacked-actions">
                       <Button onClick={() => setEditing(p)} aria-label={t('priceList.editNamed', { code: p.code })}>
@@ -138,7 +160,9 @@ function PriceList({ practiceId }: { practiceId: string }) {
                       <Button
                         variant="ghost"
                         busy={setActive.isPending && setActive.variables?.procedure.id === p.id}
-                        aria-label={t(p.active ? 'priceList.deactivateNamed' : 'priceList.reactivateNamed', { code: p.code })}
+                        aria-label={t(p.active ? 'priceList.deactivateNamed' : 'priceList.reactivateNamed', {
+                          code: p.code,
+                        })}
                         onClick={() => setActive.mutate({ procedure: p, active: !p.active })}
                       >
                         {p.active ? t('priceList.deactivate') : t('priceList.reactivate')}
@@ -151,7 +175,12 @@ function PriceList({ practiceId }: { practiceId: string }) {
           </table>
         </div>
       )}
-      <Modal open={editing !== null} title={editing === 'new' ? t('priceList.add') : t('priceList.editNamed', { code: editing?.code ?? '' })} onClose={() => setEditing(null)} wide>
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? t('priceList.add') : t('priceList.editNamed', { code: editing?.code ?? '' })}
+        onClose={() => setEditing(null)}
+        wide
+      >
         {editing !== null && (
           <ProcedureForm
             practiceId={practiceId}
@@ -184,7 +213,9 @@ function ProcedureForm({ practiceId, procedure, onDone, onCancel }: ProcedureFor
   const [problems, setProblems] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
-      procedure ? api.patch<Procedure>(`/practices/${practiceId}/price-list/${procedure.id}`, body) : api.post<Procedure>(`/practices/${practiceId}/price-list`, body),
+      procedure
+        ? api.patch<Procedure>(`/practices/${practiceId}/price-list/${procedure.id}`, body)
+        : api.post<Procedure>(`/practices/${practiceId}/price-list`, body),
     onSuccess: onDone,
   });
   const materialRule = resultKind ? MATERIAL_RULE[resultKind] : undefined;
@@ -251,8 +282,24 @@ function ProcedureForm({ practiceId, procedure, onDone, onCancel }: ProcedureFor
           required
           error={problems.fee ?? fieldError(save.error, 'feeMinor')}
         />
-        <TextField label={t('priceList.nameEn')} name="nameEn" lang="en" defaultValue={procedure?.nameEn} required maxLength={120} error={e('nameEn')} />
-        <TextField label={t('priceList.nameFr')} name="nameFr" lang="fr" defaultValue={procedure?.nameFr} required maxLength={120} error={e('nameFr')} />
+        <TextField
+          label={t('priceList.nameEn')}
+          name="nameEn"
+          lang="en"
+          defaultValue={procedure?.nameEn}
+          required
+          maxLength={120}
+          error={e('nameEn')}
+        />
+        <TextField
+          label={t('priceList.nameFr')}
+          name="nameFr"
+          lang="fr"
+          defaultValue={procedure?.nameFr}
+          required
+          maxLength={120}
+          error={e('nameFr')}
+        />
         <SelectField
           label={t('priceList.result')}
           name="resultKind"
@@ -281,7 +328,9 @@ function ProcedureForm({ practiceId, procedure, onDone, onCancel }: ProcedureFor
             required={materialRule === 'required'}
             error={e('resultMaterial')}
           >
-            <option value="">{materialRule === 'required' ? t('priceList.pickMaterial') : t('priceList.noMaterial')}</option>
+            <option value="">
+              {materialRule === 'required' ? t('priceList.pickMaterial') : t('priceList.noMaterial')}
+            </option>
             {MATERIALS.map((m) => (
               <option key={m} value={m}>
                 {t(`clinical.material.${m}`)}

@@ -20,7 +20,11 @@ interface ToothChartProps {
 
 /** Surface findings, most urgent first: the colour of a surface is the first that covers it. */
 const SURFACE_PRIORITY = ['caries', 'fractured', 'restoration', 'sealant', 'watch'] as const;
-const WHOLE_TOOTH_MARKS: Partial<Record<ChartFinding['kind'], string>> = { implant: 'IMP', root_canal_treated: 'RCT', bridge: 'BR' };
+const WHOLE_TOOTH_MARKS: Partial<Record<ChartFinding['kind'], string>> = {
+  implant: 'IMP',
+  root_canal_treated: 'RCT',
+  bridge: 'BR',
+};
 
 const CELL = 54;
 const BOX = 46;
@@ -83,7 +87,11 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
             <span>{t(`clinical.chart.${arch.sides[1]}`)}</span>
           </figcaption>
           {/* Scales with the screen: the full arch stays on one row, as dentists read it. */}
-          <svg viewBox={`-2 -2 ${width + 4} ${height + 4}`} className="tooth-svg" style={{ maxWidth: `${(width + 4) * 1.25}px` }}>
+          <svg
+            viewBox={`-2 -2 ${width + 4} ${height + 4}`}
+            className="tooth-svg"
+            style={{ maxWidth: `${(width + 4) * 1.25}px` }}
+          >
             <line x1={width / 2} y1={0} x2={width / 2} y2={height} className="tooth-midline" aria-hidden="true" />
             {arch.teeth.map((tooth, index) => {
               const toothFindings = byTooth.get(tooth) ?? [];
@@ -93,7 +101,9 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
               const watched = toothFindings.some((f) => f.kind === 'watch' && f.surfaces.length === 0);
               const selected = selection?.tooth === tooth;
               const surfaceKind = (surface: StoredSurface) =>
-                SURFACE_PRIORITY.find((kind) => toothFindings.some((f) => f.kind === kind && f.surfaces.includes(surface)));
+                SURFACE_PRIORITY.find((kind) =>
+                  toothFindings.some((f) => f.kind === kind && f.surfaces.includes(surface)),
+                );
               const marks = toothFindings.map((f) => WHOLE_TOOTH_MARKS[f.kind]).filter(Boolean);
               const x = index * CELL + (index >= half ? MIDLINE_GAP : 0);
               const upper = arch.key === 'upper';
@@ -103,10 +113,19 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
               const wholeLabel = [
                 t('clinical.chart.toothLabel', { tooth }),
                 t('clinical.chart.wholeTooth'),
-                ...[...new Set(toothFindings.filter((f) => f.surfaces.length === 0).map((f) => t(`clinical.kind.${f.kind}`)))],
+                ...[
+                  ...new Set(
+                    toothFindings.filter((f) => f.surfaces.length === 0).map((f) => t(`clinical.kind.${f.kind}`)),
+                  ),
+                ],
               ].join(', ');
               return (
-                <g key={tooth} transform={`translate(${x} 0)`} className={`tooth${selected ? ' tooth-selected' : ''}${gone ? ' tooth-gone' : ''}`} data-tooth={tooth}>
+                <g
+                  key={tooth}
+                  transform={`translate(${x} 0)`}
+                  className={`tooth${selected ? ' tooth-selected' : ''}${gone ? ' tooth-gone' : ''}`}
+                  data-tooth={tooth}
+                >
                   <g
                     className="tooth-number"
                     role={readOnly ? undefined : 'button'}
@@ -142,8 +161,28 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
                         </path>
                       );
                     })}
-                    {crowned && <rect x={-2} y={-2} width={BOX + 4} height={BOX + 4} rx={6} className="tooth-crown-ring" aria-hidden="true" />}
-                    {watched && <rect x={-2} y={-2} width={BOX + 4} height={BOX + 4} rx={6} className="tooth-watch-ring" aria-hidden="true" />}
+                    {crowned && (
+                      <rect
+                        x={-2}
+                        y={-2}
+                        width={BOX + 4}
+                        height={BOX + 4}
+                        rx={6}
+                        className="tooth-crown-ring"
+                        aria-hidden="true"
+                      />
+                    )}
+                    {watched && (
+                      <rect
+                        x={-2}
+                        y={-2}
+                        width={BOX + 4}
+                        height={BOX + 4}
+                        rx={6}
+                        className="tooth-watch-ring"
+                        aria-hidden="true"
+                      />
+                    )}
                     {gone && (
                       <g className="tooth-cross" aria-hidden="true">
                         <line x1={-3} y1={-3} x2={BOX + 3} y2={BOX + 3} />

@@ -27,7 +27,8 @@ export function TreatmentPlanTab({ practiceId, patientId, canWrite, canManagePri
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
   const create = useMutation({
-    mutationFn: () => api.post<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans`, { title: title.trim() }),
+    mutationFn: () =>
+      api.post<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans`, { title: title.trim() }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: clinicalKeys.plans(practiceId, patientId) });
       setTitle('');
@@ -77,7 +78,14 @@ export function TreatmentPlanTab({ practiceId, patientId, canWrite, canManagePri
             create.mutate();
           }}
         >
-          <TextField label={t('clinical.plan.planTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} autoFocus />
+          <TextField
+            label={t('clinical.plan.planTitle')}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+            maxLength={200}
+            autoFocus
+          />
           <ErrorAlert error={create.error} />
           <div className="actions">
             <Button type="submit" variant="primary" busy={create.isPending}>
@@ -94,7 +102,16 @@ export function TreatmentPlanTab({ practiceId, patientId, canWrite, canManagePri
       ) : plans.data.items.length === 0 ? (
         <p className="muted">{t('clinical.plan.empty')}</p>
       ) : (
-        plans.data.items.map((plan) => <PlanCard key={plan.id} plan={plan} practiceId={practiceId} patientId={patientId} canWrite={canWrite} procedures={procedures} />)
+        plans.data.items.map((plan) => (
+          <PlanCard
+            key={plan.id}
+            plan={plan}
+            practiceId={practiceId}
+            patientId={patientId}
+            canWrite={canWrite}
+            procedures={procedures}
+          />
+        ))
       )}
     </section>
   );
@@ -119,7 +136,10 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
   const open = ['draft', 'presented', 'accepted'].includes(plan.status);
   const setStatus = useMutation({
     mutationFn: (input: { item: TreatmentItem; status: 'accepted' | 'completed' | 'declined' }) =>
-      api.post<TreatmentPlan>(`${recordPath(practiceId, patientId)}/treatment-plans/${plan.id}/items/${input.item.id}/status`, { status: input.status }),
+      api.post<TreatmentPlan>(
+        `${recordPath(practiceId, patientId)}/treatment-plans/${plan.id}/items/${input.item.id}/status`,
+        { status: input.status },
+      ),
     onSuccess: async (_plan, input) => {
       // Completing charts the result: the chart must show it.
       await queryClient.invalidateQueries({ queryKey: clinicalKeys.all(practiceId, patientId) });
@@ -132,11 +152,20 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
     <article className="card plan-card" aria-labelledby={headingId}>
       <div className="page-head">
         <h3 id={headingId}>
-          {plan.title} <span className={`status-pill plan-status-${plan.status}`}>{t(`clinical.plan.status.${plan.status}`)}</span>
+          {plan.title}{' '}
+          <span className={`status-pill plan-status-${plan.status}`}>{t(`clinical.plan.status.${plan.status}`)}</span>
         </h3>
         {canWrite && open && !adding && <Button onClick={() => setAdding(true)}>+ {t('clinical.plan.addItem')}</Button>}
       </div>
-      {adding && <AddItemForm plan={plan} practiceId={practiceId} patientId={patientId} procedures={procedures} onDone={() => setAdding(false)} />}
+      {adding && (
+        <AddItemForm
+          plan={plan}
+          practiceId={practiceId}
+          patientId={patientId}
+          procedures={procedures}
+          onDone={() => setAdding(false)}
+        />
+      )}
       <ErrorAlert error={setStatus.error} />
       {items.length === 0 ? (
         <p className="muted">{t('clinical.plan.noItems')}</p>
@@ -158,7 +187,10 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
             </thead>
             <tbody>
               {items.map((item) => {
-                const busy = (status: string) => setStatus.isPending && setStatus.variables?.item.id === item.id && setStatus.variables.status === status;
+                const busy = (status: string) =>
+                  setStatus.isPending &&
+                  setStatus.variables?.item.id === item.id &&
+                  setStatus.variables.status === status;
                 const label = `${procedureName(item)}${item.tooth ? ` ${item.tooth}` : ''}`;
                 return (
                   <tr key={item.id}>
@@ -168,30 +200,52 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
                       {item.notes && <span className="block small muted pre-line item-notes">{item.notes}</span>}
                     </th>
                     <td>{item.tooth ?? '—'}</td>
-                    <td className="mono">{item.tooth ? item.surfaces.map((s) => surfaceLetter(item.tooth!, s)).join('') || '—' : '—'}</td>
+                    <td className="mono">
+                      {item.tooth ? item.surfaces.map((s) => surfaceLetter(item.tooth!, s)).join('') || '—' : '—'}
+                    </td>
                     <td className="num">{money(item.feeMinor)}</td>
                     <td>
-                      <span className={`status-pill item-status-${item.status}`}>{t(`clinical.plan.itemStatus.${item.status}`)}</span>
+                      <span className={`status-pill item-status-${item.status}`}>
+                        {t(`clinical.plan.itemStatus.${item.status}`)}
+                      </span>
                     </td>
                     {canWrite && (
                       <td className="row-actions">
                         {open && (item.status === 'planned' || item.status === 'declined') && (
-                          <Button busy={busy('accepted')} aria-label={`${t('clinical.plan.accept')}: ${label}`} onClick={() => setStatus.mutate({ item, status: 'accepted' })}>
+                          <Button
+                            busy={busy('accepted')}
+                            aria-label={`${t('clinical.plan.accept')}: ${label}`}
+                            onClick={() => setStatus.mutate({ item, status: 'accepted' })}
+                          >
                             {t('clinical.plan.accept')}
                           </Button>
                         )}
                         {open && item.status === 'accepted' && (
-                          <Button variant="primary" busy={busy('completed')} aria-label={`${t('clinical.plan.complete')}: ${label}`} onClick={() => setStatus.mutate({ item, status: 'completed' })}>
+                          <Button
+                            variant="primary"
+                            busy={busy('completed')}
+                            aria-label={`${t('clinical.plan.complete')}: ${label}`}
+                            onClick={() => setStatus.mutate({ item, status: 'completed' })}
+                          >
                             {t('clinical.plan.complete')}
                           </Button>
                         )}
                         {open && (item.status === 'planned' || item.status === 'accepted') && (
-                          <Button variant="ghost" busy={busy('declined')} aria-label={`${t('clinical.plan.decline')}: ${label}`} onClick={() => setStatus.mutate({ item, status: 'declined' })}>
+                          <Button
+                            variant="ghost"
+                            busy={busy('declined')}
+                            aria-label={`${t('clinical.plan.decline')}: ${label}`}
+                            onClick={() => setStatus.mutate({ item, status: 'declined' })}
+                          >
                             {t('clinical.plan.decline')}
                           </Button>
                         )}
                         {item.status !== 'completed' && (
-                          <Button variant="ghost" aria-label={`${t('clinical.plan.editItem')}: ${label}`} onClick={() => setEditing(item)}>
+                          <Button
+                            variant="ghost"
+                            aria-label={`${t('clinical.plan.editItem')}: ${label}`}
+                            onClick={() => setEditing(item)}
+                          >
                             {t('clinical.plan.editItem')}
                           </Button>
                         )}
@@ -204,8 +258,20 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
           </table>
         </div>
       )}
-      <Modal open={editing !== null} title={editing ? t('clinical.plan.editItemTitle', { name: procedureName(editing) }) : ''} onClose={() => setEditing(null)}>
-        {editing && <EditItemForm plan={plan} item={editing} practiceId={practiceId} patientId={patientId} onDone={() => setEditing(null)} />}
+      <Modal
+        open={editing !== null}
+        title={editing ? t('clinical.plan.editItemTitle', { name: procedureName(editing) }) : ''}
+        onClose={() => setEditing(null)}
+      >
+        {editing && (
+          <EditItemForm
+            plan={plan}
+            item={editing}
+            practiceId={practiceId}
+            patientId={patientId}
+            onDone={() => setEditing(null)}
+          />
+        )}
       </Modal>
       <dl className="summary compact plan-totals">
         {(['planned', 'accepted', 'completed', 'declined'] as const).map((status) => (
@@ -266,7 +332,12 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
         if (!toothUnreadable(tooth)) add.mutate();
       }}
     >
-      <SelectField label={t('clinical.plan.procedure')} value={procedureId} onChange={(e) => setProcedureId(e.target.value)} required>
+      <SelectField
+        label={t('clinical.plan.procedure')}
+        value={procedureId}
+        onChange={(e) => setProcedureId(e.target.value)}
+        required
+      >
         <option value="">{t('clinical.plan.pickProcedure')}</option>
         {procedures.map((p) => (
           <option key={p.id} value={p.id}>
@@ -284,7 +355,14 @@ function AddItemForm({ plan, practiceId, patientId, procedures, onDone }: AddIte
           error={add.error}
           submitted={submitted}
         />
-        <TextField label={t('clinical.plan.phase')} type="number" min={1} max={20} value={phase} onChange={(e) => setPhase(e.target.value)} />
+        <TextField
+          label={t('clinical.plan.phase')}
+          type="number"
+          min={1}
+          max={20}
+          value={phase}
+          onChange={(e) => setPhase(e.target.value)}
+        />
       </div>
       {toothNumber && <SurfacePicker tooth={toothNumber} surfaces={surfaces} onChange={setSurfaces} />}
       <ErrorAlert error={add.error} />
@@ -356,10 +434,25 @@ function EditItemForm({ plan, item, practiceId, patientId, onDone }: EditItemFor
           {toothNumber && <SurfacePicker tooth={toothNumber} surfaces={surfaces} onChange={setSurfaces} />}
         </>
       ) : (
-        <p className="muted">{t('clinical.plan.toothLocked', { status: t(`clinical.plan.itemStatus.${item.status}`) })}</p>
+        <p className="muted">
+          {t('clinical.plan.toothLocked', { status: t(`clinical.plan.itemStatus.${item.status}`) })}
+        </p>
       )}
-      <TextField label={t('clinical.plan.phase')} type="number" min={1} max={20} value={phase} onChange={(e) => setPhase(e.target.value)} required />
-      <TextAreaField label={t('clinical.plan.itemNotes')} value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={4000} />
+      <TextField
+        label={t('clinical.plan.phase')}
+        type="number"
+        min={1}
+        max={20}
+        value={phase}
+        onChange={(e) => setPhase(e.target.value)}
+        required
+      />
+      <TextAreaField
+        label={t('clinical.plan.itemNotes')}
+        value={notes}
+        onChange={(e) => setNotes(e.target.value)}
+        maxLength={4000}
+      />
       <ErrorAlert error={save.error} />
       <div className="actions dialog-actions">
         <Button type="submit" variant="primary" busy={save.isPending}>
@@ -380,7 +473,17 @@ function toothOf(typed: string): number | null {
 const toothUnreadable = (typed: string) => typed.trim() !== '' && toothOf(typed) === null;
 
 /** `submitted`: the form was sent once, so a tooth that cannot be read is pointed out. */
-function ToothField({ tooth, onChange, error, submitted }: { tooth: string; onChange: (tooth: string) => void; error: unknown; submitted: boolean }) {
+function ToothField({
+  tooth,
+  onChange,
+  error,
+  submitted,
+}: {
+  tooth: string;
+  onChange: (tooth: string) => void;
+  error: unknown;
+  submitted: boolean;
+}) {
   const { t } = useTranslation();
   const unreadable = submitted && toothUnreadable(tooth);
   return (
@@ -396,14 +499,28 @@ function ToothField({ tooth, onChange, error, submitted }: { tooth: string; onCh
   );
 }
 
-function SurfacePicker({ tooth, surfaces, onChange }: { tooth: number; surfaces: StoredSurface[]; onChange: (surfaces: StoredSurface[]) => void }) {
+function SurfacePicker({
+  tooth,
+  surfaces,
+  onChange,
+}: {
+  tooth: number;
+  surfaces: StoredSurface[];
+  onChange: (surfaces: StoredSurface[]) => void;
+}) {
   const { t } = useTranslation();
   return (
     <fieldset className="surface-picker">
       <legend>{t('clinical.chart.surfaces')}</legend>
       {surfacesOfTooth(tooth).map((s) => (
         <label key={s} className="checkbox surface-checkbox">
-          <input type="checkbox" checked={surfaces.includes(s)} onChange={(e) => onChange(orderSurfaces(e.target.checked ? [...surfaces, s] : surfaces.filter((x) => x !== s)))} />
+          <input
+            type="checkbox"
+            checked={surfaces.includes(s)}
+            onChange={(e) =>
+              onChange(orderSurfaces(e.target.checked ? [...surfaces, s] : surfaces.filter((x) => x !== s)))
+            }
+          />
           <span className="mono">{surfaceLetter(tooth, s)}</span> {t(`clinical.surface.${surfaceLetter(tooth, s)}`)}
         </label>
       ))}

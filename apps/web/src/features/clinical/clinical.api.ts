@@ -6,7 +6,8 @@ import { api } from '../../api/client';
 /** Query keys of one patient's clinical record; invalidating the prefix refreshes every tab. */
 export const clinicalKeys = {
   all: (practiceId: string, patientId: string) => ['clinical', practiceId, patientId] as const,
-  chart: (practiceId: string, patientId: string, asOf: string) => ['clinical', practiceId, patientId, 'chart', asOf] as const,
+  chart: (practiceId: string, patientId: string, asOf: string) =>
+    ['clinical', practiceId, patientId, 'chart', asOf] as const,
   chartAll: (practiceId: string, patientId: string) => ['clinical', practiceId, patientId, 'chart'] as const,
   plans: (practiceId: string, patientId: string) => ['clinical', practiceId, patientId, 'plans'] as const,
   notes: (practiceId: string, patientId: string) => ['clinical', practiceId, patientId, 'notes'] as const,
@@ -19,7 +20,10 @@ export const recordPath = (practiceId: string, patientId: string) => `/practices
 export function useChart(practiceId: string, patientId: string, asOf: string) {
   return useQuery({
     queryKey: clinicalKeys.chart(practiceId, patientId, asOf),
-    queryFn: () => api.get<{ asOf: string | null; findings: ChartFinding[] }>(`${recordPath(practiceId, patientId)}/chart`, { asOf }),
+    queryFn: () =>
+      api.get<{ asOf: string | null; findings: ChartFinding[] }>(`${recordPath(practiceId, patientId)}/chart`, {
+        asOf,
+      }),
   });
 }
 

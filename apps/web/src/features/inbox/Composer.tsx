@@ -85,7 +85,8 @@ function TextComposer({
     if (buttons) {
       const titles = buttons.map((title) => title.trim()).filter(Boolean);
       if (titles.length === 0) return setProblem(t('inbox.buttons.empty'));
-      if (new Set(titles.map((title) => title.toLowerCase())).size !== titles.length) return setProblem(t('inbox.buttons.duplicate'));
+      if (new Set(titles.map((title) => title.toLowerCase())).size !== titles.length)
+        return setProblem(t('inbox.buttons.duplicate'));
       input = { type: 'buttons', body: text, buttons: titles.map((title, i) => ({ id: `reply_${i + 1}`, title })) };
     }
     send.mutate(input, {
@@ -113,7 +114,8 @@ function TextComposer({
     setProblem(null);
     const mimeType = ATTACHABLE.find((type) => type === file.type);
     if (!mimeType) return setProblem(t('inbox.attach.wrongType'));
-    if (file.size > (mimeType === 'application/pdf' ? 8 : 5) * 1024 * 1024) return setProblem(t('inbox.attach.tooLarge', { mb: mimeType === 'application/pdf' ? 8 : 5 }));
+    if (file.size > (mimeType === 'application/pdf' ? 8 : 5) * 1024 * 1024)
+      return setProblem(t('inbox.attach.tooLarge', { mb: mimeType === 'application/pdf' ? 8 : 5 }));
     const dataBase64 = await fileAsBase64(file);
     const caption = body.trim().slice(0, 1024);
     send.mutate(
@@ -126,7 +128,8 @@ function TextComposer({
       },
     );
   };
-  const setButton = (index: number, title: string) => setButtons((buttons ?? []).map((b, i) => (i === index ? title : b)));
+  const setButton = (index: number, title: string) =>
+    setButtons((buttons ?? []).map((b, i) => (i === index ? title : b)));
 
   return (
     <form className="composer-form" onSubmit={onSubmit}>
@@ -180,8 +183,18 @@ function TextComposer({
           <p className="field-hint">{t('inbox.buttons.hint')}</p>
           {buttons.map((title, i) => (
             <div className="row-form" key={i}>
-              <TextField label={t('inbox.buttons.title', { n: i + 1 })} value={title} maxLength={20} onChange={(e) => setButton(i, e.target.value)} autoComplete="off" />
-              <Button variant="ghost" aria-label={t('inbox.buttons.remove', { n: i + 1 })} onClick={() => setButtons(buttons.length > 1 ? buttons.filter((_, j) => j !== i) : null)}>
+              <TextField
+                label={t('inbox.buttons.title', { n: i + 1 })}
+                value={title}
+                maxLength={20}
+                onChange={(e) => setButton(i, e.target.value)}
+                autoComplete="off"
+              />
+              <Button
+                variant="ghost"
+                aria-label={t('inbox.buttons.remove', { n: i + 1 })}
+                onClick={() => setButtons(buttons.length > 1 ? buttons.filter((_, j) => j !== i) : null)}
+              >
                 {t('inbox.buttons.removeShort')}
               </Button>
             </div>
@@ -241,13 +254,20 @@ function TemplateComposer({
   const missing = template ? missingParameters(template.parameters, values) : [];
 
   const parameterLabel = (template: WhatsAppTemplate, name: string) =>
-    template.parameterFormat === 'positional' ? t('inbox.template.positional', { n: name }) : name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+    template.parameterFormat === 'positional'
+      ? t('inbox.template.positional', { n: name })
+      : name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!template || missing.length > 0 || send.isPending) return;
     send.mutate(
-      { type: 'template', templateName: template.name, language: template.language, parameters: templateValues(template.parameters, values) },
+      {
+        type: 'template',
+        templateName: template.name,
+        language: template.language,
+        parameters: templateValues(template.parameters, values),
+      },
       {
         onSuccess: () => {
           setTemplateId('');
@@ -294,7 +314,8 @@ function TemplateComposer({
         <option value="">{t('inbox.template.placeholder')}</option>
         {approved.map((x) => (
           <option key={x.id} value={x.id}>
-            {x.name} · {x.language.toUpperCase()} · {t(`whatsappSettings.categories.${x.category}`, { defaultValue: x.category })}
+            {x.name} · {x.language.toUpperCase()} ·{' '}
+            {t(`whatsappSettings.categories.${x.category}`, { defaultValue: x.category })}
           </option>
         ))}
       </SelectField>

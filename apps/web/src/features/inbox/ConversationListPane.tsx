@@ -63,12 +63,24 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
           <label htmlFor={searchId} className="visually-hidden">
             {t('inbox.search')}
           </label>
-          <input id={searchId} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('inbox.searchHint')} autoComplete="off" />
+          <input
+            id={searchId}
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={t('inbox.searchHint')}
+            autoComplete="off"
+          />
         </div>
         <div className="inbox-filter-row">
           <div className="segmented" role="group" aria-label={t('inbox.statusFilter')}>
             {STATUS_FILTERS.map((value) => (
-              <button key={value} type="button" aria-pressed={status === value} onClick={() => setFilter('status', value, 'open')}>
+              <button
+                key={value}
+                type="button"
+                aria-pressed={status === value}
+                onClick={() => setFilter('status', value, 'open')}
+              >
                 {t(`inbox.statusFilters.${value}`)}
               </button>
             ))}
@@ -76,7 +88,12 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
           <label htmlFor={assignedId} className="visually-hidden">
             {t('inbox.assignedFilter')}
           </label>
-          <select id={assignedId} value={assigned} onChange={(e) => setFilter('assigned', e.target.value, 'any')} className="inbox-assigned-filter">
+          <select
+            id={assignedId}
+            value={assigned}
+            onChange={(e) => setFilter('assigned', e.target.value, 'any')}
+            className="inbox-assigned-filter"
+          >
             {ASSIGNED_FILTERS.map((value) => (
               <option key={value} value={value}>
                 {t(`inbox.assignedFilters.${value}`)}
@@ -135,7 +152,11 @@ function ConversationRow({
   const phone = c.phone ? formatPhone(c.phone) : '';
   const remaining = windowLabel(serviceWindow(c.serviceWindowEndsAt, now));
   return (
-    <Link to={to} className={`conversation-row${c.unreadCount > 0 ? ' is-unread' : ''}`} aria-current={selected ? 'page' : undefined}>
+    <Link
+      to={to}
+      className={`conversation-row${c.unreadCount > 0 ? ' is-unread' : ''}`}
+      aria-current={selected ? 'page' : undefined}
+    >
       <span className="conversation-row-top">
         <span className="conversation-name">{name}</span>
         <time dateTime={c.lastMessageAt} className="conversation-time">
@@ -164,9 +185,13 @@ function ConversationRow({
         {c.status === 'closed' && <span className="flag">{t('inbox.closed')}</span>}
         {c.optedOut && <span className="flag flag-danger">{t('inbox.optedOutFlag')}</span>}
         <span className={`window-label${remaining.key === 'closed' ? ' is-closed' : ''}`}>
-          {remaining.key === 'closed' ? t('inbox.window.closed') : t(`inbox.window.${remaining.key}`, { count: remaining.count })}
+          {remaining.key === 'closed'
+            ? t('inbox.window.closed')
+            : t(`inbox.window.${remaining.key}`, { count: remaining.count })}
         </span>
-        {c.assignedTo && <span className="conversation-assignee">{t('inbox.assignedTo', { name: c.assignedTo.name })}</span>}
+        {c.assignedTo && (
+          <span className="conversation-assignee">{t('inbox.assignedTo', { name: c.assignedTo.name })}</span>
+        )}
       </span>
     </Link>
   );

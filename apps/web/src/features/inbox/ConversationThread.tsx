@@ -62,7 +62,14 @@ export function ConversationThread({ practiceId, conversationId, timeZone, now, 
   const windowState = serviceWindow(conversation.serviceWindowEndsAt, now);
   return (
     <section className="inbox-thread" aria-labelledby={headingId}>
-      <ThreadHeader practiceId={practiceId} conversation={conversation} headingId={headingId} canReply={canReply} windowState={windowState} backTo={backTo} />
+      <ThreadHeader
+        practiceId={practiceId}
+        conversation={conversation}
+        headingId={headingId}
+        canReply={canReply}
+        windowState={windowState}
+        backTo={backTo}
+      />
       {conversation.optedOut && (
         <Alert tone="warning" title={t('inbox.optedOutTitle')}>
           {t('inbox.optedOutText')}
@@ -85,7 +92,15 @@ export function ConversationThread({ practiceId, conversationId, timeZone, now, 
 
 const NEAR_BOTTOM_PX = 64;
 
-function ThreadMessages({ practiceId, conversation, timeZone }: { practiceId: string; conversation: ConversationDetail; timeZone: string }) {
+function ThreadMessages({
+  practiceId,
+  conversation,
+  timeZone,
+}: {
+  practiceId: string;
+  conversation: ConversationDetail;
+  timeZone: string;
+}) {
   const { t } = useTranslation();
   const messages = useMessages(practiceId, conversation.id);
   const fmt = useInboxFormat(timeZone);

@@ -61,7 +61,11 @@ function Inbox({ practiceId, canManage }: { practiceId: string; canManage: boole
         <h1>{t('nav.inbox')}</h1>
         {channel.data && (
           <p className="muted">
-            {t('inbox.channelNumber', { number: channel.data.displayPhoneNumber ? formatPhone(channel.data.displayPhoneNumber) : channel.data.phoneNumberId })}
+            {t('inbox.channelNumber', {
+              number: channel.data.displayPhoneNumber
+                ? formatPhone(channel.data.displayPhoneNumber)
+                : channel.data.phoneNumberId,
+            })}
             {channel.data.sandbox && (
               <>
                 <span className="badge" title={t('inbox.sandboxNote')}>

@@ -17,7 +17,15 @@ interface MessageBubbleProps {
 }
 
 /** One message: patient's on the left, the practice's on the right, as on WhatsApp. */
-export function MessageBubble({ practiceId, message, contact, time, fullTime, dayDivider, onMediaLoad }: MessageBubbleProps) {
+export function MessageBubble({
+  practiceId,
+  message,
+  contact,
+  time,
+  fullTime,
+  dayDivider,
+  onMediaLoad,
+}: MessageBubbleProps) {
   const { t } = useTranslation();
   const outbound = message.direction === 'outbound';
   const automatic = message.origin === 'greeting' || message.origin === 'away' || message.origin === 'system';
@@ -29,7 +37,9 @@ export function MessageBubble({ practiceId, message, contact, time, fullTime, da
           <span>{dayDivider}</span>
         </p>
       )}
-      <div className={`bubble bubble-${message.direction}${message.status === 'failed' ? ' is-failed' : ''}${automatic ? ' is-automatic' : ''}`}>
+      <div
+        className={`bubble bubble-${message.direction}${message.status === 'failed' ? ' is-failed' : ''}${automatic ? ' is-automatic' : ''}`}
+      >
         <span className="visually-hidden">{author}: </span>
         {automatic && <p className="bubble-origin">{t(`inbox.origin.${message.origin}`)}</p>}
         {message.replyTo && (
@@ -38,7 +48,12 @@ export function MessageBubble({ practiceId, message, contact, time, fullTime, da
             {message.replyTo.preview}
           </blockquote>
         )}
-        <MessageContentView practiceId={practiceId} message={message} content={message.content} onMediaLoad={onMediaLoad} />
+        <MessageContentView
+          practiceId={practiceId}
+          message={message}
+          content={message.content}
+          onMediaLoad={onMediaLoad}
+        />
         <p className="bubble-meta">
           {outbound && message.sentBy && <span className="bubble-author">{message.sentBy.name}</span>}
           <time dateTime={message.createdAt} title={fullTime}>
@@ -101,13 +116,26 @@ function MessageContentView({
             <p className="bubble-note">{t('inbox.media.failed', { kind: t(`inbox.media.${content.mediaType}`) })}</p>
           ) : content.mediaType === 'image' || content.mediaType === 'sticker' ? (
             <a href={url} target="_blank" rel="noopener noreferrer" className="bubble-image-link">
-              <img src={url} alt={content.caption || name} className={content.mediaType === 'sticker' ? 'bubble-sticker' : 'bubble-image'} loading="lazy" onLoad={onMediaLoad} />
+              <img
+                src={url}
+                alt={content.caption || name}
+                className={content.mediaType === 'sticker' ? 'bubble-sticker' : 'bubble-image'}
+                loading="lazy"
+                onLoad={onMediaLoad}
+              />
               <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
             </a>
           ) : content.mediaType === 'audio' ? (
             <audio controls preload="none" src={url} aria-label={name} className="bubble-audio" />
           ) : content.mediaType === 'video' ? (
-            <video controls preload="metadata" src={url} aria-label={name} className="bubble-video" onLoadedMetadata={onMediaLoad} />
+            <video
+              controls
+              preload="metadata"
+              src={url}
+              aria-label={name}
+              className="bubble-video"
+              onLoadedMetadata={onMediaLoad}
+            />
           ) : (
             <a href={url} className="bubble-document" download={content.fileName || true}>
               <Icon name="document" size={28} />
@@ -167,7 +195,9 @@ function MessageContentView({
     case 'template':
       return (
         <>
-          <p className="bubble-origin">{t('inbox.templateLabel', { name: content.name, language: content.language.toUpperCase() })}</p>
+          <p className="bubble-origin">
+            {t('inbox.templateLabel', { name: content.name, language: content.language.toUpperCase() })}
+          </p>
           <p className="bubble-text">{content.body}</p>
           {content.buttons.length > 0 && (
             <ul className="bubble-buttons" aria-label={t('inbox.replyButtons')}>
@@ -185,7 +215,11 @@ function MessageContentView({
           <span className="bubble-choice-label">{t('inbox.location')}</span>
           {content.name && <strong className="block">{content.name}</strong>}
           {content.address && <span className="block">{content.address}</span>}
-          <a href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(query)}`} target="_blank" rel="noopener noreferrer">
+          <a
+            href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(query)}`}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
             {t('inbox.openMap')}
             <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
           </a>

@@ -11,7 +11,18 @@ export function StatusTicks({ status }: { status: TickStatus }) {
   const label = t(`inbox.messageStatus.${status}`);
   return (
     <span className={`ticks ticks-${status}`} role="img" aria-label={label} title={label}>
-      <svg width="18" height="14" viewBox="0 0 18 14" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <svg
+        width="18"
+        height="14"
+        viewBox="0 0 18 14"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+        focusable="false"
+      >
         {status === 'queued' || status === 'sending' ? (
           <>
             <circle cx="9" cy="7" r="5.5" />

@@ -25,7 +25,14 @@ interface ThreadHeaderProps {
 }
 
 /** Who the conversation is with, the patient record it belongs to, and who handles it. */
-export function ThreadHeader({ practiceId, conversation: c, headingId, canReply, windowState, backTo }: ThreadHeaderProps) {
+export function ThreadHeader({
+  practiceId,
+  conversation: c,
+  headingId,
+  canReply,
+  windowState,
+  backTo,
+}: ThreadHeaderProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const patch = usePatchConversation(practiceId, c.id);
@@ -60,7 +67,9 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
             {c.phone && <span className="mono nowrap">{formatPhone(c.phone)}</span>}
             {c.profileName && c.profileName !== name && <span>{t('inbox.profileName', { name: c.profileName })}</span>}
             <span className={`window-label${remaining.key === 'closed' ? ' is-closed' : ''}`}>
-              {remaining.key === 'closed' ? t('inbox.window.closed') : t('inbox.window.closesIn', { time: t(`inbox.window.${remaining.key}`, { count: remaining.count }) })}
+              {remaining.key === 'closed'
+                ? t('inbox.window.closed')
+                : t('inbox.window.closesIn', { time: t(`inbox.window.${remaining.key}`, { count: remaining.count }) })}
             </span>
           </p>
         </div>
@@ -76,7 +85,12 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
                 onChange={(userId) => patch.mutate({ assignedUserId: userId || null })}
               />
               <label className="checkbox">
-                <input type="checkbox" checked={c.needsHuman} disabled={patch.isPending} onChange={(e) => patch.mutate({ needsHuman: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  checked={c.needsHuman}
+                  disabled={patch.isPending}
+                  onChange={(e) => patch.mutate({ needsHuman: e.target.checked })}
+                />
                 {t('inbox.needsHuman')}
               </label>
               <Button
@@ -103,7 +117,11 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
               {t('inbox.patientRecord', { name: c.patient.name })}
             </Link>
             {canReply && (
-              <Button variant="ghost" busy={patch.isPending && patch.variables?.patientId === null} onClick={() => patch.mutate({ patientId: null })}>
+              <Button
+                variant="ghost"
+                busy={patch.isPending && patch.variables?.patientId === null}
+                onClick={() => patch.mutate({ patientId: null })}
+              >
                 {t('inbox.unlink')}
               </Button>
             )}
@@ -113,7 +131,12 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
             <span className="muted">{t('inbox.notLinked')}</span>
             {canReply &&
               c.patientMatches.slice(0, 3).map((match) => (
-                <Button key={match.id} variant="secondary" busy={patch.isPending && patch.variables?.patientId === match.id} onClick={() => link(match)}>
+                <Button
+                  key={match.id}
+                  variant="secondary"
+                  busy={patch.isPending && patch.variables?.patientId === match.id}
+                  onClick={() => link(match)}
+                >
                   {t('inbox.linkTo', { name: match.name })}
                 </Button>
               ))}
@@ -129,7 +152,13 @@ export function ThreadHeader({ practiceId, conversation: c, headingId, canReply,
       <ErrorAlert error={patch.error} />
 
       <Modal open={linking} title={t('inbox.linkTitle', { name })} onClose={() => setLinking(false)}>
-        <LinkPatientForm practiceId={practiceId} conversation={c} busy={patch.isPending} error={patch.error} onLink={link} />
+        <LinkPatientForm
+          practiceId={practiceId}
+          conversation={c}
+          busy={patch.isPending}
+          error={patch.error}
+          onLink={link}
+        />
       </Modal>
     </header>
   );
@@ -152,7 +181,11 @@ function AssignSelect({
 }) {
   const { t } = useTranslation();
   // Same key as Settings → Staff: one cache for the staff list.
-  const staff = useQuery({ queryKey: ['staff', practiceId], queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`), staleTime: 5 * 60_000 });
+  const staff = useQuery({
+    queryKey: ['staff', practiceId],
+    queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`),
+    staleTime: 5 * 60_000,
+  });
   const members = staff.data?.members ?? [];
   return (
     <div className="thread-assign">
@@ -161,7 +194,9 @@ function AssignSelect({
       </label>
       <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
         <option value="">{t('inbox.unassigned')}</option>
-        {current && !members.some((m) => m.userId === current.userId) && <option value={current.userId}>{current.name}</option>}
+        {current && !members.some((m) => m.userId === current.userId) && (
+          <option value={current.userId}>{current.name}</option>
+        )}
         {members.map((member) => (
           <option key={member.userId} value={member.userId}>
             {member.name}

@@ -57,12 +57,21 @@ export function WhatsAppSettingsPage() {
           <p>{t('inbox.notConfiguredStaff')}</p>
         </EmptyState>
       ) : (
-        <ChannelForm key={`${current?.id ?? 'new'}-${channel.dataUpdatedAt}`} practiceId={practiceId} channel={current} editable={manage} />
+        <ChannelForm
+          key={`${current?.id ?? 'new'}-${channel.dataUpdatedAt}`}
+          practiceId={practiceId}
+          channel={current}
+          editable={manage}
+        />
       )}
       {current && (
         <section aria-labelledby="wa-webhook-title" className="card form-card">
           <h2 id="wa-webhook-title">{t('whatsappSettings.webhookTitle')}</h2>
-          <CopyField label={t('whatsappSettings.webhookUrl')} value={current.webhookUrl} hint={t('whatsappSettings.webhookHint')} />
+          <CopyField
+            label={t('whatsappSettings.webhookUrl')}
+            value={current.webhookUrl}
+            hint={t('whatsappSettings.webhookHint')}
+          />
         </section>
       )}
       {current && <TemplatesSection practiceId={practiceId} manage={manage} />}
@@ -70,7 +79,15 @@ export function WhatsAppSettingsPage() {
   );
 }
 
-function ChannelForm({ practiceId, channel, editable }: { practiceId: string; channel: WhatsAppChannel | null; editable: boolean }) {
+function ChannelForm({
+  practiceId,
+  channel,
+  editable,
+}: {
+  practiceId: string;
+  channel: WhatsAppChannel | null;
+  editable: boolean;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -78,7 +95,8 @@ function ChannelForm({ practiceId, channel, editable }: { practiceId: string; ch
     mutationFn: (input: WhatsAppChannelInputBody) => inboxApi.saveChannel(practiceId, input),
     onSuccess: async (saved) => {
       toast(t('whatsappSettings.saved'));
-      if (saved && typeof saved === 'object' && 'id' in saved) queryClient.setQueryData(whatsappKeys.channel(practiceId), saved);
+      if (saved && typeof saved === 'object' && 'id' in saved)
+        queryClient.setQueryData(whatsappKeys.channel(practiceId), saved);
       else await queryClient.invalidateQueries({ queryKey: whatsappKeys.channel(practiceId) });
     },
   });
@@ -198,22 +216,53 @@ function ChannelForm({ practiceId, channel, editable }: { practiceId: string; ch
             {t('whatsappSettings.greetingEnabled')}
           </label>
           <div className="grid-2">
-            <TextAreaField label={t('whatsappSettings.textEn')} name="greetingEn" lang="en" defaultValue={replies?.greetingEn ?? ''} maxLength={1024} error={fieldError(err, 'autoReplies.greetingEn')} />
-            <TextAreaField label={t('whatsappSettings.textFr')} name="greetingFr" lang="fr" defaultValue={replies?.greetingFr ?? ''} maxLength={1024} error={fieldError(err, 'autoReplies.greetingFr')} />
+            <TextAreaField
+              label={t('whatsappSettings.textEn')}
+              name="greetingEn"
+              lang="en"
+              defaultValue={replies?.greetingEn ?? ''}
+              maxLength={1024}
+              error={fieldError(err, 'autoReplies.greetingEn')}
+            />
+            <TextAreaField
+              label={t('whatsappSettings.textFr')}
+              name="greetingFr"
+              lang="fr"
+              defaultValue={replies?.greetingFr ?? ''}
+              maxLength={1024}
+              error={fieldError(err, 'autoReplies.greetingFr')}
+            />
           </div>
         </fieldset>
         <fieldset disabled={!editable} className="plain auto-reply">
           <legend className="section-legend">{t('whatsappSettings.awayTitle')}</legend>
           <p className="field-hint">
-            {t('whatsappSettings.awayHint')} <Link to={`/app/${practiceId}/settings/calendar/opening-hours`}>{t('whatsappSettings.openingHoursLink')}</Link>
+            {t('whatsappSettings.awayHint')}{' '}
+            <Link to={`/app/${practiceId}/settings/calendar/opening-hours`}>
+              {t('whatsappSettings.openingHoursLink')}
+            </Link>
           </p>
           <label className="checkbox">
             <input type="checkbox" name="awayEnabled" defaultChecked={replies?.awayEnabled ?? false} />
             {t('whatsappSettings.awayEnabled')}
           </label>
           <div className="grid-2">
-            <TextAreaField label={t('whatsappSettings.textEn')} name="awayEn" lang="en" defaultValue={replies?.awayEn ?? ''} maxLength={1024} error={fieldError(err, 'autoReplies.awayEn')} />
-            <TextAreaField label={t('whatsappSettings.textFr')} name="awayFr" lang="fr" defaultValue={replies?.awayFr ?? ''} maxLength={1024} error={fieldError(err, 'autoReplies.awayFr')} />
+            <TextAreaField
+              label={t('whatsappSettings.textEn')}
+              name="awayEn"
+              lang="en"
+              defaultValue={replies?.awayEn ?? ''}
+              maxLength={1024}
+              error={fieldError(err, 'autoReplies.awayEn')}
+            />
+            <TextAreaField
+              label={t('whatsappSettings.textFr')}
+              name="awayFr"
+              lang="fr"
+              defaultValue={replies?.awayFr ?? ''}
+              maxLength={1024}
+              error={fieldError(err, 'autoReplies.awayFr')}
+            />
           </div>
         </fieldset>
       </section>
@@ -260,7 +309,10 @@ function TemplatesSection({ practiceId, manage }: { practiceId: string; manage: 
         )}
       </div>
       <p className="muted">
-        {t('whatsappSettings.templatesIntro')} {syncedAt ? t('whatsappSettings.syncedAt', { date: format.dateTime(syncedAt) }) : t('whatsappSettings.neverSynced')}
+        {t('whatsappSettings.templatesIntro')}{' '}
+        {syncedAt
+          ? t('whatsappSettings.syncedAt', { date: format.dateTime(syncedAt) })
+          : t('whatsappSettings.neverSynced')}
       </p>
       <ErrorAlert error={sync.error} />
       {templates.isPending ? (
@@ -291,13 +343,17 @@ function TemplatesSection({ practiceId, manage }: { practiceId: string; manage: 
                   <td>{t(`whatsappSettings.categories.${template.category}`, { defaultValue: template.category })}</td>
                   <td>
                     <span className={`status-pill template-status-${template.status.toLowerCase()}`}>
-                      {t(`whatsappSettings.statuses.${template.status.toUpperCase()}`, { defaultValue: template.status })}
+                      {t(`whatsappSettings.statuses.${template.status.toUpperCase()}`, {
+                        defaultValue: template.status,
+                      })}
                     </span>
                   </td>
                   <td className="template-body">
                     <span className="pre-line">{template.body}</span>
                     {template.quickReplies.length > 0 && (
-                      <span className="block small muted">{t('whatsappSettings.quickReplies', { list: template.quickReplies.join(' · ') })}</span>
+                      <span className="block small muted">
+                        {t('whatsappSettings.quickReplies', { list: template.quickReplies.join(' · ') })}
+                      </span>
                     )}
                   </td>
                 </tr>

@@ -1,5 +1,19 @@
-import type { ConversationDetail, ConversationSummary, InboxEvent, InboxMessage, SendMessageInput, WhatsAppChannel } from '@dentalpro/contracts';
-import { type InfiniteData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  ConversationDetail,
+  ConversationSummary,
+  InboxEvent,
+  InboxMessage,
+  SendMessageInput,
+  WhatsAppChannel,
+} from '@dentalpro/contracts';
+import {
+  type InfiniteData,
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { api, apiUrl, newIdempotencyKey } from '../../api/client';
 import type {
@@ -26,9 +40,12 @@ export const inboxKeys = {
   all: (practiceId: string) => ['inbox', practiceId] as const,
   lists: (practiceId: string) => ['inbox', practiceId, 'list'] as const,
   list: (practiceId: string, filters: ConversationFilters) => ['inbox', practiceId, 'list', filters] as const,
-  conversation: (practiceId: string, conversationId: string) => ['inbox', practiceId, 'conversation', conversationId] as const,
-  detail: (practiceId: string, conversationId: string) => ['inbox', practiceId, 'conversation', conversationId, 'detail'] as const,
-  messages: (practiceId: string, conversationId: string) => ['inbox', practiceId, 'conversation', conversationId, 'messages'] as const,
+  conversation: (practiceId: string, conversationId: string) =>
+    ['inbox', practiceId, 'conversation', conversationId] as const,
+  detail: (practiceId: string, conversationId: string) =>
+    ['inbox', practiceId, 'conversation', conversationId, 'detail'] as const,
+  messages: (practiceId: string, conversationId: string) =>
+    ['inbox', practiceId, 'conversation', conversationId, 'messages'] as const,
 };
 
 export const whatsappKeys = {
@@ -37,7 +54,8 @@ export const whatsappKeys = {
 };
 
 const inboxPath = (practiceId: string, rest = '') => `/practices/${practiceId}/inbox${rest}`;
-const conversationPath = (practiceId: string, conversationId: string, rest = '') => inboxPath(practiceId, `/conversations/${conversationId}${rest}`);
+const conversationPath = (practiceId: string, conversationId: string, rest = '') =>
+  inboxPath(practiceId, `/conversations/${conversationId}${rest}`);
 const whatsappPath = (practiceId: string, rest: string) => `/practices/${practiceId}/whatsapp${rest}`;
 
 /** The file of a media message, for <img src> and download links (same origin: the session cookie goes along). */
@@ -63,7 +81,8 @@ export function useConversations(practiceId: string, filters: ConversationFilter
 export function useConversation(practiceId: string, conversationId: string) {
   return useQuery({
     queryKey: inboxKeys.detail(practiceId, conversationId),
-    queryFn: ({ signal }) => api.get<ConversationDetail>(conversationPath(practiceId, conversationId), undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<ConversationDetail>(conversationPath(practiceId, conversationId), undefined, signal),
   });
 }
 
@@ -72,7 +91,11 @@ export function useMessages(practiceId: string, conversationId: string) {
   return useInfiniteQuery({
     queryKey: inboxKeys.messages(practiceId, conversationId),
     queryFn: ({ pageParam, signal }) =>
-      api.get<MessageListBody>(conversationPath(practiceId, conversationId, '/messages'), { before: pageParam, limit: 100 }, signal),
+      api.get<MessageListBody>(
+        conversationPath(practiceId, conversationId, '/messages'),
+        { before: pageParam, limit: 100 },
+        signal,
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => (page.hasMore ? page.items[0]?.id : undefined),
   });
@@ -101,13 +124,18 @@ export function useTemplates(practiceId: string, enabled = true) {
 }
 
 export const inboxApi = {
-  markRead: (practiceId: string, conversationId: string) => api.post<void>(conversationPath(practiceId, conversationId, '/read')),
+  markRead: (practiceId: string, conversationId: string) =>
+    api.post<void>(conversationPath(practiceId, conversationId, '/read')),
   send: (practiceId: string, conversationId: string, input: SendMessageInput, idempotencyKey: string) =>
-    api.post<InboxMessage>(conversationPath(practiceId, conversationId, '/messages'), input, { 'idempotency-key': idempotencyKey }),
+    api.post<InboxMessage>(conversationPath(practiceId, conversationId, '/messages'), input, {
+      'idempotency-key': idempotencyKey,
+    }),
   patch: (practiceId: string, conversationId: string, patch: ConversationPatchBody) =>
     api.patch<ConversationDetail>(conversationPath(practiceId, conversationId), patch),
-  saveChannel: (practiceId: string, input: WhatsAppChannelInputBody) => api.put<WhatsAppChannel>(whatsappPath(practiceId, '/channel'), input),
-  syncTemplates: (practiceId: string) => api.post<WhatsAppTemplateListBody>(whatsappPath(practiceId, '/templates/sync')),
+  saveChannel: (practiceId: string, input: WhatsAppChannelInputBody) =>
+    api.put<WhatsAppChannel>(whatsappPath(practiceId, '/channel'), input),
+  syncTemplates: (practiceId: string) =>
+    api.post<WhatsAppTemplateListBody>(whatsappPath(practiceId, '/templates/sync')),
 };
 
 /**
@@ -127,7 +155,8 @@ export function useSendMessage(practiceId: string, conversationId: string) {
     mutationFn: (input: SendMessageInput) => inboxApi.send(practiceId, conversationId, input, keyFor(input)),
     onSuccess: (message) => {
       attempt.current = null;
-      if (message && typeof message === 'object' && 'id' in message) appendMessage(queryClient, practiceId, conversationId, message);
+      if (message && typeof message === 'object' && 'id' in message)
+        appendMessage(queryClient, practiceId, conversationId, message);
     },
     onSettled: () => refreshConversation(queryClient, practiceId, conversationId),
   });
@@ -138,7 +167,8 @@ export function usePatchConversation(practiceId: string, conversationId: string)
   return useMutation({
     mutationFn: (patch: ConversationPatchBody) => inboxApi.patch(practiceId, conversationId, patch),
     onSuccess: (detail) => {
-      if (detail && typeof detail === 'object' && 'id' in detail) queryClient.setQueryData(inboxKeys.detail(practiceId, conversationId), detail);
+      if (detail && typeof detail === 'object' && 'id' in detail)
+        queryClient.setQueryData(inboxKeys.detail(practiceId, conversationId), detail);
       else void queryClient.invalidateQueries({ queryKey: inboxKeys.detail(practiceId, conversationId) });
       void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
     },
@@ -146,11 +176,14 @@ export function usePatchConversation(practiceId: string, conversationId: string)
 }
 
 function appendMessage(queryClient: QueryClient, practiceId: string, conversationId: string, message: InboxMessage) {
-  queryClient.setQueryData<InfiniteData<MessageListBody, string | undefined>>(inboxKeys.messages(practiceId, conversationId), (data) => {
-    const [newest, ...older] = data?.pages ?? [];
-    if (!data || !newest || newest.items.some((m) => m.id === message.id)) return data;
-    return { ...data, pages: [{ ...newest, items: [...newest.items, message] }, ...older] };
-  });
+  queryClient.setQueryData<InfiniteData<MessageListBody, string | undefined>>(
+    inboxKeys.messages(practiceId, conversationId),
+    (data) => {
+      const [newest, ...older] = data?.pages ?? [];
+      if (!data || !newest || newest.items.some((m) => m.id === message.id)) return data;
+      return { ...data, pages: [{ ...newest, items: [...newest.items, message] }, ...older] };
+    },
+  );
 }
 
 function refreshConversation(queryClient: QueryClient, practiceId: string, conversationId: string) {
@@ -178,7 +211,11 @@ export function useInboxEvents(practiceId: string, enabled: boolean) {
     timer.current = undefined;
     void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
     for (const [conversationId, messagesChanged] of pending.current) {
-      void queryClient.invalidateQueries({ queryKey: messagesChanged ? inboxKeys.conversation(practiceId, conversationId) : inboxKeys.detail(practiceId, conversationId) });
+      void queryClient.invalidateQueries({
+        queryKey: messagesChanged
+          ? inboxKeys.conversation(practiceId, conversationId)
+          : inboxKeys.detail(practiceId, conversationId),
+      });
     }
     pending.current.clear();
   }, [queryClient, practiceId]);
@@ -192,12 +229,18 @@ export function useInboxEvents(practiceId: string, enabled: boolean) {
         return;
       }
       if (!isInboxEvent(event)) return;
-      pending.current.set(event.conversationId, (pending.current.get(event.conversationId) ?? false) || event.type === 'message');
+      pending.current.set(
+        event.conversationId,
+        (pending.current.get(event.conversationId) ?? false) || event.type === 'message',
+      );
       timer.current ??= window.setTimeout(flush, 250);
     },
     [flush],
   );
-  const onResync = useCallback(() => void queryClient.invalidateQueries({ queryKey: inboxKeys.all(practiceId) }), [queryClient, practiceId]);
+  const onResync = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: inboxKeys.all(practiceId) }),
+    [queryClient, practiceId],
+  );
   useEventStream(enabled ? apiUrl(inboxPath(practiceId, '/events')) : null, onEvent, onResync);
 }
 
@@ -209,7 +252,8 @@ export function useMarkRead(practiceId: string, conversation: ConversationSummar
   const queryClient = useQueryClient();
   const visible = useDocumentVisible();
   const done = useRef<string | null>(null);
-  const mark = conversation && conversation.unreadCount > 0 && visible ? `${conversation.id}@${conversation.lastMessageAt}` : null;
+  const mark =
+    conversation && conversation.unreadCount > 0 && visible ? `${conversation.id}@${conversation.lastMessageAt}` : null;
   useEffect(() => {
     if (!mark || !conversation || done.current === mark) return;
     done.current = mark;
@@ -226,7 +270,10 @@ export function useMarkRead(practiceId: string, conversation: ConversationSummar
 }
 
 /** The name staff know the contact by: the linked patient, else the WhatsApp profile, else the number. */
-export function contactName(conversation: Pick<ConversationSummary, 'patient' | 'profileName' | 'phone' | 'waId'>, unknown: string) {
+export function contactName(
+  conversation: Pick<ConversationSummary, 'patient' | 'profileName' | 'phone' | 'waId'>,
+  unknown: string,
+) {
   const { patient, profileName, phone, waId } = conversation;
   // A WhatsApp id is the number's digits without the +.
   const number = phone || (waId ? `+${waId}` : '');

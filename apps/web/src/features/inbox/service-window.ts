@@ -12,7 +12,9 @@ export function serviceWindow(endsAt: string | null, now: number): ServiceWindow
 }
 
 /** "23 h left" rounds down, so the label never promises more time than there is. */
-export function windowLabel(window: ServiceWindow): { key: 'closed' } | { key: 'hoursLeft' | 'minutesLeft'; count: number } {
+export function windowLabel(
+  window: ServiceWindow,
+): { key: 'closed' } | { key: 'hoursLeft' | 'minutesLeft'; count: number } {
   if (!window.open) return { key: 'closed' };
   if (window.minutesLeft >= 60) return { key: 'hoursLeft', count: Math.floor(window.minutesLeft / 60) };
   return { key: 'minutesLeft', count: window.minutesLeft };

@@ -26,6 +26,9 @@ export function missingParameters(parameters: readonly { name: string }[], value
 }
 
 /** Only the values the template declares, trimmed: a stale value from another template is not sent. */
-export function templateValues(parameters: readonly { name: string }[], values: Record<string, string>): Record<string, string> {
+export function templateValues(
+  parameters: readonly { name: string }[],
+  values: Record<string, string>,
+): Record<string, string> {
   return Object.fromEntries(parameters.map((p) => [p.name, values[p.name]?.trim() ?? '']));
 }

@@ -48,7 +48,9 @@ export function AppointmentsTab({ practiceId, timeZone, query }: AppointmentsTab
               {items.map((a) => (
                 <tr key={a.id}>
                   <td>
-                    <Link to={`/app/${practiceId}/calendar?date=${wallTimeOf(a.start, timeZone).day}`}>{fmt.dateTime(a.start)}</Link>
+                    <Link to={`/app/${practiceId}/calendar?date=${wallTimeOf(a.start, timeZone).day}`}>
+                      {fmt.dateTime(a.start)}
+                    </Link>
                   </td>
                   <td>{typeName(types.data?.find((x) => x.id === a.appointmentTypeId))}</td>
                   <td>{providers.data?.find((x) => x.userId === a.providerId)?.displayName ?? '—'}</td>

@@ -18,7 +18,13 @@ interface CreatePatientFormProps {
 }
 
 /** A new patient with every detail; a likely duplicate must be looked at first, as in the quick form. */
-export function CreatePatientForm({ practiceId, searchText, onCreated, onCancel, onPickExisting }: CreatePatientFormProps) {
+export function CreatePatientForm({
+  practiceId,
+  searchText,
+  onCreated,
+  onCancel,
+  onPickExisting,
+}: CreatePatientFormProps) {
   const { t } = useTranslation();
   const [values, setValues] = useState(() => emptyPatientForm(searchText));
   const gate = useDuplicateGate(practiceId, {

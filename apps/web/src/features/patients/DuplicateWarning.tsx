@@ -27,7 +27,11 @@ export function useDuplicateCheck(practiceId: string, draft: PatientDraft) {
     queryFn: async () => (await patientsApi.checkDraft(practiceId, JSON.parse(probe) as PatientDuplicateCheck)).items,
     staleTime: 30_000,
   });
-  const query = useQuery({ ...options(checked), enabled: checked !== 'null', placeholderData: (previous: PatientSummary[] | undefined) => previous });
+  const query = useQuery({
+    ...options(checked),
+    enabled: checked !== 'null',
+    placeholderData: (previous: PatientSummary[] | undefined) => previous,
+  });
   const matches = checked === 'null' ? [] : (query.data ?? []);
   const checkNow = async (): Promise<PatientSummary[]> => {
     setChecked(current);
@@ -70,7 +74,8 @@ export function useDuplicateGate(practiceId: string, draft: PatientDraft) {
     practiceId,
     matches: duplicates.matches,
     acknowledged: duplicates.matches.length > 0 && !blocked,
-    onAcknowledge: (yes: boolean) => setAcknowledgedIds(yes ? new Set([...acknowledgedIds, ...duplicates.matches.map((m) => m.id)]) : new Set()),
+    onAcknowledge: (yes: boolean) =>
+      setAcknowledgedIds(yes ? new Set([...acknowledgedIds, ...duplicates.matches.map((m) => m.id)]) : new Set()),
     acknowledgeRef,
   };
   return { blocked, checking, clear, warning };
@@ -91,7 +96,15 @@ interface DuplicateWarningProps {
  * The warning itself, inside a live region that is always there, so a screen reader hears it
  * appear without the focus leaving the field being typed in.
  */
-export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowledge, onPick, pickLabel, acknowledgeRef }: DuplicateWarningProps) {
+export function DuplicateWarning({
+  practiceId,
+  matches,
+  acknowledged,
+  onAcknowledge,
+  onPick,
+  pickLabel,
+  acknowledgeRef,
+}: DuplicateWarningProps) {
   const { t } = useTranslation();
   const formatDay = useDayFormat();
   const id = useId();
@@ -118,16 +131,22 @@ export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowle
                     {match.status && match.status !== 'active' && (
                       <>
                         {' '}
-                        <span className={`status-pill patient-status-${match.status}`}>{t(`patientRecord.status.${match.status}`)}</span>
+                        <span className={`status-pill patient-status-${match.status}`}>
+                          {t(`patientRecord.status.${match.status}`)}
+                        </span>
                       </>
                     )}
                     <span className="block small">
-                      {t('patients.dateOfBirth')}: {match.dateOfBirth ? formatDay(match.dateOfBirth) : '—'} · {t('common.phone')}:{' '}
+                      {t('patients.dateOfBirth')}: {match.dateOfBirth ? formatDay(match.dateOfBirth) : '—'} ·{' '}
+                      {t('common.phone')}:{' '}
                       <span className="mono nowrap">{match.phone ? formatPhone(match.phone) : '—'}</span>
                     </span>
                   </span>
                   {onPick && (
-                    <Button onClick={() => onPick(match)} aria-label={`${pickLabel ?? t('patients.duplicates.open')}: ${patientName(match)}`}>
+                    <Button
+                      onClick={() => onPick(match)}
+                      aria-label={`${pickLabel ?? t('patients.duplicates.open')}: ${patientName(match)}`}
+                    >
                       {pickLabel ?? t('patients.duplicates.open')}
                     </Button>
                   )}
@@ -135,7 +154,12 @@ export function DuplicateWarning({ practiceId, matches, acknowledged, onAcknowle
               ))}
             </ul>
             <label className="checkbox">
-              <input ref={acknowledgeRef} type="checkbox" checked={acknowledged} onChange={(e) => onAcknowledge(e.target.checked)} />
+              <input
+                ref={acknowledgeRef}
+                type="checkbox"
+                checked={acknowledged}
+                onChange={(e) => onAcknowledge(e.target.checked)}
+              />
               {t('patients.duplicates.acknowledge')}
             </label>
           </div>

@@ -32,7 +32,15 @@ export function EditPatientPage() {
   if (patient.isError) return <ErrorAlert error={patient.error} />;
   const p = patient.data;
   // A guardian that cannot be read any more is still named by its id, so saving keeps it.
-  const guardianSummary: PatientSummary | null = guardianId ? (guardian.data ?? { id: guardianId, givenName: t('patientForm.guardianUnknown'), familyName: '', phone: '', dateOfBirth: null }) : null;
+  const guardianSummary: PatientSummary | null = guardianId
+    ? (guardian.data ?? {
+        id: guardianId,
+        givenName: t('patientForm.guardianUnknown'),
+        familyName: '',
+        phone: '',
+        dateOfBirth: null,
+      })
+    : null;
   return (
     <div className="patient-edit">
       <p>
@@ -58,7 +66,17 @@ interface EditBase {
   guardian: PatientSummary | null;
 }
 
-function EditPatientForm({ practiceId, patient, guardian, recordUrl }: { practiceId: string; patient: Patient; guardian: PatientSummary | null; recordUrl: string }) {
+function EditPatientForm({
+  practiceId,
+  patient,
+  guardian,
+  recordUrl,
+}: {
+  practiceId: string;
+  patient: Patient;
+  guardian: PatientSummary | null;
+  recordUrl: string;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const toast = useToast();
@@ -87,19 +105,30 @@ function EditPatientForm({ practiceId, patient, guardian, recordUrl }: { practic
   const guardianSummary = async (id: string | null): Promise<{ summary: PatientSummary | null; loaded: boolean }> => {
     if (!id) return { summary: null, loaded: true };
     try {
-      return { summary: await queryClient.fetchQuery({ queryKey: patientKeys.patient(practiceId, id), queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${id}`) }), loaded: true };
+      return {
+        summary: await queryClient.fetchQuery({
+          queryKey: patientKeys.patient(practiceId, id),
+          queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${id}`),
+        }),
+        loaded: true,
+      };
     } catch {
-      return { summary: { id, givenName: t('patientForm.guardianUnknown'), familyName: '', phone: '', dateOfBirth: null }, loaded: false };
+      return {
+        summary: { id, givenName: t('patientForm.guardianUnknown'), familyName: '', phone: '', dateOfBirth: null },
+        loaded: false,
+      };
     }
   };
 
   const save = useMutation({
-    mutationFn: (update: PatientUpdate) => api.patch<Patient>(`/practices/${practiceId}/patients/${patient.id}`, update),
+    mutationFn: (update: PatientUpdate) =>
+      api.patch<Patient>(`/practices/${practiceId}/patients/${patient.id}`, update),
     onSuccess: (saved) => {
       queryClient.setQueryData(patientKeys.patient(practiceId, patient.id), saved);
       // Names, numbers and status show in searches and lists too; a death cancels appointments.
       void queryClient.invalidateQueries({ queryKey: ['patients', practiceId] });
-      if (saved.status !== base.patient.status) void queryClient.invalidateQueries({ queryKey: ['scheduling', practiceId] });
+      if (saved.status !== base.patient.status)
+        void queryClient.invalidateQueries({ queryKey: ['scheduling', practiceId] });
       toast(t('patientForm.saved', { name: patientName(saved) }));
       navigate(recordUrl);
     },
@@ -146,11 +175,20 @@ function EditPatientForm({ practiceId, patient, guardian, recordUrl }: { practic
 }
 
 /** Says that someone else saved first, what they changed, and what both changed. */
-function ChangedMeanwhile({ theirs, both, onDiscard }: { theirs: FormField[]; both: FormField[]; onDiscard: () => void }) {
+function ChangedMeanwhile({
+  theirs,
+  both,
+  onDiscard,
+}: {
+  theirs: FormField[];
+  both: FormField[];
+  onDiscard: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [theirs, both]);
-  const list = (fields: FormField[]) => new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map((f) => t(FORM_FIELD_LABELS[f])));
+  const list = (fields: FormField[]) =>
+    new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map((f) => t(FORM_FIELD_LABELS[f])));
   return (
     <div ref={ref} tabIndex={-1} className="form-problems patient-changed">
       <Alert tone="warning" title={t('patientForm.conflict.title')}>

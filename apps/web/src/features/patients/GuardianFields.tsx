@@ -20,14 +20,26 @@ interface GuardianFieldsProps {
 }
 
 /** Who is responsible for the patient: nobody, another patient found by search (the booking picker), or a contact. */
-export function GuardianFields({ practiceId, patientId, values, onKindChange, onPatientChange, onContactChange, errorAt }: GuardianFieldsProps) {
+export function GuardianFields({
+  practiceId,
+  patientId,
+  values,
+  onKindChange,
+  onPatientChange,
+  onContactChange,
+  errorAt,
+}: GuardianFieldsProps) {
   const { t } = useTranslation();
   const prefix = useId();
   const guardianPatientError = errorAt('guardianPatientId');
   // A refusal about the guardian as a whole, or about a guardian patient no longer chosen.
-  const guardianError = errorAt('guardianContact') ?? (values.guardianKind !== 'patient' ? guardianPatientError : undefined);
+  const guardianError =
+    errorAt('guardianContact') ?? (values.guardianKind !== 'patient' ? guardianPatientError : undefined);
   return (
-    <fieldset className="form-section" aria-describedby={`${prefix}-guardian-hint${guardianError ? ` ${prefix}-guardian-error` : ''}`}>
+    <fieldset
+      className="form-section"
+      aria-describedby={`${prefix}-guardian-hint${guardianError ? ` ${prefix}-guardian-error` : ''}`}
+    >
       <legend>{t('patientRecord.guardian')}</legend>
       <p className="field-hint" id={`${prefix}-guardian-hint`}>
         {t('patientForm.guardianHint')}
@@ -35,7 +47,13 @@ export function GuardianFields({ practiceId, patientId, values, onKindChange, on
       <div className="radio-row" role="radiogroup" aria-label={t('patientForm.guardianKindLabel')}>
         {GUARDIAN_KINDS.map((kind) => (
           <label key={kind} className="radio">
-            <input type="radio" name={`${prefix}-guardian-kind`} value={kind} checked={values.guardianKind === kind} onChange={() => onKindChange(kind)} />
+            <input
+              type="radio"
+              name={`${prefix}-guardian-kind`}
+              value={kind}
+              checked={values.guardianKind === kind}
+              onChange={() => onKindChange(kind)}
+            />
             {t(`patientForm.guardianKinds.${kind}`)}
           </label>
         ))}

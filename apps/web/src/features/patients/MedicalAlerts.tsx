@@ -14,7 +14,15 @@ import { patientKeys, useMedicalAlerts } from './patients.api';
 const GROUPS = ['allergies', 'conditions', 'medications'] as const;
 
 /** Allergies, conditions and medications, in red above every tab: the first thing seen before treating. */
-export function MedicalAlertsBanner({ practiceId, patientId, canWrite }: { practiceId: string; patientId: string; canWrite: boolean }) {
+export function MedicalAlertsBanner({
+  practiceId,
+  patientId,
+  canWrite,
+}: {
+  practiceId: string;
+  patientId: string;
+  canWrite: boolean;
+}) {
   const { t } = useTranslation();
   const alerts = useMedicalAlerts(practiceId, patientId, true);
   const [editing, setEditing] = useState(false);
@@ -60,11 +68,23 @@ const lines = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function AlertsForm({ practiceId, patientId, alerts, onDone }: { practiceId: string; patientId: string; alerts: MedicalAlerts; onDone: () => void }) {
+function AlertsForm({
+  practiceId,
+  patientId,
+  alerts,
+  onDone,
+}: {
+  practiceId: string;
+  patientId: string;
+  alerts: MedicalAlerts;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [text, setText] = useState(() => Object.fromEntries(GROUPS.map((g) => [g, alerts[g].join('\n')])) as Record<(typeof GROUPS)[number], string>);
+  const [text, setText] = useState(
+    () => Object.fromEntries(GROUPS.map((g) => [g, alerts[g].join('\n')])) as Record<(typeof GROUPS)[number], string>,
+  );
   const save = useMutation({
     mutationFn: () =>
       api.put<MedicalAlerts>(`/practices/${practiceId}/patients/${patientId}/alerts`, {

@@ -24,7 +24,9 @@ export function MergedNotice({ practiceId, survivorId }: { practiceId: string; s
     <Alert tone="info" title={t('patients.merge.mergedTitle')}>
       <p>
         {t('patients.merge.mergedText')}{' '}
-        <Link to={`/app/${practiceId}/patients/${survivorId}`}>{survivor.data ? patientName(survivor.data) : t('patients.merge.survivorLink')}</Link>
+        <Link to={`/app/${practiceId}/patients/${survivorId}`}>
+          {survivor.data ? patientName(survivor.data) : t('patients.merge.survivorLink')}
+        </Link>
       </p>
     </Alert>
   );
@@ -102,7 +104,8 @@ function MergeSteps({ practiceId, patient }: { practiceId: string; patient: Pati
                 <span>
                   <strong>{patientName(candidate)}</strong>
                   <span className="block small muted">
-                    {t('patients.dateOfBirth')}: {candidate.dateOfBirth ? formatDay(candidate.dateOfBirth) : '—'} · {t('common.phone')}:{' '}
+                    {t('patients.dateOfBirth')}: {candidate.dateOfBirth ? formatDay(candidate.dateOfBirth) : '—'} ·{' '}
+                    {t('common.phone')}:{' '}
                     <span className="mono nowrap">{candidate.phone ? formatPhone(candidate.phone) : '—'}</span>
                   </span>
                 </span>
@@ -119,7 +122,13 @@ function MergeSteps({ practiceId, patient }: { practiceId: string; patient: Pati
           </ul>
         )}
         <div className="merge-search">
-          <PatientPicker practiceId={practiceId} value={null} onChange={(picked) => picked && setSurvivor(picked)} label={t('patients.merge.searchLabel')} allowNew={false} />
+          <PatientPicker
+            practiceId={practiceId}
+            value={null}
+            onChange={(picked) => picked && setSurvivor(picked)}
+            label={t('patients.merge.searchLabel')}
+            allowNew={false}
+          />
         </div>
       </section>
 
@@ -151,7 +160,8 @@ function Comparison({ practiceId, merged, survivorId }: { practiceId: string; me
       // patient holds. Marked stale only, so the pages that need them ask again; the merged record's
       // appointments (refused from now on) are dropped rather than asked for.
       queryClient.removeQueries({ queryKey: ['scheduling', practiceId, 'appointments', 'patient', merged.id] });
-      for (const root of ['patients', 'scheduling', 'clinical', 'inbox']) void queryClient.invalidateQueries({ queryKey: [root, practiceId], refetchType: 'none' });
+      for (const root of ['patients', 'scheduling', 'clinical', 'inbox'])
+        void queryClient.invalidateQueries({ queryKey: [root, practiceId], refetchType: 'none' });
       toast(t('patients.merge.done', { name: patientName(merged), into: patientName(kept) }));
       navigate(`/app/${practiceId}/patients/${kept.id}`);
     },
@@ -178,17 +188,29 @@ function Comparison({ practiceId, merged, survivorId }: { practiceId: string; me
         ))
       : '—';
   const birthDate = (p: Patient) => (p.dateOfBirth ? formatDay(p.dateOfBirth) : '—');
-  const appointmentCount = (query: typeof mergedAppointments) => (query.data ? String(query.data.items.length) : query.isError ? '—' : '…');
+  const appointmentCount = (query: typeof mergedAppointments) =>
+    query.data ? String(query.data.items.length) : query.isError ? '—' : '…';
   const rows: { label: string; merged: ReactNode; kept: ReactNode; mono?: boolean }[] = [
     { label: t('common.name'), merged: patientName(merged), kept: patientName(kept) },
     { label: t('patients.dateOfBirth'), merged: birthDate(merged), kept: birthDate(kept) },
     { label: t('patientRecord.phones'), merged: phones(merged), kept: phones(kept), mono: true },
     { label: t('common.email'), merged: merged.email || '—', kept: kept.email || '—' },
     { label: t('patientRecord.address'), merged: merged.address || '—', kept: kept.address || '—' },
-    ...(counts ? [{ label: t('patients.appointments'), merged: appointmentCount(mergedAppointments), kept: appointmentCount(survivorAppointments) }] : []),
+    ...(counts
+      ? [
+          {
+            label: t('patients.appointments'),
+            merged: appointmentCount(mergedAppointments),
+            kept: appointmentCount(survivorAppointments),
+          },
+        ]
+      : []),
   ];
   const problem = merge.error;
-  const problemTitle = isApiError(problem, 'patient_merge_invalid') || isApiError(problem, 'patient_already_merged') ? t(`patients.merge.errors.${problem.code}`) : null;
+  const problemTitle =
+    isApiError(problem, 'patient_merge_invalid') || isApiError(problem, 'patient_already_merged')
+      ? t(`patients.merge.errors.${problem.code}`)
+      : null;
   return (
     <div className="stack">
       {kept.mergedIntoId && (
@@ -198,7 +220,9 @@ function Comparison({ practiceId, merged, survivorId }: { practiceId: string; me
       )}
       <div className="table-wrap">
         <table className="merge-compare">
-          <caption className="visually-hidden">{t('patients.merge.compareCaption', { name: patientName(merged), into: patientName(kept) })}</caption>
+          <caption className="visually-hidden">
+            {t('patients.merge.compareCaption', { name: patientName(merged), into: patientName(kept) })}
+          </caption>
           <thead>
             <tr>
               <td />

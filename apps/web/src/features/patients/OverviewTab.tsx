@@ -32,7 +32,12 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
             <dt>{t('common.name')}</dt>
             <dd>
               {p.givenName} {p.familyName}
-              {p.preferredName && <span className="muted"> ({t('patientRecord.preferredName')}: {p.preferredName})</span>}
+              {p.preferredName && (
+                <span className="muted">
+                  {' '}
+                  ({t('patientRecord.preferredName')}: {p.preferredName})
+                </span>
+              )}
             </dd>
           </div>
           <div>
@@ -49,7 +54,9 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
           <div>
             <dt>{t('patientRecord.statusLabel')}</dt>
             <dd>
-              <span className={`status-pill patient-status-${p.status ?? 'active'}`}>{t(`patientRecord.status.${p.status ?? 'active'}`)}</span>
+              <span className={`status-pill patient-status-${p.status ?? 'active'}`}>
+                {t(`patientRecord.status.${p.status ?? 'active'}`)}
+              </span>
             </dd>
           </div>
           <div>
@@ -99,7 +106,8 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
               ) : p.guardianContact ? (
                 <>
                   {p.guardianContact.name}
-                  {p.guardianContact.relationship && <span className="muted"> ({p.guardianContact.relationship})</span>} ·{' '}
+                  {p.guardianContact.relationship && <span className="muted"> ({p.guardianContact.relationship})</span>}{' '}
+                  ·{' '}
                   <a className="mono nowrap" href={`tel:${p.guardianContact.phone}`}>
                     {formatPhone(p.guardianContact.phone)}
                   </a>
@@ -126,7 +134,9 @@ function GuardianLink({ practiceId, guardianId }: { practiceId: string; guardian
   const guardian = usePatient(practiceId, guardianId);
   return (
     <>
-      <Link to={`/app/${practiceId}/patients/${guardianId}`}>{guardian.data ? patientName(guardian.data) : t('patientRecord.guardianRecord')}</Link>
+      <Link to={`/app/${practiceId}/patients/${guardianId}`}>
+        {guardian.data ? patientName(guardian.data) : t('patientRecord.guardianRecord')}
+      </Link>
       {guardian.data?.phone && (
         <>
           {' · '}
@@ -140,7 +150,15 @@ function GuardianLink({ practiceId, guardianId }: { practiceId: string; guardian
   );
 }
 
-function AccessLogSection({ practiceId, patientId, timeZone }: { practiceId: string; patientId: string; timeZone: string }) {
+function AccessLogSection({
+  practiceId,
+  patientId,
+  timeZone,
+}: {
+  practiceId: string;
+  patientId: string;
+  timeZone: string;
+}) {
   const { t } = useTranslation();
   const log = useAccessLog(practiceId, patientId, true);
   const fmt = useDateFormat(timeZone);

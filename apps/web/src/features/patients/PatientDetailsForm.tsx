@@ -51,7 +51,21 @@ interface PatientDetailsFormProps {
  * administrative notes; and, when editing, the status.
  */
 export function PatientDetailsForm(props: PatientDetailsFormProps) {
-  const { practiceId, patientId, values, onChange, onSubmit, onCancel, submitLabel, busy, serverError, beforeActions, submitDisabled, submitBlockedHint, focusFirstField } = props;
+  const {
+    practiceId,
+    patientId,
+    values,
+    onChange,
+    onSubmit,
+    onCancel,
+    submitLabel,
+    busy,
+    serverError,
+    beforeActions,
+    submitDisabled,
+    submitBlockedHint,
+    focusFirstField,
+  } = props;
   const { t } = useTranslation();
   const prefix = useId();
   const formRef = useRef<HTMLFormElement>(null);
@@ -71,7 +85,8 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
   useEffect(() => {
     if (focusTick === 0) return;
     const form = formRef.current;
-    const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('.form-problems');
+    const target =
+      form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('.form-problems');
     target?.focus();
   }, [focusTick]);
 
@@ -89,7 +104,9 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
   // A corrected field stops showing its own problem; the others stay until the next try.
   const forget = (...paths: string[]) => {
     // 'guardianContact' also stands for its fields (guardianContact.name, ...).
-    const stale = Object.keys(problems).filter((p) => paths.some((path) => p === path || (path === 'guardianContact' && p.startsWith(`${path}.`))));
+    const stale = Object.keys(problems).filter((p) =>
+      paths.some((path) => p === path || (path === 'guardianContact' && p.startsWith(`${path}.`))),
+    );
     if (stale.length) setProblems((all) => Object.fromEntries(Object.entries(all).filter(([p]) => !stale.includes(p))));
   };
   const set = <K extends keyof PatientFormValues>(field: K, value: PatientFormValues[K]) => {
@@ -115,7 +132,10 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
     onChange({ ...values, phones });
     // Focus stays in the list: on the row that took its place, or the one before.
     const next = phones[Math.min(index, phones.length - 1)];
-    window.setTimeout(() => (next ? document.getElementById(`${prefix}-phone-${next.key}`) : phonesRef.current)?.focus(), 0);
+    window.setTimeout(
+      () => (next ? document.getElementById(`${prefix}-phone-${next.key}`) : phonesRef.current)?.focus(),
+      0,
+    );
   };
 
   const submit = (event: FormEvent) => {
@@ -144,7 +164,9 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
     'preferredLanguage',
     'guardianPatientId',
     'guardianContact',
-    ...(values.guardianKind === 'contact' ? ['guardianContact.name', 'guardianContact.phone', 'guardianContact.relationship'] : []),
+    ...(values.guardianKind === 'contact'
+      ? ['guardianContact.name', 'guardianContact.phone', 'guardianContact.relationship']
+      : []),
     'notes',
     ...(editing ? ['status'] : []),
   ]);
@@ -161,8 +183,26 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
       <fieldset className="form-section">
         <legend>{t('patientForm.sections.identity')}</legend>
         <div className="grid-2">
-          <TextField label={t('patients.givenName')} name="givenName" value={values.givenName} onChange={(e) => set('givenName', e.target.value)} required maxLength={100} autoComplete="off" error={errorAt('givenName')} />
-          <TextField label={t('patients.familyName')} name="familyName" value={values.familyName} onChange={(e) => set('familyName', e.target.value)} required maxLength={100} autoComplete="off" error={errorAt('familyName')} />
+          <TextField
+            label={t('patients.givenName')}
+            name="givenName"
+            value={values.givenName}
+            onChange={(e) => set('givenName', e.target.value)}
+            required
+            maxLength={100}
+            autoComplete="off"
+            error={errorAt('givenName')}
+          />
+          <TextField
+            label={t('patients.familyName')}
+            name="familyName"
+            value={values.familyName}
+            onChange={(e) => set('familyName', e.target.value)}
+            required
+            maxLength={100}
+            autoComplete="off"
+            error={errorAt('familyName')}
+          />
           <TextField
             label={t('patientForm.preferredName')}
             name="preferredName"
@@ -181,7 +221,13 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
             onChange={(e) => set('dateOfBirth', e.target.value)}
             error={errorAt('dateOfBirth')}
           />
-          <SelectField label={t('patientRecord.sex')} name="sex" value={values.sex} onChange={(e) => set('sex', e.target.value as PatientFormValues['sex'])} error={errorAt('sex')}>
+          <SelectField
+            label={t('patientRecord.sex')}
+            name="sex"
+            value={values.sex}
+            onChange={(e) => set('sex', e.target.value as PatientFormValues['sex'])}
+            error={errorAt('sex')}
+          >
             {PATIENT_SEXES.map((sex) => (
               <option key={sex} value={sex}>
                 {t(`patientRecord.sexes.${sex}`)}
@@ -247,7 +293,12 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
                   WhatsApp
                 </label>
                 {several && (
-                  <Button variant="ghost" className="patient-phone-remove" aria-label={t('patientForm.removePhoneN', { n: index + 1 })} onClick={() => removePhone(row.key)}>
+                  <Button
+                    variant="ghost"
+                    className="patient-phone-remove"
+                    aria-label={t('patientForm.removePhoneN', { n: index + 1 })}
+                    onClick={() => removePhone(row.key)}
+                  >
                     {t('patientForm.removePhone')}
                   </Button>
                 )}
@@ -319,12 +370,22 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
       <fieldset className="form-section">
         <legend>{editing ? t('patientForm.sections.statusAndNotes') : t('patientForm.sections.notes')}</legend>
         {editing && (
-          <fieldset className="plain status-choice" aria-describedby={errorAt('status') ? `${prefix}-status-error` : undefined}>
+          <fieldset
+            className="plain status-choice"
+            aria-describedby={errorAt('status') ? `${prefix}-status-error` : undefined}
+          >
             <legend className="field-label">{t('patientRecord.statusLabel')}</legend>
             {PATIENT_STATUSES.map((status) => (
               <div key={status} className="status-option">
                 <label className="radio">
-                  <input type="radio" name="status" value={status} checked={values.status === status} onChange={() => set('status', status)} aria-describedby={`${prefix}-status-${status}`} />
+                  <input
+                    type="radio"
+                    name="status"
+                    value={status}
+                    checked={values.status === status}
+                    onChange={() => set('status', status)}
+                    aria-describedby={`${prefix}-status-${status}`}
+                  />
                   <span className={`status-pill patient-status-${status}`}>{t(`patientRecord.status.${status}`)}</span>
                 </label>
                 <p id={`${prefix}-status-${status}`} className="muted small">
@@ -375,7 +436,13 @@ export function PatientDetailsForm(props: PatientDetailsFormProps) {
         )
       )}
       <div className="actions">
-        <Button type="submit" variant="primary" busy={busy} disabled={submitDisabled} aria-describedby={submitDisabled && submitBlockedHint ? `${prefix}-blocked` : undefined}>
+        <Button
+          type="submit"
+          variant="primary"
+          busy={busy}
+          disabled={submitDisabled}
+          aria-describedby={submitDisabled && submitBlockedHint ? `${prefix}-blocked` : undefined}
+        >
           {submitLabel}
         </Button>
         <Button variant="ghost" onClick={onCancel}>

@@ -97,10 +97,15 @@ export function PatientImportPage() {
   if (imported) {
     return (
       <div className="stack-lg import-page" ref={resultRef} tabIndex={-1}>
-        <ImportProgress progress={{ phase: 'importing', done: imported.importedRows, total: imported.importedRows }} finished />
+        <ImportProgress
+          progress={{ phase: 'importing', done: imported.importedRows, total: imported.importedRows }}
+          finished
+        />
         <Alert tone="success" title={t('patientImport.imported', { count: imported.importedRows })}>
           {imported.rejectedRows > 0 && <p>{t('patientImport.importedLeftOut', { count: imported.rejectedRows })}</p>}
-          {imported.duplicateCount > 0 && <p>{t('patientImport.importedDuplicates', { count: imported.duplicateCount })}</p>}
+          {imported.duplicateCount > 0 && (
+            <p>{t('patientImport.importedDuplicates', { count: imported.duplicateCount })}</p>
+          )}
         </Alert>
         <RejectedRowsDownload report={imported} />
         <div className="actions">
@@ -129,7 +134,13 @@ export function PatientImportPage() {
         <form className="stack" onSubmit={onCheck}>
           <div className="field">
             <label htmlFor={fileInputId}>{t('patientImport.file')}</label>
-            <input id={fileInputId} type="file" accept=".csv,.txt,text/csv" onChange={(e) => chooseFile(e.target.files?.[0] ?? null)} disabled={running !== null} />
+            <input
+              id={fileInputId}
+              type="file"
+              accept=".csv,.txt,text/csv"
+              onChange={(e) => chooseFile(e.target.files?.[0] ?? null)}
+              disabled={running !== null}
+            />
           </div>
           <SelectField
             label={t('patientImport.encoding')}
@@ -147,7 +158,12 @@ export function PatientImportPage() {
             <option value="windows-1252">{t('patientImport.encodings.windows-1252')}</option>
           </SelectField>
           <div className="actions">
-            <Button type="submit" variant={report ? 'secondary' : 'primary'} disabled={!file} busy={running === 'check'}>
+            <Button
+              type="submit"
+              variant={report ? 'secondary' : 'primary'}
+              disabled={!file}
+              busy={running === 'check'}
+            >
               {report ? t('patientImport.checkAgain') : t('patientImport.check')}
             </Button>
           </div>
@@ -187,16 +203,28 @@ export function PatientImportPage() {
                 <p className="muted">{t('patientImport.allOrNothing')}</p>
                 {report.rejectedRows > 0 && (
                   <label className="checkbox">
-                    <input type="checkbox" checked={skipRejected} onChange={(e) => setSkipRejected(e.target.checked)} disabled={running !== null} />
+                    <input
+                      type="checkbox"
+                      checked={skipRejected}
+                      onChange={(e) => setSkipRejected(e.target.checked)}
+                      disabled={running !== null}
+                    />
                     {t('patientImport.skipRejected', { count: report.rejectedRows })}
                   </label>
                 )}
                 <div className="actions">
-                  <Button variant="primary" onClick={() => void run(false)} disabled={!canImport} busy={running === 'import'}>
+                  <Button
+                    variant="primary"
+                    onClick={() => void run(false)}
+                    disabled={!canImport}
+                    busy={running === 'import'}
+                  >
                     {t('patientImport.importButton', { count: report.validRows })}
                   </Button>
                 </div>
-                {report.rejectedRows > 0 && !skipRejected && <p className="field-hint">{t('patientImport.rejectedBlock')}</p>}
+                {report.rejectedRows > 0 && !skipRejected && (
+                  <p className="field-hint">{t('patientImport.rejectedBlock')}</p>
+                )}
               </section>
             )}
           </>
@@ -206,11 +234,24 @@ export function PatientImportPage() {
   );
 }
 
-function ImportProgress({ progress, finished = false }: { progress: PatientImportProgress | null; finished?: boolean }) {
+function ImportProgress({
+  progress,
+  finished = false,
+}: {
+  progress: PatientImportProgress | null;
+  finished?: boolean;
+}) {
   const { t } = useTranslation();
   const percent = progress && progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 0;
-  const label = finished ? t('patientImport.phases.done') : progress ? t(`patientImport.phases.${progress.phase}`) : t('patientImport.phases.sending');
-  const counts = progress && progress.phase !== 'reading' ? t('patientImport.progressCount', { done: progress.done, total: progress.total }) : '';
+  const label = finished
+    ? t('patientImport.phases.done')
+    : progress
+      ? t(`patientImport.phases.${progress.phase}`)
+      : t('patientImport.phases.sending');
+  const counts =
+    progress && progress.phase !== 'reading'
+      ? t('patientImport.progressCount', { done: progress.done, total: progress.total })
+      : '';
   return (
     <div className="import-progress card">
       <p className="import-progress-label" id="import-progress-label">
@@ -259,7 +300,10 @@ function ColumnMapping({
               <li key={`${p.code}-${p.field}`}>
                 {p.code === 'missing_field'
                   ? t('patientImport.missingField', { field: t(`patientImport.fields.${p.field}`) })
-                  : t('patientImport.severalColumns', { field: t(`patientImport.fields.${p.field}`), columns: p.columns.join(', ') })}
+                  : t('patientImport.severalColumns', {
+                      field: t(`patientImport.fields.${p.field}`),
+                      columns: p.columns.join(', '),
+                    })}
               </li>
             ))}
           </ul>
@@ -277,12 +321,21 @@ function ColumnMapping({
           <tbody>
             {report.columns.map((c) => {
               const name = c.header || `#${c.position}`;
-              const examples = report.preview.map((row) => row[c.position - 1] ?? '').filter(Boolean).slice(0, 3);
+              const examples = report.preview
+                .map((row) => row[c.position - 1] ?? '')
+                .filter(Boolean)
+                .slice(0, 3);
               const value = mapping[`#${c.position}`] ?? c.field ?? 'ignore';
               return (
                 <tr key={c.position}>
                   <th scope="row">{name}</th>
-                  <td className="import-examples">{examples.length ? examples.join(' · ') : <span className="muted">{t('patientImport.noExamples')}</span>}</td>
+                  <td className="import-examples">
+                    {examples.length ? (
+                      examples.join(' · ')
+                    ) : (
+                      <span className="muted">{t('patientImport.noExamples')}</span>
+                    )}
+                  </td>
                   <td>
                     <select
                       aria-label={t('patientImport.fieldFor', { column: name })}
@@ -310,7 +363,9 @@ function ColumnMapping({
 
 function CheckResult({ report, practiceId }: { report: PatientImportReport; practiceId: string }) {
   const { t } = useTranslation();
-  const problems = report.rejected.flatMap((r) => r.problems.map((p, i) => ({ row: r.row, first: i === 0, problem: p }))).slice(0, SHOWN_PROBLEMS);
+  const problems = report.rejected
+    .flatMap((r) => r.problems.map((p, i) => ({ row: r.row, first: i === 0, problem: p })))
+    .slice(0, SHOWN_PROBLEMS);
   const listedRows = new Set(problems.map((p) => p.row)).size;
   return (
     <section className="stack" aria-labelledby="import-report-title">
@@ -364,7 +419,9 @@ function CheckResult({ report, practiceId }: { report: PatientImportReport; prac
               </tbody>
             </table>
           </div>
-          {report.rejectedRows > listedRows && <p className="muted">{t('patientImport.moreRejected', { count: report.rejectedRows - listedRows })}</p>}
+          {report.rejectedRows > listedRows && (
+            <p className="muted">{t('patientImport.moreRejected', { count: report.rejectedRows - listedRows })}</p>
+          )}
           <RejectedRowsDownload report={report} />
         </>
       )}
@@ -390,7 +447,9 @@ function CheckResult({ report, practiceId }: { report: PatientImportReport; prac
                     <td>{d.name}</td>
                     <td>
                       {d.patient ? (
-                        <Link to={`/app/${practiceId}/patients/${d.patient.id}`}>{`${d.patient.givenName} ${d.patient.familyName}`}</Link>
+                        <Link
+                          to={`/app/${practiceId}/patients/${d.patient.id}`}
+                        >{`${d.patient.givenName} ${d.patient.familyName}`}</Link>
                       ) : (
                         t('patientImport.rowN', { row: d.sameAsRow })
                       )}
@@ -401,7 +460,11 @@ function CheckResult({ report, practiceId }: { report: PatientImportReport; prac
               </tbody>
             </table>
           </div>
-          {report.duplicateCount > SHOWN_PROBLEMS && <p className="muted">{t('patientImport.moreDuplicates', { count: report.duplicateCount - SHOWN_PROBLEMS })}</p>}
+          {report.duplicateCount > SHOWN_PROBLEMS && (
+            <p className="muted">
+              {t('patientImport.moreDuplicates', { count: report.duplicateCount - SHOWN_PROBLEMS })}
+            </p>
+          )}
         </>
       )}
     </section>
@@ -414,9 +477,18 @@ function ProblemText({ problem, practiceId }: { problem: PatientImportProblem; p
     return (
       <>
         {t('patientImport.problems.duplicate_on_file')}{' '}
-        <Link to={`/app/${practiceId}/patients/${problem.patient.id}`}>{`${problem.patient.givenName} ${problem.patient.familyName}`}</Link>
+        <Link
+          to={`/app/${practiceId}/patients/${problem.patient.id}`}
+        >{`${problem.patient.givenName} ${problem.patient.familyName}`}</Link>
       </>
     );
   }
-  return <>{t(`patientImport.problems.${problem.code}`, { row: problem.sameAsRow, field: problem.field ? t(`patientImport.fields.${problem.field}`) : '' })}</>;
+  return (
+    <>
+      {t(`patientImport.problems.${problem.code}`, {
+        row: problem.sameAsRow,
+        field: problem.field ? t(`patientImport.fields.${problem.field}`) : '',
+      })}
+    </>
+  );
 }

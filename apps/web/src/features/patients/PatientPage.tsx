@@ -51,8 +51,14 @@ export function PatientPage() {
       </p>
       <div className="record-head">
         <h1>{patientName(p)}</h1>
-        {p.preferredName && <span className="record-head-known-as muted">({t('patientRecord.preferredName')} {p.preferredName})</span>}
-        {p.status && p.status !== 'active' && <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>}
+        {p.preferredName && (
+          <span className="record-head-known-as muted">
+            ({t('patientRecord.preferredName')} {p.preferredName})
+          </span>
+        )}
+        {p.status && p.status !== 'active' && (
+          <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+        )}
         {!p.mergedIntoId && (can('patients:write') || can('patients:merge')) && (
           <div className="record-head-action actions">
             {can('patients:write') && (
@@ -69,20 +75,42 @@ export function PatientPage() {
         )}
       </div>
       {!p.mergedIntoId && p.status !== 'active' && (
-        <Alert tone="warning" urgent={false} className="patient-status-notice" title={t(`patientRecord.statusNotice.${p.status}.title`)}>
+        <Alert
+          tone="warning"
+          urgent={false}
+          className="patient-status-notice"
+          title={t(`patientRecord.statusNotice.${p.status}.title`)}
+        >
           {t(`patientRecord.statusNotice.${p.status}.text`)}
         </Alert>
       )}
       {p.mergedIntoId ? (
         <>
           <MergedNotice practiceId={practiceId} survivorId={p.mergedIntoId} />
-          <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
+          <OverviewTab
+            patient={p}
+            practiceId={practiceId}
+            timeZone={timeZone}
+            canSeeAccessLog={can('patients:access_log')}
+          />
         </>
       ) : (
         <>
-          {clinicalRead && <MedicalAlertsBanner practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} />}
-          <PatientTabs tabs={tabs} current={forbidden ? 'overview' : current} onChange={(tab) => navigate(tab === 'overview' ? base : `${base}/${tab}`)} />
-          <div role="tabpanel" id={panelId(current)} aria-labelledby={forbidden ? undefined : tabId(current)} className="record-panel" tabIndex={0}>
+          {clinicalRead && (
+            <MedicalAlertsBanner practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} />
+          )}
+          <PatientTabs
+            tabs={tabs}
+            current={forbidden ? 'overview' : current}
+            onChange={(tab) => navigate(tab === 'overview' ? base : `${base}/${tab}`)}
+          />
+          <div
+            role="tabpanel"
+            id={panelId(current)}
+            aria-labelledby={forbidden ? undefined : tabId(current)}
+            className="record-panel"
+            tabIndex={0}
+          >
             {unknownTab ? (
               <Alert tone="error" title={t('errors.route_not_found')} />
             ) : forbidden ? (
@@ -90,13 +118,28 @@ export function PatientPage() {
                 {t('patientRecord.notAllowed')}
               </Alert>
             ) : current === 'overview' ? (
-              <OverviewTab patient={p} practiceId={practiceId} timeZone={timeZone} canSeeAccessLog={can('patients:access_log')} />
+              <OverviewTab
+                patient={p}
+                practiceId={practiceId}
+                timeZone={timeZone}
+                canSeeAccessLog={can('patients:access_log')}
+              />
             ) : current === 'appointments' ? (
               <AppointmentsTab practiceId={practiceId} timeZone={timeZone} query={appointments} />
             ) : current === 'chart' ? (
-              <ChartTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+              <ChartTab
+                practiceId={practiceId}
+                patientId={patientId}
+                timeZone={timeZone}
+                canWrite={can('clinical:write')}
+              />
             ) : current === 'plan' ? (
-              <TreatmentPlanTab practiceId={practiceId} patientId={patientId} canWrite={can('clinical:write')} canManagePriceList={can('practice:manage')} />
+              <TreatmentPlanTab
+                practiceId={practiceId}
+                patientId={patientId}
+                canWrite={can('clinical:write')}
+                canManagePriceList={can('practice:manage')}
+              />
             ) : current === 'notes' ? (
               <NotesTab
                 practiceId={practiceId}
@@ -107,7 +150,12 @@ export function PatientPage() {
                 canSign={can('clinical:sign')}
               />
             ) : (
-              <DocumentsTab practiceId={practiceId} patientId={patientId} timeZone={timeZone} canWrite={can('clinical:write')} />
+              <DocumentsTab
+                practiceId={practiceId}
+                patientId={patientId}
+                timeZone={timeZone}
+                canWrite={can('clinical:write')}
+              />
             )}
           </div>
         </>

@@ -31,7 +31,11 @@ export function PatientsPage() {
   const patients = useQuery({
     queryKey: ['patients', practiceId, 'list', query, includeArchived],
     queryFn: ({ signal }) =>
-      api.get<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients`, { q: query, limit: 50, includeArchived: includeArchived ? 'true' : undefined }, signal),
+      api.get<{ items: PatientSummary[] }>(
+        `/practices/${practiceId}/patients`,
+        { q: query, limit: 50, includeArchived: includeArchived ? 'true' : undefined },
+        signal,
+      ),
     placeholderData: (previous) => previous,
   });
   const items = patients.data?.items ?? [];
@@ -71,7 +75,14 @@ export function PatientsPage() {
         <label htmlFor="patient-search" className="field-label">
           {t('patients.search')}
         </label>
-        <input id="patient-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('booking.patientHint')} autoComplete="off" />
+        <input
+          id="patient-search"
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder={t('booking.patientHint')}
+          autoComplete="off"
+        />
         <label className="checkbox">
           <input type="checkbox" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} />
           {t('patients.includeArchived')}
@@ -82,7 +93,10 @@ export function PatientsPage() {
       ) : patients.isError ? (
         <ErrorAlert error={patients.error} />
       ) : items.length === 0 ? (
-        <EmptyState icon={<Icon name="patients" size={40} />} title={query ? t('booking.noPatientFound') : t('patients.empty')} />
+        <EmptyState
+          icon={<Icon name="patients" size={40} />}
+          title={query ? t('booking.noPatientFound') : t('patients.empty')}
+        />
       ) : (
         <div className="table-wrap">
           <table>
@@ -101,7 +115,9 @@ export function PatientsPage() {
                     {p.status && p.status !== 'active' && (
                       <>
                         {' '}
-                        <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+                        <span className={`status-pill patient-status-${p.status}`}>
+                          {t(`patientRecord.status.${p.status}`)}
+                        </span>
                       </>
                     )}
                   </th>

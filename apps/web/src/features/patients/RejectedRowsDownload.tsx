@@ -37,7 +37,9 @@ export function RejectedRowsDownload({ report }: { report: PatientImportReport }
       </div>
       <p className="field-hint">{t('patientImport.downloadRejectedHelp')}</p>
       {report.rejected.length < report.rejectedRows && (
-        <p className="muted">{t('patientImport.downloadRejectedPartial', { listed: report.rejected.length, count: report.rejectedRows })}</p>
+        <p className="muted">
+          {t('patientImport.downloadRejectedPartial', { listed: report.rejected.length, count: report.rejectedRows })}
+        </p>
       )}
     </div>
   );

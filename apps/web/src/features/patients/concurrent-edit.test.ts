@@ -31,7 +31,12 @@ const form = (patient: Patient) => patientFormFrom(patient, null);
 describe('an edit refused because the record changed meanwhile', () => {
   it("keeps the user's changes and takes the other person's for the fields the user left alone", () => {
     // The other desk changed the address and added a home number; this user changed the email.
-    const v2: Patient = { ...v1, address: 'Rose-Hill', phones: [...v1.phones, { e164: '+2302101234', label: 'home', isWhatsApp: false }], version: 2 };
+    const v2: Patient = {
+      ...v1,
+      address: 'Rose-Hill',
+      phones: [...v1.phones, { e164: '+2302101234', label: 'home', isWhatsApp: false }],
+      version: 2,
+    };
     const mine = { ...form(v1), email: 'anil@example.mu' };
     const rebased = rebaseEdit(mine, form(v1), form(v2));
     expect(rebased.theirs).toEqual(['phones', 'address']);
@@ -53,8 +58,16 @@ describe('an edit refused because the record changed meanwhile', () => {
   });
 
   it('treats the guardian as one field, and ignores spaces and empty phone rows', () => {
-    const v2: Patient = { ...v1, guardianContact: { name: 'Meera Doorgah', phone: '+23057000002', relationship: 'sister' }, version: 2 };
-    const mine = { ...form(v1), givenName: 'Anil ', phones: [...form(v1).phones, { key: 5, number: ' ', label: 'home' as const, isWhatsApp: false }] };
+    const v2: Patient = {
+      ...v1,
+      guardianContact: { name: 'Meera Doorgah', phone: '+23057000002', relationship: 'sister' },
+      version: 2,
+    };
+    const mine = {
+      ...form(v1),
+      givenName: 'Anil ',
+      phones: [...form(v1).phones, { key: 5, number: ' ', label: 'home' as const, isWhatsApp: false }],
+    };
     const rebased = rebaseEdit(mine, form(v1), form(v2));
     expect(rebased.theirs).toEqual(['guardian']);
     expect(rebased.both).toEqual([]);

@@ -7,7 +7,20 @@ import { sentPhoneRows } from './patient-form';
  * phone list and the guardian each count as one field).
  */
 
-export const FORM_FIELDS = ['givenName', 'familyName', 'preferredName', 'dateOfBirth', 'sex', 'phones', 'email', 'address', 'preferredLanguage', 'guardian', 'notes', 'status'] as const;
+export const FORM_FIELDS = [
+  'givenName',
+  'familyName',
+  'preferredName',
+  'dateOfBirth',
+  'sex',
+  'phones',
+  'email',
+  'address',
+  'preferredLanguage',
+  'guardian',
+  'notes',
+  'status',
+] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** Each form field's label, as translation keys: the edit page and the audit trail name fields alike. */
@@ -34,7 +47,8 @@ function comparable(values: PatientFormValues, field: FormField): string {
     case 'guardian': {
       const c = values.guardianContact;
       if (values.guardianKind === 'patient') return JSON.stringify(['patient', values.guardianPatient?.id ?? null]);
-      if (values.guardianKind === 'contact') return JSON.stringify(['contact', c.name.trim(), c.phone.trim(), c.relationship.trim()]);
+      if (values.guardianKind === 'contact')
+        return JSON.stringify(['contact', c.name.trim(), c.phone.trim(), c.relationship.trim()]);
       return 'none';
     }
     default:
@@ -43,7 +57,13 @@ function comparable(values: PatientFormValues, field: FormField): string {
 }
 
 function take(into: PatientFormValues, from: PatientFormValues, field: FormField): PatientFormValues {
-  if (field === 'guardian') return { ...into, guardianKind: from.guardianKind, guardianPatient: from.guardianPatient, guardianContact: from.guardianContact };
+  if (field === 'guardian')
+    return {
+      ...into,
+      guardianKind: from.guardianKind,
+      guardianPatient: from.guardianPatient,
+      guardianContact: from.guardianContact,
+    };
   return { ...into, [field]: from[field] };
 }
 

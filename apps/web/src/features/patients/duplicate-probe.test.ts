@@ -18,12 +18,14 @@ describe('duplicateProbe: when a new patient is worth checking against the file'
     });
   });
   it('with a name and a full birth date, the preferred name too', () => {
-    expect(duplicateProbe({ ...draft, familyName: 'Lebon', preferredName: 'Mimi', dateOfBirth: '1980-04-02' })).toEqual({
-      givenName: '',
-      familyName: 'Lebon',
-      preferredName: 'Mimi',
-      dateOfBirth: '1980-04-02',
-      phones: [],
-    });
+    expect(duplicateProbe({ ...draft, familyName: 'Lebon', preferredName: 'Mimi', dateOfBirth: '1980-04-02' })).toEqual(
+      {
+        givenName: '',
+        familyName: 'Lebon',
+        preferredName: 'Mimi',
+        dateOfBirth: '1980-04-02',
+        phones: [],
+      },
+    );
   });
 });

@@ -22,5 +22,11 @@ export function duplicateProbe(draft: PatientDraft): PatientDuplicateCheck | nul
   const phones = draft.phones.map((p) => p.trim()).filter((p) => p.replace(/\D/g, '').length >= MIN_PHONE_DIGITS);
   const dateOfBirth = /^\d{4}-\d{2}-\d{2}$/.test(draft.dateOfBirth) ? draft.dateOfBirth : null;
   if (phones.length === 0 && !(dateOfBirth && (givenName || familyName))) return null;
-  return { givenName, familyName, ...(preferredName ? { preferredName } : {}), dateOfBirth, phones: phones.slice(0, 10) };
+  return {
+    givenName,
+    familyName,
+    ...(preferredName ? { preferredName } : {}),
+    dateOfBirth,
+    phones: phones.slice(0, 10),
+  };
 }

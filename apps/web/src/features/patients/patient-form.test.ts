@@ -48,7 +48,10 @@ const onFile: Patient = {
   version: 1,
 };
 
-const filled = (change: Partial<PatientFormValues> = {}): PatientFormValues => ({ ...emptyPatientForm('Jean Marc Li'), ...change });
+const filled = (change: Partial<PatientFormValues> = {}): PatientFormValues => ({
+  ...emptyPatientForm('Jean Marc Li'),
+  ...change,
+});
 
 describe('emptyPatientForm: starts from what was typed in the search box', () => {
   it('takes words as the name, the first as the given name', () => {
@@ -57,18 +60,41 @@ describe('emptyPatientForm: starts from what was typed in the search box', () =>
     expect(form.phones).toEqual([{ key: 0, number: '', label: 'mobile', isWhatsApp: false }]);
   });
   it('takes a number as the first phone and a YYYY-MM-DD date as the birth date', () => {
-    expect(emptyPatientForm('5712 3456')).toMatchObject({ givenName: '', familyName: '', phones: [{ number: '5712 3456' }] });
+    expect(emptyPatientForm('5712 3456')).toMatchObject({
+      givenName: '',
+      familyName: '',
+      phones: [{ number: '5712 3456' }],
+    });
     expect(emptyPatientForm('+230 5712-3456').phones[0]!.number).toBe('+230 5712-3456');
-    expect(emptyPatientForm('2015-03-09')).toMatchObject({ givenName: '', dateOfBirth: '2015-03-09', phones: [{ number: '' }] });
+    expect(emptyPatientForm('2015-03-09')).toMatchObject({
+      givenName: '',
+      dateOfBirth: '2015-03-09',
+      phones: [{ number: '' }],
+    });
   });
   it('takes a DD/MM/YYYY date, as the search box does, as the birth date', () => {
-    expect(emptyPatientForm('9/3/2015')).toMatchObject({ givenName: '', dateOfBirth: '2015-03-09', phones: [{ number: '' }] });
-    expect(emptyPatientForm('27.08.1988')).toMatchObject({ givenName: '', dateOfBirth: '1988-08-27', phones: [{ number: '' }] });
+    expect(emptyPatientForm('9/3/2015')).toMatchObject({
+      givenName: '',
+      dateOfBirth: '2015-03-09',
+      phones: [{ number: '' }],
+    });
+    expect(emptyPatientForm('27.08.1988')).toMatchObject({
+      givenName: '',
+      dateOfBirth: '1988-08-27',
+      phones: [{ number: '' }],
+    });
     // 31 February is no date: the digits go to the phone, as before.
     expect(emptyPatientForm('31.02.2015')).toMatchObject({ dateOfBirth: '', phones: [{ number: '31.02.2015' }] });
   });
   it('is blank from nothing, an active patient in English with no guardian', () => {
-    expect(emptyPatientForm()).toMatchObject({ givenName: '', familyName: '', sex: 'unknown', preferredLanguage: 'en', guardianKind: 'none', status: 'active' });
+    expect(emptyPatientForm()).toMatchObject({
+      givenName: '',
+      familyName: '',
+      sex: 'unknown',
+      preferredLanguage: 'en',
+      guardianKind: 'none',
+      status: 'active',
+    });
   });
 });
 
@@ -134,8 +160,17 @@ describe('toPatientInput: the whole record for POST', () => {
   });
   it('sends a guardian patient by id, and no guardian when none is chosen (whatever was typed before)', () => {
     const guardian = { id: GUARDIAN_ID, givenName: 'Asha', familyName: 'Ramsamy', phone: '', dateOfBirth: null };
-    expect(toPatientInput(filled({ guardianKind: 'patient', guardianPatient: guardian }))).toMatchObject({ guardianPatientId: GUARDIAN_ID, guardianContact: null });
-    const none = toPatientInput(filled({ guardianKind: 'none', guardianPatient: guardian, guardianContact: { name: 'X', phone: '1', relationship: '' } }));
+    expect(toPatientInput(filled({ guardianKind: 'patient', guardianPatient: guardian }))).toMatchObject({
+      guardianPatientId: GUARDIAN_ID,
+      guardianContact: null,
+    });
+    const none = toPatientInput(
+      filled({
+        guardianKind: 'none',
+        guardianPatient: guardian,
+        guardianContact: { name: 'X', phone: '1', relationship: '' },
+      }),
+    );
     expect(none).toMatchObject({ guardianPatientId: null, guardianContact: null });
   });
 });
@@ -146,7 +181,10 @@ describe('toPatientPatch: only what changed, for PATCH', () => {
   });
   it('sends a changed field alone, the date of birth cleared as null', () => {
     const form = patientFormFrom(onFile, null);
-    expect(toPatientPatch({ ...form, address: 'Royal Road, Curepipe', dateOfBirth: '' }, onFile)).toEqual({ address: 'Royal Road, Curepipe', dateOfBirth: null });
+    expect(toPatientPatch({ ...form, address: 'Royal Road, Curepipe', dateOfBirth: '' }, onFile)).toEqual({
+      address: 'Royal Road, Curepipe',
+      dateOfBirth: null,
+    });
     expect(toPatientPatch({ ...form, status: 'archived' }, onFile)).toEqual({ status: 'archived' });
   });
   it('sends the whole phone list when one number, kind, WhatsApp tick or the order changes', () => {
@@ -160,14 +198,24 @@ describe('toPatientPatch: only what changed, for PATCH', () => {
     });
     expect(toPatientPatch({ ...form, phones: setWhatsApp(form.phones, 1, true) }, onFile)).toHaveProperty('phones');
     expect(toPatientPatch({ ...form, phones: [...form.phones].reverse() }, onFile)).toHaveProperty('phones');
-    expect(toPatientPatch({ ...form, phones: [form.phones[0]!] }, onFile)).toEqual({ phones: [{ number: '+23057123456', label: 'mobile', isWhatsApp: true }] });
+    expect(toPatientPatch({ ...form, phones: [form.phones[0]!] }, onFile)).toEqual({
+      phones: [{ number: '+23057123456', label: 'mobile', isWhatsApp: true }],
+    });
   });
   it('switches the guardian from a contact to a patient, or clears it', () => {
     const form = patientFormFrom(onFile, null);
     const guardian = { id: GUARDIAN_ID, givenName: 'Asha', familyName: 'Ramsamy', phone: '', dateOfBirth: null };
-    expect(toPatientPatch({ ...form, guardianKind: 'patient', guardianPatient: guardian }, onFile)).toEqual({ guardianPatientId: GUARDIAN_ID, guardianContact: null });
-    expect(toPatientPatch({ ...form, guardianKind: 'none' }, onFile)).toEqual({ guardianPatientId: null, guardianContact: null });
-    expect(toPatientPatch({ ...form, guardianContact: { ...form.guardianContact, relationship: 'aunt' } }, onFile)).toEqual({
+    expect(toPatientPatch({ ...form, guardianKind: 'patient', guardianPatient: guardian }, onFile)).toEqual({
+      guardianPatientId: GUARDIAN_ID,
+      guardianContact: null,
+    });
+    expect(toPatientPatch({ ...form, guardianKind: 'none' }, onFile)).toEqual({
+      guardianPatientId: null,
+      guardianContact: null,
+    });
+    expect(
+      toPatientPatch({ ...form, guardianContact: { ...form.guardianContact, relationship: 'aunt' } }, onFile),
+    ).toEqual({
       guardianPatientId: null,
       guardianContact: { name: 'Asha Ramsamy', phone: '+23057000001', relationship: 'aunt' },
     });
@@ -177,11 +225,16 @@ describe('toPatientPatch: only what changed, for PATCH', () => {
     const guardian = { id: GUARDIAN_ID, givenName: 'Asha', familyName: 'Ramsamy', phone: '', dateOfBirth: null };
     const form = patientFormFrom(withGuardian, guardian);
     expect(form.guardianKind).toBe('patient');
-    expect(toPatientPatch({ ...form, notes: 'Anxious: book long slots' }, withGuardian)).toEqual({ notes: 'Anxious: book long slots' });
+    expect(toPatientPatch({ ...form, notes: 'Anxious: book long slots' }, withGuardian)).toEqual({
+      notes: 'Anxious: book long slots',
+    });
   });
   it('is what the server accepts as a PatientPatch', () => {
     const form = patientFormFrom(onFile, null);
-    const patch = toPatientPatch({ ...form, givenName: 'Pri', email: '', guardianKind: 'none', sex: 'unknown' }, onFile);
+    const patch = toPatientPatch(
+      { ...form, givenName: 'Pri', email: '', guardianKind: 'none', sex: 'unknown' },
+      onFile,
+    );
     expect(PatientPatch.safeParse(patch).success).toBe(true);
   });
   it('loads a patient without numbers with one empty row to type into', () => {
@@ -197,7 +250,10 @@ describe('checkPatientForm: what can be told before sending', () => {
     expect(checkPatientForm(filled(), today)).toEqual({});
   });
   it('asks for both names', () => {
-    expect(checkPatientForm(filled({ givenName: ' ', familyName: '' }), today)).toEqual({ givenName: 'required', familyName: 'required' });
+    expect(checkPatientForm(filled({ givenName: ' ', familyName: '' }), today)).toEqual({
+      givenName: 'required',
+      familyName: 'required',
+    });
   });
   it('refuses a birth date after today, an email without a domain, and letters for a number', () => {
     const rows = [{ key: 7, number: 'call the office', label: 'mobile' as const, isWhatsApp: false }];
@@ -212,8 +268,13 @@ describe('checkPatientForm: what can be told before sending', () => {
     expect(checkPatientForm(filled({ phones: rows }), today)).toEqual({});
   });
   it('wants the chosen kind of guardian filled in', () => {
-    expect(checkPatientForm(filled({ guardianKind: 'patient' }), today)).toEqual({ guardianPatientId: 'guardian_patient_required' });
-    expect(checkPatientForm(filled({ guardianKind: 'contact' }), today)).toEqual({ 'guardianContact.name': 'required', 'guardianContact.phone': 'required' });
+    expect(checkPatientForm(filled({ guardianKind: 'patient' }), today)).toEqual({
+      guardianPatientId: 'guardian_patient_required',
+    });
+    expect(checkPatientForm(filled({ guardianKind: 'contact' }), today)).toEqual({
+      'guardianContact.name': 'required',
+      'guardianContact.phone': 'required',
+    });
   });
   it('refuses two WhatsApp numbers (the form prevents it, an edit of old data might not)', () => {
     const rows = [
@@ -246,26 +307,50 @@ describe("formPathOf: where a server's field error is shown", () => {
 describe('formProblemText', () => {
   const translator = async (lng: string): Promise<Translate> => {
     const i18n = i18next.createInstance();
-    await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng, fallbackLng: 'en', interpolation: { escapeValue: false } });
+    await i18n.init({
+      resources: { en: { translation: en }, fr: { translation: fr } },
+      lng,
+      fallbackLng: 'en',
+      interpolation: { escapeValue: false },
+    });
     return (key, options) => i18n.t(key, options);
   };
-  const server = (code: string | undefined, message: string, params?: Record<string, number>) => ({ path: 'x', code, message, params });
+  const server = (code: string | undefined, message: string, params?: Record<string, number>) => ({
+    path: 'x',
+    code,
+    message,
+    params,
+  });
 
   it("says the server's refusals by code, in the interface language, whatever the English message", async () => {
     const t = await translator('fr');
-    expect(formProblemText(server('phone_invalid', 'Enter a valid phone number, e.g. +230 5712 3456'), t)).toBe('Saisissez un numéro valide, p. ex. +230 5712 3456 ou 5712 3456.');
-    expect(formProblemText(server('one_whatsapp_number', 'reworded by a newer server'), t)).toBe('Un seul numéro peut être le numéro WhatsApp.');
-    expect(formProblemText(server('guardian_not_found', 'No such patient in this practice'), t)).toBe("Ce patient n'est plus enregistré : choisissez un autre responsable.");
-    expect(formProblemText(server('too_long', 'Too big: expected string to have <=100 characters', { maximum: 100 }), t)).toBe('Trop long : au plus 100 caractères.');
+    expect(formProblemText(server('phone_invalid', 'Enter a valid phone number, e.g. +230 5712 3456'), t)).toBe(
+      'Saisissez un numéro valide, p. ex. +230 5712 3456 ou 5712 3456.',
+    );
+    expect(formProblemText(server('one_whatsapp_number', 'reworded by a newer server'), t)).toBe(
+      'Un seul numéro peut être le numéro WhatsApp.',
+    );
+    expect(formProblemText(server('guardian_not_found', 'No such patient in this practice'), t)).toBe(
+      "Ce patient n'est plus enregistré : choisissez un autre responsable.",
+    );
+    expect(
+      formProblemText(server('too_long', 'Too big: expected string to have <=100 characters', { maximum: 100 }), t),
+    ).toBe('Trop long : au plus 100 caractères.');
   });
   it("uses the form's own wording for the problem only it finds", async () => {
     const t = await translator('en');
-    expect(formProblemText({ path: 'guardianPatientId', code: 'guardian_patient_required', message: '' }, t)).toBe('Find and choose the guardian, or choose another option above.');
-    expect(formProblemText(server('required', 'Invalid input: expected string, received undefined'), t)).toBe('This is required.');
+    expect(formProblemText({ path: 'guardianPatientId', code: 'guardian_patient_required', message: '' }, t)).toBe(
+      'Find and choose the guardian, or choose another option above.',
+    );
+    expect(formProblemText(server('required', 'Invalid input: expected string, received undefined'), t)).toBe(
+      'This is required.',
+    );
   });
   it("falls back to the server's message for a code it does not know, or none", async () => {
     const t = await translator('fr');
-    expect(formProblemText(server('brand_new_rule', 'A rule this build has not heard of'), t)).toBe('A rule this build has not heard of');
+    expect(formProblemText(server('brand_new_rule', 'A rule this build has not heard of'), t)).toBe(
+      'A rule this build has not heard of',
+    );
     expect(formProblemText(server(undefined, 'From an older server'), t)).toBe('From an older server');
   });
 });

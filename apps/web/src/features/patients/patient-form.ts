@@ -1,4 +1,12 @@
-import type { FieldErrorCode, Patient, PatientInput, PatientLanguage, PatientPatch, PatientStatus, PatientSummary } from '@dentalpro/contracts';
+import type {
+  FieldErrorCode,
+  Patient,
+  PatientInput,
+  PatientLanguage,
+  PatientPatch,
+  PatientStatus,
+  PatientSummary,
+} from '@dentalpro/contracts';
 import type { FieldProblem } from '../../api/client';
 import { type Translate, fieldErrorText } from '../../components/errors';
 
@@ -92,7 +100,12 @@ export function emptyPatientForm(searchText = ''): PatientFormValues {
 
 /** The form filled from a patient on file; `guardian` is the guardian patient's summary, when there is one. */
 export function patientFormFrom(patient: Patient, guardian: PatientSummary | null): PatientFormValues {
-  const phones: PhoneRow[] = patient.phones.map((p, key) => ({ key, number: p.e164, label: p.label, isWhatsApp: p.isWhatsApp }));
+  const phones: PhoneRow[] = patient.phones.map((p, key) => ({
+    key,
+    number: p.e164,
+    label: p.label,
+    isWhatsApp: p.isWhatsApp,
+  }));
   return {
     givenName: patient.givenName,
     familyName: patient.familyName,
@@ -105,7 +118,9 @@ export function patientFormFrom(patient: Patient, guardian: PatientSummary | nul
     preferredLanguage: patient.preferredLanguage,
     guardianKind: patient.guardianPatientId ? 'patient' : patient.guardianContact ? 'contact' : 'none',
     guardianPatient: patient.guardianPatientId ? guardian : null,
-    guardianContact: patient.guardianContact ? { ...patient.guardianContact } : { name: '', phone: '', relationship: '' },
+    guardianContact: patient.guardianContact
+      ? { ...patient.guardianContact }
+      : { name: '', phone: '', relationship: '' },
     notes: patient.notes,
     status: patient.status,
   };
@@ -122,14 +137,22 @@ export function sentPhoneRows(rows: readonly PhoneRow[]): PhoneRow[] {
 }
 
 function phonesOf(values: PatientFormValues) {
-  return sentPhoneRows(values.phones).map((r) => ({ number: r.number.trim(), label: r.label, isWhatsApp: r.isWhatsApp }));
+  return sentPhoneRows(values.phones).map((r) => ({
+    number: r.number.trim(),
+    label: r.label,
+    isWhatsApp: r.isWhatsApp,
+  }));
 }
 
 function guardianOf(values: PatientFormValues): Pick<PatientInput, 'guardianPatientId' | 'guardianContact'> {
-  if (values.guardianKind === 'patient' && values.guardianPatient) return { guardianPatientId: values.guardianPatient.id, guardianContact: null };
+  if (values.guardianKind === 'patient' && values.guardianPatient)
+    return { guardianPatientId: values.guardianPatient.id, guardianContact: null };
   if (values.guardianKind === 'contact') {
     const c = values.guardianContact;
-    return { guardianPatientId: null, guardianContact: { name: c.name.trim(), phone: c.phone.trim(), relationship: c.relationship.trim() } };
+    return {
+      guardianPatientId: null,
+      guardianContact: { name: c.name.trim(), phone: c.phone.trim(), relationship: c.relationship.trim() },
+    };
   }
   return { guardianPatientId: null, guardianContact: null };
 }
@@ -152,7 +175,18 @@ export function toPatientInput(values: PatientFormValues): PatientInput {
   };
 }
 
-const SIMPLE_FIELDS = ['givenName', 'familyName', 'preferredName', 'dateOfBirth', 'sex', 'email', 'address', 'preferredLanguage', 'notes', 'status'] as const;
+const SIMPLE_FIELDS = [
+  'givenName',
+  'familyName',
+  'preferredName',
+  'dateOfBirth',
+  'sex',
+  'email',
+  'address',
+  'preferredLanguage',
+  'notes',
+  'status',
+] as const;
 
 /** Only what differs from the record on file, for PATCH .../patients/{id}; {} when nothing changed. */
 export function toPatientPatch(values: PatientFormValues, original: Patient): PatientPatch {
@@ -209,7 +243,8 @@ export function checkPatientForm(values: PatientFormValues, today: string): Form
   }
   if (values.phones.filter((r) => r.isWhatsApp && r.number.trim()).length > 1) problems.phones = 'one_whatsapp_number';
   if (values.email.trim() && !EMAIL.test(values.email.trim())) problems.email = 'email_invalid';
-  if (values.guardianKind === 'patient' && !values.guardianPatient) problems.guardianPatientId = 'guardian_patient_required';
+  if (values.guardianKind === 'patient' && !values.guardianPatient)
+    problems.guardianPatientId = 'guardian_patient_required';
   if (values.guardianKind === 'contact') {
     if (!values.guardianContact.name.trim()) problems['guardianContact.name'] = 'required';
     if (!values.guardianContact.phone.trim()) problems['guardianContact.phone'] = 'required';

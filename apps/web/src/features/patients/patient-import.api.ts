@@ -1,4 +1,10 @@
-import type { PatientImportEncoding, PatientImportEvent, PatientImportMapping, PatientImportProgress, PatientImportReport } from '@dentalpro/contracts';
+import type {
+  PatientImportEncoding,
+  PatientImportEvent,
+  PatientImportMapping,
+  PatientImportProgress,
+  PatientImportReport,
+} from '@dentalpro/contracts';
 import { ApiError, apiUrl } from '../../api/client';
 
 export interface PatientImportRun {
@@ -24,7 +30,12 @@ function fileAsBase64(file: File): Promise<string> {
  * line), and resolves with the report; a refusal rejects with the ApiError of its problem
  * (for import_rows_rejected, `extra.report` holds the report).
  */
-export async function runPatientImport(practiceId: string, run: PatientImportRun, onProgress: (p: PatientImportProgress) => void, signal?: AbortSignal): Promise<PatientImportReport> {
+export async function runPatientImport(
+  practiceId: string,
+  run: PatientImportRun,
+  onProgress: (p: PatientImportProgress) => void,
+  signal?: AbortSignal,
+): Promise<PatientImportReport> {
   const body = {
     fileName: run.file.name,
     csvBase64: await fileAsBase64(run.file),

@@ -21,7 +21,11 @@ export interface AccessLogEntry {
 }
 
 export function usePatient(practiceId: string, patientId: string, enabled = true) {
-  return useQuery({ queryKey: patientKeys.patient(practiceId, patientId), queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${patientId}`), enabled });
+  return useQuery({
+    queryKey: patientKeys.patient(practiceId, patientId),
+    queryFn: () => api.get<Patient>(`/practices/${practiceId}/patients/${patientId}`),
+    enabled,
+  });
 }
 
 export function useMedicalAlerts(practiceId: string, patientId: string, enabled: boolean) {
@@ -43,7 +47,8 @@ export function usePatientAppointments(practiceId: string, patientId: string, en
 export function useAccessLog(practiceId: string, patientId: string, enabled: boolean) {
   return useQuery({
     queryKey: patientKeys.accessLog(practiceId, patientId),
-    queryFn: () => api.get<{ items: AccessLogEntry[] }>(`/practices/${practiceId}/patients/${patientId}/access-log`, { limit: 100 }),
+    queryFn: () =>
+      api.get<{ items: AccessLogEntry[] }>(`/practices/${practiceId}/patients/${patientId}/access-log`, { limit: 100 }),
     enabled,
   });
 }
@@ -57,7 +62,10 @@ export function usePatientDuplicates(practiceId: string, patientId: string, enab
 }
 
 export const patientsApi = {
-  checkDraft: (practiceId: string, draft: PatientDuplicateCheck) => api.post<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients/duplicate-check`, draft),
+  checkDraft: (practiceId: string, draft: PatientDuplicateCheck) =>
+    api.post<{ items: PatientSummary[] }>(`/practices/${practiceId}/patients/duplicate-check`, draft),
   merge: (practiceId: string, patientId: string, intoPatientId: string) =>
-    api.post<{ survivor: Patient; mergedPatientId: string }>(`/practices/${practiceId}/patients/${patientId}/merge`, { intoPatientId }),
+    api.post<{ survivor: Patient; mergedPatientId: string }>(`/practices/${practiceId}/patients/${patientId}/merge`, {
+      intoPatientId,
+    }),
 };

@@ -22,7 +22,13 @@ export function PracticeSettingsPage() {
   if (practice.isPending) return <Loading />;
   if (practice.isError) return <ErrorAlert error={practice.error} />;
   // Keyed by the loaded record so the form starts again from the server's values after a save elsewhere.
-  return <PracticeForm key={`${practice.data.id}-${practice.dataUpdatedAt}`} practice={practice.data} editable={can('practice:manage')} />;
+  return (
+    <PracticeForm
+      key={`${practice.data.id}-${practice.dataUpdatedAt}`}
+      practice={practice.data}
+      editable={can('practice:manage')}
+    />
+  );
 }
 
 function PracticeForm({ practice, editable }: { practice: Practice; editable: boolean }) {
@@ -34,7 +40,8 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
     onSuccess: async (saved) => {
       toast(t('practice.saved'));
       await queryClient.invalidateQueries({ queryKey: meKey });
-      if (saved && typeof saved === 'object' && 'id' in saved) queryClient.setQueryData(practiceKey(practice.id), saved);
+      if (saved && typeof saved === 'object' && 'id' in saved)
+        queryClient.setQueryData(practiceKey(practice.id), saved);
       else await queryClient.invalidateQueries({ queryKey: practiceKey(practice.id) });
     },
   });
@@ -59,20 +66,63 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
       <form onSubmit={submit} className="card stack form-card">
         <fieldset disabled={!editable} className="plain">
           <legend className="visually-hidden">{t('practice.title')}</legend>
-          <TextField label={t('practice.name')} name="name" defaultValue={practice.name} required minLength={2} maxLength={120} error={fieldError(err, 'name')} />
-          <TextAreaField label={t('practice.address')} name="address" defaultValue={practice.address} maxLength={300} error={fieldError(err, 'address')} />
+          <TextField
+            label={t('practice.name')}
+            name="name"
+            defaultValue={practice.name}
+            required
+            minLength={2}
+            maxLength={120}
+            error={fieldError(err, 'name')}
+          />
+          <TextAreaField
+            label={t('practice.address')}
+            name="address"
+            defaultValue={practice.address}
+            maxLength={300}
+            error={fieldError(err, 'address')}
+          />
           <div className="grid-2">
-            <TextField label={t('practice.phone')} name="phone" type="tel" defaultValue={practice.phone} maxLength={40} error={fieldError(err, 'phone')} />
-            <TextField label={t('practice.email')} name="email" type="email" defaultValue={practice.email} error={fieldError(err, 'email')} />
+            <TextField
+              label={t('practice.phone')}
+              name="phone"
+              type="tel"
+              defaultValue={practice.phone}
+              maxLength={40}
+              error={fieldError(err, 'phone')}
+            />
+            <TextField
+              label={t('practice.email')}
+              name="email"
+              type="email"
+              defaultValue={practice.email}
+              error={fieldError(err, 'email')}
+            />
           </div>
           <div className="grid-2">
-            <TimeZoneSelect label={t('practice.timeZone')} name="timeZone" defaultValue={practice.timeZone} error={fieldError(err, 'timeZone')} />
-            <SelectField label={t('practice.defaultLanguage')} name="defaultLanguage" defaultValue={practice.defaultLanguage}>
+            <TimeZoneSelect
+              label={t('practice.timeZone')}
+              name="timeZone"
+              defaultValue={practice.timeZone}
+              error={fieldError(err, 'timeZone')}
+            />
+            <SelectField
+              label={t('practice.defaultLanguage')}
+              name="defaultLanguage"
+              defaultValue={practice.defaultLanguage}
+            >
               <option value="en">English</option>
               <option value="fr">Français</option>
             </SelectField>
           </div>
-          <TextField label={t('practice.currency')} name="currency" value={practice.currency} readOnly hint={t('practice.currencyHint')} className="narrow-field" />
+          <TextField
+            label={t('practice.currency')}
+            name="currency"
+            value={practice.currency}
+            readOnly
+            hint={t('practice.currencyHint')}
+            className="narrow-field"
+          />
         </fieldset>
         <ErrorAlert error={err} />
         {editable && (

@@ -10,7 +10,15 @@ import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import type { useCurrentPractice } from '../shell/AppShell';
 import { conflictMessage } from './conflict';
-import { CANCELLABLE, MOVABLE, NEXT_STATUSES, refreshScheduling, schedulingApi, useAppointmentDetail, useTypeName } from './scheduling.api';
+import {
+  CANCELLABLE,
+  MOVABLE,
+  NEXT_STATUSES,
+  refreshScheduling,
+  schedulingApi,
+  useAppointmentDetail,
+  useTypeName,
+} from './scheduling.api';
 import { useCalendarFormat } from './useCalendarFormat';
 import { clock, instantAt, isDay, parseClock, wallTimeOf } from './zoned-time';
 
@@ -37,7 +45,18 @@ const STATUS_ACTION: Record<string, string> = {
 };
 
 /** The details of one appointment beside the grid: status steps, cancel, move, history. */
-export function AppointmentPanel({ practiceId, timeZone, appointment: a, type, provider, chair, chairs, can, myUserId, onClose }: AppointmentPanelProps) {
+export function AppointmentPanel({
+  practiceId,
+  timeZone,
+  appointment: a,
+  type,
+  provider,
+  chair,
+  chairs,
+  can,
+  myUserId,
+  onClose,
+}: AppointmentPanelProps) {
   const { t } = useTranslation();
   const typeName = useTypeName();
   const fmt = useCalendarFormat(timeZone);
@@ -101,7 +120,11 @@ export function AppointmentPanel({ practiceId, timeZone, appointment: a, type, p
     const startAt = instantAt(day, parseClock(time), timeZone);
     const duration = Date.parse(a.end) - Date.parse(a.start);
     const chairId = String(form.get('chairId'));
-    move.mutate({ start: startAt.toISOString(), end: new Date(startAt.getTime() + duration).toISOString(), ...(chairId !== a.chairId ? { chairId } : {}) });
+    move.mutate({
+      start: startAt.toISOString(),
+      end: new Date(startAt.getTime() + duration).toISOString(),
+      ...(chairId !== a.chairId ? { chairId } : {}),
+    });
   };
 
   const history = detail.data?.history ?? [];
@@ -169,7 +192,13 @@ export function AppointmentPanel({ practiceId, timeZone, appointment: a, type, p
       {canStatus && (NEXT_STATUSES[a.status] ?? []).length > 0 && (
         <section aria-label={t('calendar.changeStatus')} className="status-actions">
           {(NEXT_STATUSES[a.status] ?? []).map((next) => (
-            <Button key={next} variant={next === 'no_show' ? 'danger' : 'secondary'} busy={status.isPending && status.variables === next} disabled={status.isPending} onClick={() => status.mutate(next)}>
+            <Button
+              key={next}
+              variant={next === 'no_show' ? 'danger' : 'secondary'}
+              busy={status.isPending && status.variables === next}
+              disabled={status.isPending}
+              onClick={() => status.mutate(next)}
+            >
               {t(STATUS_ACTION[next] ?? next)}
             </Button>
           ))}
@@ -205,7 +234,14 @@ export function AppointmentPanel({ practiceId, timeZone, appointment: a, type, p
         <form onSubmit={submitMove} className="panel-form">
           <div className="grid-2 tight">
             <TextField label={t('booking.date')} name="date" type="date" defaultValue={start.day} required autoFocus />
-            <TextField label={t('booking.time')} name="time" type="time" defaultValue={clock(start.minutes)} step={300} required />
+            <TextField
+              label={t('booking.time')}
+              name="time"
+              type="time"
+              defaultValue={clock(start.minutes)}
+              step={300}
+              required
+            />
           </div>
           <SelectField label={t('booking.chair')} name="chairId" defaultValue={a.chairId}>
             {chairs.map((c) => (
@@ -214,7 +250,11 @@ export function AppointmentPanel({ practiceId, timeZone, appointment: a, type, p
               </option>
             ))}
           </SelectField>
-          {move.error ? <p className="field-error" role="alert">{conflictMessage(move.error, errorMessage, t)}</p> : null}
+          {move.error ? (
+            <p className="field-error" role="alert">
+              {conflictMessage(move.error, errorMessage, t)}
+            </p>
+          ) : null}
           <div className="actions">
             <Button type="submit" variant="primary" busy={move.isPending}>
               {t('calendar.actions.confirmMove')}

@@ -31,13 +31,25 @@ interface BlockDialogProps {
 type Scope = 'practice' | 'chair' | 'provider' | 'both';
 
 const scopeOf = (block: BlockBody | null): Scope =>
-  !block ? 'provider' : block.providerId && block.chairId ? 'both' : block.providerId ? 'provider' : block.chairId ? 'chair' : 'practice';
+  !block
+    ? 'provider'
+    : block.providerId && block.chairId
+      ? 'both'
+      : block.providerId
+        ? 'provider'
+        : block.chairId
+          ? 'chair'
+          : 'practice';
 
 /** Block time (lunch, leave, maintenance…) for a provider, a chair or the whole practice; or change or remove a block. */
 export function BlockDialog(props: BlockDialogProps) {
   const { t } = useTranslation();
   return (
-    <Modal open={props.open} title={props.block ? t('calendar.block.editTitle') : t('calendar.block.title')} onClose={props.onClose}>
+    <Modal
+      open={props.open}
+      title={props.block ? t('calendar.block.editTitle') : t('calendar.block.title')}
+      onClose={props.onClose}
+    >
       <BlockForm {...props} />
     </Modal>
   );
@@ -56,14 +68,19 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
     onClose();
   };
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => (block ? schedulingApi.updateBlock(practiceId, block.id, body) : schedulingApi.createBlock(practiceId, body)),
+    mutationFn: (body: Record<string, unknown>) =>
+      block ? schedulingApi.updateBlock(practiceId, block.id, body) : schedulingApi.createBlock(practiceId, body),
     onSuccess: () => done(block ? t('calendar.block.updated') : t('calendar.block.created')),
   });
   const remove = useMutation({
     mutationFn: (id: string) => schedulingApi.deleteBlock(practiceId, id),
     onSuccess: () => done(t('calendar.block.deleted')),
   });
-  const refusals = useFieldRefusals(invalid ?? save.error, { invalid_period: 'end', provider_not_found: 'providerId', chair_not_found: 'chairId' }, form);
+  const refusals = useFieldRefusals(
+    invalid ?? save.error,
+    { invalid_period: 'end', provider_not_found: 'providerId', chair_not_found: 'chairId' },
+    form,
+  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -80,8 +97,11 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
       ...period,
     });
   };
-  const scopes: Scope[] = scopeOf(block) === 'both' ? ['provider', 'chair', 'both', 'practice'] : ['provider', 'chair', 'practice'];
-  const draft = block ? periodDraft(block.start, block.end, timeZone) : { startDate: day, startTime: '12:00', endDate: day, endTime: '13:00' };
+  const scopes: Scope[] =
+    scopeOf(block) === 'both' ? ['provider', 'chair', 'both', 'practice'] : ['provider', 'chair', 'practice'];
+  const draft = block
+    ? periodDraft(block.start, block.end, timeZone)
+    : { startDate: day, startTime: '12:00', endDate: day, endTime: '13:00' };
   return (
     <form ref={form} onSubmit={submit}>
       <fieldset className="plain">
@@ -96,7 +116,12 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
         </div>
       </fieldset>
       {(scope === 'provider' || scope === 'both') && (
-        <SelectField label={t('booking.provider')} name="providerId" defaultValue={block?.providerId ?? undefined} error={refusals.of('providerId')}>
+        <SelectField
+          label={t('booking.provider')}
+          name="providerId"
+          defaultValue={block?.providerId ?? undefined}
+          error={refusals.of('providerId')}
+        >
           {providers
             .filter((p) => p.active || p.userId === block?.providerId)
             .map((p) => (
@@ -107,7 +132,12 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
         </SelectField>
       )}
       {(scope === 'chair' || scope === 'both') && (
-        <SelectField label={t('booking.chair')} name="chairId" defaultValue={block?.chairId ?? undefined} error={refusals.of('chairId')}>
+        <SelectField
+          label={t('booking.chair')}
+          name="chairId"
+          defaultValue={block?.chairId ?? undefined}
+          error={refusals.of('chairId')}
+        >
           {chairs
             .filter((c) => c.active || c.id === block?.chairId)
             .map((c) => (
@@ -117,7 +147,12 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
             ))}
         </SelectField>
       )}
-      <SelectField label={t('calendar.block.kind')} name="kind" defaultValue={block?.kind ?? 'lunch'} error={refusals.of('kind')}>
+      <SelectField
+        label={t('calendar.block.kind')}
+        name="kind"
+        defaultValue={block?.kind ?? 'lunch'}
+        error={refusals.of('kind')}
+      >
         {BLOCK_KINDS.map((k) => (
           <option key={k} value={k}>
             {t(`calendar.block.kinds.${k}`)}
@@ -125,7 +160,13 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
         ))}
       </SelectField>
       <PeriodFields draft={draft} error={refusals.of} />
-      <TextField label={t('calendar.block.note')} name="note" maxLength={200} defaultValue={block?.note} error={refusals.of('note')} />
+      <TextField
+        label={t('calendar.block.note')}
+        name="note"
+        maxLength={200}
+        defaultValue={block?.note}
+        error={refusals.of('note')}
+      />
       <ErrorAlert error={refusals.rest ?? remove.error} />
       <div className="actions dialog-actions">
         <Button type="submit" variant="primary" busy={save.isPending}>
@@ -159,8 +200,12 @@ export function BlockDetailsDialog({
   const { t } = useTranslation();
   const fmt = useCalendarFormat(timeZone);
   const who = block
-    ? [block.providerId ? providers.get(block.providerId)?.displayName : null, block.chairId ? chairs.get(block.chairId)?.name : null].filter(Boolean).join(' · ') ||
-      t('calendar.block.wholePractice')
+    ? [
+        block.providerId ? providers.get(block.providerId)?.displayName : null,
+        block.chairId ? chairs.get(block.chairId)?.name : null,
+      ]
+        .filter(Boolean)
+        .join(' · ') || t('calendar.block.wholePractice')
     : '';
   return (
     <Modal open={block !== null} title={block ? t(`calendar.block.kinds.${block.kind}`) : ''} onClose={onClose}>

@@ -46,7 +46,17 @@ export function BookingDialog(props: BookingDialogProps) {
 
 const SOURCES = ['staff', 'phone', 'walk_in'] as const;
 
-function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, canOverbook, onClose, onBooked }: BookingDialogProps & { draft: BookingDraft }) {
+function BookingForm({
+  practiceId,
+  timeZone,
+  draft,
+  chairs,
+  providers,
+  types,
+  canOverbook,
+  onClose,
+  onBooked,
+}: BookingDialogProps & { draft: BookingDraft }) {
   const { t } = useTranslation();
   const typeName = useTypeName();
   const errorMessage = useErrorMessage();
@@ -56,7 +66,10 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
   const [patient, setPatient] = useState<PatientSummary | null>(null);
   const [typeId, setTypeId] = useState(types[0]?.id ?? '');
   const type = types.find((x) => x.id === typeId);
-  const allowed = useMemo(() => providers.filter((p) => !type || type.allowedRoles.includes(p.role as never)), [providers, type]);
+  const allowed = useMemo(
+    () => providers.filter((p) => !type || type.allowedRoles.includes(p.role as never)),
+    [providers, type],
+  );
   const [chosenProvider, setProviderId] = useState(draft.providerId ?? '');
   const providerId = allowed.some((p) => p.userId === chosenProvider) ? chosenProvider : (allowed[0]?.userId ?? '');
   const [chairId, setChairId] = useState(draft.chairId ?? chairs[0]?.id ?? '');
@@ -70,7 +83,12 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
   const availability = useAvailability(
     practiceId,
     typeId && providerId && isDay(day)
-      ? { appointmentTypeId: typeId, providerId, from: instantAt(day, 0, timeZone).toISOString(), to: instantAt(addDays(day, 1), 0, timeZone).toISOString() }
+      ? {
+          appointmentTypeId: typeId,
+          providerId,
+          from: instantAt(day, 0, timeZone).toISOString(),
+          to: instantAt(addDays(day, 1), 0, timeZone).toISOString(),
+        }
       : null,
   );
   const slotTimes = useMemo(() => {
@@ -113,7 +131,8 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
     });
   };
 
-  const providerConflict = book.error instanceof ApiError && book.error.code === 'slot_taken' && book.error.extra.conflictOn === 'provider';
+  const providerConflict =
+    book.error instanceof ApiError && book.error.code === 'slot_taken' && book.error.extra.conflictOn === 'provider';
   const chairName = (id: string) => chairs.find((c) => c.id === id)?.name ?? '';
 
   return (
@@ -127,20 +146,32 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
               setPatient(p);
               setPatientMissing(false);
             }}
-            error={patientMissing ? t('booking.patientRequired') : patientRefusal ? t(`errors.${patientRefusal}`) : undefined}
+            error={
+              patientMissing ? t('booking.patientRequired') : patientRefusal ? t(`errors.${patientRefusal}`) : undefined
+            }
             unavailable={(p) => {
               const refusal = bookingRefusal(p);
               return refusal && t(`errors.${refusal}`);
             }}
           />
-          <SelectField label={t('booking.type')} value={typeId} onChange={(e) => setTypeId(e.target.value)} error={fieldError(book.error, 'appointmentTypeId')}>
+          <SelectField
+            label={t('booking.type')}
+            value={typeId}
+            onChange={(e) => setTypeId(e.target.value)}
+            error={fieldError(book.error, 'appointmentTypeId')}
+          >
             {types.map((x) => (
               <option key={x.id} value={x.id}>
                 {typeName(x)} ({t('booking.minutes', { count: x.durationMinutes })})
               </option>
             ))}
           </SelectField>
-          <SelectField label={t('booking.provider')} value={providerId} onChange={(e) => setProviderId(e.target.value)} error={fieldError(book.error, 'providerId')}>
+          <SelectField
+            label={t('booking.provider')}
+            value={providerId}
+            onChange={(e) => setProviderId(e.target.value)}
+            error={fieldError(book.error, 'providerId')}
+          >
             {allowed.length === 0 && <option value="">{t('booking.noProviderForType')}</option>}
             {allowed.map((p) => (
               <option key={p.userId} value={p.userId}>
@@ -156,8 +187,21 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
             ))}
           </SelectField>
           <div className="grid-2 tight">
-            <TextField label={t('booking.date')} type="date" value={day} onChange={(e) => setDay(e.target.value)} required />
-            <TextField label={t('booking.time')} type="time" value={time} onChange={(e) => setTime(e.target.value)} step={300} required />
+            <TextField
+              label={t('booking.date')}
+              type="date"
+              value={day}
+              onChange={(e) => setDay(e.target.value)}
+              required
+            />
+            <TextField
+              label={t('booking.time')}
+              type="time"
+              value={time}
+              onChange={(e) => setTime(e.target.value)}
+              step={300}
+              required
+            />
           </div>
         </div>
         <div>
@@ -206,7 +250,12 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
               ))}
             </div>
           </fieldset>
-          <TextAreaField label={t('booking.notes')} value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={2000} />
+          <TextAreaField
+            label={t('booking.notes')}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+            maxLength={2000}
+          />
         </div>
       </div>
 
@@ -217,14 +266,29 @@ function BookingForm({ practiceId, timeZone, draft, chairs, providers, types, ca
       ) : null}
       {providerConflict && canOverbook && (
         <div className="overbook card-inset">
-          <TextField label={t('booking.overbookReason')} hint={t('booking.overbookHint')} value={overbookReason} onChange={(e) => setOverbookReason(e.target.value)} />
-          <Button variant="danger" disabled={overbookReason.trim().length < 3} busy={book.isPending} onClick={(e) => submit(e as unknown as FormEvent<HTMLFormElement>, true)}>
+          <TextField
+            label={t('booking.overbookReason')}
+            hint={t('booking.overbookHint')}
+            value={overbookReason}
+            onChange={(e) => setOverbookReason(e.target.value)}
+          />
+          <Button
+            variant="danger"
+            disabled={overbookReason.trim().length < 3}
+            busy={book.isPending}
+            onClick={(e) => submit(e as unknown as FormEvent<HTMLFormElement>, true)}
+          >
             {t('booking.overbook')}
           </Button>
         </div>
       )}
       <div className="actions dialog-actions">
-        <Button type="submit" variant="primary" busy={book.isPending} disabled={!providerId || !typeId || patientRefusal !== undefined}>
+        <Button
+          type="submit"
+          variant="primary"
+          busy={book.isPending}
+          disabled={!providerId || !typeId || patientRefusal !== undefined}
+        >
           {t('booking.submit')}
         </Button>
         <Button variant="secondary" onClick={onClose}>

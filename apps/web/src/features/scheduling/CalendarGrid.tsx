@@ -1,5 +1,14 @@
 import type { Appointment } from '@dentalpro/contracts';
-import { type CSSProperties, type KeyboardEvent, type PointerEvent, memo, useCallback, useMemo, useRef, useState } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  memo,
+  useCallback,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BlockBody } from '../../api/contracts';
 import { clock } from './zoned-time';
@@ -91,7 +100,15 @@ export function CalendarGrid(props: CalendarGridProps) {
   const height = rows * step * ppm;
   const columnEls = useRef(new Map<string, HTMLDivElement>());
   const [drag, setDrag] = useState<DragState | null>(null);
-  const pointer = useRef<{ appointment: Appointment; x: number; y: number; grabMin: number; duration: number; moved: boolean; pointerId: number } | null>(null);
+  const pointer = useRef<{
+    appointment: Appointment;
+    x: number;
+    y: number;
+    grabMin: number;
+    duration: number;
+    moved: boolean;
+    pointerId: number;
+  } | null>(null);
   const suppressClick = useRef(false);
   const [active, setActive] = useState<{ col: number; row: number }>({ col: 0, row: 0 });
 
@@ -169,17 +186,27 @@ export function CalendarGrid(props: CalendarGridProps) {
       if (!target.classList.contains('cal-cell')) return;
       const col = Number(target.dataset.col);
       const row = Number(target.dataset.row);
-      const moves: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+      const moves: Record<string, [number, number]> = {
+        ArrowUp: [0, -1],
+        ArrowDown: [0, 1],
+        ArrowLeft: [-1, 0],
+        ArrowRight: [1, 0],
+      };
       let next: { col: number; row: number } | null = null;
       if (event.key in moves) {
         const [dc, dr] = moves[event.key] as [number, number];
-        next = { col: Math.min(Math.max(col + dc, 0), columns.length - 1), row: Math.min(Math.max(row + dr, 0), rows - 1) };
+        next = {
+          col: Math.min(Math.max(col + dc, 0), columns.length - 1),
+          row: Math.min(Math.max(row + dr, 0), rows - 1),
+        };
       } else if (event.key === 'Home') next = { col, row: 0 };
       else if (event.key === 'End') next = { col, row: rows - 1 };
       if (!next) return;
       event.preventDefault();
       setActive(next);
-      const el = event.currentTarget.querySelector<HTMLElement>(`.cal-cell[data-col="${next.col}"][data-row="${next.row}"]`);
+      const el = event.currentTarget.querySelector<HTMLElement>(
+        `.cal-cell[data-col="${next.col}"][data-row="${next.row}"]`,
+      );
       el?.focus();
     },
     [columns.length, rows],
@@ -189,7 +216,10 @@ export function CalendarGrid(props: CalendarGridProps) {
 
   return (
     <div className="cal-scroll" role="region" aria-label={t('calendar.gridLabel')} tabIndex={-1}>
-      <div className={`cal-grid${columns.length === 7 && columns[0]?.providerId !== undefined ? ' is-week' : ''}`} style={{ '--cal-cols': columns.length } as CSSProperties}>
+      <div
+        className={`cal-grid${columns.length === 7 && columns[0]?.providerId !== undefined ? ' is-week' : ''}`}
+        style={{ '--cal-cols': columns.length } as CSSProperties}
+      >
         <div className="cal-corner" aria-hidden="true" />
         {columns.map((column) => (
           <div key={column.key} className={`cal-head${column.isToday ? ' is-today' : ''}`}>
@@ -241,16 +271,22 @@ export function CalendarGrid(props: CalendarGridProps) {
                   type="button"
                   key={pb.block.id}
                   className={`cal-block${pb.narrow ? ' is-narrow' : ''} kind-${pb.block.kind}`}
-                  style={{ top: (pb.startMin - axisStart) * ppm, height: Math.max(12, (pb.endMin - pb.startMin) * ppm) }}
+                  style={{
+                    top: (pb.startMin - axisStart) * ppm,
+                    height: Math.max(12, (pb.endMin - pb.startMin) * ppm),
+                  }}
                   onClick={() => props.onOpenBlock(pb.block)}
                   aria-label={`${pb.label}, ${clock(pb.startMin)}–${clock(pb.endMin)}`}
                 >
                   {!pb.narrow && <span>{pb.label}</span>}
                 </button>
               ))}
-              {props.nowMinutes !== null && column.isToday && props.nowMinutes >= axisStart && props.nowMinutes <= axisEnd && (
-                <div className="cal-now" style={{ top: (props.nowMinutes - axisStart) * ppm }} aria-hidden="true" />
-              )}
+              {props.nowMinutes !== null &&
+                column.isToday &&
+                props.nowMinutes >= axisStart &&
+                props.nowMinutes <= axisEnd && (
+                  <div className="cal-now" style={{ top: (props.nowMinutes - axisStart) * ppm }} aria-hidden="true" />
+                )}
               {placed.map((pa) => {
                 const look = props.look(pa.appointment);
                 const lane = lanes.get(pa.appointment.id) ?? { lane: 0, lanes: 1 };
@@ -262,13 +298,15 @@ export function CalendarGrid(props: CalendarGridProps) {
                     key={pa.appointment.id}
                     data-appointment-id={pa.appointment.id}
                     className={`cal-appt status-${pa.appointment.status}${movable ? ' is-movable' : ''}${isDragged ? ' is-dragging' : ''}${props.selectedId === pa.appointment.id ? ' is-selected' : ''}`}
-                    style={{
-                      top: (pa.startMin - axisStart) * ppm,
-                      height: Math.max(20, (pa.endMin - pa.startMin) * ppm - 2),
-                      left: `calc(${(lane.lane / lane.lanes) * 100}% + 2px)`,
-                      width: `calc(${100 / lane.lanes}% - 4px)`,
-                      '--type-colour': look.colour,
-                    } as CSSProperties}
+                    style={
+                      {
+                        top: (pa.startMin - axisStart) * ppm,
+                        height: Math.max(20, (pa.endMin - pa.startMin) * ppm - 2),
+                        left: `calc(${(lane.lane / lane.lanes) * 100}% + 2px)`,
+                        width: `calc(${100 / lane.lanes}% - 4px)`,
+                        '--type-colour': look.colour,
+                      } as CSSProperties
+                    }
                     aria-label={look.ariaLabel}
                     onPointerDown={(e) => onPointerDown(e, pa)}
                     onPointerMove={onPointerMove}
@@ -289,13 +327,15 @@ export function CalendarGrid(props: CalendarGridProps) {
               {dragged && drag?.columnKey === column.key && (
                 <div
                   className={`cal-appt cal-ghost status-${dragged.placed.appointment.status}`}
-                  style={{
-                    top: (drag.startMin - axisStart) * ppm,
-                    height: Math.max(20, (dragged.placed.endMin - dragged.placed.startMin) * ppm - 2),
-                    left: 2,
-                    right: 2,
-                    '--type-colour': props.look(dragged.placed.appointment).colour,
-                  } as CSSProperties}
+                  style={
+                    {
+                      top: (drag.startMin - axisStart) * ppm,
+                      height: Math.max(20, (dragged.placed.endMin - dragged.placed.startMin) * ppm - 2),
+                      left: 2,
+                      right: 2,
+                      '--type-colour': props.look(dragged.placed.appointment).colour,
+                    } as CSSProperties
+                  }
                   aria-hidden="true"
                 >
                   <span className="cal-appt-time">
@@ -319,7 +359,8 @@ function AppointmentContent({ placed, look }: { placed: PlacedAppointment; look:
       <span className="cal-appt-time">
         {clock(placed.startMin)}–{clock(placed.endMin)}
         <span className="cal-appt-status" title={look.statusLabel}>
-          <span aria-hidden="true">{STATUS_GLYPH[a.status]}</span> <span className="cal-appt-status-text">{look.statusLabel}</span>
+          <span aria-hidden="true">{STATUS_GLYPH[a.status]}</span>{' '}
+          <span className="cal-appt-status-text">{look.statusLabel}</span>
         </span>
       </span>
       <span className="cal-appt-name">{a.patientName ?? '—'}</span>
@@ -341,7 +382,17 @@ interface CellsProps {
 }
 
 /** The bookable cells of one column; memoised so dragging and refetches do not re-render hundreds of buttons. */
-const Cells = memo(function Cells({ column, colIndex, rows, axisStart, step, rowPx, canBook, activeRow, onBook }: CellsProps) {
+const Cells = memo(function Cells({
+  column,
+  colIndex,
+  rows,
+  axisStart,
+  step,
+  rowPx,
+  canBook,
+  activeRow,
+  onBook,
+}: CellsProps) {
   const { t } = useTranslation();
   const cells = [];
   for (let row = 0; row < rows; row++) {
@@ -360,7 +411,10 @@ const Cells = memo(function Cells({ column, colIndex, rows, axisStart, step, row
         data-col={colIndex}
         data-row={row}
         tabIndex={activeRow === row ? 0 : -1}
-        aria-label={t('calendar.bookCell', { time: clock(minutes), column: column.sublabel ? `${column.label} ${column.sublabel}` : column.label })}
+        aria-label={t('calendar.bookCell', {
+          time: clock(minutes),
+          column: column.sublabel ? `${column.label} ${column.sublabel}` : column.label,
+        })}
         onClick={() => onBook(column, minutes)}
       >
         <span aria-hidden="true">+</span>

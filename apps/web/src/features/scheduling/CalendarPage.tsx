@@ -16,7 +16,13 @@ import { useCurrentPractice } from '../shell/AppShell';
 import { AppointmentPanel } from './AppointmentPanel';
 import { BlockDialog, BlockDetailsDialog } from './BlockDialog';
 import { BookingDialog, type BookingDraft } from './BookingDialog';
-import { type AppointmentLook, type CalendarColumn, CalendarGrid, type PlacedAppointment, type PlacedBlock } from './CalendarGrid';
+import {
+  type AppointmentLook,
+  type CalendarColumn,
+  CalendarGrid,
+  type PlacedAppointment,
+  type PlacedBlock,
+} from './CalendarGrid';
 import {
   type Items,
   MOVABLE,
@@ -48,7 +54,9 @@ export function CalendarPage() {
   const timeZone = practice.data?.timeZone;
   if (practice.isError) return <ErrorAlert error={practice.error} />;
   if (!timeZone) return <Loading />;
-  return <Calendar practiceId={practiceId} timeZone={timeZone} can={can} myUserId={me.user.id} heading={t('nav.calendar')} />;
+  return (
+    <Calendar practiceId={practiceId} timeZone={timeZone} can={can} myUserId={me.user.id} heading={t('nav.calendar')} />
+  );
 }
 
 interface CalendarProps {
@@ -100,12 +108,18 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   const step = settings.data?.slotStepMinutes ?? 15;
 
   const activeProviders = useMemo(() => (providers.data ?? []).filter((p) => p.active), [providers.data]);
-  const providerId = params.get('provider') && activeProviders.some((p) => p.userId === params.get('provider')) ? (params.get('provider') as string) : (activeProviders[0]?.userId ?? null);
+  const providerId =
+    params.get('provider') && activeProviders.some((p) => p.userId === params.get('provider'))
+      ? (params.get('provider') as string)
+      : (activeProviders[0]?.userId ?? null);
 
   const firstDay = view === 'day' ? day : mondayOf(day);
   const dayCount = view === 'day' ? 1 : 7;
   const range = useMemo(
-    () => ({ from: instantAt(firstDay, 0, timeZone).toISOString(), to: instantAt(addDays(firstDay, dayCount), 0, timeZone).toISOString() }),
+    () => ({
+      from: instantAt(firstDay, 0, timeZone).toISOString(),
+      to: instantAt(addDays(firstDay, dayCount), 0, timeZone).toISOString(),
+    }),
     [firstDay, dayCount, timeZone],
   );
   const appointments = useAppointments(practiceId, { ...range, includeCancelled: showCancelled });
@@ -124,7 +138,14 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
     const provider = providerId ? providerById.get(providerId) : undefined;
     return Array.from({ length: 7 }, (_, i) => {
       const d = addDays(firstDay, i);
-      return { key: d, day: d, label: fmt.weekdayShort(d), sublabel: fmt.dayMonth(d), providerId: provider?.userId, isToday: d === today };
+      return {
+        key: d,
+        day: d,
+        label: fmt.weekdayShort(d),
+        sublabel: fmt.dayMonth(d),
+        providerId: provider?.userId,
+        isToday: d === today,
+      };
     });
   }, [view, chairs.data, day, today, providerId, providerById, firstDay, fmt]);
 
@@ -165,7 +186,11 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   const placedBlocks = useMemo(() => {
     const map = new Map<string, PlacedBlock[]>();
     const kindLabel = (b: BlockBody) => {
-      const who = b.providerId ? providerById.get(b.providerId)?.displayName : b.chairId ? chairById.get(b.chairId)?.name : t('calendar.block.wholePractice');
+      const who = b.providerId
+        ? providerById.get(b.providerId)?.displayName
+        : b.chairId
+          ? chairById.get(b.chairId)?.name
+          : t('calendar.block.wholePractice');
       return `${t(`calendar.block.kinds.${b.kind}`)}${who ? ` · ${who}` : ''}${b.note ? ` · ${b.note}` : ''}`;
     };
     for (const column of columns) {
@@ -214,7 +239,12 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         colour: type?.colour ?? '#64748b',
         typeName: name,
         statusLabel,
-        ariaLabel: [`${fmt.clock(s.minutes)}–${fmt.clock(e.minutes)}`, a.patientName ?? t('calendar.noPatient'), name, statusLabel].join(', '),
+        ariaLabel: [
+          `${fmt.clock(s.minutes)}–${fmt.clock(e.minutes)}`,
+          a.patientName ?? t('calendar.noPatient'),
+          name,
+          statusLabel,
+        ].join(', '),
       };
     },
     [typeById, t, timeZone, typeName, fmt],
@@ -225,7 +255,10 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   // The block dialog: to create one (block null) or change the one clicked. Without calendar:write a click only shows it.
   const [blockDialog, setBlockDialog] = useState<{ block: BlockBody | null } | null>(null);
   const [viewedBlock, setViewedBlock] = useState<BlockBody | null>(null);
-  const onOpenBlock = useCallback((block: BlockBody) => (canWrite ? setBlockDialog({ block }) : setViewedBlock(block)), [canWrite]);
+  const onOpenBlock = useCallback(
+    (block: BlockBody) => (canWrite ? setBlockDialog({ block }) : setViewedBlock(block)),
+    [canWrite],
+  );
 
   const move = useMutation({
     mutationFn: (v: { appointment: Appointment; start: string; end: string; chairId: string; providerId: string }) =>
@@ -241,7 +274,13 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
       const snapshots = queryClient.getQueriesData({ queryKey: appointmentsKey(practiceId) });
       queryClient.setQueriesData<Items<Appointment>>({ queryKey: appointmentsKey(practiceId) }, (old) =>
         old && 'items' in old
-          ? { items: old.items.map((a) => (a.id === v.appointment.id ? { ...a, start: v.start, end: v.end, chairId: v.chairId, providerId: v.providerId } : a)) }
+          ? {
+              items: old.items.map((a) =>
+                a.id === v.appointment.id
+                  ? { ...a, start: v.start, end: v.end, chairId: v.chairId, providerId: v.providerId }
+                  : a,
+              ),
+            }
           : old,
       );
       return { snapshots };
@@ -250,7 +289,8 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
       for (const [key, value] of context?.snapshots ?? []) queryClient.setQueryData(key, value);
       toast(conflictMessage(error, errorMessage, t), 'error');
     },
-    onSuccess: (moved) => toast(t('calendar.moved', { name: moved.patientName ?? '', time: fmt.dateTime(moved.start) })),
+    onSuccess: (moved) =>
+      toast(t('calendar.moved', { name: moved.patientName ?? '', time: fmt.dateTime(moved.start) })),
     onSettled: () => {
       setPendingMoves((n) => n - 1);
       void refreshScheduling(queryClient, practiceId);
@@ -273,16 +313,23 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   );
 
   const onBook = useCallback(
-    (column: CalendarColumn, minutes: number) => setDraft({ day: column.day, minutes, chairId: column.chairId ?? null, providerId: column.providerId ?? null }),
+    (column: CalendarColumn, minutes: number) =>
+      setDraft({ day: column.day, minutes, chairId: column.chairId ?? null, providerId: column.providerId ?? null }),
     [],
   );
 
-  const loading = chairs.isPending || providers.isPending || types.isPending || openingHours.isPending || settings.isPending;
+  const loading =
+    chairs.isPending || providers.isPending || types.isPending || openingHours.isPending || settings.isPending;
   const firstError = [chairs, providers, types, openingHours, settings].find((q) => q.isError)?.error;
   const selected = selectedId ? ((appointments.data ?? []).find((a) => a.id === selectedId) ?? null) : null;
   const dayHolidays = (holidays.data ?? []).filter((h) => h.date >= firstDay && h.date < addDays(firstDay, dayCount));
-  const rangeClosures = (closures.data ?? []).filter((c) => Date.parse(c.end) > Date.parse(range.from) && Date.parse(c.start) < Date.parse(range.to));
-  const title = view === 'day' ? fmt.longDay(day) : t('calendar.weekOf', { from: fmt.dayMonth(firstDay), to: fmt.dayMonth(addDays(firstDay, 6)) });
+  const rangeClosures = (closures.data ?? []).filter(
+    (c) => Date.parse(c.end) > Date.parse(range.from) && Date.parse(c.start) < Date.parse(range.to),
+  );
+  const title =
+    view === 'day'
+      ? fmt.longDay(day)
+      : t('calendar.weekOf', { from: fmt.dayMonth(firstDay), to: fmt.dayMonth(addDays(firstDay, 6)) });
 
   return (
     <div className={`calendar-page${selected ? ' has-panel' : ''}`}>
@@ -290,7 +337,9 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         <h1>{heading}</h1>
         <p className="cal-title" aria-live="polite">
           {title}
-          {appointments.isFetching && !appointments.isPending && <span className="spinner cal-refreshing" aria-hidden="true" />}
+          {appointments.isFetching && !appointments.isPending && (
+            <span className="spinner cal-refreshing" aria-hidden="true" />
+          )}
           {pendingMoves > 0 && <span className="visually-hidden">{t('common.working')}</span>}
         </p>
       </div>
@@ -299,16 +348,28 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           <Button onClick={() => setParam({ date: null })} disabled={day === today}>
             {t('calendar.today')}
           </Button>
-          <Button onClick={() => setParam({ date: addDays(day, -dayCount) })} aria-label={view === 'day' ? t('calendar.previousDay') : t('calendar.previousWeek')}>
+          <Button
+            onClick={() => setParam({ date: addDays(day, -dayCount) })}
+            aria-label={view === 'day' ? t('calendar.previousDay') : t('calendar.previousWeek')}
+          >
             <span aria-hidden="true">‹</span>
           </Button>
-          <Button onClick={() => setParam({ date: addDays(day, dayCount) })} aria-label={view === 'day' ? t('calendar.nextDay') : t('calendar.nextWeek')}>
+          <Button
+            onClick={() => setParam({ date: addDays(day, dayCount) })}
+            aria-label={view === 'day' ? t('calendar.nextDay') : t('calendar.nextWeek')}
+          >
             <span aria-hidden="true">›</span>
           </Button>
           <label className="visually-hidden" htmlFor={dateId}>
             {t('calendar.date')}
           </label>
-          <input id={dateId} type="date" className="cal-date" value={day} onChange={(e) => isDay(e.target.value) && setParam({ date: e.target.value })} />
+          <input
+            id={dateId}
+            type="date"
+            className="cal-date"
+            value={day}
+            onChange={(e) => isDay(e.target.value) && setParam({ date: e.target.value })}
+          />
         </div>
         <div className="segmented" role="group" aria-label={t('calendar.view')}>
           <button type="button" aria-pressed={view === 'day'} onClick={() => setParam({ view: null })}>
@@ -321,7 +382,11 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         {view === 'week' && (
           <div className="cal-provider">
             <label htmlFor={providerSelectId}>{t('calendar.provider')}</label>
-            <select id={providerSelectId} value={providerId ?? ''} onChange={(e) => setParam({ provider: e.target.value })}>
+            <select
+              id={providerSelectId}
+              value={providerId ?? ''}
+              onChange={(e) => setParam({ provider: e.target.value })}
+            >
               {activeProviders.map((p) => (
                 <option key={p.userId} value={p.userId}>
                   {p.displayName}
@@ -331,7 +396,11 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           </div>
         )}
         <label className="checkbox">
-          <input type="checkbox" checked={showCancelled} onChange={(e) => setParam({ cancelled: e.target.checked ? '1' : null })} />
+          <input
+            type="checkbox"
+            checked={showCancelled}
+            onChange={(e) => setParam({ cancelled: e.target.checked ? '1' : null })}
+          />
           {t('calendar.showCancelled')}
         </label>
         {canWrite && (
@@ -348,7 +417,11 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
       ))}
       {rangeClosures.map((c) => (
         <Alert key={c.id} tone="warning">
-          {t('calendar.closure', { from: fmt.dateTime(c.start), to: fmt.dateTime(c.end), reason: c.reason || t('calendar.noReason') })}
+          {t('calendar.closure', {
+            from: fmt.dateTime(c.start),
+            to: fmt.dateTime(c.end),
+            reason: c.reason || t('calendar.noReason'),
+          })}
         </Alert>
       ))}
       {firstError ? <ErrorAlert error={firstError} /> : null}
@@ -394,7 +467,10 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
               onClose={() => {
                 const id = selectedId;
                 setSelectedId(null);
-                window.setTimeout(() => document.querySelector<HTMLElement>(`[data-appointment-id="${id}"]`)?.focus(), 0);
+                window.setTimeout(
+                  () => document.querySelector<HTMLElement>(`[data-appointment-id="${id}"]`)?.focus(),
+                  0,
+                );
               }}
             />
           )}
@@ -429,8 +505,13 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           onClose={() => setBlockDialog(null)}
         />
       )}
-      <BlockDetailsDialog block={viewedBlock} timeZone={timeZone} providers={providerById} chairs={chairById} onClose={() => setViewedBlock(null)} />
+      <BlockDetailsDialog
+        block={viewedBlock}
+        timeZone={timeZone}
+        providers={providerById}
+        chairs={chairById}
+        onClose={() => setViewedBlock(null)}
+      />
     </div>
   );
 }
-

@@ -38,7 +38,17 @@ interface PatientPickerProps {
 }
 
 /** A combobox: type a name, phone digits or birth date; arrows move through the results, Enter picks. */
-export function PatientPicker({ practiceId, value, onChange, error, label, newPatient, allowNew = true, excludeId, unavailable }: PatientPickerProps) {
+export function PatientPicker({
+  practiceId,
+  value,
+  onChange,
+  error,
+  label,
+  newPatient,
+  allowNew = true,
+  excludeId,
+  unavailable,
+}: PatientPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -49,7 +59,8 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
   const search = usePatientSearch(practiceId, useDebounced(q));
   const results = q.trim() ? (search.data ?? []).filter((p) => p.id !== excludeId) : [];
   const formatDay = useDayFormat();
-  const phoneAndBirth = (p: PatientSummary) => [p.phone && formatPhone(p.phone), p.dateOfBirth && formatDay(p.dateOfBirth)].filter(Boolean).join(' · ');
+  const phoneAndBirth = (p: PatientSummary) =>
+    [p.phone && formatPhone(p.phone), p.dateOfBirth && formatDay(p.dateOfBirth)].filter(Boolean).join(' · ');
 
   if (value) {
     return (
@@ -57,13 +68,20 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
         <span className="field-label" id={`${id}-label`}>
           {label ?? t('booking.patient')}
         </span>
-        <div className={`picked-patient${error ? ' is-invalid' : ''}`} role="group" aria-labelledby={`${id}-label`} aria-describedby={error ? `${id}-error` : undefined}>
+        <div
+          className={`picked-patient${error ? ' is-invalid' : ''}`}
+          role="group"
+          aria-labelledby={`${id}-label`}
+          aria-describedby={error ? `${id}-error` : undefined}
+        >
           <span>
             <strong>{patientName(value)}</strong>
             {value.status && value.status !== 'active' && (
               <>
                 {' '}
-                <span className={`status-pill patient-status-${value.status}`}>{t(`patientRecord.status.${value.status}`)}</span>
+                <span className={`status-pill patient-status-${value.status}`}>
+                  {t(`patientRecord.status.${value.status}`)}
+                </span>
               </>
             )}
             <span className="muted small block">{phoneAndBirth(value)}</span>
@@ -171,7 +189,9 @@ export function PatientPicker({ practiceId, value, onChange, error, label, newPa
                 {p.status && p.status !== 'active' && (
                   <>
                     {' '}
-                    <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
+                    <span className={`status-pill patient-status-${p.status}`}>
+                      {t(`patientRecord.status.${p.status}`)}
+                    </span>
                   </>
                 )}
               </strong>
@@ -220,8 +240,14 @@ export function NewPatientForm({
   const { t } = useTranslation();
   const hintId = useId();
   const [given, ...rest] = initialName.trim().split(/\s+/);
-  const [draft, setDraft] = useState<QuickDraft>({ givenName: given ?? '', familyName: rest.join(' '), phone: initialPhone, dateOfBirth: '' });
-  const set = (field: keyof QuickDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [field]: event.target.value }));
+  const [draft, setDraft] = useState<QuickDraft>({
+    givenName: given ?? '',
+    familyName: rest.join(' '),
+    phone: initialPhone,
+    dateOfBirth: '',
+  });
+  const set = (field: keyof QuickDraft) => (event: ChangeEvent<HTMLInputElement>) =>
+    setDraft((d) => ({ ...d, [field]: event.target.value }));
   const gate = useDuplicateGate(practiceId, { ...draft, phones: [draft.phone] });
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => schedulingApi.createPatient(practiceId, body),
@@ -230,14 +256,33 @@ export function NewPatientForm({
   // Not a <form>: it may sit inside the booking form, and forms cannot nest.
   const submit = async () => {
     if (!(await gate.clear())) return;
-    create.mutate({ givenName: draft.givenName.trim(), familyName: draft.familyName.trim(), phone: draft.phone.trim(), dateOfBirth: draft.dateOfBirth || null });
+    create.mutate({
+      givenName: draft.givenName.trim(),
+      familyName: draft.familyName.trim(),
+      phone: draft.phone.trim(),
+      dateOfBirth: draft.dateOfBirth || null,
+    });
   };
   return (
     <fieldset className="new-patient card-inset">
       <legend>{t('booking.newPatient')}</legend>
       <div className="grid-2">
-        <TextField label={t('patients.givenName')} name="givenName" value={draft.givenName} onChange={set('givenName')} required error={fieldError(create.error, 'givenName')} />
-        <TextField label={t('patients.familyName')} name="familyName" value={draft.familyName} onChange={set('familyName')} required error={fieldError(create.error, 'familyName')} />
+        <TextField
+          label={t('patients.givenName')}
+          name="givenName"
+          value={draft.givenName}
+          onChange={set('givenName')}
+          required
+          error={fieldError(create.error, 'givenName')}
+        />
+        <TextField
+          label={t('patients.familyName')}
+          name="familyName"
+          value={draft.familyName}
+          onChange={set('familyName')}
+          required
+          error={fieldError(create.error, 'familyName')}
+        />
         <TextField
           label={t('common.phone')}
           name="phone"
@@ -248,12 +293,25 @@ export function NewPatientForm({
           hint={t('patients.phoneHint')}
           error={fieldError(create.error, 'phone')}
         />
-        <TextField label={t('patients.dateOfBirth')} name="dateOfBirth" type="date" value={draft.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
+        <TextField
+          label={t('patients.dateOfBirth')}
+          name="dateOfBirth"
+          type="date"
+          value={draft.dateOfBirth}
+          onChange={set('dateOfBirth')}
+          error={fieldError(create.error, 'dateOfBirth')}
+        />
       </div>
       <DuplicateWarning {...gate.warning} onPick={onPickExisting} pickLabel={pickExistingLabel} />
       <ErrorAlert error={create.error} />
       <div className="actions">
-        <Button variant="primary" busy={create.isPending || gate.checking} disabled={gate.blocked} aria-describedby={gate.blocked ? hintId : undefined} onClick={() => void submit()}>
+        <Button
+          variant="primary"
+          busy={create.isPending || gate.checking}
+          disabled={gate.blocked}
+          aria-describedby={gate.blocked ? hintId : undefined}
+          onClick={() => void submit()}
+        >
           {t('patients.create')}
         </Button>
         {onCancel && (

@@ -8,7 +8,11 @@ import { fieldError, useErrorMessage } from '../../components/errors';
  * gone meanwhile) beside it too; anything else stays for the form's alert. After a refusal the
  * focus moves to the first field shown wrong, so a screen reader reads its message.
  */
-export function useFieldRefusals(error: unknown, besideField: Partial<Record<string, string>>, form: RefObject<HTMLFormElement | null>) {
+export function useFieldRefusals(
+  error: unknown,
+  besideField: Partial<Record<string, string>>,
+  form: RefObject<HTMLFormElement | null>,
+) {
   const message = useErrorMessage();
   const placedOn = error instanceof ApiError ? besideField[error.code] : undefined;
   useEffect(() => {

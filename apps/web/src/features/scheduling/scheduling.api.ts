@@ -29,7 +29,11 @@ export function useChairs(practiceId: string) {
 }
 
 export function useProviders(practiceId: string) {
-  return useQuery({ queryKey: [...schedulingKey(practiceId), 'providers'], queryFn: () => api.get<Items<Provider>>(path(practiceId, '/providers')), select: (b) => b.items });
+  return useQuery({
+    queryKey: [...schedulingKey(practiceId), 'providers'],
+    queryFn: () => api.get<Items<Provider>>(path(practiceId, '/providers')),
+    select: (b) => b.items,
+  });
 }
 
 export function useAppointmentTypes(practiceId: string) {
@@ -41,15 +45,26 @@ export function useAppointmentTypes(practiceId: string) {
 }
 
 export function useOpeningHours(practiceId: string) {
-  return useQuery({ queryKey: [...schedulingKey(practiceId), 'opening-hours'], queryFn: () => api.get<OpeningHoursBody>(path(practiceId, '/opening-hours')), select: (b) => b.hours });
+  return useQuery({
+    queryKey: [...schedulingKey(practiceId), 'opening-hours'],
+    queryFn: () => api.get<OpeningHoursBody>(path(practiceId, '/opening-hours')),
+    select: (b) => b.hours,
+  });
 }
 
 export function useCalendarSettings(practiceId: string) {
-  return useQuery({ queryKey: [...schedulingKey(practiceId), 'calendar-settings'], queryFn: () => api.get<CalendarSettingsBody>(path(practiceId, '/calendar-settings')) });
+  return useQuery({
+    queryKey: [...schedulingKey(practiceId), 'calendar-settings'],
+    queryFn: () => api.get<CalendarSettingsBody>(path(practiceId, '/calendar-settings')),
+  });
 }
 
 export function useClosures(practiceId: string) {
-  return useQuery({ queryKey: [...schedulingKey(practiceId), 'closures'], queryFn: () => api.get<Items<ClosureBody>>(path(practiceId, '/closures')), select: (b) => b.items });
+  return useQuery({
+    queryKey: [...schedulingKey(practiceId), 'closures'],
+    queryFn: () => api.get<Items<ClosureBody>>(path(practiceId, '/closures')),
+    select: (b) => b.items,
+  });
 }
 
 export function useHolidays(practiceId: string, year: number | undefined) {
@@ -67,7 +82,11 @@ export function useAppointments(practiceId: string, range: { from: string; to: s
   return useQuery({
     queryKey: [...appointmentsKey(practiceId), range.from, range.to, range.includeCancelled],
     queryFn: ({ signal }) =>
-      api.get<Items<Appointment>>(path(practiceId, '/appointments'), { from: range.from, to: range.to, includeCancelled: String(range.includeCancelled) }, signal),
+      api.get<Items<Appointment>>(
+        path(practiceId, '/appointments'),
+        { from: range.from, to: range.to, includeCancelled: String(range.includeCancelled) },
+        signal,
+      ),
     select: (b) => b.items,
     placeholderData: (previous) => previous,
     ...LIVE,
@@ -87,11 +106,17 @@ export function useAppointmentDetail(practiceId: string, appointmentId: string |
   return useQuery({
     queryKey: [...appointmentsKey(practiceId), 'detail', appointmentId],
     enabled: appointmentId !== null,
-    queryFn: () => api.get<{ appointment: Appointment; history: StatusHistoryEntryBody[] }>(path(practiceId, `/appointments/${appointmentId}`)),
+    queryFn: () =>
+      api.get<{ appointment: Appointment; history: StatusHistoryEntryBody[] }>(
+        path(practiceId, `/appointments/${appointmentId}`),
+      ),
   });
 }
 
-export function useAvailability(practiceId: string, query: { appointmentTypeId: string; providerId: string; from: string; to: string } | null) {
+export function useAvailability(
+  practiceId: string,
+  query: { appointmentTypeId: string; providerId: string; from: string; to: string } | null,
+) {
   return useQuery({
     queryKey: [...schedulingKey(practiceId), 'availability', query],
     enabled: query !== null,
@@ -112,13 +137,20 @@ export function usePatientSearch(practiceId: string, q: string) {
 }
 
 export const schedulingApi = {
-  book: (practiceId: string, body: Record<string, unknown>) => api.post<Appointment>(path(practiceId, '/appointments'), body),
-  move: (practiceId: string, id: string, body: Record<string, unknown>) => api.post<Appointment>(path(practiceId, `/appointments/${id}/move`), body),
-  cancel: (practiceId: string, id: string, reason: string) => api.post<Appointment>(path(practiceId, `/appointments/${id}/cancel`), { reason }),
-  status: (practiceId: string, id: string, status: string) => api.post<Appointment>(path(practiceId, `/appointments/${id}/status`), { status }),
-  createPatient: (practiceId: string, body: Record<string, unknown>) => api.post<PatientSummary>(path(practiceId, '/patients'), body),
-  createBlock: (practiceId: string, body: Record<string, unknown>) => api.post<BlockBody>(path(practiceId, '/blocks'), body),
-  updateBlock: (practiceId: string, id: string, body: Record<string, unknown>) => api.patch<BlockBody>(path(practiceId, `/blocks/${id}`), body),
+  book: (practiceId: string, body: Record<string, unknown>) =>
+    api.post<Appointment>(path(practiceId, '/appointments'), body),
+  move: (practiceId: string, id: string, body: Record<string, unknown>) =>
+    api.post<Appointment>(path(practiceId, `/appointments/${id}/move`), body),
+  cancel: (practiceId: string, id: string, reason: string) =>
+    api.post<Appointment>(path(practiceId, `/appointments/${id}/cancel`), { reason }),
+  status: (practiceId: string, id: string, status: string) =>
+    api.post<Appointment>(path(practiceId, `/appointments/${id}/status`), { status }),
+  createPatient: (practiceId: string, body: Record<string, unknown>) =>
+    api.post<PatientSummary>(path(practiceId, '/patients'), body),
+  createBlock: (practiceId: string, body: Record<string, unknown>) =>
+    api.post<BlockBody>(path(practiceId, '/blocks'), body),
+  updateBlock: (practiceId: string, id: string, body: Record<string, unknown>) =>
+    api.patch<BlockBody>(path(practiceId, `/blocks/${id}`), body),
   deleteBlock: (practiceId: string, id: string) => api.delete(path(practiceId, `/blocks/${id}`)),
   path,
 };
@@ -131,7 +163,8 @@ export function refreshScheduling(queryClient: QueryClient, practiceId: string) 
 export function useTypeName() {
   const { i18n } = useTranslation();
   const fr = (i18n.resolvedLanguage ?? i18n.language) === 'fr';
-  return (type: Pick<AppointmentType, 'nameEn' | 'nameFr'> | undefined) => (type ? (fr ? type.nameFr : type.nameEn) : '');
+  return (type: Pick<AppointmentType, 'nameEn' | 'nameFr'> | undefined) =>
+    type ? (fr ? type.nameFr : type.nameEn) : '';
 }
 
 export function patientName(p: Pick<PatientSummary, 'givenName' | 'familyName'>) {
@@ -139,7 +172,10 @@ export function patientName(p: Pick<PatientSummary, 'givenName' | 'familyName'>)
 }
 
 /** Which next statuses the status buttons offer (cancel has its own form with a reason). */
-export const NEXT_STATUSES: Record<string, readonly ('booked' | 'confirmed' | 'arrived' | 'in_chair' | 'completed' | 'no_show')[]> = {
+export const NEXT_STATUSES: Record<
+  string,
+  readonly ('booked' | 'confirmed' | 'arrived' | 'in_chair' | 'completed' | 'no_show')[]
+> = {
   held: [],
   booked: ['confirmed', 'arrived', 'in_chair', 'no_show'],
   confirmed: ['booked', 'arrived', 'in_chair', 'no_show'],

@@ -14,7 +14,15 @@ export function useCalendarFormat(timeZone: string) {
       const f = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
       return (day: string) => f.format(new Date(`${day}T12:00:00Z`));
     };
-    const dateTime = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const dateTime = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     const date = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium' });
     return {
       clock,

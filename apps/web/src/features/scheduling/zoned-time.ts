@@ -34,7 +34,10 @@ export function wallTimeOf(instant: Date | string | number, timeZone: string): W
   const date = instant instanceof Date ? instant : new Date(instant);
   const parts = partsFormatter(timeZone).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  return {
+    day: `${get('year')}-${get('month')}-${get('day')}`,
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+  };
 }
 
 function offsetMinutesAt(instantMs: number, timeZone: string): number {
@@ -83,7 +86,9 @@ export function mondayOf(day: string): string {
 }
 
 export function isDay(value: string | null | undefined): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  return (
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  );
 }
 
 /** 'HH:MM' → minutes since midnight ('24:00' → 1440). */

@@ -24,7 +24,10 @@ export function SetupPage() {
     mutationFn: (input: SetupInput) => api.post<Me>('/setup', input),
     onSuccess: (me) => {
       queryClient.setQueryData(meKey, me);
-      queryClient.setQueryData(setupKey, { needsSetup: false, embeddedDatabase: status.data?.embeddedDatabase ?? false });
+      queryClient.setQueryData(setupKey, {
+        needsSetup: false,
+        embeddedDatabase: status.data?.embeddedDatabase ?? false,
+      });
       navigate(homeFor(me), { replace: true });
     },
   });
@@ -99,14 +102,42 @@ export function SetupPage() {
             autoComplete="organization"
             error={fieldError(err, 'practice.name')}
           />
-          <TextAreaField label={t('practice.address')} name="address" maxLength={300} autoComplete="street-address" error={fieldError(err, 'practice.address')} />
+          <TextAreaField
+            label={t('practice.address')}
+            name="address"
+            maxLength={300}
+            autoComplete="street-address"
+            error={fieldError(err, 'practice.address')}
+          />
           <div className="grid-2">
-            <TextField label={t('practice.phone')} name="phone" type="tel" maxLength={40} autoComplete="tel" error={fieldError(err, 'practice.phone')} />
-            <TextField label={t('practice.email')} name="practiceEmail" type="email" autoComplete="email" error={fieldError(err, 'practice.email')} />
+            <TextField
+              label={t('practice.phone')}
+              name="phone"
+              type="tel"
+              maxLength={40}
+              autoComplete="tel"
+              error={fieldError(err, 'practice.phone')}
+            />
+            <TextField
+              label={t('practice.email')}
+              name="practiceEmail"
+              type="email"
+              autoComplete="email"
+              error={fieldError(err, 'practice.email')}
+            />
           </div>
           <div className="grid-2">
-            <TimeZoneSelect label={t('practice.timeZone')} name="timeZone" defaultValue="Indian/Mauritius" error={fieldError(err, 'practice.timeZone')} />
-            <SelectField label={t('practice.defaultLanguage')} name="defaultLanguage" defaultValue={i18n.resolvedLanguage === 'fr' ? 'fr' : 'en'}>
+            <TimeZoneSelect
+              label={t('practice.timeZone')}
+              name="timeZone"
+              defaultValue="Indian/Mauritius"
+              error={fieldError(err, 'practice.timeZone')}
+            />
+            <SelectField
+              label={t('practice.defaultLanguage')}
+              name="defaultLanguage"
+              defaultValue={i18n.resolvedLanguage === 'fr' ? 'fr' : 'en'}
+            >
               <option value="en">English</option>
               <option value="fr">Français</option>
             </SelectField>
@@ -115,7 +146,14 @@ export function SetupPage() {
         <fieldset className="card">
           <legend>{t('setup.ownerSection')}</legend>
           <p className="muted">{t('setup.ownerHint')}</p>
-          <TextField label={t('setup.ownerName')} name="ownerName" required maxLength={120} autoComplete="name" error={fieldError(err, 'owner.name')} />
+          <TextField
+            label={t('setup.ownerName')}
+            name="ownerName"
+            required
+            maxLength={120}
+            autoComplete="name"
+            error={fieldError(err, 'owner.name')}
+          />
           <TextField
             label={t('setup.ownerEmail')}
             name="ownerEmail"

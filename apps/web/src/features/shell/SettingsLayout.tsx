@@ -14,7 +14,9 @@ export function SettingsLayout() {
         <NavLink to={`${base}/staff`}>{t('settings.staff')}</NavLink>
         {can('calendar:read') && <NavLink to={`${base}/calendar`}>{t('settings.calendar')}</NavLink>}
         {can('practice:manage') && <NavLink to={`${base}/price-list`}>{t('settings.priceList')}</NavLink>}
-        {(can('inbox:read') || can('practice:manage')) && <NavLink to={`${base}/whatsapp`}>{t('settings.whatsapp')}</NavLink>}
+        {(can('inbox:read') || can('practice:manage')) && (
+          <NavLink to={`${base}/whatsapp`}>{t('settings.whatsapp')}</NavLink>
+        )}
         {can('patients:import') && <NavLink to={`${base}/import`}>{t('settings.import')}</NavLink>}
       </nav>
       <Outlet />

@@ -30,7 +30,10 @@ export function StaffSettingsPage() {
   const practice = usePractice(practiceId);
   const format = useDateFormat(practice.data?.timeZone);
   const manage = can('staff:manage');
-  const staff = useQuery({ queryKey: staffKey, queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`) });
+  const staff = useQuery({
+    queryKey: staffKey,
+    queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`),
+  });
   const [removing, setRemoving] = useState<StaffMember | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: staffKey });
@@ -131,7 +134,11 @@ export function StaffSettingsPage() {
                   <td>{format.date(member.joinedAt)}</td>
                   {manage && (
                     <td className="cell-actions">
-                      <Button variant="danger" onClick={() => setRemoving(member)} aria-label={t('staff.removeNamed', { name: member.name })}>
+                      <Button
+                        variant="danger"
+                        onClick={() => setRemoving(member)}
+                        aria-label={t('staff.removeNamed', { name: member.name })}
+                      >
                         {t('staff.remove')}
                       </Button>
                     </td>
@@ -215,7 +222,8 @@ function InviteForm({ practiceId, onInvited }: { practiceId: string; onInvited: 
   const { t } = useTranslation();
   const [formKey, setFormKey] = useState(0);
   const invite = useMutation({
-    mutationFn: (input: { email: string; role: Role }) => api.post<InviteResultBody>(`/practices/${practiceId}/invitations`, input),
+    mutationFn: (input: { email: string; role: Role }) =>
+      api.post<InviteResultBody>(`/practices/${practiceId}/invitations`, input),
     onSuccess: () => {
       setFormKey((k) => k + 1);
       onInvited();
@@ -232,8 +240,20 @@ function InviteForm({ practiceId, onInvited }: { practiceId: string; onInvited: 
       <h2 id="invite-title">{t('staff.inviteTitle')}</h2>
       <p className="muted">{t('staff.inviteIntro')}</p>
       <form key={formKey} onSubmit={submit} className="invite-form">
-        <TextField label={t('staff.inviteEmail')} name="email" type="email" required autoComplete="off" error={fieldError(invite.error, 'email')} />
-        <SelectField label={t('staff.role')} name="role" defaultValue="receptionist" error={fieldError(invite.error, 'role')}>
+        <TextField
+          label={t('staff.inviteEmail')}
+          name="email"
+          type="email"
+          required
+          autoComplete="off"
+          error={fieldError(invite.error, 'email')}
+        />
+        <SelectField
+          label={t('staff.role')}
+          name="role"
+          defaultValue="receptionist"
+          error={fieldError(invite.error, 'role')}
+        >
           {ROLES.map((role) => (
             <option key={role} value={role}>
               {t(`roles.${role}`)}

@@ -1,6 +1,16 @@
 import type { SandboxPhoneMessage, SandboxSendInput } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type ChangeEvent, type FormEvent, type KeyboardEvent, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  type ChangeEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SandboxStateBody } from '../../../api/contracts';
 import { Alert } from '../../../components/Alert';
@@ -13,7 +23,15 @@ import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { useDocumentVisible } from '../../../components/visibility';
 import { StatusTicks } from '../StatusTicks';
-import { type PhoneView, type ReplyOption, contextOf, graphBody, phoneView, previewOf, reactionTarget } from './phone-payload';
+import {
+  type PhoneView,
+  type ReplyOption,
+  contextOf,
+  graphBody,
+  phoneView,
+  previewOf,
+  reactionTarget,
+} from './phone-payload';
 import { sandboxApi, sandboxKeys, useSandboxChat, useSandboxEvents } from './sandbox.api';
 
 type Channel = SandboxStateBody['channels'][number];
@@ -48,7 +66,11 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
   const [openList, setOpenList] = useState<SandboxPhoneMessage | null>(null);
 
   const time = useMemo(() => {
-    const f = new Intl.DateTimeFormat(LOCALES[(i18n.resolvedLanguage ?? i18n.language) === 'fr' ? 'fr' : 'en'], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const f = new Intl.DateTimeFormat(LOCALES[(i18n.resolvedLanguage ?? i18n.language) === 'fr' ? 'fr' : 'en'], {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     return (iso: string) => f.format(new Date(iso));
   }, [i18n.resolvedLanguage, i18n.language]);
 
@@ -118,10 +140,18 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
             <h2 id={titleId} className="phone-title">
               {channel.practiceName}
             </h2>
-            <span className="phone-sub">{channel.displayPhoneNumber ? formatPhone(channel.displayPhoneNumber) : channel.phoneNumberId}</span>
+            <span className="phone-sub">
+              {channel.displayPhoneNumber ? formatPhone(channel.displayPhoneNumber) : channel.phoneNumberId}
+            </span>
           </span>
         </header>
-        <div className="phone-screen" ref={scroller} tabIndex={0} role="region" aria-label={t('sandbox.chatRegion', { name: profileName })}>
+        <div
+          className="phone-screen"
+          ref={scroller}
+          tabIndex={0}
+          role="region"
+          aria-label={t('sandbox.chatRegion', { name: profileName })}
+        >
           {chat.isPending ? <Loading /> : chat.isError ? <ErrorAlert error={chat.error} /> : null}
           {chat.isSuccess && bubbles.length === 0 && <p className="phone-hint">{t('sandbox.emptyChat')}</p>}
           <ol role="list" aria-label={t('sandbox.messages')} className="phone-messages">
@@ -155,7 +185,11 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
 
       <GraphPanel items={items} time={time} />
 
-      <Modal open={openList !== null} title={listView?.kind === 'list' ? listView.button : ''} onClose={() => setOpenList(null)}>
+      <Modal
+        open={openList !== null}
+        title={listView?.kind === 'list' ? listView.button : ''}
+        onClose={() => setOpenList(null)}
+      >
         {openList && listView?.kind === 'list' && (
           <div className="phone-list-sheet">
             {listView.sections.map((section, i) => (
@@ -201,7 +235,17 @@ interface PhoneBubbleProps {
 }
 
 /** On the phone the patient's own messages are on the right (green), the practice's on the left (white). */
-function PhoneBubble({ message, practiceName, time, quote, reactions, imageUrl, busy, onChoose, onOpenList }: PhoneBubbleProps) {
+function PhoneBubble({
+  message,
+  practiceName,
+  time,
+  quote,
+  reactions,
+  imageUrl,
+  busy,
+  onChoose,
+  onOpenList,
+}: PhoneBubbleProps) {
   const { t } = useTranslation();
   const view = phoneView(message);
   const mine = message.direction === 'from_phone';
@@ -282,7 +326,8 @@ function PhoneContent({ view, imageUrl }: { view: PhoneView; imageUrl: string | 
             <img src={imageUrl ?? view.link} alt={view.caption || t('inbox.media.image')} className="phone-image" />
           ) : (
             <p className="phone-media">
-              <Icon name={view.mediaType === 'document' ? 'document' : 'attach'} size={20} /> {view.fileName || t(`inbox.media.${view.mediaType}`, { defaultValue: view.mediaType })}
+              <Icon name={view.mediaType === 'document' ? 'document' : 'attach'} size={20} />{' '}
+              {view.fileName || t(`inbox.media.${view.mediaType}`, { defaultValue: view.mediaType })}
             </p>
           )}
           {view.caption && <p className="phone-text">{view.caption}</p>}
@@ -319,7 +364,13 @@ interface PendingImage {
   name: string;
 }
 
-function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: PhoneMessageInput, imageDataUrl?: string) => Promise<boolean> }) {
+function PhoneComposer({
+  busy,
+  onSend,
+}: {
+  busy: boolean;
+  onSend: (message: PhoneMessageInput, imageDataUrl?: string) => Promise<boolean>;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [image, setImage] = useState<PendingImage | null>(null);
@@ -336,7 +387,10 @@ function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: Phon
     let ok = false;
     if (image) {
       const dataBase64 = image.dataUrl.slice(image.dataUrl.indexOf(',') + 1);
-      ok = await onSend({ type: 'image', dataBase64, mimeType: image.mimeType, ...(body ? { caption: body } : {}) }, image.dataUrl);
+      ok = await onSend(
+        { type: 'image', dataBase64, mimeType: image.mimeType, ...(body ? { caption: body } : {}) },
+        image.dataUrl,
+      );
       if (ok) setImage(null);
     } else if (body) {
       ok = await onSend({ type: 'text', body });
@@ -377,7 +431,12 @@ function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: Phon
         <div className="phone-attachment">
           <img src={image.dataUrl} alt="" className="phone-attachment-thumb" />
           <span className="phone-attachment-name">{t('sandbox.photoReady', { name: image.name })}</span>
-          <button type="button" className="icon-button" onClick={() => setImage(null)} aria-label={t('sandbox.removePhoto')}>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => setImage(null)}
+            aria-label={t('sandbox.removePhoto')}
+          >
             ×
           </button>
         </div>
@@ -392,8 +451,20 @@ function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: Phon
           <Icon name="attach" size={22} />
           <span className="visually-hidden">{t('sandbox.attachPhoto')}</span>
         </label>
-        <input id={fileId} type="file" accept="image/jpeg,image/png" className="visually-hidden phone-file" onChange={(e) => void pickImage(e)} />
-        <button type="button" className="phone-tool" onClick={() => setSharing(true)} aria-label={t('sandbox.shareLocation')} title={t('sandbox.shareLocation')}>
+        <input
+          id={fileId}
+          type="file"
+          accept="image/jpeg,image/png"
+          className="visually-hidden phone-file"
+          onChange={(e) => void pickImage(e)}
+        />
+        <button
+          type="button"
+          className="phone-tool"
+          onClick={() => setSharing(true)}
+          aria-label={t('sandbox.shareLocation')}
+          title={t('sandbox.shareLocation')}
+        >
           <Icon name="location" size={22} />
         </button>
         <label htmlFor={textId} className="visually-hidden">
@@ -410,7 +481,13 @@ function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: Phon
           maxLength={image ? 1024 : 4096}
           className="phone-input"
         />
-        <button type="submit" className="phone-send" aria-label={t('sandbox.send')} title={t('sandbox.send')} disabled={busy || (!text.trim() && !image)}>
+        <button
+          type="submit"
+          className="phone-send"
+          aria-label={t('sandbox.send')}
+          title={t('sandbox.send')}
+          disabled={busy || (!text.trim() && !image)}
+        >
           <Icon name="send" size={22} />
         </button>
       </form>
@@ -427,19 +504,47 @@ function PhoneComposer({ busy, onSend }: { busy: boolean; onSend: (message: Phon
 }
 
 /** Port Louis by default: any point will do for trying the practice's answer. */
-function LocationForm({ busy, onShare }: { busy: boolean; onShare: (location: { latitude: number; longitude: number; name?: string }) => void }) {
+function LocationForm({
+  busy,
+  onShare,
+}: {
+  busy: boolean;
+  onShare: (location: { latitude: number; longitude: number; name?: string }) => void;
+}) {
   const { t } = useTranslation();
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const name = String(form.get('name') ?? '').trim();
-    onShare({ latitude: Number(form.get('latitude')), longitude: Number(form.get('longitude')), ...(name ? { name } : {}) });
+    onShare({
+      latitude: Number(form.get('latitude')),
+      longitude: Number(form.get('longitude')),
+      ...(name ? { name } : {}),
+    });
   };
   return (
     <form onSubmit={submit}>
       <div className="grid-2">
-        <TextField label={t('sandbox.latitude')} name="latitude" type="number" step="any" min={-90} max={90} defaultValue="-20.16088" required />
-        <TextField label={t('sandbox.longitude')} name="longitude" type="number" step="any" min={-180} max={180} defaultValue="57.50119" required />
+        <TextField
+          label={t('sandbox.latitude')}
+          name="latitude"
+          type="number"
+          step="any"
+          min={-90}
+          max={90}
+          defaultValue="-20.16088"
+          required
+        />
+        <TextField
+          label={t('sandbox.longitude')}
+          name="longitude"
+          type="number"
+          step="any"
+          min={-180}
+          max={180}
+          defaultValue="57.50119"
+          required
+        />
       </div>
       <TextField label={t('sandbox.placeName')} name="name" defaultValue="Port Louis" maxLength={100} />
       <div className="actions dialog-actions">

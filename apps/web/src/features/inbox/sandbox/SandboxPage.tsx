@@ -124,7 +124,9 @@ function SandboxPhone({ channels }: { channels: Channel[] }) {
   const { t } = useTranslation();
   const [saved] = useState(loadSaved);
   const [phoneNumberId, setPhoneNumberId] = useState(
-    channels.some((c) => c.phoneNumberId === saved.phoneNumberId) ? (saved.phoneNumberId as string) : (channels[0] as Channel).phoneNumberId,
+    channels.some((c) => c.phoneNumberId === saved.phoneNumberId)
+      ? (saved.phoneNumberId as string)
+      : (channels[0] as Channel).phoneNumberId,
   );
   const [numberInput, setNumberInput] = useState(saved.waId ?? DEFAULT_NUMBER);
   const [numberTouched, setNumberTouched] = useState(false);
@@ -150,7 +152,11 @@ function SandboxPhone({ channels }: { channels: Channel[] }) {
       <div className="sandbox-layout">
         <section className="sandbox-setup card" aria-labelledby="sandbox-setup-title">
           <h2 id="sandbox-setup-title">{t('sandbox.setupTitle')}</h2>
-          <SelectField label={t('sandbox.practiceNumber')} value={channel.phoneNumberId} onChange={(e) => setPhoneNumberId(e.target.value)}>
+          <SelectField
+            label={t('sandbox.practiceNumber')}
+            value={channel.phoneNumberId}
+            onChange={(e) => setPhoneNumberId(e.target.value)}
+          >
             {channels.map((c) => (
               <option key={c.phoneNumberId} value={c.phoneNumberId}>
                 {c.practiceName} — {c.displayPhoneNumber ? formatPhone(c.displayPhoneNumber) : c.phoneNumberId}

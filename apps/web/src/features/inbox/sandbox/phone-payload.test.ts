@@ -2,7 +2,10 @@ import type { SandboxPhoneMessage } from '@dentalpro/contracts';
 import { describe, expect, it } from 'vitest';
 import { contextOf, graphBody, mergePhoneMessage, phoneView } from './phone-payload';
 
-const message = (payload: Record<string, unknown>, overrides: Partial<SandboxPhoneMessage> = {}): SandboxPhoneMessage => ({
+const message = (
+  payload: Record<string, unknown>,
+  overrides: Partial<SandboxPhoneMessage> = {},
+): SandboxPhoneMessage => ({
   wamid: 'wamid.1',
   direction: 'to_phone',
   payload,
@@ -22,7 +25,12 @@ describe('phoneView: what the practice sent to the Graph API', () => {
           type: 'button',
           body: { text: 'Confirm your visit?' },
           footer: { text: 'Smile Dental' },
-          action: { buttons: [{ type: 'reply', reply: { id: 'confirm', title: 'Confirm' } }, { type: 'reply', reply: { id: 'move', title: 'Move it' } }] },
+          action: {
+            buttons: [
+              { type: 'reply', reply: { id: 'confirm', title: 'Confirm' } },
+              { type: 'reply', reply: { id: 'move', title: 'Move it' } },
+            ],
+          },
         },
       }),
     );
@@ -45,11 +53,18 @@ describe('phoneView: what the practice sent to the Graph API', () => {
         interactive: {
           type: 'list',
           body: { text: 'Pick a time' },
-          action: { button: 'Times', sections: [{ title: 'Tuesday', rows: [{ id: 'slot:1', title: '10:30', description: 'Dr Li' }] }] },
+          action: {
+            button: 'Times',
+            sections: [{ title: 'Tuesday', rows: [{ id: 'slot:1', title: '10:30', description: 'Dr Li' }] }],
+          },
         },
       }),
     );
-    expect(view).toMatchObject({ kind: 'list', button: 'Times', sections: [{ title: 'Tuesday', rows: [{ id: 'slot:1', title: '10:30', description: 'Dr Li' }] }] });
+    expect(view).toMatchObject({
+      kind: 'list',
+      button: 'Times',
+      sections: [{ title: 'Tuesday', rows: [{ id: 'slot:1', title: '10:30', description: 'Dr Li' }] }],
+    });
   });
 
   it('shows a template from the text the sandbox rendered, with the quick-reply payloads as ids', () => {
@@ -61,7 +76,12 @@ describe('phoneView: what the practice sent to the Graph API', () => {
           language: { code: 'en' },
           components: [
             { type: 'body', parameters: [{ type: 'text', text: 'Aisha' }] },
-            { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'CONFIRM:appt_123' }] },
+            {
+              type: 'button',
+              sub_type: 'quick_reply',
+              index: '0',
+              parameters: [{ type: 'payload', payload: 'CONFIRM:appt_123' }],
+            },
           ],
         },
         _rendered: { body: 'Hello Aisha, see you tomorrow.', buttons: ['Confirm', 'Cancel'] },
@@ -86,16 +106,33 @@ describe('phoneView: what the practice sent to the Graph API', () => {
 
 describe('phoneView: what the phone sent (webhook messages)', () => {
   it('reads button, list and template quick replies as choices', () => {
-    expect(phoneView(message({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } } }))).toMatchObject({
+    expect(
+      phoneView(
+        message({
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } },
+        }),
+      ),
+    ).toMatchObject({
       kind: 'choice',
       title: 'Confirm',
     });
-    expect(phoneView(message({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 's', title: 'Tue 10:30', description: 'Dr Li' } } }))).toMatchObject({
+    expect(
+      phoneView(
+        message({
+          type: 'interactive',
+          interactive: { type: 'list_reply', list_reply: { id: 's', title: 'Tue 10:30', description: 'Dr Li' } },
+        }),
+      ),
+    ).toMatchObject({
       kind: 'choice',
       title: 'Tue 10:30',
       description: 'Dr Li',
     });
-    expect(phoneView(message({ type: 'button', button: { payload: 'CONFIRM:appt_123', text: 'Confirm' } }))).toEqual({ kind: 'choice', title: 'Confirm' });
+    expect(phoneView(message({ type: 'button', button: { payload: 'CONFIRM:appt_123', text: 'Confirm' } }))).toEqual({
+      kind: 'choice',
+      title: 'Confirm',
+    });
   });
 
   it('finds the message answered, in either shape', () => {
@@ -109,7 +146,10 @@ describe('mergePhoneMessage and graphBody', () => {
   it('replaces a message whose status changed and appends new ones in time order', () => {
     const first = message({ type: 'text', text: { body: 'a' } });
     const later = message({ type: 'text', text: { body: 'b' } }, { wamid: 'wamid.2', at: '2026-11-25T10:05:00.000Z' });
-    const earlier = message({ type: 'text', text: { body: 'c' } }, { wamid: 'wamid.0', at: '2026-11-25T09:55:00.000Z' });
+    const earlier = message(
+      { type: 'text', text: { body: 'c' } },
+      { wamid: 'wamid.0', at: '2026-11-25T09:55:00.000Z' },
+    );
     let chat = mergePhoneMessage([first], later);
     chat = mergePhoneMessage(chat, { ...first, status: 'read' });
     chat = mergePhoneMessage(chat, earlier);
@@ -121,6 +161,8 @@ describe('mergePhoneMessage and graphBody', () => {
   });
 
   it('leaves out what the sandbox added to the Graph API body', () => {
-    expect(graphBody(message({ type: 'template', template: { name: 'x' }, _rendered: { body: 'x', buttons: [] } }))).toEqual({ type: 'template', template: { name: 'x' } });
+    expect(
+      graphBody(message({ type: 'template', template: { name: 'x' }, _rendered: { body: 'x', buttons: [] } })),
+    ).toEqual({ type: 'template', template: { name: 'x' } });
   });
 });

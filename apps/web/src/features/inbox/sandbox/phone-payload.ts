@@ -25,14 +25,21 @@ export type PhoneView =
   /** Quick replies carry the payload set when sending (the id the patient's tap sends back). */
   | { kind: 'template'; name: string; language: string; body: string; buttons: ReplyOption[] }
   | { kind: 'choice'; title: string; description?: string | undefined }
-  | { kind: 'media'; mediaType: string; caption?: string | undefined; fileName?: string | undefined; link?: string | undefined }
+  | {
+      kind: 'media';
+      mediaType: string;
+      caption?: string | undefined;
+      fileName?: string | undefined;
+      link?: string | undefined;
+    }
   | { kind: 'location'; latitude: number; longitude: number; name?: string | undefined; address?: string | undefined }
   | { kind: 'reaction'; emoji: string }
   | { kind: 'other'; type: string };
 
 type Json = Record<string, unknown>;
 
-const obj = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+const obj = (value: unknown): Json =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
@@ -51,7 +58,9 @@ function templateView(payload: Json): PhoneView {
   const components = arr(template.components).map(obj);
   const titles = arr(rendered.buttons).filter((b): b is string => typeof b === 'string');
   const payloadAt = (index: number) => {
-    const button = components.find((c) => c.type === 'button' && c.sub_type === 'quick_reply' && String(c.index) === String(index));
+    const button = components.find(
+      (c) => c.type === 'button' && c.sub_type === 'quick_reply' && String(c.index) === String(index),
+    );
     return str(obj(arr(button?.parameters)[0]).payload);
   };
   const parameters = components
@@ -105,11 +114,23 @@ export function phoneView(message: Pick<SandboxPhoneMessage, 'payload'>): PhoneV
   if (type === 'button') return { kind: 'choice', title: str(obj(payload.button).text) ?? '' };
   if (MEDIA_TYPES.includes(type)) {
     const media = obj(payload[type]);
-    return { kind: 'media', mediaType: type, caption: str(media.caption), fileName: str(media.filename), link: str(media.link) };
+    return {
+      kind: 'media',
+      mediaType: type,
+      caption: str(media.caption),
+      fileName: str(media.filename),
+      link: str(media.link),
+    };
   }
   if (type === 'location') {
     const location = obj(payload.location);
-    return { kind: 'location', latitude: num(location.latitude), longitude: num(location.longitude), name: str(location.name), address: str(location.address) };
+    return {
+      kind: 'location',
+      latitude: num(location.latitude),
+      longitude: num(location.longitude),
+      name: str(location.name),
+      address: str(location.address),
+    };
   }
   if (type === 'reaction') return { kind: 'reaction', emoji: str(obj(payload.reaction).emoji) ?? '' };
   return { kind: 'other', type };
@@ -148,7 +169,10 @@ export function previewOf(view: PhoneView): string {
 }
 
 /** A new message is appended; a status change replaces the message with the same wamid. */
-export function mergePhoneMessage(list: readonly SandboxPhoneMessage[], incoming: SandboxPhoneMessage): SandboxPhoneMessage[] {
+export function mergePhoneMessage(
+  list: readonly SandboxPhoneMessage[],
+  incoming: SandboxPhoneMessage,
+): SandboxPhoneMessage[] {
   const index = list.findIndex((m) => m.wamid === incoming.wamid);
   if (index >= 0) return list.map((m, i) => (i === index ? incoming : m));
   const merged = [...list, incoming];
@@ -164,5 +188,10 @@ export function graphBody(message: SandboxPhoneMessage): Json {
 
 export function isSandboxPhoneMessage(value: unknown): value is SandboxPhoneMessage {
   const o = obj(value);
-  return typeof o.wamid === 'string' && (o.direction === 'to_phone' || o.direction === 'from_phone') && typeof o.payload === 'object' && o.payload !== null;
+  return (
+    typeof o.wamid === 'string' &&
+    (o.direction === 'to_phone' || o.direction === 'from_phone') &&
+    typeof o.payload === 'object' &&
+    o.payload !== null
+  );
 }

@@ -49,14 +49,18 @@ export function useSandboxEvents(phoneNumberId: string | null, waId: string | nu
       if (!isSandboxPhoneMessage(message)) return;
       const key = sandboxKeys.chat(phoneNumberId, waId);
       if (!queryClient.getQueryData(key)) return void queryClient.invalidateQueries({ queryKey: key });
-      queryClient.setQueryData<PhoneChat>(key, (chat) => (chat ? { items: mergePhoneMessage(chat.items, message) } : chat));
+      queryClient.setQueryData<PhoneChat>(key, (chat) =>
+        chat ? { items: mergePhoneMessage(chat.items, message) } : chat,
+      );
     },
     [queryClient, phoneNumberId, waId],
   );
   const onResync = useCallback(() => {
-    if (phoneNumberId !== null && waId !== null) void queryClient.invalidateQueries({ queryKey: sandboxKeys.chat(phoneNumberId, waId) });
+    if (phoneNumberId !== null && waId !== null)
+      void queryClient.invalidateQueries({ queryKey: sandboxKeys.chat(phoneNumberId, waId) });
   }, [queryClient, phoneNumberId, waId]);
-  const url = phoneNumberId !== null && waId !== null ? apiUrl('/sandbox/whatsapp/events', { phoneNumberId, waId }) : null;
+  const url =
+    phoneNumberId !== null && waId !== null ? apiUrl('/sandbox/whatsapp/events', { phoneNumberId, waId }) : null;
   useEventStream(url, onEvent, onResync);
 }
 

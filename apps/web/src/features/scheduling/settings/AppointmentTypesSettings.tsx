@@ -59,14 +59,21 @@ export function AppointmentTypesSettings({ practiceId, manage }: SettingsSection
                   </th>
                   <td>
                     {t('booking.minutes', { count: x.durationMinutes })}
-                    {x.bufferAfterMinutes > 0 && <span className="muted small block">+ {t('booking.minutes', { count: x.bufferAfterMinutes })}</span>}
+                    {x.bufferAfterMinutes > 0 && (
+                      <span className="muted small block">
+                        + {t('booking.minutes', { count: x.bufferAfterMinutes })}
+                      </span>
+                    )}
                   </td>
                   <td>{x.allowedRoles.map((r) => t(`roles.${r}`)).join(', ')}</td>
                   <td>{x.whatsappBookable ? t('scheduleSettings.yes') : t('scheduleSettings.no')}</td>
                   <td>{x.active ? t('scheduleSettings.yes') : t('scheduleSettings.no')}</td>
                   {manage && (
                     <td className="cell-actions">
-                      <Button onClick={() => setEditing(x)} aria-label={t('scheduleSettings.types.editNamed', { name: typeName(x) })}>
+                      <Button
+                        onClick={() => setEditing(x)}
+                        aria-label={t('scheduleSettings.types.editNamed', { name: typeName(x) })}
+                      >
                         {t('scheduleSettings.edit')}
                       </Button>
                     </td>
@@ -77,20 +84,37 @@ export function AppointmentTypesSettings({ practiceId, manage }: SettingsSection
           </table>
         </div>
       )}
-      <Modal open={editing !== null} title={editing === 'new' ? t('scheduleSettings.types.add') : t('scheduleSettings.types.edit')} onClose={() => setEditing(null)} wide>
-        {editing !== null && <TypeForm practiceId={practiceId} type={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? t('scheduleSettings.types.add') : t('scheduleSettings.types.edit')}
+        onClose={() => setEditing(null)}
+        wide
+      >
+        {editing !== null && (
+          <TypeForm practiceId={practiceId} type={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
+        )}
       </Modal>
     </section>
   );
 }
 
-function TypeForm({ practiceId, type, onDone }: { practiceId: string; type: AppointmentType | null; onDone: () => void }) {
+function TypeForm({
+  practiceId,
+  type,
+  onDone,
+}: {
+  practiceId: string;
+  type: AppointmentType | null;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
-      type ? api.patch(`/practices/${practiceId}/appointment-types/${type.id}`, body) : api.post(`/practices/${practiceId}/appointment-types`, body),
+      type
+        ? api.patch(`/practices/${practiceId}/appointment-types/${type.id}`, body)
+        : api.post(`/practices/${practiceId}/appointment-types`, body),
     onSuccess: () => {
       toast(t('scheduleSettings.saved'));
       void refreshScheduling(queryClient, practiceId);
@@ -118,20 +142,79 @@ function TypeForm({ practiceId, type, onDone }: { practiceId: string; type: Appo
   return (
     <form onSubmit={submit}>
       <div className="grid-2">
-        <TextField label={t('scheduleSettings.types.nameEn')} name="nameEn" lang="en" defaultValue={type?.nameEn} required error={e('nameEn')} />
-        <TextField label={t('scheduleSettings.types.nameFr')} name="nameFr" lang="fr" defaultValue={type?.nameFr} required error={e('nameFr')} />
-        <TextField label={t('scheduleSettings.types.durationMinutes')} name="durationMinutes" type="number" min={5} max={480} step={5} defaultValue={type?.durationMinutes ?? 30} required error={e('durationMinutes')} />
-        <TextField label={t('scheduleSettings.types.bufferMinutes')} name="bufferAfterMinutes" type="number" min={0} max={120} step={5} defaultValue={type?.bufferAfterMinutes ?? 0} error={e('bufferAfterMinutes')} />
-        <TextField label={t('scheduleSettings.types.minNotice')} name="minNoticeHours" type="number" min={0} max={720} step={0.5} defaultValue={(type?.minNoticeMinutes ?? 120) / 60} error={e('minNoticeMinutes')} />
-        <TextField label={t('scheduleSettings.types.maxDaysAhead')} name="maxDaysAhead" type="number" min={1} max={730} defaultValue={type?.maxDaysAhead ?? 90} error={e('maxDaysAhead')} />
-        <TextField label={t('scheduleSettings.colour')} name="colour" type="color" defaultValue={type?.colour ?? '#0ea5e9'} />
+        <TextField
+          label={t('scheduleSettings.types.nameEn')}
+          name="nameEn"
+          lang="en"
+          defaultValue={type?.nameEn}
+          required
+          error={e('nameEn')}
+        />
+        <TextField
+          label={t('scheduleSettings.types.nameFr')}
+          name="nameFr"
+          lang="fr"
+          defaultValue={type?.nameFr}
+          required
+          error={e('nameFr')}
+        />
+        <TextField
+          label={t('scheduleSettings.types.durationMinutes')}
+          name="durationMinutes"
+          type="number"
+          min={5}
+          max={480}
+          step={5}
+          defaultValue={type?.durationMinutes ?? 30}
+          required
+          error={e('durationMinutes')}
+        />
+        <TextField
+          label={t('scheduleSettings.types.bufferMinutes')}
+          name="bufferAfterMinutes"
+          type="number"
+          min={0}
+          max={120}
+          step={5}
+          defaultValue={type?.bufferAfterMinutes ?? 0}
+          error={e('bufferAfterMinutes')}
+        />
+        <TextField
+          label={t('scheduleSettings.types.minNotice')}
+          name="minNoticeHours"
+          type="number"
+          min={0}
+          max={720}
+          step={0.5}
+          defaultValue={(type?.minNoticeMinutes ?? 120) / 60}
+          error={e('minNoticeMinutes')}
+        />
+        <TextField
+          label={t('scheduleSettings.types.maxDaysAhead')}
+          name="maxDaysAhead"
+          type="number"
+          min={1}
+          max={730}
+          defaultValue={type?.maxDaysAhead ?? 90}
+          error={e('maxDaysAhead')}
+        />
+        <TextField
+          label={t('scheduleSettings.colour')}
+          name="colour"
+          type="color"
+          defaultValue={type?.colour ?? '#0ea5e9'}
+        />
       </div>
       <fieldset className="plain">
         <legend className="field-label">{t('scheduleSettings.types.roles')}</legend>
         <div className="checkbox-group">
           {ROLES.map((r) => (
             <label key={r} className="checkbox">
-              <input type="checkbox" name={`role-${r}`} defaultChecked={type ? type.allowedRoles.includes(r) : r === 'dentist' || r === 'owner'} />
+              <input
+                type="checkbox"
+                name={`role-${r}`}
+                defaultChecked={type ? type.allowedRoles.includes(r) : r === 'dentist' || r === 'owner'}
+              />
               {t(`roles.${r}`)}
             </label>
           ))}

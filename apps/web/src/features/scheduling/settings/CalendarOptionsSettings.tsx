@@ -37,7 +37,13 @@ export function CalendarOptionsSettings({ practiceId, manage }: SettingsSectionP
       <h2 id="options-title">{t('scheduleSettings.nav.options')}</h2>
       <form onSubmit={submit}>
         <fieldset className="plain" disabled={!manage}>
-          <SelectField label={t('scheduleSettings.options.slotStep')} hint={t('scheduleSettings.options.slotStepHint')} name="slotStepMinutes" defaultValue={settings.data.slotStepMinutes} className="narrow-field">
+          <SelectField
+            label={t('scheduleSettings.options.slotStep')}
+            hint={t('scheduleSettings.options.slotStepHint')}
+            name="slotStepMinutes"
+            defaultValue={settings.data.slotStepMinutes}
+            className="narrow-field"
+          >
             {STEPS.map((s) => (
               <option key={s} value={s}>
                 {t('booking.minutes', { count: s })}

@@ -24,7 +24,8 @@ export function ChairsSettings({ practiceId, manage }: SettingsSectionProps) {
     onSettled: done,
   });
   const update = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) => api.patch<Chair>(`/practices/${practiceId}/chairs/${id}`, body),
+    mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
+      api.patch<Chair>(`/practices/${practiceId}/chairs/${id}`, body),
     onSuccess: () => toast(t('scheduleSettings.saved')),
     onSettled: done,
   });
@@ -50,7 +51,12 @@ export function ChairsSettings({ practiceId, manage }: SettingsSectionProps) {
     const data = new FormData(event.currentTarget);
     update.mutate({
       id: chair.id,
-      body: { name: String(data.get('name')), colour: String(data.get('colour')), sortOrder: Number(data.get('sortOrder')), active: data.get('active') === 'on' },
+      body: {
+        name: String(data.get('name')),
+        colour: String(data.get('colour')),
+        sortOrder: Number(data.get('sortOrder')),
+        active: data.get('active') === 'on',
+      },
     });
   };
 
@@ -65,18 +71,43 @@ export function ChairsSettings({ practiceId, manage }: SettingsSectionProps) {
             <li key={chair.id} className="card">
               <form className="row-form" onSubmit={save(chair)} aria-label={chair.name}>
                 <TextField label={t('common.name')} name="name" defaultValue={chair.name} required disabled={!manage} />
-                <TextField label={t('scheduleSettings.colour')} name="colour" type="color" defaultValue={chair.colour} disabled={!manage} className="small-field" />
-                <TextField label={t('scheduleSettings.order')} name="sortOrder" type="number" min={0} max={1000} defaultValue={chair.sortOrder} disabled={!manage} className="small-field" />
+                <TextField
+                  label={t('scheduleSettings.colour')}
+                  name="colour"
+                  type="color"
+                  defaultValue={chair.colour}
+                  disabled={!manage}
+                  className="small-field"
+                />
+                <TextField
+                  label={t('scheduleSettings.order')}
+                  name="sortOrder"
+                  type="number"
+                  min={0}
+                  max={1000}
+                  defaultValue={chair.sortOrder}
+                  disabled={!manage}
+                  className="small-field"
+                />
                 <label className="checkbox">
                   <input type="checkbox" name="active" defaultChecked={chair.active} disabled={!manage} />
                   {t('scheduleSettings.active')}
                 </label>
                 {manage && (
                   <>
-                    <Button type="submit" variant="primary" busy={update.isPending && update.variables?.id === chair.id}>
+                    <Button
+                      type="submit"
+                      variant="primary"
+                      busy={update.isPending && update.variables?.id === chair.id}
+                    >
                       {t('common.save')}
                     </Button>
-                    <Button variant="danger" busy={remove.isPending && remove.variables === chair.id} onClick={() => remove.mutate(chair.id)} aria-label={t('scheduleSettings.chairs.removeNamed', { name: chair.name })}>
+                    <Button
+                      variant="danger"
+                      busy={remove.isPending && remove.variables === chair.id}
+                      onClick={() => remove.mutate(chair.id)}
+                      aria-label={t('scheduleSettings.chairs.removeNamed', { name: chair.name })}
+                    >
                       {t('scheduleSettings.chairs.remove')}
                     </Button>
                   </>
@@ -92,7 +123,13 @@ export function ChairsSettings({ practiceId, manage }: SettingsSectionProps) {
           <h2 id="chair-add-title">{t('scheduleSettings.chairs.add')}</h2>
           <form className="row-form" onSubmit={add}>
             <TextField label={t('common.name')} name="name" required error={fieldError(create.error, 'name')} />
-            <TextField label={t('scheduleSettings.colour')} name="colour" type="color" defaultValue="#0f766e" className="small-field" />
+            <TextField
+              label={t('scheduleSettings.colour')}
+              name="colour"
+              type="color"
+              defaultValue="#0f766e"
+              className="small-field"
+            />
             <Button type="submit" variant="primary" busy={create.isPending}>
               {t('scheduleSettings.chairs.add')}
             </Button>

@@ -64,7 +64,10 @@ export function ClosuresSettings({ practiceId, manage }: SettingsSectionProps) {
                     <td>{c.reason || '—'}</td>
                     {manage && (
                       <td className="cell-actions">
-                        <Button onClick={() => setEditing(c)} aria-label={t('scheduleSettings.closures.editNamed', { from: fmt.dateTime(c.start) })}>
+                        <Button
+                          onClick={() => setEditing(c)}
+                          aria-label={t('scheduleSettings.closures.editNamed', { from: fmt.dateTime(c.start) })}
+                        >
                           {t('scheduleSettings.edit')}
                         </Button>{' '}
                         <Button
@@ -92,14 +95,26 @@ export function ClosuresSettings({ practiceId, manage }: SettingsSectionProps) {
         </section>
       )}
       <Modal open={editing !== null} title={t('scheduleSettings.closures.edit')} onClose={() => setEditing(null)}>
-        {editing && <ClosureForm practiceId={practiceId} timeZone={timeZone} closure={editing} onDone={() => setEditing(null)} />}
+        {editing && (
+          <ClosureForm practiceId={practiceId} timeZone={timeZone} closure={editing} onDone={() => setEditing(null)} />
+        )}
       </Modal>
     </div>
   );
 }
 
 /** Adds a closure (closure null; the form empties for the next) or changes one (its period and reason). */
-function ClosureForm({ practiceId, timeZone, closure, onDone }: { practiceId: string; timeZone: string; closure: ClosureBody | null; onDone?: () => void }) {
+function ClosureForm({
+  practiceId,
+  timeZone,
+  closure,
+  onDone,
+}: {
+  practiceId: string;
+  timeZone: string;
+  closure: ClosureBody | null;
+  onDone?: () => void;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -107,7 +122,9 @@ function ClosureForm({ practiceId, timeZone, closure, onDone }: { practiceId: st
   const [invalid, setInvalid] = useState<ApiError | null>(null);
   const save = useMutation({
     mutationFn: (body: { start: string; end: string; reason: string }) =>
-      closure ? api.patch(`/practices/${practiceId}/closures/${closure.id}`, body) : api.post(`/practices/${practiceId}/closures`, body),
+      closure
+        ? api.patch(`/practices/${practiceId}/closures/${closure.id}`, body)
+        : api.post(`/practices/${practiceId}/closures`, body),
     onSuccess: () => toast(closure ? t('scheduleSettings.closures.updated') : t('scheduleSettings.closures.added')),
     onSettled: () => void refreshScheduling(queryClient, practiceId),
   });
@@ -134,7 +151,13 @@ function ClosureForm({ practiceId, timeZone, closure, onDone }: { practiceId: st
   return (
     <form ref={form} onSubmit={submit}>
       <PeriodFields draft={draft} error={refusals.of} />
-      <TextField label={t('scheduleSettings.closures.reason')} name="reason" maxLength={200} defaultValue={closure?.reason} error={refusals.of('reason')} />
+      <TextField
+        label={t('scheduleSettings.closures.reason')}
+        name="reason"
+        maxLength={200}
+        defaultValue={closure?.reason}
+        error={refusals.of('reason')}
+      />
       <ErrorAlert error={refusals.rest} />
       <div className={closure ? 'actions dialog-actions' : 'actions'}>
         <Button type="submit" variant="primary" busy={save.isPending}>

@@ -95,10 +95,18 @@ export function HolidaysSettings({ practiceId, manage }: SettingsSectionProps) {
                   </th>
                   {manage && (
                     <td className="cell-actions">
-                      <Button onClick={() => setEditing(h)} aria-label={t('scheduleSettings.holidays.editNamed', { name: name(h) })}>
+                      <Button
+                        onClick={() => setEditing(h)}
+                        aria-label={t('scheduleSettings.holidays.editNamed', { name: name(h) })}
+                      >
                         {t('scheduleSettings.edit')}
                       </Button>{' '}
-                      <Button variant="danger" busy={remove.isPending && remove.variables === h.id} onClick={() => remove.mutate(h.id)} aria-label={t('scheduleSettings.holidays.deleteNamed', { name: name(h) })}>
+                      <Button
+                        variant="danger"
+                        busy={remove.isPending && remove.variables === h.id}
+                        onClick={() => remove.mutate(h.id)}
+                        aria-label={t('scheduleSettings.holidays.deleteNamed', { name: name(h) })}
+                      >
                         {t('scheduleSettings.delete')}
                       </Button>
                     </td>
@@ -109,20 +117,41 @@ export function HolidaysSettings({ practiceId, manage }: SettingsSectionProps) {
           </table>
         </div>
       )}
-      <Modal open={editing !== null} title={editing === 'new' ? t('scheduleSettings.holidays.add') : t('scheduleSettings.holidays.edit')} onClose={() => setEditing(null)}>
-        {editing !== null && <HolidayForm practiceId={practiceId} holiday={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? t('scheduleSettings.holidays.add') : t('scheduleSettings.holidays.edit')}
+        onClose={() => setEditing(null)}
+      >
+        {editing !== null && (
+          <HolidayForm
+            practiceId={practiceId}
+            holiday={editing === 'new' ? null : editing}
+            onDone={() => setEditing(null)}
+          />
+        )}
       </Modal>
     </section>
   );
 }
 
-function HolidayForm({ practiceId, holiday, onDone }: { practiceId: string; holiday: HolidayBody | null; onDone: () => void }) {
+function HolidayForm({
+  practiceId,
+  holiday,
+  onDone,
+}: {
+  practiceId: string;
+  holiday: HolidayBody | null;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
   const form = useRef<HTMLFormElement>(null);
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => (holiday ? api.patch(`/practices/${practiceId}/holidays/${holiday.id}`, body) : api.post(`/practices/${practiceId}/holidays`, body)),
+    mutationFn: (body: Record<string, unknown>) =>
+      holiday
+        ? api.patch(`/practices/${practiceId}/holidays/${holiday.id}`, body)
+        : api.post(`/practices/${practiceId}/holidays`, body),
     onSuccess: () => {
       toast(t('scheduleSettings.saved'));
       void refreshScheduling(queryClient, practiceId);
@@ -134,7 +163,11 @@ function HolidayForm({ practiceId, holiday, onDone }: { practiceId: string; holi
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    save.mutate({ date: String(data.get('date')), nameEn: String(data.get('nameEn')), nameFr: String(data.get('nameFr')) });
+    save.mutate({
+      date: String(data.get('date')),
+      nameEn: String(data.get('nameEn')),
+      nameFr: String(data.get('nameFr')),
+    });
   };
   return (
     <form ref={form} onSubmit={submit}>
@@ -147,8 +180,22 @@ function HolidayForm({ practiceId, holiday, onDone }: { practiceId: string; holi
         hint={holiday?.provisional ? t('scheduleSettings.holidays.confirmHint') : undefined}
         error={refusals.of('date')}
       />
-      <TextField label={t('scheduleSettings.types.nameEn')} name="nameEn" lang="en" defaultValue={holiday?.nameEn} required error={refusals.of('nameEn')} />
-      <TextField label={t('scheduleSettings.types.nameFr')} name="nameFr" lang="fr" defaultValue={holiday?.nameFr} required error={refusals.of('nameFr')} />
+      <TextField
+        label={t('scheduleSettings.types.nameEn')}
+        name="nameEn"
+        lang="en"
+        defaultValue={holiday?.nameEn}
+        required
+        error={refusals.of('nameEn')}
+      />
+      <TextField
+        label={t('scheduleSettings.types.nameFr')}
+        name="nameFr"
+        lang="fr"
+        defaultValue={holiday?.nameFr}
+        required
+        error={refusals.of('nameFr')}
+      />
       <ErrorAlert error={refusals.rest} />
       <div className="actions dialog-actions">
         <Button type="submit" variant="primary" busy={save.isPending}>

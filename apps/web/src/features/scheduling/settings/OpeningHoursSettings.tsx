@@ -23,7 +23,10 @@ function OpeningHoursForm({ practiceId, manage, initial }: SettingsSectionProps 
   const queryClient = useQueryClient();
   const [rows, setRows] = useState<HoursRow[]>(initial);
   const save = useMutation({
-    mutationFn: () => api.put(`/practices/${practiceId}/opening-hours`, { hours: rows.map(({ weekday, start, end }) => ({ weekday, start, end })) }),
+    mutationFn: () =>
+      api.put(`/practices/${practiceId}/opening-hours`, {
+        hours: rows.map(({ weekday, start, end }) => ({ weekday, start, end })),
+      }),
     onSuccess: () => {
       toast(t('scheduleSettings.saved'));
       void refreshScheduling(queryClient, practiceId);
@@ -33,11 +36,21 @@ function OpeningHoursForm({ practiceId, manage, initial }: SettingsSectionProps 
     <section aria-labelledby="opening-title" className="card">
       <h2 id="opening-title">{t('scheduleSettings.nav.opening-hours')}</h2>
       <p className="muted">{t('scheduleSettings.hours.openingIntro')}</p>
-      <WeeklyHoursEditor label={t('scheduleSettings.nav.opening-hours')} rows={rows} onChange={setRows} disabled={!manage} />
+      <WeeklyHoursEditor
+        label={t('scheduleSettings.nav.opening-hours')}
+        rows={rows}
+        onChange={setRows}
+        disabled={!manage}
+      />
       <ErrorAlert error={save.error} />
       {manage && (
         <div className="actions">
-          <Button variant="primary" busy={save.isPending} disabled={hoursProblems(rows).size > 0} onClick={() => save.mutate()}>
+          <Button
+            variant="primary"
+            busy={save.isPending}
+            disabled={hoursProblems(rows).size > 0}
+            onClick={() => save.mutate()}
+          >
             {t('scheduleSettings.hours.save')}
           </Button>
         </div>

@@ -29,7 +29,12 @@ export function ProvidersSettings({ practiceId, manage }: SettingsSectionProps) 
         <ul className="plain-list stack">
           {providers.data.map((p) => (
             <li key={p.userId} className="card">
-              <ProviderCard practiceId={practiceId} manage={manage} provider={p} chairs={(chairs.data ?? []).filter((c) => c.active)} />
+              <ProviderCard
+                practiceId={practiceId}
+                manage={manage}
+                provider={p}
+                chairs={(chairs.data ?? []).filter((c) => c.active)}
+              />
             </li>
           ))}
         </ul>
@@ -39,21 +44,39 @@ export function ProvidersSettings({ practiceId, manage }: SettingsSectionProps) 
   );
 }
 
-function ProviderCard({ practiceId, manage, provider, chairs }: { practiceId: string; manage: boolean; provider: Provider; chairs: Chair[] }) {
+function ProviderCard({
+  practiceId,
+  manage,
+  provider,
+  chairs,
+}: {
+  practiceId: string;
+  manage: boolean;
+  provider: Provider;
+  chairs: Chair[];
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
   const [rows, setRows] = useState<HoursRow[]>(provider.hours);
   const done = () => void refreshScheduling(queryClient, practiceId);
   const update = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api.patch(`/practices/${practiceId}/providers/${provider.userId}`, body),
+    mutationFn: (body: Record<string, unknown>) =>
+      api.patch(`/practices/${practiceId}/providers/${provider.userId}`, body),
     onSuccess: () => toast(t('scheduleSettings.saved')),
     onSettled: done,
   });
   const saveHours = useMutation({
     mutationFn: () =>
       api.put<Provider>(`/practices/${practiceId}/providers/${provider.userId}/hours`, {
-        hours: rows.map((r) => ({ weekday: r.weekday, start: r.start, end: r.end, chairId: r.chairId ?? null, validFrom: r.validFrom ?? null, validTo: r.validTo ?? null })),
+        hours: rows.map((r) => ({
+          weekday: r.weekday,
+          start: r.start,
+          end: r.end,
+          chairId: r.chairId ?? null,
+          validFrom: r.validFrom ?? null,
+          validTo: r.validTo ?? null,
+        })),
       }),
     onSuccess: () => toast(t('scheduleSettings.providers.hoursSaved', { name: provider.displayName })),
     onSettled: done,
@@ -61,7 +84,11 @@ function ProviderCard({ practiceId, manage, provider, chairs }: { practiceId: st
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    update.mutate({ displayName: String(data.get('displayName')), colour: String(data.get('colour')), active: data.get('active') === 'on' });
+    update.mutate({
+      displayName: String(data.get('displayName')),
+      colour: String(data.get('colour')),
+      active: data.get('active') === 'on',
+    });
   };
   return (
     <>
@@ -70,8 +97,21 @@ function ProviderCard({ practiceId, manage, provider, chairs }: { practiceId: st
         <span className="badge">{t(`roles.${provider.role}`, { defaultValue: provider.role })}</span>
       </h3>
       <form className="row-form" onSubmit={submit} aria-label={provider.displayName}>
-        <TextField label={t('scheduleSettings.providers.displayName')} name="displayName" defaultValue={provider.displayName} required disabled={!manage} />
-        <TextField label={t('scheduleSettings.colour')} name="colour" type="color" defaultValue={provider.colour} disabled={!manage} className="small-field" />
+        <TextField
+          label={t('scheduleSettings.providers.displayName')}
+          name="displayName"
+          defaultValue={provider.displayName}
+          required
+          disabled={!manage}
+        />
+        <TextField
+          label={t('scheduleSettings.colour')}
+          name="colour"
+          type="color"
+          defaultValue={provider.colour}
+          disabled={!manage}
+          className="small-field"
+        />
         <label className="checkbox">
           <input type="checkbox" name="active" defaultChecked={provider.active} disabled={!manage} />
           {t('scheduleSettings.active')}
@@ -85,11 +125,22 @@ function ProviderCard({ practiceId, manage, provider, chairs }: { practiceId: st
       <ErrorAlert error={update.error} />
       <details>
         <summary>{t('scheduleSettings.providers.weeklyHours', { count: provider.hours.length })}</summary>
-        <WeeklyHoursEditor label={t('scheduleSettings.providers.hoursOf', { name: provider.displayName })} rows={rows} onChange={setRows} disabled={!manage} chairs={chairs} />
+        <WeeklyHoursEditor
+          label={t('scheduleSettings.providers.hoursOf', { name: provider.displayName })}
+          rows={rows}
+          onChange={setRows}
+          disabled={!manage}
+          chairs={chairs}
+        />
         <ErrorAlert error={saveHours.error} />
         {manage && (
           <div className="actions">
-            <Button variant="primary" busy={saveHours.isPending} disabled={hoursProblems(rows).size > 0} onClick={() => saveHours.mutate()}>
+            <Button
+              variant="primary"
+              busy={saveHours.isPending}
+              disabled={hoursProblems(rows).size > 0}
+              onClick={() => saveHours.mutate()}
+            >
               {t('scheduleSettings.hours.save')}
             </Button>
             <span className="muted small">{t('scheduleSettings.hours.replaceHint')}</span>
@@ -104,8 +155,13 @@ function AddProvider({ practiceId, existing }: { practiceId: string; existing: P
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const staff = useQuery({ queryKey: ['staff', practiceId], queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`) });
-  const candidates = (staff.data?.members ?? []).filter((m) => PROVIDER_ROLES.includes(m.role) && !existing.some((p) => p.userId === m.userId));
+  const staff = useQuery({
+    queryKey: ['staff', practiceId],
+    queryFn: () => api.get<StaffListBody>(`/practices/${practiceId}/staff`),
+  });
+  const candidates = (staff.data?.members ?? []).filter(
+    (m) => PROVIDER_ROLES.includes(m.role) && !existing.some((p) => p.userId === m.userId),
+  );
   const [userId, setUserId] = useState('');
   const chosen = candidates.find((m) => m.userId === userId) ?? candidates[0];
   const create = useMutation({
@@ -118,7 +174,11 @@ function AddProvider({ practiceId, existing }: { practiceId: string; existing: P
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    create.mutate({ userId: String(data.get('userId')), displayName: String(data.get('displayName')), colour: String(data.get('colour')) });
+    create.mutate({
+      userId: String(data.get('userId')),
+      displayName: String(data.get('displayName')),
+      colour: String(data.get('colour')),
+    });
   };
   return (
     <section aria-labelledby="provider-add-title" className="card">
@@ -129,15 +189,31 @@ function AddProvider({ practiceId, existing }: { practiceId: string; existing: P
         <p className="muted">{t('scheduleSettings.providers.noCandidates')}</p>
       ) : (
         <form className="row-form" onSubmit={submit} key={chosen?.userId}>
-          <SelectField label={t('scheduleSettings.providers.member')} name="userId" value={chosen?.userId ?? ''} onChange={(e) => setUserId(e.target.value)}>
+          <SelectField
+            label={t('scheduleSettings.providers.member')}
+            name="userId"
+            value={chosen?.userId ?? ''}
+            onChange={(e) => setUserId(e.target.value)}
+          >
             {candidates.map((m) => (
               <option key={m.userId} value={m.userId}>
                 {m.name} ({t(`roles.${m.role}`)})
               </option>
             ))}
           </SelectField>
-          <TextField label={t('scheduleSettings.providers.displayName')} name="displayName" defaultValue={chosen?.name ?? ''} required />
-          <TextField label={t('scheduleSettings.colour')} name="colour" type="color" defaultValue="#2563eb" className="small-field" />
+          <TextField
+            label={t('scheduleSettings.providers.displayName')}
+            name="displayName"
+            defaultValue={chosen?.name ?? ''}
+            required
+          />
+          <TextField
+            label={t('scheduleSettings.colour')}
+            name="colour"
+            type="color"
+            defaultValue="#2563eb"
+            className="small-field"
+          />
           <Button type="submit" variant="primary" busy={create.isPending}>
             {t('scheduleSettings.providers.add')}
           </Button>

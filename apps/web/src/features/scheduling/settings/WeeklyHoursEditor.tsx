@@ -26,14 +26,16 @@ export function useWeekdayNames() {
 export function hoursProblems(rows: HoursRow[]): Map<number, 'invalid_period' | 'schedule_overlap'> {
   const problems = new Map<number, 'invalid_period' | 'schedule_overlap'>();
   rows.forEach((r, i) => {
-    if (!/^\d\d:\d\d$/.test(r.start) || !/^\d\d:\d\d$/.test(r.end) || parseClock(r.end) <= parseClock(r.start)) problems.set(i, 'invalid_period');
+    if (!/^\d\d:\d\d$/.test(r.start) || !/^\d\d:\d\d$/.test(r.end) || parseClock(r.end) <= parseClock(r.start))
+      problems.set(i, 'invalid_period');
     else if (r.validFrom && r.validTo && r.validTo < r.validFrom) problems.set(i, 'invalid_period');
   });
   rows.forEach((a, i) => {
     rows.forEach((b, j) => {
       if (j <= i || a.weekday !== b.weekday || problems.has(i) || problems.has(j)) return;
       const timesMeet = parseClock(a.start) < parseClock(b.end) && parseClock(b.start) < parseClock(a.end);
-      const datesMeet = (a.validFrom ?? '0000') <= (b.validTo ?? '9999') && (b.validFrom ?? '0000') <= (a.validTo ?? '9999');
+      const datesMeet =
+        (a.validFrom ?? '0000') <= (b.validTo ?? '9999') && (b.validFrom ?? '0000') <= (a.validTo ?? '9999');
       if (timesMeet && datesMeet) {
         problems.set(i, 'schedule_overlap');
         problems.set(j, 'schedule_overlap');
@@ -58,7 +60,8 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
   const formatDay = useDayFormat();
   const days = useWeekdayNames();
   const problems = hoursProblems(rows);
-  const set = (index: number, patch: Partial<HoursRow>) => onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
+  const set = (index: number, patch: Partial<HoursRow>) =>
+    onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
   return (
     <div className="hours-editor" role="group" aria-label={label}>
       {days.map((dayName, d) => {
@@ -77,18 +80,37 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
                     <label className="visually-hidden" htmlFor={`h-${label}-${i}-s`}>
                       {t('scheduleSettings.hours.startOf', { name })}
                     </label>
-                    <input id={`h-${label}-${i}-s`} type="time" value={r.start} disabled={disabled} onChange={(e) => set(i, { start: e.target.value })} aria-invalid={problem ? true : undefined} />
+                    <input
+                      id={`h-${label}-${i}-s`}
+                      type="time"
+                      value={r.start}
+                      disabled={disabled}
+                      onChange={(e) => set(i, { start: e.target.value })}
+                      aria-invalid={problem ? true : undefined}
+                    />
                     <span aria-hidden="true">–</span>
                     <label className="visually-hidden" htmlFor={`h-${label}-${i}-e`}>
                       {t('scheduleSettings.hours.endOf', { name })}
                     </label>
-                    <input id={`h-${label}-${i}-e`} type="time" value={r.end} disabled={disabled} onChange={(e) => set(i, { end: e.target.value })} aria-invalid={problem ? true : undefined} />
+                    <input
+                      id={`h-${label}-${i}-e`}
+                      type="time"
+                      value={r.end}
+                      disabled={disabled}
+                      onChange={(e) => set(i, { end: e.target.value })}
+                      aria-invalid={problem ? true : undefined}
+                    />
                     {chairs && (
                       <>
                         <label className="visually-hidden" htmlFor={`h-${label}-${i}-c`}>
                           {t('scheduleSettings.hours.chairOf', { name })}
                         </label>
-                        <select id={`h-${label}-${i}-c`} value={r.chairId ?? ''} disabled={disabled} onChange={(e) => set(i, { chairId: e.target.value || null })}>
+                        <select
+                          id={`h-${label}-${i}-c`}
+                          value={r.chairId ?? ''}
+                          disabled={disabled}
+                          onChange={(e) => set(i, { chairId: e.target.value || null })}
+                        >
                           <option value="">{t('scheduleSettings.hours.anyChair')}</option>
                           {chairs.map((c) => (
                             <option key={c.id} value={c.id}>
@@ -99,10 +121,19 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
                       </>
                     )}
                     {(r.validFrom || r.validTo) && (
-                      <span className="muted small">{t('scheduleSettings.hours.valid', { from: r.validFrom ? formatDay(r.validFrom) : '…', to: r.validTo ? formatDay(r.validTo) : '…' })}</span>
+                      <span className="muted small">
+                        {t('scheduleSettings.hours.valid', {
+                          from: r.validFrom ? formatDay(r.validFrom) : '…',
+                          to: r.validTo ? formatDay(r.validTo) : '…',
+                        })}
+                      </span>
                     )}
                     {!disabled && (
-                      <Button variant="ghost" onClick={() => onChange(rows.filter((_, k) => k !== i))} aria-label={t('scheduleSettings.hours.removeOf', { name })}>
+                      <Button
+                        variant="ghost"
+                        onClick={() => onChange(rows.filter((_, k) => k !== i))}
+                        aria-label={t('scheduleSettings.hours.removeOf', { name })}
+                      >
                         {t('scheduleSettings.hours.remove')}
                       </Button>
                     )}
@@ -115,7 +146,16 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
                 );
               })}
               {!disabled && (
-                <Button variant="ghost" onClick={() => onChange([...rows, { weekday, start: '08:00', end: '12:00', chairId: null, validFrom: null, validTo: null }])} aria-label={t('scheduleSettings.hours.addOn', { day: dayName })}>
+                <Button
+                  variant="ghost"
+                  onClick={() =>
+                    onChange([
+                      ...rows,
+                      { weekday, start: '08:00', end: '12:00', chairId: null, validFrom: null, validTo: null },
+                    ])
+                  }
+                  aria-label={t('scheduleSettings.hours.addOn', { day: dayName })}
+                >
                   + {t('scheduleSettings.hours.add')}
                 </Button>
               )}
