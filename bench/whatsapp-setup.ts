@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../apps/server/src/app.js';
+import type { AppContext } from '../apps/server/src/context.js';
 import { FAMILY_NAMES, GIVEN_NAMES } from '../apps/server/src/demo/names.js';
 import { seededRandom } from '../apps/server/src/demo/random.js';
 import { createUser } from '../apps/server/src/modules/auth/users.js';

@@ -10,7 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
-import type { Database } from './db/connection.js';
+import type { AppContext } from './context.js';
 import { pendingMigrations } from './db/migrate.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
@@ -26,23 +26,7 @@ import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { AppError } from './platform/errors.js';
 import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
-import type { EventBus } from './platform/events.js';
 import type { Logger } from './platform/logger.js';
-import type { Mailer } from './platform/mail.js';
-
-/** What every module's routes and services get: plain values, no container. */
-export interface AppContext {
-  config: Config;
-  database: Database;
-  db: Database['db'];
-  mailer: Mailer;
-  /** For what happens outside a request (mail failures, jobs); request handlers log through request.log. */
-  logger: Logger;
-  /** Live notifications (inbox updates) and in-process wake-ups of background work. */
-  events: EventBus;
-  /** The sandbox's Graph API address, known once the server listens (null otherwise). */
-  graph: { url: string | null };
-}
 
 export type App = FastifyInstance;
 

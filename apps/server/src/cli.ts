@@ -11,9 +11,9 @@ import {
   rejectedRowsCsv,
 } from '@dentalpro/contracts';
 import cliProgress from 'cli-progress';
-import type { AppContext } from './app.js';
+import type { AppContext } from './context.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openAppContext } from './context.js';
+import { openAppContext } from './bootstrap.js';
 import { DataDirInUseError } from './db/connection.js';
 import { seedDemo } from './demo/seed.js';
 import { systemActor } from './platform/access.js';

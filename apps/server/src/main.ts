@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { EMBEDDED_NOTICE, openAppContext } from './context.js';
+import { EMBEDDED_NOTICE, openAppContext } from './bootstrap.js';
 import { DataDirInUseError } from './db/connection.js';
 import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openAppContext } from './context.js';
+import { openAppContext } from './bootstrap.js';
 import { DataDirInUseError } from './db/connection.js';
 import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../src/app.js';
+import type { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/connection.js';
 import { seedDemoCalendar } from '../src/demo/calendar.js';
 import { wallClock, weeklyHoursRefusal } from '../src/modules/scheduling/booking-rules.js';

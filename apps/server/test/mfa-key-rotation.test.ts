@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { generate } from 'otplib';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../src/app.js';
+import type { AppContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
 import type { Database } from '../src/db/connection.js';
 import { resealMfaSecrets } from '../src/modules/auth/mfa.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../src/app.js';
+import type { AppContext } from '../src/context.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { createPatient } from '../src/modules/patients/patients.service.js';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppContext } from '../src/app.js';
+import type { AppContext } from '../src/context.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { createChannelIn } from '../src/modules/messaging/channels.service.js';

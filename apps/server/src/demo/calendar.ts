@@ -1,4 +1,4 @@
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { type Actor, systemActor } from '../platform/access.js';
 import { recordAudit } from '../platform/audit.js';
 import { inPractice } from '../platform/tenancy.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { systemActor } from '../platform/access.js';
 import { createUser, findUserByEmail } from '../modules/auth/users.js';
 import { createPracticeIn } from '../modules/practices/practices.service.js';

@@ -1,5 +1,5 @@
 import type { AppointmentSource } from '@dentalpro/contracts';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { Actor } from '../platform/access.js';
 import {
   bookAppointment,

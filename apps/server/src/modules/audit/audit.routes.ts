@@ -1,7 +1,7 @@
 import { AuditPage, AuditQuery, PracticeIdParams } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import { listAuditEvents } from './audit.service.js';
 

@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditPage } from '@dentalpro/contracts';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { inPractice } from '../../platform/tenancy.js';
 import { appointmentIdsOfPatient } from '../scheduling/audit-targets.js';

@@ -14,7 +14,7 @@ import {
 } from '@dentalpro/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { clearSessionCookie, setSessionCookie, userIdOf } from '../../platform/http.js';
 import {
   type LoginOutcome,

@@ -1,5 +1,5 @@
 import type { AuditAction, Me } from '@dentalpro/contracts';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';

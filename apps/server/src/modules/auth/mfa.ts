@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import { decrypt, encrypt, sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';

@@ -6,7 +6,7 @@ import {
   type AttachmentUpload,
 } from '@dentalpro/contracts';
 import type { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { sha256 } from '../../platform/crypto.js';

@@ -29,7 +29,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import { listAttachments, openAttachment, uploadAttachment } from './attachments.service.js';
 import { addFinding, getChart, resolveFinding } from './chart.service.js';
@@ -164,15 +164,13 @@ export async function clinicalRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createProcedure(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            procedure: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createProcedure(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          procedure: request.body,
+        }),
+      ),
   );
 
   api.patch(

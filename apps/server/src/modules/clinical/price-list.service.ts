@@ -1,7 +1,7 @@
 import type { Procedure } from '@dentalpro/contracts';
 import type { z } from 'zod';
 import type { ProcedureInput, ProcedurePatch } from '@dentalpro/contracts';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';

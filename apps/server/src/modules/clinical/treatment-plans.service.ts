@@ -7,7 +7,7 @@ import type {
   TreatmentPlanPatch,
 } from '@dentalpro/contracts';
 import type { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { openTextForPractice, sealForPractice } from '../../platform/data-keys.js';

@@ -1,5 +1,5 @@
 import type { AutoReplies } from '@dentalpro/contracts';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { sealForPractice } from '../../platform/data-keys.js';

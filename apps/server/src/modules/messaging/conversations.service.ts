@@ -7,7 +7,7 @@ import type {
   SendMessageInput,
 } from '@dentalpro/contracts';
 import { type Selectable, sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import type { WhatsappMessagesTable } from '../../db/schema.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';

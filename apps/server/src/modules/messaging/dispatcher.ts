@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../clinical/file-store.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { inPractice, type Tx } from '../../platform/tenancy.js';
 import { findPatientsByPhone } from '../patients/patients.service.js';
 import { queueAutoReplies, replyLanguage } from './auto-replies.js';

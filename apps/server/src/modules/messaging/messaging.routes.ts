@@ -15,7 +15,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
 import { getChannel, saveChannel } from './channels.service.js';
@@ -117,16 +117,14 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await sendInboxMessage(ctx, {
-            actor: actorOf(request),
-            ...request.params,
-            message: request.body,
-            idempotencyKey: request.headers['idempotency-key'],
-          }),
-        ),
+      reply.status(201).send(
+        await sendInboxMessage(ctx, {
+          actor: actorOf(request),
+          ...request.params,
+          message: request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+        }),
+      ),
   );
 
   api.post(

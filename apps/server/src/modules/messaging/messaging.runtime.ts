@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import { startPump } from '../../platform/pump.js';
 import { createDispatcher } from './dispatcher.js';

@@ -3,7 +3,7 @@ import { SandboxPhoneMessage, SandboxSendInput, SandboxState } from '@dentalpro/
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
 import { listMemberships } from '../../platform/tenancy.js';
 import { userIdOf } from '../../platform/http.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
 import { readLinkedMedia } from './conversations.service.js';
 import { WEBHOOKS_SIGNAL } from './messaging.runtime.js';

@@ -1,6 +1,6 @@
 import { type MedicalAlerts, MedicalAlertsInput } from '@dentalpro/contracts';
 import type { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { openTextForPractice, sealForPractice } from '../../platform/data-keys.js';

@@ -1,7 +1,7 @@
 import type { PatientDuplicateCheck, PatientSummary } from '@dentalpro/contracts';
 import type { z } from 'zod';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';

@@ -22,7 +22,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf, toAppError } from '../../platform/http.js';
 import { getAccessLog } from './access-log.service.js';
 import { getMedicalAlerts, replaceMedicalAlerts } from './alerts.service.js';
@@ -71,15 +71,13 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createPatient(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            patient: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createPatient(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          patient: request.body,
+        }),
+      ),
   );
 
   api.post(

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Pump, startPump } from '../../platform/pump.js';
 import { practicesWithUncountedWords, refreshNameWordCounts } from './patients.repository.js';
 

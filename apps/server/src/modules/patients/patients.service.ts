@@ -11,7 +11,7 @@ import {
 } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError, fieldErrorsOf } from '../../platform/errors.js';

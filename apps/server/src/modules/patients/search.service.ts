@@ -1,6 +1,6 @@
 import type { PatientSearchResult, PatientSummary } from '@dentalpro/contracts';
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';

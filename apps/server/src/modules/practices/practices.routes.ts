@@ -9,7 +9,7 @@ import {
 } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { setSessionCookie, actorOf, userIdOf } from '../../platform/http.js';
 import { createSession } from '../../platform/session.js';
 import { sessionPolicyOf } from '../auth/auth.service.js';

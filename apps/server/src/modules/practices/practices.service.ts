@@ -1,6 +1,6 @@
 import type { Practice, PracticeInput, SetupInput } from '@dentalpro/contracts';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit, startAuditChain } from '../../platform/audit.js';

@@ -1,7 +1,7 @@
 import type { Appointment, AppointmentSource } from '@dentalpro/contracts';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';

@@ -1,6 +1,6 @@
 import type { Appointment, AppointmentStatus } from '@dentalpro/contracts';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, can, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';

@@ -27,7 +27,7 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import {
   createAppointmentType,
@@ -92,15 +92,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       schema: { tags, summary: 'Add a chair', params: P, body: ChairInput, response: { 201: Chair } },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createChair(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            chair: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createChair(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          chair: request.body,
+        }),
+      ),
   );
   api.patch(
     `${base}/chairs/:chairId`,
@@ -164,15 +162,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createProvider(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            provider: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createProvider(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          provider: request.body,
+        }),
+      ),
   );
   api.patch(
     `${base}/providers/:userId`,
@@ -294,15 +290,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createClosure(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            closure: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createClosure(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          closure: request.body,
+        }),
+      ),
   );
   api.patch(
     `${base}/closures/:closureId`,
@@ -358,15 +352,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       schema: { tags, summary: 'Add a public holiday', params: P, body: HolidayInput, response: { 201: Holiday } },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createHoliday(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            holiday: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createHoliday(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          holiday: request.body,
+        }),
+      ),
   );
   api.post(
     `${base}/holidays/import-mauritius`,
@@ -441,15 +433,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createBlock(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            block: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createBlock(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          block: request.body,
+        }),
+      ),
   );
   api.patch(
     `${base}/blocks/:blockId`,
@@ -506,15 +496,13 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createAppointmentType(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            appointmentType: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await createAppointmentType(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          appointmentType: request.body,
+        }),
+      ),
   );
   api.patch(
     `${base}/appointment-types/:typeId`,

@@ -11,7 +11,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import {
   addToWaitlist,
@@ -62,15 +62,13 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await addToWaitlist(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            entry: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await addToWaitlist(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          entry: request.body,
+        }),
+      ),
   );
 
   api.patch(
@@ -128,15 +126,13 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await setRecall(ctx, {
-            actor: actorOf(request),
-            practiceId: request.params.practiceId,
-            recall: request.body,
-          }),
-        ),
+      reply.status(201).send(
+        await setRecall(ctx, {
+          actor: actorOf(request),
+          practiceId: request.params.practiceId,
+          recall: request.body,
+        }),
+      ),
   );
 
   api.patch(

@@ -12,7 +12,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { actorOf, setSessionCookie } from '../../platform/http.js';
 import { createSession } from '../../platform/session.js';
 import { sessionPolicyOf } from '../auth/auth.service.js';

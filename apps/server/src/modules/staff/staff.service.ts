@@ -1,6 +1,6 @@
 import { NewPassword, type Role } from '@dentalpro/contracts';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
