@@ -26,7 +26,11 @@ export async function openAppContext(
       db: database.db,
       logger,
       mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
-      events: createEventBus({ databaseUrl: config.databaseUrl, logger }),
+      events: createEventBus({
+        databaseUrl: config.databaseUrl,
+        logger,
+        embeddedPool: database.embedded ? database.pool : undefined,
+      }),
       graph: { url: null },
       applied,
     };

@@ -74,8 +74,9 @@ export function testContext(database: Database, config: Config, mailer?: Mailer)
     db: database.db,
     logger,
     mailer: mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
-    // In memory even on PostgreSQL: a test file is one process.
-    events: createEventBus({ logger }),
+    // In memory even on PostgreSQL: a test file is one process. Embedded, the pool's session also
+    // hears the database's notifications (jobs queued), as the server's does.
+    events: createEventBus({ logger, embeddedPool: database.embedded ? database.pool : undefined }),
     graph: { url: null },
   };
 }

@@ -596,7 +596,33 @@ export interface AttachmentsTable {
   uploadedAt: CreatedAt;
 }
 
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  practiceId: Defaulted<string | null>;
+  key: Defaulted<string | null>;
+  runAt: Defaulted<Date>;
+  state: Defaulted<'pending' | 'running' | 'failed'>;
+  attempts: Defaulted<number>;
+  maxAttempts: Defaulted<number>;
+  lockedBy: Defaulted<string | null>;
+  lockedUntil: Defaulted<Date | null>;
+  lastError: Defaulted<string | null>;
+  failedAt: Defaulted<Date | null>;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface JobScheduleTicksTable {
+  schedule: string;
+  tick: Date;
+  takenAt: CreatedAt;
+}
+
 export interface DB {
+  jobs: JobsTable;
+  jobScheduleTicks: JobScheduleTicksTable;
   practices: PracticesTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -19,7 +19,15 @@ export interface EventBus {
 
 const CHANNEL = 'dentalpro_events';
 
-export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): EventBus {
+export function createEventBus(opts: {
+  databaseUrl?: string;
+  logger: Logger;
+  /**
+   * The embedded database's pool: its one session also hears the database's own notifications
+   * (a job queued, at commit), which arrive on whichever connection ran the COMMIT.
+   */
+  embeddedPool?: pg.Pool;
+}): EventBus {
   const local = new EventEmitter();
   local.setMaxListeners(0);
   const signals = new EventEmitter();
@@ -31,7 +39,17 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
       return () => signals.off(topic, listener);
     },
   };
+  const deliver = (msg: pg.Notification) => {
+    if (msg.channel !== CHANNEL || !msg.payload) return;
+    try {
+      const { topic, payload } = JSON.parse(msg.payload) as { topic: string; payload: unknown };
+      local.emit(topic, payload);
+    } catch {
+      opts.logger.warn('event bus: unreadable notification ignored');
+    }
+  };
   if (!opts.databaseUrl) {
+    if (opts.embeddedPool) listenThroughPool(opts.embeddedPool, deliver, opts.logger);
     return {
       ...signalling,
       publish: (topic, payload) => void local.emit(topic, payload),
@@ -47,15 +65,7 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
   let client: pg.Client | null = null;
   const connect = async () => {
     const c = new pg.Client({ connectionString: opts.databaseUrl });
-    c.on('notification', (msg) => {
-      if (!msg.payload) return;
-      try {
-        const { topic, payload } = JSON.parse(msg.payload) as { topic: string; payload: unknown };
-        local.emit(topic, payload);
-      } catch {
-        opts.logger.warn('event bus: unreadable notification ignored');
-      }
-    });
+    c.on('notification', deliver);
     c.on('error', (err) => {
       opts.logger.warn({ err: err.message }, 'event bus connection lost; reconnecting');
       client = null;
@@ -93,4 +103,25 @@ export function createEventBus(opts: { databaseUrl?: string; logger: Logger }): 
       await client?.end().catch(() => undefined);
     },
   };
+}
+
+/** Every connection of the pool, the open ones and those it makes later, listens and delivers. */
+function listenThroughPool(pool: pg.Pool, deliver: (msg: pg.Notification) => void, logger: Logger) {
+  const listening = new WeakSet<pg.ClientBase>();
+  const listen = (client: pg.ClientBase) => {
+    if (listening.has(client)) return;
+    listening.add(client);
+    client.on('notification', deliver);
+    client
+      .query(`LISTEN ${CHANNEL}`)
+      .catch((err: Error) => logger.warn({ err: err.message }, 'event bus could not listen'));
+  };
+  pool.on('connect', listen);
+  pool.connect().then(
+    (client) => {
+      listen(client);
+      client.release();
+    },
+    (err: Error) => logger.warn({ err: err.message }, 'event bus could not listen'),
+  );
 }
