@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createEventBus } from './platform/events.js';
 import type { Logger } from './platform/logger.js';
 import { createMailer } from './platform/mail.js';
+import { DATA_OWNERS } from './registry.js';
 
 /** Opens the database, brings it to the latest schema and assembles what services need. */
 export async function openAppContext(
@@ -32,6 +33,7 @@ export async function openAppContext(
         embeddedPool: database.embedded ? database.pool : undefined,
       }),
       graph: { url: null },
+      dataOwners: DATA_OWNERS,
       applied,
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
+import type { DataOwner } from './platform/data-owners.js';
 import type { EventBus } from './platform/events.js';
 import type { Logger } from './platform/logger.js';
 import type { Mailer } from './platform/mail.js';
@@ -16,4 +17,6 @@ export interface AppContext {
   events: EventBus;
   /** The sandbox's Graph API address, known once the server listens (null otherwise). */
   graph: { url: string | null };
+  /** Every module that keeps rows about patients (registry.ts): merge and death loop over them. */
+  dataOwners: readonly DataOwner[];
 }

@@ -7,7 +7,7 @@ import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { createPatient } from '../src/modules/patients/patients.service.js';
 import { localToday } from '../src/modules/clinical/patient-record.js';
-import { moveClinicalReferences } from '../src/modules/clinical/patient-references.js';
+import { moveClinicalReferences } from '../src/modules/clinical/clinical.data-owner.js';
 import { type Client, createTestApp, loggedIn, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 

@@ -14,6 +14,7 @@ import { type Database, openDatabase } from '../src/db/connection.js';
 import { systemActor } from '../src/platform/access.js';
 import { createEventBus } from '../src/platform/events.js';
 import { createMailer, type Mailer } from '../src/platform/mail.js';
+import { DATA_OWNERS } from '../src/registry.js';
 import { createUser } from '../src/modules/auth/users.js';
 import { createPracticeIn } from '../src/modules/practices/practices.service.js';
 import { addStaffMember } from '../src/modules/staff/staff.service.js';
@@ -78,6 +79,7 @@ export function testContext(database: Database, config: Config, mailer?: Mailer)
     // hears the database's notifications (jobs queued), as the server's does.
     events: createEventBus({ logger, embeddedPool: database.embedded ? database.pool : undefined }),
     graph: { url: null },
+    dataOwners: DATA_OWNERS,
   };
 }
 

@@ -2,12 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
-import {
-  DECEASED_CANCELLATION_REASON,
-  createPatient,
-  findPatientsByPhone,
-  updatePatient,
-} from '../src/modules/patients/patients.service.js';
+import { createPatient, findPatientsByPhone, updatePatient } from '../src/modules/patients/patients.service.js';
+import { DECEASED_CANCELLATION_REASON } from '../src/modules/scheduling/scheduling.data-owner.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { listRecalls, listWaitlist } from '../src/modules/scheduling/waitlist.service.js';
 import { type Client, createTestApp, loggedIn, type TestApp } from './harness.js';
@@ -250,6 +246,16 @@ describe('recording a death', () => {
         changes: { fields: ['status'], cancelledAppointmentIds: [first.id, second.id] },
       },
     ]);
+    // Announced for whoever follows deaths (reminders will), in the same change.
+    const announced = await t.db
+      .selectFrom('jobs')
+      .select(['payload', 'practiceId'])
+      .where('name', '=', 'event:patients.patient_died')
+      .execute();
+    expect(announced).toContainEqual({
+      payload: { practiceId: p.practiceId, patientId: patient.id },
+      practiceId: p.practiceId,
+    });
     // The earlier cancellation keeps its own reason.
     expect(
       (await reception.get(`${base}/appointments/${alreadyCancelled.id}`)).json().appointment.cancellationReason,

@@ -654,6 +654,14 @@ describe('duplicates and merge', () => {
     expect(moved.recalls).toEqual([survivor.id, survivor.id]);
     expect(moved.waitlist).toBe(survivor.id);
     expect(moved.audit.changes).toMatchObject({ mergedPatientId: dup.id, intoPatientId: survivor.id });
+    const announced = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'event:patients.merged')
+      .execute();
+    expect(announced).toContainEqual({
+      payload: { practiceId: p.practiceId, mergedPatientId: dup.id, survivorPatientId: survivor.id },
+    });
 
     const pointer = (await reception.get(`${base}/patients/${dup.id}`)).json();
     expect(pointer).toMatchObject({ status: 'archived', mergedIntoId: survivor.id, phones: [] });
@@ -846,15 +854,19 @@ describe('duplicates and merge', () => {
     });
   });
 
-  it('rolls the whole merge back when a mover fails', async () => {
+  it('rolls the whole merge back when a data owner fails to move its rows', async () => {
     const { mergePatient } = await import('../src/modules/patients/merge.service.js');
     const a = await makePatientIn(p.practiceId, 'Roll', 'Back');
     const b = await makePatientIn(p.practiceId, 'Rol', 'Back');
-    const failing = async () => {
-      throw new Error('mover failed');
+    const failing = {
+      ...t.ctx.dataOwners[0]!,
+      movePatient: async () => {
+        throw new Error('mover failed');
+      },
     };
+    const ctx = { ...t.ctx, dataOwners: [...t.ctx.dataOwners, failing] };
     await expect(
-      mergePatient(t.ctx, { actor, practiceId: p.practiceId, patientId: a, intoPatientId: b, movers: [failing] }),
+      mergePatient(ctx, { actor, practiceId: p.practiceId, patientId: a, intoPatientId: b }),
     ).rejects.toThrow('mover failed');
     expect((await reception.get(`${base}/patients/${a}`)).json()).toMatchObject({
       status: 'active',

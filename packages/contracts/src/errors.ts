@@ -55,6 +55,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  /** A capability declared but not built yet (a module's data export before the privacy work). */
+  not_implemented: 501,
   patient_merge_invalid: 422,
   patient_already_merged: 409,
   /** Someone saved the patient since the version the edit started from. */

@@ -5,10 +5,9 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { moveClinicalReferences } from '../clinical/patient-references.js';
-import { moveMessagingReferences } from '../messaging/patient-references.js';
-import { movePatientReferences } from '../scheduling/patient-references.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { openAlerts, sealAlerts } from './alerts.service.js';
+import { patientsMerged } from './patients.events.js';
 import {
   type PatientRow,
   removeSearchWords,
@@ -18,16 +17,6 @@ import {
   toPatient,
 } from './patients.repository.js';
 
-/** Moves another module's rows from the merged patient to the survivor, inside the merge's transaction. */
-export type PatientReferenceMover = (tx: Tx, fromPatientId: string, toPatientId: string) => Promise<void>;
-
-/** Every module that keeps rows about a patient moves them here. */
-export const patientReferenceMovers: PatientReferenceMover[] = [
-  movePatientReferences,
-  async (tx, fromPatientId, toPatientId) => void (await moveClinicalReferences(tx, fromPatientId, toPatientId)),
-  moveMessagingReferences,
-];
-
 /** Every record a merge changes moves on a version, so an edit started before the merge is refused (patient_changed). */
 const nextVersion = sql<number>`version + 1`;
 
@@ -35,9 +24,9 @@ const nextVersion = sql<number>`version + 1`;
 const FILLABLE = ['preferredName', 'dateOfBirth', 'email', 'address', 'notes'] as const;
 
 /**
- * merge: lock both → check → move other modules' rows → move phones (no repeats) → fill the
- * survivor's empty fields → leave the merged record archived, pointing at the survivor → audit.
- * One transaction: all of it or none of it.
+ * merge: lock both → check → each data owner moves its rows → move phones (no repeats) → fill
+ * the survivor's empty fields → leave the merged record archived, pointing at the survivor →
+ * audit → announce. One transaction: all of it or none of it.
  */
 export async function mergePatient(
   ctx: AppContext,
@@ -46,7 +35,6 @@ export async function mergePatient(
     practiceId: string;
     patientId: string;
     intoPatientId: string;
-    movers?: PatientReferenceMover[];
   },
 ): Promise<{ survivor: Patient; mergedPatientId: string }> {
   requirePermission(input.actor, 'patients:merge');
@@ -54,7 +42,9 @@ export async function mergePatient(
     throw new AppError('patient_merge_invalid', { detail: 'A patient cannot be merged into itself' });
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const { merged, survivor } = await lockPair(tx, input.patientId, input.intoPatientId);
-    for (const move of input.movers ?? patientReferenceMovers) await move(tx, merged.id, survivor.id);
+    for (const owner of ctx.dataOwners) {
+      await owner.movePatient(tx, { practiceId: input.practiceId, fromPatientId: merged.id, toPatientId: survivor.id });
+    }
     await moveGuardianships(tx, merged.id, survivor.id);
     await movePhones(tx, input.practiceId, merged.id, survivor.id);
     const filled = await fillEmptyFields(ctx, tx, input.practiceId, merged, survivor);
@@ -77,6 +67,11 @@ export async function mergePatient(
       targetType: 'patient',
       targetId: merged.id,
       changes: { mergedPatientId: merged.id, intoPatientId: survivor.id, filledFields: filled },
+    });
+    await publishEvent(tx, patientsMerged, {
+      practiceId: input.practiceId,
+      mergedPatientId: merged.id,
+      survivorPatientId: survivor.id,
     });
     const row = await selectPatientRow(tx, survivor.id);
     return { survivor: toPatient(row!, await selectPhones(tx, survivor.id)), mergedPatientId: merged.id };

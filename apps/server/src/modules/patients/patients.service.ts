@@ -15,9 +15,10 @@ import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError, fieldErrorsOf } from '../../platform/errors.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { cancelFutureAppointments } from '../scheduling/patient-references.js';
 import { findDuplicatesIn } from './duplicates.js';
+import { patientDied } from './patients.events.js';
 import { normalisePhone } from './phones.js';
 import {
   SUMMARY_COLUMNS,
@@ -304,30 +305,33 @@ export async function updatePatient(
       ]);
     }
     const died = patch.status === 'deceased' && current.status !== 'deceased';
-    const cancelled = died
-      ? await cancelFutureAppointments(tx, {
+    // A death: each module holding the patient's data does its part in this same change (the
+    // calendar cancels what is to come), and says what it did for the audit event.
+    const consequences: Record<string, unknown> = {};
+    if (died) {
+      for (const owner of ctx.dataOwners) {
+        const facts = await owner.onPatientDeceased(tx, {
           practiceId: input.practiceId,
           patientId: current.id,
           actor: input.actor,
-          reason: DECEASED_CANCELLATION_REASON,
           now: input.now ?? new Date(),
-        })
-      : [];
+        });
+        Object.assign(consequences, facts);
+      }
+      await publishEvent(tx, patientDied, { practiceId: input.practiceId, patientId: current.id });
+    }
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
       action: 'patient.updated',
       targetType: 'patient',
       targetId: current.id,
-      changes: { fields, ...(cancelled.length ? { cancelledAppointmentIds: cancelled } : {}) },
+      changes: { fields, ...consequences },
     });
     const row = await selectPatientRow(tx, current.id);
     return toPatient(row!, await selectPhones(tx, current.id));
   });
 }
-
-/** Stored on each appointment cancelled because its patient died. */
-export const DECEASED_CANCELLATION_REASON = 'Cancelled automatically: the patient was recorded as deceased';
 
 /** The refusal of an edit based on an older version, carrying the record as it is now. */
 async function changedSince(tx: Tx, patientId: string): Promise<AppError> {

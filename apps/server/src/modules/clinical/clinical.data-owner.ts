@@ -1,4 +1,19 @@
+import { type DataOwner, notImplemented } from '../../platform/data-owners.js';
 import type { Tx } from '../../platform/tenancy.js';
+
+/**
+ * Clinical records (chart findings, treatment plans, notes, attachments) follow a merged patient
+ * to the survivor. A death changes nothing here: the record is kept as the law requires.
+ */
+export const clinicalDataOwner: DataOwner = {
+  module: 'clinical',
+  movePatient: async (tx, { fromPatientId, toPatientId }) =>
+    void (await moveClinicalReferences(tx, fromPatientId, toPatientId)),
+  onPatientDeceased: async () => undefined,
+  exportPatient: () => notImplemented("The clinical export of a patient's data"),
+  erasePatient: () => notImplemented("The clinical erasure of a patient's data"),
+  retention: () => notImplemented('Clinical retention rules'),
+};
 
 /**
  * For a patient merge (patients module), inside its practice-bound transaction: moves the chart,

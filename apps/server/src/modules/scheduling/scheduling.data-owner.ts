@@ -1,12 +1,27 @@
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { type DataOwner, notImplemented } from '../../platform/data-owners.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { writeStatusChange } from './status-change.js';
 
 /**
- * What the patients module asks of scheduling inside its own transaction, when a patient's record
- * changes in a way the calendar must follow (a merge, a death).
+ * Scheduling's rows about patients (appointments, waitlist entries, recalls), and what the
+ * calendar does when a patient's record is merged or their death is recorded.
  */
+export const schedulingDataOwner: DataOwner = {
+  module: 'scheduling',
+  movePatient: (tx, { fromPatientId, toPatientId }) => movePatientReferences(tx, fromPatientId, toPatientId),
+  async onPatientDeceased(tx, input) {
+    const cancelled = await cancelFutureAppointments(tx, { ...input, reason: DECEASED_CANCELLATION_REASON });
+    return cancelled.length ? { cancelledAppointmentIds: cancelled } : undefined;
+  },
+  exportPatient: () => notImplemented("Scheduling's export of a patient's data"),
+  erasePatient: () => notImplemented("Scheduling's erasure of a patient's data"),
+  retention: () => notImplemented("Scheduling's retention rules"),
+};
+
+/** Stored on each appointment cancelled because its patient died. */
+export const DECEASED_CANCELLATION_REASON = 'Cancelled automatically: the patient was recorded as deceased';
 
 /**
  * Re-points scheduling's rows from one patient to another, for the patients module's merge
