@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { queueOutboundMessage } from '../apps/server/src/modules/messaging/outbound.service.js';
-import { startMessagingWorkers } from '../apps/server/src/modules/messaging/messaging.runtime.js';
+import { startBackgroundWork } from '../apps/server/src/background.js';
 import {
   definitionFromGraph,
   graphTemplateObject,
@@ -125,7 +125,7 @@ try {
   // Send: the server's background work, as a server process runs it.
   const started = Date.now();
   const loopBefore = performance.eventLoopUtilization();
-  const workers = startMessagingWorkers(ctx, { graphUrl: () => graph.url });
+  const workers = startBackgroundWork(ctx);
   let outboxLeft = queued;
   let stalled = false;
   try {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../apps/server/src/app.js';
-import { startMessagingWorkers } from '../apps/server/src/modules/messaging/messaging.runtime.js';
+import { startBackgroundWork } from '../apps/server/src/background.js';
 import { type HttpLoadResult, startHttpLoad } from './http-load.js';
 import { ms, openBenchEnvironment, percentile } from './setup-practice.js';
 import { BENCH_WHATSAPP, createWhatsAppPractice, makeSenders, startBenchGraph, whatsappEnv } from './whatsapp-setup.js';
@@ -52,7 +52,7 @@ try {
 
   const app = await buildApp(ctx, { logger: ctx.logger });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const workers = startMessagingWorkers(ctx, { graphUrl: () => graph.url });
+  const workers = startBackgroundWork(ctx);
   const ceilingServer = Fastify({ logger: false });
   ceilingServer.get('/hello', async () => ({ hello: 'world' }));
   const ceilingUrl = await ceilingServer.listen({ host: '127.0.0.1', port: 0 });

@@ -20,6 +20,7 @@ import { systemActor } from './platform/access.js';
 import { verifyAuditChain } from './platform/audit.js';
 import { rotateDataKeys } from './platform/data-keys.js';
 import { AppError } from './platform/errors.js';
+import { countJobs, listFailedJobs, retryFailedJob } from './platform/jobs.js';
 import { createLogger } from './platform/logger.js';
 import { resealMfaSecrets } from './modules/auth/mfa.js';
 import { createUser } from './modules/auth/users.js';
@@ -48,6 +49,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                                rows or none (--skip-rejected: the valid ones); --rejected
                                                writes the rejected rows (the file's columns plus the row
                                                number and reasons) to correct and import again
+  jobs list [--failed] [--limit N]             background jobs: how many wait, run and failed, by name;
+                                               --failed lists the failed ones with their last error
+  jobs retry ID                                queue a failed job again, due now, its attempts counted afresh
   keys rotate                                  re-wrap practice data keys and re-seal two-factor secrets
                                                under ENCRYPTION_KEY (the old master in ENCRYPTION_KEY_PREVIOUS),
                                                and start new data key versions
@@ -135,6 +139,25 @@ const commands: Record<string, Command> = {
     return {
       output: { ...dataKeys, mfaSecrets: { resealed: mfa.resealed, unreadable: mfa.unreadableUserIds.length } },
     };
+  },
+
+  'jobs list': async (ctx, o, { flags }) => {
+    if (!flags.failed) return { output: { jobs: await countJobs(ctx.db) } };
+    const limit = o.limit === undefined ? 100 : Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new AppError('validation_failed', { detail: '--limit is a whole number from 1 to 10000' });
+    return { output: { failed: await listFailedJobs(ctx.db, { limit }) } };
+  },
+
+  'jobs retry': async (ctx, _o, { args }) => {
+    const id = Number(args[0]);
+    if (args.length !== 1 || !Number.isSafeInteger(id) || id < 1)
+      throw new AppError('validation_failed', { detail: 'Name one job by its id: jobs retry ID' });
+    const result = await retryFailedJob(ctx.db, id);
+    if (result === 'not_found') throw new AppError('not_found', { detail: `No failed job has id ${id}` });
+    if (result === 'superseded')
+      throw new AppError('job_superseded', { detail: `Job ${id} was replaced by a newer job with the same key` });
+    return { output: { id, result } };
   },
 
   'audit verify': async (ctx, o) => {
@@ -325,12 +348,14 @@ function parseCommandLine(argv: string[]) {
           'role',
           'encoding',
           'rejected',
+          'limit',
         ].map((k) => [k, { type: 'string' as const }]),
       ),
       map: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
       commit: { type: 'boolean' },
       'skip-rejected': { type: 'boolean' },
+      failed: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

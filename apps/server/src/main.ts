@@ -1,13 +1,12 @@
 import { buildApp } from './app.js';
+import { startBackgroundWork } from './background.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EMBEDDED_NOTICE, openAppContext } from './bootstrap.js';
 import { DataDirInUseError } from './db/connection.js';
-import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';
-import { startNameWordCounting } from './modules/patients/patients.runtime.js';
 import { createLogger } from './platform/logger.js';
 
-// start: config → database (+ migrations) → HTTP → WhatsApp background work.
+// start: config → database (+ migrations) → HTTP → background work (jobs, WhatsApp pumps).
 async function main() {
   const started = performance.now();
   const config = loadConfig();
@@ -23,10 +22,7 @@ async function main() {
   if (config.whatsapp.sandbox && !config.whatsapp.graphUrl)
     ctx.graph.url = `http://127.0.0.1:${port}${SANDBOX_GRAPH_PREFIX}`;
   // Background work (WHATSAPP_WORKERS=false leaves it to `npm run worker` processes).
-  const workers = config.whatsapp.runWorkers
-    ? startMessagingWorkers(ctx, { graphUrl: () => config.whatsapp.graphUrl ?? ctx.graph.url! })
-    : null;
-  const counting = config.whatsapp.runWorkers ? startNameWordCounting(ctx) : null;
+  const background = config.whatsapp.runWorkers ? startBackgroundWork(ctx) : null;
   logger.info(
     {
       url: config.publicUrl,
@@ -43,8 +39,7 @@ async function main() {
     closing = true;
     logger.info({ signal }, 'shutting down');
     await app.close();
-    await workers?.stop();
-    await counting?.stop();
+    await background?.stop();
     await ctx.events.close();
     await ctx.database.close();
     process.exit(0);

@@ -1,16 +1,15 @@
 import { ConfigError, loadConfig } from './config.js';
 import { openAppContext } from './bootstrap.js';
 import { DataDirInUseError } from './db/connection.js';
-import { startMessagingWorkers } from './modules/messaging/messaging.runtime.js';
+import { startBackgroundWork } from './background.js';
 import { SANDBOX_GRAPH_PREFIX } from './modules/messaging/sandbox.js';
-import { startNameWordCounting } from './modules/patients/patients.runtime.js';
 import { createLogger } from './platform/logger.js';
 
 /**
  * The background work alone, for scaling out beside web processes on PostgreSQL (run those
- * with WHATSAPP_WORKERS=false): processes stored webhooks, sends the outbox and counts patients'
- * name words for search. The database
- * shares the work out, so any number of these may run.
+ * with WHATSAPP_WORKERS=false): the job runner (every module's jobs, event listeners and
+ * schedules) and the WhatsApp pumps (stored webhooks, the outbox). The database shares the work
+ * out, so any number of these may run.
  */
 async function main() {
   const config = loadConfig();
@@ -21,16 +20,14 @@ async function main() {
     );
   const ctx = await openAppContext(config, logger);
   // In sandbox mode the fake Graph API lives in the web process.
-  const graphUrl = config.whatsapp.graphUrl ?? `${config.publicUrl}${SANDBOX_GRAPH_PREFIX}`;
-  const workers = startMessagingWorkers(ctx, { graphUrl: () => graphUrl });
-  const counting = startNameWordCounting(ctx);
+  if (!config.whatsapp.graphUrl) ctx.graph.url = `${config.publicUrl}${SANDBOX_GRAPH_PREFIX}`;
+  const background = startBackgroundWork(ctx);
   logger.info({ whatsapp: config.whatsapp.sandbox ? 'sandbox' : 'meta' }, 'DentalPro worker is running');
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await workers.stop();
-    await counting.stop();
+    await background.stop();
     await ctx.events.close();
     await ctx.database.close();
     process.exit(0);

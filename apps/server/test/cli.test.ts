@@ -732,6 +732,49 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     });
   });
 
+  it('lists the background jobs and the failed ones with their error, and retries a failed one', async () => {
+    expect((await cli('migrate')).code).toBe(0);
+    const ids = await withDatabase(async (db) => {
+      await sql`DELETE FROM jobs`.execute(db);
+      const rows = await sql<{ id: number }>`
+        INSERT INTO jobs (name, payload, state, attempts, max_attempts, last_error, failed_at) VALUES
+          ('messaging.auto_replies', '{}', 'failed', 10, 10, 'Error: the Graph API timed out', now() - interval '1 hour'),
+          ('patients.count_name_words', '{}', 'failed', 10, 10, 'Error: something else', now()),
+          ('messaging.upkeep', '{}', 'pending', 0, 10, NULL, NULL)
+        RETURNING id`.execute(db);
+      return rows.rows.map((r) => Number(r.id));
+    });
+    const counts = await cli('jobs', 'list');
+    expect(counts.json.jobs).toEqual(
+      expect.arrayContaining([
+        { name: 'messaging.auto_replies', state: 'failed', count: 1 },
+        { name: 'messaging.upkeep', state: 'pending', count: 1 },
+      ]),
+    );
+    const failed = await cli('jobs', 'list', '--failed');
+    expect(failed.code).toBe(0);
+    expect(failed.json.failed.map((j: { id: number; name: string }) => [j.id, j.name])).toEqual([
+      [ids[1], 'patients.count_name_words'],
+      [ids[0], 'messaging.auto_replies'],
+    ]);
+    expect(failed.json.failed[1]).toMatchObject({ attempts: 10, lastError: 'Error: the Graph API timed out' });
+    expect((await cli('jobs', 'list', '--failed', '--limit', '1')).json.failed).toHaveLength(1);
+
+    expect(await cli('jobs', 'retry', String(ids[0]))).toMatchObject({
+      code: 0,
+      json: { id: ids[0], result: 'queued' },
+    });
+    const requeued = await withDatabase((db) =>
+      db.selectFrom('jobs').select(['state', 'attempts']).where('id', '=', ids[0]!).executeTakeFirstOrThrow(),
+    );
+    expect(requeued).toEqual({ state: 'pending', attempts: 0 });
+    const again = await cli('jobs', 'retry', String(ids[0]));
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'not_found' });
+    const bad = await cli('jobs', 'retry', 'abc');
+    expect(JSON.parse(bad.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed' });
+  });
+
   it('prints usage and exits 2 for an unknown command or option; --help prints it on stdout', async () => {
     const res = await cli('frobnicate');
     expect(res.code).toBe(2);

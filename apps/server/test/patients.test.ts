@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { practicesWithUncountedWords, refreshNameWordCounts } from '../src/modules/patients/patients.repository.js';
-import { startNameWordCounting } from '../src/modules/patients/patients.runtime.js';
+import { countNameWords } from '../src/modules/patients/patients.jobs.js';
+import { enqueueJob } from '../src/platform/jobs.js';
+import { createBackgroundRunner } from '../src/background.js';
 import {
   createPatient,
   createPatientsInBulk,
@@ -451,12 +453,10 @@ describe('search of several common words', () => {
 
     const zoe = await createPatient(t.ctx, { actor, practiceId: s.practiceId, patient: person('Zoé', 'Lam') });
     expect(await practicesWithUncountedWords(t.db)).toContain(s.practiceId);
-    const counting = startNameWordCounting(t.ctx);
-    try {
-      await expect.poll(counts, { timeout: 30_000 }).toEqual({ lam: 3, marie: 2, paul: 1, wong: 1, zoe: 1 });
-    } finally {
-      await counting.stop();
-    }
+    // The job its schedule queues every ten minutes.
+    await enqueueJob(t.db, countNameWords, { tick: new Date().toISOString() });
+    expect(await createBackgroundRunner(t.ctx, { schedules: false }).runDue()).toBe(1);
+    expect(await counts()).toEqual({ lam: 3, marie: 2, paul: 1, wong: 1, zoe: 1 });
     expect(await practicesWithUncountedWords(t.db)).not.toContain(s.practiceId);
 
     // A rename moves the counts at the next count; a word nobody bears any more stays, at zero.

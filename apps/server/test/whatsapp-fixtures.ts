@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { createChannelIn } from '../src/modules/messaging/channels.service.js';
+import { createBackgroundRunner } from '../src/background.js';
 import { createDispatcher } from '../src/modules/messaging/dispatcher.js';
 import { FakeGraph, type FakeGraphOptions } from '../src/modules/messaging/fake-graph.js';
 import { processWebhookDeliveries } from '../src/modules/messaging/inbound.service.js';
@@ -95,15 +96,19 @@ export function workers(t: TestApp, opts: { graphTimeoutMs?: number } = {}) {
     onNotice: (n) => publishInboxNotices(t.ctx, [n]),
     ...opts,
   });
+  const jobs = createBackgroundRunner(t.ctx, { schedules: false });
   return {
     dispatcher,
+    /** Processes the stored webhooks, then the jobs they set going (the greeting and away replies). */
     async processWebhooks() {
       let total = 0;
       for (;;) {
         const r = await processWebhookDeliveries(t.ctx);
         total += r.processed;
-        if (r.processed === 0) return total;
+        if (r.processed === 0) break;
       }
+      await jobs.runDue();
+      return total;
     },
     /** Claims and sends what is due, waiting for the calls to finish. */
     async send() {

@@ -2,7 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboxTopic, startMessagingWorkers } from '../src/modules/messaging/messaging.runtime.js';
+import { startBackgroundWork } from '../src/background.js';
+import { answerWithAutoReplies } from '../src/modules/messaging/auto-replies.js';
+import { processWebhookDeliveries } from '../src/modules/messaging/inbound.service.js';
+import type { InboundMessageStored } from '../src/modules/messaging/messaging.events.js';
+import { inboxTopic } from '../src/modules/messaging/messaging.runtime.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { type TestApp, loggedIn, makeMember, makePractice } from './harness.js';
 import {
@@ -165,6 +169,48 @@ describe('greeting message', () => {
       { origin: 'greeting', body: 'Welcome to Smile Dental!' },
       { origin: 'greeting', body: 'Bienvenue chez Smile Dental !' },
     ]);
+  });
+
+  it('is sent by the listener of "inbound message stored" after the message commits, once even when it runs again', async () => {
+    const waId = newWaId();
+    await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId, profileName: 'Twice' });
+    // The webhook processed, the jobs not yet: the message is stored and announced, nothing answered.
+    while ((await processWebhookDeliveries(t.ctx)).processed > 0);
+    const conversation = (await conversationOf(t, p.channelId, waId))!;
+    expect(await autoRepliesOf(conversation.id)).toEqual([]);
+    const [announced] = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'event:messaging.inbound_message_stored')
+      .where(sql<boolean>`payload->>'conversationId' = ${conversation.id}`)
+      .execute();
+    const event = announced!.payload as InboundMessageStored;
+    expect(event).toMatchObject({ practiceId: p.practiceId, conversationId: conversation.id, previousInboundAt: null });
+    // A worker that dies after the reply commits runs the listener again: still one greeting.
+    await answerWithAutoReplies(t.ctx, event);
+    await answerWithAutoReplies(t.ctx, event);
+    expect(await autoRepliesOf(conversation.id)).toEqual([{ origin: 'greeting', body: 'Welcome to Smile Dental!' }]);
+    await workers(t).processWebhooks();
+    expect(await autoRepliesOf(conversation.id)).toHaveLength(1);
+
+    // After 14 days of silence the greeting is due again: run twice, it still goes once.
+    await sql`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '15 days', greeted_at = now() - interval '15 days' WHERE id = ${conversation.id}`.execute(
+      t.db,
+    );
+    await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId });
+    while ((await processWebhookDeliveries(t.ctx)).processed > 0);
+    const [later] = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'event:messaging.inbound_message_stored')
+      .where(sql<boolean>`payload->>'conversationId' = ${conversation.id}`)
+      .execute();
+    const again = later!.payload as InboundMessageStored;
+    expect(again.previousInboundAt).not.toBeNull();
+    await answerWithAutoReplies(t.ctx, again);
+    await answerWithAutoReplies(t.ctx, again);
+    expect(await autoRepliesOf(conversation.id)).toHaveLength(2);
+    await workers(t).processWebhooks();
   });
 
   it('one greeting for a batch of first messages', async () => {
@@ -692,10 +738,7 @@ describe('running workers and live updates', () => {
       events.push(e as (typeof events)[number]),
     );
     // Pumps that would sleep a minute between polls: whatever happens within the test was set going by a signal.
-    const running = startMessagingWorkers(t.ctx, {
-      graphUrl: () => graph.url,
-      idleMs: { intake: 60_000, outbound: 60_000 },
-    });
+    const running = startBackgroundWork(t.ctx, { idleMs: 60_000 });
     try {
       const waId = newWaId();
       await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId, profileName: 'Live' });

@@ -38,6 +38,8 @@ export const ERROR_STATUS = {
   mfa_not_enabled: 409,
   slot_taken: 409,
   schedule_overlap: 409,
+  /** An operator retried a failed job that a newer job with the same key replaced. */
+  job_superseded: 409,
   invalid_status_transition: 409,
   duplicate_name: 409,
   in_the_past: 422,

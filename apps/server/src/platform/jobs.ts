@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { sql } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '../db/connection.js';
 import type { Logger } from './logger.js';
 
@@ -64,6 +64,27 @@ export interface ScheduleDefinition {
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of every payload type.
 export type AnyJob<C = any> = JobDefinition<any, C>;
+
+/** The payload of a scheduled job: the tick it runs for. */
+export const scheduledTick = z.object({ tick: z.string() });
+
+/**
+ * A loop over a table of work of its own (webhook deliveries, the outbox), for work whose claiming
+ * a job queue cannot express (per-patient lanes, per-number send rates). Started and stopped with
+ * the job runner by startBackgroundWork.
+ */
+export interface BackgroundPump<C> {
+  name: string;
+  /** `idleMs`: the longest sleep when nothing wakes it (tests lengthen it to prove the wake-ups). */
+  start(ctx: C, opts: { idleMs?: number }): { stop(): Promise<void> };
+}
+
+/** What a module runs in the background, in its `<module>.jobs.ts`. */
+export interface ModuleJobs<C> {
+  jobs: readonly AnyJob<C>[];
+  schedules?: readonly ScheduleDefinition[];
+  pumps?: readonly BackgroundPump<C>[];
+}
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 export const defaultBackoffMs = (attempt: number) => Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));

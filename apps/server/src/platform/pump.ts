@@ -1,7 +1,8 @@
 import type { Logger } from './logger.js';
 
 /**
- * A background loop over a table of work (webhook deliveries, the outbox, media to fetch).
+ * A background loop over a table of work (webhook deliveries, the outbox, media to fetch), for
+ * the pumps modules register with the job system (BackgroundPump in jobs.ts).
  * The table is the queue and the database settles who takes what (SKIP LOCKED claims), so any
  * number of processes can run the same pump. `run` returns how much it did: while there is
  * work it runs again at once; otherwise it sleeps until woken or until `idleMs` passes.

@@ -1,11 +1,16 @@
+import type { AppContext } from '../../context.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { patientLanguageIn } from '../patients/patients.service.js';
 import { openingStatusAt } from '../scheduling/opening-status.js';
-import type { Tx } from '../../platform/tenancy.js';
+import type { InboundMessageStored } from './messaging.events.js';
+import { OUTBOX_SIGNAL } from './messaging.runtime.js';
 import { queueOutboundMessage } from './outbound.service.js';
 
 /**
- * Greeting and away messages, as practices know them from the WhatsApp Business app. Decided
- * in the transaction that records the patient's message, which runs once per message id, so a
- * redelivered webhook can never send them twice.
+ * Greeting and away messages, as practices know them from the WhatsApp Business app. They answer
+ * the event of a patient's message stored (once per message id: a redelivered webhook stores
+ * nothing and announces nothing). The handler may run twice after a crash; the conversation's
+ * greetedAt and awaySentAt, written with the replies, make the second run send nothing.
  */
 export const GREETING_SILENCE_MS = 14 * 86_400_000;
 
@@ -30,6 +35,8 @@ export interface AutoReplyConversation {
 }
 
 export function greetingDue(conversation: AutoReplyConversation, at: Date): boolean {
+  // Already greeted for this message (or a later one).
+  if (conversation.greetedAt && conversation.greetedAt >= at) return false;
   const silentSince = conversation.lastInboundAt ?? conversation.greetedAt;
   return silentSince === null || at.getTime() - silentSince.getTime() >= GREETING_SILENCE_MS;
 }
@@ -88,4 +95,46 @@ export async function queueAutoReplies(
     }
   }
   return queued;
+}
+
+/**
+ * The listener of inboundMessageStored: queues the greeting and the away message when due. The
+ * conversation row is locked first, so two messages of one patient are answered one after the
+ * other and never both get the away message.
+ */
+export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessageStored): Promise<void> {
+  const at = new Date(event.occurredAt);
+  const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
+    const conversation = await tx
+      .selectFrom('whatsappConversations')
+      .select(['id', 'channelId', 'waId', 'patientId', 'greetedAt', 'awaySentAt', 'optedOutAt'])
+      .where('id', '=', event.conversationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!conversation) return 0;
+    const channel = await tx
+      .selectFrom('whatsappChannels')
+      .select(['id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
+      .where('id', '=', conversation.channelId)
+      .executeTakeFirst();
+    if (!channel) return 0;
+    const message = await tx
+      .selectFrom('whatsappMessages')
+      .select('content')
+      .where('id', '=', event.messageId)
+      .executeTakeFirst();
+    const content = message?.content as { type?: string; body?: string } | undefined;
+    const preferred = conversation.patientId ? await patientLanguageIn(tx, conversation.patientId) : null;
+    return queueAutoReplies(tx, {
+      practiceId: event.practiceId,
+      channel,
+      conversation: {
+        ...conversation,
+        lastInboundAt: event.previousInboundAt ? new Date(event.previousInboundAt) : null,
+      },
+      at,
+      language: replyLanguage(preferred, content?.type === 'text' ? (content.body ?? null) : null),
+    });
+  });
+  if (queued > 0) ctx.events.signal(OUTBOX_SIGNAL);
 }

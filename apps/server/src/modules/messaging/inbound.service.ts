@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { inPractice, type Tx } from '../../platform/tenancy.js';
 import { findPatientsByPhone } from '../patients/patients.service.js';
-import { queueAutoReplies, replyLanguage } from './auto-replies.js';
+import { inboundMessageStored } from './messaging.events.js';
 import { applyStatusUpdate } from './statuses.js';
 import { queueGraphCall } from './outbound.service.js';
 import {
@@ -46,15 +47,14 @@ export async function processWebhookDeliveries(
   const channels = new Map<string, Promise<Channel | undefined>>();
   const channelOf = (phoneNumberId: string) => {
     let found = channels.get(phoneNumberId);
-    if (!found)
-      channels.set(
-        phoneNumberId,
-        (found = ctx.db
-          .selectFrom('whatsappChannels')
-          .selectAll()
-          .where('phoneNumberId', '=', phoneNumberId)
-          .executeTakeFirst()),
-      );
+    if (!found) {
+      found = ctx.db
+        .selectFrom('whatsappChannels')
+        .select(['id', 'practiceId'])
+        .where('phoneNumberId', '=', phoneNumberId)
+        .executeTakeFirst();
+      channels.set(phoneNumberId, found);
+    }
     return found;
   };
   const handle = async (delivery: { id: number; body: string; attempts: number }) => {
@@ -147,16 +147,7 @@ async function processDelivery(
   return { notices, outboxQueued };
 }
 
-type Channel = {
-  id: string;
-  practiceId: string;
-  greetingEnabled: boolean;
-  greetingEn: string;
-  greetingFr: string;
-  awayEnabled: boolean;
-  awayEn: string;
-  awayFr: string;
-};
+type Channel = { id: string; practiceId: string };
 
 async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
   const notices: InboxNotice[] = [];
@@ -299,25 +290,17 @@ async function applyInboundMessage(
     .where('id', '=', conversation.id)
     .execute();
 
-  let outboxQueued = false;
+  // The replies (greeting, away message, later the assistant) listen for this, after it commits.
   if (!isSystem) {
-    const patient = conversation.patientId
-      ? await tx
-          .selectFrom('patients')
-          .select('preferredLanguage')
-          .where('id', '=', conversation.patientId)
-          .executeTakeFirst()
-      : undefined;
-    const text = m.content?.type === 'text' ? m.content.body : null;
-    const queued = await queueAutoReplies(tx, {
+    await publishEvent(tx, inboundMessageStored, {
       practiceId: channel.practiceId,
-      channel,
-      conversation: { ...conversation, waId: waId ?? conversation.waId },
-      at: m.occurredAt,
-      language: replyLanguage(patient?.preferredLanguage ?? null, text),
+      conversationId: conversation.id,
+      messageId: inserted.id,
+      occurredAt: m.occurredAt.toISOString(),
+      previousInboundAt: conversation.lastInboundAt?.toISOString() ?? null,
     });
-    outboxQueued = queued > 0;
   }
+  const outboxQueued = Boolean(m.media);
   return { conversationId: conversation.id, messageId: inserted.id, outboxQueued };
 }
 
@@ -347,9 +330,6 @@ async function upsertConversation(
     waId: string | null;
     patientId: string | null;
     lastInboundAt: Date | null;
-    greetedAt: Date | null;
-    awaySentAt: Date | null;
-    optedOutAt: Date | null;
     created: boolean;
   }>`
     INSERT INTO whatsapp_conversations (practice_id, channel_id, wa_id, user_id, profile_name)
@@ -357,9 +337,7 @@ async function upsertConversation(
     ON CONFLICT ${conflict} DO UPDATE SET
       profile_name = CASE WHEN excluded.profile_name <> '' THEN excluded.profile_name ELSE whatsapp_conversations.profile_name END,
       user_id = coalesce(whatsapp_conversations.user_id, excluded.user_id)
-    RETURNING id, wa_id, patient_id, last_inbound_at, greeted_at, away_sent_at, opted_out_at, (xmax = 0) AS created`.execute(
-    tx,
-  );
+    RETURNING id, wa_id, patient_id, last_inbound_at, (xmax = 0) AS created`.execute(tx);
   const conversation = rows[0]!;
   if (conversation.created && contact.waId) {
     // Link the patient when exactly one has this number; several (a family phone) are offered to staff instead.

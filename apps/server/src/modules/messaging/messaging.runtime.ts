@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
+import type { BackgroundPump } from '../../platform/jobs.js';
 import { startPump } from '../../platform/pump.js';
 import { createDispatcher } from './dispatcher.js';
 import { type InboxNotice, processWebhookDeliveries } from './inbound.service.js';
@@ -27,30 +28,41 @@ export function publishInboxNotices(ctx: AppContext, notices: InboxNotice[]) {
   }
 }
 
+/** Where this process reaches the Graph API: Meta's (or a test's), else the sandbox on our own server. */
+export function graphUrlOf(ctx: AppContext): string {
+  const url = ctx.config.whatsapp.graphUrl ?? ctx.graph.url;
+  if (!url) throw new Error('The Graph API address is not known yet (the sandbox starts with the server)');
+  return url;
+}
+
 /**
- * The WhatsApp background work of a server (or worker) process: processing stored webhooks and
- * sending the outbox. Any number of processes may run it; the database shares out the work.
+ * The WhatsApp pumps of a server (or worker) process: processing stored webhooks and sending the
+ * outbox, each over its own table (per-patient lanes, per-number send rates), started with the
+ * job runner by startBackgroundWork. Any number of processes may run them; the database shares
+ * out the work. `idleMs` is how long each sleeps when it finds nothing and nobody wakes it; a test
+ * lengthens it to prove that the signals, not the next poll, set the work going.
  */
-/**
- * `idleMs` is how long each pump sleeps when it finds nothing and nobody wakes it; a test lengthens it to
- * prove that the signals, not the next poll, set the work going.
- */
-export function startMessagingWorkers(
-  ctx: AppContext,
-  opts: { graphUrl: () => string; idleMs?: { intake?: number; outbound?: number } },
-) {
-  const dispatcher = createDispatcher(ctx, { graphUrl: opts.graphUrl, onNotice: (n) => publishInboxNotices(ctx, [n]) });
+export const whatsappPumps: BackgroundPump<AppContext> = {
+  name: 'whatsapp',
+  start: (ctx, opts) => startMessagingWorkers(ctx, { idleMs: opts.idleMs }),
+};
+
+function startMessagingWorkers(ctx: AppContext, opts: { idleMs?: number }) {
+  const dispatcher = createDispatcher(ctx, {
+    graphUrl: () => graphUrlOf(ctx),
+    onNotice: (n) => publishInboxNotices(ctx, [n]),
+  });
   let lastIntakeAt = 0;
   const outbound = startPump({
     name: 'whatsapp-outbound',
     logger: ctx.logger,
-    idleMs: opts.idleMs?.outbound ?? 250,
+    idleMs: opts.idleMs ?? 250,
     run: dispatcher.runOnce,
   });
   const intake = startPump({
     name: 'whatsapp-webhooks',
     logger: ctx.logger,
-    idleMs: opts.idleMs?.intake ?? 1000,
+    idleMs: opts.idleMs ?? 1000,
     run: async () => {
       // While webhooks are pouring into this process, acknowledging them comes first: one lane.
       const result = await processWebhookDeliveries(ctx, 200, Date.now() - lastIntakeAt < 1000 ? 1 : 4);
@@ -58,12 +70,6 @@ export function startMessagingWorkers(
       if (result.outboxQueued) outbound.wake();
       return result.processed;
     },
-  });
-  const upkeep = startPump({
-    name: 'whatsapp-upkeep',
-    logger: ctx.logger,
-    idleMs: 10 * 60_000,
-    run: async () => (await messagingUpkeep(ctx, opts.graphUrl()), 0),
   });
   const stopListening = [
     ctx.events.onSignal(WEBHOOKS_SIGNAL, () => {
@@ -77,7 +83,6 @@ export function startMessagingWorkers(
       for (const stop of stopListening) stop();
       await intake.stop();
       await outbound.stop();
-      await upkeep.stop();
       await dispatcher.drain();
     },
   };

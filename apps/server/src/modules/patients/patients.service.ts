@@ -4,6 +4,7 @@ import {
   type FieldErrorCode,
   type Patient,
   type PatientCreated,
+  type PatientLanguage,
   PatientInput,
   PatientPatch,
   type PatientPhone,
@@ -359,6 +360,16 @@ export async function findPatientIn(
   if (opts.forShare) query = query.forShare();
   const row = await query.executeTakeFirst();
   return row && toSummary(row);
+}
+
+/** The language the patient's record asks for (null when the patient is not found), for messages to them. */
+export async function patientLanguageIn(tx: Tx, patientId: string): Promise<PatientLanguage | null> {
+  const row = await tx
+    .selectFrom('patients')
+    .select('preferredLanguage')
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  return row?.preferredLanguage ?? null;
 }
 
 /** Display names by id, for lists (calendar, waitlist, recalls). */

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineEvent } from '../../platform/jobs.js';
+
+/**
+ * Facts the WhatsApp channel announces (docs/architecture.md lists who listens). Payloads carry
+ * ids and times only, never the patient's words: a listener reads what it needs.
+ */
+
+/** A patient's message (not a redelivery, not a system notice) was stored in a conversation. */
+export const inboundMessageStored = defineEvent(
+  'messaging.inbound_message_stored',
+  z.object({
+    practiceId: z.uuid(),
+    conversationId: z.uuid(),
+    messageId: z.uuid(),
+    /** When the patient sent it (Meta's time). */
+    occurredAt: z.iso.datetime(),
+    /** The patient's message before this one in the conversation, if any. */
+    previousInboundAt: z.iso.datetime().nullable(),
+  }),
+);
+export type InboundMessageStored = z.infer<typeof inboundMessageStored.schema>;
