@@ -201,6 +201,69 @@ describe('booking', () => {
   });
 });
 
+describe('announcements', () => {
+  /** What the calendar announced about one appointment, in order (jobs not run: none is started here). */
+  const announced = async (appointmentId: string) =>
+    (
+      await t.db
+        .selectFrom('jobs')
+        .select(['name', 'payload'])
+        .where('name', 'like', 'event:scheduling.%')
+        .where(sql<boolean>`payload->>'appointmentId' = ${appointmentId}`)
+        .orderBy('id')
+        .execute()
+    ).map((j) => ({ event: j.name.slice('event:scheduling.'.length), ...(j.payload as object) }));
+
+  it('announces a booking, a move, each status step and a cancellation with the times before and after', async () => {
+    const first = freshSlot().start;
+    const appt = (await book(reception, {}, first)).json();
+    const later = freshSlot().start;
+    expect(
+      (await reception.post(`${base}/appointments/${appt.id}/move`, { start: later.toISOString(), chairId: p.chair2 }))
+        .statusCode,
+    ).toBe(200);
+    expect((await reception.post(`${base}/appointments/${appt.id}/status`, { status: 'confirmed' })).statusCode).toBe(
+      200,
+    );
+    expect((await reception.post(`${base}/appointments/${appt.id}/cancel`, { reason: 'Travelling' })).statusCode).toBe(
+      200,
+    );
+    const end = (start: Date) => new Date(start.getTime() + 30 * 60_000).toISOString();
+    const about = { practiceId: p.practiceId, appointmentId: appt.id, patientId: p.patients[0]!.id };
+    const place = (start: Date, chairId: string) => ({
+      start: start.toISOString(),
+      end: end(start),
+      providerId: p.dentistId,
+      chairId,
+    });
+    expect(await announced(appt.id)).toEqual([
+      { event: 'appointment_booked', ...about, source: 'staff', after: place(first, p.chair1) },
+      { event: 'appointment_moved', ...about, before: place(first, p.chair1), after: place(later, p.chair2) },
+      {
+        event: 'appointment_status_changed',
+        ...about,
+        from: 'booked',
+        to: 'confirmed',
+        at: { start: later.toISOString(), end: end(later) },
+      },
+      {
+        event: 'appointment_cancelled',
+        ...about,
+        from: 'confirmed',
+        before: { start: later.toISOString(), end: end(later) },
+      },
+    ]);
+  });
+
+  it('announces a refused change not at all', async () => {
+    const appt = (await book(reception)).json();
+    const taken = (await book(reception, { patientId: p.patients[1]!.id })).json();
+    const clash = await reception.post(`${base}/appointments/${appt.id}/move`, { start: taken.start });
+    expect(clash.statusCode).toBe(409);
+    expect((await announced(appt.id)).map((e) => e.event)).toEqual(['appointment_booked']);
+  });
+});
+
 describe('bad input', () => {
   const cases: [string, () => Record<string, unknown>, number, string][] = [
     [
@@ -506,6 +569,18 @@ describe('holds', () => {
       patientName: 'Wei Li',
       holdExpiresAt: null,
     });
+    // Announced as booked when confirmed, never while only held.
+    const events = await t.db
+      .selectFrom('jobs')
+      .select(['name', 'payload'])
+      .where(sql<boolean>`payload->>'appointmentId' = ${h.json().id}`)
+      .execute();
+    expect(events).toEqual([
+      {
+        name: 'event:scheduling.appointment_booked',
+        payload: expect.objectContaining({ patientId: p.patients[2]!.id, source: 'staff' }),
+      },
+    ]);
   });
 
   it('frees the slot by itself when it lapses, and then cannot be confirmed', async () => {

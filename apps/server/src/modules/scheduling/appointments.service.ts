@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, can, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn } from '../patients/patients.service.js';
@@ -20,6 +21,7 @@ import {
   withNames,
 } from './appointment-steps.js';
 import { rangeLiteral } from './booking-rules.js';
+import { appointmentBooked, appointmentMoved } from './scheduling.events.js';
 import { recordStatus, writeStatusChange } from './status-change.js';
 
 /**
@@ -86,6 +88,18 @@ export async function bookAppointment(
           appointmentTypeId: slot.typeId,
           source: booking.source,
           patientId: booking.patientId,
+        },
+      });
+      await publishEvent(tx, appointmentBooked, {
+        practiceId,
+        appointmentId: id,
+        patientId: booking.patientId,
+        source: booking.source,
+        after: {
+          start: slot.start.toISOString(),
+          end: slot.end.toISOString(),
+          providerId: booking.providerId,
+          chairId: booking.chairId,
         },
       });
       return loadOne(tx, id);
@@ -170,6 +184,23 @@ export async function moveAppointment(
             chairId: target.chairId,
           },
           ...(move.overbookReason ? { moved: true } : {}),
+        },
+      });
+      await publishEvent(tx, appointmentMoved, {
+        practiceId,
+        appointmentId: input.appointmentId,
+        patientId: current.patientId,
+        before: {
+          start: new Date(current.start).toISOString(),
+          end: new Date(current.end).toISOString(),
+          providerId: current.providerId,
+          chairId: current.chairId,
+        },
+        after: {
+          start: slot.start.toISOString(),
+          end: slot.end.toISOString(),
+          providerId: target.providerId,
+          chairId: target.chairId,
         },
       });
       return loadOne(tx, input.appointmentId);

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import {
@@ -14,6 +15,7 @@ import {
   settlingConflicts,
 } from './appointment-steps.js';
 import { rangeLiteral, timingRefusal } from './booking-rules.js';
+import { appointmentBooked } from './scheduling.events.js';
 import { recordStatus } from './status-change.js';
 
 /** Holds: a slot kept for a few minutes while a booking is confirmed, then confirmed or released. */
@@ -107,7 +109,7 @@ export async function confirmHold(
       .where('status', '=', 'held')
       .where('holdExpiresAt', '>', sql<Date>`now()`)
       .where((eb) => (input.patientId ? eb.val(true) : eb('patientId', 'is not', null)))
-      .returning('id')
+      .returning(['id', 'patientId', 'source', 'providerId', 'chairId', 'startsAt', 'endsAt'])
       .executeTakeFirst();
     if (!confirmed) {
       const hold = await tx
@@ -132,6 +134,18 @@ export async function confirmHold(
       targetType: 'appointment',
       targetId: input.holdId,
       changes: { fromHold: true },
+    });
+    await publishEvent(tx, appointmentBooked, {
+      practiceId,
+      appointmentId: input.holdId,
+      patientId: confirmed.patientId,
+      source: confirmed.source,
+      after: {
+        start: new Date(confirmed.startsAt).toISOString(),
+        end: new Date(confirmed.endsAt).toISOString(),
+        providerId: confirmed.providerId,
+        chairId: confirmed.chairId,
+      },
     });
     return loadOne(tx, input.holdId);
   });

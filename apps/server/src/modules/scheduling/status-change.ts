@@ -1,7 +1,9 @@
 import type { AppointmentStatus } from '@dentalpro/contracts';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { appointmentCancelled, appointmentStatusChanged } from './scheduling.events.js';
 
 /** A line of an appointment's status history. */
 export async function recordStatus(
@@ -27,8 +29,8 @@ export async function recordStatus(
 }
 
 /**
- * One status step of an appointment the caller has locked and allowed: the row, its history line
- * and the audit event, as every path writes them. A cancellation frees the slot at once; its
+ * One status step of an appointment the caller has locked and allowed: the row, its history line,
+ * the audit event and the announcement, as every path writes them. A cancellation frees the slot at once; its
  * commit moves the practice's calendar revision on (a trigger), so availability sees it.
  */
 export async function writeStatusChange(
@@ -43,7 +45,7 @@ export async function writeStatusChange(
   },
 ) {
   const { practiceId, actor, appointmentId, from, to } = input;
-  await tx
+  const row = await tx
     .updateTable('appointments')
     .set({
       status: to,
@@ -52,7 +54,8 @@ export async function writeStatusChange(
       updatedAt: new Date(),
     })
     .where('id', '=', appointmentId)
-    .execute();
+    .returning(['patientId', 'startsAt', 'endsAt'])
+    .executeTakeFirstOrThrow();
   await recordStatus(tx, practiceId, appointmentId, from, to, actor, input.reason);
   await recordAudit(tx, {
     practiceId,
@@ -62,4 +65,8 @@ export async function writeStatusChange(
     targetId: appointmentId,
     changes: { from, to },
   });
+  const times = { start: new Date(row.startsAt).toISOString(), end: new Date(row.endsAt).toISOString() };
+  const about = { practiceId, appointmentId, patientId: row.patientId };
+  if (to === 'cancelled') await publishEvent(tx, appointmentCancelled, { ...about, from, before: times });
+  else await publishEvent(tx, appointmentStatusChanged, { ...about, from, to, at: times });
 }
