@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'patient-import': () => import('./patient-import.js'),
   webhook: () => import('./webhook.js'),
   outbound: () => import('./outbound.js'),
+  inbox: () => import('./inbox.js'),
 };
 
 const name = process.argv[2];
