@@ -2,6 +2,7 @@ import type { Me, User } from '@dentalpro/contracts';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { DB } from '../../db/schema.js';
+import { SQLSTATE, mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { listMemberships } from '../../platform/tenancy.js';
@@ -22,22 +23,22 @@ export async function createUser(conn: Conn, input: NewUser): Promise<{ id: stri
   const existing = await conn.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) throw new AppError('email_taken', { detail: 'An account with this email already exists' });
   const passwordHash = await hashPassword(input.password);
-  try {
-    return await conn
-      .insertInto('users')
-      .values({
-        email,
-        name: input.name.trim(),
-        passwordHash,
-        phone: input.phone ?? '',
-        language: input.language ?? 'en',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('email_taken');
-    throw err;
-  }
+  return mapDbErrors(
+    () =>
+      conn
+        .insertInto('users')
+        .values({
+          email,
+          name: input.name.trim(),
+          passwordHash,
+          phone: input.phone ?? '',
+          language: input.language ?? 'en',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    // Two requests racing for the same email: the unique key settles it.
+    { [SQLSTATE.uniqueViolation]: () => new AppError('email_taken') },
+  );
 }
 
 export async function findUserByEmail(conn: Conn, email: string) {

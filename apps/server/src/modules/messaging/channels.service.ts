@@ -3,11 +3,17 @@ import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { sealForPractice } from '../../platform/data-keys.js';
+import { SQLSTATE, mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { definitionFromGraph } from './template-parameters.js';
 import { SANDBOX_TEMPLATES } from './templates.catalog.js';
 import { storeTemplatesIn } from './templates.service.js';
+
+const numberTaken = (phoneNumberId: string) => () =>
+  new AppError('duplicate_name', {
+    detail: `The WhatsApp number ${phoneNumberId} is already connected to a practice`,
+  });
 
 /**
  * WhatsApp channels: which WhatsApp Business number belongs to which practice (webhooks name
@@ -37,18 +43,15 @@ export async function createChannelIn(
     });
   }
   // Row-level security hides other practices' channels, so the unique key is what finds a number already in use.
-  const { id } = await tx
-    .insertInto('whatsappChannels')
-    .values({ practiceId: input.practiceId, phoneNumberId: input.phoneNumberId, accessTokenEncrypted: null })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-    .catch((err: { code?: string }) => {
-      if (err.code === '23505')
-        throw new AppError('duplicate_name', {
-          detail: `The WhatsApp number ${input.phoneNumberId} is already connected to a practice`,
-        });
-      throw err;
-    });
+  const { id } = await mapDbErrors(
+    () =>
+      tx
+        .insertInto('whatsappChannels')
+        .values({ practiceId: input.practiceId, phoneNumberId: input.phoneNumberId, accessTokenEncrypted: null })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    { [SQLSTATE.uniqueViolation]: numberTaken(input.phoneNumberId) },
+  );
   if (input.accessToken) {
     const sealed = await sealForPractice(
       tx,
@@ -167,26 +170,23 @@ export async function saveChannel(
           `whatsapp-channel:${existing.id}:token`,
         )
       : undefined;
-    await tx
-      .updateTable('whatsappChannels')
-      .set({
-        phoneNumberId: c.phoneNumberId,
-        displayPhoneNumber: c.displayPhoneNumber,
-        wabaId: c.wabaId,
-        throughputPerSecond: c.throughputPerSecond,
-        ...(token ? { accessTokenEncrypted: token, sendingPausedReason: null } : {}),
-        ...(c.autoReplies ?? {}),
-        updatedAt: new Date(),
-      })
-      .where('id', '=', existing.id)
-      .execute()
-      .catch((err: { code?: string }) => {
-        if (err.code === '23505')
-          throw new AppError('duplicate_name', {
-            detail: `The WhatsApp number ${c.phoneNumberId} is already connected to a practice`,
-          });
-        throw err;
-      });
+    await mapDbErrors(
+      () =>
+        tx
+          .updateTable('whatsappChannels')
+          .set({
+            phoneNumberId: c.phoneNumberId,
+            displayPhoneNumber: c.displayPhoneNumber,
+            wabaId: c.wabaId,
+            throughputPerSecond: c.throughputPerSecond,
+            ...(token ? { accessTokenEncrypted: token, sendingPausedReason: null } : {}),
+            ...(c.autoReplies ?? {}),
+            updatedAt: new Date(),
+          })
+          .where('id', '=', existing.id)
+          .execute(),
+      { [SQLSTATE.uniqueViolation]: numberTaken(c.phoneNumberId) },
+    );
     const changes: Record<string, unknown> = {};
     for (const key of ['phoneNumberId', 'displayPhoneNumber', 'wabaId', 'throughputPerSecond'] as const) {
       if (existing[key] !== c[key]) changes[key] = [existing[key], c[key]];

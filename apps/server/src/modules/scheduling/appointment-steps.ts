@@ -2,6 +2,7 @@ import type { Appointment, AppointmentSource } from '@dentalpro/contracts';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
+import { SQLSTATE, constraintOf, sqlStateOf } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
@@ -228,9 +229,10 @@ export async function settlingConflicts<T>(
   try {
     return await run(attempt);
   } catch (err) {
-    const e = err as { code?: string; constraint?: string };
-    if (e.code !== '23P01' || !e.constraint?.startsWith('appointments_') || !attempt.slot) throw err;
-    const byChair = e.constraint === 'appointments_chair_no_overlap';
+    const constraint = constraintOf(err);
+    if (sqlStateOf(err) !== SQLSTATE.exclusionViolation || !constraint?.startsWith('appointments_') || !attempt.slot)
+      throw err;
+    const byChair = constraint === 'appointments_chair_no_overlap';
     const slot = attempt.slot;
     const conflicting = await inPractice(ctx.db, practiceId, (tx) =>
       tx

@@ -2,15 +2,10 @@ import type { Provider } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import {
-  type WallTimeInterval,
-  changedFields,
-  checkWeeklyHours,
-  mapDbErrors,
-  overlapError,
-} from './settings.service.js';
+import { type WallTimeInterval, changedFields, checkWeeklyHours, overlapError } from './settings.service.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 /** Providers (the members who see patients) and their weekly hours. */

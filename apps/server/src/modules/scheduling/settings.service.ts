@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { SQLSTATE, mapDbErrors, sqlStateOf } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { describeInterval, findOverlap, minutesToWallTime, wallTimeToMinutes, weekdayName } from './weekly-hours.js';
@@ -16,23 +17,6 @@ import { describeInterval, findOverlap, minutesToWallTime, wallTimeToMinutes, we
 interface Caller {
   actor: Actor;
   practiceId: string;
-}
-
-/** The SQLSTATE of a database error (23505 unique, 23503 foreign key, 23P01 exclusion), if it is one. */
-export function sqlStateOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
-/** Runs a statement, turning the database's refusals named in `map` into AppErrors. */
-export async function mapDbErrors<T>(run: () => Promise<T>, map: Record<string, () => AppError>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const code = sqlStateOf(err);
-    const mapped = code ? map[code] : undefined;
-    throw mapped ? mapped() : err;
-  }
 }
 
 /** Field names of a patch whose value differs from the row before it. */
@@ -189,7 +173,7 @@ export async function removeChair(ctx: AppContext, input: Caller & { chairId: st
         .execute();
       await sql`RELEASE SAVEPOINT chair_delete`.execute(tx);
     } catch (err) {
-      if (sqlStateOf(err) !== '23503') throw err;
+      if (sqlStateOf(err) !== SQLSTATE.foreignKeyViolation) throw err;
       await sql`ROLLBACK TO SAVEPOINT chair_delete`.execute(tx);
       const deactivated = await tx
         .updateTable('chairs')

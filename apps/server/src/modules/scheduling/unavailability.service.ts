@@ -2,10 +2,11 @@ import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
+import { mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { seedPublicHolidays } from './holidays.mu.js';
-import { changedFields, mapDbErrors } from './settings.service.js';
+import { changedFields } from './settings.service.js';
 
 /** When the practice, a provider or a chair is not available: closures, public holidays, blocks. */
 
