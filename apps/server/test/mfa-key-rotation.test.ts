@@ -76,7 +76,7 @@ async function ownerWithMfa(ctx: AppContext, app: FastifyInstance, finish = true
 /** The password step on `app`; the client then waits for the second factor. */
 async function passwordStep(app: FastifyInstance, owner: { email: string; password: string }) {
   const c = new Client(app, `198.51.100.${++lastIp}`);
-  const res = await c.post('/api/v1/auth/login', owner);
+  const res = await c.post('/api/v1/auth/login', { email: owner.email, password: owner.password });
   expect(res.json()).toEqual({ mfaRequired: true });
   return c;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Uuid } from './common.js';
+import { Instant } from './dates.js';
 
 /**
  * Every action the audit trail records, as `<subject>.<verb>`. The server's audit writer takes
@@ -187,8 +188,8 @@ export const AuditQuery = z.object({
   targetId: z.string().max(120).optional(),
   /** Events about this patient: naming them as target, their appointments as target, or them in `changes.patientId`. */
   patientId: Uuid.optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   /** Events with seq below this (newest first paging). */
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

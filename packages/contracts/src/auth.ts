@@ -15,7 +15,7 @@ export type User = z.infer<typeof User>;
 export const Membership = z.object({ practiceId: Uuid, practiceName: z.string(), role: Role });
 export type Membership = z.infer<typeof Membership>;
 
-export const LoginInput = z.object({ email: Email, password: z.string().min(1).max(200) });
+export const LoginInput = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export const Me = z.object({ user: User, memberships: z.array(Membership) });
 export type Me = z.infer<typeof Me>;
 /** A password accepted for an account with two-factor: the session waits for the code. */
@@ -23,7 +23,7 @@ export const MfaChallenge = z.object({ mfaRequired: z.literal(true) });
 export const LoginResult = z.union([Me, MfaChallenge]);
 export type LoginResult = z.infer<typeof LoginResult>;
 export const MfaLoginInput = z
-  .object({
+  .strictObject({
     code: z
       .string()
       .trim()
@@ -33,18 +33,24 @@ export const MfaLoginInput = z
   })
   .refine((v) => Boolean(v.code) !== Boolean(v.recoveryCode), 'Give either a code or a recovery code');
 
-export const ProfilePatch = z.object({
+export const ProfilePatch = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   phone: z.string().trim().max(40).optional(),
   language: Language.optional(),
 });
-export const PasswordChangeInput = z.object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword });
-export const PasswordResetRequestInput = z.object({ email: Email });
-export const PasswordResetConfirmInput = z.object({ token: z.string().min(20).max(200), newPassword: NewPassword });
+export const PasswordChangeInput = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: NewPassword,
+});
+export const PasswordResetRequestInput = z.strictObject({ email: Email });
+export const PasswordResetConfirmInput = z.strictObject({
+  token: z.string().min(20).max(200),
+  newPassword: NewPassword,
+});
 
 export const MfaSetup = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export type MfaSetup = z.infer<typeof MfaSetup>;
-export const MfaEnableInput = z.object({
+export const MfaEnableInput = z.strictObject({
   code: z
     .string()
     .trim()
@@ -52,7 +58,7 @@ export const MfaEnableInput = z.object({
 });
 export const MfaRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 export type MfaRecoveryCodes = z.infer<typeof MfaRecoveryCodes>;
-export const MfaDisableInput = z.object({ password: z.string().min(1).max(200) });
+export const MfaDisableInput = z.strictObject({ password: z.string().min(1).max(200) });
 
 export const SessionSummary = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Uuid } from './common.js';
-import { Instant, LocalDate } from './scheduling.js';
+import { Instant, LocalDate } from './dates.js';
 
 /**
  * Clinical records: tooth chart (FDI / ISO 3950), price list, treatment plans, clinical notes
@@ -36,7 +36,7 @@ const ClinicalText = z.string().trim().max(4000);
 
 // Chart
 
-export const ChartFindingInput = z.object({
+export const ChartFindingInput = z.strictObject({
   tooth: ToothFdi,
   surfaces: SurfacesInput.optional(),
   kind: FindingKind,
@@ -49,7 +49,7 @@ export const ChartFindingInput = z.object({
 export type ChartFindingInput = z.infer<typeof ChartFindingInput>;
 
 export const FindingResolution = z.enum(['treated', 'superseded', 'resolved', 'entered_in_error']);
-export const ResolveFindingInput = z.object({
+export const ResolveFindingInput = z.strictObject({
   resolution: z.enum(['resolved', 'entered_in_error']).default('resolved'),
 });
 
@@ -76,7 +76,7 @@ export const ChartQuery = z.object({ asOf: LocalDate.optional() });
 export const Chart = z.object({
   patientId: Uuid,
   /** null: the current chart; else the chart at the end of that day (practice time). */
-  asOf: LocalDate.nullable(),
+  asOf: z.string().nullable(),
   findings: z.array(ChartFinding),
 });
 export type Chart = z.infer<typeof Chart>;
@@ -90,7 +90,7 @@ export const ProcedureCode = z
   .regex(/^[A-Z0-9][A-Z0-9._-]{0,19}$/, 'Use letters, digits, dots and dashes (up to 20)');
 /** MUR in cents; up to MUR 10 million. */
 export const FeeMinor = z.number().int().min(0).max(1_000_000_000);
-export const ProcedureInput = z.object({
+export const ProcedureInput = z.strictObject({
   code: ProcedureCode,
   nameEn: z.string().trim().min(1).max(120),
   nameFr: z.string().trim().min(1).max(120),
@@ -101,7 +101,7 @@ export const ProcedureInput = z.object({
   active: z.boolean().default(true),
 });
 export const ProcedurePatch = z
-  .object({
+  .strictObject({
     nameEn: z.string().trim().min(1).max(120),
     nameFr: z.string().trim().min(1).max(120),
     feeMinor: FeeMinor,
@@ -132,11 +132,11 @@ export const TreatmentPlanStatus = z.enum(TREATMENT_PLAN_STATUSES);
 export const TREATMENT_ITEM_STATUSES = ['planned', 'accepted', 'completed', 'declined'] as const;
 export const TreatmentItemStatus = z.enum(TREATMENT_ITEM_STATUSES);
 
-export const TreatmentPlanInput = z.object({ title: z.string().trim().min(1).max(200) });
+export const TreatmentPlanInput = z.strictObject({ title: z.string().trim().min(1).max(200) });
 export const TreatmentPlanPatch = z
-  .object({ title: z.string().trim().min(1).max(200), status: TreatmentPlanStatus })
+  .strictObject({ title: z.string().trim().min(1).max(200), status: TreatmentPlanStatus })
   .partial();
-export const TreatmentItemInput = z.object({
+export const TreatmentItemInput = z.strictObject({
   procedureId: Uuid,
   tooth: ToothFdi.nullable().optional(),
   surfaces: SurfacesInput.optional(),
@@ -144,14 +144,14 @@ export const TreatmentItemInput = z.object({
   notes: ClinicalText.optional(),
 });
 export const TreatmentItemPatch = z
-  .object({
+  .strictObject({
     tooth: ToothFdi.nullable(),
     surfaces: SurfacesInput,
     phase: z.number().int().min(1).max(20),
     notes: ClinicalText,
   })
   .partial();
-export const TreatmentItemStatusInput = z.object({ status: z.enum(['accepted', 'completed', 'declined']) });
+export const TreatmentItemStatusInput = z.strictObject({ status: z.enum(['accepted', 'completed', 'declined']) });
 
 export const TreatmentItem = z.object({
   id: Uuid,
@@ -198,15 +198,15 @@ export const TreatmentPlanList = z.object({ items: z.array(TreatmentPlan) });
 // Clinical notes
 
 const NoteBody = z.string().trim().min(1, 'Write the note').max(20_000);
-export const ClinicalNoteInput = z.object({
+export const ClinicalNoteInput = z.strictObject({
   body: NoteBody,
   visitDate: LocalDate.optional(),
   appointmentId: Uuid.nullable().optional(),
 });
 export const ClinicalNotePatch = z
-  .object({ body: NoteBody, visitDate: LocalDate, appointmentId: Uuid.nullable() })
+  .strictObject({ body: NoteBody, visitDate: LocalDate, appointmentId: Uuid.nullable() })
   .partial();
-export const AddendumInput = z.object({ body: NoteBody });
+export const AddendumInput = z.strictObject({ body: NoteBody });
 export const NoteAddendum = z.object({
   id: Uuid,
   body: z.string(),
@@ -218,7 +218,7 @@ export const ClinicalNote = z.object({
   id: Uuid,
   patientId: Uuid,
   appointmentId: Uuid.nullable(),
-  visitDate: LocalDate,
+  visitDate: z.string(),
   body: z.string(),
   status: z.enum(['draft', 'signed']),
   authorId: Uuid.nullable(),
@@ -239,7 +239,7 @@ export const ClinicalNoteList = z.object({ items: z.array(ClinicalNote) });
 export const ATTACHMENT_MIME_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
 export const AttachmentKind = z.enum(['xray', 'photo', 'document']);
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
-export const AttachmentUpload = z.object({
+export const AttachmentUpload = z.strictObject({
   kind: AttachmentKind,
   fileName: z.string().trim().min(1).max(255),
   /** Declared type; the server checks it against the file's first bytes (415 when not allowed or not matching). */

@@ -124,9 +124,12 @@ export const FIELD_ERROR_CODES = [
   'not_multiple_of',
   'unrecognized_keys',
   'invalid',
+  // any text, from the platform's gate: a NUL character or an unpaired UTF-16 surrogate
+  'invalid_characters',
   // formats people type
   'email_invalid',
   'date_invalid',
+  'date_out_of_range',
   'phone_invalid',
   // patients
   'one_whatsapp_number',

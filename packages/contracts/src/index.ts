@@ -2,6 +2,7 @@ export * from './access.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './dates.js';
 export * from './errors.js';
 export * from './practices.js';
 export * from './setup.js';

@@ -31,6 +31,7 @@ export const ReplyButton = z.object({
   id: z.string().min(1).max(256),
   title: z.string().trim().min(1).max(20),
 });
+const ReplyButtonInput = ReplyButton.strict();
 export const ListRow = z.object({
   id: z.string().min(1).max(200),
   title: z.string().trim().min(1).max(24),
@@ -157,39 +158,38 @@ export const MessageListQuery = z.object({
 });
 export const MessageList = z.object({ items: z.array(InboxMessage), hasMore: z.boolean() });
 
-export const ConversationPatch = z
-  .object({
-    assignedUserId: Uuid.nullable().optional(),
-    status: z.enum(['open', 'closed']).optional(),
-    needsHuman: z.boolean().optional(),
-    patientId: Uuid.nullable().optional(),
-  })
-  .refine((v) => Object.keys(v).length > 0, 'Nothing to change');
+/** Any of the fields; nothing to change answers the conversation as it is. */
+export const ConversationPatch = z.strictObject({
+  assignedUserId: Uuid.nullable().optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  needsHuman: z.boolean().optional(),
+  patientId: Uuid.nullable().optional(),
+});
 
 /** Template parameters: by position ("1", "2", ...) or by name, as the template declares them. */
 export const TemplateParameters = z.record(z.string().max(60), z.string().max(1024));
 
 export const SendMessageInput = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('text'),
     body: z.string().trim().min(1).max(4096),
     replyToMessageId: Uuid.optional(),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('buttons'),
     body: z.string().trim().min(1).max(1024),
     footer: z.string().trim().max(60).optional(),
-    buttons: z.array(ReplyButton).min(1).max(3),
+    buttons: z.array(ReplyButtonInput).min(1).max(3),
   }),
   /** A photo (JPEG, PNG; up to 5 MB) or a PDF (up to 8 MB), base64-encoded. */
-  z.object({
+  z.strictObject({
     type: z.literal('media'),
     fileName: z.string().trim().min(1).max(200),
     mimeType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
     dataBase64: z.string().min(4).max(11_200_000),
     caption: z.string().trim().max(1024).optional(),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('template'),
     templateName: z.string().min(1).max(512),
     language: z.string().min(2).max(15),
@@ -239,7 +239,7 @@ export const WhatsAppChannel = z.object({
 });
 export type WhatsAppChannel = z.infer<typeof WhatsAppChannel>;
 
-export const WhatsAppChannelInput = z.object({
+export const WhatsAppChannelInput = z.strictObject({
   phoneNumberId: z
     .string()
     .trim()
@@ -254,7 +254,7 @@ export const WhatsAppChannelInput = z.object({
   /** Omitted: keep the current token. */
   accessToken: z.string().trim().min(10).max(1000).optional(),
   throughputPerSecond: z.number().int().min(1).max(1000).default(80),
-  autoReplies: AutoReplies.optional(),
+  autoReplies: AutoReplies.strict().optional(),
 });
 
 /** The events the inbox listens to over server-sent events. */
@@ -274,28 +274,33 @@ export const SandboxState = z.object({
   ),
 });
 
-export const SandboxSendInput = z.object({
+export const SandboxSendInput = z.strictObject({
   phoneNumberId: z.string().regex(/^[0-9]{5,32}$/),
   /** The patient's number: digits with country code, e.g. 23057123456. */
   from: z.string().regex(/^[0-9]{8,15}$/, 'Digits with the country code, e.g. 23057123456'),
   profileName: z.string().trim().min(1).max(100),
   message: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('text'), body: z.string().min(1).max(4096) }),
+    z.strictObject({ type: z.literal('text'), body: z.string().min(1).max(4096) }),
     /** Tapping a reply button or list row of one of the practice's messages. */
-    z.object({
+    z.strictObject({
       type: z.literal('choice'),
       kind: z.enum(['button', 'list', 'template']),
       choiceId: z.string(),
       title: z.string(),
       contextWamid: z.string(),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('image'),
       dataBase64: z.string().max(2_000_000),
       mimeType: z.enum(['image/jpeg', 'image/png']),
       caption: z.string().max(1024).optional(),
     }),
-    z.object({ type: z.literal('location'), latitude: z.number(), longitude: z.number(), name: z.string().optional() }),
+    z.strictObject({
+      type: z.literal('location'),
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      name: z.string().max(1000).optional(),
+    }),
   ]),
 });
 export type SandboxSendInput = z.infer<typeof SandboxSendInput>;

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Uuid } from './common.js';
+import { BirthDate, LocalDate } from './dates.js';
 
 /** Patients: the record, its phones and guardian, search, duplicates and merge, medical alerts. */
-
-const LocalDate = z.iso.date();
 
 export const PATIENT_SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export const PatientSex = z.enum(PATIENT_SEXES);
@@ -21,7 +20,7 @@ const OptionalText = (max: number) => z.string().trim().max(max);
 /** As typed (local Mauritian numbers may omit +230); the server stores E.164. */
 const TypedPhone = z.string().trim().min(1).max(30);
 
-export const PatientPhoneInput = z.object({
+export const PatientPhoneInput = z.strictObject({
   number: TypedPhone,
   label: PhoneLabel.default('mobile'),
   isWhatsApp: z.boolean().default(false),
@@ -30,7 +29,7 @@ export const PatientPhone = z.object({ e164: z.string(), label: PhoneLabel, isWh
 export type PatientPhone = z.infer<typeof PatientPhone>;
 
 /** Someone responsible for the patient (a child) who is not a patient of the practice. */
-export const GuardianContactInput = z.object({
+export const GuardianContactInput = z.strictObject({
   name: Name,
   phone: TypedPhone,
   relationship: OptionalText(60).default(''),
@@ -47,11 +46,11 @@ const EmailField = z.union([
     .pipe(z.email({ message: 'Enter a valid email address' })),
 ]);
 
-const PatientFields = z.object({
+const PatientFields = z.strictObject({
   givenName: Name,
   familyName: Name,
   preferredName: OptionalText(100),
-  dateOfBirth: LocalDate.nullable(),
+  dateOfBirth: BirthDate.nullable(),
   sex: PatientSex,
   phones: z.array(PatientPhoneInput).max(10),
   email: EmailField,
@@ -154,7 +153,7 @@ export const PatientDuplicates = z.object({ items: z.array(PatientSummary) });
  * A patient not yet created, as far as the form is filled: enough to look for a likely duplicate
  * before creating it. Numbers are as typed; one that is not (yet) a valid number is left out.
  */
-export const PatientDuplicateCheck = z.object({
+export const PatientDuplicateCheck = z.strictObject({
   givenName: z.string().trim().max(100).default(''),
   familyName: z.string().trim().max(100).default(''),
   preferredName: z.string().trim().max(100).default(''),
@@ -163,11 +162,11 @@ export const PatientDuplicateCheck = z.object({
 });
 export type PatientDuplicateCheck = z.input<typeof PatientDuplicateCheck>;
 
-export const MergeInput = z.object({ intoPatientId: Uuid });
+export const MergeInput = z.strictObject({ intoPatientId: Uuid });
 export const MergeResult = z.object({ survivor: Patient, mergedPatientId: Uuid });
 
 const AlertList = z.array(z.string().trim().min(1).max(200)).max(50);
-export const MedicalAlertsInput = z.object({
+export const MedicalAlertsInput = z.strictObject({
   allergies: AlertList.default([]),
   conditions: AlertList.default([]),
   medications: AlertList.default([]),
@@ -239,7 +238,7 @@ export const PatientImportMapping = z.record(
 export type PatientImportMapping = z.infer<typeof PatientImportMapping>;
 
 export const PatientImportRequest = z
-  .object({
+  .strictObject({
     fileName: z.string().trim().max(255).default(''),
     /** The file's bytes, base64 (any encoding; see `encoding`). */
     csvBase64: z.string().optional(),

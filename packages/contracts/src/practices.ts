@@ -14,7 +14,7 @@ export const TimeZone = z
   .trim()
   .refine(isTimeZone, 'Unknown time zone (use an IANA name such as Indian/Mauritius)');
 
-const PracticeFields = z.object({
+const PracticeFields = z.strictObject({
   name: z.string().trim().min(2).max(120),
   address: z.string().trim().max(300),
   phone: z.string().trim().max(40),

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { Uuid } from './common.js';
+import { CalendarDate, CalendarInstant, LocalDate } from './dates.js';
 
 const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #0f766e');
 /** Local wall-clock time, 'HH:MM' (24:00 allowed as an end). */
 export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM');
-export const LocalDate = z.iso.date();
-export const Instant = z.iso.datetime({ offset: true });
+/** Where a period starts: 00:00 to 23:59. */
+const StartTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM from 00:00 to 23:59');
+/** Where a period ends: 00:01 to 24:00. */
+const EndTime = z.string().regex(/^(?!00:00)(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'Use HH:MM from 00:01 to 24:00');
 export const Weekday = z.number().int().min(1).max(7);
 
 export const APPOINTMENT_STATUSES = [
@@ -25,14 +28,14 @@ export type AppointmentSource = z.infer<typeof AppointmentSource>;
 export const ProviderRole = z.enum(['owner', 'dentist', 'hygienist']);
 
 // Chairs
-export const ChairInput = z.object({
+export const ChairInput = z.strictObject({
   name: z.string().trim().min(1).max(60),
   colour: Colour.default('#0f766e'),
   sortOrder: z.number().int().min(0).max(1000).default(0),
   active: z.boolean().default(true),
 });
 export const ChairPatch = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(60),
     colour: Colour,
     sortOrder: z.number().int().min(0).max(1000),
@@ -49,22 +52,22 @@ export const Chair = z.object({
 export type Chair = z.infer<typeof Chair>;
 
 // Providers and their weekly hours
-export const HoursInterval = z.object({
+export const HoursInterval = z.strictObject({
   weekday: Weekday,
-  start: WallTime,
-  end: WallTime,
+  start: StartTime,
+  end: EndTime,
   chairId: Uuid.nullable().default(null),
   validFrom: LocalDate.nullable().default(null),
   validTo: LocalDate.nullable().default(null),
 });
-export const ProviderInput = z.object({
+export const ProviderInput = z.strictObject({
   userId: Uuid,
   displayName: z.string().trim().min(1).max(80),
   colour: Colour.default('#2563eb'),
   active: z.boolean().default(true),
 });
 export const ProviderPatch = z
-  .object({ displayName: z.string().trim().min(1).max(80), colour: Colour, active: z.boolean() })
+  .strictObject({ displayName: z.string().trim().min(1).max(80), colour: Colour, active: z.boolean() })
   .partial();
 export const Provider = z.object({
   userId: Uuid,
@@ -72,14 +75,24 @@ export const Provider = z.object({
   colour: z.string(),
   active: z.boolean(),
   role: z.string(),
-  hours: z.array(HoursInterval.extend({ id: Uuid })),
+  hours: z.array(
+    z.object({
+      id: Uuid,
+      weekday: z.number(),
+      start: z.string(),
+      end: z.string(),
+      chairId: Uuid.nullable(),
+      validFrom: z.string().nullable(),
+      validTo: z.string().nullable(),
+    }),
+  ),
 });
 export type Provider = z.infer<typeof Provider>;
-export const ProviderHoursInput = z.object({ hours: z.array(HoursInterval).max(100) });
+export const ProviderHoursInput = z.strictObject({ hours: z.array(HoursInterval).max(100) });
 
 // Practice-wide calendar settings
-export const OpeningHoursInput = z.object({
-  hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })).max(50),
+export const OpeningHoursInput = z.strictObject({
+  hours: z.array(z.strictObject({ weekday: Weekday, start: StartTime, end: EndTime })).max(50),
 });
 export const OpeningHours = z.object({
   hours: z.array(z.object({ weekday: Weekday, start: WallTime, end: WallTime })),
@@ -88,35 +101,47 @@ export const CalendarSettings = z.object({
   slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]),
   holdMinutes: z.number().int().min(1).max(60),
 });
-export const CalendarSettingsPatch = CalendarSettings.partial();
+export const CalendarSettingsPatch = CalendarSettings.partial().strict();
 
-export const ClosureInput = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200).default('') });
+export const ClosureInput = z.strictObject({
+  start: CalendarInstant,
+  end: CalendarInstant,
+  reason: z.string().trim().max(200).default(''),
+});
 /** Any of the fields; the period that results must still end after it starts. */
-export const ClosurePatch = z.object({ start: Instant, end: Instant, reason: z.string().trim().max(200) }).partial();
+export const ClosurePatch = z
+  .strictObject({ start: CalendarInstant, end: CalendarInstant, reason: z.string().trim().max(200) })
+  .partial();
 export const Closure = z.object({ id: Uuid, start: z.string(), end: z.string(), reason: z.string() });
-export const HolidayInput = z.object({
-  date: LocalDate,
+export const HolidayInput = z.strictObject({
+  date: CalendarDate,
   nameEn: z.string().trim().min(1).max(80),
   nameFr: z.string().trim().min(1).max(80),
 });
-export const Holiday = HolidayInput.extend({ id: Uuid, provisional: z.boolean() });
+export const Holiday = z.object({
+  id: Uuid,
+  date: z.string(),
+  nameEn: z.string(),
+  nameFr: z.string(),
+  provisional: z.boolean(),
+});
 
 export const BLOCK_KINDS = ['lunch', 'meeting', 'leave', 'maintenance', 'other'] as const;
-export const BlockInput = z.object({
+export const BlockInput = z.strictObject({
   providerId: Uuid.nullable().default(null),
   chairId: Uuid.nullable().default(null),
-  start: Instant,
-  end: Instant,
+  start: CalendarInstant,
+  end: CalendarInstant,
   kind: z.enum(BLOCK_KINDS),
   note: z.string().trim().max(200).default(''),
 });
 /** Any of the fields; null provider and chair together block the whole practice. */
 export const BlockPatch = z
-  .object({
+  .strictObject({
     providerId: Uuid.nullable(),
     chairId: Uuid.nullable(),
-    start: Instant,
-    end: Instant,
+    start: CalendarInstant,
+    end: CalendarInstant,
     kind: z.enum(BLOCK_KINDS),
     note: z.string().trim().max(200),
   })
@@ -132,7 +157,7 @@ export const Block = z.object({
 });
 
 // Appointment types
-const AppointmentTypeFields = z.object({
+const AppointmentTypeFields = z.strictObject({
   nameEn: z.string().trim().min(1).max(80),
   nameFr: z.string().trim().min(1).max(80),
   durationMinutes: z.number().int().min(5).max(480),
@@ -158,7 +183,7 @@ export const AppointmentTypeInput = AppointmentTypeFields.extend({
   active: z.boolean().default(true),
 });
 export const AppointmentTypePatch = AppointmentTypeFields.partial();
-export const AppointmentType = AppointmentTypeFields.extend({ id: Uuid });
+export const AppointmentType = AppointmentTypeFields.extend({ id: Uuid }).strip();
 export type AppointmentType = z.infer<typeof AppointmentType>;
 
 // Appointments
@@ -181,46 +206,46 @@ export const Appointment = z.object({
 });
 export type Appointment = z.infer<typeof Appointment>;
 
-export const BookingInput = z.object({
+export const BookingInput = z.strictObject({
   patientId: Uuid,
   appointmentTypeId: Uuid,
   providerId: Uuid,
   chairId: Uuid,
-  start: Instant,
+  start: CalendarInstant,
   /** Defaults to start + the type's duration. */
-  end: Instant.optional(),
+  end: CalendarInstant.optional(),
   source: AppointmentSource.default('staff'),
   notes: z.string().trim().max(2000).default(''),
   /** Owners only: book over another appointment of the same provider, on purpose. */
   overbookReason: z.string().trim().min(3).max(200).optional(),
 });
-export const MoveInput = z.object({
-  start: Instant,
-  end: Instant.optional(),
+export const MoveInput = z.strictObject({
+  start: CalendarInstant,
+  end: CalendarInstant.optional(),
   providerId: Uuid.optional(),
   chairId: Uuid.optional(),
   overbookReason: z.string().trim().min(3).max(200).optional(),
 });
-export const CancelInput = z.object({ reason: z.string().trim().min(1).max(300) });
-export const StatusInput = z.object({
+export const CancelInput = z.strictObject({ reason: z.string().trim().min(1).max(300) });
+export const StatusInput = z.strictObject({
   status: z.enum(['booked', 'confirmed', 'arrived', 'in_chair', 'completed', 'no_show']),
   reason: z.string().trim().max(300).optional(),
 });
-export const HoldInput = z.object({
+export const HoldInput = z.strictObject({
   appointmentTypeId: Uuid,
   providerId: Uuid,
   chairId: Uuid,
-  start: Instant,
+  start: CalendarInstant,
   patientId: Uuid.optional(),
   source: AppointmentSource.default('staff'),
 });
-export const ConfirmHoldInput = z.object({
+export const ConfirmHoldInput = z.strictObject({
   patientId: Uuid.optional(),
   notes: z.string().trim().max(2000).default(''),
 });
 export const AppointmentQuery = z.object({
-  from: Instant,
-  to: Instant,
+  from: CalendarInstant,
+  to: CalendarInstant,
   providerId: Uuid.optional(),
   chairId: Uuid.optional(),
   includeCancelled: z.stringbool().default(false),
@@ -235,8 +260,8 @@ export const StatusHistoryEntry = z.object({
 
 export const AvailabilityQuery = z.object({
   appointmentTypeId: Uuid,
-  from: Instant,
-  to: Instant,
+  from: CalendarInstant,
+  to: CalendarInstant,
   providerId: Uuid.optional(),
   chairId: Uuid.optional(),
 });
@@ -244,15 +269,15 @@ export const AvailableSlot = z.object({ start: z.string(), end: z.string(), prov
 export const Availability = z.object({ slots: z.array(AvailableSlot) });
 
 // Waitlist and recalls
-export const WaitlistInput = z.object({
+export const WaitlistInput = z.strictObject({
   patientId: Uuid,
   appointmentTypeId: Uuid,
   providerId: Uuid.nullable().default(null),
   preferredWeekdays: z.array(Weekday).max(7).default([]),
-  preferredStart: WallTime.nullable().default(null),
-  preferredEnd: WallTime.nullable().default(null),
-  earliest: LocalDate.nullable().default(null),
-  latest: LocalDate.nullable().default(null),
+  preferredStart: StartTime.nullable().default(null),
+  preferredEnd: EndTime.nullable().default(null),
+  earliest: CalendarDate.nullable().default(null),
+  latest: CalendarDate.nullable().default(null),
   notes: z.string().trim().max(500).default(''),
 });
 export const WaitlistEntry = z.object({
@@ -270,11 +295,11 @@ export const WaitlistEntry = z.object({
   status: z.enum(['waiting', 'offered', 'booked', 'removed']),
   createdAt: z.string(),
 });
-export const WaitlistPatch = z.object({ status: z.enum(['waiting', 'offered', 'booked', 'removed']) });
-export const RecallInput = z.object({
+export const WaitlistPatch = z.strictObject({ status: z.enum(['waiting', 'offered', 'booked', 'removed']) });
+export const RecallInput = z.strictObject({
   patientId: Uuid,
   kind: z.enum(['checkup', 'hygiene', 'review', 'other']).default('checkup'),
-  dueDate: LocalDate,
+  dueDate: CalendarDate,
   intervalMonths: z.number().int().min(1).max(60).nullable().default(6),
   notes: z.string().trim().max(500).default(''),
 });
@@ -289,9 +314,10 @@ export const Recall = z.object({
   status: z.enum(['due', 'booked', 'done', 'cancelled']),
   notes: z.string(),
 });
-export const RecallPatch = z.object({
+/** Either or both; nothing to change answers the recall as it is. */
+export const RecallPatch = z.strictObject({
   status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(),
-  dueDate: LocalDate.optional(),
+  dueDate: CalendarDate.optional(),
 });
 export const RecallQuery = z.object({
   dueBefore: LocalDate.optional(),

@@ -23,7 +23,7 @@ export type Invitation = z.infer<typeof Invitation>;
 
 export const StaffList = z.object({ members: z.array(StaffMember), invitations: z.array(Invitation) });
 export type StaffList = z.infer<typeof StaffList>;
-export const InviteInput = z.object({ email: Email, role: Role });
+export const InviteInput = z.strictObject({ email: Email, role: Role });
 export const InviteResult = z.object({
   invitation: Invitation,
   /** The link to share; always returned so the owner can pass it on when email is not set up. */
@@ -31,7 +31,7 @@ export const InviteResult = z.object({
   emailSent: z.boolean(),
 });
 export type InviteResult = z.infer<typeof InviteResult>;
-export const RoleChangeInput = z.object({ role: Role });
+export const RoleChangeInput = z.strictObject({ role: Role });
 
 export const InvitationPreview = z.object({
   practiceId: Uuid,
@@ -40,7 +40,7 @@ export const InvitationPreview = z.object({
   role: Role,
   existingAccount: z.boolean(),
 });
-export const AcceptInvitationInput = z.object({
+export const AcceptInvitationInput = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   password: NewPassword.or(z.string().min(1).max(200)),
 });

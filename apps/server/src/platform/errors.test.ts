@@ -56,10 +56,19 @@ describe('field errors from zod issues', () => {
       { path: 'email', code: 'email_invalid' },
       { path: 'guardianPatientId', code: 'invalid_format' },
     ]);
-    expect(refusals(z.strictObject({ a: z.string() }), { a: 'x', b: 1 })).toEqual([
-      { path: '(root)', code: 'unrecognized_keys' },
+    expect(refusals(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toEqual([
+      { path: 'b', code: 'unrecognized_keys' },
+      { path: 'c', code: 'unrecognized_keys' },
+    ]);
+    expect(refusals(z.object({ o: z.strictObject({}) }), { o: { b: 1 } })).toEqual([
+      { path: 'o.b', code: 'unrecognized_keys' },
     ]);
     expect(refusals(z.number().multipleOf(5), 7)).toEqual([{ path: '(root)', code: 'not_multiple_of' }]);
+    // A choice not made is required; a wrong one is invalid_value.
+    expect(refusals(z.object({ role: z.enum(['a', 'b']) }), {})).toEqual([{ path: 'role', code: 'required' }]);
+    expect(refusals(z.object({ role: z.enum(['a', 'b']) }), { role: 'c' })).toEqual([
+      { path: 'role', code: 'invalid_value' },
+    ]);
   });
 
   it('lets a refinement name its code, and calls any other refinement invalid', () => {
@@ -67,6 +76,12 @@ describe('field errors from zod issues', () => {
       .object({ a: z.string() })
       .refine((v) => v.a !== 'me', { path: ['a'], params: { code: 'guardian_self' } });
     expect(refusals(named, { a: 'me' })).toEqual([{ path: 'a', code: 'guardian_self' }]);
+    const limited = z.string().refine(() => false, {
+      params: { code: 'date_out_of_range', minimum: '2000-01-01', maximum: '2031-12-06' },
+    });
+    expect(refusals(limited, '1999-12-31')).toEqual([
+      { path: '(root)', code: 'date_out_of_range', params: { minimum: '2000-01-01', maximum: '2031-12-06' } },
+    ]);
     const unnamed = z.string().refine(() => false, { params: { code: 'not_a_code' } });
     expect(refusals(unnamed, 'x')).toEqual([{ path: '(root)', code: 'invalid' }]);
   });

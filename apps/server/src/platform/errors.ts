@@ -73,7 +73,9 @@ export type ZodIssueFields = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'>
   format?: string;
   minimum?: number | bigint;
   maximum?: number | bigint;
-  params?: { code?: unknown };
+  /** unrecognized_keys: the keys not taken. */
+  keys?: readonly string[];
+  params?: { code?: unknown; minimum?: unknown; maximum?: unknown };
 };
 
 /**
@@ -108,16 +110,24 @@ export function fieldErrorOf(issue: ZodIssueFields, input: unknown, prefix = '')
       if (issue.format === 'date' || issue.format === 'datetime') return at('date_invalid');
       return at('invalid_format');
     case 'invalid_value':
+      // Nothing sent where one of the choices is needed.
+      return at(valueAt(input, issue.path) === undefined ? 'required' : 'invalid_value');
     case 'not_multiple_of':
     case 'unrecognized_keys':
       return at(issue.code);
     case 'custom': {
-      // A refinement may name its code: .refine(fn, { params: { code: 'guardian_both' } }).
+      // A refinement may name its code, and its limits: .refine(fn, { params: { code: 'date_out_of_range', minimum } }).
       const named = issue.params?.code;
+      const known = typeof named === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(named);
+      const limits = Object.fromEntries(
+        (['minimum', 'maximum'] as const).flatMap((k) => {
+          const v = issue.params?.[k];
+          return typeof v === 'string' || typeof v === 'number' ? [[k, v]] : [];
+        }),
+      );
       return at(
-        typeof named === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(named)
-          ? (named as FieldErrorCode)
-          : 'invalid',
+        known ? (named as FieldErrorCode) : 'invalid',
+        known && Object.keys(limits).length ? limits : undefined,
       );
     }
     default:
@@ -126,7 +136,17 @@ export function fieldErrorOf(issue: ZodIssueFields, input: unknown, prefix = '')
 }
 
 export function fieldErrorsOf(error: { issues: readonly ZodIssueFields[] }, input: unknown, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => fieldErrorOf(issue, input, prefix));
+  return error.issues.flatMap(perKey).map((issue) => fieldErrorOf(issue, input, prefix));
+}
+
+/** Unknown keys one by one, each at its own path, so a form can point at the field it should not have sent. */
+export function perKey(issue: ZodIssueFields): ZodIssueFields[] {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys?.length) return [issue];
+  return issue.keys.map((key) => ({
+    ...issue,
+    path: [...issue.path, key],
+    message: `Unrecognized key: "${key}"`,
+  }));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

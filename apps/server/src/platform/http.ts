@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
 import { type Actor, can } from './access.js';
-import { AppError, type ZodIssueFields, fieldErrorOf } from './errors.js';
+import { AppError, type ZodIssueFields, fieldErrorOf, perKey } from './errors.js';
 import { SESSION_COOKIE, type CurrentSession, type SessionPolicy, lookupSession } from './session.js';
 
 declare module 'fastify' {
@@ -205,17 +205,16 @@ export function toAppError(error: unknown, input?: unknown): AppError {
   if (hasZodFastifySchemaValidationErrors(error)) {
     return new AppError('validation_failed', {
       detail: `The ${error.validationContext ?? 'request'} is not valid`,
-      errors: error.validation.map((v) =>
-        fieldErrorOf(
-          {
+      errors: error.validation
+        .flatMap((v) =>
+          perKey({
             ...(v.params as Record<string, unknown>),
             code: v.keyword as ZodIssueFields['code'],
             path: !v.instancePath || v.instancePath === '/' ? [] : v.instancePath.slice(1).split('/'),
             message: v.message ?? 'invalid',
-          },
-          input,
-        ),
-      ),
+          }),
+        )
+        .map((issue) => fieldErrorOf(issue, input)),
     });
   }
   const e = error as { code?: string; statusCode?: number; message?: string };

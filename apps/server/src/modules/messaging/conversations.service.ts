@@ -336,16 +336,15 @@ export async function updateConversation(
       const patient = await findPatientIn(tx, patch.patientId);
       if (!patient) throw new AppError('patient_not_found');
     }
-    await tx
-      .updateTable('whatsappConversations')
-      .set({
-        ...(patch.assignedUserId !== undefined ? { assignedUserId: patch.assignedUserId } : {}),
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(patch.needsHuman !== undefined ? { needsHuman: patch.needsHuman } : {}),
-        ...(patch.patientId !== undefined ? { patientId: patch.patientId } : {}),
-      })
-      .where('id', '=', before.id)
-      .execute();
+    const set = {
+      ...(patch.assignedUserId !== undefined ? { assignedUserId: patch.assignedUserId } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.needsHuman !== undefined ? { needsHuman: patch.needsHuman } : {}),
+      ...(patch.patientId !== undefined ? { patientId: patch.patientId } : {}),
+    };
+    // An empty patch answers the conversation as it is (an empty SET is no SQL).
+    if (Object.keys(set).length > 0)
+      await tx.updateTable('whatsappConversations').set(set).where('id', '=', before.id).execute();
     const changes: Record<string, unknown> = {};
     if (patch.assignedUserId !== undefined && patch.assignedUserId !== before.assignedUserId)
       changes.assignedUserId = [before.assignedUserId, patch.assignedUserId];

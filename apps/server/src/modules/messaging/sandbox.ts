@@ -54,7 +54,9 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
       const values: Record<string, string> = {};
       template.components
         ?.find((c) => c.type === 'body')
-        ?.parameters?.forEach((p, i) => (values[p.parameter_name ?? String(i + 1)] = p.text ?? ''));
+        ?.parameters?.forEach((p, i) => {
+          values[p.parameter_name ?? String(i + 1)] = p.text ?? '';
+        });
       payload._rendered = {
         body: definition ? renderTemplateBody(definition, values) : template.name,
         buttons: definition?.quickReplies ?? [],
@@ -228,7 +230,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
           schema: {
             tags,
             summary: 'The sandbox phone has the chat open: the practice’s messages are read',
-            body: PhoneQuery,
+            body: PhoneQuery.strict(),
             response: { 204: z.null() },
           },
         },

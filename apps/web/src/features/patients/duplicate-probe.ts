@@ -20,7 +20,9 @@ export function duplicateProbe(draft: PatientDraft): PatientDuplicateCheck | nul
   const familyName = draft.familyName.trim();
   const preferredName = (draft.preferredName ?? '').trim();
   const phones = draft.phones.map((p) => p.trim()).filter((p) => p.replace(/\D/g, '').length >= MIN_PHONE_DIGITS);
-  const dateOfBirth = /^\d{4}-\d{2}-\d{2}$/.test(draft.dateOfBirth) ? draft.dateOfBirth : null;
+  // A year still being typed (0198…) is no date of birth yet; the server takes none before 1900.
+  const dateOfBirth =
+    /^\d{4}-\d{2}-\d{2}$/.test(draft.dateOfBirth) && draft.dateOfBirth >= '1900-01-01' ? draft.dateOfBirth : null;
   if (phones.length === 0 && !(dateOfBirth && (givenName || familyName))) return null;
   return {
     givenName,
