@@ -167,6 +167,8 @@ export async function updateNote(
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const note = await lockNote(tx, input, input.noteId);
+    // Nothing to change: the record as it is, nothing written or audited (as every PATCH answers).
+    if (Object.values(input.patch).every((v) => v === undefined)) return oneNote(ctx, tx, input, note.id);
     if (note.signedAt)
       throw new AppError('note_signed', {
         detail: 'This note is signed and cannot be changed; add an addendum instead',

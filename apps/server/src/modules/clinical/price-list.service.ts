@@ -237,6 +237,8 @@ export async function updateProcedure(
       .forUpdate()
       .executeTakeFirst();
     if (!current) throw new AppError('procedure_not_found');
+    // Nothing to change: the record as it is, nothing written or audited (as every PATCH answers).
+    if (Object.values(input.patch).every((v) => v === undefined)) return toProcedure(current);
     const next = { ...current, ...input.patch };
     checkResult(next.resultKind, next.resultMaterial);
     const row = await tx

@@ -202,6 +202,8 @@ export async function updateTreatmentPlan(
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const plan = await lockPlan(tx, input, input.planId);
+    // Nothing to change: the record as it is, nothing written or audited (as every PATCH answers).
+    if (Object.values(input.patch).every((v) => v === undefined)) return onePlan(ctx, tx, input, plan.id);
     const { status, title } = input.patch;
     if (status && status !== plan.status && !PLAN_TRANSITIONS[plan.status].includes(status)) {
       throw new AppError('invalid_status_transition', { detail: `A ${plan.status} plan cannot become ${status}` });
@@ -361,6 +363,8 @@ export async function updateTreatmentItem(
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const plan = await lockPlan(tx, input, input.planId);
     const item = await lockItem(tx, plan.id, input.itemId);
+    // Nothing to change: the record as it is, nothing written or audited (as every PATCH answers).
+    if (Object.values(input.patch).every((v) => v === undefined)) return onePlan(ctx, tx, input, plan.id);
     if (item.status === 'completed')
       throw new AppError('invalid_status_transition', { detail: 'A completed item cannot be changed' });
     const { patch } = input;

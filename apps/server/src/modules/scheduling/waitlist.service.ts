@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { activePatientIdsIn, findPatientIn, patientNamesIn } from '../patients/patients.service.js';
 import { wallClock } from './booking-rules.js';
+import { changedFields } from './settings.service.js';
 import { minutesToWallTime, wallTimeToMinutes } from './weekly-hours.js';
 
 /**
@@ -308,6 +309,11 @@ export async function listRecalls(
   });
 }
 
+/**
+ * The recall is found first (another practice's id is not found); a patch that changes nothing
+ * answers it as it is, with nothing written or audited, as every edit of the calendar does.
+ * Made due again, it replaces the patient's open recall of its kind, as setting one does.
+ */
 export async function updateRecall(
   ctx: AppContext,
   input: {
@@ -319,22 +325,36 @@ export async function updateRecall(
 ) {
   requirePermission(input.actor, 'calendar:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .updateTable('recalls')
-      .set(input.patch)
+    const before = await tx
+      .selectFrom('recalls')
+      .select(['id', 'patientId', 'kind', 'status', 'dueDate'])
       .where('id', '=', input.recallId)
-      .returning('id')
+      .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new AppError('not_found', { detail: 'No such recall' });
+    if (!before) throw new AppError('not_found', { detail: 'No such recall' });
+    const fields = changedFields({ status: before.status, dueDate: before.dueDate }, input.patch);
+    if (fields.length === 0) return loadRecall(tx, before.id);
+    const changes = Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof typeof input.patch]]));
+    if (changes.status === 'due') {
+      await tx
+        .updateTable('recalls')
+        .set({ status: 'cancelled' })
+        .where('patientId', '=', before.patientId)
+        .where('kind', '=', before.kind)
+        .where('status', '=', 'due')
+        .where('id', '!=', before.id)
+        .execute();
+    }
+    await tx.updateTable('recalls').set(changes).where('id', '=', before.id).execute();
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
       action: 'recall.updated',
       targetType: 'recall',
-      targetId: row.id,
-      changes: input.patch,
+      targetId: before.id,
+      changes,
     });
-    return loadRecall(tx, row.id);
+    return loadRecall(tx, before.id);
   });
 }
 
