@@ -57,6 +57,8 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   registerErrorHandling(app);
   const secureCookies = config.publicUrl.startsWith('https:');
   const allowedOrigins = [new URL(config.publicUrl).origin];
+  // Without PUBLIC_URL the server is this machine's: both spellings of loopback open it.
+  if (!config.publicUrlSet) allowedOrigins.push(...loopbackOrigins(config.publicUrl));
   if (config.env !== 'production') allowedOrigins.push('http://localhost:5173', 'http://127.0.0.1:5173');
   registerAuth(app, {
     db: ctx.db,
@@ -114,6 +116,20 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
 
   await serveWebApp(app, config.webDistDir);
   return app;
+}
+
+/** The other loopback spellings of a loopback URL's origin (same scheme and port). */
+function loopbackOrigins(url: string): string[] {
+  const u = new URL(url);
+  const spellings = ['localhost', '127.0.0.1'];
+  if (!spellings.includes(u.hostname)) return [];
+  return spellings
+    .filter((h) => h !== u.hostname)
+    .map((h) => {
+      const other = new URL(u.origin);
+      other.hostname = h;
+      return other.origin;
+    });
 }
 
 /** The built React app, from the same origin; any other page path falls back to index.html. */

@@ -37,5 +37,10 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.publicUrlSet).toBe(false);
+    expect(loadConfig({ DATA_DIR: tempDir(), PUBLIC_URL: 'https://clinic.example/' })).toMatchObject({
+      publicUrl: 'https://clinic.example',
+      publicUrlSet: true,
+    });
   });
 });

@@ -56,6 +56,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
+  /** False when PUBLIC_URL was not given (publicUrl is then http://localhost:PORT). */
+  publicUrlSet: boolean;
   sessionSecret: string;
   /** 32-byte master key (AES-256-GCM) that wraps everything encrypted at rest. */
   encryptionKey: Buffer;
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     sessionSecret: secrets.sessionSecret,
     encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
     previousEncryptionKey: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'base64') : undefined,
