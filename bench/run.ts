@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   webhook: () => import('./webhook.js'),
   outbound: () => import('./outbound.js'),
   inbox: () => import('./inbox.js'),
+  jobs: () => import('./jobs.js'),
 };
 
 const name = process.argv[2];

@@ -216,11 +216,27 @@ describe('events', () => {
     effects.failUntil.set('test.bill', 1);
     await db.transaction().execute((tx) => publishEvent(tx, toothPulled, { tooth: 36 }));
     const r = runner();
-    // The announcement, then its two listeners, then the bill again after its failure.
-    expect(await r.runDue()).toBe(4);
+    // The announcement (both listeners run with it), then the bill again after its failure.
+    expect(await r.runDue()).toBe(2);
     expect(seenOf('test.update_chart')).toEqual([{ job: 'test.update_chart', payload: { tooth: 36 }, attempt: 1 }]);
     expect(seenOf('test.bill')).toEqual([{ job: 'test.bill', payload: { tooth: 36 }, attempt: 2 }]);
     expect(await pendingCount()).toBe(0);
+  });
+
+  it('keep a listener that fails for good, with its error, and the others done', async () => {
+    await reset();
+    effects.failUntil.set('test.update_chart', 99);
+    await publishEvent(db, toothPulled, { tooth: 11 });
+    const r = runner();
+    await r.runDue();
+    for (let i = 0; i < 12; i++) {
+      await sql`UPDATE jobs SET run_at = now() WHERE state = 'pending'`.execute(db);
+      await r.runDue();
+    }
+    expect(seenOf('test.bill')).toHaveLength(1);
+    const failed = await listFailedJobs(db);
+    expect(failed.map((f) => [f.name, f.attempts])).toEqual([['test.update_chart', 10]]);
+    expect(failed[0]!.lastError).toContain('attempt 10');
   });
 
   it('are refused when their payload is not the event', async () => {

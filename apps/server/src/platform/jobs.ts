@@ -13,8 +13,9 @@ import type { Logger } from './logger.js';
  * again), retry failures with backoff and keep a job that keeps failing as `failed`, with its
  * last error, for an operator (`jobs list --failed`, `jobs retry ID`).
  *
- * Events are jobs too: `publishEvent` writes one row, and a worker hands it to every listener
- * registered for it (one job each, in one transaction), so the announcer never knows who listens.
+ * Events are jobs too: `publishEvent` writes one row, and the worker that claims it runs every
+ * listener registered for it; a listener that fails is retried as a job of its own. The
+ * announcer never knows who listens.
  *
  * Schedules (cron) take each tick once across all workers: the tick is a row keyed by
  * (schedule, tick), inserted in the transaction that queues the tick's job.
@@ -271,39 +272,75 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
     return rows;
   }
 
-  /** Hands an announcement to its listeners: one job each, and the announcement gone, together. */
-  async function fanOut(job: ClaimedJob) {
-    const targets = listeners.get(job.name.slice(EVENT_PREFIX.length)) ?? [];
+  /**
+   * Hands an announcement to its listeners, here and now: each runs in turn, as the first attempt
+   * of its own job. One that fails gets a job row of its own (retried with its backoff, kept when
+   * it fails for good), written with the announcement's removal, so it never holds up or repeats
+   * the others. (Written as jobs up front, every listener would cost a row, a claim and a delete
+   * more for nothing in the usual case where it succeeds.)
+   */
+  async function handOut(event: ClaimedJob) {
+    const targets = listeners.get(event.name.slice(EVENT_PREFIX.length)) ?? [];
+    const retries: { listener: AnyJob<C>; error: string }[] = [];
+    for (const listener of targets) {
+      const parsed = listener.schema.safeParse(event.payload);
+      try {
+        if (!parsed.success) throw new Error(`payload does not match the event's schema: ${parsed.error.message}`);
+        await listener.handler(parsed.data, {
+          ctx: opts.ctx,
+          id: event.id,
+          attempt: 1,
+          maxAttempts: listener.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          practiceId: event.practiceId,
+        });
+      } catch (err) {
+        const error = errorText(err);
+        logger.warn(
+          { job: listener.name, event: event.name, jobId: event.id, err: error },
+          'listener failed; will retry',
+        );
+        retries.push({ listener, error });
+      }
+    }
     await db.transaction().execute(async (tx) => {
-      if (targets.length > 0) {
+      if (retries.length > 0) {
         await tx
           .insertInto('jobs')
           .values(
-            targets.map((t) => ({
-              name: t.name,
-              payload: JSON.stringify(job.payload),
-              practiceId: job.practiceId,
-              maxAttempts: t.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-            })),
+            retries.map(({ listener, error }) => {
+              const maxAttempts = listener.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+              const last = maxAttempts <= 1;
+              return {
+                name: listener.name,
+                payload: JSON.stringify(event.payload),
+                practiceId: event.practiceId,
+                maxAttempts,
+                attempts: 1,
+                lastError: error,
+                ...(last
+                  ? { state: 'failed' as const, failedAt: new Date() }
+                  : { runAt: new Date(Date.now() + (listener.backoffMs ?? defaultBackoffMs)(1)) }),
+              };
+            }),
           )
           .execute();
       }
-      await tx.deleteFrom('jobs').where('id', '=', job.id).execute();
+      await tx.deleteFrom('jobs').where('id', '=', event.id).where('lockedBy', '=', workerId).execute();
     });
   }
 
   async function runOne(job: ClaimedJob): Promise<void> {
-    if (job.name.startsWith(EVENT_PREFIX)) {
-      try {
-        await fanOut(job);
-      } catch (err) {
-        await settleFailure(job, err, undefined);
-      }
-      return;
-    }
     if (job.attempts > job.maxAttempts) {
       // Claimed again after its lease ran out, time after time: the job takes its worker down with it.
       await markFailed(job, `the worker stopped during the job ${job.maxAttempts} times`);
+      return;
+    }
+    if (job.name.startsWith(EVENT_PREFIX)) {
+      try {
+        await handOut(job);
+      } catch (err) {
+        await settleFailure(job, err, undefined);
+      }
       return;
     }
     const definition = byName.get(job.name)!;
