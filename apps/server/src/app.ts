@@ -6,10 +6,9 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { pendingMigrations } from './db/migrate.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -27,6 +26,7 @@ import { staffRoutes } from './modules/staff/staff.routes.js';
 import { AppError } from './platform/errors.js';
 import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
+import { registerInputGate, validatorCompiler } from './platform/validation.js';
 
 export type App = FastifyInstance;
 
@@ -66,6 +66,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
     allowedOrigins,
     secureCookies,
   });
+  registerInputGate(app, { bodyLimitBytes: config.bodyLimitBytes });
 
   await app.register(swagger, {
     openapi: {

@@ -103,9 +103,12 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
   api.post(
     '/practices/:practiceId/inbox/conversations/:conversationId/messages',
     {
-      // A photo or PDF travels base64-encoded in the body.
+      // A photo or PDF travels base64-encoded in the body; any other message keeps to the app's limit.
       bodyLimit: 12 * 1024 * 1024,
-      config: { permission: 'inbox:reply' },
+      config: {
+        permission: 'inbox:reply',
+        carriesFile: (body) => (body as { type?: unknown } | null)?.type === 'media',
+      },
       schema: {
         tags,
         summary:
