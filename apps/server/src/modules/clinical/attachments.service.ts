@@ -13,7 +13,7 @@ import { sha256 } from '../../platform/crypto.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { type FileStore, attachmentKey, fileStoreOf } from './file-store.js';
+import { type FileStore, fileStoreOf } from '../../platform/file-store.js';
 import { type ClinicalCall, openPatientRecord, requirePatient, userNames } from './patient-record.js';
 
 /**
@@ -24,6 +24,8 @@ import { type ClinicalCall, openPatientRecord, requirePatient, userNames } from 
 
 type MimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
 const attachmentAad = (id: string) => `attachment:${id}`;
+/** Where an attachment's sealed bytes are kept in the file store. */
+const attachmentKey = (practiceId: string, attachmentId: string) => `${practiceId}/${attachmentId}`;
 
 const SIGNATURES: { mime: MimeType; magic: number[]; label: string }[] = [
   { mime: 'image/jpeg', magic: [0xff, 0xd8, 0xff], label: 'a JPEG image' },

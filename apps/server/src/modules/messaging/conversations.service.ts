@@ -14,7 +14,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { fileStoreOf } from '../clinical/file-store.js';
+import { fileStoreOf } from '../../platform/file-store.js';
 import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { fileStoreOf } from '../clinical/file-store.js';
+import { fileStoreOf } from '../../platform/file-store.js';
 import {
   type GraphResult,
   type GraphTarget,

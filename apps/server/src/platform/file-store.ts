@@ -1,10 +1,10 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../context.js';
 
 /**
- * Where attachment bytes live (already sealed by the caller: the store never sees plaintext).
+ * Where files live (clinical attachments, WhatsApp media; already sealed by the caller: the store
+ * never sees plaintext).
  * The default keeps them under DATA_DIR/files/<practiceId>/<id>; an S3-compatible store can
  * implement the same three calls.
  */
@@ -41,6 +41,5 @@ export function localFileStore(root: string): FileStore {
 }
 
 /** The practice files store for this configuration. */
-export const fileStoreOf = (ctx: AppContext): FileStore => localFileStore(path.join(ctx.config.dataDir, 'files'));
-
-export const attachmentKey = (practiceId: string, attachmentId: string) => `${practiceId}/${attachmentId}`;
+export const fileStoreOf = (ctx: { config: { dataDir: string } }): FileStore =>
+  localFileStore(path.join(ctx.config.dataDir, 'files'));
