@@ -26,6 +26,7 @@ import {
   logout,
   logoutEverywhere,
   requestPasswordReset,
+  updateProfile,
 } from './auth.service.js';
 import { disableMfa, enableMfa, regenerateRecoveryCodes, startMfaSetup } from './mfa.js';
 import { loadMe } from './users.js';
@@ -112,17 +113,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
   api.patch(
     '/auth/me',
     { schema: { tags, summary: 'Update my profile', body: ProfilePatch, response: { 200: Me } } },
-    async (request) => {
-      const userId = userIdOf(request);
-      if (Object.keys(request.body).length > 0) {
-        await ctx.db
-          .updateTable('users')
-          .set({ ...request.body, updatedAt: new Date() })
-          .where('id', '=', userId)
-          .execute();
-      }
-      return loadMe(ctx.db, userId);
-    },
+    async (request) => updateProfile(ctx, { userId: userIdOf(request), patch: request.body }),
   );
 
   api.post(

@@ -1,24 +1,15 @@
-import type { AuditAction, Me } from '@dentalpro/contracts';
+import type { Me } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
-import type { Actor } from '../../platform/access.js';
-import { recordAudit } from '../../platform/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../platform/passwords.js';
 import { type SessionPolicy, createSession, revokeSession, revokeUserSessions } from '../../platform/session.js';
-import { inPractice, listMemberships } from '../../platform/tenancy.js';
 import { LOGIN_THROTTLE, secondsUntilAllowed } from './login-throttle.js';
 import { passwordResetEmail } from './auth.emails.js';
-import { findUserByEmail, findUserById, loadMe } from './users.js';
+import { findUserByEmail, findUserById, loadMe, updateProfileIn } from './users.js';
 import { type TotpCheck, checkTotp, consumeRecoveryCode } from './mfa.js';
-
-/** Where a request comes from: for sessions, throttling and the audit trail. */
-export interface Origin {
-  ip: string;
-  userAgent: string;
-  requestId: string;
-}
+import { type Origin, auditForUser } from './account-audit.js';
 
 export type LoginOutcome = { kind: 'session'; token: string; me: Me } | { kind: 'mfa'; token: string };
 
@@ -185,7 +176,7 @@ export async function confirmPasswordReset(
       .where('userId', '=', used.userId)
       .where('usedAt', 'is', null)
       .execute();
-    await tx.deleteFrom('sessions').where('userId', '=', used.userId).execute();
+    await revokeUserSessions(tx, used.userId);
     return used.userId;
   });
   await auditForUser(ctx.db, userId, input.origin, 'auth.password_reset', {});
@@ -242,21 +233,18 @@ export async function recordAttempt(db: Db, email: string, ip: string, succeeded
   await db.insertInto('loginAttempts').values({ email, ip, succeeded }).execute();
 }
 
-/**
- * Account events (logins, password changes) belong to no single practice: each practice the
- * user works in gets them in its own trail, so every owner sees who signs in to their data.
- */
-export async function auditForUser(
-  db: Db,
-  userId: string,
-  origin: Origin,
-  action: AuditAction,
-  changes: Record<string, unknown>,
-) {
-  for (const m of await listMemberships(db, userId)) {
-    const actor: Actor = { userId, role: m.role, ip: origin.ip, requestId: origin.requestId };
-    await inPractice(db, m.practiceId, (tx) =>
-      recordAudit(tx, { practiceId: m.practiceId, actor, action, targetType: 'user', targetId: userId, changes }),
-    );
-  }
+/** The user's own profile (name, phone, language): what PATCH /auth/me changes. */
+export async function updateProfile(
+  ctx: AppContext,
+  input: {
+    userId: string;
+    patch: { name?: string | undefined; phone?: string | undefined; language?: 'en' | 'fr' | undefined };
+  },
+): Promise<Me> {
+  await updateProfileIn(ctx.db, input.userId, input.patch);
+  return loadMe(ctx.db, input.userId);
 }
+
+// What other modules use of accounts (staff invites and lists them, practices open with an owner).
+export type { Origin };
+export { createUser, findUserByEmail, loadMe, userDirectory, userNamesIn } from './users.js';

@@ -5,7 +5,7 @@ import type { Db } from '../../db/connection.js';
 import { decrypt, encrypt, sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
-import { type Origin, auditForUser } from './auth.service.js';
+import { type Origin, auditForUser } from './account-audit.js';
 import { findUserById } from './users.js';
 
 const RECOVERY_CODES = 10;

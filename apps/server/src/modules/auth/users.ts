@@ -41,6 +41,37 @@ export async function createUser(conn: Conn, input: NewUser): Promise<{ id: stri
   );
 }
 
+/**
+ * Accounts as a table to join (id, name, email; never a secret), for a list of another module's
+ * rows that shows or sorts by people's names in one query: the staff list, the inbox's assignees.
+ */
+export function userDirectory(conn: Conn) {
+  return conn.selectFrom('users').select(['users.id', 'users.name', 'users.email']);
+}
+
+/** Names by user id (authors, assignees, who changed what), for display; unknown ids are left out. */
+export async function userNamesIn(conn: Conn, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await conn.selectFrom('users').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Changes the user's own profile; an empty patch changes nothing. */
+export async function updateProfileIn(
+  conn: Conn,
+  userId: string,
+  patch: { name?: string | undefined; phone?: string | undefined; language?: 'en' | 'fr' | undefined },
+) {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length === 0) return;
+  await conn
+    .updateTable('users')
+    .set({ ...set, updatedAt: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
 export async function findUserByEmail(conn: Conn, email: string) {
   return conn.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }
