@@ -1,5 +1,5 @@
 import type { AuditAction, AuditTargetType } from '@dentalpro/contracts';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor } from './access.js';
 import { sha256 } from './crypto.js';
@@ -159,4 +159,82 @@ export async function verifyAuditChain(db: Db, practiceId: string): Promise<Chai
 
 function sameBytes(a: Buffer | null, b: Buffer | null) {
   return a === null || b === null ? a === b : a.equals(b);
+}
+
+// Reading the trail. The audit module shows it; the patients' access log and the staff module's
+// names read it too: through these, since the table is the platform's.
+
+/** Which events to read, newest first; every condition given must hold. */
+export interface AuditQuery {
+  /** The action starts with this ('clinical.' for every clinical action). */
+  actionPrefix?: string | undefined;
+  actions?: readonly string[] | undefined;
+  actorUserId?: string | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  /** About any of these: one of the targets, or a value in the changes (a patient's id in an appointment's event). */
+  about?: { targets: { type: string; ids: readonly string[] }[]; changes?: { key: string; value: string } } | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Sequence numbers below this (the next page). */
+  beforeSeq?: number | undefined;
+  /** 'seq': the order of the chain; 'occurred': by time, then sequence. */
+  order: 'seq' | 'occurred';
+  limit: number;
+}
+
+/** Events of the transaction's practice, as stored (row-level security keeps to that practice). */
+export async function readAuditEvents(tx: Tx, query: AuditQuery) {
+  let q = tx
+    .selectFrom('auditEvents')
+    .select([
+      'id',
+      'seq',
+      'occurredAt',
+      'actorUserId',
+      'action',
+      'targetType',
+      'targetId',
+      'ip',
+      'requestId',
+      'changes',
+      'hash',
+    ])
+    .limit(query.limit);
+  q = query.order === 'seq' ? q.orderBy('seq', 'desc') : q.orderBy('occurredAt', 'desc').orderBy('seq', 'desc');
+  if (query.actionPrefix) q = q.where('action', 'like', `${query.actionPrefix.replace(/[%_\\]/g, '\\$&')}%`);
+  if (query.actions) q = q.where('action', 'in', [...query.actions]);
+  if (query.actorUserId) q = q.where('actorUserId', '=', query.actorUserId);
+  if (query.targetType) q = q.where('targetType', '=', query.targetType);
+  if (query.targetId) q = q.where('targetId', '=', query.targetId);
+  const about = query.about;
+  if (about) {
+    q = q.where((eb) =>
+      eb.or([
+        ...about.targets
+          .filter((t) => t.ids.length > 0)
+          .map((t) => eb.and([eb('targetType', '=', t.type), eb('targetId', 'in', [...t.ids])])),
+        ...(about.changes
+          ? [eb(sql<string>`changes ->> ${sql.lit(about.changes.key)}`, '=', about.changes.value)]
+          : []),
+      ]),
+    );
+  }
+  if (query.from) q = q.where('occurredAt', '>=', query.from);
+  if (query.to) q = q.where('occurredAt', '<', query.to);
+  if (query.beforeSeq) q = q.where('seq', '<', query.beforeSeq);
+  return q.execute();
+}
+
+/** Which of these ids appear as a target of the given type in the practice's trail. */
+export async function auditTargetIdsIn(tx: Tx, targetType: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('auditEvents')
+    .select('targetId')
+    .distinct()
+    .where('targetType', '=', targetType)
+    .where('targetId', 'in', [...new Set(ids)])
+    .execute();
+  return new Set(rows.map((r) => r.targetId).filter((id): id is string => id !== null));
 }

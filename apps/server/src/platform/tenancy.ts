@@ -23,6 +23,36 @@ export async function bindPractice(tx: Tx, practiceId: string) {
   );
 }
 
+/**
+ * What every module may know of the practice it serves, its tenant: the practices module keeps
+ * the row (it sits above scheduling and staff, which cannot ask it), and the platform reads it for
+ * everyone, the way it reads the practice id every transaction is bound to.
+ */
+export interface PracticeFacts {
+  name: string;
+  timeZone: string;
+  defaultLanguage: 'en' | 'fr';
+  /** The calendar's slot step and how long a held slot is kept, in minutes. */
+  slotStepMinutes: number;
+  holdMinutes: number;
+}
+
+/** The practice's facts (see PracticeFacts), or undefined for a practice that does not exist. */
+export async function practiceFactsIn(conn: Db | Tx, practiceId: string): Promise<PracticeFacts | undefined> {
+  return conn
+    .selectFrom('practices')
+    .select(['name', 'timeZone', 'defaultLanguage', 'slotStepMinutes', 'holdMinutes'])
+    .where('id', '=', practiceId)
+    .executeTakeFirst();
+}
+
+/** The practice's time zone, where its dates and opening hours are; an unknown practice is an error. */
+export async function practiceTimeZone(tx: Tx, practiceId: string): Promise<string> {
+  const row = await tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirst();
+  if (!row) throw new Error(`practice ${practiceId} does not exist`);
+  return row.timeZone;
+}
+
 export interface MembershipRow {
   practiceId: string;
   practiceName: string;

@@ -22,7 +22,7 @@ import {
   providersIn,
   recallPatientsIn,
   waitlistPatientsIn,
-} from '../scheduling/audit-targets.js';
+} from '../scheduling/audit-targets.service.js';
 import { invitationEmailsIn, staffNamesIn } from '../staff/staff.service.js';
 
 /**

@@ -1,9 +1,10 @@
 import type { AuditEvent, AuditPage } from '@dentalpro/contracts';
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
+import { readAuditEvents } from '../../platform/audit.js';
 import { inPractice } from '../../platform/tenancy.js';
-import { appointmentIdsOfPatient } from '../scheduling/audit-targets.js';
+import { userNamesIn } from '../auth/auth.service.js';
+import { appointmentIdsOfPatient } from '../scheduling/audit-targets.service.js';
 import { describeTargets } from './audit-targets.js';
 
 export interface AuditFilter {
@@ -30,55 +31,37 @@ export async function listAuditEvents(
   requirePermission(input.actor, 'audit:read');
   const f = input.filter;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    let q = tx
-      .selectFrom('auditEvents')
-      .leftJoin('users', 'users.id', 'auditEvents.actorUserId')
-      .select([
-        'auditEvents.id',
-        'auditEvents.seq',
-        'auditEvents.occurredAt',
-        'auditEvents.actorUserId',
-        'users.name as actorName',
-        'auditEvents.action',
-        'auditEvents.targetType',
-        'auditEvents.targetId',
-        'auditEvents.ip',
-        'auditEvents.requestId',
-        'auditEvents.changes',
-        'auditEvents.hash',
-      ])
-      .orderBy('auditEvents.seq', 'desc')
-      .limit(f.limit + 1);
-    if (f.action) q = q.where('auditEvents.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
-    if (f.actions) q = q.where('auditEvents.action', 'in', f.actions.split(','));
-    if (f.actorUserId) q = q.where('auditEvents.actorUserId', '=', f.actorUserId);
-    if (f.targetType) q = q.where('auditEvents.targetType', '=', f.targetType);
-    if (f.targetId) q = q.where('auditEvents.targetId', '=', f.targetId);
-    if (f.patientId) {
-      const patientId = f.patientId;
-      const appointmentIds = await appointmentIdsOfPatient(tx, patientId);
-      q = q.where((eb) =>
-        eb.or([
-          eb.and([eb('auditEvents.targetType', '=', 'patient'), eb('auditEvents.targetId', '=', patientId)]),
-          ...(appointmentIds.length
-            ? [
-                eb.and([
-                  eb('auditEvents.targetType', '=', 'appointment'),
-                  eb('auditEvents.targetId', 'in', appointmentIds),
-                ]),
-              ]
-            : []),
-          eb(sql<string>`audit_events.changes ->> 'patientId'`, '=', patientId),
-        ]),
-      );
-    }
-    if (f.from) q = q.where('auditEvents.occurredAt', '>=', new Date(f.from));
-    if (f.to) q = q.where('auditEvents.occurredAt', '<', new Date(f.to));
-    if (f.before) q = q.where('auditEvents.seq', '<', f.before);
-    const rows = await q.execute();
+    const patientId = f.patientId;
+    const rows = await readAuditEvents(tx, {
+      actionPrefix: f.action,
+      actions: f.actions?.split(','),
+      actorUserId: f.actorUserId,
+      targetType: f.targetType,
+      targetId: f.targetId,
+      // A patient's events: about them, about their appointments, or naming them in the changes.
+      about: patientId
+        ? {
+            targets: [
+              { type: 'patient', ids: [patientId] },
+              { type: 'appointment', ids: await appointmentIdsOfPatient(tx, patientId) },
+            ],
+            changes: { key: 'patientId', value: patientId },
+          }
+        : undefined,
+      from: f.from ? new Date(f.from) : undefined,
+      to: f.to ? new Date(f.to) : undefined,
+      beforeSeq: f.before,
+      order: 'seq',
+      limit: f.limit + 1,
+    });
     const page = rows.slice(0, f.limit);
+    const names = await userNamesIn(
+      tx,
+      page.map((r) => r.actorUserId),
+    );
     const items: AuditEvent[] = page.map((r) => ({
       ...r,
+      actorName: r.actorUserId ? (names.get(r.actorUserId) ?? null) : null,
       occurredAt: r.occurredAt.toISOString(),
       hash: r.hash.toString('hex'),
     }));

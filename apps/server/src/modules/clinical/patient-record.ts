@@ -2,7 +2,8 @@ import { tzOffset } from '@date-fns/tz';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
-import type { Tx } from '../../platform/tenancy.js';
+import { type Tx, practiceFactsIn } from '../../platform/tenancy.js';
+import { userNamesIn } from '../auth/auth.service.js';
 import { findPatientIn } from '../patients/patients.service.js';
 import { FdiError } from './fdi.js';
 
@@ -65,14 +66,8 @@ export function localToday(timeZone: string, now = new Date()): string {
 }
 
 export async function practiceTimeZone(tx: Tx, practiceId: string): Promise<string> {
-  const row = await tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirst();
-  return row?.timeZone ?? 'Indian/Mauritius';
+  return (await practiceFactsIn(tx, practiceId))?.timeZone ?? 'Indian/Mauritius';
 }
 
 /** Names of users by id (authors, signers), for display. */
-export async function userNames(tx: Tx, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await tx.selectFrom('users').select(['id', 'name']).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
+export const userNames = (tx: Tx, ids: (string | null)[]) => userNamesIn(tx, ids);

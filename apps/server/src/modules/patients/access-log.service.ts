@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
+import { readAuditEvents } from '../../platform/audit.js';
 import { inPractice } from '../../platform/tenancy.js';
+import { userNamesIn } from '../auth/auth.service.js';
 
 /**
  * Who opened a patient's clinical record, and when: the 'clinical.*' events of the audit trail
@@ -16,26 +17,26 @@ export async function getAccessLog(
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const patient = await tx.selectFrom('patients').select('id').where('id', '=', input.patientId).executeTakeFirst();
     if (!patient) throw new AppError('patient_not_found');
-    const rows = await tx
-      .selectFrom('auditEvents')
-      .leftJoin('users', 'users.id', 'auditEvents.actorUserId')
-      .select([
-        'auditEvents.id',
-        'auditEvents.occurredAt',
-        'auditEvents.action',
-        'auditEvents.actorUserId',
-        'users.name as actorName',
-        'auditEvents.ip',
-      ])
-      .where('auditEvents.targetType', '=', 'patient')
-      .where('auditEvents.targetId', '=', input.patientId)
-      .where('auditEvents.action', 'like', sql<string>`'clinical.%'`)
-      .orderBy('auditEvents.occurredAt', 'desc')
-      .orderBy('auditEvents.seq', 'desc')
-      .limit(input.limit)
-      .execute();
+    const rows = await readAuditEvents(tx, {
+      targetType: 'patient',
+      targetId: input.patientId,
+      actionPrefix: 'clinical.',
+      order: 'occurred',
+      limit: input.limit,
+    });
+    const names = await userNamesIn(
+      tx,
+      rows.map((r) => r.actorUserId),
+    );
     return {
-      items: rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString(), actorName: r.actorName ?? null })),
+      items: rows.map((r) => ({
+        id: r.id,
+        occurredAt: r.occurredAt.toISOString(),
+        action: r.action,
+        actorUserId: r.actorUserId,
+        actorName: r.actorUserId ? (names.get(r.actorUserId) ?? null) : null,
+        ip: r.ip,
+      })),
     };
   });
 }

@@ -11,7 +11,7 @@ import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 import { SIMILAR_NAME } from './duplicates.js';
 import { type CsvTable, decodeCsv, readCsv } from './import-file.js';
 import { type DuplicateFindings, findDuplicates } from './import-duplicates.js';
@@ -154,8 +154,7 @@ async function findDuplicatesIn(tx: Tx, practiceId: string, checked: CheckedRow[
         ]
       : [],
   );
-  const practice = await tx.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst();
-  if (!practice) throw new AppError('practice_not_found');
+  if (!(await practiceFactsIn(tx, practiceId))) throw new AppError('practice_not_found');
   return findDuplicates(people, await selectImportMatches(tx, people, SIMILAR_NAME));
 }
 

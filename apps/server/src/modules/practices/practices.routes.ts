@@ -1,4 +1,6 @@
 import {
+  CalendarSettings,
+  CalendarSettingsPatch,
   Me,
   Practice,
   PracticeIdParams,
@@ -12,9 +14,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { setSessionCookie, actorOf, userIdOf } from '../../platform/http.js';
 import { createSession } from '../../platform/session.js';
-import { sessionPolicyOf } from '../auth/auth.service.js';
-import { loadMe } from '../auth/users.js';
-import { createPractice, getPractice, needsSetup, runFirstSetup, updatePractice } from './practices.service.js';
+import { loadMe, sessionPolicyOf } from '../auth/auth.service.js';
+import {
+  createPractice,
+  getCalendarSettings,
+  getPractice,
+  needsSetup,
+  runFirstSetup,
+  updateCalendarSettings,
+  updatePractice,
+} from './practices.service.js';
 
 const tags = ['practices'];
 
@@ -98,5 +107,39 @@ export async function practicesRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request) =>
       updatePractice(ctx, { actor: actorOf(request), practiceId: request.params.practiceId, patch: request.body }),
+  );
+
+  // The calendar's settings live on the practice; documented with the other scheduling settings.
+  api.get(
+    '/practices/:practiceId/calendar-settings',
+    {
+      config: { permission: 'calendar:read' },
+      schema: {
+        tags: ['scheduling settings'],
+        summary: 'Slot step and hold length',
+        params: PracticeIdParams,
+        response: { 200: CalendarSettings },
+      },
+    },
+    async (request) => getCalendarSettings(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
+  );
+  api.patch(
+    '/practices/:practiceId/calendar-settings',
+    {
+      config: { permission: 'schedule:manage' },
+      schema: {
+        tags: ['scheduling settings'],
+        summary: 'Change the slot step or hold length',
+        params: PracticeIdParams,
+        body: CalendarSettingsPatch,
+        response: { 200: CalendarSettings },
+      },
+    },
+    async (request) =>
+      updateCalendarSettings(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        patch: request.body,
+      }),
   );
 }

@@ -6,8 +6,9 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit, startAuditChain } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
-import { createUser } from '../auth/users.js';
-import { seedPublicHolidays } from '../scheduling/holidays.mu.js';
+import { createUser } from '../auth/auth.service.js';
+import { seedPublicHolidays } from '../scheduling/unavailability.service.js';
+import { addOwnerIn } from '../staff/staff.service.js';
 
 type PracticeRow = {
   id: string;
@@ -27,7 +28,11 @@ const toPractice = (row: PracticeRow): Practice => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-/** A new practice with its owner, its audit chain and the first event, in the caller's transaction. */
+/**
+ * A new practice with its owner, its audit chain, its public holidays and the first event, in the
+ * caller's transaction. Opening a practice asks staff and scheduling for their part, which is why
+ * they read the practice's facts through platform/tenancy.ts rather than from this module.
+ */
 export async function createPracticeIn(
   tx: Tx,
   input: { practice: PracticeInput; ownerUserId: string; actor: Actor },
@@ -47,7 +52,7 @@ export async function createPracticeIn(
     .returningAll()
     .executeTakeFirstOrThrow();
   await bindPractice(tx, row.id);
-  await tx.insertInto('memberships').values({ practiceId: row.id, userId: input.ownerUserId, role: 'owner' }).execute();
+  await addOwnerIn(tx, row.id, input.ownerUserId);
   await startAuditChain(tx, row.id);
   await seedPublicHolidays(tx, row.id);
   await recordAudit(tx, {
@@ -152,4 +157,65 @@ export async function updatePractice(
 /** The practice's name and time zone, inside a transaction bound to it (the audit trail names it, and dates links in its zone). */
 export async function practiceIn(tx: Tx, practiceId: string): Promise<{ name: string; timeZone: string } | undefined> {
   return tx.selectFrom('practices').select(['name', 'timeZone']).where('id', '=', practiceId).executeTakeFirst();
+}
+
+// Slot step and hold length: the calendar's settings, kept on the practice (scheduling reads
+// them through platform/tenancy.ts).
+
+export type CalendarSettings = { slotStepMinutes: 5 | 10 | 15 | 20 | 30 | 60; holdMinutes: number };
+
+export async function getCalendarSettings(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string },
+): Promise<CalendarSettings> {
+  requirePermission(input.actor, 'calendar:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx
+      .selectFrom('practices')
+      .select(['slotStepMinutes', 'holdMinutes'])
+      .where('id', '=', input.practiceId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('practice_not_found');
+    return row as CalendarSettings;
+  });
+}
+
+export async function updateCalendarSettings(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patch: Partial<CalendarSettings> },
+): Promise<CalendarSettings> {
+  requirePermission(input.actor, 'schedule:manage');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const before = await tx
+      .selectFrom('practices')
+      .select(['slotStepMinutes', 'holdMinutes'])
+      .where('id', '=', input.practiceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw new AppError('practice_not_found');
+    const fields = (['slotStepMinutes', 'holdMinutes'] as const).filter(
+      (f) => input.patch[f] !== undefined && input.patch[f] !== before[f],
+    );
+    if (fields.length === 0) return before as CalendarSettings;
+    const after = await tx
+      .updateTable('practices')
+      .set({
+        ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof CalendarSettings]])),
+        updatedAt: new Date(),
+      })
+      .where('id', '=', input.practiceId)
+      .returning(['slotStepMinutes', 'holdMinutes'])
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'calendar_settings.updated',
+      targetType: 'practice',
+      targetId: input.practiceId,
+      changes: Object.fromEntries(
+        fields.map((f) => [f, { from: before[f as keyof typeof before], to: after[f as keyof typeof after] }]),
+      ),
+    });
+    return after as CalendarSettings;
+  });
 }

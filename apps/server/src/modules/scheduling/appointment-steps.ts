@@ -4,8 +4,9 @@ import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
 import { SQLSTATE, constraintOf, sqlStateOf } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceTimeZone } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { memberDirectory } from '../staff/staff.service.js';
 import { ACTIVE_STATUSES } from './appointment-status.js';
 import { rangeLiteral, timingRefusal, wallClock, weeklyHoursRefusal } from './booking-rules.js';
 
@@ -106,12 +107,12 @@ export async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appoint
  * (source 'whatsapp') a type they may book on WhatsApp, its notice and its horizon.
  */
 export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date): Promise<PlannedSlot> {
-  const [practice, type, provider, chair] = await Promise.all([
-    tx.selectFrom('practices').select(['timeZone']).where('id', '=', practiceId).executeTakeFirstOrThrow(),
+  const [tz, type, provider, chair] = await Promise.all([
+    practiceTimeZone(tx, practiceId),
     tx.selectFrom('appointmentTypes').selectAll().where('id', '=', req.appointmentTypeId).executeTakeFirst(),
     tx
       .selectFrom('providers')
-      .innerJoin('memberships', (j) =>
+      .innerJoin(memberDirectory(tx).as('memberships'), (j) =>
         j
           .onRef('memberships.practiceId', '=', 'providers.practiceId')
           .onRef('memberships.userId', '=', 'providers.userId'),
@@ -141,7 +142,6 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
   const timing = timingRefusal({ start, now, byPatient, type });
   if (timing) throw new AppError(timing);
 
-  const tz = practice.timeZone;
   const day = wallClock(start, tz);
   const range = rangeLiteral(start, end);
   const [holiday, closure, opening, hours, block] = await Promise.all([

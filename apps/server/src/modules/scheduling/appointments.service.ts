@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { publishEvent } from '../../platform/jobs.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { userNamesIn } from '../auth/auth.service.js';
 import { findPatientIn } from '../patients/patients.service.js';
 import { MOVABLE_STATUSES, canTransition } from './appointment-status.js';
 import {
@@ -312,13 +313,25 @@ export async function getAppointment(
     const appointment = await loadOne(tx, input.appointmentId);
     const history = await tx
       .selectFrom('appointmentStatusHistory')
-      .leftJoin('users', 'users.id', 'appointmentStatusHistory.changedBy')
-      .select(['fromStatus', 'toStatus', 'users.name as changedBy', 'changedAt', 'reason'])
+      .select(['fromStatus', 'toStatus', 'changedBy', 'changedAt', 'reason'])
       .where('appointmentId', '=', input.appointmentId)
       .orderBy('changedAt')
-      .orderBy('appointmentStatusHistory.id')
+      .orderBy('id')
       .execute();
-    return { appointment, history: history.map((h) => ({ ...h, changedAt: h.changedAt.toISOString() })) };
+    const names = await userNamesIn(
+      tx,
+      history.map((h) => h.changedBy),
+    );
+    return {
+      appointment,
+      history: history.map((h) => ({
+        fromStatus: h.fromStatus,
+        toStatus: h.toStatus,
+        changedBy: h.changedBy ? (names.get(h.changedBy) ?? null) : null,
+        changedAt: h.changedAt.toISOString(),
+        reason: h.reason,
+      })),
+    };
   });
 }
 

@@ -1,6 +1,6 @@
 import { tzOffset } from '@date-fns/tz';
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/tenancy.js';
+import { type Tx, practiceTimeZone } from '../../platform/tenancy.js';
 import { wallClock } from './booking-rules.js';
 
 /**
@@ -18,8 +18,8 @@ export interface OpeningStatus {
 const DAY = 86_400_000;
 
 export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Promise<OpeningStatus> {
-  const [practice, hours, holidays, closures] = await Promise.all([
-    tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId).executeTakeFirstOrThrow(),
+  const [timeZone, hours, holidays, closures] = await Promise.all([
+    practiceTimeZone(tx, practiceId),
     tx
       .selectFrom('openingHours')
       .select(['weekday', 'startMinute', 'endMinute'])
@@ -43,7 +43,6 @@ export async function openingStatusAt(tx: Tx, practiceId: string, at: Date): Pro
   const holidayDates = new Set(holidays.map((h) => h.date));
   const closed = closures.map((c) => [new Date(c.startsAt).getTime(), new Date(c.endsAt).getTime()] as const);
 
-  const { timeZone } = practice;
   let open = false;
   let lastClosedAt: Date | null = null;
   for (let back = 0; back <= 14 && lastClosedAt === null; back++) {

@@ -6,6 +6,7 @@ import { mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { type WallTimeInterval, changedFields, checkWeeklyHours, overlapError } from './settings.service.js';
+import { memberDirectory, memberRoleIn } from '../staff/staff.service.js';
 import { minutesToWallTime } from './weekly-hours.js';
 
 /** Providers (the members who see patients) and their weekly hours. */
@@ -27,7 +28,7 @@ export type ProviderHoursInterval = WallTimeInterval & {
 async function readProviders(tx: Tx, practiceId: string, userId?: string): Promise<Provider[]> {
   let query = tx
     .selectFrom('providers')
-    .innerJoin('memberships', (join) =>
+    .innerJoin(memberDirectory(tx).as('memberships'), (join) =>
       join
         .onRef('memberships.practiceId', '=', 'providers.practiceId')
         .onRef('memberships.userId', '=', 'providers.userId'),
@@ -94,16 +95,11 @@ export async function createProvider(
   requirePermission(input.actor, 'schedule:manage');
   const { userId, ...fields } = input.provider;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const member = await tx
-      .selectFrom('memberships')
-      .select('role')
-      .where('practiceId', '=', input.practiceId)
-      .where('userId', '=', userId)
-      .executeTakeFirst();
-    if (!member) throw new AppError('member_not_found', { detail: 'This user is not a member of the practice' });
-    if (!PROVIDER_ROLES.has(member.role)) {
+    const role = await memberRoleIn(tx, input.practiceId, userId);
+    if (!role) throw new AppError('member_not_found', { detail: 'This user is not a member of the practice' });
+    if (!PROVIDER_ROLES.has(role)) {
       throw new AppError('provider_not_allowed', {
-        detail: `A ${member.role} cannot be a provider; only owners, dentists and hygienists see patients`,
+        detail: `A ${role} cannot be a provider; only owners, dentists and hygienists see patients`,
       });
     }
     await mapDbErrors(
@@ -122,7 +118,7 @@ export async function createProvider(
       action: 'provider.created',
       targetType: 'provider',
       targetId: userId,
-      changes: { role: member.role, active: fields.active },
+      changes: { role, active: fields.active },
     });
     return readProvider(tx, input.practiceId, userId);
   });

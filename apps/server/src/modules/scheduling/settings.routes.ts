@@ -5,8 +5,6 @@ import {
   Block,
   BlockInput,
   BlockPatch,
-  CalendarSettings,
-  CalendarSettingsPatch,
   Chair,
   ChairInput,
   ChairPatch,
@@ -38,12 +36,10 @@ import {
 import { createProvider, listProviders, replaceProviderHours, updateProvider } from './providers.service.js';
 import {
   createChair,
-  getCalendarSettings,
   getOpeningHours,
   listChairs,
   removeChair,
   replaceOpeningHours,
-  updateCalendarSettings,
   updateChair,
 } from './settings.service.js';
 import {
@@ -228,34 +224,6 @@ export async function schedulingSettingsRoutes(app: FastifyInstance, ctx: AppCon
         hours: request.body.hours,
       }),
   );
-  api.get(
-    `${base}/calendar-settings`,
-    {
-      config: { permission: 'calendar:read' },
-      schema: { tags, summary: 'Slot step and hold length', params: P, response: { 200: CalendarSettings } },
-    },
-    async (request) => getCalendarSettings(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
-  );
-  api.patch(
-    `${base}/calendar-settings`,
-    {
-      config: { permission: 'schedule:manage' },
-      schema: {
-        tags,
-        summary: 'Change the slot step or hold length',
-        params: P,
-        body: CalendarSettingsPatch,
-        response: { 200: CalendarSettings },
-      },
-    },
-    async (request) =>
-      updateCalendarSettings(ctx, {
-        actor: actorOf(request),
-        practiceId: request.params.practiceId,
-        patch: request.body,
-      }),
-  );
-
   // Closures
   api.get(
     `${base}/closures`,

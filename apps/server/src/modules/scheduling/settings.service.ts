@@ -9,10 +9,14 @@ import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { describeInterval, findOverlap, minutesToWallTime, wallTimeToMinutes, weekdayName } from './weekly-hours.js';
 
 /**
- * Calendar settings an owner sets once and revisits rarely: chairs, opening hours, slot step
- * and hold length. Providers and their hours: providers.service.ts; closures, holidays and
- * blocks: unavailability.service.ts; appointment types: appointment-types.service.ts.
+ * Calendar settings an owner sets once and revisits rarely: chairs and opening hours. Providers
+ * and their hours: providers.service.ts; closures, holidays and blocks: unavailability.service.ts;
+ * appointment types: appointment-types.service.ts. The slot step and hold length are kept on the
+ * practice: practices.service.ts.
  */
+
+/** Whether the practice is open at an instant, by its opening hours less closures and holidays (messaging's away message). */
+export { type OpeningStatus, openingStatusAt } from './opening-status.js';
 
 interface Caller {
   actor: Actor;
@@ -265,60 +269,5 @@ export async function replaceOpeningHours(
       changes: { intervals: intervals.length, weekdays: [...new Set(intervals.map((i) => i.weekday))].sort() },
     });
     return readOpeningHours(tx, input.practiceId);
-  });
-}
-
-// Slot step and hold length
-
-export type CalendarSettings = { slotStepMinutes: 5 | 10 | 15 | 20 | 30 | 60; holdMinutes: number };
-
-export async function getCalendarSettings(ctx: AppContext, input: Caller): Promise<CalendarSettings> {
-  requirePermission(input.actor, 'calendar:read');
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .selectFrom('practices')
-      .select(['slotStepMinutes', 'holdMinutes'])
-      .where('id', '=', input.practiceId)
-      .executeTakeFirst();
-    if (!row) throw new AppError('practice_not_found');
-    return row as CalendarSettings;
-  });
-}
-
-export async function updateCalendarSettings(
-  ctx: AppContext,
-  input: Caller & { patch: Partial<CalendarSettings> },
-): Promise<CalendarSettings> {
-  requirePermission(input.actor, 'schedule:manage');
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const before = await tx
-      .selectFrom('practices')
-      .select(['slotStepMinutes', 'holdMinutes'])
-      .where('id', '=', input.practiceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw new AppError('practice_not_found');
-    const fields = changedFields(before as CalendarSettings, input.patch);
-    if (fields.length === 0) return before as CalendarSettings;
-    const after = await tx
-      .updateTable('practices')
-      .set({
-        ...Object.fromEntries(fields.map((f) => [f, input.patch[f as keyof CalendarSettings]])),
-        updatedAt: new Date(),
-      })
-      .where('id', '=', input.practiceId)
-      .returning(['slotStepMinutes', 'holdMinutes'])
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      practiceId: input.practiceId,
-      actor: input.actor,
-      action: 'calendar_settings.updated',
-      targetType: 'practice',
-      targetId: input.practiceId,
-      changes: Object.fromEntries(
-        fields.map((f) => [f, { from: before[f as keyof typeof before], to: after[f as keyof typeof after] }]),
-      ),
-    });
-    return after as CalendarSettings;
   });
 }

@@ -10,6 +10,9 @@ import { changedFields } from './settings.service.js';
 
 /** When the practice, a provider or a chair is not available: closures, public holidays, blocks. */
 
+/** A new practice starts with the shipped public holidays (opening a practice, practices.service.ts). */
+export { seedPublicHolidays };
+
 interface Caller {
   actor: Actor;
   practiceId: string;

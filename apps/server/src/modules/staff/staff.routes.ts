@@ -15,8 +15,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, setSessionCookie } from '../../platform/http.js';
 import { createSession } from '../../platform/session.js';
-import { sessionPolicyOf } from '../auth/auth.service.js';
-import { loadMe } from '../auth/users.js';
+import { loadMe, sessionPolicyOf } from '../auth/auth.service.js';
 import {
   acceptInvitation,
   changeRole,

@@ -6,9 +6,16 @@ import { recordAudit } from '../../platform/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
-import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
-import { recordAttempt, refuseIfThrottled } from '../auth/auth.service.js';
-import { createUser, findUserByEmail } from '../auth/users.js';
+import { type Tx, bindPractice, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { auditTargetIdsIn } from '../../platform/audit.js';
+import {
+  createUser,
+  findUserByEmail,
+  recordAttempt,
+  refuseIfThrottled,
+  userDirectory,
+  userNamesIn,
+} from '../auth/auth.service.js';
 import { invitationEmail } from './staff.emails.js';
 
 const INVITATION_TTL_MS = 7 * 86400_000;
@@ -18,13 +25,13 @@ export async function listStaff(ctx: AppContext, input: { actor: Actor; practice
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const members = await tx
       .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.userId')
+      .innerJoin(userDirectory(tx).as('users'), 'users.id', 'memberships.userId')
       .select(['users.id as userId', 'users.name', 'users.email', 'memberships.role', 'memberships.createdAt'])
       .orderBy('users.name')
       .execute();
     const invitations = await tx
       .selectFrom('invitations')
-      .leftJoin('users', 'users.id', 'invitations.invitedBy')
+      .leftJoin(userDirectory(tx).as('users'), 'users.id', 'invitations.invitedBy')
       .select([
         'invitations.id',
         'invitations.email',
@@ -71,7 +78,7 @@ export async function inviteStaff(
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`${input.practiceId}:${email}`}))`.execute(tx);
     const member = await tx
       .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.userId')
+      .innerJoin(userDirectory(tx).as('users'), 'users.id', 'memberships.userId')
       .select('users.id')
       .where('users.email', '=', email)
       .executeTakeFirst();
@@ -103,16 +110,11 @@ export async function inviteStaff(
       targetId: row.id,
       changes: { email, role: input.role },
     });
-    const practice = await tx
-      .selectFrom('practices')
-      .select(['name', 'defaultLanguage'])
-      .where('id', '=', input.practiceId)
-      .executeTakeFirstOrThrow();
-    const inviter = input.actor.userId
-      ? await tx.selectFrom('users').select('name').where('id', '=', input.actor.userId).executeTakeFirst()
-      : undefined;
+    const practice = await practiceFactsIn(tx, input.practiceId);
+    if (!practice) throw new AppError('practice_not_found');
+    const inviter = (await userNamesIn(tx, [input.actor.userId])).get(input.actor.userId ?? '');
     return {
-      invitation: { ...row, invitedBy: inviter?.name ?? '' },
+      invitation: { ...row, invitedBy: inviter ?? '' },
       practiceName: practice.name,
       language: practice.defaultLanguage,
     };
@@ -228,7 +230,7 @@ async function lockMember(tx: Tx, userId: string) {
     .execute();
   const row = await tx
     .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.userId')
+    .innerJoin(userDirectory(tx).as('users'), 'users.id', 'memberships.userId')
     .select(['memberships.role', 'users.name', 'users.email'])
     .where('memberships.userId', '=', userId)
     .forUpdate('memberships')
@@ -245,21 +247,14 @@ async function refuseIfLastOwner(tx: Tx) {
 }
 
 async function findOpenInvitation(ctx: AppContext, token: string) {
-  return ctx.db
+  const invitation = await ctx.db
     .selectFrom('invitations')
-    .innerJoin('practices', 'practices.id', 'invitations.practiceId')
-    .select([
-      'invitations.id',
-      'invitations.practiceId',
-      'invitations.email',
-      'invitations.role',
-      'invitations.expiresAt',
-      'invitations.acceptedAt',
-      'invitations.revokedAt',
-      'practices.name as practiceName',
-    ])
-    .where('invitations.tokenHash', '=', sha256(token))
+    .select(['id', 'practiceId', 'email', 'role', 'expiresAt', 'acceptedAt', 'revokedAt'])
+    .where('tokenHash', '=', sha256(token))
     .executeTakeFirst();
+  if (!invitation) return undefined;
+  const practice = await practiceFactsIn(ctx.db, invitation.practiceId);
+  return practice && { ...invitation, practiceName: practice.name };
 }
 
 function refuseIfClosed(
@@ -348,12 +343,7 @@ export async function addStaffMember(
 ) {
   requirePermission(input.actor, 'staff:manage');
   return ctx.db.transaction().execute(async (tx) => {
-    const practice = await tx
-      .selectFrom('practices')
-      .select('id')
-      .where('id', '=', input.practiceId)
-      .executeTakeFirst();
-    if (!practice) throw new AppError('practice_not_found');
+    if (!(await practiceFactsIn(tx, input.practiceId))) throw new AppError('practice_not_found');
     const existing = await findUserByEmail(tx, input.email);
     const user = existing ?? (await createUser(tx, { email: input.email, name: input.name, password: input.password }));
     await bindPractice(tx, input.practiceId);
@@ -383,9 +373,11 @@ export async function addStaffMember(
  */
 export async function staffNamesIn(tx: Tx, userIds: string[]): Promise<Map<string, { name: string; member: boolean }>> {
   if (userIds.length === 0) return new Map();
-  // memberships, invitations and audit_events are row-level secured: these subqueries see this practice only.
+  const ids = [...new Set(userIds)];
+  const onTrail = [...(await auditTargetIdsIn(tx, 'user', ids))];
+  // memberships and invitations are row-level secured: these subqueries see this practice only.
   const rows = await tx
-    .selectFrom('users')
+    .selectFrom(userDirectory(tx).as('users'))
     .select((eb) => [
       'users.id',
       'users.name',
@@ -393,18 +385,12 @@ export async function staffNamesIn(tx: Tx, userIds: string[]): Promise<Map<strin
         .exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id'))
         .as('member'),
     ])
-    .where('users.id', 'in', [...new Set(userIds)])
+    .where('users.id', 'in', ids)
     .where((eb) =>
       eb.or([
         eb.exists(eb.selectFrom('memberships').select('userId').whereRef('memberships.userId', '=', 'users.id')),
         eb.exists(eb.selectFrom('invitations').select('id').whereRef('invitations.acceptedBy', '=', 'users.id')),
-        eb.exists(
-          eb
-            .selectFrom('auditEvents')
-            .select('id')
-            .where('auditEvents.targetType', '=', 'user')
-            .where('auditEvents.targetId', '=', sql<string>`users.id::text`),
-        ),
+        ...(onTrail.length > 0 ? [eb('users.id', 'in', onTrail)] : []),
       ]),
     )
     .execute();
@@ -420,4 +406,41 @@ export async function invitationEmailsIn(tx: Tx, ids: string[]): Promise<Map<str
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+// What other modules ask of the practice's members.
+
+/** The owner a new practice starts with (opening a practice, practices.service.ts). */
+export async function addOwnerIn(tx: Tx, practiceId: string, userId: string) {
+  await tx.insertInto('memberships').values({ practiceId, userId, role: 'owner' }).execute();
+}
+
+/**
+ * Members as a table to join (practiceId, userId, role), for another module's list or check that
+ * needs their role in the same query: scheduling's providers (who may perform which visit).
+ */
+export function memberDirectory(tx: Tx) {
+  return tx.selectFrom('memberships').select(['memberships.practiceId', 'memberships.userId', 'memberships.role']);
+}
+
+/** The role of each of these users in the practice; users who are not members are left out. */
+export async function memberRolesIn(
+  tx: Tx,
+  practiceId: string,
+  userIds: readonly string[],
+): Promise<Map<string, Role>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('memberships')
+    .select(['userId', 'role'])
+    .where('practiceId', '=', practiceId)
+    .where('userId', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.userId, r.role]));
+}
+
+/** The user's role in the practice, or undefined for someone who is not a member. */
+export async function memberRoleIn(tx: Tx, practiceId: string, userId: string): Promise<Role | undefined> {
+  return (await memberRolesIn(tx, practiceId, [userId])).get(userId);
 }
