@@ -105,19 +105,20 @@ export async function queueAutoReplies(
 export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   const at = new Date(event.occurredAt);
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
-    const conversation = await tx
-      .selectFrom('whatsappConversations')
-      .select(['id', 'channelId', 'waId', 'patientId', 'greetedAt', 'awaySentAt', 'optedOutAt'])
-      .where('id', '=', event.conversationId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!conversation) return 0;
+    // The number's settings first: most messages arrive with neither reply switched on.
     const channel = await tx
       .selectFrom('whatsappChannels')
-      .select(['id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
-      .where('id', '=', conversation.channelId)
+      .innerJoin('whatsappConversations', 'whatsappConversations.channelId', 'whatsappChannels.id')
+      .select(['whatsappChannels.id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
+      .where('whatsappConversations.id', '=', event.conversationId)
       .executeTakeFirst();
-    if (!channel) return 0;
+    if (!channel || (!channel.greetingEnabled && !channel.awayEnabled)) return 0;
+    const conversation = await tx
+      .selectFrom('whatsappConversations')
+      .select(['id', 'waId', 'patientId', 'greetedAt', 'awaySentAt', 'optedOutAt'])
+      .where('id', '=', event.conversationId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const message = await tx
       .selectFrom('whatsappMessages')
       .select('content')
