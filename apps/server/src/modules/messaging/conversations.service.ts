@@ -15,7 +15,9 @@ import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../../platform/file-store.js';
-import { findPatientsByPhone, findPatientIn } from '../patients/patients.service.js';
+import { userDirectory } from '../auth/auth.service.js';
+import { findPatientsByPhone, findPatientIn, patientDirectory } from '../patients/patients.service.js';
+import { memberRoleIn } from '../staff/staff.service.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
 import {
@@ -103,13 +105,13 @@ function toSummary(r: ConversationRow): ConversationSummary {
 function selectConversations(tx: Tx) {
   return sql<ConversationRow>`
     SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id,
-      CASE WHEN p.id IS NULL THEN NULL ELSE p.given_name || ' ' || p.family_name END AS patient_name, p.date_of_birth AS patient_birth_date,
+      p.name AS patient_name, p.date_of_birth AS patient_birth_date,
       c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
       m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at,
       to_char(c.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM whatsapp_conversations c
-    LEFT JOIN patients p ON p.id = c.patient_id AND p.practice_id = c.practice_id
-    LEFT JOIN users u ON u.id = c.assigned_user_id
+    LEFT JOIN ${patientDirectory(tx)} p ON p.id = c.patient_id AND p.practice_id = c.practice_id
+    LEFT JOIN ${userDirectory(tx)} u ON u.id = c.assigned_user_id
     LEFT JOIN LATERAL (
       SELECT content, direction, status, occurred_at FROM whatsapp_messages
       WHERE conversation_id = c.id ORDER BY occurred_at DESC, created_at DESC LIMIT 1) m ON true`;
@@ -136,7 +138,7 @@ export async function listConversations(
         ${input.assigned === 'me' ? sql`AND c.assigned_user_id = ${input.actor.userId}` : input.assigned === 'unassigned' ? sql`AND c.assigned_user_id IS NULL` : sql``}
         ${
           q
-            ? sql`AND (c.profile_name ILIKE ${`%${escapeLike(q)}%`} OR (p.given_name || ' ' || p.family_name) ILIKE ${`%${escapeLike(q)}%`}
+            ? sql`AND (c.profile_name ILIKE ${`%${escapeLike(q)}%`} OR p.name ILIKE ${`%${escapeLike(q)}%`}
                 ${digits.length >= 3 ? sql`OR c.wa_id LIKE ${`%${digits}%`}` : sql``})`
             : sql``
         }
@@ -232,7 +234,7 @@ function toInboxMessage(m: MessageRow): InboxMessage {
 function selectMessages(tx: Tx) {
   return tx
     .selectFrom('whatsappMessages as m')
-    .leftJoin('users as u', 'u.id', 'm.sentByUserId')
+    .leftJoin(userDirectory(tx).as('u'), 'u.id', 'm.sentByUserId')
     .leftJoin('whatsappMessages as r', 'r.id', 'm.replyToMessageId')
     .selectAll('m')
     .select(['u.name as senderName', 'r.content as replyContent']);
@@ -324,13 +326,7 @@ export async function updateConversation(
     const before = await loadConversation(tx, input.practiceId, input.conversationId);
     const { patch } = input;
     if (patch.assignedUserId) {
-      const member = await tx
-        .selectFrom('memberships')
-        .select('userId')
-        .where('practiceId', '=', input.practiceId)
-        .where('userId', '=', patch.assignedUserId)
-        .executeTakeFirst();
-      if (!member) throw new AppError('member_not_found');
+      if (!(await memberRoleIn(tx, input.practiceId, patch.assignedUserId))) throw new AppError('member_not_found');
     }
     if (patch.patientId) {
       const patient = await findPatientIn(tx, patch.patientId);

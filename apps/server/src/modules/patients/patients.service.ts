@@ -383,6 +383,25 @@ export async function patientNamesIn(tx: Tx, ids: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
 }
 
+/**
+ * Patients as a table to join, for another module's list that shows, filters or searches by
+ * patients in the same query (the inbox's conversations, the recall list): id, practiceId, name
+ * ("given family", as patientNamesIn), phone, dateOfBirth, status. PostgreSQL flattens the derived
+ * table into a plain join, so the list costs what it did when it joined the table itself.
+ */
+export function patientDirectory(tx: Tx) {
+  return tx
+    .selectFrom('patients')
+    .select([
+      'patients.id',
+      'patients.practiceId',
+      sql<string>`patients.given_name || ' ' || patients.family_name`.as('name'),
+      'patients.phone',
+      'patients.dateOfBirth',
+      'patients.status',
+    ]);
+}
+
 export interface PatientLabel {
   name: string;
   status: 'active' | 'archived' | 'deceased';

@@ -5,7 +5,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { publishEvent } from '../../platform/jobs.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 import {
   type SlotRequest,
   claimSlot,
@@ -37,11 +37,9 @@ export async function holdSlot(
       const slot = await planSlot(tx, practiceId, hold, input.now ?? new Date());
       attempt.slot = slot;
       await claimSlot(tx, hold, slot);
-      const { holdMinutes } = await tx
-        .selectFrom('practices')
-        .select('holdMinutes')
-        .where('id', '=', practiceId)
-        .executeTakeFirstOrThrow();
+      const practice = await practiceFactsIn(tx, practiceId);
+      if (!practice) throw new AppError('practice_not_found');
+      const { holdMinutes } = practice;
       const { id } = await tx
         .insertInto('appointments')
         .values({

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { activePatientIdsIn, findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { type Tx, inPractice, practiceTimeZone } from '../../platform/tenancy.js';
+import { activePatientIdsIn, findPatientIn, patientDirectory, patientNamesIn } from '../patients/patients.service.js';
 import { wallClock } from './booking-rules.js';
 import { changedFields } from './settings.service.js';
 import { minutesToWallTime, wallTimeToMinutes } from './weekly-hours.js';
@@ -139,12 +138,7 @@ export async function addToWaitlist(
  * zone (UTC on our servers), where it is still yesterday until 04:00 in Mauritius.
  */
 async function practiceToday(tx: Tx, practiceId: string, now: Date): Promise<string> {
-  const { timeZone } = await tx
-    .selectFrom('practices')
-    .select('timeZone')
-    .where('id', '=', practiceId)
-    .executeTakeFirstOrThrow();
-  return wallClock(now, timeZone).date;
+  return wallClock(now, await practiceTimeZone(tx, practiceId)).date;
 }
 
 /**
@@ -287,12 +281,9 @@ export async function listRecalls(
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     let q = tx
       .selectFrom('recalls')
-      .innerJoin('patients', 'patients.id', 'recalls.patientId')
+      .innerJoin(patientDirectory(tx).as('patients'), 'patients.id', 'recalls.patientId')
       .select(recallColumns)
-      .select([
-        sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'),
-        'patients.phone as patientPhone',
-      ])
+      .select(['patients.name as patientName', 'patients.phone as patientPhone'])
       .where('recalls.status', '=', input.status)
       .orderBy('recalls.dueDate')
       .limit(1000);
@@ -361,12 +352,9 @@ export async function updateRecall(
 async function loadRecall(tx: Tx, id: string) {
   return tx
     .selectFrom('recalls')
-    .innerJoin('patients', 'patients.id', 'recalls.patientId')
+    .innerJoin(patientDirectory(tx).as('patients'), 'patients.id', 'recalls.patientId')
     .select(recallColumns)
-    .select([
-      sql<string>`patients.given_name || ' ' || patients.family_name`.as('patientName'),
-      'patients.phone as patientPhone',
-    ])
+    .select(['patients.name as patientName', 'patients.phone as patientPhone'])
     .where('recalls.id', '=', id)
     .executeTakeFirstOrThrow();
 }
