@@ -64,13 +64,11 @@ describe('importing patients from Settings → Import', () => {
         .getAttribute('aria-current'),
     ).toBe('page');
 
-    await page
-      .getByLabel('CSV file')
-      .setInputFiles({
-        name: 'export-ancien-logiciel.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`\uFEFF${CSV}`, 'utf8'),
-      });
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'export-ancien-logiciel.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\uFEFF${CSV}`, 'utf8'),
+    });
     await page.getByRole('button', { name: 'Check the file' }).click();
 
     // Columns matched by their French names; the code column is left out.
@@ -142,13 +140,11 @@ describe('importing patients from Settings → Import', () => {
     );
     const page = await newPage();
     await page.goto(new URL(`/app/${practiceId}/settings/import`, app.baseUrl).toString());
-    await page
-      .getByLabel('CSV file')
-      .setInputFiles({
-        name: 'large.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(['Nom;Prénom;Né le;Tél', ...rows].join('\n')),
-      });
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'large.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['Nom;Prénom;Né le;Tél', ...rows].join('\n')),
+    });
     await page.getByRole('button', { name: 'Check the file' }).click();
     const importButton = page.getByRole('button', { name: 'Import 15,000 patients' });
     await importButton.waitFor();
@@ -180,13 +176,11 @@ describe('importing patients from Settings → Import', () => {
     await page.addInitScript(() => localStorage.setItem('dentalpro.language', 'fr'));
     await page.goto(new URL(`/app/${practiceId}/settings/import`, app.baseUrl).toString());
     await page.getByRole('heading', { name: '1. Choisir le fichier' }).waitFor();
-    await page
-      .getByLabel('Fichier CSV')
-      .setInputFiles({
-        name: 'latin1.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from('Nom;Prénom\nBégué;Hélène\n', 'latin1'),
-      });
+    await page.getByLabel('Fichier CSV').setInputFiles({
+      name: 'latin1.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Nom;Prénom\nBégué;Hélène\n', 'latin1'),
+    });
     await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
     await page.getByText('Le fichier n’est pas dans l’encodage choisi.').waitFor();
     await page.getByLabel('Encodage du texte').selectOption('windows-1252');

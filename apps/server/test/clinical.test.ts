@@ -64,8 +64,8 @@ async function auditEvents(action: string) {
 
 describe('price list', () => {
   it('imports the default MUR fees once, and only the owner changes fees', async () => {
-    expect(procedures['EXAM']!.feeMinor).toBe(80_000);
-    expect(procedures['SCALE']!.feeMinor).toBe(150_000);
+    expect(procedures.EXAM!.feeMinor).toBe(80_000);
+    expect(procedures.SCALE!.feeMinor).toBe(150_000);
     expect(procedures['COMP-2']!.feeMinor).toBe(350_000);
     const again = (await owner.post(`${base}/price-list/import-defaults`)).json();
     expect(again.added).toBe(0);
@@ -139,7 +139,7 @@ describe('chart and treatment plan', () => {
       notes: 'Use rubber dam',
     });
     expect(withItem.json().totals).toMatchObject({ plannedMinor: 350_000, totalMinor: 350_000, completedMinor: 0 });
-    await dentist.post(`${planUrl}/items`, { procedureId: procedures['SCALE']!.id });
+    await dentist.post(`${planUrl}/items`, { procedureId: procedures.SCALE!.id });
 
     // A fee change later does not alter what was planned.
     await owner.patch(`${base}/price-list/${procedures['COMP-2']!.id}`, { feeMinor: 360_000 });
@@ -204,7 +204,7 @@ describe('chart and treatment plan', () => {
     const plan = (await dentist.post(`${patientUrl()}/treatment-plans`, { title: 'Lower right' })).json();
     const planUrl = `${patientUrl()}/treatment-plans/${plan.id}`;
     const item = (
-      await dentist.post(`${planUrl}/items`, { procedureId: procedures['AMAL']!.id, tooth: 46, surfaces: 'OM' })
+      await dentist.post(`${planUrl}/items`, { procedureId: procedures.AMAL!.id, tooth: 46, surfaces: 'OM' })
     ).json().items[0];
     await dentist.post(`${planUrl}/items/${item.id}/status`, { status: 'accepted' });
     const completed = (await dentist.post(`${planUrl}/items/${item.id}/status`, { status: 'completed' })).json();
@@ -340,7 +340,7 @@ describe('chart and treatment plan', () => {
     // A declined item the patient wants after all is accepted again, then done; a plan with nothing done is cancelled, not completed.
     const second = (await dentist.post(`${patientUrl(1)}/treatment-plans`, { title: 'Check-up' })).json();
     const secondUrl = `${patientUrl(1)}/treatment-plans/${second.id}`;
-    const check = (await dentist.post(`${secondUrl}/items`, { procedureId: procedures['EXAM']!.id })).json().items[0];
+    const check = (await dentist.post(`${secondUrl}/items`, { procedureId: procedures.EXAM!.id })).json().items[0];
     await dentist.post(`${secondUrl}/items/${check.id}/status`, { status: 'declined' });
     expect((await dentist.patch(secondUrl, { status: 'accepted' })).statusCode).toBe(200);
     const nothingDone = await dentist.patch(secondUrl, { status: 'completed' });
@@ -388,7 +388,7 @@ describe('chart and treatment plan', () => {
     });
     expect([badItem.statusCode, badItem.json().code]).toEqual([400, 'invalid_surface']);
     const noTooth = await dentist.post(`${patientUrl(1)}/treatment-plans/${plan.id}/items`, {
-      procedureId: procedures['EXT']!.id,
+      procedureId: procedures.EXT!.id,
     });
     expect([noTooth.statusCode, noTooth.json().code]).toEqual([400, 'invalid_finding']);
     const plans = (await dentist.get(`${patientUrl(1)}/treatment-plans`)).json();
@@ -627,7 +627,7 @@ describe('encryption at rest', () => {
     await dentist.post(`${patientUrl(1)}/notes`, { body: secret });
     const plan = (await dentist.post(`${patientUrl(1)}/treatment-plans`, { title: 'Night guard' })).json();
     await dentist.post(`${patientUrl(1)}/treatment-plans/${plan.id}/items`, {
-      procedureId: procedures['EXAM']!.id,
+      procedureId: procedures.EXAM!.id,
       notes: secret,
     });
     const marker = Buffer.from('secret-marker-7781');

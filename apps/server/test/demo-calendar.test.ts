@@ -137,7 +137,7 @@ describe('demo calendar', { timeout: 120_000 }, () => {
       const steps = historyOf.get(a.id) ?? [];
       // Booked first, each step from where the last one left it, ending where the appointment is.
       expect(steps[0], a.id).toMatchObject({ fromStatus: null, toStatus: 'booked' });
-      steps.slice(1).forEach((step, i) => expect(step.fromStatus).toBe(steps[i]!.toStatus));
+      for (const [i, step] of steps.slice(1).entries()) expect(step.fromStatus).toBe(steps[i]!.toStatus);
       expect(steps.at(-1)!.toStatus).toBe(a.status);
       if (end <= now) expect(['completed', 'cancelled', 'no_show']).toContain(a.status);
       else if (start <= now) expect(a.status).toBe('in_chair');

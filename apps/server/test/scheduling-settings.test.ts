@@ -217,7 +217,10 @@ describe('providers and their hours', () => {
     ];
     const res = await put(p.owner, p.url(`/providers/${p.dentistId}/hours`), { hours });
     expect(res.statusCode, res.body).toBe(200);
-    const got = res.json().hours.map(({ id, ...h }: { id: string }) => (expect(id).toMatch(/^[0-9a-f-]{36}$/), h));
+    const got = res.json().hours.map(({ id, ...h }: { id: string }) => {
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      return h;
+    });
     expect(got).toEqual([
       { weekday: 1, start: '08:30', end: '12:00', chairId: chair.id, validFrom: '2026-01-01', validTo: '2026-06-30' },
       { weekday: 1, start: '08:30', end: '12:00', chairId: null, validFrom: '2026-07-01', validTo: null },

@@ -122,7 +122,7 @@ describe('transient failures are retried, with back-off, and each message goes o
 
   it('a call that times out (Meta never took it) is retried and goes once', async () => {
     const c = await openConversation();
-    graph.fake.answerNext({ delayMs: 600, then: { hangUp: true } });
+    graph.fake.answerNext({ delayMs: 600, afterwards: { hangUp: true } });
     const { id } = await sendText(c.id, 'timed out once');
     const w = workers(t, { graphTimeoutMs: 150 });
     await w.send();

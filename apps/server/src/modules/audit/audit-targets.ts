@@ -49,7 +49,10 @@ function collectReferences(events: EventRefs[]): Map<AuditTargetType, Set<string
     // Anything but a uuid names nothing we could look up (and would fail a uuid comparison).
     if (typeof id !== 'string' || !UUID.test(id)) return;
     let ids = refs.get(type);
-    if (!ids) refs.set(type, (ids = new Set()));
+    if (!ids) {
+      ids = new Set();
+      refs.set(type, ids);
+    }
     ids.add(id);
   };
   const walk = (value: unknown) => {
@@ -57,8 +60,8 @@ function collectReferences(events: EventRefs[]): Map<AuditTargetType, Set<string
     else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         const type = AUDIT_REFERENCE_KEYS[key];
-        if (type) [inner].flat().forEach((id) => add(type, id));
-        else walk(inner);
+        if (!type) walk(inner);
+        else for (const id of [inner].flat()) add(type, id);
       }
     }
   };

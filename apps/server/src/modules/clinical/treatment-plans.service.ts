@@ -293,7 +293,7 @@ export async function addTreatmentItem(
     if (!OPEN_PLAN.includes(plan.status))
       throw new AppError('invalid_status_transition', { detail: `A ${plan.status} plan takes no new items` });
     const procedure = await findProcedureIn(tx, input.item.procedureId);
-    if (!procedure || !procedure.active)
+    if (!procedure?.active)
       throw new AppError('procedure_not_found', { detail: 'That procedure is not on the price list' });
     const place = placeItem(procedure.resultKind, procedure.resultMaterial, input.item.tooth, input.item.surfaces);
     const id = randomUUID();

@@ -92,7 +92,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       const limit = Math.min(channel.throughputPerSecond, room - claimedTotal);
       if (limit <= 0) break;
       const { rows, firstSlot, spacingMs } = await claim(channel.channelId, channel.throughputPerSecond, limit);
-      rows.forEach((row, i) => track(sendAt(row, firstSlot + i * spacingMs, spacingMs)));
+      for (const [i, row] of rows.entries()) track(sendAt(row, firstSlot + i * spacingMs, spacingMs));
       claimedTotal += rows.length;
     }
     return claimedTotal;

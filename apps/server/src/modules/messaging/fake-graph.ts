@@ -48,7 +48,7 @@ export interface PhoneEvent {
 export type ScriptedAnswer =
   | { status: number; body: unknown }
   | { hangUp: true }
-  | { delayMs: number; then?: ScriptedAnswer };
+  | { delayMs: number; afterwards?: ScriptedAnswer };
 
 export class FakeGraph {
   readonly sent: SentMessage[] = [];
@@ -186,7 +186,7 @@ export class FakeGraph {
     }
     if ('delayMs' in answer) {
       await sleep(answer.delayMs);
-      return answer.then ? this.play(answer.then, request) : null;
+      return answer.afterwards ? this.play(answer.afterwards, request) : null;
     }
     return answer;
   }

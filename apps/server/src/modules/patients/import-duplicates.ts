@@ -162,7 +162,10 @@ function similarNames() {
   const cache = new Map<string, Set<string>>();
   const of = (name: string) => {
     let t = cache.get(name);
-    if (!t) cache.set(name, (t = trigrams(name)));
+    if (!t) {
+      t = trigrams(name);
+      cache.set(name, t);
+    }
     return t;
   };
   return (a: string, b: string) => setSimilarity(of(a), of(b)) > SIMILAR_NAME;

@@ -377,12 +377,14 @@ const DATE_HELP = 'write it as DD/MM/YYYY or YYYY-MM-DD';
 export function parseBirthDate(raw: string, today: string): CellResult<string> {
   const text = raw.trim().replace(/[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i, '');
   let date: string | undefined;
-  let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text))) date = calendarDate(+m[1]!, +m[2]!, +m[3]!);
-  else if ((m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(text))) date = calendarDate(+m[3]!, +m[2]!, +m[1]!);
-  else if ((m = /^(\d{1,2})(?:er)?\s+([a-z]+)\.?,?\s+(\d{4})$/.exec(foldName(text).replace(/ (\d{4})$/, ' $1')))) {
-    const month = MONTHS[m[2]!];
-    if (month) date = calendarDate(+m[3]!, month, +m[1]!);
+  const yearFirst = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
+  const dayFirst = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(text);
+  const spelled = /^(\d{1,2})(?:er)?\s+([a-z]+)\.?,?\s+(\d{4})$/.exec(foldName(text).replace(/ (\d{4})$/, ' $1'));
+  if (yearFirst) date = calendarDate(+yearFirst[1]!, +yearFirst[2]!, +yearFirst[3]!);
+  else if (dayFirst) date = calendarDate(+dayFirst[3]!, +dayFirst[2]!, +dayFirst[1]!);
+  else if (spelled) {
+    const month = MONTHS[spelled[2]!];
+    if (month) date = calendarDate(+spelled[3]!, month, +spelled[1]!);
   } else if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$/.test(text)) {
     return {
       code: 'date_invalid',

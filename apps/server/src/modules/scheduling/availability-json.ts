@@ -88,7 +88,8 @@ export function availabilityBody(slots: readonly Slot[]): Buffer {
     if (bytes === undefined) {
       // Ids come from the database; one that is not a lower-case uuid would need escaping or change the length.
       if (!UUID.test(id)) throw new TypeError(`not a uuid: ${JSON.stringify(id)}`);
-      ids.set(id, (bytes = Buffer.from(id, 'latin1')));
+      bytes = Buffer.from(id, 'latin1');
+      ids.set(id, bytes);
     }
     return bytes;
   };

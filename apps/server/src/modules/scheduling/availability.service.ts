@@ -120,7 +120,10 @@ export function calendarReads(ctx: AppContext): { calendars: number; revisions: 
 const caches = new WeakMap<Db, CalendarCache>();
 function cacheOf(db: Db): CalendarCache {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new CalendarCache(db)));
+  if (!cache) {
+    cache = new CalendarCache(db);
+    caches.set(db, cache);
+  }
   return cache;
 }
 

@@ -115,7 +115,7 @@ export async function confirmHold(
         .select(['status', 'patientId'])
         .where('id', '=', input.holdId)
         .executeTakeFirst();
-      if (!hold || hold.status !== 'held') throw new AppError('hold_not_found');
+      if (hold?.status !== 'held') throw new AppError('hold_not_found');
       if (!hold.patientId && !input.patientId)
         throw new AppError('validation_failed', {
           errors: [{ path: 'patientId', code: 'required', message: 'Say whom the appointment is for' }],

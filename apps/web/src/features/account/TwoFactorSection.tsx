@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { MfaRecoveryCodesBody, MfaSetupBody } from '../../api/contracts';
@@ -59,7 +59,7 @@ export function TwoFactorSection() {
     await queryClient.invalidateQueries({ queryKey: meKey });
   };
 
-  let body;
+  let body: ReactNode;
   if (recoveryCodes) {
     body = (
       <div className="stack">

@@ -115,6 +115,7 @@ export function AuditTrailPage() {
     <>
       <h1>{t('audit.title')}</h1>
       <p className="lead">{t('audit.intro', { timeZone })}</p>
+      {/* biome-ignore lint/a11y/useSemanticElements: role=search is the same landmark as the newer <search> element, and older browsers know it too. */}
       <form
         key={JSON.stringify(filters)}
         className="card filters"
@@ -223,10 +224,12 @@ function Pieces({ pieces }: { pieces: Piece[] }) {
     <>
       {pieces.map((piece, i) =>
         piece.href ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one line, made together and never reordered.
           <Link key={i} to={piece.href}>
             {piece.text}
           </Link>
         ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one line, made together and never reordered.
           <span key={i}>{piece.text}</span>
         ),
       )}

@@ -193,15 +193,15 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
       ? new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, n))
       : String(n); // 1 January 2024 was a Monday
 
-  const valueOf = (key: string, value: unknown): Piece[] => {
+  const valuePieces = (key: string, value: unknown): Piece[] => {
     if (Array.isArray(value)) {
-      if (pairs && value.length === 2) return joined([valueOf(key, value[0]), valueOf(key, value[1])], ' → ');
+      if (pairs && value.length === 2) return joined([valuePieces(key, value[0]), valuePieces(key, value[1])], ' → ');
       if (value.length === 0) return text('—');
       if (key === 'weekdays') return text(value.map(weekday).join(', '));
       // guardianPatientId and guardianContact are one field on the form: said once.
       if (FIELD_LIST_KEYS.has(key))
         return text([...new Set(value.map((field) => fieldLabel(String(field), subject, w)))].join(', '));
-      const shown = value.slice(0, LIST_LIMIT).map((item) => valueOf(key, item));
+      const shown = value.slice(0, LIST_LIMIT).map((item) => valuePieces(key, item));
       const more = value.length > LIST_LIMIT ? [text(w.t('audit.more', { count: value.length - LIST_LIMIT }))] : [];
       return joined([...shown, ...more], ', ');
     }
@@ -209,18 +209,18 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
       const inner = Object.entries(value as Record<string, unknown>);
       if (inner.length === 2 && 'from' in value && 'to' in value) {
         const { from, to } = value as { from: unknown; to: unknown };
-        return joined([valueOf(key, from), valueOf(key, to)], ' → ');
+        return joined([valuePieces(key, from), valuePieces(key, to)], ' → ');
       }
       // Where an appointment was and went: its start, provider and chair need no labels.
       if (key === 'from' || key === 'to')
         return joined(
-          inner.map(([k, v]) => valueOf(k, v)),
+          inner.map(([k, v]) => valuePieces(k, v)),
           ' · ',
         );
       return joined(
         inner.map(([k, v]) => [
           { text: `${w.t('audit.changeLabel', { label: fieldLabel(k, subject, w) })} ` },
-          ...valueOf(k, v),
+          ...valuePieces(k, v),
         ]),
         '; ',
       );
@@ -238,14 +238,16 @@ export function describeChanges(event: AuditEventLike, w: AuditWords): ChangeLin
     lines.push({
       key,
       label: fieldLabel(key, subject, w),
-      value: joined([valueOf(key, from), valueOf(key, to)], ' → '),
+      value: joined([valuePieces(key, from), valuePieces(key, to)], ' → '),
     });
   } else {
     for (const key of ['from', 'to'] as const) {
-      if (key in changes) lines.push({ key, label: fieldLabel(key, subject, w), value: valueOf(key, changes[key]) });
+      if (key in changes)
+        lines.push({ key, label: fieldLabel(key, subject, w), value: valuePieces(key, changes[key]) });
     }
   }
-  for (const [key, value] of rest) lines.push({ key, label: fieldLabel(key, subject, w), value: valueOf(key, value) });
+  for (const [key, value] of rest)
+    lines.push({ key, label: fieldLabel(key, subject, w), value: valuePieces(key, value) });
   return lines;
 }
 

@@ -41,6 +41,7 @@ export function LoginPage() {
     onSuccess: finish,
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: switching to the recovery code swaps the input codeRef points at; focus the new one.
   useEffect(() => {
     if (step === 'code') codeRef.current?.focus();
   }, [step, useRecovery]);

@@ -15,7 +15,7 @@ export function isMe(result: LoginResult): result is Me {
 
 /** Where someone goes once logged in: back where they were sent from, else their first practice. */
 export function homeFor(me: Me, next?: string | null): string {
-  if (next && next.startsWith('/app/')) {
+  if (next?.startsWith('/app/')) {
     const practiceId = next.split('/')[2];
     if (me.memberships.some((m) => m.practiceId === practiceId)) return next;
   }

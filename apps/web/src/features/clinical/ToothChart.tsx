@@ -1,3 +1,4 @@
+// biome-ignore-all lint/a11y/noAriaHiddenOnFocusable: the chart's lines, rings and marks are SVG shapes, never focusable; aria-hidden keeps the decoration unread.
 import type { ChartFinding } from '@dentalpro/contracts';
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -79,6 +80,7 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
   const height = TOP + BOX + TOP + 6;
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules.
     <div className="tooth-chart" role="group" aria-label={t('clinical.chart.title')}>
       {arches.map((arch) => (
         <figure key={arch.key} className={`tooth-arch tooth-arch-${arch.key}`}>
@@ -87,6 +89,7 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
             <span>{t(`clinical.chart.${arch.sides[1]}`)}</span>
           </figcaption>
           {/* Scales with the screen: the full arch stays on one row, as dentists read it. */}
+          {/* biome-ignore lint/a11y/noSvgWithoutTitle: the figcaption and each tooth's own label name it; a title would show a tooltip over the whole arch. */}
           <svg
             viewBox={`-2 -2 ${width + 4} ${height + 4}`}
             className="tooth-svg"
@@ -126,6 +129,7 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
                   className={`tooth${selected ? ' tooth-selected' : ''}${gone ? ' tooth-gone' : ''}`}
                   data-tooth={tooth}
                 >
+                  {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useAriaPropsSupportedByRole: the role is set with the handlers (button when editable); Biome cannot follow a role chosen at run time. */}
                   <g
                     className="tooth-number"
                     role={readOnly ? undefined : 'button'}
@@ -146,6 +150,7 @@ export function ToothChart({ findings, primary, selection, onSelect, readOnly = 
                       const on = selected && selection.surfaces.includes(surface);
                       const label = `${t('clinical.chart.surfaceLabel', { tooth, surface: t(surfaceNameKey(tooth, surface)) })}${kind ? `: ${t(`clinical.kind.${kind}`)}` : ''}`;
                       return (
+                        // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useAriaPropsSupportedByRole: the role is set with the handlers (checkbox when editable); Biome cannot follow a role chosen at run time.
                         <path
                           key={surface}
                           d={paths[regionOf(tooth, surface)]}

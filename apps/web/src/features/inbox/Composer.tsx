@@ -182,6 +182,7 @@ function TextComposer({
           <legend>{t('inbox.buttons.legend')}</legend>
           <p className="field-hint">{t('inbox.buttons.hint')}</p>
           {buttons.map((title, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a button is its position (button 1, 2, 3; titles may repeat or be blank) and its input is controlled.
             <div className="row-form" key={i}>
               <TextField
                 label={t('inbox.buttons.title', { n: i + 1 })}
@@ -360,10 +361,13 @@ function TemplatePreview({ template, values }: { template: WhatsAppTemplate; val
         <p className="bubble-text">
           {templateParts(template.body, values).map((part, i) =>
             'text' in part ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one template body, split together and never reordered.
               <span key={i}>{part.text}</span>
             ) : part.value !== null ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one template body, split together and never reordered.
               <strong key={i}>{part.value}</strong>
             ) : (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one template body, split together and never reordered.
               <mark key={i} className="template-gap">
                 {`{{${part.parameter}}}`}
               </mark>
@@ -373,6 +377,7 @@ function TemplatePreview({ template, values }: { template: WhatsAppTemplate; val
         {template.quickReplies.length > 0 && (
           <ul className="bubble-buttons" aria-label={t('inbox.replyButtons')}>
             {template.quickReplies.map((title, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a template's reply buttons never change order and hold no state; titles may repeat, the position keeps the keys unique.
               <li key={`${title}-${i}`}>{title}</li>
             ))}
           </ul>

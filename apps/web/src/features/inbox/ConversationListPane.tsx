@@ -59,6 +59,7 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
         {t('inbox.conversations')}
       </h2>
       <div className="inbox-filters">
+        {/* biome-ignore lint/a11y/useSemanticElements: role=search is the same landmark as the newer <search> element, and older browsers know it too. */}
         <div role="search" className="inbox-search">
           <label htmlFor={searchId} className="visually-hidden">
             {t('inbox.search')}
@@ -73,6 +74,7 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
           />
         </div>
         <div className="inbox-filter-row">
+          {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules. */}
           <div className="segmented" role="group" aria-label={t('inbox.statusFilter')}>
             {STATUS_FILTERS.map((value) => (
               <button

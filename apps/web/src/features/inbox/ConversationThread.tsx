@@ -113,6 +113,7 @@ function ThreadMessages({
   const firstId = items[0]?.id;
   const last = items.at(-1);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when older messages arrive above (the first id changes), not on every render.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || heightBeforeOlder.current === null) return;
@@ -120,6 +121,7 @@ function ThreadMessages({
     el.scrollTop += el.scrollHeight - heightBeforeOlder.current;
     heightBeforeOlder.current = null;
   }, [firstId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a new last message arrives, to follow it.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
@@ -157,9 +159,11 @@ function ThreadMessages({
 
   return (
     <>
+      {/* biome-ignore lint/a11y/useSemanticElements: kept a div for its HTMLDivElement ref; role=region with a label is the same landmark as a section. */}
       <div
         className="thread-scroll"
         ref={scroller}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box: focusable so keyboard users can scroll it.
         tabIndex={0}
         role="region"
         aria-label={t('inbox.history')}
@@ -182,6 +186,7 @@ function ThreadMessages({
         ) : items.length === 0 ? (
           <p className="muted center">{t('inbox.noMessagesYet')}</p>
         ) : null}
+        {/* biome-ignore lint/a11y/noRedundantRoles: Safari drops list semantics from lists styled without bullets; the explicit role keeps them. */}
         <ol role="list" aria-label={t('inbox.messages')} className="thread-messages">
           {items.map((message, i) => {
             const previous = items[i - 1];

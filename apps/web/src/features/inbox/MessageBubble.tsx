@@ -31,6 +31,7 @@ export function MessageBubble({
   const automatic = message.origin === 'greeting' || message.origin === 'away' || message.origin === 'system';
   const author = outbound ? (message.sentBy?.name ?? t('inbox.practice')) : contact;
   return (
+    // biome-ignore lint/a11y/noRedundantRoles: Safari drops list semantics from lists styled without bullets; the explicit role keeps them.
     <li role="listitem" className={`message-row message-${message.direction}`}>
       {dayDivider && (
         <p className="day-divider">
@@ -64,6 +65,7 @@ export function MessageBubble({
         {message.reactions.length > 0 && (
           <ul className="bubble-reactions" aria-label={t('inbox.reactions')}>
             {message.reactions.map((reaction, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: reactions have no id and these items hold no state; the position keeps the keys unique.
               <li key={`${reaction.by}-${i}`} title={t(`inbox.reactionBy.${reaction.by}`)}>
                 <span aria-hidden="true">{reaction.emoji}</span>
                 <span className="visually-hidden">
@@ -126,8 +128,10 @@ function MessageContentView({
               <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
             </a>
           ) : content.mediaType === 'audio' ? (
+            // biome-ignore lint/a11y/useMediaCaption: media a patient sent on WhatsApp comes without captions; there is no track to give.
             <audio controls preload="none" src={url} aria-label={name} className="bubble-audio" />
           ) : content.mediaType === 'video' ? (
+            // biome-ignore lint/a11y/useMediaCaption: media a patient sent on WhatsApp comes without captions; there is no track to give.
             <video
               controls
               preload="metadata"
@@ -177,6 +181,7 @@ function MessageContentView({
           <details className="bubble-list">
             <summary>{t('inbox.listOptions', { label: content.buttonLabel })}</summary>
             {content.sections.map((section, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a sent list's sections never change order; titles are optional, so the position keeps the keys unique.
               <div key={`${section.title ?? ''}-${i}`}>
                 {section.title && <p className="bubble-list-title">{section.title}</p>}
                 <ul>
@@ -202,6 +207,7 @@ function MessageContentView({
           {content.buttons.length > 0 && (
             <ul className="bubble-buttons" aria-label={t('inbox.replyButtons')}>
               {content.buttons.map((title, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a sent message's reply buttons never change order and hold no state; the position keeps the keys unique.
                 <li key={`${title}-${i}`}>{title}</li>
               ))}
             </ul>

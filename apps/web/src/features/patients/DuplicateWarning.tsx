@@ -53,6 +53,7 @@ export function useDuplicateGate(practiceId: string, draft: PatientDraft) {
   const blocked = unacknowledged(duplicates.matches).length > 0;
   const acknowledgeRef = useRef<HTMLInputElement>(null);
   const [focusAcknowledge, setFocusAcknowledge] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the checkbox renders with the matches; try the focus again once they arrive.
   useEffect(() => {
     if (focusAcknowledge && acknowledgeRef.current) {
       acknowledgeRef.current.focus();

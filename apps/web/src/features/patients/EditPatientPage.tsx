@@ -186,6 +186,7 @@ function ChangedMeanwhile({
 }) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new conflict reported moves the focus to this notice again.
   useEffect(() => ref.current?.focus(), [theirs, both]);
   const list = (fields: FormField[]) =>
     new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map((f) => t(FORM_FIELD_LABELS[f])));

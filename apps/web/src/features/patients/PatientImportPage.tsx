@@ -407,6 +407,7 @@ function CheckResult({ report, practiceId }: { report: PatientImportReport; prac
               </thead>
               <tbody>
                 {problems.map(({ row, first, problem }, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a row can have several problems; the report is fixed once the check has run.
                   <tr key={`${row}-${i}`}>
                     <th scope="row">{first ? row : <span className="visually-hidden">{row}</span>}</th>
                     <td>{problem.column ?? '—'}</td>

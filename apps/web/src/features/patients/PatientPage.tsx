@@ -109,6 +109,7 @@ export function PatientPage() {
             id={panelId(current)}
             aria-labelledby={forbidden ? undefined : tabId(current)}
             className="record-panel"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: the ARIA tabs pattern: Tab from the tab list lands on its panel.
             tabIndex={0}
           >
             {unknownTab ? (

@@ -71,6 +71,7 @@ export function PatientsPage() {
           />
         </section>
       )}
+      {/* biome-ignore lint/a11y/useSemanticElements: role=search is the same landmark as the newer <search> element, and older browsers know it too. */}
       <div role="search" className="patient-search">
         <label htmlFor="patient-search" className="field-label">
           {t('patients.search')}

@@ -64,8 +64,7 @@ export async function runPatientImport(
   for (;;) {
     const { done, value } = await reader.read();
     if (value) buffered += value;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
+    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
       if (!line) continue;

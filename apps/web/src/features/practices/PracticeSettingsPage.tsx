@@ -16,7 +16,6 @@ import { useCurrentPractice } from '../shell/AppShell';
 import { practiceKey, usePractice } from './practices.api';
 
 export function PracticeSettingsPage() {
-  const { t } = useTranslation();
   const { membership, can } = useCurrentPractice();
   const practice = usePractice(membership.practiceId);
   if (practice.isPending) return <Loading />;

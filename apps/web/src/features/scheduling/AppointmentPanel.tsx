@@ -273,6 +273,7 @@ export function AppointmentPanel({
         ) : (
           <ol>
             {history.map((h, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: status history has no ids and only grows at the end, so positions stay put.
               <li key={i}>
                 <span>
                   {h.fromStatus ? `${t(`calendar.status.${h.fromStatus}`)} → ` : ''}

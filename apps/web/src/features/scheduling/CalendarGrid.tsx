@@ -161,7 +161,7 @@ export function CalendarGrid(props: CalendarGridProps) {
   const onPointerUp = (event: PointerEvent<HTMLButtonElement>) => {
     const p = pointer.current;
     pointer.current = null;
-    if (!p || !p.moved) return;
+    if (!p?.moved) return;
     suppressClick.current = true;
     const target = targetAt(event.clientX, event.clientY, p.grabMin, p.duration) ?? drag;
     setDrag(null);
@@ -215,7 +215,7 @@ export function CalendarGrid(props: CalendarGridProps) {
   const dragged = drag ? findPlaced(props.appointments, drag.id) : null;
 
   return (
-    <div className="cal-scroll" role="region" aria-label={t('calendar.gridLabel')} tabIndex={-1}>
+    <section className="cal-scroll" aria-label={t('calendar.gridLabel')} tabIndex={-1}>
       <div
         className={`cal-grid${columns.length === 7 && columns[0]?.providerId !== undefined ? ' is-week' : ''}`}
         style={{ '--cal-cols': columns.length } as CSSProperties}
@@ -239,6 +239,7 @@ export function CalendarGrid(props: CalendarGridProps) {
           const placed = props.appointments.get(column.key) ?? [];
           const lanes = layoutLanes(placed);
           return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: it hears key and focus events bubbling up from its cells (the grid's roving focus); the column itself takes no input.
             <div
               key={column.key}
               className={`cal-col${column.isToday ? ' is-today' : ''}${drag?.columnKey === column.key ? ' is-drop' : ''}`}
@@ -348,7 +349,7 @@ export function CalendarGrid(props: CalendarGridProps) {
           );
         })}
       </div>
-    </div>
+    </section>
   );
 }
 

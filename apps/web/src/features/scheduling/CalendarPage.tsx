@@ -371,6 +371,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
             onChange={(e) => isDay(e.target.value) && setParam({ date: e.target.value })}
           />
         </div>
+        {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules. */}
         <div className="segmented" role="group" aria-label={t('calendar.view')}>
           <button type="button" aria-pressed={view === 'day'} onClick={() => setParam({ view: null })}>
             {t('calendar.dayByChair')}

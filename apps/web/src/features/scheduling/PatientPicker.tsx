@@ -68,6 +68,7 @@ export function PatientPicker({
         <span className="field-label" id={`${id}-label`}>
           {label ?? t('booking.patient')}
         </span>
+        {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules. */}
         <div
           className={`picked-patient${error ? ' is-invalid' : ''}`}
           role="group"
@@ -170,13 +171,16 @@ export function PatientPicker({
           {error}
         </p>
       )}
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: ARIA in HTML allows a list as a listbox; the combobox input keeps the focus. */}
       <ul id={listId} role="listbox" aria-label={t('booking.patientResults')} className="listbox" hidden={!expanded}>
         {results.map((p, i) => {
           const reason = unavailable?.(p);
           return (
+            // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useKeyWithClickEvents: a combobox option: focus stays in the input, whose keys move aria-activedescendant; a click is the mouse's way to pick.
             <li
               key={p.id}
               id={`${id}-opt-${i}`}
+              // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: ARIA in HTML allows a list item as an option of a listbox.
               role="option"
               aria-selected={i === activeIndex}
               aria-disabled={reason ? true : undefined}

@@ -98,6 +98,7 @@ function ShellFrame() {
 
   // A new screen: move focus to it so keyboard and screen-reader users start at its top.
   const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of screen is the trigger; the effect reads nothing from it.
   useEffect(() => {
     if (first.current) {
       first.current = false;

@@ -107,6 +107,7 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
   }, [visible, newestUnread, phoneNumberId, waId]);
 
   const lastWamid = items.at(-1)?.wamid;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a new last message arrives, to scroll to it.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -145,15 +146,18 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
             </span>
           </span>
         </header>
+        {/* biome-ignore lint/a11y/useSemanticElements: kept a div for its HTMLDivElement ref; role=region with a label is the same landmark as a section. */}
         <div
           className="phone-screen"
           ref={scroller}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box: focusable so keyboard users can scroll it.
           tabIndex={0}
           role="region"
           aria-label={t('sandbox.chatRegion', { name: profileName })}
         >
           {chat.isPending ? <Loading /> : chat.isError ? <ErrorAlert error={chat.error} /> : null}
           {chat.isSuccess && bubbles.length === 0 && <p className="phone-hint">{t('sandbox.emptyChat')}</p>}
+          {/* biome-ignore lint/a11y/noRedundantRoles: Safari drops list semantics from lists styled without bullets; the explicit role keeps them. */}
           <ol role="list" aria-label={t('sandbox.messages')} className="phone-messages">
             {bubbles.map((message) => {
               const context = contextOf(message);
@@ -193,6 +197,7 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
         {openList && listView?.kind === 'list' && (
           <div className="phone-list-sheet">
             {listView.sections.map((section, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a sent list's sections never change order; titles are optional, so the position keeps the keys unique.
               <section key={`${section.title ?? ''}-${i}`} aria-label={section.title || listView.button}>
                 {section.title && <h3>{section.title}</h3>}
                 <ul className="plain-list">
@@ -250,6 +255,7 @@ function PhoneBubble({
   const view = phoneView(message);
   const mine = message.direction === 'from_phone';
   return (
+    // biome-ignore lint/a11y/noRedundantRoles: Safari drops list semantics from lists styled without bullets; the explicit role keeps them.
     <li role="listitem" className={`phone-row ${mine ? 'is-mine' : 'is-theirs'}`}>
       <div className="phone-bubble">
         <span className="visually-hidden">{mine ? t('sandbox.you') : practiceName}: </span>
@@ -265,15 +271,18 @@ function PhoneBubble({
           {!mine && <StatusTicks status={message.status ?? 'sending'} />}
         </span>
         {reactions.length > 0 && (
-          <span className="phone-reactions" aria-label={t('inbox.reactions')}>
+          <span className="phone-reactions">
+            <span className="visually-hidden">{t('inbox.reactions')}: </span>
             {reactions.map((r) => r.emoji).join(' ')}
           </span>
         )}
       </div>
       {(view.kind === 'buttons' || view.kind === 'template') && view.buttons.length > 0 && (
+        // biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules.
         <div className="phone-replies" role="group" aria-label={t('sandbox.replyButtons')}>
           {view.buttons.map((option, i) => (
             <button
+              // biome-ignore lint/suspicious/noArrayIndexKey: a sent message's reply buttons never change order and hold no state; the position keeps the keys unique.
               key={`${option.id}-${i}`}
               type="button"
               className="phone-reply"
@@ -576,6 +585,7 @@ function GraphPanel({ items, time }: { items: SandboxPhoneMessage[]; time: (iso:
               {time(message.at)} · {String(message.payload.type ?? '?')}
               <span className="graph-wamid">{message.wamid}</span>
             </summary>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: long JSON scrolls sideways; focusable so keyboard users can scroll it. */}
             <pre className="json" tabIndex={0}>
               {JSON.stringify(graphBody(message), null, 2)}
             </pre>

@@ -63,6 +63,7 @@ export function WeeklyHoursEditor({ label, rows, onChange, disabled, chairs }: W
   const set = (index: number, patch: Partial<HoursRow>) =>
     onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules.
     <div className="hours-editor" role="group" aria-label={label}>
       {days.map((dayName, d) => {
         const weekday = d + 1;
