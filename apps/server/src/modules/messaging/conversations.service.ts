@@ -582,7 +582,7 @@ export async function getMessageMedia(ctx: AppContext, input: Caller & { convers
       .where('id', '=', input.messageId)
       .where('conversationId', '=', input.conversationId)
       .executeTakeFirst();
-    if (!m || m.mediaState !== 'stored' || !m.mediaFileKey)
+    if (m?.mediaState !== 'stored' || !m.mediaFileKey)
       throw new AppError('message_not_found', { detail: 'No stored file for this message' });
     const sealed = await fileStoreOf(ctx).get(m.mediaFileKey);
     const bytes = await openForPractice(
