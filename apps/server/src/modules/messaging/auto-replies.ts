@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { patientLanguageIn } from '../patients/patients.service.js';
-import { openingStatusAt } from '../scheduling/opening-status.js';
+import { openingStatusAt } from '../scheduling/settings.service.js';
 import type { InboundMessageStored } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
 import { queueOutboundMessage } from './outbound.service.js';
