@@ -364,6 +364,16 @@ describe('an update with nothing to change', () => {
     refused(await stranger.patch(`/api/v1/practices/${other.practiceId}/recalls/${recallId}`, {}), 404, 'not_found');
   });
 
+  it('answers a patient as it is when only the version is sent', async () => {
+    const patientUrl = `${base}/patients/${practice.patients[2]!.id}`;
+    const { version } = (await owner.get(patientUrl)).json();
+    const before = (await owner.get(`${base}/audit-events?limit=1`)).json().items[0].id;
+    const res = await owner.patch(patientUrl, { expectedVersion: version });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().version).toBe(version);
+    expect((await owner.get(`${base}/audit-events?limit=1`)).json().items[0].id).toBe(before);
+  });
+
   it('refuses a field a recall update does not take', async () => {
     expect(fieldErrors(await owner.patch(`${base}/recalls/${recallId}`, { notes: 'x' }))).toEqual([
       { path: 'notes', code: 'unrecognized_keys' },

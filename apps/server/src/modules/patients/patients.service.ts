@@ -273,6 +273,8 @@ export async function updatePatient(
     if (!current) throw new AppError('patient_not_found');
     if (current.mergedIntoId)
       throw new AppError('patient_already_merged', { detail: 'This record was merged into another; edit that one' });
+    // Nothing to change: the record as it is, nothing written or audited (as every PATCH answers).
+    if (fields.length === 0) return toPatient(current, await selectPhones(tx, current.id));
     if (patch.guardianPatientId !== undefined) await checkGuardianPatient(tx, patch.guardianPatientId, current.id);
     const names = {
       givenName: patch.givenName ?? current.givenName,
