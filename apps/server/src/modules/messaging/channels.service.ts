@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { sealForPractice } from '../../platform/data-keys.js';
 import { SQLSTATE, mapDbErrors } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, listMemberships } from '../../platform/tenancy.js';
 import { definitionFromGraph } from './template-parameters.js';
 import { SANDBOX_TEMPLATES } from './templates.catalog.js';
 import { storeTemplatesIn } from './templates.service.js';
@@ -214,4 +214,23 @@ export async function channelNumbersIn(tx: Tx, ids: string[]): Promise<Map<strin
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r.displayPhoneNumber || r.phoneNumberId]));
+}
+
+/** The WhatsApp numbers of the practices a user belongs to (the numbers the sandbox phone may write to). */
+export async function channelsOfMember(ctx: AppContext, userId: string) {
+  const practices = await listMemberships(ctx.db, userId);
+  if (practices.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('whatsappChannels')
+    .select(['practiceId', 'phoneNumberId', 'displayPhoneNumber', 'wabaId'])
+    .where(
+      'practiceId',
+      'in',
+      practices.map((p) => p.practiceId),
+    )
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    practiceName: practices.find((p) => p.practiceId === r.practiceId)!.practiceName,
+  }));
 }

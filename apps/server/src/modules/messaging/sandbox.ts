@@ -5,9 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
-import { listMemberships } from '../../platform/tenancy.js';
 import { userIdOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
+import { channelsOfMember } from './channels.service.js';
 import { sandboxGraphToken } from './dispatcher.js';
 import { FakeGraph, type PhoneEvent, inboundWebhook } from './fake-graph.js';
 import { signWebhook } from './signature.js';
@@ -118,24 +118,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
       const api = scope.withTypeProvider<ZodTypeProvider>();
       const tags = ['whatsapp sandbox'];
 
-      /** The channels of practices the user belongs to: the numbers the sandbox phone may write to. */
-      const channelsOf = async (userId: string) => {
-        const practices = await listMemberships(ctx.db, userId);
-        if (practices.length === 0) return [];
-        const rows = await ctx.db
-          .selectFrom('whatsappChannels')
-          .select(['practiceId', 'phoneNumberId', 'displayPhoneNumber', 'wabaId'])
-          .where(
-            'practiceId',
-            'in',
-            practices.map((p) => p.practiceId),
-          )
-          .execute();
-        return rows.map((r) => ({
-          ...r,
-          practiceName: practices.find((p) => p.practiceId === r.practiceId)!.practiceName,
-        }));
-      };
+      const channelsOf = (userId: string) => channelsOfMember(ctx, userId);
       const channelFor = async (userId: string, phoneNumberId: string) => {
         if (!fake) throw new AppError('sandbox_disabled');
         const channel = (await channelsOf(userId)).find((c) => c.phoneNumberId === phoneNumberId);
