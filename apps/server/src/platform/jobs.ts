@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
 import type { Logger } from './logger.js';
+import { createAlarm } from './pump.js';
 
 /**
  * The job system: work to do now or at a given time, written into the `jobs` table in the
@@ -494,29 +495,8 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
 
   let running = false;
   let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
-  function signal() {
-    if (wakeUp) wakeUp();
-    else woken = true;
-  }
-  function sleep(ms: number) {
-    return new Promise<void>((resolve) => {
-      if (woken || !running) {
-        woken = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        woken = false;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
+  const alarm = createAlarm();
+  const signal = alarm.wake;
 
   let unsubscribe: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -543,11 +523,11 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
             // Full, or nothing due: sleep until a job ends, a job is queued, or something falls due.
             const wait = active.size >= concurrency ? idleMs : Math.min(idleMs, await nextDueInMs());
             // A due job another worker is claiming right now is skipped: look again shortly, not at once.
-            await sleep(Math.max(wait, 10));
+            await alarm.sleep(Math.max(wait, 10));
           } catch (err) {
             failures += 1;
             logger.error({ err: errorText(err) }, 'job runner could not reach the queue; retrying');
-            await sleep(Math.min(30_000, 200 * 2 ** Math.min(failures, 8)));
+            await alarm.sleep(Math.min(30_000, 200 * 2 ** Math.min(failures, 8)));
           }
         }
       })();

@@ -14,31 +14,14 @@ export interface Pump {
 
 export function startPump(opts: { name: string; logger: Logger; idleMs: number; run: () => Promise<number> }): Pump {
   let running = true;
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      if (woken) {
-        woken = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(done, opts.idleMs);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        woken = false;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const alarm = createAlarm();
   let failures = 0;
   const loop = (async () => {
     while (running) {
       try {
         const done = await opts.run();
         failures = 0;
-        if (done === 0 && running) await sleep();
+        if (done === 0 && running) await alarm.sleep(opts.idleMs);
       } catch (err) {
         failures += 1;
         opts.logger.error({ err, pump: opts.name }, 'background work failed; retrying');
@@ -48,14 +31,43 @@ export function startPump(opts: { name: string; logger: Logger; idleMs: number; 
     }
   })();
   return {
+    wake: alarm.wake,
+    async stop() {
+      running = false;
+      alarm.wake();
+      await loop;
+    },
+  };
+}
+
+/**
+ * A sleep that a wake-up cuts short. A wake-up while awake is kept, so the next sleep returns at
+ * once: work that arrived while the loop was busy is never slept through.
+ */
+export function createAlarm() {
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  return {
+    sleep(ms: number) {
+      return new Promise<void>((resolve) => {
+        if (woken) {
+          woken = false;
+          resolve();
+          return;
+        }
+        const timer = setTimeout(done, Math.max(0, ms));
+        function done() {
+          clearTimeout(timer);
+          wakeUp = null;
+          woken = false;
+          resolve();
+        }
+        wakeUp = done;
+      });
+    },
     wake() {
       if (wakeUp) wakeUp();
       else woken = true;
-    },
-    async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
     },
   };
 }
