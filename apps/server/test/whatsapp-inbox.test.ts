@@ -171,6 +171,17 @@ describe('greeting message', () => {
     ]);
   });
 
+  /** The stored-message announcement waiting for the conversation (the jobs not run yet). */
+  const announcedFor = async (conversationId: string) => {
+    const [job] = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'event:messaging.inbound_message_stored')
+      .where(sql<boolean>`payload->>'conversationId' = ${conversationId}`)
+      .execute();
+    return job!.payload as InboundMessageStored;
+  };
+
   it('is sent by the listener of "inbound message stored" after the message commits, once even when it runs again', async () => {
     const waId = newWaId();
     await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId, profileName: 'Twice' });
@@ -178,13 +189,7 @@ describe('greeting message', () => {
     while ((await processWebhookDeliveries(t.ctx)).processed > 0);
     const conversation = (await conversationOf(t, p.channelId, waId))!;
     expect(await autoRepliesOf(conversation.id)).toEqual([]);
-    const [announced] = await t.db
-      .selectFrom('jobs')
-      .select('payload')
-      .where('name', '=', 'event:messaging.inbound_message_stored')
-      .where(sql<boolean>`payload->>'conversationId' = ${conversation.id}`)
-      .execute();
-    const event = announced!.payload as InboundMessageStored;
+    const event = await announcedFor(conversation.id);
     expect(event).toMatchObject({ practiceId: p.practiceId, conversationId: conversation.id, previousInboundAt: null });
     // A worker that dies after the reply commits runs the listener again: still one greeting.
     await answerWithAutoReplies(t.ctx, event);
@@ -199,13 +204,7 @@ describe('greeting message', () => {
     );
     await patientWrites(t, { phoneNumberId: p.phoneNumberId, from: waId });
     while ((await processWebhookDeliveries(t.ctx)).processed > 0);
-    const [later] = await t.db
-      .selectFrom('jobs')
-      .select('payload')
-      .where('name', '=', 'event:messaging.inbound_message_stored')
-      .where(sql<boolean>`payload->>'conversationId' = ${conversation.id}`)
-      .execute();
-    const again = later!.payload as InboundMessageStored;
+    const again = await announcedFor(conversation.id);
     expect(again.previousInboundAt).not.toBeNull();
     await answerWithAutoReplies(t.ctx, again);
     await answerWithAutoReplies(t.ctx, again);
