@@ -91,6 +91,13 @@ export interface ModuleJobs<C> {
 export const DEFAULT_MAX_ATTEMPTS = 10;
 export const defaultBackoffMs = (attempt: number) => Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));
 const EVENT_PREFIX = 'event:';
+/**
+ * The shortest pause between looks at the queue while jobs trickle in: one claim then takes
+ * what arrived meanwhile, instead of a claim (and a look for the next due time) per job.
+ */
+const GATHER_MS = 20;
+/** Jobs a runner holds claimed, running or waiting for a free slot, per unit of concurrency. */
+const HELD_PER_SLOT = 8;
 /** Error text kept on a job and logged: enough to diagnose, short enough to hold no record. */
 const ERROR_TEXT_LIMIT = 500;
 
@@ -248,6 +255,14 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
     if (!byName.has(s.job.name)) throw new Error(`schedule ${s.name}: job ${s.job.name} is not registered`);
 
   const active = new Map<number, Promise<void>>();
+  /** Jobs done, deleted together before the next claim: one statement for a burst, not one each. */
+  let finished: number[] = [];
+  async function deleteFinished() {
+    if (finished.length === 0) return;
+    const ids = finished;
+    finished = [];
+    await db.deleteFrom('jobs').where('id', 'in', ids).where('lockedBy', '=', workerId).execute();
+  }
 
   async function claim(limit: number): Promise<ClaimedJob[]> {
     // Due pending jobs first, then jobs whose worker stopped renewing its lease (it died).
@@ -303,29 +318,31 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
         retries.push({ listener, error });
       }
     }
+    if (retries.length === 0) {
+      finished.push(event.id);
+      return;
+    }
     await db.transaction().execute(async (tx) => {
-      if (retries.length > 0) {
-        await tx
-          .insertInto('jobs')
-          .values(
-            retries.map(({ listener, error }) => {
-              const maxAttempts = listener.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-              const last = maxAttempts <= 1;
-              return {
-                name: listener.name,
-                payload: JSON.stringify(event.payload),
-                practiceId: event.practiceId,
-                maxAttempts,
-                attempts: 1,
-                lastError: error,
-                ...(last
-                  ? { state: 'failed' as const, failedAt: new Date() }
-                  : { runAt: new Date(Date.now() + (listener.backoffMs ?? defaultBackoffMs)(1)) }),
-              };
-            }),
-          )
-          .execute();
-      }
+      await tx
+        .insertInto('jobs')
+        .values(
+          retries.map(({ listener, error }) => {
+            const maxAttempts = listener.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+            const last = maxAttempts <= 1;
+            return {
+              name: listener.name,
+              payload: JSON.stringify(event.payload),
+              practiceId: event.practiceId,
+              maxAttempts,
+              attempts: 1,
+              lastError: error,
+              ...(last
+                ? { state: 'failed' as const, failedAt: new Date() }
+                : { runAt: new Date(Date.now() + (listener.backoffMs ?? defaultBackoffMs)(1)) }),
+            };
+          }),
+        )
+        .execute();
       await tx.deleteFrom('jobs').where('id', '=', event.id).where('lockedBy', '=', workerId).execute();
     });
   }
@@ -360,7 +377,7 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
         maxAttempts: job.maxAttempts,
         practiceId: job.practiceId,
       });
-      await db.deleteFrom('jobs').where('id', '=', job.id).where('lockedBy', '=', workerId).execute();
+      finished.push(job.id);
     } catch (err) {
       await settleFailure(job, err, definition);
     }
@@ -452,32 +469,47 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
     }
   }
 
+  /** Claimed jobs waiting for a free slot. */
+  const waiting: ClaimedJob[] = [];
+
   async function renewLeases() {
-    if (active.size === 0) return;
+    const held = [...active.keys(), ...waiting.map((j) => j.id)];
+    if (held.length === 0) return;
     await db
       .updateTable('jobs')
       .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
       .where('state', '=', 'running')
       .where('lockedBy', '=', workerId)
-      .where('id', 'in', [...active.keys()])
+      .where('id', 'in', held)
       .execute();
   }
 
-  /** Claims what there is room for and starts it; the number started. */
-  async function fill(): Promise<number> {
-    const room = concurrency - active.size;
-    if (room <= 0) return 0;
-    const jobs = await claim(room);
-    for (const job of jobs) {
+  /** Starts waiting jobs while slots are free; a job that ends starts the next. */
+  function startWaiting() {
+    while (active.size < concurrency && waiting.length > 0) {
+      const job = waiting.shift()!;
       const running = runOne(job)
         .catch((err) => logger.error({ job: job.name, jobId: job.id, err: errorText(err) }, 'job could not be settled'))
         .finally(() => {
           active.delete(job.id);
-          signal();
+          startWaiting();
+          // Running low: time to claim more (and to delete what is done).
+          if (waiting.length < concurrency) signal();
         });
       active.set(job.id, running);
     }
-    return jobs.length;
+  }
+
+  /** Gives back claimed jobs not started (a stopping runner): pending again, their claim not counted. */
+  async function releaseWaiting() {
+    const ids = waiting.splice(0).map((j) => j.id);
+    if (ids.length === 0) return;
+    await db
+      .updateTable('jobs')
+      .set((eb) => ({ state: 'pending', lockedBy: null, lockedUntil: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', 'in', ids)
+      .where('lockedBy', '=', workerId)
+      .execute();
   }
 
   /** The next moment something is due: a pending job's run_at or a schedule's tick. */
@@ -513,17 +545,32 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
       );
       heartbeat.unref();
       let failures = 0;
+      let lastPartialClaimAt = 0;
       loop = (async () => {
         while (running) {
           try {
             await takeTicks();
-            const started = await fill();
+            const room = concurrency * HELD_PER_SLOT - active.size - waiting.length;
+            if (room < concurrency) {
+              // Enough in hand: sleep until jobs end.
+              await alarm.sleep(idleMs);
+              continue;
+            }
+            // Jobs trickling in (the last claim found fewer than it could take) are taken together,
+            // a moment after the last claim, rather than with a claim each.
+            const gather = lastPartialClaimAt + GATHER_MS - Date.now();
+            if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+            await deleteFinished();
+            const claimed = await claim(room);
+            waiting.push(...claimed);
+            startWaiting();
             failures = 0;
-            if (started > 0) continue;
-            // Full, or nothing due: sleep until a job ends, a job is queued, or something falls due.
-            const wait = active.size >= concurrency ? idleMs : Math.min(idleMs, await nextDueInMs());
-            // A due job another worker is claiming right now is skipped: look again shortly, not at once.
-            await alarm.sleep(Math.max(wait, 10));
+            if (claimed.length === room) continue;
+            lastPartialClaimAt = Date.now();
+            // Less was due than there was room for: sleep until jobs end, a job is queued or
+            // something falls due (a due job another worker is claiming right now is looked for
+            // again after a moment, not at once).
+            await alarm.sleep(Math.max(Math.min(idleMs, await nextDueInMs()), GATHER_MS));
           } catch (err) {
             failures += 1;
             logger.error({ err: errorText(err) }, 'job runner could not reach the queue; retrying');
@@ -539,12 +586,15 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
       clearInterval(heartbeat);
       signal();
       await loop;
+      await releaseWaiting();
       await Promise.all(active.values());
+      await deleteFinished();
     },
     async runDue() {
       let total = 0;
       for (;;) {
         await takeTicks();
+        await deleteFinished();
         const jobs = await claim(concurrency);
         if (jobs.length === 0) return total;
         for (const job of jobs) {
