@@ -104,15 +104,17 @@ export async function queueAutoReplies(
  */
 export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   const at = new Date(event.occurredAt);
+  // The number's settings first, outside a transaction (most messages arrive with neither reply
+  // switched on, and then nothing is locked or written); the practice is named in the query.
+  const channel = await ctx.db
+    .selectFrom('whatsappChannels')
+    .innerJoin('whatsappConversations', 'whatsappConversations.channelId', 'whatsappChannels.id')
+    .select(['whatsappChannels.id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
+    .where('whatsappConversations.id', '=', event.conversationId)
+    .where('whatsappConversations.practiceId', '=', event.practiceId)
+    .executeTakeFirst();
+  if (!channel || (!channel.greetingEnabled && !channel.awayEnabled)) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
-    // The number's settings first: most messages arrive with neither reply switched on.
-    const channel = await tx
-      .selectFrom('whatsappChannels')
-      .innerJoin('whatsappConversations', 'whatsappConversations.channelId', 'whatsappChannels.id')
-      .select(['whatsappChannels.id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
-      .where('whatsappConversations.id', '=', event.conversationId)
-      .executeTakeFirst();
-    if (!channel || (!channel.greetingEnabled && !channel.awayEnabled)) return 0;
     const conversation = await tx
       .selectFrom('whatsappConversations')
       .select(['id', 'waId', 'patientId', 'greetedAt', 'awaySentAt', 'optedOutAt'])
