@@ -57,16 +57,13 @@ export async function processWebhookDeliveries(
     }
     return found;
   };
+  const processed: number[] = [];
   const handle = async (delivery: { id: number; body: string; attempts: number }) => {
     try {
       const result = await processDelivery(ctx, delivery.id, delivery.body, channelOf);
       notices.push(...result.notices);
       outboxQueued ||= result.outboxQueued;
-      await ctx.db
-        .updateTable('whatsappWebhookDeliveries')
-        .set({ processedAt: new Date(), claimedUntil: null, lastError: null })
-        .where('id', '=', delivery.id)
-        .execute();
+      processed.push(delivery.id);
     } catch (err) {
       const dead = delivery.attempts >= MAX_ATTEMPTS;
       ctx.logger[dead ? 'error' : 'warn'](
@@ -96,6 +93,15 @@ export async function processWebhookDeliveries(
     for (let lane = queue.shift(); lane; lane = queue.shift()) for (const delivery of lane) await handle(delivery);
   };
   await Promise.all(Array.from({ length: Math.min(laneCount, queue.length) }, runLane));
+  // Marked together: a delivery processed but not yet marked (a crash just now) is processed
+  // again later, which changes nothing (see above).
+  if (processed.length > 0) {
+    await ctx.db
+      .updateTable('whatsappWebhookDeliveries')
+      .set({ processedAt: new Date(), claimedUntil: null, lastError: null })
+      .where('id', 'in', processed)
+      .execute();
+  }
   return { processed: claimed.rows.length, notices, outboxQueued };
 }
 
