@@ -79,18 +79,25 @@ export function createEventBus(opts: {
     opts.logger.warn({ err: (err as Error).message }, 'event bus could not listen; live updates degrade to polling');
   });
   let sending: Promise<void> = ready;
+  // Notifications published while one query is on its way go together in the next: a burst of
+  // messages costs a round trip, not one each.
+  let batch: string[] = [];
+  const flush = async () => {
+    const payloads = batch;
+    batch = [];
+    if (!client || payloads.length === 0) return;
+    await client
+      .query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CHANNEL, payloads])
+      .catch((err: Error) => {
+        opts.logger.warn({ err: err.message }, 'event bus: notify failed');
+      });
+  };
   return {
     ...signalling,
     publish(topic, payload) {
+      batch.push(JSON.stringify({ topic, payload }));
       // One query at a time on the listening connection (pg queues them, but will stop doing so).
-      sending = sending.then(async () => {
-        if (!client) return;
-        await client
-          .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, payload })])
-          .catch((err: Error) => {
-            opts.logger.warn({ err: err.message }, 'event bus: notify failed');
-          });
-      });
+      if (batch.length === 1) sending = sending.then(flush);
     },
     subscribe(topic, listener) {
       local.on(topic, listener);
