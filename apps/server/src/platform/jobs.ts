@@ -220,6 +220,17 @@ export interface JobRunner {
   runDue(): Promise<number>;
 }
 
+/** A claimed job as the claim's JSON gives it (column names as in the table). */
+interface RawClaimedJob {
+  id: number | string;
+  name: string;
+  payload: unknown;
+  practice_id: string | null;
+  key: string | null;
+  attempts: number;
+  max_attempts: number;
+}
+
 interface ClaimedJob {
   id: number;
   name: string;
@@ -264,28 +275,57 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
     await db.deleteFrom('jobs').where('id', 'in', ids).where('lockedBy', '=', workerId).execute();
   }
 
-  async function claim(limit: number): Promise<ClaimedJob[]> {
-    // Due pending jobs first, then jobs whose worker stopped renewing its lease (it died).
-    const { rows } = await sql<ClaimedJob>`
-      WITH due AS (
-        SELECT id, run_at AS at FROM jobs
-        WHERE state = 'pending' AND run_at <= now() AND (name = ANY(${names}) OR name LIKE 'event:%')
-        ORDER BY run_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED
-      ), orphaned AS (
-        SELECT id, locked_until AS at FROM jobs
-        WHERE state = 'running' AND locked_until < now() AND (name = ANY(${names}) OR name LIKE 'event:%')
-        ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED
-      ), picked AS (
-        SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM orphaned) AS both_kinds ORDER BY at LIMIT ${limit}
-      )
-      UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, locked_by = ${workerId},
-        locked_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-      FROM picked
-      WHERE jobs.id = picked.id
-      RETURNING jobs.id, jobs.name, jobs.payload, jobs.practice_id, jobs.key, jobs.attempts, jobs.max_attempts`.execute(
-      db,
-    );
-    return rows;
+  /**
+   * One round trip: deletes the jobs finished since the last claim, claims up to `limit` due ones
+   * (pending and due, then those whose worker stopped renewing its lease: it died), and says when
+   * the next pending job falls due.
+   */
+  async function claim(limit: number): Promise<{ jobs: ClaimedJob[]; nextDueAt: number }> {
+    const done = finished;
+    finished = [];
+    try {
+      const { rows } = await sql<{ jobs: RawClaimedJob[] | null; nextDue: Date | null }>`
+        WITH done AS (
+          DELETE FROM jobs WHERE id = ANY(${done}::bigint[]) AND locked_by = ${workerId}
+        ), due AS (
+          SELECT id, run_at AS at FROM jobs
+          WHERE state = 'pending' AND run_at <= now() AND (name = ANY(${names}) OR name LIKE 'event:%')
+          ORDER BY run_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        ), orphaned AS (
+          SELECT id, locked_until AS at FROM jobs
+          WHERE state = 'running' AND locked_until < now() AND (name = ANY(${names}) OR name LIKE 'event:%')
+          ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        ), picked AS (
+          SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM orphaned) AS both_kinds ORDER BY at LIMIT ${limit}
+        ), claimed AS (
+          UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, locked_by = ${workerId},
+            locked_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+          FROM picked
+          WHERE jobs.id = picked.id
+          RETURNING jobs.id, jobs.name, jobs.payload, jobs.practice_id, jobs.key, jobs.attempts, jobs.max_attempts
+        )
+        SELECT
+          (SELECT json_agg(claimed ORDER BY id) FROM claimed) AS jobs,
+          (SELECT min(run_at) FROM jobs
+            WHERE state = 'pending' AND (name = ANY(${names}) OR name LIKE 'event:%')
+              AND id NOT IN (SELECT id FROM picked)) AS next_due`.execute(db);
+      const row = rows[0]!;
+      const jobs = (row.jobs ?? []).map((j) => ({
+        id: Number(j.id),
+        name: j.name,
+        payload: j.payload,
+        practiceId: j.practice_id,
+        key: j.key,
+        attempts: j.attempts,
+        maxAttempts: j.max_attempts,
+      }));
+      const nextJob = row.nextDue ? new Date(row.nextDue).getTime() : Number.POSITIVE_INFINITY;
+      return { jobs, nextDueAt: Math.min(nextJob, ...schedules.map((s) => s.dueAt)) };
+    } catch (err) {
+      // Not deleted after all: they go with the next claim.
+      finished.push(...done);
+      throw err;
+    }
   }
 
   /**
@@ -512,19 +552,6 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
       .execute();
   }
 
-  /** The next moment something is due: a pending job's run_at or a schedule's tick. */
-  async function nextDueInMs(): Promise<number> {
-    const row = await db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.min('runAt').as('next'))
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('name', 'in', names), eb('name', 'like', `${EVENT_PREFIX}%`)]))
-      .executeTakeFirst();
-    const nextJob = row?.next ? new Date(row.next).getTime() : Number.POSITIVE_INFINITY;
-    const nextTick = Math.min(...schedules.map((s) => s.dueAt));
-    return Math.min(nextJob, nextTick) - Date.now();
-  }
-
   let running = false;
   let loop: Promise<void> | null = null;
   const alarm = createAlarm();
@@ -560,8 +587,7 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
             // a moment after the last claim, rather than with a claim each.
             const gather = lastPartialClaimAt + GATHER_MS - Date.now();
             if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
-            await deleteFinished();
-            const claimed = await claim(room);
+            const { jobs: claimed, nextDueAt } = await claim(room);
             waiting.push(...claimed);
             startWaiting();
             failures = 0;
@@ -570,7 +596,7 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
             // Less was due than there was room for: sleep until jobs end, a job is queued or
             // something falls due (a due job another worker is claiming right now is looked for
             // again after a moment, not at once).
-            await alarm.sleep(Math.max(Math.min(idleMs, await nextDueInMs()), GATHER_MS));
+            await alarm.sleep(Math.max(Math.min(idleMs, nextDueAt - Date.now()), GATHER_MS));
           } catch (err) {
             failures += 1;
             logger.error({ err: errorText(err) }, 'job runner could not reach the queue; retrying');
@@ -594,8 +620,7 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
       let total = 0;
       for (;;) {
         await takeTicks();
-        await deleteFinished();
-        const jobs = await claim(concurrency);
+        const { jobs } = await claim(concurrency);
         if (jobs.length === 0) return total;
         for (const job of jobs) {
           active.set(job.id, Promise.resolve());
