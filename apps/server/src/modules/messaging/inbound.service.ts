@@ -231,28 +231,54 @@ async function applyInboundMessage(
         .where('wamid', '=', m.contextWamid)
         .executeTakeFirst()
     : undefined;
+  const isSystem = m.type === 'system';
+  // The message and what it changes in its conversation, in one statement; a redelivery (the
+  // message already there) inserts nothing and so changes nothing.
   const inserted = await tx
-    .insertInto('whatsappMessages')
-    .values({
-      practiceId: channel.practiceId,
-      conversationId: conversation.id,
-      channelId: channel.id,
-      direction: 'inbound',
-      origin: m.type === 'system' ? 'system' : 'patient',
-      wamid: m.wamid,
-      content: JSON.stringify(m.content),
-      raw: JSON.stringify(m.raw),
-      status: 'received',
-      contextWamid: m.contextWamid,
-      replyToMessageId: replyTo?.id ?? null,
-      mediaId: m.media?.id ?? null,
-      mediaState: m.media ? 'pending' : null,
-      occurredAt: withinSecond(m.occurredAt),
-      // Meta's timestamps are whole seconds: messages of the same second keep their order of arrival.
-      createdAt: sql<Date>`clock_timestamp()`,
-    })
-    .onConflict((oc) => oc.columns(['channelId', 'wamid']).where('wamid', 'is not', null).doNothing())
-    .returning('id')
+    .with('inserted', (db) =>
+      db
+        .insertInto('whatsappMessages')
+        .values({
+          practiceId: channel.practiceId,
+          conversationId: conversation.id,
+          channelId: channel.id,
+          direction: 'inbound',
+          origin: isSystem ? 'system' : 'patient',
+          wamid: m.wamid,
+          content: JSON.stringify(m.content),
+          raw: JSON.stringify(m.raw),
+          status: 'received',
+          contextWamid: m.contextWamid,
+          replyToMessageId: replyTo?.id ?? null,
+          mediaId: m.media?.id ?? null,
+          mediaState: m.media ? 'pending' : null,
+          occurredAt: withinSecond(m.occurredAt),
+          // Meta's timestamps are whole seconds: messages of the same second keep their order of arrival.
+          createdAt: sql<Date>`clock_timestamp()`,
+        })
+        .onConflict((oc) => oc.columns(['channelId', 'wamid']).where('wamid', 'is not', null).doNothing())
+        .returning('id'),
+    )
+    .with('touched', (db) =>
+      db
+        .updateTable('whatsappConversations')
+        .set((eb) => ({
+          lastMessageAt: sql`greatest(${eb.ref('lastMessageAt')}, ${m.occurredAt})`,
+          ...(isSystem
+            ? {}
+            : {
+                lastInboundAt: sql`greatest(${eb.ref('lastInboundAt')}, ${m.occurredAt})`,
+                unreadCount: sql`${eb.ref('unreadCount')} + 1`,
+                status: 'open' as const,
+                optedInAt: sql`coalesce(${eb.ref('optedInAt')}, ${m.occurredAt})`,
+              }),
+        }))
+        .where('id', '=', conversation.id)
+        .where(sql<boolean>`EXISTS (SELECT 1 FROM inserted)`)
+        .returning('id'),
+    )
+    .selectFrom('inserted')
+    .select('inserted.id')
     .executeTakeFirst();
   // Already processed (Meta redelivered it): nothing more to do, above all no second greeting.
   if (!inserted) return null;
@@ -278,23 +304,6 @@ async function applyInboundMessage(
       conversationId: conversation.id,
       messageId: inserted.id,
     });
-
-  const isSystem = m.type === 'system';
-  await tx
-    .updateTable('whatsappConversations')
-    .set((eb) => ({
-      lastMessageAt: sql`greatest(${eb.ref('lastMessageAt')}, ${m.occurredAt})`,
-      ...(isSystem
-        ? {}
-        : {
-            lastInboundAt: sql`greatest(${eb.ref('lastInboundAt')}, ${m.occurredAt})`,
-            unreadCount: sql`${eb.ref('unreadCount')} + 1`,
-            status: 'open' as const,
-            optedInAt: sql`coalesce(${eb.ref('optedInAt')}, ${m.occurredAt})`,
-          }),
-    }))
-    .where('id', '=', conversation.id)
-    .execute();
 
   // The replies (greeting, away message, later the assistant) listen for this, after it commits.
   if (!isSystem) {
