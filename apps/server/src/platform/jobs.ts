@@ -92,8 +92,8 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 export const defaultBackoffMs = (attempt: number) => Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));
 const EVENT_PREFIX = 'event:';
 /**
- * The shortest pause between looks at the queue while jobs trickle in: one claim then takes
- * what arrived meanwhile, instead of a claim (and a look for the next due time) per job.
+ * The pause after a claim before the next while jobs stream in (a claim found several but not a
+ * full load): the next claim then takes what arrived meanwhile, instead of one claim per job.
  */
 const GATHER_MS = 20;
 /** Jobs a runner holds claimed, running or waiting for a free slot, per unit of concurrency. */
@@ -592,7 +592,9 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
             startWaiting();
             failures = 0;
             if (claimed.length === room) continue;
-            lastPartialClaimAt = Date.now();
+            // Several at once: they are arriving faster than one by one; take the next ones together.
+            // One (or none): a job on its own is run as soon as it is queued.
+            lastPartialClaimAt = claimed.length >= 2 ? Date.now() : 0;
             // Less was due than there was room for: sleep until jobs end, a job is queued or
             // something falls due (a due job another worker is claiming right now is looked for
             // again after a moment, not at once).
