@@ -13,8 +13,9 @@ import { ms, openBenchEnvironment, percentile } from './setup-practice.js';
  *   runner's default concurrency (4) and JOBS_RUNNERS runners (1) sharing them;
  * - the application beside it: a `SELECT 1` round trip while the runner works, against the same
  *   round trip on an idle pool.
- * Ceiling, measured in the same run: bare `SELECT 1` round trips a second on the same pool (each
- * job costs a claim, a delete and a share of the insert, so jobs/s stays well below it).
+ * Ceiling, measured in the same run: bare `SELECT 1` round trips a second on the same pool, one
+ * at a time. A job needs a share of a claim (several jobs a claim while they stream in, finished
+ * ones deleted by the same statement), so jobs/s can pass it; one job at a time cannot.
  *
  * On the PostgreSQL of DATABASE_URL (a scratch database, dropped at the end), else embedded PGlite.
  */
