@@ -92,8 +92,9 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 export const defaultBackoffMs = (attempt: number) => Math.min(3_600_000, 5_000 * 2 ** (attempt - 1));
 const EVENT_PREFIX = 'event:';
 /**
- * The pause after a claim before the next while jobs stream in (a claim found several but not a
- * full load): the next claim then takes what arrived meanwhile, instead of one claim per job.
+ * The pause after a claim before the next while jobs stream in (a claim found several, or found
+ * one shortly after another did): the next claim then takes what arrived meanwhile, instead of
+ * one claim per job.
  */
 const GATHER_MS = 20;
 /** Jobs a runner holds claimed, running or waiting for a free slot, per unit of concurrency. */
@@ -573,6 +574,7 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
       heartbeat.unref();
       let failures = 0;
       let lastPartialClaimAt = 0;
+      let lastClaimWithJobsAt = 0;
       loop = (async () => {
         while (running) {
           try {
@@ -592,9 +594,13 @@ export function createJobRunner<C>(opts: JobRunnerOptions<C>): JobRunner {
             startWaiting();
             failures = 0;
             if (claimed.length === room) continue;
-            // Several at once: they are arriving faster than one by one; take the next ones together.
-            // One (or none): a job on its own is run as soon as it is queued.
-            lastPartialClaimAt = claimed.length >= 2 ? Date.now() : 0;
+            // Jobs streaming in (several at once, or one again soon after the last): the next ones are
+            // taken together. A job on its own is run as soon as it is queued.
+            const claimedAt = Date.now();
+            const streaming =
+              claimed.length >= 2 || (claimed.length === 1 && claimedAt - lastClaimWithJobsAt < 2 * GATHER_MS);
+            if (claimed.length > 0) lastClaimWithJobsAt = claimedAt;
+            lastPartialClaimAt = streaming ? claimedAt : 0;
             // Less was due than there was room for: sleep until jobs end, a job is queued or
             // something falls due (a due job another worker is claiming right now is looked for
             // again after a moment, not at once).
