@@ -12,3 +12,4 @@ export * from './patients.js';
 export * from './patient-import-rejected.js';
 export * from './clinical.js';
 export * from './messaging.js';
+export * from './assistant.js';

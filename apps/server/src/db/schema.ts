@@ -620,6 +620,21 @@ export interface JobScheduleTicksTable {
   takenAt: CreatedAt;
 }
 
+export interface AssistantSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  lateCancellationHours: Defaulted<number>;
+  idleMinutes: Defaulted<number>;
+  handoverIdleHours: Defaulted<number>;
+  emergencyEn: Defaulted<string>;
+  emergencyFr: Defaulted<string>;
+  openingHoursEn: Defaulted<string>;
+  openingHoursFr: Defaulted<string>;
+  publishedPriceItemIds: Defaulted<string[]>;
+  updatedAt: Defaulted<Date | null>;
+  updatedBy: Defaulted<string | null>;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -666,4 +681,5 @@ export interface DB {
   clinicalNotes: ClinicalNotesTable;
   clinicalNoteAddenda: ClinicalNoteAddendaTable;
   attachments: AttachmentsTable;
+  assistantSettings: AssistantSettingsTable;
 }
