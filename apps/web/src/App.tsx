@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { AccountPage } from './features/account/AccountPage';
 import { AuditTrailPage } from './features/audit/AuditTrailPage';
+import { AssistantSettingsPage } from './features/assistant/AssistantSettingsPage';
 import { AcceptInvitationPage } from './features/auth/AcceptInvitationPage';
 import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
 import { LoginPage } from './features/auth/LoginPage';
@@ -56,6 +57,7 @@ export function App() {
             <Route path="calendar" element={<Navigate to="chairs" replace />} />
             <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
             <Route path="whatsapp" element={<WhatsAppSettingsPage />} />
+            <Route path="assistant" element={<AssistantSettingsPage />} />
             <Route path="import" element={<PatientImportPage />} />
             <Route path="price-list" element={<PriceListSettingsPage />} />
           </Route>

@@ -89,6 +89,7 @@ export const AUDIT_ACTIONS = [
   'whatsapp.channel_updated',
   'whatsapp.conversation_updated',
   'whatsapp.templates_synced',
+  'assistant.settings_updated',
   'demo.calendar_seeded',
   'demo.clinical_seeded',
   // the benchmarks' data set (bench/)

@@ -148,6 +148,7 @@ export const FIELD_ERROR_CODES = [
   'invalid_tooth',
   'invalid_surface',
   'invalid_finding',
+  'not_in_price_list',
 ] as const;
 export const FieldErrorCode = z.enum(FIELD_ERROR_CODES);
 export type FieldErrorCode = z.infer<typeof FieldErrorCode>;

@@ -20,7 +20,7 @@ const AREA_SUBJECTS = {
     'recall',
     'waitlist',
   ],
-  whatsapp: ['whatsapp'],
+  whatsapp: ['whatsapp', 'assistant'],
   demo: ['demo', 'bench'],
 } as const satisfies Record<string, readonly string[]>;
 

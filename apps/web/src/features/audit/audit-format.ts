@@ -111,6 +111,10 @@ const VALUE_LABELS: Record<string, string[]> = {
   preferredLanguage: ['patientRecord.languages'],
   accessToken: ['audit.values.done'],
   autoReplies: ['audit.values.done'],
+  emergencyEn: ['audit.values.done'],
+  emergencyFr: ['audit.values.done'],
+  openingHoursEn: ['audit.values.done'],
+  openingHoursFr: ['audit.values.done'],
 };
 
 const subjectOf = (action: string) => action.slice(0, action.indexOf('.'));

@@ -17,6 +17,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/settings\/staff/, 'settings.staff'],
   [/^\/app\/[^/]+\/settings\/calendar/, 'settings.calendar'],
   [/^\/app\/[^/]+\/settings\/whatsapp/, 'settings.whatsapp'],
+  [/^\/app\/[^/]+\/settings\/assistant/, 'settings.assistant'],
   [/^\/app\/[^/]+\/settings\/price-list/, 'settings.priceList'],
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],

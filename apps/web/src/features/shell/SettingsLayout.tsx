@@ -17,6 +17,7 @@ export function SettingsLayout() {
         {(can('inbox:read') || can('practice:manage')) && (
           <NavLink to={`${base}/whatsapp`}>{t('settings.whatsapp')}</NavLink>
         )}
+        {can('practice:read') && <NavLink to={`${base}/assistant`}>{t('settings.assistant')}</NavLink>}
         {can('patients:import') && <NavLink to={`${base}/import`}>{t('settings.import')}</NavLink>}
       </nav>
       <Outlet />
