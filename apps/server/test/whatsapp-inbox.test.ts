@@ -546,9 +546,16 @@ describe('conversation detail, patient matches and changes', () => {
       .where('targetId', '=', conversation.id)
       .orderBy('seq')
       .execute();
+    // Flagged for a person, the conversation is a person's (the assistant falls silent), and stays so once unflagged.
     expect(audit.map((a) => a.changes)).toEqual([
-      { patientId: [null, son.id], assignedUserId: [null, p.receptionistId], needsHuman: [false, true] },
-      { status: ['open', 'closed'], needsHuman: [true, false] },
+      {
+        patientId: [null, son.id],
+        assignedUserId: [null, p.receptionistId],
+        needsHuman: [false, true],
+        owner: ['assistant', 'staff'],
+        handoverReason: [null, 'needs_staff'],
+      },
+      { status: ['open', 'closed'], needsHuman: [true, false], handoverReason: ['needs_staff', null] },
     ]);
     expect(audit.every((a) => a.actorUserId === p.receptionistId)).toBe(true);
   });

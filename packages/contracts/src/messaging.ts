@@ -90,8 +90,25 @@ export const MessageContent = z.discriminatedUnion('type', [
 ]);
 export type MessageContent = z.infer<typeof MessageContent>;
 
-export const MESSAGE_ORIGINS = ['patient', 'staff', 'greeting', 'away', 'system'] as const;
+export const MESSAGE_ORIGINS = ['patient', 'staff', 'greeting', 'away', 'system', 'assistant'] as const;
 export const MessageOrigin = z.enum(MESSAGE_ORIGINS);
+
+/** Who answers the patient next: the booking assistant or a person. Never both. */
+export const CONVERSATION_OWNERS = ['assistant', 'staff'] as const;
+export const ConversationOwner = z.enum(CONVERSATION_OWNERS);
+export type ConversationOwner = z.infer<typeof ConversationOwner>;
+
+/** Why a conversation needs a person (a translation key each). `needs_staff`: flagged by staff. */
+export const HANDOVER_REASONS = [
+  'asked',
+  'urgent',
+  'not_understood',
+  'late_cancellation',
+  'possible_duplicate',
+  'needs_staff',
+] as const;
+export const HandoverReason = z.enum(HANDOVER_REASONS);
+export type HandoverReason = z.infer<typeof HandoverReason>;
 
 export const InboxMessage = z.object({
   id: Uuid,
@@ -127,6 +144,13 @@ export const ConversationSummary = z.object({
   unreadCount: z.number().int(),
   assignedTo: z.object({ userId: Uuid, name: z.string() }).nullable(),
   needsHuman: z.boolean(),
+  /** Who answers next: the assistant, or a person (after a handover, a staff reply or a take-over). */
+  owner: ConversationOwner,
+  /**
+   * Why a person is needed, while it is flagged (until staff hand it back or clear the flag).
+   * `since`: when the patient started waiting for a person; null once staff have answered.
+   */
+  handover: z.object({ reason: HandoverReason, since: z.string().nullable() }).nullable(),
   status: z.enum(['open', 'closed']),
   /** Until when free-form messages may be sent; null when the patient never wrote or it has passed. */
   serviceWindowEndsAt: z.string().nullable(),
@@ -138,13 +162,20 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
 export const ConversationDetail = ConversationSummary.extend({
   /** Patients whose phone is this number (several children may share a parent's phone). */
   patientMatches: z.array(PatientRef),
-  channel: z.object({ displayPhoneNumber: z.string(), sendingPausedReason: z.string().nullable() }),
+  channel: z.object({
+    displayPhoneNumber: z.string(),
+    sendingPausedReason: z.string().nullable(),
+    /** The booking assistant answers this number's patients (else every conversation is staff's). */
+    assistantActive: z.boolean(),
+  }),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 export const ConversationListQuery = z.object({
   status: z.enum(['open', 'closed', 'all']).default('open'),
   assigned: z.enum(['any', 'me', 'unassigned']).default('any'),
+  /** Only the conversations flagged "needs a person" (true), or only the others (false). */
+  needsPerson: z.stringbool().optional(),
   q: z.string().trim().max(100).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -158,13 +189,29 @@ export const MessageListQuery = z.object({
 });
 export const MessageList = z.object({ items: z.array(InboxMessage), hasMore: z.boolean() });
 
-/** Any of the fields; nothing to change answers the conversation as it is. */
+/**
+ * Any of the fields; nothing to change answers the conversation as it is. `owner: 'staff'` takes
+ * the conversation over from the assistant; `owner: 'assistant'` hands it back (and clears the
+ * "needs a person" flag). `needsHuman: true` flags it for a person (the assistant falls silent).
+ */
 export const ConversationPatch = z.strictObject({
   assignedUserId: Uuid.nullable().optional(),
   status: z.enum(['open', 'closed']).optional(),
   needsHuman: z.boolean().optional(),
   patientId: Uuid.nullable().optional(),
+  owner: ConversationOwner.optional(),
 });
+
+/**
+ * What the navigation shows beside "Inbox", for open conversations: those waiting for a person
+ * (`urgent` of them for urgent symptoms), then those with messages nobody has read.
+ */
+export const InboxCounts = z.object({
+  waiting: z.number().int(),
+  urgent: z.number().int(),
+  unread: z.number().int(),
+});
+export type InboxCounts = z.infer<typeof InboxCounts>;
 
 /** Template parameters: by position ("1", "2", ...) or by name, as the template declares them. */
 export const TemplateParameters = z.record(z.string().max(60), z.string().max(1024));
@@ -233,6 +280,8 @@ export const WhatsAppChannel = z.object({
   throughputPerSecond: z.number().int(),
   sendingPausedReason: z.string().nullable(),
   autoReplies: AutoReplies,
+  /** The booking assistant answers this number's patients (switched in Settings → Assistant). */
+  assistantActive: z.boolean(),
   /** Where Meta must send this deployment's webhooks. */
   webhookUrl: z.string(),
   sandbox: z.boolean(),

@@ -367,6 +367,7 @@ export interface WhatsappChannelsTable {
   awayEn: Defaulted<string>;
   awayFr: Defaulted<string>;
   templatesSyncedAt: Defaulted<Date | null>;
+  assistantActive: Defaulted<boolean>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
 }
@@ -401,8 +402,20 @@ export interface WhatsappConversationsTable {
   optedInAt: Defaulted<Date | null>;
   optedOutAt: Defaulted<Date | null>;
   pairSlotAt: Defaulted<Date>;
+  owner: Defaulted<'assistant' | 'staff'>;
+  handoverReason: Defaulted<HandoverReasonColumn | null>;
+  handoverAt: Defaulted<Date | null>;
+  ownerSince: Defaulted<Date | null>;
   createdAt: CreatedAt;
 }
+
+export type HandoverReasonColumn =
+  | 'asked'
+  | 'urgent'
+  | 'not_understood'
+  | 'late_cancellation'
+  | 'possible_duplicate'
+  | 'needs_staff';
 
 export type MessageStatusColumn = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -412,7 +425,7 @@ export interface WhatsappMessagesTable {
   conversationId: string;
   channelId: string;
   direction: 'inbound' | 'outbound';
-  origin: 'patient' | 'staff' | 'greeting' | 'away' | 'system';
+  origin: 'patient' | 'staff' | 'greeting' | 'away' | 'system' | 'assistant';
   wamid: Defaulted<string | null>;
   content: ColumnType<unknown, string, string>;
   raw: ColumnType<unknown, string | null | undefined, string | null>;

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './logger.js';
+import type { Tx } from './tenancy.js';
 
 /**
  * Live notifications between parts of the server (the inbox's server-sent events, the
@@ -18,6 +20,16 @@ export interface EventBus {
 }
 
 const CHANNEL = 'dentalpro_events';
+
+/**
+ * Publishes when tx commits (never for a rolled-back one), for a change made deep in a use case
+ * whose caller cannot be relied on to publish after it. It travels through the database: every
+ * server process listening hears it (on PostgreSQL its LISTEN connection, embedded the pool's one
+ * session). A bus created without either (the tests' in-memory bus on PostgreSQL) does not.
+ */
+export async function publishAtCommit(tx: Tx, topic: string, payload: object): Promise<void> {
+  await sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify({ topic, payload })})`.execute(tx);
+}
 
 export function createEventBus(opts: {
   databaseUrl?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GREETING_SILENCE_MS, greetingDue, replyLanguage } from './auto-replies.js';
+import { GREETING_SILENCE_MS, autoRepliesOn, greetingDue, replyLanguage } from './auto-replies.js';
 
 const conversation = (over: Partial<Parameters<typeof greetingDue>[0]> = {}) => ({
   id: '00000000-0000-4000-8000-000000000001',
@@ -31,6 +31,15 @@ describe('greetingDue', () => {
 
   it('counts from the last greeting when the patient never wrote (a practice-started conversation)', () => {
     expect(greetingDue(conversation({ greetedAt: new Date(now.getTime() - 86_400_000) }), now)).toBe(false);
+  });
+});
+
+describe('autoRepliesOn', () => {
+  it('answers with the replies switched on, and with none while the booking assistant answers the number', () => {
+    expect(autoRepliesOn({ assistantActive: false, greetingEnabled: true, awayEnabled: false })).toBe(true);
+    expect(autoRepliesOn({ assistantActive: false, greetingEnabled: false, awayEnabled: true })).toBe(true);
+    expect(autoRepliesOn({ assistantActive: false, greetingEnabled: false, awayEnabled: false })).toBe(false);
+    expect(autoRepliesOn({ assistantActive: true, greetingEnabled: true, awayEnabled: true })).toBe(false);
   });
 });
 

@@ -16,6 +16,8 @@ export const GREETING_SILENCE_MS = 14 * 86_400_000;
 
 export interface AutoReplyChannel {
   id: string;
+  /** The booking assistant answers this number: it introduces itself, so neither reply is sent. */
+  assistantActive: boolean;
   greetingEnabled: boolean;
   greetingEn: string;
   greetingFr: string;
@@ -32,6 +34,11 @@ export interface AutoReplyConversation {
   greetedAt: Date | null;
   awaySentAt: Date | null;
   optedOutAt: Date | null;
+}
+
+/** Whether a message to this number may get a greeting or an away message at all. */
+export function autoRepliesOn(channel: Pick<AutoReplyChannel, 'assistantActive' | 'greetingEnabled' | 'awayEnabled'>) {
+  return !channel.assistantActive && (channel.greetingEnabled || channel.awayEnabled);
 }
 
 export function greetingDue(conversation: AutoReplyConversation, at: Date): boolean {
@@ -61,7 +68,7 @@ export async function queueAutoReplies(
   },
 ): Promise<number> {
   const { channel, conversation, at, language } = input;
-  if (!conversation.waId || conversation.optedOutAt) return 0;
+  if (!conversation.waId || conversation.optedOutAt || !autoRepliesOn(channel)) return 0;
   const target = { id: conversation.id, channelId: channel.id, waId: conversation.waId };
   let queued = 0;
   const greeting =
@@ -109,11 +116,20 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
   const channel = await ctx.db
     .selectFrom('whatsappChannels')
     .innerJoin('whatsappConversations', 'whatsappConversations.channelId', 'whatsappChannels.id')
-    .select(['whatsappChannels.id', 'greetingEnabled', 'greetingEn', 'greetingFr', 'awayEnabled', 'awayEn', 'awayFr'])
+    .select([
+      'whatsappChannels.id',
+      'assistantActive',
+      'greetingEnabled',
+      'greetingEn',
+      'greetingFr',
+      'awayEnabled',
+      'awayEn',
+      'awayFr',
+    ])
     .where('whatsappConversations.id', '=', event.conversationId)
     .where('whatsappConversations.practiceId', '=', event.practiceId)
     .executeTakeFirst();
-  if (!channel || (!channel.greetingEnabled && !channel.awayEnabled)) return;
+  if (!channel || !autoRepliesOn(channel)) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
     const conversation = await tx
       .selectFrom('whatsappConversations')

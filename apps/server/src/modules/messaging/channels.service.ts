@@ -88,6 +88,7 @@ export interface ChannelView {
   throughputPerSecond: number;
   sendingPausedReason: string | null;
   autoReplies: AutoReplies;
+  assistantActive: boolean;
   webhookUrl: string;
   sandbox: boolean;
 }
@@ -111,6 +112,7 @@ async function channelView(ctx: AppContext, tx: Tx, practiceId: string): Promise
       awayEn: c.awayEn,
       awayFr: c.awayFr,
     },
+    assistantActive: c.assistantActive,
     webhookUrl: `${ctx.config.publicUrl}/webhooks/whatsapp`,
     sandbox: ctx.config.whatsapp.sandbox,
   };

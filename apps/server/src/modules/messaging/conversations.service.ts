@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type {
   ConversationDetail,
+  ConversationOwner,
   ConversationSummary,
+  HandoverReason,
+  InboxCounts,
   InboxMessage,
   MessageContent,
   SendMessageInput,
@@ -26,6 +29,7 @@ import {
   queueGraphCall,
   queueOutboundMessage,
 } from './outbound.service.js';
+import { markStaffAnswered, ownershipChanges } from './ownership.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 import { previewOf } from './webhook.parse.js';
@@ -51,6 +55,9 @@ type ConversationRow = {
   assignedUserId: string | null;
   assignedName: string | null;
   needsHuman: boolean;
+  owner: ConversationOwner;
+  handoverReason: HandoverReason | null;
+  handoverAt: Date | null;
   unreadCount: number;
   lastMessageAt: Date;
   lastInboundAt: Date | null;
@@ -95,6 +102,8 @@ function toSummary(r: ConversationRow): ConversationSummary {
     unreadCount: r.unreadCount,
     assignedTo: r.assignedUserId && r.assignedName ? { userId: r.assignedUserId, name: r.assignedName } : null,
     needsHuman: r.needsHuman,
+    owner: r.owner,
+    handover: r.handoverReason ? { reason: r.handoverReason, since: r.handoverAt ? iso(r.handoverAt) : null } : null,
     status: r.status,
     serviceWindowEndsAt: windowEndsAt(r.lastInboundAt),
     optedOut: r.optedOutAt !== null,
@@ -106,7 +115,7 @@ function selectConversations(tx: Tx) {
   return sql<ConversationRow>`
     SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id,
       p.name AS patient_name, p.date_of_birth AS patient_birth_date,
-      c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
+      c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.owner, c.handover_reason, c.handover_at, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
       m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at,
       to_char(c.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM whatsapp_conversations c
@@ -122,6 +131,7 @@ export async function listConversations(
   input: Caller & {
     status: 'open' | 'closed' | 'all';
     assigned: 'any' | 'me' | 'unassigned';
+    needsPerson?: boolean | undefined;
     q?: string | undefined;
     cursor?: string | undefined;
     limit: number;
@@ -136,6 +146,7 @@ export async function listConversations(
       WHERE c.practice_id = ${input.practiceId}
         ${input.status === 'all' ? sql`` : sql`AND c.status = ${input.status}`}
         ${input.assigned === 'me' ? sql`AND c.assigned_user_id = ${input.actor.userId}` : input.assigned === 'unassigned' ? sql`AND c.assigned_user_id IS NULL` : sql``}
+        ${input.needsPerson === undefined ? sql`` : sql`AND c.needs_human = ${input.needsPerson}`}
         ${
           q
             ? sql`AND (c.profile_name ILIKE ${`%${escapeLike(q)}%`} OR p.name ILIKE ${`%${escapeLike(q)}%`}
@@ -148,6 +159,23 @@ export async function listConversations(
     const items = rows.slice(0, input.limit).map(toSummary);
     const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null };
+  });
+}
+
+/**
+ * The navigation's figures for open conversations: waiting for a person (urgent ones among them),
+ * then with unread messages. One pass over the practice's open conversations.
+ */
+export async function countInbox(ctx: AppContext, input: Caller): Promise<InboxCounts> {
+  requirePermission(input.actor, 'inbox:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const { rows } = await sql<{ waiting: number; urgent: number; unread: number }>`
+      SELECT count(*) FILTER (WHERE handover_at IS NOT NULL)::int AS waiting,
+        count(*) FILTER (WHERE handover_at IS NOT NULL AND handover_reason = 'urgent')::int AS urgent,
+        count(*) FILTER (WHERE unread_count > 0)::int AS unread
+      FROM whatsapp_conversations
+      WHERE practice_id = ${input.practiceId} AND status = 'open'`.execute(tx);
+    return rows[0] ?? { waiting: 0, urgent: 0, unread: 0 };
   });
 }
 
@@ -179,7 +207,7 @@ async function detailOf(tx: Tx, practiceId: string, row: ConversationRow): Promi
     row.waId ? findPatientsByPhone(tx, practiceId, `+${row.waId}`) : Promise.resolve([]),
     tx
       .selectFrom('whatsappChannels')
-      .select(['displayPhoneNumber', 'sendingPausedReason'])
+      .select(['displayPhoneNumber', 'sendingPausedReason', 'assistantActive'])
       .where('id', '=', row.channelId)
       .executeTakeFirstOrThrow(),
   ]);
@@ -190,7 +218,11 @@ async function detailOf(tx: Tx, practiceId: string, row: ConversationRow): Promi
       name: `${m.givenName} ${m.familyName}`,
       dateOfBirth: m.dateOfBirth,
     })),
-    channel: { displayPhoneNumber: channel.displayPhoneNumber, sendingPausedReason: channel.sendingPausedReason },
+    channel: {
+      displayPhoneNumber: channel.displayPhoneNumber,
+      sendingPausedReason: channel.sendingPausedReason,
+      assistantActive: channel.assistantActive,
+    },
   };
 }
 
@@ -318,13 +350,25 @@ export async function updateConversation(
       status?: 'open' | 'closed' | undefined;
       needsHuman?: boolean | undefined;
       patientId?: string | null | undefined;
+      /** 'staff': a person takes the conversation over; 'assistant': handed back (see ownership.ts). */
+      owner?: ConversationOwner | undefined;
     };
   },
 ): Promise<ConversationDetail> {
   requirePermission(input.actor, 'inbox:reply');
+  const { patch } = input;
+  if (patch.owner === 'assistant' && patch.needsHuman === true)
+    throw new AppError('validation_failed', {
+      errors: [
+        {
+          path: 'owner',
+          code: 'invalid',
+          message: 'A conversation handed back to the assistant cannot be flagged for a person at the same time',
+        },
+      ],
+    });
   const detail = await inPractice(ctx.db, input.practiceId, async (tx) => {
     const before = await loadConversation(tx, input.practiceId, input.conversationId);
-    const { patch } = input;
     if (patch.assignedUserId) {
       if (!(await memberRoleIn(tx, input.practiceId, patch.assignedUserId))) throw new AppError('member_not_found');
     }
@@ -335,18 +379,21 @@ export async function updateConversation(
     const set = {
       ...(patch.assignedUserId !== undefined ? { assignedUserId: patch.assignedUserId } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
-      ...(patch.needsHuman !== undefined ? { needsHuman: patch.needsHuman } : {}),
       ...(patch.patientId !== undefined ? { patientId: patch.patientId } : {}),
+      ...ownershipChanges(patch, new Date()),
     };
     // An empty patch answers the conversation as it is (an empty SET is no SQL).
     if (Object.keys(set).length > 0)
       await tx.updateTable('whatsappConversations').set(set).where('id', '=', before.id).execute();
+    const after = await loadConversation(tx, input.practiceId, before.id);
     const changes: Record<string, unknown> = {};
     if (patch.assignedUserId !== undefined && patch.assignedUserId !== before.assignedUserId)
       changes.assignedUserId = [before.assignedUserId, patch.assignedUserId];
     if (patch.status !== undefined && patch.status !== before.status) changes.status = [before.status, patch.status];
-    if (patch.needsHuman !== undefined && patch.needsHuman !== before.needsHuman)
-      changes.needsHuman = [before.needsHuman, patch.needsHuman];
+    if (after.needsHuman !== before.needsHuman) changes.needsHuman = [before.needsHuman, after.needsHuman];
+    if (after.owner !== before.owner) changes.owner = [before.owner, after.owner];
+    if (after.handoverReason !== before.handoverReason)
+      changes.handoverReason = [before.handoverReason, after.handoverReason];
     if (patch.patientId !== undefined && patch.patientId !== before.patientId)
       changes.patientId = [before.patientId, patch.patientId];
     if (Object.keys(changes).length > 0) {
@@ -359,7 +406,7 @@ export async function updateConversation(
         changes,
       });
     }
-    return detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, before.id));
+    return detailOf(tx, input.practiceId, after);
   });
   publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId }]);
   return detail;
@@ -385,6 +432,9 @@ export async function sendInboxMessage(
     if (conversation.optedOutAt && (m.type === 'template' || !windowEndsAt(conversation.lastInboundAt)))
       throw new AppError('whatsapp_opted_out');
     const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId };
+    // A person answering has the conversation (the assistant falls silent) and the patient no
+    // longer waits; a request that fails below rolls this back with the message.
+    await markStaffAnswered(tx, conversation.id, new Date());
     const base = {
       practiceId: input.practiceId,
       conversation: target,

@@ -3,6 +3,7 @@ import {
   ConversationList,
   ConversationListQuery,
   ConversationPatch,
+  InboxCounts,
   InboxMessage,
   MessageList,
   MessageListQuery,
@@ -20,6 +21,7 @@ import { actorOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
 import { getChannel, saveChannel } from './channels.service.js';
 import {
+  countInbox,
   getMessageMedia,
   getConversation,
   listConversations,
@@ -57,6 +59,20 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
   );
 
   api.get(
+    '/practices/:practiceId/inbox/counts',
+    {
+      config: { permission: 'inbox:read' },
+      schema: {
+        tags,
+        summary: 'Open conversations waiting for a person (urgent ones among them) and with unread messages',
+        params: PracticeParams,
+        response: { 200: InboxCounts },
+      },
+    },
+    async (request) => countInbox(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
+  );
+
+  api.get(
     '/practices/:practiceId/inbox/conversations/:conversationId',
     {
       config: { permission: 'inbox:read' },
@@ -76,7 +92,8 @@ export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'inbox:reply' },
       schema: {
         tags,
-        summary: 'Assign, close or reopen, flag, or link to a patient',
+        summary:
+          'Assign, close or reopen, flag for a person, link to a patient, take over from the assistant (owner staff) or hand back (owner assistant)',
         params: ConversationParams,
         body: ConversationPatch,
         response: { 200: ConversationDetail },

@@ -13,7 +13,7 @@ export interface QueueMessageInput {
   messageId?: string;
   practiceId: string;
   conversation: { id: string; channelId: string; waId: string };
-  origin: 'staff' | 'greeting' | 'away' | 'system';
+  origin: 'staff' | 'greeting' | 'away' | 'system' | 'assistant';
   content: MessageContent;
   /** The Graph API message without its envelope: `{ type: 'text', text: { body } }` and so on. */
   graphMessage: Record<string, unknown>;
@@ -77,6 +77,9 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
       sentByUserId: input.sentByUserId ?? null,
       replyToMessageId: input.replyTo?.messageId ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      // now() is the transaction's start: several messages queued in one transaction (the
+      // assistant's replies of a turn) keep their order in the thread by the time of each insert.
+      createdAt: sql<Date>`clock_timestamp()`,
     })
     // Two requests with the same key at once: the second waits for the first and gets its message.
     .onConflict((oc) =>

@@ -1,0 +1,312 @@
+import type { ConversationDetail, ConversationOwner, HandoverReason, MessageContent } from '@dentalpro/contracts';
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Actor } from '../../platform/access.js';
+import type { Tx } from '../../platform/tenancy.js';
+import { type AssistantReply, contentOf, graphMessageOf, replyProblems } from './assistant-replies.js';
+import { SERVICE_WINDOW_MS, updateConversation } from './conversations.service.js';
+import { OUTBOX_SIGNAL } from './messaging.runtime.js';
+import { cancelQueuedOnOptOut, queueOutboundMessage } from './outbound.service.js';
+import { conversationChangedAtCommit, markHandover, takeBackLapsed } from './ownership.js';
+
+/**
+ * What the WhatsApp channel offers the booking assistant (modules/assistant), and the only
+ * messaging file it imports. The assistant listens for `inboundMessageStored`; messaging never
+ * imports it. Unless said otherwise, functions take a transaction already bound to the practice
+ * (`inPractice`), so that what the assistant reads, decides and queues commits together.
+ *
+ * A turn of the assistant reads: readInboundForAssistant → ownerNow (silent while a person owns
+ * it) → … → queueAssistantReplies, then handOverToStaff if it hands over (replies first: the
+ * handover's last words are the assistant's) → commit → wakeOutbox.
+ */
+
+export type { AssistantReply } from './assistant-replies.js';
+export { WHATSAPP_LIMITS, replyProblems } from './assistant-replies.js';
+export { DEFAULT_STAFF_IDLE_HOURS, type OwnershipFacts, ownerNow } from './ownership.js';
+export type { ConversationOwner, HandoverReason };
+
+export interface InboundForAssistant {
+  conversation: {
+    id: string;
+    channelId: string;
+    /** The patient's WhatsApp number, digits with country code; null for a username-only contact. */
+    waId: string | null;
+    /** The same number in E.164 (`+230…`), for the patients module's phone lookup. */
+    e164: string | null;
+    profileName: string;
+    patientId: string | null;
+    owner: ConversationOwner;
+    /** When the current owner took the conversation (null: never changed). */
+    ownerSince: Date | null;
+    /** Since when the patient has waited for a person; null when nobody is waited for. */
+    handoverAt: Date | null;
+    /** The conversation's latest message, either direction (this one included). */
+    lastMessageAt: Date;
+    /** The latest message before the one being answered (either direction); null for the first. */
+    previousMessageAt: Date | null;
+    /** The patient's latest message: the 24-hour window runs from it. */
+    lastInboundAt: Date | null;
+    optedOut: boolean;
+    /** The practice switched the assistant on for this number. */
+    assistantActive: boolean;
+  };
+  /** Null when no message was asked for (an idle conversation's expiry, say). */
+  message: { id: string; occurredAt: Date; content: MessageContent; contextWamid: string | null } | null;
+}
+
+/**
+ * The conversation and the patient's message the assistant is to answer, with the conversation
+ * row locked until the transaction ends, so two messages of one patient are handled one after the
+ * other. Null when the conversation does not exist (in this practice) or the message is not a
+ * patient's message of it.
+ */
+export async function readInboundForAssistant(
+  tx: Tx,
+  input: { conversationId: string; messageId?: string | null | undefined },
+): Promise<InboundForAssistant | null> {
+  const c = await tx
+    .selectFrom('whatsappConversations')
+    .select([
+      'id',
+      'channelId',
+      'waId',
+      'profileName',
+      'patientId',
+      'owner',
+      'ownerSince',
+      'handoverAt',
+      'lastMessageAt',
+      'lastInboundAt',
+      'optedOutAt',
+    ])
+    .where('id', '=', input.conversationId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!c) return null;
+  const channel = await tx
+    .selectFrom('whatsappChannels')
+    .select('assistantActive')
+    .where('id', '=', c.channelId)
+    .executeTakeFirst();
+  let message: InboundForAssistant['message'] = null;
+  let previousMessageAt: Date | null = c.lastMessageAt;
+  if (input.messageId) {
+    const { rows } = await sql<{
+      id: string;
+      occurredAt: Date;
+      content: MessageContent;
+      contextWamid: string | null;
+      previousAt: Date | null;
+    }>`
+      SELECT m.id, m.occurred_at, m.content, m.context_wamid,
+        (SELECT p.occurred_at FROM whatsapp_messages p
+          WHERE p.conversation_id = m.conversation_id
+            AND (p.occurred_at, p.created_at, p.id) < (m.occurred_at, m.created_at, m.id)
+          ORDER BY p.occurred_at DESC, p.created_at DESC, p.id DESC LIMIT 1) AS previous_at
+      FROM whatsapp_messages m
+      WHERE m.id = ${input.messageId} AND m.conversation_id = ${c.id} AND m.direction = 'inbound' AND m.origin = 'patient'`.execute(
+      tx,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    message = { id: row.id, occurredAt: row.occurredAt, content: row.content, contextWamid: row.contextWamid };
+    previousMessageAt = row.previousAt;
+  }
+  return {
+    conversation: {
+      id: c.id,
+      channelId: c.channelId,
+      waId: c.waId,
+      // A wa_id is the number's digits with its country code; E.164 allows 15 digits at most.
+      e164: c.waId && /^[1-9][0-9]{6,14}$/.test(c.waId) ? `+${c.waId}` : null,
+      profileName: c.profileName,
+      patientId: c.patientId,
+      owner: c.owner,
+      ownerSince: c.ownerSince,
+      handoverAt: c.handoverAt,
+      lastMessageAt: c.lastMessageAt,
+      previousMessageAt,
+      lastInboundAt: c.lastInboundAt,
+      optedOut: c.optedOutAt !== null,
+      assistantActive: channel?.assistantActive ?? false,
+    },
+    message,
+  };
+}
+
+/**
+ * Queues the assistant's replies, in order, each an outbound message of origin 'assistant' in
+ * the transactional outbox, keyed `${idempotencyKey}:${index}`: a turn handled twice queues
+ * nothing the second time. Returns how many were queued now.
+ *
+ * Nothing is queued (0) outside the 24-hour window (Meta refuses free-form messages then), for a
+ * contact without a number, or while a person has the conversation: if the caller found that the
+ * person's ownership lapsed (ownerNow), the conversation becomes the assistant's here, unless the
+ * patient waits for a person or a person took it over or answered since the patient's last
+ * message (they win the race). A reply past WhatsApp's limits is a bug of the caller: it throws.
+ * Opted-out patients are answered (they asked); what is queued for them is not marketing.
+ */
+export async function queueAssistantReplies(
+  tx: Tx,
+  input: {
+    practiceId: string;
+    conversation: { id: string; channelId: string; waId: string | null };
+    replies: readonly AssistantReply[];
+    idempotencyKey: string;
+  },
+): Promise<number> {
+  const { conversation, replies } = input;
+  const waId = conversation.waId;
+  if (replies.length === 0 || !waId) return 0;
+  for (const [index, reply] of replies.entries()) {
+    const problems = replyProblems(reply);
+    if (problems.length > 0)
+      throw new Error(`assistant reply ${index} breaks WhatsApp's limits: ${problems.join('; ')}`);
+  }
+  const now = new Date();
+  const row = await tx
+    .selectFrom('whatsappConversations')
+    .select(['owner', 'lastInboundAt'])
+    .where('id', '=', conversation.id)
+    .where('practiceId', '=', input.practiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row?.lastInboundAt || now.getTime() - row.lastInboundAt.getTime() >= SERVICE_WINDOW_MS) return 0;
+  if (row.owner === 'staff') {
+    const taken = await takeBackLapsed(tx, { practiceId: input.practiceId, conversationId: conversation.id, at: now });
+    if (!taken) return 0;
+  }
+  const keys = replies.map((_, index) => `${input.idempotencyKey}:${index}`);
+  const already = new Set(
+    (
+      await tx
+        .selectFrom('whatsappMessages')
+        .select('idempotencyKey')
+        .where('practiceId', '=', input.practiceId)
+        .where('idempotencyKey', 'in', keys)
+        .execute()
+    ).map((m) => m.idempotencyKey),
+  );
+  let queued = 0;
+  for (const [index, reply] of replies.entries()) {
+    const key = keys[index]!;
+    if (already.has(key)) continue;
+    await queueOutboundMessage(tx, {
+      practiceId: input.practiceId,
+      conversation: { id: conversation.id, channelId: conversation.channelId, waId },
+      origin: 'assistant',
+      content: contentOf(reply),
+      graphMessage: graphMessageOf(reply),
+      idempotencyKey: key,
+    });
+    queued += 1;
+  }
+  return queued;
+}
+
+/**
+ * After the transaction that queued replies commits: wakes this process's outbox sender (other
+ * processes find the messages on their next look).
+ */
+export function wakeOutbox(ctx: AppContext): void {
+  ctx.events.signal(OUTBOX_SIGNAL);
+}
+
+/**
+ * The assistant hands the conversation to a person: staff own it, it is flagged "needs a person"
+ * with the reason, and the patient waits from `at` (a conversation already waiting keeps its first
+ * time, and an urgent reason stays). Open inboxes refresh it at commit. Queue the handover's own
+ * reply first: once a person owns the conversation the assistant queues nothing.
+ */
+export async function handOverToStaff(
+  tx: Tx,
+  input: { practiceId: string; conversationId: string; reason: HandoverReason; at: Date },
+): Promise<{ waitingSince: Date; reason: HandoverReason } | null> {
+  const row = await markHandover(tx, input);
+  if (!row?.handoverAt || !row.handoverReason) return null;
+  return { waitingSince: row.handoverAt, reason: row.handoverReason };
+}
+
+/**
+ * Staff give the conversation back to the assistant: the assistant owns it, the "needs a person"
+ * flag, its reason and the wait are cleared. Same permission and audit as any conversation update
+ * (HTTP: PATCH …/inbox/conversations/{id} with `{ "owner": "assistant" }`).
+ */
+export function handBackToAssistant(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; conversationId: string },
+): Promise<ConversationDetail> {
+  return updateConversation(ctx, { ...input, patch: { owner: 'assistant' } });
+}
+
+/**
+ * The patient withdrew their consent to WhatsApp messages (STOP, ARRÊT…): what the practice
+ * queued on its own initiative (templates, greetings, the assistant's messages) is not sent, and
+ * nothing non-essential is started again until they opt back in. opted_in_at keeps when they last
+ * consented; opted_out_at keeps the first withdrawal while it stands (as after Meta's 131050).
+ * `alreadyOptedOut`: they had opted out before (confirm once).
+ */
+export async function recordWhatsAppOptOut(
+  tx: Tx,
+  input: { practiceId: string; conversationId: string; at: Date },
+): Promise<{ alreadyOptedOut: boolean; cancelled: number }> {
+  const before = await tx
+    .selectFrom('whatsappConversations')
+    .select('optedOutAt')
+    .where('id', '=', input.conversationId)
+    .where('practiceId', '=', input.practiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return { alreadyOptedOut: false, cancelled: 0 };
+  if (!before.optedOutAt)
+    await tx
+      .updateTable('whatsappConversations')
+      .set({ optedOutAt: input.at })
+      .where('id', '=', input.conversationId)
+      .execute();
+  const cancelled = await cancelQueuedOnOptOut(tx, input.conversationId);
+  if (!before.optedOutAt || cancelled > 0)
+    await conversationChangedAtCommit(tx, input.practiceId, input.conversationId);
+  return { alreadyOptedOut: before.optedOutAt !== null, cancelled };
+}
+
+/**
+ * The patient subscribed again (START): their opt-out is lifted and their consent dated `at`.
+ * `wasOptedOut`: false when there was nothing to lift.
+ */
+export async function recordWhatsAppOptIn(
+  tx: Tx,
+  input: { practiceId: string; conversationId: string; at: Date },
+): Promise<{ wasOptedOut: boolean }> {
+  const before = await tx
+    .selectFrom('whatsappConversations')
+    .select('optedOutAt')
+    .where('id', '=', input.conversationId)
+    .where('practiceId', '=', input.practiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return { wasOptedOut: false };
+  await tx
+    .updateTable('whatsappConversations')
+    .set({ optedOutAt: null, optedInAt: input.at })
+    .where('id', '=', input.conversationId)
+    .execute();
+  if (before.optedOutAt) await conversationChangedAtCommit(tx, input.practiceId, input.conversationId);
+  return { wasOptedOut: before.optedOutAt !== null };
+}
+
+/**
+ * Switches the assistant on or off for the practice's WhatsApp number(s). While it is on, the
+ * greeting and away message stay silent (the assistant introduces itself). The caller (the
+ * assistant's settings) records the audit event. Returns how many numbers were changed.
+ */
+export async function setAssistantActive(tx: Tx, input: { practiceId: string; active: boolean }): Promise<number> {
+  const rows = await tx
+    .updateTable('whatsappChannels')
+    .set({ assistantActive: input.active, updatedAt: new Date() })
+    .where('practiceId', '=', input.practiceId)
+    .where('assistantActive', '!=', input.active)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
