@@ -88,7 +88,7 @@ const HELD_LETTER = /(\p{L})\1\1/u;
 
 const LANGUAGES: Language[] = ['en', 'fr', 'mfe'];
 
-/** With a hint, a lead smaller than this keeps the hint ("merci" from a Creole speaker stays Creole). */
+/** With a hint, a lead no larger than this keeps the hint: one word ("merci" from a Creole speaker) does not switch. */
 const LEAD_OVER_HINT = 2;
 
 export interface LanguageScores {
@@ -128,6 +128,6 @@ export function detectLanguage(words: readonly string[], hint?: Language | null)
     // A tie with no hint: English if it is among the leaders, else the first leader.
     return scores.en === scores[best] ? 'en' : best;
   }
-  if (hint && hint !== best && scores[best] - scores[hint] < LEAD_OVER_HINT) return hint;
+  if (hint && hint !== best && scores[best] - scores[hint] <= LEAD_OVER_HINT) return hint;
   return best;
 }

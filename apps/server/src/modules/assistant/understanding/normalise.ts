@@ -5,13 +5,17 @@
  * "mersiii", "appointment" and "apointment" all meet).
  */
 
-/** Lower case, accents dropped, every kind of apostrophe turned into `'`. Keeps punctuation and digits. */
+/**
+ * Lower case, accents dropped, every kind of apostrophe turned into `'`, and English "n't" joined
+ * ("can't" → "cant", as most patients type it anyway). Keeps punctuation and digits.
+ */
 export function fold(text: string): string {
   return text
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
-    .replace(/[’‘`´ʼ]/g, "'");
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/n't\b/g, 'nt');
 }
 
 /** Letters repeated in a row become one ("helloooo" → "helo"); digits are left alone ("11h"). */

@@ -217,6 +217,6 @@ export const MONTHS = new Map<string, number>(
     ['december decembre desam', 12],
   ].flatMap(([names, month]) => (names as string).split(' ').map((name) => [squeeze(name), month as number] as const)),
 );
-export const DAY_OF_MONTH_LEADS = new Set(['le', 'the', 'lor', 'on']);
+export const DAY_OF_MONTH_LEADS = new Set(['le', 'the', 'lor']);
 export const MONTH_WORDS =
   /\b(?:jan|janv|janvier|january|fev|fevr|fevrier|feb|february|mars|march|mar|avr|avril|april|apr|mai|may|juin|june|jun|juil|juillet|july|jul|aout|august|aug|sept?|septembre|september|oct|octobre|october|nov|novembre|november|dec|decembre|december)\b/;

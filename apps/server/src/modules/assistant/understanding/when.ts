@@ -80,6 +80,7 @@ export interface TimeRange {
 
 /** Longer texts are read up to here: a booking request names its date early, and chrono's cost grows with length. */
 const MAX_TEXT_FOR_DATES = 600;
+const MAX_NUMBERS_FOR_DATES = 24;
 
 // ---------------------------------------------------------------------------------------------
 // Reading the text
@@ -136,14 +137,31 @@ function readWithChrono(text: string, at: Date, timeZone: string): chrono.Parsed
   return kept.sort((a, b) => a.index - b.index);
 }
 
+/** The word before a place in the text, passing over small words ("à", "de"); binary search, then a short walk back. */
 function wordBefore(words: Word[], index: number, skip: Set<string>): string | undefined {
-  for (let i = words.length - 1; i >= 0; i--) {
-    const word = words[i]!;
-    if (word.end > index) continue;
-    if (skip.has(word.text)) continue;
-    return word.text;
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (words[middle]!.end <= index) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low - 1; i >= 0; i--) {
+    if (!skip.has(words[i]!.text)) return words[i]!.text;
   }
   return undefined;
+}
+
+/** Which words lie inside a chrono result (both lists are in text order). */
+function wordsInside(words: Word[], results: chrono.ParsedResult[]): Set<Word> {
+  const inside = new Set<Word>();
+  let r = 0;
+  for (const word of words) {
+    while (r < results.length && results[r]!.index + results[r]!.text.length <= word.start) r++;
+    const result = results[r];
+    if (result && result.index < word.end) inside.add(word);
+  }
+  return inside;
 }
 
 function collectFacts(text: string, at: Date, timeZone: string, today: number): Facts {
@@ -167,13 +185,18 @@ function collectFacts(text: string, at: Date, timeZone: string, today: number): 
     else if (meaning.kind === 'span') facts.spans.push(meaning);
   }
 
-  const rest = blanked.join('');
+  // Runs of five digits or more (phone numbers, references) are no dates, and cost chrono dearly.
+  const rest = blanked.join('').replace(/\d{5,}/g, (digits) => ' '.repeat(digits.length));
   if (!/\d/.test(rest) && !MONTH_WORDS.test(rest) && !/\b(?:days?|weeks?|jours?|semaines?)\b/.test(rest)) {
     return facts;
   }
+  // A text full of numbers (a list, a pasted table) names no appointment time, and chrono's cost
+  // grows fast with the numbers it has to try (600 characters of "1 1 1" take it some 30 ms).
+  if ((rest.match(/\d+/g)?.length ?? 0) > MAX_NUMBERS_FOR_DATES) return facts;
   const results = readWithChrono(rest, at, timeZone);
   for (const result of results) addChronoResult(facts, result, words, today);
-  const covered = (word: Word) => results.some((r) => word.start < r.index + r.text.length && r.index < word.end);
+  const inside = wordsInside(words, results);
+  const covered = (word: Word) => inside.has(word);
   addDaysOfMonth(facts, words, today, covered);
   addMonths(facts, words, covered);
   addBareHours(facts, words, covered);
@@ -224,6 +247,8 @@ function addDaysOfMonth(facts: Facts, words: Word[], today: number, covered: (wo
     if (!ordinal || covered(word)) continue;
     const isOrdinal = word.text !== ordinal[1];
     if (!isOrdinal && !DAY_OF_MONTH_LEADS.has(words[i - 1]?.text ?? '')) continue;
+    // "lor 5 789 1234" is a phone number.
+    if (/^\d+$/.test(words[i + 1]?.text ?? '')) continue;
     const date = Number(ordinal[1]);
     if (date < 1 || date > 31) continue;
     const day = nextDayOfMonth(today, date);
