@@ -1,4 +1,4 @@
-import { fold } from './visit-type-match.js';
+import { fold } from './understanding/normalise.js';
 
 /**
  * A date of birth as patients type it: "12/03/1985", "12-3-85", "12.03.1985", "12 mars 1985",

@@ -4,7 +4,7 @@ import { bookButtons, textReply } from './prompts.js';
 import { clip } from './reply-limits.js';
 import { sayMoney } from './say-money.js';
 import { capitalise, localMidnight, localParts, sayHhmm, sayWhenShort, weekdayName } from './say-when.js';
-import { fold } from './visit-type-match.js';
+import { fold } from './understanding/normalise.js';
 
 /**
  * The questions answered in one message: my appointments, opening hours (for one day when a day

@@ -12,7 +12,7 @@ import {
   withLead,
 } from './prompts.js';
 import { localDate } from './say-when.js';
-import { fold } from './visit-type-match.js';
+import { fold } from './understanding/normalise.js';
 
 /**
  * Moving and cancelling: which appointment (only this number's own patients') → inside the

@@ -22,7 +22,8 @@ import {
   withLead,
 } from './prompts.js';
 import { EARLIEST_DAYS, localDate, localParts, rangeFor, sayRange } from './say-when.js';
-import { fold, matchVisitType } from './visit-type-match.js';
+import { fold } from './understanding/normalise.js';
+import { matchVisitType } from './understanding/understand.js';
 
 /**
  * The booking recipe: who it is for → visit type → when → free times (find_times) → a time
@@ -58,11 +59,17 @@ export function advanceBooking(c: Ctx, draft: BookingDraft, lead?: string): Step
 export function withUnderstanding(c: Ctx, draft: BookingDraft, text: string, understood: Understanding): BookingDraft {
   let next = draft;
   if (draft.goal === 'book') {
-    const type = matchVisitType(c.facts.visitTypes, understood.visitKind, text);
+    const type = visitTypeIn(c, text, understood);
     if (type && type.id !== draft.typeId) next = { ...next, typeId: type.id, typeName: type.name };
   }
   if (understood.when) next = { ...next, when: understood.when };
   return next;
+}
+
+/** The practice's visit type the text names or the understanding's kind of visit points to (one vocabulary: understanding/visit-kind.ts). */
+function visitTypeIn(c: Ctx, text: string, understood: Understanding) {
+  const typeId = matchVisitType(understood.visitKind, text, c.facts.visitTypes);
+  return c.facts.visitTypes.find((type) => type.id === typeId) ?? null;
 }
 
 /** Look for free times in the draft's range (from now at the earliest); a range already past asks again. */
@@ -332,7 +339,7 @@ export function typeInText(c: Ctx, text: string, understood: Understanding): Ste
   const types = c.facts.visitTypes;
   const draft = c.state.draft ?? { goal: 'book' };
   const index = text.trim().match(/^#?\s*(\d{1,2})\s*[.)]?$/);
-  const type = index ? types[Number(index[1]) - 1] : matchVisitType(types, understood.visitKind, text);
+  const type = index ? types[Number(index[1]) - 1] : visitTypeIn(c, text, understood);
   if (!type) return null;
   return advanceBooking(c, { ...draft, typeId: type.id, typeName: type.name, when: understood.when ?? draft.when });
 }

@@ -73,7 +73,7 @@ import {
   withLead,
 } from './prompts.js';
 import { rangeFor } from './say-when.js';
-import { fold } from './visit-type-match.js';
+import { fold } from './understanding/normalise.js';
 
 /**
  * The booking assistant's conversation: a pure state machine, (State, Input, Facts) → Step.
