@@ -125,8 +125,8 @@ function tallyEvidence(words: readonly string[], compiled: CompiledRules): Map<I
   for (const m of matches) {
     const { intent, kind, weight } = m.phrase.value;
     if (kind === 'unless' || (kind === 'short' && !short)) continue;
-    const void_ = voided.get(intent);
-    if (void_ && Array.from({ length: m.length }, (_, i) => m.at + i).some((i) => void_.has(i))) continue;
+    const switchedOff = voided.get(intent);
+    if (switchedOff && Array.from({ length: m.length }, (_, i) => m.at + i).some((i) => switchedOff.has(i))) continue;
     // The same phrase twice ("cancel, cancel") is no surer than once.
     const key = `${intent}\u0000${m.phrase.source}`;
     if (counted.has(key)) continue;
@@ -148,7 +148,8 @@ function confidenceOf(tally: Tally): number {
  * The precedence between intents, highest first. A message that says several things is read as
  * the one that matters most: pain before anything, moving an appointment before booking one, a
  * request for a person before the questions a person would answer, and the short replies ("yes",
- * "thanks", "hello") only when nothing else is said.
+ * "thanks", "hello") only when nothing else is said. Within a tier the most points win, the
+ * first listed on a tie ("premye plas" is `earliest`; "the first appointment you have" is `book`).
  */
 const TIERS: Intent[][] = [
   ['urgent'],
