@@ -152,6 +152,20 @@ describe('idle', () => {
     expect(who.commands).toEqual([]);
   });
 
+  it('takes a "no" or "never mind" with nothing going on calmly, and a "yes" after a cancellation as booking again', () => {
+    for (const input of [text('no', { intent: 'no' }), text('never mind')]) {
+      const out = step(STARTED, input, facts);
+      expect(body(out)).toBe('OK. Write to me any time you need something.');
+      expect(out.state.misses).toBe(0);
+    }
+    const afterCancel = {
+      ...STARTED,
+      recent: { goal: 'cancel' as const, done: { kind: 'cancelled' as const, appointmentId: 'a-ines' } },
+    };
+    expect(step(afterCancel, text('yes', { intent: 'yes' }), facts).state.name).toBe('choosing_patient');
+    expect(body(step(afterCancel, choice('cancel_yes'), facts))).toBe('That appointment is already cancelled.');
+  });
+
   it('never echoes a very long text back', () => {
     const long = 'I would like to say '.repeat(200);
     expect(long.length).toBe(4000);

@@ -135,7 +135,14 @@ interface StateRules {
 
 const STATES: Record<StateName, StateRules> = {
   idle: {
-    text: (c, _text, understood) => (understood.intent === 'yes' ? alreadyDone(c) : null),
+    text: (c, text, understood) => {
+      // "Would you like to book another time?" follows a cancellation: a typed yes books.
+      const afterCancel = c.state.recent?.done?.kind === 'cancelled';
+      if (understood.intent === 'yes') return afterCancel ? startGoal(c, 'book', understood, text) : alreadyDone(c);
+      if (understood.intent === 'no' || isNeverMind(text))
+        return stay(c, [textReply(c.t.noProblem)], [], { misses: 0 });
+      return null;
+    },
     choice: (c, id) =>
       id === 'confirm' || id === 'cancel_yes' ? (alreadyDone(c) ?? stay(c, [menuList(c, c.t.nothingToConfirm)])) : null,
     ask: (c) => [menuList(c, c.t.whatNext)],

@@ -29,6 +29,7 @@ export const en = {
   staleList: "That list is out of date, so I'll look again.",
   stopped: "OK, I've stopped there. Nothing was booked or changed.",
   thanks: "You're welcome!",
+  noProblem: 'OK. Write to me any time you need something.',
   hello: 'Hello!',
   carryOn: 'To carry on where we were, just answer my last question.',
   languageSet: "OK, I'll write in English.",

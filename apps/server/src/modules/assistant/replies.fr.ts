@@ -30,6 +30,7 @@ export const fr = {
   staleList: "Cette liste n'est plus à jour, je regarde à nouveau.",
   stopped: "D'accord, j'arrête là. Rien n'a été réservé ni modifié.",
   thanks: 'Avec plaisir !',
+  noProblem: "D'accord. Écrivez-moi quand vous voulez.",
   hello: 'Bonjour !',
   carryOn: 'Pour continuer, répondez simplement à ma dernière question.',
   languageSet: "D'accord, je vous écris en français.",

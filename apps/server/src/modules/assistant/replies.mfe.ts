@@ -32,6 +32,7 @@ export const mfe = {
   staleList: 'Sa lalis-la nepli bon, mo pou rod ankor.',
   stopped: 'Dakor, mo aret la. Nanye pa finn reserve ni sanze.',
   thanks: 'Pa dekwa!',
+  noProblem: 'Dakor. Ekrir mwa kan ou bizin.',
   hello: 'Bonzour!',
   carryOn: 'Pou kontinie, zis reponn mo dernie kestion.',
   languageSet: 'Dakor, mo pou ekrir ou an Kreol.',

@@ -28,6 +28,8 @@ export interface Texts {
   staleList: string;
   stopped: string;
   thanks: string;
+  /** A "no" when nothing was asked. */
+  noProblem: string;
   hello: string;
   carryOn: string;
   languageSet: string;
