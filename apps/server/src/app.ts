@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from './context.js';
 import { pendingMigrations } from './db/migrate.js';
+import { assistantRoutes } from './modules/assistant/assistant.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await waitlistRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
       await messagingRoutes(api, ctx);
+      await assistantRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -8,6 +8,8 @@ import {
   type PatientImportProgress,
   type PatientImportReport,
   Role,
+  UnderstandInput,
+  Uuid,
   rejectedRowsCsv,
 } from '@dentalpro/contracts';
 import cliProgress from 'cli-progress';
@@ -19,9 +21,10 @@ import { seedDemo } from './demo/seed.js';
 import { systemActor } from './platform/access.js';
 import { verifyAuditChain } from './platform/audit.js';
 import { rotateDataKeys } from './platform/data-keys.js';
-import { AppError } from './platform/errors.js';
+import { AppError, fieldErrorsOf } from './platform/errors.js';
 import { countJobs, listFailedJobs, retryFailedJob } from './platform/jobs.js';
 import { createLogger } from './platform/logger.js';
+import { understandMessage, understandText } from './modules/assistant/understand.service.js';
 import { resealMfaSecrets } from './modules/auth/mfa.js';
 import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
@@ -52,6 +55,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   jobs list [--failed] [--limit N]             background jobs: how many wait, run and failed, by name;
                                                --failed lists the failed ones with their last error
   jobs retry ID                                queue a failed job again, due now, its attempts counted afresh
+  assistant understand [--practice ID] [--at ISO] "TEXT"
+                                               how the WhatsApp assistant reads a patient's message, as JSON:
+                                               language, intent, when {from, to}, typeName, confidence. With
+                                               --practice: in the practice's time zone, typeName naming its
+                                               visit type bookable on WhatsApp. Without: in Indian/Mauritius
+                                               time, no typeName, and the database is not opened (so it runs
+                                               beside a running server). --at: when the message is sent (now)
   keys rotate                                  re-wrap practice data keys and re-seal two-factor secrets
                                                under ENCRYPTION_KEY (the old master in ENCRYPTION_KEY_PREVIOUS),
                                                and start new data key versions
@@ -160,6 +170,21 @@ const commands: Record<string, Command> = {
     return { output: { id, result } };
   },
 
+  'assistant understand': async (ctx, o, { args }) => {
+    const { text, at } = understandArgs(o, args);
+    const practiceId = Uuid.safeParse(required(o, 'practice'));
+    if (!practiceId.success)
+      throw new AppError('validation_failed', { detail: '--practice is the practice id (a uuid)' });
+    return {
+      output: await understandMessage(ctx, {
+        actor: systemActor(),
+        practiceId: practiceId.data,
+        text,
+        ...(at ? { at } : {}),
+      }),
+    };
+  },
+
   'audit verify': async (ctx, o) => {
     const verdict = await verifyAuditChain(ctx.db, required(o, 'practice'));
     if (verdict.ok) return { output: { result: 'ok', events: verdict.events } };
@@ -232,6 +257,31 @@ const commands: Record<string, Command> = {
     return { output: report, exitCode: dryRun && wouldRefuse ? 1 : 0 };
   },
 };
+
+/**
+ * Commands that can answer without the database, given what they were asked: the answer, or
+ * undefined when they need it after all (then the command of the same name above runs).
+ */
+const withoutDatabase: Record<string, (opts: Record<string, string | undefined>, args: string[]) => unknown> = {
+  'assistant understand': (o, args) => {
+    if (o.practice) return undefined;
+    const { text, at } = understandArgs(o, args);
+    return understandText(text, at ? { at } : {});
+  },
+};
+
+/** The message (the words after the command, so quotes are optional) and --at, checked as the API checks them. */
+function understandArgs(o: Record<string, string | undefined>, args: string[]): { text: string; at?: Date } {
+  const input = { text: args.join(' '), ...(o.at !== undefined ? { at: o.at } : {}) };
+  const parsed = UnderstandInput.safeParse(input);
+  if (!parsed.success)
+    throw new AppError('validation_failed', {
+      detail:
+        'assistant understand [--practice ID] [--at ISO] "TEXT": TEXT of 1 to 4096 characters, --at a date-time with offset',
+      errors: fieldErrorsOf(parsed.error, input),
+    });
+  return { text: parsed.data.text, ...(parsed.data.at ? { at: new Date(parsed.data.at) } : {}) };
+}
 
 /** After a dry run: the command that imports for real, or what stands in the way. */
 function nextStep(r: PatientImportReport, argv: string[], skipRejected: boolean): string {
@@ -349,6 +399,7 @@ function parseCommandLine(argv: string[]) {
           'encoding',
           'rejected',
           'limit',
+          'at',
         ].map((k) => [k, { type: 'string' as const }]),
       ),
       map: { type: 'string', multiple: true },
@@ -382,18 +433,23 @@ async function main(argv: string[]) {
     process.stderr.write(USAGE);
     return 2;
   }
+  const strings: Record<string, string | undefined> = {};
+  const flags: Record<string, boolean | undefined> = {};
+  const lists: Record<string, string[] | undefined> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string') strings[key] = value;
+    else if (typeof value === 'boolean') flags[key] = value;
+    else if (Array.isArray(value)) lists[key] = value;
+  }
+  const answered = withoutDatabase[name]?.(strings, positionals.slice(words));
+  if (answered !== undefined) {
+    process.stdout.write(`${JSON.stringify(answered)}\n`);
+    return 0;
+  }
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn').child({}, { level: 'warn' });
   const ctx = await openAppContext(config, logger);
   try {
-    const strings: Record<string, string | undefined> = {};
-    const flags: Record<string, boolean | undefined> = {};
-    const lists: Record<string, string[] | undefined> = {};
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value === 'string') strings[key] = value;
-      else if (typeof value === 'boolean') flags[key] = value;
-      else if (Array.isArray(value)) lists[key] = value;
-    }
     const { output, exitCode = 0 } = await command(ctx, strings, {
       args: positionals.slice(words),
       flags,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -773,6 +773,30 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(JSON.parse(again.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'not_found' });
     const bad = await cli('jobs', 'retry', 'abc');
     expect(JSON.parse(bad.stderr.trim().split('\n').pop()!)).toMatchObject({ code: 'validation_failed' });
+  });
+
+  it("reads a message as a practice's assistant does, in the practice's time zone", async () => {
+    const res = await cli(
+      'assistant',
+      'understand',
+      '--practice',
+      practiceId,
+      '--at',
+      '2026-12-07T10:00:00+04:00',
+      'Mo anvi pran randevou zedi gramatin',
+    );
+    expect(res).toMatchObject({ code: 0, json: { language: 'mfe', intent: 'book' } });
+    // Thursday 10 December in Mauritius; the practice has no visit type to name.
+    expect(res.json.when.from).toMatch(/^2026-12-10T/);
+    expect(res.json.typeName).toBeUndefined();
+    for (const [practice, code] of [
+      [randomUUID(), 'practice_not_found'],
+      ['clinique-du-nord', 'validation_failed'],
+    ]) {
+      const refused = await cli('assistant', 'understand', '--practice', practice!, 'hello');
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stderr.trim().split('\n').pop()!)).toMatchObject({ code });
+    }
   });
 
   it('prints usage and exits 2 for an unknown command or option; --help prints it on stdout', async () => {
