@@ -328,6 +328,7 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
       api.patch<AppointmentType>(`/practices/${practiceId}/appointment-types/${input.type.id}`, {
         whatsappBookable: input.bookable,
       }),
+    // The box shows the change while it is saved, and until the list is read again.
     onSuccess: async (_saved, input) => {
       await refreshScheduling(queryClient, practiceId);
       toast(
@@ -336,6 +337,7 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
     },
   });
   const active = (types.data ?? []).filter((type) => type.active);
+  const saving = (type: AppointmentType) => change.isPending && change.variables?.type.id === type.id;
 
   return (
     <section aria-labelledby="assistant-types-title" className="card form-card">
@@ -359,8 +361,8 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
                 <label className="checkbox">
                   <input
                     type="checkbox"
-                    checked={type.whatsappBookable}
-                    disabled={change.isPending && change.variables?.type.id === type.id}
+                    checked={saving(type) ? change.variables!.bookable : type.whatsappBookable}
+                    disabled={saving(type)}
                     onChange={(event) => change.mutate({ type, bookable: event.currentTarget.checked })}
                   />
                   {typeName(type)}
@@ -398,7 +400,7 @@ function TryMessage({ practiceId }: { practiceId: string }) {
     <section aria-labelledby="assistant-try-title" className="card form-card">
       <h2 id="assistant-try-title">{t('assistantSettings.tryTitle')}</h2>
       <p className="muted">{t('assistantSettings.tryIntro')}</p>
-      <form onSubmit={submit} aria-labelledby="assistant-try-title" className="stack">
+      <form onSubmit={submit} className="stack">
         <TextAreaField
           ref={inputRef}
           label={t('assistantSettings.tryMessage')}
