@@ -28,13 +28,13 @@ module.exports = {
       name: 'modules-through-services',
       severity: 'error',
       comment:
-        "A module uses another module only through that module's *.service.ts files or its index.ts, " +
-        'never its repository, routes, helpers or pure rules: what a module exports for others is in ' +
-        'those files and nowhere else.',
+        "A module uses another module only through that module's *.service.ts files, its index.ts, " +
+        'or the facts it announces (*.events.ts, which listeners subscribe to), never its repository, ' +
+        'routes, helpers or pure rules: what a module exports for others is in those files and nowhere else.',
       from: { path: `${MODULES}([^/]+)/` },
       to: {
         path: MODULES,
-        pathNot: [`${MODULES}$1/`, `${MODULES}[^/]+/(index|[^/]+[.]service)[.]ts$`],
+        pathNot: [`${MODULES}$1/`, `${MODULES}[^/]+/(index|[^/]+[.](service|events))[.]ts$`],
       },
     },
     {

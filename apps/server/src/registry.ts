@@ -1,6 +1,8 @@
 import type { AppContext } from './context.js';
 import type { DataOwner } from './platform/data-owners.js';
 import type { ModuleJobs } from './platform/jobs.js';
+import { assistantDataOwner } from './modules/assistant/assistant.data-owner.js';
+import { assistantJobs } from './modules/assistant/assistant.jobs.js';
 import { clinicalDataOwner } from './modules/clinical/clinical.data-owner.js';
 import { messagingDataOwner } from './modules/messaging/messaging.data-owner.js';
 import { messagingJobs } from './modules/messaging/messaging.jobs.js';
@@ -12,6 +14,11 @@ import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.
  * jobs, listeners, schedules and pumps run in the background (background.ts). Adding a module adds lines here, and
  * nowhere in the modules it listens to. docs/architecture.md lists the same.
  */
-export const DATA_OWNERS: readonly DataOwner[] = [schedulingDataOwner, clinicalDataOwner, messagingDataOwner];
+export const DATA_OWNERS: readonly DataOwner[] = [
+  schedulingDataOwner,
+  clinicalDataOwner,
+  messagingDataOwner,
+  assistantDataOwner,
+];
 
-export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [messagingJobs, patientsJobs];
+export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [messagingJobs, patientsJobs, assistantJobs];

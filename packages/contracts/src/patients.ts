@@ -129,6 +129,8 @@ export const Patient = z.object({
   updatedAt: z.string(),
   /** Moves on with every change to the record; an edit sends the version it started from. */
   version: z.number().int(),
+  /** How the record began; 'whatsapp': the patient gave a name and birth date in the chat, staff complete the rest. */
+  registeredVia: z.enum(['staff', 'import', 'whatsapp']),
 });
 export type Patient = z.infer<typeof Patient>;
 

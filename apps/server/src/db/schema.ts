@@ -155,6 +155,7 @@ export interface PatientsTable {
   updatedAt: Defaulted<Date>;
   /** Moved on by every write to the record; edits check it (optimistic concurrency). */
   version: Defaulted<number>;
+  registeredVia: Defaulted<'staff' | 'import' | 'whatsapp'>;
 }
 
 export interface PatientPhonesTable {
@@ -648,6 +649,43 @@ export interface AssistantSettingsTable {
   updatedBy: Defaulted<string | null>;
 }
 
+/** The booking assistant: where each conversation stands (state as JSON), with a lease. */
+export interface AssistantConversationsTable {
+  practiceId: string;
+  conversationId: string;
+  state: ColumnType<unknown, string, string>;
+  handledMessageIds: Defaulted<string[]>;
+  busyUntil: Defaulted<Date | null>;
+  updatedAt: Defaulted<Date>;
+}
+
+/** Times the assistant offered, by the handle their list row carries. */
+export interface AssistantOffersTable {
+  practiceId: string;
+  handle: string;
+  conversationId: string;
+  patientId: string;
+  appointmentTypeId: string;
+  providerId: string;
+  chairId: string;
+  startsAt: Date;
+  endsAt: Date;
+  appointmentId: Defaulted<string | null>;
+  createdAt: CreatedAt;
+}
+
+/** Consent to WhatsApp contact given or refused in the chat, with the words shown. */
+export interface AssistantConsentsTable {
+  id: Generated<string>;
+  practiceId: string;
+  conversationId: string;
+  patientId: Defaulted<string | null>;
+  granted: boolean;
+  wording: string;
+  language: string;
+  givenAt: Date;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -695,4 +733,7 @@ export interface DB {
   clinicalNoteAddenda: ClinicalNoteAddendaTable;
   attachments: AttachmentsTable;
   assistantSettings: AssistantSettingsTable;
+  assistantConversations: AssistantConversationsTable;
+  assistantOffers: AssistantOffersTable;
+  assistantConsents: AssistantConsentsTable;
 }

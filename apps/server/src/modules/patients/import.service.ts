@@ -223,7 +223,7 @@ async function insertPatients(
     progress({ phase: 'importing', done: 0, total });
     for (let at = 0; at < total; at += INSERT_BATCH) {
       input.signal?.throwIfAborted();
-      await insertNewPatients(tx, input.practiceId, patients.slice(at, at + INSERT_BATCH));
+      await insertNewPatients(tx, input.practiceId, patients.slice(at, at + INSERT_BATCH), 'import');
       progress({ phase: 'importing', done: Math.min(total, at + INSERT_BATCH), total });
     }
     await recordAudit(tx, {

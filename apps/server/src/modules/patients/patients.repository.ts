@@ -67,6 +67,7 @@ export function toPatient(r: PatientRow, phones: PatientPhone[]): Patient {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     version: r.version,
+    registeredVia: r.registeredVia,
   };
 }
 
@@ -181,14 +182,20 @@ export interface NewPatient {
  * as one array and unnested (thousands of rows per round trip, no parameter limit). Their words
  * join the practice's name vocabulary by trigger.
  */
-export async function insertNewPatients(tx: Tx, practiceId: string, patients: NewPatient[]) {
+export async function insertNewPatients(
+  tx: Tx,
+  practiceId: string,
+  patients: NewPatient[],
+  registeredVia: 'staff' | 'import' = 'staff',
+) {
   if (patients.length === 0) return;
   const col = <K extends keyof NewPatient['row']>(key: K) => patients.map((p) => p.row[key]);
   await sql`
     INSERT INTO patients (id, practice_id, given_name, family_name, preferred_name, phone, date_of_birth, sex, email, address, preferred_language,
-      guardian_patient_id, guardian_name, guardian_phone, guardian_relationship, notes, status, search_name, sort_name)
+      guardian_patient_id, guardian_name, guardian_phone, guardian_relationship, notes, status, search_name, sort_name, registered_via)
     SELECT t.id, ${practiceId}::uuid, t.given_name, t.family_name, t.preferred_name, t.phone, t.date_of_birth, t.sex, t.email, t.address, t.preferred_language,
-      t.guardian_patient_id, t.guardian_name, t.guardian_phone, t.guardian_relationship, t.notes, t.status, t.search_name, t.sort_name
+      t.guardian_patient_id, t.guardian_name, t.guardian_phone, t.guardian_relationship, t.notes, t.status, t.search_name, t.sort_name,
+      ${registeredVia}::text
     FROM unnest(${patients.map((p) => p.id)}::uuid[], ${col('givenName')}::text[], ${col('familyName')}::text[], ${col('preferredName')}::text[],
       ${col('phone')}::text[], ${col('dateOfBirth')}::date[], ${col('sex')}::text[], ${col('email')}::text[], ${col('address')}::text[],
       ${col('preferredLanguage')}::text[], ${col('guardianPatientId')}::uuid[], ${col('guardianName')}::text[], ${col('guardianPhone')}::text[],

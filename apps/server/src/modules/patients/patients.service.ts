@@ -37,6 +37,7 @@ import { searchNameOf, sortNameOf } from './search.js';
 
 export { normalisePhone } from './phones.js';
 export { searchPatients } from './search.service.js';
+export { checkDraftForDuplicates } from './duplicates.js';
 
 /**
  * The patient record: create, read, edit; and the lookups other modules use (by id, names for
@@ -151,7 +152,7 @@ async function checkGuardianPatient(tx: Tx, guardianPatientId: string | null, pa
 /** create: check → insert the record, its phones and search words → look for duplicates → audit. */
 export async function createPatient(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patient: PatientInput },
+  input: { actor: Actor; practiceId: string; patient: PatientInput; registeredVia?: 'staff' | 'whatsapp' },
 ): Promise<PatientCreated> {
   requirePermission(input.actor, 'patients:write');
   const { row, phones } = preparePatient(input.patient);
@@ -159,7 +160,7 @@ export async function createPatient(
     await checkGuardianPatient(tx, row.guardianPatientId);
     const inserted = await tx
       .insertInto('patients')
-      .values({ practiceId: input.practiceId, ...row })
+      .values({ practiceId: input.practiceId, ...row, registeredVia: input.registeredVia ?? 'staff' })
       .returningAll()
       .executeTakeFirstOrThrow();
     await replacePhones(tx, input.practiceId, inserted.id, phones);

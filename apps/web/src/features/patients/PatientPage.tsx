@@ -59,6 +59,9 @@ export function PatientPage() {
         {p.status && p.status !== 'active' && (
           <span className={`status-pill patient-status-${p.status}`}>{t(`patientRecord.status.${p.status}`)}</span>
         )}
+        {p.registeredVia === 'whatsapp' && (
+          <span className="status-pill patient-registered-whatsapp">{t('patientRecord.registeredViaWhatsApp')}</span>
+        )}
         {!p.mergedIntoId && (can('patients:write') || can('patients:merge')) && (
           <div className="record-head-action actions">
             {can('patients:write') && (
@@ -82,6 +85,11 @@ export function PatientPage() {
           title={t(`patientRecord.statusNotice.${p.status}.title`)}
         >
           {t(`patientRecord.statusNotice.${p.status}.text`)}
+        </Alert>
+      )}
+      {!p.mergedIntoId && p.registeredVia === 'whatsapp' && p.version === 1 && (
+        <Alert tone="info" urgent={false} title={t('patientRecord.whatsappNotice.title')}>
+          {t('patientRecord.whatsappNotice.text')}
         </Alert>
       )}
       {p.mergedIntoId ? (

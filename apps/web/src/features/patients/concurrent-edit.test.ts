@@ -24,6 +24,7 @@ const v1: Patient = {
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',
   version: 1,
+  registeredVia: 'staff',
 };
 
 const form = (patient: Patient) => patientFormFrom(patient, null);

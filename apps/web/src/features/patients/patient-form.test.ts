@@ -46,6 +46,7 @@ const onFile: Patient = {
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',
   version: 1,
+  registeredVia: 'staff',
 };
 
 const filled = (change: Partial<PatientFormValues> = {}): PatientFormValues => ({

@@ -1,4 +1,4 @@
-import type { LanguageRules } from '../intent.js';
+import type { LanguageRules } from './types.js';
 
 /**
  * ENGLISH: the words and phrases the booking assistant reads patients' messages by.

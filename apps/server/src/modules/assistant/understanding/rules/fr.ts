@@ -1,4 +1,4 @@
-import type { LanguageRules } from '../intent.js';
+import type { LanguageRules } from './types.js';
 
 /**
  * FRANÇAIS : les mots et expressions par lesquels l'assistant lit les messages des patients.

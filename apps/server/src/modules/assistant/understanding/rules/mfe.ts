@@ -1,4 +1,4 @@
-import type { LanguageRules } from '../intent.js';
+import type { LanguageRules } from './types.js';
 
 /**
  * KREOL MORISIEN: bann mo ek fraz ki asistan la servi pou konpran mesaz bann pasian.

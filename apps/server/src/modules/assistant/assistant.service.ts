@@ -1,0 +1,650 @@
+import type { MessageContent } from '@dentalpro/contracts';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { systemActor } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
+import { cancelJob, enqueueJob } from '../../platform/jobs.js';
+import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { listPriceList } from '../clinical/price-list.service.js';
+import {
+  handOverToStaff,
+  ownerNow,
+  queueAssistantReplies,
+  readInboundForAssistant,
+  recordWhatsAppOptIn,
+  recordWhatsAppOptOut,
+  wakeOutbox,
+} from '../messaging/assistant-channel.service.js';
+import type { InboundMessageStored } from '../messaging/messaging.events.js';
+import { getPractice } from '../practices/practices.service.js';
+import {
+  checkDraftForDuplicates,
+  createPatient,
+  findPatientsByPhone,
+  patientLanguageIn,
+} from '../patients/patients.service.js';
+import { listAppointmentTypes } from '../scheduling/appointment-types.service.js';
+import {
+  cancelAppointment,
+  confirmHold,
+  getAppointment,
+  holdSlot,
+  moveAppointment,
+  patientAppointments,
+  releaseHold,
+} from '../scheduling/appointments.service.js';
+import { findAvailability } from '../scheduling/availability.service.js';
+import { listProviders } from '../scheduling/providers.service.js';
+import { getOpeningHours } from '../scheduling/settings.service.js';
+import {
+  assistantIsOn,
+  findOffer,
+  recordConsent,
+  releaseLease,
+  saveAndRelease,
+  storeOffers,
+  takeLease,
+} from './assistant.repository.js';
+import type { Command, CommandResult, Facts, Input, Language, OfferedTime, Reply, State } from './assistant.types.js';
+import { spreadTimes } from './offered-times.js';
+import { step } from './conversation.js';
+import { type AssistantSettingsRow, assistantSettingsIn } from './settings.service.js';
+import { understand } from './understanding/understand.js';
+
+/**
+ * The assistant's runtime: it answers each stored patient message (a listener of messaging's
+ * inboundMessageStored) in three short phases, so that no transaction waits on another module's:
+ *
+ * 1. take the conversation (a lease on its row: one message of a patient at a time), unless the
+ *    assistant is off, a person owns the conversation, or the message was answered already;
+ * 2. read the facts, run the conversation's steps, and carry out their commands through the
+ *    calendar's and the patients' services (each its own transaction, each safe to repeat: a
+ *    handler that crashes here runs again from the stored state, and the services settle it —
+ *    a confirmed hold is not confirmed twice, a cancelled appointment stays cancelled);
+ * 3. in one transaction: queue the replies (idempotent per message), hand over or record an
+ *    opt-out, plan the idle expiry, store the state and give the lease back.
+ */
+
+const ACTOR = systemActor('assistant');
+/** How long a handler waits for another one of the same conversation before leaving it to a retry. */
+const BUSY_WAIT_MS = 10_000;
+const BUSY_POLL_MS = 50;
+/** The conversation runs at most this many steps for one message (a command's result is a step). */
+const MAX_STEPS = 6;
+/** Patients may look this far ahead at once (the availability search's own limit). */
+const MAX_RANGE_MS = 31 * 86_400_000;
+
+const expiryKey = (conversationId: string) => `assistant.expire:${conversationId}`;
+
+/** The idle expiry of one conversation (assistant.jobs.ts runs it with expireConversation). */
+export const EXPIRE_JOB = {
+  name: 'assistant.expire',
+  schema: z.object({ practiceId: z.uuid(), conversationId: z.uuid() }),
+};
+
+interface Taken {
+  settings: AssistantSettingsRow;
+  conversation: NonNullable<Awaited<ReturnType<typeof readInboundForAssistant>>>['conversation'];
+  message: NonNullable<Awaited<ReturnType<typeof readInboundForAssistant>>>['message'] | null;
+  state: State;
+  updatedAt: Date;
+}
+
+/** The listener of inboundMessageStored. */
+export async function answerWithAssistant(ctx: AppContext, event: InboundMessageStored): Promise<void> {
+  const taken = await takeConversation(ctx, {
+    practiceId: event.practiceId,
+    conversationId: event.conversationId,
+    messageId: event.messageId,
+  });
+  if (!taken?.message) return;
+  const { settings, conversation, message } = taken;
+  const now = new Date();
+  try {
+    const world = await readFacts(ctx, {
+      practiceId: event.practiceId,
+      e164: conversation.e164,
+      language: taken.state.language,
+      now,
+    });
+    let state = taken.state;
+    const replies: Reply[] = [];
+    const later: Command[] = [];
+    // A flow left idle past the expiry starts afresh (the expiry job will have said so).
+    const idleMs = settings.idleMinutes * 60_000;
+    if (state.name !== 'idle' && now.getTime() - taken.updatedAt.getTime() > idleMs) {
+      const expired = await runSteps(ctx, world, conversation, state, { kind: 'expired' }, later);
+      state = expired.state; // its words were sent by the expiry job, or are not worth sending now
+    }
+    const input = await inputOf(ctx, {
+      practiceId: event.practiceId,
+      conversationId: conversation.id,
+      content: message.content,
+      at: message.occurredAt,
+      state,
+      world,
+    });
+    const result = await runSteps(ctx, world, conversation, state, input, later);
+    replies.push(...result.replies);
+    await finish(ctx, {
+      practiceId: event.practiceId,
+      conversation,
+      state: result.state,
+      replies,
+      later,
+      handledMessageId: message.id,
+      idempotencyKey: `assistant:${message.id}`,
+      idleMs,
+      now,
+    });
+  } catch (err) {
+    await inPractice(ctx.db, event.practiceId, (tx) => releaseLease(tx, conversation.id)).catch(() => {});
+    throw err;
+  }
+}
+
+/** The expiry job: a conversation left mid-flow gets a polite restart note, and its hold is let go. */
+export async function expireConversation(
+  ctx: AppContext,
+  input: { practiceId: string; conversationId: string },
+): Promise<void> {
+  const taken = await takeConversation(ctx, { ...input, messageId: null });
+  if (!taken) return;
+  const now = new Date();
+  const idleMs = taken.settings.idleMinutes * 60_000;
+  if (taken.state.name === 'idle' || now.getTime() - taken.updatedAt.getTime() < idleMs - 1000) {
+    await inPractice(ctx.db, input.practiceId, (tx) => releaseLease(tx, input.conversationId));
+    return;
+  }
+  try {
+    const world = await readFacts(ctx, {
+      practiceId: input.practiceId,
+      e164: taken.conversation.e164,
+      language: taken.state.language,
+      now,
+    });
+    const later: Command[] = [];
+    const result = await runSteps(ctx, world, taken.conversation, taken.state, { kind: 'expired' }, later);
+    await finish(ctx, {
+      practiceId: input.practiceId,
+      conversation: taken.conversation,
+      state: result.state,
+      replies: result.replies,
+      later,
+      handledMessageId: null,
+      idempotencyKey: `assistant:expired:${input.conversationId}:${taken.updatedAt.getTime()}`,
+      idleMs,
+      now,
+    });
+  } catch (err) {
+    await inPractice(ctx.db, input.practiceId, (tx) => releaseLease(tx, input.conversationId)).catch(() => {});
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 1: take the conversation
+
+async function takeConversation(
+  ctx: AppContext,
+  input: { practiceId: string; conversationId: string; messageId: string | null },
+): Promise<Taken | null> {
+  if (!(await assistantIsOn(ctx.db, input.practiceId))) return null;
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (;;) {
+    const outcome = await inPractice(ctx.db, input.practiceId, (tx) => tryTake(tx, input));
+    if (outcome !== 'busy') return outcome;
+    if (Date.now() > deadline) throw new Error('assistant: conversation still busy; retrying later');
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+  }
+}
+
+async function tryTake(
+  tx: Tx,
+  input: { practiceId: string; conversationId: string; messageId: string | null },
+): Promise<Taken | null | 'busy'> {
+  const settings = await assistantSettingsIn(tx, input.practiceId);
+  if (!settings.enabled) return null;
+  const read = await readInboundForAssistant(tx, {
+    conversationId: input.conversationId,
+    messageId: input.messageId,
+  });
+  if (!read) return null;
+  const { conversation, message } = read;
+  // A contact with a username only has no number to answer on; the inbox shows their message.
+  if (!conversation.waId) return null;
+  const now = new Date();
+  if (ownerNow(conversation, now, settings.handoverIdleHours) === 'staff') {
+    // A person owns the conversation: the assistant says nothing, but an opt-out still counts.
+    if (message?.content.type === 'text' && isOptOutOnly(message.content.body)) {
+      await recordWhatsAppOptOut(tx, { practiceId: input.practiceId, conversationId: conversation.id, at: now });
+    }
+    return null;
+  }
+  const stored = await takeLease(tx, {
+    practiceId: input.practiceId,
+    conversationId: conversation.id,
+    language: 'en',
+    now,
+  });
+  if (stored === 'busy') return 'busy';
+  if (input.messageId && stored.handled.includes(input.messageId)) {
+    await releaseLease(tx, conversation.id);
+    return null;
+  }
+  return { settings, conversation, message: message ?? null, state: stored.state, updatedAt: stored.updatedAt };
+}
+
+function isOptOutOnly(text: string): boolean {
+  return understand(text, { at: new Date(), timeZone: 'UTC' }).intent === 'stop';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: facts, steps and commands
+
+/** The facts and what the runtime itself needs to carry out commands. */
+interface World {
+  practiceId: string;
+  facts: Facts;
+  settings: { lateCancellationHours: number };
+  providerNames: Map<string, string>;
+  e164: string | null;
+}
+
+async function readFacts(
+  ctx: AppContext,
+  input: { practiceId: string; e164: string | null; language: Language; now: Date },
+): Promise<World> {
+  const caller = { actor: ACTOR, practiceId: input.practiceId };
+  const [practice, types, providers, hours, reads] = await Promise.all([
+    getPractice(ctx, caller),
+    listAppointmentTypes(ctx, caller),
+    listProviders(ctx, caller),
+    getOpeningHours(ctx, caller),
+    inPractice(ctx.db, input.practiceId, async (tx) => {
+      const settings = await assistantSettingsIn(tx, input.practiceId);
+      const facts = await practiceFactsIn(tx, input.practiceId);
+      const patients = input.e164 ? await findPatientsByPhone(tx, input.practiceId, input.e164) : [];
+      const preferred = patients[0] ? await patientLanguageIn(tx, patients[0].id) : null;
+      return { settings, facts, patients, preferred };
+    }),
+  ]);
+  const { settings, patients, preferred } = reads;
+  const french = input.language !== 'en';
+  const providerNames = new Map(providers.map((p) => [p.userId, p.displayName]));
+  const typeNames = new Map(types.map((t) => [t.id, french ? t.nameFr : t.nameEn]));
+  const prices =
+    settings.publishedPriceItemIds.length === 0
+      ? []
+      : (await listPriceList(ctx, caller))
+          .filter((item) => settings.publishedPriceItemIds.includes(item.id))
+          .map((item) => ({
+            name: french ? item.nameFr : item.nameEn,
+            amountMinor: item.feeMinor,
+            currency: item.currency,
+          }));
+  const upcoming = (
+    await Promise.all(patients.map((p) => patientAppointments(ctx, { ...caller, patientId: p.id }).catch(() => [])))
+  )
+    .flat()
+    .filter((a) => (a.status === 'booked' || a.status === 'confirmed') && new Date(a.start) > input.now)
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .map((a) => ({
+      id: a.id,
+      patientId: a.patientId!,
+      start: new Date(a.start),
+      providerName: providerNames.get(a.providerId) ?? '',
+      typeName: typeNames.get(a.appointmentTypeId) ?? '',
+    }));
+  const emergency = french
+    ? settings.emergencyFr || settings.emergencyEn
+    : settings.emergencyEn || settings.emergencyFr;
+  const hoursText = french
+    ? settings.openingHoursFr || settings.openingHoursEn
+    : settings.openingHoursEn || settings.openingHoursFr;
+  return {
+    practiceId: input.practiceId,
+    e164: input.e164,
+    providerNames,
+    settings: { lateCancellationHours: settings.lateCancellationHours },
+    facts: {
+      now: input.now,
+      timeZone: practice.timeZone,
+      practice: {
+        name: practice.name,
+        address: practice.address || null,
+        phone: practice.phone || null,
+        emergencyInstructions: emergency || null,
+        openingHoursText: hoursText || null,
+        openingHours: hours.hours,
+        lateCancellationHours: settings.lateCancellationHours,
+        prices,
+      },
+      patients: patients.map((p) => ({ id: p.id, givenName: p.preferredName || p.givenName })),
+      preferredLanguage: preferred,
+      visitTypes: types
+        .filter((t) => t.active && t.whatsappBookable)
+        .map((t) => ({ id: t.id, name: french ? t.nameFr : t.nameEn, durationMinutes: t.durationMinutes })),
+      upcoming,
+    },
+  };
+}
+
+/** The patient's message as the conversation reads it. */
+async function inputOf(
+  ctx: AppContext,
+  input: {
+    practiceId: string;
+    conversationId: string;
+    content: MessageContent;
+    at: Date;
+    state: State;
+    world: World;
+  },
+): Promise<Input> {
+  const { content } = input;
+  switch (content.type) {
+    case 'text':
+      return {
+        kind: 'text',
+        text: content.body,
+        understood: understand(content.body, {
+          at: input.at,
+          timeZone: input.world.facts.timeZone,
+          languageHint: input.world.facts.preferredLanguage ?? input.state.language,
+        }),
+      };
+    case 'choice': {
+      const choice: Input = { kind: 'choice', id: content.choiceId, title: content.title };
+      if (!content.choiceId.startsWith('h:')) return choice;
+      const offer = await inPractice(ctx.db, input.practiceId, (tx) =>
+        findOffer(tx, { conversationId: input.conversationId, handle: content.choiceId.slice(2), now: new Date() }),
+      );
+      if (!offer) return choice;
+      return { ...choice, resolved: offeredTime(input.world, offer.handle, offer) };
+    }
+    case 'media':
+      return { kind: 'media', mediaType: content.mediaType };
+    default:
+      return { kind: 'media', mediaType: content.type };
+  }
+}
+
+function offeredTime(world: World, handle: string, slot: { start: Date; end: Date; providerId: string }): OfferedTime {
+  return { handle, start: slot.start, end: slot.end, providerName: world.providerNames.get(slot.providerId) ?? '' };
+}
+
+/**
+ * Runs the conversation from one input: each command that answers is carried out and its result
+ * fed back in; the others wait for phase 3 (they write in its transaction), except releasing a
+ * hold, which is the calendar's and done at once.
+ */
+async function runSteps(
+  ctx: AppContext,
+  world: World,
+  conversation: Taken['conversation'],
+  from: State,
+  first: Input,
+  later: Command[],
+): Promise<{ state: State; replies: Reply[] }> {
+  let state = from;
+  let input: Input | null = first;
+  const replies: Reply[] = [];
+  for (let i = 0; input && i < MAX_STEPS; i++) {
+    const next = step(state, input, world.facts);
+    state = next.state;
+    replies.push(...next.replies);
+    input = null;
+    for (const command of next.commands) {
+      const result = await carryOut(ctx, world, conversation, command, later);
+      if (result) input = { kind: 'result', result };
+    }
+  }
+  return { state, replies };
+}
+
+async function carryOut(
+  ctx: AppContext,
+  world: World,
+  conversation: Taken['conversation'],
+  command: Command,
+  later: Command[],
+): Promise<CommandResult | null> {
+  const { practiceId } = world;
+  const caller = { actor: ACTOR, practiceId };
+  switch (command.kind) {
+    case 'find_times':
+      return findTimes(ctx, world, conversation.id, command);
+    case 'hold': {
+      const offer = await inPractice(ctx.db, practiceId, (tx) =>
+        findOffer(tx, { conversationId: conversation.id, handle: command.handle, now: new Date() }),
+      );
+      if (!offer) return { kind: 'time_gone', reason: 'expired' };
+      try {
+        const held = await holdSlot(ctx, {
+          ...caller,
+          hold: {
+            appointmentTypeId: offer.appointmentTypeId,
+            providerId: offer.providerId,
+            chairId: offer.chairId,
+            start: offer.start,
+            patientId: command.patientId,
+            source: 'whatsapp',
+          },
+        });
+        return { kind: 'held', holdId: held.id, time: offeredTime(world, offer.handle, offer) };
+      } catch (err) {
+        return slotRefusal(err);
+      }
+    }
+    case 'book': {
+      try {
+        const booked = await confirmHold(ctx, { ...caller, holdId: command.holdId, patientId: command.patientId });
+        return { kind: 'booked', appointmentId: booked.id, time: timeOf(world, command.handle, booked) };
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        // Handled before (a crash after the booking, before the reply): the booking stands.
+        const current = (await getAppointment(ctx, { ...caller, appointmentId: command.holdId }).catch(() => null))
+          ?.appointment;
+        if (current && current.patientId === command.patientId && ['booked', 'confirmed'].includes(current.status)) {
+          return { kind: 'booked', appointmentId: current.id, time: timeOf(world, command.handle, current) };
+        }
+        if (err.code === 'hold_expired' || err.code === 'hold_not_found') return { kind: 'hold_lapsed' };
+        return slotRefusal(err);
+      }
+    }
+    case 'release_hold':
+      await releaseHold(ctx, { ...caller, holdId: command.holdId }).catch(() => {});
+      return null;
+    case 'move': {
+      if (!world.facts.upcoming.some((a) => a.id === command.appointmentId)) return { kind: 'failed', command: 'move' };
+      const offer = await inPractice(ctx.db, practiceId, (tx) =>
+        findOffer(tx, { conversationId: conversation.id, handle: command.handle, now: new Date() }),
+      );
+      if (!offer) return { kind: 'time_gone', reason: 'expired' };
+      try {
+        const moved = await moveAppointment(ctx, {
+          ...caller,
+          appointmentId: command.appointmentId,
+          move: { start: offer.start, providerId: offer.providerId, chairId: offer.chairId },
+        });
+        return { kind: 'moved', appointmentId: moved.id, time: offeredTime(world, offer.handle, offer) };
+      } catch (err) {
+        return slotRefusal(err);
+      }
+    }
+    case 'cancel': {
+      const appointment = world.facts.upcoming.find((a) => a.id === command.appointmentId);
+      if (!appointment) return { kind: 'failed', command: 'cancel' };
+      const lateMs = world.settings.lateCancellationHours * 3600_000;
+      if (appointment.start.getTime() - Date.now() < lateMs) return { kind: 'too_late', appointmentId: appointment.id };
+      await cancelAppointment(ctx, { ...caller, appointmentId: appointment.id, reason: command.reason });
+      return { kind: 'cancelled', appointmentId: appointment.id };
+    }
+    case 'register_patient':
+      return registerPatient(ctx, world, conversation.id, command);
+    case 'hand_over':
+    case 'opt_out':
+    case 'opt_in':
+    case 'set_language':
+      later.push(command);
+      return null;
+  }
+}
+
+function timeOf(world: World, handle: string, a: { start: string; end: string; providerId: string }): OfferedTime {
+  return offeredTime(world, handle, { start: new Date(a.start), end: new Date(a.end), providerId: a.providerId });
+}
+
+/** Why the calendar would not give that time, as the conversation tells the patient. */
+function slotRefusal(err: unknown): CommandResult {
+  if (!(err instanceof AppError)) throw err;
+  switch (err.code) {
+    case 'not_bookable_on_whatsapp':
+    case 'appointment_type_not_found':
+    case 'provider_inactive':
+    case 'provider_not_found':
+    case 'provider_not_allowed':
+    case 'chair_not_found':
+      return { kind: 'time_gone', reason: 'not_bookable' };
+    case 'practice_closed':
+      return { kind: 'time_gone', reason: 'closed' };
+    case 'hold_expired':
+    case 'hold_not_found':
+      return { kind: 'hold_lapsed' };
+    default:
+      // Taken meanwhile, too soon now, outside hours: the time is no longer there to book.
+      if (err.status < 500) return { kind: 'time_gone', reason: 'taken' };
+      throw err;
+  }
+}
+
+async function findTimes(
+  ctx: AppContext,
+  world: World,
+  conversationId: string,
+  command: Extract<Command, { kind: 'find_times' }>,
+): Promise<CommandResult> {
+  const now = world.facts.now;
+  const from = new Date(Math.max(command.from.getTime(), now.getTime()));
+  const to = new Date(Math.min(command.to.getTime(), from.getTime() + MAX_RANGE_MS));
+  if (to <= from) return { kind: 'times', times: [] };
+  let slots: Awaited<ReturnType<typeof findAvailability>>;
+  try {
+    slots = await findAvailability(ctx, {
+      actor: ACTOR,
+      practiceId: world.practiceId,
+      request: { appointmentTypeId: command.typeId, from, to, forPatient: true },
+      now,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return { kind: 'time_gone', reason: 'not_bookable' };
+    throw err;
+  }
+  const chosen = spreadTimes(slots, { count: 10, timeZone: world.facts.timeZone });
+  const offers = await inPractice(ctx.db, world.practiceId, (tx) =>
+    storeOffers(tx, {
+      practiceId: world.practiceId,
+      conversationId,
+      patientId: command.patientId,
+      appointmentTypeId: command.typeId,
+      appointmentId: command.appointmentId ?? null,
+      slots: chosen,
+    }),
+  );
+  return { kind: 'times', times: offers.map((o) => offeredTime(world, o.handle, o.slot)) };
+}
+
+async function registerPatient(
+  ctx: AppContext,
+  world: World,
+  conversationId: string,
+  command: Extract<Command, { kind: 'register_patient' }>,
+): Promise<CommandResult> {
+  const caller = { actor: ACTOR, practiceId: world.practiceId };
+  const words = command.fullName.trim().split(/\s+/);
+  const familyName = words.length > 1 ? words.pop()! : '';
+  const givenName = words.join(' ');
+  const phones = world.e164 ? [world.e164] : [];
+  const duplicates = await checkDraftForDuplicates(ctx, {
+    ...caller,
+    draft: { givenName, familyName, preferredName: '', dateOfBirth: command.birthDate, phones },
+  });
+  if (duplicates.length > 0) return { kind: 'possible_duplicate' };
+  const created = await createPatient(ctx, {
+    ...caller,
+    patient: {
+      givenName,
+      familyName: familyName || givenName,
+      dateOfBirth: command.birthDate,
+      phones: phones.map((number) => ({ number, label: 'mobile' as const, isWhatsApp: true })),
+      preferredLanguage: command.language,
+    },
+    registeredVia: 'whatsapp',
+  });
+  await inPractice(ctx.db, world.practiceId, (tx) =>
+    recordConsent(tx, {
+      practiceId: world.practiceId,
+      conversationId,
+      patientId: created.id,
+      granted: true,
+      wording: command.consentWording,
+      language: command.language,
+      at: new Date(),
+    }),
+  );
+  world.facts.patients = [...world.facts.patients, { id: created.id, givenName: created.givenName }];
+  return { kind: 'registered', patientId: created.id, givenName: created.givenName };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 3: one transaction for what the step decided
+
+async function finish(
+  ctx: AppContext,
+  input: {
+    practiceId: string;
+    conversation: Taken['conversation'];
+    state: State;
+    replies: Reply[];
+    later: Command[];
+    handledMessageId: string | null;
+    idempotencyKey: string;
+    idleMs: number;
+    now: Date;
+  },
+): Promise<void> {
+  const { practiceId, conversation, now } = input;
+  const queued = await inPractice(ctx.db, practiceId, async (tx) => {
+    const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId! };
+    let state = input.state;
+    for (const command of input.later) {
+      if (command.kind === 'opt_out')
+        await recordWhatsAppOptOut(tx, { practiceId, conversationId: conversation.id, at: now });
+      if (command.kind === 'opt_in')
+        await recordWhatsAppOptIn(tx, { practiceId, conversationId: conversation.id, at: now });
+      if (command.kind === 'set_language') state = { ...state, language: command.language };
+    }
+    const queued = await queueAssistantReplies(tx, {
+      practiceId,
+      conversation: target,
+      replies: input.replies,
+      idempotencyKey: input.idempotencyKey,
+    });
+    // After the replies: the handover's last words are the assistant's, then a person's.
+    const handover = input.later.find((c) => c.kind === 'hand_over');
+    if (handover)
+      await handOverToStaff(tx, { practiceId, conversationId: conversation.id, reason: handover.reason, at: now });
+    if (state.name === 'idle') await cancelJob(tx, expiryKey(conversation.id));
+    else
+      await enqueueJob(
+        tx,
+        EXPIRE_JOB,
+        { practiceId, conversationId: conversation.id },
+        { key: expiryKey(conversation.id), runAt: new Date(now.getTime() + input.idleMs) },
+      );
+    await saveAndRelease(tx, { conversationId: conversation.id, state, handledMessageId: input.handledMessageId, now });
+    return queued;
+  });
+  if (queued > 0) wakeOutbox(ctx);
+}

@@ -1,0 +1,183 @@
+import { expect } from 'vitest';
+import type { SentMessage } from '../src/modules/messaging/fake-graph.js';
+import { systemActor } from '../src/platform/access.js';
+import { inPractice } from '../src/platform/tenancy.js';
+import { saveAssistantSettings } from '../src/modules/assistant/settings.service.js';
+import { createPatient } from '../src/modules/patients/patients.service.js';
+import type { TestApp } from './harness.js';
+import { makeSchedulingPractice } from './scheduling-fixtures.js';
+import { connectChannel, type startFakeGraph, workers } from './whatsapp-fixtures.js';
+import { makeEverythingDue, newWaId, patientWrites } from './whatsapp-helpers.js';
+
+/**
+ * Scripted WhatsApp conversations with the booking assistant: the patient's messages go through
+ * the signed webhook, the background work runs by hand, and the replies are read back from the
+ * fake Graph API as Meta received them.
+ */
+
+type Graph = Awaited<ReturnType<typeof startFakeGraph>>;
+
+let numberCounter = 0;
+
+/** The scheduling test practice (check-up bookable on WhatsApp) with a WhatsApp number and the assistant on. */
+export async function assistantPractice(t: TestApp, settings: Record<string, unknown> = {}) {
+  const practice = await makeSchedulingPractice(t.ctx);
+  const phoneNumberId = `1077${String(process.pid).padStart(6, '0')}${String(numberCounter++).padStart(4, '0')}`;
+  await connectChannel(t.ctx, practice.practiceId, phoneNumberId);
+  await inPractice(t.ctx.db, practice.practiceId, (tx) =>
+    tx
+      .updateTable('practices')
+      .set({ address: '12 Royal Road, Rose-Hill', phone: '+230 4641234' })
+      .where('id', '=', practice.practiceId)
+      .execute(),
+  );
+  await saveAssistantSettings(t.ctx, {
+    actor: systemActor('test'),
+    practiceId: practice.practiceId,
+    patch: { enabled: true, ...settings },
+  });
+  return { ...practice, phoneNumberId };
+}
+export type AssistantPractice = Awaited<ReturnType<typeof assistantPractice>>;
+
+/** A reply as the patient's phone shows it. */
+export interface SeenReply {
+  text: string;
+  buttons: { id: string; title: string }[];
+  rows: { id: string; title: string; description?: string }[];
+  /** A list's button label and sections, as sent. */
+  listButton: string;
+  sections: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+  raw: Record<string, unknown>;
+}
+
+/** The Graph API bodies the assistant sends (text and interactive messages), as far as the tests read them. */
+interface GraphBody {
+  type: string;
+  text?: { body: string };
+  interactive?: {
+    type: 'button' | 'list';
+    body: { text: string };
+    action: {
+      button?: string;
+      buttons?: { reply: { id: string; title: string } }[];
+      sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+    };
+  };
+}
+
+function seen(message: SentMessage): SeenReply {
+  const body = message.body as unknown as GraphBody;
+  const raw = message.body;
+  if (body.type === 'text' && body.text)
+    return { text: body.text.body, buttons: [], rows: [], listButton: '', sections: [], raw };
+  if (body.type === 'interactive' && body.interactive) {
+    const { action } = body.interactive;
+    const buttons = (action.buttons ?? []).map((b) => b.reply);
+    const rows = (action.sections ?? []).flatMap((s) => s.rows);
+    return {
+      text: body.interactive.body.text,
+      buttons,
+      rows,
+      listButton: action.button ?? '',
+      sections: action.sections ?? [],
+      raw,
+    };
+  }
+  return { text: JSON.stringify(body), buttons: [], rows: [], listButton: '', sections: [], raw };
+}
+
+/** A patient on a phone: what they send, and what the practice's number answers. */
+export function patientPhone(
+  t: TestApp,
+  graph: Graph,
+  practice: { phoneNumberId: string },
+  opts: { waId?: string; profileName?: string } = {},
+) {
+  const waId = opts.waId ?? newWaId();
+  const w = workers(t);
+  let seenUpTo = graph.fake.sent.length;
+  async function send(message: Record<string, unknown>): Promise<SeenReply[]> {
+    await patientWrites(t, {
+      phoneNumberId: practice.phoneNumberId,
+      from: waId,
+      profileName: opts.profileName ?? 'Patient',
+      message,
+    });
+    return settle();
+  }
+  /** Runs the background work until nothing is left, and returns the replies this number got since last asked. */
+  async function settle(): Promise<SeenReply[]> {
+    for (let i = 0; i < 5; i++) {
+      await w.processWebhooks();
+      await makeEverythingDue(t);
+      if ((await w.send()) === 0) break;
+    }
+    const replies = graph.fake.sent
+      .slice(seenUpTo)
+      .filter((m) => m.to === waId && m.phoneNumberId === practice.phoneNumberId)
+      .map(seen);
+    seenUpTo = graph.fake.sent.length;
+    return replies;
+  }
+  return {
+    waId,
+    e164: `+${waId}`,
+    settle,
+    says: (text: string) => send({ type: 'text', text: { body: text } }),
+    /** Taps a reply button or a list row the assistant sent. */
+    taps: (choice: { id: string; title: string; description?: string }, kind: 'button' | 'list' = 'button') =>
+      send({
+        type: 'interactive',
+        interactive:
+          kind === 'button'
+            ? { type: 'button_reply', button_reply: { id: choice.id, title: choice.title } }
+            : {
+                type: 'list_reply',
+                list_reply: { id: choice.id, title: choice.title, description: choice.description },
+              },
+      }),
+    sendsMedia: (type: 'image' | 'audio' | 'sticker') =>
+      send({
+        type,
+        [type]: { id: String(Date.now()), mime_type: type === 'audio' ? 'audio/ogg' : 'image/jpeg', sha256: 'x' },
+      }),
+  };
+}
+export type PatientPhone = ReturnType<typeof patientPhone>;
+
+/** The one reply with a list; fails the test with what was received otherwise. */
+export function listIn(replies: SeenReply[]) {
+  const list = replies.find((r) => r.rows.length > 0);
+  expect(list, JSON.stringify(replies, null, 1)).toBeDefined();
+  return list!;
+}
+
+export function buttonsIn(replies: SeenReply[]) {
+  const withButtons = replies.find((r) => r.buttons.length > 0);
+  expect(withButtons, JSON.stringify(replies, null, 1)).toBeDefined();
+  return withButtons!;
+}
+
+export const textOf = (replies: SeenReply[]) => replies.map((r) => r.text).join('\n');
+
+/** A patient of the practice with this WhatsApp number (and children who share it, when named). */
+export async function patientsOnNumber(
+  t: TestApp,
+  practiceId: string,
+  e164: string,
+  people: { givenName: string; familyName: string; dateOfBirth?: string; preferredLanguage?: 'en' | 'fr' | 'mfe' }[],
+) {
+  const ids: string[] = [];
+  for (const p of people)
+    ids.push(
+      (
+        await createPatient(t.ctx, {
+          actor: systemActor('test'),
+          practiceId,
+          patient: { ...p, phones: [{ number: e164, label: 'mobile', isWhatsApp: true }] },
+        })
+      ).id,
+    );
+  return ids;
+}
