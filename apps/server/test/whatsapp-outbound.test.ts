@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PAIR_BURST } from '../src/modules/messaging/dispatcher.js';
 import { type Client, type TestApp, loggedIn, makePractice } from './harness.js';
 import { GRAPH_TOKEN, connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
 import {
@@ -353,24 +354,25 @@ describe('order and pacing', () => {
     expect(sentTexts().filter((b) => bodies.includes(b!))).toEqual(bodies);
   });
 
-  it('a burst of three to one patient, then the fourth is held back for the pair rate', async () => {
+  it(`a burst of ${PAIR_BURST} to one patient, then the next is held back for the pair rate`, async () => {
     const c = await openConversation();
-    const bodies = ['pace 1', 'pace 2', 'pace 3', 'pace 4'];
+    const bodies = Array.from({ length: PAIR_BURST + 1 }, (_, i) => `pace ${i + 1}`);
+    const last = `pace ${PAIR_BURST + 1}`;
     const ids: string[] = [];
     for (const b of bodies) ids.push((await sendText(c.id, b)).id);
     await workers(t).send();
-    expect(sentTexts().filter((b) => bodies.includes(b!))).toEqual(['pace 1', 'pace 2', 'pace 3']);
-    expect(await outboxOf(ids[3]!)).toMatchObject({ state: 'queued', attempts: 0 });
-    expect((await message(ids[3]!)).status).toBe('queued');
+    expect(sentTexts().filter((b) => bodies.includes(b!))).toEqual(bodies.slice(0, PAIR_BURST));
+    expect(await outboxOf(ids[PAIR_BURST]!)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect((await message(ids[PAIR_BURST]!)).status).toBe('queued');
     // Other patients are not held up by this one.
     const other = await openConversation();
     await sendText(other.id, 'someone else');
     await workers(t).send();
     expect(deliveredCount('someone else')).toBe(1);
-    expect(requestsFor('pace 4')).toBe(0);
+    expect(requestsFor(last)).toBe(0);
     await sql`UPDATE whatsapp_conversations SET pair_slot_at = now() WHERE id = ${c.id}`.execute(t.db);
     await workers(t).send();
-    expect(deliveredCount('pace 4')).toBe(1);
+    expect(deliveredCount(last)).toBe(1);
   });
 
   it('a number never goes above its messages-per-second cap', async () => {
