@@ -97,4 +97,31 @@ describe('WhatsApp inbox through the sandbox', () => {
     );
     expect(consoleErrors).toEqual([]);
   });
+
+  it('a conversation flagged for a person: the row says why and how long, the navigation counts it first', async () => {
+    const inbox = await newPage('needs-person');
+    await inbox.goto(new URL(`/app/${practiceId}/inbox`, app.baseUrl).toString());
+    const conversations = inbox.getByRole('list', { name: 'Conversations' });
+    await conversations.getByRole('link', { name: new RegExp(PATIENT.name) }).click();
+    // The box shows what the server says: it turns checked once the change is saved.
+    const flag = inbox.getByRole('checkbox', { name: 'Needs a person' });
+    await flag.click();
+    await expect.poll(() => flag.isChecked()).toBe(true);
+
+    await visible(conversations.getByText(/Needs a person: Flagged by staff · waiting \d+ min/));
+    const nav = inbox.getByRole('navigation', { name: 'Main navigation' });
+    await visible(nav.getByRole('link', { name: /Inbox.*1 conversation waiting for a person/ }));
+
+    await inbox.getByRole('button', { name: 'Needs a person only' }).click();
+    await expect
+      .poll(() => inbox.getByRole('button', { name: 'Needs a person only' }).getAttribute('aria-pressed'))
+      .toBe('true');
+    await visible(conversations.getByRole('link', { name: new RegExp(PATIENT.name) }));
+    await inbox.screenshot({ path: path.join(artifactsDir, 'inbox-needs-person.png'), fullPage: true });
+
+    await flag.click();
+    await expect.poll(() => flag.isChecked()).toBe(false);
+    await nav.getByRole('link', { name: /waiting for a person/ }).waitFor({ state: 'detached' });
+    expect(consoleErrors).toEqual([]);
+  });
 });

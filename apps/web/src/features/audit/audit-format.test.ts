@@ -134,6 +134,13 @@ describe('the changes of an audit event, in words', () => {
     expect(
       read(w, event('whatsapp.conversation_updated', { assignedUserId: [null, USER], needsHuman: [true, false] })),
     ).toEqual(['Assigned to: — → Kavita Doorgah', 'Needs a person: yes → no']);
+    // Handed back to the booking assistant: who answers, and why a person had been needed.
+    expect(
+      read(
+        w,
+        event('whatsapp.conversation_updated', { owner: ['staff', 'assistant'], handoverReason: ['urgent', null] }),
+      ),
+    ).toEqual(['Answered by: Staff → Assistant', 'Why a person is needed: Urgent → —']);
   });
 
   it('never shows clinical content: on a patient, only the section, fields and status steps', async () => {

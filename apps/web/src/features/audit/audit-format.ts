@@ -115,6 +115,8 @@ const VALUE_LABELS: Record<string, string[]> = {
   emergencyFr: ['audit.values.done'],
   openingHoursEn: ['audit.values.done'],
   openingHoursFr: ['audit.values.done'],
+  owner: ['inbox.owner'],
+  handoverReason: ['inbox.handoverReason'],
 };
 
 const subjectOf = (action: string) => action.slice(0, action.indexOf('.'));

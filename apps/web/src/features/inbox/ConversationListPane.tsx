@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatPhone } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { useDebounced } from '../scheduling/PatientPicker';
+import { waitedFor } from './handover';
 import { type AssignedFilter, type StatusFilter, contactName, useConversations } from './inbox.api';
 import { serviceWindow, windowLabel } from './service-window';
 import { useInboxFormat } from './useInboxFormat';
@@ -23,23 +24,32 @@ interface ConversationListPaneProps {
   selectedId: string | null;
   timeZone: string;
   now: number;
+  /** The booking assistant answers this practice's number: each row says who answers it. */
+  assistantActive: boolean;
 }
 
 /** The conversations, newest activity first; filters live in the query string so they survive opening one. */
-export function ConversationListPane({ practiceId, selectedId, timeZone, now }: ConversationListPaneProps) {
+export function ConversationListPane({
+  practiceId,
+  selectedId,
+  timeZone,
+  now,
+  assistantActive,
+}: ConversationListPaneProps) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = pick(params.get('status'), STATUS_FILTERS, 'open');
   const assigned = pick(params.get('assigned'), ASSIGNED_FILTERS, 'any');
+  const needsPerson = params.get('needs') === 'person';
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim());
-  const conversations = useConversations(practiceId, { status, assigned, q: query });
+  const conversations = useConversations(practiceId, { status, assigned, needsPerson, q: query });
   const fmt = useInboxFormat(timeZone);
   const searchId = useId();
   const assignedId = useId();
   const titleId = useId();
 
-  const setFilter = (name: 'status' | 'assigned', value: string, fallback: string) =>
+  const setFilter = (name: 'status' | 'assigned' | 'needs', value: string, fallback: string) =>
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
@@ -102,6 +112,15 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
               </option>
             ))}
           </select>
+          <div className="segmented">
+            <button
+              type="button"
+              aria-pressed={needsPerson}
+              onClick={() => setFilter('needs', needsPerson ? '' : 'person', '')}
+            >
+              {t('inbox.needsPersonFilter')}
+            </button>
+          </div>
         </div>
       </div>
       {conversations.isPending ? (
@@ -120,6 +139,7 @@ export function ConversationListPane({ practiceId, selectedId, timeZone, now }: 
                 selected={conversation.id === selectedId}
                 time={fmt.short(conversation.lastMessageAt, now)}
                 now={now}
+                showOwner={assistantActive}
               />
             </li>
           ))}
@@ -142,12 +162,14 @@ function ConversationRow({
   selected,
   time,
   now,
+  showOwner,
 }: {
   conversation: ConversationSummary;
   to: { pathname: string; search: string };
   selected: boolean;
   time: string;
   now: number;
+  showOwner: boolean;
 }) {
   const { t } = useTranslation();
   const name = contactName(c, t('inbox.unknownContact'));
@@ -183,7 +205,8 @@ function ConversationRow({
             <span className="visually-hidden">{t('inbox.unread', { count: c.unreadCount })}</span>
           </span>
         )}
-        {c.needsHuman && <span className="flag flag-human">{t('inbox.needsHuman')}</span>}
+        {c.needsHuman && <NeedsPersonFlag handover={c.handover} now={now} />}
+        {showOwner && <OwnerBadge owner={c.owner} />}
         {c.status === 'closed' && <span className="flag">{t('inbox.closed')}</span>}
         {c.optedOut && <span className="flag flag-danger">{t('inbox.optedOutFlag')}</span>}
         <span className={`window-label${remaining.key === 'closed' ? ' is-closed' : ''}`}>
@@ -196,5 +219,37 @@ function ConversationRow({
         )}
       </span>
     </Link>
+  );
+}
+
+/** "Needs a person", why (urgent in red, in words too), and how long the patient has waited. */
+export function NeedsPersonFlag({ handover, now }: { handover: ConversationSummary['handover']; now: number }) {
+  const { t } = useTranslation();
+  const urgent = handover?.reason === 'urgent';
+  const waited = waitedFor(handover?.since ?? null, now);
+  return (
+    <span className={`flag ${urgent ? 'flag-urgent' : 'flag-human'}`}>
+      {urgent && (
+        <span className="flag-mark" aria-hidden="true">
+          !{' '}
+        </span>
+      )}
+      {handover
+        ? t('inbox.needsPersonFlag', { reason: t(`inbox.handoverReason.${handover.reason}`) })
+        : t('inbox.needsHuman')}
+      {waited && ` · ${t('inbox.waitingFor', { time: t(`inbox.waited.${waited.key}`, { count: waited.count }) })}`}
+    </span>
+  );
+}
+
+/** Who answers the conversation: the assistant, or a person. */
+export function OwnerBadge({ owner }: { owner: ConversationSummary['owner'] }) {
+  const { t } = useTranslation();
+  const label = t(`inbox.owner.${owner}`);
+  return (
+    <span className={`owner-badge owner-${owner}`}>
+      <span className="visually-hidden">{t('inbox.ownerLabel', { owner: label })}</span>
+      <span aria-hidden="true">{label}</span>
+    </span>
   );
 }

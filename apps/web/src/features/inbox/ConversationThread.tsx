@@ -69,6 +69,7 @@ export function ConversationThread({ practiceId, conversationId, timeZone, now, 
         canReply={canReply}
         windowState={windowState}
         backTo={backTo}
+        now={now}
       />
       {conversation.optedOut && (
         <Alert tone="warning" title={t('inbox.optedOutTitle')}>

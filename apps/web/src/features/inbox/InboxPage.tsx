@@ -88,7 +88,13 @@ function Inbox({ practiceId, canManage }: { practiceId: string; canManage: boole
         </Alert>
       )}
       <div className="inbox-panes">
-        <ConversationListPane practiceId={practiceId} selectedId={conversationId} timeZone={timeZone} now={now} />
+        <ConversationListPane
+          practiceId={practiceId}
+          selectedId={conversationId}
+          timeZone={timeZone}
+          now={now}
+          assistantActive={channel.data?.assistantActive ?? false}
+        />
         {conversationId ? (
           <ConversationThread
             key={conversationId}

@@ -28,8 +28,14 @@ export function MessageBubble({
 }: MessageBubbleProps) {
   const { t } = useTranslation();
   const outbound = message.direction === 'outbound';
-  const automatic = message.origin === 'greeting' || message.origin === 'away' || message.origin === 'system';
-  const author = outbound ? (message.sentBy?.name ?? t('inbox.practice')) : contact;
+  const automatic =
+    message.origin === 'greeting' ||
+    message.origin === 'away' ||
+    message.origin === 'system' ||
+    message.origin === 'assistant';
+  const author = outbound
+    ? (message.sentBy?.name ?? t(message.origin === 'assistant' ? 'inbox.origin.assistant' : 'inbox.practice'))
+    : contact;
   return (
     // biome-ignore lint/a11y/noRedundantRoles: Safari drops list semantics from lists styled without bullets; the explicit role keeps them.
     <li role="listitem" className={`message-row message-${message.direction}`}>

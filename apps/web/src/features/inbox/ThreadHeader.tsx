@@ -12,6 +12,7 @@ import { Modal } from '../../components/Modal';
 import { useToast } from '../../components/Toast';
 import { PatientPicker } from '../scheduling/PatientPicker';
 import { patientName } from '../scheduling/scheduling.api';
+import { NeedsPersonFlag, OwnerBadge } from './ConversationListPane';
 import { contactName, usePatchConversation } from './inbox.api';
 import { type ServiceWindow, windowLabel } from './service-window';
 
@@ -22,6 +23,7 @@ interface ThreadHeaderProps {
   canReply: boolean;
   windowState: ServiceWindow;
   backTo: { pathname: string; search: string };
+  now: number;
 }
 
 /** Who the conversation is with, the patient record it belongs to, and who handles it. */
@@ -32,6 +34,7 @@ export function ThreadHeader({
   canReply,
   windowState,
   backTo,
+  now,
 }: ThreadHeaderProps) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -71,6 +74,7 @@ export function ThreadHeader({
                 ? t('inbox.window.closed')
                 : t('inbox.window.closesIn', { time: t(`inbox.window.${remaining.key}`, { count: remaining.count }) })}
             </span>
+            {c.needsHuman && <NeedsPersonFlag handover={c.handover} now={now} />}
           </p>
         </div>
         <div className="thread-controls">
@@ -110,6 +114,30 @@ export function ThreadHeader({
           )}
         </div>
       </div>
+      {c.channel.assistantActive && (
+        <div className="thread-owner">
+          <OwnerBadge owner={c.owner} />
+          <span className="muted small">{t(`inbox.handledBy.${c.owner}`)}</span>
+          {canReply &&
+            (c.owner === 'staff' ? (
+              <Button
+                variant="secondary"
+                busy={patch.isPending && patch.variables?.owner === 'assistant'}
+                onClick={() => patch.mutate({ owner: 'assistant' }, { onSuccess: () => toast(t('inbox.handedBack')) })}
+              >
+                {t('inbox.handBack')}
+              </Button>
+            ) : (
+              <Button
+                variant="secondary"
+                busy={patch.isPending && patch.variables?.owner === 'staff'}
+                onClick={() => patch.mutate({ owner: 'staff' }, { onSuccess: () => toast(t('inbox.tookOver')) })}
+              >
+                {t('inbox.takeOver')}
+              </Button>
+            ))}
+        </div>
+      )}
       <div className="thread-patient">
         {c.patient ? (
           <>

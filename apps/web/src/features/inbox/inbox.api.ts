@@ -1,6 +1,7 @@
 import type {
   ConversationDetail,
   ConversationSummary,
+  InboxCounts,
   InboxEvent,
   InboxMessage,
   SendMessageInput,
@@ -32,6 +33,8 @@ export type AssignedFilter = 'any' | 'me' | 'unassigned';
 export interface ConversationFilters {
   status: StatusFilter;
   assigned: AssignedFilter;
+  /** Only the conversations flagged "needs a person". */
+  needsPerson: boolean;
   q: string;
 }
 
@@ -40,6 +43,7 @@ export const inboxKeys = {
   all: (practiceId: string) => ['inbox', practiceId] as const,
   lists: (practiceId: string) => ['inbox', practiceId, 'list'] as const,
   list: (practiceId: string, filters: ConversationFilters) => ['inbox', practiceId, 'list', filters] as const,
+  counts: (practiceId: string) => ['inbox', practiceId, 'counts'] as const,
   conversation: (practiceId: string, conversationId: string) =>
     ['inbox', practiceId, 'conversation', conversationId] as const,
   detail: (practiceId: string, conversationId: string) =>
@@ -69,12 +73,33 @@ export function useConversations(practiceId: string, filters: ConversationFilter
     queryFn: ({ pageParam, signal }) =>
       api.get<ConversationListBody>(
         inboxPath(practiceId, '/conversations'),
-        { status: filters.status, assigned: filters.assigned, q: filters.q, cursor: pageParam, limit: 50 },
+        {
+          status: filters.status,
+          assigned: filters.assigned,
+          needsPerson: filters.needsPerson ? 'true' : undefined,
+          q: filters.q,
+          cursor: pageParam,
+          limit: 50,
+        },
         signal,
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * The navigation's figures: conversations waiting for a person, then unread ones. Refreshed by the
+ * inbox's live events while it is open, and every half minute elsewhere.
+ */
+export function useInboxCounts(practiceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: inboxKeys.counts(practiceId),
+    queryFn: ({ signal }) => api.get<InboxCounts>(inboxPath(practiceId, '/counts'), undefined, signal),
+    enabled,
+    refetchInterval: 30_000,
+    staleTime: 10_000,
   });
 }
 
@@ -171,6 +196,7 @@ export function usePatchConversation(practiceId: string, conversationId: string)
         queryClient.setQueryData(inboxKeys.detail(practiceId, conversationId), detail);
       else void queryClient.invalidateQueries({ queryKey: inboxKeys.detail(practiceId, conversationId) });
       void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.counts(practiceId) });
     },
   });
 }
@@ -189,6 +215,7 @@ function appendMessage(queryClient: QueryClient, practiceId: string, conversatio
 function refreshConversation(queryClient: QueryClient, practiceId: string, conversationId: string) {
   void queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(practiceId, conversationId) });
   void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
+  void queryClient.invalidateQueries({ queryKey: inboxKeys.counts(practiceId) });
 }
 
 function isInboxEvent(value: unknown): value is InboxEvent {
@@ -210,6 +237,7 @@ export function useInboxEvents(practiceId: string, enabled: boolean) {
   const flush = useCallback(() => {
     timer.current = undefined;
     void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
+    void queryClient.invalidateQueries({ queryKey: inboxKeys.counts(practiceId) });
     for (const [conversationId, messagesChanged] of pending.current) {
       void queryClient.invalidateQueries({
         queryKey: messagesChanged
@@ -263,6 +291,7 @@ export function useMarkRead(practiceId: string, conversation: ConversationSummar
       .then(() => {
         void queryClient.invalidateQueries({ queryKey: inboxKeys.detail(practiceId, conversationId) });
         void queryClient.invalidateQueries({ queryKey: inboxKeys.lists(practiceId) });
+        void queryClient.invalidateQueries({ queryKey: inboxKeys.counts(practiceId) });
       })
       // Not worth interrupting anyone for: the next message tries again.
       .catch(() => undefined);

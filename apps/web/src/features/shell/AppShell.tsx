@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { Loading } from '../../components/Loading';
 import { Brand, SkipLink } from '../../components/PublicLayout';
 import { homeFor, logOut, useMe } from '../auth/auth.api';
+import { InboxNavCounts } from '../inbox/InboxNavCounts';
 import { useSandboxState } from '../inbox/sandbox/sandbox.api';
 import type { Me } from '@dentalpro/contracts';
 
@@ -163,9 +164,10 @@ function ShellFrame() {
           <ul>
             {NAV.filter((item) => !('permission' in item) || can(item.permission)).map((item) => (
               <li key={item.key}>
-                <NavLink to={`${base}/${item.to}`}>
+                <NavLink to={`${base}/${item.to}`} className={item.key === 'inbox' ? 'nav-inbox' : undefined}>
                   <Icon name={item.icon} />
                   <span>{t(`nav.${item.key}`)}</span>
+                  {item.key === 'inbox' && <InboxNavCounts practiceId={membership.practiceId} enabled />}
                 </NavLink>
               </li>
             ))}
