@@ -2,8 +2,11 @@ import { expect } from 'vitest';
 import type { SentMessage } from '../src/modules/messaging/fake-graph.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
+import { checkReplyLimits } from '../src/modules/assistant/reply-limits.js';
 import { saveAssistantSettings } from '../src/modules/assistant/settings.service.js';
 import { createPatient } from '../src/modules/patients/patients.service.js';
+import { updateAppointmentType } from '../src/modules/scheduling/appointment-types.service.js';
+import { updateProvider } from '../src/modules/scheduling/providers.service.js';
 import type { TestApp } from './harness.js';
 import { makeSchedulingPractice } from './scheduling-fixtures.js';
 import { connectChannel, type startFakeGraph, workers } from './whatsapp-fixtures.js';
@@ -180,4 +183,62 @@ export async function patientsOnNumber(
       ).id,
     );
   return ids;
+}
+
+/** Every reply within WhatsApp's limits (the fake Graph API refuses some; this checks them all). */
+export function withinLimits(replies: SeenReply[]): SeenReply[] {
+  for (const r of replies) {
+    const reply =
+      r.rows.length > 0
+        ? { type: 'list' as const, body: r.text, buttonLabel: r.listButton, sections: r.sections }
+        : r.buttons.length > 0
+          ? { type: 'buttons' as const, body: r.text, buttons: r.buttons }
+          : { type: 'text' as const, body: r.text };
+    expect(checkReplyLimits(reply), JSON.stringify(r.raw)).toEqual([]);
+  }
+  return replies;
+}
+
+/** A patient's appointments as the calendar holds them (cancelled and held ones included). */
+export async function appointmentsOf(t: TestApp, practiceId: string, patientId: string) {
+  return inPractice(t.ctx.db, practiceId, (tx) =>
+    tx
+      .selectFrom('appointments')
+      .select(['id', 'status', 'source', 'startsAt', 'endsAt', 'providerId', 'appointmentTypeId', 'cancellationReason'])
+      .where('patientId', '=', patientId)
+      .orderBy('startsAt')
+      .execute(),
+  );
+}
+
+/** The WhatsApp conversation of this number with the practice, as the inbox stores it. */
+export async function conversationOfPhone(t: TestApp, phone: { waId: string }) {
+  return t.db.selectFrom('whatsappConversations').selectAll().where('waId', '=', phone.waId).executeTakeFirstOrThrow();
+}
+
+/** Where the assistant stands in this number's conversation (its stored state). */
+export async function assistantStateOf(t: TestApp, practiceId: string, phone: { waId: string }) {
+  const conversation = await conversationOfPhone(t, phone);
+  const row = await inPractice(t.ctx.db, practiceId, (tx) =>
+    tx
+      .selectFrom('assistantConversations')
+      .select(['state', 'updatedAt'])
+      .where('conversationId', '=', conversation.id)
+      .executeTakeFirst(),
+  );
+  return { conversationId: conversation.id, state: row?.state as { name: string } | undefined };
+}
+
+/**
+ * The practice's cleaning made bookable on WhatsApp (Détartrage in French), done by a hygienist
+ * called "Dr Li": the practice then has two types a patient may book, so the type is asked.
+ */
+export async function cleaningOnWhatsApp(t: TestApp, practice: AssistantPractice) {
+  const caller = { actor: systemActor('test'), practiceId: practice.practiceId };
+  await updateAppointmentType(t.ctx, {
+    ...caller,
+    typeId: practice.cleaning,
+    patch: { whatsappBookable: true, minNoticeMinutes: 120, maxDaysAhead: 60 },
+  });
+  await updateProvider(t.ctx, { ...caller, userId: practice.hygienist.id, patch: { displayName: 'Dr Li' } });
 }

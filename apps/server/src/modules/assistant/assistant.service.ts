@@ -570,7 +570,11 @@ async function registerPatient(
     ...caller,
     draft: { givenName, familyName, preferredName: '', dateOfBirth: command.birthDate, phones },
   });
-  if (duplicates.length > 0) return { kind: 'possible_duplicate' };
+  // A family shares one number: its own patients match on the phone alone ("someone else" on a
+  // known number), and count only when they were born the same day too.
+  const onThisNumber = new Set(world.facts.patients.map((p) => p.id));
+  const likely = duplicates.filter((d) => !onThisNumber.has(d.id) || d.dateOfBirth === command.birthDate);
+  if (likely.length > 0) return { kind: 'possible_duplicate' };
   const created = await createPatient(ctx, {
     ...caller,
     patient: {
