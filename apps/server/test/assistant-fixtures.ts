@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { SentMessage } from '../src/modules/messaging/fake-graph.js';
 import { systemActor } from '../src/platform/access.js';
@@ -123,23 +124,34 @@ export function patientPhone(
     seenUpTo = graph.fake.sent.length;
     return replies;
   }
+  const tapMessage = (choice: { id: string; title: string; description?: string }, kind: 'button' | 'list') => ({
+    type: 'interactive',
+    interactive:
+      kind === 'button'
+        ? { type: 'button_reply', button_reply: { id: choice.id, title: choice.title } }
+        : { type: 'list_reply', list_reply: { id: choice.id, title: choice.title, description: choice.description } },
+  });
+  const post = (message: Record<string, unknown>) =>
+    patientWrites(t, {
+      phoneNumberId: practice.phoneNumberId,
+      from: waId,
+      profileName: opts.profileName ?? 'Patient',
+      message,
+    });
   return {
     waId,
     e164: `+${waId}`,
     settle,
+    /** The webhook only, nothing processed yet (for races): settle() later reads the replies. */
+    posts: {
+      says: (text: string) => post({ type: 'text', text: { body: text } }),
+      taps: (choice: { id: string; title: string; description?: string }, kind: 'button' | 'list' = 'button') =>
+        post(tapMessage(choice, kind)),
+    },
     says: (text: string) => send({ type: 'text', text: { body: text } }),
     /** Taps a reply button or a list row the assistant sent. */
     taps: (choice: { id: string; title: string; description?: string }, kind: 'button' | 'list' = 'button') =>
-      send({
-        type: 'interactive',
-        interactive:
-          kind === 'button'
-            ? { type: 'button_reply', button_reply: { id: choice.id, title: choice.title } }
-            : {
-                type: 'list_reply',
-                list_reply: { id: choice.id, title: choice.title, description: choice.description },
-              },
-      }),
+      send(tapMessage(choice, kind)),
     sendsMedia: (type: 'image' | 'audio' | 'sticker') =>
       send({
         type,
@@ -241,4 +253,42 @@ export async function cleaningOnWhatsApp(t: TestApp, practice: AssistantPractice
     patch: { whatsappBookable: true, minNoticeMinutes: 120, maxDaysAhead: 60 },
   });
   await updateProvider(t.ctx, { ...caller, userId: practice.hygienist.id, patch: { displayName: 'Dr Li' } });
+}
+
+/** The offered times behind list rows (`h:<handle>`), as the server stored them. */
+export async function offersBehind(t: TestApp, practiceId: string, rows: { id: string }[]) {
+  const handles = rows.filter((r) => r.id.startsWith('h:')).map((r) => r.id.slice(2));
+  if (handles.length === 0) return [];
+  return inPractice(t.ctx.db, practiceId, (tx) =>
+    tx
+      .selectFrom('assistantOffers')
+      .select([
+        'handle',
+        'startsAt',
+        'endsAt',
+        'providerId',
+        'chairId',
+        'appointmentTypeId',
+        'patientId',
+        'conversationId',
+      ])
+      .where('handle', 'in', handles)
+      .orderBy('startsAt')
+      .execute(),
+  );
+}
+
+/** Pairs of live appointments (booked, confirmed or held in time) that overlap on one provider or one chair. */
+export async function overlapsIn(t: TestApp, practiceId: string) {
+  const { rows } = await sql<{ a: string; b: string }>`
+    SELECT x.id AS a, y.id AS b FROM appointments x JOIN appointments y
+      ON x.practice_id = y.practice_id AND x.id < y.id
+     AND (x.provider_id = y.provider_id OR x.chair_id = y.chair_id)
+     AND x.occupied && y.occupied
+    WHERE x.practice_id = ${practiceId}
+      AND x.status NOT IN ('cancelled', 'no_show') AND y.status NOT IN ('cancelled', 'no_show')
+      AND (x.status <> 'held' OR x.hold_expires_at > now()) AND (y.status <> 'held' OR y.hold_expires_at > now())`.execute(
+    t.ctx.db,
+  );
+  return rows;
 }

@@ -48,6 +48,7 @@ import {
 import type { Command, CommandResult, Facts, Input, Language, OfferedTime, Reply, State } from './assistant.types.js';
 import { spreadTimes } from './offered-times.js';
 import { step } from './conversation.js';
+import { languageFor } from './conversation-language.js';
 import { type AssistantSettingsRow, assistantSettingsIn } from './settings.service.js';
 import { understand } from './understanding/understand.js';
 
@@ -101,7 +102,7 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   const { settings, conversation, message } = taken;
   const now = new Date();
   try {
-    const world = await readFacts(ctx, {
+    let world = await readFacts(ctx, {
       practiceId: event.practiceId,
       e164: conversation.e164,
       language: taken.state.language,
@@ -124,6 +125,12 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
       state,
       world,
     });
+    // Visit types and prices are named in the answer's language, known only once the message is read
+    // (a French record or text on a conversation that spoke English so far): read them again in it.
+    const speaks = languageFor(state, input, world.facts);
+    if ((speaks !== 'en') !== world.namesInFrench) {
+      world = await readFacts(ctx, { practiceId: event.practiceId, e164: conversation.e164, language: speaks, now });
+    }
     const result = await runSteps(ctx, world, conversation, state, input, later);
     replies.push(...result.replies);
     await finish(ctx, {
@@ -246,6 +253,8 @@ function isOptOutOnly(text: string): boolean {
 interface World {
   practiceId: string;
   facts: Facts;
+  /** Visit types and prices carry their French names (the answer is in French or Creole). */
+  namesInFrench: boolean;
   settings: { lateCancellationHours: number };
   providerNames: Map<string, string>;
   e164: string | null;
@@ -265,7 +274,9 @@ async function readFacts(
       const settings = await assistantSettingsIn(tx, input.practiceId);
       const facts = await practiceFactsIn(tx, input.practiceId);
       const patients = input.e164 ? await findPatientsByPhone(tx, input.practiceId, input.e164) : [];
-      const preferred = patients[0] ? await patientLanguageIn(tx, patients[0].id) : null;
+      // English is every record's default, so only another language on it is the patient's choice.
+      const onRecord = patients[0] ? await patientLanguageIn(tx, patients[0].id) : null;
+      const preferred = onRecord === 'en' ? null : onRecord;
       return { settings, facts, patients, preferred };
     }),
   ]);
@@ -305,6 +316,7 @@ async function readFacts(
   return {
     practiceId: input.practiceId,
     e164: input.e164,
+    namesInFrench: french,
     providerNames,
     settings: { lateCancellationHours: settings.lateCancellationHours },
     facts: {
