@@ -134,6 +134,61 @@ describe('the sandbox', () => {
     await until(async () => (await statusOf()) === 'read');
   });
 
+  it('a tap on a reply button or a list row is Meta’s interactive reply, answering the message tapped', async () => {
+    const conversation = (await conversationOf(t, channelId, '23057123456'))!;
+    const chatOf = async () =>
+      (await owner.get(`/api/v1/sandbox/whatsapp/chat?phoneNumberId=${PHONE}&waId=23057123456`)).json().items as {
+        wamid: string;
+        direction: string;
+        payload: Record<string, unknown>;
+      }[];
+    const answered = (await chatOf()).find((m) => m.direction === 'to_phone')!.wamid;
+    const tap = (message: Record<string, unknown>) =>
+      phoneWrites(owner, { phoneNumberId: PHONE, from: '23057123456', profileName: 'Aisha', message });
+
+    const row = await tap({
+      type: 'choice',
+      kind: 'list',
+      choiceId: 'h:abc123',
+      title: 'Tue 8 Dec 10:30',
+      description: 'Dr Li',
+      contextWamid: answered,
+    });
+    expect(row.statusCode, row.body).toBe(200);
+    const button = await tap({
+      type: 'choice',
+      kind: 'button',
+      choiceId: 'confirm',
+      title: 'Confirm',
+      contextWamid: answered,
+    });
+    expect(button.statusCode, button.body).toBe(200);
+
+    // What the webhook carried, as Meta sends it: the business number answered and the reply's own shape.
+    const sent = (await chatOf()).filter((m) => m.direction === 'from_phone').slice(-2);
+    expect(sent.map((m) => m.payload)).toEqual([
+      expect.objectContaining({
+        context: { from: '23052000777', id: answered },
+        type: 'interactive',
+        interactive: {
+          type: 'list_reply',
+          list_reply: { id: 'h:abc123', title: 'Tue 8 Dec 10:30', description: 'Dr Li' },
+        },
+      }),
+      expect.objectContaining({
+        context: { from: '23052000777', id: answered },
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } },
+      }),
+    ]);
+    await workers(t).processWebhooks();
+    const messages = await inbox(owner, practiceId).messages(conversation.id);
+    expect(messages.slice(-2).map((m) => m.content)).toEqual([
+      { type: 'choice', choiceId: 'h:abc123', title: 'Tue 8 Dec 10:30', description: 'Dr Li' },
+      { type: 'choice', choiceId: 'confirm', title: 'Confirm' },
+    ]);
+  });
+
   it('a photo from the phone is fetched back through the sandbox’s Graph API', async () => {
     const png = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

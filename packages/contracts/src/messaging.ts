@@ -336,6 +336,8 @@ export const SandboxSendInput = z.strictObject({
       kind: z.enum(['button', 'list', 'template']),
       choiceId: z.string(),
       title: z.string(),
+      /** A list row's description, sent back in `list_reply` as Meta does. */
+      description: z.string().max(72).optional(),
       contextWamid: z.string(),
     }),
     z.strictObject({

@@ -16,9 +16,10 @@ const FIRST_FIELD = 'input:not([type="hidden"]):not([disabled]), select:not([dis
 /**
  * A modal form on the native <dialog>: the browser traps focus and closes on Escape; focus goes
  * back to whatever opened it (kept here too, since the opener may have re-rendered meanwhile).
- * Opening puts the focus in the first field, so that typing starts at once; a dialog without
- * fields leaves it on the close button. (`autoFocus` cannot do this: the content mounts before
- * the dialog opens, and React's focus call on a closed dialog is lost.)
+ * Opening puts the focus on the element marked `data-autofocus` (the first choice of a dialog
+ * that is a list of choices), else in the first field, so that typing starts at once; a dialog
+ * with neither leaves it on the close button. (`autoFocus` cannot do this: the content mounts
+ * before the dialog opens, and React's focus call on a closed dialog is lost.)
  */
 export function Modal({ open, title, onClose, children, wide = false }: ModalProps) {
   const { t } = useTranslation();
@@ -31,7 +32,9 @@ export function Modal({ open, title, onClose, children, wide = false }: ModalPro
     if (open && !dialog.open) {
       opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       dialog.showModal();
-      dialog.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
+      (
+        dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>(FIRST_FIELD)
+      )?.focus();
     }
     if (!open && dialog.open) {
       dialog.close();

@@ -30,6 +30,8 @@ export function graphUrlOf(ctx: AppContext): string {
 }
 
 const PHONE_HISTORY = 300;
+/** The business number a channel without a display number answers from (Meta always has one). */
+const SANDBOX_DISPLAY_NUMBER = '23052000000';
 const sandboxTopic = (phoneNumberId: string, waId: string) => `sandbox:${phoneNumberId}:${waId}`;
 
 export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -161,11 +163,13 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
         async (request) => {
           const input = request.body;
           const channel = await channelFor(userIdOf(request), input.phoneNumberId);
-          const message = await phoneMessage(fake!, input);
+          // Meta gives the business number in digits, in the metadata and as the sender of a message answered.
+          const businessNumber = channel.displayPhoneNumber.replace(/\D/g, '') || SANDBOX_DISPLAY_NUMBER;
+          const message = await phoneMessage(fake!, input, businessNumber);
           const body = inboundWebhook({
             wabaId: channel.wabaId || '100000000000001',
             phoneNumberId: channel.phoneNumberId,
-            displayPhoneNumber: channel.displayPhoneNumber.replace(/\D/g, ''),
+            displayPhoneNumber: businessNumber,
             from: input.from,
             profileName: input.profileName,
             message,
@@ -243,6 +247,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
 async function phoneMessage(
   fake: FakeGraph,
   input: z.infer<typeof SandboxSendInput>,
+  businessNumber: string,
 ): Promise<Record<string, unknown>> {
   const m = input.message;
   switch (m.type) {
@@ -267,12 +272,15 @@ async function phoneMessage(
       };
     }
     case 'choice': {
-      const context = { from: '23052000000', id: m.contextWamid };
+      const context = { from: businessNumber, id: m.contextWamid };
       if (m.kind === 'template') return { context, type: 'button', button: { payload: m.choiceId, text: m.title } };
       const reply =
         m.kind === 'button'
           ? { type: 'button_reply', button_reply: { id: m.choiceId, title: m.title } }
-          : { type: 'list_reply', list_reply: { id: m.choiceId, title: m.title } };
+          : {
+              type: 'list_reply',
+              list_reply: { id: m.choiceId, title: m.title, ...(m.description ? { description: m.description } : {}) },
+            };
       return { context, type: 'interactive', interactive: reply };
     }
   }

@@ -92,7 +92,15 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
     }
   };
   const choose = (kind: ChoiceKind, option: ReplyOption, contextWamid: string) =>
-    void sendMessage({ type: 'choice', kind, choiceId: option.id, title: option.title, contextWamid });
+    void sendMessage({
+      type: 'choice',
+      kind,
+      choiceId: option.id,
+      title: option.title,
+      // Meta's list_reply carries the row's description too; a reply button has none.
+      ...(kind === 'list' && option.description ? { description: option.description } : {}),
+      contextWamid,
+    });
 
   // The chat is on screen: the practice's messages turn read (blue ticks), as when a patient opens the chat.
   const visible = useDocumentVisible();
@@ -153,7 +161,7 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
           // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box: focusable so keyboard users can scroll it.
           tabIndex={0}
           role="region"
-          aria-label={t('sandbox.chatRegion', { name: profileName })}
+          aria-label={t('sandbox.chatRegion', { name: profileName, number: formatPhone(`+${waId}`) })}
         >
           {chat.isPending ? <Loading /> : chat.isError ? <ErrorAlert error={chat.error} /> : null}
           {chat.isSuccess && bubbles.length === 0 && <p className="phone-hint">{t('sandbox.emptyChat')}</p>}
@@ -201,11 +209,13 @@ export function PhoneChat({ channel, waId, profileName, onUsed }: PhoneChatProps
               <section key={`${section.title ?? ''}-${i}`} aria-label={section.title || listView.button}>
                 {section.title && <h3>{section.title}</h3>}
                 <ul className="plain-list">
-                  {section.rows.map((row) => (
+                  {section.rows.map((row, j) => (
                     <li key={row.id}>
                       <button
                         type="button"
                         className="phone-list-row"
+                        // The keyboard starts on the first choice; closing returns to the list's button.
+                        data-autofocus={i === 0 && j === 0 ? true : undefined}
                         disabled={send.isPending}
                         onClick={() => {
                           choose('list', row, openList.wamid);
