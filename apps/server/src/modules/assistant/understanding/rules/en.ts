@@ -220,6 +220,9 @@ export const englishRules: LanguageRules = {
         'have i got an appointment',
         'i have an appointment',
         "i've got an appointment",
+        // Cancelling "an appointment" names the one to cancel, not a new one.
+        'cancel* an appointment',
+        'cancel* an appt',
       ],
     },
     my_appointments: {

@@ -230,6 +230,9 @@ export const frenchRules: LanguageRules = {
         'mon rendez-vous',
         'mon rdv',
         'je ne peux pas venir',
+        // Annuler « un rendez-vous » désigne celui à annuler, pas un nouveau.
+        'annul* un rendez-vous',
+        'annul* un rdv',
       ],
     },
     my_appointments: {

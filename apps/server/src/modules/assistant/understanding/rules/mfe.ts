@@ -180,6 +180,10 @@ export const creoleRules: LanguageRules = {
         'mo ena randevou',
         'mo ena enn rdv',
         'mo ena rdv',
+        // Anil "enn randevou": sa li ki pou anile, pa enn nouvo.
+        'anil* enn randevou',
+        'anil* enn rdv',
+        'kansel* enn randevou',
       ],
     },
     my_appointments: {
