@@ -363,7 +363,8 @@ async function inputOf(
         understood: understand(content.body, {
           at: input.at,
           timeZone: input.world.facts.timeZone,
-          languageHint: input.world.facts.preferredLanguage ?? input.state.language,
+          // A conversation that has not answered yet has no language of its own (its 'en' is a default).
+          languageHint: input.world.facts.preferredLanguage ?? (input.state.introduced ? input.state.language : null),
         }),
       };
     case 'choice': {
