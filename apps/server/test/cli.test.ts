@@ -378,12 +378,42 @@ describe('npm run cli', { timeout: 300_000 }, () => {
         created: true,
         calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 },
         clinical: { seeded: true, patients: 32 },
+        assistant: { seeded: true, enabled: true },
       },
     });
     // A month of appointments: roughly three providers × 26 working days × a dozen a day.
     expect(first.json.calendar.appointments).toBeGreaterThan(300);
     const demoId: string = first.json.practiceId;
     demoPracticeId = demoId;
+
+    // The booking assistant answers the sandbox phone at once: check-ups and cleanings bookable in the chat.
+    expect(first.json.assistant.bookableTypes).toEqual(expect.arrayContaining(['Check-up', 'Scale and polish']));
+    const assistant = await withDatabase((db) =>
+      inPractice(db, demoId, async (tx) => ({
+        settings: await tx
+          .selectFrom('assistantSettings')
+          .select([
+            'enabled',
+            'openingHoursEn',
+            'openingHoursFr',
+            'emergencyEn',
+            'emergencyFr',
+            'publishedPriceItemIds',
+          ])
+          .executeTakeFirstOrThrow(),
+        numbers: await tx.selectFrom('whatsappChannels').select('assistantActive').execute(),
+      })),
+    );
+    expect(assistant.settings).toMatchObject({
+      enabled: true,
+      openingHoursEn: expect.stringMatching(/Monday to Friday/),
+      openingHoursFr: expect.stringMatching(/lundi au vendredi/),
+      emergencyEn: expect.stringMatching(/\+230 212 3456/),
+      emergencyFr: expect.stringMatching(/\+230 212 3456/),
+    });
+    expect(assistant.settings.publishedPriceItemIds).toHaveLength(3);
+    // The number answers with the assistant (greeting and away messages pause), when there is one.
+    expect(assistant.numbers).toEqual(first.json.whatsappPhoneNumberId ? [{ assistantActive: true }] : []);
 
     // Clinical records for some patients, written through the clinical services.
     const record = await withDatabase((db) => demoRecord(db, demoId));
@@ -447,7 +477,13 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     const second = await cli('demo', 'seed');
     expect(second).toMatchObject({
       code: 0,
-      json: { practiceId: demoId, created: false, calendar: { seeded: false }, clinical: { seeded: false } },
+      json: {
+        practiceId: demoId,
+        created: false,
+        calendar: { seeded: false },
+        clinical: { seeded: false },
+        assistant: { seeded: false },
+      },
     });
     // Nothing added the second time, not even an audit event.
     expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);

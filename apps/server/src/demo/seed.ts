@@ -3,6 +3,7 @@ import { systemActor } from '../platform/access.js';
 import { createUser, findUserByEmail } from '../modules/auth/users.js';
 import { createPracticeIn } from '../modules/practices/practices.service.js';
 import { addStaffMember } from '../modules/staff/staff.service.js';
+import { seedDemoAssistant } from './assistant.js';
 import { seedDemoCalendar } from './calendar.js';
 import { seedDemoClinical } from './clinical.js';
 import { createChannelIn } from '../modules/messaging/channels.service.js';
@@ -94,12 +95,15 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
   });
   // After the calendar: notes are written for its past visits.
   const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
+  // After both: it switches the number over to the assistant and publishes prices from the price list.
+  const assistant = await seedDemoAssistant(ctx, practiceId);
   return {
     practiceId,
     practiceName: DEMO_PRACTICE.name,
     created,
     calendar,
     clinical,
+    assistant,
     ...(whatsapp ? { whatsappPhoneNumberId: whatsapp } : {}),
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
   };
