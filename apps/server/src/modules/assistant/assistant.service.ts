@@ -635,9 +635,13 @@ async function finish(
   const queued = await inPractice(ctx.db, practiceId, async (tx) => {
     const target = { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId! };
     let state = input.state;
+    let replies = input.replies;
     for (const command of input.later) {
-      if (command.kind === 'opt_out')
-        await recordWhatsAppOptOut(tx, { practiceId, conversationId: conversation.id, at: now });
+      if (command.kind === 'opt_out') {
+        const optOut = await recordWhatsAppOptOut(tx, { practiceId, conversationId: conversation.id, at: now });
+        // Confirmed once: a STOP repeated while opted out gets no answer.
+        if (optOut.alreadyOptedOut) replies = [];
+      }
       if (command.kind === 'opt_in')
         await recordWhatsAppOptIn(tx, { practiceId, conversationId: conversation.id, at: now });
       if (command.kind === 'set_language') state = { ...state, language: command.language };
@@ -645,7 +649,7 @@ async function finish(
     const queued = await queueAssistantReplies(tx, {
       practiceId,
       conversation: target,
-      replies: input.replies,
+      replies,
       idempotencyKey: input.idempotencyKey,
     });
     // After the replies: the handover's last words are the assistant's, then a person's.
