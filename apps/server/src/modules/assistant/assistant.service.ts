@@ -35,6 +35,7 @@ import {
 } from '../scheduling/appointments.service.js';
 import { findAvailability } from '../scheduling/availability.service.js';
 import { listProviders } from '../scheduling/providers.service.js';
+import { listClosures, listHolidays } from '../scheduling/unavailability.service.js';
 import { getOpeningHours } from '../scheduling/settings.service.js';
 import {
   assistantIsOn,
@@ -47,6 +48,7 @@ import {
 } from './assistant.repository.js';
 import type { Command, CommandResult, Facts, Input, Language, OfferedTime, Reply, State } from './assistant.types.js';
 import { spreadTimes } from './offered-times.js';
+import { localDate } from './say-when.js';
 import { step } from './conversation.js';
 import { languageFor } from './conversation-language.js';
 import { type AssistantSettingsRow, assistantSettingsIn } from './settings.service.js';
@@ -451,6 +453,8 @@ async function carryOut(
       }
     }
     case 'book': {
+      const changed = await heldTimeChanged(ctx, world, conversation.id, command.handle);
+      if (changed) return { kind: 'time_gone', reason: changed };
       try {
         const booked = await confirmHold(ctx, { ...caller, holdId: command.holdId, patientId: command.patientId });
         return { kind: 'booked', appointmentId: booked.id, time: timeOf(world, command.handle, booked) };
@@ -507,6 +511,33 @@ async function carryOut(
 
 function timeOf(world: World, handle: string, a: { start: string; end: string; providerId: string }): OfferedTime {
   return offeredTime(world, handle, { start: new Date(a.start), end: new Date(a.end), providerId: a.providerId });
+}
+
+/**
+ * Since the time was held, has its provider left or the practice closed then? The calendar checks
+ * a patient's hold again at confirmation against the visit type's rules only, so it would book it.
+ * Read afresh (not from the facts, which may be a few seconds old).
+ */
+async function heldTimeChanged(
+  ctx: AppContext,
+  world: World,
+  conversationId: string,
+  handle: string,
+): Promise<'not_bookable' | 'closed' | null> {
+  const caller = { actor: ACTOR, practiceId: world.practiceId };
+  const offer = await inPractice(ctx.db, world.practiceId, (tx) =>
+    findOffer(tx, { conversationId, handle, now: new Date() }),
+  );
+  if (!offer) return null;
+  const day = localDate(offer.start, world.facts.timeZone);
+  const [providers, closures, holidays] = await Promise.all([
+    listProviders(ctx, caller),
+    listClosures(ctx, { ...caller, window: { from: offer.start.toISOString(), to: offer.end.toISOString() } }),
+    listHolidays(ctx, { ...caller, year: Number(day.slice(0, 4)) }),
+  ]);
+  if (!providers.some((p) => p.userId === offer.providerId && p.active)) return 'not_bookable';
+  if (closures.length > 0 || holidays.some((h) => h.date === day)) return 'closed';
+  return null;
 }
 
 /** Why the calendar would not give that time, as the conversation tells the patient. */
