@@ -110,7 +110,7 @@ export function patientPhone(
     });
     return settle();
   }
-  /** Runs the background work until nothing is left, and returns the replies this number got since last asked. */
+  /** Runs the background work until nothing is left, and returns the replies this number got since last asked (each checked against WhatsApp's limits). */
   async function settle(): Promise<SeenReply[]> {
     for (let i = 0; i < 5; i++) {
       await w.processWebhooks();
@@ -122,7 +122,8 @@ export function patientPhone(
       .filter((m) => m.to === waId && m.phoneNumberId === practice.phoneNumberId)
       .map(seen);
     seenUpTo = graph.fake.sent.length;
-    return replies;
+    // Every reply of every scripted conversation within WhatsApp's limits.
+    return withinLimits(replies);
   }
   const tapMessage = (choice: { id: string; title: string; description?: string }, kind: 'button' | 'list') => ({
     type: 'interactive',
