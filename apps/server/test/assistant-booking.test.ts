@@ -420,3 +420,26 @@ describe('two patients tapping the same time at the same moment', () => {
     }
   });
 });
+
+describe('one patient, two workers', () => {
+  it('two messages of one conversation taken by two workers at once are answered in turn, and a double Confirm books once', async () => {
+    const phone = patientPhone(t, graph, practice);
+    const [farah] = await patientsOnNumber(t, practice.practiceId, phone.e164, [
+      { givenName: 'Farah', familyName: 'Jhumka' },
+    ]);
+    await phone.posts.says('Book a check-up next week');
+    await phone.posts.says('What is your address?');
+    await twoWorkersAtOnce();
+    const first = await phone.settle();
+    expect(first.some((r) => r.rows.some((row) => row.id.startsWith('h:')))).toBe(true);
+    expect(textOf(first)).toContain('12 Royal Road');
+
+    const confirm = buttonsIn(await phone.taps(timeRows(listIn(first))[0]!, 'list')).buttons[0]!;
+    await phone.posts.taps(confirm);
+    await phone.posts.taps(confirm);
+    await twoWorkersAtOnce();
+    const replies = await phone.settle();
+    expect(textOf(replies)).toMatch(/booked/);
+    expect((await appointmentsOf(farah!)).map((a) => a.status)).toEqual(['booked']);
+  });
+});

@@ -82,6 +82,19 @@ async function bookedFor(patientId: string, start: Date, providerId = practice.d
   });
 }
 
+/** Reception books the first free working hour at least three hours from now (always within 48 hours). */
+async function bookedSoon(patientId: string, providerId: string) {
+  for (let h = 3; h < 48; h++) {
+    const start = new Date(Math.ceil((Date.now() + h * 3600_000) / 3600_000) * 3600_000);
+    const booked = await bookedFor(patientId, start, providerId).catch((err) => {
+      if (err instanceof AppError && err.status < 500) return undefined;
+      throw err;
+    });
+    if (booked) return booked;
+  }
+  throw new Error('no free hour in the next 48 hours');
+}
+
 /** The calendar as reception sees it, through the API. */
 async function calendar(from: Date, to: Date) {
   const res = await reception.get(
@@ -214,7 +227,7 @@ describe('cancelling an appointment', () => {
     expect(statuses.get(second.id)).toBe('booked');
   });
 
-  it('inside the late-cancellation window: handed to staff (late_cancellation), nothing cancelled', async () => {
+  it('inside the late-cancellation window: cancelling or moving is handed to staff (late_cancellation), nothing changed', async () => {
     await saveAssistantSettings(t.ctx, {
       actor: systemActor('test'),
       practiceId: practice.practiceId,
@@ -225,16 +238,7 @@ describe('cancelling an appointment', () => {
       const [yan] = await patientsOnNumber(t, practice.practiceId, phone.e164, [
         { givenName: 'Yan', familyName: 'Chung' },
       ]);
-      // The first free hour in the working day at least three hours from now (always within 48 hours).
-      let booked: Awaited<ReturnType<typeof bookedFor>> | undefined;
-      for (let h = 3; !booked && h < 48; h++) {
-        const start = new Date(Math.ceil((Date.now() + h * 3600_000) / 3600_000) * 3600_000);
-        booked = await bookedFor(yan!, start, practice.dentist.id).catch((err) => {
-          if (err instanceof AppError && err.status < 500) return undefined;
-          throw err;
-        });
-      }
-      expect(booked).toBeDefined();
+      const booked = await bookedSoon(yan!, practice.dentist.id);
       const handed = textOf(withinLimits(await phone.says('I want to cancel my appointment')));
       expect(handed).toMatch(/less than 48 hours away/);
       expect(await appointmentsOf(t, practice.practiceId, yan!)).toMatchObject([{ id: booked!.id, status: 'booked' }]);
@@ -243,6 +247,16 @@ describe('cancelling an appointment', () => {
         needsHuman: true,
         handoverReason: 'late_cancellation',
       });
+
+      // Moving it that late goes to staff too.
+      const mover = patientPhone(t, graph, practice);
+      const [zoya] = await patientsOnNumber(t, practice.practiceId, mover.e164, [
+        { givenName: 'Zoya', familyName: 'Chung' },
+      ]);
+      const soon = await bookedSoon(zoya!, practice.dentistId);
+      expect(textOf(await mover.says('I need to move my appointment'))).toMatch(/can't move it here/);
+      expect(await appointmentsOf(t, practice.practiceId, zoya!)).toMatchObject([{ id: soon.id, status: 'booked' }]);
+      expect((await conversationOfPhone(t, mover)).handoverReason).toBe('late_cancellation');
     } finally {
       await saveAssistantSettings(t.ctx, {
         actor: systemActor('test'),

@@ -166,3 +166,21 @@ describe('a restart in the middle of a step', () => {
     expect(await statusesOf(sara!)).toEqual(['booked']);
   });
 });
+
+describe('a hold that lapsed before Confirm', () => {
+  it('is said plainly and other times are offered; nothing is booked from the lapsed hold', async () => {
+    const phone = patientPhone(t, graph, practice);
+    const [rita] = await patientsOnNumber(t, practice.practiceId, phone.e164, [
+      { givenName: 'Rita', familyName: 'Coret' },
+    ]);
+    const list = listIn(await phone.says('Book a check-up next week'));
+    const confirm = buttonsIn(await phone.taps(list.rows[0]!, 'list')).buttons[0]!;
+    await sql`UPDATE appointments SET hold_expires_at = now() - interval '1 minute' WHERE patient_id = ${rita!}`.execute(
+      t.db,
+    );
+    const replies = withinLimits(await phone.taps(confirm));
+    expect(textOf(replies)).toMatch(/released, as it took a while/);
+    expect(listIn(replies).rows.some((r) => r.id.startsWith('h:'))).toBe(true);
+    expect((await statusesOf(rita!)).filter((s) => s === 'booked')).toEqual([]);
+  });
+});
