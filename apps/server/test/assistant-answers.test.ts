@@ -140,4 +140,17 @@ describe('answers in one message', () => {
     expect(held.text).toMatch(/Ashwin\. Shall I confirm\?/);
     expect(textOf(withinLimits(await phone.says('thanks')))).toMatch(/welcome/i);
   });
+
+  it('switching to French mid-booking: the rest of the booking, visit type included, is said in French', async () => {
+    const phone = patientPhone(t, graph, practice);
+    await patientsOnNumber(t, practice.practiceId, phone.e164, [{ givenName: 'Nicolas', familyName: 'Adam' }]);
+    const list = listIn(await phone.says('I would like to book a check-up next week'));
+    const switched = await phone.says('en français svp');
+    expect(textOf(switched)).toMatch(/je vous écris en français/);
+    const rows = listIn(switched).rows.filter((r) => r.id.startsWith('h:'));
+    expect(rows[0]!.title).toMatch(/^(lun|mar|mer|jeu|ven|sam|dim)\. /);
+    const sayBack = buttonsIn(await phone.taps(list.rows[0]!, 'list'));
+    expect(sayBack.text).toMatch(/contrôle, pour Nicolas\. Je confirme \?/);
+    expect(sayBack.buttons[0]!.title).toBe('Confirmer');
+  });
 });

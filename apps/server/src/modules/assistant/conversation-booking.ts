@@ -278,13 +278,18 @@ export function changeTime(c: Ctx): Step {
 }
 
 export function held(c: Ctx, draft: BookingDraft, result: Extract<CommandResult, { kind: 'held' }>): Step {
-  const next: BookingDraft = { ...draft, awaiting: undefined, hold: { holdId: result.holdId, time: result.time } };
+  const next: BookingDraft = {
+    ...draft,
+    awaiting: undefined,
+    typeName: typeNameNow(c, draft),
+    hold: { holdId: result.holdId, time: result.time },
+  };
   return goTo(c, 'confirming_booking', next, [sayBackButtons(c, next)]);
 }
 
 export function booked(c: Ctx, draft: BookingDraft, result: Extract<CommandResult, { kind: 'booked' }>): Step {
   const { t, facts } = c;
-  const visit = describeVisit(c, { ...result.time, typeName: draft.typeName, givenName: draft.givenName });
+  const visit = describeVisit(c, { ...result.time, typeName: typeNameNow(c, draft), givenName: draft.givenName });
   const lines = [t.booked(visit)];
   if (facts.practice.address?.trim()) lines.push(t.addressLine(facts.practice.address.trim()));
   lines.push(t.howToCancel);
@@ -294,6 +299,11 @@ export function booked(c: Ctx, draft: BookingDraft, result: Extract<CommandResul
     done: { kind: 'booked', appointmentId: result.appointmentId, time: result.time },
   };
   return goIdle(c, [textReply(lines.join('\n'))], [], finished);
+}
+
+/** The visit type's name in the language spoken now: the patient may have switched since choosing it. */
+function typeNameNow(c: Ctx, draft: BookingDraft): string | undefined {
+  return c.facts.visitTypes.find((type) => type.id === draft.typeId)?.name ?? draft.typeName;
 }
 
 // ---------------------------------------------------------------------------------------------
