@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   outbound: () => import('./outbound.js'),
   inbox: () => import('./inbox.js'),
   jobs: () => import('./jobs.js'),
+  assistant: () => import('./assistant.js'),
 };
 
 const name = process.argv[2];

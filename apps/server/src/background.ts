@@ -28,6 +28,9 @@ export function createBackgroundRunner(
     definitions: MODULE_JOBS.flatMap((m) => m.jobs),
     schedules: opts.schedules === false ? [] : MODULE_JOBS.flatMap((m) => m.schedules ?? []),
     idleMs: opts.idleMs,
+    // Jobs mostly wait on the database: on PostgreSQL as many run at once as the pool has
+    // connections (the pool queues the rest); embedded PGlite runs one transaction at a time anyway.
+    concurrency: ctx.database.embedded ? 4 : Math.max(4, ctx.config.databasePoolSize),
     // Woken at the commit of any transaction that queued a job, in whichever process it ran.
     wakeOn: (wake) => ctx.events.subscribe('jobs:ready', wake),
   });

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { cancelJob, enqueueJob } from '../../platform/jobs.js';
-import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { listPriceList } from '../clinical/price-list.service.js';
 import {
   handOverToStaff,
@@ -30,12 +30,11 @@ import {
   getAppointment,
   holdSlot,
   moveAppointment,
-  patientAppointments,
   releaseHold,
+  upcomingAppointmentsIn,
 } from '../scheduling/appointments.service.js';
 import { findAvailability } from '../scheduling/availability.service.js';
 import { listProviders } from '../scheduling/providers.service.js';
-import { listClosures, listHolidays } from '../scheduling/unavailability.service.js';
 import { getOpeningHours } from '../scheduling/settings.service.js';
 import {
   assistantIsOn,
@@ -48,7 +47,6 @@ import {
 } from './assistant.repository.js';
 import type { Command, CommandResult, Facts, Input, Language, OfferedTime, Reply, State } from './assistant.types.js';
 import { spreadTimes } from './offered-times.js';
-import { localDate } from './say-when.js';
 import { step } from './conversation.js';
 import { languageFor } from './conversation-language.js';
 import { type AssistantSettingsRow, assistantSettingsIn } from './settings.service.js';
@@ -91,6 +89,8 @@ interface Taken {
   message: NonNullable<Awaited<ReturnType<typeof readInboundForAssistant>>>['message'] | null;
   state: State;
   updatedAt: Date;
+  /** The number's patients and their coming visits, read in the same transaction. */
+  number: Awaited<ReturnType<typeof numberFacts>>;
 }
 
 /** The listener of inboundMessageStored. */
@@ -104,11 +104,13 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   const { settings, conversation, message } = taken;
   const now = new Date();
   try {
+    const known = { settings, number: taken.number };
     let world = await readFacts(ctx, {
       practiceId: event.practiceId,
       e164: conversation.e164,
       language: taken.state.language,
       now,
+      known,
     });
     let state = taken.state;
     const replies: Reply[] = [];
@@ -131,7 +133,13 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
     // (a French record or text on a conversation that spoke English so far): read them again in it.
     const speaks = languageFor(state, input, world.facts);
     if ((speaks !== 'en') !== world.namesInFrench) {
-      world = await readFacts(ctx, { practiceId: event.practiceId, e164: conversation.e164, language: speaks, now });
+      world = await readFacts(ctx, {
+        practiceId: event.practiceId,
+        e164: conversation.e164,
+        language: speaks,
+        now,
+        known,
+      });
     }
     const result = await runSteps(ctx, world, conversation, state, input, later);
     replies.push(...result.replies);
@@ -171,6 +179,7 @@ export async function expireConversation(
       e164: taken.conversation.e164,
       language: taken.state.language,
       now,
+      known: { settings: taken.settings, number: taken.number },
     });
     const later: Command[] = [];
     const result = await runSteps(ctx, world, taken.conversation, taken.state, { kind: 'expired' }, later);
@@ -241,7 +250,8 @@ async function tryTake(
     await releaseLease(tx, conversation.id);
     return null;
   }
-  return { settings, conversation, message: message ?? null, state: stored.state, updatedAt: stored.updatedAt };
+  const number = await numberFacts(tx, { practiceId: input.practiceId, e164: conversation.e164, now });
+  return { settings, conversation, message: message ?? null, state: stored.state, updatedAt: stored.updatedAt, number };
 }
 
 function isOptOutOnly(text: string): boolean {
@@ -262,53 +272,89 @@ interface World {
   e164: string | null;
 }
 
-async function readFacts(
-  ctx: AppContext,
-  input: { practiceId: string; e164: string | null; language: Language; now: Date },
-): Promise<World> {
-  const caller = { actor: ACTOR, practiceId: input.practiceId };
-  const [practice, types, providers, hours, reads] = await Promise.all([
+/**
+ * What the assistant knows of a practice that changes only when staff change it (its name, visit
+ * types, providers, opening hours, price list), kept per process a few seconds: a crowd of patients
+ * writing at once does not read it once each. Everything it offers is checked again by the calendar
+ * when it is held or booked, so a change seen a few seconds late is told plainly, never booked.
+ */
+const PRACTICE_FACTS_TTL_MS = 5_000;
+interface PracticeKnowledge {
+  practice: Awaited<ReturnType<typeof getPractice>>;
+  types: Awaited<ReturnType<typeof listAppointmentTypes>>;
+  providerNames: Map<string, string>;
+  openingHours: Facts['practice']['openingHours'];
+  priceList: Awaited<ReturnType<typeof listPriceList>>;
+}
+const knowledgeCaches = new WeakMap<object, Map<string, { until: number; value: Promise<PracticeKnowledge> }>>();
+
+function practiceKnowledge(ctx: AppContext, practiceId: string): Promise<PracticeKnowledge> {
+  let cache = knowledgeCaches.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    knowledgeCaches.set(ctx.db, cache);
+  }
+  const kept = cache.get(practiceId);
+  if (kept && kept.until > Date.now()) return kept.value;
+  const caller = { actor: ACTOR, practiceId };
+  const value = Promise.all([
     getPractice(ctx, caller),
     listAppointmentTypes(ctx, caller),
     listProviders(ctx, caller),
     getOpeningHours(ctx, caller),
-    inPractice(ctx.db, input.practiceId, async (tx) => {
-      const settings = await assistantSettingsIn(tx, input.practiceId);
-      const facts = await practiceFactsIn(tx, input.practiceId);
-      const patients = input.e164 ? await findPatientsByPhone(tx, input.practiceId, input.e164) : [];
-      // English is every record's default, so only another language on it is the patient's choice.
-      const onRecord = patients[0] ? await patientLanguageIn(tx, patients[0].id) : null;
-      const preferred = onRecord === 'en' ? null : onRecord;
-      return { settings, facts, patients, preferred };
-    }),
+    listPriceList(ctx, caller),
+  ]).then(([practice, types, providers, hours, priceList]) => ({
+    practice,
+    types,
+    providerNames: new Map(providers.map((p) => [p.userId, p.displayName])),
+    openingHours: hours.hours,
+    priceList,
+  }));
+  cache.set(practiceId, { until: Date.now() + PRACTICE_FACTS_TTL_MS, value });
+  value.catch(() => cache.delete(practiceId));
+  return value;
+}
+
+/** What the conversation may know about this number: the patients it speaks for and their coming visits. */
+async function numberFacts(tx: Tx, input: { practiceId: string; e164: string | null; now: Date }) {
+  const patients = input.e164 ? await findPatientsByPhone(tx, input.practiceId, input.e164) : [];
+  // English is every record's default, so only another language on it is the patient's choice.
+  const onRecord = patients[0] ? await patientLanguageIn(tx, patients[0].id) : null;
+  const upcoming = await upcomingAppointmentsIn(tx, {
+    practiceId: input.practiceId,
+    patientIds: patients.map((p) => p.id),
+    from: input.now,
+  });
+  return { patients, preferred: onRecord === 'en' ? null : onRecord, upcoming };
+}
+
+async function readFacts(
+  ctx: AppContext,
+  input: {
+    practiceId: string;
+    e164: string | null;
+    language: Language;
+    now: Date;
+    /** Read already, in the transaction that took the conversation. */
+    known?: { settings: AssistantSettingsRow; number: Awaited<ReturnType<typeof numberFacts>> };
+  },
+): Promise<World> {
+  const [knowledge, reads] = await Promise.all([
+    practiceKnowledge(ctx, input.practiceId),
+    input.known ??
+      inPractice(ctx.db, input.practiceId, async (tx) => ({
+        settings: await assistantSettingsIn(tx, input.practiceId),
+        number: await numberFacts(tx, input),
+      })),
   ]);
-  const { settings, patients, preferred } = reads;
+  const { settings } = reads;
+  const { patients, preferred, upcoming } = reads.number;
+  const { practice, types, providerNames } = knowledge;
   const french = input.language !== 'en';
-  const providerNames = new Map(providers.map((p) => [p.userId, p.displayName]));
   const typeNames = new Map(types.map((t) => [t.id, french ? t.nameFr : t.nameEn]));
-  const prices =
-    settings.publishedPriceItemIds.length === 0
-      ? []
-      : (await listPriceList(ctx, caller))
-          .filter((item) => settings.publishedPriceItemIds.includes(item.id))
-          .map((item) => ({
-            name: french ? item.nameFr : item.nameEn,
-            amountMinor: item.feeMinor,
-            currency: item.currency,
-          }));
-  const upcoming = (
-    await Promise.all(patients.map((p) => patientAppointments(ctx, { ...caller, patientId: p.id }).catch(() => [])))
-  )
-    .flat()
-    .filter((a) => (a.status === 'booked' || a.status === 'confirmed') && new Date(a.start) > input.now)
-    .sort((a, b) => a.start.localeCompare(b.start))
-    .map((a) => ({
-      id: a.id,
-      patientId: a.patientId!,
-      start: new Date(a.start),
-      providerName: providerNames.get(a.providerId) ?? '',
-      typeName: typeNames.get(a.appointmentTypeId) ?? '',
-    }));
+  const prices = knowledge.priceList
+    .filter((item) => item.active && settings.publishedPriceItemIds.includes(item.id))
+    .map((item) => ({ name: french ? item.nameFr : item.nameEn, amountMinor: item.feeMinor, currency: item.currency }));
   const emergency = french
     ? settings.emergencyFr || settings.emergencyEn
     : settings.emergencyEn || settings.emergencyFr;
@@ -330,7 +376,7 @@ async function readFacts(
         phone: practice.phone || null,
         emergencyInstructions: emergency || null,
         openingHoursText: hoursText || null,
-        openingHours: hours.hours,
+        openingHours: knowledge.openingHours,
         lateCancellationHours: settings.lateCancellationHours,
         prices,
       },
@@ -339,7 +385,13 @@ async function readFacts(
       visitTypes: types
         .filter((t) => t.active && t.whatsappBookable)
         .map((t) => ({ id: t.id, name: french ? t.nameFr : t.nameEn, durationMinutes: t.durationMinutes })),
-      upcoming,
+      upcoming: upcoming.map((a) => ({
+        id: a.id,
+        patientId: a.patientId,
+        start: a.start,
+        providerName: providerNames.get(a.providerId) ?? '',
+        typeName: typeNames.get(a.appointmentTypeId) ?? '',
+      })),
     },
   };
 }
@@ -435,26 +487,39 @@ async function carryOut(
         findOffer(tx, { conversationId: conversation.id, handle: command.handle, now: new Date() }),
       );
       if (!offer) return { kind: 'time_gone', reason: 'expired' };
-      try {
-        const held = await holdSlot(ctx, {
+      const hold = (slot: { providerId: string; chairId: string }) =>
+        holdSlot(ctx, {
           ...caller,
           hold: {
             appointmentTypeId: offer.appointmentTypeId,
-            providerId: offer.providerId,
-            chairId: offer.chairId,
+            providerId: slot.providerId,
+            chairId: slot.chairId,
             start: offer.start,
             patientId: command.patientId,
             source: 'whatsapp',
           },
         });
-        return { kind: 'held', holdId: held.id, time: offeredTime(world, offer.handle, offer) };
+      try {
+        const held = await hold(offer);
+        return { kind: 'held', holdId: held.id, time: timeOf(world, offer.handle, held) };
       } catch (err) {
-        return slotRefusal(err);
+        const refused = slotRefusal(err);
+        if (refused.kind !== 'time_gone' || refused.reason !== 'taken') return refused;
       }
+      // Taken with that provider: the patient chose a time, and another provider may be free then
+      // (the say-back names who it is with before anything is booked).
+      for (const other of await sameTimeElsewhere(ctx, world, offer)) {
+        try {
+          const held = await hold(other);
+          return { kind: 'held', holdId: held.id, time: timeOf(world, offer.handle, held) };
+        } catch (err) {
+          const refused = slotRefusal(err);
+          if (refused.kind !== 'time_gone' || refused.reason !== 'taken') return refused;
+        }
+      }
+      return { kind: 'time_gone', reason: 'taken' };
     }
     case 'book': {
-      const changed = await heldTimeChanged(ctx, world, conversation.id, command.handle);
-      if (changed) return { kind: 'time_gone', reason: changed };
       try {
         const booked = await confirmHold(ctx, { ...caller, holdId: command.holdId, patientId: command.patientId });
         return { kind: 'booked', appointmentId: booked.id, time: timeOf(world, command.handle, booked) };
@@ -513,31 +578,30 @@ function timeOf(world: World, handle: string, a: { start: string; end: string; p
   return offeredTime(world, handle, { start: new Date(a.start), end: new Date(a.end), providerId: a.providerId });
 }
 
-/**
- * Since the time was held, has its provider left or the practice closed then? The calendar checks
- * a patient's hold again at confirmation against the visit type's rules only, so it would book it.
- * Read afresh (not from the facts, which may be a few seconds old).
- */
-async function heldTimeChanged(
+/** Other providers (and chairs) free at an offered time, for its type: at most three to try. */
+async function sameTimeElsewhere(
   ctx: AppContext,
   world: World,
-  conversationId: string,
-  handle: string,
-): Promise<'not_bookable' | 'closed' | null> {
-  const caller = { actor: ACTOR, practiceId: world.practiceId };
-  const offer = await inPractice(ctx.db, world.practiceId, (tx) =>
-    findOffer(tx, { conversationId, handle, now: new Date() }),
-  );
-  if (!offer) return null;
-  const day = localDate(offer.start, world.facts.timeZone);
-  const [providers, closures, holidays] = await Promise.all([
-    listProviders(ctx, caller),
-    listClosures(ctx, { ...caller, window: { from: offer.start.toISOString(), to: offer.end.toISOString() } }),
-    listHolidays(ctx, { ...caller, year: Number(day.slice(0, 4)) }),
-  ]);
-  if (!providers.some((p) => p.userId === offer.providerId && p.active)) return 'not_bookable';
-  if (closures.length > 0 || holidays.some((h) => h.date === day)) return 'closed';
-  return null;
+  offer: { appointmentTypeId: string; providerId: string; start: Date },
+): Promise<{ providerId: string; chairId: string }[]> {
+  const slots = await findAvailability(ctx, {
+    actor: ACTOR,
+    practiceId: world.practiceId,
+    request: {
+      appointmentTypeId: offer.appointmentTypeId,
+      from: offer.start,
+      to: new Date(offer.start.getTime() + 60_000),
+      forPatient: true,
+    },
+  }).catch(() => []);
+  return slots
+    .filter((s) => s.start.getTime() === offer.start.getTime() && s.providerId !== offer.providerId)
+    .slice(0, 3);
+}
+
+/** A number from a conversation's id, so each conversation is offered its own turn of providers. */
+function seedOf(conversationId: string): number {
+  return Number.parseInt(conversationId.replace(/-/g, '').slice(-8), 16);
 }
 
 /** Why the calendar would not give that time, as the conversation tells the patient. */
@@ -585,7 +649,7 @@ async function findTimes(
     if (err instanceof AppError && err.status < 500) return { kind: 'time_gone', reason: 'not_bookable' };
     throw err;
   }
-  const chosen = spreadTimes(slots, { count: 10, timeZone: world.facts.timeZone });
+  const chosen = spreadTimes(slots, { count: 10, timeZone: world.facts.timeZone, seed: seedOf(conversationId) });
   const offers = await inPractice(ctx.db, world.practiceId, (tx) =>
     storeOffers(tx, {
       practiceId: world.practiceId,

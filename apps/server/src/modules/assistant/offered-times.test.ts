@@ -66,3 +66,13 @@ describe('spreadTimes', () => {
     );
   });
 });
+
+describe('spreadTimes with a seed', () => {
+  it('offers the same times with the providers turned by the seed', () => {
+    const slots = freeDays([8], ['p1', 'p2', 'p3']);
+    const a = spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 0 });
+    const b = spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 1 });
+    expect(a.map((s) => s.start.getTime())).toEqual(b.map((s) => s.start.getTime()));
+    for (let i = 0; i < a.length; i++) expect(a[i]!.providerId).not.toBe(b[i]!.providerId);
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * Which free times to offer: at most `count`, spread over the range asked for rather than the
  * first ones found. Each local day with free time gets its share (earlier days the extra ones),
- * and a day's share is spread over its hours. One start time is offered once, with the first
- * provider free then, unless the day has fewer start times than its share.
+ * and a day's share is spread over its hours. One start time is offered once, unless the day has
+ * fewer start times than its share. Which of the providers free at a time is offered turns with
+ * `seed` (the conversation's): patients writing at once are offered the same times with different
+ * providers, rather than all the same few (provider, time) pairs to race for.
  */
 export interface FreeSlot {
   start: Date;
@@ -11,17 +13,13 @@ export interface FreeSlot {
   chairId: string;
 }
 
-export function spreadTimes<T extends FreeSlot>(slots: readonly T[], opts: { count: number; timeZone: string }): T[] {
+export function spreadTimes<T extends FreeSlot>(
+  slots: readonly T[],
+  opts: { count: number; timeZone: string; seed?: number },
+): T[] {
   if (slots.length === 0 || opts.count <= 0) return [];
-  const sorted = [...slots].sort(
-    (a, b) => a.start.getTime() - b.start.getTime() || a.providerId.localeCompare(b.providerId),
-  );
-  const dayOf = new Intl.DateTimeFormat('en-CA', {
-    timeZone: opts.timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
+  const sorted = [...slots].sort((a, b) => a.start.getTime() - b.start.getTime() || byId(a.providerId, b.providerId));
+  const dayOf = dayFormat(opts.timeZone);
   const days = new Map<string, T[]>();
   for (const slot of sorted) {
     const day = dayOf.format(slot.start);
@@ -29,15 +27,22 @@ export function spreadTimes<T extends FreeSlot>(slots: readonly T[], opts: { cou
     list.push(slot);
     days.set(day, list);
   }
-  // Distinct start times first; a second provider at the same time only fills what is left.
+  // Distinct start times first (each with the provider the seed turns to); a second provider at the
+  // same time only fills what is left.
+  const seed = opts.seed ?? 0;
   const perDay = [...days.values()].map((list) => {
-    const seen = new Set<number>();
+    const byStart = new Map<number, T[]>();
+    for (const slot of list) {
+      const group = byStart.get(slot.start.getTime()) ?? [];
+      group.push(slot);
+      byStart.set(slot.start.getTime(), group);
+    }
     const distinct: T[] = [];
     const repeats: T[] = [];
-    for (const slot of list) {
-      const t = slot.start.getTime();
-      (seen.has(t) ? repeats : distinct).push(slot);
-      seen.add(t);
+    let g = 0;
+    for (const group of byStart.values()) {
+      const chosen = (seed + g++) % group.length;
+      for (const [i, slot] of group.entries()) (i === chosen ? distinct : repeats).push(slot);
     }
     return { distinct, repeats };
   });
@@ -62,8 +67,22 @@ export function spreadTimes<T extends FreeSlot>(slots: readonly T[], opts: { cou
     chosen.push(...evenly(distinct, Math.min(share, distinct.length)));
     if (share > distinct.length) chosen.push(...repeats.slice(0, share - distinct.length));
   });
-  return chosen.sort((a, b) => a.start.getTime() - b.start.getTime() || a.providerId.localeCompare(b.providerId));
+  return chosen.sort((a, b) => a.start.getTime() - b.start.getTime() || byId(a.providerId, b.providerId));
 }
+
+/** The local day of an instant ('YYYY-MM-DD'), one formatter per zone (making one costs more than a search). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Ids in byte order (localeCompare is slow over the thousands of slots of a week). */
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `n` items spread evenly over the list, its first and last included. */
 function evenly<T>(list: readonly T[], n: number): T[] {

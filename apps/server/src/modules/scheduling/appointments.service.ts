@@ -363,3 +363,32 @@ export async function appointmentBelongsToPatient(tx: Tx, appointmentId: string,
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The coming appointments (booked or confirmed, starting after `from`) of some patients, soonest
+ * first, in the caller's transaction: what the WhatsApp assistant may tell a number about.
+ */
+export async function upcomingAppointmentsIn(
+  tx: Tx,
+  input: { practiceId: string; patientIds: string[]; from: Date; limit?: number },
+): Promise<{ id: string; patientId: string; start: Date; end: Date; providerId: string; appointmentTypeId: string }[]> {
+  if (input.patientIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('appointments')
+    .select(['id', 'patientId', 'startsAt', 'endsAt', 'providerId', 'appointmentTypeId'])
+    .where('practiceId', '=', input.practiceId)
+    .where('patientId', 'in', input.patientIds)
+    .where('status', 'in', ['booked', 'confirmed'])
+    .where('startsAt', '>', input.from)
+    .orderBy('startsAt')
+    .limit(input.limit ?? 20)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    patientId: r.patientId!,
+    start: r.startsAt,
+    end: r.endsAt,
+    providerId: r.providerId,
+    appointmentTypeId: r.appointmentTypeId,
+  }));
+}

@@ -14,7 +14,7 @@ import {
   requirePatientFor,
   settlingConflicts,
 } from './appointment-steps.js';
-import { rangeLiteral, timingRefusal } from './booking-rules.js';
+import { rangeLiteral } from './booking-rules.js';
 import { appointmentBooked } from './scheduling.events.js';
 import { recordStatus } from './status-change.js';
 
@@ -123,7 +123,7 @@ export async function confirmHold(
       throw new AppError('hold_expired', { detail: 'The hold has lapsed; look for a slot again' });
     }
     // Refusing here rolls the confirmation back with the transaction.
-    await checkPatientRulesOfHold(tx, input.holdId, input.now ?? new Date());
+    await checkHoldStillBookable(tx, practiceId, input.holdId, input.now ?? new Date());
     await recordStatus(tx, practiceId, input.holdId, 'held', 'booked', actor);
     await recordAudit(tx, {
       practiceId,
@@ -149,23 +149,30 @@ export async function confirmHold(
   });
 }
 
-async function checkPatientRulesOfHold(tx: Tx, holdId: string, now: Date) {
+/**
+ * A hold is checked again, whole, when it is confirmed: the provider may have left, a closure or a
+ * holiday been added, the type taken off WhatsApp, or a patient's notice run out since it was held.
+ * The same checks as a booking (planSlot), on the held time; its own row does not count as busy.
+ */
+async function checkHoldStillBookable(tx: Tx, practiceId: string, holdId: string, now: Date) {
   const hold = await tx
     .selectFrom('appointments')
-    .innerJoin('appointmentTypes', 'appointmentTypes.id', 'appointments.appointmentTypeId')
-    .select([
-      'appointments.source',
-      'appointments.startsAt',
-      'appointmentTypes.whatsappBookable',
-      'appointmentTypes.minNoticeMinutes',
-      'appointmentTypes.maxDaysAhead',
-    ])
-    .where('appointments.id', '=', holdId)
+    .select(['appointmentTypeId', 'providerId', 'chairId', 'startsAt', 'endsAt', 'source'])
+    .where('id', '=', holdId)
     .executeTakeFirstOrThrow();
-  if (hold.source !== 'whatsapp') return;
-  if (!hold.whatsappBookable) throw new AppError('not_bookable_on_whatsapp');
-  const timing = timingRefusal({ start: new Date(hold.startsAt), now, byPatient: true, type: hold });
-  if (timing) throw new AppError(timing);
+  await planSlot(
+    tx,
+    practiceId,
+    {
+      appointmentTypeId: hold.appointmentTypeId,
+      providerId: hold.providerId,
+      chairId: hold.chairId,
+      start: new Date(hold.startsAt),
+      end: new Date(hold.endsAt),
+      source: hold.source,
+    },
+    now,
+  );
 }
 
 /** Give a hold back before it lapses (the patient changed their mind). */
