@@ -4,7 +4,9 @@ import { patientLanguageIn } from '../patients/patients.service.js';
 import { openingStatusAt } from '../scheduling/settings.service.js';
 import type { InboundMessageStored } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
+import { recordWhatsAppOptIn, recordWhatsAppOptOut } from './assistant-channel.service.js';
 import { queueOutboundMessage } from './outbound.service.js';
+import { keywordLanguage, subscriptionConfirmation, subscriptionKeyword } from './subscription-keywords.js';
 
 /**
  * Greeting and away messages, as practices know them from the WhatsApp Business app. They answer
@@ -105,6 +107,46 @@ export async function queueAutoReplies(
 }
 
 /**
+ * The patient wrote STOP or START alone: the opt-out (queued non-essential messages cancelled)
+ * or the opt-in is recorded, and confirmed once — a STOP repeated gets no second confirmation.
+ */
+async function answerSubscriptionKeyword(
+  ctx: AppContext,
+  event: InboundMessageStored,
+  keyword: 'stop' | 'start',
+  text: string,
+): Promise<void> {
+  const at = new Date(event.occurredAt);
+  const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
+    const input = { practiceId: event.practiceId, conversationId: event.conversationId, at };
+    const changed =
+      keyword === 'stop'
+        ? !(await recordWhatsAppOptOut(tx, input)).alreadyOptedOut
+        : (await recordWhatsAppOptIn(tx, input)).wasOptedOut;
+    if (!changed) return 0;
+    const conversation = await tx
+      .selectFrom('whatsappConversations')
+      .select(['id', 'channelId', 'waId', 'patientId'])
+      .where('id', '=', event.conversationId)
+      .executeTakeFirstOrThrow();
+    if (!conversation.waId) return 0;
+    const preferred = conversation.patientId ? await patientLanguageIn(tx, conversation.patientId) : null;
+    const language = keywordLanguage(text) ?? replyLanguage(preferred === 'en' ? null : preferred, text);
+    const body = subscriptionConfirmation(keyword, language);
+    await queueOutboundMessage(tx, {
+      practiceId: event.practiceId,
+      conversation: { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId },
+      origin: 'system',
+      content: { type: 'text', body },
+      graphMessage: { type: 'text', text: { body } },
+      idempotencyKey: `subscription:${event.messageId}`,
+    });
+    return 1;
+  });
+  if (queued > 0) ctx.events.signal(OUTBOX_SIGNAL);
+}
+
+/**
  * The listener of inboundMessageStored: queues the greeting and the away message when due. The
  * conversation row is locked first, so two messages of one patient are answered one after the
  * other and never both get the away message.
@@ -116,6 +158,11 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
   const channel = await ctx.db
     .selectFrom('whatsappChannels')
     .innerJoin('whatsappConversations', 'whatsappConversations.channelId', 'whatsappChannels.id')
+    .leftJoin('whatsappMessages', (j) =>
+      j
+        .onRef('whatsappMessages.conversationId', '=', 'whatsappConversations.id')
+        .on('whatsappMessages.id', '=', event.messageId),
+    )
     .select([
       'whatsappChannels.id',
       'assistantActive',
@@ -125,11 +172,20 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
       'awayEnabled',
       'awayEn',
       'awayFr',
+      'whatsappMessages.content',
     ])
     .where('whatsappConversations.id', '=', event.conversationId)
     .where('whatsappConversations.practiceId', '=', event.practiceId)
     .executeTakeFirst();
-  if (!channel || !autoRepliesOn(channel)) return;
+  if (!channel) return;
+  // STOP and START are the channel's to read while the assistant is off (it reads them when on).
+  const written = channel.content as { type?: string; body?: string } | null;
+  const keyword = !channel.assistantActive && written?.type === 'text' ? subscriptionKeyword(written.body ?? '') : null;
+  if (keyword) {
+    await answerSubscriptionKeyword(ctx, event, keyword, written?.body ?? '');
+    return;
+  }
+  if (!autoRepliesOn(channel)) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
     const conversation = await tx
       .selectFrom('whatsappConversations')
