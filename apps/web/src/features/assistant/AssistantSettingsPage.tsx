@@ -323,6 +323,14 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
   const toast = useToast();
   const queryClient = useQueryClient();
   const types = useAppointmentTypes(practiceId);
+  // What a box was switched to, from the click until the list is read again: set in the click's own
+  // render, so the box never springs back while the change is on its way.
+  const [switched, setSwitched] = useState<Record<string, boolean>>({});
+  const forget = (id: string) =>
+    setSwitched((current) => {
+      const { [id]: _, ...rest } = current;
+      return rest;
+    });
   const change = useMutation({
     mutationFn: (input: { type: AppointmentType; bookable: boolean }) =>
       api.patch<AppointmentType>(`/practices/${practiceId}/appointment-types/${input.type.id}`, {
@@ -335,6 +343,7 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
         t(input.bookable ? 'assistantSettings.typeOn' : 'assistantSettings.typeOff', { name: typeName(input.type) }),
       );
     },
+    onSettled: (_saved, _error, input) => forget(input.type.id),
   });
   const active = (types.data ?? []).filter((type) => type.active);
   const saving = (type: AppointmentType) => change.isPending && change.variables?.type.id === type.id;
@@ -361,9 +370,13 @@ function BookableTypes({ practiceId, editable }: { practiceId: string; editable:
                 <label className="checkbox">
                   <input
                     type="checkbox"
-                    checked={saving(type) ? change.variables!.bookable : type.whatsappBookable}
+                    checked={switched[type.id] ?? type.whatsappBookable}
                     disabled={saving(type)}
-                    onChange={(event) => change.mutate({ type, bookable: event.currentTarget.checked })}
+                    onChange={(event) => {
+                      const bookable = event.currentTarget.checked;
+                      setSwitched((current) => ({ ...current, [type.id]: bookable }));
+                      change.mutate({ type, bookable });
+                    }}
                   />
                   {typeName(type)}
                 </label>
