@@ -3,10 +3,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ASSISTANT_INTENTS } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTENTS } from '../src/modules/assistant/assistant.types.js';
 import { assistantSettingsIn, saveAssistantSettings } from '../src/modules/assistant/settings.service.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
@@ -352,10 +350,6 @@ describe('trying a message', () => {
       expect(problem.code).toBe('validation_failed');
       expect(problem.errors, JSON.stringify(body)).toContainEqual(expect.objectContaining({ path, code: fieldCode }));
     }
-  });
-
-  it('answers with the intents the contract lists', () => {
-    expect([...ASSISTANT_INTENTS].sort()).toEqual([...INTENTS].sort());
   });
 });
 

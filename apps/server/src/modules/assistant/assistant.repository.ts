@@ -212,17 +212,3 @@ export async function recordConsent(
     })
     .execute();
 }
-
-/**
- * Whether the practice has the assistant on: one indexed read, outside any transaction, naming the
- * practice (most messages of a deployment may reach practices without it, and then nothing else is
- * read or locked).
- */
-export async function assistantIsOn(db: Db, practiceId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('assistantSettings')
-    .select('enabled')
-    .where('practiceId', '=', practiceId)
-    .executeTakeFirst();
-  return row?.enabled === true;
-}

@@ -37,7 +37,6 @@ import { findAvailability } from '../scheduling/availability.service.js';
 import { listProviders } from '../scheduling/providers.service.js';
 import { getOpeningHours } from '../scheduling/settings.service.js';
 import {
-  assistantIsOn,
   findOffer,
   recordConsent,
   releaseLease,
@@ -207,10 +206,13 @@ async function takeConversation(
   ctx: AppContext,
   input: { practiceId: string; conversationId: string; messageId: string | null },
 ): Promise<Taken | null> {
-  if (!(await assistantIsOn(ctx.db, input.practiceId))) return null;
+  // The settings first, outside a transaction and naming the practice: a practice with the
+  // assistant off costs this one read, and nothing is locked or written.
+  const settings = await assistantSettingsIn(ctx.db, input.practiceId);
+  if (!settings.enabled) return null;
   const deadline = Date.now() + BUSY_WAIT_MS;
   for (;;) {
-    const outcome = await inPractice(ctx.db, input.practiceId, (tx) => tryTake(tx, input));
+    const outcome = await inPractice(ctx.db, input.practiceId, (tx) => tryTake(tx, { ...input, settings }));
     if (outcome !== 'busy') return outcome;
     if (Date.now() > deadline) throw new Error('assistant: conversation still busy; retrying later');
     await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
@@ -219,10 +221,9 @@ async function takeConversation(
 
 async function tryTake(
   tx: Tx,
-  input: { practiceId: string; conversationId: string; messageId: string | null },
+  input: { practiceId: string; conversationId: string; messageId: string | null; settings: AssistantSettingsRow },
 ): Promise<Taken | null | 'busy'> {
-  const settings = await assistantSettingsIn(tx, input.practiceId);
-  if (!settings.enabled) return null;
+  const { settings } = input;
   const read = await readInboundForAssistant(tx, {
     conversationId: input.conversationId,
     messageId: input.messageId,
@@ -335,20 +336,13 @@ async function readFacts(
     e164: string | null;
     language: Language;
     now: Date;
-    /** Read already, in the transaction that took the conversation. */
-    known?: { settings: AssistantSettingsRow; number: Awaited<ReturnType<typeof numberFacts>> };
+    /** Read when the conversation was taken (the number's part in that transaction). */
+    known: { settings: AssistantSettingsRow; number: Awaited<ReturnType<typeof numberFacts>> };
   },
 ): Promise<World> {
-  const [knowledge, reads] = await Promise.all([
-    practiceKnowledge(ctx, input.practiceId),
-    input.known ??
-      inPractice(ctx.db, input.practiceId, async (tx) => ({
-        settings: await assistantSettingsIn(tx, input.practiceId),
-        number: await numberFacts(tx, input),
-      })),
-  ]);
-  const { settings } = reads;
-  const { patients, preferred, upcoming } = reads.number;
+  const knowledge = await practiceKnowledge(ctx, input.practiceId);
+  const { settings } = input.known;
+  const { patients, preferred, upcoming } = input.known.number;
   const { practice, types, providerNames } = knowledge;
   const french = input.language !== 'en';
   const typeNames = new Map(types.map((t) => [t.id, french ? t.nameFr : t.nameEn]));

@@ -9,30 +9,12 @@
  * applied only when text is read or written.
  */
 
-export type Language = 'en' | 'fr' | 'mfe';
+import { ASSISTANT_INTENTS, type AssistantLanguage } from '@dentalpro/contracts';
 
-export const INTENTS = [
-  'book',
-  'reschedule',
-  'cancel',
-  'my_appointments',
-  'opening_hours',
-  'address',
-  'prices',
-  'human',
-  'urgent',
-  'stop',
-  'start',
-  'language',
-  'greeting',
-  'thanks',
-  /** Short answers typed instead of tapped: "yes", "oui", "wi", "ok"; "no", "non". */
-  'yes',
-  'no',
-  /** "the earliest", "au plus tôt", "premye plas" when a time is asked for. */
-  'earliest',
-  'unknown',
-] as const;
+export type Language = AssistantLanguage;
+
+/** What a message can mean: the contracts' list, shared with the "try a message" API. */
+export const INTENTS = ASSISTANT_INTENTS;
 export type Intent = (typeof INTENTS)[number];
 
 /** Kinds of visit a patient names in their own words; matched to the practice's types by name. */

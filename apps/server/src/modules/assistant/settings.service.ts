@@ -1,6 +1,7 @@
 import type { AssistantSettings, AssistantSettingsPatch, FieldError } from '@dentalpro/contracts';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/connection.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
@@ -58,9 +59,12 @@ const toSettings = (row: Row): AssistantSettings => ({
 /** The settings as the runtime reads them (the API's shape). */
 export type AssistantSettingsRow = AssistantSettings;
 
-/** The practice's settings inside the caller's transaction (the runtime reads them per message); defaults when never saved. */
-export async function assistantSettingsIn(tx: Tx, practiceId: string): Promise<AssistantSettingsRow> {
-  const row = await tx
+/**
+ * The practice's settings (the runtime reads them per message), in the caller's transaction or,
+ * naming the practice, on the platform's connection; defaults when never saved.
+ */
+export async function assistantSettingsIn(conn: Db | Tx, practiceId: string): Promise<AssistantSettingsRow> {
+  const row = await conn
     .selectFrom('assistantSettings')
     .select(COLUMNS)
     .where('practiceId', '=', practiceId)
