@@ -13,3 +13,4 @@ export * from './patient-import-rejected.js';
 export * from './clinical.js';
 export * from './messaging.js';
 export * from './assistant.js';
+export * from './notifications.js';
