@@ -238,7 +238,13 @@ describe('announcements', () => {
     });
     expect(await announced(appt.id)).toEqual([
       { event: 'appointment_booked', ...about, source: 'staff', after: place(first, p.chair1) },
-      { event: 'appointment_moved', ...about, before: place(first, p.chair1), after: place(later, p.chair2) },
+      {
+        event: 'appointment_moved',
+        ...about,
+        before: place(first, p.chair1),
+        after: place(later, p.chair2),
+        source: 'staff',
+      },
       {
         event: 'appointment_status_changed',
         ...about,
@@ -251,6 +257,7 @@ describe('announcements', () => {
         ...about,
         from: 'confirmed',
         before: { start: later.toISOString(), end: end(later) },
+        source: 'staff',
       },
     ]);
   });

@@ -1,4 +1,4 @@
-import type { Appointment, AppointmentStatus } from '@dentalpro/contracts';
+import type { Appointment, AppointmentSource, AppointmentStatus } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, can, requirePermission } from '../../platform/access.js';
@@ -116,6 +116,8 @@ export async function moveAppointment(
     practiceId: string;
     appointmentId: string;
     move: { start: Date; end?: Date; providerId?: string; chairId?: string; overbookReason?: string };
+    /** Who asked for the move (announced with it): the desk unless said otherwise. */
+    source?: AppointmentSource;
     now?: Date;
   },
 ): Promise<Appointment> {
@@ -203,6 +205,7 @@ export async function moveAppointment(
           providerId: target.providerId,
           chairId: target.chairId,
         },
+        source: input.source ?? 'staff',
       });
       return loadOne(tx, input.appointmentId);
     }),
@@ -211,7 +214,14 @@ export async function moveAppointment(
 
 export async function cancelAppointment(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; appointmentId: string; reason: string },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    appointmentId: string;
+    reason: string;
+    /** Who asked for the cancellation (announced with it): the desk unless said otherwise. */
+    source?: AppointmentSource;
+  },
 ): Promise<Appointment> {
   requirePermission(input.actor, 'calendar:write');
   return changeStatus(ctx, { ...input, to: 'cancelled' });
@@ -237,7 +247,14 @@ export async function setAppointmentStatus(
 
 async function changeStatus(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; appointmentId: string; to: AppointmentStatus; reason?: string },
+  input: {
+    actor: Actor;
+    practiceId: string;
+    appointmentId: string;
+    to: AppointmentStatus;
+    reason?: string;
+    source?: AppointmentSource;
+  },
 ) {
   const { actor, practiceId } = input;
   return inPractice(ctx.db, practiceId, async (tx) => {
@@ -263,6 +280,7 @@ async function changeStatus(
       from: row.status,
       to: input.to,
       reason: input.reason,
+      source: input.source,
     });
     return loadOne(tx, input.appointmentId);
   });

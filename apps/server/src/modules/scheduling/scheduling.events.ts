@@ -1,4 +1,4 @@
-import { AppointmentStatus as Status } from '@dentalpro/contracts';
+import { AppointmentSource, AppointmentStatus as Status } from '@dentalpro/contracts';
 import { z } from 'zod';
 import { defineEvent } from '../../platform/jobs.js';
 
@@ -18,16 +18,22 @@ export const appointmentBooked = defineEvent(
   Appointment.extend({ source: z.string(), after: Place }),
 );
 
+/**
+ * Who made a move or a cancellation: 'whatsapp' for the patient in the chat (the assistant),
+ * otherwise the desk. Absent in announcements queued before it was added.
+ */
+const ChangedBy = AppointmentSource.optional();
+
 /** Moved to another time, provider or chair. */
 export const appointmentMoved = defineEvent(
   'scheduling.appointment_moved',
-  Appointment.extend({ before: Place, after: Place }),
+  Appointment.extend({ before: Place, after: Place, source: ChangedBy }),
 );
 
-/** Cancelled (by the desk, or because the patient died); the slot is free again. */
+/** Cancelled (by the desk, the patient on WhatsApp, or because the patient died); the slot is free again. */
 export const appointmentCancelled = defineEvent(
   'scheduling.appointment_cancelled',
-  Appointment.extend({ from: Status, before: Times }),
+  Appointment.extend({ from: Status, before: Times, source: ChangedBy }),
 );
 
 /** Any other status step: confirmed, arrived, in the chair, completed, no-show. */

@@ -1,4 +1,4 @@
-import type { AppointmentStatus } from '@dentalpro/contracts';
+import type { AppointmentSource, AppointmentStatus } from '@dentalpro/contracts';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { publishEvent } from '../../platform/jobs.js';
@@ -42,6 +42,8 @@ export async function writeStatusChange(
     from: AppointmentStatus;
     to: AppointmentStatus;
     reason?: string | undefined;
+    /** Who asked for it, announced with a cancellation (default: the desk). */
+    source?: AppointmentSource | undefined;
   },
 ) {
   const { practiceId, actor, appointmentId, from, to } = input;
@@ -67,6 +69,7 @@ export async function writeStatusChange(
   });
   const times = { start: new Date(row.startsAt).toISOString(), end: new Date(row.endsAt).toISOString() };
   const about = { practiceId, appointmentId, patientId: row.patientId };
-  if (to === 'cancelled') await publishEvent(tx, appointmentCancelled, { ...about, from, before: times });
+  if (to === 'cancelled')
+    await publishEvent(tx, appointmentCancelled, { ...about, from, before: times, source: input.source ?? 'staff' });
   else await publishEvent(tx, appointmentStatusChanged, { ...about, from, to, at: times });
 }
