@@ -543,6 +543,7 @@ async function carryOut(
           ...caller,
           appointmentId: command.appointmentId,
           move: { start: offer.start, providerId: offer.providerId, chairId: offer.chairId },
+          source: 'whatsapp',
         });
         return { kind: 'moved', appointmentId: moved.id, time: offeredTime(world, offer.handle, offer) };
       } catch (err) {
@@ -554,7 +555,12 @@ async function carryOut(
       if (!appointment) return { kind: 'failed', command: 'cancel' };
       const lateMs = world.settings.lateCancellationHours * 3600_000;
       if (appointment.start.getTime() - Date.now() < lateMs) return { kind: 'too_late', appointmentId: appointment.id };
-      await cancelAppointment(ctx, { ...caller, appointmentId: appointment.id, reason: command.reason });
+      await cancelAppointment(ctx, {
+        ...caller,
+        appointmentId: appointment.id,
+        reason: command.reason,
+        source: 'whatsapp',
+      });
       return { kind: 'cancelled', appointmentId: appointment.id };
     }
     case 'register_patient':
