@@ -252,6 +252,14 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
 
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // A link to one appointment (a notification's): open its panel, then drop the id from the address,
+  // so that closing the panel is not undone by a reload or a step back.
+  const linkedId = params.get('appointment');
+  useEffect(() => {
+    if (!linkedId) return;
+    setSelectedId(linkedId);
+    setParam({ appointment: null });
+  }, [linkedId, setParam]);
   // The block dialog: to create one (block null) or change the one clicked. Without calendar:write a click only shows it.
   const [blockDialog, setBlockDialog] = useState<{ block: BlockBody | null } | null>(null);
   const [viewedBlock, setViewedBlock] = useState<BlockBody | null>(null);
