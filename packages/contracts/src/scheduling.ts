@@ -264,6 +264,9 @@ export const AvailabilityQuery = z.object({
   to: CalendarInstant,
   providerId: Uuid.optional(),
   chairId: Uuid.optional(),
+  movingAppointmentId: Uuid.optional().describe(
+    'Looking for times to move this appointment to: its own time (provider and chair) does not count as busy; any other id changes nothing',
+  ),
 });
 export const AvailableSlot = z.object({ start: z.string(), end: z.string(), providerId: Uuid, chairId: Uuid });
 export const Availability = z.object({ slots: z.array(AvailableSlot) });

@@ -64,6 +64,7 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
           to: new Date(q.to),
           providerId: q.providerId,
           chairId: q.chairId,
+          movingAppointmentId: q.movingAppointmentId,
         },
         calendarRevision: request.calendarRevision,
       });

@@ -29,6 +29,11 @@ export interface AvailabilityRequest {
   chairId?: string;
   /** Patients booking themselves see only types bookable on WhatsApp. */
   forPatient?: boolean;
+  /**
+   * The appointment being moved: its own time does not stand in its way (its provider and chair
+   * are free then). Another practice's, a cancelled one's or a hold's id changes nothing.
+   */
+  movingAppointmentId?: string;
 }
 
 /**
@@ -141,11 +146,15 @@ async function currentRevision(db: Db, practiceId: string): Promise<string> {
   return String(row?.revision ?? 0);
 }
 
-/** Busy time as the engine takes it, built once and shared by every search; holds keep their expiry. */
+/**
+ * Busy time as the engine takes it, built once and shared by every search; holds keep their
+ * expiry, appointments their id (a move's search leaves its own out).
+ */
 interface Busy extends BusyInterval {
   startMs: number;
   endMs: number;
   holdExpiresAt: number | null;
+  appointmentId: string | null;
 }
 interface Chunk {
   busy: Busy[];
@@ -188,6 +197,8 @@ interface LoadedCalendar {
     start: number,
     end: number,
     holdExpiresAt: number | null,
+    /** Null for holds, which are never moved. */
+    appointmentId: string | null,
   ][];
 }
 
@@ -257,7 +268,7 @@ class Calendar {
       const b = Math.min(last, Math.floor(Math.max(start, end - 1) / CHUNK_MS));
       for (let c = a; c <= b; c++) add(chunks.get(c)!);
     };
-    for (const [providerId, chairId, overbooked, start, end, holdExpiresAt] of loaded.appointments) {
+    for (const [providerId, chairId, overbooked, start, end, holdExpiresAt, appointmentId] of loaded.appointments) {
       // An overbooked appointment still takes its chair, but not its provider.
       const busy = {
         start: new Date(start),
@@ -267,6 +278,7 @@ class Calendar {
         providerId: overbooked ? null : providerId,
         chairId,
         holdExpiresAt,
+        appointmentId,
       };
       spread(start, end, (chunk) => chunk.busy.push(busy));
     }
@@ -279,6 +291,7 @@ class Calendar {
         providerId,
         chairId,
         holdExpiresAt: null,
+        appointmentId: null,
       };
       spread(start, end, (chunk) => chunk.busy.push(busy));
     }
@@ -294,7 +307,7 @@ class Calendar {
     for (const [c, chunk] of chunks) this.chunks.set(c, chunk);
   }
 
-  /** The engine's input for one request; holds that have lapsed by `now` are left out. */
+  /** The engine's input for one request; holds lapsed by `now` and the appointment being moved are left out. */
   query(request: AvailabilityRequest, now: Date): AvailabilityQuery {
     const type = this.types.get(request.appointmentTypeId);
     if (!type?.[1] || (request.forPatient && !type[2])) throw new AppError('appointment_type_not_found');
@@ -302,6 +315,7 @@ class Calendar {
     const from = request.from.getTime() - DAY_MS;
     const to = request.to.getTime() + DAY_MS;
     const nowMs = now.getTime();
+    const moving = request.movingAppointmentId;
     const busy: BusyInterval[] = [];
     const closures: { start: Date; end: Date }[] = [];
     const closedDates = new Set<string>();
@@ -310,6 +324,7 @@ class Calendar {
       // An item spanning chunks is listed in each: the engine merges overlapping busy time.
       for (const b of chunk.busy) {
         if (b.endMs <= from || b.startMs >= to || (b.holdExpiresAt !== null && b.holdExpiresAt <= nowMs)) continue;
+        if (moving !== undefined && b.appointmentId === moving) continue;
         busy.push(b);
       }
       closures.push(...chunk.closures);
