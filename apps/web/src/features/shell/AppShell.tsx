@@ -13,6 +13,7 @@ import { Loading } from '../../components/Loading';
 import { Brand, SkipLink } from '../../components/PublicLayout';
 import { homeFor, logOut, useMe } from '../auth/auth.api';
 import { InboxNavCounts } from '../inbox/InboxNavCounts';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { useSandboxState } from '../inbox/sandbox/sandbox.api';
 import type { Me } from '@dentalpro/contracts';
 
@@ -143,6 +144,7 @@ function ShellFrame() {
             </p>
           )}
           <LanguageSwitch compact />
+          <NotificationBell practiceId={membership.practiceId} />
           <Link to={`${base}/account`} className="user-link">
             <span className="avatar" aria-hidden="true">
               {initials(me.user.name)}
