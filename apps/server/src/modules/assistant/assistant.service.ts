@@ -642,7 +642,13 @@ async function findTimes(
     slots = await findAvailability(ctx, {
       actor: ACTOR,
       practiceId: world.practiceId,
-      request: { appointmentTypeId: command.typeId, from, to, forPatient: true },
+      request: {
+        appointmentTypeId: command.typeId,
+        from,
+        to,
+        forPatient: true,
+        movingAppointmentId: command.appointmentId,
+      },
       now,
     });
   } catch (err) {
