@@ -2,9 +2,11 @@ import type { ConversationDetail, ConversationOwner, HandoverReason, MessageCont
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Actor } from '../../platform/access.js';
+import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { type AssistantReply, contentOf, graphMessageOf, replyProblems } from './assistant-replies.js';
 import { SERVICE_WINDOW_MS, updateConversation } from './conversations.service.js';
+import { conversationHandedOver } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
 import { cancelQueuedOnOptOut, queueOutboundMessage } from './outbound.service.js';
 import { conversationChangedAtCommit, markHandover, takeBackLapsed } from './ownership.js';
@@ -215,15 +217,33 @@ export function wakeOutbox(ctx: AppContext): void {
 /**
  * The assistant hands the conversation to a person: staff own it, it is flagged "needs a person"
  * with the reason, and the patient waits from `at` (a conversation already waiting keeps its first
- * time, and an urgent reason stays). Open inboxes refresh it at commit. Queue the handover's own
- * reply first: once a person owns the conversation the assistant queues nothing.
+ * time, and an urgent reason stays). Open inboxes refresh it at commit; a conversation that was not
+ * waiting yet is announced (conversationHandedOver). Queue the handover's own reply first: once a
+ * person owns the conversation the assistant queues nothing.
  */
 export async function handOverToStaff(
   tx: Tx,
   input: { practiceId: string; conversationId: string; reason: HandoverReason; at: Date },
 ): Promise<{ waitingSince: Date; reason: HandoverReason } | null> {
+  // Locked until commit: whether the patient was already waiting decides the announcement.
+  const before = await tx
+    .selectFrom('whatsappConversations')
+    .select(['handoverAt', 'patientId'])
+    .where('id', '=', input.conversationId)
+    .where('practiceId', '=', input.practiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return null;
   const row = await markHandover(tx, input);
   if (!row?.handoverAt || !row.handoverReason) return null;
+  if (before.handoverAt === null)
+    await publishEvent(tx, conversationHandedOver, {
+      practiceId: input.practiceId,
+      conversationId: input.conversationId,
+      patientId: before.patientId,
+      reason: row.handoverReason,
+      at: row.handoverAt.toISOString(),
+    });
   return { waitingSince: row.handoverAt, reason: row.handoverReason };
 }
 

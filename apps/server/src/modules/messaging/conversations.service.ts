@@ -660,3 +660,21 @@ export async function conversationsIn(
     .execute();
   return new Map(rows.map((r) => [r.id, { profileName: r.profileName, patientId: r.patientId }]));
 }
+
+/**
+ * Each patient's WhatsApp conversation, the latest one a patient wrote in among those linked to
+ * them (a family phone linked to nobody gives none): where staff open the chat a booking came from.
+ */
+export async function latestConversationOfPatientsIn(tx: Tx, patientIds: string[]): Promise<Map<string, string>> {
+  if (patientIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('whatsappConversations')
+    .select(['patientId', 'id'])
+    .distinctOn('patientId')
+    .where('patientId', 'in', [...new Set(patientIds)])
+    .orderBy('patientId')
+    .orderBy(sql`last_inbound_at DESC NULLS LAST`)
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map((r) => [r.patientId!, r.id]));
+}

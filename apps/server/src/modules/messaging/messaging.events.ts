@@ -1,3 +1,4 @@
+import { HandoverReason } from '@dentalpro/contracts';
 import { z } from 'zod';
 import { defineEvent } from '../../platform/jobs.js';
 
@@ -20,3 +21,19 @@ export const inboundMessageStored = defineEvent(
   }),
 );
 export type InboundMessageStored = z.infer<typeof inboundMessageStored.schema>;
+
+/**
+ * The assistant handed a conversation to a person, and the patient now waits for one (not a second
+ * handover of a conversation already waiting). patientId: the patient linked to the conversation.
+ */
+export const conversationHandedOver = defineEvent(
+  'messaging.conversation_handed_over',
+  z.object({
+    practiceId: z.uuid(),
+    conversationId: z.uuid(),
+    patientId: z.uuid().nullable(),
+    reason: HandoverReason,
+    at: z.iso.datetime(),
+  }),
+);
+export type ConversationHandedOver = z.infer<typeof conversationHandedOver.schema>;
