@@ -410,3 +410,50 @@ export async function upcomingAppointmentsIn(
     appointmentTypeId: r.appointmentTypeId,
   }));
 }
+
+export interface AppointmentSummary {
+  start: Date;
+  end: Date;
+  status: AppointmentStatus;
+  /** The provider's user id: providers are members, keyed by their user. */
+  providerId: string;
+  /** As the calendar names the provider. */
+  providerName: string;
+}
+
+/**
+ * Appointments as they are now, by id, with their provider's name, in the caller's transaction
+ * (one query for a list: staff notifications). Ids of this practice only; unknown ones are left out.
+ */
+export async function appointmentSummariesIn(tx: Tx, ids: readonly string[]): Promise<Map<string, AppointmentSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('appointments')
+    .innerJoin('providers', (join) =>
+      join
+        .onRef('providers.practiceId', '=', 'appointments.practiceId')
+        .onRef('providers.userId', '=', 'appointments.providerId'),
+    )
+    .select([
+      'appointments.id',
+      'appointments.startsAt',
+      'appointments.endsAt',
+      'appointments.status',
+      'appointments.providerId',
+      'providers.displayName',
+    ])
+    .where('appointments.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        start: r.startsAt,
+        end: r.endsAt,
+        status: r.status,
+        providerId: r.providerId,
+        providerName: r.displayName,
+      },
+    ]),
+  );
+}
