@@ -3,6 +3,7 @@ import { systemActor } from '../src/platform/access.js';
 import { AppError } from '../src/platform/errors.js';
 import { saveAssistantSettings } from '../src/modules/assistant/settings.service.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
+import { createBlock } from '../src/modules/scheduling/unavailability.service.js';
 import {
   type AssistantPractice,
   appointmentsOf,
@@ -11,6 +12,7 @@ import {
   conversationOfPhone,
   listIn,
   offersBehind,
+  overlapsIn,
   patientPhone,
   patientsOnNumber,
   textOf,
@@ -161,6 +163,61 @@ describe('moving an appointment', () => {
     expect(await freeSlots(oldStart, new Date(oldStart.getTime() + 40 * 60_000), practice.dentistId)).toContain(
       oldStart.getTime(),
     );
+  });
+
+  it('30 minutes later, over part of its own time: that time is offered (with the same dentist and chair) and booked', async () => {
+    // A practice of its own, where Dr Second is away that day: only the owner does check-ups, so
+    // 09:30 can be offered only if the appointment being moved (09:00–09:40 with its buffer) does not count.
+    const own = await assistantPractice(t);
+    const date = days[2]!;
+    const phone = patientPhone(t, graph, own);
+    const [nina] = await patientsOnNumber(t, own.practiceId, phone.e164, [
+      { givenName: 'Nina', familyName: 'Appadoo' },
+    ]);
+    const booked = await bookAppointment(t.ctx, {
+      actor: systemActor('reception'),
+      practiceId: own.practiceId,
+      booking: {
+        appointmentTypeId: own.checkup,
+        providerId: own.dentistId,
+        chairId: own.chair1,
+        start: mu(date, '09:00'),
+        source: 'phone',
+        patientId: nina!,
+      },
+    });
+    await createBlock(t.ctx, {
+      actor: systemActor('reception'),
+      practiceId: own.practiceId,
+      block: {
+        providerId: own.dentist.id,
+        chairId: null,
+        start: mu(date, '00:00').toISOString(),
+        end: mu(date, '23:59').toISOString(),
+        kind: 'leave',
+        note: '',
+      },
+    });
+    const month = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' }).format(
+      new Date(`${date}T12:00:00Z`),
+    );
+    const times = listIn(
+      await phone.says(`Hi, I need to move my appointment to ${month} ${Number(date.slice(8))} at 9:30am please`),
+    );
+    const rows = times.rows.filter((r) => r.id.startsWith('h:'));
+    const offers = await offersBehind(t, own.practiceId, rows);
+    const half = offers.find((o) => o.startsAt.getTime() === mu(date, '09:30').getTime());
+    expect(half, JSON.stringify(offers.map((o) => o.startsAt))).toMatchObject({
+      providerId: own.dentistId,
+      chairId: own.chair1,
+    });
+
+    const moved = textOf(await phone.taps(rows.find((r) => r.id === `h:${half!.handle}`)!, 'list'));
+    expect(moved).toMatch(/Done\. Your new appointment: .* at 09:30 with Dr Owner, for Nina/);
+    const [after] = await appointmentsOf(t, own.practiceId, nina!);
+    expect(after).toMatchObject({ id: booked.id, status: 'booked', providerId: own.dentistId });
+    expect(after!.startsAt.getTime()).toBe(mu(date, '09:30').getTime());
+    expect(await overlapsIn(t, own.practiceId)).toEqual([]);
   });
 
   it('French, one appointment and a day in the same message: straight to that day’s times, then moved', async () => {
