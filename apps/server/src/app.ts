@@ -17,6 +17,7 @@ import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { sandboxRoutes } from './modules/messaging/sandbox.js';
 import { webhookRoutes } from './modules/messaging/webhook.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -111,6 +112,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await clinicalRoutes(api, ctx);
       await messagingRoutes(api, ctx);
       await assistantRoutes(api, ctx);
+      await notificationsRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,8 @@ import { assistantJobs } from './modules/assistant/assistant.jobs.js';
 import { clinicalDataOwner } from './modules/clinical/clinical.data-owner.js';
 import { messagingDataOwner } from './modules/messaging/messaging.data-owner.js';
 import { messagingJobs } from './modules/messaging/messaging.jobs.js';
+import { notificationsDataOwner } from './modules/notifications/notifications.data-owner.js';
+import { notificationsJobs } from './modules/notifications/notifications.jobs.js';
 import { patientsJobs } from './modules/patients/patients.jobs.js';
 import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.js';
 
@@ -19,6 +21,12 @@ export const DATA_OWNERS: readonly DataOwner[] = [
   clinicalDataOwner,
   messagingDataOwner,
   assistantDataOwner,
+  notificationsDataOwner,
 ];
 
-export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [messagingJobs, patientsJobs, assistantJobs];
+export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
+  messagingJobs,
+  patientsJobs,
+  assistantJobs,
+  notificationsJobs,
+];

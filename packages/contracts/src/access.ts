@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'patients:access_log': "See who opened a patient's clinical record, and when",
   'inbox:read': 'See WhatsApp conversations with patients',
   'inbox:reply': 'Answer patients on WhatsApp, assign and close conversations, link them to patients',
+  'notifications:read':
+    'See and mark read their own notifications (WhatsApp bookings, moves, cancellations, chats needing a person)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -56,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'patients:access_log',
     'inbox:read',
     'inbox:reply',
+    'notifications:read',
   ],
   dentist: [
     'practice:read',
@@ -69,6 +72,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'clinical:sign',
     'inbox:read',
     'inbox:reply',
+    'notifications:read',
   ],
   hygienist: [
     'practice:read',
@@ -81,6 +85,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'clinical:write',
     'clinical:sign',
     'inbox:read',
+    'notifications:read',
   ],
   receptionist: [
     'practice:read',
@@ -94,6 +99,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'patients:import',
     'inbox:read',
     'inbox:reply',
+    'notifications:read',
   ],
 };
 

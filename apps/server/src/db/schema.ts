@@ -686,6 +686,29 @@ export interface AssistantConsentsTable {
   givenAt: Date;
 }
 
+/** Staff notifications: one row per thing that happened (ids and times only). */
+export interface NotificationsTable {
+  practiceId: string;
+  id: Generated<string>;
+  kind: 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled' | 'needs_person';
+  createdAt: CreatedAt;
+  idempotencyKey: string;
+  appointmentId: Defaulted<string | null>;
+  patientId: Defaulted<string | null>;
+  conversationId: Defaulted<string | null>;
+  previousStart: Defaulted<Date | null>;
+  reason: Defaulted<string | null>;
+}
+
+/** Who a notification is for, each with their own read time. */
+export interface NotificationRecipientsTable {
+  practiceId: string;
+  notificationId: string;
+  userId: string;
+  createdAt: Date;
+  readAt: Defaulted<Date | null>;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -736,4 +759,6 @@ export interface DB {
   assistantConversations: AssistantConversationsTable;
   assistantOffers: AssistantOffersTable;
   assistantConsents: AssistantConsentsTable;
+  notifications: NotificationsTable;
+  notificationRecipients: NotificationRecipientsTable;
 }

@@ -1,0 +1,53 @@
+import type { DataOwner } from '../../platform/data-owners.js';
+import { NOTIFICATION_KEPT_DAYS } from './notifications.service.js';
+
+/**
+ * Staff notifications point at a patient by id only (what happened and when, never their name or
+ * words). A merge points them at the survivor; a death changes nothing (they lapse with the rest);
+ * an erasure deletes those about the patient, with who read them; an export lists them.
+ */
+export const notificationsDataOwner: DataOwner = {
+  module: 'notifications',
+  movePatient: async (tx, { practiceId, fromPatientId, toPatientId }) => {
+    await tx
+      .updateTable('notifications')
+      .set({ patientId: toPatientId })
+      .where('practiceId', '=', practiceId)
+      .where('patientId', '=', fromPatientId)
+      .execute();
+  },
+  onPatientDeceased: async () => undefined,
+  exportPatient: async (tx, { practiceId, patientId }) => ({
+    staffNotifications: (
+      await tx
+        .selectFrom('notifications')
+        .select(['kind', 'createdAt', 'appointmentId', 'conversationId', 'previousStart', 'reason'])
+        .where('practiceId', '=', practiceId)
+        .where('patientId', '=', patientId)
+        .orderBy('createdAt')
+        .execute()
+    ).map((n) => ({
+      kind: n.kind,
+      createdAt: n.createdAt.toISOString(),
+      appointmentId: n.appointmentId,
+      conversationId: n.conversationId,
+      previousStart: n.previousStart?.toISOString() ?? null,
+      reason: n.reason,
+    })),
+  }),
+  erasePatient: async (tx, { practiceId, patientId }) => {
+    const result = await tx
+      .deleteFrom('notifications')
+      .where('practiceId', '=', practiceId)
+      .where('patientId', '=', patientId)
+      .executeTakeFirst();
+    return { erased: { staffNotifications: Number(result.numDeletedRows) }, kept: [] };
+  },
+  retention: () => [
+    {
+      category: 'Staff notifications (which patient booked, moved or cancelled on WhatsApp, or needed a person)',
+      keptFor: `${NOTIFICATION_KEPT_DAYS} days`,
+      why: 'They tell staff what happened lately; the appointment and the conversation keep the record',
+    },
+  ],
+};

@@ -1,0 +1,93 @@
+import type { AppContext } from '../../context.js';
+import {
+  type JobRun,
+  type ModuleJobs,
+  defineJob,
+  defineSchedule,
+  onEvent,
+  scheduledTick,
+} from '../../platform/jobs.js';
+import { conversationHandedOver } from '../messaging/messaging.events.js';
+import { appointmentBooked, appointmentCancelled, appointmentMoved } from '../scheduling/scheduling.events.js';
+import { forgetOldNotifications, notifyNeedsPerson, notifyWhatsAppChange } from './notifications.service.js';
+
+/**
+ * What the staff hear of: the calendar's announcements of a patient's own changes in the WhatsApp
+ * chat (source 'whatsapp'; the desk's own changes are not news to the desk), and the WhatsApp
+ * channel's handovers. Each listener's job id keys what it writes: a job run again writes nothing twice.
+ */
+const keyOf = (listener: string, run: JobRun<AppContext>) => `${listener}:${run.id}`;
+
+export const whatsappBooked = onEvent(appointmentBooked, {
+  name: 'notifications.whatsapp_booked',
+  handler: async (event, run: JobRun<AppContext>) => {
+    if (event.source !== 'whatsapp') return;
+    await notifyWhatsAppChange(run.ctx, {
+      practiceId: event.practiceId,
+      kind: 'whatsapp_booked',
+      appointmentId: event.appointmentId,
+      patientId: event.patientId,
+      providerIds: [event.after.providerId],
+      idempotencyKey: keyOf('notifications.whatsapp_booked', run),
+    });
+  },
+});
+
+export const whatsappMoved = onEvent(appointmentMoved, {
+  name: 'notifications.whatsapp_moved',
+  handler: async (event, run: JobRun<AppContext>) => {
+    if (event.source !== 'whatsapp') return;
+    await notifyWhatsAppChange(run.ctx, {
+      practiceId: event.practiceId,
+      kind: 'whatsapp_moved',
+      appointmentId: event.appointmentId,
+      patientId: event.patientId,
+      // The provider it left hears of it too.
+      providerIds: [event.before.providerId, event.after.providerId],
+      previousStart: new Date(event.before.start),
+      idempotencyKey: keyOf('notifications.whatsapp_moved', run),
+    });
+  },
+});
+
+export const whatsappCancelled = onEvent(appointmentCancelled, {
+  name: 'notifications.whatsapp_cancelled',
+  handler: async (event, run: JobRun<AppContext>) => {
+    if (event.source !== 'whatsapp') return;
+    await notifyWhatsAppChange(run.ctx, {
+      practiceId: event.practiceId,
+      kind: 'whatsapp_cancelled',
+      appointmentId: event.appointmentId,
+      patientId: event.patientId,
+      // A cancellation does not name the provider: read from the calendar.
+      providerIds: [],
+      idempotencyKey: keyOf('notifications.whatsapp_cancelled', run),
+    });
+  },
+});
+
+export const needsPerson = onEvent(conversationHandedOver, {
+  name: 'notifications.needs_person',
+  handler: (event, run: JobRun<AppContext>) =>
+    notifyNeedsPerson(run.ctx, {
+      practiceId: event.practiceId,
+      conversationId: event.conversationId,
+      patientId: event.patientId,
+      reason: event.reason,
+      idempotencyKey: keyOf('notifications.needs_person', run),
+    }),
+});
+
+/** Notifications are kept 90 days, then deleted (with who read them). */
+export const forgetOld = defineJob({
+  name: 'notifications.forget_old',
+  schema: scheduledTick,
+  handler: async (_tick, { ctx }: JobRun<AppContext>) => {
+    await forgetOldNotifications(ctx.db, new Date());
+  },
+});
+
+export const notificationsJobs: ModuleJobs<AppContext> = {
+  jobs: [whatsappBooked, whatsappMoved, whatsappCancelled, needsPerson, forgetOld],
+  schedules: [defineSchedule({ name: 'notifications.forget_old', cron: '41 3 * * *', job: forgetOld })],
+};

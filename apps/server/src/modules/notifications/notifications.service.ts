@@ -1,0 +1,243 @@
+import type {
+  HandoverReason,
+  MarkNotificationsRead,
+  NotificationCount,
+  NotificationKind,
+  NotificationList,
+  StaffNotification,
+} from '@dentalpro/contracts';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/connection.js';
+import { type Actor, can, requirePermission } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
+import { publishAtCommit } from '../../platform/events.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { latestConversationOfPatientsIn } from '../messaging/conversations.service.js';
+import { patientNamesIn } from '../patients/patients.service.js';
+import { appointmentSummariesIn } from '../scheduling/appointments.service.js';
+import { memberDirectory } from '../staff/staff.service.js';
+import {
+  type NewNotification,
+  type NotificationRow,
+  countUnreadOf,
+  deleteNotificationsBefore,
+  insertNotification,
+  markReadOf,
+  selectNotificationsOf,
+} from './notifications.repository.js';
+import { recipientsOf } from './recipients.js';
+
+/**
+ * Staff notifications: written by the listeners (notifications.jobs.ts) when something happens
+ * that members should know about, each for the members it concerns (recipients.ts); read, counted
+ * and marked read by each member apart. Rows hold ids and times; names and the appointment as it
+ * is now are read from their owners when the list is shown.
+ */
+
+interface Caller {
+  actor: Actor;
+  practiceId: string;
+}
+
+/** How long notifications are kept (the daily sweep deletes older ones). */
+export const NOTIFICATION_KEPT_DAYS = 90;
+const DEFAULT_PAGE = 20;
+
+/**
+ * Live hints, one topic per practice: the payload names the members concerned, and each stream
+ * passes on only its own member's (see watchNotifications).
+ */
+const notificationsTopic = (practiceId: string) => `notifications:${practiceId}`;
+interface Hint {
+  userIds: string[];
+}
+
+// Writing (listeners).
+
+/** A patient booked, moved or cancelled an appointment in the WhatsApp chat. */
+export async function notifyWhatsAppChange(
+  ctx: AppContext,
+  change: {
+    practiceId: string;
+    kind: Extract<NotificationKind, 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled'>;
+    appointmentId: string;
+    patientId: string | null;
+    /** The appointment's providers the announcement names (before and after a move); read from the calendar when none. */
+    providerIds: string[];
+    previousStart?: Date | null;
+    idempotencyKey: string;
+  },
+): Promise<void> {
+  await inPractice(ctx.db, change.practiceId, async (tx) => {
+    const providerIds =
+      change.providerIds.length > 0
+        ? change.providerIds
+        : [(await appointmentSummariesIn(tx, [change.appointmentId])).get(change.appointmentId)?.providerId ?? ''];
+    const conversations = change.patientId ? await latestConversationOfPatientsIn(tx, [change.patientId]) : null;
+    await notify(
+      tx,
+      {
+        practiceId: change.practiceId,
+        kind: change.kind,
+        idempotencyKey: change.idempotencyKey,
+        appointmentId: change.appointmentId,
+        patientId: change.patientId,
+        conversationId: change.patientId ? (conversations?.get(change.patientId) ?? null) : null,
+        previousStart: change.previousStart ?? null,
+      },
+      providerIds.filter(Boolean),
+    );
+  });
+}
+
+/** The assistant handed a WhatsApp conversation to a person. */
+export async function notifyNeedsPerson(
+  ctx: AppContext,
+  handover: {
+    practiceId: string;
+    conversationId: string;
+    patientId: string | null;
+    reason: HandoverReason;
+    idempotencyKey: string;
+  },
+): Promise<void> {
+  await inPractice(ctx.db, handover.practiceId, (tx) => notify(tx, { ...handover, kind: 'needs_person' }, []));
+}
+
+/** recipients → write → tell their open apps at commit. Nobody concerned: nothing written. */
+async function notify(tx: Tx, notification: NewNotification, providerIds: string[]) {
+  const members = await memberDirectory(tx).where('memberships.practiceId', '=', notification.practiceId).execute();
+  const userIds = recipientsOf(notification.kind, members, providerIds);
+  if (userIds.length === 0) return;
+  if (!(await insertNotification(tx, notification, userIds))) return;
+  await publishAtCommit(tx, notificationsTopic(notification.practiceId), { userIds } satisfies Hint);
+}
+
+/** The daily sweep: notifications older than NOTIFICATION_KEPT_DAYS go, in every practice. */
+export function forgetOldNotifications(db: Db, now: Date): Promise<number> {
+  return deleteNotificationsBefore(db, new Date(now.getTime() - NOTIFICATION_KEPT_DAYS * 86_400_000));
+}
+
+// Reading (the member's own).
+
+/** The member's notifications, newest first, with their unread count. */
+export async function listNotifications(
+  ctx: AppContext,
+  input: Caller & { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit?: number | undefined },
+): Promise<NotificationList> {
+  const userId = memberOf(input.actor);
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const limit = input.limit ?? DEFAULT_PAGE;
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const rows = await selectNotificationsOf(tx, {
+      practiceId: input.practiceId,
+      userId,
+      unreadOnly: input.unread === 'true',
+      after,
+      limit,
+    });
+    const page = rows.slice(0, limit);
+    const last = rows.length > limit ? page[page.length - 1] : undefined;
+    return {
+      items: await shown(tx, input.actor, page),
+      unread: await countUnreadOf(tx, input.practiceId, userId),
+      nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
+    };
+  });
+}
+
+export async function countNotifications(ctx: AppContext, input: Caller): Promise<NotificationCount> {
+  const userId = memberOf(input.actor);
+  return inPractice(ctx.db, input.practiceId, async (tx) => ({
+    unread: await countUnreadOf(tx, input.practiceId, userId),
+  }));
+}
+
+/**
+ * Marks the member's notifications read: those named (ids that are not theirs are passed over, as
+ * if they did not exist), or all. Their other open apps hear of it.
+ */
+export async function markNotificationsRead(
+  ctx: AppContext,
+  input: Caller & { marks: MarkNotificationsRead },
+): Promise<NotificationCount> {
+  const userId = memberOf(input.actor);
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const changed = await markReadOf(tx, {
+      practiceId: input.practiceId,
+      userId,
+      ids: 'all' in input.marks ? 'all' : input.marks.ids,
+      at: new Date(),
+    });
+    if (changed > 0)
+      await publishAtCommit(tx, notificationsTopic(input.practiceId), { userIds: [userId] } satisfies Hint);
+    return { unread: await countUnreadOf(tx, input.practiceId, userId) };
+  });
+}
+
+/**
+ * Calls `onHint` whenever the member has a new notification or their read state changed (in any
+ * server process); returns the unsubscribe. A hint says only that: the app refetches.
+ */
+export function watchNotifications(ctx: AppContext, input: Caller, onHint: () => void): () => void {
+  const userId = memberOf(input.actor);
+  return ctx.events.subscribe(notificationsTopic(input.practiceId), (payload) => {
+    if ((payload as Partial<Hint>).userIds?.includes(userId)) onHint();
+  });
+}
+
+/** Notifications are a member's own: the caller must be a member (a user), not the system. */
+function memberOf(actor: Actor): string {
+  requirePermission(actor, 'notifications:read');
+  if (!actor.userId) throw new AppError('forbidden', { detail: "Notifications are a member's own" });
+  return actor.userId;
+}
+
+/** Rows as the member sees them: the patient and the appointment as they are now, read in one query each. */
+async function shown(tx: Tx, actor: Actor, rows: NotificationRow[]): Promise<StaffNotification[]> {
+  const patientIds = can(actor, 'patients:read') ? rows.flatMap((r) => (r.patientId ? [r.patientId] : [])) : [];
+  const appointmentIds = can(actor, 'calendar:read')
+    ? rows.flatMap((r) => (r.appointmentId ? [r.appointmentId] : []))
+    : [];
+  const [names, appointments] = await Promise.all([
+    patientNamesIn(tx, patientIds),
+    appointmentSummariesIn(tx, appointmentIds),
+  ]);
+  return rows.map((r) => {
+    const name = r.patientId ? names.get(r.patientId) : undefined;
+    const appointment = r.appointmentId ? appointments.get(r.appointmentId) : undefined;
+    return {
+      id: r.id,
+      kind: r.kind,
+      createdAt: r.createdAt.toISOString(),
+      readAt: r.readAt?.toISOString() ?? null,
+      patient: r.patientId && name !== undefined ? { id: r.patientId, name } : null,
+      appointment:
+        r.appointmentId && appointment
+          ? {
+              id: r.appointmentId,
+              start: appointment.start.toISOString(),
+              end: appointment.end.toISOString(),
+              status: appointment.status,
+              providerName: appointment.providerName,
+            }
+          : null,
+      previousStart: r.previousStart?.toISOString() ?? null,
+      conversationId: r.conversationId,
+      reason: r.reason as HandoverReason | null,
+    };
+  });
+}
+
+const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
+    return { at, id };
+  } catch {
+    throw new AppError('validation_failed', {
+      errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }],
+    });
+  }
+}
