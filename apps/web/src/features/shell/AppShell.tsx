@@ -144,7 +144,7 @@ function ShellFrame() {
             </p>
           )}
           <LanguageSwitch compact />
-          <NotificationBell practiceId={membership.practiceId} />
+          {can('notifications:read') && <NotificationBell practiceId={membership.practiceId} />}
           <Link to={`${base}/account`} className="user-link">
             <span className="avatar" aria-hidden="true">
               {initials(me.user.name)}
