@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor } from './access.js';
 import { sha256 } from './crypto.js';
-import { type Tx, inPractice } from './tenancy.js';
+import { type Tx, beforeCommit, inPractice } from './tenancy.js';
 import type { Db } from '../db/connection.js';
 
 export interface AuditEntry {
@@ -47,37 +47,66 @@ export function eventHash(prevHash: Buffer | null, content: HashedContent): Buff
 /**
  * Appends an event to the practice's chain, inside the caller's transaction so the event
  * exists exactly when the change it records does. The head row lock orders concurrent appends.
+ * In an inPractice transaction the events are appended together just before it commits (one lock,
+ * two round trips for any number of them), so the practice's chain head, which every audited
+ * change of the practice waits for, is held only for the commit; elsewhere at once.
  */
 export async function recordAudit(tx: Tx | Kysely<DB>, entry: AuditEntry): Promise<void> {
-  const head = await tx
-    .selectFrom('auditChainHeads')
-    .select(['lastSeq', 'lastHash'])
-    .where('practiceId', '=', entry.practiceId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!head) throw new Error('Practice has no audit chain head');
-  const content: HashedContent = {
-    practiceId: entry.practiceId,
-    seq: head.lastSeq + 1,
-    occurredAt: new Date().toISOString(),
-    actorUserId: entry.actor.userId,
-    action: entry.action,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    ip: entry.actor.ip,
-    requestId: entry.actor.requestId,
-    changes: JSON.parse(canonicalJson(entry.changes ?? {})),
-  };
-  const hash = eventHash(head.lastHash, content);
-  await tx
-    .insertInto('auditEvents')
-    .values({ ...content, changes: JSON.stringify(content.changes), prevHash: head.lastHash, hash })
-    .execute();
-  await tx
-    .updateTable('auditChainHeads')
-    .set({ lastSeq: content.seq, lastHash: hash })
-    .where('practiceId', '=', entry.practiceId)
-    .execute();
+  const queued = pendingAudit.get(tx);
+  if (queued) {
+    queued.push(entry);
+    return;
+  }
+  const entries = [entry];
+  if (beforeCommit(tx, 'audit', () => appendAudit(tx, pendingAudit.get(tx) ?? []))) {
+    pendingAudit.set(tx, entries);
+    return;
+  }
+  await appendAudit(tx, entries);
+}
+
+const pendingAudit = new WeakMap<object, AuditEntry[]>();
+
+async function appendAudit(tx: Tx | Kysely<DB>, entries: AuditEntry[]): Promise<void> {
+  pendingAudit.delete(tx);
+  const byPractice = new Map<string, AuditEntry[]>();
+  for (const e of entries) byPractice.set(e.practiceId, [...(byPractice.get(e.practiceId) ?? []), e]);
+  for (const [practiceId, ofPractice] of byPractice) {
+    const head = await tx
+      .selectFrom('auditChainHeads')
+      .select(['lastSeq', 'lastHash'])
+      .where('practiceId', '=', practiceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!head) throw new Error('Practice has no audit chain head');
+    let { lastSeq: seq, lastHash: prevHash } = head;
+    const occurredAt = new Date().toISOString();
+    const rows = ofPractice.map((entry) => {
+      const content: HashedContent = {
+        practiceId,
+        seq: ++seq,
+        occurredAt,
+        actorUserId: entry.actor.userId,
+        action: entry.action,
+        targetType: entry.targetType ?? null,
+        targetId: entry.targetId ?? null,
+        ip: entry.actor.ip,
+        requestId: entry.actor.requestId,
+        changes: JSON.parse(canonicalJson(entry.changes ?? {})),
+      };
+      const hash = eventHash(prevHash, content);
+      const row = { ...content, changes: JSON.stringify(content.changes), prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    // The events and the new head in one statement.
+    await tx
+      .with('appended', (db) => db.insertInto('auditEvents').values(rows))
+      .updateTable('auditChainHeads')
+      .set({ lastSeq: seq, lastHash: prevHash })
+      .where('practiceId', '=', practiceId)
+      .execute();
+  }
 }
 
 /** Starts a practice's chain; called in the transaction that creates the practice. */

@@ -8,12 +8,57 @@ export type Tx = Transaction<DB>;
  * Runs fn in a transaction bound to one practice: as the dentalpro_app role, which row-level
  * security applies to, with app.practice_id set for this transaction only (a plain SET would
  * leak across the connections PGlite's socket shares).
+ *
+ * BEGIN and the binding travel as one round trip (the simple protocol carries both statements; the
+ * id, checked to be a UUID, is the only value in it), and work registered with `beforeCommit` (the
+ * audit trail's appends) runs last, just before COMMIT, so a lock it takes is held the shortest time.
  */
-export function inPractice<T>(db: Db, practiceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await bindPractice(tx, practiceId);
-    return fn(tx);
+export async function inPractice<T>(db: Db, practiceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  // Not a UUID: the database refuses it as before (row-level security casts it), in the usual way.
+  if (!UUID.test(practiceId))
+    return db.transaction().execute(async (tx) => {
+      await bindPractice(tx, practiceId);
+      return fn(tx);
+    });
+  return db.connection().execute(async (conn) => {
+    await sql
+      .raw(
+        `BEGIN; SELECT set_config('app.practice_id', '${practiceId}', true), set_config('role', 'dentalpro_app', true)`,
+      )
+      .execute(conn);
+    // Only a transaction's own query builders are used on it, never transaction() or connection().
+    const tx = conn as unknown as Tx;
+    const hooks = new Map<string, () => Promise<void>>();
+    commitHooks.set(tx, hooks);
+    try {
+      const result = await fn(tx);
+      for (const run of hooks.values()) await run();
+      await sql.raw('COMMIT').execute(conn);
+      return result;
+    } catch (err) {
+      await sql
+        .raw('ROLLBACK')
+        .execute(conn)
+        .catch(() => {});
+      throw err;
+    } finally {
+      commitHooks.delete(tx);
+    }
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const commitHooks = new WeakMap<object, Map<string, () => Promise<void>>>();
+
+/**
+ * Runs `run` in tx just before inPractice commits it, once per key whatever the number of calls.
+ * False when tx is not an inPractice transaction (the caller then does the work at once).
+ */
+export function beforeCommit(tx: object, key: string, run: () => Promise<void>): boolean {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) return false;
+  if (!hooks.has(key)) hooks.set(key, run);
+  return true;
 }
 
 /** Binds an open transaction to a practice (see inPractice); for a transaction that first creates it. */
@@ -44,6 +89,11 @@ export async function practiceFactsIn(conn: Db | Tx, practiceId: string): Promis
     .select(['name', 'timeZone', 'defaultLanguage', 'slotStepMinutes', 'holdMinutes'])
     .where('id', '=', practiceId)
     .executeTakeFirst();
+}
+
+/** The practice's time zone as a query, to read it in the same round trip as something else. */
+export function practiceTimeZoneQuery(tx: Tx, practiceId: string) {
+  return tx.selectFrom('practices').select('timeZone').where('id', '=', practiceId);
 }
 
 /** The practice's time zone, where its dates and opening hours are; an unknown practice is an error. */

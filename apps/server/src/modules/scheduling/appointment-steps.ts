@@ -4,11 +4,17 @@ import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
 import { SQLSTATE, constraintOf, sqlStateOf } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, inPractice, practiceTimeZone } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceTimeZoneQuery } from '../../platform/tenancy.js';
 import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
 import { memberDirectory } from '../staff/staff.service.js';
 import { ACTIVE_STATUSES } from './appointment-status.js';
-import { rangeLiteral, timingRefusal, wallClock, weeklyHoursRefusal } from './booking-rules.js';
+import {
+  type MinuteInterval,
+  type ProviderInterval,
+  timingRefusal,
+  wallClock,
+  weeklyHoursRefusal,
+} from './booking-rules.js';
 
 /**
  * The steps booking, moving and holding share: reading appointments, checking a requested slot
@@ -107,21 +113,8 @@ export async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appoint
  * (source 'whatsapp') a type they may book on WhatsApp, its notice and its horizon.
  */
 export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now: Date): Promise<PlannedSlot> {
-  const [tz, type, provider, chair] = await Promise.all([
-    practiceTimeZone(tx, practiceId),
-    tx.selectFrom('appointmentTypes').selectAll().where('id', '=', req.appointmentTypeId).executeTakeFirst(),
-    tx
-      .selectFrom('providers')
-      .innerJoin(memberDirectory(tx).as('memberships'), (j) =>
-        j
-          .onRef('memberships.practiceId', '=', 'providers.practiceId')
-          .onRef('memberships.userId', '=', 'providers.userId'),
-      )
-      .select(['providers.userId', 'providers.active', 'memberships.role'])
-      .where('providers.userId', '=', req.providerId)
-      .executeTakeFirst(),
-    tx.selectFrom('chairs').select(['id', 'active']).where('id', '=', req.chairId).executeTakeFirst(),
-  ]);
+  const { tz, type, provider, chair, holiday, closure, opening, hours, block } = await slotFacts(tx, practiceId, req);
+  if (!tz) throw new Error(`practice ${practiceId} does not exist`);
   if (!type?.active) throw new AppError('appointment_type_not_found');
   const byPatient = req.source === 'whatsapp';
   if (byPatient && !type.whatsappBookable) throw new AppError('not_bookable_on_whatsapp');
@@ -142,41 +135,10 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
   const timing = timingRefusal({ start, now, byPatient, type });
   if (timing) throw new AppError(timing);
 
-  const day = wallClock(start, tz);
-  const range = rangeLiteral(start, end);
-  const [holiday, closure, opening, hours, block] = await Promise.all([
-    tx.selectFrom('publicHolidays').select('nameEn').where('date', '=', day.date).executeTakeFirst(),
-    tx.selectFrom('closures').select('reason').where(sql<boolean>`period && ${range}::tstzrange`).executeTakeFirst(),
-    tx
-      .selectFrom('openingHours')
-      .select(['weekday', 'startMinute', 'endMinute'])
-      .where('weekday', '=', day.weekday)
-      .execute(),
-    tx
-      .selectFrom('providerHours')
-      .select(['weekday', 'startMinute', 'endMinute', 'chairId'])
-      .where('providerId', '=', req.providerId)
-      .where('weekday', '=', day.weekday)
-      .where((eb) => eb.or([eb('validFrom', 'is', null), eb('validFrom', '<=', day.date)]))
-      .where((eb) => eb.or([eb('validTo', 'is', null), eb('validTo', '>=', day.date)]))
-      .execute(),
-    tx
-      .selectFrom('blocks')
-      .select(['id', 'kind'])
-      .where(
-        sql<boolean>`period && ${rangeLiteral(start, new Date(end.getTime() + type.bufferAfterMinutes * 60_000))}::tstzrange`,
-      )
-      .where((eb) =>
-        eb.or([
-          eb('providerId', '=', req.providerId),
-          eb('chairId', '=', req.chairId),
-          eb.and([eb('providerId', 'is', null), eb('chairId', 'is', null)]),
-        ]),
-      )
-      .executeTakeFirst(),
-  ]);
   if (holiday)
-    throw new AppError('practice_closed', { detail: `The practice is closed on ${day.date} (${holiday.nameEn})` });
+    throw new AppError('practice_closed', {
+      detail: `The practice is closed on ${wallClock(start, tz).date} (${holiday})`,
+    });
   if (closure)
     throw new AppError('practice_closed', {
       detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then',
@@ -189,6 +151,79 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
       extra: { conflictingBlockId: block.id },
     });
   return { start, end, occupiedEnd: new Date(end.getTime() + type.bufferAfterMinutes * 60_000), typeId: type.id };
+}
+
+/** What planSlot checks a slot against; null where there is none. */
+interface SlotFacts {
+  tz: string | null;
+  type: {
+    id: string;
+    active: boolean;
+    whatsappBookable: boolean;
+    allowedRoles: string[];
+    durationMinutes: number;
+    bufferAfterMinutes: number;
+    minNoticeMinutes: number;
+    maxDaysAhead: number;
+  } | null;
+  provider: { active: boolean; role: string } | null;
+  chair: { active: boolean } | null;
+  /** The public holiday on the start's local date, by its English name. */
+  holiday: string | null;
+  closure: { reason: string | null } | null;
+  /** The practice's and the provider's hours on the start's local weekday (the provider's valid that day). */
+  opening: MinuteInterval[];
+  hours: ProviderInterval[];
+  block: { id: string; kind: string } | null;
+}
+
+/**
+ * Everything planSlot needs, in one round trip (a booking, a hold and its confirmation each ask):
+ * the local day and the visit's end are worked out in the query, from the practice's time zone and
+ * the type's length. The end is never before the start there, so a bad request is refused in words.
+ */
+async function slotFacts(tx: Tx, practiceId: string, req: SlotRequest): Promise<SlotFacts> {
+  const start = req.start.toISOString();
+  const end = req.end?.toISOString() ?? null;
+  const { rows } = await sql<SlotFacts>`
+    WITH t AS (
+      SELECT * FROM appointment_types WHERE id = ${req.appointmentTypeId}
+    ), l AS (
+      SELECT z.time_zone AS tz, (${start}::timestamptz AT TIME ZONE z.time_zone) AS local
+      FROM (${practiceTimeZoneQuery(tx, practiceId)}) AS z
+    ), span AS (
+      SELECT ${start}::timestamptz AS s,
+        greatest(${start}::timestamptz, coalesce(${end}::timestamptz,
+          ${start}::timestamptz + make_interval(mins => (SELECT duration_minutes FROM t)))) AS e
+    )
+    SELECT
+      (SELECT tz FROM l) AS tz,
+      (SELECT json_build_object('id', id, 'active', active, 'whatsappBookable', whatsapp_bookable,
+          'allowedRoles', allowed_roles, 'durationMinutes', duration_minutes,
+          'bufferAfterMinutes', buffer_after_minutes, 'minNoticeMinutes', min_notice_minutes,
+          'maxDaysAhead', max_days_ahead) FROM t) AS type,
+      (SELECT json_build_object('active', p.active, 'role', m.role)
+         FROM providers p JOIN (${memberDirectory(tx)}) AS m ON m.practice_id = p.practice_id AND m.user_id = p.user_id
+        WHERE p.user_id = ${req.providerId}) AS provider,
+      (SELECT json_build_object('active', active) FROM chairs WHERE id = ${req.chairId}) AS chair,
+      (SELECT name_en FROM public_holidays WHERE date = (SELECT local::date FROM l) LIMIT 1) AS holiday,
+      (SELECT json_build_object('reason', reason) FROM closures, span
+        WHERE period && tstzrange(span.s, span.e) LIMIT 1) AS closure,
+      (SELECT coalesce(json_agg(json_build_object('weekday', weekday, 'startMinute', start_minute,
+          'endMinute', end_minute)), '[]')
+         FROM opening_hours WHERE weekday = (SELECT extract(isodow FROM local)::int FROM l)) AS opening,
+      (SELECT coalesce(json_agg(json_build_object('weekday', weekday, 'startMinute', start_minute,
+          'endMinute', end_minute, 'chairId', chair_id)), '[]')
+         FROM provider_hours, l
+        WHERE provider_id = ${req.providerId} AND weekday = extract(isodow FROM l.local)::int
+          AND (valid_from IS NULL OR valid_from <= l.local::date)
+          AND (valid_to IS NULL OR valid_to >= l.local::date)) AS hours,
+      (SELECT json_build_object('id', b.id, 'kind', b.kind) FROM blocks b, span, t
+        WHERE b.period && tstzrange(span.s, span.e + make_interval(mins => t.buffer_after_minutes))
+          AND (b.provider_id = ${req.providerId} OR b.chair_id = ${req.chairId}
+            OR (b.provider_id IS NULL AND b.chair_id IS NULL))
+        LIMIT 1) AS block`.execute(tx);
+  return rows[0]!;
 }
 
 /**
