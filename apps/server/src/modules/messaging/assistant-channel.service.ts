@@ -66,53 +66,47 @@ export async function readInboundForAssistant(
   tx: Tx,
   input: { conversationId: string; messageId?: string | null | undefined },
 ): Promise<InboundForAssistant | null> {
-  const c = await tx
-    .selectFrom('whatsappConversations')
-    .select([
-      'id',
-      'channelId',
-      'waId',
-      'profileName',
-      'patientId',
-      'owner',
-      'ownerSince',
-      'handoverAt',
-      'lastMessageAt',
-      'lastInboundAt',
-      'optedOutAt',
-    ])
-    .where('id', '=', input.conversationId)
-    .forUpdate()
-    .executeTakeFirst();
+  // The conversation (locked), its number's switch and the message, with the one before it, at once.
+  const { rows } = await sql<{
+    id: string;
+    channelId: string;
+    waId: string | null;
+    profileName: string;
+    patientId: string | null;
+    owner: ConversationOwner;
+    ownerSince: Date | null;
+    handoverAt: Date | null;
+    lastMessageAt: Date;
+    lastInboundAt: Date | null;
+    optedOutAt: Date | null;
+    assistantActive: boolean | null;
+    messageId: string | null;
+    occurredAt: Date | null;
+    content: MessageContent | null;
+    contextWamid: string | null;
+    previousAt: Date | null;
+  }>`
+    SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id, c.owner, c.owner_since, c.handover_at,
+      c.last_message_at, c.last_inbound_at, c.opted_out_at, ch.assistant_active,
+      m.id AS message_id, m.occurred_at, m.content, m.context_wamid,
+      (SELECT p.occurred_at FROM whatsapp_messages p
+        WHERE m.id IS NOT NULL AND p.conversation_id = m.conversation_id
+          AND (p.occurred_at, p.created_at, p.id) < (m.occurred_at, m.created_at, m.id)
+        ORDER BY p.occurred_at DESC, p.created_at DESC, p.id DESC LIMIT 1) AS previous_at
+    FROM whatsapp_conversations c
+    LEFT JOIN whatsapp_channels ch ON ch.id = c.channel_id
+    LEFT JOIN whatsapp_messages m ON m.id = ${input.messageId ?? null}::uuid AND m.conversation_id = c.id
+      AND m.direction = 'inbound' AND m.origin = 'patient'
+    WHERE c.id = ${input.conversationId}
+    FOR UPDATE OF c`.execute(tx);
+  const c = rows[0];
   if (!c) return null;
-  const channel = await tx
-    .selectFrom('whatsappChannels')
-    .select('assistantActive')
-    .where('id', '=', c.channelId)
-    .executeTakeFirst();
   let message: InboundForAssistant['message'] = null;
   let previousMessageAt: Date | null = c.lastMessageAt;
   if (input.messageId) {
-    const { rows } = await sql<{
-      id: string;
-      occurredAt: Date;
-      content: MessageContent;
-      contextWamid: string | null;
-      previousAt: Date | null;
-    }>`
-      SELECT m.id, m.occurred_at, m.content, m.context_wamid,
-        (SELECT p.occurred_at FROM whatsapp_messages p
-          WHERE p.conversation_id = m.conversation_id
-            AND (p.occurred_at, p.created_at, p.id) < (m.occurred_at, m.created_at, m.id)
-          ORDER BY p.occurred_at DESC, p.created_at DESC, p.id DESC LIMIT 1) AS previous_at
-      FROM whatsapp_messages m
-      WHERE m.id = ${input.messageId} AND m.conversation_id = ${c.id} AND m.direction = 'inbound' AND m.origin = 'patient'`.execute(
-      tx,
-    );
-    const row = rows[0];
-    if (!row) return null;
-    message = { id: row.id, occurredAt: row.occurredAt, content: row.content, contextWamid: row.contextWamid };
-    previousMessageAt = row.previousAt;
+    if (!c.messageId || !c.occurredAt || !c.content) return null;
+    message = { id: c.messageId, occurredAt: c.occurredAt, content: c.content, contextWamid: c.contextWamid };
+    previousMessageAt = c.previousAt;
   }
   return {
     conversation: {
@@ -130,7 +124,7 @@ export async function readInboundForAssistant(
       previousMessageAt,
       lastInboundAt: c.lastInboundAt,
       optedOut: c.optedOutAt !== null,
-      assistantActive: channel?.assistantActive ?? false,
+      assistantActive: c.assistantActive ?? false,
     },
     message,
   };

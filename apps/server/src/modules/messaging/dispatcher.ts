@@ -149,19 +149,21 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   }
 
   async function sendOne(row: Claimed, slot: number, spacingMs: number) {
-    const started = await ctx.db
-      .updateTable('whatsappOutbox')
-      .set({ attemptStartedAt: new Date() })
-      .where('seq', '=', row.seq)
-      .where('state', '=', 'sending')
-      .executeTakeFirst();
-    if (Number(started.numUpdatedRows) === 0) return;
-    const channel = await ctx.db
-      .selectFrom('whatsappChannels')
-      .select(['phoneNumberId', 'accessTokenEncrypted'])
-      .where('id', '=', row.channelId)
-      .executeTakeFirstOrThrow();
-    const token = await tokenFor(row.practiceId, row.channelId, channel.accessTokenEncrypted);
+    // The attempt is marked started, and the number and the message read, in one statement.
+    const { rows: started } = await sql<{
+      phoneNumberId: string;
+      accessTokenEncrypted: Buffer | null;
+      request: unknown;
+      wamid: string | null;
+      createdAt: Date;
+    }>`
+      UPDATE whatsapp_outbox o SET attempt_started_at = now()
+      FROM whatsapp_channels ch, whatsapp_messages m
+      WHERE o.seq = ${row.seq} AND o.state = 'sending' AND ch.id = o.channel_id AND m.id = o.message_id
+      RETURNING ch.phone_number_id, ch.access_token_encrypted, m.request, m.wamid, m.created_at`.execute(ctx.db);
+    const attempt = started[0];
+    if (!attempt) return;
+    const token = await tokenFor(row.practiceId, row.channelId, attempt.accessTokenEncrypted);
     if (!token) {
       await pauseChannel(row, 'no_access_token');
       return;
@@ -173,29 +175,28 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}),
     };
     if (row.kind === 'media_download') return downloadMedia(row, target);
-    const message = await ctx.db
-      .selectFrom('whatsappMessages')
-      .select(['request', 'wamid', 'createdAt'])
-      .where('id', '=', row.messageId)
-      .executeTakeFirstOrThrow();
     if (row.kind === 'read_receipt') {
-      if (message.wamid) await departure(row.channelId, slot, spacingMs);
-      const result = message.wamid
-        ? await markGraphMessageRead(target, channel.phoneNumberId, message.wamid)
+      if (attempt.wamid) await departure(row.channelId, slot, spacingMs);
+      const result = attempt.wamid
+        ? await markGraphMessageRead(target, attempt.phoneNumberId, attempt.wamid)
         : ({ ok: true, value: {} } as const);
-      return settle(row, result, null, message.createdAt);
+      return settle(row, result, null, attempt.createdAt);
     }
     await departure(row.channelId, slot, spacingMs);
-    const result = await sendGraphMessage(target, channel.phoneNumberId, message.request as object);
-    return settle(row, result, result.ok ? result.value.wamid : null, message.createdAt);
+    const result = await sendGraphMessage(target, attempt.phoneNumberId, attempt.request as object);
+    return settle(row, result, result.ok ? result.value.wamid : null, attempt.createdAt);
   }
 
   async function settle(row: Claimed, result: GraphResult<unknown>, wamid: string | null, createdAt: Date) {
     if (result.ok) {
       await ctx.db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
-        if (row.kind !== 'message' || !wamid) return;
+        if (row.kind !== 'message' || !wamid) {
+          await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
+          return;
+        }
+        // The outbox row goes and the message records its wamid in one statement.
         await tx
+          .with('sent', (db) => db.deleteFrom('whatsappOutbox').where('seq', '=', row.seq))
           .updateTable('whatsappMessages')
           .set({
             wamid,

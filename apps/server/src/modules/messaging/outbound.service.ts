@@ -49,12 +49,6 @@ export async function findByIdempotencyKey(
 }
 
 export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
-  const existing = await findByIdempotencyKey(tx, {
-    practiceId: input.practiceId,
-    conversationId: input.conversation.id,
-    idempotencyKey: input.idempotencyKey,
-  });
-  if (existing) return existing;
   const request = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -62,55 +56,63 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
     ...(input.replyTo ? { context: { message_id: input.replyTo.wamid } } : {}),
     ...input.graphMessage,
   };
+  // The message, its outbox row and the conversation's latest time in one statement; a key used
+  // before inserts nothing (two requests with one key at once: the second waits for the first).
   const message = await tx
-    .insertInto('whatsappMessages')
-    .values({
-      ...(input.messageId ? { id: input.messageId } : {}),
-      practiceId: input.practiceId,
-      conversationId: input.conversation.id,
-      channelId: input.conversation.channelId,
-      direction: 'outbound',
-      origin: input.origin,
-      content: JSON.stringify(input.content),
-      request: JSON.stringify(request),
-      status: 'queued',
-      sentByUserId: input.sentByUserId ?? null,
-      replyToMessageId: input.replyTo?.messageId ?? null,
-      idempotencyKey: input.idempotencyKey ?? null,
-      // now() is the transaction's start: several messages queued in one transaction (the
-      // assistant's replies of a turn) keep their order in the thread by the time of each insert.
-      createdAt: sql<Date>`clock_timestamp()`,
-    })
-    // Two requests with the same key at once: the second waits for the first and gets its message.
-    .onConflict((oc) =>
-      oc.columns(['practiceId', 'idempotencyKey']).where('idempotencyKey', 'is not', null).doNothing(),
+    .with('message', (db) =>
+      db
+        .insertInto('whatsappMessages')
+        .values({
+          ...(input.messageId ? { id: input.messageId } : {}),
+          practiceId: input.practiceId,
+          conversationId: input.conversation.id,
+          channelId: input.conversation.channelId,
+          direction: 'outbound',
+          origin: input.origin,
+          content: JSON.stringify(input.content),
+          request: JSON.stringify(request),
+          status: 'queued',
+          sentByUserId: input.sentByUserId ?? null,
+          replyToMessageId: input.replyTo?.messageId ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+          // now() is the transaction's start: several messages queued in one transaction (the
+          // assistant's replies of a turn) keep their order in the thread by the time of each insert.
+          createdAt: sql<Date>`clock_timestamp()`,
+        })
+        .onConflict((oc) =>
+          oc.columns(['practiceId', 'idempotencyKey']).where('idempotencyKey', 'is not', null).doNothing(),
+        )
+        .returningAll(),
     )
-    .returningAll()
+    .with('outbox', (db) =>
+      db
+        .insertInto('whatsappOutbox')
+        .columns(['practiceId', 'channelId', 'conversationId', 'messageId', 'kind'])
+        .expression((eb) =>
+          eb
+            .selectFrom('message')
+            .select(['message.practiceId', 'message.channelId', 'message.conversationId', 'message.id'])
+            .select(sql<'message'>`'message'`.as('kind')),
+        ),
+    )
+    .with('latest', (db) =>
+      db
+        .updateTable('whatsappConversations')
+        .from('message')
+        .set((eb) => ({ lastMessageAt: eb.ref('message.occurredAt') }))
+        .whereRef('whatsappConversations.id', '=', 'message.conversationId'),
+    )
+    .selectFrom('message')
+    .selectAll()
     .executeTakeFirst();
-  if (!message) {
-    return tx
-      .selectFrom('whatsappMessages')
-      .selectAll()
-      .where('practiceId', '=', input.practiceId)
-      .where('idempotencyKey', '=', input.idempotencyKey!)
-      .executeTakeFirstOrThrow();
-  }
-  await tx
-    .insertInto('whatsappOutbox')
-    .values({
-      practiceId: input.practiceId,
-      channelId: input.conversation.channelId,
-      conversationId: input.conversation.id,
-      messageId: message.id,
-      kind: 'message',
-    })
-    .execute();
-  await tx
-    .updateTable('whatsappConversations')
-    .set({ lastMessageAt: message.occurredAt })
-    .where('id', '=', input.conversation.id)
-    .execute();
-  return message;
+  if (message) return message;
+  const existing = await findByIdempotencyKey(tx, {
+    practiceId: input.practiceId,
+    conversationId: input.conversation.id,
+    idempotencyKey: input.idempotencyKey,
+  });
+  if (!existing) throw new Error('an outbound message was neither inserted nor found by its key');
+  return existing;
 }
 
 /**
