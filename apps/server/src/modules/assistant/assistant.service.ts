@@ -37,6 +37,7 @@ import { findAvailability } from '../scheduling/availability.service.js';
 import { listProviders } from '../scheduling/providers.service.js';
 import { getOpeningHours } from '../scheduling/settings.service.js';
 import {
+  type OfferRow,
   findOffer,
   recordConsent,
   releaseLease,
@@ -103,7 +104,7 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   const { settings, conversation, message } = taken;
   const now = new Date();
   try {
-    const known = { settings, number: taken.number };
+    const known = { settings, number: taken.number, offers: new Map<string, OfferRow>() };
     let world = await readFacts(ctx, {
       practiceId: event.practiceId,
       e164: conversation.e164,
@@ -271,6 +272,8 @@ interface World {
   settings: { lateCancellationHours: number };
   providerNames: Map<string, string>;
   e164: string | null;
+  /** Offers read while answering this message, by handle. */
+  offers: Map<string, OfferRow>;
 }
 
 /**
@@ -337,7 +340,12 @@ async function readFacts(
     language: Language;
     now: Date;
     /** Read when the conversation was taken (the number's part in that transaction). */
-    known: { settings: AssistantSettingsRow; number: Awaited<ReturnType<typeof numberFacts>> };
+    known: {
+      settings: AssistantSettingsRow;
+      number: Awaited<ReturnType<typeof numberFacts>>;
+      /** Offers read while answering this message (a tapped row is read once, then held). */
+      offers?: Map<string, OfferRow>;
+    };
   },
 ): Promise<World> {
   const knowledge = await practiceKnowledge(ctx, input.practiceId);
@@ -358,6 +366,7 @@ async function readFacts(
   return {
     practiceId: input.practiceId,
     e164: input.e164,
+    offers: input.known.offers ?? new Map(),
     namesInFrench: french,
     providerNames,
     settings: { lateCancellationHours: settings.lateCancellationHours },
@@ -418,9 +427,7 @@ async function inputOf(
     case 'choice': {
       const choice: Input = { kind: 'choice', id: content.choiceId, title: content.title };
       if (!content.choiceId.startsWith('h:')) return choice;
-      const offer = await inPractice(ctx.db, input.practiceId, (tx) =>
-        findOffer(tx, { conversationId: input.conversationId, handle: content.choiceId.slice(2), now: new Date() }),
-      );
+      const offer = await offerOf(ctx, input.world, input.conversationId, content.choiceId.slice(2));
       if (!offer) return choice;
       return { ...choice, resolved: offeredTime(input.world, offer.handle, offer) };
     }
@@ -429,6 +436,17 @@ async function inputOf(
     default:
       return { kind: 'media', mediaType: content.type };
   }
+}
+
+/** An offer of the conversation by its handle: read once per message (the tap, then the hold). */
+async function offerOf(ctx: AppContext, world: World, conversationId: string, handle: string) {
+  const known = world.offers.get(handle);
+  if (known) return known;
+  const offer = await inPractice(ctx.db, world.practiceId, (tx) =>
+    findOffer(tx, { conversationId, handle, now: new Date() }),
+  );
+  if (offer) world.offers.set(handle, offer);
+  return offer;
 }
 
 function offeredTime(world: World, handle: string, slot: { start: Date; end: Date; providerId: string }): OfferedTime {
@@ -477,9 +495,7 @@ async function carryOut(
     case 'find_times':
       return findTimes(ctx, world, conversation.id, command);
     case 'hold': {
-      const offer = await inPractice(ctx.db, practiceId, (tx) =>
-        findOffer(tx, { conversationId: conversation.id, handle: command.handle, now: new Date() }),
-      );
+      const offer = await offerOf(ctx, world, conversation.id, command.handle);
       if (!offer) return { kind: 'time_gone', reason: 'expired' };
       const hold = (slot: { providerId: string; chairId: string }) =>
         holdSlot(ctx, {
@@ -534,9 +550,7 @@ async function carryOut(
       return null;
     case 'move': {
       if (!world.facts.upcoming.some((a) => a.id === command.appointmentId)) return { kind: 'failed', command: 'move' };
-      const offer = await inPractice(ctx.db, practiceId, (tx) =>
-        findOffer(tx, { conversationId: conversation.id, handle: command.handle, now: new Date() }),
-      );
+      const offer = await offerOf(ctx, world, conversation.id, command.handle);
       if (!offer) return { kind: 'time_gone', reason: 'expired' };
       try {
         const moved = await moveAppointment(ctx, {
