@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   inbox: () => import('./inbox.js'),
   jobs: () => import('./jobs.js'),
   assistant: () => import('./assistant.js'),
+  understanding: () => import('./understanding.js'),
 };
 
 const name = process.argv[2];

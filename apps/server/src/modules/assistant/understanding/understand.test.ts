@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INTENTS, type Language, type Understanding, VISIT_KINDS } from '../assistant.types.js';
-import { LABELLED, LABELLED_HELD_OUT } from './labelled.js';
 import { understand } from './understand.js';
 
 // Sunday 6 December 2026, 10:00 in Mauritius.
@@ -60,20 +59,9 @@ describe('understand', () => {
     expect(read('ok', 'fr')).toMatchObject({ intent: 'yes', language: 'fr' });
   });
 
-  it('is fast: well under a millisecond a message on average', () => {
-    // ~0.08 ms a message measured alone; the best of several rounds keeps a busy machine from failing it.
-    const texts = [...LABELLED, ...LABELLED_HELD_OUT].map((l) => l.text);
-    for (const text of texts) read(text);
-    let best = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 5; round++) {
-      const started = performance.now();
-      for (const text of texts) read(text);
-      best = Math.min(best, (performance.now() - started) / texts.length);
-    }
-    expect(best).toBeLessThan(0.5);
-  });
-
-  it('reads long and hostile texts quickly', () => {
+  // How fast a message is read is a benchmark's figure (npm run bench -- understanding); this only
+  // guards against a rule whose backtracking grows faster than the text (seconds, not milliseconds).
+  it('reads long and hostile texts without blowing up', () => {
     const hostile = [
       'a'.repeat(4000),
       '1'.repeat(4000),
@@ -90,7 +78,7 @@ describe('understand', () => {
     for (const text of hostile) {
       const started = performance.now();
       read(text);
-      expect([text.slice(0, 12), performance.now() - started < 100]).toEqual([text.slice(0, 12), true]);
+      expect([text.slice(0, 12), performance.now() - started < 1000]).toEqual([text.slice(0, 12), true]);
     }
   });
 });
