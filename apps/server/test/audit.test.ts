@@ -113,6 +113,70 @@ describe('audit chain', () => {
     expect(await verifyAuditChain(t.db, p.practiceId)).toEqual({ ok: true, events: 22 });
   });
 
+  it('appends a practice transaction’s events at its commit, in order, and none when it rolls back', async () => {
+    const p = await makePractice(t.ctx);
+    const actor = systemActor('test');
+    const events = () =>
+      inPractice(t.db, p.practiceId, (tx) =>
+        tx.selectFrom('auditEvents').select(['seq', 'action', 'targetId']).orderBy('seq').execute(),
+      );
+    const before = (await events()).length;
+    const ids = ['a1b2c3d4-0000-4000-8000-000000000001', 'a1b2c3d4-0000-4000-8000-000000000002'];
+    const seenInside = await inPractice(t.db, p.practiceId, async (tx) => {
+      await recordAudit(tx, {
+        practiceId: p.practiceId,
+        actor,
+        action: 'patient.updated',
+        targetType: 'patient',
+        targetId: ids[0],
+      });
+      await recordAudit(tx, {
+        practiceId: p.practiceId,
+        actor,
+        action: 'patient.updated',
+        targetType: 'patient',
+        targetId: ids[1],
+      });
+      // Not yet written: the chain head is not locked while the rest of the transaction runs.
+      return tx.selectFrom('auditEvents').select('seq').where('targetId', 'in', ids).execute();
+    });
+    expect(seenInside).toEqual([]);
+    const after = await events();
+    expect(after.slice(before).map((e) => [e.seq, e.targetId])).toEqual([
+      [before + 1, ids[0]],
+      [before + 2, ids[1]],
+    ]);
+    await expect(
+      inPractice(t.db, p.practiceId, async (tx) => {
+        await recordAudit(tx, {
+          practiceId: p.practiceId,
+          actor,
+          action: 'patient.updated',
+          targetType: 'patient',
+          targetId: ids[0],
+        });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await events()).length).toBe(before + 2);
+    expect(await verifyAuditChain(t.db, p.practiceId)).toEqual({ ok: true, events: before + 2 });
+  });
+
+  it('binds each practice transaction to its practice in one round trip, and binds anything else as a parameter', async () => {
+    const a = await makePractice(t.ctx);
+    const b = await makePractice(t.ctx);
+    const bound = (tx: Parameters<Parameters<typeof inPractice>[2]>[0]) =>
+      sql<{ id: string; role: string }>`SELECT current_setting('app.practice_id') AS id, current_user AS role`
+        .execute(tx)
+        .then((r) => r.rows[0]);
+    expect(await inPractice(t.db, a.practiceId, bound)).toEqual({ id: a.practiceId, role: 'dentalpro_app' });
+    // The binding is the transaction's own: the next one on the pool has its own practice.
+    expect(await inPractice(t.db, b.practiceId, bound)).toEqual({ id: b.practiceId, role: 'dentalpro_app' });
+    // Anything but a UUID is bound as a parameter (the old way), never written into the statement.
+    const hostile = `${a.practiceId}', true); SELECT set_config('role', 'postgres', true); --`;
+    expect(await inPractice(t.db, hostile, bound)).toEqual({ id: hostile, role: 'dentalpro_app' });
+  });
+
   it('hashes content canonically whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe(
       '{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}',
