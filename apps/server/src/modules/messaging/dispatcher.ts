@@ -105,36 +105,39 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     void p.finally(() => inFlight.delete(p));
   }
 
+  /**
+   * One statement: claims up to `limit` due rows of a number, moves their conversations' pair slots
+   * on and reserves the number's send slots for them, returning the first slot.
+   */
   async function claim(channelId: string, cap: number, limit: number) {
-    return ctx.db.transaction().execute(async (tx) => {
-      const { rows } = await sql<Claimed>`
-        WITH picked AS (
-          SELECT o.seq FROM whatsapp_outbox o
-          JOIN whatsapp_conversations c ON c.id = o.conversation_id
-          WHERE o.channel_id = ${channelId} AND o.state = 'queued' AND o.next_attempt_at <= now()
-            AND (o.kind <> 'message' OR (
-              c.pair_slot_at <= now() + make_interval(secs => ${PAIR_INTERVAL_SECONDS * (PAIR_BURST - 1)})
-              AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox e WHERE e.conversation_id = o.conversation_id AND e.kind = 'message' AND e.seq < o.seq)))
-          ORDER BY o.next_attempt_at, o.seq
-          LIMIT ${limit}
-          FOR UPDATE OF o SKIP LOCKED)
+    const spacingMs = (1000 / cap) * SPACING_MARGIN;
+    const { rows } = await sql<Claimed & { first: Date | null }>`
+      WITH picked AS (
+        SELECT o.seq FROM whatsapp_outbox o
+        JOIN whatsapp_conversations c ON c.id = o.conversation_id
+        WHERE o.channel_id = ${channelId} AND o.state = 'queued' AND o.next_attempt_at <= now()
+          AND (o.kind <> 'message' OR (
+            c.pair_slot_at <= now() + make_interval(secs => ${PAIR_INTERVAL_SECONDS * (PAIR_BURST - 1)})
+            AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox e WHERE e.conversation_id = o.conversation_id AND e.kind = 'message' AND e.seq < o.seq)))
+        ORDER BY o.next_attempt_at, o.seq
+        LIMIT ${limit}
+        FOR UPDATE OF o SKIP LOCKED
+      ), claimed AS (
         UPDATE whatsapp_outbox o SET state = 'sending', attempts = o.attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
         FROM picked WHERE o.seq = picked.seq
-        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts`.execute(tx);
-      if (rows.length === 0) return { rows, firstSlot: 0, spacingMs: 0 };
-      rows.sort((a, b) => a.seq - b.seq);
-      const conversations = [...new Set(rows.filter((r) => r.kind === 'message').map((r) => r.conversationId))];
-      if (conversations.length > 0) {
-        await sql`UPDATE whatsapp_conversations SET pair_slot_at = greatest(pair_slot_at, now()) + make_interval(secs => ${PAIR_INTERVAL_SECONDS})
-          WHERE id IN (${sql.join(conversations)})`.execute(tx);
-      }
-      const spacingMs = (1000 / cap) * SPACING_MARGIN;
-      const { rows: slot } = await sql<{ first: Date }>`
-        UPDATE whatsapp_channels SET send_slot_at = greatest(send_slot_at, clock_timestamp()) + make_interval(secs => ${(rows.length * spacingMs) / 1000})
-        WHERE id = ${channelId}
-        RETURNING send_slot_at - make_interval(secs => ${(rows.length * spacingMs) / 1000}) AS first`.execute(tx);
-      return { rows, firstSlot: new Date(slot[0]!.first).getTime(), spacingMs };
-    });
+        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts
+      ), pairs AS (
+        UPDATE whatsapp_conversations SET pair_slot_at = greatest(pair_slot_at, now()) + make_interval(secs => ${PAIR_INTERVAL_SECONDS})
+        WHERE id IN (SELECT conversation_id FROM claimed WHERE kind = 'message')
+      ), slot AS (
+        UPDATE whatsapp_channels
+        SET send_slot_at = greatest(send_slot_at, clock_timestamp()) + make_interval(secs => ${spacingMs / 1000}::float8 * (SELECT count(*) FROM claimed))
+        WHERE id = ${channelId} AND EXISTS (SELECT 1 FROM claimed)
+        RETURNING send_slot_at - make_interval(secs => ${spacingMs / 1000}::float8 * (SELECT count(*) FROM claimed)) AS first
+      )
+      SELECT claimed.*, (SELECT first FROM slot) AS first FROM claimed ORDER BY claimed.seq`.execute(ctx.db);
+    if (rows.length === 0) return { rows, firstSlot: 0, spacingMs: 0 };
+    return { rows, firstSlot: new Date(rows[0]!.first!).getTime(), spacingMs };
   }
 
   async function sendAt(row: Claimed, at: number, spacingMs: number) {
