@@ -318,6 +318,46 @@ describe('search', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('counts what a search lists when asked, on its first page only: every kind, typos and archived included', async () => {
+    const listed = async (q: string, extra: Record<string, unknown> = {}) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await find(q, { ...extra, limit: 1, cursor });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen.length;
+    };
+    for (const q of [
+      '',
+      'ram',
+      'helen',
+      'helene',
+      'ravi ramgolam',
+      'ramgolam',
+      '5888',
+      '3456',
+      '2010-03-14',
+      'priya.r',
+      'zoltan',
+    ])
+      for (const includeArchived of [false, true]) {
+        const first = await find(q, { limit: 1, withTotal: true, includeArchived });
+        expect({ q, includeArchived, total: first.total }).toEqual({
+          q,
+          includeArchived,
+          total: { count: await listed(q, { includeArchived }), capped: false },
+        });
+        if (first.nextCursor)
+          expect((await find(q, { limit: 1, withTotal: true, cursor: first.nextCursor })).total).toBeUndefined();
+      }
+    expect((await find('', { limit: 1 })).total).toBeUndefined();
+    const res = await owner.get(`/api/v1/practices/${p.practiceId}/patients?limit=1&withTotal=true`);
+    expect(res.json().total).toEqual({ count: expect.any(Number), capped: false });
+    expect(res.json().total.count).toBeGreaterThan(1);
+  });
+
   it('answers the HTTP search as before ({items}) plus nextCursor, and refuses a bad cursor', async () => {
     const res = await owner.get(`/api/v1/practices/${p.practiceId}/patients?q=ravi&limit=1`);
     expect(res.statusCode).toBe(200);

@@ -144,9 +144,19 @@ export const PatientSearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
   cursor: z.string().max(200).optional(),
   includeArchived: z.stringbool().default(false),
+  /** Count the patients matching too (first page only: a cursor's page never counts). */
+  withTotal: z.stringbool().default(false),
 });
 export type PatientSearchQuery = z.input<typeof PatientSearchQuery>;
-export const PatientSearchResult = z.object({ items: z.array(PatientSummary), nextCursor: z.string().nullable() });
+/** How many patients match, counted up to a cap (`capped`: at least `count`). */
+export const PatientSearchTotal = z.object({ count: z.number().int(), capped: z.boolean() });
+export type PatientSearchTotal = z.infer<typeof PatientSearchTotal>;
+export const PatientSearchResult = z.object({
+  items: z.array(PatientSummary),
+  nextCursor: z.string().nullable(),
+  /** Present when asked for with withTotal on the first page. */
+  total: PatientSearchTotal.optional(),
+});
 export type PatientSearchResult = z.infer<typeof PatientSearchResult>;
 
 export const PatientDuplicates = z.object({ items: z.array(PatientSummary) });

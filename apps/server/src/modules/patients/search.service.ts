@@ -6,12 +6,13 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { SUMMARY_COLUMNS, summarySelect, toSummary } from './patients.repository.js';
+import { inRange, startsAWord, visible } from './search-sql.js';
+import { countSearchMatches } from './search-total.js';
 import {
   type ParsedQuery,
   type SearchCursor,
   decodeCursor,
   encodeCursor,
-  likeEscape,
   parseSearchQuery,
   prefixRange,
 } from './search.js';
@@ -32,6 +33,8 @@ export interface SearchInput {
   limit: number;
   cursor?: string;
   includeArchived?: boolean;
+  /** Count the matches too (first page only). */
+  withTotal?: boolean;
   /** Entries of the words index read before the GIN index is asked (SCAN_LIMIT); tests set it low. */
   scanLimit?: number;
 }
@@ -51,12 +54,26 @@ export async function searchPatients(ctx: AppContext, input: SearchInput): Promi
   const parsed = parseSearchQuery(input.q);
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const tokens = parsed.kind === 'name' ? await examineTokens(tx, input.practiceId, parsed.tokens) : [];
-    return pageThrough(
+    const includeArchived = input.includeArchived ?? false;
+    const page = await pageThrough(
       tx,
-      tiersFor(input.practiceId, parsed, input.includeArchived ?? false, tokens, input.scanLimit ?? SCAN_LIMIT),
+      tiersFor(input.practiceId, parsed, includeArchived, tokens, input.scanLimit ?? SCAN_LIMIT),
       cursor,
       input.limit,
     );
+    if (!input.withTotal || input.cursor) return page;
+    // A single page is its own count.
+    if (page.nextCursor === null) return { ...page, total: { count: page.items.length, capped: false } };
+    const total = await countSearchMatches(tx, {
+      practiceId: input.practiceId,
+      parsed,
+      tokens: tokens.map((t) => t.token),
+      includeArchived,
+      similarWord: SIMILAR_WORD,
+      similarWordsFollowed: SIMILAR_WORDS_FOLLOWED,
+      phoneMatches: PHONE_MATCHES,
+    });
+    return { ...page, total };
   });
 }
 
@@ -80,12 +97,6 @@ async function pageThrough(tx: Tx, tiers: Tier[], start: SearchCursor, limit: nu
   }
   return { items, nextCursor: null };
 }
-
-/** Merged records never show; archived ones only when asked for. */
-const visible = (includeArchived: boolean) =>
-  includeArchived
-    ? sql<boolean>`patients.merged_into_id IS NULL`
-    : sql<boolean>`patients.merged_into_id IS NULL AND patients.status <> 'archived'`;
 
 /**
  * The listed patient's summary, when it is visible: joined after the list is in order and cut to
@@ -211,18 +222,6 @@ async function examineTokens(tx: Tx, practiceId: string, tokens: string[]): Prom
   const examined = rows.map((r) => ({ token: tokens[r.i]!, patients: r.patients, estimate: r.estimate }));
   return examined.sort((a, b) => a.patients - b.patients || a.estimate - b.estimate || b.token.length - a.token.length);
 }
-
-/** `column` starts with `prefix`, as a byte-order range the index can use (see prefixRange). */
-function inRange(column: RawBuilder<unknown>, prefix: string) {
-  const { from, to } = prefixRange(prefix);
-  return to === undefined
-    ? sql<boolean>`${column} >= ${from}`
-    : sql<boolean>`(${column} >= ${from} AND ${column} < ${to})`;
-}
-
-/** A word of the folded name `column` (words separated by single spaces) starts with `token`. */
-const startsAWord = (column: RawBuilder<unknown>, token: string) =>
-  sql<boolean>`(' ' || ${column}) LIKE ${`% ${likeEscape(token)}%`}`;
 
 /**
  * Tier 0: every token starts a word of the name. One token: a range scan of the words index,

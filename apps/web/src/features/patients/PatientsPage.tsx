@@ -1,6 +1,6 @@
-import type { PatientSummary } from '@dentalpro/contracts';
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import type { PatientSearchResult } from '@dentalpro/contracts';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client';
@@ -16,6 +16,8 @@ import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { CreatePatientForm } from './CreatePatientForm';
 
+const PAGE_SIZE = 50;
+
 /** Find a patient by name, phone digits or birth date (archived ones on request); add one with every detail. */
 export function PatientsPage() {
   const { t } = useTranslation();
@@ -28,17 +30,42 @@ export function PatientsPage() {
   const [creating, setCreating] = useState(false);
   const [includeArchived, setIncludeArchived] = useState(false);
   const query = useDebounced(q.trim());
-  const patients = useQuery({
+  const patients = useInfiniteQuery({
     queryKey: ['patients', practiceId, 'list', query, includeArchived],
-    queryFn: ({ signal }) =>
-      api.get<{ items: PatientSummary[] }>(
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: PatientSearchResult) => last.nextCursor ?? undefined,
+    queryFn: ({ pageParam, signal }) =>
+      api.get<PatientSearchResult>(
         `/practices/${practiceId}/patients`,
-        { q: query, limit: 50, includeArchived: includeArchived ? 'true' : undefined },
+        {
+          q: query,
+          limit: PAGE_SIZE,
+          includeArchived: includeArchived ? 'true' : undefined,
+          // Counted once, with the first page: the count follows the search, not the paging.
+          withTotal: pageParam ? undefined : 'true',
+          cursor: pageParam,
+        },
         signal,
       ),
     placeholderData: (previous) => previous,
   });
-  const items = patients.data?.items ?? [];
+  const items = patients.data?.pages.flatMap((page) => page.items) ?? [];
+  const total = patients.data?.pages[0]?.total;
+  const nextPageError = patients.isFetchNextPageError ? patients.error : null;
+  // After "Load more", the focus moves to the first patient it brought (the button it was on goes
+  // away at the end of the list).
+  const tbody = useRef<HTMLTableSectionElement>(null);
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    const row = focusRow.current;
+    if (row === null || row >= items.length) return;
+    focusRow.current = null;
+    tbody.current?.querySelectorAll<HTMLAnchorElement>('tr > th a')[row]?.focus();
+  }, [items.length]);
+  const loadMore = () => {
+    focusRow.current = items.length;
+    void patients.fetchNextPage();
+  };
   return (
     <>
       <div className="page-head">
@@ -91,7 +118,7 @@ export function PatientsPage() {
       </div>
       {patients.isPending ? (
         <Loading />
-      ) : patients.isError ? (
+      ) : patients.isError && !patients.isFetchNextPageError ? (
         <ErrorAlert error={patients.error} />
       ) : items.length === 0 ? (
         <EmptyState
@@ -99,36 +126,50 @@ export function PatientsPage() {
           title={query ? t('booking.noPatientFound') : t('patients.empty')}
         />
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('common.phone')}</th>
-                <th scope="col">{t('patients.dateOfBirth')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row">
-                    <Link to={p.id}>{patientName(p)}</Link>
-                    {p.status && p.status !== 'active' && (
-                      <>
-                        {' '}
-                        <span className={`status-pill patient-status-${p.status}`}>
-                          {t(`patientRecord.status.${p.status}`)}
-                        </span>
-                      </>
-                    )}
-                  </th>
-                  <td className="mono nowrap">{p.phone ? formatPhone(p.phone) : '—'}</td>
-                  <td className="nowrap">{p.dateOfBirth ? formatDay(p.dateOfBirth) : '—'}</td>
+        <>
+          <p className="muted" aria-live="polite">
+            {total && t(total.capped ? 'patients.countCapped' : 'patients.count', { count: total.count })}
+            {total && items.length < total.count && ` · ${t('patients.shown', { shown: items.length })}`}
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.name')}</th>
+                  <th scope="col">{t('common.phone')}</th>
+                  <th scope="col">{t('patients.dateOfBirth')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody ref={tbody}>
+                {items.map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">
+                      <Link to={p.id}>{patientName(p)}</Link>
+                      {p.status && p.status !== 'active' && (
+                        <>
+                          {' '}
+                          <span className={`status-pill patient-status-${p.status}`}>
+                            {t(`patientRecord.status.${p.status}`)}
+                          </span>
+                        </>
+                      )}
+                    </th>
+                    <td className="mono nowrap">{p.phone ? formatPhone(p.phone) : '—'}</td>
+                    <td className="nowrap">{p.dateOfBirth ? formatDay(p.dateOfBirth) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {patients.hasNextPage && (
+            <div className="actions center">
+              <Button onClick={loadMore} busy={patients.isFetchingNextPage}>
+                {t('common.loadMore')}
+              </Button>
+            </div>
+          )}
+          {patients.isFetchNextPageError && <ErrorAlert error={nextPageError} />}
+        </>
       )}
     </>
   );
