@@ -68,11 +68,42 @@ describe('spreadTimes', () => {
 });
 
 describe('spreadTimes with a seed', () => {
-  it('offers the same times with the providers turned by the seed', () => {
+  it('turns the providers and moves the times along, so patients writing at once race less', () => {
     const slots = freeDays([8], ['p1', 'p2', 'p3']);
-    const a = spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 0 });
-    const b = spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 1 });
-    expect(a.map((s) => s.start.getTime())).toEqual(b.map((s) => s.start.getTime()));
-    for (let i = 0; i < a.length; i++) expect(a[i]!.providerId).not.toBe(b[i]!.providerId);
+    const offered = [1, 2, 3, 4, 5].map((seed) => spreadTimes(slots, { count: 10, timeZone: ZONE, seed }));
+    const pairs = offered.map((o) => o.map((s) => `${s.start.getTime()} ${s.providerId}`));
+    // Five patients, fifty offers: few (time, provider) pairs offered to two of them (turning only
+    // the providers, the same ten times with three providers make thirty pairs at most).
+    expect(new Set(pairs.flat()).size).toBeGreaterThanOrEqual(40);
+    for (const o of offered) {
+      // Still ten distinct times spread over the whole day, never bunched at one end.
+      expect(new Set(o.map((s) => s.start.getTime())).size).toBe(10);
+      expect(local(o[0]!.start) < '8 09:00').toBe(true);
+      expect(local(o[9]!.start) > '8 15:45').toBe(true);
+    }
+  });
+
+  it('offers one conversation the same times each time it asks', () => {
+    const slots = freeDays([7, 8, 9], ['p1', 'p2']);
+    expect(spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 12345 })).toEqual(
+      spreadTimes(slots, { count: 10, timeZone: ZONE, seed: 12345 }),
+    );
+  });
+
+  it('never invents a time, repeats one, or passes the count, whatever the seed', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(freeDays([7, 8, 9], ['p1', 'p2'])),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (slots, count, seed) => {
+          const chosen = spreadTimes(slots, { count, timeZone: ZONE, seed });
+          expect(chosen.length).toBe(Math.min(count, slots.length));
+          for (const s of chosen) expect(slots).toContain(s);
+          expect(new Set(chosen).size).toBe(chosen.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -2,9 +2,11 @@
  * Which free times to offer: at most `count`, spread over the range asked for rather than the
  * first ones found. Each local day with free time gets its share (earlier days the extra ones),
  * and a day's share is spread over its hours. One start time is offered once, unless the day has
- * fewer start times than its share. Which of the providers free at a time is offered turns with
- * `seed` (the conversation's): patients writing at once are offered the same times with different
- * providers, rather than all the same few (provider, time) pairs to race for.
+ * fewer start times than its share. `seed` (the conversation's) turns which of the providers free
+ * at a time is offered, and moves the day's picks along their even spacing: patients writing at
+ * once are offered different times with different providers, rather than all the same few
+ * (provider, time) pairs to race for; one conversation is offered the same times each time it asks.
+ * Without a seed, a day's picks include its first and last free times.
  */
 export interface FreeSlot {
   start: Date;
@@ -64,7 +66,7 @@ export function spreadTimes<T extends FreeSlot>(
   const chosen: T[] = [];
   perDay.forEach(({ distinct, repeats }, d) => {
     const share = shares[d]!;
-    chosen.push(...evenly(distinct, Math.min(share, distinct.length)));
+    chosen.push(...evenly(distinct, Math.min(share, distinct.length), seed));
     if (share > distinct.length) chosen.push(...repeats.slice(0, share - distinct.length));
   });
   return chosen.sort((a, b) => a.start.getTime() - b.start.getTime() || byId(a.providerId, b.providerId));
@@ -84,11 +86,21 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
 /** Ids in byte order (localeCompare is slow over the thousands of slots of a week). */
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** `n` items spread evenly over the list, its first and last included. */
-function evenly<T>(list: readonly T[], n: number): T[] {
+/**
+ * `n` items spread evenly over the list: with seed 0 its first and last included; another seed
+ * moves every pick along by the same part of the spacing (a fraction of it the seed turns to).
+ */
+function evenly<T>(list: readonly T[], n: number, seed: number): T[] {
   if (n >= list.length) return [...list];
-  if (n === 1) return [list[0]!];
   const picked: T[] = [];
-  for (let i = 0; i < n; i++) picked.push(list[Math.round((i * (list.length - 1)) / (n - 1))]!);
+  if (seed === 0) {
+    if (n === 1) return [list[0]!];
+    for (let i = 0; i < n; i++) picked.push(list[Math.round((i * (list.length - 1)) / (n - 1))]!);
+    return picked;
+  }
+  const step = list.length / n;
+  // The golden ratio's fraction turns consecutive seeds to well-separated phases.
+  const phase = (seed * 0.6180339887) % 1;
+  for (let i = 0; i < n; i++) picked.push(list[Math.floor((i + phase) * step)]!);
   return picked;
 }
