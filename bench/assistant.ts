@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.js';
 import { startBackgroundWork } from '../apps/server/src/background.js';
 import { saveAssistantSettings } from '../apps/server/src/modules/assistant/settings.service.js';
@@ -40,6 +41,16 @@ const OPENINGS = [
   'Bonjour, je voudrais un rendez-vous pour un contrôle la semaine prochaine',
   'Bonzour, mo anvi pran enn randevou pou enn kontrol semenn prosenn',
 ];
+
+// Every statement this process sends to the database, counted while the patients write: the
+// figure the latency follows on a busy machine, and one that does not change with the machine.
+let statements = 0;
+let counting = false;
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: typeof query }).query = function (this: unknown, ...args: unknown[]) {
+  if (counting) statements += 1;
+  return query.apply(this, args);
+};
 
 const worker = startTsWorker(new URL('./assistant-patients.worker.ts', import.meta.url), {
   accessToken: BENCH_WHATSAPP.graphToken,
@@ -109,6 +120,7 @@ try {
     taps: number;
     graphSends: number;
   };
+  counting = true;
   try {
     outcome = await ask({
       type: 'start',
@@ -122,6 +134,7 @@ try {
       thinkMs: THINK_MS,
     });
   } finally {
+    counting = false;
     await app.close();
     await background.stop();
   }
@@ -170,6 +183,10 @@ try {
       `${booked} booked from WhatsApp in the calendar; ${outcome.taps} times tapped; ${outcome.gaveUp} patients gave up after eight lists, ` +
       `${outcome.notDone} not finished, ${outcome.unanswered} messages unanswered, ` +
       `${outcome.webhookErrors} webhooks refused; ${outcome.graphSends.toLocaleString('en')} messages sent`,
+  );
+  console.log(
+    `  database statements while the patients wrote: ${statements.toLocaleString('en')}, ` +
+      `${(statements / replyLatencies.length).toFixed(1)} per patient message (webhook, assistant, calendar, outbox, Meta's statuses)`,
   );
   console.log(`  overlaps in the calendar afterwards: ${overlaps} (there must be none)`);
   console.log(`  machine: ${cpus().length} CPUs, load average ${load1.toFixed(1)} at the end`);
