@@ -14,7 +14,7 @@ export type Tx = Transaction<DB>;
  * audit trail's appends) runs last, just before COMMIT, so a lock it takes is held the shortest time.
  */
 export async function inPractice<T>(db: Db, practiceId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // Not a UUID: the database refuses it as before (row-level security casts it), in the usual way.
+  // Not a UUID (no practice has such an id): bound as a parameter, never written into a statement.
   if (!UUID.test(practiceId))
     return db.transaction().execute(async (tx) => {
       await bindPractice(tx, practiceId);
@@ -80,13 +80,15 @@ export interface PracticeFacts {
   /** The calendar's slot step and how long a held slot is kept, in minutes. */
   slotStepMinutes: number;
   holdMinutes: number;
+  /** Receptionists may read medical alerts on the calendar and in booking. */
+  receptionistsSeeAlertDetails: boolean;
 }
 
 /** The practice's facts (see PracticeFacts), or undefined for a practice that does not exist. */
 export async function practiceFactsIn(conn: Db | Tx, practiceId: string): Promise<PracticeFacts | undefined> {
   return conn
     .selectFrom('practices')
-    .select(['name', 'timeZone', 'defaultLanguage', 'slotStepMinutes', 'holdMinutes'])
+    .select(['name', 'timeZone', 'defaultLanguage', 'slotStepMinutes', 'holdMinutes', 'receptionistsSeeAlertDetails'])
     .where('id', '=', practiceId)
     .executeTakeFirst();
 }
