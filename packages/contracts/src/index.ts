@@ -9,6 +9,7 @@ export * from './setup.js';
 export * from './staff.js';
 export * from './scheduling.js';
 export * from './patients.js';
+export * from './alert-notice.js';
 export * from './patient-import-rejected.js';
 export * from './clinical.js';
 export * from './messaging.js';

@@ -22,6 +22,8 @@ const PracticeFields = z.strictObject({
   timeZone: TimeZone,
   defaultLanguage: Language,
   currency: z.string().regex(/^[A-Z]{3}$/),
+  /** Receptionists may read medical alerts where they book; off, they see that one exists. */
+  receptionistsSeeAlertDetails: z.boolean(),
 });
 
 export const PracticeInput = PracticeFields.extend({
@@ -31,6 +33,7 @@ export const PracticeInput = PracticeFields.extend({
   timeZone: TimeZone.default('Indian/Mauritius'),
   defaultLanguage: Language.default('en'),
   currency: PracticeFields.shape.currency.default('MUR'),
+  receptionistsSeeAlertDetails: z.boolean().default(false),
 });
 export type PracticeInput = z.input<typeof PracticeInput>;
 /** Only the fields sent change; no defaults here, so a patch never resets a field. */
@@ -45,6 +48,7 @@ export const Practice = z.object({
   timeZone: z.string(),
   defaultLanguage: Language,
   currency: z.string(),
+  receptionistsSeeAlertDetails: z.boolean(),
   createdAt: z.string(),
 });
 export type Practice = z.infer<typeof Practice>;

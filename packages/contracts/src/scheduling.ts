@@ -191,6 +191,8 @@ export const Appointment = z.object({
   id: Uuid,
   patientId: Uuid.nullable(),
   patientName: z.string().nullable(),
+  /** The patient has medical alerts on file; their details come from …/patients/{id}/alert-notice. */
+  hasMedicalAlert: z.boolean(),
   providerId: Uuid,
   chairId: Uuid,
   appointmentTypeId: Uuid,

@@ -17,6 +17,8 @@ export interface PracticesTable {
   timeZone: Defaulted<string>;
   defaultLanguage: Defaulted<'en' | 'fr'>;
   currency: Defaulted<string>;
+  /** Receptionists may read medical alerts on the calendar and in booking (off: they are told an alert exists). */
+  receptionistsSeeAlertDetails: Defaulted<boolean>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
 }

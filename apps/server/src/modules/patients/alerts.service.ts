@@ -1,11 +1,11 @@
-import { type MedicalAlerts, MedicalAlertsInput } from '@dentalpro/contracts';
+import { type AlertNotice, type MedicalAlerts, MedicalAlertsInput } from '@dentalpro/contracts';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { type Actor, requirePermission } from '../../platform/access.js';
+import { type Actor, can, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { openTextForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { AppError, fieldErrorsOf } from '../../platform/errors.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 
 /**
  * Medical alerts (allergies, conditions, medications): clinical data, sealed with the practice's
@@ -103,4 +103,61 @@ export async function replaceMedicalAlerts(
     });
     return alerts;
   });
+}
+
+/**
+ * Names and whether medical alerts are on file, for a list of patients in one query (the calendar's
+ * appointments): the flag only, so listing a day opens no sealed text and logs no reading.
+ */
+export async function patientNamesAndAlertFlagsIn(
+  tx: Tx,
+  ids: string[],
+): Promise<Map<string, { name: string; hasMedicalAlert: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('patients')
+    .select(['id', 'givenName', 'familyName', (eb) => eb('alertsSealed', 'is not', null).as('hasMedicalAlert')])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [r.id, { name: `${r.givenName} ${r.familyName}`, hasMedicalAlert: Boolean(r.hasMedicalAlert) }]),
+  );
+}
+
+/**
+ * A patient's alerts as the calendar and booking show them: whether there are any, and, when asked
+ * for, the details to clinical staff or to receptionists when the practice allows it (else null:
+ * ask the dentist). Details given are a reading of the record, logged as on the patient's page.
+ */
+export async function getAlertNotice(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; patientId: string; withDetails: boolean },
+): Promise<AlertNotice> {
+  requirePermission(input.actor, 'patients:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await tx
+      .selectFrom('patients')
+      .select(['id', 'alertsSealed'])
+      .where('id', '=', input.patientId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('patient_not_found');
+    if (!row.alertsSealed) return { hasAlerts: false, details: null };
+    if (!input.withDetails) return { hasAlerts: true, details: null };
+    if (!(await mayReadAlertDetails(tx, input.actor, input.practiceId))) return { hasAlerts: true, details: null };
+    const details = await openAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, row.alertsSealed);
+    await recordAudit(tx, {
+      practiceId: input.practiceId,
+      actor: input.actor,
+      action: 'clinical.alerts_viewed',
+      targetType: 'patient',
+      targetId: row.id,
+    });
+    return { hasAlerts: true, details };
+  });
+}
+
+async function mayReadAlertDetails(tx: Tx, actor: Actor, practiceId: string): Promise<boolean> {
+  if (can(actor, 'clinical:read')) return true;
+  if (actor.role !== 'receptionist') return false;
+  return (await practiceFactsIn(tx, practiceId))?.receptionistsSeeAlertDetails === true;
 }

@@ -1,6 +1,8 @@
 import {
   AccessLog,
   AccessLogQuery,
+  AlertNotice,
+  AlertNoticeQuery,
   MedicalAlerts,
   MedicalAlertsInput,
   MergeInput,
@@ -25,7 +27,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, toAppError } from '../../platform/http.js';
 import { getAccessLog } from './access-log.service.js';
-import { getMedicalAlerts, replaceMedicalAlerts } from './alerts.service.js';
+import { getAlertNotice, getMedicalAlerts, replaceMedicalAlerts } from './alerts.service.js';
 import { checkDraftForDuplicates, listDuplicates } from './duplicates.js';
 import { type ImportPatientsInput, importPatients } from './import.service.js';
 import { mergePatient } from './merge.service.js';
@@ -146,6 +148,23 @@ export async function patientsRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request) => getMedicalAlerts(ctx, { actor: actorOf(request), ...request.params }),
+  );
+
+  api.get(
+    '/practices/:practiceId/patients/:patientId/alert-notice',
+    {
+      config: { permission: 'patients:read' },
+      schema: {
+        tags,
+        summary:
+          'Whether a patient has medical alerts; with details=true, the alerts for clinical staff (and receptionists if the practice allows), each reading logged',
+        params: PatientParams,
+        querystring: AlertNoticeQuery,
+        response: { 200: AlertNotice },
+      },
+    },
+    async (request) =>
+      getAlertNotice(ctx, { actor: actorOf(request), ...request.params, withDetails: request.query.details }),
   );
 
   api.put(

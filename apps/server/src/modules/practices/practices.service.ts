@@ -19,6 +19,7 @@ type PracticeRow = {
   timeZone: string;
   defaultLanguage: 'en' | 'fr';
   currency: string;
+  receptionistsSeeAlertDetails: boolean;
   createdAt: Date;
 };
 
@@ -48,6 +49,7 @@ export async function createPracticeIn(
       timeZone: p.timeZone ?? 'Indian/Mauritius',
       defaultLanguage: p.defaultLanguage ?? 'en',
       currency: p.currency ?? 'MUR',
+      receptionistsSeeAlertDetails: p.receptionistsSeeAlertDetails ?? false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -147,7 +149,16 @@ export async function updatePractice(
         action: 'practice.updated',
         targetType: 'practice',
         targetId: input.practiceId,
-        changes: { fields: changed },
+        // Who may read medical alerts is a privacy decision: the trail keeps its before and after.
+        changes: changed.includes('receptionistsSeeAlertDetails')
+          ? {
+              fields: changed,
+              receptionistsSeeAlertDetails: {
+                from: before.receptionistsSeeAlertDetails,
+                to: after.receptionistsSeeAlertDetails,
+              },
+            }
+          : { fields: changed },
       });
     }
     return toPractice(after);

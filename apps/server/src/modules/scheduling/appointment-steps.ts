@@ -5,7 +5,8 @@ import type { AppContext } from '../../context.js';
 import { SQLSTATE, constraintOf, sqlStateOf } from '../../platform/db-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice, practiceTimeZoneQuery } from '../../platform/tenancy.js';
-import { findPatientIn, patientNamesIn } from '../patients/patients.service.js';
+import { patientNamesAndAlertFlagsIn } from '../patients/alerts.service.js';
+import { findPatientIn } from '../patients/patients.service.js';
 import { memberDirectory } from '../staff/staff.service.js';
 import { ACTIVE_STATUSES } from './appointment-status.js';
 import {
@@ -78,11 +79,15 @@ export function occupying(from: Date, to: Date) {
 
 export type AppointmentRow = Awaited<ReturnType<ReturnType<typeof selectAppointments>['executeTakeFirstOrThrow']>>;
 
-export function toAppointment(row: AppointmentRow, patientName: string | null): Appointment {
+export function toAppointment(
+  row: AppointmentRow,
+  patient: { name: string; hasMedicalAlert: boolean } | undefined,
+): Appointment {
   return {
     id: row.id,
     patientId: row.patientId,
-    patientName,
+    patientName: patient?.name ?? null,
+    hasMedicalAlert: patient?.hasMedicalAlert ?? false,
     providerId: row.providerId,
     chairId: row.chairId,
     appointmentTypeId: row.appointmentTypeId,
@@ -99,11 +104,12 @@ export function toAppointment(row: AppointmentRow, patientName: string | null): 
 }
 
 export async function withNames(tx: Tx, rows: AppointmentRow[]): Promise<Appointment[]> {
-  const names = await patientNamesIn(
+  // One query for the list: names and the medical-alert flag (never the alerts themselves).
+  const patients = await patientNamesAndAlertFlagsIn(
     tx,
     rows.flatMap((r) => (r.patientId ? [r.patientId] : [])),
   );
-  return rows.map((r) => toAppointment(r, r.patientId ? (names.get(r.patientId) ?? null) : null));
+  return rows.map((r) => toAppointment(r, r.patientId ? patients.get(r.patientId) : undefined));
 }
 
 /**
