@@ -150,7 +150,7 @@ export async function planSlot(tx: Tx, practiceId: string, req: SlotRequest, now
       detail: closure.reason ? `The practice is closed then: ${closure.reason}` : 'The practice is closed then',
     });
   const outside = weeklyHoursRefusal({ start, end, timeZone: tz, chairId: req.chairId, opening, providerHours: hours });
-  if (outside) throw new AppError(outside.code, { detail: outside.detail });
+  if (outside) throw new AppError(outside.code, { detail: outside.detail, extra: outside.extra });
   if (block)
     throw new AppError('slot_taken', {
       detail: `That time is blocked (${block.kind})`,

@@ -129,10 +129,12 @@ describe('weeklyHoursRefusal', () => {
     ).toEqual({
       code: 'outside_provider_hours',
       detail: 'The provider does not work at that time',
+      extra: { providerOnAnotherChair: false },
     });
     expect(weeklyHoursRefusal({ ...visit('09:00'), opening, providerHours: [hours('chair-2', 480, 1020)] })).toEqual({
       code: 'outside_provider_hours',
       detail: 'The provider works on another chair at that time',
+      extra: { providerOnAnotherChair: true },
     });
   });
   it('refuses outside opening hours first, and ignores hours not valid on the day', () => {

@@ -42,8 +42,8 @@ export interface ProviderInterval extends MinuteInterval {
 }
 
 export type HoursRefusal =
-  | { code: 'outside_opening_hours'; detail?: undefined }
-  | { code: 'outside_provider_hours'; detail: string };
+  | { code: 'outside_opening_hours'; detail?: undefined; extra?: undefined }
+  | { code: 'outside_provider_hours'; detail: string; extra: { providerOnAnotherChair: boolean } };
 
 /**
  * Whether a visit on a chair fits the practice's opening hours and the provider's working hours
@@ -79,6 +79,8 @@ export function weeklyHoursRefusal(visit: {
     detail: onOtherChair
       ? 'The provider works on another chair at that time'
       : 'The provider does not work at that time',
+    // Said apart so the calendar can tell "on another chair then" from "not working then".
+    extra: { providerOnAnotherChair: onOtherChair },
   };
 }
 
