@@ -57,6 +57,8 @@ interface CalendarGridProps {
   blocks: Map<string, PlacedBlock[]>;
   nowMinutes: number | null;
   canBook: boolean;
+  /** Days with no opening hours: drawn closed, nothing bookable there. */
+  closedDays?: ReadonlySet<string>;
   canMove: (appointment: Appointment) => boolean;
   look: (appointment: Appointment) => AppointmentLook;
   selectedId: string | null;
@@ -222,10 +224,14 @@ export function CalendarGrid(props: CalendarGridProps) {
       >
         <div className="cal-corner" aria-hidden="true" />
         {columns.map((column) => (
-          <div key={column.key} className={`cal-head${column.isToday ? ' is-today' : ''}`}>
+          <div
+            key={column.key}
+            className={`cal-head${column.isToday ? ' is-today' : ''}${props.closedDays?.has(column.day) ? ' is-closed' : ''}`}
+          >
             {column.colour && <span className="cal-dot" style={{ background: column.colour }} aria-hidden="true" />}
             <span className="cal-head-label">{column.label}</span>
             {column.sublabel && <span className="cal-head-sub">{column.sublabel}</span>}
+            {props.closedDays?.has(column.day) && <span className="cal-head-sub">{t('calendar.closed')}</span>}
           </div>
         ))}
         <div className="cal-axis" style={{ height }} aria-hidden="true">
@@ -242,7 +248,7 @@ export function CalendarGrid(props: CalendarGridProps) {
             // biome-ignore lint/a11y/noStaticElementInteractions: it hears key and focus events bubbling up from its cells (the grid's roving focus); the column itself takes no input.
             <div
               key={column.key}
-              className={`cal-col${column.isToday ? ' is-today' : ''}${drag?.columnKey === column.key ? ' is-drop' : ''}`}
+              className={`cal-col${column.isToday ? ' is-today' : ''}${drag?.columnKey === column.key ? ' is-drop' : ''}${props.closedDays?.has(column.day) ? ' is-closed' : ''}`}
               style={{ height }}
               ref={(el) => {
                 if (el) columnEls.current.set(column.key, el);
@@ -263,7 +269,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                 axisStart={axisStart}
                 step={step}
                 rowPx={step * ppm}
-                canBook={canBook}
+                canBook={canBook && !props.closedDays?.has(column.day)}
                 activeRow={active.col === colIndex ? active.row : -1}
                 onBook={props.onBook}
               />

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { closedDays, weekdayName } from './closed-days';
 import { conflictMessage } from './conflict';
 import type { BlockBody } from '../../api/contracts';
 import { Alert } from '../../components/Alert';
@@ -68,7 +69,7 @@ interface CalendarProps {
 }
 
 function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const errorMessage = useErrorMessage();
   const queryClient = useQueryClient();
@@ -331,6 +332,10 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   const firstError = [chairs, providers, types, openingHours, settings].find((q) => q.isError)?.error;
   const selected = selectedId ? ((appointments.data ?? []).find((a) => a.id === selectedId) ?? null) : null;
   const dayHolidays = (holidays.data ?? []).filter((h) => h.date >= firstDay && h.date < addDays(firstDay, dayCount));
+  const closed = closedDays(
+    columns.map((c) => c.day).filter((d, i, all) => all.indexOf(d) === i),
+    openingHours.data ?? [],
+  );
   const rangeClosures = (closures.data ?? []).filter(
     (c) => Date.parse(c.end) > Date.parse(range.from) && Date.parse(c.start) < Date.parse(range.to),
   );
@@ -424,6 +429,11 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           {t('calendar.holiday', { date: fmt.longDay(h.date), name: typeName(h) })}
         </Alert>
       ))}
+      {[...closed].map((d) => (
+        <Alert key={d} tone="warning">
+          {t('calendar.closedDay', { weekday: weekdayName(d, i18n.language) })}
+        </Alert>
+      ))}
       {rangeClosures.map((c) => (
         <Alert key={c.id} tone="warning">
           {t('calendar.closure', {
@@ -451,6 +461,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
             step={step}
             appointments={placedAppointments}
             blocks={placedBlocks}
+            closedDays={closed}
             nowMinutes={nowMinutes}
             canBook={canWrite}
             canMove={canMove}
