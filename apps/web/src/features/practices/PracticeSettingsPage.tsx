@@ -55,6 +55,7 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
       email: text('email'),
       timeZone: text('timeZone'),
       defaultLanguage: text('defaultLanguage') === 'fr' ? 'fr' : 'en',
+      receptionistsSeeAlertDetails: form.get('receptionistsSeeAlertDetails') === 'on',
     });
   };
   const err = save.error;
@@ -122,6 +123,20 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
             hint={t('practice.currencyHint')}
             className="narrow-field"
           />
+          <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="receptionistsSeeAlertDetails"
+                defaultChecked={practice.receptionistsSeeAlertDetails}
+                aria-describedby="receptionists-alerts-hint"
+              />
+              {t('practice.receptionistsSeeAlertDetails')}
+            </label>
+            <p className="field-hint" id="receptionists-alerts-hint">
+              {t('practice.receptionistsSeeAlertDetailsHint')}
+            </p>
+          </div>
         </fieldset>
         <ErrorAlert error={err} />
         {editable && (

@@ -10,6 +10,7 @@ import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import type { useCurrentPractice } from '../shell/AppShell';
 import { conflictMessage } from './conflict';
+import { MedicalAlertBadge } from './MedicalAlertBadge';
 import {
   CANCELLABLE,
   MOVABLE,
@@ -139,6 +140,11 @@ export function AppointmentPanel({
         </button>
       </div>
       <p className={`status-pill status-${a.status}`}>{t(`calendar.status.${a.status}`)}</p>
+      {a.hasMedicalAlert && a.patientId && (
+        <p className="medical-alert-line">
+          <MedicalAlertBadge practiceId={practiceId} patientId={a.patientId} />
+        </p>
+      )}
       <dl className="summary compact">
         <div>
           <dt>{t('calendar.when')}</dt>

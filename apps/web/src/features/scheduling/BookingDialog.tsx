@@ -10,6 +10,7 @@ import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
 import { bookingRefusal } from './patient-bookable';
+import { ChosenPatientAlert } from './MedicalAlertBadge';
 import { PatientPicker } from './PatientPicker';
 import { refreshScheduling, schedulingApi, useAvailability, useTypeName } from './scheduling.api';
 import { useCalendarFormat } from './useCalendarFormat';
@@ -154,6 +155,7 @@ function BookingForm({
               return refusal && t(`errors.${refusal}`);
             }}
           />
+          {patient && <ChosenPatientAlert practiceId={practiceId} patientId={patient.id} />}
           <SelectField
             label={t('booking.type')}
             value={typeId}

@@ -11,6 +11,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BlockBody } from '../../api/contracts';
+import { MedicalAlertMark } from './MedicalAlertBadge';
 import { clock } from './zoned-time';
 
 export interface CalendarColumn {
@@ -365,13 +366,17 @@ function AppointmentContent({ placed, look }: { placed: PlacedAppointment; look:
     <>
       <span className="cal-appt-time">
         {clock(placed.startMin)}–{clock(placed.endMin)}
-        <span className="cal-appt-status" title={look.statusLabel}>
-          <span aria-hidden="true">{STATUS_GLYPH[a.status]}</span>{' '}
-          <span className="cal-appt-status-text">{look.statusLabel}</span>
-        </span>
       </span>
-      <span className="cal-appt-name">{a.patientName ?? '—'}</span>
+      <span className="cal-appt-name">
+        {a.hasMedicalAlert && <MedicalAlertMark />}
+        {a.patientName ?? '—'}
+      </span>
       <span className="cal-appt-type">{look.typeName}</span>
+      {/* Last, as in the spoken name (look.ariaLabel); drawn beside the time (styles.css). */}
+      <span className="cal-appt-status" title={look.statusLabel}>
+        <span aria-hidden="true">{STATUS_GLYPH[a.status]}</span>{' '}
+        <span className="cal-appt-status-text">{look.statusLabel}</span>
+      </span>
     </>
   );
 }

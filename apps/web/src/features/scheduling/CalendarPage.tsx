@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { appointmentCardName } from './card-name';
 import { closedDays, weekdayName } from './closed-days';
 import { conflictMessage } from './conflict';
 import type { BlockBody } from '../../api/contracts';
@@ -240,12 +241,13 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         colour: type?.colour ?? '#64748b',
         typeName: name,
         statusLabel,
-        ariaLabel: [
-          `${fmt.clock(s.minutes)}–${fmt.clock(e.minutes)}`,
-          a.patientName ?? t('calendar.noPatient'),
-          name,
-          statusLabel,
-        ].join(', '),
+        ariaLabel: appointmentCardName({
+          time: `${fmt.clock(s.minutes)}–${fmt.clock(e.day === s.day ? e.minutes : 24 * 60)}`,
+          alert: a.hasMedicalAlert ? t('patientRecord.alerts.badge') : undefined,
+          patient: a.patientName ?? t('calendar.noPatient'),
+          type: name,
+          status: statusLabel,
+        }),
       };
     },
     [typeById, t, timeZone, typeName, fmt],
