@@ -256,6 +256,29 @@ describe('search', () => {
     expect(await names('helene')).toEqual(['Hélène Lagesse', 'Helena Noël']);
   });
 
+  it('ranks a typo tier match whose other words are typed right first: "apadoo mari" is Marie Appadoo, then Jean-Marc', async () => {
+    const a = await makePractice(t.ctx);
+    const jeanMarc = await makePatientIn(a.practiceId, 'Jean-Marc', 'Appadoo');
+    const marie = await makePatientIn(a.practiceId, 'Marie', 'Appadoo');
+    const mari = await makePatientIn(a.practiceId, 'Mari', 'Appadoo');
+    const ids = async (q: string) =>
+      (await searchPatients(t.ctx, { actor, practiceId: a.practiceId, q, limit: 20 })).items.map((i) => i.id);
+    // "mari" starts a word of Mari's and Marie's names, and only looks like Jean-Marc's "marc".
+    expect(await ids('apadoo mari')).toEqual([mari, marie, jeanMarc]);
+    expect(await ids('mari apadoo')).toEqual([mari, marie, jeanMarc]);
+    expect((await ids('apadoo marie'))[0]).toBe(marie);
+    expect((await ids('apadoo marc'))[0]).toBe(jeanMarc);
+    // Paged one by one, the same order.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchPatients(t.ctx, { actor, practiceId: a.practiceId, q: 'apadoo mari', limit: 1, cursor });
+      paged.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual([mari, marie, jeanMarc]);
+  });
+
   it('matches several words: "ravi ram"', async () => {
     expect(await names('ravi ram')).toEqual(['Ravi Ramgoolam']);
     expect(await names('ramgoolam ravi')).toEqual(['Ravi Ramgoolam']);

@@ -337,7 +337,9 @@ function ginIntersection(tokens: Token[], includeArchived: boolean): Tier {
  * vocabulary of name words (small, trigram-indexed), then the most similar words are followed
  * to their patients through the words index. Each other token must start a word of the name or
  * be one of that word's likely typos too. Everything is checked on the words index, which
- * carries the whole name: no patient is fetched until it is on the page.
+ * carries the whole name: no patient is fetched until it is on the page. With several tokens,
+ * other tokens typed right rank first, so "apadoo mari" lists Marie Appadoo before Jean-Marc
+ * Appadoo ("mari" only looks like "marc").
  */
 function similarTier(practiceId: string, tokens: string[], includeArchived: boolean): Tier {
   // The rarest token drives (see examineTokens); the others filter.
@@ -354,22 +356,34 @@ function similarTier(practiceId: string, tokens: string[], includeArchived: bool
         sql`AND (${startsAWord(nameOf, t)} OR string_to_array(w.search_name, ' ') && ARRAY(SELECT word FROM similar_patient_name_words(${t}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED})))`,
     );
     // The most similar words first, each followed to its patients in list order: a common typo
-    // ("ramgolam") fills the page from its first word. One round trip; each word reads no more
-    // of its patients than the page needs.
-    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
-      SELECT x.id, x."givenName", x."familyName", x.phone, x."dateOfBirth", x."preferredName", x.email, x.status
-      FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED}) WITH ORDINALITY AS c(word, score, rank)
-      CROSS JOIN LATERAL (
+    // ("ramgolam") fills the page from its first word. With several tokens, a word's patients
+    // whose other tokens each start a word of the name come before those where one only looks
+    // like one ("apadoo mari": Marie Appadoo, then Jean-Marc). One round trip; the words are read
+    // in rank order until the page is full, and each word reads no more of its patients than the
+    // page needs (its second part is not read at all once the first fills the page).
+    const patientsOf = (grade: number, condition: RawBuilder<unknown>) => sql`(
         SELECT ${summarySelect('p')},
-          w.sort_name, w.patient_id
+          w.sort_name, w.patient_id, ${sql.lit(grade)} AS grade
         FROM patient_search_words w JOIN patients p ON p.id = w.patient_id
         WHERE w.practice_id = ${practiceId} AND w.word = c.word AND NOT (${notInPrefixTier}) ${sql.join(othersMatch, sql` `)}
+          ${condition}
           AND p.merged_into_id IS NULL ${archived}
         ORDER BY w.sort_name, w.patient_id
         LIMIT ${offset + limit}
-      ) x
+      )`;
+    const othersStart = sql.join(
+      others.map((t) => startsAWord(nameOf, t)),
+      sql` AND `,
+    );
+    const graded = others.length
+      ? sql`${patientsOf(0, sql`AND (${othersStart})`)} UNION ALL ${patientsOf(1, sql`AND NOT (${othersStart})`)} LIMIT ${offset + limit}`
+      : sql`SELECT * FROM ${patientsOf(0, sql``)} only_grade`;
+    const { rows } = await sql<Parameters<typeof toSummary>[0]>`
+      SELECT x.id, x."givenName", x."familyName", x.phone, x."dateOfBirth", x."preferredName", x.email, x.status
+      FROM similar_patient_name_words(${driving}, ${SIMILAR_WORD}, ${SIMILAR_WORDS_FOLLOWED}) WITH ORDINALITY AS c(word, score, rank)
+      CROSS JOIN LATERAL (${graded}) x
       WHERE NOT starts_with(c.word, ${driving})
-      ORDER BY c.rank, x.sort_name, x.patient_id
+      ORDER BY c.rank, x.grade, x.sort_name, x.patient_id
       OFFSET ${offset} LIMIT ${limit}
     `.execute(tx);
     return rows.map(toSummary);
