@@ -1,5 +1,6 @@
 import type { PatientSearchTotal } from '@dentalpro/contracts';
 import { type RawBuilder, sql } from 'kysely';
+import { sqlStateOf } from '../../platform/db-errors.js';
 import type { Tx } from '../../platform/tenancy.js';
 import type { ParsedQuery } from './search.js';
 import { inRange, startsAWord, visible } from './search-sql.js';
@@ -22,18 +23,35 @@ export interface TotalOptions {
  * How many visible patients the search lists, in one statement: the same conditions as its tiers
  * (names: words starting with each token, then likely typos of the rarest), counted once each.
  */
-export async function countSearchMatches(tx: Tx, o: TotalOptions): Promise<PatientSearchTotal> {
+export async function countSearchMatches(tx: Tx, o: TotalOptions): Promise<PatientSearchTotal | null> {
   const ids = matchingIds(o);
-  const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM (${ids}) m JOIN patients ON patients.id = m.patient_id
-      WHERE ${visible(o.includeArchived)}
-      LIMIT ${TOTAL_CAP + 1}
-    ) counted
-  `.execute(tx);
-  const n = rows[0]?.n ?? 0;
+  // A count that cannot finish quickly (a short, common prefix among a very large practice's
+  // names) is given up rather than hold the search: null, and the list says "more than" it shows.
+  // The time limit is the savepoint's (undone with it) and put back once the count is in.
+  await sql.raw(`SAVEPOINT search_total; SET LOCAL statement_timeout = ${COUNT_BUDGET_MS}`).execute(tx);
+  let n: number;
+  try {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM (${ids}) m JOIN patients ON patients.id = m.patient_id
+        WHERE ${visible(o.includeArchived)}
+        LIMIT ${TOTAL_CAP + 1}
+      ) counted
+    `.execute(tx);
+    n = rows[0]?.n ?? 0;
+  } catch (err) {
+    if (sqlStateOf(err) !== QUERY_CANCELED) throw err;
+    await sql.raw('ROLLBACK TO SAVEPOINT search_total; RELEASE SAVEPOINT search_total').execute(tx);
+    return null;
+  }
+  await sql.raw('RELEASE SAVEPOINT search_total; SET LOCAL statement_timeout TO DEFAULT').execute(tx);
   return n > TOTAL_CAP ? { count: TOTAL_CAP, capped: true } : { count: n, capped: false };
 }
+
+/** How long the count may take. */
+const COUNT_BUDGET_MS = 1_000;
+/** SQLSTATE of a statement stopped by statement_timeout. */
+const QUERY_CANCELED = '57014';
 
 /** The ids of the patients the query matches (before visibility), each once. */
 function matchingIds(o: TotalOptions): RawBuilder<unknown> {
