@@ -15,6 +15,7 @@ import type { WhatsappMessagesTable } from '../../db/schema.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../../platform/file-store.js';
@@ -138,7 +139,7 @@ export async function listConversations(
   },
 ) {
   requirePermission(input.actor, 'inbox:read');
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeTimeCursor(input.cursor) : null;
   const q = input.q?.trim();
   const digits = q?.replace(/\D/g, '') ?? '';
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -158,7 +159,7 @@ export async function listConversations(
       LIMIT ${input.limit + 1}`.execute(tx);
     const items = rows.slice(0, input.limit).map(toSummary);
     const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null };
+    return { items, nextCursor: last ? encodeTimeCursor(last.cursorAt, last.id) : null };
   });
 }
 
@@ -180,18 +181,6 @@ export async function countInbox(ctx: AppContext, input: Caller): Promise<InboxC
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
-    return { at, id };
-  } catch {
-    throw new AppError('validation_failed', {
-      errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }],
-    });
-  }
-}
 
 async function loadConversation(tx: Tx, practiceId: string, conversationId: string) {
   const { rows } =

@@ -9,6 +9,7 @@ import type {
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import { type Actor, can, requirePermission } from '../../platform/access.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { publishAtCommit } from '../../platform/events.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
@@ -126,7 +127,7 @@ export async function listNotifications(
   input: Caller & { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<NotificationList> {
   const userId = memberOf(input.actor);
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeTimeCursor(input.cursor) : null;
   const limit = input.limit ?? DEFAULT_PAGE;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const rows = await selectNotificationsOf(tx, {
@@ -141,7 +142,7 @@ export async function listNotifications(
     return {
       items: await shown(tx, input.actor, page),
       unread: await countUnreadOf(tx, input.practiceId, userId),
-      nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
+      nextCursor: last ? encodeTimeCursor(last.cursorAt, last.id) : null,
     };
   });
 }
@@ -227,17 +228,4 @@ async function shown(tx: Tx, actor: Actor, rows: NotificationRow[]): Promise<Sta
       reason: r.reason as HandoverReason | null,
     };
   });
-}
-
-const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (!/^[0-9a-f-]{36}$/.test(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at)) throw new Error();
-    return { at, id };
-  } catch {
-    throw new AppError('validation_failed', {
-      errors: [{ path: 'cursor', code: 'cursor_invalid', message: 'Not a cursor from this list' }],
-    });
-  }
 }
