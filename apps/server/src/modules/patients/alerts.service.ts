@@ -46,12 +46,7 @@ export async function getMedicalAlerts(
 ): Promise<MedicalAlerts> {
   requirePermission(input.actor, 'clinical:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .selectFrom('patients')
-      .select(['id', 'alertsSealed'])
-      .where('id', '=', input.patientId)
-      .executeTakeFirst();
-    if (!row) throw new AppError('patient_not_found');
+    const row = await sealedAlertsOf(tx, input.patientId);
     const alerts = await openAlerts(tx, ctx.config.encryptionKey, input.practiceId, row.id, row.alertsSealed);
     await recordAudit(tx, {
       practiceId: input.practiceId,
@@ -135,12 +130,7 @@ export async function getAlertNotice(
 ): Promise<AlertNotice> {
   requirePermission(input.actor, 'patients:read');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .selectFrom('patients')
-      .select(['id', 'alertsSealed'])
-      .where('id', '=', input.patientId)
-      .executeTakeFirst();
-    if (!row) throw new AppError('patient_not_found');
+    const row = await sealedAlertsOf(tx, input.patientId);
     if (!row.alertsSealed) return { hasAlerts: false, details: null };
     if (!input.withDetails) return { hasAlerts: true, details: null };
     if (!(await mayReadAlertDetails(tx, input.actor, input.practiceId))) return { hasAlerts: true, details: null };
@@ -160,4 +150,15 @@ async function mayReadAlertDetails(tx: Tx, actor: Actor, practiceId: string): Pr
   if (can(actor, 'clinical:read')) return true;
   if (actor.role !== 'receptionist') return false;
   return (await practiceFactsIn(tx, practiceId))?.receptionistsSeeAlertDetails === true;
+}
+
+/** The patient's sealed alerts (null: none); an unknown patient is 404. */
+async function sealedAlertsOf(tx: Tx, patientId: string) {
+  const row = await tx
+    .selectFrom('patients')
+    .select(['id', 'alertsSealed'])
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('patient_not_found');
+  return row;
 }
