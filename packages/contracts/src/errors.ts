@@ -54,6 +54,32 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   login_throttled: 429,
+  // sign-in policy and OpenID Connect
+  /** The account is in no practice any more (removed from each): it cannot sign in. */
+  account_without_practice: 403,
+  /** A practice of the account has password sign-in off: sign in through the provider. */
+  password_sign_in_disabled: 403,
+  /** A practice of the account requires two-step for password sign-in: enrol before anything else. */
+  mfa_enrolment_required: 403,
+  oidc_not_configured: 404,
+  /** The callback's state is unknown, used already, expired, or from another browser. */
+  oidc_state_invalid: 400,
+  /** The provider's answer failed a check (signature, issuer, audience, nonce, expiry, clock) or refused the code. */
+  oidc_token_invalid: 401,
+  /** The provider said no (the person cancelled, or the provider refused them). */
+  oidc_denied: 401,
+  /** The provider did not answer in time, or not sensibly: password sign-in still works. */
+  oidc_unavailable: 503,
+  /** No DentalPro account is linked to this provider account. */
+  oidc_account_not_linked: 403,
+  /** The provider has not verified this email address: nothing is linked through it. */
+  oidc_email_unverified: 403,
+  /** The provider account's email is not the invitation's. */
+  oidc_email_mismatch: 403,
+  /** This provider account is linked to another DentalPro account, or this account has one already. */
+  oidc_identity_taken: 409,
+  /** An account with the invitation's email exists: it accepts with its password, then links from its profile. */
+  oidc_account_exists: 409,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
@@ -98,6 +124,9 @@ export const ERROR_STATUS = {
   template_parameters_invalid: 400,
   webhook_signature_invalid: 401,
   webhook_payload_invalid: 400,
+  // reminders
+  /** Reminder settings that break a rule of their own (errors[] says which: offsets, quiet hours, visit types). */
+  reminder_settings_invalid: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -149,6 +178,12 @@ export const FIELD_ERROR_CODES = [
   'invalid_surface',
   'invalid_finding',
   'not_in_price_list',
+  // reminder settings
+  'offset_not_positive',
+  'offset_too_large',
+  'offsets_overlap',
+  'quiet_hours_whole_day',
+  'unknown_visit_type',
 ] as const;
 export const FieldErrorCode = z.enum(FIELD_ERROR_CODES);
 export type FieldErrorCode = z.infer<typeof FieldErrorCode>;

@@ -15,3 +15,4 @@ export * from './clinical.js';
 export * from './messaging.js';
 export * from './assistant.js';
 export * from './notifications.js';
+export * from './reminders.js';
