@@ -504,6 +504,28 @@ describe('status', () => {
     expect((await dentist.post(`${base}/appointments/${mine.id}/cancel`, { reason: 'x' })).statusCode).toBe(403);
   });
 
+  it('lets a dentist and a hygienist book a follow-up (calendar:book), but neither move nor cancel it', async () => {
+    const dentist = await loggedIn(t.app, p.dentist);
+    const hygienist = await loggedIn(t.app, p.hygienist);
+    const fromDentist = await book(dentist, { providerId: p.dentist.id, chairId: p.chair2 });
+    expect(fromDentist.statusCode).toBe(201);
+    const followUp = fromDentist.json();
+    expect(followUp).toMatchObject({ status: 'booked', providerId: p.dentist.id, patientName: 'Ravi Ramgoolam' });
+    // With another provider too (the follow-up need not be with the one who books it).
+    const fromHygienist = await book(hygienist, { appointmentTypeId: p.cleaning, providerId: p.hygienist.id });
+    expect(fromHygienist.statusCode).toBe(201);
+    const moved = await dentist.post(`${base}/appointments/${followUp.id}/move`, {
+      start: freshSlot().start.toISOString(),
+    });
+    expect([moved.statusCode, moved.json().code]).toEqual([403, 'forbidden']);
+    expect((await dentist.post(`${base}/appointments/${followUp.id}/cancel`, { reason: 'x' })).statusCode).toBe(403);
+    // Overbooking stays the owner's.
+    const overbook = await book(dentist, { providerId: p.dentist.id, overbookReason: 'squeeze in' });
+    expect([overbook.statusCode, overbook.json().code]).toEqual([403, 'forbidden']);
+    const listed = (await reception.get(`${base}/appointments/${followUp.id}`)).json();
+    expect(listed.appointment.status).toBe('booked');
+  });
+
   it("refuses a hygienist the status of someone else's appointment, and lets them update their own", async () => {
     const theirs = (await book(reception, { appointmentTypeId: p.cleaning, providerId: p.hygienist.id })).json();
     const notTheirs = (await book(reception)).json();

@@ -105,7 +105,7 @@ export async function appointmentsRoutes(app: FastifyInstance, ctx: AppContext) 
   api.post(
     '/practices/:practiceId/appointments',
     {
-      config: { permission: 'calendar:write' },
+      config: { permission: 'calendar:book' },
       schema: {
         tags,
         summary: 'Book an appointment (409 slot_taken when the chair or provider is busy)',

@@ -48,7 +48,8 @@ export async function bookAppointment(
   input: { actor: Actor; practiceId: string; booking: BookingRequest; now?: Date },
 ): Promise<Appointment> {
   const { actor, practiceId, booking } = input;
-  requirePermission(actor, 'calendar:write');
+  // Booking alone (calendar:book): dentists and hygienists book a follow-up from their day, but move and cancel nothing.
+  requirePermission(actor, 'calendar:book');
   if (booking.overbookReason) requirePermission(actor, 'calendar:overbook');
   return settlingConflicts(ctx, practiceId, booking, (attempt) =>
     inPractice(ctx.db, practiceId, async (tx) => {
