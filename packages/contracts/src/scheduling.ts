@@ -301,12 +301,20 @@ export const WaitlistEntry = z.object({
   createdAt: z.string(),
 });
 export const WaitlistPatch = z.strictObject({ status: z.enum(['waiting', 'offered', 'booked', 'removed']) });
+export const WaitlistQuery = z.object({
+  appointmentTypeId: Uuid.optional(),
+  /** `open`: waiting or offered, the entries the front desk still works on. */
+  status: z.enum(['open', 'waiting', 'offered', 'booked', 'removed']).optional(),
+});
 export const RecallInput = z.strictObject({
   patientId: Uuid,
   kind: z.enum(['checkup', 'hygiene', 'review', 'other']).default('checkup'),
   dueDate: CalendarDate,
   intervalMonths: z.number().int().min(1).max(60).nullable().default(6),
   notes: z.string().trim().max(500).default(''),
+  /** The visit to book when the patient comes back, and with whom; the recall list books with them. */
+  appointmentTypeId: Uuid.nullable().default(null),
+  providerId: Uuid.nullable().default(null),
 });
 export const Recall = z.object({
   id: Uuid,
@@ -318,6 +326,11 @@ export const Recall = z.object({
   intervalMonths: z.number().nullable(),
   status: z.enum(['due', 'booked', 'done', 'cancelled']),
   notes: z.string(),
+  appointmentTypeId: Uuid.nullable(),
+  providerId: Uuid.nullable(),
+  /** The start of the patient's latest completed appointment, and its provider; null when none. */
+  lastVisitAt: z.string().nullable(),
+  lastVisitProviderId: Uuid.nullable(),
 });
 /** Either or both; nothing to change answers the recall as it is. */
 export const RecallPatch = z.strictObject({
@@ -325,8 +338,16 @@ export const RecallPatch = z.strictObject({
   dueDate: CalendarDate.optional(),
 });
 export const RecallQuery = z.object({
+  /** Due on or after this date (with dueBefore: due in a month). */
+  dueFrom: LocalDate.optional(),
+  /** Due on or before this date; for due and open recalls, today where the practice is unless given. */
   dueBefore: LocalDate.optional(),
-  status: z.enum(['due', 'booked', 'done', 'cancelled']).default('due'),
+  /** `open`: due or booked, so a recall just booked stays in the list, marked booked. */
+  status: z.enum(['open', 'due', 'booked', 'done', 'cancelled']).default('due'),
+  /** The recall's provider, or when it names none, the provider of the patient's last visit. */
+  providerId: Uuid.optional(),
+  /** Last seen before this date, or never seen. */
+  lastVisitBefore: LocalDate.optional(),
 });
 
 // Patient schemas (PatientInput, PatientSummary, PatientSearchQuery) live in patients.ts.

@@ -350,6 +350,9 @@ export interface RecallsTable {
   intervalMonths: number | null;
   status: Defaulted<'due' | 'booked' | 'done' | 'cancelled'>;
   notes: Defaulted<string>;
+  /** The visit it is for and with whom, when the recall says so (20261208400000). */
+  appointmentTypeId: ColumnType<string | null, string | null | undefined, string | null>;
+  providerId: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
 }
 

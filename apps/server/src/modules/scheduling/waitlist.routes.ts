@@ -7,6 +7,7 @@ import {
   WaitlistEntry,
   WaitlistInput,
   WaitlistPatch,
+  WaitlistQuery,
 } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -34,9 +35,10 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'calendar:read' },
       schema: {
         tags,
-        summary: 'Patients waiting for a slot, longest waiting first',
+        summary:
+          'Patients waiting for a slot (by default those waiting; open: waiting or offered), longest waiting first',
         params: PracticeParams,
-        querystring: z.object({ appointmentTypeId: Uuid.optional(), status: WaitlistPatch.shape.status.optional() }),
+        querystring: WaitlistQuery,
         response: { 200: z.object({ items: z.array(WaitlistEntry) }) },
       },
     },
@@ -98,7 +100,8 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'calendar:read' },
       schema: {
         tags,
-        summary: 'Patients due for recall (by default: due today or earlier)',
+        summary:
+          'Patients due for recall (by default: due today or earlier), with their last visit; by month, provider, last visit',
         params: PracticeParams,
         querystring: RecallQuery,
         response: { 200: z.object({ items: z.array(Recall) }) },
