@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.js';
@@ -121,6 +122,8 @@ try {
     graphSends: number;
   };
   counting = true;
+  const loopBefore = performance.eventLoopUtilization();
+  let loopBusy = 0;
   try {
     outcome = await ask({
       type: 'start',
@@ -135,6 +138,7 @@ try {
     });
   } finally {
     counting = false;
+    loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
     await app.close();
     await background.stop();
   }
@@ -187,6 +191,10 @@ try {
   console.log(
     `  database statements while the patients wrote: ${statements.toLocaleString('en')}, ` +
       `${(statements / replyLatencies.length).toFixed(1)} per patient message (webhook, assistant, calendar, outbox, Meta's statuses)`,
+  );
+  console.log(
+    `  the server's event loop (HTTP, assistant, jobs, outbox: one process) was busy ${(loopBusy * 100).toFixed(0)}% of the time; ` +
+      'near 100% means this one process is the limit, and a second process (npm run worker) would add to it',
   );
   console.log(`  overlaps in the calendar afterwards: ${overlaps} (there must be none)`);
   console.log(`  machine: ${cpus().length} CPUs, load average ${load1.toFixed(1)} at the end`);

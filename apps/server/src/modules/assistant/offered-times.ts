@@ -20,34 +20,34 @@ export function spreadTimes<T extends FreeSlot>(
   opts: { count: number; timeZone: string; seed?: number },
 ): T[] {
   if (slots.length === 0 || opts.count <= 0) return [];
-  const sorted = [...slots].sort((a, b) => a.start.getTime() - b.start.getTime() || byId(a.providerId, b.providerId));
-  const dayOf = dayFormat(opts.timeZone);
-  const days = new Map<string, T[]>();
-  for (const slot of sorted) {
-    const day = dayOf.format(slot.start);
-    const list = days.get(day) ?? [];
-    list.push(slot);
-    days.set(day, list);
-  }
+  // A week of ten providers is thousands of slots: each start is read once, and a local day is
+  // worked out once per quarter hour, not once per slot.
+  const sorted = slots
+    .map((slot) => ({ slot, at: slot.start.getTime() }))
+    .sort((a, b) => a.at - b.at || byId(a.slot.providerId, b.slot.providerId));
+  const dayOf = localDays(opts.timeZone);
   // Distinct start times first (each with the provider the seed turns to); a second provider at the
-  // same time only fills what is left.
+  // same time only fills what is left. Sorted, a day's slots and a start's slots are runs.
   const seed = opts.seed ?? 0;
-  const perDay = [...days.values()].map((list) => {
-    const byStart = new Map<number, T[]>();
-    for (const slot of list) {
-      const group = byStart.get(slot.start.getTime()) ?? [];
-      group.push(slot);
-      byStart.set(slot.start.getTime(), group);
+  const perDay: { distinct: T[]; repeats: T[] }[] = [];
+  let day: { distinct: T[]; repeats: T[] } | undefined;
+  let dayKey = '';
+  let g = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const at = sorted[i]!.at;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.at === at) j++;
+    const key = dayOf(at);
+    if (!day || key !== dayKey) {
+      day = { distinct: [], repeats: [] };
+      perDay.push(day);
+      dayKey = key;
+      g = 0;
     }
-    const distinct: T[] = [];
-    const repeats: T[] = [];
-    let g = 0;
-    for (const group of byStart.values()) {
-      const chosen = (seed + g++) % group.length;
-      for (const [i, slot] of group.entries()) (i === chosen ? distinct : repeats).push(slot);
-    }
-    return { distinct, repeats };
-  });
+    const chosen = i + ((seed + g++) % (j - i));
+    for (let k = i; k < j; k++) (k === chosen ? day.distinct : day.repeats).push(sorted[k]!.slot);
+    i = j;
+  }
   // Shares: round-robin over the days, a day taking one more while it has times left.
   const shares = perDay.map(() => 0);
   let left = Math.min(opts.count, sorted.length);
@@ -72,15 +72,30 @@ export function spreadTimes<T extends FreeSlot>(
   return chosen.sort((a, b) => a.start.getTime() - b.start.getTime() || byId(a.providerId, b.providerId));
 }
 
-/** The local day of an instant ('YYYY-MM-DD'), one formatter per zone (making one costs more than a search). */
+/**
+ * The local day ('YYYY-MM-DD') of an instant in ms, remembered per quarter hour: every zone's
+ * offset is a whole number of quarter hours (since 1980), so a local day starts on a quarter
+ * hour and all instants of one quarter hour share their day. One formatter per zone (making one
+ * costs more than a search).
+ */
+const QUARTER_HOUR = 15 * 60_000;
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(timeZone: string): Intl.DateTimeFormat {
+function localDays(timeZone: string): (at: number) => string {
   let format = dayFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dayFormats.set(timeZone, format);
   }
-  return format;
+  const days = new Map<number, string>();
+  return (at) => {
+    const quarter = Math.floor(at / QUARTER_HOUR);
+    let day = days.get(quarter);
+    if (day === undefined) {
+      day = format.format(quarter * QUARTER_HOUR);
+      days.set(quarter, day);
+    }
+    return day;
+  };
 }
 
 /** Ids in byte order (localeCompare is slow over the thousands of slots of a week). */
