@@ -333,6 +333,50 @@ describe('away message', () => {
   });
 });
 
+describe('the thread order', () => {
+  it('the greeting and the away message come after the message they answer, greeting first, even when Meta’s clock is ahead of ours', async () => {
+    const p = await practiceWithChannel();
+    // Open only on a weekday three days away (Mauritius time): closed now and in a few seconds.
+    const todayInMauritius = new Date(Date.now() + 4 * 3_600_000).getUTCDay();
+    const weekday = (todayInMauritius + 3) % 7 || 7;
+    const res = await p.owner.request('PUT', p.url('/opening-hours'), {
+      hours: [{ weekday, start: '08:00', end: '17:00' }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await setAutoReplies(p, {
+      greetingEnabled: true,
+      greetingEn: 'Welcome to Smile Dental!',
+      awayEnabled: true,
+      awayEn: 'We are closed; we will answer when we open.',
+    });
+    const thread = async (conversationId: string) =>
+      (await p.inbox.messages(conversationId)).map((m) => `${m.origin}: ${m.content.body}`);
+
+    const waId = newWaId();
+    await writes(p, waId, { type: 'text', text: { body: 'Hello, is anyone there?' } });
+    const conversation = (await conversationOf(t, p.channelId, waId))!;
+    expect(await thread(conversation.id)).toEqual([
+      'patient: Hello, is anyone there?',
+      'greeting: Welcome to Smile Dental!',
+      'away: We are closed; we will answer when we open.',
+    ]);
+
+    // Meta stamps a message a few seconds later than our clock says it is: the answers still follow it.
+    const ahead = newWaId();
+    await writes(p, ahead, { type: 'text', text: { body: 'Written a moment ago' } }, new Date(Date.now() + 5_000));
+    const later = (await conversationOf(t, p.channelId, ahead))!;
+    expect(await thread(later.id)).toEqual([
+      'patient: Written a moment ago',
+      'greeting: Welcome to Smile Dental!',
+      'away: We are closed; we will answer when we open.',
+    ]);
+    // The practice's own reply, typed now, comes last too.
+    const sent = await p.inbox.send(later.id, { type: 'text', body: 'How can we help?' });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect((await thread(later.id)).at(-1)).toBe('staff: How can we help?');
+  });
+});
+
 describe('the conversation list', () => {
   let p: Practice;
   const names = ['Anjali Seetohul', 'Bernard Li', 'Chloé Dupont'];

@@ -370,11 +370,11 @@ async function upsertConversation(
 }
 
 /**
- * Meta's timestamps are whole seconds; ours have milliseconds. A patient tapping a button the
+ * Meta's timestamps are whole seconds; ours have microseconds. A patient tapping a button the
  * same second it was sent would sort before it, so the time is taken as now, kept within the
- * second Meta gives (a late redelivery keeps its own second).
+ * second Meta gives (a late redelivery keeps its own second). Now is the database's clock, the
+ * one that stamps the practice's messages, so the two are compared on one clock.
  */
-function withinSecond(metaTime: Date, now = Date.now()): Date {
-  const start = metaTime.getTime();
-  return new Date(Math.min(Math.max(now, start), start + 999));
+function withinSecond(metaTime: Date) {
+  return sql<Date>`least(greatest(clock_timestamp(), ${metaTime}::timestamptz), ${metaTime}::timestamptz + interval '999 milliseconds')`;
 }

@@ -75,8 +75,11 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
           sentByUserId: input.sentByUserId ?? null,
           replyToMessageId: input.replyTo?.messageId ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-          // now() is the transaction's start: several messages queued in one transaction (the
-          // assistant's replies of a turn) keep their order in the thread by the time of each insert.
+          // The thread's order is decided here, by the database's one clock: a message queued now
+          // comes after everything its conversation already holds (the patient's message a greeting
+          // answers, stamped with Meta's time or in a transaction that began later), and several
+          // queued in one transaction (a greeting then an away message) keep the order they were queued in.
+          occurredAt: sql<Date>`greatest(clock_timestamp(), (SELECT max(occurred_at) + interval '1 microsecond' FROM whatsapp_messages WHERE conversation_id = ${input.conversation.id}))`,
           createdAt: sql<Date>`clock_timestamp()`,
         })
         .onConflict((oc) =>
