@@ -18,6 +18,7 @@ import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { sandboxRoutes } from './modules/messaging/sandbox.js';
 import { webhookRoutes } from './modules/messaging/webhook.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { remindersRoutes } from './modules/reminders/reminders.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await messagingRoutes(api, ctx);
       await assistantRoutes(api, ctx);
       await notificationsRoutes(api, ctx);
+      await remindersRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -9,6 +9,8 @@ import { messagingJobs } from './modules/messaging/messaging.jobs.js';
 import { notificationsDataOwner } from './modules/notifications/notifications.data-owner.js';
 import { notificationsJobs } from './modules/notifications/notifications.jobs.js';
 import { patientsJobs } from './modules/patients/patients.jobs.js';
+import { remindersDataOwner } from './modules/reminders/reminders.data-owner.js';
+import { remindersJobs } from './modules/reminders/reminders.jobs.js';
 import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.js';
 
 /**
@@ -22,6 +24,7 @@ export const DATA_OWNERS: readonly DataOwner[] = [
   messagingDataOwner,
   assistantDataOwner,
   notificationsDataOwner,
+  remindersDataOwner,
 ];
 
 export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
@@ -29,4 +32,5 @@ export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
   patientsJobs,
   assistantJobs,
   notificationsJobs,
+  remindersJobs,
 ];

@@ -468,7 +468,7 @@ describe('the 24-hour customer service window', () => {
     expect(template.json().content).toMatchObject({
       type: 'template',
       body: 'Hello Aisha, this is a reminder of your appointment at Smile on Tuesday 1 December at 09:30.',
-      buttons: ['Confirm', 'Reschedule'],
+      buttons: ['Confirm', 'Reschedule', 'Cancel'],
     });
   });
 
@@ -638,6 +638,12 @@ describe('templates', () => {
               sub_type: 'quick_reply',
               index: '1',
               parameters: [{ type: 'payload', payload: 'appointment_reminder:1' }],
+            },
+            {
+              type: 'button',
+              sub_type: 'quick_reply',
+              index: '2',
+              parameters: [{ type: 'payload', payload: 'appointment_reminder:2' }],
             },
           ],
         },

@@ -14,7 +14,7 @@ const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM from 
  * (or moved) at least `minLeadMinutes` ahead of its start (a visit booked this afternoon for
  * tomorrow gets no day-before reminder: the booking confirmation is enough).
  */
-export const ReminderRule = z.object({
+export const ReminderRule = z.strictObject({
   offsetMinutes: z.number().int(),
   appointmentTypeIds: z.array(Uuid).max(50).nullable(),
   minLeadMinutes: z
@@ -26,10 +26,10 @@ export const ReminderRule = z.object({
 export type ReminderRule = z.infer<typeof ReminderRule>;
 
 /** No reminders are sent from `start` to `end`, practice-local; `end` before `start` spans midnight. */
-export const QuietHours = z.object({ start: ClockTime, end: ClockTime });
+export const QuietHours = z.strictObject({ start: ClockTime, end: ClockTime });
 export type QuietHours = z.infer<typeof QuietHours>;
 
-export const ReminderSettingsFields = z.object({
+export const ReminderSettingsFields = z.strictObject({
   enabled: z.boolean(),
   rules: z.array(ReminderRule).max(5),
   /** null: reminders may go at any hour. */

@@ -714,6 +714,34 @@ export interface NotificationRecipientsTable {
   readAt: Defaulted<Date | null>;
 }
 
+/** Settings → Reminders: one row per practice that saved them (none: the defaults). */
+export interface ReminderSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  rules: ColumnType<unknown, string, string>;
+  quietStart: Defaulted<string | null>;
+  quietEnd: Defaulted<string | null>;
+  updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+/** One reminder of an appointment, by rule and by the start it was planned for. */
+export interface AppointmentRemindersTable {
+  practiceId: string;
+  id: Generated<string>;
+  appointmentId: string;
+  patientId: Defaulted<string | null>;
+  offsetMinutes: number;
+  appointmentStart: Timestamp;
+  dueAt: Timestamp;
+  state: Defaulted<'planned' | 'sent' | 'skipped'>;
+  reason: Defaulted<string | null>;
+  messageId: Defaulted<string | null>;
+  sharedWith: Defaulted<string[]>;
+  stateAt: Defaulted<Date | null>;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -766,4 +794,6 @@ export interface DB {
   assistantConsents: AssistantConsentsTable;
   notifications: NotificationsTable;
   notificationRecipients: NotificationRecipientsTable;
+  reminderSettings: ReminderSettingsTable;
+  appointmentReminders: AppointmentRemindersTable;
 }

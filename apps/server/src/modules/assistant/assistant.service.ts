@@ -1,4 +1,4 @@
-import type { MessageContent } from '@dentalpro/contracts';
+import { type MessageContent, REMINDER_PAYLOAD_PREFIX } from '@dentalpro/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
@@ -103,6 +103,11 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   if (!taken?.message) return;
   const { settings, conversation, message } = taken;
   const now = new Date();
+  // A tap on a reminder's button is the reminders module's to answer (it may ask us, see answerReminderTap).
+  if (message.content.type === 'choice' && message.content.choiceId.startsWith(REMINDER_PAYLOAD_PREFIX)) {
+    await inPractice(ctx.db, event.practiceId, (tx) => releaseLease(tx, conversation.id));
+    return;
+  }
   try {
     const known = { settings, number: taken.number, offers: new Map<string, OfferRow>() };
     let world = await readFacts(ctx, {
@@ -198,6 +203,89 @@ export async function expireConversation(
     await inPractice(ctx.db, input.practiceId, (tx) => releaseLease(tx, input.conversationId)).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * A patient tapped Reschedule or Cancel on a reminder: the conversation enters that flow for the
+ * appointment(s) the reminder named, as if the patient had asked in words (with several, the
+ * patient is asked which one). `assistant_off`: the practice has the assistant switched off (the
+ * caller hands the patient to a person); `not_taken`: a person has the conversation, or the tap
+ * was answered already.
+ */
+export async function answerReminderTap(
+  ctx: AppContext,
+  input: {
+    practiceId: string;
+    conversationId: string;
+    messageId: string;
+    goal: 'reschedule' | 'cancel';
+    appointmentIds: readonly string[];
+  },
+): Promise<'answered' | 'assistant_off' | 'not_taken'> {
+  const settings = await assistantSettingsIn(ctx.db, input.practiceId);
+  if (!settings.enabled) return 'assistant_off';
+  const taken = await takeConversation(ctx, input);
+  if (!taken?.message) return 'not_taken';
+  const { conversation } = taken;
+  const now = new Date();
+  try {
+    const world = await readFacts(ctx, {
+      practiceId: input.practiceId,
+      e164: conversation.e164,
+      language: taken.state.language,
+      now,
+      known: { settings, number: taken.number },
+    });
+    const later: Command[] = [];
+    // The request, as the menu row for it would make it; then the appointment, when the flow asks which.
+    let result = await runSteps(
+      ctx,
+      world,
+      conversation,
+      taken.state,
+      { kind: 'choice', id: `menu:${input.goal}`, title: '' },
+      later,
+    );
+    const named = input.appointmentIds.filter((id) => world.facts.upcoming.some((a) => a.id === id));
+    if (result.state.name === 'choosing_appointment' && named.length === 1)
+      result = await runSteps(
+        ctx,
+        world,
+        conversation,
+        result.state,
+        { kind: 'choice', id: `appt:${named[0]}`, title: '' },
+        later,
+      );
+    await finish(ctx, {
+      practiceId: input.practiceId,
+      conversation,
+      state: result.state,
+      replies: result.replies,
+      later,
+      handledMessageId: input.messageId,
+      idempotencyKey: `assistant:${input.messageId}`,
+      idleMs: settings.idleMinutes * 60_000,
+      now,
+    });
+    return 'answered';
+  } catch (err) {
+    await inPractice(ctx.db, input.practiceId, (tx) => releaseLease(tx, conversation.id)).catch(() => {});
+    throw err;
+  }
+}
+
+/** Of these patients, those whose latest answer in the chat refused contact on WhatsApp. */
+export async function refusedWhatsAppContactIn(tx: Tx, patientIds: readonly string[]): Promise<Set<string>> {
+  if (patientIds.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('assistantConsents')
+    .select(['patientId', 'granted'])
+    .distinctOn('patientId')
+    .where('patientId', 'in', [...new Set(patientIds)])
+    .orderBy('patientId')
+    .orderBy('givenAt', 'desc')
+    .execute();
+  return new Set(rows.filter((r) => !r.granted).map((r) => r.patientId!));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,8 +87,15 @@ export function renderTemplateBody(template: TemplateDefinition, values: Record<
   return template.body.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
 }
 
-/** The `template` object of a Graph API send. Quick-reply payloads name the template and button. */
-export function graphTemplateObject(template: TemplateDefinition, values: Record<string, string>) {
+/**
+ * The `template` object of a Graph API send. Quick-reply payloads name the template and button,
+ * unless the caller gives its own, one per button in order (a reminder's signed ones).
+ */
+export function graphTemplateObject(
+  template: TemplateDefinition,
+  values: Record<string, string>,
+  payloads?: readonly string[],
+) {
   const components: object[] = [];
   if (template.parameters.length > 0) {
     components.push({
@@ -105,7 +112,7 @@ export function graphTemplateObject(template: TemplateDefinition, values: Record
       type: 'button',
       sub_type: 'quick_reply',
       index: String(index),
-      parameters: [{ type: 'payload', payload: `${template.name}:${index}` }],
+      parameters: [{ type: 'payload', payload: payloads?.[index] ?? `${template.name}:${index}` }],
     });
   });
   return {

@@ -21,11 +21,11 @@ const ENTRIES: {
     examples: { patient_name: 'Aisha', practice_name: 'Demo Dental Clinic', date: 'Tuesday 1 December', time: '09:30' },
     en: {
       body: 'Hello {{patient_name}}, this is a reminder of your appointment at {{practice_name}} on {{date}} at {{time}}.',
-      buttons: ['Confirm', 'Reschedule'],
+      buttons: ['Confirm', 'Reschedule', 'Cancel'],
     },
     fr: {
       body: 'Bonjour {{patient_name}}, nous vous rappelons votre rendez-vous chez {{practice_name}} le {{date}} à {{time}}.',
-      buttons: ['Confirmer', 'Changer'],
+      buttons: ['Confirmer', 'Changer', 'Annuler'],
     },
   },
   {

@@ -1,0 +1,69 @@
+import type { AppointmentReminder, AppointmentReminders, ReminderState } from '@dentalpro/contracts';
+import type { AppContext } from '../../context.js';
+import { type Actor, requirePermission } from '../../platform/access.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { messageOutcomesIn } from '../messaging/outreach.service.js';
+import { selectRemindersOf } from './reminders.repository.js';
+
+export { getReminderSettings, reminderSettingsIn, saveReminderSettings } from './settings.service.js';
+
+/**
+ * What the rest of DentalPro asks of reminders: the settings (settings.service.ts), and what became
+ * of each appointment's reminders, for the calendar. Planning, sending and replies run in the
+ * background (reminders.jobs.ts).
+ */
+
+/**
+ * Each appointment's reminders, in the caller's transaction, in one query each for the reminders
+ * and their messages: planned, sent (then delivered, read or failed as Meta reported), or skipped
+ * with the reason. Appointments without any are listed with none.
+ */
+export async function remindersOfAppointmentsIn(
+  tx: Tx,
+  appointmentIds: readonly string[],
+): Promise<Map<string, AppointmentReminder[]>> {
+  const rows = await selectRemindersOf(tx, appointmentIds);
+  const outcomes = await messageOutcomesIn(
+    tx,
+    rows.flatMap((r) => (r.messageId ? [r.messageId] : [])),
+  );
+  const result = new Map<string, AppointmentReminder[]>(appointmentIds.map((id) => [id, []]));
+  for (const r of rows) {
+    let state: ReminderState = r.state;
+    let reason = r.reason;
+    let at = r.stateAt;
+    const outcome = r.messageId ? outcomes.get(r.messageId) : undefined;
+    if (r.state === 'sent' && outcome && outcome.status !== 'queued' && outcome.status !== 'sent') {
+      state = outcome.status;
+      at = outcome.at ?? at;
+      reason = outcome.status === 'failed' ? (outcome.failureReason ?? 'unknown') : null;
+    }
+    result.get(r.appointmentId)?.push({
+      offsetMinutes: r.offsetMinutes,
+      appointmentStart: r.appointmentStart.toISOString(),
+      dueAt: r.dueAt.toISOString(),
+      state,
+      reason,
+      at: at?.toISOString() ?? null,
+      sharedWith: r.sharedWith,
+    });
+  }
+  return result;
+}
+
+/** GET …/reminders/appointments?ids=…: the calendar's reminder marks for the appointments shown. */
+export async function appointmentReminders(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; appointmentIds: readonly string[] },
+): Promise<AppointmentReminders> {
+  requirePermission(input.actor, 'calendar:read');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const byAppointment = await remindersOfAppointmentsIn(tx, input.appointmentIds);
+    return {
+      items: [...new Set(input.appointmentIds)].map((appointmentId) => ({
+        appointmentId,
+        reminders: byAppointment.get(appointmentId) ?? [],
+      })),
+    };
+  });
+}
