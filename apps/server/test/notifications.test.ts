@@ -300,6 +300,46 @@ describe('a patient on WhatsApp', () => {
   });
 });
 
+describe('a member flags a chat for a person', () => {
+  it('tells the others who answer the inbox, once, with the reason; not the member who flagged it', async () => {
+    const phone = patientPhone(t, graph, practice);
+    const [leo] = await patientsOnNumber(t, practice.practiceId, phone.e164, [
+      { givenName: 'Leo', familyName: 'Ramsamy', preferredLanguage: 'en' },
+    ]);
+    await phone.says('Hello');
+    const conversation = await conversationOfPhone(t, phone);
+    expect(conversation.handoverAt).toBeNull();
+    const flag = (needsHuman: boolean) =>
+      member.receptionist.patch(`/api/v1/practices/${practice.practiceId}/inbox/conversations/${conversation.id}`, {
+        needsHuman,
+      });
+    expect((await flag(true)).statusCode).toBe(200);
+    // Flagged again while the patient already waits: nobody is told twice.
+    expect((await flag(true)).statusCode).toBe(200);
+    await runJobs();
+
+    const told = await toldAbout(conversation.id);
+    expect(kindsTold(told)).toEqual({
+      owner: ['needs_person'],
+      receptionist: [],
+      dentist: ['needs_person'],
+      hygienist: ['needs_person'],
+      otherDentist: ['needs_person'],
+    });
+    expect(told.owner[0]).toMatchObject({
+      reason: 'needs_staff',
+      conversationId: conversation.id,
+      patient: { id: leo, name: 'Leo Ramsamy' },
+    });
+
+    // Cleared, then flagged again: a new wait, told again.
+    expect((await flag(false)).statusCode).toBe(200);
+    expect((await flag(true)).statusCode).toBe(200);
+    await runJobs();
+    expect((await toldAbout(conversation.id)).owner.map((n) => n.kind)).toEqual(['needs_person', 'needs_person']);
+  });
+});
+
 describe('the desk’s own changes', () => {
   it('tell nobody: a booking at the desk, on the phone, a move and a cancellation', async () => {
     const patientId = practice.patients[0]!.id;

@@ -17,11 +17,13 @@ import { recordAudit } from '../../platform/audit.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../../platform/file-store.js';
 import { userDirectory } from '../auth/auth.service.js';
 import { findPatientsByPhone, findPatientIn, patientDirectory } from '../patients/patients.service.js';
 import { memberRoleIn } from '../staff/staff.service.js';
+import { conversationHandedOver } from './messaging.events.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
 import {
@@ -385,6 +387,16 @@ export async function updateConversation(
       changes.handoverReason = [before.handoverReason, after.handoverReason];
     if (patch.patientId !== undefined && patch.patientId !== before.patientId)
       changes.patientId = [before.patientId, patch.patientId];
+    // Flagged "needs a person" while nobody was waited for: the other members who answer the inbox are told.
+    if (after.handoverAt && !before.handoverAt && after.handoverReason)
+      await publishEvent(tx, conversationHandedOver, {
+        practiceId: input.practiceId,
+        conversationId: before.id,
+        patientId: after.patientId,
+        reason: after.handoverReason,
+        at: after.handoverAt.toISOString(),
+        flaggedBy: input.actor.userId,
+      });
     if (Object.keys(changes).length > 0) {
       await recordAudit(tx, {
         practiceId: input.practiceId,

@@ -23,8 +23,10 @@ export const inboundMessageStored = defineEvent(
 export type InboundMessageStored = z.infer<typeof inboundMessageStored.schema>;
 
 /**
- * The assistant handed a conversation to a person, and the patient now waits for one (not a second
- * handover of a conversation already waiting). patientId: the patient linked to the conversation.
+ * A conversation now waits for a person: the assistant handed it over, or a member flagged it
+ * "needs a person" in the inbox (not a second handover of a conversation already waiting).
+ * patientId: the patient linked to the conversation; flaggedBy: the member who flagged it, who
+ * need not be told what they did themselves.
  */
 export const conversationHandedOver = defineEvent(
   'messaging.conversation_handed_over',
@@ -34,6 +36,7 @@ export const conversationHandedOver = defineEvent(
     patientId: z.uuid().nullable(),
     reason: HandoverReason,
     at: z.iso.datetime(),
+    flaggedBy: z.uuid().nullable().optional(),
   }),
 );
 export type ConversationHandedOver = z.infer<typeof conversationHandedOver.schema>;

@@ -74,6 +74,7 @@ export const needsPerson = onEvent(conversationHandedOver, {
       conversationId: event.conversationId,
       patientId: event.patientId,
       reason: event.reason,
+      flaggedBy: event.flaggedBy ?? null,
       idempotencyKey: keyOf('notifications.needs_person', run),
     }),
 });

@@ -99,16 +99,21 @@ export async function notifyNeedsPerson(
     conversationId: string;
     patientId: string | null;
     reason: HandoverReason;
+    /** The member who flagged it in the inbox: not told of their own flag. */
+    flaggedBy?: string | null;
     idempotencyKey: string;
   },
 ): Promise<void> {
-  await inPractice(ctx.db, handover.practiceId, (tx) => notify(tx, { ...handover, kind: 'needs_person' }, []));
+  const { flaggedBy, ...notification } = handover;
+  await inPractice(ctx.db, handover.practiceId, (tx) =>
+    notify(tx, { ...notification, kind: 'needs_person' }, [], flaggedBy ?? null),
+  );
 }
 
 /** recipients → write → tell their open apps at commit. Nobody concerned: nothing written. */
-async function notify(tx: Tx, notification: NewNotification, providerIds: string[]) {
+async function notify(tx: Tx, notification: NewNotification, providerIds: string[], except: string | null = null) {
   const members = await memberDirectory(tx).where('memberships.practiceId', '=', notification.practiceId).execute();
-  const userIds = recipientsOf(notification.kind, members, providerIds);
+  const userIds = recipientsOf(notification.kind, members, providerIds).filter((id) => id !== except);
   if (userIds.length === 0) return;
   if (!(await insertNotification(tx, notification, userIds))) return;
   await publishAtCommit(tx, notificationsTopic(notification.practiceId), { userIds } satisfies Hint);
