@@ -92,7 +92,8 @@ describe('foundation UI', () => {
     await page.getByLabel('Choose a password', { exact: true }).fill(RECEPTIONIST.password);
     await page.getByRole('button', { name: 'Accept invitation' }).click();
 
-    await page.waitForURL(/\/app\/[0-9a-f-]+\/calendar$/);
+    // A receptionist starts on Today (issue 16).
+    await page.waitForURL(/\/app\/[0-9a-f-]+\/today$/);
     await visible(page.getByRole('link', { name: new RegExp(RECEPTIONIST.name) }));
     await visible(page.getByText('Receptionist · My account'));
     await visible(nav.getByRole('link', { name: 'Calendar' }));

@@ -26,6 +26,8 @@ import { AppShell } from './features/shell/AppShell';
 import { NotFoundPage } from './features/shell/NotFoundPage';
 import { SettingsLayout } from './features/shell/SettingsLayout';
 import { StaffSettingsPage } from './features/staff/StaffSettingsPage';
+import { StartPage } from './features/today/StartPage';
+import { MyDayPage, TodayPage } from './features/today/TodayPage';
 import { DocumentTitle } from './features/shell/DocumentTitle';
 
 export function App() {
@@ -43,7 +45,9 @@ export function App() {
         <Route path="/no-practice" element={<NoPracticePage />} />
         <Route path="/sandbox/whatsapp" element={<SandboxPage />} />
         <Route path="/app/:practiceId" element={<AppShell />}>
-          <Route index element={<Navigate to="calendar" replace />} />
+          <Route index element={<StartPage />} />
+          <Route path="today" element={<TodayPage />} />
+          <Route path="my-day" element={<MyDayPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
           <Route path="patients/:patientId/merge" element={<MergePatientPage />} />

@@ -11,7 +11,7 @@ import { fieldError } from '../../components/errors';
 import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PublicLayout } from '../../components/PublicLayout';
-import { meKey } from './auth.api';
+import { meKey, startPageFor } from './auth.api';
 
 export function AcceptInvitationPage() {
   const { t } = useTranslation();
@@ -31,7 +31,7 @@ export function AcceptInvitationPage() {
       queryClient.setQueryData(meKey, me);
       // The preview names the practice but not its id; find the membership just gained.
       const joined = me.memberships.find((m) => m.practiceName === preview.data?.practiceName) ?? me.memberships[0];
-      navigate(joined ? `/app/${joined.practiceId}/calendar` : '/no-practice', { replace: true });
+      navigate(joined ? `/app/${joined.practiceId}/${startPageFor(joined.role)}` : '/no-practice', { replace: true });
     },
   });
 

@@ -1,4 +1,4 @@
-import type { LoginResult, Me } from '@dentalpro/contracts';
+import type { LoginResult, Me, Role } from '@dentalpro/contracts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 
@@ -13,7 +13,14 @@ export function isMe(result: LoginResult): result is Me {
   return 'user' in result;
 }
 
-/** Where someone goes once logged in: back where they were sent from, else their first practice. */
+/** A member's start page in a practice: the front desk's Today, a clinician's My day, the owner's calendar. */
+export function startPageFor(role: Role): string {
+  if (role === 'receptionist') return 'today';
+  if (role === 'dentist' || role === 'hygienist') return 'my-day';
+  return 'calendar';
+}
+
+/** Where someone goes once logged in: back where they were sent from, else their first practice's start page. */
 export function homeFor(me: Me, next?: string | null): string {
   if (next?.startsWith('/app/')) {
     const practiceId = next.split('/')[2];
@@ -22,7 +29,7 @@ export function homeFor(me: Me, next?: string | null): string {
   // The WhatsApp sandbox lives outside the practice pages (and picks the practice itself).
   if (next && /^\/sandbox\/whatsapp(\?|$)/.test(next)) return next;
   const first = me.memberships[0];
-  return first ? `/app/${first.practiceId}/calendar` : '/no-practice';
+  return first ? `/app/${first.practiceId}/${startPageFor(first.role)}` : '/no-practice';
 }
 
 export async function logOut(queryClient: QueryClient, everywhere = false) {

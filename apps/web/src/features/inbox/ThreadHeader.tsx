@@ -12,6 +12,7 @@ import { Modal } from '../../components/Modal';
 import { useToast } from '../../components/Toast';
 import { PatientPicker } from '../scheduling/PatientPicker';
 import { patientName } from '../scheduling/scheduling.api';
+import { BookFromConversation } from './BookFromConversation';
 import { NeedsPersonFlag, OwnerBadge } from './ConversationListPane';
 import { contactName, usePatchConversation } from './inbox.api';
 import { type ServiceWindow, windowLabel } from './service-window';
@@ -144,6 +145,7 @@ export function ThreadHeader({
             <Link to={`/app/${practiceId}/patients/${c.patient.id}`} className="thread-patient-link">
               {t('inbox.patientRecord', { name: c.patient.name })}
             </Link>
+            <BookFromConversation key={c.patient.id} practiceId={practiceId} patientId={c.patient.id} />
             {canReply && (
               <Button
                 variant="ghost"

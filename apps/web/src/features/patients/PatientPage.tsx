@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { Appointment } from '@dentalpro/contracts';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -8,6 +10,7 @@ import { DocumentsTab } from '../clinical/DocumentsTab';
 import { NotesTab } from '../clinical/NotesTab';
 import { TreatmentPlanTab } from '../clinical/TreatmentPlanTab';
 import { usePractice } from '../practices/practices.api';
+import { BookedNotice, BookPatientButton } from '../scheduling/BookFromAnywhere';
 import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { AppointmentsTab } from './AppointmentsTab';
@@ -37,6 +40,7 @@ export function PatientPage() {
   const tabs = PATIENT_TABS.filter((tab) => clinicalRead || !CLINICAL_TABS.includes(tab));
   const current: PatientTab = tabParam === undefined ? 'overview' : isTab(tabParam) ? tabParam : 'overview';
   const base = `/app/${practiceId}/patients/${patientId}`;
+  const [booked, setBooked] = useState<Appointment | null>(null);
 
   if (patient.isPending) return <Loading />;
   if (patient.isError) return <ErrorAlert error={patient.error} />;
@@ -62,8 +66,11 @@ export function PatientPage() {
         {p.registeredVia === 'whatsapp' && (
           <span className="status-pill patient-registered-whatsapp">{t('patientRecord.registeredViaWhatsApp')}</span>
         )}
-        {!p.mergedIntoId && (can('patients:write') || can('patients:merge')) && (
+        {!p.mergedIntoId && (can('patients:write') || can('patients:merge') || can('calendar:book')) && (
           <div className="record-head-action actions">
+            {can('calendar:book') && p.status === 'active' && practice.data && (
+              <BookPatientButton practiceId={practiceId} timeZone={timeZone} patient={p} onBooked={setBooked} />
+            )}
             {can('patients:write') && (
               <Link className="button button-secondary" to={`${base}/edit`}>
                 {t('patientForm.editDetails')}
@@ -77,6 +84,7 @@ export function PatientPage() {
           </div>
         )}
       </div>
+      {booked && <BookedNotice practiceId={practiceId} timeZone={timeZone} appointment={booked} />}
       {!p.mergedIntoId && p.status !== 'active' && (
         <Alert
           tone="warning"

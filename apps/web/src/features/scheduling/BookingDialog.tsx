@@ -22,6 +22,10 @@ export interface BookingDraft {
   minutes: number;
   chairId: string | null;
   providerId: string | null;
+  /** Booking for someone already known (from their record, a conversation, a follow-up). */
+  patient?: PatientSummary | null;
+  /** A follow-up's visit type. */
+  appointmentTypeId?: string | null;
 }
 
 interface BookingDialogProps {
@@ -64,8 +68,8 @@ function BookingForm({
   const fmt = useCalendarFormat(timeZone);
   const queryClient = useQueryClient();
   const slotsId = useId();
-  const [patient, setPatient] = useState<PatientSummary | null>(null);
-  const [typeId, setTypeId] = useState(types[0]?.id ?? '');
+  const [patient, setPatient] = useState<PatientSummary | null>(draft.patient ?? null);
+  const [typeId, setTypeId] = useState(types.find((x) => x.id === draft.appointmentTypeId)?.id ?? types[0]?.id ?? '');
   const type = types.find((x) => x.id === typeId);
   const allowed = useMemo(
     () => providers.filter((p) => !type || type.allowedRoles.includes(p.role as never)),

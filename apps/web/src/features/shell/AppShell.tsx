@@ -1,4 +1,4 @@
-import { type Membership, type Permission, roleHasPermission } from '@dentalpro/contracts';
+import { type Membership, type Permission, type Role, roleHasPermission } from '@dentalpro/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -33,12 +33,20 @@ export function useCurrentPractice(): PracticeContext {
 }
 
 const NAV = [
+  { to: 'today', key: 'today', icon: 'list', roles: ['owner', 'receptionist'] },
+  { to: 'my-day', key: 'myDay', icon: 'tooth', roles: ['owner', 'dentist', 'hygienist'] },
   { to: 'calendar', key: 'calendar', icon: 'calendar' },
   { to: 'patients', key: 'patients', icon: 'patients' },
   { to: 'inbox', key: 'inbox', icon: 'inbox', permission: 'inbox:read' },
   { to: 'settings', key: 'settings', icon: 'settings' },
   { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },
-] as const satisfies readonly { to: string; key: string; icon: IconName; permission?: Permission }[];
+] as const satisfies readonly {
+  to: string;
+  key: string;
+  icon: IconName;
+  permission?: Permission;
+  roles?: readonly Role[];
+}[];
 
 export function AppShell() {
   const { t } = useTranslation();
@@ -164,7 +172,11 @@ function ShellFrame() {
       <div className="shell-body">
         <nav className="sidenav" aria-label={t('nav.mainNav')}>
           <ul>
-            {NAV.filter((item) => !('permission' in item) || can(item.permission)).map((item) => (
+            {NAV.filter(
+              (item) =>
+                (!('permission' in item) || can(item.permission)) &&
+                (!('roles' in item) || (item.roles as readonly Role[]).includes(membership.role)),
+            ).map((item) => (
               <li key={item.key}>
                 <NavLink to={`${base}/${item.to}`} className={item.key === 'inbox' ? 'nav-inbox' : undefined}>
                   <Icon name={item.icon} />
