@@ -228,6 +228,43 @@ describe('sending', () => {
     expect(rows.find((r) => r.appointmentId === c.id)!.sharedWith.sort()).toEqual([a.id, b.id].sort());
   });
 
+  it('two workers running a family’s reminders at once: the database lets one message through, naming both', async () => {
+    const waId = newWaId();
+    const [dad, girl] = await patientsOnNumber(t, practice.practiceId, `+${waId}`, [
+      { givenName: 'Kevin', familyName: 'Ah-Kee' },
+      { givenName: 'Zoe', familyName: 'Ah-Kee' },
+    ]);
+    const day = freshDay();
+    const a = await book(t, practice, dad!, mu(day, '13:00'));
+    const b = await book(t, practice, girl!, mu(day, '13:00'), { providerId: practice.dentist.id });
+    const job = (id: string) => ({
+      practiceId: practice.practiceId,
+      appointmentId: id,
+      offsetMinutes: 120,
+      start: mu(day, '13:00').toISOString(),
+    });
+    const outcomes = await Promise.all([
+      sendReminder(t.ctx, job(a.id), new Date()),
+      sendReminder(t.ctx, job(b.id), new Date()),
+    ]);
+    expect(outcomes.sort()).toEqual(['nothing', 'sent']);
+    const queued = await t.db
+      .selectFrom('whatsappMessages')
+      .innerJoin('whatsappConversations', 'whatsappConversations.id', 'whatsappMessages.conversationId')
+      .select('whatsappMessages.id')
+      .where('whatsappConversations.waId', '=', waId)
+      .execute();
+    expect(queued).toHaveLength(1);
+    const rows = [
+      ...(await remindersOf(t, practice.practiceId, a.id)),
+      ...(await remindersOf(t, practice.practiceId, b.id)),
+    ].filter((r) => r.offsetMinutes === 120);
+    expect(rows.map((r) => [r.state, r.messageId])).toEqual([
+      ['sent', queued[0]!.id],
+      ['sent', queued[0]!.id],
+    ]);
+  });
+
   it('consent withdrawn after planning (STOP): nothing is sent, and the reminder says why', async () => {
     const p = await patient();
     const a = await book(t, practice, p.id, mu(freshDay(), '15:00'));
