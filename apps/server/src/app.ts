@@ -26,6 +26,7 @@ import { appointmentsRoutes } from './modules/scheduling/appointments.routes.js'
 import { schedulingSettingsRoutes } from './modules/scheduling/settings.routes.js';
 import { waitlistRoutes } from './modules/scheduling/waitlist.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { acceptInvitationWithIdentity } from './modules/staff/staff.service.js';
 import { AppError } from './platform/errors.js';
 import { registerAuth, registerErrorHandling, routeNotFound } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
@@ -102,7 +103,8 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
 
   await app.register(
     async (api) => {
-      await authRoutes(api, ctx);
+      // An invitation accepted through the identity provider is staff's to record.
+      await authRoutes(api, ctx, { acceptInvitationWithIdentity });
       await practicesRoutes(api, ctx);
       await staffRoutes(api, ctx);
       await auditRoutes(api, ctx);

@@ -43,6 +43,15 @@ const Env = z.object({
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   WEB_DIST_DIR: z.string().optional(),
+  /** Sign-in through an OpenID Connect provider (Google, Microsoft Entra ID, ...): all three or none. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).optional(),
+  /** How far the provider's clock may be from ours when its tokens are checked. */
+  OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  /** How long a call to the provider may take before sign-in says it is unavailable. */
+  OIDC_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(8),
 });
 
 export interface Config {
@@ -72,6 +81,18 @@ export interface Config {
   sessionIdleMs: number;
   sessionMaxMs: number;
   webDistDir: string;
+  /** Null: no provider configured, password sign-in only. */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in button: "Sign in with <displayName>". */
+  displayName: string;
+  clockToleranceSeconds: number;
+  timeoutSeconds: number;
 }
 
 export interface WhatsAppConfig {
@@ -100,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const secrets = resolveSecrets(e, dataDir);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -109,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     publicUrlSet: e.PUBLIC_URL !== undefined,
     sessionSecret: secrets.sessionSecret,
     encryptionKey: Buffer.from(secrets.encryptionKey, 'base64'),
@@ -131,6 +153,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     sessionMaxMs: e.SESSION_MAX_DAYS * 86400_000,
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
+    oidc: oidcConfigOf(e),
+  };
+}
+
+function oidcConfigOf(e: z.infer<typeof Env>): OidcConfig | null {
+  const given = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (given === 0) return null;
+  if (given < 3)
+    throw new ConfigError(
+      'DentalPro cannot start: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together (set all three, or none)',
+    );
+  const issuer = new URL(e.OIDC_ISSUER!);
+  // Tokens and secrets travel to the provider: plain http only to a provider on this machine (tests, trials).
+  if (issuer.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))
+    throw new ConfigError('DentalPro cannot start: OIDC_ISSUER must be an https:// address');
+  return {
+    issuer: e.OIDC_ISSUER!,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    displayName: e.OIDC_DISPLAY_NAME ?? issuer.hostname,
+    clockToleranceSeconds: e.OIDC_CLOCK_TOLERANCE_SECONDS,
+    timeoutSeconds: e.OIDC_TIMEOUT_SECONDS,
   };
 }
 

@@ -469,7 +469,7 @@ describe('roles', () => {
     }
   });
 
-  it('a removed member loses access to the practice', async () => {
+  it('a removed member loses access to the practice at once: their sessions end', async () => {
     const { practiceId, ownerClient } = await practiceWithOwner();
     const hygienist = await makeMember(t.ctx, practiceId, 'hygienist');
     const hygienistClient = await loggedIn(t.app, hygienist);
@@ -477,11 +477,20 @@ describe('roles', () => {
 
     expect((await ownerClient.delete(`/api/v1/practices/${practiceId}/staff/${hygienist.id}`)).statusCode).toBe(204);
     const res = await hygienistClient.get(`/api/v1/practices/${practiceId}`);
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ code: 'practice_not_found' });
-    expect((await hygienistClient.get('/api/v1/auth/me')).json().memberships).toEqual([]);
+    expect(res.statusCode).toBe(401);
+    expect((await hygienistClient.get('/api/v1/auth/me')).statusCode).toBe(401);
+    // In no practice any more, the account cannot sign in again.
+    const again = await new Client(t.app, '203.0.113.77').post('/api/v1/auth/login', {
+      email: hygienist.email,
+      password: hygienist.password,
+    });
+    expect(again.json()).toMatchObject({ code: 'account_without_practice' });
     expect(await auditOf(ownerClient, practiceId)).toContainEqual(
-      expect.objectContaining({ action: 'staff.removed', targetId: hygienist.id, changes: { role: 'hygienist' } }),
+      expect.objectContaining({
+        action: 'staff.removed',
+        targetId: hygienist.id,
+        changes: { role: 'hygienist', sessionsEnded: 1 },
+      }),
     );
   });
 

@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'auth.mfa_enabled',
   'auth.mfa_disabled',
   'auth.mfa_recovery_codes_regenerated',
+  'auth.identity_linked',
+  'auth.identity_unlinked',
   'practice.created',
   'practice.updated',
   'staff.invited',

@@ -20,7 +20,9 @@ export const Me = z.object({ user: User, memberships: z.array(Membership) });
 export type Me = z.infer<typeof Me>;
 /** A password accepted for an account with two-factor: the session waits for the code. */
 export const MfaChallenge = z.object({ mfaRequired: z.literal(true) });
-export const LoginResult = z.union([Me, MfaChallenge]);
+/** A password accepted where a practice requires two-step and the account has none: enrol first. */
+export const MfaEnrolmentChallenge = z.object({ mfaEnrolmentRequired: z.literal(true) });
+export const LoginResult = z.union([Me, MfaChallenge, MfaEnrolmentChallenge]);
 export type LoginResult = z.infer<typeof LoginResult>;
 export const MfaLoginInput = z
   .strictObject({
@@ -68,3 +70,29 @@ export const SessionSummary = z.object({
   ip: z.string(),
   current: z.boolean(),
 });
+
+/** What the sign-in page shows: the provider's button when one is configured. */
+export const OidcPublicConfig = z.object({
+  enabled: z.boolean(),
+  /** "Sign in with <displayName>". */
+  displayName: z.string().nullable(),
+});
+export type OidcPublicConfig = z.infer<typeof OidcPublicConfig>;
+
+/** Where the browser goes next: the provider's authorisation page. */
+export const OidcRedirect = z.object({ url: z.string() });
+export type OidcRedirect = z.infer<typeof OidcRedirect>;
+
+/** Linking a provider account from the profile: the account's password first. */
+export const OidcLinkInput = z.strictObject({ password: z.string().min(1).max(200) });
+export const OidcUnlinkInput = z.strictObject({ password: z.string().min(1).max(200) });
+
+export const LinkedIdentity = z.object({
+  issuer: z.string(),
+  email: z.string(),
+  linkedAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type LinkedIdentity = z.infer<typeof LinkedIdentity>;
+export const LinkedIdentities = z.object({ identities: z.array(LinkedIdentity) });
+export type LinkedIdentities = z.infer<typeof LinkedIdentities>;

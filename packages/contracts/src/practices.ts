@@ -24,6 +24,10 @@ const PracticeFields = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** Receptionists may read medical alerts where they book; off, they see that one exists. */
   receptionistsSeeAlertDetails: z.boolean(),
+  /** Members may sign in with a password; off, only through the deployment's identity provider. */
+  passwordSignInAllowed: z.boolean(),
+  /** Members signing in with a password must use two-step (they enrol at their next sign-in). */
+  twoStepRequiredForPasswords: z.boolean(),
 });
 
 export const PracticeInput = PracticeFields.extend({
@@ -34,6 +38,8 @@ export const PracticeInput = PracticeFields.extend({
   defaultLanguage: Language.default('en'),
   currency: PracticeFields.shape.currency.default('MUR'),
   receptionistsSeeAlertDetails: z.boolean().default(false),
+  passwordSignInAllowed: z.boolean().default(true),
+  twoStepRequiredForPasswords: z.boolean().default(false),
 });
 export type PracticeInput = z.input<typeof PracticeInput>;
 /** Only the fields sent change; no defaults here, so a patch never resets a field. */
@@ -49,6 +55,8 @@ export const Practice = z.object({
   defaultLanguage: Language,
   currency: z.string(),
   receptionistsSeeAlertDetails: z.boolean(),
+  passwordSignInAllowed: z.boolean(),
+  twoStepRequiredForPasswords: z.boolean(),
   createdAt: z.string(),
 });
 export type Practice = z.infer<typeof Practice>;

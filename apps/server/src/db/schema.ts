@@ -19,6 +19,10 @@ export interface PracticesTable {
   currency: Defaulted<string>;
   /** Receptionists may read medical alerts on the calendar and in booking (off: they are told an alert exists). */
   receptionistsSeeAlertDetails: Defaulted<boolean>;
+  /** Members may sign in with a password (off: through the deployment's OpenID Connect provider only). */
+  passwordSignInAllowed: Defaulted<boolean>;
+  /** Members who sign in with a password must have two-step on (they enrol before anything else). */
+  twoStepRequiredForPasswords: Defaulted<boolean>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
 }
@@ -66,11 +70,34 @@ export interface SessionsTable {
   tokenHash: Buffer;
   userId: string;
   mfaPending: Defaulted<boolean>;
+  /** The practice's policy wants two-step and the account has none: only enrolment is open. */
+  mfaEnrolmentRequired: Defaulted<boolean>;
   createdAt: CreatedAt;
   lastSeenAt: Defaulted<Date>;
   expiresAt: Timestamp;
   ip: Defaulted<string>;
   userAgent: Defaulted<string>;
+}
+
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  userId: string;
+  email: Defaulted<string>;
+  linkedAt: CreatedAt;
+  lastUsedAt: Date | null;
+}
+
+export interface OidcSignInRequestsTable {
+  stateHash: Buffer;
+  browserHash: Buffer;
+  purpose: 'sign_in' | 'link' | 'invitation';
+  nonce: string;
+  codeVerifier: string;
+  userId: string | null;
+  invitationToken: string | null;
+  createdAt: CreatedAt;
+  expiresAt: Timestamp;
 }
 
 export interface MfaRecoveryCodesTable {
@@ -750,6 +777,8 @@ export interface DB {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   sessions: SessionsTable;
+  userIdentities: UserIdentitiesTable;
+  oidcSignInRequests: OidcSignInRequestsTable;
   mfaRecoveryCodes: MfaRecoveryCodesTable;
   passwordResetTokens: PasswordResetTokensTable;
   loginAttempts: LoginAttemptsTable;

@@ -15,6 +15,8 @@ declare module 'fastify' {
     auth?: 'public' | 'session' | 'mfa';
     /** Permission required in the practice of the route's :practiceId. */
     permission?: Permission;
+    /** Open to a session that must enrol two-step first (reading the profile, enrolling). */
+    beforeMfaEnrolment?: boolean;
   }
   interface FastifyInstance {
     /** Every route with its access rules: walked by the tenancy test and documented in docs/roles.md. */
@@ -96,6 +98,7 @@ export function registerAuth(app: FastifyInstance, opts: HttpAuthOptions) {
     if (session.mfaPending && auth !== 'mfa') throw new AppError('mfa_required');
     if (!session.mfaPending && auth === 'mfa')
       throw new AppError('unauthenticated', { detail: 'No login is waiting for a code' });
+    if (session.mfaEnrolmentRequired && !config.beforeMfaEnrolment) throw new AppError('mfa_enrolment_required');
 
     if ((request.params as { practiceId?: string } | undefined)?.practiceId === undefined) return;
     // Not a member, or not a practice at all: the same 404, so ids of other practices reveal nothing.

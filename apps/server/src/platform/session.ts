@@ -14,6 +14,8 @@ export interface CurrentSession {
   id: string;
   userId: string;
   mfaPending: boolean;
+  /** Signed in, but a practice's policy wants two-step first: only enrolling is allowed. */
+  mfaEnrolmentRequired: boolean;
   createdAt: Date;
 }
 
@@ -31,7 +33,7 @@ const tokenHash = (policy: SessionPolicy, token: string) => hmacSha256(policy.se
 export async function createSession(
   db: Db,
   policy: SessionPolicy,
-  input: { userId: string; mfaPending: boolean; ip: string; userAgent: string },
+  input: { userId: string; mfaPending: boolean; mfaEnrolmentRequired?: boolean; ip: string; userAgent: string },
 ): Promise<{ token: string; id: string }> {
   const token = randomToken();
   const row = await db
@@ -40,6 +42,7 @@ export async function createSession(
       tokenHash: tokenHash(policy, token),
       userId: input.userId,
       mfaPending: input.mfaPending,
+      mfaEnrolmentRequired: input.mfaEnrolmentRequired ?? false,
       // A half-finished login (password, no code yet) lasts ten minutes at most.
       expiresAt: new Date(Date.now() + (input.mfaPending ? 10 * 60_000 : policy.maxMs)),
       ip: input.ip,
@@ -69,6 +72,7 @@ export async function lookupSession(
       'sessions.id',
       'sessions.userId',
       'sessions.mfaPending',
+      'sessions.mfaEnrolmentRequired',
       'sessions.createdAt',
       'sessions.lastSeenAt',
       'sessions.expiresAt',
@@ -104,7 +108,13 @@ export async function lookupSession(
       .where('id', '=', row.id)
       .execute();
   }
-  const session = { id: row.id, userId: row.userId, mfaPending: row.mfaPending, createdAt: row.createdAt };
+  const session = {
+    id: row.id,
+    userId: row.userId,
+    mfaPending: row.mfaPending,
+    mfaEnrolmentRequired: row.mfaEnrolmentRequired,
+    createdAt: row.createdAt,
+  };
   if (practiceId === undefined) return { status: 'valid', session };
   const practice = row as { role?: Role | null; calendarRevision?: number | string | null };
   // A practice whose calendar never changed has no revision row yet: revision 0.

@@ -121,3 +121,35 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
     .orderBy('practices.name')
     .execute();
 }
+
+export interface SignInPolicy {
+  /** How many practices the user works in: none, and they cannot sign in. */
+  practices: number;
+  /** False when any of their practices has password sign-in off (a session reaches every practice). */
+  passwordSignInAllowed: boolean;
+  /** True when any of their practices requires two-step for password sign-in. */
+  twoStepRequiredForPasswords: boolean;
+}
+
+/** The sign-in rules the user's practices set for them, in one query (sign-in reads it before a session). */
+export async function signInPolicyOf(db: Db, userId: string): Promise<SignInPolicy> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('practices', 'practices.id', 'memberships.practiceId')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('practices'),
+      eb.fn
+        .coalesce(eb.fn<boolean>('bool_and', ['practices.passwordSignInAllowed']), eb.lit(true))
+        .as('passwordSignInAllowed'),
+      eb.fn
+        .coalesce(eb.fn<boolean>('bool_or', ['practices.twoStepRequiredForPasswords']), eb.lit(false))
+        .as('twoStepRequiredForPasswords'),
+    ])
+    .where('memberships.userId', '=', userId)
+    .executeTakeFirstOrThrow();
+  return {
+    practices: Number(row.practices),
+    passwordSignInAllowed: row.passwordSignInAllowed,
+    twoStepRequiredForPasswords: row.twoStepRequiredForPasswords,
+  };
+}

@@ -30,6 +30,8 @@ import {
 } from './auth.service.js';
 import { disableMfa, enableMfa, regenerateRecoveryCodes, startMfaSetup } from './mfa.js';
 import { loadMe } from './users.js';
+import { oidcRoutes } from './oidc.routes.js';
+import type { AcceptInvitationWithIdentity } from './oidc.routes.js';
 
 export const originOf = (request: FastifyRequest): Origin => ({
   ip: request.ip,
@@ -39,15 +41,27 @@ export const originOf = (request: FastifyRequest): Origin => ({
 
 const tags = ['auth'];
 
-export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
+/**
+ * The auth routes. `acceptInvitationWithIdentity` is staff's (the composition root hands it over:
+ * auth sits below staff and cannot import it): an invitation accepted through the provider.
+ */
+export async function authRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  opts: { acceptInvitationWithIdentity: AcceptInvitationWithIdentity },
+) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const secure = ctx.config.publicUrl.startsWith('https:');
 
   /** Puts the session of a login outcome in the cookie and answers with the outcome. */
   const answerLogin = (reply: FastifyReply, outcome: LoginOutcome) => {
     setSessionCookie(reply, outcome.token, secure, outcome.kind === 'mfa' ? 10 * 60_000 : ctx.config.sessionMaxMs);
-    return outcome.kind === 'mfa' ? { mfaRequired: true as const } : outcome.me;
+    if (outcome.kind === 'mfa') return { mfaRequired: true as const };
+    if (outcome.kind === 'enrol') return { mfaEnrolmentRequired: true as const };
+    return outcome.me;
   };
+
+  await oidcRoutes(app, ctx, { ...opts, setLoginCookie: (reply, outcome) => answerLogin(reply, outcome) });
 
   api.post(
     '/auth/login',
@@ -106,7 +120,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.get(
     '/auth/me',
-    { schema: { tags, summary: 'The logged-in user and their practices', response: { 200: Me } } },
+    {
+      config: { beforeMfaEnrolment: true },
+      schema: { tags, summary: 'The logged-in user and their practices', response: { 200: Me } },
+    },
     async (request) => loadMe(ctx.db, userIdOf(request)),
   );
 
@@ -157,13 +174,17 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
 
   api.post(
     '/auth/mfa/setup',
-    { schema: { tags, summary: 'Start two-factor setup', response: { 200: MfaSetup } } },
+    {
+      config: { beforeMfaEnrolment: true },
+      schema: { tags, summary: 'Start two-factor setup', response: { 200: MfaSetup } },
+    },
     async (request) => startMfaSetup(ctx, userIdOf(request)),
   );
 
   api.post(
     '/auth/mfa/enable',
     {
+      config: { beforeMfaEnrolment: true },
       schema: {
         tags,
         summary: 'Confirm a code to turn two-factor on',

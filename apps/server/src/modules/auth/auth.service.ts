@@ -10,8 +10,15 @@ import { passwordResetEmail } from './auth.emails.js';
 import { findUserByEmail, findUserById, loadMe, updateProfileIn } from './users.js';
 import { type TotpCheck, checkTotp, consumeRecoveryCode } from './mfa.js';
 import { type Origin, auditForUser } from './account-audit.js';
+import { signInPolicyOf } from '../../platform/tenancy.js';
+import { findUserByIdentity } from './identities.js';
+import type { VerifiedIdentity } from './oidc.js';
 
-export type LoginOutcome = { kind: 'session'; token: string; me: Me } | { kind: 'mfa'; token: string };
+export type LoginOutcome =
+  | { kind: 'session'; token: string; me: Me }
+  | { kind: 'mfa'; token: string }
+  /** Signed in, but a practice requires two-step and the account has none: it enrols first. */
+  | { kind: 'enrol'; token: string };
 
 export const sessionPolicyOf = (ctx: AppContext): SessionPolicy => ({
   secret: ctx.config.sessionSecret,
@@ -37,6 +44,15 @@ export async function login(
     await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'wrong_password' });
     throw new AppError('invalid_credentials');
   }
+  // The rules of the user's practices, told only to someone who knows the password.
+  const policy = await signInPolicyOf(ctx.db, user.id);
+  if (policy.practices === 0) throw withoutPractice();
+  if (!policy.passwordSignInAllowed) {
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', { reason: 'password_sign_in_disabled' });
+    throw new AppError('password_sign_in_disabled', {
+      detail: 'Your practice signs in through its identity provider; use the button above the form',
+    });
+  }
   if (user.mfaEnabledAt) {
     const pending = await createSession(ctx.db, sessionPolicyOf(ctx), {
       userId: user.id,
@@ -45,7 +61,61 @@ export async function login(
     });
     return { kind: 'mfa', token: pending.token };
   }
+  if (policy.twoStepRequiredForPasswords) {
+    await recordAttempt(ctx.db, email, input.origin.ip, true);
+    const held = await createSession(ctx.db, sessionPolicyOf(ctx), {
+      userId: user.id,
+      mfaPending: false,
+      mfaEnrolmentRequired: true,
+      ...input.origin,
+    });
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login', { mfa: false, mfaEnrolmentRequired: true });
+    return { kind: 'enrol', token: held.token };
+  }
   return startSession(ctx, user.id, email, input.origin, { mfa: false });
+}
+
+const withoutPractice = () =>
+  new AppError('account_without_practice', {
+    detail: 'Your account is not in any practice any more; ask a practice owner to invite you again',
+  });
+
+/**
+ * Sign-in through the identity provider, its ID token checked (oidc.ts): the linked account, in a
+ * practice still, then its own two-step if it has one, as after a password. A practice's "two-step
+ * for passwords" rule does not apply: the provider, with its own two-step, vouched for the person.
+ */
+export async function signInWithIdentity(
+  ctx: AppContext,
+  input: { identity: VerifiedIdentity; origin: Origin },
+): Promise<LoginOutcome> {
+  const user = await findUserByIdentity(ctx.db, input.identity);
+  if (!user) {
+    ctx.logger.info(
+      { issuer: input.identity.issuer, requestId: input.origin.requestId },
+      'provider account not linked',
+    );
+    throw new AppError('oidc_account_not_linked', {
+      detail:
+        'No DentalPro account is linked to this provider account; sign in with your password and link it from your profile, or accept your invitation',
+    });
+  }
+  await ctx.db
+    .updateTable('userIdentities')
+    .set({ lastUsedAt: new Date() })
+    .where('issuer', '=', input.identity.issuer)
+    .where('subject', '=', input.identity.subject)
+    .execute();
+  if ((await signInPolicyOf(ctx.db, user.id)).practices === 0) throw withoutPractice();
+  if (user.mfaEnabledAt) {
+    const pending = await createSession(ctx.db, sessionPolicyOf(ctx), {
+      userId: user.id,
+      mfaPending: true,
+      ...input.origin,
+    });
+    return { kind: 'mfa', token: pending.token };
+  }
+  return startSession(ctx, user.id, user.email, input.origin, { mfa: false, method: 'oidc' });
 }
 
 /** The second step for accounts with two-factor: a TOTP code or a one-time recovery code. */
@@ -55,6 +125,8 @@ export async function completeMfaLogin(
 ): Promise<LoginOutcome> {
   const user = await findUserById(ctx.db, input.userId);
   if (!user?.mfaEnabledAt || !user.mfaSecretEncrypted) throw new AppError('unauthenticated');
+  // Removed from the last practice while the code was being typed.
+  if ((await signInPolicyOf(ctx.db, user.id)).practices === 0) throw withoutPractice();
   await refuseIfThrottled(ctx.db, user.email, input.origin.ip);
   const check: TotpCheck = input.code
     ? await checkTotp(ctx, { id: user.id, mfaSecretEncrypted: user.mfaSecretEncrypted }, input.code)
@@ -248,3 +320,7 @@ export async function updateProfile(
 // What other modules use of accounts (staff invites and lists them, practices open with an owner).
 export type { Origin };
 export { createUser, findUserByEmail, loadMe, userDirectory, userNamesIn } from './users.js';
+// Provider accounts: staff links one when an invitation is accepted through the provider;
+// practices checks the owner has one before switching password sign-in off.
+export type { VerifiedIdentity } from './oidc.js';
+export { findUserByIdentity, linkIdentityIn, linkedIdentitiesOf } from './identities.js';

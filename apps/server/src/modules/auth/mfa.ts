@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import { decrypt, encrypt, sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
+import { signInPolicyOf } from '../../platform/tenancy.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { type Origin, auditForUser } from './account-audit.js';
 import { findUserById } from './users.js';
@@ -132,6 +133,13 @@ export async function enableMfa(ctx: AppContext, input: { userId: string; code: 
       .set({ mfaEnabledAt: new Date(), updatedAt: new Date() })
       .where('id', '=', user.id)
       .execute();
+    // A session held back until two-step was on (practice policy) is a full session now.
+    await tx
+      .updateTable('sessions')
+      .set({ mfaEnrolmentRequired: false })
+      .where('userId', '=', user.id)
+      .where('mfaEnrolmentRequired', '=', true)
+      .execute();
     return replaceRecoveryCodes(tx, user.id);
   });
   await auditForUser(ctx.db, user.id, input.origin, 'auth.mfa_enabled', {});
@@ -141,6 +149,8 @@ export async function enableMfa(ctx: AppContext, input: { userId: string; code: 
 export async function disableMfa(ctx: AppContext, input: { userId: string; password: string; origin: Origin }) {
   const user = await requirePassword(ctx.db, input.userId, input.password);
   if (!user.mfaEnabledAt) throw new AppError('mfa_not_enabled');
+  if ((await signInPolicyOf(ctx.db, user.id)).twoStepRequiredForPasswords)
+    throw new AppError('forbidden', { detail: 'A practice you work in requires two-step sign-in; it stays on' });
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')

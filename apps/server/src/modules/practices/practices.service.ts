@@ -6,7 +6,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit, startAuditChain } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
-import { createUser } from '../auth/auth.service.js';
+import { createUser, linkedIdentitiesOf } from '../auth/auth.service.js';
 import { seedPublicHolidays } from '../scheduling/unavailability.service.js';
 import { addOwnerIn } from '../staff/staff.service.js';
 
@@ -20,6 +20,8 @@ type PracticeRow = {
   defaultLanguage: 'en' | 'fr';
   currency: string;
   receptionistsSeeAlertDetails: boolean;
+  passwordSignInAllowed: boolean;
+  twoStepRequiredForPasswords: boolean;
   createdAt: Date;
 };
 
@@ -50,6 +52,8 @@ export async function createPracticeIn(
       defaultLanguage: p.defaultLanguage ?? 'en',
       currency: p.currency ?? 'MUR',
       receptionistsSeeAlertDetails: p.receptionistsSeeAlertDetails ?? false,
+      passwordSignInAllowed: p.passwordSignInAllowed ?? true,
+      twoStepRequiredForPasswords: p.twoStepRequiredForPasswords ?? false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -117,6 +121,8 @@ export async function getPractice(ctx: AppContext, input: { actor: Actor; practi
   return toPractice(row);
 }
 
+const POLICY_FIELDS = ['receptionistsSeeAlertDetails', 'passwordSignInAllowed', 'twoStepRequiredForPasswords'] as const;
+
 export async function updatePractice(
   ctx: AppContext,
   input: { actor: Actor; practiceId: string; patch: Partial<PracticeInput> },
@@ -130,6 +136,8 @@ export async function updatePractice(
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw new AppError('practice_not_found');
+    if (input.patch.passwordSignInAllowed === false && before.passwordSignInAllowed)
+      await refuseLockout(ctx, tx, input.actor);
     const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<
       Omit<PracticeRow, 'id' | 'createdAt'>
     >;
@@ -149,20 +157,34 @@ export async function updatePractice(
         action: 'practice.updated',
         targetType: 'practice',
         targetId: input.practiceId,
-        // Who may read medical alerts is a privacy decision: the trail keeps its before and after.
-        changes: changed.includes('receptionistsSeeAlertDetails')
-          ? {
-              fields: changed,
-              receptionistsSeeAlertDetails: {
-                from: before.receptionistsSeeAlertDetails,
-                to: after.receptionistsSeeAlertDetails,
-              },
-            }
-          : { fields: changed },
+        // Who may read medical alerts and how members sign in are security decisions: the trail
+        // keeps their before and after.
+        changes: {
+          fields: changed,
+          ...Object.fromEntries(
+            POLICY_FIELDS.filter((f) => changed.includes(f)).map((f) => [f, { from: before[f], to: after[f] }]),
+          ),
+        },
       });
     }
     return toPractice(after);
   });
+}
+
+/**
+ * Password sign-in off means members sign in through the provider only: refused where no provider
+ * is configured, and until the owner switching it off has linked their own provider account, so
+ * they do not lock themselves out.
+ */
+async function refuseLockout(ctx: AppContext, tx: Tx, actor: Actor) {
+  const refuse = (detail: string) =>
+    new AppError('validation_failed', {
+      detail,
+      errors: [{ path: 'passwordSignInAllowed', code: 'invalid', message: detail }],
+    });
+  if (!ctx.config.oidc) throw refuse('No identity provider is configured: members could not sign in at all');
+  if (!actor.userId || (await linkedIdentitiesOf(tx, actor.userId)).length === 0)
+    throw refuse('Link your own provider account (your profile) before switching password sign-in off');
 }
 
 /** The practice's name and time zone, inside a transaction bound to it (the audit trail names it, and dates links in its zone). */

@@ -8,9 +8,13 @@ import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { type Tx, bindPractice, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 import { auditTargetIdsIn } from '../../platform/audit.js';
+import { revokeUserSessions } from '../../platform/session.js';
 import {
+  type VerifiedIdentity,
   createUser,
   findUserByEmail,
+  findUserByIdentity,
+  linkIdentityIn,
   recordAttempt,
   refuseIfThrottled,
   userDirectory,
@@ -207,13 +211,16 @@ export async function removeMember(ctx: AppContext, input: { actor: Actor; pract
     const current = await lockMember(tx, input.userId);
     if (current.role === 'owner') await refuseIfLastOwner(tx);
     await tx.deleteFrom('memberships').where('userId', '=', input.userId).execute();
+    // Deactivation takes effect at once: every session of theirs ends with the membership (a
+    // session reaches all of a user's practices; they sign in again to the ones they keep).
+    const sessionsEnded = await revokeUserSessions(tx, input.userId);
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
       action: 'staff.removed',
       targetType: 'user',
       targetId: input.userId,
-      changes: { role: current.role },
+      changes: { role: current.role, sessionsEnded },
     });
   });
 }
@@ -307,32 +314,81 @@ export async function acceptInvitation(
   }
   return ctx.db.transaction().execute(async (tx) => {
     const user = existing ?? (await createUser(tx, { email: inv.email, name: input.name!, password: input.password }));
-    await bindPractice(tx, inv.practiceId);
-    const claimed = await tx
-      .updateTable('invitations')
-      .set({ acceptedAt: new Date(), acceptedBy: user.id })
-      .where('id', '=', inv.id)
-      .where('acceptedAt', 'is', null)
-      .where('revokedAt', 'is', null)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('invitation_not_found');
-    const inserted = await tx
-      .insertInto('memberships')
-      .values({ practiceId: inv.practiceId, userId: user.id, role: inv.role })
-      .onConflict((oc) => oc.doNothing())
-      .returning('userId')
-      .executeTakeFirst();
-    if (!inserted) throw new AppError('already_member');
-    await recordAudit(tx, {
-      practiceId: inv.practiceId,
-      actor: { userId: user.id, role: inv.role, ip: input.ip, requestId: input.requestId },
-      action: 'staff.invitation_accepted',
-      targetType: 'invitation',
-      targetId: inv.id,
-      changes: { role: inv.role, newAccount: !existing },
-    });
+    await joinByInvitation(tx, inv, user.id, { newAccount: !existing, ip: input.ip, requestId: input.requestId });
     // An account with two-factor still owes its code before it gets a session.
     return { userId: user.id, practiceId: inv.practiceId, mfaRequired: Boolean(existing?.mfaEnabledAt) };
+  });
+}
+
+/**
+ * Accepting through the identity provider (the browser back from it, the ID token checked): its
+ * verified email must be the invitation's. A provider account linked already joins with its
+ * account; otherwise a new account is made and linked. An existing account with that email accepts
+ * with its password instead (and links from its profile): an email match never links an account.
+ */
+export async function acceptInvitationWithIdentity(
+  ctx: AppContext,
+  input: { token: string; identity: VerifiedIdentity; ip: string; requestId: string },
+) {
+  const inv = await findOpenInvitation(ctx, input.token);
+  refuseIfClosed(inv);
+  const { identity } = input;
+  if (!identity.emailVerified || !identity.email)
+    throw new AppError('oidc_email_unverified', {
+      detail: 'Your identity provider has not verified your email address, so it cannot accept this invitation',
+    });
+  if (identity.email !== inv.email)
+    throw new AppError('oidc_email_mismatch', {
+      detail: `This invitation is for ${inv.email}; sign in to the provider with that account`,
+    });
+  const linked = await findUserByIdentity(ctx.db, identity);
+  if (!linked && (await findUserByEmail(ctx.db, inv.email)))
+    throw new AppError('oidc_account_exists', {
+      detail:
+        'An account with this email exists: accept with its password, then link your provider account from your profile',
+    });
+  await ctx.db.transaction().execute(async (tx) => {
+    let userId = linked?.id;
+    if (!userId) {
+      // No password anyone knows: the account signs in through the provider (or sets one by reset).
+      userId = (await createUser(tx, { email: inv.email, name: identity.name || inv.email, password: randomToken() }))
+        .id;
+      await linkIdentityIn(tx, userId, identity);
+    }
+    await joinByInvitation(tx, inv, userId, { newAccount: !linked, ip: input.ip, requestId: input.requestId });
+  });
+}
+
+/** The invitation marked accepted and the membership made, audited: in the caller's transaction. */
+async function joinByInvitation(
+  tx: Tx,
+  inv: { id: string; practiceId: string; role: Role },
+  userId: string,
+  how: { newAccount: boolean; ip: string; requestId: string },
+) {
+  await bindPractice(tx, inv.practiceId);
+  const claimed = await tx
+    .updateTable('invitations')
+    .set({ acceptedAt: new Date(), acceptedBy: userId })
+    .where('id', '=', inv.id)
+    .where('acceptedAt', 'is', null)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('invitation_not_found');
+  const inserted = await tx
+    .insertInto('memberships')
+    .values({ practiceId: inv.practiceId, userId, role: inv.role })
+    .onConflict((oc) => oc.doNothing())
+    .returning('userId')
+    .executeTakeFirst();
+  if (!inserted) throw new AppError('already_member');
+  await recordAudit(tx, {
+    practiceId: inv.practiceId,
+    actor: { userId, role: inv.role, ip: how.ip, requestId: how.requestId },
+    action: 'staff.invitation_accepted',
+    targetType: 'invitation',
+    targetId: inv.id,
+    changes: { role: inv.role, newAccount: how.newAccount },
   });
 }
 
