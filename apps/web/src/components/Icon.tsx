@@ -60,6 +60,8 @@ const PATHS = {
   send: <path d="M4 12 3 4l18 8-18 8zM4 12h8" />,
   list: <path d="M8 6h13M8 12h13M8 18h13M3.5 6h.01M3.5 12h.01M3.5 18h.01" />,
   bell: <path d="M18 8.5a6 6 0 0 0-12 0c0 6.5-2.5 8.5-2.5 8.5h17S18 15 18 8.5M10.3 20.5a2 2 0 0 0 3.4 0" />,
+  collapse: <path d="M11 17 6 12l5-5M18 17l-5-5 5-5" />,
+  expand: <path d="m13 17 5-5-5-5M6 17l5-5-5-5" />,
 } as const;
 
 export type IconName = keyof typeof PATHS;

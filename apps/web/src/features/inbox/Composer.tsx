@@ -152,7 +152,8 @@ function TextComposer({
         </Button>
       </div>
       <div className="composer-tools">
-        <p id={hintId} className="composer-hint">
+        {/* The placeholder says "Enter sends"; screen readers hear the whole hint with the box. */}
+        <p id={hintId} className="visually-hidden">
           {t('inbox.enterHint')}
         </p>
         {!buttons && (

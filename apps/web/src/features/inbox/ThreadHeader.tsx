@@ -58,12 +58,12 @@ export function ThreadHeader({
 
   return (
     <header className="thread-head">
-      <Link to={backTo} className="thread-back">
-        ← {t('inbox.backToList')}
-      </Link>
-
       <div className="thread-head-row">
         <div className="thread-title">
+          {/* Shown where the list and the conversation take turns (a tablet): the way back, beside the name. */}
+          <Link to={backTo} className="thread-back">
+            ← {t('inbox.backToList')}
+          </Link>
           <h2 id={headingId} tabIndex={-1}>
             {name}
           </h2>
@@ -77,42 +77,6 @@ export function ThreadHeader({
             </span>
             {c.needsHuman && <NeedsPersonFlag handover={c.handover} now={now} />}
           </p>
-        </div>
-        <div className="thread-controls">
-          {canReply ? (
-            <>
-              <AssignSelect
-                id={assignId}
-                practiceId={practiceId}
-                value={c.assignedTo?.userId ?? ''}
-                current={c.assignedTo}
-                disabled={patch.isPending}
-                onChange={(userId) => patch.mutate({ assignedUserId: userId || null })}
-              />
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={c.needsHuman}
-                  disabled={patch.isPending}
-                  onChange={(e) => patch.mutate({ needsHuman: e.target.checked })}
-                />
-                {t('inbox.needsHuman')}
-              </label>
-              <Button
-                variant="secondary"
-                busy={patch.isPending && patch.variables?.status !== undefined}
-                onClick={() => patch.mutate({ status: c.status === 'open' ? 'closed' : 'open' })}
-              >
-                {c.status === 'open' ? t('inbox.close') : t('inbox.reopen')}
-              </Button>
-            </>
-          ) : (
-            <p className="muted small">
-              {c.assignedTo ? t('inbox.assignedTo', { name: c.assignedTo.name }) : t('inbox.unassigned')}
-              {c.needsHuman && ` · ${t('inbox.needsHuman')}`}
-              {` · ${c.status === 'open' ? t('inbox.open') : t('inbox.closed')}`}
-            </p>
-          )}
         </div>
       </div>
       {c.channel.assistantActive && (
@@ -139,6 +103,43 @@ export function ThreadHeader({
             ))}
         </div>
       )}
+      {/* Its controls share a wrapping row with the patient record (styles.css), so the messages keep the height. */}
+      <div className="thread-controls">
+        {canReply ? (
+          <>
+            <AssignSelect
+              id={assignId}
+              practiceId={practiceId}
+              value={c.assignedTo?.userId ?? ''}
+              current={c.assignedTo}
+              disabled={patch.isPending}
+              onChange={(userId) => patch.mutate({ assignedUserId: userId || null })}
+            />
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={c.needsHuman}
+                disabled={patch.isPending}
+                onChange={(e) => patch.mutate({ needsHuman: e.target.checked })}
+              />
+              {t('inbox.needsHuman')}
+            </label>
+            <Button
+              variant="secondary"
+              busy={patch.isPending && patch.variables?.status !== undefined}
+              onClick={() => patch.mutate({ status: c.status === 'open' ? 'closed' : 'open' })}
+            >
+              {c.status === 'open' ? t('inbox.close') : t('inbox.reopen')}
+            </Button>
+          </>
+        ) : (
+          <p className="muted small">
+            {c.assignedTo ? t('inbox.assignedTo', { name: c.assignedTo.name }) : t('inbox.unassigned')}
+            {c.needsHuman && ` · ${t('inbox.needsHuman')}`}
+            {` · ${c.status === 'open' ? t('inbox.open') : t('inbox.closed')}`}
+          </p>
+        )}
+      </div>
       <div className="thread-patient">
         {c.patient ? (
           <>

@@ -15,6 +15,7 @@ import { homeFor, logOut, useMe } from '../auth/auth.api';
 import { InboxNavCounts } from '../inbox/InboxNavCounts';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { useSandboxState } from '../inbox/sandbox/sandbox.api';
+import { useSideNav } from './side-nav';
 import type { Me } from '@dentalpro/contracts';
 
 interface PracticeContext {
@@ -105,6 +106,7 @@ function ShellFrame() {
   const section = screen.slice(base.length + 1) || 'calendar';
   // Only offered when this server plays Meta itself (no Meta credentials); a refusal just hides the link.
   const sandbox = useSandboxState(can('inbox:read'));
+  const sideNav = useSideNav();
 
   // A new screen: move focus to it so keyboard and screen-reader users start at its top.
   const first = useRef(true);
@@ -170,33 +172,48 @@ function ShellFrame() {
         </div>
       </header>
       <div className="shell-body">
-        <nav className="sidenav" aria-label={t('nav.mainNav')}>
-          <ul>
-            {NAV.filter(
-              (item) =>
-                (!('permission' in item) || can(item.permission)) &&
-                (!('roles' in item) || (item.roles as readonly Role[]).includes(membership.role)),
-            ).map((item) => (
-              <li key={item.key}>
-                <NavLink to={`${base}/${item.to}`} className={item.key === 'inbox' ? 'nav-inbox' : undefined}>
-                  <Icon name={item.icon} />
-                  <span>{t(`nav.${item.key}`)}</span>
-                  {item.key === 'inbox' && <InboxNavCounts practiceId={membership.practiceId} enabled />}
-                </NavLink>
-              </li>
-            ))}
-            {sandbox.data?.enabled && (
-              <li>
-                <Link to="/sandbox/whatsapp" target="_blank" rel="noopener">
-                  <Icon name="phone" />
-                  <span>
-                    {t('nav.sandbox')}
-                    <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
-                  </span>
-                </Link>
-              </li>
-            )}
-          </ul>
+        <nav className={`sidenav${sideNav.collapsed ? ' is-collapsed' : ''}`} aria-label={t('nav.mainNav')}>
+          <div className="sidenav-inner">
+            <button type="button" className="sidenav-toggle" onClick={sideNav.toggle}>
+              <Icon name={sideNav.collapsed ? 'expand' : 'collapse'} />
+              <span className="sidenav-label">{sideNav.collapsed ? t('nav.expand') : t('nav.collapse')}</span>
+            </button>
+            <ul>
+              {NAV.filter(
+                (item) =>
+                  (!('permission' in item) || can(item.permission)) &&
+                  (!('roles' in item) || (item.roles as readonly Role[]).includes(membership.role)),
+              ).map((item) => (
+                <li key={item.key}>
+                  <NavLink
+                    to={`${base}/${item.to}`}
+                    className={item.key === 'inbox' ? 'nav-inbox' : undefined}
+                    title={sideNav.collapsed ? t(`nav.${item.key}`) : undefined}
+                  >
+                    <Icon name={item.icon} />
+                    <span className="sidenav-label">{t(`nav.${item.key}`)}</span>
+                    {item.key === 'inbox' && <InboxNavCounts practiceId={membership.practiceId} enabled />}
+                  </NavLink>
+                </li>
+              ))}
+              {sandbox.data?.enabled && (
+                <li>
+                  <Link
+                    to="/sandbox/whatsapp"
+                    target="_blank"
+                    rel="noopener"
+                    title={sideNav.collapsed ? t('nav.sandbox') : undefined}
+                  >
+                    <Icon name="phone" />
+                    <span className="sidenav-label">
+                      {t('nav.sandbox')}
+                      <span className="visually-hidden"> {t('common.opensInNewTab')}</span>
+                    </span>
+                  </Link>
+                </li>
+              )}
+            </ul>
+          </div>
         </nav>
         <main id="main" ref={mainRef} tabIndex={-1} className="shell-main">
           <Outlet />
