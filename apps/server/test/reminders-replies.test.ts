@@ -176,8 +176,15 @@ describe('Reschedule and Cancel', () => {
       practiceId: practice.practiceId,
       patch: { enabled: false },
     });
+    // The number greets first-time writers while the assistant is off: not on a reminder's tap.
+    await t.db
+      .updateTable('whatsappChannels')
+      .set({ greetingEnabled: true, greetingEn: 'Welcome to our practice!' })
+      .where('practiceId', '=', practice.practiceId)
+      .execute();
     const r = await reminded();
     const replies = await r.tap(r.reschedule, 'Reschedule');
+    expect(replies).toHaveLength(1);
     expect(textOf(replies)).toMatch(/A member of our team will get back to you/);
     const conversation = await conversationOfPhone(t, r.phone);
     expect([conversation.owner, conversation.needsHuman, conversation.handoverReason]).toEqual([

@@ -1,3 +1,4 @@
+import { REMINDER_PAYLOAD_PREFIX } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { patientLanguageIn } from '../patients/patients.service.js';
@@ -186,6 +187,9 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
     return;
   }
   if (!autoRepliesOn(channel)) return;
+  // A tap on a reminder's button is answered by the reminders module, not greeted.
+  const tapped = written as { type?: string; choiceId?: string } | null;
+  if (tapped?.type === 'choice' && tapped.choiceId?.startsWith(REMINDER_PAYLOAD_PREFIX)) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
     const conversation = await tx
       .selectFrom('whatsappConversations')
