@@ -36,7 +36,9 @@ beforeAll(async () => {
     { ownerId: practice.owner.id, dentistId: dentist.id, hygienistId: hygienist.id, receptionistId: receptionist.id },
     NOW,
   );
-});
+  // A month of visits played through the scheduling services (booked, arrived, completed...): on
+  // embedded PGlite, on a machine busy with other test files, this alone has taken over two minutes.
+}, 300_000);
 afterAll(async () => {
   await ctx?.events.close();
   await database?.close();
