@@ -27,7 +27,7 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -81,11 +81,14 @@ function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, c
  * With DENTALPRO_BROWSER_VIA_PREVIEW=1 the app is served by `vite preview` on :5173 instead,
  * proxying the API to the server — a fallback for when the server cannot serve the build.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(
+  opts: { port?: number; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {},
+): Promise<RunningApp> {
   const webDist = path.join(repoRoot, 'apps/web/dist/index.html');
   if (!existsSync(webDist)) throw new Error('Build the web app first: npm run build -w apps/web');
   const viaPreview = process.env.DENTALPRO_BROWSER_VIA_PREVIEW === '1';
-  const port = await freePort();
+  // A given port: for a test whose other party (an identity provider) must know the address first.
+  const port = opts.port ?? (await freePort());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-browser-'));
   const baseUrl = viaPreview ? 'http://127.0.0.1:5173' : `http://127.0.0.1:${port}`;
   const server = startProcess(
@@ -98,6 +101,7 @@ export async function startApp(): Promise<RunningApp> {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
       ...(viaPreview ? { WEB_DIST_DIR: path.join(dataDir, 'no-web') } : {}),
+      ...opts.env,
     },
     repoRoot,
   );
@@ -107,7 +111,7 @@ export async function startApp(): Promise<RunningApp> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(`http://127.0.0.1:${port}/readyz`, 60_000, server.child, server.output);
+    await waitFor(`http://127.0.0.1:${port}/readyz`, opts.readyTimeoutMs ?? 60_000, server.child, server.output);
     if (viaPreview) {
       const preview = startProcess(
         process.execPath,

@@ -98,6 +98,11 @@ export async function startTestProvider(opts: { redirectUris: string[]; clients?
 
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', issuer);
+    // A browser asks the provider's origin for its icon: none, and no error for it.
+    if (url.pathname === '/favicon.ico') {
+      res.statusCode = 204;
+      return res.end();
+    }
     const interaction = /^\/interaction\/([^/]+)(\/login)?$/.exec(url.pathname);
     if (!interaction) return handle(req, res);
     void (async () => {

@@ -3,6 +3,7 @@ import { AccountPage } from './features/account/AccountPage';
 import { AuditTrailPage } from './features/audit/AuditTrailPage';
 import { AssistantSettingsPage } from './features/assistant/AssistantSettingsPage';
 import { AcceptInvitationPage } from './features/auth/AcceptInvitationPage';
+import { EnrolTwoStepPage } from './features/auth/EnrolTwoStepPage';
 import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { NoPracticePage } from './features/auth/NoPracticePage';
@@ -43,6 +44,7 @@ export function App() {
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/invitations/:token" element={<AcceptInvitationPage />} />
         <Route path="/no-practice" element={<NoPracticePage />} />
+        <Route path="/enrol-two-step" element={<EnrolTwoStepPage />} />
         <Route path="/sandbox/whatsapp" element={<SandboxPage />} />
         <Route path="/app/:practiceId" element={<AppShell />}>
           <Route index element={<StartPage />} />

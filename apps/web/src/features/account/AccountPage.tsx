@@ -14,6 +14,7 @@ import { useToast } from '../../components/Toast';
 import { setLanguage } from '../../i18n';
 import { logOut, meKey } from '../auth/auth.api';
 import { useCurrentPractice } from '../shell/AppShell';
+import { ProviderSection } from './ProviderSection';
 import { TwoFactorSection } from './TwoFactorSection';
 
 export function AccountPage() {
@@ -25,6 +26,7 @@ export function AccountPage() {
         <ProfileSection />
         <PasswordSection />
         <TwoFactorSection />
+        <ProviderSection />
         <SessionsSection />
       </div>
     </>

@@ -9,13 +9,15 @@ import { CopyField } from '../../components/CopyField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
-import { meKey } from '../auth/auth.api';
-import { useCurrentPractice } from '../shell/AppShell';
+import { meKey, useMe } from '../auth/auth.api';
 
-/** Two-factor: set up (secret → code → recovery codes shown once), or turn off with the password. */
-export function TwoFactorSection() {
+/**
+ * Two-factor: set up (secret → code → recovery codes shown once), or turn off with the password.
+ * Also the whole of the enrolment page a practice's policy sends a password user to (`onEnabled`).
+ */
+export function TwoFactorSection({ onEnabled }: { onEnabled?: () => void } = {}) {
   const { t } = useTranslation();
-  const { me } = useCurrentPractice();
+  const me = useMe().data;
   const queryClient = useQueryClient();
   const toast = useToast();
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
@@ -57,6 +59,7 @@ export function TwoFactorSection() {
     regenerate.reset();
     toast(t('account.mfa.enabled'));
     await queryClient.invalidateQueries({ queryKey: meKey });
+    onEnabled?.();
   };
 
   let body: ReactNode;
@@ -81,7 +84,7 @@ export function TwoFactorSection() {
         </div>
       </div>
     );
-  } else if (me.user.mfaEnabled) {
+  } else if (me?.user.mfaEnabled) {
     body = (
       <form onSubmit={submitWithPassword} className="stack">
         <Alert tone="success" urgent={false}>

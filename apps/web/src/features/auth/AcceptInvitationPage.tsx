@@ -11,6 +11,7 @@ import { fieldError } from '../../components/errors';
 import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PublicLayout } from '../../components/PublicLayout';
+import { ProviderButton } from './ProviderButton';
 import { meKey, startPageFor } from './auth.api';
 
 export function AcceptInvitationPage() {
@@ -56,6 +57,7 @@ export function AcceptInvitationPage() {
             <Link to="/login">{t('auth.backToLogin')}</Link>
           </div>
         )}
+        {preview.data && !preview.data.existingAccount && <ProviderButton invitationToken={token} />}
         {preview.data && (
           <form onSubmit={submit} className="stack">
             <p className="lead">

@@ -11,6 +11,7 @@ import { TextField } from '../../components/Field';
 import { PublicLayout } from '../../components/PublicLayout';
 import { useSetupStatus } from '../setup/setup.api';
 import { homeFor, isMe, meKey, useMe } from './auth.api';
+import { ProviderButton } from './ProviderButton';
 
 const NOTICES = ['password_reset', 'logged_out', 'session_expired'] as const;
 
@@ -19,11 +20,13 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const next = params.get('next');
   const notice = params.get('notice');
+  // Back from the identity provider: refused (the code says why), or signed in and owing a code.
+  const oidcError = params.get('oidcError');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const setup = useSetupStatus();
   const me = useMe();
-  const [step, setStep] = useState<'password' | 'code'>('password');
+  const [step, setStep] = useState<'password' | 'code'>(params.get('step') === 'mfa' ? 'code' : 'password');
   const [useRecovery, setUseRecovery] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
 
@@ -34,7 +37,11 @@ export function LoginPage() {
 
   const login = useMutation({
     mutationFn: (input: { email: string; password: string }) => api.post<LoginResult>('/auth/login', input),
-    onSuccess: (result) => (isMe(result) ? finish(result) : setStep('code')),
+    onSuccess: (result) => {
+      if (isMe(result)) finish(result);
+      else if ('mfaEnrolmentRequired' in result) navigate('/enrol-two-step', { replace: true });
+      else setStep('code');
+    },
   });
   const verify = useMutation({
     mutationFn: (input: { code?: string; recoveryCode?: string }) => api.post<Me>('/auth/login/mfa', input),
@@ -47,8 +54,16 @@ export function LoginPage() {
   }, [step, useRecovery]);
 
   if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
-  // Already logged in (a fresh tab, say): straight to work.
-  if (me.data && step === 'password' && !login.isPending) return <Navigate to={homeFor(me.data, next)} replace />;
+  // Already logged in (a fresh tab, say): straight to work; back from linking a provider account
+  // (or failing to), to the account page.
+  if (me.data && step === 'password' && !login.isPending) {
+    const first = me.data.memberships[0];
+    if (first && (params.get('oidc') === 'linked' || oidcError)) {
+      const query = oidcError ? `?oidcError=${encodeURIComponent(oidcError)}` : '?linked=1';
+      return <Navigate to={`/app/${first.practiceId}/account${query}`} replace />;
+    }
+    return <Navigate to={homeFor(me.data, next)} replace />;
+  }
 
   const submitPassword = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -68,6 +83,12 @@ export function LoginPage() {
         {notice && (NOTICES as readonly string[]).includes(notice) && step === 'password' && (
           <Alert tone={notice === 'session_expired' ? 'info' : 'success'}>{t(`auth.login.notices.${notice}`)}</Alert>
         )}
+        {oidcError && step === 'password' && (
+          <Alert tone="error" title={t('auth.oidc.failed')}>
+            {t(`errors.${oidcError}`, { defaultValue: t('errors.oidc_token_invalid') })}
+          </Alert>
+        )}
+        {step === 'password' && <ProviderButton />}
         {step === 'password' ? (
           <form onSubmit={submitPassword} className="stack">
             <TextField label={t('common.email')} name="email" type="email" required autoComplete="username" autoFocus />

@@ -12,6 +12,7 @@ import { Loading } from '../../components/Loading';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect';
 import { useToast } from '../../components/Toast';
 import { meKey } from '../auth/auth.api';
+import { useOidcConfig } from '../auth/oidc.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { practiceKey, usePractice } from './practices.api';
 
@@ -34,6 +35,7 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const oidc = useOidcConfig();
   const save = useMutation({
     mutationFn: (patch: Partial<PracticeInput>) => api.patch<Practice>(`/practices/${practice.id}`, patch),
     onSuccess: async (saved) => {
@@ -56,6 +58,9 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
       timeZone: text('timeZone'),
       defaultLanguage: text('defaultLanguage') === 'fr' ? 'fr' : 'en',
       receptionistsSeeAlertDetails: form.get('receptionistsSeeAlertDetails') === 'on',
+      twoStepRequiredForPasswords: form.get('twoStepRequiredForPasswords') === 'on',
+      // Shown only with a provider; without one it stays as it is.
+      ...(oidc.data?.enabled ? { passwordSignInAllowed: form.get('passwordSignInOff') !== 'on' } : {}),
     });
   };
   const err = save.error;
@@ -137,6 +142,45 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
               {t('practice.receptionistsSeeAlertDetailsHint')}
             </p>
           </div>
+          <fieldset className="plain stack">
+            <legend>{t('practice.signIn.title')}</legend>
+            <div className="field">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  name="twoStepRequiredForPasswords"
+                  defaultChecked={practice.twoStepRequiredForPasswords}
+                  aria-describedby="two-step-required-hint"
+                />
+                {t('practice.signIn.twoStepRequired')}
+              </label>
+              <p className="field-hint" id="two-step-required-hint">
+                {t('practice.signIn.twoStepRequiredHint')}
+              </p>
+            </div>
+            {oidc.data?.enabled && (
+              <div className="field">
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    name="passwordSignInOff"
+                    defaultChecked={!practice.passwordSignInAllowed}
+                    aria-describedby="password-off-hint"
+                    aria-invalid={fieldError(err, 'passwordSignInAllowed') ? true : undefined}
+                  />
+                  {t('practice.signIn.passwordOff', { provider: oidc.data.displayName ?? '' })}
+                </label>
+                <p className="field-hint" id="password-off-hint">
+                  {t('practice.signIn.passwordOffHint')}
+                </p>
+                {fieldError(err, 'passwordSignInAllowed') && (
+                  <p className="field-error" role="alert">
+                    {t('practice.signIn.passwordOffRefused')}
+                  </p>
+                )}
+              </div>
+            )}
+          </fieldset>
         </fieldset>
         <ErrorAlert error={err} />
         {editable && (

@@ -1,0 +1,31 @@
+import type { LinkedIdentities, OidcPublicConfig, OidcRedirect } from '@dentalpro/contracts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+
+/** Whether the deployment has an identity provider, and its name for the button. */
+export function useOidcConfig() {
+  return useQuery({
+    queryKey: ['oidc-config'],
+    queryFn: () => api.get<OidcPublicConfig>('/auth/oidc/config'),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+export const identitiesKey = ['oidc-identities'] as const;
+
+export function useLinkedIdentities() {
+  return useQuery({ queryKey: identitiesKey, queryFn: () => api.get<LinkedIdentities>('/auth/oidc/identities') });
+}
+
+/**
+ * Starts at the provider: the server answers its address (after setting the cookie that binds the
+ * answer to this browser), and the page goes there. A provider that is down is an error here, on
+ * this page, with the password form still at hand.
+ */
+export function useGoToProvider(path: '/auth/oidc/start' | '/auth/oidc/link') {
+  return useMutation({
+    mutationFn: (body: { invitationToken?: string; password?: string }) => api.post<OidcRedirect>(path, body),
+    onSuccess: (result) => window.location.assign(result.url),
+  });
+}
