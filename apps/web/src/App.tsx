@@ -10,6 +10,8 @@ import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
 import { PriceListSettingsPage } from './features/clinical/PriceListSettingsPage';
 import { CalendarPage } from './features/scheduling/CalendarPage';
+import { RecallsPage } from './features/scheduling/RecallsPage';
+import { WaitlistPage } from './features/scheduling/WaitlistPage';
 import { ScheduleSettingsPage } from './features/scheduling/settings/ScheduleSettingsPage';
 import { PatientImportPage } from './features/patients/PatientImportPage';
 import { EditPatientPage } from './features/patients/EditPatientPage';
@@ -52,6 +54,8 @@ export function App() {
           <Route path="my-day" element={<MyDayPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="patients" element={<PatientsPage />} />
+          <Route path="recalls" element={<RecallsPage />} />
+          <Route path="waitlist" element={<WaitlistPage />} />
           <Route path="patients/:patientId/merge" element={<MergePatientPage />} />
           <Route path="patients/:patientId/edit" element={<EditPatientPage />} />
           <Route path="patients/:patientId/:tab?" element={<PatientPage />} />

@@ -62,6 +62,15 @@ const PATHS = {
   bell: <path d="M18 8.5a6 6 0 0 0-12 0c0 6.5-2.5 8.5-2.5 8.5h17S18 15 18 8.5M10.3 20.5a2 2 0 0 0 3.4 0" />,
   collapse: <path d="M11 17 6 12l5-5M18 17l-5-5 5-5" />,
   expand: <path d="m13 17 5-5-5-5M6 17l5-5-5-5" />,
+  /** Recalls: coming round again. */
+  recall: <path d="M20 12a8 8 0 1 1-2.3-5.7M20 4v4h-4M12 8v4l2.5 2.5" />,
+  /** The waitlist: people in a queue with a clock. */
+  waitlist: (
+    <>
+      <circle cx="16" cy="16" r="5" />
+      <path d="M16 13.5V16l1.5 1.5M3 6h12M3 11h7M3 16h4" />
+    </>
+  ),
 } as const;
 
 export type IconName = keyof typeof PATHS;

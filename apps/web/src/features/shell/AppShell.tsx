@@ -38,6 +38,8 @@ const NAV = [
   { to: 'my-day', key: 'myDay', icon: 'tooth', roles: ['owner', 'dentist', 'hygienist'] },
   { to: 'calendar', key: 'calendar', icon: 'calendar' },
   { to: 'patients', key: 'patients', icon: 'patients' },
+  { to: 'recalls', key: 'recalls', icon: 'recall' },
+  { to: 'waitlist', key: 'waitlist', icon: 'waitlist' },
   { to: 'inbox', key: 'inbox', icon: 'inbox', permission: 'inbox:read' },
   { to: 'settings', key: 'settings', icon: 'settings' },
   { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },

@@ -13,6 +13,8 @@ const TITLES: [RegExp, string][] = [
   [/^\/sandbox\/whatsapp/, 'sandbox.title'],
   [/^\/app\/[^/]+\/calendar/, 'nav.calendar'],
   [/^\/app\/[^/]+\/patients/, 'nav.patients'],
+  [/^\/app\/[^/]+\/recalls/, 'nav.recalls'],
+  [/^\/app\/[^/]+\/waitlist/, 'nav.waitlist'],
   [/^\/app\/[^/]+\/inbox/, 'nav.inbox'],
   [/^\/app\/[^/]+\/settings\/staff/, 'settings.staff'],
   [/^\/app\/[^/]+\/settings\/calendar/, 'settings.calendar'],
