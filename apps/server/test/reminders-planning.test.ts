@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mergePatient } from '../src/modules/patients/merge.service.js';
+import { getPatient, updatePatient } from '../src/modules/patients/patients.service.js';
 import { replanPractice } from '../src/modules/reminders/planning.js';
+import { remindersDataOwner } from '../src/modules/reminders/reminders.data-owner.js';
 import { sendReminder } from '../src/modules/reminders/sending.js';
 import { cancelAppointment, moveAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { systemActor } from '../src/platform/access.js';
+import { inPractice } from '../src/platform/tenancy.js';
 import { type AssistantPractice, assistantPractice, patientPhone, patientsOnNumber } from './assistant-fixtures.js';
 import { type Client, type TestApp, loggedIn } from './harness.js';
 import {
@@ -338,6 +342,45 @@ describe('sending', () => {
     await replanPractice(t.ctx, { practiceId: practice.practiceId, now: new Date(start.getTime() - 3600_000) });
     expect(await sendJobsOf(t, a.id)).toEqual([]);
     expect(await remindNow(t, graph)).toEqual([]);
+  });
+});
+
+describe('the patient’s data', () => {
+  it('a merge moves the reminders to the survivor; a death leaves nothing planned; export and erasure cover them', async () => {
+    const caller = { actor: systemActor('test'), practiceId: practice.practiceId };
+    const dup = await patient('Sam');
+    const survivor = await patient('Samuel');
+    const a = await book(t, practice, dup.id, mu(freshDay(), '09:00'));
+    await mergePatient(t.ctx, { ...caller, patientId: dup.id, intoPatientId: survivor.id });
+    expect((await remindersOf(t, practice.practiceId, a.id)).map((r) => r.patientId)).toEqual([
+      survivor.id,
+      survivor.id,
+    ]);
+    const exported = (await inPractice(t.ctx.db, practice.practiceId, (tx) =>
+      remindersDataOwner.exportPatient(tx, { practiceId: practice.practiceId, patientId: survivor.id }),
+    )) as { appointmentReminders: { appointmentId: string; state: string }[] };
+    expect(exported.appointmentReminders.map((r) => [r.appointmentId, r.state])).toEqual([
+      [a.id, 'planned'],
+      [a.id, 'planned'],
+    ]);
+
+    const current = await getPatient(t.ctx, { ...caller, patientId: survivor.id });
+    await updatePatient(t.ctx, {
+      ...caller,
+      patientId: survivor.id,
+      patch: { status: 'deceased' },
+      expectedVersion: current.version,
+    });
+    await runJobs(t);
+    const rows = await remindersOf(t, practice.practiceId, a.id);
+    expect(rows.every((r) => r.state === 'skipped')).toBe(true);
+    expect(await sendJobsOf(t, a.id)).toEqual([]);
+    expect((await remindNow(t, graph)).filter((m) => m.to === survivor.waId || m.to === dup.waId)).toEqual([]);
+
+    await inPractice(t.ctx.db, practice.practiceId, (tx) =>
+      remindersDataOwner.erasePatient(tx, { ...caller, patientId: survivor.id }),
+    );
+    expect(await remindersOf(t, practice.practiceId, a.id)).toEqual([]);
   });
 });
 

@@ -116,6 +116,9 @@ async function planOne(
   };
   if (!a || !ACTIVE.has(a.status) || !a.patientId) {
     await stop(planned, a?.status === 'cancelled' ? 'cancelled' : 'not_active');
+    // Skipped already (a death skips them in its own transaction): their jobs go too.
+    for (const offset of new Set(input.rows.map((r) => r.offsetMinutes)))
+      await cancelJob(tx, sendKey(appointmentId, offset));
     return 0;
   }
   const start = a.start.getTime();
