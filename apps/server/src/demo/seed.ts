@@ -6,6 +6,7 @@ import { addStaffMember } from '../modules/staff/staff.service.js';
 import { seedDemoAssistant } from './assistant.js';
 import { seedDemoCalendar } from './calendar.js';
 import { seedDemoClinical } from './clinical.js';
+import { seedDemoRecalls } from './recalls.js';
 import { createChannelIn } from '../modules/messaging/channels.service.js';
 import { inPractice } from '../platform/tenancy.js';
 
@@ -95,6 +96,8 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
   });
   // After the calendar: notes are written for its past visits.
   const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
+  // After the calendar too: recalls and the waitlist name its visit types and providers.
+  const recalls = await seedDemoRecalls(ctx, practiceId, clinicians);
   // After both: it switches the number over to the assistant and publishes prices from the price list.
   const assistant = await seedDemoAssistant(ctx, practiceId);
   return {
@@ -103,6 +106,7 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
     created,
     calendar,
     clinical,
+    recalls,
     assistant,
     ...(whatsapp ? { whatsappPhoneNumberId: whatsapp } : {}),
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
