@@ -130,7 +130,7 @@ function ShellFrame() {
     <div className="shell">
       <SkipLink />
       <header className="topbar">
-        <Link to={`${base}/calendar`} className="brand-link" aria-label={t('nav.homeLink')}>
+        <Link to={base} className="brand-link" aria-label={t('nav.homeLink')}>
           <Brand />
         </Link>
         <div className="topbar-tools">
