@@ -9,6 +9,7 @@ import { fieldError, useErrorMessage } from '../../components/errors';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
+import { bookingDefaults, nearestTimes } from './booking-defaults';
 import { bookingRefusal } from './patient-bookable';
 import { ChosenPatientAlert } from './MedicalAlertBadge';
 import { PatientPicker } from './PatientPicker';
@@ -69,15 +70,19 @@ function BookingForm({
   const queryClient = useQueryClient();
   const slotsId = useId();
   const [patient, setPatient] = useState<PatientSummary | null>(draft.patient ?? null);
-  const [typeId, setTypeId] = useState(types.find((x) => x.id === draft.appointmentTypeId)?.id ?? types[0]?.id ?? '');
+  // Who works on the clicked chair at the clicked time, and a visit type they may perform (not the first dentist and the first type).
+  const [defaults] = useState(() => bookingDefaults(draft, providers, types));
+  const [typeId, setTypeId] = useState(
+    types.find((x) => x.id === draft.appointmentTypeId)?.id ?? (defaults.typeId || (types[0]?.id ?? '')),
+  );
   const type = types.find((x) => x.id === typeId);
   const allowed = useMemo(
     () => providers.filter((p) => !type || type.allowedRoles.includes(p.role as never)),
     [providers, type],
   );
-  const [chosenProvider, setProviderId] = useState(draft.providerId ?? '');
+  const [chosenProvider, setProviderId] = useState(defaults.providerId);
   const providerId = allowed.some((p) => p.userId === chosenProvider) ? chosenProvider : (allowed[0]?.userId ?? '');
-  const [chairId, setChairId] = useState(draft.chairId ?? chairs[0]?.id ?? '');
+  const [chairId, setChairId] = useState(defaults.chairId ?? chairs[0]?.id ?? '');
   const [day, setDay] = useState(draft.day);
   const [time, setTime] = useState(clock(draft.minutes));
   const [notes, setNotes] = useState('');
@@ -104,6 +109,24 @@ function BookingForm({
     }
     return [...byStart.entries()].sort((a, b) => a[0] - b[0]);
   }, [availability.data, timeZone]);
+  // The time asked for must be one of the free times offered (on this chair); when it is not, the dialog says so.
+  const wanted = /^\d\d:\d\d$/.test(time) ? parseClock(time) : null;
+  const timeNotFree =
+    availability.isSuccess &&
+    wanted !== null &&
+    !slotTimes.some(([minutes, chairIds]) => minutes === wanted && chairIds.includes(chairId));
+  const nearest =
+    timeNotFree && wanted !== null
+      ? nearestTimes(
+          slotTimes.map(([minutes]) => minutes),
+          wanted,
+        )
+      : [];
+  const pickTime = (minutes: number) => {
+    setTime(clock(minutes));
+    const chairIds = slotTimes.find(([m]) => m === minutes)?.[1] ?? [];
+    if (!chairIds.includes(chairId) && chairIds[0]) setChairId(chairIds[0]);
+  };
 
   const book = useMutation({
     mutationFn: (body: Record<string, unknown>) => schedulingApi.book(practiceId, body),
@@ -209,6 +232,30 @@ function BookingForm({
               required
             />
           </div>
+          {timeNotFree && (
+            <Alert tone="warning" urgent={false} className="time-not-free">
+              <p>
+                {t('booking.timeNotFree', {
+                  time,
+                  type: typeName(type),
+                  provider: providers.find((p) => p.userId === providerId)?.displayName ?? '',
+                  chair: chairName(chairId),
+                })}
+              </p>
+              {nearest.length > 0 ? (
+                <div className="slot-buttons">
+                  <span>{t('booking.nearestFree')}</span>
+                  {nearest.map((minutes) => (
+                    <button type="button" key={minutes} className="slot-button" onClick={() => pickTime(minutes)}>
+                      {clock(minutes)}
+                    </button>
+                  ))}
+                </div>
+              ) : (
+                <p>{t('booking.noFreeSlots')}</p>
+              )}
+            </Alert>
+          )}
         </div>
         <div>
           <section className="slots" aria-labelledby={slotsId}>
@@ -233,10 +280,7 @@ function BookingForm({
                       className="slot-button"
                       aria-pressed={selected}
                       title={chairIds.map(chairName).join(', ')}
-                      onClick={() => {
-                        setTime(label);
-                        if (!chairIds.includes(chairId) && chairIds[0]) setChairId(chairIds[0]);
-                      }}
+                      onClick={() => pickTime(minutes)}
                     >
                       {label}
                     </button>

@@ -5,12 +5,14 @@ import {
   type PointerEvent,
   memo,
   useCallback,
+  useEffect,
   useMemo,
   useRef,
   useState,
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BlockBody } from '../../api/contracts';
+import { edgeScroll } from './auto-scroll';
 import { MedicalAlertMark } from './MedicalAlertBadge';
 import { clock } from './zoned-time';
 
@@ -69,9 +71,12 @@ interface CalendarGridProps {
   onOpenBlock: (block: BlockBody) => void;
 }
 
-/** Pixels per minute: a 15-minute row is 32 px (a comfortable finger target); finer steps get shorter rows. */
+/**
+ * Pixels per minute: a 15-minute row is 24 px (the minimum target size, and over six hours on a
+ * 768-pixel screen); finer steps get a little more per minute so their rows stay 12 px or more.
+ */
 export function pixelsPerMinute(step: number) {
-  return step >= 15 ? 32 / 15 : 2.4;
+  return step >= 15 ? 24 / 15 : 2.4;
 }
 
 const STATUS_GLYPH: Record<string, string> = {
@@ -113,6 +118,9 @@ export function CalendarGrid(props: CalendarGridProps) {
     pointerId: number;
   } | null>(null);
   const suppressClick = useRef(false);
+  const scroller = useRef<HTMLElement>(null);
+  // Where the dragging pointer is and the frame that scrolls the grid while it stays near an edge.
+  const edge = useRef<{ x: number; y: number; frame: number | null }>({ x: 0, y: 0, frame: null });
   const [active, setActive] = useState<{ col: number; row: number }>({ col: 0, row: 0 });
 
   const hours = useMemo(() => {
@@ -149,6 +157,47 @@ export function CalendarGrid(props: CalendarGridProps) {
     };
   };
 
+  const follow = (x: number, y: number) => {
+    const p = pointer.current;
+    if (!p) return;
+    const target = targetAt(x, y, p.grabMin, p.duration);
+    if (target)
+      setDrag((current) =>
+        current && current.columnKey === target.columnKey && current.startMin === target.startMin ? current : target,
+      );
+  };
+
+  const stopEdgeScroll = () => {
+    if (edge.current.frame !== null) cancelAnimationFrame(edge.current.frame);
+    edge.current.frame = null;
+  };
+  // A grid taken off the screen mid-drag leaves no frame running.
+  useEffect(() => {
+    const current = edge.current;
+    return () => {
+      if (current.frame !== null) cancelAnimationFrame(current.frame);
+    };
+  }, []);
+
+  // Near the grid's edge the drag scrolls it, frame by frame while the pointer stays there (no
+  // pointer events come then), and the drop target follows what scrolls under the pointer.
+  const edgeScrollFrame = () => {
+    const el = scroller.current;
+    edge.current.frame = null;
+    if (!el || !pointer.current?.moved) return;
+    const sticky = {
+      top: el.querySelector<HTMLElement>('.cal-head')?.offsetHeight ?? 0,
+      left: el.querySelector<HTMLElement>('.cal-axis')?.offsetWidth ?? 0,
+    };
+    const { dx, dy } = edgeScroll(el.getBoundingClientRect(), sticky, edge.current.x, edge.current.y);
+    const before = { top: el.scrollTop, left: el.scrollLeft };
+    el.scrollTop += dy;
+    el.scrollLeft += dx;
+    if (el.scrollTop === before.top && el.scrollLeft === before.left) return;
+    follow(edge.current.x, edge.current.y);
+    edge.current.frame = requestAnimationFrame(edgeScrollFrame);
+  };
+
   const onPointerMove = (event: PointerEvent<HTMLButtonElement>) => {
     const p = pointer.current;
     if (!p || p.pointerId !== event.pointerId) return;
@@ -157,12 +206,15 @@ export function CalendarGrid(props: CalendarGridProps) {
       p.moved = true;
       event.currentTarget.setPointerCapture(event.pointerId);
     }
-    const target = targetAt(event.clientX, event.clientY, p.grabMin, p.duration);
-    if (target && (target.columnKey !== drag?.columnKey || target.startMin !== drag?.startMin)) setDrag(target);
+    follow(event.clientX, event.clientY);
+    edge.current.x = event.clientX;
+    edge.current.y = event.clientY;
+    edge.current.frame ??= requestAnimationFrame(edgeScrollFrame);
   };
 
   const onPointerUp = (event: PointerEvent<HTMLButtonElement>) => {
     const p = pointer.current;
+    stopEdgeScroll();
     pointer.current = null;
     if (!p?.moved) return;
     suppressClick.current = true;
@@ -178,6 +230,7 @@ export function CalendarGrid(props: CalendarGridProps) {
   };
 
   const onPointerCancel = () => {
+    stopEdgeScroll();
     pointer.current = null;
     setDrag(null);
   };
@@ -218,7 +271,7 @@ export function CalendarGrid(props: CalendarGridProps) {
   const dragged = drag ? findPlaced(props.appointments, drag.id) : null;
 
   return (
-    <section className="cal-scroll" aria-label={t('calendar.gridLabel')} tabIndex={-1}>
+    <section className="cal-scroll" ref={scroller} aria-label={t('calendar.gridLabel')} tabIndex={-1}>
       <div
         className={`cal-grid${columns.length === 7 && columns[0]?.providerId !== undefined ? ' is-week' : ''}`}
         style={{ '--cal-cols': columns.length } as CSSProperties}
@@ -285,8 +338,9 @@ export function CalendarGrid(props: CalendarGridProps) {
                   }}
                   onClick={() => props.onOpenBlock(pb.block)}
                   aria-label={`${pb.label}, ${clock(pb.startMin)}–${clock(pb.endMin)}`}
+                  title={pb.label}
                 >
-                  {!pb.narrow && <span>{pb.label}</span>}
+                  {!pb.narrow && <span className="cal-block-label">{pb.label}</span>}
                 </button>
               ))}
               {props.nowMinutes !== null &&
@@ -305,7 +359,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                     type="button"
                     key={pa.appointment.id}
                     data-appointment-id={pa.appointment.id}
-                    className={`cal-appt status-${pa.appointment.status}${movable ? ' is-movable' : ''}${isDragged ? ' is-dragging' : ''}${props.selectedId === pa.appointment.id ? ' is-selected' : ''}`}
+                    className={`cal-appt status-${pa.appointment.status}${movable ? ' is-movable' : ''}${isDragged ? ' is-dragging' : ''}${props.selectedId === pa.appointment.id ? ' is-selected' : ''}${(pa.endMin - pa.startMin) * ppm < 50 ? ' is-short' : ''}`}
                     style={
                       {
                         top: (pa.startMin - axisStart) * ppm,

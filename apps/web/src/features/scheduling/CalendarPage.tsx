@@ -348,96 +348,99 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
 
   return (
     <div className={`calendar-page${selected ? ' has-panel' : ''}`}>
-      <div className="cal-titlebar">
-        <h1>{heading}</h1>
-        <p className="cal-title" aria-live="polite">
-          {title}
-          {appointments.isFetching && !appointments.isPending && (
-            <span className="spinner cal-refreshing" aria-hidden="true" />
-          )}
-          {pendingMoves > 0 && <span className="visually-hidden">{t('common.working')}</span>}
-        </p>
-      </div>
-      <div className="cal-toolbar" role="toolbar" aria-label={t('calendar.toolbar')}>
-        <div className="cal-nav">
-          <Button onClick={() => setParam({ date: null })} disabled={day === today}>
-            {t('calendar.today')}
-          </Button>
-          <Button
-            onClick={() => setParam({ date: addDays(day, -dayCount) })}
-            aria-label={view === 'day' ? t('calendar.previousDay') : t('calendar.previousWeek')}
-          >
-            <span aria-hidden="true">‹</span>
-          </Button>
-          <Button
-            onClick={() => setParam({ date: addDays(day, dayCount) })}
-            aria-label={view === 'day' ? t('calendar.nextDay') : t('calendar.nextWeek')}
-          >
-            <span aria-hidden="true">›</span>
-          </Button>
-          <label className="visually-hidden" htmlFor={dateId}>
-            {t('calendar.date')}
-          </label>
-          <input
-            id={dateId}
-            type="date"
-            className="cal-date"
-            value={day}
-            onChange={(e) => isDay(e.target.value) && setParam({ date: e.target.value })}
-          />
+      {/* One line on a laptop: the heading, the day, and the controls; the grid gets the height. */}
+      <div className="cal-header">
+        <div className="cal-titlebar">
+          <h1>{heading}</h1>
+          <p className="cal-title" aria-live="polite">
+            {title}
+            {appointments.isFetching && !appointments.isPending && (
+              <span className="spinner cal-refreshing" aria-hidden="true" />
+            )}
+            {pendingMoves > 0 && <span className="visually-hidden">{t('common.working')}</span>}
+          </p>
         </div>
-        {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules. */}
-        <div className="segmented" role="group" aria-label={t('calendar.view')}>
-          <button type="button" aria-pressed={view === 'day'} onClick={() => setParam({ view: null })}>
-            {t('calendar.dayByChair')}
-          </button>
-          <button type="button" aria-pressed={view === 'week'} onClick={() => setParam({ view: 'week' })}>
-            {t('calendar.weekByProvider')}
-          </button>
-        </div>
-        {view === 'week' && (
-          <div className="cal-provider">
-            <label htmlFor={providerSelectId}>{t('calendar.provider')}</label>
-            <select
-              id={providerSelectId}
-              value={providerId ?? ''}
-              onChange={(e) => setParam({ provider: e.target.value })}
+        <div className="cal-toolbar" role="toolbar" aria-label={t('calendar.toolbar')}>
+          <div className="cal-nav">
+            <Button onClick={() => setParam({ date: null })} disabled={day === today}>
+              {t('calendar.today')}
+            </Button>
+            <Button
+              onClick={() => setParam({ date: addDays(day, -dayCount) })}
+              aria-label={view === 'day' ? t('calendar.previousDay') : t('calendar.previousWeek')}
             >
-              {activeProviders.map((p) => (
-                <option key={p.userId} value={p.userId}>
-                  {p.displayName}
-                </option>
-              ))}
-            </select>
+              <span aria-hidden="true">‹</span>
+            </Button>
+            <Button
+              onClick={() => setParam({ date: addDays(day, dayCount) })}
+              aria-label={view === 'day' ? t('calendar.nextDay') : t('calendar.nextWeek')}
+            >
+              <span aria-hidden="true">›</span>
+            </Button>
+            <label className="visually-hidden" htmlFor={dateId}>
+              {t('calendar.date')}
+            </label>
+            <input
+              id={dateId}
+              type="date"
+              className="cal-date"
+              value={day}
+              onChange={(e) => isDay(e.target.value) && setParam({ date: e.target.value })}
+            />
           </div>
-        )}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={showCancelled}
-            onChange={(e) => setParam({ cancelled: e.target.checked ? '1' : null })}
-          />
-          {t('calendar.showCancelled')}
-        </label>
-        {canWrite && (
-          <Button className="cal-block-button" onClick={() => setBlockDialog({ block: null })}>
-            {t('calendar.block.action')}
-          </Button>
-        )}
+          {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border, padding, min-width and legend rules. */}
+          <div className="segmented" role="group" aria-label={t('calendar.view')}>
+            <button type="button" aria-pressed={view === 'day'} onClick={() => setParam({ view: null })}>
+              {t('calendar.dayByChair')}
+            </button>
+            <button type="button" aria-pressed={view === 'week'} onClick={() => setParam({ view: 'week' })}>
+              {t('calendar.weekByProvider')}
+            </button>
+          </div>
+          {view === 'week' && (
+            <div className="cal-provider">
+              <label htmlFor={providerSelectId}>{t('calendar.provider')}</label>
+              <select
+                id={providerSelectId}
+                value={providerId ?? ''}
+                onChange={(e) => setParam({ provider: e.target.value })}
+              >
+                {activeProviders.map((p) => (
+                  <option key={p.userId} value={p.userId}>
+                    {p.displayName}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={showCancelled}
+              onChange={(e) => setParam({ cancelled: e.target.checked ? '1' : null })}
+            />
+            {t('calendar.showCancelled')}
+          </label>
+          {canWrite && (
+            <Button className="cal-block-button" onClick={() => setBlockDialog({ block: null })}>
+              {t('calendar.block.action')}
+            </Button>
+          )}
+        </div>
       </div>
 
       {dayHolidays.map((h) => (
-        <Alert key={h.id} tone="warning">
+        <Alert key={h.id} tone="warning" className="cal-banner">
           {t('calendar.holiday', { date: fmt.longDay(h.date), name: typeName(h) })}
         </Alert>
       ))}
       {[...closed].map((d) => (
-        <Alert key={d} tone="warning">
+        <Alert key={d} tone="warning" className="cal-banner">
           {t('calendar.closedDay', { weekday: weekdayName(d, i18n.language) })}
         </Alert>
       ))}
       {rangeClosures.map((c) => (
-        <Alert key={c.id} tone="warning">
+        <Alert key={c.id} tone="warning" className="cal-banner">
           {t('calendar.closure', {
             from: fmt.dateTime(c.start),
             to: fmt.dateTime(c.end),
