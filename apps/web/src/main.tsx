@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
@@ -9,6 +9,18 @@ import './i18n';
 import './styles.css';
 
 const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    // A session held back until two-step is set up (the practice requires it) can do nothing else:
+    // wherever it was opened (a reload, an old tab), it goes to the page that sets it up.
+    onError: (error) => {
+      if (
+        error instanceof ApiError &&
+        error.code === 'mfa_enrolment_required' &&
+        location.pathname !== '/enrol-two-step'
+      )
+        window.location.assign('/enrol-two-step');
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,
