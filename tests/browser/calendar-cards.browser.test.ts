@@ -32,6 +32,9 @@ beforeAll(async () => {
   await api.ok('PUT', `${P}/opening-hours`, { hours: everyDay });
   await api.ok('POST', `${P}/providers`, { userId: me.user.id, displayName: 'Dr Li' });
   await api.ok('PUT', `${P}/providers/${me.user.id}/hours`, { hours: everyDay });
+  // Reminders off, so the names are exactly what the cards write (a reminder's mark adds its words
+  // after the status once planned: reminders.browser.test.ts checks those names).
+  await api.ok('PUT', `${P}/reminders/settings`, { enabled: false, rules: [], quietHours: null });
   const type = await api.ok<{ id: string }>('POST', `${P}/appointment-types`, {
     nameEn: 'Check-up',
     nameFr: 'Contrôle',

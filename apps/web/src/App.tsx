@@ -9,6 +9,7 @@ import { LoginPage } from './features/auth/LoginPage';
 import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
 import { PriceListSettingsPage } from './features/clinical/PriceListSettingsPage';
+import { ReminderSettingsPage } from './features/reminders/ReminderSettingsPage';
 import { CalendarPage } from './features/scheduling/CalendarPage';
 import { RecallsPage } from './features/scheduling/RecallsPage';
 import { WaitlistPage } from './features/scheduling/WaitlistPage';
@@ -68,6 +69,7 @@ export function App() {
             <Route path="calendar/:section" element={<ScheduleSettingsPage />} />
             <Route path="whatsapp" element={<WhatsAppSettingsPage />} />
             <Route path="assistant" element={<AssistantSettingsPage />} />
+            <Route path="reminders" element={<ReminderSettingsPage />} />
             <Route path="import" element={<PatientImportPage />} />
             <Route path="price-list" element={<PriceListSettingsPage />} />
           </Route>

@@ -1,4 +1,4 @@
-import type { Appointment, AppointmentType, Chair, Provider } from '@dentalpro/contracts';
+import type { Appointment, AppointmentReminder, AppointmentType, Chair, Provider } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useErrorMessage } from '../../components/errors';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
+import { AppointmentRemindersSection, ReminderMark } from '../reminders/ReminderMark';
+import { reminderMarkText, summariseReminders } from '../reminders/reminder-state';
 import type { useCurrentPractice } from '../shell/AppShell';
 import { conflictMessage } from './conflict';
 import { MedicalAlertBadge } from './MedicalAlertBadge';
@@ -33,6 +35,9 @@ interface AppointmentPanelProps {
   chairs: Chair[];
   can: ReturnType<typeof useCurrentPractice>['can'];
   myUserId: string;
+  /** Its reminders (the calendar reads those of every appointment shown at once); undefined until read. */
+  reminders?: readonly AppointmentReminder[] | undefined;
+  remindersLoading?: boolean;
   onClose: () => void;
 }
 
@@ -56,6 +61,8 @@ export function AppointmentPanel({
   chairs,
   can,
   myUserId,
+  reminders,
+  remindersLoading = false,
   onClose,
 }: AppointmentPanelProps) {
   const { t } = useTranslation();
@@ -129,6 +136,8 @@ export function AppointmentPanel({
   };
 
   const history = detail.data?.history ?? [];
+  const reminderSummary = summariseReminders(a, reminders ?? []);
+  const reminderText = reminderSummary && reminderMarkText(reminderSummary, t, fmt.dateTime);
   return (
     <aside className="cal-panel" aria-labelledby={titleId} onKeyDown={onKeyDown}>
       <div className="cal-panel-head">
@@ -140,6 +149,12 @@ export function AppointmentPanel({
         </button>
       </div>
       <p className={`status-pill status-${a.status}`}>{t(`calendar.status.${a.status}`)}</p>
+      {reminderSummary && reminderText && (
+        <p className="reminder-line">
+          <ReminderMark kind={reminderSummary.kind} label={reminderText} decorative />
+          <span>{reminderText}</span>
+        </p>
+      )}
       {a.hasMedicalAlert && a.patientId && (
         <p className="medical-alert-line">
           <MedicalAlertBadge practiceId={practiceId} patientId={a.patientId} />
@@ -271,6 +286,14 @@ export function AppointmentPanel({
           </div>
         </form>
       )}
+
+      <AppointmentRemindersSection
+        reminders={reminders}
+        appointmentStart={a.start}
+        loading={remindersLoading}
+        when={fmt.dateTime}
+        headingId={`${titleId}-reminders`}
+      />
 
       <section aria-labelledby={`${titleId}-history`} className="history">
         <h3 id={`${titleId}-history`}>{t('calendar.history')}</h3>

@@ -13,6 +13,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { BlockBody } from '../../api/contracts';
 import { edgeScroll } from './auto-scroll';
+import { ReminderMark } from '../reminders/ReminderMark';
+import type { ReminderMarkKind } from '../reminders/reminder-state';
 import { MedicalAlertMark } from './MedicalAlertBadge';
 import { clock } from './zoned-time';
 
@@ -47,8 +49,10 @@ export interface AppointmentLook {
   colour: string;
   typeName: string;
   statusLabel: string;
-  /** Spoken name of the block, e.g. "09:30–10:00, Marie Lebon, Check-up, Booked". */
+  /** Spoken name of the block, e.g. "09:30–10:00, Marie Lebon, Check-up, Booked, Reminded 8 Mar, 09:30". */
   ariaLabel: string;
+  /** What became of its reminders (an icon with this tooltip), when it has any. */
+  reminder?: { kind: ReminderMarkKind; label: string } | undefined;
 }
 
 interface CalendarGridProps {
@@ -428,6 +432,8 @@ function AppointmentContent({ placed, look }: { placed: PlacedAppointment; look:
       <span className="cal-appt-type">{look.typeName}</span>
       {/* Last, as in the spoken name (look.ariaLabel); drawn beside the time (styles.css). */}
       <span className="cal-appt-status" title={look.statusLabel}>
+        {/* No words of its own: its tooltip, and the card's spoken name, say it (after the status). */}
+        {look.reminder && <ReminderMark kind={look.reminder.kind} label={look.reminder.label} decorative />}
         <span aria-hidden="true">{STATUS_GLYPH[a.status]}</span>{' '}
         <span className="cal-appt-status-text">{look.statusLabel}</span>
       </span>

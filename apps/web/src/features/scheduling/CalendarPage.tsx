@@ -14,6 +14,8 @@ import { useErrorMessage } from '../../components/errors';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
 import { usePractice } from '../practices/practices.api';
+import { useAppointmentReminders } from '../reminders/reminders.api';
+import { reminderMarkText, summariseReminders } from '../reminders/reminder-state';
 import { useCurrentPractice } from '../shell/AppShell';
 import { AppointmentPanel } from './AppointmentPanel';
 import { BlockDialog, BlockDetailsDialog } from './BlockDialog';
@@ -185,6 +187,13 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
     return map;
   }, [appointments.data, showCancelled, timeZone, view, providerId, day]);
 
+  // The reminders of the appointments drawn, in one request each time they are read.
+  const shownIds = useMemo(
+    () => [...placedAppointments.values()].flatMap((list) => list.map((p) => p.appointment.id)),
+    [placedAppointments],
+  );
+  const reminders = useAppointmentReminders(practiceId, shownIds, appointments.dataUpdatedAt);
+
   const placedBlocks = useMemo(() => {
     const map = new Map<string, PlacedBlock[]>();
     const kindLabel = (b: BlockBody) => {
@@ -237,6 +246,8 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
       const s = wallTimeOf(a.start, timeZone);
       const e = wallTimeOf(a.end, timeZone);
       const name = typeName(type);
+      const summary = summariseReminders(a, reminders.data?.get(a.id) ?? []);
+      const reminder = summary ? { kind: summary.kind, label: reminderMarkText(summary, t, fmt.dateTime) } : undefined;
       return {
         colour: type?.colour ?? '#64748b',
         typeName: name,
@@ -247,10 +258,12 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           patient: a.patientName ?? t('calendar.noPatient'),
           type: name,
           status: statusLabel,
+          reminder: reminder?.label,
         }),
+        reminder,
       };
     },
-    [typeById, t, timeZone, typeName, fmt],
+    [typeById, t, timeZone, typeName, fmt, reminders.data],
   );
 
   const [draft, setDraft] = useState<BookingDraft | null>(null);
@@ -489,6 +502,8 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
               chairs={(chairs.data ?? []).filter((c) => c.active)}
               can={can}
               myUserId={myUserId}
+              reminders={reminders.data?.get(selected.id)}
+              remindersLoading={reminders.isPending}
               onClose={() => {
                 const id = selectedId;
                 setSelectedId(null);

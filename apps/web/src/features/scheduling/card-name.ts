@@ -1,6 +1,7 @@
 /**
  * The spoken name of an appointment's card, in the order its text is shown (CalendarGrid's
- * AppointmentContent: time, a medical alert mark, patient, type, status), so that the name
+ * AppointmentContent: time, a medical alert mark, patient, type, status; then the reminder mark's
+ * words, which the card shows as an icon only), so that the name
  * contains what a voice-control user reads on the card ("click 09:30–10:00 Marie Lebon").
  */
 export function appointmentCardName(card: {
@@ -9,6 +10,15 @@ export function appointmentCardName(card: {
   patient: string;
   type: string;
   status: string;
+  /** The reminder mark's words: an icon on the card, so they come last, after everything written. */
+  reminder?: string | undefined;
 }): string {
-  return [card.time, ...(card.alert ? [card.alert] : []), card.patient, card.type, card.status].join(', ');
+  return [
+    card.time,
+    ...(card.alert ? [card.alert] : []),
+    card.patient,
+    card.type,
+    card.status,
+    ...(card.reminder ? [card.reminder] : []),
+  ].join(', ');
 }

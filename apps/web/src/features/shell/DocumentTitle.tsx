@@ -20,6 +20,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/settings\/calendar/, 'settings.calendar'],
   [/^\/app\/[^/]+\/settings\/whatsapp/, 'settings.whatsapp'],
   [/^\/app\/[^/]+\/settings\/assistant/, 'settings.assistant'],
+  [/^\/app\/[^/]+\/settings\/reminders/, 'settings.reminders'],
   [/^\/app\/[^/]+\/settings\/price-list/, 'settings.priceList'],
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],

@@ -18,6 +18,7 @@ export function SettingsLayout() {
           <NavLink to={`${base}/whatsapp`}>{t('settings.whatsapp')}</NavLink>
         )}
         {can('practice:read') && <NavLink to={`${base}/assistant`}>{t('settings.assistant')}</NavLink>}
+        {can('practice:read') && <NavLink to={`${base}/reminders`}>{t('settings.reminders')}</NavLink>}
         {can('patients:import') && <NavLink to={`${base}/import`}>{t('settings.import')}</NavLink>}
       </nav>
       <Outlet />
