@@ -140,18 +140,6 @@ const words = (text: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
-/** Whether every word of `shown` is in `name`, in the same order. */
-function inOrder(name: string, shown: string): boolean {
-  const spoken = name.split(' ');
-  let at = 0;
-  for (const word of shown.split(' ')) {
-    at = spoken.indexOf(word, at);
-    if (at === -1) return false;
-    at += 1;
-  }
-  return true;
-}
-
 /** An instant as the calendar writes it (useCalendarFormat's dateTime), on the practice's clock. */
 const dateTime = (iso: string, locale: string) =>
   new Intl.DateTimeFormat(locale, {
@@ -326,7 +314,8 @@ describe('reminders in the calendar', () => {
     const planned = `Reminder planned for ${dateTime(dayBefore!.dueAt, 'en-GB')}`;
     await expect
       .poll(() => card.getAttribute('aria-label'), { timeout: 20_000, interval: 250 })
-      .toBe(`10:00–10:30, Marie Lebon, Check-up, Booked, ${planned}`);
+      // A half-hour card is too short to write its type: the type is said after the written status.
+      .toBe(`10:00–10:30, Marie Lebon, Booked, Check-up, ${planned}`);
     await expect(card.locator('.reminder-mark').getAttribute('title')).resolves.toBe(planned);
     // Both cards' reminders in one request.
     expect(lookups).toHaveLength(1);
@@ -355,8 +344,8 @@ describe('reminders in the calendar', () => {
     expect(reminders.find((x) => x.offsetMinutes === hoursAhead * 60)).toBeTruthy();
 
     for (const [locale, reminded, lineWord, written] of [
-      ['en-GB', /, Reminded(, delivered)? \S/, /before: (sent|delivered) /, ['Check-up', 'Booked']],
-      ['fr-FR', /, Rappel envoyé(, distribué)? le \S/, /avant : (envoyé|distribué) le /, ['Contrôle', 'Réservé']],
+      ['en-GB', /, Reminded(, delivered)? \S/, /before: (sent|delivered) /, ['Booked', 'Check-up']],
+      ['fr-FR', /, Rappel envoyé(, distribué)? le \S/, /avant : (envoyé|distribué) le /, ['Réservé', 'Contrôle']],
     ] as const) {
       const page = await pageAs('owner', locale);
       await page.goto(new URL(`/app/${practiceId}/calendar?date=${day}`, app.baseUrl).toString());
@@ -365,8 +354,8 @@ describe('reminders in the calendar', () => {
       // The name still holds what the card shows, in its order, with the reminder after it.
       const name = (await card.getAttribute('aria-label')) ?? '';
       const shown = await card.evaluate((el) => (el as HTMLElement).innerText);
-      // (Every word shown, in the order shown: a short card may hide its type, as narrow ones hide the status word.)
-      expect(inOrder(words(name), words(shown)), `${name} | ${shown}`).toBe(true);
+      // The words shown are one run of the name (axe's label-content-name-mismatch), though a short card hides its type.
+      expect(words(name), `${name} | ${shown}`).toContain(words(shown));
       expect(name.split(', ').slice(0, 4)).toEqual(['10:00–10:30', 'Marie Lebon', ...written]);
       await card.click();
       await page.locator('.appointment-reminders').getByText(lineWord).waitFor();

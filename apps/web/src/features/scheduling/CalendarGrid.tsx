@@ -49,8 +49,11 @@ export interface AppointmentLook {
   colour: string;
   typeName: string;
   statusLabel: string;
-  /** Spoken name of the block, e.g. "09:30–10:00, Marie Lebon, Check-up, Booked, Reminded 8 Mar, 09:30". */
-  ariaLabel: string;
+  /**
+   * Spoken name of the block, e.g. "09:30–10:00, Marie Lebon, Check-up, Booked, Reminded 8 Mar, 09:30";
+   * typeShown false for a short card, which does not write its type (card-name.ts).
+   */
+  ariaLabel: (typeShown: boolean) => string;
   /** What became of its reminders (an icon with this tooltip), when it has any. */
   reminder?: { kind: ReminderMarkKind; label: string } | undefined;
 }
@@ -358,12 +361,13 @@ export function CalendarGrid(props: CalendarGridProps) {
                 const lane = lanes.get(pa.appointment.id) ?? { lane: 0, lanes: 1 };
                 const isDragged = drag?.id === pa.appointment.id;
                 const movable = props.canMove(pa.appointment);
+                const short = (pa.endMin - pa.startMin) * ppm < 50;
                 return (
                   <button
                     type="button"
                     key={pa.appointment.id}
                     data-appointment-id={pa.appointment.id}
-                    className={`cal-appt status-${pa.appointment.status}${movable ? ' is-movable' : ''}${isDragged ? ' is-dragging' : ''}${props.selectedId === pa.appointment.id ? ' is-selected' : ''}${(pa.endMin - pa.startMin) * ppm < 50 ? ' is-short' : ''}`}
+                    className={`cal-appt status-${pa.appointment.status}${movable ? ' is-movable' : ''}${isDragged ? ' is-dragging' : ''}${props.selectedId === pa.appointment.id ? ' is-selected' : ''}${short ? ' is-short' : ''}`}
                     style={
                       {
                         top: (pa.startMin - axisStart) * ppm,
@@ -373,7 +377,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                         '--type-colour': look.colour,
                       } as CSSProperties
                     }
-                    aria-label={look.ariaLabel}
+                    aria-label={look.ariaLabel(!short)}
                     onPointerDown={(e) => onPointerDown(e, pa)}
                     onPointerMove={onPointerMove}
                     onPointerUp={onPointerUp}

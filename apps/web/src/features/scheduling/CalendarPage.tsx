@@ -252,14 +252,16 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         colour: type?.colour ?? '#64748b',
         typeName: name,
         statusLabel,
-        ariaLabel: appointmentCardName({
-          time: `${fmt.clock(s.minutes)}–${fmt.clock(e.day === s.day ? e.minutes : 24 * 60)}`,
-          alert: a.hasMedicalAlert ? t('patientRecord.alerts.badge') : undefined,
-          patient: a.patientName ?? t('calendar.noPatient'),
-          type: name,
-          status: statusLabel,
-          reminder: reminder?.label,
-        }),
+        ariaLabel: (typeShown: boolean) =>
+          appointmentCardName({
+            time: `${fmt.clock(s.minutes)}–${fmt.clock(e.day === s.day ? e.minutes : 24 * 60)}`,
+            alert: a.hasMedicalAlert ? t('patientRecord.alerts.badge') : undefined,
+            patient: a.patientName ?? t('calendar.noPatient'),
+            type: name,
+            status: statusLabel,
+            reminder: reminder?.label,
+            typeShown,
+          }),
         reminder,
       };
     },

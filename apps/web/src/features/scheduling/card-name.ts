@@ -2,7 +2,9 @@
  * The spoken name of an appointment's card, in the order its text is shown (CalendarGrid's
  * AppointmentContent: time, a medical alert mark, patient, type, status; then the reminder mark's
  * words, which the card shows as an icon only), so that the name
- * contains what a voice-control user reads on the card ("click 09:30–10:00 Marie Lebon").
+ * contains what a voice-control user reads on the card ("click 09:30–10:00 Marie Lebon"). A short
+ * card does not write its type: the type is then said after everything written (after the status),
+ * so that the name still holds the written text as one run.
  */
 export function appointmentCardName(card: {
   time: string;
@@ -12,13 +14,17 @@ export function appointmentCardName(card: {
   status: string;
   /** The reminder mark's words: an icon on the card, so they come last, after everything written. */
   reminder?: string | undefined;
+  /** False on a short card, which leaves its type out. */
+  typeShown?: boolean | undefined;
 }): string {
+  const typeShown = card.typeShown ?? true;
   return [
     card.time,
     ...(card.alert ? [card.alert] : []),
     card.patient,
-    card.type,
+    ...(typeShown ? [card.type] : []),
     card.status,
+    ...(typeShown ? [] : [card.type]),
     ...(card.reminder ? [card.reminder] : []),
   ].join(', ');
 }
