@@ -272,4 +272,17 @@ describe('opening another practice', () => {
     const anonymous = await new Client(t.app).post('/api/v1/practices', { name: 'Ghost Clinic' });
     expect(anonymous.statusCode).toBe(401);
   });
+
+  it('refuses to choose how members sign in when opening it: the owner could lock themselves out', async () => {
+    const { owner } = await makePractice(t.ctx);
+    const c = await loggedIn(t.app, owner);
+    for (const policy of [{ passwordSignInAllowed: false }, { twoStepRequiredForPasswords: true }]) {
+      const res = await c.post('/api/v1/practices', { name: 'Gamma Branch', ...policy });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation_failed' });
+    }
+    expect((await c.get('/api/v1/auth/me')).json().memberships).toHaveLength(1);
+    // Still signs in with the password.
+    await loggedIn(t.app, owner);
+  });
 });

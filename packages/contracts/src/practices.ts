@@ -30,7 +30,15 @@ const PracticeFields = z.strictObject({
   twoStepRequiredForPasswords: z.boolean(),
 });
 
-export const PracticeInput = PracticeFields.extend({
+/**
+ * A new practice. How its members sign in is not chosen here: it opens with password sign-in on
+ * and two-step optional, and the owner changes that in the settings (PracticePatch), where
+ * switching password sign-in off is refused until the owner can sign in through the provider.
+ */
+export const PracticeInput = PracticeFields.omit({
+  passwordSignInAllowed: true,
+  twoStepRequiredForPasswords: true,
+}).extend({
   address: PracticeFields.shape.address.default(''),
   phone: PracticeFields.shape.phone.default(''),
   email: PracticeFields.shape.email.default(''),
@@ -38,12 +46,11 @@ export const PracticeInput = PracticeFields.extend({
   defaultLanguage: Language.default('en'),
   currency: PracticeFields.shape.currency.default('MUR'),
   receptionistsSeeAlertDetails: z.boolean().default(false),
-  passwordSignInAllowed: z.boolean().default(true),
-  twoStepRequiredForPasswords: z.boolean().default(false),
 });
 export type PracticeInput = z.input<typeof PracticeInput>;
 /** Only the fields sent change; no defaults here, so a patch never resets a field. */
 export const PracticePatch = PracticeFields.partial();
+export type PracticePatch = z.input<typeof PracticePatch>;
 
 export const Practice = z.object({
   id: Uuid,

@@ -1,4 +1,4 @@
-import type { Practice, PracticeInput, SetupInput } from '@dentalpro/contracts';
+import type { Practice, PracticeInput, PracticePatch, SetupInput } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
@@ -52,8 +52,9 @@ export async function createPracticeIn(
       defaultLanguage: p.defaultLanguage ?? 'en',
       currency: p.currency ?? 'MUR',
       receptionistsSeeAlertDetails: p.receptionistsSeeAlertDetails ?? false,
-      passwordSignInAllowed: p.passwordSignInAllowed ?? true,
-      twoStepRequiredForPasswords: p.twoStepRequiredForPasswords ?? false,
+      // How members sign in is set afterwards, in the settings (updatePractice guards it).
+      passwordSignInAllowed: true,
+      twoStepRequiredForPasswords: false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -125,7 +126,7 @@ const POLICY_FIELDS = ['receptionistsSeeAlertDetails', 'passwordSignInAllowed', 
 
 export async function updatePractice(
   ctx: AppContext,
-  input: { actor: Actor; practiceId: string; patch: Partial<PracticeInput> },
+  input: { actor: Actor; practiceId: string; patch: PracticePatch },
 ): Promise<Practice> {
   requirePermission(input.actor, 'practice:manage');
   return inPractice(ctx.db, input.practiceId, async (tx) => {

@@ -1,4 +1,4 @@
-import type { Practice, PracticeInput } from '@dentalpro/contracts';
+import type { Practice, PracticePatch } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -37,7 +37,7 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
   const queryClient = useQueryClient();
   const oidc = useOidcConfig();
   const save = useMutation({
-    mutationFn: (patch: Partial<PracticeInput>) => api.patch<Practice>(`/practices/${practice.id}`, patch),
+    mutationFn: (patch: PracticePatch) => api.patch<Practice>(`/practices/${practice.id}`, patch),
     onSuccess: async (saved) => {
       toast(t('practice.saved'));
       await queryClient.invalidateQueries({ queryKey: meKey });
