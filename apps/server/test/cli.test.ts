@@ -15,7 +15,7 @@ import { systemActor } from '../src/platform/access.js';
 import { masterKeyId } from '../src/platform/data-keys.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { enableMfa, startMfaSetup } from '../src/modules/auth/mfa.js';
-import { createUser } from '../src/modules/auth/users.js';
+import { addStaffMember } from '../src/modules/staff/staff.service.js';
 import { getChart } from '../src/modules/clinical/chart.service.js';
 import { listNotes } from '../src/modules/clinical/notes.service.js';
 import { listTreatmentPlans } from '../src/modules/clinical/treatment-plans.service.js';
@@ -222,9 +222,17 @@ const totpNow = (secret: string, offsetSteps: 0 | 1) =>
   generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
 
 /** A new account that turns two-factor on with the server's master key. */
-async function accountWithMfa(ctx: AppContext, email: string) {
+async function accountWithMfa(ctx: AppContext, email: string, practiceId: string) {
   const password = 'a-long-password';
-  const { id } = await createUser(ctx.db, { email, name: email.split('@')[0]!, password });
+  // A member of a practice: an account in none cannot sign in.
+  const { userId: id } = await addStaffMember(ctx, {
+    actor: systemActor('test'),
+    practiceId,
+    email,
+    name: email.split('@')[0]!,
+    password,
+    role: 'dentist',
+  });
   const { secret } = await startMfaSetup(ctx, id);
   await enableMfa(ctx, {
     userId: id,
@@ -519,9 +527,9 @@ describe('npm run cli', { timeout: 300_000 }, () => {
       ).length,
     ).toBeGreaterThan(5);
     // Two-factor turned on under the old key; and one account whose secret was sealed under a key since lost.
-    const dentist = await withServices(oldKey, (ctx) => accountWithMfa(ctx, 'dentist-mfa@nord.mu'));
+    const dentist = await withServices(oldKey, (ctx) => accountWithMfa(ctx, 'dentist-mfa@nord.mu', demoPracticeId));
     const lost = await withServices(randomBytes(32).toString('base64'), (ctx) =>
-      accountWithMfa(ctx, 'lost-mfa@nord.mu'),
+      accountWithMfa(ctx, 'lost-mfa@nord.mu', demoPracticeId),
     );
 
     const practices = Number(

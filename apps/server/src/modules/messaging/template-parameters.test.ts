@@ -19,7 +19,7 @@ describe('definitionFromGraph', () => {
       category: 'UTILITY',
       status: 'APPROVED',
       parameterFormat: 'named',
-      quickReplies: ['Confirm', 'Reschedule'],
+      quickReplies: ['Confirm', 'Reschedule', 'Cancel'],
     });
     expect(reminder.parameters).toEqual([
       { name: 'patient_name', example: 'Aisha' },
@@ -137,6 +137,12 @@ describe('the Graph API template object', () => {
           sub_type: 'quick_reply',
           index: '1',
           parameters: [{ type: 'payload', payload: 'appointment_reminder:1' }],
+        },
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '2',
+          parameters: [{ type: 'payload', payload: 'appointment_reminder:2' }],
         },
       ],
     });
