@@ -45,7 +45,8 @@ export const notificationsDataOwner: DataOwner = {
   },
   retention: () => [
     {
-      category: 'Staff notifications (which patient booked, moved or cancelled on WhatsApp, or needed a person)',
+      category: 'staff_notifications',
+      description: 'Staff notifications (which patient booked, moved or cancelled on WhatsApp, or needed a person)',
       keptFor: `${NOTIFICATION_KEPT_DAYS} days`,
       why: 'They tell staff what happened lately; the appointment and the conversation keep the record',
     },

@@ -63,7 +63,8 @@ export const remindersDataOwner: DataOwner = {
   },
   retention: () => [
     {
-      category: 'Appointment reminders (when each was due, sent or skipped, and why)',
+      category: 'appointment_reminders',
+      description: 'Appointment reminders (when each was due, sent or skipped, and why)',
       keptFor: 'as long as the appointment',
       why: 'They show staff and the patient whether a visit was reminded; the message itself is kept by the WhatsApp inbox',
     },
