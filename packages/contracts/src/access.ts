@@ -34,6 +34,12 @@ export const PERMISSIONS = {
   'inbox:reply': 'Answer patients on WhatsApp, assign and close conversations, link them to patients',
   'notifications:read':
     'See and mark read their own notifications (WhatsApp bookings, moves, cancellations, chats needing a person)',
+  'privacy:requests':
+    "Record patients' privacy requests (access, correction, deletion, restriction, consent withdrawal) and how their identity was verified",
+  'privacy:approve': 'Approve or refuse privacy requests: release a copy of data, erase a patient',
+  'privacy:manage': 'Set retention rules and legal holds, keep the breach register, read the record of processing',
+  'consent:read': "See a patient's consent history (WhatsApp and email)",
+  'consent:write': "Record a patient's consent given or withdrawn",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -62,6 +68,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:reply',
     'notifications:read',
+    'privacy:requests',
+    'privacy:approve',
+    'privacy:manage',
+    'consent:read',
+    'consent:write',
   ],
   dentist: [
     'practice:read',
@@ -77,6 +88,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:reply',
     'notifications:read',
+    'consent:read',
   ],
   hygienist: [
     'practice:read',
@@ -91,6 +103,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'clinical:sign',
     'inbox:read',
     'notifications:read',
+    'consent:read',
   ],
   receptionist: [
     'practice:read',
@@ -106,6 +119,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:reply',
     'notifications:read',
+    'privacy:requests',
+    'consent:read',
+    'consent:write',
   ],
 };
 
