@@ -313,6 +313,7 @@ async function applyInboundMessage(
       messageId: inserted.id,
       occurredAt: m.occurredAt.toISOString(),
       previousInboundAt: conversation.lastInboundAt?.toISOString() ?? null,
+      contentType: m.content?.type ?? m.type,
     });
   }
   const outboxQueued = Boolean(m.media);

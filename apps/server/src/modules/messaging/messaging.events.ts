@@ -18,6 +18,12 @@ export const inboundMessageStored = defineEvent(
     occurredAt: z.iso.datetime(),
     /** The patient's message before this one in the conversation, if any. */
     previousInboundAt: z.iso.datetime().nullable(),
+    /**
+     * What kind of message it is (`text`, `choice` for a tapped button or list row, `media`, …):
+     * a listener that acts on one kind only leaves the others without reading the conversation.
+     * Absent on announcements queued before it was added: read the message to know.
+     */
+    contentType: z.string().optional(),
   }),
 );
 export type InboundMessageStored = z.infer<typeof inboundMessageStored.schema>;

@@ -33,6 +33,9 @@ type Lang = 'en' | 'fr';
 
 export async function answerReminderReply(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   const { practiceId } = event;
+  // Only a tapped button can be a reminder's reply: every other message is left without a
+  // transaction (this listener hears every patient message of every practice).
+  if (event.contentType !== undefined && event.contentType !== 'choice') return;
   const read = await inPractice(ctx.db, practiceId, async (tx) => {
     const inbound = await readInboundForAssistant(tx, {
       conversationId: event.conversationId,
