@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { onTestFailed } from 'vitest';
+import { inject, onTestFailed } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const artifactsDir = path.join(repoRoot, '.test-artifacts');
@@ -90,6 +90,9 @@ export async function startApp(
   // A given port: for a test whose other party (an identity provider) must know the address first.
   const port = opts.port ?? (await freePort());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dentalpro-browser-'));
+  // The schema migrated once for the run (global-setup.ts); a fresh database otherwise.
+  const template = inject('browserDataTemplate');
+  if (template && existsSync(template)) cpSync(template, dataDir, { recursive: true });
   const baseUrl = viaPreview ? 'http://127.0.0.1:5173' : `http://127.0.0.1:${port}`;
   const server = startProcess(
     process.execPath,
