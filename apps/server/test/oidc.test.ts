@@ -415,6 +415,40 @@ describe('the practice sign-in policy', () => {
       fields: ['passwordSignInAllowed'],
       passwordSignInAllowed: { from: true, to: false },
     });
+
+    // An invitation of this practice cannot be accepted with a password: no account, no member,
+    // no session, and the invitation stays open for the provider.
+    const email = `invitee-${Date.now()}@clinic.mu`;
+    const inv = await ownerClient.post(`/api/v1/practices/${practiceId}/invitations`, { email, role: 'dentist' });
+    expect(inv.statusCode, inv.body).toBe(201);
+    const token = new URL(inv.json().acceptUrl).pathname.split('/').pop()!;
+    const byPassword = await client().post(`/api/v1/invitations/${token}/accept`, {
+      name: 'New Dentist',
+      password: 'a good long passphrase',
+    });
+    expect(byPassword.statusCode).toBe(403);
+    expect(byPassword.json().code).toBe('password_sign_in_disabled');
+    expect(sessionSet(byPassword)).toBe(false);
+    expect(
+      await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst(),
+    ).toBeUndefined();
+    expect((await client().get(`/api/v1/invitations/${token}`)).statusCode).toBe(200);
+    // Nor by an existing account's password (it would join a practice it cannot sign in to).
+    const other = await makePractice(t.ctx);
+    const inv2 = await ownerClient.post(`/api/v1/practices/${practiceId}/invitations`, {
+      email: other.owner.email,
+      role: 'dentist',
+    });
+    const token2 = new URL(inv2.json().acceptUrl).pathname.split('/').pop()!;
+    const existing = await client().post(`/api/v1/invitations/${token2}/accept`, { password: other.owner.password });
+    expect(existing.statusCode).toBe(403);
+    expect(existing.json().code).toBe('password_sign_in_disabled');
+    const memberships = await t.ctx.db
+      .selectFrom('memberships')
+      .select('practiceId')
+      .where('userId', '=', other.owner.id)
+      .execute();
+    expect(memberships.map((m) => m.practiceId)).toEqual([other.practiceId]);
   });
 
   it('two-step required: a password member without it enrols before anything else', async () => {
@@ -438,6 +472,23 @@ describe('the practice sign-in policy', () => {
     // And it stays on while the practice requires it.
     const off = await c.post('/api/v1/auth/mfa/disable', { password: member.password });
     expect(off.statusCode).toBe(403);
+
+    // A newcomer accepting an invitation with a password enrols first, too.
+    const inv = await ownerClient.post(`/api/v1/practices/${practiceId}/invitations`, {
+      email: `newcomer-${Date.now()}@clinic.mu`,
+      role: 'receptionist',
+    });
+    const token = new URL(inv.json().acceptUrl).pathname.split('/').pop()!;
+    const n = client();
+    const accepted = await n.post(`/api/v1/invitations/${token}/accept`, {
+      name: 'New Receptionist',
+      password: 'a good long passphrase',
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toEqual({ mfaEnrolmentRequired: true });
+    expect((await n.get(`/api/v1/practices/${practiceId}/staff`)).json().code).toBe('mfa_enrolment_required');
+    await finishEnrolment(n);
+    expect((await n.get(`/api/v1/practices/${practiceId}/staff`)).statusCode).toBe(200);
   });
 });
 

@@ -39,6 +39,8 @@ export const InvitationPreview = z.object({
   email: z.string(),
   role: Role,
   existingAccount: z.boolean(),
+  /** Off: the practice's members sign in through its identity provider only, so it is accepted there. */
+  passwordSignInAllowed: z.boolean(),
 });
 export const AcceptInvitationInput = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),

@@ -82,13 +82,23 @@ export interface PracticeFacts {
   holdMinutes: number;
   /** Receptionists may read medical alerts on the calendar and in booking. */
   receptionistsSeeAlertDetails: boolean;
+  /** Members may sign in with a password (off: through the identity provider only). */
+  passwordSignInAllowed: boolean;
 }
 
 /** The practice's facts (see PracticeFacts), or undefined for a practice that does not exist. */
 export async function practiceFactsIn(conn: Db | Tx, practiceId: string): Promise<PracticeFacts | undefined> {
   return conn
     .selectFrom('practices')
-    .select(['name', 'timeZone', 'defaultLanguage', 'slotStepMinutes', 'holdMinutes', 'receptionistsSeeAlertDetails'])
+    .select([
+      'name',
+      'timeZone',
+      'defaultLanguage',
+      'slotStepMinutes',
+      'holdMinutes',
+      'receptionistsSeeAlertDetails',
+      'passwordSignInAllowed',
+    ])
     .where('id', '=', practiceId)
     .executeTakeFirst();
 }

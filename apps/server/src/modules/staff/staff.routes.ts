@@ -145,6 +145,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
       const session = await createSession(ctx.db, sessionPolicyOf(ctx), {
         userId: accepted.userId,
         mfaPending: accepted.mfaRequired,
+        mfaEnrolmentRequired: accepted.mfaEnrolmentRequired,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
       });
@@ -155,6 +156,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
         accepted.mfaRequired ? 10 * 60_000 : ctx.config.sessionMaxMs,
       );
       if (accepted.mfaRequired) return { mfaRequired: true as const };
+      if (accepted.mfaEnrolmentRequired) return { mfaEnrolmentRequired: true as const };
       return loadMe(ctx.db, accepted.userId);
     },
   );

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError, fieldErrorsOf } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
-import { type Tx, bindPractice, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { type Tx, bindPractice, inPractice, practiceFactsIn, signInPolicyOf } from '../../platform/tenancy.js';
 import { auditTargetIdsIn } from '../../platform/audit.js';
 import { revokeUserSessions } from '../../platform/session.js';
 import {
@@ -261,7 +261,13 @@ async function findOpenInvitation(ctx: AppContext, token: string) {
     .executeTakeFirst();
   if (!invitation) return undefined;
   const practice = await practiceFactsIn(ctx.db, invitation.practiceId);
-  return practice && { ...invitation, practiceName: practice.name };
+  return (
+    practice && {
+      ...invitation,
+      practiceName: practice.name,
+      passwordSignInAllowed: practice.passwordSignInAllowed,
+    }
+  );
 }
 
 function refuseIfClosed(
@@ -283,6 +289,7 @@ export async function previewInvitation(ctx: AppContext, token: string) {
     email: inv.email,
     role: inv.role,
     existingAccount: Boolean(existing),
+    passwordSignInAllowed: inv.passwordSignInAllowed,
   };
 }
 
@@ -315,8 +322,24 @@ export async function acceptInvitation(
   return ctx.db.transaction().execute(async (tx) => {
     const user = existing ?? (await createUser(tx, { email: inv.email, name: input.name!, password: input.password }));
     await joinByInvitation(tx, inv, user.id, { newAccount: !existing, ip: input.ip, requestId: input.requestId });
-    // An account with two-factor still owes its code before it gets a session.
-    return { userId: user.id, practiceId: inv.practiceId, mfaRequired: Boolean(existing?.mfaEnabledAt) };
+    // A password accepts only where a password signs in: the rules of every practice the account
+    // is in, this one included, as at login. Refused, nothing is kept (no account, no membership).
+    const policy = await signInPolicyOf(tx, user.id);
+    if (!policy.passwordSignInAllowed)
+      throw new AppError('password_sign_in_disabled', {
+        detail: existing
+          ? 'This practice signs in through its identity provider: sign in, link your provider account from your profile, then accept with the provider'
+          : 'This practice signs in through its identity provider: accept the invitation with the provider',
+      });
+    // An account with two-factor still owes its code before it gets a session; one without it, in
+    // a practice that requires it for passwords, must set it up first.
+    const mfaRequired = Boolean(existing?.mfaEnabledAt);
+    return {
+      userId: user.id,
+      practiceId: inv.practiceId,
+      mfaRequired,
+      mfaEnrolmentRequired: !mfaRequired && policy.twoStepRequiredForPasswords,
+    };
   });
 }
 

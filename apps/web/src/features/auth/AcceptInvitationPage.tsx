@@ -1,4 +1,4 @@
-import type { Me } from '@dentalpro/contracts';
+import type { LoginResult } from '@dentalpro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PublicLayout } from '../../components/PublicLayout';
 import { ProviderButton } from './ProviderButton';
-import { meKey, startPageFor } from './auth.api';
+import { isMe, meKey, startPageFor } from './auth.api';
 
 export function AcceptInvitationPage() {
   const { t } = useTranslation();
@@ -26,9 +26,14 @@ export function AcceptInvitationPage() {
   });
   const accept = useMutation({
     mutationFn: (input: { name?: string; password: string }) =>
-      api.post<Me>(`/invitations/${encodeURIComponent(token)}/accept`, input),
+      api.post<LoginResult>(`/invitations/${encodeURIComponent(token)}/accept`, input),
     onSuccess: (me) => {
       queryClient.clear();
+      // Joined, but the account owes a two-step code, or must set two-step up (practice policy).
+      if (!isMe(me)) {
+        navigate('mfaEnrolmentRequired' in me ? '/enrol-two-step' : '/login?step=mfa', { replace: true });
+        return;
+      }
       queryClient.setQueryData(meKey, me);
       // The preview names the practice but not its id; find the membership just gained.
       const joined = me.memberships.find((m) => m.practiceName === preview.data?.practiceName) ?? me.memberships[0];
@@ -57,8 +62,26 @@ export function AcceptInvitationPage() {
             <Link to="/login">{t('auth.backToLogin')}</Link>
           </div>
         )}
-        {preview.data && !preview.data.existingAccount && <ProviderButton invitationToken={token} />}
-        {preview.data && (
+        {preview.data && !preview.data.passwordSignInAllowed && (
+          <div className="stack">
+            <p className="lead">
+              {t('auth.invitation.intro', {
+                practice: preview.data.practiceName,
+                role: t(`roles.${preview.data.role}`),
+              })}
+            </p>
+            <p>
+              {t(
+                preview.data.existingAccount ? 'auth.invitation.providerOnlyExisting' : 'auth.invitation.providerOnly',
+              )}
+            </p>
+            <ProviderButton invitationToken={token} />
+          </div>
+        )}
+        {preview.data?.passwordSignInAllowed && !preview.data.existingAccount && (
+          <ProviderButton invitationToken={token} />
+        )}
+        {preview.data?.passwordSignInAllowed && (
           <form onSubmit={submit} className="stack">
             <p className="lead">
               {t('auth.invitation.intro', {
