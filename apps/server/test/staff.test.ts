@@ -140,6 +140,7 @@ describe('inviting', () => {
       email,
       role: 'receptionist',
       existingAccount: false,
+      passwordSignInAllowed: true,
     });
   });
 
