@@ -19,6 +19,7 @@ import { sandboxRoutes } from './modules/messaging/sandbox.js';
 import { webhookRoutes } from './modules/messaging/webhook.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { remindersRoutes } from './modules/reminders/reminders.routes.js';
+import { retentionRoutes } from './modules/privacy/retention.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await assistantRoutes(api, ctx);
       await notificationsRoutes(api, ctx);
       await remindersRoutes(api, ctx);
+      await retentionRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

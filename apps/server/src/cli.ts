@@ -30,6 +30,7 @@ import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
 import { createChannelIn } from './modules/messaging/channels.service.js';
 import { importPatients } from './modules/patients/import.service.js';
+import { runRetentionNow } from './modules/privacy/retention.service.js';
 import { addStaffMember } from './modules/staff/staff.service.js';
 
 /**
@@ -44,6 +45,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   user add --practice ID --email E --password P --role R [--name N]
   demo seed [--whatsapp-phone-number-id ID]    create (or find) the demo practice
   audit verify --practice ID                   check the practice's audit chain
+  privacy retention [--dry-run] [--practice ID] [--at ISO]
+                                               run the retention rules now (every practice, or one): what each
+                                               category purged, by count; --dry-run counts what would go and
+                                               removes nothing; --at: as of that time (default now)
   patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--commit] [--skip-rejected] [--encoding windows-1252]
                  [--rejected REJECTED.csv] [--dry-run]
                                                import patients from another system's CSV export. Without
@@ -192,6 +197,20 @@ const commands: Record<string, Command> = {
       `audit chain broken at event ${verdict.brokenAt.seq}${verdict.brokenAt.id ? ` (${verdict.brokenAt.id})` : ''}: ${verdict.brokenAt.reason}\n`,
     );
     return { output: { result: 'broken', events: verdict.events, brokenAt: verdict.brokenAt }, exitCode: 1 };
+  },
+
+  'privacy retention': async (ctx, o, { flags }) => {
+    const practiceId = o.practice === undefined ? undefined : Uuid.safeParse(o.practice);
+    if (practiceId && !practiceId.success) throw new AppError('validation_failed', { detail: '--practice is an id' });
+    const now = o.at === undefined ? new Date() : new Date(o.at);
+    if (Number.isNaN(now.getTime()))
+      throw new AppError('validation_failed', { detail: '--at is an ISO date and time' });
+    const runs = await runRetentionNow(ctx, {
+      ...(practiceId ? { practiceId: practiceId.data } : {}),
+      now,
+      dryRun: flags['dry-run'] === true,
+    });
+    return { output: { dryRun: flags['dry-run'] === true, asOf: now.toISOString(), runs } };
   },
 
   'patients import': async (ctx, o, { args, flags, lists, argv }) => {

@@ -11,6 +11,7 @@ import { notificationsJobs } from './modules/notifications/notifications.jobs.js
 import { patientsJobs } from './modules/patients/patients.jobs.js';
 import { remindersDataOwner } from './modules/reminders/reminders.data-owner.js';
 import { remindersJobs } from './modules/reminders/reminders.jobs.js';
+import { retentionJobs } from './modules/privacy/retention.jobs.js';
 import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.js';
 
 /**
@@ -33,4 +34,5 @@ export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
   assistantJobs,
   notificationsJobs,
   remindersJobs,
+  retentionJobs,
 ];

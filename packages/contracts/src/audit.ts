@@ -92,6 +92,11 @@ export const AUDIT_ACTIONS = [
   'whatsapp.conversation_updated',
   'whatsapp.templates_synced',
   'assistant.settings_updated',
+  'privacy.retention_rules_updated',
+  'privacy.legal_hold_set',
+  'privacy.legal_hold_lifted',
+  'privacy.patient_erased',
+  'privacy.retention_purged',
   'demo.calendar_seeded',
   'demo.clinical_seeded',
   // the benchmarks' data set (bench/)

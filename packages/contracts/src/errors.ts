@@ -127,6 +127,16 @@ export const ERROR_STATUS = {
   // reminders
   /** Reminder settings that break a rule of their own (errors[] says which: offsets, quiet hours, visit types). */
   reminder_settings_invalid: 422,
+  // retention, legal holds and erasure (privacy)
+  /** A retention period shorter than its category's floor (errors[] names the category's field; `floorDays` says the floor). */
+  retention_rule_below_floor: 422,
+  /** A retention period for a category that has no enforced rule. */
+  retention_category_unknown: 422,
+  /** The patient's data is under a legal hold: nothing of it is erased or purged until it is lifted. */
+  legal_hold_active: 409,
+  legal_hold_not_found: 404,
+  /** A hold already lifted (or ended) cannot be lifted again. */
+  legal_hold_lifted: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -184,6 +194,9 @@ export const FIELD_ERROR_CODES = [
   'offsets_overlap',
   'quiet_hours_whole_day',
   'unknown_visit_type',
+  // retention rules
+  'below_floor',
+  'unknown_category',
 ] as const;
 export const FieldErrorCode = z.enum(FIELD_ERROR_CODES);
 export type FieldErrorCode = z.infer<typeof FieldErrorCode>;

@@ -16,3 +16,4 @@ export * from './messaging.js';
 export * from './assistant.js';
 export * from './notifications.js';
 export * from './reminders.js';
+export * from './privacy-retention.js';

@@ -769,6 +769,55 @@ export interface AppointmentRemindersTable {
   createdAt: CreatedAt;
 }
 
+/** A retention period a practice chose for a category (privacy; no row: the default). */
+export interface RetentionSettingsTable {
+  practiceId: string;
+  category: string;
+  days: number;
+  updatedAt: Defaulted<Date>;
+  updatedBy: string | null;
+}
+
+/** A legal hold on a patient's data (privacy): no purge and no erasure while it holds. */
+export interface LegalHoldsTable {
+  practiceId: string;
+  id: Generated<string>;
+  patientId: string;
+  reason: string;
+  /** The last day it holds (YYYY-MM-DD in the practice's calendar), or null: until lifted. */
+  endsOn: ColumnType<string | null, string | null | undefined, string | null>;
+  setAt: CreatedAt;
+  setBy: string | null;
+  liftedAt: Defaulted<Date | null>;
+  liftedBy: Defaulted<string | null>;
+  liftReason: Defaulted<string | null>;
+}
+
+/** One run (or dry run) of the retention job for one practice. */
+export interface RetentionRunsTable {
+  practiceId: string;
+  id: Generated<string>;
+  asOf: Timestamp;
+  dryRun: boolean;
+  results: ColumnType<unknown, string, string>;
+  purged: number;
+  startedAt: Defaulted<Date>;
+  finishedAt: Defaulted<Date>;
+}
+
+/** The receipt of one erasure done for a deletion request. */
+export interface PatientErasuresTable {
+  practiceId: string;
+  id: Generated<string>;
+  patientId: string;
+  requestId: string | null;
+  receipt: ColumnType<unknown, string, string>;
+  lastVisitAt: Date | null;
+  minorUntil: string | null;
+  erasedAt: CreatedAt;
+  erasedBy: string | null;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -825,4 +874,8 @@ export interface DB {
   notificationRecipients: NotificationRecipientsTable;
   reminderSettings: ReminderSettingsTable;
   appointmentReminders: AppointmentRemindersTable;
+  retentionSettings: RetentionSettingsTable;
+  legalHolds: LegalHoldsTable;
+  retentionRuns: RetentionRunsTable;
+  patientErasures: PatientErasuresTable;
 }
