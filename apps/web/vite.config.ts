@@ -31,6 +31,10 @@ export default defineConfig({
       output: {
         // Libraries change less often than the app: separate files cache better.
         manualChunks: (id) => {
+          // The interface texts (over 100 kB per language) change with every feature: a file
+          // per language keeps the app's own code small and each cached on its own.
+          const locale = /\/src\/i18n\/(\w+)\.json$/.exec(id);
+          if (locale) return `locale-${locale[1]}`;
           if (!id.includes('node_modules')) return undefined;
           if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
           if (id.includes('node_modules/zod/')) return 'zod';

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 /**
@@ -46,7 +47,29 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
+/**
+ * JSON lines, as a log collector wants them; in a terminal (stdout a TTY, LOG_FORMAT not `json`)
+ * one readable line per event through pino-pretty when it is installed (a development
+ * dependency: a production install without it logs JSON). Redaction applies either way.
+ */
 export function createLogger(level: string): Logger {
+  if (process.stdout.isTTY && process.env.LOG_FORMAT !== 'json' && prettyAvailable())
+    return pino(
+      loggerOptions(level),
+      pino.transport({
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+      }),
+    );
   return pino(loggerOptions(level));
+}
+
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 export type { Logger };
