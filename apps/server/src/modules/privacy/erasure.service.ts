@@ -11,7 +11,7 @@ import { patientVisitFactsIn } from '../scheduling/last-visits.service.js';
 import { kindLabel, keptWhy, receiptText } from './erasure.receipt.js';
 import { assertNoHoldIn } from './holds.service.js';
 import { insertErasure, selectErasureClocks } from './retention.repository.js';
-import { keptUntilIn } from './retention.service.js';
+import { keptUntilIn } from './retention.plan.js';
 import { ownerStoresOf } from './stores.js';
 import { type PatientClock, birthday, minorOn } from './retention.rules.js';
 
