@@ -212,10 +212,14 @@ export async function runRetention(
     }
     let count = 0;
     const batches = plan.patientIds ? chunks(plan.patientIds, PATIENTS_PER_PURGE) : [[]];
-    for (const patientIds of batches)
-      count += await inPractice(ctx.db, practiceId, (tx) =>
-        purgeOnce(tx, { practiceId, plan, patientIds, held, at: now, dryRun, actor, stores }),
-      );
+    for (const batch of batches)
+      count += await inPractice(ctx.db, practiceId, async (tx) => {
+        // A hold set since the plan was made counts: holds are read again in the purge's transaction.
+        const heldNow = new Set([...held, ...(await heldPatientIdsIn(tx, practiceId, now))]);
+        const patientIds = batch.filter((id) => !heldNow.has(id));
+        if (plan.patientIds && patientIds.length === 0) return 0;
+        return purgeOnce(tx, { practiceId, plan, patientIds, held: [...heldNow], at: now, dryRun, actor, stores });
+      });
     results.push({ ...base, count, ...(plan.patientIds ? { patients: plan.patientIds.length } : {}) });
   }
   const purged = results.reduce((n, r) => n + r.count, 0);
