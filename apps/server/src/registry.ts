@@ -9,6 +9,7 @@ import { messagingJobs } from './modules/messaging/messaging.jobs.js';
 import { notificationsDataOwner } from './modules/notifications/notifications.data-owner.js';
 import { notificationsJobs } from './modules/notifications/notifications.jobs.js';
 import { patientsJobs } from './modules/patients/patients.jobs.js';
+import { privacyDataOwner } from './modules/privacy/privacy.data-owner.js';
 import { remindersDataOwner } from './modules/reminders/reminders.data-owner.js';
 import { remindersJobs } from './modules/reminders/reminders.jobs.js';
 import { retentionJobs } from './modules/privacy/retention.jobs.js';
@@ -26,6 +27,7 @@ export const DATA_OWNERS: readonly DataOwner[] = [
   assistantDataOwner,
   notificationsDataOwner,
   remindersDataOwner,
+  privacyDataOwner,
 ];
 
 export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [

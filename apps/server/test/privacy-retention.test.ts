@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { verifyAuditChain } from '../src/platform/audit.js';
+import { mergePatient } from '../src/modules/patients/merge.service.js';
+import { createPatient } from '../src/modules/patients/patients.service.js';
 import { fulfilDeletion } from '../src/modules/privacy/erasure.service.js';
 import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice } from './scheduling-fixtures.js';
@@ -96,6 +98,28 @@ describe('legal holds', () => {
     expect(await auditOf(practice.practiceId, 'privacy.legal_hold_lifted')).toHaveLength(1);
   });
 
+  it('a merge takes the merged record’s hold to the survivor', async () => {
+    const [from, into] = await Promise.all(
+      ['Merged', 'Survivor'].map((familyName) =>
+        createPatient(t.ctx, {
+          actor: systemActor('test'),
+          practiceId: practice.practiceId,
+          patient: { givenName: 'Hold', familyName, phone: '' },
+        }),
+      ),
+    );
+    const hold = (await owner.post(`${base}/legal-holds`, { patientId: from!.id, reason: 'Claim' })).json();
+    await mergePatient(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      patientId: from!.id,
+      intoPatientId: into!.id,
+    });
+    const held = (await owner.get(`${base}/legal-holds?patientId=${into!.id}`)).json().items;
+    expect(held).toMatchObject([{ id: hold.id, patientId: into!.id, active: true }]);
+    await owner.post(`${base}/legal-holds/${hold.id}/lift`, { reason: 'done' });
+  });
+
   it('a deletion request while a hold is in force erases nothing: 409 legal_hold_active', async () => {
     const patientId = practice.patients[0]!.id;
     await expect(
@@ -127,6 +151,44 @@ describe('retention periods', () => {
     const res = await owner.get(`${base}/retention`);
     expect(res.statusCode, res.body).toBe(200);
     for (const rule of res.json().rules) expect(rule.days).toBe(rule.defaultDays);
+  });
+
+  it('a period below its floor is refused with the category and the floor; a longer one is kept and audited', async () => {
+    const low = await owner.request('PUT', `${base}/retention`, {
+      rules: [{ category: 'erasure_receipts', days: 4000 }],
+    });
+    expect(low.statusCode).toBe(422);
+    expect(low.json()).toMatchObject({
+      code: 'retention_rule_below_floor',
+      category: 'erasure_receipts',
+      floorDays: 4018,
+      errors: [{ path: 'rules.0.days', code: 'below_floor', params: { minimum: 4018 } }],
+    });
+    expect(
+      (await reception.request('PUT', `${base}/retention`, { rules: [{ category: 'erasure_receipts', days: 5000 }] }))
+        .statusCode,
+    ).toBe(403);
+    const longer = await owner.request('PUT', `${base}/retention`, {
+      rules: [{ category: 'erasure_receipts', days: 5000 }],
+    });
+    expect(longer.statusCode, longer.body).toBe(200);
+    expect(longer.json().rules.find((r: { category: string }) => r.category === 'erasure_receipts')).toMatchObject({
+      days: 5000,
+      defaultDays: 4018,
+      floorDays: 4018,
+      customised: true,
+      from: 'last_visit',
+      tiedTo: 'patient',
+    });
+    const back = await owner.request('PUT', `${base}/retention`, { rules: [] });
+    expect(back.json().rules.find((r: { category: string }) => r.category === 'erasure_receipts')).toMatchObject({
+      days: 4018,
+      customised: false,
+    });
+    expect((await auditOf(practice.practiceId, 'privacy.retention_rules_updated')).map((e) => e.changes)).toEqual([
+      { erasure_receipts: { from: 4018, to: 5000 } },
+      { erasure_receipts: { from: 5000, to: 4018 } },
+    ]);
   });
 
   it('a category that has no rule is refused', async () => {
