@@ -129,12 +129,12 @@ export function SetHoldDialog({
   practiceId: string;
   open: boolean;
   onClose: () => void;
-  patient?: PatientSummary;
+  patient?: { id: string; givenName: string; familyName: string };
 }) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [patient, setPatient] = useState<PatientSummary | null>(given ?? null);
+  const [patient, setPatient] = useState<PatientSummary | null>(null);
   const [reason, setReason] = useState('');
   const [endsOn, setEndsOn] = useState('');
   const [missing, setMissing] = useState<{ patient?: boolean; reason?: boolean }>({});

@@ -13,6 +13,7 @@ import { useToast } from '../../../components/Toast';
 import { useDateFormat } from '../../../components/format';
 import { usePractice } from '../../practices/practices.api';
 import { useCurrentPractice } from '../../shell/AppShell';
+import { parseDays, yearsOf } from './retention-format';
 import {
   retentionApi,
   retentionKeys,
@@ -20,12 +21,6 @@ import {
   useRetentionRuns,
   useRetentionSettings,
 } from './retention.api';
-
-/** Whole years in a period of days, as the rules count them (365.25 days a year), or null. */
-export function yearsOf(days: number): number | null {
-  const years = days / 365.25;
-  return Math.abs(years - Math.round(years)) < 0.01 && Math.round(years) >= 1 ? Math.round(years) : null;
-}
 
 /**
  * Privacy → Retention, for owners: each kind of data with its period (the default and the floor the
@@ -93,7 +88,7 @@ function RulesForm({ practiceId, settings }: { practiceId: string; settings: Ret
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const bad = new Set(
-      settings.rules.filter((r) => !/^\d{1,5}$/.test(days[r.category]?.trim() ?? '')).map((r) => r.category),
+      settings.rules.filter((r) => parseDays(days[r.category] ?? '') === null).map((r) => r.category),
     );
     setNotNumber(bad);
     if (bad.size > 0) {
@@ -143,8 +138,8 @@ function RulesForm({ practiceId, settings }: { practiceId: string; settings: Ret
                   setDays((current) => ({ ...current, [rule.category]: value }));
                 }}
                 hint={
-                  /^\d+$/.test(days[rule.category] ?? '')
-                    ? `${period(Number(days[rule.category]))}${rule.customised ? ` · ${t('privacyRetention.customised')}` : ''}`
+                  parseDays(days[rule.category] ?? '') !== null
+                    ? `${period(parseDays(days[rule.category] ?? '')!)}${rule.customised ? ` · ${t('privacyRetention.customised')}` : ''}`
                     : undefined
                 }
                 error={problemOf(rule, index)}
@@ -242,14 +237,26 @@ function RetentionReportSection({ practiceId }: { practiceId: string }) {
               </tbody>
             </table>
           </div>
-          <LastRun run={report.data.lastRun} dateTime={fmt.dateTime} />
+          <LastRun
+            run={report.data.lastRun}
+            dateTime={fmt.dateTime}
+            names={new Map(report.data.categories.map((c) => [c.category, c.description]))}
+          />
         </>
       )}
     </section>
   );
 }
 
-function LastRun({ run, dateTime }: { run: RetentionRun | null; dateTime: (iso: string) => string }) {
+function LastRun({
+  run,
+  dateTime,
+  names,
+}: {
+  run: RetentionRun | null;
+  dateTime: (iso: string) => string;
+  names: ReadonlyMap<string, string>;
+}) {
   const { t } = useTranslation();
   if (!run) return <p>{t('privacyRetention.neverRun')}</p>;
   const purged = run.results.filter((r) => r.count > 0);
@@ -260,7 +267,9 @@ function LastRun({ run, dateTime }: { run: RetentionRun | null; dateTime: (iso: 
       {purged.length > 0 && (
         <ul>
           {purged.map((r) => (
-            <li key={r.category}>{t('privacyRetention.purgedItem', { category: r.category, count: r.count })}</li>
+            <li key={r.category}>
+              {t('privacyRetention.purgedItem', { category: names.get(r.category) ?? r.category, count: r.count })}
+            </li>
           ))}
         </ul>
       )}
@@ -271,6 +280,8 @@ function LastRun({ run, dateTime }: { run: RetentionRun | null; dateTime: (iso: 
 function RetentionRunsSection({ practiceId }: { practiceId: string }) {
   const { t } = useTranslation();
   const runs = useRetentionRuns(practiceId);
+  const settings = useRetentionSettings(practiceId);
+  const names = new Map((settings.data?.rules ?? []).map((r) => [r.category, r.description]));
   const practice = usePractice(practiceId);
   const fmt = useDateFormat(practice.data?.timeZone);
   if (runs.isPending) return <Loading />;
@@ -300,7 +311,7 @@ function RetentionRunsSection({ practiceId }: { practiceId: string }) {
                 <td>
                   {run.results
                     .filter((r) => r.count > 0)
-                    .map((r) => `${r.category}: ${r.count}`)
+                    .map((r) => `${names.get(r.category) ?? r.category}: ${r.count}`)
                     .join(', ') || '—'}
                 </td>
               </tr>
