@@ -3,6 +3,7 @@ import { systemActor } from '../src/platform/access.js';
 import { verifyAuditChain } from '../src/platform/audit.js';
 import { mergePatient } from '../src/modules/patients/merge.service.js';
 import { createPatient } from '../src/modules/patients/patients.service.js';
+import { runDailyRetention } from '../src/modules/privacy/retention.service.js';
 import { fulfilDeletion } from '../src/modules/privacy/erasure.service.js';
 import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice } from './scheduling-fixtures.js';
@@ -198,6 +199,27 @@ describe('retention periods', () => {
       code: 'retention_category_unknown',
       errors: [{ path: 'rules.0.category', code: 'unknown_category' }],
     });
+  });
+
+  it('the daily job runs each practice once a day, from 03:00 in its time zone', async () => {
+    const runs = () =>
+      t.db
+        .selectFrom('retentionRuns')
+        .select('asOf')
+        .where('practiceId', '=', other.practiceId)
+        .where('dryRun', '=', false)
+        .execute();
+    // 02:30 in Mauritius (UTC+4): too early.
+    expect(await runDailyRetention(t.ctx, { now: new Date('2027-03-10T22:30:00Z') })).toEqual([]);
+    const first = await runDailyRetention(t.ctx, { now: new Date('2027-03-10T23:10:00Z') });
+    expect(first.map((r) => r.practiceId)).toContain(other.practiceId);
+    expect(await runDailyRetention(t.ctx, { now: new Date('2027-03-11T05:10:00Z') })).toEqual([]);
+    expect(await runs()).toHaveLength(1);
+    // The next day, once more.
+    expect(
+      (await runDailyRetention(t.ctx, { now: new Date('2027-03-11T23:10:00Z') })).map((r) => r.practiceId),
+    ).toContain(other.practiceId);
+    expect(await runs()).toHaveLength(2);
   });
 
   it('the audit chain still verifies', async () => {
