@@ -19,6 +19,9 @@ import { sandboxRoutes } from './modules/messaging/sandbox.js';
 import { webhookRoutes } from './modules/messaging/webhook.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { remindersRoutes } from './modules/reminders/reminders.routes.js';
+import { breachesRoutes } from './modules/privacy/breaches.routes.js';
+import { policyRoutes } from './modules/privacy/policy.routes.js';
+import { recordsRoutes } from './modules/privacy/records.routes.js';
 import { retentionRoutes } from './modules/privacy/retention.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
@@ -48,15 +51,33 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
   app.removeContentTypeParser('text/plain');
 
+  // The app loads nothing from anywhere but this server (the privacy policy promises it): every
+  // source is 'self' (images also data: and blob: for previews it makes itself). Only swagger-ui on
+  // /api/docs gets the inline styles it needs (docsContentSecurityPolicy below).
   await app.register(helmet, {
     contentSecurityPolicy: {
+      useDefaults: false,
       directives: {
-        // swagger-ui on /api/docs needs inline styles and data: images; the app itself needs neither script nor frame sources beyond self.
-        'img-src': ["'self'", 'data:'],
-        'upgrade-insecure-requests': config.publicUrl.startsWith('https:') ? [] : null,
+        'default-src': ["'self'"],
+        'base-uri': ["'self'"],
+        'connect-src': ["'self'"],
+        'font-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'self'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'media-src': ["'self'", 'blob:'],
+        'object-src': ["'none'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'style-src': ["'self'"],
+        ...(config.publicUrl.startsWith('https:') ? { 'upgrade-insecure-requests': [] } : {}),
       },
     },
     hsts: config.publicUrl.startsWith('https:'),
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url === '/api/docs' || request.url.startsWith('/api/docs/'))
+      reply.header('content-security-policy', docsContentSecurityPolicy);
   });
   await app.register(cookie);
   registerErrorHandling(app);
@@ -118,6 +139,9 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await assistantRoutes(api, ctx);
       await notificationsRoutes(api, ctx);
       await remindersRoutes(api, ctx);
+      await policyRoutes(api, ctx);
+      await recordsRoutes(api, ctx);
+      await breachesRoutes(api, ctx);
       await retentionRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
@@ -128,6 +152,18 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   await serveWebApp(app, config.webDistDir);
   return app;
 }
+
+/** swagger-ui's page: its own scripts and styles from this server, plus the inline styles and data: images it uses. */
+const docsContentSecurityPolicy = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "frame-ancestors 'self'",
+].join('; ');
 
 /** The other loopback spellings of a loopback URL's origin (same scheme and port). */
 function loopbackOrigins(url: string): string[] {

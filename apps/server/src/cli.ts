@@ -31,6 +31,7 @@ import { createPracticeIn } from './modules/practices/practices.service.js';
 import { createChannelIn } from './modules/messaging/channels.service.js';
 import { importPatients } from './modules/patients/import.service.js';
 import { runRetentionNow } from './modules/privacy/retention.service.js';
+import { currentPolicyFile, parsePolicyFile, publishPolicyVersion } from './modules/privacy/policy.service.js';
 import { addStaffMember } from './modules/staff/staff.service.js';
 
 /**
@@ -49,6 +50,15 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                                run the retention rules now (every practice, or one): what each
                                                category purged, by count; --dry-run counts what would go and
                                                removes nothing; --at: as of that time (default now)
+  privacy publish-policy --file POLICY.md --date YYYY-MM-DD [--material]
+                                               publish a new version of the privacy policy (the file: lines
+                                               summary.en: and summary.fr:, then "=== en" and "=== fr" texts;
+                                               {{third_parties}} and {{contact_email}} are filled in from
+                                               PRIVACY_THIRD_PARTIES and PRIVACY_CONTACT_EMAIL). A date before
+                                               the current version's is refused; --material shows staff a
+                                               notice until acknowledged and emails every practice's owners
+  privacy show-policy                          the current version as {version, lastUpdated, file}, file in the
+                                               form above, to edit: ... show-policy | jq -r .file > POLICY.md
   patients import --practice ID FILE.csv [--map COLUMN=FIELD ...] [--commit] [--skip-rejected] [--encoding windows-1252]
                  [--rejected REJECTED.csv] [--dry-run]
                                                import patients from another system's CSV export. Without
@@ -212,6 +222,25 @@ const commands: Record<string, Command> = {
     });
     return { output: { dryRun: flags['dry-run'] === true, asOf: now.toISOString(), runs } };
   },
+
+  'privacy publish-policy': async (ctx, o, { flags }) => {
+    const file = required(o, 'file');
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new AppError('validation_failed', { detail: `Cannot read ${file}: ${(err as Error).message}` });
+    }
+    return {
+      output: await publishPolicyVersion(ctx, {
+        document: parsePolicyFile(content),
+        lastUpdated: required(o, 'date'),
+        material: flags.material === true,
+      }),
+    };
+  },
+
+  'privacy show-policy': async (ctx) => ({ output: await currentPolicyFile(ctx) }),
 
   'patients import': async (ctx, o, { args, flags, lists, argv }) => {
     const practiceId = required(o, 'practice');
@@ -419,6 +448,8 @@ function parseCommandLine(argv: string[]) {
           'rejected',
           'limit',
           'at',
+          'file',
+          'date',
         ].map((k) => [k, { type: 'string' as const }]),
       ),
       map: { type: 'string', multiple: true },
@@ -426,6 +457,7 @@ function parseCommandLine(argv: string[]) {
       commit: { type: 'boolean' },
       'skip-rejected': { type: 'boolean' },
       failed: { type: 'boolean' },
+      material: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

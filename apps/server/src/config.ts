@@ -52,6 +52,10 @@ const Env = z.object({
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   /** How long a call to the provider may take before sign-in says it is unavailable. */
   OIDC_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(8),
+  /** The privacy policy's contact address (privacy questions and rights requests to the deployment). */
+  PRIVACY_CONTACT_EMAIL: z.string().email().optional(),
+  /** The third parties the policy names: a JSON array, or the path of a JSON file (see privacyThirdPartiesOf). */
+  PRIVACY_THIRD_PARTIES: z.string().optional(),
 });
 
 export interface Config {
@@ -83,7 +87,35 @@ export interface Config {
   webDistDir: string;
   /** Null: no provider configured, password sign-in only. */
   oidc: OidcConfig | null;
+  privacy: PrivacyConfig;
 }
+
+/** What the privacy policy and the record of processing say about this deployment. */
+export interface PrivacyConfig {
+  contactEmail: string | null;
+  /** The register of third parties (hosting, authentication, messaging, email): configured, or what this deployment uses. */
+  thirdParties: PrivacyThirdParty[];
+}
+
+export interface PrivacyThirdParty {
+  kind: 'hosting' | 'authentication' | 'messaging' | 'email';
+  name: string;
+  location: string;
+  outsideMauritius: boolean;
+  safeguards?: string | undefined;
+}
+
+const PrivacyThirdParties = z
+  .array(
+    z.strictObject({
+      kind: z.enum(['hosting', 'authentication', 'messaging', 'email']),
+      name: z.string().trim().min(1).max(200),
+      location: z.string().trim().min(1).max(200),
+      outsideMauritius: z.boolean(),
+      safeguards: z.string().trim().max(500).optional(),
+    }),
+  )
+  .max(50);
 
 export interface OidcConfig {
   issuer: string;
@@ -154,7 +186,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.SESSION_MAX_DAYS * 86400_000,
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     oidc: oidcConfigOf(e),
+    privacy: { contactEmail: e.PRIVACY_CONTACT_EMAIL ?? null, thirdParties: privacyThirdPartiesOf(e) },
   };
+}
+
+/**
+ * PRIVACY_THIRD_PARTIES as given (inline JSON, or a file holding it), else what this deployment
+ * uses: its own server for hosting, the OpenID Connect provider when one is set, Meta's WhatsApp
+ * platform unless in sandbox mode, and the SMTP server when mail is sent.
+ */
+function privacyThirdPartiesOf(e: z.infer<typeof Env>): PrivacyThirdParty[] {
+  const given = e.PRIVACY_THIRD_PARTIES?.trim();
+  if (given) {
+    let json: unknown;
+    try {
+      json = JSON.parse(given.startsWith('[') ? given : readFileSync(path.resolve(given), 'utf8'));
+    } catch (err) {
+      throw new ConfigError(
+        `DentalPro cannot start: PRIVACY_THIRD_PARTIES is neither a JSON array nor a readable JSON file (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+    const parsed = PrivacyThirdParties.safeParse(json);
+    if (!parsed.success)
+      throw new ConfigError(
+        `DentalPro cannot start, PRIVACY_THIRD_PARTIES is not valid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+      );
+    return parsed.data;
+  }
+  const parties: PrivacyThirdParty[] = [
+    { kind: 'hosting', name: 'The operator of this DentalPro server', location: 'Mauritius', outsideMauritius: false },
+  ];
+  if (e.OIDC_ISSUER)
+    parties.push({
+      kind: 'authentication',
+      name: e.OIDC_DISPLAY_NAME ?? new URL(e.OIDC_ISSUER).hostname,
+      location: 'Outside Mauritius',
+      outsideMauritius: true,
+    });
+  if (e.WHATSAPP_APP_SECRET)
+    parties.push({
+      kind: 'messaging',
+      name: 'Meta Platforms (WhatsApp Business Platform)',
+      location: 'Ireland and the United States',
+      outsideMauritius: true,
+      safeguards: "Meta's WhatsApp Business terms and data processing terms",
+    });
+  if (e.SMTP_URL)
+    parties.push({
+      kind: 'email',
+      name: new URL(e.SMTP_URL).hostname,
+      location: 'Not stated',
+      outsideMauritius: false,
+    });
+  return parties;
 }
 
 function oidcConfigOf(e: z.infer<typeof Env>): OidcConfig | null {

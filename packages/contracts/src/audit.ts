@@ -97,6 +97,11 @@ export const AUDIT_ACTIONS = [
   'privacy.legal_hold_lifted',
   'privacy.patient_erased',
   'privacy.retention_purged',
+  'privacy.policy_published',
+  'privacy.policy_acknowledged',
+  'privacy.breach_recorded',
+  'privacy.breach_updated',
+  'privacy.records_downloaded',
   'demo.calendar_seeded',
   'demo.clinical_seeded',
   // the benchmarks' data set (bench/)

@@ -137,6 +137,13 @@ export const ERROR_STATUS = {
   legal_hold_not_found: 404,
   /** A hold already lifted (or ended) cannot be lifted again. */
   legal_hold_lifted: 409,
+  // privacy policy and controller records
+  /** A policy version dated before the current one (versions follow each other in date order). */
+  policy_version_outdated: 422,
+  policy_version_not_found: 404,
+  breach_not_found: 404,
+  /** A breach whose dates or notifications do not hold together (errors[] says which field). */
+  breach_invalid: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -197,6 +204,9 @@ export const FIELD_ERROR_CODES = [
   // retention rules
   'below_floor',
   'unknown_category',
+  // breach register
+  'before_discovery',
+  'after_discovery',
 ] as const;
 export const FieldErrorCode = z.enum(FIELD_ERROR_CODES);
 export type FieldErrorCode = z.infer<typeof FieldErrorCode>;

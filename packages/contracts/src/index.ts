@@ -17,3 +17,5 @@ export * from './assistant.js';
 export * from './notifications.js';
 export * from './reminders.js';
 export * from './privacy-retention.js';
+export * from './privacy-policy.js';
+export * from './privacy-records.js';

@@ -818,6 +818,45 @@ export interface PatientErasuresTable {
   erasedBy: string | null;
 }
 
+/** A published version of the deployment's privacy policy (never changed once written). */
+export interface PrivacyPolicyVersionsTable {
+  version: number;
+  /** The "Last updated" date: a date column, read as YYYY-MM-DD text. */
+  effectiveDate: ColumnType<string, string, never>;
+  material: Defaulted<boolean>;
+  summaryEn: string;
+  summaryFr: string;
+  textEn: string;
+  textFr: string;
+  publishedAt: CreatedAt;
+}
+
+export interface PrivacyPolicyAcknowledgementsTable {
+  userId: string;
+  version: number;
+  acknowledgedAt: CreatedAt;
+}
+
+/** The practice's breach register. */
+export interface PrivacyBreachesTable {
+  practiceId: string;
+  id: Generated<string>;
+  discoveredAt: Timestamp;
+  occurredAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  description: string;
+  dataCategories: string[];
+  peopleAffected: number;
+  likelyConsequences: string;
+  measuresTaken: string;
+  commissionerNotifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delayReason: Defaulted<string | null>;
+  peopleNotifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  peopleNotNotifiedReason: Defaulted<string | null>;
+  recordedBy: Defaulted<string | null>;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -878,4 +917,7 @@ export interface DB {
   legalHolds: LegalHoldsTable;
   retentionRuns: RetentionRunsTable;
   patientErasures: PatientErasuresTable;
+  privacyPolicyVersions: PrivacyPolicyVersionsTable;
+  privacyPolicyAcknowledgements: PrivacyPolicyAcknowledgementsTable;
+  privacyBreaches: PrivacyBreachesTable;
 }
