@@ -10,6 +10,8 @@ import { NoPracticePage } from './features/auth/NoPracticePage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
 import { PriceListSettingsPage } from './features/clinical/PriceListSettingsPage';
 import { ReminderSettingsPage } from './features/reminders/ReminderSettingsPage';
+import { LegalHoldsPage } from './features/privacy/retention/LegalHoldsPage';
+import { RetentionPage } from './features/privacy/retention/RetentionPage';
 import { CalendarPage } from './features/scheduling/CalendarPage';
 import { RecallsPage } from './features/scheduling/RecallsPage';
 import { WaitlistPage } from './features/scheduling/WaitlistPage';
@@ -73,6 +75,8 @@ export function App() {
             <Route path="import" element={<PatientImportPage />} />
             <Route path="price-list" element={<PriceListSettingsPage />} />
           </Route>
+          <Route path="privacy/retention" element={<RetentionPage />} />
+          <Route path="privacy/legal-holds" element={<LegalHoldsPage />} />
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -10,6 +10,7 @@ import { DocumentsTab } from '../clinical/DocumentsTab';
 import { NotesTab } from '../clinical/NotesTab';
 import { TreatmentPlanTab } from '../clinical/TreatmentPlanTab';
 import { usePractice } from '../practices/practices.api';
+import { PatientLegalHold } from '../privacy/retention/PatientLegalHold';
 import { BookedNotice, BookPatientButton } from '../scheduling/BookFromAnywhere';
 import { patientName } from '../scheduling/scheduling.api';
 import { useCurrentPractice } from '../shell/AppShell';
@@ -81,6 +82,7 @@ export function PatientPage() {
                 {t('patients.merge.open')}
               </Link>
             )}
+            {can('privacy:manage') && <PatientLegalHold practiceId={practiceId} patient={p} />}
           </div>
         )}
       </div>

@@ -23,6 +23,8 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/settings\/reminders/, 'settings.reminders'],
   [/^\/app\/[^/]+\/settings\/price-list/, 'settings.priceList'],
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
+  [/^\/app\/[^/]+\/privacy\/retention/, 'privacyRetention.pageTitle'],
+  [/^\/app\/[^/]+\/privacy\/legal-holds/, 'legalHolds.title'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],
   [/^\/app\/[^/]+\/account/, 'account.title'],
 ];

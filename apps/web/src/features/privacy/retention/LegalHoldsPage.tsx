@@ -31,14 +31,14 @@ export function LegalHoldsPage() {
   const holds = useLegalHolds(practiceId, { all });
   if (!can('privacy:manage')) return <Alert tone="info">{t('legalHolds.ownersOnly')}</Alert>;
   return (
-    <section className="card stack" aria-labelledby="legal-holds-title">
+    <section className="stack" aria-labelledby="legal-holds-title">
+      <h1 id="legal-holds-title">{t('legalHolds.title')}</h1>
+      <p className="muted">{t('legalHolds.intro')}</p>
       <div className="actions">
-        <h2 id="legal-holds-title">{t('legalHolds.title')}</h2>
         <Button variant="primary" onClick={() => setSetting(true)}>
           {t('legalHolds.set')}
         </Button>
       </div>
-      <p className="muted">{t('legalHolds.intro')}</p>
       <label className="checkbox">
         <input type="checkbox" checked={all} onChange={(event) => setAll(event.currentTarget.checked)} />
         {t('legalHolds.showAll')}

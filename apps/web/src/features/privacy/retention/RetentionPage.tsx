@@ -34,6 +34,7 @@ export function RetentionPage() {
   if (!can('privacy:manage')) return <Alert tone="info">{t('privacyRetention.ownersOnly')}</Alert>;
   return (
     <div className="stack-lg retention-page">
+      <h1>{t('privacyRetention.pageTitle')}</h1>
       <RetentionRules practiceId={practiceId} />
       <RetentionReportSection practiceId={practiceId} />
       <RetentionRunsSection practiceId={practiceId} />
