@@ -130,7 +130,12 @@ function RulesForm({ practiceId, settings }: { practiceId: string; settings: Ret
               </p>
               <TextField
                 id={`retention-${rule.category}-days`}
-                label={t('privacyRetention.daysLabel', { what: rule.description })}
+                label={
+                  <>
+                    {t('privacyRetention.daysLabel')}
+                    <span className="visually-hidden">: {rule.description}</span>
+                  </>
+                }
                 inputMode="numeric"
                 className="retention-days"
                 value={days[rule.category] ?? ''}
