@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { inject, onTestFailed } from 'vitest';
 
@@ -82,7 +83,7 @@ function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, c
  * proxying the API to the server — a fallback for when the server cannot serve the build.
  */
 export async function startApp(
-  opts: { port?: number; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {},
+  opts: { port?: number; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; demo?: boolean } = {},
 ): Promise<RunningApp> {
   const webDist = path.join(repoRoot, 'apps/web/dist/index.html');
   if (!existsSync(webDist)) throw new Error('Build the web app first: npm run build -w apps/web');
@@ -93,6 +94,12 @@ export async function startApp(
   // The schema migrated once for the run (global-setup.ts); a fresh database otherwise.
   const template = inject('browserDataTemplate');
   if (template && existsSync(template)) cpSync(template, dataDir, { recursive: true });
+  // The demo practice (its logins: apps/server/src/demo/seed.ts), written before the server opens the database.
+  if (opts.demo)
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', 'demo', 'seed'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    });
   const baseUrl = viaPreview ? 'http://127.0.0.1:5173' : `http://127.0.0.1:${port}`;
   const server = startProcess(
     process.execPath,

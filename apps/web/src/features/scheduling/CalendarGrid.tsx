@@ -51,9 +51,10 @@ export interface AppointmentLook {
   statusLabel: string;
   /**
    * Spoken name of the block, e.g. "09:30–10:00, Marie Lebon, Check-up, Booked, Reminded 8 Mar, 09:30";
-   * typeShown false for a short card, which does not write its type (card-name.ts).
+   * typeShown false for a short card, which does not write its type; alertShown false in the week
+   * view, whose cards draw a medical alert as its symbol only (card-name.ts).
    */
-  ariaLabel: (typeShown: boolean) => string;
+  ariaLabel: (shown: { typeShown: boolean; alertShown: boolean }) => string;
   /** What became of its reminders (an icon with this tooltip), when it has any. */
   reminder?: { kind: ReminderMarkKind; label: string } | undefined;
 }
@@ -276,13 +277,13 @@ export function CalendarGrid(props: CalendarGridProps) {
   );
 
   const dragged = drag ? findPlaced(props.appointments, drag.id) : null;
+  // Seven days of one provider: narrow columns (styles.css .cal-grid.is-week).
+  const isWeek = columns.length === 7 && columns[0]?.providerId !== undefined;
 
   return (
-    <section className="cal-scroll" ref={scroller} aria-label={t('calendar.gridLabel')} tabIndex={-1}>
-      <div
-        className={`cal-grid${columns.length === 7 && columns[0]?.providerId !== undefined ? ' is-week' : ''}`}
-        style={{ '--cal-cols': columns.length } as CSSProperties}
-      >
+    // Focusable, so that the keyboard can scroll the day (arrow keys, Page Up and Down) as well as walk its cells.
+    <section className="cal-scroll" ref={scroller} aria-label={t('calendar.gridLabel')} tabIndex={0}>
+      <div className={`cal-grid${isWeek ? ' is-week' : ''}`} style={{ '--cal-cols': columns.length } as CSSProperties}>
         <div className="cal-corner" aria-hidden="true" />
         {columns.map((column) => (
           <div
@@ -377,7 +378,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                         '--type-colour': look.colour,
                       } as CSSProperties
                     }
-                    aria-label={look.ariaLabel(!short)}
+                    aria-label={look.ariaLabel({ typeShown: !short, alertShown: !isWeek })}
                     onPointerDown={(e) => onPointerDown(e, pa)}
                     onPointerMove={onPointerMove}
                     onPointerUp={onPointerUp}
@@ -426,14 +427,16 @@ function AppointmentContent({ placed, look }: { placed: PlacedAppointment; look:
   const a = placed.appointment;
   return (
     <>
+      {/* The spaces between the parts (a grid lays them out without them) keep their words apart in
+          the text the card is read as: "09:00–09:30 Marie Lebon", not "09:00–09:30Marie Lebon". */}
       <span className="cal-appt-time">
         {clock(placed.startMin)}–{clock(placed.endMin)}
-      </span>
+      </span>{' '}
       <span className="cal-appt-name">
         {a.hasMedicalAlert && <MedicalAlertMark />}
         {a.patientName ?? '—'}
-      </span>
-      <span className="cal-appt-type">{look.typeName}</span>
+      </span>{' '}
+      <span className="cal-appt-type">{look.typeName}</span>{' '}
       {/* Last, as in the spoken name (look.ariaLabel); drawn beside the time (styles.css). */}
       <span className="cal-appt-status" title={look.statusLabel}>
         {/* No words of its own: its tooltip, and the card's spoken name, say it (after the status). */}

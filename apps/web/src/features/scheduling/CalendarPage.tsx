@@ -252,7 +252,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
         colour: type?.colour ?? '#64748b',
         typeName: name,
         statusLabel,
-        ariaLabel: (typeShown: boolean) =>
+        ariaLabel: ({ typeShown, alertShown }: { typeShown: boolean; alertShown: boolean }) =>
           appointmentCardName({
             time: `${fmt.clock(s.minutes)}–${fmt.clock(e.day === s.day ? e.minutes : 24 * 60)}`,
             alert: a.hasMedicalAlert ? t('patientRecord.alerts.badge') : undefined,
@@ -261,6 +261,7 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
             status: statusLabel,
             reminder: reminder?.label,
             typeShown,
+            alertShown,
           }),
         reminder,
       };

@@ -58,6 +58,7 @@ export function MedicalAlertMark() {
     <span className="medical-alert-mark" title={t('patientRecord.alerts.badge')}>
       <AlertGlyph />
       <span className="medical-alert-mark-text">{t('patientRecord.alerts.badge')}</span>
+      {/* Lays out as nothing (a flex box), but keeps "Medical alert" apart from the name that follows in the text read out. */}{' '}
     </span>
   );
 }

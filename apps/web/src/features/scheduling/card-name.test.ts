@@ -23,4 +23,10 @@ describe('appointmentCardName', () => {
     // The written text (time, alert, patient, status) is one run of the name.
     expect(name).toContain('09:30–10:00, Medical alert, Marie Lebon, Booked');
   });
+
+  it('where the alert is drawn as its symbol only, says its words after the written status too', () => {
+    const name = appointmentCardName({ ...card, typeShown: false, alertShown: false });
+    expect(name).toBe('09:30–10:00, Marie Lebon, Booked, Medical alert, Check-up, Reminded 8 Mar, 09:30');
+    expect(name).toContain('09:30–10:00, Marie Lebon, Booked');
+  });
 });
