@@ -27,6 +27,8 @@ import { WhatsAppSettingsPage } from './features/inbox/WhatsAppSettingsPage';
 import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
+import { BreachesPage } from './features/privacy/breaches/BreachesPage';
+import { RecordsOfProcessingPage } from './features/privacy/records/RecordsOfProcessingPage';
 import { SetupPage } from './features/setup/SetupPage';
 import { AppShell } from './features/shell/AppShell';
 import { NotFoundPage } from './features/shell/NotFoundPage';
@@ -77,6 +79,8 @@ export function App() {
           </Route>
           <Route path="privacy/retention" element={<RetentionPage />} />
           <Route path="privacy/legal-holds" element={<LegalHoldsPage />} />
+          <Route path="privacy/records" element={<RecordsOfProcessingPage />} />
+          <Route path="privacy/breaches" element={<BreachesPage />} />
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<NotFoundPage />} />

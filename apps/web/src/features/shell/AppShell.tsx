@@ -14,6 +14,7 @@ import { Brand, SkipLink } from '../../components/PublicLayout';
 import { homeFor, logOut, useMe } from '../auth/auth.api';
 import { InboxNavCounts } from '../inbox/InboxNavCounts';
 import { NotificationBell } from '../notifications/NotificationBell';
+import { PolicyNoticeBanner } from '../privacy/policy/PolicyNoticeBanner';
 import { useSandboxState } from '../inbox/sandbox/sandbox.api';
 import { useSideNav } from './side-nav';
 import type { Me } from '@dentalpro/contracts';
@@ -218,6 +219,7 @@ function ShellFrame() {
           </div>
         </nav>
         <main id="main" ref={mainRef} tabIndex={-1} className="shell-main">
+          <PolicyNoticeBanner />
           <Outlet />
         </main>
       </div>

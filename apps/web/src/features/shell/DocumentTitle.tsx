@@ -25,6 +25,8 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
   [/^\/app\/[^/]+\/privacy\/retention/, 'privacyRetention.pageTitle'],
   [/^\/app\/[^/]+\/privacy\/legal-holds/, 'legalHolds.title'],
+  [/^\/app\/[^/]+\/privacy\/records/, 'privacyRecords.pageTitle'],
+  [/^\/app\/[^/]+\/privacy\/breaches/, 'privacyBreaches.pageTitle'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],
   [/^\/app\/[^/]+\/account/, 'account.title'],
 ];
