@@ -99,6 +99,12 @@ async function demoRecord(db: Database['db'], practiceId: string) {
         ),
       },
       notesForAppointments: notes.filter((n) => n.appointmentId).length,
+      // Written and signed on the day of their visit (the practice's day), not at seed time.
+      notesDatedAtTheirVisit: (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM clinical_notes
+          WHERE (created_at AT TIME ZONE 'Indian/Mauritius')::date = visit_date
+            AND (signed_at IS NULL OR (signed_at AT TIME ZONE 'Indian/Mauritius')::date = visit_date)`.execute(tx)
+      ).rows[0]!.n,
       notesInPlaintext: (
         await sql<{
           n: number;
@@ -446,6 +452,7 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(record.notes).toMatchObject({ draft: 2, addenda: 1 });
     expect(record.notes.signed).toBeGreaterThan(15);
     expect(record.notesForAppointments).toBe(record.notes.signed + record.notes.draft);
+    expect(record.notesDatedAtTheirVisit).toBe(record.notes.signed + record.notes.draft);
     // Sealed at rest, as the services write them.
     expect(record.notesInPlaintext).toBe(0);
 

@@ -51,7 +51,11 @@ interface Seeding {
   random: Random;
   counts: { patients: number; alerts: number; findings: number; plans: number; notes: number };
 }
-type SeededNote = { id: string; patientId: string; author: Actor; visitDate: string; type: string };
+type SeededNote = { id: string; patientId: string; author: Actor; visitDate: string; type: string; writtenAt: Date };
+
+/** A past visit's note is written half an hour after the visit starts and signed two hours after. */
+const WRITTEN_AFTER_MS = 30 * 60_000;
+const SIGNED_AFTER_MS = 2 * 60 * 60_000;
 
 /** seeded before? → price list → choose patients → each one's record → sign the notes → mark it done. */
 export async function seedDemoClinical(ctx: AppContext, practiceId: string, staff: Staff) {
@@ -186,12 +190,14 @@ async function seedPatientRecord(
   for (const visit of lastVisits) {
     const author = s.actors.get(visit.providerId) ?? dentist;
     const visitDate = localToday(TZ, visit.startsAt);
+    const writtenAt = new Date(visit.startsAt.getTime() + WRITTEN_AFTER_MS);
     const note = await createNote(ctx, {
       ...call,
       actor: author,
       note: { body: noteBody(visit.type, mouth, age < 11), visitDate, appointmentId: visit.id },
+      at: writtenAt,
     });
-    notes.push({ id: note.id, patientId: patient.id, author, visitDate, type: visit.type });
+    notes.push({ id: note.id, patientId: patient.id, author, visitDate, type: visit.type, writtenAt });
     counts.notes++;
   }
   return notes;
@@ -208,7 +214,13 @@ async function signNotes(s: Seeding, notes: SeededNote[]): Promise<number> {
   );
   const signed = notes.filter((n) => !drafts.has(n.id));
   for (const n of signed)
-    await signNote(s.ctx, { practiceId: s.practiceId, patientId: n.patientId, actor: n.author, noteId: n.id });
+    await signNote(s.ctx, {
+      practiceId: s.practiceId,
+      patientId: n.patientId,
+      actor: n.author,
+      noteId: n.id,
+      at: new Date(Math.min(n.writtenAt.getTime() + SIGNED_AFTER_MS - WRITTEN_AFTER_MS, Date.now())),
+    });
   const amended = signed.find((n) => n.type === 'Extraction' || n.type === 'Filling') ?? signed[0];
   if (amended) {
     await addAddendum(s.ctx, {

@@ -127,9 +127,10 @@ export async function listNotes(ctx: AppContext, input: ClinicalCall): Promise<C
   });
 }
 
+/** `at`: when the note was written (the demo writes its past visits' notes at those visits); now by default. */
 export async function createNote(
   ctx: AppContext,
-  input: ClinicalCall & { note: z.output<typeof ClinicalNoteInput> },
+  input: ClinicalCall & { note: z.output<typeof ClinicalNoteInput>; at?: Date },
 ): Promise<ClinicalNote> {
   requirePermission(input.actor, 'clinical:write');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
@@ -146,6 +147,7 @@ export async function createNote(
         visitDate: input.note.visitDate ?? localToday(await practiceTimeZone(tx, input.practiceId)),
         bodySealed: await sealForPractice(tx, ctx.config.encryptionKey, input.practiceId, input.note.body, noteAad(id)),
         authorId: input.actor.userId,
+        ...(input.at ? { createdAt: input.at, updatedAt: input.at } : {}),
       })
       .execute();
     await recordAudit(tx, {
@@ -204,7 +206,11 @@ export async function updateNote(
   });
 }
 
-export async function signNote(ctx: AppContext, input: ClinicalCall & { noteId: string }): Promise<ClinicalNote> {
+/** `at`: when it was signed (the demo signs past notes on their visit's day); now by default. */
+export async function signNote(
+  ctx: AppContext,
+  input: ClinicalCall & { noteId: string; at?: Date },
+): Promise<ClinicalNote> {
   requirePermission(input.actor, 'clinical:sign');
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const note = await lockNote(tx, input, input.noteId);
@@ -212,7 +218,7 @@ export async function signNote(ctx: AppContext, input: ClinicalCall & { noteId: 
     refuseUnlessAuthor(input.actor, note, 'sign');
     await tx
       .updateTable('clinicalNotes')
-      .set({ signedAt: new Date(), signedBy: input.actor.userId })
+      .set({ signedAt: input.at ?? new Date(), signedBy: input.actor.userId })
       .where('id', '=', note.id)
       .execute();
     await recordAudit(tx, {
