@@ -54,7 +54,8 @@ export function useDateFormat(timeZone: string | undefined) {
     }
   };
   const date = make({ dateStyle: 'medium' });
-  const dateTime = make({ dateStyle: 'medium', timeStyle: 'medium' });
+  // Hours and minutes: seconds mean nothing to a reader of the trail or a record's history.
+  const dateTime = make({ dateStyle: 'medium', timeStyle: 'short' });
   return {
     date: (iso: string) => date.format(new Date(iso)),
     dateTime: (iso: string) => dateTime.format(new Date(iso)),

@@ -187,6 +187,30 @@ describe('the changes of an audit event, in words', () => {
       read(w, event('demo.clinical_seeded', { someCount: 3, nested: { innerFlag: true }, weekdays: [1, 7] })),
     ).toEqual(['Some count: 3', 'Nested: Inner flag: yes', 'Days: Monday, Sunday']);
   });
+
+  it("says the demo seed's counts in words, its notes being clinical notes, in English and French", async () => {
+    const seeded = event('demo.clinical_seeded', {
+      patients: 32,
+      alerts: 9,
+      notes: 40,
+      signedNotes: 38,
+      draftNotes: 2,
+    });
+    expect(read(await wordsIn('en'), seeded)).toEqual([
+      'Patients: 32',
+      'Medical alerts: 9',
+      'Clinical notes: 40',
+      'Signed notes: 38',
+      'Draft notes: 2',
+    ]);
+    expect(read(await wordsIn('fr'), seeded)).toEqual([
+      'Patients: 32',
+      'Alertes médicales: 9',
+      'Notes cliniques: 40',
+      'Notes signées: 38',
+      'Notes en brouillon: 2',
+    ]);
+  });
 });
 
 describe('the target of an audit event', () => {

@@ -95,6 +95,8 @@ const FIELD_LABELS: Record<string, string> = {
 const FIELD_LABELS_BY_SUBJECT: Record<string, Record<string, string>> = {
   practice: { name: 'practice.name', phone: 'practice.phone', email: 'practice.email', address: 'practice.address' },
   appointment: { source: 'booking.source' },
+  // The demo seed's counts: its `notes` are clinical notes, not the patient form's administrative ones.
+  demo: { notes: 'audit.fields.clinicalNotes' },
 };
 
 /** Where a code's words are, by change key: the first that has the code wins. */
