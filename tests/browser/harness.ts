@@ -83,7 +83,14 @@ function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, c
  * proxying the API to the server — a fallback for when the server cannot serve the build.
  */
 export async function startApp(
-  opts: { port?: number; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; demo?: boolean } = {},
+  opts: {
+    port?: number;
+    env?: NodeJS.ProcessEnv;
+    readyTimeoutMs?: number;
+    demo?: boolean;
+    /** Operator commands (the words after `npm run cli --`), run on the database before the server opens it. */
+    cli?: string[][];
+  } = {},
 ): Promise<RunningApp> {
   const webDist = path.join(repoRoot, 'apps/web/dist/index.html');
   if (!existsSync(webDist)) throw new Error('Build the web app first: npm run build -w apps/web');
@@ -99,6 +106,11 @@ export async function startApp(
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', 'demo', 'seed'], {
       cwd: repoRoot,
       env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    });
+  for (const words of opts.cli ?? [])
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', ...words], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: '', ...opts.env },
     });
   const baseUrl = viaPreview ? 'http://127.0.0.1:5173' : `http://127.0.0.1:${port}`;
   const server = startProcess(

@@ -1,0 +1,173 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
+
+/**
+ * Issue 14, the privacy policy on the web: /privacy shows the current version with its Last
+ * updated date and every version listed, an earlier one readable (English, then French); a
+ * material version published by the operator (CLI) shows staff a notice in the app until each
+ * acknowledges it, by keyboard.
+ */
+
+const OWNER = { name: 'Priya Owner', email: 'priya@policy.mu', password: 'correct horse battery' };
+const RECEPTIONIST = { name: 'Ravi Desk', email: 'ravi@policy.mu', password: 'another long passphrase' };
+const today = new Date().toISOString().slice(0, 10);
+const todayInEnglish = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  new Date(`${today}T00:00:00Z`),
+);
+
+let browser: Browser;
+let app: RunningApp;
+let practiceId = '';
+const cookies = { owner: '', receptionist: '' };
+const consoleErrors: string[] = [];
+
+function policyFile(dir: string, name: string, summary: string, words: string) {
+  const file = path.join(dir, name);
+  writeFileSync(
+    file,
+    `summary.en: ${summary}\nsummary.fr: ${summary} (version française)\n=== en\n## What changed\n\n${words}\n\n## Who else handles the data\n\n{{third_parties}}\n=== fr\n## Ce qui change\n\n${words} (en français)\n\nContact : {{contact_email}}\n`,
+  );
+  return file;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  const dir = mkdtempSync(path.join(tmpdir(), 'dentalpro-policy-'));
+  app = await startApp({
+    readyTimeoutMs: 180_000,
+    env: { PRIVACY_CONTACT_EMAIL: 'privacy@policy.mu' },
+    cli: [
+      [
+        'privacy',
+        'publish-policy',
+        '--file',
+        policyFile(dir, 'v2.md', 'Clearer words about reminders', 'Reminders are sent on WhatsApp.'),
+        '--date',
+        today,
+      ],
+      [
+        'privacy',
+        'publish-policy',
+        '--file',
+        policyFile(dir, 'v3.md', 'Sign-in through an identity provider', 'Staff may sign in through a provider.'),
+        '--date',
+        today,
+        '--material',
+      ],
+    ],
+  });
+  const owner = apiAs(app);
+  const me = await owner.ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: 'Clinique Politique', timeZone: 'Indian/Mauritius' },
+    owner: OWNER,
+  });
+  practiceId = me.memberships[0]!.practiceId;
+  cookies.owner = owner.cookie;
+  const invite = await owner.ok<{ acceptUrl: string }>('POST', `/practices/${practiceId}/invitations`, {
+    email: RECEPTIONIST.email,
+    role: 'receptionist',
+  });
+  const member = apiAs(app);
+  await member.ok('POST', `/invitations/${invite.acceptUrl.split('/').pop()}/accept`, {
+    name: RECEPTIONIST.name,
+    password: RECEPTIONIST.password,
+  });
+  cookies.receptionist = member.cookie;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  expect(consoleErrors).toEqual([]);
+});
+
+async function pageAs(who: keyof typeof cookies | null, locale = 'en-GB'): Promise<Page> {
+  const context = await newContext(browser, app, {
+    ...(who ? { cookie: cookies[who] } : {}),
+    locale,
+    width: 1024,
+    height: 768,
+  });
+  return watchedPage(context, `policy-${who ?? 'public'}-${locale}`, consoleErrors);
+}
+
+describe('/privacy', () => {
+  it('shows the current version with its Last updated date, lists every version and opens an earlier one (English)', async () => {
+    const page = await pageAs(null);
+    await page.goto(new URL('/privacy', app.baseUrl).toString());
+    await page.getByRole('heading', { name: 'Privacy policy', level: 1 }).waitFor();
+    await page.getByText(`Last updated: ${todayInEnglish}`).waitFor();
+    await page.getByRole('heading', { name: 'What changed', level: 2 }).waitFor();
+    await page.getByText('Staff may sign in through a provider.').waitFor();
+    // The register of third parties, filled in from this deployment's configuration.
+    await page.getByText('Hosting: The operator of this DentalPro server (Mauritius).').waitFor();
+
+    const history = page.getByRole('region', { name: 'All versions' });
+    const items = history.getByRole('listitem');
+    await expect(items.count()).resolves.toBe(3);
+    await expect(items.nth(0).textContent()).resolves.toContain('current');
+    await expect(items.nth(0).textContent()).resolves.toContain('material change');
+    await expect(items.nth(2).textContent()).resolves.toContain('First published version');
+    await page.screenshot({ path: path.join(artifactsDir, 'privacy-policy-en.png'), fullPage: true });
+
+    // Version 1 by keyboard: the first link of the history.
+    await history.getByRole('link', { name: /Version 1 of/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('You are reading version 1, an earlier version of this policy.').waitFor();
+    await page.getByRole('heading', { name: 'Who is responsible', level: 2 }).waitFor();
+    await page.getByText('privacy@policy.mu').first().waitFor();
+    expect(page.url()).toContain('version=1');
+    await page.getByRole('link', { name: 'Read the current version' }).click();
+    await page.getByText('Staff may sign in through a provider.').waitFor();
+    await page.context().close();
+  });
+
+  it('is in French in French, with the same history', async () => {
+    const page = await pageAs(null, 'fr-FR');
+    await page.goto(new URL('/privacy', app.baseUrl).toString());
+    await page.getByRole('heading', { name: 'Politique de confidentialité', level: 1 }).waitFor();
+    await page.getByText(/^Dernière mise à jour : /).waitFor();
+    await page.getByText('Staff may sign in through a provider. (en français)').waitFor();
+    await page.getByText('Contact : privacy@policy.mu').waitFor();
+    const history = page.getByRole('region', { name: 'Toutes les versions' });
+    await expect(history.getByRole('listitem').count()).resolves.toBe(3);
+    await history.getByRole('link', { name: /Version 2 du/ }).click();
+    await page.getByText('Vous lisez la version 2, une version antérieure de cette politique.').waitFor();
+    await page.getByText('Reminders are sent on WhatsApp. (en français)').waitFor();
+    await page.context().close();
+  });
+});
+
+describe('the notice of a material change', () => {
+  it('shows staff the notice in the app until each acknowledges it, by keyboard', async () => {
+    const page = await pageAs('owner');
+    await page.goto(new URL(`/app/${practiceId}/calendar`, app.baseUrl).toString());
+    const notice = page.getByRole('region', { name: /The privacy policy changed in a way that matters/ });
+    await notice.waitFor();
+    await notice.getByText('Sign-in through an identity provider').waitFor();
+    await expect(notice.getByRole('link', { name: /Read the policy/ }).getAttribute('href')).resolves.toBe('/privacy');
+    await page.screenshot({ path: path.join(artifactsDir, 'privacy-policy-notice.png') });
+
+    const acknowledge = notice.getByRole('button', { name: 'I have read it' });
+    await acknowledge.focus();
+    await page.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await expect(page.getByRole('region', { name: /The privacy policy changed/ }).count()).resolves.toBe(0);
+    await page.context().close();
+
+    // Acknowledged by the owner only: the receptionist still sees it, in French.
+    const desk = await pageAs('receptionist', 'fr-FR');
+    await desk.goto(new URL(`/app/${practiceId}/calendar`, app.baseUrl).toString());
+    const avis = desk.getByRole('region', { name: /La politique de confidentialité a changé/ });
+    await avis.waitFor();
+    await avis.getByRole('button', { name: 'J’en ai pris connaissance' }).click();
+    await avis.waitFor({ state: 'detached' });
+    await desk.context().close();
+  });
+});
