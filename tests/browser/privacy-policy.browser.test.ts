@@ -24,6 +24,8 @@ let app: RunningApp;
 let practiceId = '';
 const cookies = { owner: '', receptionist: '' };
 const consoleErrors: string[] = [];
+// The breach form's refusal on purpose (422).
+const REFUSED = /status of 422 /;
 
 function policyFile(dir: string, name: string, summary: string, words: string) {
   const file = path.join(dir, name);
@@ -92,7 +94,7 @@ async function pageAs(who: keyof typeof cookies | null, locale = 'en-GB'): Promi
     width: 1024,
     height: 768,
   });
-  return watchedPage(context, `policy-${who ?? 'public'}-${locale}`, consoleErrors);
+  return watchedPage(context, `policy-${who ?? 'public'}-${locale}`, consoleErrors, REFUSED);
 }
 
 describe('/privacy', () => {
@@ -168,6 +170,67 @@ describe('the notice of a material change', () => {
     await avis.waitFor();
     await avis.getByRole('button', { name: 'J’en ai pris connaissance' }).click();
     await avis.waitFor({ state: 'detached' });
+    await desk.context().close();
+  });
+});
+
+describe('the controller’s records', () => {
+  it('shows the record of processing with its PDF, and the breach register counting down the 72 hours', async () => {
+    const owner = apiAs(app);
+    owner.cookie = cookies.owner;
+    // A breach discovered 80 hours ago, the Commissioner not told: overdue.
+    await owner.ok('POST', `/practices/${practiceId}/privacy/breaches`, {
+      discoveredAt: new Date(Date.now() - 80 * 3600_000).toISOString(),
+      description: 'The day list was emailed to a wrong address',
+      dataCategories: ['patient_identity', 'appointments'],
+      peopleAffected: 12,
+      likelyConsequences: 'A stranger may know who visits the practice',
+      measuresTaken: 'The recipient deleted it and confirmed in writing',
+    });
+    const page = await pageAs('owner');
+    await page.goto(new URL(`/app/${practiceId}/privacy/records`, app.baseUrl).toString());
+    await page.getByRole('heading', { name: 'Record of processing activities', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Each kind of data the practice processes' });
+    await table.getByRole('rowheader', { name: /Staff notifications/ }).waitFor();
+    await table.getByRole('rowheader', { name: /The audit trail/ }).waitFor();
+    const pdf = page.getByRole('link', { name: 'Download PDF' });
+    await expect(pdf.getAttribute('href')).resolves.toBe(`/api/v1/practices/${practiceId}/privacy/records/pdf?lang=en`);
+    const download = await Promise.all([page.waitForEvent('download'), pdf.click()]).then(([d]) => d);
+    expect(download.suggestedFilename()).toBe('record-of-processing.pdf');
+    await page.screenshot({ path: path.join(artifactsDir, 'privacy-records.png'), fullPage: true });
+
+    await page.goto(new URL(`/app/${practiceId}/privacy/breaches`, app.baseUrl).toString());
+    await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
+    await page.getByText(/^Overdue by 8 h \d+ min: the Commissioner has not been notified$/).waitFor();
+
+    // A new one, told to the Commissioner before it was discovered: refused beside the field.
+    await page.getByRole('button', { name: 'Record a breach' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Record a breach' });
+    const local = (hoursAgo: number) => {
+      const at = new Date(Date.now() - hoursAgo * 3600_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+    };
+    await dialog.getByLabel('Discovered at').fill(local(2));
+    await dialog.getByLabel('What happened').fill('A receptionist’s password was seen by a visitor');
+    await dialog.getByRole('checkbox', { name: 'Staff accounts' }).check();
+    await dialog.getByLabel('Approximate number of people affected').fill('1');
+    await dialog.getByLabel('Likely consequences').fill('Someone could sign in as the receptionist');
+    await dialog.getByLabel('Measures taken or proposed').fill('Password changed at once; two-step turned on');
+    await dialog.getByLabel('Data Protection Commissioner notified at').fill(local(3));
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.getByText('This cannot be before the breach was discovered.').waitFor();
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('breach-commissionerNotifiedAt');
+    await dialog.getByLabel('Data Protection Commissioner notified at').fill('');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Breach recorded').waitFor();
+    await page.getByText(/^(69|70) h \d+ min left to notify the Commissioner$/).waitFor();
+    await page.screenshot({ path: path.join(artifactsDir, 'privacy-breaches.png'), fullPage: true });
+    await page.context().close();
+
+    const desk = await pageAs('receptionist');
+    await desk.goto(new URL(`/app/${practiceId}/privacy/breaches`, app.baseUrl).toString());
+    await desk.getByText("Only the practice's owners see and keep the breach register.").waitFor();
     await desk.context().close();
   });
 });

@@ -70,7 +70,7 @@ const PURPOSES: Record<Lang, Record<string, string>> = {
 const BASES: Record<Lang, Record<string, string>> = {
   en: {
     health_care: 'Medical care by a health professional bound by secrecy (health data)',
-    contract: 'The care and booking the patient asks for',
+    contract: "A contract with the person (the care a patient asks for, a staff member's work)",
     legal_obligation: 'A legal obligation of the practice',
     legitimate_interests: 'The legitimate interests of the practice',
     consent: 'Consent (may be withdrawn at any time)',
@@ -78,7 +78,7 @@ const BASES: Record<Lang, Record<string, string>> = {
   },
   fr: {
     health_care: 'Soins par un professionnel de santé tenu au secret (données de santé)',
-    contract: 'Les soins et rendez-vous demandés par le patient',
+    contract: 'Un contrat avec la personne (les soins demandés par le patient, le travail d’un membre du personnel)',
     legal_obligation: 'Une obligation légale du cabinet',
     legitimate_interests: 'Les intérêts légitimes du cabinet',
     consent: 'Le consentement (retirable à tout moment)',
