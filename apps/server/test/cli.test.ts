@@ -99,6 +99,10 @@ async function demoRecord(db: Database['db'], practiceId: string) {
         ),
       },
       notesForAppointments: notes.filter((n) => n.appointmentId).length,
+      // Bitewing x-rays (PNG) for six patients, and two referral letters (PDF).
+      documents: (await tx.selectFrom('attachments').select(['kind', 'mimeType']).execute())
+        .map((a) => `${a.kind} ${a.mimeType}`)
+        .sort(),
       // Written and signed on the day of their visit (the practice's day), not at seed time.
       notesDatedAtTheirVisit: (
         await sql<{ n: number }>`SELECT count(*)::int AS n FROM clinical_notes
@@ -391,7 +395,7 @@ describe('npm run cli', { timeout: 300_000 }, () => {
         practiceName: 'Demo Dental Clinic',
         created: true,
         calendar: { seeded: true, chairs: 3, providers: 3, appointmentTypes: 6, patients: 200 },
-        clinical: { seeded: true, patients: 32 },
+        clinical: { seeded: true, patients: 32, documents: 8 },
         assistant: { seeded: true, enabled: true },
       },
     });
@@ -453,6 +457,11 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     expect(record.notes.signed).toBeGreaterThan(15);
     expect(record.notesForAppointments).toBe(record.notes.signed + record.notes.draft);
     expect(record.notesDatedAtTheirVisit).toBe(record.notes.signed + record.notes.draft);
+    expect(record.documents).toEqual([
+      'document application/pdf',
+      'document application/pdf',
+      ...Array(6).fill('xray image/png'),
+    ]);
     // Sealed at rest, as the services write them.
     expect(record.notesInPlaintext).toBe(0);
 

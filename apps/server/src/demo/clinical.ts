@@ -4,6 +4,7 @@ import { recordAudit } from '../platform/audit.js';
 import { inPractice } from '../platform/tenancy.js';
 import { localToday } from '../modules/clinical/patient-record.js';
 import { addFinding } from '../modules/clinical/chart.service.js';
+import { uploadAttachment } from '../modules/clinical/attachments.service.js';
 import { addAddendum, createNote, signNote } from '../modules/clinical/notes.service.js';
 import { importDefaultProcedures, listPriceList } from '../modules/clinical/price-list.service.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../modules/clinical/treatment-plans.service.js';
 import { replaceMedicalAlerts } from '../modules/patients/alerts.service.js';
 import { ADULT_ALERTS, CHILD_ALERTS, type PlanSpec, adultMouth, childMouth, noteBody, teenMouth } from './dentition.js';
+import { bitewingPng, referralLetterPdf } from './documents.js';
 import { type SeededRandom, seededRandom } from './random.js';
 
 /**
@@ -90,8 +92,9 @@ export async function seedDemoClinical(ctx: AppContext, practiceId: string, staf
   for (const patient of chosen)
     notes.push(...(await seedPatientRecord(seeding, patient, visits.get(patient.id) ?? [], patient === showcase)));
   const signed = await signNotes(seeding, notes);
+  const documents = await seedDocuments(seeding, chosen.filter((p) => ageOf(p) >= 12).slice(0, 6), visits, showcase);
 
-  const summary = { ...seeding.counts, signedNotes: signed, draftNotes: notes.length - signed };
+  const summary = { ...seeding.counts, signedNotes: signed, draftNotes: notes.length - signed, documents };
   await inPractice(ctx.db, practiceId, (tx) =>
     recordAudit(tx, {
       practiceId,
@@ -234,6 +237,58 @@ async function signNotes(s: Seeding, notes: SeededNote[]): Promise<number> {
   return signed.length;
 }
 
+/**
+ * Documents for six patients: a bitewing x-ray from their last visit, by whoever saw them, and for
+ * the showcase patient and one other a referral letter to an orthodontist (a PDF).
+ */
+async function seedDocuments(
+  s: Seeding,
+  patients: { id: string; dateOfBirth: string | null; givenName: string; familyName: string }[],
+  visits: Map<string, Visit[]>,
+  showcase: { id: string } | undefined,
+): Promise<number> {
+  const dentist = s.actors.get(s.staff.dentistId)!;
+  let count = 0;
+  for (const [i, patient] of patients.entries()) {
+    const last = visits.get(patient.id)?.at(-1);
+    const day = localToday(TZ, last?.startsAt ?? new Date());
+    const actor = (last && s.actors.get(last.providerId)) ?? dentist;
+    const call = { practiceId: s.practiceId, patientId: patient.id, actor };
+    await uploadAttachment(s.ctx, {
+      ...call,
+      upload: {
+        kind: 'xray',
+        fileName: `bitewing-${day}.png`,
+        mimeType: 'image/png',
+        contentBase64: bitewingPng(s.random).toString('base64'),
+      },
+    });
+    count++;
+    if (patient.id === showcase?.id || i === patients.length - 1) {
+      const letter = await referralLetterPdf({
+        practiceName: 'Demo Dental Clinic',
+        practiceAddress: '12 Rue Desforges, Port Louis, Mauritius',
+        patientName: `${patient.givenName} ${patient.familyName}`,
+        dateOfBirth: patient.dateOfBirth,
+        dentistName: 'Dr Jean-Marc Lagesse',
+        date: day,
+      });
+      await uploadAttachment(s.ctx, {
+        ...call,
+        actor: dentist,
+        upload: {
+          kind: 'document',
+          fileName: `referral-orthodontist-${day}.pdf`,
+          mimeType: 'application/pdf',
+          contentBase64: letter.toString('base64'),
+        },
+      });
+      count++;
+    }
+  }
+  return count;
+}
+
 /** The demo's active patients in a stable order, without those who already have a record; and their past visits. */
 async function loadDemoPatients(ctx: AppContext, practiceId: string) {
   return inPractice(ctx.db, practiceId, async (tx) => {
@@ -250,7 +305,7 @@ async function loadDemoPatients(ctx: AppContext, practiceId: string) {
     const patients = (
       await tx
         .selectFrom('patients')
-        .select(['id', 'dateOfBirth'])
+        .select(['id', 'dateOfBirth', 'givenName', 'familyName'])
         .where('mergedIntoId', 'is', null)
         .where('status', '=', 'active')
         .orderBy('familyName')
