@@ -171,6 +171,18 @@ describe('the notice of a material change', () => {
     await avis.getByRole('button', { name: 'J’en ai pris connaissance' }).click();
     await avis.waitFor({ state: 'detached' });
     await desk.context().close();
+
+    // The owner's Privacy → Policy: the versions, and who acknowledged the material one.
+    const versions = await pageAs('owner');
+    await versions.goto(new URL(`/app/${practiceId}/privacy/policy`, app.baseUrl).toString());
+    await versions.getByRole('heading', { name: 'Privacy policy', level: 1 }).waitFor();
+    const table = versions.getByRole('table', { name: 'Every version of the privacy policy, newest first' });
+    await table.getByRole('link', { name: /Read version 1/ }).waitFor();
+    await expect(table.getByRole('row').count()).resolves.toBe(4);
+    const team = versions.getByRole('region', { name: 'Acknowledged by the team' });
+    await team.getByText(/^The newest material change is version 3 of /).waitFor();
+    await expect(team.getByText(/acknowledged /).count()).resolves.toBe(2);
+    await versions.context().close();
   });
 });
 

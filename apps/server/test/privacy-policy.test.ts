@@ -162,6 +162,20 @@ describe('the privacy policy', () => {
       'policy_version_not_found',
     );
     expect((await verifyAuditChain(t.db, a.practiceId)).ok).toBe(true);
+
+    // The owner sees who has acknowledged it; only owners do.
+    const who = await ownerA.get(`/api/v1/practices/${a.practiceId}/privacy/policy/acknowledgements`);
+    expect(who.statusCode).toBe(200);
+    expect(who.json().version.version).toBe(3);
+    const byRole = Object.fromEntries(
+      who
+        .json()
+        .members.map((m: { role: string; acknowledgedAt: string | null }) => [m.role, m.acknowledgedAt !== null]),
+    );
+    expect(byRole).toEqual({ owner: false, receptionist: true });
+    expect(
+      (await receptionistA.get(`/api/v1/practices/${a.practiceId}/privacy/policy/acknowledgements`)).statusCode,
+    ).toBe(403);
   });
 });
 

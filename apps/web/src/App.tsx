@@ -28,6 +28,7 @@ import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
 import { BreachesPage } from './features/privacy/breaches/BreachesPage';
+import { PolicyVersionsPage } from './features/privacy/policy/PolicyVersionsPage';
 import { RecordsOfProcessingPage } from './features/privacy/records/RecordsOfProcessingPage';
 import { SetupPage } from './features/setup/SetupPage';
 import { AppShell } from './features/shell/AppShell';
@@ -81,6 +82,7 @@ export function App() {
           <Route path="privacy/legal-holds" element={<LegalHoldsPage />} />
           <Route path="privacy/records" element={<RecordsOfProcessingPage />} />
           <Route path="privacy/breaches" element={<BreachesPage />} />
+          <Route path="privacy/policy" element={<PolicyVersionsPage />} />
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -57,3 +57,19 @@ export type PolicyNotice = z.infer<typeof PolicyNotice>;
 
 export const AcknowledgePolicy = z.strictObject({ version: z.number().int().positive().max(1_000_000) });
 export type AcknowledgePolicy = z.infer<typeof AcknowledgePolicy>;
+
+/** For owners: who in the practice has acknowledged the newest material version. */
+export const PolicyAcknowledgements = z.object({
+  /** The newest material version (null: none was ever published). */
+  version: PolicyVersionSummary.nullable(),
+  members: z.array(
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      role: z.enum(['owner', 'dentist', 'hygienist', 'receptionist']),
+      /** When they acknowledged it (or a later version); null: not yet. */
+      acknowledgedAt: IsoDateTime.nullable(),
+    }),
+  ),
+});
+export type PolicyAcknowledgements = z.infer<typeof PolicyAcknowledgements>;

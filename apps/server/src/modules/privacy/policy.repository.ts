@@ -75,3 +75,26 @@ export async function insertAcknowledgement(tx: Conn, userId: string, version: n
     .execute();
   return rows.length > 0;
 }
+
+export async function newestMaterialVersion(conn: Conn) {
+  return conn
+    .selectFrom('privacyPolicyVersions')
+    .select(SUMMARY_COLUMNS)
+    .where('material', '=', true)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** When each of these users acknowledged `version` or a later one (the earliest such), by user id. */
+export async function acknowledgementsSince(conn: Conn, userIds: readonly string[], version: number) {
+  if (userIds.length === 0) return new Map<string, Date>();
+  const rows = await conn
+    .selectFrom('privacyPolicyAcknowledgements')
+    .select(['userId', (eb) => eb.fn.min('acknowledgedAt').as('at')])
+    .where('userId', 'in', userIds)
+    .where('version', '>=', version)
+    .groupBy('userId')
+    .execute();
+  return new Map(rows.map((r) => [r.userId, new Date(r.at as unknown as string | Date)]));
+}

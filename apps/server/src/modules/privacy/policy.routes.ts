@@ -1,15 +1,23 @@
 import {
   AcknowledgePolicy,
+  PolicyAcknowledgements,
   PolicyNotice,
   PolicyVersion,
   PolicyVersionParams,
+  PracticeIdParams,
   PrivacyPolicy,
 } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { userIdOf } from '../../platform/http.js';
-import { acknowledgePolicy, policyNoticeFor, readPolicyVersion, readPrivacyPolicy } from './policy.service.js';
+import { actorOf, userIdOf } from '../../platform/http.js';
+import {
+  acknowledgePolicy,
+  policyAcknowledgementsIn,
+  policyNoticeFor,
+  readPolicyVersion,
+  readPrivacyPolicy,
+} from './policy.service.js';
 
 const tags = ['privacy'];
 
@@ -77,5 +85,20 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext) {
         requestId: request.id,
         version: request.body.version,
       }),
+  );
+
+  api.get(
+    '/practices/:practiceId/privacy/policy/acknowledgements',
+    {
+      config: { permission: 'privacy:manage' },
+      schema: {
+        tags,
+        summary: 'Who in the practice has acknowledged the newest material policy version',
+        params: PracticeIdParams,
+        response: { 200: PolicyAcknowledgements },
+      },
+    },
+    async (request) =>
+      policyAcknowledgementsIn(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
   );
 }

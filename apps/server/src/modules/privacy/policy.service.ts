@@ -1,13 +1,15 @@
-import type { PolicyVersion, PolicyVersionSummary, PrivacyPolicy } from '@dentalpro/contracts';
+import type { PolicyAcknowledgements, PolicyVersion, PolicyVersionSummary, PrivacyPolicy } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
-import { systemActor } from '../../platform/access.js';
+import { type Actor, requirePermission, systemActor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
-import { type Tx, listMemberships, practiceFactsIn } from '../../platform/tenancy.js';
+import { type Tx, inPractice, listMemberships, practiceFactsIn } from '../../platform/tenancy.js';
 import { userDirectory } from '../auth/auth.service.js';
 import { memberDirectory } from '../staff/staff.service.js';
 import {
+  acknowledgementsSince,
   findPolicyVersion,
+  newestMaterialVersion,
   insertAcknowledgement,
   insertPolicyVersion,
   listPolicyVersions,
@@ -220,4 +222,38 @@ export async function acknowledgePolicy(
       });
   });
   return policyNoticeFor(ctx, { userId: input.userId });
+}
+
+/** For owners: each member of the practice, and whether they have acknowledged the newest material version. */
+export async function policyAcknowledgementsIn(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string },
+): Promise<PolicyAcknowledgements> {
+  requirePermission(input.actor, 'privacy:manage');
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const version = await newestMaterialVersion(tx);
+    const members = await tx
+      .selectFrom(memberDirectory(tx).as('m'))
+      .innerJoin(userDirectory(tx).as('u'), 'u.id', 'm.userId')
+      .select(['m.userId', 'u.name', 'm.role'])
+      .where('m.practiceId', '=', input.practiceId)
+      .orderBy('u.name')
+      .execute();
+    const acknowledged = version
+      ? await acknowledgementsSince(
+          tx,
+          members.map((m) => m.userId),
+          version.version,
+        )
+      : new Map<string, Date>();
+    return {
+      version: version ? toSummary(version) : null,
+      members: members.map((m) => ({
+        userId: m.userId,
+        name: m.name,
+        role: m.role,
+        acknowledgedAt: acknowledged.get(m.userId)?.toISOString() ?? null,
+      })),
+    };
+  });
 }

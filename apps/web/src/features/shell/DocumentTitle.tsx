@@ -27,6 +27,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/privacy\/legal-holds/, 'legalHolds.title'],
   [/^\/app\/[^/]+\/privacy\/records/, 'privacyRecords.pageTitle'],
   [/^\/app\/[^/]+\/privacy\/breaches/, 'privacyBreaches.pageTitle'],
+  [/^\/app\/[^/]+\/privacy\/policy/, 'privacyPolicyVersions.pageTitle'],
   [/^\/app\/[^/]+\/audit/, 'nav.audit'],
   [/^\/app\/[^/]+\/account/, 'account.title'],
 ];

@@ -1,4 +1,4 @@
-import type { PolicyNotice, PolicyVersion, PrivacyPolicy } from '@dentalpro/contracts';
+import type { PolicyAcknowledgements, PolicyNotice, PolicyVersion, PrivacyPolicy } from '@dentalpro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../api/client';
 
@@ -37,5 +37,14 @@ export function useAcknowledgePolicy() {
   return useMutation({
     mutationFn: (version: number) => api.post<PolicyNotice>('/privacy/policy/acknowledgements', { version }),
     onSuccess: (answer) => queryClient.setQueryData(policyKeys.notice, answer),
+  });
+}
+
+/** For owners: who in the practice has acknowledged the newest material version. */
+export function usePolicyAcknowledgements(practiceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['privacy-policy', 'acknowledgements', practiceId],
+    enabled,
+    queryFn: () => api.get<PolicyAcknowledgements>(`/practices/${practiceId}/privacy/policy/acknowledgements`),
   });
 }
