@@ -130,6 +130,16 @@ async function furnish(
   const invitation = await ok(
     client.post(`${base}/invitations`, { email: `new-${phoneNumberId}@example.mu`, role: 'dentist' }),
   );
+  const breach = await ok(
+    client.post(`${base}/privacy/breaches`, {
+      discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      description: 'A list was sent to the wrong address',
+      dataCategories: ['contact_details'],
+      peopleAffected: 3,
+      likelyConsequences: 'Names read by a stranger',
+      measuresTaken: 'Asked the recipient to delete it',
+    }),
+  );
   const channel = await connectChannel(t.ctx, practice.practiceId, phoneNumberId);
   const waId = newWaId();
   await patientWrites(t, { phoneNumberId, from: waId });
@@ -146,6 +156,7 @@ async function furnish(
     blockId: block.id,
     appointmentId: appointment.id,
     holdId: hold.id,
+    breachId: breach.id,
     entryId: entry.id,
     recallId: recall.id,
     findingId: finding.id,
