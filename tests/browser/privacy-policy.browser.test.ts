@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +19,26 @@ const today = new Date().toISOString().slice(0, 10);
 const todayInEnglish = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
   new Date(`${today}T00:00:00Z`),
 );
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's serious and critical WCAG 2.1 A/AA findings on the page as it is drawn now. */
+async function accessibilityFindings(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (d: Document, o: unknown) => Promise<{ violations: unknown }> } })
+      .axe;
+    return (
+      await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        resultTypes: ['violations'],
+      })
+    ).violations;
+  })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 let browser: Browser;
 let app: RunningApp;
@@ -115,6 +136,7 @@ describe('/privacy', () => {
     await expect(items.nth(0).textContent()).resolves.toContain('material change');
     await expect(items.nth(2).textContent()).resolves.toContain('First published version');
     await page.screenshot({ path: path.join(artifactsDir, 'privacy-policy-en.png'), fullPage: true });
+    expect(await accessibilityFindings(page)).toEqual([]);
 
     // Version 1 by keyboard: the first link of the history.
     await history.getByRole('link', { name: /Version 1 of/ }).focus();
@@ -153,6 +175,7 @@ describe('the notice of a material change', () => {
     await notice.getByText('Sign-in through an identity provider').waitFor();
     await expect(notice.getByRole('link', { name: /Read the policy/ }).getAttribute('href')).resolves.toBe('/privacy');
     await page.screenshot({ path: path.join(artifactsDir, 'privacy-policy-notice.png') });
+    expect(await accessibilityFindings(page)).toEqual([]);
 
     const acknowledge = notice.getByRole('button', { name: 'I have read it' });
     await acknowledge.focus();
@@ -182,6 +205,7 @@ describe('the notice of a material change', () => {
     const team = versions.getByRole('region', { name: 'Acknowledged by the team' });
     await team.getByText(/^The newest material change is version 3 of /).waitFor();
     await expect(team.getByText(/acknowledged /).count()).resolves.toBe(2);
+    expect(await accessibilityFindings(versions)).toEqual([]);
     await versions.context().close();
   });
 });
@@ -210,6 +234,7 @@ describe('the controller’s records', () => {
     const download = await Promise.all([page.waitForEvent('download'), pdf.click()]).then(([d]) => d);
     expect(download.suggestedFilename()).toBe('record-of-processing.pdf');
     await page.screenshot({ path: path.join(artifactsDir, 'privacy-records.png'), fullPage: true });
+    expect(await accessibilityFindings(page)).toEqual([]);
 
     await page.goto(new URL(`/app/${practiceId}/privacy/breaches`, app.baseUrl).toString());
     await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
@@ -238,6 +263,7 @@ describe('the controller’s records', () => {
     await page.getByText('Breach recorded').waitFor();
     await page.getByText(/^(69|70) h \d+ min left to notify the Commissioner$/).waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'privacy-breaches.png'), fullPage: true });
+    expect(await accessibilityFindings(page)).toEqual([]);
     await page.context().close();
 
     const desk = await pageAs('receptionist');
