@@ -190,6 +190,7 @@ describe('a patient on WhatsApp', () => {
       previousStart: null,
       conversationId: conversation.id,
       reason: null,
+      failureReason: null,
     });
     // One notification, each member reading it apart.
     expect(told.receptionist[0]!.id).toBe(told.owner[0]!.id);

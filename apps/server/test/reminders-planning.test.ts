@@ -423,6 +423,39 @@ describe('the calendar’s reminder marks', () => {
       ['failed', 'not_on_whatsapp'],
       ['failed', 'not_on_whatsapp'],
     ]);
+
+    // The desk hears of each reminder that failed (to phone the patient), and of nothing else.
+    await runJobs(t);
+    const notes = await owner.get(`/api/v1/practices/${practice.practiceId}/notifications`);
+    expect(notes.statusCode, notes.body).toBe(200);
+    const failedOnes = (
+      notes.json() as {
+        items: { kind: string; appointment: { id: string } | null; failureReason: string | null; reason: unknown }[];
+      }
+    ).items.filter((n) => n.kind === 'reminder_failed');
+    expect(failedOnes.map((n) => [n.appointment?.id, n.failureReason, n.reason])).toEqual([
+      [b.id, 'not_on_whatsapp', null],
+      [b.id, 'not_on_whatsapp', null],
+    ]);
+  });
+
+  it('a reminder Meta refuses outright is a notification for the desk too', async () => {
+    const p = await patient('Vikash');
+    const a = await book(t, practice, p.id, mu(freshDay(), '11:30'));
+    graph.fake.answerNext(
+      { status: 400, body: metaErrorBody(131026, 'Message undeliverable') },
+      { status: 400, body: metaErrorBody(131026, 'Message undeliverable') },
+    );
+    expect(await remindNow(t, graph)).toEqual([]);
+    await runJobs(t);
+    const res = await owner.get(`/api/v1/practices/${practice.practiceId}/notifications?limit=100`);
+    const mine = (
+      res.json() as { items: { kind: string; appointment: { id: string } | null; failureReason: string | null }[] }
+    ).items.filter((n) => n.appointment?.id === a.id);
+    expect(mine.map((n) => [n.kind, n.failureReason])).toEqual([
+      ['reminder_failed', 'not_on_whatsapp'],
+      ['reminder_failed', 'not_on_whatsapp'],
+    ]);
   });
 
   it('ids are checked: not a list of uuids is refused', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, Uuid } from './common.js';
-import { HandoverReason } from './messaging.js';
+import { FailureReason, HandoverReason } from './messaging.js';
 import { AppointmentStatus } from './scheduling.js';
 
 // Staff notifications: what happened that someone at the practice should know about, shown in the
@@ -9,9 +9,16 @@ import { AppointmentStatus } from './scheduling.js';
 
 /**
  * What happened. `whatsapp_*`: a patient booked, moved or cancelled in the WhatsApp chat (the
- * booking assistant); `needs_person`: a WhatsApp conversation was handed to staff.
+ * booking assistant); `needs_person`: a WhatsApp conversation was handed to staff;
+ * `reminder_failed`: an appointment reminder could not be delivered (phone the patient instead).
  */
-export const NOTIFICATION_KINDS = ['whatsapp_booked', 'whatsapp_moved', 'whatsapp_cancelled', 'needs_person'] as const;
+export const NOTIFICATION_KINDS = [
+  'whatsapp_booked',
+  'whatsapp_moved',
+  'whatsapp_cancelled',
+  'needs_person',
+  'reminder_failed',
+] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
@@ -39,6 +46,8 @@ export const StaffNotification = z.object({
   conversationId: Uuid.nullable(),
   /** Why a conversation needs a person. */
   reason: HandoverReason.nullable(),
+  /** Why a reminder could not be delivered (WhatsApp's failure, in the inbox's words). */
+  failureReason: FailureReason.nullable(),
 });
 export type StaffNotification = z.infer<typeof StaffNotification>;
 

@@ -722,7 +722,7 @@ export interface AssistantConsentsTable {
 export interface NotificationsTable {
   practiceId: string;
   id: Generated<string>;
-  kind: 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled' | 'needs_person';
+  kind: 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled' | 'needs_person' | 'reminder_failed';
   createdAt: CreatedAt;
   idempotencyKey: string;
   appointmentId: Defaulted<string | null>;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { openForPractice, sealForPractice } from '../../platform/data-keys.js';
+import { publishEvent } from '../../platform/jobs.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { fileStoreOf } from '../../platform/file-store.js';
 import {
@@ -13,6 +14,7 @@ import {
   sendGraphMessage,
 } from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
+import { outboundFailed } from './messaging.events.js';
 import { cancelQueuedOnOptOut } from './outbound.service.js';
 import { applyPendingStatuses } from './statuses.js';
 
@@ -260,6 +262,12 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         })
         .where('id', '=', row.messageId)
         .execute();
+      await publishEvent(tx, outboundFailed, {
+        practiceId: row.practiceId,
+        conversationId: row.conversationId,
+        messageId: row.messageId,
+        reason,
+      });
       if (action.action === 'fail' && action.optOut) {
         await tx
           .updateTable('whatsappConversations')
@@ -404,6 +412,12 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
           .where('id', '=', row.messageId)
           .where('status', 'in', ['queued', 'sending'])
           .execute();
+        await publishEvent(tx, outboundFailed, {
+          practiceId: row.practiceId,
+          conversationId: row.conversationId,
+          messageId: row.messageId,
+          reason: 'interrupted',
+        });
       });
       notify(row);
     }

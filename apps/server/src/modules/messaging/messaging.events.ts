@@ -1,4 +1,4 @@
-import { HandoverReason } from '@dentalpro/contracts';
+import { FailureReason, HandoverReason } from '@dentalpro/contracts';
 import { z } from 'zod';
 import { defineEvent } from '../../platform/jobs.js';
 
@@ -46,3 +46,18 @@ export const conversationHandedOver = defineEvent(
   }),
 );
 export type ConversationHandedOver = z.infer<typeof conversationHandedOver.schema>;
+
+/**
+ * A message the practice sent failed for good: Meta refused it (not retried), reported it failed,
+ * or the server stopped mid-send. Not said of messages cancelled before sending (an opt-out).
+ */
+export const outboundFailed = defineEvent(
+  'messaging.outbound_failed',
+  z.object({
+    practiceId: z.uuid(),
+    conversationId: z.uuid(),
+    messageId: z.uuid(),
+    reason: FailureReason,
+  }),
+);
+export type OutboundFailed = z.infer<typeof outboundFailed.schema>;

@@ -1,7 +1,9 @@
 import type { FailureReason } from '@dentalpro/contracts';
 import { sql } from 'kysely';
+import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { classifyGraphError } from './graph-errors.js';
+import { outboundFailed } from './messaging.events.js';
 import { cancelQueuedOnOptOut } from './outbound.service.js';
 import type { StatusUpdate } from './webhook.parse.js';
 
@@ -61,7 +63,7 @@ export async function applyStatusUpdate(
   const findMessage = () =>
     tx
       .selectFrom('whatsappMessages')
-      .select(['id', 'conversationId', 'status'])
+      .select(['id', 'conversationId', 'status', 'practiceId'])
       .where('channelId', '=', channel.channelId)
       .where('wamid', '=', status.wamid)
       .where('direction', '=', 'outbound')
@@ -82,7 +84,7 @@ export async function applyStatusUpdate(
 
 async function applyTo(
   tx: Tx,
-  message: { id: string; conversationId: string; status: string },
+  message: { id: string; conversationId: string; status: string; practiceId: string },
   event: { status: string; errors: StatusUpdate['errors']; occurredAt: Date },
 ) {
   const next = nextStatus(message.status, event.status);
@@ -100,6 +102,12 @@ async function applyTo(
       })
       .where('id', '=', message.id)
       .execute();
+    await publishEvent(tx, outboundFailed, {
+      practiceId: message.practiceId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+      reason: failure.reason,
+    });
     // An expired token reported later, by webhook: the number stops sending as it would on a refused send.
     if (failure.code === 190) {
       await tx
@@ -145,7 +153,7 @@ export async function applyPendingStatuses(tx: Tx, channelId: string, wamid: str
   if (pending.length === 0) return false;
   const message = await tx
     .selectFrom('whatsappMessages')
-    .select(['id', 'conversationId', 'status'])
+    .select(['id', 'conversationId', 'status', 'practiceId'])
     .where('channelId', '=', channelId)
     .where('wamid', '=', wamid)
     .executeTakeFirstOrThrow();

@@ -7,9 +7,14 @@ import {
   onEvent,
   scheduledTick,
 } from '../../platform/jobs.js';
-import { conversationHandedOver } from '../messaging/messaging.events.js';
+import { conversationHandedOver, outboundFailed } from '../messaging/messaging.events.js';
 import { appointmentBooked, appointmentCancelled, appointmentMoved } from '../scheduling/scheduling.events.js';
-import { forgetOldNotifications, notifyNeedsPerson, notifyWhatsAppChange } from './notifications.service.js';
+import {
+  forgetOldNotifications,
+  notifyNeedsPerson,
+  notifyReminderFailed,
+  notifyWhatsAppChange,
+} from './notifications.service.js';
 
 /**
  * What the staff hear of: the calendar's announcements of a patient's own changes in the WhatsApp
@@ -66,6 +71,12 @@ export const whatsappCancelled = onEvent(appointmentCancelled, {
   },
 });
 
+export const reminderFailed = onEvent(outboundFailed, {
+  name: 'notifications.reminder_failed',
+  handler: (event, run: JobRun<AppContext>) =>
+    notifyReminderFailed(run.ctx, { ...event, idempotencyKey: keyOf('notifications.reminder_failed', run) }),
+});
+
 export const needsPerson = onEvent(conversationHandedOver, {
   name: 'notifications.needs_person',
   handler: (event, run: JobRun<AppContext>) =>
@@ -89,6 +100,6 @@ export const forgetOld = defineJob({
 });
 
 export const notificationsJobs: ModuleJobs<AppContext> = {
-  jobs: [whatsappBooked, whatsappMoved, whatsappCancelled, needsPerson, forgetOld],
+  jobs: [whatsappBooked, whatsappMoved, whatsappCancelled, needsPerson, reminderFailed, forgetOld],
   schedules: [defineSchedule({ name: 'notifications.forget_old', cron: '41 3 * * *', job: forgetOld })],
 };

@@ -1,4 +1,5 @@
 import type {
+  FailureReason,
   HandoverReason,
   MarkNotificationsRead,
   NotificationCount,
@@ -15,6 +16,7 @@ import { publishAtCommit } from '../../platform/events.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { latestConversationOfPatientsIn } from '../messaging/conversations.service.js';
 import { patientNamesIn } from '../patients/patients.service.js';
+import { remindedAppointmentOfMessageIn } from '../reminders/reminders.service.js';
 import { appointmentSummariesIn } from '../scheduling/appointments.service.js';
 import { memberDirectory } from '../staff/staff.service.js';
 import {
@@ -108,6 +110,40 @@ export async function notifyNeedsPerson(
   await inPractice(ctx.db, handover.practiceId, (tx) =>
     notify(tx, { ...notification, kind: 'needs_person' }, [], flaggedBy ?? null),
   );
+}
+
+/**
+ * A message failed for good: when it was an appointment's reminder, the desk hears of it (to phone
+ * the patient instead); any other message is the inbox's business. The appointment, the patient
+ * and the conversation are kept by id, with WhatsApp's reason.
+ */
+export async function notifyReminderFailed(
+  ctx: AppContext,
+  failure: {
+    practiceId: string;
+    conversationId: string;
+    messageId: string;
+    reason: FailureReason;
+    idempotencyKey: string;
+  },
+): Promise<void> {
+  await inPractice(ctx.db, failure.practiceId, async (tx) => {
+    const reminded = await remindedAppointmentOfMessageIn(tx, failure.messageId);
+    if (!reminded) return;
+    await notify(
+      tx,
+      {
+        practiceId: failure.practiceId,
+        kind: 'reminder_failed',
+        idempotencyKey: failure.idempotencyKey,
+        appointmentId: reminded.appointmentId,
+        patientId: reminded.patientId,
+        conversationId: failure.conversationId,
+        reason: failure.reason,
+      },
+      [],
+    );
+  });
 }
 
 /** recipients → write → tell their open apps at commit. Nobody concerned: nothing written. */
@@ -230,7 +266,9 @@ async function shown(tx: Tx, actor: Actor, rows: NotificationRow[]): Promise<Sta
           : null,
       previousStart: r.previousStart?.toISOString() ?? null,
       conversationId: r.conversationId,
-      reason: r.reason as HandoverReason | null,
+      // One column, two meanings: a handover's reason, or why a reminder failed.
+      reason: r.kind === 'reminder_failed' ? null : (r.reason as HandoverReason | null),
+      failureReason: r.kind === 'reminder_failed' ? (r.reason as FailureReason | null) : null,
     };
   });
 }

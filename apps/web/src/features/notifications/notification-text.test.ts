@@ -52,6 +52,7 @@ function notification(overrides: Partial<StaffNotification>): StaffNotification 
     previousStart: null,
     conversationId: CONVERSATION,
     reason: null,
+    failureReason: null,
     ...overrides,
   };
 }
@@ -82,6 +83,22 @@ describe('describeNotification', () => {
     );
     expect(describeNotification({ ...handover, patient: null }, t, when)).toBe(
       'WhatsApp conversation needs a person — Urgent',
+    );
+  });
+
+  it('says a reminder was not delivered, when for, and why in the inbox words, in English and French', async () => {
+    const failed = notification({ kind: 'reminder_failed', failureReason: 'not_on_whatsapp' });
+    const en = await wordsIn('en');
+    expect(describeNotification(failed, en.t, en.when)).toBe(
+      "Reminder to Marie Appadoo for Tue 8 Dec, 10:30 not delivered — phone them. This number is not on WhatsApp, or the patient's app is too old to receive the message.",
+    );
+    const fr = await wordsIn('fr');
+    expect(describeNotification({ ...failed, appointment: null }, fr.t, fr.when)).toMatch(
+      /^Rappel à Marie Appadoo non remis — appelez le patient\. .+WhatsApp/,
+    );
+    // It opens the appointment in the calendar, where the reminder's mark says the same.
+    expect(notificationTarget(failed, PRACTICE, TZ)).toBe(
+      `/app/${PRACTICE}/calendar?date=2026-12-08&appointment=${APPOINTMENT}`,
     );
   });
 

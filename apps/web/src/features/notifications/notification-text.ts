@@ -34,6 +34,13 @@ export function describeNotification(n: StaffNotification, t: Translate, when: (
         ? t('notifications.text.needsPersonWith', { name: n.patient.name, reason })
         : t('notifications.text.needsPerson', { reason });
     }
+    case 'reminder_failed': {
+      // The inbox's words for what WhatsApp said.
+      const reason = t(`inbox.failure.${n.failureReason ?? 'unknown'}`);
+      return a
+        ? t('notifications.text.reminderFailed', { name, when: when(a.start), reason })
+        : t('notifications.text.reminderFailedGone', { name, reason });
+    }
   }
 }
 
