@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackgroundRunner } from '../src/background.js';
 import { systemActor } from '../src/platform/access.js';
+import { sealedStoresOf } from '../src/platform/data-owners.js';
 import { createEventBus, publishAtCommit } from '../src/platform/events.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { handOverToStaff } from '../src/modules/messaging/assistant-channel.service.js';
@@ -673,7 +674,11 @@ describe('a patient’s data', () => {
     await handover(q.practiceId, erased);
     await handover(q.practiceId, kept);
     const exported = await inPractice(t.db, q.practiceId, (tx) =>
-      notificationsDataOwner.exportPatient(tx, { practiceId: q.practiceId, patientId: erased }),
+      notificationsDataOwner.exportPatient(tx, {
+        practiceId: q.practiceId,
+        patientId: erased,
+        stores: sealedStoresOf(t.ctx),
+      }),
     );
     expect(exported).toEqual({
       staffNotifications: [
@@ -692,6 +697,7 @@ describe('a patient’s data', () => {
         practiceId: q.practiceId,
         patientId: erased,
         actor: systemActor('test'),
+        stores: sealedStoresOf(t.ctx),
       }),
     );
     expect(result).toEqual({ erased: { staffNotifications: 1 }, kept: [] });

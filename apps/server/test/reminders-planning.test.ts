@@ -7,6 +7,7 @@ import { remindersDataOwner } from '../src/modules/reminders/reminders.data-owne
 import { sendReminder } from '../src/modules/reminders/sending.js';
 import { cancelAppointment, moveAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { systemActor } from '../src/platform/access.js';
+import { sealedStoresOf } from '../src/platform/data-owners.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { type AssistantPractice, assistantPractice, patientPhone, patientsOnNumber } from './assistant-fixtures.js';
 import { type Client, type TestApp, loggedIn } from './harness.js';
@@ -357,7 +358,11 @@ describe('the patient’s data', () => {
       survivor.id,
     ]);
     const exported = (await inPractice(t.ctx.db, practice.practiceId, (tx) =>
-      remindersDataOwner.exportPatient(tx, { practiceId: practice.practiceId, patientId: survivor.id }),
+      remindersDataOwner.exportPatient(tx, {
+        practiceId: practice.practiceId,
+        patientId: survivor.id,
+        stores: sealedStoresOf(t.ctx),
+      }),
     )) as { appointmentReminders: { appointmentId: string; state: string }[] };
     expect(exported.appointmentReminders.map((r) => [r.appointmentId, r.state])).toEqual([
       [a.id, 'planned'],
@@ -378,7 +383,7 @@ describe('the patient’s data', () => {
     expect((await remindNow(t, graph)).filter((m) => m.to === survivor.waId || m.to === dup.waId)).toEqual([]);
 
     await inPractice(t.ctx.db, practice.practiceId, (tx) =>
-      remindersDataOwner.erasePatient(tx, { ...caller, patientId: survivor.id }),
+      remindersDataOwner.erasePatient(tx, { ...caller, patientId: survivor.id, stores: sealedStoresOf(t.ctx) }),
     );
     expect(await remindersOf(t, practice.practiceId, a.id)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import type { Actor } from './access.js';
+import { type FileStore, fileStoreOf } from './file-store.js';
 import type { Tx } from './tenancy.js';
 
 /**
@@ -27,12 +28,15 @@ export interface DataOwner {
    * kind of data (a list of rows, or one object), as plain JSON (times as ISO strings, clinical
    * text decrypted, file contents as separate `files`). Nothing of any other patient.
    */
-  exportPatient(tx: Tx, input: { practiceId: string; patientId: string }): Promise<PatientExport>;
+  exportPatient(tx: Tx, input: { practiceId: string; patientId: string; stores: SealedStores }): Promise<PatientExport>;
   /**
    * A deletion request: erases at once what may be erased (or anonymises what the practice's
    * figures need), and says what is kept, why and until when. Safe to run twice.
    */
-  erasePatient(tx: Tx, input: { practiceId: string; patientId: string; actor: Actor; now?: Date }): Promise<ErasureOutcome>;
+  erasePatient(
+    tx: Tx,
+    input: { practiceId: string; patientId: string; actor: Actor; now?: Date; stores: SealedStores },
+  ): Promise<ErasureOutcome>;
   /** The kinds of data this module keeps and how long: the retention rules and the record of processing are built from these. */
   retention(): DataRetention[];
   /**
@@ -95,7 +99,23 @@ export interface PurgeInput {
   heldPatientIds: readonly string[];
   dryRun: boolean;
   now: Date;
+  stores: SealedStores;
 }
+
+/**
+ * What opens a practice's sealed data (clinical notes, documents, WhatsApp media) and where its
+ * files are: an export decrypts with these, an erasure or a purge deletes files from the store.
+ */
+export interface SealedStores {
+  encryptionKey: Buffer;
+  files: FileStore;
+}
+
+/** The sealed stores of this configuration, for a caller of the data owners. */
+export const sealedStoresOf = (ctx: { config: { encryptionKey: Buffer; dataDir: string } }): SealedStores => ({
+  encryptionKey: ctx.config.encryptionKey,
+  files: fileStoreOf(ctx),
+});
 
 /** For a part of a data owner that the privacy work has not built yet. */
 export function notImplemented(what: string): never {
