@@ -281,7 +281,7 @@ export function CalendarGrid(props: CalendarGridProps) {
   const isWeek = columns.length === 7 && columns[0]?.providerId !== undefined;
 
   return (
-    // Focusable, so that the keyboard can scroll the day (arrow keys, Page Up and Down) as well as walk its cells.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region takes keyboard focus so that the keyboard can scroll the day (arrows, Page Up and Down), as WCAG 2.1.1 asks (axe: scrollable-region-focusable)
     <section className="cal-scroll" ref={scroller} aria-label={t('calendar.gridLabel')} tabIndex={0}>
       <div className={`cal-grid${isWeek ? ' is-week' : ''}`} style={{ '--cal-cols': columns.length } as CSSProperties}>
         <div className="cal-corner" aria-hidden="true" />
