@@ -27,6 +27,7 @@ import { WhatsAppSettingsPage } from './features/inbox/WhatsAppSettingsPage';
 import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
+import { PrivacyIndex, PrivacyLayout } from './features/privacy/PrivacyLayout';
 import { BreachesPage } from './features/privacy/breaches/BreachesPage';
 import { PolicyVersionsPage } from './features/privacy/policy/PolicyVersionsPage';
 import { RecordsOfProcessingPage } from './features/privacy/records/RecordsOfProcessingPage';
@@ -78,11 +79,14 @@ export function App() {
             <Route path="import" element={<PatientImportPage />} />
             <Route path="price-list" element={<PriceListSettingsPage />} />
           </Route>
-          <Route path="privacy/retention" element={<RetentionPage />} />
-          <Route path="privacy/legal-holds" element={<LegalHoldsPage />} />
-          <Route path="privacy/records" element={<RecordsOfProcessingPage />} />
-          <Route path="privacy/breaches" element={<BreachesPage />} />
-          <Route path="privacy/policy" element={<PolicyVersionsPage />} />
+          <Route path="privacy" element={<PrivacyLayout />}>
+            <Route index element={<PrivacyIndex />} />
+            <Route path="retention" element={<RetentionPage />} />
+            <Route path="legal-holds" element={<LegalHoldsPage />} />
+            <Route path="records" element={<RecordsOfProcessingPage />} />
+            <Route path="breaches" element={<BreachesPage />} />
+            <Route path="policy" element={<PolicyVersionsPage />} />
+          </Route>
           <Route path="audit" element={<AuditTrailPage />} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<NotFoundPage />} />

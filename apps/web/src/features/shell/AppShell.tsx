@@ -44,6 +44,7 @@ const NAV = [
   { to: 'inbox', key: 'inbox', icon: 'inbox', permission: 'inbox:read' },
   { to: 'settings', key: 'settings', icon: 'settings' },
   { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },
+  { to: 'privacy', key: 'privacySection', icon: 'lock', permission: 'privacy:requests' },
 ] as const satisfies readonly {
   to: string;
   key: string;
