@@ -236,7 +236,11 @@ describe('the controller’s records', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'privacy-records.png'), fullPage: true });
     expect(await accessibilityFindings(page)).toEqual([]);
 
-    await page.goto(new URL(`/app/${practiceId}/privacy/breaches`, app.baseUrl).toString());
+    // The Privacy section's tabs lead from one to the other.
+    const tabs = page.getByRole('navigation', { name: 'Privacy sections' });
+    await tabs.getByRole('link', { name: 'Records of processing' }).waitFor();
+    await tabs.getByRole('link', { name: 'Policy' }).waitFor();
+    await tabs.getByRole('link', { name: 'Breaches' }).click();
     await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
     await page.getByText(/^Overdue by 8 h \d+ min: the Commissioner has not been notified$/).waitFor();
 
