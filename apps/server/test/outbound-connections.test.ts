@@ -10,17 +10,20 @@ import {
   patientsOnNumber,
   textOf,
 } from './assistant-fixtures.js';
-import { Client, type TestApp, createTestApp, loggedIn } from './harness.js';
+import { linkIdentityIn } from '../src/modules/auth/auth.service.js';
+import { Client, TEST_ORIGIN, type TestApp, createTestApp, loggedIn, makeMember } from './harness.js';
+import { type TestProvider, oidcSettings, startTestProvider, throughProvider } from './oidc-fixtures.js';
 import { remindNow, useReminderSettings } from './reminders-fixtures.js';
 import { type SmtpCatcher, startSmtpCatcher } from './smtp-catcher.js';
 import { APP_SECRET, VERIFY_TOKEN, startFakeGraph } from './whatsapp-fixtures.js';
 
 // "The server connects only to the endpoints configured" (issue 14). A whole session runs in this
 // process — a patient books over WhatsApp through the fake Graph API, the reminder goes out as a
-// template, staff read the inbox, an email goes out — while every outbound TCP connection (net,
+// template, a dentist signs in through the identity provider, staff read the inbox, an email goes
+// out — while every outbound TCP connection (net,
 // and so tls, http, undici's fetch, pg and nodemailer, which all open sockets through
 // net.Socket.prototype.connect) and every DNS lookup is written down. Anything but the Graph API,
-// the SMTP server and the database fails the test. The last test shows the watch catches a
+// the SMTP server, the identity provider and the database fails the test. The last test shows the watch catches a
 // connection elsewhere.
 
 interface Attempt {
@@ -80,7 +83,9 @@ const endpointOf = (url: string, defaultPort: number) => {
 
 let graph: Awaited<ReturnType<typeof startFakeGraph>>;
 let smtp: SmtpCatcher;
+let provider: TestProvider;
 let t: TestApp;
+const CALLBACK = `${TEST_ORIGIN}/api/v1/auth/oidc/callback`;
 let practice: AssistantPractice;
 let allowed: { name: string; host: string; port: number }[] = [];
 
@@ -93,9 +98,11 @@ beforeAll(async () => {
   watchConnections();
   graph = await startFakeGraph();
   smtp = await startSmtpCatcher();
+  provider = await startTestProvider({ redirectUris: [CALLBACK] });
   t = await createTestApp({
     config: {
       smtpUrl: smtp.url,
+      oidc: oidcSettings(provider.issuer),
       whatsapp: {
         sandbox: false,
         appSecret: APP_SECRET,
@@ -109,6 +116,7 @@ beforeAll(async () => {
   allowed = [
     { name: 'Graph API', ...endpointOf(t.ctx.config.whatsapp.graphUrl!, 443) },
     { name: 'SMTP', ...endpointOf(t.ctx.config.smtpUrl!, 25) },
+    { name: 'identity provider', ...endpointOf(t.ctx.config.oidc!.issuer, 443) },
     { name: 'database', ...endpointOf(t.database.connectionString, 5432) },
   ];
   practice = await assistantPractice(t);
@@ -120,6 +128,7 @@ afterAll(async () => {
   await t?.close();
   await graph?.close();
   await smtp?.close();
+  await provider?.close();
 });
 
 describe('a full session', () => {
@@ -143,6 +152,28 @@ describe('a full session', () => {
     // Its reminder goes out as a template.
     const templates = await remindNow(t, graph);
     expect(templates.filter((m) => m.to === phone.waId).length).toBeGreaterThan(0);
+
+    // A dentist signs in through the identity provider (the server fetches its discovery, keys and tokens).
+    const dentist = await makeMember(t.ctx, practice.practiceId, 'dentist');
+    const sub = `outbound-${Date.now()}`;
+    provider.accounts.set(sub, { sub, email: dentist.email, emailVerified: true, name: 'Dr Outbound' });
+    provider.autoLogin = sub;
+    await linkIdentityIn(t.db, dentist.id, {
+      issuer: provider.issuer,
+      subject: sub,
+      email: dentist.email,
+      emailVerified: true,
+      name: 'Dr Outbound',
+    });
+    const browser = new Client(t.app);
+    const start = await browser.post('/api/v1/auth/oidc/start', {});
+    expect(start.statusCode, start.body).toBe(200);
+    const binding = start.cookies.find((k) => k.name === 'dp_oidc')!;
+    const callback = await throughProvider(start.json().url, CALLBACK);
+    const signedIn = await browser.request('GET', callback.pathname + callback.search, undefined, {
+      cookie: `dp_oidc=${binding.value}`,
+    });
+    expect(signedIn.cookies.some((k) => k.name === 'dp_session' && k.value !== '')).toBe(true);
 
     // Staff read the inbox and the policy; an email goes out.
     const owner = await loggedIn(t.app, practice.owner);
