@@ -1,8 +1,10 @@
 import type { AppContext } from './context.js';
 import type { DataOwner } from './platform/data-owners.js';
 import type { ModuleJobs } from './platform/jobs.js';
+import { platformDataOwner } from './platform/platform.data-owner.js';
 import { assistantDataOwner } from './modules/assistant/assistant.data-owner.js';
 import { assistantJobs } from './modules/assistant/assistant.jobs.js';
+import { consentDataOwner } from './modules/consent/consent.data-owner.js';
 import { clinicalDataOwner } from './modules/clinical/clinical.data-owner.js';
 import { messagingDataOwner } from './modules/messaging/messaging.data-owner.js';
 import { messagingJobs } from './modules/messaging/messaging.jobs.js';
@@ -28,6 +30,8 @@ export const DATA_OWNERS: readonly DataOwner[] = [
   notificationsDataOwner,
   remindersDataOwner,
   privacyDataOwner,
+  consentDataOwner,
+  platformDataOwner,
 ];
 
 export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [

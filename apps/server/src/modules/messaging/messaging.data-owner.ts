@@ -1,17 +1,46 @@
-import { type DataOwner, notImplemented } from '../../platform/data-owners.js';
+import type { MessageContent } from '@dentalpro/contracts';
+import { sql } from 'kysely';
+import { openForPractice } from '../../platform/data-keys.js';
+import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput, SealedStores } from '../../platform/data-owners.js';
+import { WEBHOOK_PAYLOAD_DAYS, WHATSAPP_CONTENT_DAYS, addDays } from '../../platform/retention-dates.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { previewOf } from './webhook.parse.js';
 
 /**
  * WhatsApp conversations linked to a patient follow a merged patient to the survivor. A death
  * changes nothing here yet: the phone lookup already leaves deceased patients out.
+ *
+ * Privacy: a patient's conversations are those linked to their record. A number several family
+ * members share links its conversation to one of them; its messages are that patient's (they
+ * wrote or received them), and appear in nobody else's copy. An erasure removes the words and
+ * files of those conversations at once, and the number and WhatsApp name with them; the messages
+ * stay as times, directions and delivery states (the practice's messaging figures), and go with
+ * the rest 2 years after the last message.
  */
 export const messagingDataOwner: DataOwner = {
   module: 'messaging',
   movePatient: (tx, { fromPatientId, toPatientId }) => moveMessagingReferences(tx, fromPatientId, toPatientId),
   onPatientDeceased: async () => undefined,
-  exportPatient: () => notImplemented("The WhatsApp export of a patient's data"),
-  erasePatient: () => notImplemented("The WhatsApp erasure of a patient's data"),
-  retention: () => notImplemented('WhatsApp retention rules'),
+  exportPatient: (tx, input) => exportMessaging(tx, input),
+  erasePatient: (tx, input) => eraseMessaging(tx, input),
+  retention: () => [
+    {
+      category: 'whatsapp_messages',
+      description:
+        'WhatsApp messages: their words, photos and documents, and the number and WhatsApp name of the contact',
+      keptFor: '2 years after the conversation’s last message; erased at once on a deletion request',
+      why: 'To keep the conversation’s context for booking and practice communication; the times and delivery states stay for the practice’s figures',
+      rule: { defaultDays: WHATSAPP_CONTENT_DAYS, floorDays: 365, from: 'last_message', tiedTo: 'time' },
+    },
+    {
+      category: 'webhook_payloads',
+      description: 'Meta’s raw webhook bodies (they hold message text) and delivery status reports',
+      keptFor: `${WEBHOOK_PAYLOAD_DAYS} days after they were processed`,
+      why: 'To process a delivery again if processing failed, and to look into a problem with Meta',
+      rule: { defaultDays: WEBHOOK_PAYLOAD_DAYS, floorDays: 7, from: 'created', tiedTo: 'time' },
+    },
+  ],
+  purge: (tx, input) => purgeMessaging(tx, input),
 };
 
 /** For a patient merge: WhatsApp conversations linked to the merged patient follow the survivor. */
@@ -21,4 +50,255 @@ export async function moveMessagingReferences(tx: Tx, fromPatientId: string, toP
     .set({ patientId: toPatientId })
     .where('patientId', '=', fromPatientId)
     .execute();
+}
+
+/** What an erased message's content becomes: the inbox shows it as a message it cannot display. */
+export const ERASED_CONTENT: MessageContent = { type: 'unsupported', originalType: 'erased' };
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'video/mp4': 'mp4',
+};
+
+/** The patient's conversations with every message (words, time, direction, state) and their stored files. */
+async function exportMessaging(
+  tx: Tx,
+  input: { practiceId: string; patientId: string; stores: SealedStores },
+): Promise<PatientExport> {
+  const conversations = await tx
+    .selectFrom('whatsappConversations')
+    .select(['id', 'waId', 'profileName', 'status', 'createdAt', 'lastMessageAt', 'optedInAt', 'optedOutAt'])
+    .where('patientId', '=', input.patientId)
+    .orderBy('createdAt')
+    .execute();
+  const messages = conversations.length
+    ? await tx
+        .selectFrom('whatsappMessages')
+        .select([
+          'id',
+          'conversationId',
+          'direction',
+          'origin',
+          'content',
+          'status',
+          'statusAt',
+          'failureReason',
+          'occurredAt',
+          'mediaState',
+          'mediaFileKey',
+        ])
+        .where(
+          'conversationId',
+          'in',
+          conversations.map((c) => c.id),
+        )
+        .orderBy('occurredAt')
+        .orderBy('createdAt')
+        .execute()
+    : [];
+  // Files are opened now, inside the transaction that can open the practice's keys.
+  const files: { name: string; bytes: Buffer }[] = [];
+  const fileOf = new Map<string, string>();
+  for (const m of messages) {
+    if (m.mediaState !== 'stored' || !m.mediaFileKey) continue;
+    const content = m.content as { mimeType?: string };
+    const name = `whatsapp/${m.occurredAt.toISOString().slice(0, 10)}-${m.id.slice(0, 8)}.${EXTENSIONS[content.mimeType ?? ''] ?? 'bin'}`;
+    const bytes = await openForPractice(
+      tx,
+      input.stores.encryptionKey,
+      input.practiceId,
+      await input.stores.files.get(m.mediaFileKey),
+      `whatsapp-media:${m.id}`,
+    );
+    files.push({ name, bytes });
+    fileOf.set(m.id, name);
+  }
+  return {
+    whatsappConversations: conversations.map((c) => ({
+      id: c.id,
+      number: c.waId ? `+${c.waId}` : null,
+      whatsappName: c.profileName,
+      status: c.status,
+      startedAt: c.createdAt.toISOString(),
+      lastMessageAt: c.lastMessageAt.toISOString(),
+      optedInAt: c.optedInAt?.toISOString() ?? null,
+      optedOutAt: c.optedOutAt?.toISOString() ?? null,
+      messages: messages
+        .filter((m) => m.conversationId === c.id)
+        .map((m) => ({
+          id: m.id,
+          at: m.occurredAt.toISOString(),
+          direction: m.direction,
+          from: m.origin,
+          text: previewOf(m.content as MessageContent),
+          content: m.content,
+          status: m.status,
+          statusAt: m.statusAt.toISOString(),
+          failureReason: m.failureReason,
+          file: fileOf.get(m.id) ?? null,
+        })),
+    })),
+    files: files.map((f) => ({ name: f.name, read: () => f.bytes })),
+  };
+}
+
+/**
+ * Erases the words and files of the messages of these conversations (content, Meta's raw message,
+ * the request sent, reactions, the stored media), keeping times, directions and states. Returns
+ * how many messages had anything left to erase; with `dryRun` only counts.
+ */
+async function eraseMessageContents(
+  tx: Tx,
+  conversationIds: readonly string[],
+  stores: SealedStores,
+  dryRun: boolean,
+): Promise<number> {
+  if (conversationIds.length === 0) return 0;
+  const rows = await tx
+    .selectFrom('whatsappMessages')
+    .select(['id', 'mediaFileKey'])
+    .where('conversationId', 'in', [...conversationIds])
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`content ->> 'originalType'`, 'is', null),
+        eb(sql<string>`content ->> 'originalType'`, '<>', 'erased'),
+        eb('mediaFileKey', 'is not', null),
+        eb('raw', 'is not', null),
+        eb('request', 'is not', null),
+      ]),
+    )
+    .execute();
+  if (dryRun || rows.length === 0) return rows.length;
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 1000) {
+    await tx
+      .updateTable('whatsappMessages')
+      .set({
+        content: JSON.stringify(ERASED_CONTENT),
+        raw: null,
+        request: null,
+        reactions: '[]',
+        failureDetail: null,
+        mediaId: null,
+        mediaFileKey: null,
+        mediaSize: null,
+        mediaState: null,
+      })
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+  }
+  for (const r of rows) if (r.mediaFileKey) await stores.files.delete(r.mediaFileKey);
+  return rows.length;
+}
+
+/**
+ * A deletion request: the patient's conversations lose their words and files at once, and their
+ * contact details (the number becomes an erased marker, the WhatsApp name goes); nothing queued
+ * for them is sent; Meta's raw bodies naming their number are forgotten now rather than in 30 days.
+ * The messages' times and states stay for the figures until 2 years after the last message.
+ */
+async function eraseMessaging(
+  tx: Tx,
+  input: { practiceId: string; patientId: string; stores: SealedStores },
+): Promise<ErasureOutcome> {
+  const conversations = await tx
+    .selectFrom('whatsappConversations')
+    .select(['id', 'waId', 'userId', 'profileName', 'lastMessageAt'])
+    .where('patientId', '=', input.patientId)
+    .execute();
+  if (conversations.length === 0) return { erased: {}, kept: [] };
+  const ids = conversations.map((c) => c.id);
+  const messages = await eraseMessageContents(tx, ids, input.stores, false);
+  const outbox = await tx.deleteFrom('whatsappOutbox').where('conversationId', 'in', ids).executeTakeFirst();
+  let payloads = 0;
+  let contacts = 0;
+  for (const c of conversations) {
+    const erasedMarker = `erased:${c.id}`;
+    if (c.waId) {
+      // Processed bodies only: one still waiting is processed first (and then goes within 30 days).
+      const deleted =
+        await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at IS NOT NULL AND strpos(body, ${`"${c.waId}"`}) > 0`.execute(
+          tx,
+        );
+      payloads += Number(deleted.numAffectedRows ?? 0);
+    }
+    if (c.waId === null && c.userId === erasedMarker && c.profileName === '') continue;
+    await tx
+      .updateTable('whatsappConversations')
+      .set({
+        waId: null,
+        userId: erasedMarker,
+        profileName: '',
+        status: 'closed',
+        needsHuman: false,
+        unreadCount: 0,
+        assignedUserId: null,
+      })
+      .where('id', '=', c.id)
+      .execute();
+    contacts += 1;
+  }
+  const last = conversations.reduce((a, c) => (c.lastMessageAt > a ? c.lastMessageAt : a), new Date(0));
+  return {
+    erased: {
+      whatsappMessageContents: messages,
+      whatsappContacts: contacts,
+      queuedMessages: Number(outbox.numDeletedRows),
+      webhookPayloads: payloads,
+    },
+    kept: [
+      {
+        kind: 'whatsappMessages',
+        why: 'Only each message’s time, direction and delivery state, without words, files or number, for the practice’s messaging figures',
+        until: addDays(last.toISOString().slice(0, 10), WHATSAPP_CONTENT_DAYS),
+      },
+    ],
+  };
+}
+
+/**
+ * The retention job. `whatsapp_messages`: conversations whose last message is older than
+ * `before` lose their messages' words and files (not those of held patients). `webhook_payloads`:
+ * processed webhook bodies and applied status reports older than `before` are deleted (the table
+ * has no practice: the first practice's run does it for all). Idempotent; `dryRun` counts.
+ */
+async function purgeMessaging(tx: Tx, input: PurgeInput): Promise<{ count: number }> {
+  if (input.category === 'whatsapp_messages') {
+    let query = tx.selectFrom('whatsappConversations').select('id').where('lastMessageAt', '<', input.before);
+    if (input.heldPatientIds.length)
+      query = query.where((eb) =>
+        eb.or([eb('patientId', 'is', null), eb('patientId', 'not in', [...input.heldPatientIds])]),
+      );
+    const ids = (await query.execute()).map((c) => c.id);
+    return { count: await eraseMessageContents(tx, ids, input.stores, input.dryRun) };
+  }
+  if (input.category === 'webhook_payloads') {
+    if (input.dryRun) {
+      const [d, s] = await Promise.all([
+        tx
+          .selectFrom('whatsappWebhookDeliveries')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('processedAt', '<', input.before)
+          .executeTakeFirstOrThrow(),
+        tx
+          .selectFrom('whatsappStatusEvents')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('appliedAt', '<', input.before)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { count: Number(d.n) + Number(s.n) };
+    }
+    const d = await tx
+      .deleteFrom('whatsappWebhookDeliveries')
+      .where('processedAt', '<', input.before)
+      .executeTakeFirst();
+    const s = await tx.deleteFrom('whatsappStatusEvents').where('appliedAt', '<', input.before).executeTakeFirst();
+    return { count: Number(d.numDeletedRows) + Number(s.numDeletedRows) };
+  }
+  return { count: 0 };
 }

@@ -49,6 +49,19 @@ export const notificationsDataOwner: DataOwner = {
       description: 'Staff notifications (which patient booked, moved or cancelled on WhatsApp, or needed a person)',
       keptFor: `${NOTIFICATION_KEPT_DAYS} days`,
       why: 'They tell staff what happened lately; the appointment and the conversation keep the record',
+      rule: { defaultDays: NOTIFICATION_KEPT_DAYS, floorDays: 7, from: 'created', tiedTo: 'time' },
     },
   ],
+  // The retention job (the daily forget_old schedule does the same at the default 90 days).
+  purge: async (tx, input) => {
+    if (input.category !== 'staff_notifications') return { count: 0 };
+    let query = tx.selectFrom('notifications').select('id').where('createdAt', '<', input.before);
+    if (input.heldPatientIds.length)
+      query = query.where((eb) =>
+        eb.or([eb('patientId', 'is', null), eb('patientId', 'not in', [...input.heldPatientIds])]),
+      );
+    const ids = (await query.execute()).map((n) => n.id);
+    if (!input.dryRun && ids.length) await tx.deleteFrom('notifications').where('id', 'in', ids).execute();
+    return { count: ids.length };
+  },
 };

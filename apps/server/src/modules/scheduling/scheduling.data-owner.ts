@@ -1,7 +1,10 @@
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
-import { type DataOwner, notImplemented } from '../../platform/data-owners.js';
+import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput } from '../../platform/data-owners.js';
+import { CLINICAL_RECORDS_DAYS, clinicalRecordsKeptUntil } from '../../platform/retention-dates.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { patientRetentionFactsIn } from '../patients/retention-facts.service.js';
+import { patientVisitFactsIn } from './last-visits.service.js';
 import { writeStatusChange } from './status-change.js';
 
 /**
@@ -15,10 +18,269 @@ export const schedulingDataOwner: DataOwner = {
     const cancelled = await cancelFutureAppointments(tx, { ...input, reason: DECEASED_CANCELLATION_REASON });
     return cancelled.length ? { cancelledAppointmentIds: cancelled } : undefined;
   },
-  exportPatient: () => notImplemented("Scheduling's export of a patient's data"),
-  erasePatient: () => notImplemented("Scheduling's erasure of a patient's data"),
-  retention: () => notImplemented("Scheduling's retention rules"),
+  exportPatient: (tx, { patientId }) => exportScheduling(tx, patientId),
+  erasePatient: (tx, input) => eraseScheduling(tx, input),
+  retention: () => [
+    {
+      category: 'appointments',
+      description: 'Appointments with their status history (when, with whom, what kind of visit, what became of it)',
+      keptFor:
+        '11 years after the last visit; for a patient seen as a minor, until the later of their 25th birthday and that',
+      why: 'The visits are part of the patient’s healthcare record, which Mauritian healthcare rules require the practice to keep',
+      rule: {
+        defaultDays: CLINICAL_RECORDS_DAYS,
+        floorDays: CLINICAL_RECORDS_DAYS,
+        from: 'last_visit',
+        tiedTo: 'patient',
+      },
+    },
+    {
+      category: 'waitlist_and_recalls',
+      description: 'Waitlist entries and recalls (when the patient would like to come, when they are due back)',
+      keptFor: 'while the patient is the practice’s patient; deleted at once on a deletion request',
+      why: 'To offer the patient a time and remind them of their next check-up',
+    },
+  ],
+  purge: (tx, input) => purgeScheduling(tx, input),
 };
+
+/** Stored on each appointment still to come when its patient's data is erased. */
+export const ERASURE_CANCELLATION_REASON = 'Cancelled automatically: the patient asked for their data to be erased';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** The patient's appointments (each with its status history), waitlist entries and recalls. */
+async function exportScheduling(tx: Tx, patientId: string): Promise<PatientExport> {
+  const appointments = await tx
+    .selectFrom('appointments as a')
+    .innerJoin('appointmentTypes as t', 't.id', 'a.appointmentTypeId')
+    .innerJoin('chairs as c', 'c.id', 'a.chairId')
+    .leftJoin('providers as p', (j) =>
+      j.onRef('p.userId', '=', 'a.providerId').onRef('p.practiceId', '=', 'a.practiceId'),
+    )
+    .select([
+      'a.id',
+      'a.startsAt',
+      'a.endsAt',
+      'a.status',
+      'a.source',
+      'a.notes',
+      'a.cancellationReason',
+      'a.createdAt',
+      't.nameEn as visitType',
+      'c.name as chair',
+      'p.displayName as provider',
+    ])
+    .where('a.patientId', '=', patientId)
+    .orderBy('a.startsAt')
+    .orderBy('a.id')
+    .execute();
+  const history = appointments.length
+    ? await tx
+        .selectFrom('appointmentStatusHistory')
+        .select(['appointmentId', 'fromStatus', 'toStatus', 'changedAt', 'reason'])
+        .where(
+          'appointmentId',
+          'in',
+          appointments.map((a) => a.id),
+        )
+        .orderBy('changedAt')
+        .orderBy('id')
+        .execute()
+    : [];
+  const waitlist = await tx
+    .selectFrom('waitlistEntries as w')
+    .innerJoin('appointmentTypes as t', 't.id', 'w.appointmentTypeId')
+    .leftJoin('providers as p', (j) =>
+      j.onRef('p.userId', '=', 'w.providerId').onRef('p.practiceId', '=', 'w.practiceId'),
+    )
+    .select([
+      'w.id',
+      't.nameEn as visitType',
+      'p.displayName as provider',
+      'w.preferredWeekdays',
+      'w.preferredStartMinute',
+      'w.preferredEndMinute',
+      'w.earliest',
+      'w.latest',
+      'w.notes',
+      'w.status',
+      'w.createdAt',
+    ])
+    .where('w.patientId', '=', patientId)
+    .orderBy('w.createdAt')
+    .execute();
+  const recalls = await tx
+    .selectFrom('recalls as r')
+    .leftJoin('appointmentTypes as t', 't.id', 'r.appointmentTypeId')
+    .leftJoin('providers as p', (j) =>
+      j.onRef('p.userId', '=', 'r.providerId').onRef('p.practiceId', '=', 'r.practiceId'),
+    )
+    .select([
+      'r.id',
+      'r.kind',
+      'r.dueDate',
+      'r.intervalMonths',
+      'r.status',
+      'r.notes',
+      't.nameEn as visitType',
+      'p.displayName as provider',
+      'r.createdAt',
+    ])
+    .where('r.patientId', '=', patientId)
+    .orderBy('r.dueDate')
+    .execute();
+  return {
+    appointments: appointments.map((a) => ({
+      id: a.id,
+      start: a.startsAt.toISOString(),
+      end: a.endsAt.toISOString(),
+      status: a.status,
+      visitType: a.visitType,
+      provider: a.provider,
+      chair: a.chair,
+      bookedThrough: a.source,
+      notes: a.notes,
+      cancellationReason: a.cancellationReason,
+      createdAt: a.createdAt.toISOString(),
+      statusHistory: history
+        .filter((h) => h.appointmentId === a.id)
+        .map((h) => ({ from: h.fromStatus, to: h.toStatus, at: h.changedAt.toISOString(), reason: h.reason })),
+    })),
+    waitlist: waitlist.map((w) => ({
+      id: w.id,
+      visitType: w.visitType,
+      provider: w.provider,
+      preferredWeekdays: w.preferredWeekdays,
+      preferredStartMinute: w.preferredStartMinute,
+      preferredEndMinute: w.preferredEndMinute,
+      earliest: w.earliest,
+      latest: w.latest,
+      notes: w.notes,
+      status: w.status,
+      createdAt: iso(w.createdAt),
+    })),
+    recalls: recalls.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      dueDate: r.dueDate,
+      intervalMonths: r.intervalMonths,
+      status: r.status,
+      notes: r.notes,
+      visitType: r.visitType,
+      provider: r.provider,
+      createdAt: iso(r.createdAt),
+    })),
+  };
+}
+
+/**
+ * A deletion request: the appointments still to come are cancelled (as at the desk: history,
+ * audit, the slot free, announced), waitlist entries and recalls are deleted. Past appointments
+ * at which the patient was seen are part of the healthcare record: kept until the retention date.
+ * A patient never seen keeps their appointments only as figures (no-shows, cancellations), with
+ * their free text (notes, reasons) cleared; the record they point at is anonymised by the
+ * patients module.
+ */
+async function eraseScheduling(
+  tx: Tx,
+  input: { practiceId: string; patientId: string; actor: Actor; now?: Date },
+): Promise<ErasureOutcome> {
+  const now = input.now ?? new Date();
+  const cancelled = await cancelFutureAppointments(tx, { ...input, now, reason: ERASURE_CANCELLATION_REASON });
+  const waitlist = await tx.deleteFrom('waitlistEntries').where('patientId', '=', input.patientId).executeTakeFirst();
+  const recalls = await tx.deleteFrom('recalls').where('patientId', '=', input.patientId).executeTakeFirst();
+  const until = await appointmentsKeptUntil(tx, input.patientId, now);
+  const remaining = await tx
+    .selectFrom('appointments')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('patientId', '=', input.patientId)
+    .executeTakeFirstOrThrow();
+  const anonymised = until ? 0 : await clearAppointmentText(tx, [input.patientId], false);
+  const kept: ErasureOutcome['kept'] = [];
+  if (Number(remaining.n) > 0)
+    kept.push(
+      until
+        ? {
+            kind: 'appointments',
+            why: 'The visits are part of the healthcare record, which Mauritian healthcare rules require the practice to keep for 11 years after the last visit (for a minor, until their 25th birthday if later)',
+            until,
+          }
+        : {
+            kind: 'appointments',
+            why: 'The patient was never seen: their appointments stay only as the practice’s figures (times and statuses), without notes or reasons, on the anonymised record',
+            until: null,
+          },
+    );
+  return {
+    erased: {
+      appointmentsCancelled: cancelled.length,
+      appointmentsAnonymised: anonymised,
+      waitlistEntries: Number(waitlist.numDeletedRows),
+      recalls: Number(recalls.numDeletedRows),
+    },
+    kept,
+  };
+}
+
+/** The day the patient's visits may go: 11 years after the last (minors: 25th birthday if later); null if never seen. */
+async function appointmentsKeptUntil(tx: Tx, patientId: string, now: Date): Promise<string | null> {
+  const [visits, [facts]] = await Promise.all([
+    patientVisitFactsIn(tx, { now, patientIds: [patientId] }),
+    patientRetentionFactsIn(tx, { patientIds: [patientId] }),
+  ]);
+  const lastVisit = visits.get(patientId)?.lastVisitAt?.toISOString().slice(0, 10) ?? null;
+  return clinicalRecordsKeptUntil({ lastVisit, dateOfBirth: facts?.dateOfBirth ?? null });
+}
+
+/**
+ * Clears what patients' appointments say in words (notes, cancellation and overbooking reasons,
+ * the reasons in their status history), keeping times and statuses for the figures. Returns how
+ * many appointments had any; with `dryRun` only counts.
+ */
+async function clearAppointmentText(tx: Tx, patientIds: readonly string[], dryRun: boolean): Promise<number> {
+  if (patientIds.length === 0) return 0;
+  const withText = await tx
+    .selectFrom('appointments as a')
+    .select('a.id')
+    .where('a.patientId', 'in', [...patientIds])
+    .where((eb) =>
+      eb.or([
+        eb('a.notes', '<>', ''),
+        eb('a.cancellationReason', 'is not', null),
+        eb('a.overbookReason', 'is not', null),
+        eb.exists(
+          eb
+            .selectFrom('appointmentStatusHistory as h')
+            .select('h.id')
+            .whereRef('h.appointmentId', '=', 'a.id')
+            .where('h.reason', 'is not', null),
+        ),
+      ]),
+    )
+    .execute();
+  if (dryRun || withText.length === 0) return withText.length;
+  const ids = withText.map((a) => a.id);
+  await tx
+    .updateTable('appointments')
+    .set({ notes: '', cancellationReason: null, overbookReason: null })
+    .where('id', 'in', ids)
+    .execute();
+  await tx.updateTable('appointmentStatusHistory').set({ reason: null }).where('appointmentId', 'in', ids).execute();
+  return ids.length;
+}
+
+/**
+ * The retention job, category `appointments`: the patients whose time is up keep their
+ * appointments as figures only (their words cleared); the patients module then anonymises the
+ * record they point at. Held patients are never touched.
+ */
+async function purgeScheduling(tx: Tx, input: PurgeInput): Promise<{ count: number }> {
+  if (input.category !== 'appointments') return { count: 0 };
+  const held = new Set(input.heldPatientIds);
+  const due = input.patientIds.filter((id) => !held.has(id));
+  return { count: await clearAppointmentText(tx, due, input.dryRun) };
+}
 
 /** Stored on each appointment cancelled because its patient died. */
 export const DECEASED_CANCELLATION_REASON = 'Cancelled automatically: the patient was recorded as deceased';
