@@ -13,6 +13,7 @@ import type { AppContext } from './context.js';
 import { pendingMigrations } from './db/migrate.js';
 import { assistantRoutes } from './modules/assistant/assistant.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { consentRoutes } from './modules/consent/consent.routes.js';
 import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { sandboxRoutes } from './modules/messaging/sandbox.js';
@@ -137,6 +138,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await clinicalRoutes(api, ctx);
       await messagingRoutes(api, ctx);
       await assistantRoutes(api, ctx);
+      await consentRoutes(api, ctx);
       await notificationsRoutes(api, ctx);
       await remindersRoutes(api, ctx);
       await policyRoutes(api, ctx);

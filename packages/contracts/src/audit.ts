@@ -97,6 +97,7 @@ export const AUDIT_ACTIONS = [
   'privacy.legal_hold_lifted',
   'privacy.patient_erased',
   'privacy.retention_purged',
+  'consent.recorded',
   'privacy.policy_published',
   'privacy.policy_acknowledged',
   'privacy.breach_recorded',

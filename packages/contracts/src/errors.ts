@@ -127,6 +127,9 @@ export const ERROR_STATUS = {
   // reminders
   /** Reminder settings that break a rule of their own (errors[] says which: offsets, quiet hours, visit types). */
   reminder_settings_invalid: 422,
+  // consent ledger
+  /** A channel or purpose the consent ledger does not know (errors[] names the field). */
+  consent_kind_unknown: 422,
   // retention, legal holds and erasure (privacy)
   /** A retention period shorter than its category's floor (errors[] names the category's field; `floorDays` says the floor). */
   retention_rule_below_floor: 422,

@@ -16,6 +16,7 @@ export * from './messaging.js';
 export * from './assistant.js';
 export * from './notifications.js';
 export * from './reminders.js';
+export * from './consent.js';
 export * from './privacy-retention.js';
 export * from './privacy-policy.js';
 export * from './privacy-records.js';

@@ -769,6 +769,22 @@ export interface AppointmentRemindersTable {
   createdAt: CreatedAt;
 }
 
+/** One grant or withdrawal of a patient's consent to be contacted (consent; append-only). */
+export interface ConsentEventsTable {
+  practiceId: string;
+  id: Generated<string>;
+  patientId: string;
+  channel: 'whatsapp' | 'email';
+  purpose: 'appointments' | 'recalls';
+  granted: boolean;
+  source: 'staff' | 'whatsapp_keyword' | 'assistant' | 'import' | 'patient_request';
+  actorUserId: string | null;
+  wording: string;
+  language: 'en' | 'fr' | 'mfe' | null;
+  recordedAt: Defaulted<Date>;
+  seq: Generated<string>;
+}
+
 /** A retention period a practice chose for a category (privacy; no row: the default). */
 export interface RetentionSettingsTable {
   practiceId: string;
@@ -913,6 +929,7 @@ export interface DB {
   notificationRecipients: NotificationRecipientsTable;
   reminderSettings: ReminderSettingsTable;
   appointmentReminders: AppointmentRemindersTable;
+  consentEvents: ConsentEventsTable;
   retentionSettings: RetentionSettingsTable;
   legalHolds: LegalHoldsTable;
   retentionRuns: RetentionRunsTable;

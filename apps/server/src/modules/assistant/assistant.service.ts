@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { cancelJob, enqueueJob } from '../../platform/jobs.js';
+import { recordConsentIn } from '../consent/consent.service.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { listPriceList } from '../clinical/price-list.service.js';
 import {
@@ -325,7 +326,12 @@ async function tryTake(
   if (ownerNow(conversation, now, settings.handoverIdleHours) === 'staff') {
     // A person owns the conversation: the assistant says nothing, but an opt-out still counts.
     if (message?.content.type === 'text' && isOptOutOnly(message.content.body)) {
-      await recordWhatsAppOptOut(tx, { practiceId: input.practiceId, conversationId: conversation.id, at: now });
+      await recordWhatsAppOptOut(tx, {
+        practiceId: input.practiceId,
+        conversationId: conversation.id,
+        at: now,
+        wording: message.content.body,
+      });
     }
     return null;
   }
@@ -802,17 +808,35 @@ async function registerPatient(
     },
     registeredVia: 'whatsapp',
   });
-  await inPractice(ctx.db, world.practiceId, (tx) =>
-    recordConsent(tx, {
+  await inPractice(ctx.db, world.practiceId, async (tx) => {
+    const at = new Date();
+    await recordConsent(tx, {
       practiceId: world.practiceId,
       conversationId,
       patientId: created.id,
       granted: true,
       wording: command.consentWording,
       language: command.language,
-      at: new Date(),
-    }),
-  );
+      at,
+    });
+    // The same answer in the consent ledger, which every sender asks (WhatsApp, appointment messages).
+    await recordConsentIn(tx, {
+      practiceId: world.practiceId,
+      changes: [
+        {
+          patientId: created.id,
+          channel: 'whatsapp',
+          purpose: 'appointments',
+          granted: true,
+          source: 'assistant',
+          actorUserId: null,
+          wording: command.consentWording,
+          language: command.language,
+          at,
+        },
+      ],
+    });
+  });
   world.facts.patients = [...world.facts.patients, { id: created.id, givenName: created.givenName }];
   return { kind: 'registered', patientId: created.id, givenName: created.givenName };
 }

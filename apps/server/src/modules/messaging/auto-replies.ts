@@ -119,7 +119,7 @@ async function answerSubscriptionKeyword(
 ): Promise<void> {
   const at = new Date(event.occurredAt);
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
-    const input = { practiceId: event.practiceId, conversationId: event.conversationId, at };
+    const input = { practiceId: event.practiceId, conversationId: event.conversationId, at, wording: text };
     const changed =
       keyword === 'stop'
         ? !(await recordWhatsAppOptOut(tx, input)).alreadyOptedOut

@@ -177,3 +177,49 @@ export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
   }
   return cancelled.length;
 }
+
+/**
+ * Cancels these outbound messages if they are still waiting in the outbox (not under way): the
+ * patient withdrew consent to what they carry. Returns those cancelled.
+ */
+export async function cancelQueuedMessages(
+  tx: Tx,
+  messageIds: readonly string[],
+): Promise<{ id: string; conversationId: string; practiceId: string }[]> {
+  if (messageIds.length === 0) return [];
+  const cancelled = await tx
+    .updateTable('whatsappMessages')
+    .set({
+      status: 'failed',
+      statusAt: new Date(),
+      failureReason: 'opted_out',
+      failureCode: null,
+      failureDetail: 'Not sent: the patient withdrew their consent',
+    })
+    .where('id', 'in', [...new Set(messageIds)])
+    .where('direction', '=', 'outbound')
+    .where('status', '=', 'queued')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('whatsappOutbox as o')
+          .select('o.seq')
+          .whereRef('o.messageId', '=', 'whatsappMessages.id')
+          .where('o.kind', '=', 'message')
+          .where('o.state', '=', 'queued'),
+      ),
+    )
+    .returning(['id', 'conversationId', 'practiceId'])
+    .execute();
+  if (cancelled.length > 0)
+    await tx
+      .deleteFrom('whatsappOutbox')
+      .where(
+        'messageId',
+        'in',
+        cancelled.map((c) => c.id),
+      )
+      .where('state', '=', 'queued')
+      .execute();
+  return cancelled;
+}

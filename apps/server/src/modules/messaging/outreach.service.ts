@@ -2,7 +2,8 @@ import type { FailureReason } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../platform/tenancy.js';
-import { queueOutboundMessage } from './outbound.service.js';
+import { cancelQueuedMessages, queueOutboundMessage } from './outbound.service.js';
+import { conversationChangedAtCommit } from './ownership.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 
@@ -142,4 +143,16 @@ export async function numberOptedOutIn(tx: Tx, input: { practiceId: string; e164
 export async function practicesWithWhatsApp(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('whatsappChannels').select('practiceId').distinct().execute();
   return rows.map((r) => r.practiceId);
+}
+
+/**
+ * Messages a sender queued (by id) that are still waiting in the outbox are not sent: the patient
+ * withdrew consent to their purpose (reminders call this from their consent.withdrawn listener).
+ * A message already handed to Meta is left alone. Returns the ids cancelled.
+ */
+export async function cancelQueuedMessagesIn(tx: Tx, messageIds: readonly string[]): Promise<string[]> {
+  const cancelled = await cancelQueuedMessages(tx, messageIds);
+  for (const c of new Map(cancelled.map((m) => [m.conversationId, m])).values())
+    await conversationChangedAtCommit(tx, c.practiceId, c.conversationId);
+  return cancelled.map((c) => c.id);
 }

@@ -7,6 +7,7 @@ import {
   onEvent,
   scheduledTick,
 } from '../../platform/jobs.js';
+import { consentWithdrawn } from '../consent/consent.service.js';
 import { inboundMessageStored } from '../messaging/messaging.events.js';
 import { practicesWithWhatsApp } from '../messaging/outreach.service.js';
 import {
@@ -15,6 +16,7 @@ import {
   appointmentMoved,
   appointmentStatusChanged,
 } from '../scheduling/scheduling.events.js';
+import { stopRemindersOnWithdrawal } from './consent-withdrawals.js';
 import { planAppointments, replanPractice } from './planning.js';
 import { answerReminderReply } from './replies.js';
 import { REPLAN_JOB, SEND_JOB } from './reminder-jobs.js';
@@ -56,6 +58,14 @@ export const reply = onEvent(inboundMessageStored, {
   handler: (event, { ctx }: JobRun<AppContext>) => answerReminderReply(ctx, event),
 });
 
+/** The patient withdrew consent to appointment messages: what is planned or still queued does not go. */
+export const stopOnWithdrawal = onEvent(consentWithdrawn, {
+  name: 'reminders.consent_withdrawn',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    await stopRemindersOnWithdrawal(ctx, event, new Date());
+  },
+});
+
 export const send = defineJob({
   ...SEND_JOB,
   handler: async (payload, { ctx }: JobRun<AppContext>) => {
@@ -84,6 +94,6 @@ export const sweep = defineJob({
 });
 
 export const remindersJobs: ModuleJobs<AppContext> = {
-  jobs: [planOnBooked, planOnMoved, planOnCancelled, planOnStatus, reply, send, replan, sweep],
+  jobs: [planOnBooked, planOnMoved, planOnCancelled, planOnStatus, reply, stopOnWithdrawal, send, replan, sweep],
   schedules: [defineSchedule({ name: 'reminders.sweep', cron: '*/10 * * * *', job: sweep })],
 };

@@ -94,6 +94,18 @@ export async function selectRemindersOf(tx: Tx, appointmentIds: readonly string[
     .execute();
 }
 
+/** A patient's reminders for starts still ahead, planned or sent (what a withdrawal of consent may still stop). */
+export async function comingRemindersOfPatient(tx: Tx, input: { patientId: string; now: Date }): Promise<ReminderRow[]> {
+  return tx
+    .selectFrom('appointmentReminders')
+    .select(ROW)
+    .where('patientId', '=', input.patientId)
+    .where('state', 'in', ['planned', 'sent'])
+    .where('appointmentStart', '>', input.now)
+    .forUpdate()
+    .execute();
+}
+
 /** Inserts the reminders not planned yet (same appointment, rule and start: kept as they are); returns the new ones. */
 export async function insertReminders(
   tx: Tx,

@@ -3,7 +3,7 @@ import type { PatientLanguage, ReminderReason } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { enqueueJob } from '../../platform/jobs.js';
 import { type PracticeFacts, type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
-import { refusedWhatsAppContactIn } from '../assistant/assistant.service.js';
+import { contactableIn, mayContactIn } from '../consent/consent.service.js';
 import { wakeOutbox } from '../messaging/assistant-channel.service.js';
 import { numberOptedOutIn, queueTemplateToNumberIn } from '../messaging/outreach.service.js';
 import { type WhatsAppContact, whatsappContactsIn } from '../patients/contacts.service.js';
@@ -84,7 +84,9 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
   const contact = contacts.get(appointment.patientId!);
   if (!contact?.active) return skip('patient_unavailable');
   if (!contact.e164) return skip('no_whatsapp_number');
-  if ((await refusedWhatsAppContactIn(tx, [appointment.patientId!])).size > 0) return skip('no_consent');
+  // The consent ledger (appointment messages on WhatsApp): a withdrawal, at the desk, by a STOP or in the chat.
+  if (!(await mayContactIn(tx, { patientId: appointment.patientId!, channel: 'whatsapp', purpose: 'appointments' })))
+    return skip('no_consent');
   if (await numberOptedOutIn(tx, { practiceId: job.practiceId, e164: contact.e164 })) return skip('opted_out');
 
   const family = await familyOf(tx, {
@@ -179,16 +181,17 @@ async function familyOf(
     tx,
     sameDay.map((a) => a.patientId!),
   );
-  const refused = await refusedWhatsAppContactIn(
-    tx,
-    sameDay.map((a) => a.patientId!),
-  );
+  const willing = await contactableIn(tx, {
+    patientIds: sameDay.map((a) => a.patientId!),
+    channel: 'whatsapp',
+    purpose: 'appointments',
+  });
   return sameDay.flatMap((appointment) => {
     const row = rows.find(
       (r) => r.appointmentId === appointment.id && r.appointmentStart.getTime() === appointment.start.getTime(),
     );
     const contact = contacts.get(appointment.patientId!);
-    if (!row || !contact?.active || contact.e164 !== input.e164 || refused.has(appointment.patientId!)) return [];
+    if (!row || !contact?.active || contact.e164 !== input.e164 || !willing.has(appointment.patientId!)) return [];
     return [{ appointment, contact, row }];
   });
 }
