@@ -80,7 +80,7 @@ export const PatientConsentParams = z.object({ practiceId: Uuid, patientId: Uuid
  * A grant or withdrawal recorded by staff. Channel and purpose are checked by the server (an
  * unknown one is 422 consent_kind_unknown, not a malformed request).
  */
-export const RecordConsent = z.object({
+export const RecordConsent = z.strictObject({
   channel: z.string().min(1).max(40),
   purpose: z.string().min(1).max(40),
   granted: z.boolean(),

@@ -1,4 +1,4 @@
-import { ConsentChannel, ConsentPurpose } from '@dentalpro/contracts';
+import { ConsentChannel, ConsentPurpose, ConsentSource } from '@dentalpro/contracts';
 import { z } from 'zod';
 import { defineEvent } from '../../platform/jobs.js';
 
@@ -18,6 +18,8 @@ export const consentWithdrawn = defineEvent(
     patientId: z.uuid(),
     channel: ConsentChannel,
     purpose: ConsentPurpose,
+    /** How it came (a STOP on WhatsApp is an opt-out to the senders' records). */
+    source: ConsentSource.optional(),
     at: z.iso.datetime(),
   }),
 );

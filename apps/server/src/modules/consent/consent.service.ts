@@ -79,6 +79,7 @@ export async function recordConsentIn(
         patientId: c.patientId,
         channel: c.channel,
         purpose: c.purpose,
+        source: c.source,
         at: c.at.toISOString(),
       });
 }

@@ -9,7 +9,7 @@ import { comingRemindersOfPatient, skipReminders } from './reminders.repository.
 
 /**
  * The patient withdrew consent to appointment messages on WhatsApp: their planned reminders are
- * skipped (`no_consent`) and their jobs cancelled, and a reminder already queued but still waiting
+ * skipped (`no_consent`, or `opted_out` for a STOP) and their jobs cancelled, and a reminder already queued but still waiting
  * in the outbox is not sent (messaging cancels it; one already handed to Meta cannot be called
  * back). A family message naming this patient is cancelled too: the withdrawal wins. Re-reads the
  * ledger first: a grant recorded since the withdrawal leaves everything as it is.
@@ -23,7 +23,7 @@ export async function stopRemindersOnWithdrawal(ctx: AppContext, event: ConsentW
     const skipped = await skipReminders(
       tx,
       planned.map((r) => r.id),
-      'no_consent',
+      event.source === 'whatsapp_keyword' ? 'opted_out' : 'no_consent',
     );
     for (const r of planned) await cancelJob(tx, sendKey(r.appointmentId, r.offsetMinutes));
     const queued = rows.filter((r) => r.state === 'sent' && r.messageId).map((r) => r.messageId!);
