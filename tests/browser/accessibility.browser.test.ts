@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../apps/web/src/features/scheduling/zoned-time.js';
-import { type RunningApp, apiAs, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
+import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 /**
  * Issue 16, accessibility in CI: axe-core checks every main page of the demo practice (a full
@@ -94,7 +95,7 @@ async function seriousFindings(page: Page, url: string): Promise<string[]> {
 /** The working day (Monday to Saturday) `step` days away from today in Mauritius, or the next one past it. */
 function workingDay(step: number): string {
   let day = addDays(todayIn('Indian/Mauritius'), step);
-  while (new Date(`${day}T12:00:00Z`).getUTCDay() === 0) day = addDays(day, step);
+  while (new Date(`${day}T12:00:00Z`).getUTCDay() === 0) day = addDays(day, Math.sign(step));
   return day;
 }
 
@@ -116,6 +117,8 @@ const ownerPages = () => [
   `/app/${practiceId}/inbox`,
   `/app/${practiceId}/settings/practice`,
   `/app/${practiceId}/settings/reminders`,
+  `/app/${practiceId}/privacy/retention`,
+  `/app/${practiceId}/privacy/legal-holds`,
   `/app/${practiceId}/audit`,
   `/app/${practiceId}/account`,
 ];
@@ -149,6 +152,25 @@ describe('axe finds nothing serious on the main pages', () => {
       await visitor.close();
     }
     expect(findings).toEqual([]);
+  });
+
+  it('and at 768×1024 (a tablet held upright) no main page is wider than the screen', async () => {
+    // The page itself never scrolls sideways; wide content (the calendar's chairs, a table) scrolls
+    // inside its own region. Each page is photographed into .test-artifacts for a look.
+    const context = await newContext(browser, app, { cookie: cookies.owner, width: 768, height: 1024 });
+    const page = await watchedPage(context, 'portrait');
+    const tooWide: string[] = [];
+    for (const url of ownerPages()) {
+      await page.goto(new URL(url, app.baseUrl).toString());
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 768) tooWide.push(`${url}: ${width}px`);
+      const name = url.replace(`/app/${practiceId}/`, '').replace(/[^a-z0-9]+/gi, '-');
+      await page.screenshot({ path: path.join(artifactsDir, `portrait-${name}.png`) });
+    }
+    await context.close();
+    expect(tooWide).toEqual([]);
   });
 
   it('and the check itself catches a serious finding', async () => {
