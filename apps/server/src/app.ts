@@ -21,6 +21,7 @@ import { webhookRoutes } from './modules/messaging/webhook.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { remindersRoutes } from './modules/reminders/reminders.routes.js';
 import { breachesRoutes } from './modules/privacy/breaches.routes.js';
+import { requestsRoutes } from './modules/privacy/requests.routes.js';
 import { policyRoutes } from './modules/privacy/policy.routes.js';
 import { recordsRoutes } from './modules/privacy/records.routes.js';
 import { retentionRoutes } from './modules/privacy/retention.routes.js';
@@ -144,6 +145,7 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await policyRoutes(api, ctx);
       await recordsRoutes(api, ctx);
       await breachesRoutes(api, ctx);
+      await requestsRoutes(api, ctx);
       await retentionRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

@@ -103,6 +103,12 @@ export const AUDIT_ACTIONS = [
   'privacy.breach_recorded',
   'privacy.breach_updated',
   'privacy.records_downloaded',
+  'privacy.request_received',
+  'privacy.request_identity_verified',
+  'privacy.request_approved',
+  'privacy.request_fulfilled',
+  'privacy.request_refused',
+  'privacy.export_downloaded',
   'demo.calendar_seeded',
   'demo.clinical_seeded',
   // the benchmarks' data set (bench/)

@@ -130,6 +130,14 @@ export const ERROR_STATUS = {
   // consent ledger
   /** A channel or purpose the consent ledger does not know (errors[] names the field). */
   consent_kind_unknown: 422,
+  // patients' rights requests (privacy)
+  privacy_request_not_found: 404,
+  /** A step taken out of order: verifying a closed request, approving before the identity is verified, … */
+  privacy_request_state: 409,
+  /** The identity of the person asking must be verified before the request is approved. */
+  privacy_identity_not_verified: 409,
+  /** The copy of a patient's data is for access requests that an owner approved. */
+  privacy_export_not_ready: 409,
   // retention, legal holds and erasure (privacy)
   /** A retention period shorter than its category's floor (errors[] names the category's field; `floorDays` says the floor). */
   retention_rule_below_floor: 422,

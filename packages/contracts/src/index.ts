@@ -18,5 +18,6 @@ export * from './notifications.js';
 export * from './reminders.js';
 export * from './consent.js';
 export * from './privacy-retention.js';
+export * from './privacy.js';
 export * from './privacy-policy.js';
 export * from './privacy-records.js';

@@ -873,6 +873,40 @@ export interface PrivacyBreachesTable {
   updatedAt: Defaulted<Date>;
 }
 
+/** Patients' rights requests (privacy). */
+export interface PrivacyRequestsTable {
+  practiceId: string;
+  id: Generated<string>;
+  patientId: string;
+  type: string;
+  source: string;
+  state: Defaulted<string>;
+  receivedAt: Timestamp;
+  dueAt: Timestamp;
+  note: Defaulted<string>;
+  proposedChange: ColumnType<unknown, string | null | undefined, string | null>;
+  recordedBy: Defaulted<string | null>;
+  verificationMethod: Defaulted<string | null>;
+  verificationNote: Defaulted<string | null>;
+  verifiedBy: Defaulted<string | null>;
+  verifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  approvedBy: Defaulted<string | null>;
+  approvedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refusedReason: Defaulted<string | null>;
+  closedBy: Defaulted<string | null>;
+  closedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  dueSoonNotifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  overdueNotifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface PrivacyRequestSettingsTable {
+  practiceId: string;
+  dueMonths: Defaulted<number>;
+  updatedAt: Defaulted<Date>;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -937,4 +971,6 @@ export interface DB {
   privacyPolicyVersions: PrivacyPolicyVersionsTable;
   privacyPolicyAcknowledgements: PrivacyPolicyAcknowledgementsTable;
   privacyBreaches: PrivacyBreachesTable;
+  privacyRequests: PrivacyRequestsTable;
+  privacyRequestSettings: PrivacyRequestSettingsTable;
 }

@@ -1,0 +1,179 @@
+import {
+  ApproveRequestInput,
+  PracticeIdParams,
+  PrivacyRequest,
+  PrivacyRequestInput,
+  PrivacyRequestList,
+  PrivacyRequestListQuery,
+  PrivacyRequestParams,
+  RefuseRequestInput,
+  VerifyIdentityInput,
+} from '@dentalpro/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../context.js';
+import { actorOf } from '../../platform/http.js';
+import { downloadRequestExport } from './export.service.js';
+import {
+  approvePrivacyRequest,
+  createPrivacyRequest,
+  fulfilPrivacyRequest,
+  getPrivacyRequest,
+  listPrivacyRequests,
+  refusePrivacyRequest,
+  verifyRequestIdentity,
+} from './requests.service.js';
+
+const tags = ['privacy'];
+
+/** Patients' rights requests: recorded and verified by the desk, approved or refused by owners. */
+export async function requestsRoutes(app: FastifyInstance, ctx: AppContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const base = '/practices/:practiceId/privacy/requests';
+  const one = `${base}/:requestId`;
+  const ids = (request: { params: { practiceId: string; requestId: string } }) => ({
+    practiceId: request.params.practiceId,
+    requestId: request.params.requestId,
+  });
+
+  api.get(
+    base,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: {
+        tags,
+        summary: 'Rights requests, soonest due first, each with its due date and whether it is overdue',
+        params: PracticeIdParams,
+        querystring: PrivacyRequestListQuery,
+        response: { 200: PrivacyRequestList },
+      },
+    },
+    async (request) =>
+      listPrivacyRequests(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        patientId: request.query.patientId,
+        state: request.query.state,
+      }),
+  );
+
+  api.post(
+    base,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: {
+        tags,
+        summary: 'Record a request (due one month after receipt unless the practice set otherwise)',
+        params: PracticeIdParams,
+        body: PrivacyRequestInput,
+        response: { 201: PrivacyRequest },
+      },
+    },
+    async (request, reply) => {
+      const created = await createPrivacyRequest(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        request: request.body,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  api.get(
+    one,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: { tags, summary: 'One request', params: PrivacyRequestParams, response: { 200: PrivacyRequest } },
+    },
+    async (request) => getPrivacyRequest(ctx, { actor: actorOf(request), ...ids(request) }),
+  );
+
+  api.post(
+    `${one}/verify`,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: {
+        tags,
+        summary:
+          'Record how the identity of the person asking was verified (409 privacy_request_state if not received)',
+        params: PrivacyRequestParams,
+        body: VerifyIdentityInput,
+        response: { 200: PrivacyRequest },
+      },
+    },
+    async (request) =>
+      verifyRequestIdentity(ctx, {
+        actor: actorOf(request),
+        ...ids(request),
+        method: request.body.method,
+        note: request.body.note,
+      }),
+  );
+
+  api.post(
+    `${one}/approve`,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: {
+        tags,
+        summary:
+          'Approve a verified request (access and deletion: owners only; a deletion is carried out at once; 409 privacy_identity_not_verified)',
+        params: PrivacyRequestParams,
+        body: ApproveRequestInput,
+        response: { 200: PrivacyRequest },
+      },
+    },
+    async (request) => approvePrivacyRequest(ctx, { actor: actorOf(request), ...ids(request) }),
+  );
+
+  api.post(
+    `${one}/fulfil`,
+    {
+      config: { permission: 'privacy:requests' },
+      schema: {
+        tags,
+        summary: 'Close a request in progress as done (the correction applied, the restriction in place)',
+        params: PrivacyRequestParams,
+        response: { 200: PrivacyRequest },
+      },
+    },
+    async (request) => fulfilPrivacyRequest(ctx, { actor: actorOf(request), ...ids(request) }),
+  );
+
+  api.post(
+    `${one}/refuse`,
+    {
+      config: { permission: 'privacy:approve' },
+      schema: {
+        tags,
+        summary: 'Refuse an open request with the reason the patient is given (owners)',
+        params: PrivacyRequestParams,
+        body: RefuseRequestInput,
+        response: { 200: PrivacyRequest },
+      },
+    },
+    async (request) =>
+      refusePrivacyRequest(ctx, { actor: actorOf(request), ...ids(request), reason: request.body.reason }),
+  );
+
+  api.get(
+    `${one}/export`,
+    {
+      config: { permission: 'privacy:approve' },
+      schema: {
+        tags,
+        summary:
+          'Download the copy of the patient data (a ZIP, streamed) to hand over at the desk; owners, approved access requests only; fulfils the request',
+        params: PrivacyRequestParams,
+      },
+    },
+    async (request, reply) => {
+      const { filename, stream } = await downloadRequestExport(ctx, { actor: actorOf(request), ...ids(request) });
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+}

@@ -1,0 +1,219 @@
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/platform/access.js';
+import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
+import { dueDateFrom } from '../src/modules/privacy/requests.service.js';
+import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
+import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
+
+/**
+ * Patients' rights requests (issue 14, deliver 1 and 2) over HTTP: the steps in order and out of
+ * order, who may take them, another practice's patient, the audit trail, and an access request's
+ * copy (a ZIP read back with yauzl) holding that patient's data and nothing of anyone else.
+ */
+
+let t: TestApp;
+let practice: Awaited<ReturnType<typeof makeSchedulingPractice>>;
+let other: Awaited<ReturnType<typeof makeSchedulingPractice>>;
+let owner: Client;
+let reception: Client;
+let otherOwner: Client;
+let base: string;
+const appointmentIds: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  practice = await makeSchedulingPractice(t.ctx);
+  other = await makeSchedulingPractice(t.ctx);
+  owner = await loggedIn(t.app, practice.owner);
+  reception = await loggedIn(t.app, practice.receptionist);
+  otherOwner = await loggedIn(t.app, other.owner);
+  base = `/api/v1/practices/${practice.practiceId}/privacy/requests`;
+  // Both patients have an appointment, so the scheduling module has something of each to copy.
+  const monday = nextMonday();
+  for (const [i, patient] of practice.patients.slice(0, 2).entries()) {
+    const booked = await bookAppointment(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      booking: {
+        appointmentTypeId: practice.checkup,
+        providerId: practice.dentistId,
+        chairId: practice.chair1,
+        start: mu(monday, `${10 + i}:00`),
+        source: 'phone',
+        patientId: patient.id,
+      },
+    });
+    appointmentIds.push(booked.id);
+  }
+});
+afterAll(() => t?.close());
+
+const auditActions = async (requestId: string) =>
+  (
+    await t.db
+      .selectFrom('auditEvents')
+      .select(['action', 'targetId', 'changes'])
+      .where('practiceId', '=', practice.practiceId)
+      .where('action', 'like', 'privacy.%')
+      .orderBy('seq')
+      .execute()
+  ).filter((e) => (e.changes as { requestId?: string } | null)?.requestId === requestId);
+
+function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const files = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(files));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('an access request', () => {
+  it('is recorded by the desk, verified, approved by an owner only, and its copy holds that patient alone', async () => {
+    const [ravi, helene, wei] = practice.patients;
+    const created = await reception.post(base, { patientId: ravi!.id, type: 'access', source: 'staff', note: '' });
+    expect(created.statusCode, created.body).toBe(201);
+    const request = created.json();
+    expect(request).toMatchObject({ type: 'access', source: 'staff', state: 'received', overdue: false });
+    expect(request.dueAt).toBe(dueDateFrom(new Date(request.receivedAt), 1).toISOString());
+    const id = request.id as string;
+
+    // Out of order: approval before the identity is verified; the copy before approval.
+    const early = await owner.post(`${base}/${id}/approve`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'privacy_identity_not_verified' });
+    expect((await owner.get(`${base}/${id}/export`)).json()).toMatchObject({ code: 'privacy_export_not_ready' });
+
+    const verified = await reception.post(`${base}/${id}/verify`, {
+      method: 'id_document',
+      note: 'ID card seen at desk',
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json()).toMatchObject({
+      state: 'identity_verified',
+      verification: { method: 'id_document', note: 'ID card seen at desk', by: { id: practice.receptionist.id } },
+    });
+    const twice = await reception.post(`${base}/${id}/verify`, { method: 'other', note: '' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'privacy_request_state' });
+
+    // Only owners approve an export; another practice cannot see the request at all.
+    const denied = await reception.post(`${base}/${id}/approve`, {});
+    expect(denied.statusCode).toBe(403);
+    expect(denied.headers['content-type']).toContain('application/problem+json');
+    const foreign = await otherOwner.get(`/api/v1/practices/${other.practiceId}/privacy/requests/${id}`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: 'privacy_request_not_found' });
+    expect((await otherOwner.post(`${base}/${id}/approve`, {})).statusCode).toBe(404);
+
+    const approved = await owner.post(`${base}/${id}/approve`, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({
+      state: 'in_progress',
+      exportReady: true,
+      approvedBy: { id: practice.owner.id },
+    });
+
+    expect((await reception.get(`${base}/${id}/export`)).statusCode).toBe(403);
+    const download = await owner.get(`${base}/${id}/export`);
+    expect(download.statusCode, download.body.slice(0, 300)).toBe(200);
+    expect(download.headers['content-type']).toBe('application/zip');
+    const files = await unzip(download.rawPayload);
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['README.txt', 'summary.pdf', 'notifications.json', 'reminders.json']),
+    );
+    expect(files.get('summary.pdf')!.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(files.get('patients.json')!.toString()).toContain('Ramgoolam');
+    const modules = t.ctx.dataOwners.map((o) => o.module);
+    const readme = files.get('README.txt')!.toString();
+    for (const module of modules)
+      expect(
+        files.has(`${module}.json`) || readme.includes(`  - ${module}`),
+        `${module} is in the copy or named as missing`,
+      ).toBe(true);
+    const json = [...files.entries()]
+      .filter(([name]) => name.endsWith('.json'))
+      .map(([, body]) => body.toString())
+      .join('\n');
+    expect(JSON.parse(files.get('patient.json')!.toString())).toMatchObject({ id: ravi!.id, familyName: 'Ramgoolam' });
+    if (files.has('scheduling.json')) {
+      expect(files.get('scheduling.json')!.toString()).toContain(appointmentIds[0]);
+      expect(json).not.toContain(appointmentIds[1]);
+    }
+    for (const someoneElse of [helene!, wei!, ...other.patients]) expect(json).not.toContain(someoneElse.id);
+    expect(json).not.toContain('Lagesse');
+    expect(readme).not.toContain('Lagesse');
+
+    // The desk's download fulfils the request; the steps were audited by ids only.
+    expect((await owner.get(`${base}/${id}`)).json()).toMatchObject({ state: 'fulfilled' });
+    const audit = await auditActions(id);
+    expect(audit.map((e) => e.action)).toEqual([
+      'privacy.request_received',
+      'privacy.request_identity_verified',
+      'privacy.request_approved',
+      'privacy.export_downloaded',
+      'privacy.request_fulfilled',
+    ]);
+    expect(audit.every((e) => e.targetId === ravi!.id)).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain('ID card');
+    const refuseClosed = await owner.post(`${base}/${id}/refuse`, { reason: 'Too late' });
+    expect(refuseClosed.json()).toMatchObject({ code: 'privacy_request_state' });
+  });
+});
+
+describe('other requests', () => {
+  it('refuses a patient of another practice, and a correction without its proposed change', async () => {
+    const foreign = await reception.post(base, { patientId: other.patients[0]!.id, type: 'access' });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: 'patient_not_found' });
+    const bare = await reception.post(base, { patientId: practice.patients[1]!.id, type: 'correction' });
+    expect(bare.statusCode).toBe(400);
+  });
+
+  it('a correction carries its proposed change; only an owner refuses, with a reason; the list shows it', async () => {
+    const patientId = practice.patients[1]!.id;
+    const created = await reception.post(base, {
+      patientId,
+      type: 'correction',
+      source: 'email',
+      receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+      proposedChange: { field: 'address', proposedValue: '12 Rue Royale, Port Louis' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    expect(created.json()).toMatchObject({
+      proposedChange: { field: 'address', proposedValue: '12 Rue Royale, Port Louis' },
+      overdue: true,
+    });
+    expect((await reception.post(`${base}/${id}/refuse`, { reason: 'No' })).statusCode).toBe(403);
+    expect((await owner.post(`${base}/${id}/refuse`, { reason: ' ' })).statusCode).toBe(400);
+    const refused = await owner.post(`${base}/${id}/refuse`, { reason: 'The address on file is already this one' });
+    expect(refused.json()).toMatchObject({
+      state: 'refused',
+      refusedReason: 'The address on file is already this one',
+      overdue: false,
+    });
+    const list = await reception.get(`${base}?patientId=${patientId}`);
+    expect(list.json().requests.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect((await reception.get(`${base}?state=open&patientId=${patientId}`)).json().requests).toEqual([]);
+    expect((await auditActions(id)).map((e) => e.action)).toEqual([
+      'privacy.request_received',
+      'privacy.request_refused',
+    ]);
+  });
+});
