@@ -38,8 +38,9 @@ export const clinicalDataOwner: DataOwner = {
   purge: (tx, input) => purgeClinical(tx, input),
 };
 
+// The places the clinical services seal each value to (chart, treatment-plans, notes, attachments services).
 const findingAad = (id: string) => `finding:${id}`;
-const itemAad = (id: string) => `item:${id}`;
+const itemAad = (id: string) => `plan_item:${id}`;
 const noteAad = (id: string) => `note:${id}`;
 const addendumAad = (id: string) => `note_addendum:${id}`;
 const attachmentAad = (id: string) => `attachment:${id}`;

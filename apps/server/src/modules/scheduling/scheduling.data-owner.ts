@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput } from '../../platform/data-owners.js';
@@ -247,7 +248,7 @@ async function clearAppointmentText(tx: Tx, patientIds: readonly string[], dryRu
     .where((eb) =>
       eb.or([
         eb('a.notes', '<>', ''),
-        eb('a.cancellationReason', 'is not', null),
+        eb('a.cancellationReason', '<>', ''),
         eb('a.overbookReason', 'is not', null),
         eb.exists(
           eb
@@ -263,7 +264,12 @@ async function clearAppointmentText(tx: Tx, patientIds: readonly string[], dryRu
   const ids = withText.map((a) => a.id);
   await tx
     .updateTable('appointments')
-    .set({ notes: '', cancellationReason: null, overbookReason: null })
+    // A cancelled appointment keeps an empty reason (the table requires one).
+    .set({
+      notes: '',
+      cancellationReason: sql<string | null>`CASE WHEN status = 'cancelled' THEN '' END`,
+      overbookReason: null,
+    })
     .where('id', 'in', ids)
     .execute();
   await tx.updateTable('appointmentStatusHistory').set({ reason: null }).where('appointmentId', 'in', ids).execute();
