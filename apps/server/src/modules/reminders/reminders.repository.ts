@@ -95,7 +95,10 @@ export async function selectRemindersOf(tx: Tx, appointmentIds: readonly string[
 }
 
 /** A patient's reminders for starts still ahead, planned or sent (what a withdrawal of consent may still stop). */
-export async function comingRemindersOfPatient(tx: Tx, input: { patientId: string; now: Date }): Promise<ReminderRow[]> {
+export async function comingRemindersOfPatient(
+  tx: Tx,
+  input: { patientId: string; now: Date },
+): Promise<ReminderRow[]> {
   return tx
     .selectFrom('appointmentReminders')
     .select(ROW)
