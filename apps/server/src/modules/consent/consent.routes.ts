@@ -18,7 +18,8 @@ export async function consentRoutes(app: FastifyInstance, ctx: AppContext) {
       config: { permission: 'consent:read' },
       schema: {
         tags,
-        summary: "A patient's consent to be contacted: the state per channel and purpose, and every grant and withdrawal",
+        summary:
+          "A patient's consent to be contacted: the state per channel and purpose, and every grant and withdrawal",
         params: PatientConsentParams,
         response: { 200: ConsentHistory },
       },

@@ -175,9 +175,7 @@ export async function recordConsentByStaff(
 async function historyIn(tx: Tx, patientId: string): Promise<ConsentHistory> {
   if (!(await findPatientIn(tx, patientId))) throw new AppError('patient_not_found');
   const rows = await consentRowsOf(tx, patientId);
-  const latest = rows.filter(
-    (r, i) => rows.findIndex((o) => o.channel === r.channel && o.purpose === r.purpose) === i,
-  );
+  const latest = rows.filter((r, i) => rows.findIndex((o) => o.channel === r.channel && o.purpose === r.purpose) === i);
   const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
   const names = await staffNamesIn(tx, actorIds);
   const entries: ConsentEntry[] = rows.map((r) => ({
