@@ -28,6 +28,8 @@ import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
 import { PrivacyIndex, PrivacyLayout } from './features/privacy/PrivacyLayout';
+import { RequestPage } from './features/privacy/requests/RequestPage';
+import { RequestsPage } from './features/privacy/requests/RequestsPage';
 import { BreachesPage } from './features/privacy/breaches/BreachesPage';
 import { PolicyVersionsPage } from './features/privacy/policy/PolicyVersionsPage';
 import { RecordsOfProcessingPage } from './features/privacy/records/RecordsOfProcessingPage';
@@ -81,6 +83,8 @@ export function App() {
           </Route>
           <Route path="privacy" element={<PrivacyLayout />}>
             <Route index element={<PrivacyIndex />} />
+            <Route path="requests" element={<RequestsPage />} />
+            <Route path="requests/:requestId" element={<RequestPage />} />
             <Route path="retention" element={<RetentionPage />} />
             <Route path="legal-holds" element={<LegalHoldsPage />} />
             <Route path="records" element={<RecordsOfProcessingPage />} />

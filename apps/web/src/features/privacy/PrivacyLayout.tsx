@@ -12,6 +12,7 @@ import { useCurrentPractice } from '../shell/AppShell';
  * frame only draws the tabs above it. The first tab a user may see is where /app/:id/privacy lands.
  */
 export const PRIVACY_TABS = [
+  { path: 'requests', key: 'requests', permission: 'privacy:requests' },
   { path: 'retention', key: 'retention', permission: 'privacy:manage' },
   { path: 'legal-holds', key: 'legalHolds', permission: 'privacy:manage' },
   { path: 'records', key: 'records', permission: 'privacy:manage' },

@@ -23,6 +23,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/app\/[^/]+\/settings\/reminders/, 'settings.reminders'],
   [/^\/app\/[^/]+\/settings\/price-list/, 'settings.priceList'],
   [/^\/app\/[^/]+\/settings/, 'settings.practice'],
+  [/^\/app\/[^/]+\/privacy\/requests/, 'privacyRequests.title'],
   [/^\/app\/[^/]+\/privacy\/retention/, 'privacyRetention.pageTitle'],
   [/^\/app\/[^/]+\/privacy\/legal-holds/, 'legalHolds.title'],
   [/^\/app\/[^/]+\/privacy\/records/, 'privacyRecords.pageTitle'],
