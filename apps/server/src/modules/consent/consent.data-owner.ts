@@ -1,11 +1,11 @@
 import type { DataOwner } from '../../platform/data-owners.js';
-import { consentRowsOf, deleteConsentRowsOf, moveConsentRows } from './consent.repository.js';
+import { consentRowsOf, moveConsentRows } from './consent.repository.js';
 
 /**
  * The consent ledger keeps, per patient, every grant and withdrawal with the words shown. A merge
  * moves the rows to the survivor (the only change the table allows); a death changes nothing (the
  * patient's messages stop with their appointments); an export lists every entry with its words; an
- * erasure deletes them (with no patient left there is no one to contact, and nothing to prove).
+ * erasure keeps them as proof (like the assistant's chat consents): they go with the patient record.
  */
 export const consentDataOwner: DataOwner = {
   module: 'consent',
@@ -22,9 +22,15 @@ export const consentDataOwner: DataOwner = {
       recordedAt: r.recordedAt.toISOString(),
     })),
   }),
-  erasePatient: async (tx, { patientId }) => ({
-    erased: { consent: await deleteConsentRowsOf(tx, [patientId]) },
-    kept: [],
+  erasePatient: async () => ({
+    erased: {},
+    kept: [
+      {
+        kind: 'consent',
+        why: 'Proof of what the patient agreed to or withdrew, and that the withdrawal was honoured (as the chat consents are kept)',
+        until: null,
+      },
+    ],
   }),
   retention: () => [
     {

@@ -87,12 +87,3 @@ export async function moveConsentRows(tx: Tx, input: { fromPatientId: string; to
     .where('patientId', '=', input.fromPatientId)
     .execute();
 }
-
-export async function deleteConsentRowsOf(tx: Tx, patientIds: readonly string[]): Promise<number> {
-  if (patientIds.length === 0) return 0;
-  const result = await tx
-    .deleteFrom('consentEvents')
-    .where('patientId', 'in', [...patientIds])
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
