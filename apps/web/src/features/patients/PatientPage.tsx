@@ -6,6 +6,7 @@ import { Alert } from '../../components/Alert';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { ChartTab } from '../clinical/ChartTab';
+import { ConsentBlock } from '../consent/ConsentBlock';
 import { DocumentsTab } from '../clinical/DocumentsTab';
 import { NotesTab } from '../clinical/NotesTab';
 import { TreatmentPlanTab } from '../clinical/TreatmentPlanTab';
@@ -137,12 +138,24 @@ export function PatientPage() {
                 {t('patientRecord.notAllowed')}
               </Alert>
             ) : current === 'overview' ? (
-              <OverviewTab
-                patient={p}
-                practiceId={practiceId}
-                timeZone={timeZone}
-                canSeeAccessLog={can('patients:access_log')}
-              />
+              <div className="stack-lg">
+                <OverviewTab
+                  patient={p}
+                  practiceId={practiceId}
+                  timeZone={timeZone}
+                  canSeeAccessLog={can('patients:access_log')}
+                />
+                {can('consent:read') && practice.data && (
+                  <ConsentBlock
+                    patient={p}
+                    practiceId={practiceId}
+                    practiceName={practice.data.name}
+                    practiceLanguage={practice.data.defaultLanguage === 'fr' ? 'fr' : 'en'}
+                    timeZone={timeZone}
+                    canWrite={can('consent:write')}
+                  />
+                )}
+              </div>
             ) : current === 'appointments' ? (
               <AppointmentsTab practiceId={practiceId} timeZone={timeZone} query={appointments} />
             ) : current === 'chart' ? (
