@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { verifyAuditChain } from '../src/platform/audit.js';
 import { mergePatient } from '../src/modules/patients/merge.service.js';
-import { createPatient } from '../src/modules/patients/patients.service.js';
-import { runDailyRetention } from '../src/modules/privacy/retention.service.js';
+import { createPatient, searchPatients } from '../src/modules/patients/patients.service.js';
+import { bookAppointment, setAppointmentStatus } from '../src/modules/scheduling/appointments.service.js';
+import { retentionReport, runDailyRetention, runRetention } from '../src/modules/privacy/retention.service.js';
 import { fulfilDeletion } from '../src/modules/privacy/erasure.service.js';
+import { liftLegalHold, setLegalHold } from '../src/modules/privacy/holds.service.js';
 import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
-import { makeSchedulingPractice } from './scheduling-fixtures.js';
+import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
 /**
  * Retention rules, legal holds, erasure and the daily retention job (issue 14, deliver 3), over
@@ -226,3 +228,149 @@ describe('retention periods', () => {
     expect(await verifyAuditChain(t.db, practice.practiceId)).toMatchObject({ ok: true });
   });
 });
+
+describe('erasure and the retention job', () => {
+  const DAY = 86_400_000;
+  let patientId: string;
+  let visit: Date;
+  let keptUntil: string;
+
+  /** A French-speaking patient seen once (a completed check-up next Monday), then erased on request. */
+  beforeAll(async () => {
+    const patient = await createPatient(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      patient: { givenName: 'Josiane', familyName: 'Oublié', phone: '57001122', preferredLanguage: 'fr' },
+    });
+    patientId = patient.id;
+    visit = mu(nextMonday(), '09:00');
+    const booked = await bookAppointment(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      booking: {
+        appointmentTypeId: practice.checkup,
+        providerId: practice.dentistId,
+        chairId: practice.chair1,
+        start: visit,
+        source: 'phone',
+        patientId,
+      },
+    });
+    for (const status of ['arrived', 'in_chair', 'completed'] as const)
+      await setAppointmentStatus(t.ctx, {
+        actor: systemActor('test'),
+        practiceId: practice.practiceId,
+        appointmentId: booked.id,
+        status,
+      });
+    keptUntil = new Date(visit.getTime() + 4018 * DAY).toISOString().slice(0, 10);
+  });
+
+  const search = (q: string) =>
+    searchPatients(t.ctx, { actor: systemActor('test'), practiceId: practice.practiceId, q, limit: 10 });
+
+  it('fulfils a deletion: what may go is gone (from the database and from search), the rest is kept with its date, in the patient’s language', async () => {
+    expect((await search('57001122')).items.map((p) => p.id)).toContain(patientId);
+    const receipt = await fulfilDeletion(t.ctx, {
+      practiceId: practice.practiceId,
+      patientId,
+      requestId: null,
+      actor: systemActor('test'),
+      now: new Date(visit.getTime() + DAY),
+    });
+    expect(receipt.language).toBe('fr');
+    expect(receipt.text).toContain('Votre demande de suppression');
+    expect(receipt.kept.length).toBeGreaterThan(0);
+    for (const k of receipt.kept) expect(k.until === null || k.until >= keptUntil.slice(0, 4)).toBe(true);
+    // The contact details are gone, from the record and from search; the name stays with the kept records.
+    expect((await search('57001122')).items.map((p) => p.id)).not.toContain(patientId);
+    const record = await t.db
+      .selectFrom('patients')
+      .select(['phone', 'email', 'givenName'])
+      .where('id', '=', patientId)
+      .executeTakeFirstOrThrow();
+    expect(record).toEqual({ phone: '', email: '', givenName: 'Josiane' });
+    expect(await t.db.selectFrom('patientPhones').select('id').where('patientId', '=', patientId).execute()).toEqual(
+      [],
+    );
+    expect(receipt.erased.length).toBeGreaterThan(0);
+    const audit = await auditOf(practice.practiceId, 'privacy.patient_erased');
+    expect(audit).toMatchObject([{ targetType: 'patient', targetId: patientId }]);
+    expect(JSON.stringify(audit)).not.toContain('Josiane');
+    expect(await verifyAuditChain(t.db, practice.practiceId)).toMatchObject({ ok: true });
+  });
+
+  it('the 90-day report counts what falls due: nothing now, the kept records within 90 days of their date', async () => {
+    const report = await retentionReport(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      days: 90,
+      now: new Date(Date.parse(`${keptUntil}T00:00:00Z`) - 30 * DAY),
+    });
+    const receipts = report.categories.find((c) => c.category === 'erasure_receipts')!;
+    expect(receipts).toMatchObject({ dueNow: 0, dueWithin: 1 });
+    expect(receipts.patients).toBeGreaterThanOrEqual(1);
+    const early = await retentionReport(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      days: 90,
+    });
+    expect(early.categories.find((c) => c.category === 'erasure_receipts')).toMatchObject({ dueNow: 0, dueWithin: 0 });
+  });
+
+  it('a legal hold keeps the kept data past its date; once lifted, the job purges it on its date, once, audited', async () => {
+    const due = new Date(Date.parse(`${keptUntil}T00:00:00Z`) + 2 * DAY);
+    // Moving the clock 11 years on also purges every staff session (30 days after expiry): the services are called directly.
+    const actor = { userId: practice.owner.id, role: 'owner' as const, ip: null, requestId: null };
+    const hold = await setLegalHold(t.ctx, {
+      actor,
+      practiceId: practice.practiceId,
+      hold: { patientId, reason: 'Claim' },
+    });
+    const held = await runRetention(t.ctx, { practiceId: practice.practiceId, now: due, dryRun: false });
+    expect(held.results.find((r) => r.category === 'erasure_receipts')).toMatchObject({ count: 0 });
+    expect(await receiptsOf(patientId)).toBe(1);
+    await liftLegalHold(t.ctx, { actor, practiceId: practice.practiceId, holdId: hold.id, reason: 'Settled' });
+
+    const dry = await runRetention(t.ctx, { practiceId: practice.practiceId, now: due, dryRun: true });
+    expect(dry.results.find((r) => r.category === 'erasure_receipts')).toMatchObject({ count: 1 });
+    expect(await receiptsOf(patientId)).toBe(1);
+
+    const run = await runRetention(t.ctx, { practiceId: practice.practiceId, now: due, dryRun: false });
+    expect(run.results.find((r) => r.category === 'erasure_receipts')).toMatchObject({ count: 1 });
+    expect(run.purged).toBeGreaterThanOrEqual(1);
+    expect(await receiptsOf(patientId)).toBe(0);
+    // Nothing kept needs the record's name any more: it is anonymised, and out of search.
+    expect(run.results.find((r) => r.category === 'patient_details')!.count).toBeGreaterThan(0);
+    const record = await t.db
+      .selectFrom('patients')
+      .select(['givenName', 'dateOfBirth'])
+      .where('id', '=', patientId)
+      .executeTakeFirstOrThrow();
+    expect(record).toEqual({ givenName: '(erased)', dateOfBirth: null });
+    expect((await search('Oublié')).items.map((p) => p.id)).not.toContain(patientId);
+    const again = await runRetention(t.ctx, { practiceId: practice.practiceId, now: due, dryRun: false });
+    expect(again.purged).toBe(0);
+
+    const purges = await auditOf(practice.practiceId, 'privacy.retention_purged');
+    expect(purges.find((e) => (e.changes as { category: string }).category === 'erasure_receipts')).toMatchObject({
+      targetType: 'practice',
+      changes: { category: 'erasure_receipts', module: 'privacy', count: 1, days: 4018 },
+    });
+    expect(purges.every((e) => (e.changes as { count: number }).count > 0)).toBe(true);
+    expect(await verifyAuditChain(t.db, practice.practiceId)).toMatchObject({ ok: true });
+  });
+
+  it('the report shows the last run; owners only', async () => {
+    owner = await loggedIn(t.app, practice.owner);
+    reception = await loggedIn(t.app, practice.receptionist);
+    const res = await owner.get(`${base}/retention/report`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().lastRun).toMatchObject({ dryRun: false, purged: 0 });
+    expect((await reception.get(`${base}/retention/report`)).statusCode).toBe(403);
+    expect((await owner.get(`${base}/retention/runs`)).json().items.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+const receiptsOf = async (patientId: string) =>
+  (await t.db.selectFrom('patientErasures').select('id').where('patientId', '=', patientId).execute()).length;

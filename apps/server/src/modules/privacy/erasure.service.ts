@@ -2,9 +2,10 @@ import type { ErasureReceipt } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
-import type { ErasureOutcome } from '../../platform/data-owners.js';
+import { type ErasureOutcome, sealedStoresOf } from '../../platform/data-owners.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { erasePatientDetailsIn, identityNeededUntil } from '../patients/patient-privacy.service.js';
 import { findPatientIn, patientLanguageIn } from '../patients/patients.service.js';
 import { patientRetentionFactsIn } from '../patients/retention-facts.service.js';
 import { patientVisitFactsIn } from '../scheduling/last-visits.service.js';
@@ -12,13 +13,13 @@ import { kindLabel, keptWhy, receiptText } from './erasure.receipt.js';
 import { assertNoHoldIn } from './holds.service.js';
 import { insertErasure, selectErasureClocks } from './retention.repository.js';
 import { keptUntilIn } from './retention.plan.js';
-import { ownerStoresOf } from './stores.js';
 import { type PatientClock, birthday, minorOn } from './retention.rules.js';
 
 /**
  * A deletion request, approved, carried out: every data owner erases what it may (or anonymises
  * what the practice's figures need) and says what it keeps, why and until when; the patients
- * module erases the record's own details; all in one transaction with one audit event, or nothing
+ * module erases the record's own details (keeping name and birth date while a kept record needs
+ * them); all in one transaction with one audit event, or nothing
  * at all. The receipt, in the patient's language, is recorded and returned for the requests
  * module to send.
  *
@@ -39,20 +40,6 @@ export async function fulfilDeletion(
   return inPractice(ctx.db, input.practiceId, (tx) => eraseIn(ctx, tx, input));
 }
 
-/**
- * The erasure of the record's own details (name, contact details, notes), the patients module's.
- * Until its service function lands, the details are kept and the receipt says so.
- */
-async function erasePatientDetails(
-  _tx: Tx,
-  _input: { practiceId: string; patientId: string; actor: Actor; now: Date },
-): Promise<ErasureOutcome> {
-  return {
-    erased: {},
-    kept: [{ kind: 'patientDetails', why: 'Your record stays linked to the dental records kept', until: null }],
-  };
-}
-
 async function eraseIn(
   ctx: AppContext,
   tx: Tx,
@@ -66,14 +53,23 @@ async function eraseIn(
   await assertNoHoldIn(tx, { practiceId, patientId, now });
 
   const clock = await clockBeforeErasure(tx, patientId, now);
-  const eraseInput = { practiceId, patientId, actor, now, stores: ownerStoresOf(ctx) };
+  const eraseInput = { practiceId, patientId, actor, now, stores: sealedStoresOf(ctx) };
   const outcomes: { module: string; outcome: ErasureOutcome }[] = [];
   for (const owner of ctx.dataOwners)
     outcomes.push({
       module: owner.module,
       outcome: await owner.erasePatient(tx, eraseInput),
     });
-  outcomes.push({ module: 'patients', outcome: await erasePatientDetails(tx, { practiceId, patientId, actor, now }) });
+  // The record's own details last: its name and birth date stay while any kept record needs them.
+  outcomes.push({
+    module: 'patients',
+    outcome: await erasePatientDetailsIn(tx, {
+      practiceId,
+      patientId,
+      identityNeededUntil: identityNeededUntil(outcomes.map((o) => o.outcome)),
+      now,
+    }),
+  });
 
   const language = (await patientLanguageIn(tx, patientId)) === 'en' ? 'en' : 'fr';
   const practice = await practiceFactsIn(tx, practiceId);

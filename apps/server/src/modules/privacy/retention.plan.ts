@@ -13,7 +13,7 @@ import {
   effectiveDays,
   patientDueAt,
 } from './retention.rules.js';
-import type { OwnerStores } from './stores.js';
+import type { SealedStores } from '../../platform/data-owners.js';
 
 /**
  * What a retention run (or the report) would touch: per rule, the cut-off for rules tied to a time
@@ -115,7 +115,7 @@ export async function purgeOnce(
     at: Date;
     dryRun: boolean;
     actor: Actor;
-    stores: OwnerStores;
+    stores: SealedStores;
   },
 ): Promise<number> {
   const { plan } = input;

@@ -13,7 +13,7 @@ import { type Actor, requirePermission, systemActor } from '../../platform/acces
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { inPractice } from '../../platform/tenancy.js';
-import { ownerStoresOf } from './stores.js';
+import { sealedStoresOf } from '../../platform/data-owners.js';
 import {
   PATIENTS_PER_PURGE,
   type PurgePlan,
@@ -22,6 +22,7 @@ import {
   planPurges,
   purgeOnce,
 } from './retention.plan.js';
+import { erasePatientDetailsIn } from '../patients/patient-privacy.service.js';
 import { heldPatientIdsIn } from './holds.service.js';
 import {
   insertRun,
@@ -198,7 +199,7 @@ export async function runRetention(
   requirePermission(actor, 'privacy:manage');
   const { practiceId, now, dryRun } = input;
   const startedAt = new Date();
-  const stores = ownerStoresOf(ctx);
+  const stores = sealedStoresOf(ctx);
   const { plans, held } = await inPractice(ctx.db, practiceId, async (tx) => {
     const held = await heldPatientIdsIn(tx, practiceId, now);
     return { held, plans: await planPurges(ctx, tx, { practiceId, now, at: now, held }) };
@@ -222,11 +223,72 @@ export async function runRetention(
       });
     results.push({ ...base, count, ...(plan.patientIds ? { patients: plan.patientIds.length } : {}) });
   }
+  const identity = await anonymiseRecords(ctx, { practiceId, plans, held, now, dryRun, actor });
+  if (identity) results.push(identity);
   const purged = results.reduce((n, r) => n + r.count, 0);
   const row = await inPractice(ctx.db, practiceId, (tx) =>
     insertRun(tx, { practiceId, asOf: now, dryRun, results, purged, startedAt }),
   );
   return toRun(row);
+}
+
+/**
+ * Once every rule tied to a patient has purged a patient's records, nothing needs their details
+ * any more: the patients module anonymises the record (contact details, then name, birth date and
+ * alerts; the row stays for the figures). Patients due under every such rule, holds left out.
+ * Nothing happens in a dry run (the patients module has no dry run of it): the result says so.
+ */
+async function anonymiseRecords(
+  ctx: AppContext,
+  input: { practiceId: string; plans: PurgePlan[]; held: string[]; now: Date; dryRun: boolean; actor: Actor },
+): Promise<RetentionRunResult | undefined> {
+  const patientPlans = input.plans.filter((p) => p.patientIds && p.rule.tiedTo === 'patient');
+  if (patientPlans.length === 0) return undefined;
+  const [first, ...rest] = patientPlans.map((p) => new Set(p.patientIds));
+  const due = [...first!].filter((id) => rest.every((set) => set.has(id)));
+  const base = {
+    category: 'patient_details',
+    module: 'patients',
+    days: Math.max(...patientPlans.map((p) => p.days)),
+    patients: due.length,
+  };
+  if (input.dryRun) return { ...base, count: 0, skipped: 'dry_run' };
+  let count = 0;
+  for (const batch of chunks(due, PATIENTS_PER_PURGE))
+    count += await inPractice(ctx.db, input.practiceId, async (tx) => {
+      const heldNow = new Set([...input.held, ...(await heldPatientIdsIn(tx, input.practiceId, input.now))]);
+      const anonymised: string[] = [];
+      let n = 0;
+      for (const patientId of batch) {
+        if (heldNow.has(patientId)) continue;
+        const outcome = await erasePatientDetailsIn(tx, {
+          practiceId: input.practiceId,
+          patientId,
+          identityNeededUntil: null,
+          now: input.now,
+        });
+        const erased = Object.values(outcome.erased).reduce((a, b) => a + b, 0);
+        if (erased > 0) anonymised.push(patientId);
+        n += erased;
+      }
+      if (n > 0)
+        await recordAudit(tx, {
+          practiceId: input.practiceId,
+          actor: input.actor,
+          action: 'privacy.retention_purged',
+          targetType: 'practice',
+          targetId: input.practiceId,
+          changes: {
+            category: 'patient_details',
+            module: 'patients',
+            days: base.days,
+            count: n,
+            patientIds: anonymised,
+          },
+        });
+      return n;
+    });
+  return { ...base, count };
 }
 
 /**
@@ -283,7 +345,7 @@ export async function retentionReport(
       await planPurges(ctx, tx, { practiceId, now, at: until, held }),
     ];
     const actor = systemActor('retention-report');
-    const stores = ownerStoresOf(ctx);
+    const stores = sealedStoresOf(ctx);
     const count = async (plan: PurgePlan, at: Date) => {
       if (plan.skipped) return 0;
       let n = 0;
