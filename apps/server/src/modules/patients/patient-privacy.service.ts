@@ -81,7 +81,8 @@ export async function exportPatientDetailsIn(
         at: e.occurredAt.toISOString(),
         action: e.action,
         by: byWhom(e.actorUserId),
-        changes: e.changes,
+        // The fields changed, by name; not the rest of the event (it may name other patients' records, as possible duplicates).
+        fields: Array.isArray(e.changes.fields) ? e.changes.fields : [],
       })),
     accessLog: chronological
       .filter((e) => e.action.startsWith('clinical.'))
