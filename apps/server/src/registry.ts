@@ -14,6 +14,7 @@ import { patientsJobs } from './modules/patients/patients.jobs.js';
 import { privacyDataOwner } from './modules/privacy/privacy.data-owner.js';
 import { remindersDataOwner } from './modules/reminders/reminders.data-owner.js';
 import { remindersJobs } from './modules/reminders/reminders.jobs.js';
+import { requestsJobs } from './modules/privacy/requests.jobs.js';
 import { retentionJobs } from './modules/privacy/retention.jobs.js';
 import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.js';
 
@@ -41,4 +42,5 @@ export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
   notificationsJobs,
   remindersJobs,
   retentionJobs,
+  requestsJobs,
 ];

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { dueDateFrom } from '../src/modules/privacy/requests.service.js';
-import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
+import { rightsIntent } from '../src/modules/privacy/requests.whatsapp.js';
+import { type Client, type TestApp, loggedIn } from './harness.js';
+import { connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
+import { makeEverythingDue, patientWrites } from './whatsapp-helpers.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
 /**
@@ -13,6 +16,8 @@ import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js
  */
 
 let t: TestApp;
+let graph: Awaited<ReturnType<typeof startFakeGraph>>;
+const PHONE = '106540352249777';
 let practice: Awaited<ReturnType<typeof makeSchedulingPractice>>;
 let other: Awaited<ReturnType<typeof makeSchedulingPractice>>;
 let owner: Client;
@@ -22,8 +27,10 @@ let base: string;
 const appointmentIds: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  graph = await startFakeGraph();
+  t = await createWhatsAppTestApp(graph.url);
   practice = await makeSchedulingPractice(t.ctx);
+  await connectChannel(t.ctx, practice.practiceId, PHONE);
   other = await makeSchedulingPractice(t.ctx);
   owner = await loggedIn(t.app, practice.owner);
   reception = await loggedIn(t.app, practice.receptionist);
@@ -47,7 +54,24 @@ beforeAll(async () => {
     appointmentIds.push(booked.id);
   }
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await graph?.close();
+});
+
+/** A patient writes to the practice's number; returns what the practice answered. */
+async function writes(from: string, body: string) {
+  const seen = graph.fake.sent.length;
+  await patientWrites(t, { phoneNumberId: PHONE, from, message: { type: 'text', text: { body } } });
+  const w = workers(t);
+  await w.processWebhooks();
+  await makeEverythingDue(t);
+  await w.send();
+  return graph.fake.sent
+    .slice(seen)
+    .filter((m) => m.to === from)
+    .map((m) => (m.body as { text?: { body: string } }).text?.body ?? '');
+}
 
 const auditActions = async (requestId: string) =>
   (
@@ -215,5 +239,53 @@ describe('other requests', () => {
       'privacy.request_received',
       'privacy.request_refused',
     ]);
+  });
+});
+
+describe('from WhatsApp, while the assistant is off', () => {
+  it('understands the request in English, French and Creole, and nothing else', () => {
+    expect(rightsIntent('I want a copy of my data')).toEqual({ type: 'access', language: 'en' });
+    expect(rightsIntent('Je veux une copie de mes données')).toEqual({ type: 'access', language: 'fr' });
+    expect(rightsIntent('supprimez mes données svp')).toEqual({ type: 'deletion', language: 'fr' });
+    expect(rightsIntent('Please delete my data')).toEqual({ type: 'deletion', language: 'en' });
+    expect(rightsIntent('mo le enn kopi mo bann done')).toEqual({ type: 'access', language: 'fr' });
+    expect(rightsIntent('efas mo bann done')).toEqual({ type: 'deletion', language: 'fr' });
+    expect(rightsIntent('Can I move my appointment?')).toBeNull();
+    expect(rightsIntent('delete my appointment')).toBeNull();
+  });
+
+  it('records a request for the patient of the number with its due date, answers in their language, and it goes to download', async () => {
+    const ravi = practice.patients[0]!; // +230 5712 3456
+    const replies = await writes('23057123456', 'I want a copy of my data');
+    expect(replies).toHaveLength(1);
+    const listed = (await reception.get(`${base}?state=open&patientId=${ravi.id}`)).json().requests;
+    const request = listed.find((r: { source: string }) => r.source === 'whatsapp');
+    expect(request).toMatchObject({ type: 'access', source: 'whatsapp', state: 'received' });
+    const due = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Indian/Mauritius' }).format(
+      new Date(request.dueAt),
+    );
+    expect(replies[0]).toContain('a copy of your data');
+    expect(replies[0]).toContain(due);
+    const french = await writes('23057987654', 'supprimez mes données');
+    expect(french[0]).toContain('suppression de vos données');
+    const helene = (await reception.get(`${base}?patientId=${practice.patients[1]!.id}`)).json().requests;
+    expect(
+      helene.filter((r: { source: string }) => r.source === 'whatsapp').map((r: { type: string }) => r.type),
+    ).toEqual(['deletion']);
+    const stranger = await writes('23059990000', 'delete my data');
+    expect(stranger[0]).toContain('could not find your record');
+
+    // The desk verifies by the number on file, the owner approves, the copy holds the messages.
+    await reception.post(`${base}/${request.id}/verify`, {
+      method: 'whatsapp_number',
+      note: 'Wrote from the number on file',
+    });
+    expect((await owner.post(`${base}/${request.id}/approve`, {})).statusCode).toBe(200);
+    const files = await unzip((await owner.get(`${base}/${request.id}/export`)).rawPayload);
+    const messaging = files.get('messaging.json')?.toString() ?? '';
+    if (files.has('messaging.json')) {
+      expect(messaging).toContain('I want a copy of my data');
+      expect(messaging).not.toContain('supprimez');
+    }
   });
 });
