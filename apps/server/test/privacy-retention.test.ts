@@ -224,6 +224,30 @@ describe('retention periods', () => {
     expect(await runs()).toHaveLength(2);
   });
 
+  it('raw webhook bodies are forgotten by the retention job after 30 days (the practice may keep them longer)', async () => {
+    // A body processed now, as the webhook intake leaves it (the intake itself is messaging's test).
+    const { id } = await t.db
+      .insertInto('whatsappWebhookDeliveries')
+      .values({ body: '{"entry":[]}', processedAt: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const exists = async () =>
+      (await t.db.selectFrom('whatsappWebhookDeliveries').select('id').where('id', '=', id).execute()).length;
+    const DAY = 86_400_000;
+    const at = (days: number) => new Date(Date.now() + days * DAY);
+    const early = await runRetention(t.ctx, { practiceId: other.practiceId, now: at(29), dryRun: false });
+    expect(early.results.find((r) => r.category === 'webhook_payloads')).toMatchObject({ count: 0, days: 30 });
+    expect(await exists()).toBe(1);
+    const due = await runRetention(t.ctx, { practiceId: other.practiceId, now: at(31), dryRun: false });
+    expect(due.results.find((r) => r.category === 'webhook_payloads')!.count).toBeGreaterThanOrEqual(1);
+    expect(await exists()).toBe(0);
+    expect(
+      (await auditOf(other.practiceId, 'privacy.retention_purged')).find(
+        (e) => (e.changes as { category: string }).category === 'webhook_payloads',
+      ),
+    ).toMatchObject({ changes: { module: 'messaging', days: 30, before: expect.any(String) } });
+  });
+
   it('the audit chain still verifies', async () => {
     expect(await verifyAuditChain(t.db, practice.practiceId)).toMatchObject({ ok: true });
   });

@@ -17,7 +17,7 @@ export const autoReplies = onEvent(inboundMessageStored, {
   handler: (event, { ctx }: JobRun<AppContext>) => answerWithAutoReplies(ctx, event),
 });
 
-/** Forgets old webhook bodies and refreshes template registries (see messagingUpkeep). */
+/** Refreshes template registries (see messagingUpkeep); old webhook bodies are the retention job's. */
 export const upkeep = defineJob({
   name: 'messaging.upkeep',
   schema: scheduledTick,

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import type { BackgroundPump } from '../../platform/jobs.js';
@@ -88,21 +87,15 @@ function startMessagingWorkers(ctx: AppContext, opts: { idleMs?: number }) {
   };
 }
 
-/** Raw webhook bodies hold message text: once processed they are kept only this long. */
-export const DELIVERY_RETENTION_DAYS = 30;
 const TEMPLATE_SYNC_HOURS = 6;
 
 /**
- * Periodic housekeeping: forget processed webhook bodies past their retention, and refresh the
- * template registry of numbers connected to Meta (templates are approved, paused or added there).
+ * Periodic housekeeping: refresh the template registry of numbers connected to Meta (templates are
+ * approved, paused or added there). Processed webhook bodies and status reports are no longer
+ * forgotten here: they are the `webhook_payloads` category of the retention rules (30 days by
+ * default, longer if a practice chooses), purged by the daily retention job.
  */
 export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
-  await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(
-    ctx.db,
-  );
-  await sql`DELETE FROM whatsapp_status_events WHERE applied_at < now() - make_interval(days => ${DELIVERY_RETENTION_DAYS})`.execute(
-    ctx.db,
-  );
   if (ctx.config.whatsapp.sandbox) return;
   const stale = await ctx.db
     .selectFrom('whatsappChannels')
