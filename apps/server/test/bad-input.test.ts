@@ -140,6 +140,9 @@ async function furnish(
       measuresTaken: 'Asked the recipient to delete it',
     }),
   );
+  const privacyRequest = await ok(
+    client.post(`${base}/privacy/requests`, { patientId, type: 'access', source: 'staff', note: '' }),
+  );
   const channel = await connectChannel(t.ctx, practice.practiceId, phoneNumberId);
   const waId = newWaId();
   await patientWrites(t, { phoneNumberId, from: waId });
@@ -157,6 +160,7 @@ async function furnish(
     appointmentId: appointment.id,
     holdId: hold.id,
     breachId: breach.id,
+    requestId: privacyRequest.id,
     entryId: entry.id,
     recallId: recall.id,
     findingId: finding.id,
