@@ -303,6 +303,16 @@ describe('erasure and the retention job', () => {
       now: new Date(visit.getTime() + DAY),
     });
     expect(receipt.language).toBe('fr');
+    expect(receipt.kept.find((k) => k.kind === 'appointments')).toMatchObject({
+      module: 'scheduling',
+      label: 'Vos rendez-vous',
+      until: keptUntil,
+    });
+    expect(receipt.erased.find((e) => e.kind === 'phones')).toMatchObject({
+      count: 1,
+      label: 'Vos numéros de téléphone',
+    });
+    expect(receipt.text).toContain('- Vos numéros de téléphone (1 élément)');
     expect(receipt.text).toContain('Votre demande de suppression');
     expect(receipt.kept.length).toBeGreaterThan(0);
     for (const k of receipt.kept) expect(k.until === null || k.until >= keptUntil.slice(0, 4)).toBe(true);

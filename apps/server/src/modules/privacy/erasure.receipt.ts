@@ -41,6 +41,35 @@ const KIND_LABELS: Record<string, { en: string; fr: string }> = {
   attachments: { en: 'Your X-rays and documents', fr: 'Vos radiographies et documents' },
   documents: { en: 'Your X-rays and documents', fr: 'Vos radiographies et documents' },
   consents: { en: 'Your consent history', fr: 'L’historique de vos consentements' },
+  consent: { en: 'Your consent history', fr: 'L’historique de vos consentements' },
+  phones: { en: 'Your phone numbers', fr: 'Vos numéros de téléphone' },
+  contactDetails: {
+    en: 'Your contact details (email, address, guardian’s contact, notes)',
+    fr: 'Vos coordonnées (e-mail, adresse, contact du tuteur, notes)',
+  },
+  identity: { en: 'Your name, date of birth and sex', fr: 'Vos nom, date de naissance et sexe' },
+  searchWords: { en: 'Your name in the patient search', fr: 'Votre nom dans la recherche de patients' },
+  appointmentsCancelled: { en: 'Your appointments to come (cancelled)', fr: 'Vos rendez-vous à venir (annulés)' },
+  appointmentsAnonymised: { en: 'Notes on your appointments', fr: 'Les notes sur vos rendez-vous' },
+  offeredTimes: { en: 'Times offered to you by the booking assistant', fr: 'Les horaires proposés par l’assistant' },
+  chatState: {
+    en: 'Your conversation with the booking assistant',
+    fr: 'Votre échange avec l’assistant de réservation',
+  },
+  whatsappConsents: {
+    en: 'Your answers to the booking assistant’s consent question',
+    fr: 'Vos réponses à la question de consentement de l’assistant',
+  },
+  whatsappMessageContents: {
+    en: 'The words, photos and files of your WhatsApp messages',
+    fr: 'Les textes, photos et fichiers de vos messages WhatsApp',
+  },
+  whatsappContacts: { en: 'Your WhatsApp number and name', fr: 'Votre numéro et nom WhatsApp' },
+  queuedMessages: { en: 'WhatsApp messages waiting to be sent to you', fr: 'Les messages WhatsApp en attente d’envoi' },
+  webhookPayloads: { en: 'WhatsApp’s raw delivery records', fr: 'Les relevés bruts de WhatsApp' },
+  chartFindings: { en: 'Your dental chart', fr: 'Votre schéma dentaire' },
+  erasureReceipts: { en: 'Receipts of your earlier requests', fr: 'Les reçus de vos demandes précédentes' },
+  legalHolds: { en: 'Records of legal holds on your data', fr: 'Les traces des conservations légales de vos données' },
 };
 
 const CLINICAL_WHY_FR =
@@ -57,6 +86,15 @@ const KEPT_WHY_FR: Record<string, string> = {
   appointments: 'Les visites passées font partie du dossier dentaire, gardé 11 ans après la dernière visite',
   appointmentHistory: 'Les visites passées font partie du dossier dentaire, gardé 11 ans après la dernière visite',
   patientDetails: 'Le dossier dentaire doit rester rattaché à la personne soignée tant qu’il est gardé',
+  identity:
+    'Ils disent à qui appartiennent le dossier dentaire et les visites que les règles de santé de Maurice imposent de garder',
+  chartFindings: CLINICAL_WHY_FR,
+  consent: 'La preuve de ce que vous avez accepté ou retiré, et que le retrait a été respecté',
+  whatsappConsents: 'La preuve de ce que vous avez accepté ou refusé dans la conversation',
+  whatsappMessages:
+    'Seuls l’heure, le sens et l’état de remise de chaque message, sans texte, fichier ni numéro, pour les chiffres du cabinet',
+  erasureReceipts: 'Ils prouvent que vos demandes précédentes ont été exécutées',
+  legalHolds: 'Elles disent pourquoi vos données ont dû être gardées pour une procédure',
 };
 
 /** The reason a kind is kept, in the receipt's language (the owner's English when no French one is known). */
@@ -90,6 +128,7 @@ const WORDS = {
     untilUnknown: 'for as long as the law requires',
     after: 'On that date it is deleted automatically, unless a court or an authority requires us to keep it longer.',
     items: (n: number) => (n === 1 ? '1 item' : `${n} items`),
+    colon: ': ',
   },
   fr: {
     title: (practice: string) => `Votre demande de suppression de vos données chez ${practice}`,
@@ -103,6 +142,7 @@ const WORDS = {
     after:
       'À cette date, ces données sont supprimées automatiquement, sauf si un tribunal ou une autorité exige de les garder plus longtemps.',
     items: (n: number) => (n === 1 ? '1 élément' : `${n} éléments`),
+    colon: ' : ',
   },
 } as const;
 
@@ -132,7 +172,8 @@ export function receiptText(
     lines.push(
       w.kept,
       ...receipt.kept.map(
-        (k) => `- ${k.label}: ${k.why} (${k.until ? w.until(spokenDate(k.until, receipt.language)) : w.untilUnknown})`,
+        (k) =>
+          `- ${k.label}${w.colon}${k.why} (${k.until ? w.until(spokenDate(k.until, receipt.language)) : w.untilUnknown})`,
       ),
       '',
       w.after,
