@@ -246,7 +246,12 @@ function RetentionReportSection({ practiceId }: { practiceId: string }) {
           <LastRun
             run={report.data.lastRun}
             dateTime={fmt.dateTime}
-            names={new Map(report.data.categories.map((c) => [c.category, c.description]))}
+            names={
+              new Map([
+                ...report.data.categories.map((c) => [c.category, c.description] as const),
+                ['patient_details', t('privacyRetention.patientDetails')] as const,
+              ])
+            }
           />
         </>
       )}
@@ -287,7 +292,10 @@ function RetentionRunsSection({ practiceId }: { practiceId: string }) {
   const { t } = useTranslation();
   const runs = useRetentionRuns(practiceId);
   const settings = useRetentionSettings(practiceId);
-  const names = new Map((settings.data?.rules ?? []).map((r) => [r.category, r.description]));
+  const names = new Map([
+    ...(settings.data?.rules ?? []).map((r) => [r.category, r.description] as const),
+    ['patient_details', t('privacyRetention.patientDetails')] as const,
+  ]);
   const practice = usePractice(practiceId);
   const fmt = useDateFormat(practice.data?.timeZone);
   if (runs.isPending) return <Loading />;
