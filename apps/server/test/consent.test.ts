@@ -206,6 +206,26 @@ describe('senders ask the ledger', () => {
   });
 });
 
+describe('the practice boundary', () => {
+  it('a transaction that has not named its practice sees no consent rows, even with rows in the table', async () => {
+    expect(
+      Number(
+        (
+          await t.db
+            .selectFrom('consentEvents')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBeGreaterThan(0);
+    const seen = await t.db.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('role', 'dentalpro_app', true)`.execute(tx);
+      return tx.selectFrom('consentEvents').select('id').execute();
+    });
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('the staff API', () => {
   it('a dentist reads but cannot write; an unknown purpose is 422; another practice’s patient is 404', async () => {
     const {
