@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentDataOwner } from '../src/modules/consent/consent.data-owner.js';
 import { recordConsentIn } from '../src/modules/consent/consent.service.js';
+import { mergePatient } from '../src/modules/patients/merge.service.js';
 import { sendReminder } from '../src/modules/reminders/sending.js';
+import { systemActor } from '../src/platform/access.js';
+import { sealedStoresOf } from '../src/platform/data-owners.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { type AssistantPractice, assistantPractice, patientPhone, patientsOnNumber } from './assistant-fixtures.js';
 import { type Client, type TestApp, loggedIn, makeMember, makePractice } from './harness.js';
@@ -203,6 +207,40 @@ describe('senders ask the ledger', () => {
       ]);
       expect(whatsapp[0].wording).toBe('STOP');
     }
+  });
+});
+
+describe('the patient’s data', () => {
+  it('a merge moves the ledger to the survivor (the one change allowed), and the export lists it with the words', async () => {
+    const [dup, survivor] = [(await family(['Hari'])).ids[0]!, (await family(['Harish'])).ids[0]!];
+    await withdraw(dup);
+    await mergePatient(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      patientId: dup,
+      intoPatientId: survivor,
+    });
+    const history = (await owner.get(url(survivor))).json();
+    expect(history.entries).toHaveLength(1);
+    expect(
+      history.current.find(
+        (c: { purpose: string; channel: string }) => c.channel === 'whatsapp' && c.purpose === 'appointments',
+      ),
+    ).toMatchObject({ granted: false });
+    const exported = await inPractice(t.ctx.db, practice.practiceId, (tx) =>
+      consentDataOwner.exportPatient(tx, {
+        practiceId: practice.practiceId,
+        patientId: survivor,
+        stores: sealedStoresOf(t.ctx),
+      }),
+    );
+    expect(exported.consent).toEqual([
+      expect.objectContaining({
+        purpose: 'appointments',
+        granted: false,
+        wording: 'You will no longer receive appointment reminders on WhatsApp.',
+      }),
+    ]);
   });
 });
 
