@@ -4,7 +4,7 @@ import { systemActor } from '../src/platform/access.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { dueDateFrom } from '../src/modules/privacy/requests.service.js';
 import { rightsIntent } from '../src/modules/privacy/requests.whatsapp.js';
-import { type Client, type TestApp, loggedIn } from './harness.js';
+import { Client, type TestApp, loggedIn } from './harness.js';
 import { connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
 import { makeEverythingDue, patientWrites } from './whatsapp-helpers.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
@@ -281,11 +281,66 @@ describe('from WhatsApp, while the assistant is off', () => {
       note: 'Wrote from the number on file',
     });
     expect((await owner.post(`${base}/${request.id}/approve`, {})).statusCode).toBe(200);
-    const files = await unzip((await owner.get(`${base}/${request.id}/export`)).rawPayload);
+
+    // The owner sends the link; the patient receives it on WhatsApp.
+    expect((await reception.post(`${base}/${request.id}/export-link`, {})).statusCode).toBe(403);
+    const seen = graph.fake.sent.length;
+    const sent = await owner.post(`${base}/${request.id}/export-link`, {});
+    expect(sent.statusCode, sent.body).toBe(200);
+    const w = workers(t);
+    await makeEverythingDue(t);
+    await w.send();
+    const texts = () =>
+      graph.fake.sent
+        .slice(seen)
+        .filter((m) => m.to === '23057123456')
+        .map((m) => (m.body as { text?: { body: string } }).text?.body ?? '');
+    const token = /\/copy\/([\w.-]+)/.exec(texts().join('\n'))?.[1];
+    expect(token).toBeTruthy();
+    const copy = `/api/v1/privacy/copy/${token}`;
+    const patientBrowser = new Client(t.app, '198.51.100.7');
+    const otherBrowser = new Client(t.app, '198.51.100.8');
+    // Not before the code; the code comes on WhatsApp; a wrong one is refused.
+    expect((await patientBrowser.get(`${copy}/download`)).json()).toMatchObject({ code: 'export_link_code_required' });
+    expect((await patientBrowser.post(`${copy}/code`, {})).statusCode).toBe(200);
+    await makeEverythingDue(t);
+    await w.send();
+    const code = /(\d{6}) — DentalPro code/.exec(texts().join('\n'))?.[1];
+    expect(code).toBeTruthy();
+    const wrong = await patientBrowser.post(`${copy}/confirm`, { code: code === '000000' ? '000001' : '000000' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json()).toMatchObject({ code: 'export_link_code_wrong' });
+    const right = await patientBrowser.request('POST', `${copy}/confirm`, { code });
+    expect(right.statusCode, right.body).toBe(200);
+    const cookie = right.cookies.find((c) => c.name === 'dp_copy');
+    expect(cookie).toMatchObject({ httpOnly: true, path: '/api/v1/privacy/copy' });
+    // Another browser cannot use it, nor confirm it again.
+    expect((await otherBrowser.get(`${copy}/download`)).json()).toMatchObject({ code: 'export_link_other_session' });
+    expect((await otherBrowser.post(`${copy}/confirm`, { code })).json()).toMatchObject({
+      code: 'export_link_other_session',
+    });
+    const download = await patientBrowser.request('GET', `${copy}/download`, undefined, {
+      cookie: `dp_copy=${cookie!.value}`,
+    });
+    expect(download.statusCode, download.body.slice(0, 200)).toBe(200);
+    const files = await unzip(download.rawPayload);
+    expect(files.get('patients.json')!.toString()).toContain('Ramgoolam');
     const messaging = files.get('messaging.json')?.toString() ?? '';
     if (files.has('messaging.json')) {
       expect(messaging).toContain('I want a copy of my data');
       expect(messaging).not.toContain('supprimez');
     }
+    expect((await owner.get(`${base}/${request.id}`)).json()).toMatchObject({ state: 'fulfilled' });
+    // Expired: a clear refusal, even for the bound browser.
+    await t.db
+      .updateTable('privacyExportLinks')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .execute();
+    const expired = await patientBrowser.request('GET', `${copy}/download`, undefined, {
+      cookie: `dp_copy=${cookie!.value}`,
+    });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.json()).toMatchObject({ code: 'export_link_expired' });
+    expect((await patientBrowser.get(`/api/v1/privacy/copy/${token!.slice(0, -2)}xx/download`)).statusCode).toBe(404);
   });
 });

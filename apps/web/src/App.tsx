@@ -28,6 +28,7 @@ import { PatientsPage } from './features/patients/PatientsPage';
 import { PracticeSettingsPage } from './features/practices/PracticeSettingsPage';
 import { PrivacyPage } from './features/privacy/PrivacyPage';
 import { PrivacyIndex, PrivacyLayout } from './features/privacy/PrivacyLayout';
+import { CopyLinkPage } from './features/privacy/requests/CopyLinkPage';
 import { RequestPage } from './features/privacy/requests/RequestPage';
 import { RequestsPage } from './features/privacy/requests/RequestsPage';
 import { BreachesPage } from './features/privacy/breaches/BreachesPage';
@@ -49,6 +50,7 @@ export function App() {
       <Routes>
         <Route path="/" element={<HomePage />} />
         <Route path="/privacy" element={<PrivacyPage />} />
+        <Route path="/copy/:token" element={<CopyLinkPage />} />
         <Route path="/setup" element={<SetupPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />

@@ -109,6 +109,7 @@ export const AUDIT_ACTIONS = [
   'privacy.request_fulfilled',
   'privacy.request_refused',
   'privacy.export_downloaded',
+  'privacy.export_link_sent',
   'demo.calendar_seeded',
   'demo.clinical_seeded',
   // the benchmarks' data set (bench/)

@@ -138,6 +138,16 @@ export const ERROR_STATUS = {
   privacy_identity_not_verified: 409,
   /** The copy of a patient's data is for access requests that an owner approved. */
   privacy_export_not_ready: 409,
+  /** The link to a copy of one's data has expired (7 days) or was withdrawn. */
+  export_link_expired: 410,
+  /** The link was opened and confirmed in another browser: it serves that one only. */
+  export_link_other_session: 403,
+  /** The link needs the one-time code sent on WhatsApp first. */
+  export_link_code_required: 401,
+  /** A wrong or expired one-time code (the problem says how many tries are left). */
+  export_link_code_wrong: 422,
+  /** Too many wrong codes: ask the practice for a new link. */
+  export_link_locked: 423,
   // retention, legal holds and erasure (privacy)
   /** A retention period shorter than its category's floor (errors[] names the category's field; `floorDays` says the floor). */
   retention_rule_below_floor: 422,

@@ -907,6 +907,22 @@ export interface PrivacyRequestSettingsTable {
   updatedAt: Defaulted<Date>;
 }
 
+export interface PrivacyExportLinksTable {
+  practiceId: string;
+  id: Generated<string>;
+  requestId: string;
+  tokenHash: string;
+  expiresAt: Timestamp;
+  codeHash: Defaulted<string | null>;
+  codeExpiresAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  codeAttempts: Defaulted<number>;
+  boundHash: Defaulted<string | null>;
+  boundAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  downloads: Defaulted<number>;
+  createdBy: Defaulted<string | null>;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -973,4 +989,5 @@ export interface DB {
   privacyBreaches: PrivacyBreachesTable;
   privacyRequests: PrivacyRequestsTable;
   privacyRequestSettings: PrivacyRequestSettingsTable;
+  privacyExportLinks: PrivacyExportLinksTable;
 }

@@ -13,6 +13,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
+import { z } from 'zod';
+import {
+  EXPORT_COOKIE,
+  confirmExportLinkCode,
+  downloadByLink,
+  sendExportLink,
+  sendExportLinkCode,
+} from './export-links.service.js';
 import { downloadRequestExport } from './export.service.js';
 import {
   approvePrivacyRequest,
@@ -154,6 +162,96 @@ export async function requestsRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request) =>
       refusePrivacyRequest(ctx, { actor: actorOf(request), ...ids(request), reason: request.body.reason }),
+  );
+
+  api.post(
+    `${one}/export-link`,
+    {
+      config: { permission: 'privacy:approve' },
+      schema: {
+        tags,
+        summary:
+          'Send the patient a 7-day link to the copy on WhatsApp (inside the 24-hour window: 409 whatsapp_window_closed otherwise); owners',
+        params: PrivacyRequestParams,
+        response: { 200: z.object({ expiresAt: z.string() }) },
+      },
+    },
+    async (request) => sendExportLink(ctx, { actor: actorOf(request), ...ids(request) }),
+  );
+
+  // The patient's side of the link: public, the token in the path, the browser bound by a cookie.
+  const copy = '/privacy/copy/:token';
+  const TokenParams = z.object({ token: z.string().min(10).max(200) });
+  const secure = ctx.config.publicUrl.startsWith('https:');
+  api.post(
+    `${copy}/code`,
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary:
+          "Send the one-time code for a copy link to the patient's WhatsApp (410 export_link_expired, 403 export_link_other_session)",
+        params: TokenParams,
+        response: { 200: z.object({ sent: z.literal(true) }) },
+      },
+    },
+    async (request) => sendExportLinkCode(ctx, { token: request.params.token }),
+  );
+  api.post(
+    `${copy}/confirm`,
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Check the one-time code; a right one binds the link to this browser (422 export_link_code_wrong, 423 export_link_locked)',
+        params: TokenParams,
+        body: z.strictObject({
+          code: z
+            .string()
+            .trim()
+            .regex(/^\d{6}$/),
+        }),
+        response: { 200: z.object({ confirmed: z.literal(true) }) },
+      },
+    },
+    async (request, reply) => {
+      const { cookie, expiresAt } = await confirmExportLinkCode(ctx, {
+        token: request.params.token,
+        code: request.body.code,
+      });
+      reply.setCookie(EXPORT_COOKIE, cookie, {
+        path: '/api/v1/privacy/copy',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        expires: expiresAt,
+      });
+      return { confirmed: true as const };
+    },
+  );
+  api.get(
+    `${copy}/download`,
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary:
+          'The copy (ZIP), for the browser the code bound the link to (401 export_link_code_required, 403 export_link_other_session, 410 export_link_expired)',
+        params: TokenParams,
+      },
+    },
+    async (request, reply) => {
+      const { filename, stream } = await downloadByLink(ctx, {
+        token: request.params.token,
+        cookie: request.cookies[EXPORT_COOKIE],
+      });
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
   );
 
   api.get(

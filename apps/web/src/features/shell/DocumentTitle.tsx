@@ -5,6 +5,7 @@ import { useLocation } from 'react-router';
 const TITLES: [RegExp, string][] = [
   [/^\/$/, 'nav.home'],
   [/^\/privacy/, 'privacy.title'],
+  [/^\/copy\//, 'copyLink.title'],
   [/^\/setup/, 'setup.title'],
   [/^\/login/, 'auth.login.title'],
   [/^\/forgot-password/, 'auth.forgot.title'],

@@ -11,7 +11,7 @@ import { useToast } from '../../../components/Toast';
 import { useDateFormat } from '../../../components/format';
 import { usePractice } from '../../practices/practices.api';
 import { useCurrentPractice } from '../../shell/AppShell';
-import { exportUrl, usePrivacyRequest, useRequestStep } from './requests.api';
+import { exportUrl, useExportLink, usePrivacyRequest, useRequestStep } from './requests.api';
 
 /**
  * One rights request and its steps: verify the identity (how, and a note), approve or refuse with
@@ -131,6 +131,7 @@ function RequestDetail({ practiceId, request: r }: { practiceId: string; request
               {t('privacyRequests.download')}
             </a>
           </p>
+          <SendLink practiceId={practiceId} requestId={r.id} />
         </section>
       )}
       {open && can('privacy:approve') && <RefuseForm practiceId={practiceId} requestId={r.id} />}
@@ -258,5 +259,25 @@ function RefuseForm({ practiceId, requestId }: { practiceId: string; requestId: 
         </Button>
       </div>
     </form>
+  );
+}
+
+function SendLink({ practiceId, requestId }: { practiceId: string; requestId: string }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const send = useExportLink(practiceId, requestId);
+  return (
+    <>
+      <p className="muted">{t('privacyRequests.sendLinkHint')}</p>
+      {send.error && <ErrorAlert error={send.error} />}
+      <div className="actions">
+        <Button
+          busy={send.isPending}
+          onClick={() => send.mutate(undefined, { onSuccess: () => toast(t('privacyRequests.linkSent')) })}
+        >
+          {t('privacyRequests.sendLink')}
+        </Button>
+      </div>
+    </>
   );
 }

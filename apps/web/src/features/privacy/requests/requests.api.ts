@@ -53,3 +53,10 @@ export function useCreateRequest(practiceId: string) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: requestKeys.all(practiceId) }),
   });
 }
+
+/** An owner sends the patient a 7-day link to the copy on WhatsApp. */
+export function useExportLink(practiceId: string, requestId: string) {
+  return useMutation({
+    mutationFn: () => api.post<{ expiresAt: string }>(`${base(practiceId)}/${requestId}/export-link`, {}),
+  });
+}

@@ -1,0 +1,255 @@
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { AppContext } from '../../context.js';
+import { type Actor, requirePermission, systemActor } from '../../platform/access.js';
+import { sha256 } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
+import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { readInboundForAssistant, wakeOutbox } from '../messaging/assistant-channel.service.js';
+import { queueOutboundMessage } from '../messaging/outbound.service.js';
+import { patientConversationsIn } from '../messaging/privacy.service.js';
+import { exportFileName, exportZip, gatherPatientExportIn } from './export.service.js';
+import { findRequest, updateRequest } from './requests.repository.js';
+import { requestAudit } from './requests.service.js';
+
+/**
+ * The patient's own way to the copy of their data: a link sent on WhatsApp to the conversation
+ * they wrote from. The token is random (32 bytes) and only its hash is kept; it lives 7 days.
+ * Opening it asks for a one-time code that is sent to the same WhatsApp conversation; a right code
+ * binds the link to that browser (an HttpOnly cookie whose secret is kept hashed too) and the ZIP
+ * is streamed, built at that moment (export.service: never stored). Another browser, an expired
+ * link or too many wrong codes get a clear refusal with a stable code.
+ *
+ * The link and the code go as plain text inside WhatsApp's 24-hour window only (a patient who
+ * asked on WhatsApp is in it); outside it, staff hand the copy over at the desk.
+ */
+
+export const EXPORT_LINK_DAYS = 7;
+const CODE_MINUTES = 10;
+const MAX_CODE_ATTEMPTS = 5;
+const WINDOW_MS = 24 * 3600_000;
+export const EXPORT_COOKIE = 'dp_copy';
+
+const hash = (secret: string) => sha256(secret).toString('base64url');
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** The practice's WhatsApp conversation with the patient, when its 24-hour window is open. */
+async function openConversationOf(tx: Tx, patientId: string, now: Date) {
+  const conversations = await patientConversationsIn(tx, patientId);
+  const latest = [...conversations].sort((a, b) => b.lastMessageAt.getTime() - a.lastMessageAt.getTime())[0];
+  if (!latest) return null;
+  const inbound = await readInboundForAssistant(tx, { conversationId: latest.id });
+  const last = inbound?.conversation.lastInboundAt;
+  if (!inbound || !last || now.getTime() - last.getTime() > WINDOW_MS || inbound.conversation.optedOut) return null;
+  return inbound.conversation;
+}
+
+/**
+ * A text to the patient's conversation, from the practice (origin system: it goes even when a
+ * person owns the conversation, as the request hands it to one).
+ */
+async function sendText(
+  tx: Tx,
+  input: {
+    practiceId: string;
+    conversation: { id: string; channelId: string; waId: string | null };
+    body: string;
+    idempotencyKey: string;
+  },
+): Promise<number> {
+  const { waId } = input.conversation;
+  if (!waId) return 0;
+  await queueOutboundMessage(tx, {
+    practiceId: input.practiceId,
+    conversation: { id: input.conversation.id, channelId: input.conversation.channelId, waId },
+    origin: 'system',
+    content: { type: 'text', body: input.body },
+    graphMessage: { type: 'text', text: { body: input.body } },
+    idempotencyKey: input.idempotencyKey,
+  });
+  return 1;
+}
+
+/** An owner sends the patient a link to the copy of their approved access request. */
+export async function sendExportLink(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; requestId: string; now?: Date },
+): Promise<{ expiresAt: string }> {
+  requirePermission(input.actor, 'privacy:approve');
+  const now = input.now ?? new Date();
+  const result = await inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = await findRequest(tx, input.requestId, { forUpdate: true });
+    if (!row) throw new AppError('privacy_request_not_found');
+    if (row.type !== 'access' || !row.approvedAt || row.state === 'refused')
+      throw new AppError('privacy_export_not_ready');
+    const conversation = await openConversationOf(tx, row.patientId, now);
+    if (!conversation)
+      throw new AppError('whatsapp_window_closed', {
+        detail: 'The patient has not written on WhatsApp in the last 24 hours: hand the copy over at the desk',
+      });
+    const secret = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + EXPORT_LINK_DAYS * 86_400_000);
+    const link = await tx
+      .insertInto('privacyExportLinks')
+      .values({
+        practiceId: input.practiceId,
+        requestId: row.id,
+        tokenHash: hash(secret),
+        expiresAt,
+        createdBy: input.actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const url = `${ctx.config.publicUrl.replace(/\/$/, '')}/copy/${link.id}.${secret}`;
+    const queued = await sendText(tx, {
+      practiceId: input.practiceId,
+      conversation,
+      body: `Your copy of your data is ready: ${url}\nVotre copie de vos données est prête : ${url}\nThe link works for ${EXPORT_LINK_DAYS} days; a code will be sent here when you open it. / Le lien est valable ${EXPORT_LINK_DAYS} jours ; un code vous sera envoyé ici à l'ouverture.`,
+      idempotencyKey: `privacy-link:${link.id}`,
+    });
+    await requestAudit(tx, input, row, 'privacy.export_link_sent', {
+      linkId: link.id,
+      expiresAt: expiresAt.toISOString(),
+    });
+    return { expiresAt: expiresAt.toISOString(), queued };
+  });
+  if (result.queued > 0) wakeOutbox(ctx);
+  return { expiresAt: result.expiresAt };
+}
+
+/** The link of a token, checked (unknown: 404; expired: 410), with its practice. */
+async function linkOf(ctx: AppContext, token: string, now: Date) {
+  const [id, secret] = token.split('.');
+  if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('not_found');
+  // The token names no practice: the link says which (read before row-level security applies).
+  const owner = await ctx.db
+    .selectFrom('privacyExportLinks')
+    .select('practiceId')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!owner) throw new AppError('not_found');
+  return { id, secret, practiceId: owner.practiceId, now };
+}
+
+async function lockedLink(tx: Tx, link: { id: string; secret: string; now: Date }) {
+  const row = await tx
+    .selectFrom('privacyExportLinks')
+    .selectAll()
+    .where('id', '=', link.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || !same(row.tokenHash, hash(link.secret))) throw new AppError('not_found');
+  if (row.expiresAt.getTime() <= link.now.getTime())
+    throw new AppError('export_link_expired', { detail: 'This link has expired: ask the practice for a new one' });
+  return row;
+}
+
+/** The page opened: a one-time code goes to the patient's WhatsApp conversation. */
+export async function sendExportLinkCode(
+  ctx: AppContext,
+  input: { token: string; now?: Date },
+): Promise<{ sent: true }> {
+  const link = await linkOf(ctx, input.token, input.now ?? new Date());
+  const queued = await inPractice(ctx.db, link.practiceId, async (tx) => {
+    const row = await lockedLink(tx, link);
+    if (row.codeAttempts >= MAX_CODE_ATTEMPTS) throw new AppError('export_link_locked');
+    if (row.boundHash) throw new AppError('export_link_other_session');
+    const request = await findRequest(tx, row.requestId);
+    if (!request) throw new AppError('not_found');
+    const conversation = await openConversationOf(tx, request.patientId, link.now);
+    if (!conversation) throw new AppError('whatsapp_window_closed');
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await tx
+      .updateTable('privacyExportLinks')
+      .set({ codeHash: hash(`${row.id}:${code}`), codeExpiresAt: new Date(link.now.getTime() + CODE_MINUTES * 60_000) })
+      .where('id', '=', row.id)
+      .execute();
+    return sendText(tx, {
+      practiceId: link.practiceId,
+      conversation,
+      body: `${code} — DentalPro code / code DentalPro (${CODE_MINUTES} min)`,
+      idempotencyKey: `privacy-link-code:${row.id}:${link.now.getTime()}`,
+    });
+  });
+  if (queued > 0) wakeOutbox(ctx);
+  return { sent: true };
+}
+
+/** A right code binds the link to this browser: returns the cookie's secret. */
+export async function confirmExportLinkCode(
+  ctx: AppContext,
+  input: { token: string; code: string; now?: Date },
+): Promise<{ cookie: string; expiresAt: Date }> {
+  const link = await linkOf(ctx, input.token, input.now ?? new Date());
+  const outcome = await inPractice(ctx.db, link.practiceId, async (tx) => {
+    const row = await lockedLink(tx, link);
+    if (row.boundHash) throw new AppError('export_link_other_session');
+    if (row.codeAttempts >= MAX_CODE_ATTEMPTS) throw new AppError('export_link_locked');
+    const right =
+      row.codeHash &&
+      row.codeExpiresAt &&
+      row.codeExpiresAt.getTime() > link.now.getTime() &&
+      same(row.codeHash, hash(`${row.id}:${input.code.trim()}`));
+    if (!right) {
+      await tx
+        .updateTable('privacyExportLinks')
+        .set({ codeAttempts: row.codeAttempts + 1 })
+        .where('id', '=', row.id)
+        .execute();
+      return { wrong: MAX_CODE_ATTEMPTS - row.codeAttempts - 1, cookie: '', expiresAt: row.expiresAt };
+    }
+    const cookie = randomBytes(32).toString('base64url');
+    await tx
+      .updateTable('privacyExportLinks')
+      .set({ boundHash: hash(cookie), boundAt: link.now, codeHash: null })
+      .where('id', '=', row.id)
+      .execute();
+    return { wrong: undefined, cookie, expiresAt: row.expiresAt };
+  });
+  // The wrong try is counted (committed) before it is refused.
+  if (outcome.wrong !== undefined)
+    throw outcome.wrong > 0
+      ? new AppError('export_link_code_wrong', { detail: `Wrong or expired code: ${outcome.wrong} tries left` })
+      : new AppError('export_link_locked');
+  return { cookie: outcome.cookie, expiresAt: outcome.expiresAt };
+}
+
+/** The ZIP, for the browser the link is bound to. Audited; the request is fulfilled by the first download. */
+export async function downloadByLink(
+  ctx: AppContext,
+  input: { token: string; cookie: string | undefined; now?: Date },
+): Promise<{ filename: string; stream: Readable }> {
+  const link = await linkOf(ctx, input.token, input.now ?? new Date());
+  const gathered = await inPractice(ctx.db, link.practiceId, async (tx) => {
+    const row = await lockedLink(tx, link);
+    if (!row.boundHash) throw new AppError('export_link_code_required');
+    if (!input.cookie || !same(row.boundHash, hash(input.cookie))) throw new AppError('export_link_other_session');
+    const request = await findRequest(tx, row.requestId, { forUpdate: true });
+    if (!request) throw new AppError('not_found');
+    const gathered = await gatherPatientExportIn(ctx, tx, {
+      practiceId: link.practiceId,
+      patientId: request.patientId,
+      now: link.now,
+    });
+    await tx
+      .updateTable('privacyExportLinks')
+      .set({ downloads: row.downloads + 1 })
+      .where('id', '=', row.id)
+      .execute();
+    const actor = systemActor('export-link');
+    await requestAudit(tx, { actor, practiceId: link.practiceId }, request, 'privacy.export_downloaded', {
+      by: 'link',
+      linkId: row.id,
+      modules: gathered.modules.map((m) => m.module),
+      missing: gathered.missing,
+    });
+    if (request.state === 'in_progress') {
+      const closed = await updateRequest(tx, request.id, { state: 'fulfilled', closedBy: null, closedAt: link.now });
+      await requestAudit(tx, { actor, practiceId: link.practiceId }, closed, 'privacy.request_fulfilled', {
+        type: request.type,
+      });
+    }
+    return gathered;
+  });
+  return { filename: exportFileName(gathered), stream: exportZip(gathered) };
+}
