@@ -21,6 +21,7 @@ const AREA_SUBJECTS = {
     'waitlist',
   ],
   whatsapp: ['whatsapp', 'assistant'],
+  privacy: ['privacy', 'consent'],
   demo: ['demo', 'bench'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -251,6 +251,7 @@ describe('the action filter', () => {
       'clinical',
       'calendar',
       'whatsapp',
+      'privacy',
       'demo',
     ]);
   });
