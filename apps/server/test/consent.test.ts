@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentDataOwner } from '../src/modules/consent/consent.data-owner.js';
 import { recordConsentIn } from '../src/modules/consent/consent.service.js';
+import { META_OPT_OUT_WORDING } from '../src/modules/messaging/opt-outs.js';
 import { mergePatient } from '../src/modules/patients/merge.service.js';
 import { sendReminder } from '../src/modules/reminders/sending.js';
 import { systemActor } from '../src/platform/access.js';
@@ -12,7 +13,7 @@ import { type Client, type TestApp, loggedIn, makeMember, makePractice } from '.
 import { book, remindNow, remindersOf, runJobs, useReminderSettings, workdays } from './reminders-fixtures.js';
 import { mu } from './scheduling-fixtures.js';
 import { createWhatsAppTestApp, startFakeGraph } from './whatsapp-fixtures.js';
-import { newWaId } from './whatsapp-helpers.js';
+import { metaErrorBody, newWaId } from './whatsapp-helpers.js';
 
 /**
  * The consent ledger (issue 14, deliver 4): append-only rows whose latest is the state, reminders
@@ -261,6 +262,29 @@ describe('the practice boundary', () => {
       return tx.selectFrom('consentEvents').select('id').execute();
     });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('Meta reports an opt-out', () => {
+  it('131050 on a reminder is a withdrawal in the ledger for the patient, with words saying so', async () => {
+    const p = await family(['Ishaan']);
+    await book(t, practice, p.ids[0]!, mu(freshDay(), '14:00'));
+    graph.fake.answerNext({ status: 400, body: metaErrorBody(131050, 'User has stopped marketing messages') });
+    await remindNow(t, graph);
+    const history = (await owner.get(url(p.ids[0]!))).json();
+    expect(
+      history.entries.map((e: { channel: string; purpose: string; granted: boolean; wording: string }) => [
+        e.channel,
+        e.purpose,
+        e.granted,
+        e.wording,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['whatsapp', 'appointments', false, META_OPT_OUT_WORDING],
+        ['whatsapp', 'recalls', false, META_OPT_OUT_WORDING],
+      ]),
+    );
   });
 });
 

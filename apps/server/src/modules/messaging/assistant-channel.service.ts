@@ -4,15 +4,13 @@ import type { AppContext } from '../../context.js';
 import type { Actor } from '../../platform/access.js';
 import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
-import { recordConsentIn } from '../consent/consent.service.js';
-import { findPatientsByPhone } from '../patients/patients.service.js';
 import { type AssistantReply, contentOf, graphMessageOf, replyProblems } from './assistant-replies.js';
 import { SERVICE_WINDOW_MS, updateConversation } from './conversations.service.js';
 import { conversationHandedOver } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
-import { cancelQueuedOnOptOut, queueOutboundMessage } from './outbound.service.js';
+import { optInConversation, optOutConversation } from './opt-outs.js';
+import { queueOutboundMessage } from './outbound.service.js';
 import { conversationChangedAtCommit, markHandover, takeBackLapsed } from './ownership.js';
-import { keywordLanguage } from './subscription-keywords.js';
 
 /**
  * What the WhatsApp channel offers the booking assistant (modules/assistant), and the only
@@ -259,101 +257,31 @@ export function handBackToAssistant(
 /**
  * The patient withdrew their consent to WhatsApp messages (STOP, ARRÊT…): what the practice
  * queued on its own initiative (templates, greetings, the assistant's messages) is not sent, and
- * nothing non-essential is started again until they opt back in. opted_in_at keeps when they last
- * consented; opted_out_at keeps the first withdrawal while it stands (as after Meta's 131050).
- * `alreadyOptedOut`: they had opted out before (confirm once).
+ * nothing non-essential is started again until they opt back in; every patient on the number gets
+ * the withdrawal in the consent ledger (opt-outs.ts). `alreadyOptedOut`: they had opted out before
+ * (confirm once).
  */
 export async function recordWhatsAppOptOut(
   tx: Tx,
   input: { practiceId: string; conversationId: string; at: Date; wording?: string },
 ): Promise<{ alreadyOptedOut: boolean; cancelled: number }> {
-  const before = await tx
-    .selectFrom('whatsappConversations')
-    .select('optedOutAt')
-    .where('id', '=', input.conversationId)
-    .where('practiceId', '=', input.practiceId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!before) return { alreadyOptedOut: false, cancelled: 0 };
-  if (!before.optedOutAt)
-    await tx
-      .updateTable('whatsappConversations')
-      .set({ optedOutAt: input.at })
-      .where('id', '=', input.conversationId)
-      .execute();
-  if (!before.optedOutAt) await recordNumberConsent(tx, { ...input, granted: false, wording: input.wording ?? 'STOP' });
-  const cancelled = await cancelQueuedOnOptOut(tx, input.conversationId);
-  if (!before.optedOutAt || cancelled > 0)
+  const result = await optOutConversation(tx, input);
+  if (result.found && (!result.alreadyOptedOut || result.cancelled > 0))
     await conversationChangedAtCommit(tx, input.practiceId, input.conversationId);
-  return { alreadyOptedOut: before.optedOutAt !== null, cancelled };
+  return { alreadyOptedOut: result.alreadyOptedOut, cancelled: result.cancelled };
 }
 
 /**
- * The patient subscribed again (START): their opt-out is lifted and their consent dated `at`.
- * `wasOptedOut`: false when there was nothing to lift.
+ * The patient subscribed again (START): their opt-out is lifted, their consent dated `at`, and the
+ * ledger gets the grant. `wasOptedOut`: false when there was nothing to lift.
  */
 export async function recordWhatsAppOptIn(
   tx: Tx,
   input: { practiceId: string; conversationId: string; at: Date; wording?: string },
 ): Promise<{ wasOptedOut: boolean }> {
-  const before = await tx
-    .selectFrom('whatsappConversations')
-    .select('optedOutAt')
-    .where('id', '=', input.conversationId)
-    .where('practiceId', '=', input.practiceId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!before) return { wasOptedOut: false };
-  await tx
-    .updateTable('whatsappConversations')
-    .set({ optedOutAt: null, optedInAt: input.at })
-    .where('id', '=', input.conversationId)
-    .execute();
-  if (before.optedOutAt) {
-    await recordNumberConsent(tx, { ...input, granted: true, wording: input.wording ?? 'START' });
-    await conversationChangedAtCommit(tx, input.practiceId, input.conversationId);
-  }
-  return { wasOptedOut: before.optedOutAt !== null };
-}
-
-/**
- * A STOP or START on a number is the word of every patient on it (a family sharing a phone): each
- * gets a row in the consent ledger, with the patient's message as the wording. A STOP withdraws
- * every purpose on WhatsApp; a START gives back appointment messages only (recalls and
- * announcements need their own grant, docs/consent.md).
- */
-async function recordNumberConsent(
-  tx: Tx,
-  input: { practiceId: string; conversationId: string; at: Date; granted: boolean; wording: string },
-): Promise<void> {
-  const conversation = await tx
-    .selectFrom('whatsappConversations')
-    .select(['waId', 'patientId'])
-    .where('id', '=', input.conversationId)
-    .executeTakeFirst();
-  if (!conversation) return;
-  const onNumber = conversation.waId
-    ? (await findPatientsByPhone(tx, input.practiceId, `+${conversation.waId}`)).map((p) => p.id)
-    : [];
-  const patientIds = [...new Set([...onNumber, ...(conversation.patientId ? [conversation.patientId] : [])])];
-  const purposes = input.granted ? (['appointments'] as const) : (['appointments', 'recalls'] as const);
-  const language = keywordLanguage(input.wording);
-  await recordConsentIn(tx, {
-    practiceId: input.practiceId,
-    changes: patientIds.flatMap((patientId) =>
-      purposes.map((purpose) => ({
-        patientId,
-        channel: 'whatsapp' as const,
-        purpose,
-        granted: input.granted,
-        source: 'whatsapp_keyword' as const,
-        actorUserId: null,
-        wording: input.wording,
-        language,
-        at: input.at,
-      })),
-    ),
-  });
+  const result = await optInConversation(tx, input);
+  if (result.wasOptedOut) await conversationChangedAtCommit(tx, input.practiceId, input.conversationId);
+  return result;
 }
 
 /**

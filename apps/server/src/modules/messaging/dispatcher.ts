@@ -15,7 +15,7 @@ import {
 } from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
 import { outboundFailed } from './messaging.events.js';
-import { cancelQueuedOnOptOut } from './outbound.service.js';
+import { META_OPT_OUT_WORDING, optOutConversation } from './opt-outs.js';
 import { applyPendingStatuses } from './statuses.js';
 
 /**
@@ -269,12 +269,13 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         reason,
       });
       if (action.action === 'fail' && action.optOut) {
-        await tx
-          .updateTable('whatsappConversations')
-          .set({ optedOutAt: sql`coalesce(opted_out_at, now())` })
-          .where('id', '=', row.conversationId)
-          .execute();
-        await cancelQueuedOnOptOut(tx, row.conversationId);
+        // Meta's 131050: the patient stopped the practice's messages; every patient on the number is withdrawn in the consent ledger too.
+        await optOutConversation(tx, {
+          practiceId: row.practiceId,
+          conversationId: row.conversationId,
+          at: new Date(),
+          wording: META_OPT_OUT_WORDING,
+        });
       }
     });
     if (row.kind === 'message') notify(row);

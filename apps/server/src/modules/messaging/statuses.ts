@@ -4,7 +4,7 @@ import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { classifyGraphError } from './graph-errors.js';
 import { outboundFailed } from './messaging.events.js';
-import { cancelQueuedOnOptOut } from './outbound.service.js';
+import { META_OPT_OUT_WORDING, optOutConversation } from './opt-outs.js';
 import type { StatusUpdate } from './webhook.parse.js';
 
 /**
@@ -117,12 +117,13 @@ async function applyTo(
         .execute();
     }
     if (failure.optOut) {
-      await tx
-        .updateTable('whatsappConversations')
-        .set({ optedOutAt: sql`coalesce(opted_out_at, now())` })
-        .where('id', '=', message.conversationId)
-        .execute();
-      await cancelQueuedOnOptOut(tx, message.conversationId);
+      // Meta's 131050: the patient stopped the practice's messages; every patient on the number is withdrawn in the consent ledger too.
+      await optOutConversation(tx, {
+        practiceId: message.practiceId,
+        conversationId: message.conversationId,
+        at: new Date(),
+        wording: META_OPT_OUT_WORDING,
+      });
     }
   } else {
     await tx
