@@ -7,6 +7,9 @@ import { bookAppointment, setAppointmentStatus } from '../src/modules/scheduling
 import { retentionReport, runDailyRetention, runRetention } from '../src/modules/privacy/retention.service.js';
 import { fulfilDeletion } from '../src/modules/privacy/erasure.service.js';
 import { liftLegalHold, setLegalHold } from '../src/modules/privacy/holds.service.js';
+import { createChannelIn } from '../src/modules/messaging/channels.service.js';
+import { forgetUnownedWebhookBodies } from '../src/modules/messaging/messaging.data-owner.js';
+import { inPractice } from '../src/platform/tenancy.js';
 import { type Client, type TestApp, createTestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 
@@ -224,15 +227,39 @@ describe('retention periods', () => {
     expect(await runs()).toHaveLength(2);
   });
 
-  it('raw webhook bodies are forgotten by the retention job after 30 days (the practice may keep them longer)', async () => {
-    // A body processed now, as the webhook intake leaves it (the intake itself is messaging's test).
+  it("raw webhook bodies naming the practice's number are forgotten by its retention job after 30 days (it may keep them longer); a body of no practice's number is messaging's upkeep's", async () => {
+    const phoneNumberId = `5${Date.now()}`;
+    await inPractice(t.ctx.db, other.practiceId, (tx) =>
+      createChannelIn(tx, {
+        actor: systemActor('test'),
+        practiceId: other.practiceId,
+        phoneNumberId,
+        masterKey: t.ctx.config.encryptionKey,
+        sandbox: true,
+      }),
+    );
+    // Bodies processed now, as the webhook intake leaves them (the intake itself is messaging's test).
+    const bodyOf = (number: string) =>
+      JSON.stringify({ entry: [{ changes: [{ value: { metadata: { phone_number_id: number } } }] }] });
     const { id } = await t.db
       .insertInto('whatsappWebhookDeliveries')
-      .values({ body: '{"entry":[]}', processedAt: new Date() })
+      .values({ body: bodyOf(phoneNumberId), processedAt: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const exists = async () =>
-      (await t.db.selectFrom('whatsappWebhookDeliveries').select('id').where('id', '=', id).execute()).length;
+    const { id: unowned } = await t.db
+      .insertInto('whatsappWebhookDeliveries')
+      .values({ body: bodyOf('99999999999'), processedAt: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stillThere = async (deliveryId: string | number) =>
+      (
+        await t.db
+          .selectFrom('whatsappWebhookDeliveries')
+          .select('id')
+          .where('id', '=', deliveryId as never)
+          .execute()
+      ).length;
+    const exists = () => stillThere(id);
     const DAY = 86_400_000;
     const at = (days: number) => new Date(Date.now() + days * DAY);
     const early = await runRetention(t.ctx, { practiceId: other.practiceId, now: at(29), dryRun: false });
@@ -246,6 +273,11 @@ describe('retention periods', () => {
         (e) => (e.changes as { category: string }).category === 'webhook_payloads',
       ),
     ).toMatchObject({ changes: { module: 'messaging', days: 30, before: expect.any(String) } });
+    // The practice's run leaves another number's body alone; messaging's upkeep forgets it after 30 days.
+    expect(await stillThere(unowned)).toBe(1);
+    expect(await forgetUnownedWebhookBodies(t.db, at(29))).toBe(0);
+    expect(await forgetUnownedWebhookBodies(t.db, at(31))).toBeGreaterThanOrEqual(1);
+    expect(await stillThere(unowned)).toBe(0);
   });
 
   it('the audit chain still verifies', async () => {

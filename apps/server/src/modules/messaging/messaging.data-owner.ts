@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { openForPractice } from '../../platform/data-keys.js';
 import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput, SealedStores } from '../../platform/data-owners.js';
 import { WEBHOOK_PAYLOAD_DAYS, WHATSAPP_CONTENT_DAYS, addDays } from '../../platform/retention-dates.js';
+import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { previewOf } from './webhook.parse.js';
 
@@ -34,7 +35,8 @@ export const messagingDataOwner: DataOwner = {
     },
     {
       category: 'webhook_payloads',
-      description: 'Meta’s raw webhook bodies (they hold message text) and delivery status reports',
+      description:
+        'Meta’s raw webhook bodies naming this practice’s numbers (they hold message text) and its delivery status reports',
       keptFor: `${WEBHOOK_PAYLOAD_DAYS} days after they were processed`,
       why: 'To process a delivery again if processing failed, and to look into a problem with Meta',
       rule: { defaultDays: WEBHOOK_PAYLOAD_DAYS, floorDays: 7, from: 'created', tiedTo: 'time' },
@@ -278,27 +280,56 @@ async function purgeMessaging(tx: Tx, input: PurgeInput): Promise<{ count: numbe
     return { count: await eraseMessageContents(tx, ids, input.stores, input.dryRun) };
   }
   if (input.category === 'webhook_payloads') {
+    // Webhook bodies are the deployment's, not a practice's: only those naming this practice's
+    // numbers alone are its to forget, so a practice that keeps them longer is never overruled by
+    // another's shorter period (bodies of no practice's number: messaging's upkeep, after 30 days).
+    const ours = ownWebhookBodies(input.practiceId, input.before);
+    const statuses = tx
+      .selectFrom('whatsappStatusEvents')
+      .where('practiceId', '=', input.practiceId)
+      .where('appliedAt', '<', input.before);
     if (input.dryRun) {
-      const [d, s] = await Promise.all([
-        tx
-          .selectFrom('whatsappWebhookDeliveries')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('processedAt', '<', input.before)
-          .executeTakeFirstOrThrow(),
-        tx
-          .selectFrom('whatsappStatusEvents')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('appliedAt', '<', input.before)
-          .executeTakeFirstOrThrow(),
-      ]);
-      return { count: Number(d.n) + Number(s.n) };
+      const d = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM whatsapp_webhook_deliveries d WHERE ${ours}`.execute(tx);
+      const s = await statuses.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      return { count: d.rows[0]!.n + Number(s.n) };
     }
-    const d = await tx
-      .deleteFrom('whatsappWebhookDeliveries')
-      .where('processedAt', '<', input.before)
+    const d = await sql`DELETE FROM whatsapp_webhook_deliveries d WHERE ${ours}`.execute(tx);
+    const s = await tx
+      .deleteFrom('whatsappStatusEvents')
+      .where('practiceId', '=', input.practiceId)
+      .where('appliedAt', '<', input.before)
       .executeTakeFirst();
-    const s = await tx.deleteFrom('whatsappStatusEvents').where('appliedAt', '<', input.before).executeTakeFirst();
-    return { count: Number(d.numDeletedRows) + Number(s.numDeletedRows) };
+    return { count: Number(d.numAffectedRows ?? 0) + Number(s.numDeletedRows) };
   }
   return { count: 0 };
+}
+
+/** The phone number ids a webhook body names (Meta sends one number's changes per entry). */
+const NUMBERS_OF_BODY = sql`jsonb_path_query_array(d.body::jsonb, '$.entry[*].changes[*].value.metadata.phone_number_id')`;
+
+/**
+ * Processed webhook bodies (alias `d`) older than `before` that name at least one number and only
+ * numbers of this practice.
+ */
+function ownWebhookBodies(practiceId: string, before: Date) {
+  return sql`d.processed_at < ${before}
+    AND jsonb_array_length(${NUMBERS_OF_BODY}) > 0
+    AND NOT EXISTS (
+      SELECT 1 FROM jsonb_array_elements_text(${NUMBERS_OF_BODY}) AS n (id)
+      WHERE n.id NOT IN (SELECT phone_number_id FROM whatsapp_channels WHERE practice_id = ${practiceId})
+    )`;
+}
+
+/**
+ * Processed webhook bodies that no practice's rule will ever take (their numbers are no practice's,
+ * or several practices'), forgotten after the deployment's 30 days by messaging's upkeep.
+ */
+export async function forgetUnownedWebhookBodies(db: Db, now: Date = new Date()): Promise<number> {
+  const result = await sql`DELETE FROM whatsapp_webhook_deliveries d
+    WHERE d.processed_at < ${new Date(now.getTime() - WEBHOOK_PAYLOAD_DAYS * 86_400_000)}
+      AND (SELECT count(DISTINCT c.practice_id) FROM whatsapp_channels c
+           WHERE c.phone_number_id IN (SELECT jsonb_array_elements_text(${NUMBERS_OF_BODY}))) <> 1`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { forgetUnownedWebhookBodies } from './messaging.data-owner.js';
 import { systemActor } from '../../platform/access.js';
 import type { BackgroundPump } from '../../platform/jobs.js';
 import { startPump } from '../../platform/pump.js';
@@ -91,11 +92,13 @@ const TEMPLATE_SYNC_HOURS = 6;
 
 /**
  * Periodic housekeeping: refresh the template registry of numbers connected to Meta (templates are
- * approved, paused or added there). Processed webhook bodies and status reports are no longer
- * forgotten here: they are the `webhook_payloads` category of the retention rules (30 days by
- * default, longer if a practice chooses), purged by the daily retention job.
+ * approved, paused or added there), and forget processed webhook bodies that belong to no single
+ * practice after 30 days. A practice's own bodies and status reports are its `webhook_payloads`
+ * category of the retention rules (30 days by default, longer if it chooses), purged by the daily
+ * retention job.
  */
 export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
+  await forgetUnownedWebhookBodies(ctx.db);
   if (ctx.config.whatsapp.sandbox) return;
   const stale = await ctx.db
     .selectFrom('whatsappChannels')
