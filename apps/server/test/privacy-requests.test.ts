@@ -209,6 +209,37 @@ describe('other requests', () => {
     expect(bare.statusCode).toBe(400);
   });
 
+  it('a consent withdrawal, once verified and started, is in the consent ledger on every channel and purpose, and closed', async () => {
+    const patientId = practice.patients[2]!.id;
+    const created = await reception.post(base, {
+      patientId,
+      type: 'consent_withdrawal',
+      source: 'email',
+      note: 'Please stop all messages from the practice',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    await reception.post(`${base}/${id}/verify`, { method: 'id_document', note: 'ID card seen at desk' });
+    const approved = await reception.post(`${base}/${id}/approve`, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ state: 'fulfilled' });
+    const consent = await reception.get(`/api/v1/practices/${practice.practiceId}/patients/${patientId}/consent`);
+    expect(consent.statusCode, consent.body).toBe(200);
+    const history = consent.json() as {
+      current: { channel: string; purpose: string; granted: boolean }[];
+      entries: { source: string; wording: string }[];
+    };
+    expect(history.current.map((c) => [c.channel, c.purpose, c.granted])).toEqual([
+      ['whatsapp', 'appointments', false],
+      ['whatsapp', 'recalls', false],
+      ['email', 'appointments', false],
+      ['email', 'recalls', false],
+    ]);
+    expect(history.entries.every((e) => e.source === 'patient_request')).toBe(true);
+    expect(history.entries[0]!.wording).toBe('Please stop all messages from the practice');
+    expect((await auditActions(id)).map((e) => e.action)).toContain('privacy.request_fulfilled');
+  });
+
   it('a correction carries its proposed change; only an owner refuses, with a reason; the list shows it', async () => {
     const patientId = practice.patients[1]!.id;
     const created = await reception.post(base, {

@@ -1,5 +1,7 @@
 import {
   type AuditAction,
+  CONSENT_CHANNELS,
+  CONSENT_PURPOSES,
   PRIVACY_REQUEST_DEFAULT_DUE_MONTHS,
   type PrivacyRequest,
   type PrivacyRequestList,
@@ -14,6 +16,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { recordConsentIn } from '../consent/consent.service.js';
 import { findPatientIn } from '../patients/patients.service.js';
 import { staffNamesIn } from '../staff/staff.service.js';
 import { fulfilDeletion } from './erasure.service.js';
@@ -211,6 +214,29 @@ export async function approvePrivacyRequest(
       });
       row = await updateRequest(tx, row.id, { state: 'fulfilled', closedBy: input.actor.userId, closedAt: now });
       await audit(tx, input, row, 'privacy.request_fulfilled', { type: row.type, erasure: !!receipt });
+    }
+    if (row.type === 'consent_withdrawal') {
+      // Withdrawn in the consent ledger at once, on every channel and for every purpose: queued
+      // reminders and messages are cancelled by the ledger's announcement.
+      await recordConsentIn(tx, {
+        practiceId: input.practiceId,
+        changes: CONSENT_CHANNELS.flatMap((channel) =>
+          CONSENT_PURPOSES.map((purpose) => ({
+            patientId: row.patientId,
+            channel,
+            purpose,
+            granted: false,
+            source: 'patient_request' as const,
+            actorUserId: input.actor.userId,
+            wording:
+              row.note.trim() || `Privacy request of ${row.receivedAt.toISOString().slice(0, 10)}: consent withdrawn`,
+            language: null,
+            at: now,
+          })),
+        ),
+      });
+      row = await updateRequest(tx, row.id, { state: 'fulfilled', closedBy: input.actor.userId, closedAt: now });
+      await audit(tx, input, row, 'privacy.request_fulfilled', { type: row.type, consentWithdrawn: true });
     }
     return present(tx, row, now);
   });
