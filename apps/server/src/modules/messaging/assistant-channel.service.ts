@@ -61,11 +61,12 @@ export interface InboundForAssistant {
  * The conversation and the patient's message the assistant is to answer, with the conversation
  * row locked until the transaction ends, so two messages of one patient are handled one after the
  * other. Null when the conversation does not exist (in this practice) or the message is not a
- * patient's message of it.
+ * patient's message of it. `lock: false` reads without the lock, for a listener that only looks
+ * first (most messages are not for it) and must not hold up the assistant meanwhile.
  */
 export async function readInboundForAssistant(
   tx: Tx,
-  input: { conversationId: string; messageId?: string | null | undefined },
+  input: { conversationId: string; messageId?: string | null | undefined; lock?: boolean },
 ): Promise<InboundForAssistant | null> {
   // The conversation (locked), its number's switch and the message, with the one before it, at once.
   const { rows } = await sql<{
@@ -99,7 +100,7 @@ export async function readInboundForAssistant(
     LEFT JOIN whatsapp_messages m ON m.id = ${input.messageId ?? null}::uuid AND m.conversation_id = c.id
       AND m.direction = 'inbound' AND m.origin = 'patient'
     WHERE c.id = ${input.conversationId}
-    FOR UPDATE OF c`.execute(tx);
+    ${input.lock === false ? sql`` : sql`FOR UPDATE OF c`}`.execute(tx);
   const c = rows[0];
   if (!c) return null;
   let message: InboundForAssistant['message'] = null;

@@ -76,11 +76,17 @@ const REPLY = {
 /** The listener: acts only on a text that is a rights request, on a number whose assistant is off. */
 export async function answerRightsRequestMessage(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   if (event.contentType !== undefined && event.contentType !== 'text') return;
+  const read = { conversationId: event.conversationId, messageId: event.messageId };
+  // A look without the conversation's lock first: nearly every message is not a rights request,
+  // and this listener must not hold up the assistant's answer to it.
+  const looked = await inPractice(ctx.db, event.practiceId, (tx) =>
+    readInboundForAssistant(tx, { ...read, lock: false }),
+  );
+  if (!looked?.message || looked.conversation.assistantActive) return;
+  const said = looked.message.content as { type?: string; body?: string };
+  if (said.type !== 'text' || !rightsIntent(said.body ?? '')) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
-    const inbound = await readInboundForAssistant(tx, {
-      conversationId: event.conversationId,
-      messageId: event.messageId,
-    });
+    const inbound = await readInboundForAssistant(tx, read);
     if (!inbound?.message || inbound.conversation.assistantActive) return 0;
     const content = inbound.message.content as { type?: string; body?: string };
     if (content.type !== 'text') return 0;
