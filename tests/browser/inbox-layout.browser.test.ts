@@ -125,7 +125,7 @@ describe('the inbox thread', () => {
     const page = await watchedPage(context, 'inbox-order', consoleErrors);
     await page.goto(new URL(`/app/${practiceId}/inbox/${conversationId}`, app.baseUrl).toString());
     const items = page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
-    await items.filter({ hasText: 'Follow-up number 12' }).waitFor();
+    await items.filter({ hasText: /Follow-up number 12\b/ }).waitFor();
     const texts = await items.allInnerTexts();
     const at = (text: string) => texts.findIndex((x) => x.includes(text));
     expect(at('Hello, I have a toothache')).toBe(0);
@@ -137,7 +137,7 @@ describe('the inbox thread', () => {
     const phone = await watchedPage(context, 'inbox-order-phone', consoleErrors);
     await phone.goto(new URL('/sandbox/whatsapp', app.baseUrl).toString());
     await phone.getByLabel("Patient's WhatsApp number").fill(PATIENT.number);
-    await phone.getByText('Follow-up number 12').waitFor();
+    await phone.getByText('Follow-up number 12', { exact: true }).waitFor();
     const onPhone = await phone.locator('body').innerText();
     expect(onPhone.indexOf('Hello, I have a toothache')).toBeLessThan(onPhone.indexOf(GREETING));
     expect(onPhone.indexOf(GREETING)).toBeLessThan(onPhone.indexOf(AWAY));
@@ -157,7 +157,7 @@ describe.each(LANGUAGES)('the inbox layout in $locale', (words) => {
     const page = await watchedPage(context, `inbox-1366-${words.locale}`, consoleErrors);
     await page.goto(new URL(`/app/${practiceId}/inbox/${conversationId}`, app.baseUrl).toString());
     const history = page.getByRole('region', { name: words.history });
-    await history.getByText('Follow-up number 12').waitFor();
+    await history.getByText('Follow-up number 12', { exact: true }).waitFor();
 
     const nav = page.getByRole('navigation', { name: words.nav });
     expect((await nav.boundingBox())!.width).toBeGreaterThan(200);
@@ -201,7 +201,7 @@ describe.each(LANGUAGES)('the inbox layout in $locale', (words) => {
 
     // The conversation replaces the list and has the page's width.
     const history = page.getByRole('region', { name: words.history });
-    await history.getByText('Follow-up number 12').waitFor();
+    await history.getByText('Follow-up number 12', { exact: true }).waitFor();
     expect(await list.isVisible()).toBe(false);
     const thread = await inViewport(page, page.locator('.inbox-thread'));
     expect(thread.width).toBeGreaterThanOrEqual(850);

@@ -61,6 +61,7 @@ export function MessageBubble({
           content={message.content}
           onMediaLoad={onMediaLoad}
         />
+        {/* Keeps the message's last word apart from its time in the text read out ("…number 1 20:05"). */}{' '}
         <p className="bubble-meta">
           {outbound && message.sentBy && <span className="bubble-author">{message.sentBy.name}</span>}
           <time dateTime={message.createdAt} title={fullTime}>
