@@ -255,7 +255,8 @@ describe('the front desk’s Today', () => {
     await visible(row(page, ids.Vikash!).getByRole('button', { name: 'In chair: Vikash Doorgakant' }));
 
     await main.getByRole('link', { name: 'Open the calendar' }).click();
-    const card = page.locator(`[data-appointment-id="${ids.Vikash}"]`);
+    // The calendar's card (Today's row carries the same data attribute until the page has changed).
+    const card = page.locator(`.cal-appt[data-appointment-id="${ids.Vikash}"]`);
     await card.waitFor();
     expect(await card.getAttribute('aria-label')).toContain('Arrived');
   });
