@@ -102,6 +102,7 @@ try {
               time: `${8 + ((i + k) % 9)}:${(i + k) % 2 ? '30' : '00'}`,
             };
             await queueOutboundMessage(tx, {
+              masterKey: ctx.config.encryptionKey,
               practiceId: practice.practiceId,
               conversation: { id: c.id, channelId: practice.channelId, waId: c.waId! },
               origin: 'system',

@@ -28,6 +28,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     rollupOptions: {
+      // A library's comment that Rollup cannot place (zod's /* @__PURE__ */ notes) is dropped
+      // harmlessly, but its warning reads like an error on a newcomer's first start. Our own
+      // code's warnings, and every other kind, are still shown.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
+        warn(warning);
+      },
       output: {
         // Libraries change less often than the app: separate files cache better.
         manualChunks: (id) => {
@@ -40,6 +47,13 @@ export default defineConfig({
           if (id.includes('node_modules/zod/')) return 'zod';
           // Its metadata is most of its weight and is updated often: a chunk of its own.
           if (id.includes('node_modules/libphonenumber-js/')) return 'phone';
+          // The charts library and what it alone brings: only the dashboard loads them.
+          if (
+            /node_modules\/(recharts|victory-vendor|d3-[a-z-]+|@reduxjs|redux|react-redux|immer|reselect|decimal\.js-light|es-toolkit|eventemitter3|internmap)\//.test(
+              id,
+            )
+          )
+            return 'charts';
           return 'vendor';
         },
       },

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, apiAs, artifactsDir, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
+import {
+  type RunningApp,
+  artifactsDir,
+  launchBrowser,
+  newContext,
+  practiceWithMember,
+  startApp,
+  watchedPage,
+} from './harness.js';
 
 /**
  * Issue 14, the consent ledger on the patient page: the state per channel and purpose, a
@@ -22,12 +30,13 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp();
-  const api = apiAs(app);
-  const me = await api.ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
-    practice: { name: 'Smile Dental Rose Hill', timeZone: 'Indian/Mauritius' },
+  const scene = await practiceWithMember(app, {
+    practiceName: 'Smile Dental Rose Hill',
     owner: OWNER,
+    member: { ...DENTIST, role: 'dentist' },
   });
-  practiceId = me.memberships[0]!.practiceId;
+  const api = scene.owner;
+  practiceId = scene.practiceId;
   const P = `/practices/${practiceId}`;
   patientId = (
     await api.ok<{ id: string }>('POST', `${P}/patients`, {
@@ -38,16 +47,7 @@ beforeAll(async () => {
     })
   ).id;
   cookies.owner = api.cookie;
-  const invite = await api.ok<{ acceptUrl: string }>('POST', `${P}/invitations`, {
-    email: DENTIST.email,
-    role: 'dentist',
-  });
-  const member = apiAs(app);
-  await member.ok('POST', `/invitations/${invite.acceptUrl.split('/').pop()}/accept`, {
-    name: DENTIST.name,
-    password: DENTIST.password,
-  });
-  cookies.dentist = member.cookie;
+  cookies.dentist = scene.member.cookie;
 });
 
 afterAll(async () => {

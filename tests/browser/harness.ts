@@ -226,3 +226,35 @@ export async function watchedPage(
   });
   return page;
 }
+
+interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * A practice set up through the API by its owner (Indian/Mauritius), with another member invited
+ * in `member.role` who accepted: the two sessions, for setting the scene and for the browser's cookies.
+ */
+export async function practiceWithMember(
+  app: RunningApp,
+  opts: { practiceName: string; owner: Person; member: Person & { role: string } },
+) {
+  const owner = apiAs(app);
+  const me = await owner.ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
+    practice: { name: opts.practiceName, timeZone: 'Indian/Mauritius' },
+    owner: opts.owner,
+  });
+  const practiceId = me.memberships[0]!.practiceId;
+  const invite = await owner.ok<{ acceptUrl: string }>('POST', `/practices/${practiceId}/invitations`, {
+    email: opts.member.email,
+    role: opts.member.role,
+  });
+  const member = apiAs(app);
+  await member.ok('POST', `/invitations/${invite.acceptUrl.split('/').pop()}/accept`, {
+    name: opts.member.name,
+    password: opts.member.password,
+  });
+  return { practiceId, owner, member };
+}

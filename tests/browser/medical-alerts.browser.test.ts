@@ -173,7 +173,8 @@ describe('medical alerts on the calendar and in booking', () => {
     const setting = owner.getByLabel('Receptionists may see medical alert details on the calendar and when booking');
     expect(await setting.isChecked()).toBe(false);
     await setting.check();
-    await owner.getByRole('button', { name: 'Save' }).click();
+    // The practice form's button (the practice's own sign-in provider has its 'Save provider' here too).
+    await owner.getByRole('button', { name: 'Save changes', exact: true }).click();
     await owner.getByText('Practice details saved.').waitFor();
 
     const page = await pageAs('receptionist');

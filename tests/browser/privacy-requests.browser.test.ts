@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, apiAs, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
+import { type RunningApp, launchBrowser, newContext, practiceWithMember, startApp, watchedPage } from './harness.js';
 
 /**
  * Issue 14, patients' rights requests on the web: the receptionist records a request from the
@@ -21,12 +21,13 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   app = await startApp({ readyTimeoutMs: 180_000 });
-  const owner = apiAs(app);
-  const me = await owner.ok<{ memberships: { practiceId: string }[] }>('POST', '/setup', {
-    practice: { name: 'Clinique Demandes', timeZone: 'Indian/Mauritius' },
+  const scene = await practiceWithMember(app, {
+    practiceName: 'Clinique Demandes',
     owner: OWNER,
+    member: { ...RECEPTIONIST, role: 'receptionist' },
   });
-  practiceId = me.memberships[0]!.practiceId;
+  const { owner } = scene;
+  practiceId = scene.practiceId;
   const P = `/practices/${practiceId}`;
   await owner.ok('POST', `${P}/patients`, { givenName: 'Marie', familyName: 'Lebon', phones: [] });
   const aisha = await owner.ok<{ id: string }>('POST', `${P}/patients`, {
@@ -43,16 +44,7 @@ beforeAll(async () => {
     proposedChange: { field: 'Address', proposedValue: '3 Royal Road, Curepipe' },
   });
   cookies.owner = owner.cookie;
-  const invite = await owner.ok<{ acceptUrl: string }>('POST', `${P}/invitations`, {
-    email: RECEPTIONIST.email,
-    role: 'receptionist',
-  });
-  const member = apiAs(app);
-  await member.ok('POST', `/invitations/${invite.acceptUrl.split('/').pop()}/accept`, {
-    name: RECEPTIONIST.name,
-    password: RECEPTIONIST.password,
-  });
-  cookies.receptionist = member.cookie;
+  cookies.receptionist = scene.member.cookie;
 }, 300_000);
 
 afterAll(async () => {

@@ -248,6 +248,45 @@ describe('Settings → Reminders', () => {
     await page.context().close();
   });
 
+  it('lets the owner set the waitlist offers, and refuses an offer open too long beside its field', async () => {
+    // Out of the allowed range is refused by the request's schema (400), beside the field.
+    const page = await watchedPage(
+      await newContext(browser, app, { cookie: cookies.owner }),
+      'reminders-owner-offers',
+      consoleErrors,
+      /status of 400 \(Bad Request\)/,
+    );
+    await page.goto(settingsUrl());
+    const offers = page.getByRole('form', { name: 'Waitlist offers on WhatsApp' });
+    await offers.getByLabel('Patients offered at a time').waitFor();
+    // The defaults until an owner saves: on, 3 at a time, 20 minutes.
+    await expect(offers.getByRole('switch', { name: 'Offer freed times to the waitlist' }).isChecked()).resolves.toBe(
+      true,
+    );
+    await expect(offers.getByLabel('Patients offered at a time').inputValue()).resolves.toBe('3');
+    await offers.getByLabel('Patients offered at a time').fill('2');
+    await offers.getByLabel('Minutes each offer stays open').fill('30');
+    await offers.getByRole('button', { name: 'Save waitlist offers' }).click();
+    await page.getByText('Waitlist offer settings saved.').waitFor();
+    const saved = await owner.ok<{ enabled: boolean; batchSize: number; offerMinutes: number }>(
+      'GET',
+      `${P}/reminders/waitlist-offer-settings`,
+    );
+    expect(saved).toMatchObject({ enabled: true, batchSize: 2, offerMinutes: 30 });
+
+    // Four hours at most: a longer offer is refused beside its field, which takes the focus; nothing is saved.
+    await offers.getByLabel('Minutes each offer stays open').fill('300');
+    await offers.getByRole('button', { name: 'Save waitlist offers' }).click();
+    await expect
+      .poll(() => offers.getByLabel('Minutes each offer stays open').getAttribute('aria-invalid'))
+      .toBe('true');
+    await expect(page.locator(':focus').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(
+      (await owner.ok<{ offerMinutes: number }>('GET', `${P}/reminders/waitlist-offer-settings`)).offerMinutes,
+    ).toBe(30);
+    await page.context().close();
+  });
+
   it.each([
     [
       'en-GB',
@@ -267,10 +306,15 @@ describe('Settings → Reminders', () => {
     const page = await pageAs('receptionist', locale);
     await page.goto(settingsUrl());
     await page.getByText(notice).waitFor();
-    const days = page.getByLabel(daysLabel);
+    const days = page.getByLabel(daysLabel, { exact: true });
     await expect(days.count()).resolves.toBe(2);
     for (const field of await days.all()) await expect(field.isDisabled()).resolves.toBe(true);
-    await expect(page.getByRole('switch').isDisabled()).resolves.toBe(true);
+    // The switches of the reminders, the recall messages, the waitlist offers, the reminders by email and
+    // the daily agenda (each section after the first loads on its own: wait for the last).
+    await page.getByRole('switch').nth(4).waitFor();
+    const switches = await page.getByRole('switch').all();
+    expect(switches).toHaveLength(5);
+    for (const toggle of switches) await expect(toggle.isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: save, exact: true }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: add }).count()).resolves.toBe(0);
     await page.context().close();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,6 +19,7 @@ import { clinicalRoutes } from './modules/clinical/clinical.routes.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { sandboxRoutes } from './modules/messaging/sandbox.js';
 import { webhookRoutes } from './modules/messaging/webhook.routes.js';
+import { agendaRoutes } from './modules/notifications/agenda.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { remindersRoutes } from './modules/reminders/reminders.routes.js';
 import { breachesRoutes } from './modules/privacy/breaches.routes.js';
@@ -25,6 +27,7 @@ import { requestsRoutes } from './modules/privacy/requests.routes.js';
 import { policyRoutes } from './modules/privacy/policy.routes.js';
 import { recordsRoutes } from './modules/privacy/records.routes.js';
 import { retentionRoutes } from './modules/privacy/retention.routes.js';
+import { practiceExportRoutes } from './modules/privacy/practice-export.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { practicesRoutes } from './modules/practices/practices.routes.js';
@@ -83,6 +86,16 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
   });
   await app.register(cookie);
   registerErrorHandling(app);
+  // Only routes that ask for it (config.rateLimit) are limited, per address, in this process's memory:
+  // a guard against flooding, not a count that must hold across processes.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, limit) =>
+      new AppError('rate_limited', {
+        detail: `Too many requests from this address; try again in ${limit.after}`,
+        retryAfterSeconds: Math.ceil(limit.ttl / 1000),
+      }),
+  });
   const secureCookies = config.publicUrl.startsWith('https:');
   const allowedOrigins = [new URL(config.publicUrl).origin];
   // Without PUBLIC_URL the server is this machine's: both spellings of loopback open it.
@@ -141,12 +154,14 @@ export async function buildApp(ctx: AppContext, opts: { logger: Logger }): Promi
       await assistantRoutes(api, ctx);
       await consentRoutes(api, ctx);
       await notificationsRoutes(api, ctx);
+      await agendaRoutes(api, ctx);
       await remindersRoutes(api, ctx);
       await policyRoutes(api, ctx);
       await recordsRoutes(api, ctx);
       await breachesRoutes(api, ctx);
       await requestsRoutes(api, ctx);
       await retentionRoutes(api, ctx);
+      await practiceExportRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

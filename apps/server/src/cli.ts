@@ -1,5 +1,6 @@
 import { accessSync, constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   NewPassword,
@@ -29,6 +30,7 @@ import { resealMfaSecrets } from './modules/auth/mfa.js';
 import { createUser } from './modules/auth/users.js';
 import { createPracticeIn } from './modules/practices/practices.service.js';
 import { createChannelIn } from './modules/messaging/channels.service.js';
+import { sealStoredMessageWords } from './modules/messaging/message-words.backfill.js';
 import { importPatients } from './modules/patients/import.service.js';
 import { runRetentionNow } from './modules/privacy/retention.service.js';
 import { currentPolicyFile, parsePolicyFile, publishPolicyVersion } from './modules/privacy/policy.service.js';
@@ -67,6 +69,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                                rows or none (--skip-rejected: the valid ones); --rejected
                                                writes the rejected rows (the file's columns plus the row
                                                number and reasons) to correct and import again
+  whatsapp seal-words [--practice ID] [--batch N]
+                                               seal the words of WhatsApp messages and webhook bodies stored
+                                               before they were encrypted at rest (issue 14), N rows per
+                                               transaction (500); safe beside a running server, and run
+                                               again after an interruption it carries on
   jobs list [--failed] [--limit N]             background jobs: how many wait, run and failed, by name;
                                                --failed lists the failed ones with their last error
   jobs retry ID                                queue a failed job again, due now, its attempts counted afresh
@@ -84,6 +91,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 `;
 
 /** `more`: words after the command (a file), --flags, options given several times (--map), and the command line as typed. */
+/** Where the CLI reads its environment and writes its answers: the process's own, or a test's. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
 type Command = (
   ctx: AppContext,
   opts: Record<string, string | undefined>,
@@ -92,6 +106,7 @@ type Command = (
     flags: Record<string, boolean | undefined>;
     lists: Record<string, string[] | undefined>;
     argv: string[];
+    io: CliIo;
   },
 ) => Promise<{ output: unknown; exitCode?: number }>;
 
@@ -150,20 +165,34 @@ const commands: Record<string, Command> = {
     output: await seedDemo(ctx, { whatsappPhoneNumberId: o['whatsapp-phone-number-id'] }),
   }),
 
-  'keys rotate': async (ctx) => {
+  'keys rotate': async (ctx, _o, { io }) => {
     const dataKeys = await rotateDataKeys(ctx.db, ctx.config.encryptionKey, ctx.config.previousEncryptionKey);
     const mfa = await resealMfaSecrets(ctx);
     if (mfa.unreadableUserIds.length > 0) {
       const hint = ctx.config.previousEncryptionKey
         ? 'they open under neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS'
         : 'set ENCRYPTION_KEY_PREVIOUS to the key that sealed them and run again';
-      process.stderr.write(
+      io.stderr.write(
         `${mfa.unreadableUserIds.length} two-factor secret(s) left as they were, ${hint}; meanwhile these users can log in only with a recovery code: ${mfa.unreadableUserIds.join(', ')}\n`,
       );
     }
     return {
       output: { ...dataKeys, mfaSecrets: { resealed: mfa.resealed, unreadable: mfa.unreadableUserIds.length } },
     };
+  },
+
+  'whatsapp seal-words': async (ctx, o, { io }) => {
+    const practiceId = o.practice === undefined ? undefined : Uuid.safeParse(o.practice);
+    if (practiceId && !practiceId.success) throw new AppError('validation_failed', { detail: '--practice is an id' });
+    const batchSize = o.batch === undefined ? 500 : Number(o.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+      throw new AppError('validation_failed', { detail: '--batch is a whole number from 1 to 10000' });
+    const result = await sealStoredMessageWords(ctx, {
+      practiceId: practiceId?.data,
+      batchSize,
+      onBatch: (sealed) => io.stderr.write(`${sealed} messages sealed\n`),
+    });
+    return { output: result };
   },
 
   'jobs list': async (ctx, o, { flags }) => {
@@ -200,10 +229,18 @@ const commands: Record<string, Command> = {
     };
   },
 
-  'audit verify': async (ctx, o) => {
+  'audit verify': async (ctx, o, { io }) => {
     const verdict = await verifyAuditChain(ctx.db, required(o, 'practice'));
-    if (verdict.ok) return { output: { result: 'ok', events: verdict.events } };
-    process.stderr.write(
+    if (verdict.ok)
+      return {
+        output: {
+          result: 'ok',
+          events: verdict.events,
+          // The retention job removed the events up to here; the chain verifies from its checkpoint.
+          ...(verdict.purgedThrough ? { purgedThrough: verdict.purgedThrough } : {}),
+        },
+      };
+    io.stderr.write(
       `audit chain broken at event ${verdict.brokenAt.seq}${verdict.brokenAt.id ? ` (${verdict.brokenAt.id})` : ''}: ${verdict.brokenAt.reason}\n`,
     );
     return { output: { result: 'broken', events: verdict.events, brokenAt: verdict.brokenAt }, exitCode: 1 };
@@ -242,7 +279,7 @@ const commands: Record<string, Command> = {
 
   'privacy show-policy': async (ctx) => ({ output: await currentPolicyFile(ctx) }),
 
-  'patients import': async (ctx, o, { args, flags, lists, argv }) => {
+  'patients import': async (ctx, o, { args, flags, lists, argv, io }) => {
     const practiceId = required(o, 'practice');
     const file = args[0];
     if (!file || args.length > 1)
@@ -265,7 +302,7 @@ const commands: Record<string, Command> = {
     const skipRejected = flags['skip-rejected'] === true;
     const rejectedFile = o.rejected;
     if (rejectedFile) checkWritable(rejectedFile);
-    const bar = progressBar();
+    const bar = progressBar(io.stderr);
     let report: PatientImportReport;
     try {
       report = await importPatients(ctx, {
@@ -286,22 +323,22 @@ const commands: Record<string, Command> = {
       const refused =
         err instanceof AppError ? (err.options.extra?.report as PatientImportReport | undefined) : undefined;
       if (!refused) throw err;
-      process.stderr.write(`${err instanceof Error ? err.message : ''}\n`);
-      if (rejectedFile) writeRejectedRows(rejectedFile, refused);
+      io.stderr.write(`${err instanceof Error ? err.message : ''}\n`);
+      if (rejectedFile) writeRejectedRows(rejectedFile, refused, io);
       return { output: refused, exitCode: 1 };
     }
     bar.stop();
-    if (rejectedFile) writeRejectedRows(rejectedFile, report);
+    if (rejectedFile) writeRejectedRows(rejectedFile, report, io);
     const r = report;
     const wouldRefuse = r.mappingProblems.length > 0 || r.validRows === 0 || (r.rejectedRows > 0 && !skipRejected);
-    process.stderr.write(
+    io.stderr.write(
       `${r.totalRows} rows: ${r.validRows} valid, ${r.rejectedRows} rejected, ${r.duplicateCount} likely duplicates; ` +
         (dryRun
           ? `dry run, nothing imported${wouldRefuse ? ' (the import would be refused)' : ''}`
           : `${r.importedRows} imported`) +
         '\n',
     );
-    if (dryRun) process.stderr.write(`${nextStep(r, argv, skipRejected)}\n`);
+    if (dryRun) io.stderr.write(`${nextStep(r, argv, skipRejected)}\n`);
     return { output: report, exitCode: dryRun && wouldRefuse ? 1 : 0 };
   },
 };
@@ -360,13 +397,13 @@ function checkWritable(file: string) {
 }
 
 /** The rejected rows as CSV with a UTF-8 byte-order mark (Excel), every one of them (the CLI lists all). */
-function writeRejectedRows(file: string, report: PatientImportReport) {
+function writeRejectedRows(file: string, report: PatientImportReport, io: CliIo) {
   if (report.mappingProblems.length > 0) {
-    process.stderr.write(`Rows are checked once the columns are mapped: ${file} was not written\n`);
+    io.stderr.write(`Rows are checked once the columns are mapped: ${file} was not written\n`);
     return;
   }
   writeFileSync(file, rejectedRowsCsv(report, { byteOrderMark: true }));
-  process.stderr.write(`${report.rejected.length} rejected rows written to ${file}\n`);
+  io.stderr.write(`${report.rejected.length} rejected rows written to ${file}\n`);
 }
 
 /** --map "Date de naissance=dateOfBirth" (the last '=' splits: headers may hold one). */
@@ -385,7 +422,7 @@ function importMapping(values: string[]): PatientImportMapping {
 }
 
 /** A bar on stderr when it is a terminal (cli-progress draws nothing otherwise). */
-function progressBar() {
+function progressBar(stream: NodeJS.WritableStream) {
   const labels: Record<PatientImportProgress['phase'], string> = {
     reading: 'Reading ',
     checking: 'Checking',
@@ -393,7 +430,7 @@ function progressBar() {
   };
   const bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream,
       format: '{phase} [{bar}] {percentage}% | {value}/{total}',
       hideCursor: true,
       clearOnComplete: false,
@@ -463,25 +500,45 @@ function parseCommandLine(argv: string[]) {
   });
 }
 
-async function main(argv: string[]) {
+/**
+ * Runs one command line and answers with the exit code: 0 done, 1 refused or failed (a problem
+ * on stderr), 2 not understood (usage on stderr). The entry point below runs it for the process;
+ * tests run it in their own process, with their own environment and streams.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (err instanceof AppError) {
+      io.stderr.write(`${JSON.stringify(err.toProblem())}\n`);
+    } else if (err instanceof ConfigError || err instanceof DataDirInUseError) {
+      io.stderr.write(`${err.message}\n`);
+    } else {
+      io.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    return 1;
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
     // A mistyped option (--comit) is named, rather than failing with a stack trace.
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(USAGE);
+    io.stdout.write(USAGE);
     return 0;
   }
   const name = positionals.slice(0, 2).join(' ');
   const words = commands[name] ? 2 : 1;
   const command = commands[name] ?? commands[positionals[0] ?? ''];
   if (!command) {
-    process.stderr.write(USAGE);
+    io.stderr.write(USAGE);
     return 2;
   }
   const strings: Record<string, string | undefined> = {};
@@ -494,11 +551,11 @@ async function main(argv: string[]) {
   }
   const answered = withoutDatabase[name]?.(strings, positionals.slice(words));
   if (answered !== undefined) {
-    process.stdout.write(`${JSON.stringify(answered)}\n`);
+    io.stdout.write(`${JSON.stringify(answered)}\n`);
     return 0;
   }
-  const config = loadConfig();
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn').child({}, { level: 'warn' });
+  const config = loadConfig(io.env);
+  const logger = createLogger(io.env.LOG_LEVEL ?? 'warn').child({}, { level: 'warn' });
   const ctx = await openAppContext(config, logger);
   try {
     const { output, exitCode = 0 } = await command(ctx, strings, {
@@ -506,24 +563,18 @@ async function main(argv: string[]) {
       flags,
       lists,
       argv,
+      io,
     });
-    process.stdout.write(`${JSON.stringify(output)}\n`);
+    io.stdout.write(`${JSON.stringify(output)}\n`);
     return exitCode;
   } finally {
     await ctx.database.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof AppError) {
-      process.stderr.write(`${JSON.stringify(err.toProblem())}\n`);
-    } else if (err instanceof ConfigError || err instanceof DataDirInUseError) {
-      process.stderr.write(`${err.message}\n`);
-    } else {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
-    process.exit(1);
-  },
-);
+// Run as a program (npm run cli), not when a test imports runCli.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) =>
+    process.exit(code),
+  );
+}

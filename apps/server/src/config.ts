@@ -52,6 +52,8 @@ const Env = z.object({
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   /** How long a call to the provider may take before sign-in says it is unavailable. */
   OIDC_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(8),
+  /** Sign-ins started through a provider per minute from one address; each start stores a state row. */
+  OIDC_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** The privacy policy's contact address (privacy questions and rights requests to the deployment). */
   PRIVACY_CONTACT_EMAIL: z.string().email().optional(),
   /** The third parties the policy names: a JSON array, or the path of a JSON file (see privacyThirdPartiesOf). */
@@ -87,6 +89,8 @@ export interface Config {
   webDistDir: string;
   /** Null: no provider configured, password sign-in only. */
   oidc: OidcConfig | null;
+  /** Sign-ins started through any provider (the deployment's or a practice's) per minute from one address. */
+  oidcStartsPerMinute: number;
   privacy: PrivacyConfig;
 }
 
@@ -186,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.SESSION_MAX_DAYS * 86400_000,
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     oidc: oidcConfigOf(e),
+    oidcStartsPerMinute: e.OIDC_STARTS_PER_MINUTE,
     privacy: { contactEmail: e.PRIVACY_CONTACT_EMAIL ?? null, thirdParties: privacyThirdPartiesOf(e) },
   };
 }

@@ -9,6 +9,7 @@ import { clinicalDataOwner } from './modules/clinical/clinical.data-owner.js';
 import { messagingDataOwner } from './modules/messaging/messaging.data-owner.js';
 import { messagingJobs } from './modules/messaging/messaging.jobs.js';
 import { notificationsDataOwner } from './modules/notifications/notifications.data-owner.js';
+import { agendaJobs } from './modules/notifications/agenda.jobs.js';
 import { notificationsJobs } from './modules/notifications/notifications.jobs.js';
 import { patientsJobs } from './modules/patients/patients.jobs.js';
 import { privacyDataOwner } from './modules/privacy/privacy.data-owner.js';
@@ -16,6 +17,7 @@ import { remindersDataOwner } from './modules/reminders/reminders.data-owner.js'
 import { remindersJobs } from './modules/reminders/reminders.jobs.js';
 import { requestsJobs } from './modules/privacy/requests.jobs.js';
 import { retentionJobs } from './modules/privacy/retention.jobs.js';
+import { practiceExportJobs } from './modules/privacy/practice-export.jobs.js';
 import { schedulingDataOwner } from './modules/scheduling/scheduling.data-owner.js';
 
 /**
@@ -40,7 +42,9 @@ export const MODULE_JOBS: readonly ModuleJobs<AppContext>[] = [
   patientsJobs,
   assistantJobs,
   notificationsJobs,
+  agendaJobs,
   remindersJobs,
   retentionJobs,
   requestsJobs,
+  practiceExportJobs,
 ];

@@ -931,8 +931,8 @@ describe('waitlist and recalls', () => {
     ).json();
     const caller = { actor: systemActor('test'), practiceId: other.practiceId };
     const due = async (now: Date) =>
-      (await listRecalls(t.ctx, { ...caller, status: 'due', now })).map((r) => r.dueDate);
-    const waitlist = async (now: Date) => (await listWaitlist(t.ctx, { ...caller, now })).map((e) => e.id);
+      (await listRecalls(t.ctx, { ...caller, status: 'due', now })).items.map((r) => r.dueDate);
+    const waitlist = async (now: Date) => (await listWaitlist(t.ctx, { ...caller, now })).items.map((e) => e.id);
     expect(await due(earlyMorning)).toEqual(['2026-03-11']);
     expect(await due(lateEvening)).toEqual([]);
     expect(await waitlist(earlyMorning)).toEqual([]);

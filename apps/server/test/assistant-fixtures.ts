@@ -8,9 +8,9 @@ import { saveAssistantSettings } from '../src/modules/assistant/settings.service
 import { createPatient } from '../src/modules/patients/patients.service.js';
 import { updateAppointmentType } from '../src/modules/scheduling/appointment-types.service.js';
 import { updateProvider } from '../src/modules/scheduling/providers.service.js';
-import type { TestApp } from './harness.js';
+import { type Client, type TestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice } from './scheduling-fixtures.js';
-import { connectChannel, type startFakeGraph, workers } from './whatsapp-fixtures.js';
+import { connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
 import { makeEverythingDue, newWaId, patientWrites } from './whatsapp-helpers.js';
 
 /**
@@ -19,7 +19,7 @@ import { makeEverythingDue, newWaId, patientWrites } from './whatsapp-helpers.js
  * fake Graph API as Meta received them.
  */
 
-type Graph = Awaited<ReturnType<typeof startFakeGraph>>;
+export type Graph = Awaited<ReturnType<typeof startFakeGraph>>;
 
 let numberCounter = 0;
 
@@ -43,6 +43,30 @@ export async function assistantPractice(t: TestApp, settings: Record<string, unk
   return { ...practice, phoneNumberId };
 }
 export type AssistantPractice = Awaited<ReturnType<typeof assistantPractice>>;
+
+/**
+ * A test file's world: the fake Graph API, the test app that talks to it, an assistant practice
+ * and one of its staff logged in. `close` stops the app and then the fake.
+ */
+export async function startAssistantApp(staff: 'owner' | 'receptionist') {
+  const graph = await startFakeGraph();
+  let t: TestApp | undefined;
+  try {
+    t = await createWhatsAppTestApp(graph.url);
+    const practice = await assistantPractice(t);
+    const client: Client = await loggedIn(t.app, practice[staff]);
+    const app = t;
+    const close = async () => {
+      await app.close();
+      await graph.close();
+    };
+    return { graph, t, practice, client, close };
+  } catch (err) {
+    await t?.close();
+    await graph.close();
+    throw err;
+  }
+}
 
 /** A reply as the patient's phone shows it. */
 export interface SeenReply {

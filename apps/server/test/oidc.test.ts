@@ -99,7 +99,7 @@ async function linkedMember(practiceId: string) {
 describe('the public configuration', () => {
   it('names the provider for the sign-in button', async () => {
     const res = await client().get('/api/v1/auth/oidc/config');
-    expect(res.json()).toEqual({ enabled: true, displayName: 'Test ID' });
+    expect(res.json()).toEqual({ enabled: true, displayName: 'Test ID', practiceProviders: false });
   });
 
   it('says there is none when none is configured, and refuses to start', async () => {
@@ -108,12 +108,39 @@ describe('the public configuration', () => {
       expect((await client(plain.app).get('/api/v1/auth/oidc/config')).json()).toEqual({
         enabled: false,
         displayName: null,
+        practiceProviders: false,
       });
       const start = await client(plain.app).post('/api/v1/auth/oidc/start', {});
       expect(start.statusCode).toBe(404);
       expect(start.json().code).toBe('oidc_not_configured');
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('starting sign-ins from one address', () => {
+  it('is limited per minute: the next start is refused with rate_limited and when to retry, the password form still works', async () => {
+    const limited = await createTestApp({ config: { oidc: oidcSettings(provider.issuer), oidcStartsPerMinute: 3 } });
+    try {
+      const { owner } = await makePractice(limited.ctx);
+      const browser = client(limited.app);
+      for (let i = 0; i < 3; i++) expect((await browser.post('/api/v1/auth/oidc/start', {})).statusCode).toBe(200);
+      const refused = await browser.post('/api/v1/auth/oidc/start', {});
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json().code).toBe('rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // Another address is not held back by this one's starts.
+      expect((await client(limited.app).post('/api/v1/auth/oidc/start', {})).statusCode).toBe(200);
+      const password = await browser.post('/api/v1/auth/login', {
+        email: owner.email,
+        password: owner.password,
+      });
+      expect(password.statusCode).toBe(200);
+    } finally {
+      await limited.close();
     }
   });
 });
@@ -145,8 +172,8 @@ describe('an invited member signing in through the provider', () => {
     expect(actions.filter((a) => a.action === 'staff.invitation_accepted')).toHaveLength(1);
     const logins = actions.filter((a) => a.action === 'auth.login' && a.targetId === res.json().user.id);
     expect(logins.map((a) => a.changes)).toEqual([
-      { mfa: false, method: 'oidc' },
-      { mfa: false, method: 'oidc' },
+      { mfa: false, method: 'oidc', issuer: provider.issuer },
+      { mfa: false, method: 'oidc', issuer: provider.issuer },
     ]);
   });
 

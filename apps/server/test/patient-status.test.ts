@@ -386,9 +386,11 @@ describe('who is found and listed', () => {
     await setStatus(reception, deceased!.id, 'deceased');
     const ours = new Set([stays!.id, archived!.id, deceased!.id]);
     const due = async () =>
-      (await listRecalls(t.ctx, { ...caller, status: 'due' })).map((r) => r.patientId).filter((id) => ours.has(id));
+      (await listRecalls(t.ctx, { ...caller, status: 'due' })).items
+        .map((r) => r.patientId)
+        .filter((id) => ours.has(id));
     const waiting = async () =>
-      (await listWaitlist(t.ctx, caller)).map((e) => e.patientId).filter((id) => ours.has(id));
+      (await listWaitlist(t.ctx, caller)).items.map((e) => e.patientId).filter((id) => ours.has(id));
     expect(await due()).toEqual([stays!.id]);
     expect(await waiting()).toEqual([stays!.id]);
     // Over HTTP too.

@@ -813,6 +813,13 @@ describe('duplicates and merge', () => {
     const [conversation] = (await conversations.list()).items;
     expect((await conversations.detail(conversation!.id)).patient).toMatchObject({ id: dup.id });
 
+    // She asked for a copy of her data under the duplicate record.
+    const request = await clinicOwner.post(`/api/v1/practices/${clinic.practiceId}/privacy/requests`, {
+      patientId: dup.id,
+      type: 'access',
+    });
+    expect(request.statusCode, request.body).toBe(201);
+
     const merged = await clinicOwner.post(record(dup.id, '/merge'), { intoPatientId: survivor.id });
     expect(merged.statusCode, merged.body).toBe(200);
     expect(merged.json().survivor).toMatchObject({
@@ -870,7 +877,13 @@ describe('duplicates and merge', () => {
     expect((await clinicDentist.get(record(dup.id, '/chart'))).json().code).toBe('patient_not_found');
     const left = await inPractice(t.db, clinic.practiceId, async (tx) => {
       const count = async (
-        table: 'chartFindings' | 'clinicalNotes' | 'treatmentPlans' | 'attachments' | 'whatsappConversations',
+        table:
+          | 'chartFindings'
+          | 'clinicalNotes'
+          | 'treatmentPlans'
+          | 'attachments'
+          | 'whatsappConversations'
+          | 'privacyRequests',
       ) =>
         Number(
           (
@@ -887,9 +900,14 @@ describe('duplicates and merge', () => {
         await count('treatmentPlans'),
         await count('attachments'),
         await count('whatsappConversations'),
+        await count('privacyRequests'),
       ];
     });
-    expect(left).toEqual([0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0]);
+    const requests = await clinicOwner.get(`/api/v1/practices/${clinic.practiceId}/privacy/requests`);
+    expect(requests.json().requests).toEqual([
+      expect.objectContaining({ id: request.json().id, patient: { id: survivor.id, name: 'Nadia Hossenbux' } }),
+    ]);
     const audit = await inPractice(t.db, clinic.practiceId, (tx) =>
       tx
         .selectFrom('auditEvents')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_OWNERS } from '../src/registry.js';
 import { systemActor } from '../src/platform/access.js';
@@ -5,6 +6,7 @@ import { verifyAuditChain } from '../src/platform/audit.js';
 import { type ErasureOutcome, type PatientExport, sealedStoresOf } from '../src/platform/data-owners.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { sendInboxMessage } from '../src/modules/messaging/conversations.service.js';
+import { openMessage, openWebhookBody, openerOutside } from '../src/modules/messaging/message-words.js';
 import {
   ERASED_NAME,
   erasePatientDetailsIn,
@@ -14,6 +16,7 @@ import {
 import { createPatient } from '../src/modules/patients/patients.service.js';
 import { searchPatients } from '../src/modules/patients/search.service.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
+import { localDateOf } from '../src/modules/scheduling/availability.js';
 import { type Client, loggedIn, makePractice, type TestApp } from './harness.js';
 import { makeSchedulingPractice, mu, nextMonday } from './scheduling-fixtures.js';
 import { connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
@@ -97,6 +100,18 @@ async function fillRecord(patientId: string, words: string, waId: string, phoneN
     (await reception.post(`${base}/recalls`, { patientId, dueDate: '2027-06-01', notes: `${words} recall` }))
       .statusCode,
   ).toBe(201);
+  const request = await reception.post(`${base}/privacy/requests`, {
+    patientId,
+    type: 'correction',
+    note: `${words} request note`,
+    proposedChange: { field: 'address', proposedValue: `${words} new address` },
+  });
+  expect(request.statusCode, request.body).toBe(201);
+  const verified = await reception.post(`${base}/privacy/requests/${request.json().id}/verify`, {
+    method: 'id_document',
+    note: `${words} identity card`,
+  });
+  expect(verified.statusCode, verified.body).toBe(200);
   await patientWrites(t, {
     phoneNumberId,
     from: waId,
@@ -260,6 +275,9 @@ describe('a copy of one patient’s data', () => {
       'waitlist',
       'recall',
       'message',
+      'request note',
+      'new address',
+      'identity card',
     ])
       expect(text).toContain(`Zanele ${w}`);
     expect(text).not.toContain('Kiran');
@@ -340,6 +358,10 @@ describe('erasure', () => {
     expect(first.messaging!.kept[0]!.until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(first.assistant!.kept.map((k) => k.kind)).toEqual(['whatsappConsents']);
     expect(first.patients).toMatchObject({ erased: { phones: 1, contactDetails: 1, identity: 0 } });
+    expect(first.privacy).toMatchObject({
+      erased: { rightsRequestDetails: 1 },
+      kept: [expect.objectContaining({ kind: 'rightsRequests', until: null })],
+    });
     expect(first.patients!.kept.map((k) => [k.kind, k.until])).toEqual([
       ['identity', until],
       ['medicalAlerts', until],
@@ -348,12 +370,24 @@ describe('erasure', () => {
     // Gone from the database and the file store.
     const dump = JSON.stringify(
       await inP(async (tx) => ({
-        messages: await tx.selectFrom('whatsappMessages').select(['content', 'raw']).execute(),
+        // Opened as the server reads them: what erasure left is what a reader gets (message-words.ts).
+        messages: await Promise.all(
+          (
+            await tx.selectFrom('whatsappMessages').select(['id', 'practiceId', 'content', 'raw', 'sealed']).execute()
+          ).map(async (m) => ({
+            ...(await openMessage(openerOutside(t.db, t.ctx.config.encryptionKey, m.practiceId), m)),
+            sealed: undefined,
+          })),
+        ),
         conversations: await tx.selectFrom('whatsappConversations').select(['waId', 'profileName']).execute(),
         patient: await tx.selectFrom('patients').selectAll().where('id', '=', zanele.id).execute(),
         phones: await tx.selectFrom('patientPhones').select('e164').execute(),
         waitlist: await tx.selectFrom('waitlistEntries').select('notes').execute(),
         recalls: await tx.selectFrom('recalls').select('notes').execute(),
+        requests: await tx
+          .selectFrom('privacyRequests')
+          .select(['note', 'proposedChange', 'verificationNote'])
+          .execute(),
       })),
     );
     for (const gone of [
@@ -365,13 +399,35 @@ describe('erasure', () => {
       'Zaneleou',
       'Zanele waitlist',
       'Zanele recall',
+      'Zanele request note',
+      'Zanele new address',
+      'Zanele identity card',
     ])
       expect(dump).not.toContain(gone);
     expect(dump).toContain('Kiran message');
+    expect(dump).toContain('Kiran new address');
+    // The request itself stays, as proof it was answered: its type, state and field.
+    const kept = await inP((tx) =>
+      tx
+        .selectFrom('privacyRequests')
+        .select(['type', 'state', 'proposedChange'])
+        .where('patientId', '=', zanele.id)
+        .execute(),
+    );
+    expect(kept).toEqual([
+      {
+        type: 'correction',
+        state: 'identity_verified',
+        proposedChange: { field: 'address', proposedValue: '(erased)' },
+      },
+    ]);
     await expect(stores().files.get(mediaKeys[0]!.mediaFileKey!)).rejects.toThrow();
-    const deliveries = await t.db.selectFrom('whatsappWebhookDeliveries').select('body').execute();
-    expect(deliveries.some((d) => d.body.includes(zanele.waId))).toBe(false);
-    expect(deliveries.some((d) => d.body.includes(kiran.waId))).toBe(true);
+    // Bodies are sealed at rest (message-words.ts): opened here to see whose they are.
+    const deliveries = (
+      await t.db.selectFrom('whatsappWebhookDeliveries').select(['body', 'bodySealed']).execute()
+    ).map((d) => openWebhookBody(t.ctx.config, d));
+    expect(deliveries.some((d) => d.includes(zanele.waId))).toBe(false);
+    expect(deliveries.some((d) => d.includes(kiran.waId))).toBe(true);
     const appointments = await inP((tx) =>
       tx.selectFrom('appointments').select('status').where('patientId', '=', zanele.id).orderBy('startsAt').execute(),
     );
@@ -386,6 +442,21 @@ describe('erasure', () => {
     const copy = await exportOf(zanele.id);
     expect(words(copy)).toContain('Zanele note body');
     expect(Buffer.compare(await copy.clinical!.files![0]!.read(), PNG)).toBe(0);
+  });
+
+  it('names every kind it erased or kept, and says why it is kept, in English and French', async () => {
+    for (const [module, outcome] of Object.entries(first)) {
+      const kinds = [...Object.keys(outcome.erased), ...outcome.kept.map((k) => k.kind)];
+      for (const kind of kinds) {
+        expect(outcome.labels[kind]?.en, `${module} ${kind}`).toBeTruthy();
+        expect(outcome.labels[kind]?.fr, `${module} ${kind}`).toBeTruthy();
+        expect(outcome.labels[kind]?.fr, `${module} ${kind}`).not.toBe(outcome.labels[kind]?.en);
+      }
+      for (const k of outcome.kept) {
+        expect(k.why.en, `${module} ${k.kind}`).toBeTruthy();
+        expect(k.why.fr, `${module} ${k.kind}`).not.toBe(k.why.en);
+      }
+    }
   });
 
   it('is safe to run twice: nothing more to erase, the same things kept', async () => {
@@ -424,6 +495,32 @@ describe('retention purges', () => {
       documents: await tx.selectFrom('attachments').select(['patientId', 'storageKey']).execute(),
     }));
 
+  it('the database itself keeps clinical rows: the app role cannot delete them, and the purge refuses a held patient', async () => {
+    const kiransNotes = async () => (await clinicalRows()).notes.filter((id) => id === kiran.id).length;
+    const before = await kiransNotes();
+    expect(before).toBe(1);
+    // The triggers' purge flag opens nothing for the app role, which has no DELETE on clinical tables.
+    await expect(
+      inP(async (tx) => {
+        await sql`SELECT set_config('app.clinical_purge', 'on', true)`.execute(tx);
+        await sql`DELETE FROM clinical_notes WHERE patient_id = ${kiran.id}::uuid`.execute(tx);
+      }),
+    ).rejects.toThrow(/permission denied/);
+    // A hold in force (ending today on the practice's calendar still holds): the purge refuses.
+    // Today in Mauritius, not in UTC: from 20:00 UTC the practice is a day ahead.
+    for (const endsOn of [null, localDateOf(new Date(), 'Indian/Mauritius')])
+      await expect(
+        inP(async (tx) => {
+          await tx
+            .insertInto('legalHolds')
+            .values({ practiceId: p.practiceId, patientId: kiran.id, reason: 'Insurer dispute', endsOn })
+            .execute();
+          await sql`SELECT purge_clinical_records(${kiran.id}::uuid)`.execute(tx);
+        }),
+      ).rejects.toThrow(/legal hold/);
+    expect(await kiransNotes()).toBe(before);
+  });
+
   it('every category with a rule has a purge; holds and dry runs are honoured; a second run finds nothing', async () => {
     for (const owner of DATA_OWNERS)
       for (const r of owner.retention()) if (r.rule) expect(owner.purge, `${owner.module} ${r.category}`).toBeDefined();
@@ -443,6 +540,15 @@ describe('retention purges', () => {
 
     expect((await purge('scheduling', 'appointments', { patientIds: [zanele.id] })).count).toBe(2);
     expect((await purge('scheduling', 'appointments', { patientIds: [zanele.id] })).count).toBe(0);
+    expect((await purge('privacy', 'rights_requests', { patientIds: [zanele.id], held: [zanele.id] })).count).toBe(0);
+    expect((await purge('privacy', 'rights_requests', { patientIds: [zanele.id], dryRun: true })).count).toBe(1);
+    expect((await purge('privacy', 'rights_requests', { patientIds: [zanele.id] })).count).toBe(1);
+    expect((await purge('privacy', 'rights_requests', { patientIds: [zanele.id] })).count).toBe(0);
+    expect(
+      await inP((tx) => tx.selectFrom('privacyRequests').select('patientId').execute()).then((r) =>
+        r.map((x) => x.patientId),
+      ),
+    ).toEqual([kiran.id]);
 
     // With nothing kept any more, the record is anonymised and leaves search.
     const last = await inP((tx) =>

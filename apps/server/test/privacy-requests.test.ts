@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/platform/access.js';
 import { bookAppointment } from '../src/modules/scheduling/appointments.service.js';
 import { dueDateFrom } from '../src/modules/privacy/requests.service.js';
-import { rightsIntent } from '../src/modules/privacy/requests.whatsapp.js';
+import { readRightsRequest } from '../src/modules/assistant/understand.service.js';
 import { Client, type TestApp, loggedIn } from './harness.js';
 import { connectChannel, createWhatsAppTestApp, startFakeGraph, workers } from './whatsapp-fixtures.js';
 import { makeEverythingDue, patientWrites } from './whatsapp-helpers.js';
@@ -275,14 +275,20 @@ describe('other requests', () => {
 
 describe('from WhatsApp, while the assistant is off', () => {
   it('understands the request in English, French and Creole, and nothing else', () => {
-    expect(rightsIntent('I want a copy of my data')).toEqual({ type: 'access', language: 'en' });
-    expect(rightsIntent('Je veux une copie de mes données')).toEqual({ type: 'access', language: 'fr' });
-    expect(rightsIntent('supprimez mes données svp')).toEqual({ type: 'deletion', language: 'fr' });
-    expect(rightsIntent('Please delete my data')).toEqual({ type: 'deletion', language: 'en' });
-    expect(rightsIntent('mo le enn kopi mo bann done')).toEqual({ type: 'access', language: 'fr' });
-    expect(rightsIntent('efas mo bann done')).toEqual({ type: 'deletion', language: 'fr' });
-    expect(rightsIntent('Can I move my appointment?')).toBeNull();
-    expect(rightsIntent('delete my appointment')).toBeNull();
+    expect(readRightsRequest('I want a copy of my data')).toEqual({ type: 'access', language: 'en' });
+    expect(readRightsRequest('Je veux une copie de mes données')).toEqual({ type: 'access', language: 'fr' });
+    expect(readRightsRequest('supprimez mes données svp')).toEqual({ type: 'deletion', language: 'fr' });
+    expect(readRightsRequest('Please delete my data')).toEqual({ type: 'deletion', language: 'en' });
+    expect(readRightsRequest('mo le enn kopi mo bann done')).toEqual({ type: 'access', language: 'mfe' });
+    expect(readRightsRequest('efas mo bann done')).toEqual({ type: 'deletion', language: 'mfe' });
+    expect(readRightsRequest('My details are wrong, please correct them')).toEqual({
+      type: 'correction',
+      language: 'en',
+    });
+    expect(readRightsRequest("Arrêtez d'utiliser mes données")).toEqual({ type: 'restriction', language: 'fr' });
+    expect(readRightsRequest('Can I move my appointment?')).toBeNull();
+    expect(readRightsRequest('delete my appointment')).toBeNull();
+    expect(readRightsRequest('supprimer mon rendez-vous')).toBeNull();
   });
 
   it('records a request for the patient of the number with its due date, answers in their language, and it goes to download', async () => {

@@ -4,7 +4,13 @@ import { verifyAuditChain } from '../src/platform/audit.js';
 import { mergePatient } from '../src/modules/patients/merge.service.js';
 import { createPatient, searchPatients } from '../src/modules/patients/patients.service.js';
 import { bookAppointment, setAppointmentStatus } from '../src/modules/scheduling/appointments.service.js';
-import { retentionReport, runDailyRetention, runRetention } from '../src/modules/privacy/retention.service.js';
+import {
+  retentionReport,
+  runDailyRetention,
+  runRetention,
+  saveRetentionSettings,
+} from '../src/modules/privacy/retention.service.js';
+import { AUDIT_TRAIL_DAYS } from '../src/platform/retention-dates.js';
 import { fulfilDeletion } from '../src/modules/privacy/erasure.service.js';
 import { liftLegalHold, setLegalHold } from '../src/modules/privacy/holds.service.js';
 import { createChannelIn } from '../src/modules/messaging/channels.service.js';
@@ -243,12 +249,12 @@ describe('retention periods', () => {
       JSON.stringify({ entry: [{ changes: [{ value: { metadata: { phone_number_id: number } } }] }] });
     const { id } = await t.db
       .insertInto('whatsappWebhookDeliveries')
-      .values({ body: bodyOf(phoneNumberId), processedAt: new Date() })
+      .values({ body: bodyOf(phoneNumberId), phoneNumberIds: [phoneNumberId], processedAt: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
     const { id: unowned } = await t.db
       .insertInto('whatsappWebhookDeliveries')
-      .values({ body: bodyOf('99999999999'), processedAt: new Date() })
+      .values({ body: bodyOf('99999999999'), phoneNumberIds: ['99999999999'], processedAt: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
     const stillThere = async (deliveryId: string | number) =>
@@ -293,6 +299,13 @@ describe('erasure and the retention job', () => {
 
   /** A French-speaking patient seen once (a completed check-up next Monday), then erased on request. */
   beforeAll(async () => {
+    // These runs are 11 years on: the practice keeps its audit trail a year longer, so the events
+    // they check are not purged with it when the visit falls at a month's end (audit-retention.test).
+    await saveRetentionSettings(t.ctx, {
+      actor: systemActor('test'),
+      practiceId: practice.practiceId,
+      settings: { rules: [{ category: 'audit_trail', days: AUDIT_TRAIL_DAYS + 366 }] },
+    });
     const patient = await createPatient(t.ctx, {
       actor: systemActor('test'),
       practiceId: practice.practiceId,

@@ -165,6 +165,26 @@ describe('the recall list', () => {
   });
 });
 
+describe('paging the recall list', () => {
+  it('answers a page with the count of the whole list and where the next page starts', async () => {
+    const all = 'dueBefore=2026-12-31';
+    const whole = await recalls(all);
+    expect(whole.length).toBeGreaterThanOrEqual(3);
+    const first = (await reception.get(`${base}/recalls?${all}&limit=2`)).json();
+    expect(first.total).toBe(whole.length);
+    expect(first.items.map((r: RecallItem) => r.id)).toEqual(whole.slice(0, 2).map((r) => r.id));
+    expect(first.nextOffset).toBe(2);
+    const second = (await reception.get(`${base}/recalls?${all}&limit=2&offset=${first.nextOffset}`)).json();
+    expect(second.items.map((r: RecallItem) => r.id)).toEqual(whole.slice(2, 4).map((r) => r.id));
+    expect(second.total).toBe(whole.length);
+    expect(second.nextOffset).toBe(whole.length > 4 ? 4 : null);
+    // The count follows the filters, not the page (Dev only: Béatrice is booked by now); a page past the end still counts.
+    const past = (await reception.get(`${base}/recalls?${all}&providerId=${p.dentist.id}&limit=1&offset=10`)).json();
+    expect(past).toEqual({ items: [], total: 1, nextOffset: null });
+    expect((await reception.get(`${base}/recalls?limit=0`)).json().code).toBe('validation_failed');
+  });
+});
+
 describe('the open waitlist', () => {
   it('lists entries waiting and offered, not booked or removed', async () => {
     const add = async (patientId: string) =>
@@ -195,5 +215,29 @@ describe('the open waitlist', () => {
     expect(waiting.map((e: { id: string }) => e.id)).toEqual([a]);
     const cleanings = (await reception.get(`${base}/waitlist?status=open&appointmentTypeId=${p.cleaning}`)).json();
     expect(cleanings.items).toEqual([]);
+    expect(cleanings.total).toBe(0);
+  });
+
+  it('pages the waitlist, longest waiting first, with the count of the whole list', async () => {
+    const whole = (await reception.get(`${base}/waitlist?status=open`)).json();
+    expect(whole.total).toBe(whole.items.length);
+    expect(whole.nextOffset).toBeNull();
+    const first = (await reception.get(`${base}/waitlist?status=open&limit=1`)).json();
+    expect(first).toMatchObject({ total: whole.total, nextOffset: 1 });
+    expect(first.items.map((e: { id: string }) => e.id)).toEqual([whole.items[0].id]);
+    const second = (await reception.get(`${base}/waitlist?status=open&limit=1&offset=1`)).json();
+    expect(second.items.map((e: { id: string }) => e.id)).toEqual([whole.items[1].id]);
+    expect(second.nextOffset).toBe(whole.total > 2 ? 2 : null);
+    // An archived patient's entry leaves the list and its count.
+    const archived = whole.items[0].patientId as string;
+    const current = (await reception.get(`${base}/patients/${archived}`)).json();
+    const archiving = await reception.patch(`${base}/patients/${archived}`, {
+      status: 'archived',
+      expectedVersion: current.version,
+    });
+    expect(archiving.statusCode).toBe(200);
+    const after = (await reception.get(`${base}/waitlist?status=open&limit=1`)).json();
+    expect(after.total).toBe(whole.total - 1);
+    expect(after.items[0].patientId).not.toBe(archived);
   });
 });

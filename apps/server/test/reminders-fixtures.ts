@@ -112,14 +112,8 @@ export async function sendJobsOf(t: TestApp, appointmentId: string) {
   return rows.map((r) => ({ ...r, payload: r.payload as { start: string; offsetMinutes: number } }));
 }
 
-/**
- * Every pending reminder falls due now and runs; then the outbox sends (Meta's retries made due
- * at once). Returns the template messages Meta accepted meanwhile.
- */
-export async function remindNow(t: TestApp, graph: { fake: { sent: SentMessage[] } }) {
-  const before = graph.fake.sent.length;
-  await sql`UPDATE jobs SET run_at = now() WHERE name = 'reminders.send' AND state = 'pending'`.execute(t.db);
-  await runJobs(t);
+/** The outbox sends everything queued, Meta's retries made due at once, until nothing waits. */
+export async function sendQueued(t: TestApp) {
   const w = workers(t);
   for (let i = 0; i < 20; i++) {
     await makeEverythingDue(t);
@@ -131,7 +125,25 @@ export async function remindNow(t: TestApp, graph: { fake: { sent: SentMessage[]
       .executeTakeFirst();
     if (!waiting) break;
   }
+}
+
+/**
+ * Every pending reminder falls due now and runs; then the outbox sends (Meta's retries made due
+ * at once). Returns the template messages Meta accepted meanwhile.
+ */
+export async function remindNow(t: TestApp, graph: { fake: { sent: SentMessage[] } }) {
+  const before = graph.fake.sent.length;
+  await sql`UPDATE jobs SET run_at = now() WHERE name = 'reminders.send' AND state = 'pending'`.execute(t.db);
+  await runJobs(t);
+  await sendQueued(t);
   return graph.fake.sent.slice(before).filter((m) => m.body.type === 'template');
+}
+
+/** The outbox sends what is queued; returns the templates of this name Meta accepted meanwhile. */
+export async function deliverTemplates(t: TestApp, graph: { fake: { sent: SentMessage[] } }, name: string) {
+  const before = graph.fake.sent.length;
+  await sendQueued(t);
+  return graph.fake.sent.slice(before).filter((m) => templateNameOf(m) === name);
 }
 
 interface TemplateBody {
@@ -142,11 +154,28 @@ interface TemplateBody {
   };
 }
 
-/** A reminder as the patient's phone shows it: its values and its buttons' payloads. */
-export function reminderSeen(message: SentMessage) {
+export const templateNameOf = (message: SentMessage) =>
+  message.body.type === 'template' ? (message.body as unknown as TemplateBody).template.name : null;
+
+/**
+ * A template as the patient's phone shows it: its body values in order, the same by parameter name
+ * (for named templates) and its buttons' payloads.
+ */
+export function templateSeen(message: SentMessage) {
   const { template } = message.body as unknown as TemplateBody;
-  const body = template.components.find((c) => c.type === 'body');
-  const values = Object.fromEntries((body?.parameters ?? []).map((p) => [p.parameter_name ?? '', p.text ?? '']));
-  const payloads = template.components.filter((c) => c.type === 'button').map((c) => c.parameters[0]!.payload!);
-  return { to: message.to, language: template.language.code, values, payloads, wamid: message.wamid };
+  const parameters = template.components.find((c) => c.type === 'body')?.parameters ?? [];
+  return {
+    to: message.to,
+    wamid: message.wamid,
+    language: template.language.code,
+    values: parameters.map((p) => p.text ?? ''),
+    named: Object.fromEntries(parameters.map((p) => [p.parameter_name ?? '', p.text ?? ''])),
+    payloads: template.components.filter((c) => c.type === 'button').map((c) => c.parameters[0]!.payload!),
+  };
+}
+
+/** A reminder as the patient's phone shows it: its values by name and its buttons' payloads. */
+export function reminderSeen(message: SentMessage) {
+  const { to, language, named, payloads, wamid } = templateSeen(message);
+  return { to, language, values: named, payloads, wamid };
 }

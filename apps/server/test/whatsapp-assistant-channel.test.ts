@@ -80,6 +80,7 @@ const queue = (
 ) =>
   inTx(p, (tx) =>
     queueAssistantReplies(tx, {
+      masterKey: t.ctx.config.encryptionKey,
       practiceId: p.practiceId,
       conversation: { id: c.id, channelId: c.channelId, waId: c.waId },
       replies,
@@ -134,7 +135,13 @@ describe('reading a patient’s message for the assistant', () => {
     expect(second.id).toBe(first.id);
     const [hello, tap] = (await messagesOf(t, first.id)).filter((m) => m.direction === 'inbound');
 
-    const read = await inTx(p, (tx) => readInboundForAssistant(tx, { conversationId: first.id, messageId: tap!.id }));
+    const read = await inTx(p, (tx) =>
+      readInboundForAssistant(tx, {
+        masterKey: t.ctx.config.encryptionKey,
+        conversationId: first.id,
+        messageId: tap!.id,
+      }),
+    );
     expect(read).toMatchObject({
       conversation: {
         id: first.id,
@@ -158,7 +165,7 @@ describe('reading a patient’s message for the assistant', () => {
     expect(read!.conversation.lastInboundAt).toBeInstanceOf(Date);
 
     const withoutMessage = await inTx(p, (tx) =>
-      readInboundForAssistant(tx, { conversationId: first.id, messageId: null }),
+      readInboundForAssistant(tx, { masterKey: t.ctx.config.encryptionKey, conversationId: first.id, messageId: null }),
     );
     expect(withoutMessage?.message).toBeNull();
 
@@ -166,12 +173,24 @@ describe('reading a patient’s message for the assistant', () => {
     await queue(p, first, [{ type: 'text', body: 'Hello!' }], 'read-test');
     const [ours] = await assistantMessages(first.id);
     expect(
-      await inTx(p, (tx) => readInboundForAssistant(tx, { conversationId: first.id, messageId: ours!.id })),
+      await inTx(p, (tx) =>
+        readInboundForAssistant(tx, {
+          masterKey: t.ctx.config.encryptionKey,
+          conversationId: first.id,
+          messageId: ours!.id,
+        }),
+      ),
     ).toBeNull();
     // Another practice sees nothing of it.
     const other = await practiceWithChannel();
     expect(
-      await inTx(other, (tx) => readInboundForAssistant(tx, { conversationId: first.id, messageId: hello!.id })),
+      await inTx(other, (tx) =>
+        readInboundForAssistant(tx, {
+          masterKey: t.ctx.config.encryptionKey,
+          conversationId: first.id,
+          messageId: hello!.id,
+        }),
+      ),
     ).toBeNull();
   });
 
@@ -190,7 +209,7 @@ describe('reading a patient’s message for the assistant', () => {
       firstRead = resolve;
     });
     const first = inTx(p, async (tx) => {
-      await readInboundForAssistant(tx, { conversationId: c.id, messageId });
+      await readInboundForAssistant(tx, { masterKey: t.ctx.config.encryptionKey, conversationId: c.id, messageId });
       order.push('first read');
       firstRead();
       await firstHolds;
@@ -198,7 +217,7 @@ describe('reading a patient’s message for the assistant', () => {
     });
     await firstHasRead;
     const second = inTx(p, async (tx) => {
-      await readInboundForAssistant(tx, { conversationId: c.id, messageId });
+      await readInboundForAssistant(tx, { masterKey: t.ctx.config.encryptionKey, conversationId: c.id, messageId });
       order.push('second read');
     });
     await new Promise((r) => setTimeout(r, 150));
@@ -331,6 +350,7 @@ describe('handover, a staff answer, hand-back', () => {
       // The assistant's last words first, then the handover, in one transaction.
       await inTx(p, async (tx) => {
         const queued = await queueAssistantReplies(tx, {
+          masterKey: t.ctx.config.encryptionKey,
           practiceId: p.practiceId,
           conversation: c,
           replies: [{ type: 'text', body: 'Call us now on 212 0000. A colleague will answer you here.' }],
@@ -449,7 +469,9 @@ describe('a person’s ownership lapses when the conversation goes idle', () => 
     );
     await patientSays(p, waId, { type: 'text', text: { body: 'One more question' } });
     const messageId = await latestInboundId(c.id);
-    const read = (await inTx(p, (tx) => readInboundForAssistant(tx, { conversationId: c.id, messageId })))!;
+    const read = (await inTx(p, (tx) =>
+      readInboundForAssistant(tx, { masterKey: t.ctx.config.encryptionKey, conversationId: c.id, messageId }),
+    ))!;
     const now = new Date();
     expect(read.conversation.owner).toBe('staff');
     expect(ownerNow(read.conversation, now, 12)).toBe('assistant');
@@ -474,7 +496,9 @@ describe('a person’s ownership lapses when the conversation goes idle', () => 
         at: new Date(Date.now() - 30 * 3600_000),
       }),
     );
-    const waiting = (await inTx(p, (tx) => readInboundForAssistant(tx, { conversationId: c.id, messageId })))!;
+    const waiting = (await inTx(p, (tx) =>
+      readInboundForAssistant(tx, { masterKey: t.ctx.config.encryptionKey, conversationId: c.id, messageId }),
+    ))!;
     expect(
       ownerNow({ ...waiting.conversation, previousMessageAt: new Date(Date.now() - 30 * 3600_000) }, now, 12),
     ).toBe('staff');

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../src/context.js';
+import type { Config } from '../src/config.js';
 import { systemActor } from '../src/platform/access.js';
 import { inPractice } from '../src/platform/tenancy.js';
 import { createChannelIn } from '../src/modules/messaging/channels.service.js';
@@ -38,9 +39,13 @@ export async function startFakeGraph(options: Partial<FakeGraphOptions> = {}) {
 }
 
 /** A test app configured for Meta (not the sandbox) with its Graph API at `graphUrl`. */
-export async function createWhatsAppTestApp(graphUrl: string | null): Promise<TestApp> {
+export async function createWhatsAppTestApp(
+  graphUrl: string | null,
+  config: Omit<Partial<Config>, 'whatsapp'> = {},
+): Promise<TestApp> {
   return createTestApp({
     config: {
+      ...config,
       whatsapp: {
         sandbox: false,
         appSecret: APP_SECRET,

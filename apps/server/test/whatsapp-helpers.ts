@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { inboundWebhook, statusWebhook } from '../src/modules/messaging/fake-graph.js';
+import { openMessage, openerOutside } from '../src/modules/messaging/message-words.js';
 import type { Client, TestApp } from './harness.js';
 import { postWebhook } from './whatsapp-fixtures.js';
 
@@ -88,14 +89,21 @@ export async function conversationOf(t: TestApp, channelId: string, waId: string
     .executeTakeFirst();
 }
 
+/** The conversation's rows, their words opened (sealed at rest: message-words.ts) as they were written. */
 export async function messagesOf(t: TestApp, conversationId: string) {
-  return t.db
+  const rows = await t.db
     .selectFrom('whatsappMessages')
     .selectAll()
     .where('conversationId', '=', conversationId)
     .orderBy('occurredAt')
     .orderBy('createdAt')
     .execute();
+  return Promise.all(
+    rows.map(async (r) => ({
+      ...r,
+      ...(await openMessage(openerOutside(t.db, t.ctx.config.encryptionKey, r.practiceId), r)),
+    })),
+  );
 }
 
 export async function deliveryCount(t: TestApp) {

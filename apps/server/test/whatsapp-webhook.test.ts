@@ -3,6 +3,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundWebhook } from '../src/modules/messaging/fake-graph.js';
+import { processWebhookDeliveries } from '../src/modules/messaging/inbound.service.js';
+import { openWebhookBody } from '../src/modules/messaging/message-words.js';
 import { signWebhook } from '../src/modules/messaging/signature.js';
 import { type Client, type TestApp, loggedIn, makePractice } from './harness.js';
 import {
@@ -134,11 +136,15 @@ describe('signatures', () => {
     expect(res.statusCode).toBe(200);
     const stored = await t.db
       .selectFrom('whatsappWebhookDeliveries')
-      .select(['body', 'processedAt'])
+      .select(['body', 'bodySealed', 'processedAt', 'phoneNumberIds'])
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(await deliveryCount(t)).toBe(before + 1);
-    expect(stored).toEqual({ body: raw, processedAt: null });
+    // The number it is about, read once here for the retention rules.
+    // Sealed at rest (message-words.ts): the raw bytes come back when opened, and only then.
+    expect(stored).toMatchObject({ body: null, processedAt: null, phoneNumberIds: [PHONE_A] });
+    expect(stored!.bodySealed!.toString('latin1')).not.toContain('"hi"');
+    expect(openWebhookBody(t.ctx.config, stored!)).toBe(raw);
     await processAll();
   });
 
@@ -428,6 +434,37 @@ describe('every message type reaches the inbox', () => {
       { type: 'choice', choiceId: 'slot:2026-12-01T10:30', title: 'Tue 1 Dec 10:30', description: 'Dr Li, chair 2' },
       { type: 'choice', choiceId: 'CONFIRM:appt_123', title: 'Confirm' },
     ]);
+  });
+
+  it('a tap is announced with its button’s id (ours, never the patient’s words); a text without one', async () => {
+    const from = newWaId();
+    await patientWrites(t, { phoneNumberId: PHONE_A, from, message: { type: 'text', text: { body: 'Bonjour' } } });
+    await patientWrites(t, {
+      phoneNumberId: PHONE_A,
+      from,
+      message: {
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'rm1.confirm.x', title: 'Confirm' } },
+      },
+    });
+    // The webhooks processed, the listeners not yet run: the announcements wait in the jobs table.
+    while ((await processWebhookDeliveries(t.ctx)).processed > 0);
+    const conversation = (await conversationOf(t, channelA, from))!;
+    const announced = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'event:messaging.inbound_message_stored')
+      .where(sql<boolean>`payload->>'conversationId' = ${conversation.id}`)
+      .orderBy('id')
+      .execute();
+    expect(announced.map((j) => j.payload)).toEqual([
+      expect.not.objectContaining({ choiceId: expect.anything() }),
+      expect.objectContaining({ contentType: 'choice', choiceId: 'rm1.confirm.x' }),
+    ]);
+    // With the number's assistant switch as it was: off here.
+    expect(announced.map((j) => (j.payload as { assistantActive?: boolean }).assistantActive)).toEqual([false, false]);
+    expect(JSON.stringify(announced)).not.toContain('Bonjour');
+    await processAll();
   });
 
   it('interactive, button, media, location, contacts, order, unsupported and unknown', async () => {

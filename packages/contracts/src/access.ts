@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   'privacy:manage': 'Set retention rules and legal holds, keep the breach register, read the record of processing',
   'consent:read': "See a patient's consent history (WhatsApp and email)",
   'consent:write': "Record a patient's consent given or withdrawn",
+  'dashboard:read':
+    'See the reminders dashboard: reminders sent, delivered, read and failed, confirmation and no-show rates, recall and waitlist conversions',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -73,6 +75,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'privacy:manage',
     'consent:read',
     'consent:write',
+    'dashboard:read',
   ],
   dentist: [
     'practice:read',
@@ -122,6 +125,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'privacy:requests',
     'consent:read',
     'consent:write',
+    'dashboard:read',
   ],
 };
 

@@ -55,6 +55,11 @@ export const ASSISTANT_INTENTS = [
   'yes',
   'no',
   'earliest',
+  /** Patients' rights over their data (issue 14): a copy, deletion, a correction, stop using it. */
+  'privacy_access',
+  'privacy_deletion',
+  'privacy_correction',
+  'privacy_restriction',
   'unknown',
 ] as const;
 export const AssistantIntent = z.enum(ASSISTANT_INTENTS);

@@ -76,6 +76,8 @@ export const OidcPublicConfig = z.object({
   enabled: z.boolean(),
   /** "Sign in with <displayName>". */
   displayName: z.string().nullable(),
+  /** Some practice has its own provider: the page offers "Sign in with your practice's account". */
+  practiceProviders: z.boolean(),
 });
 export type OidcPublicConfig = z.infer<typeof OidcPublicConfig>;
 
@@ -84,8 +86,59 @@ export const OidcRedirect = z.object({ url: z.string() });
 export type OidcRedirect = z.infer<typeof OidcRedirect>;
 
 /** Linking a provider account from the profile: the account's password first. */
-export const OidcLinkInput = z.strictObject({ password: z.string().min(1).max(200) });
-export const OidcUnlinkInput = z.strictObject({ password: z.string().min(1).max(200) });
+export const OidcLinkInput = z.strictObject({
+  password: z.string().min(1).max(200),
+  /** The practice whose own provider to link; absent: the deployment's. */
+  practiceId: Uuid.optional(),
+});
+export const OidcUnlinkInput = z.strictObject({
+  password: z.string().min(1).max(200),
+  /** The provider account to unlink, by issuer; absent: the deployment's. */
+  issuer: z.string().max(500).optional(),
+});
+
+/** A provider the signed-in account may link: the deployment's, or a practice's own. */
+export const AvailableProvider = z.object({
+  issuer: z.string(),
+  displayName: z.string(),
+  /** null: the deployment's provider. */
+  practiceId: Uuid.nullable(),
+});
+export type AvailableProvider = z.infer<typeof AvailableProvider>;
+
+/** An email domain: lower case, at least one dot, no scheme or @. */
+export const EmailDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as clinic.mu');
+
+/** A practice's own OpenID Connect provider, as the owner sets it (Settings → Practice → Sign-in). */
+export const PracticeIdentityProviderInput = z.strictObject({
+  issuer: z.url().max(500),
+  clientId: z.string().trim().min(1).max(500),
+  /** Required the first time; absent later, the saved secret stays. */
+  clientSecret: z.string().min(1).max(1000).optional(),
+  displayName: z.string().trim().min(1).max(60),
+  emailDomains: z.array(EmailDomain).min(1).max(10),
+});
+export type PracticeIdentityProviderInput = z.input<typeof PracticeIdentityProviderInput>;
+
+export const PracticeIdentityProvider = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  displayName: z.string(),
+  emailDomains: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type PracticeIdentityProvider = z.infer<typeof PracticeIdentityProvider>;
+
+/** The practice's provider (null: none) and the redirect URL to register with it. */
+export const PracticeIdentityProviderSettings = z.object({
+  provider: PracticeIdentityProvider.nullable(),
+  redirectUrl: z.string(),
+});
+export type PracticeIdentityProviderSettings = z.infer<typeof PracticeIdentityProviderSettings>;
 
 export const LinkedIdentity = z.object({
   issuer: z.string(),
@@ -94,5 +147,9 @@ export const LinkedIdentity = z.object({
   lastUsedAt: z.string().nullable(),
 });
 export type LinkedIdentity = z.infer<typeof LinkedIdentity>;
-export const LinkedIdentities = z.object({ identities: z.array(LinkedIdentity) });
+export const LinkedIdentities = z.object({
+  identities: z.array(LinkedIdentity),
+  /** The providers this account may link (the deployment's, and its practices' own). */
+  providers: z.array(AvailableProvider),
+});
 export type LinkedIdentities = z.infer<typeof LinkedIdentities>;

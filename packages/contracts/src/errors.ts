@@ -80,6 +80,14 @@ export const ERROR_STATUS = {
   oidc_identity_taken: 409,
   /** An account with the invitation's email exists: it accepts with its password, then links from its profile. */
   oidc_account_exists: 409,
+  /** A practice's provider could not be saved: its issuer does not answer, or is not an OpenID provider. */
+  oidc_provider_invalid: 422,
+  /** Another practice's provider serves this email domain already. */
+  oidc_domain_taken: 409,
+  /** A practice of the account signs in through its own provider only: this provider does not do. */
+  oidc_provider_required: 403,
+  /** "Sign in with your practice's account": no practice's provider serves this email's domain. */
+  oidc_domain_unknown: 404,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
@@ -127,6 +135,10 @@ export const ERROR_STATUS = {
   // reminders
   /** Reminder settings that break a rule of their own (errors[] says which: offsets, quiet hours, visit types). */
   reminder_settings_invalid: 422,
+  /** Recall settings out of range (errors[] names the field: daily cap 0–1000, hour 0–23, lead days 0–60). */
+  recall_settings_invalid: 422,
+  /** No closure announcement (or item of one) by that id in this practice. */
+  closure_announcement_not_found: 404,
   // consent ledger
   /** A channel or purpose the consent ledger does not know (errors[] names the field). */
   consent_kind_unknown: 422,
@@ -138,6 +150,8 @@ export const ERROR_STATUS = {
   privacy_identity_not_verified: 409,
   /** The copy of a patient's data is for access requests that an owner approved. */
   privacy_export_not_ready: 409,
+  /** Months to answer a request out of 1–3 (errors[] names dueMonths, with its minimum or maximum). */
+  privacy_request_settings_invalid: 422,
   /** The link to a copy of one's data has expired (7 days) or was withdrawn. */
   export_link_expired: 410,
   /** The link was opened and confirmed in another browser: it serves that one only. */
@@ -148,6 +162,10 @@ export const ERROR_STATUS = {
   export_link_code_wrong: 422,
   /** Too many wrong codes: ask the practice for a new link. */
   export_link_locked: 423,
+  /** No whole-practice export by that id in this practice. */
+  practice_export_not_found: 404,
+  /** A whole-practice export is being built already (one at a time), or this one is not ready (building or failed). */
+  practice_export_building: 409,
   // retention, legal holds and erasure (privacy)
   /** A retention period shorter than its category's floor (errors[] names the category's field; `floorDays` says the floor). */
   retention_rule_below_floor: 422,

@@ -17,6 +17,7 @@ export const FAILURE_REASONS = [
   'opted_out',
   'rate_limited',
   'template_problem',
+  'marketing_limited',
   'token_expired',
   'meta_unavailable',
   'invalid_request',
@@ -98,7 +99,10 @@ export const CONVERSATION_OWNERS = ['assistant', 'staff'] as const;
 export const ConversationOwner = z.enum(CONVERSATION_OWNERS);
 export type ConversationOwner = z.infer<typeof ConversationOwner>;
 
-/** Why a conversation needs a person (a translation key each). `needs_staff`: flagged by staff. */
+/** Why a conversation needs a person (a translation key each). `needs_staff`: flagged by staff;
+ * `recall_booking`: tapped a recall's Book now while the practice has the assistant off;
+ * `closure_call`: tapped a closure message's Call me; `closure_rebooking`: its Choose a new time
+ * while the assistant is off. */
 export const HANDOVER_REASONS = [
   'asked',
   'urgent',
@@ -106,6 +110,9 @@ export const HANDOVER_REASONS = [
   'late_cancellation',
   'possible_duplicate',
   'needs_staff',
+  'recall_booking',
+  'closure_call',
+  'closure_rebooking',
 ] as const;
 export const HandoverReason = z.enum(HANDOVER_REASONS);
 export type HandoverReason = z.infer<typeof HandoverReason>;
@@ -122,6 +129,11 @@ export const InboxMessage = z.object({
     .nullable(),
   /** The message this one answers (WhatsApp's reply quote). */
   replyTo: z.object({ messageId: Uuid, preview: z.string() }).nullable(),
+  /** Still queued because Meta's daily messaging limit is reached: when it goes. */
+  held: z
+    .object({ reason: z.enum(['messaging_limit']), until: z.string() })
+    .nullable()
+    .optional(),
   reactions: z.array(z.object({ emoji: z.string(), by: z.enum(['patient', 'practice']) })),
   sentBy: z.object({ userId: Uuid, name: z.string() }).nullable(),
   createdAt: z.string(),
@@ -271,6 +283,28 @@ export const AutoReplies = z.object({
 });
 export type AutoReplies = z.infer<typeof AutoReplies>;
 
+/**
+ * Meta's daily messaging limit: unique people reached outside their 24-hour window in a rolling
+ * 24 hours, shared by every number of one business portfolio. Null: unlimited.
+ */
+export const MESSAGING_LIMIT_TIERS = [250, 2000, 10000, 100000] as const;
+export const MessagingLimitTier = z.union([
+  z.literal(250),
+  z.literal(2000),
+  z.literal(10000),
+  z.literal(100000),
+  z.null(),
+]);
+export const MessagingLimitView = z.object({
+  dailyLimit: z.number().int().nullable(),
+  /** Who set it: nobody yet (then it is not enforced), the owner, or Meta's webhook. */
+  source: z.enum(['default', 'owner', 'meta']),
+  reachedLast24h: z.number().int(),
+  /** The portfolio is the number's WhatsApp Business Account, or the number alone while none is set. */
+  sharedBy: z.enum(['account', 'number']),
+});
+export type MessagingLimitView = z.infer<typeof MessagingLimitView>;
+
 export const WhatsAppChannel = z.object({
   id: Uuid,
   phoneNumberId: z.string(),
@@ -285,6 +319,7 @@ export const WhatsAppChannel = z.object({
   /** Where Meta must send this deployment's webhooks. */
   webhookUrl: z.string(),
   sandbox: z.boolean(),
+  messagingLimit: MessagingLimitView,
 });
 export type WhatsAppChannel = z.infer<typeof WhatsAppChannel>;
 
@@ -304,6 +339,8 @@ export const WhatsAppChannelInput = z.strictObject({
   accessToken: z.string().trim().min(10).max(1000).optional(),
   throughputPerSecond: z.number().int().min(1).max(1000).default(80),
   autoReplies: AutoReplies.strict().optional(),
+  /** The portfolio's daily messaging limit as Meta shows it in WhatsApp Manager (null: unlimited); omitted: unchanged. */
+  dailyMessagingLimit: MessagingLimitTier.optional(),
 });
 
 /** The events the inbox listens to over server-sent events. */

@@ -102,3 +102,19 @@ export const PrivacyRequestParams = z.object({ practiceId: Uuid, requestId: Uuid
 
 /** How long the practice has to answer: one month from receipt unless it chose otherwise. */
 export const PRIVACY_REQUEST_DEFAULT_DUE_MONTHS = 1;
+/** A practice may give itself up to three months (the Act asks for one; a longer period needs a reason). */
+export const PRIVACY_REQUEST_MAX_DUE_MONTHS = 3;
+
+/** Privacy → Time to answer: the months from receipt to the due date of a request (owners). */
+export const PrivacyRequestSettings = z.object({
+  dueMonths: z.number().int(),
+  defaultDueMonths: z.number().int(),
+  maxDueMonths: z.number().int(),
+  /** When the practice last changed it; null while it has the default. */
+  updatedAt: IsoDateTime.nullable(),
+});
+export type PrivacyRequestSettings = z.infer<typeof PrivacyRequestSettings>;
+
+/** Any whole number passes here; out of 1–3 is 422 privacy_request_settings_invalid (errors[] names dueMonths). */
+export const PrivacyRequestSettingsInput = z.strictObject({ dueMonths: z.number().int() });
+export type PrivacyRequestSettingsInput = z.infer<typeof PrivacyRequestSettingsInput>;

@@ -67,6 +67,7 @@ export type ReminderState = z.infer<typeof ReminderState>;
  * - `no_whatsapp_number`: the patient has no WhatsApp number; `no_channel`: the practice has no WhatsApp number connected
  * - `template_missing`: the practice's WhatsApp number has no approved reminder template
  * - `patient_unavailable`: the patient's record is archived, deceased or merged
+ * - `not_on_whatsapp` when skipped: WhatsApp said earlier the number is not on WhatsApp (131026) and the patient has not written since
  * - `not_on_whatsapp` and other WhatsApp failure reasons (messaging's): sent, and Meta refused it
  */
 export const REMINDER_REASONS = [
@@ -84,6 +85,7 @@ export const REMINDER_REASONS = [
   'no_channel',
   'template_missing',
   'patient_unavailable',
+  'not_on_whatsapp',
 ] as const;
 export const ReminderReason = z.enum(REMINDER_REASONS);
 export type ReminderReason = z.infer<typeof ReminderReason>;
@@ -102,6 +104,11 @@ export const AppointmentReminder = z.object({
   at: IsoDateTime.nullable(),
   /** Other appointments named in the same message (a family sharing a number, the same day). */
   sharedWith: z.array(Uuid),
+  /**
+   * How it went: `email` when the patient could not get it on WhatsApp and the practice sends
+   * reminders by email then (`sent` by email; `failed` with an email reason such as `mail_refused`).
+   */
+  channel: z.enum(['whatsapp', 'email']),
 });
 export type AppointmentReminder = z.infer<typeof AppointmentReminder>;
 
@@ -124,3 +131,34 @@ export type AppointmentReminders = z.infer<typeof AppointmentReminders>;
  * signature): the reminders module answers those taps, the booking assistant leaves them alone.
  */
 export const REMINDER_PAYLOAD_PREFIX = 'rm1.';
+
+/**
+ * Settings → Reminders → Waitlist offers: whether a cancelled visit's time is offered to the
+ * waitlist on WhatsApp, to how many patients at a time, and how long each offer stays open before
+ * the next patients are offered it.
+ */
+export const WaitlistOfferSettingsFields = z.strictObject({
+  enabled: z.boolean(),
+  batchSize: z.number().int().min(1).max(10),
+  offerMinutes: z.number().int().min(5).max(240),
+});
+export const WaitlistOfferSettingsInput = WaitlistOfferSettingsFields;
+export type WaitlistOfferSettingsInput = z.infer<typeof WaitlistOfferSettingsInput>;
+export const WaitlistOfferSettings = WaitlistOfferSettingsFields.extend({
+  /** When an owner last saved them; null while the practice has the defaults (on, 3 at a time, 20 minutes). */
+  updatedAt: IsoDateTime.nullable(),
+});
+export type WaitlistOfferSettings = z.infer<typeof WaitlistOfferSettings>;
+
+/**
+ * Settings → Reminders → By email: a reminder whose patient cannot get it on WhatsApp (no WhatsApp
+ * number, or WhatsApp said the number is not on it) goes by email instead, when the patient has an
+ * email address and has not refused appointment emails. Off by default.
+ */
+export const ReminderEmailSettingsInput = z.strictObject({ enabled: z.boolean() });
+export type ReminderEmailSettingsInput = z.infer<typeof ReminderEmailSettingsInput>;
+export const ReminderEmailSettings = ReminderEmailSettingsInput.extend({
+  /** When an owner last saved it; null while the practice has the default (off). */
+  updatedAt: IsoDateTime.nullable(),
+});
+export type ReminderEmailSettings = z.infer<typeof ReminderEmailSettings>;

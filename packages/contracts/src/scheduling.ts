@@ -301,7 +301,15 @@ export const WaitlistEntry = z.object({
   createdAt: z.string(),
 });
 export const WaitlistPatch = z.strictObject({ status: z.enum(['waiting', 'offered', 'booked', 'removed']) });
-export const WaitlistQuery = z.object({
+/** A page of a list the server counts: `offset` rows in, at most `limit` of them. */
+export const ListPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+/** The page's rows, how many the list holds in all, and where the next page starts (null: none). */
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), nextOffset: z.number().int().nullable() });
+export const WaitlistQuery = ListPageQuery.extend({
   appointmentTypeId: Uuid.optional(),
   /** `open`: waiting or offered, the entries the front desk still works on. */
   status: z.enum(['open', 'waiting', 'offered', 'booked', 'removed']).optional(),
@@ -337,7 +345,7 @@ export const RecallPatch = z.strictObject({
   status: z.enum(['due', 'booked', 'done', 'cancelled']).optional(),
   dueDate: CalendarDate.optional(),
 });
-export const RecallQuery = z.object({
+export const RecallQuery = ListPageQuery.extend({
   /** Due on or after this date (with dueBefore: due in a month). */
   dueFrom: LocalDate.optional(),
   /** Due on or before this date; for due and open recalls, today where the practice is unless given. */

@@ -98,6 +98,23 @@ export interface OidcSignInRequestsTable {
   invitationToken: string | null;
   createdAt: CreatedAt;
   expiresAt: Timestamp;
+  /** The practice whose own provider the sign-in went to; null: the deployment's. */
+  practiceId: Defaulted<string | null>;
+}
+
+export interface PracticeIdentityProvidersTable {
+  practiceId: string;
+  issuer: string;
+  clientId: string;
+  clientSecretEncrypted: Buffer;
+  displayName: string;
+  createdAt: CreatedAt;
+  updatedAt: Defaulted<Date>;
+}
+
+export interface PracticeSignInDomainsTable {
+  domain: string;
+  practiceId: string;
 }
 
 export interface MfaRecoveryCodesTable {
@@ -142,6 +159,17 @@ export interface AuditChainHeadsTable {
   practiceId: string;
   lastSeq: Defaulted<number>;
   lastHash: Buffer | null;
+}
+
+/** Written only by purge_audit_events: where the trail now starts (the last removed event). */
+export interface AuditCheckpointsTable {
+  practiceId: string;
+  throughSeq: number;
+  throughHash: Buffer;
+  throughOccurredAt: Timestamp;
+  purgedBefore: Timestamp;
+  eventsPurged: number;
+  createdAt: Defaulted<Date>;
 }
 
 /** Written only by the bump_calendar_revision trigger; read by availability (bigint, as a string). */
@@ -401,19 +429,45 @@ export interface WhatsappChannelsTable {
   awayFr: Defaulted<string>;
   templatesSyncedAt: Defaulted<Date | null>;
   assistantActive: Defaulted<boolean>;
+  /** Which business portfolio's daily messaging limit the number counts against (generated from waba_id). */
+  portfolioKey: ColumnType<string, never, never>;
   createdAt: CreatedAt;
   updatedAt: Defaulted<Date>;
+}
+
+/** A business portfolio's daily messaging limit (null: unlimited), and who set it. */
+export interface WhatsappMessagingLimitsTable {
+  portfolioKey: string;
+  dailyLimit: Defaulted<number | null>;
+  source: Defaulted<'default' | 'owner' | 'meta'>;
+  updatedAt: Defaulted<Date>;
+}
+
+/** A person reached outside their window (a keyed hash of their WhatsApp id), for the rolling 24 hours. */
+export interface WhatsappPortfolioReachTable {
+  id: Generated<number>;
+  portfolioKey: string;
+  recipient: Buffer;
+  reachedAt: Defaulted<Date>;
+  messageId: string;
 }
 
 export interface WhatsappWebhookDeliveriesTable {
   id: Generated<number>;
   receivedAt: CreatedAt;
-  body: string;
+  /** Plain only in bodies stored before their words were sealed (20261212500000). */
+  body: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The body sealed with the master key (messaging/message-words.ts). */
+  bodySealed: Defaulted<Buffer | null>;
+  /** Keyed hashes of the WhatsApp numbers and user ids the body names (erasure finds them). */
+  contactTags: Defaulted<string[]>;
   processedAt: Defaulted<Date | null>;
   claimedUntil: Defaulted<Date | null>;
   attempts: Defaulted<number>;
   lastError: Defaulted<string | null>;
   deadAt: Defaulted<Date | null>;
+  /** The numbers (Meta's phone number ids) the body is about, read at intake. */
+  phoneNumberIds: Defaulted<string[]>;
 }
 
 export interface WhatsappConversationsTable {
@@ -439,6 +493,8 @@ export interface WhatsappConversationsTable {
   handoverReason: Defaulted<HandoverReasonColumn | null>;
   handoverAt: Defaulted<Date | null>;
   ownerSince: Defaulted<Date | null>;
+  /** Meta's 131026 for this number; cleared when the patient writes from it. */
+  notOnWhatsappAt: Defaulted<Date | null>;
   createdAt: CreatedAt;
 }
 
@@ -448,7 +504,10 @@ export type HandoverReasonColumn =
   | 'not_understood'
   | 'late_cancellation'
   | 'possible_duplicate'
-  | 'needs_staff';
+  | 'needs_staff'
+  | 'recall_booking'
+  | 'closure_call'
+  | 'closure_rebooking';
 
 export type MessageStatusColumn = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -463,11 +522,16 @@ export interface WhatsappMessagesTable {
   content: ColumnType<unknown, string, string>;
   raw: ColumnType<unknown, string | null | undefined, string | null>;
   request: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The words of content, raw and request, sealed with the practice's data key (message-words.ts). */
+  sealed: Defaulted<Buffer | null>;
   status: MessageStatusColumn;
   statusAt: Defaulted<Date>;
   failureReason: Defaulted<string | null>;
   failureCode: Defaulted<number | null>;
   failureDetail: Defaulted<string | null>;
+  /** Held back by the portfolio's daily messaging limit: until when, and why. */
+  heldUntil: Defaulted<Date | null>;
+  heldReason: Defaulted<'messaging_limit' | null>;
   contextWamid: Defaulted<string | null>;
   replyToMessageId: Defaulted<string | null>;
   reactions: ColumnType<unknown, string | undefined, string>;
@@ -722,7 +786,19 @@ export interface AssistantConsentsTable {
 export interface NotificationsTable {
   practiceId: string;
   id: Generated<string>;
-  kind: 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled' | 'needs_person' | 'reminder_failed';
+  kind:
+    | 'whatsapp_booked'
+    | 'whatsapp_moved'
+    | 'whatsapp_cancelled'
+    | 'needs_person'
+    | 'reminder_failed'
+    | 'waitlist_booked'
+    | 'privacy_request_due_soon'
+    | 'privacy_request_overdue'
+    | 'daily_agenda'
+    | 'whatsapp_template_problem'
+    | 'whatsapp_template_recategorised'
+    | 'whatsapp_marketing_limited';
   createdAt: CreatedAt;
   idempotencyKey: string;
   appointmentId: Defaulted<string | null>;
@@ -730,6 +806,78 @@ export interface NotificationsTable {
   conversationId: Defaulted<string | null>;
   previousStart: Defaulted<Date | null>;
   reason: Defaulted<string | null>;
+  /** A privacy request's alert (issue 14): the request, and its due date when told. */
+  privacyRequestId: Defaulted<string | null>;
+  dueAt: Defaulted<Date | null>;
+  /** A provider's daily agenda: the day, how many appointments, the first and last start. */
+  agendaDay: Defaulted<string | null>;
+  agendaCount: Defaulted<number | null>;
+  agendaFirst: Defaulted<Date | null>;
+  agendaLast: Defaulted<Date | null>;
+  /** A WhatsApp template's alert: the template, Meta's code, a category change. */
+  templateName: Defaulted<string | null>;
+  templateLanguage: Defaulted<string | null>;
+  metaCode: Defaulted<number | null>;
+  previousCategory: Defaulted<string | null>;
+  newCategory: Defaulted<string | null>;
+}
+
+/** The daily agenda's settings (notifications; no row: on, 07:00). */
+export interface AgendaSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  sendMinute: Defaulted<number>;
+  updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+/** A member's choice of the agenda on WhatsApp too. */
+export interface AgendaSubscriptionsTable {
+  practiceId: string;
+  userId: string;
+  whatsappE164: Defaulted<string | null>;
+  whatsappOptedIn: Defaulted<boolean>;
+  language: Defaulted<'en' | 'fr'>;
+  optedInAt: Defaulted<Date | null>;
+  updatedAt: Defaulted<Date>;
+}
+
+/** One agenda per provider and day (its idempotency key). */
+export interface AgendaDeliveriesTable {
+  practiceId: string;
+  providerId: string;
+  day: string;
+  appointments: number;
+  notified: boolean;
+  messageId: Defaulted<string | null>;
+  whatsappOutcome: string;
+  createdAt: CreatedAt;
+}
+
+/** A practice's agenda run of a day, finished. */
+export interface AgendaRunsTable {
+  practiceId: string;
+  day: string;
+  outcome: 'sent' | 'closed' | 'empty';
+  finishedAt: Defaulted<Date>;
+}
+
+/** A member's "Also email me" for their notifications (notifications; no row: off). */
+export interface NotificationEmailChoicesTable {
+  practiceId: string;
+  userId: string;
+  enabled: Defaulted<boolean>;
+  updatedAt: Defaulted<Date>;
+}
+
+/** One email per notification and member (its key). */
+export interface NotificationEmailsTable {
+  practiceId: string;
+  notificationId: string;
+  userId: string;
+  state: Defaulted<'queued' | 'sending' | 'sent' | 'failed'>;
+  reason: Defaulted<string | null>;
+  stateAt: Defaulted<Date>;
 }
 
 /** Who a notification is for, each with their own read time. */
@@ -766,6 +914,136 @@ export interface AppointmentRemindersTable {
   messageId: Defaulted<string | null>;
   sharedWith: Defaulted<string[]>;
   stateAt: Defaulted<Date | null>;
+  /** email: sent by email instead (reminder_emails), without a WhatsApp message. */
+  channel: Defaulted<'whatsapp' | 'email'>;
+  createdAt: CreatedAt;
+}
+
+/** Settings → Reminders → By email (reminders; no row: off). */
+export interface ReminderEmailSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+/** A reminder sent by email, one per reminder (its key). */
+export interface ReminderEmailsTable {
+  practiceId: string;
+  reminderId: string;
+  state: Defaulted<'queued' | 'sending' | 'sent' | 'failed'>;
+  reason: Defaulted<string | null>;
+  language: Defaulted<'en' | 'fr' | null>;
+  attempts: Defaulted<number>;
+  stateAt: Defaulted<Date>;
+  createdAt: CreatedAt;
+}
+
+/** A practice's recall run settings (reminders; no row: the defaults). */
+export interface RecallSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  dailyCap: Defaulted<number>;
+  sendHour: Defaulted<number>;
+  leadDays: Defaulted<number>;
+  updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+/** One recall message per recall and due date (reminders): sent, or why not yet. */
+export interface RecallMessagesTable {
+  practiceId: string;
+  id: Generated<string>;
+  recallId: string;
+  patientId: string;
+  dueDate: string;
+  state: 'sent' | 'waiting' | 'skipped';
+  reason: Defaulted<string | null>;
+  messageId: Defaulted<string | null>;
+  sentOn: Defaulted<string | null>;
+  reply: Defaulted<'book' | 'not_now' | null>;
+  repliedAt: Defaulted<Date | null>;
+  stateAt: Defaulted<Date>;
+  createdAt: CreatedAt;
+}
+
+/** A closure of the practice (or one dentist's time) and its message to the patients (reminders). */
+export interface ClosureAnnouncementsTable {
+  practiceId: string;
+  id: Generated<string>;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  reason: 'weather' | 'power_cut' | 'dentist_ill' | 'other';
+  note: Defaulted<string>;
+  providerId: Defaulted<string | null>;
+  closureId: Defaulted<string | null>;
+  blockId: Defaulted<string | null>;
+  createdBy: Defaulted<string | null>;
+  createdAt: CreatedAt;
+}
+
+/** One appointment a closure announcement affected: its message, the patient's tap, the rebooking, the call. */
+export interface ClosureAnnouncementItemsTable {
+  practiceId: string;
+  id: Generated<string>;
+  announcementId: string;
+  appointmentId: string;
+  patientId: string;
+  appointmentTypeId: string;
+  providerId: string;
+  startsAt: Timestamp;
+  state: Defaulted<'pending' | 'messaged' | 'not_messaged'>;
+  reason: Defaulted<string | null>;
+  messageId: Defaulted<string | null>;
+  reply: Defaulted<'new_time' | 'call_me' | null>;
+  repliedAt: Defaulted<Date | null>;
+  rebookedAppointmentId: Defaulted<string | null>;
+  rebookedAt: Defaulted<Date | null>;
+  calledAt: Defaulted<Date | null>;
+  calledBy: Defaulted<string | null>;
+  stateAt: Defaulted<Date>;
+  createdAt: CreatedAt;
+}
+
+/** A practice's recall run of one local day: how many went (reminders). */
+export interface RecallRunsTable {
+  practiceId: string;
+  runDate: string;
+  sent: Defaulted<number>;
+  waiting: Defaulted<number>;
+  startedAt: Defaulted<Date>;
+  finishedAt: Defaulted<Date | null>;
+}
+
+/** A practice's waitlist offer settings (reminders; no row: the defaults). */
+export interface WaitlistOfferSettingsTable {
+  practiceId: string;
+  enabled: Defaulted<boolean>;
+  batchSize: Defaulted<number>;
+  offerMinutes: Defaulted<number>;
+  updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+export type WaitlistOfferState = 'offered' | 'accepted' | 'declined' | 'lapsed' | 'gone';
+
+/** One offer of a freed time to one waitlist entry (reminders). */
+export interface WaitlistOffersTable {
+  practiceId: string;
+  id: string;
+  freedAppointmentId: string;
+  waitlistEntryId: string;
+  patientId: string;
+  appointmentTypeId: string;
+  providerId: string;
+  chairId: string;
+  slotStart: Date;
+  slotEnd: Date;
+  state: Defaulted<WaitlistOfferState>;
+  expiresAt: Date;
+  messageId: string;
+  appointmentId: Defaulted<string | null>;
+  stateAt: Defaulted<Date>;
   createdAt: CreatedAt;
 }
 
@@ -819,6 +1097,22 @@ export interface RetentionRunsTable {
   purged: number;
   startedAt: Defaulted<Date>;
   finishedAt: Defaulted<Date>;
+}
+
+/** A whole-practice export: the sealed ZIP a job builds for an owner, until it expires. */
+export interface PracticeExportsTable {
+  practiceId: string;
+  id: Generated<string>;
+  requestedBy: string;
+  requestedAt: Defaulted<Date>;
+  state: Defaulted<'building' | 'ready' | 'failed' | 'expired'>;
+  storageKey: string | null;
+  sizeBytes: number | null;
+  patients: number | null;
+  readyAt: Date | null;
+  expiresAt: Timestamp;
+  failure: string | null;
+  downloads: Defaulted<number>;
 }
 
 /** The receipt of one erasure done for a deletion request. */
@@ -905,6 +1199,15 @@ export interface PrivacyRequestSettingsTable {
   practiceId: string;
   dueMonths: Defaulted<number>;
   updatedAt: Defaulted<Date>;
+  updatedBy: Defaulted<string | null>;
+}
+
+/** The months to answer from each change on: a request follows the period of the day it was received. */
+export interface PrivacyRequestDuePeriodsTable {
+  practiceId: string;
+  fromAt: Date;
+  dueMonths: number;
+  setBy: Defaulted<string | null>;
 }
 
 export interface PrivacyExportLinksTable {
@@ -933,11 +1236,14 @@ export interface DB {
   sessions: SessionsTable;
   userIdentities: UserIdentitiesTable;
   oidcSignInRequests: OidcSignInRequestsTable;
+  practiceIdentityProviders: PracticeIdentityProvidersTable;
+  practiceSignInDomains: PracticeSignInDomainsTable;
   mfaRecoveryCodes: MfaRecoveryCodesTable;
   passwordResetTokens: PasswordResetTokensTable;
   loginAttempts: LoginAttemptsTable;
   auditEvents: AuditEventsTable;
   auditChainHeads: AuditChainHeadsTable;
+  auditCheckpoints: AuditCheckpointsTable;
   patients: PatientsTable;
   patientPhones: PatientPhonesTable;
   patientSearchWords: PatientSearchWordsTable;
@@ -964,6 +1270,8 @@ export interface DB {
   whatsappStatusEvents: WhatsappStatusEventsTable;
   whatsappOutbox: WhatsappOutboxTable;
   whatsappTemplates: WhatsappTemplatesTable;
+  whatsappMessagingLimits: WhatsappMessagingLimitsTable;
+  whatsappPortfolioReach: WhatsappPortfolioReachTable;
   procedures: ProceduresTable;
   treatmentPlans: TreatmentPlansTable;
   treatmentPlanItems: TreatmentPlanItemsTable;
@@ -977,17 +1285,34 @@ export interface DB {
   assistantConsents: AssistantConsentsTable;
   notifications: NotificationsTable;
   notificationRecipients: NotificationRecipientsTable;
+  notificationEmailChoices: NotificationEmailChoicesTable;
+  notificationEmails: NotificationEmailsTable;
+  agendaSettings: AgendaSettingsTable;
+  agendaSubscriptions: AgendaSubscriptionsTable;
+  agendaDeliveries: AgendaDeliveriesTable;
+  agendaRuns: AgendaRunsTable;
   reminderSettings: ReminderSettingsTable;
   appointmentReminders: AppointmentRemindersTable;
+  reminderEmailSettings: ReminderEmailSettingsTable;
+  reminderEmails: ReminderEmailsTable;
+  waitlistOfferSettings: WaitlistOfferSettingsTable;
+  waitlistOffers: WaitlistOffersTable;
+  recallSettings: RecallSettingsTable;
+  recallMessages: RecallMessagesTable;
+  recallRuns: RecallRunsTable;
+  closureAnnouncements: ClosureAnnouncementsTable;
+  closureAnnouncementItems: ClosureAnnouncementItemsTable;
   consentEvents: ConsentEventsTable;
   retentionSettings: RetentionSettingsTable;
   legalHolds: LegalHoldsTable;
   retentionRuns: RetentionRunsTable;
+  practiceExports: PracticeExportsTable;
   patientErasures: PatientErasuresTable;
   privacyPolicyVersions: PrivacyPolicyVersionsTable;
   privacyPolicyAcknowledgements: PrivacyPolicyAcknowledgementsTable;
   privacyBreaches: PrivacyBreachesTable;
   privacyRequests: PrivacyRequestsTable;
   privacyRequestSettings: PrivacyRequestSettingsTable;
+  privacyRequestDuePeriods: PrivacyRequestDuePeriodsTable;
   privacyExportLinks: PrivacyExportLinksTable;
 }

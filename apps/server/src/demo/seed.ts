@@ -6,6 +6,7 @@ import { addStaffMember } from '../modules/staff/staff.service.js';
 import { seedDemoAssistant } from './assistant.js';
 import { seedDemoCalendar } from './calendar.js';
 import { seedDemoClinical } from './clinical.js';
+import { seedDemoInbox } from './inbox.js';
 import { seedDemoRecalls } from './recalls.js';
 import { createChannelIn } from '../modules/messaging/channels.service.js';
 import { inPractice } from '../platform/tenancy.js';
@@ -90,16 +91,18 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
     dentistId: await idOf('dentist@demo.dentalpro.mu'),
     hygienistId: await idOf('hygienist@demo.dentalpro.mu'),
   };
-  const calendar = await seedDemoCalendar(ctx, practiceId, {
-    ...clinicians,
-    receptionistId: await idOf('reception@demo.dentalpro.mu'),
-  });
+  const receptionistId = await idOf('reception@demo.dentalpro.mu');
+  const calendar = await seedDemoCalendar(ctx, practiceId, { ...clinicians, receptionistId });
   // After the calendar: notes are written for its past visits.
   const clinical = await seedDemoClinical(ctx, practiceId, clinicians);
   // After the calendar too: recalls and the waitlist name its visit types and providers.
   const recalls = await seedDemoRecalls(ctx, practiceId, clinicians);
   // After both: it switches the number over to the assistant and publishes prices from the price list.
   const assistant = await seedDemoAssistant(ctx, practiceId);
+  // Last: the assistant answers the demo conversations' messages as it would the sandbox phone's.
+  const inbox = whatsapp
+    ? await seedDemoInbox(ctx, practiceId, { phoneNumberId: whatsapp, receptionistId })
+    : undefined;
   return {
     practiceId,
     practiceName: DEMO_PRACTICE.name,
@@ -108,6 +111,7 @@ export async function seedDemo(ctx: AppContext, opts: { whatsappPhoneNumberId?: 
     clinical,
     recalls,
     assistant,
+    ...(inbox ? { inbox } : {}),
     ...(whatsapp ? { whatsappPhoneNumberId: whatsapp } : {}),
     staff: DEMO_STAFF.map((s) => ({ role: s.role, name: s.name, email: s.email, password: s.password })),
   };

@@ -115,18 +115,32 @@ export async function startAuditChain(tx: Tx | Kysely<DB>, practiceId: string) {
 }
 
 export type ChainVerdict =
-  | { ok: true; events: number }
+  | { ok: true; events: number; purgedThrough?: number }
   | { ok: false; events: number; brokenAt: { seq: number; id: string | null; reason: string } };
 
+/** The action that records a purge's checkpoint in the chain (what `verifyAuditChain` looks for). */
+export const TRAIL_PURGED_ACTION = 'audit.trail_purged';
+
 /**
- * Re-computes the chain from the first event. Reports the first event whose hash does not
- * match its content, whose link to the previous event is wrong, or that is missing (a gap),
- * and a head that points past the last event (events removed from the end).
+ * Re-computes the chain from its start: the first event, or after the retention job's latest
+ * purge, its checkpoint (the last removed event's sequence number and hash), which the first event
+ * kept must link to and a later event of the chain must record (audit.trail_purged). Reports the
+ * first event whose hash does not match its content, whose link to the previous event is wrong, or
+ * that is missing (a gap), a head that points past the last event (events removed from the end),
+ * and a checkpoint the chain does not record (moved by hand to hide removed events).
  */
 export async function verifyAuditChain(db: Db, practiceId: string): Promise<ChainVerdict> {
   return inPractice(db, practiceId, async (tx) => {
-    let prevHash: Buffer | null = null;
-    let expectedSeq = 1;
+    const checkpoint = await tx
+      .selectFrom('auditCheckpoints')
+      .select(['throughSeq', 'throughHash'])
+      .orderBy('throughSeq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const start = checkpoint?.throughSeq ?? 0;
+    let prevHash: Buffer | null = checkpoint?.throughHash ?? null;
+    let checkpointRecorded = !checkpoint;
+    let expectedSeq = start + 1;
     let count = 0;
     const BATCH = 2000;
     for (;;) {
@@ -164,6 +178,13 @@ export async function verifyAuditChain(db: Db, practiceId: string): Promise<Chai
           changes: row.changes,
         };
         if (!eventHash(prevHash, content).equals(row.hash)) return fail('content does not match its hash');
+        if (
+          checkpoint &&
+          row.action === TRAIL_PURGED_ACTION &&
+          row.changes.throughSeq === checkpoint.throughSeq &&
+          row.changes.throughHash === checkpoint.throughHash.toString('hex')
+        )
+          checkpointRecorded = true;
         prevHash = row.hash;
         expectedSeq += 1;
         count += 1;
@@ -171,19 +192,61 @@ export async function verifyAuditChain(db: Db, practiceId: string): Promise<Chai
       if (rows.length < BATCH) break;
     }
     const head = await tx.selectFrom('auditChainHeads').select(['lastSeq', 'lastHash']).executeTakeFirst();
-    if (head && (head.lastSeq !== count || !sameBytes(head.lastHash, prevHash))) {
+    if (head && (head.lastSeq !== start + count || !sameBytes(head.lastHash, prevHash))) {
       return {
         ok: false,
         events: count,
         brokenAt: {
-          seq: count + 1,
+          seq: start + count + 1,
           id: null,
-          reason: `events after ${count} are missing (chain head is at ${head.lastSeq})`,
+          reason: `events after ${start + count} are missing (chain head is at ${head.lastSeq})`,
         },
       };
     }
-    return { ok: true, events: count };
+    if (!checkpointRecorded) {
+      return {
+        ok: false,
+        events: count,
+        brokenAt: {
+          seq: start + 1,
+          id: null,
+          reason: `the trail starts after event ${start}, but no event of it records that purge`,
+        },
+      };
+    }
+    return checkpoint ? { ok: true, events: count, purgedThrough: start } : { ok: true, events: count };
   });
+}
+
+/**
+ * The retention job's purge of the trail: the oldest events before `before`, a whole stretch from
+ * the start (purge_audit_events, which leaves the checkpoint and refuses while a legal hold is in
+ * force), then the checkpoint recorded as an event of the chain. With `dryRun`, only counts.
+ */
+export async function purgeAuditTrail(
+  tx: Tx,
+  input: { practiceId: string; before: Date; dryRun: boolean; actor: Actor },
+): Promise<{ count: number; throughSeq: number | null }> {
+  const { rows } = await sql<{ purged: number; throughSeq: string | number | null; throughHash: Buffer | null }>`
+    SELECT purged, through_seq, through_hash FROM purge_audit_events(${input.before}, ${input.dryRun})`.execute(tx);
+  const row = rows[0];
+  const count = row?.purged ?? 0;
+  const throughSeq = row?.throughSeq == null ? null : Number(row.throughSeq);
+  if (input.dryRun || count === 0 || throughSeq === null || !row?.throughHash) return { count, throughSeq };
+  await recordAudit(tx, {
+    practiceId: input.practiceId,
+    actor: input.actor,
+    action: TRAIL_PURGED_ACTION,
+    targetType: 'practice',
+    targetId: input.practiceId,
+    changes: {
+      throughSeq,
+      throughHash: row.throughHash.toString('hex'),
+      count,
+      before: input.before.toISOString(),
+    },
+  });
+  return { count, throughSeq };
 }
 
 function sameBytes(a: Buffer | null, b: Buffer | null) {

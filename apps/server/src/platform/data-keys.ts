@@ -117,6 +117,23 @@ export async function openTextForPractice(
 }
 
 /**
+ * openForPractice for work outside a practice's transaction (the WhatsApp dispatcher, a listener's
+ * first look): a data key this process has unwrapped already opens at once, without a round trip;
+ * otherwise one short transaction bound to the practice reads it.
+ */
+export async function openOutsidePractice(
+  db: Db,
+  masterKey: Buffer,
+  practiceId: string,
+  sealed: Buffer,
+  aad: string,
+): Promise<Buffer> {
+  const key = cache.get(cacheKey(masterKey, practiceId, sealed.readUInt32BE(0)));
+  if (key) return decrypt(key, sealed.subarray(4), `${practiceId}:${aad}`);
+  return inPractice(db, practiceId, (tx) => openForPractice(tx, masterKey, practiceId, sealed, aad));
+}
+
+/**
  * keys rotate: re-wraps every practice's data keys under the current master key (those wrapped
  * by `previousMasterKey` are unwrapped with it), and gives each practice a new data key version
  * for what it seals from now on. Old data stays readable under its own version.

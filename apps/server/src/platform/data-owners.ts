@@ -60,12 +60,23 @@ export interface ExportedFile {
   read(): Promise<Buffer> | Buffer;
 }
 
+/** A phrase in each language a patient's erasure receipt may be written in. */
+export interface Words {
+  en: string;
+  fr: string;
+}
+
 export interface ErasureOutcome {
   /** Rows erased or anonymised, by kind. */
   erased: Record<string, number>;
   /** What is kept, why, and until when (an ISO date; null: for as long as the rule that keeps it says, worked out by the retention job). */
-  kept: { kind: string; why: string; until: string | null }[];
+  kept: { kind: string; why: Words; until: string | null }[];
+  /** What each kind named in `erased` and `kept` is called on the patient's receipt. */
+  labels: Record<string, Words>;
 }
+
+/** An erasure that found nothing of the patient's. */
+export const NOTHING_HELD: ErasureOutcome = { erased: {}, kept: [], labels: {} };
 
 /** What a retention period counts from. */
 export type RetentionAnchor =
@@ -85,7 +96,14 @@ export interface DataRetention {
    * A period the retention job enforces, in days, that a practice may lengthen but not shorten
    * below `floorDays`. Absent: the data lives and dies with what it belongs to (no rule of its own).
    */
-  rule?: { defaultDays: number; floorDays: number; from: RetentionAnchor; tiedTo: 'patient' | 'time' };
+  rule?: {
+    defaultDays: number;
+    floorDays: number;
+    from: RetentionAnchor;
+    tiedTo: 'patient' | 'time';
+    /** A legal hold on any patient of the practice keeps the whole category (it cannot be split by patient). */
+    anyHoldStops?: boolean;
+  };
 }
 
 export interface PurgeInput {

@@ -19,6 +19,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   forbidden: 'Your role does not allow this',
   csrf_origin_mismatch: 'The request did not come from this application',
   login_throttled: 'Too many failed attempts; try again later',
+  rate_limited: 'Too many requests; try again shortly',
   not_bookable_on_whatsapp: 'Patients cannot book this type themselves on WhatsApp',
   patient_changed: 'Someone else changed this patient since you opened it',
   patient_archived: 'This patient is archived; reactivate the record to book',

@@ -30,18 +30,27 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  // 29 February of a year that has none becomes 1 March.
-  const result = new Date(Date.UTC(y + years, m - 1, d));
-  return result.toISOString().slice(0, 10);
+/** The day someone born on `dateOfBirth` turns `years` (born on 29 February: 1 March in a common year). */
+export function birthdayOf(dateOfBirth: string, years: number): string {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + years, m - 1, d)).toISOString().slice(0, 10);
+}
+
+/** Under 18 on that day. */
+export const minorOn = (dateOfBirth: string, date: string) => birthdayOf(dateOfBirth, 18) > date;
+
+/**
+ * The rule for minors: records of someone seen as a minor on `visit` are kept at least until their
+ * 25th birthday. Null for someone seen as an adult (or whose birth date is unknown).
+ */
+export function minorsRecordsKeptUntil(dateOfBirth: string | null, visit: string): string | null {
+  return dateOfBirth && minorOn(dateOfBirth, visit) ? birthdayOf(dateOfBirth, MINORS_KEPT_UNTIL_AGE) : null;
 }
 
 /**
  * Until when a patient's clinical records are kept: `days` (11 years by default) after the last
- * visit; for someone seen as a minor, until the later of that and their 25th birthday. For an
- * adult the 25th birthday always comes first (an 18-year-old's is 7 years after the visit, inside
- * the 11), so the one rule serves both. No last visit: null (nothing to count from).
+ * visit; for someone seen as a minor, until the later of that and their 25th birthday. No last
+ * visit: null (nothing to count from).
  */
 export function clinicalRecordsKeptUntil(input: {
   lastVisit: string | null;
@@ -49,10 +58,10 @@ export function clinicalRecordsKeptUntil(input: {
   days?: number;
 }): string | null {
   if (!input.lastVisit) return null;
-  const afterVisit = addDays(input.lastVisit, input.days ?? CLINICAL_RECORDS_DAYS);
-  if (!input.dateOfBirth) return afterVisit;
-  const birthday = addYears(input.dateOfBirth, MINORS_KEPT_UNTIL_AGE);
-  return birthday > afterVisit ? birthday : afterVisit;
+  return laterDate(
+    addDays(input.lastVisit, input.days ?? CLINICAL_RECORDS_DAYS),
+    minorsRecordsKeptUntil(input.dateOfBirth, input.lastVisit),
+  );
 }
 
 /** The later of two dates, either of which may be missing. */

@@ -112,3 +112,38 @@ export function SelectField({
     </FieldFrame>
   );
 }
+
+/**
+ * A checkbox with its label beside it and its hint below, read with it; with `switch`, an on/off
+ * switch (a setting's "on").
+ */
+export function CheckboxField({
+  label,
+  hint,
+  switch: isSwitch,
+  id,
+  ...input
+}: { label: ReactNode; hint?: ReactNode; switch?: boolean } & Omit<ComponentProps<'input'>, 'type'>) {
+  const generated = useId();
+  const hintId = `${id ?? generated}-hint`;
+  return (
+    <>
+      <label className="checkbox">
+        <input
+          id={id}
+          type="checkbox"
+          role={isSwitch ? 'switch' : undefined}
+          aria-checked={isSwitch ? input.checked : undefined}
+          aria-describedby={hint ? hintId : undefined}
+          {...input}
+        />
+        {label}
+      </label>
+      {hint && (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      )}
+    </>
+  );
+}

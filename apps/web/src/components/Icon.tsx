@@ -64,6 +64,8 @@ const PATHS = {
   expand: <path d="m13 17 5-5-5-5M6 17l5-5-5-5" />,
   /** Recalls: coming round again. */
   recall: <path d="M20 12a8 8 0 1 1-2.3-5.7M20 4v4h-4M12 8v4l2.5 2.5" />,
+  /** The dashboard: bars over a baseline. */
+  chart: <path d="M3 20h18M6 16v-5M11 16V6M16 16v-8M21 16v-3" />,
   /** The waitlist: people in a queue with a clock. */
   waitlist: (
     <>

@@ -144,11 +144,28 @@ async function eraseAssistant(tx: Tx, patientId: string): Promise<ErasureOutcome
       ? [
           {
             kind: 'whatsappConsents',
-            why: 'Proof of the consent to WhatsApp contact given in the chat (the words shown and when), kept as long as the conversation’s messages',
+            why: {
+              en: 'Proof of the consent to WhatsApp contact you gave in the chat (the words shown and when), kept as long as the conversation’s messages',
+              fr: 'La preuve du consentement donné dans la conversation (les mots montrés et quand), gardée aussi longtemps que les messages',
+            },
             until: last ? addDays(last.toISOString().slice(0, 10), WHATSAPP_CONTENT_DAYS) : null,
           },
         ]
       : [],
+    labels: {
+      offeredTimes: {
+        en: 'Times offered to you by the booking assistant',
+        fr: 'Les horaires proposés par l’assistant',
+      },
+      chatState: {
+        en: 'Your conversation with the booking assistant',
+        fr: 'Votre échange avec l’assistant de réservation',
+      },
+      whatsappConsents: {
+        en: 'Your answers to the booking assistant’s consent question',
+        fr: 'Vos réponses à la question de consentement de l’assistant',
+      },
+    },
   };
 }
 

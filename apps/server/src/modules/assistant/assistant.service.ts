@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
-import { cancelJob, enqueueJob } from '../../platform/jobs.js';
+import { cancelJob, enqueueJob, publishEvent } from '../../platform/jobs.js';
 import { recordConsentIn } from '../consent/consent.service.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { listPriceList } from '../clinical/price-list.service.js';
@@ -46,9 +46,10 @@ import {
   storeOffers,
   takeLease,
 } from './assistant.repository.js';
+import { rightsRequestConfirmed } from './assistant.events.js';
 import type { Command, CommandResult, Facts, Input, Language, OfferedTime, Reply, State } from './assistant.types.js';
 import { spreadTimes } from './offered-times.js';
-import { step } from './conversation.js';
+import { startBookingFor, step } from './conversation.js';
 import { languageFor } from './conversation-language.js';
 import { type AssistantSettingsRow, assistantSettingsIn } from './settings.service.js';
 import { understand } from './understanding/understand.js';
@@ -96,6 +97,9 @@ interface Taken {
 
 /** The listener of inboundMessageStored. */
 export async function answerWithAssistant(ctx: AppContext, event: InboundMessageStored): Promise<void> {
+  // A tap on a reminder's, recall's or waitlist offer's button is the reminders module's to answer
+  // (it may ask us, see answerReminderTap): left without taking the conversation.
+  if (event.choiceId?.startsWith(REMINDER_PAYLOAD_PREFIX)) return;
   const taken = await takeConversation(ctx, {
     practiceId: event.practiceId,
     conversationId: event.conversationId,
@@ -104,7 +108,7 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   if (!taken?.message) return;
   const { settings, conversation, message } = taken;
   const now = new Date();
-  // A tap on a reminder's button is the reminders module's to answer (it may ask us, see answerReminderTap).
+  // The same for an announcement queued before it carried the tap's id.
   if (message.content.type === 'choice' && message.content.choiceId.startsWith(REMINDER_PAYLOAD_PREFIX)) {
     await inPractice(ctx.db, event.practiceId, (tx) => releaseLease(tx, conversation.id));
     return;
@@ -131,6 +135,7 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
       practiceId: event.practiceId,
       conversationId: conversation.id,
       content: message.content,
+      messageId: message.id,
       at: message.occurredAt,
       state,
       world,
@@ -223,6 +228,77 @@ export async function answerReminderTap(
     appointmentIds: readonly string[];
   },
 ): Promise<'answered' | 'assistant_off' | 'not_taken'> {
+  return withTakenConversation(ctx, input, async ({ world, conversation, state, later }) => {
+    // The request, as the menu row for it would make it; then the appointment, when the flow asks which.
+    let result = await runSteps(
+      ctx,
+      world,
+      conversation,
+      state,
+      { kind: 'choice', id: `menu:${input.goal}`, title: '' },
+      later,
+    );
+    const named = input.appointmentIds.filter((id) => world.facts.upcoming.some((a) => a.id === id));
+    if (result.state.name === 'choosing_appointment' && named.length === 1)
+      result = await runSteps(
+        ctx,
+        world,
+        conversation,
+        result.state,
+        { kind: 'choice', id: `appt:${named[0]}`, title: '' },
+        later,
+      );
+    return result;
+  });
+}
+
+/**
+ * A patient tapped "Book now" on a message the practice started (a recall): the booking flow
+ * starts for that patient and visit type, and answers with the earliest free times (or asks what is
+ * still missing). The tap itself is the reminders module's to read (it checks the signed payload).
+ * 'assistant_off': the practice answers its WhatsApp itself, the caller hands the conversation over.
+ */
+export async function startBookingFromTap(
+  ctx: AppContext,
+  input: {
+    practiceId: string;
+    conversationId: string;
+    messageId: string;
+    patientId: string;
+    appointmentTypeId: string | null;
+  },
+): Promise<'answered' | 'assistant_off' | 'not_taken'> {
+  return withTakenConversation(ctx, input, async ({ world, conversation, state: from, later }) => {
+    const started = startBookingFor(from, { patientId: input.patientId, typeId: input.appointmentTypeId }, world.facts);
+    const replies = [...started.replies];
+    let state = started.state;
+    for (const command of started.commands) {
+      const result = await carryOut(ctx, world, conversation, command, later);
+      if (result) {
+        const next = await runSteps(ctx, world, conversation, state, { kind: 'result', result }, later);
+        state = next.state;
+        replies.push(...next.replies);
+      }
+    }
+    return { state, replies };
+  });
+}
+
+/**
+ * The common frame of a tap another module read for us (answerReminderTap, startBookingFromTap):
+ * with the assistant on, take the conversation for the tap's message, read the facts, run `steps`,
+ * and store what they decided and give the lease back (given back too when a step fails).
+ */
+async function withTakenConversation(
+  ctx: AppContext,
+  input: { practiceId: string; conversationId: string; messageId: string },
+  steps: (taken: {
+    world: World;
+    conversation: Taken['conversation'];
+    state: State;
+    later: Command[];
+  }) => Promise<{ state: State; replies: Reply[] }>,
+): Promise<'answered' | 'assistant_off' | 'not_taken'> {
   const settings = await assistantSettingsIn(ctx.db, input.practiceId);
   if (!settings.enabled) return 'assistant_off';
   const taken = await takeConversation(ctx, input);
@@ -238,30 +314,12 @@ export async function answerReminderTap(
       known: { settings, number: taken.number },
     });
     const later: Command[] = [];
-    // The request, as the menu row for it would make it; then the appointment, when the flow asks which.
-    let result = await runSteps(
-      ctx,
-      world,
-      conversation,
-      taken.state,
-      { kind: 'choice', id: `menu:${input.goal}`, title: '' },
-      later,
-    );
-    const named = input.appointmentIds.filter((id) => world.facts.upcoming.some((a) => a.id === id));
-    if (result.state.name === 'choosing_appointment' && named.length === 1)
-      result = await runSteps(
-        ctx,
-        world,
-        conversation,
-        result.state,
-        { kind: 'choice', id: `appt:${named[0]}`, title: '' },
-        later,
-      );
+    const { state, replies } = await steps({ world, conversation, state: taken.state, later });
     await finish(ctx, {
       practiceId: input.practiceId,
       conversation,
-      state: result.state,
-      replies: result.replies,
+      state,
+      replies,
       later,
       handledMessageId: input.messageId,
       idempotencyKey: `assistant:${input.messageId}`,
@@ -302,7 +360,9 @@ async function takeConversation(
   if (!settings.enabled) return null;
   const deadline = Date.now() + BUSY_WAIT_MS;
   for (;;) {
-    const outcome = await inPractice(ctx.db, input.practiceId, (tx) => tryTake(tx, { ...input, settings }));
+    const outcome = await inPractice(ctx.db, input.practiceId, (tx) =>
+      tryTake(tx, { ...input, settings, masterKey: ctx.config.encryptionKey }),
+    );
     if (outcome !== 'busy') return outcome;
     if (Date.now() > deadline) throw new Error('assistant: conversation still busy; retrying later');
     await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
@@ -311,12 +371,19 @@ async function takeConversation(
 
 async function tryTake(
   tx: Tx,
-  input: { practiceId: string; conversationId: string; messageId: string | null; settings: AssistantSettingsRow },
+  input: {
+    practiceId: string;
+    conversationId: string;
+    messageId: string | null;
+    settings: AssistantSettingsRow;
+    masterKey: Buffer;
+  },
 ): Promise<Taken | null | 'busy'> {
   const { settings } = input;
   const read = await readInboundForAssistant(tx, {
     conversationId: input.conversationId,
     messageId: input.messageId,
+    masterKey: input.masterKey,
   });
   if (!read) return null;
   const { conversation, message } = read;
@@ -500,6 +567,7 @@ async function inputOf(
     practiceId: string;
     conversationId: string;
     content: MessageContent;
+    messageId: string;
     at: Date;
     state: State;
     world: World;
@@ -511,6 +579,7 @@ async function inputOf(
       return {
         kind: 'text',
         text: content.body,
+        messageId: input.messageId,
         understood: understand(content.body, {
           at: input.at,
           timeZone: input.world.facts.timeZone,
@@ -673,6 +742,13 @@ async function carryOut(
     }
     case 'register_patient':
       return registerPatient(ctx, world, conversation.id, command);
+    case 'record_privacy_request': {
+      // Only patients this number speaks for, never anyone else named in a stored state.
+      const own = new Set(world.facts.patients.map((p) => p.id));
+      const patientIds = command.patientIds.filter((id) => own.has(id));
+      if (patientIds.length > 0) later.push({ ...command, patientIds });
+      return null;
+    }
     case 'hand_over':
     case 'opt_out':
     case 'opt_in':
@@ -872,8 +948,21 @@ async function finish(
       if (command.kind === 'opt_in')
         await recordWhatsAppOptIn(tx, { practiceId, conversationId: conversation.id, at: now });
       if (command.kind === 'set_language') state = { ...state, language: command.language };
+      // Privacy records it and answers with the due date (it listens: it sits above the assistant).
+      const requestMessageId =
+        command.kind === 'record_privacy_request' ? (command.requestMessageId ?? input.handledMessageId) : null;
+      if (command.kind === 'record_privacy_request' && requestMessageId)
+        await publishEvent(tx, rightsRequestConfirmed, {
+          practiceId,
+          conversationId: conversation.id,
+          requestMessageId,
+          patientIds: command.patientIds,
+          type: command.type,
+          language: state.language,
+        });
     }
     const queued = await queueAssistantReplies(tx, {
+      masterKey: ctx.config.encryptionKey,
       practiceId,
       conversation: target,
       replies,

@@ -140,7 +140,8 @@ export type CommandResult =
   | { kind: 'failed'; command: Command['kind'] };
 
 export type Input =
-  | { kind: 'text'; text: string; understood: Understanding }
+  /** `messageId`: the stored message (a rights request names the message it was asked in). */
+  | { kind: 'text'; text: string; understood: Understanding; messageId?: string }
   /** A tapped button or list row (or a template quick reply), by its id. */
   | { kind: 'choice'; id: ChoiceId; title: string; resolved?: OfferedTime }
   /** An image, voice note, sticker, location...: nothing to read. */
@@ -193,6 +194,10 @@ export type StateName =
   | 'confirming_booking'
   | 'choosing_appointment'
   | 'confirming_cancel'
+  /** A rights request ("a copy of my data") on a number shared by several patients: whose is it? */
+  | 'choosing_privacy_patient'
+  /** A rights request said back, waiting for Send request / Cancel. */
+  | 'confirming_privacy'
   /** Waiting for a command's result (the runtime feeds it back before the patient writes again). */
   | 'working';
 
@@ -214,6 +219,29 @@ export interface State {
    * is idle so that a tap on its list of times, or a second Confirm, can still be read.
    */
   recent?: BookingDraft;
+  /** A rights request being confirmed (states choosing_privacy_patient, confirming_privacy). */
+  privacy?: PrivacyDraft;
+}
+
+/** The rights a patient can ask for in the chat (privacy's request types; consent withdrawal is STOP). */
+export type RightsRequestType = 'access' | 'deletion' | 'correction' | 'restriction';
+
+/** The intents that ask for a right, and which. */
+export const RIGHT_OF_INTENT: Partial<Record<Intent, RightsRequestType>> = {
+  privacy_access: 'access',
+  privacy_deletion: 'deletion',
+  privacy_correction: 'correction',
+  privacy_restriction: 'restriction',
+};
+
+/** A rights request the patient wrote, until it is sent to the practice or dropped. */
+export interface PrivacyDraft {
+  type: RightsRequestType;
+  /** The message it was asked in: privacy reads the patient's words and its time (the receipt) there. */
+  requestMessageId?: string;
+  /** Whom it is for, a patient of the number (set at once when the number has one). */
+  patientId?: string;
+  givenName?: string;
 }
 
 export const INITIAL_STATE: State = { name: 'idle', language: 'en', draft: null, misses: 0, introduced: false };
@@ -260,6 +288,11 @@ export type Command =
   | { kind: 'cancel'; appointmentId: string; reason: string }
   | { kind: 'register_patient'; fullName: string; birthDate: string; consentWording: string; language: Language }
   | { kind: 'hand_over'; reason: HandoverReason }
+  /**
+   * Send a rights request to the practice for these patients of the number: the runtime announces
+   * it (assistant.events.ts) and privacy records it and answers with its due date.
+   */
+  | { kind: 'record_privacy_request'; type: RightsRequestType; patientIds: string[]; requestMessageId?: string }
   | { kind: 'opt_out' }
   | { kind: 'opt_in' }
   | { kind: 'set_language'; language: Language };

@@ -47,7 +47,8 @@ export function stay(c: Ctx, replies: Reply[], commands: Command[] = [], change:
  * `recent`, so a tap on its list or a second Confirm can still be read later.
  */
 export function goIdle(c: Ctx, replies: Reply[], commands: Command[] = [], finished = c.state.draft): Step {
-  const { registration: _registration, ...state } = c.state;
+  // A registration or a rights request in progress ends with the flow.
+  const { registration: _registration, privacy: _privacy, ...state } = c.state;
   const worthKeeping = finished && ((finished.offered?.length ?? 0) > 0 || finished.done);
   const recent = worthKeeping
     ? { ...finished, hold: undefined, awaiting: undefined, searchAgain: undefined }

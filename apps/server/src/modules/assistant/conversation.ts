@@ -50,6 +50,15 @@ import {
 import { after, type Ctx, contextOf, goIdle, leaveFlow, stay } from './conversation-context.js';
 import { introduced, languageFor } from './conversation-language.js';
 import {
+  choosePrivacyPatient,
+  dropPrivacyRequest,
+  privacyPatientInText,
+  privacyQuestion,
+  rightAskedFor,
+  sendPrivacyRequest,
+  startPrivacyRequest,
+} from './conversation-privacy.js';
+import {
   askBirthDateAgain,
   consentGiven,
   consentRefused,
@@ -91,9 +100,12 @@ import { fold } from './understanding/normalise.js';
  * | confirming_booking   | `confirm` / `change`, yes / no              | book; choosing_time                    |
  * | choosing_appointment | `appt:<id>`, "2", a day, a first name       | confirming_cancel / choosing_when      |
  * | confirming_cancel    | `cancel_yes` / `cancel_no`, yes / no        | cancel; idle                           |
+ * | choosing_privacy_patient | `privacy_who:<id>`, a first name, "2"   | confirming_privacy                     |
+ * | confirming_privacy   | `privacy_send` / `privacy_cancel`, yes / no | idle (+ record_privacy_request)        |
  * | working              | the result of the command it names          | the next question or the confirmation  |
  *
- * From any state: urgent, "talk to a person", stop/start and a language switch act at once; "never
+ * From any state: urgent, "talk to a person", stop/start, a language switch and a request about
+ * one's data (conversation-privacy.ts) act at once; "never
  * mind" leaves the flow; another request (book, move, cancel) starts its own flow, and a question
  * (hours, address, prices, my appointments) is answered without losing the flow. Leaving a flow
  * always releases the time it holds.
@@ -106,10 +118,32 @@ export function step(state: State, input: Input, facts: Facts): Step {
   return introduced(c, dispatch(c, input));
 }
 
+/**
+ * A booking started for a patient the practice already knows, for a visit type it already knows (a
+ * recall's "Book now"): the flow the patient was in is left, and the earliest free times are looked
+ * for at once. A patient who is not one of the number's, or a type patients cannot book on WhatsApp,
+ * is asked about as in any booking.
+ */
+export function startBookingFor(state: State, known: { patientId: string; typeId: string | null }, facts: Facts): Step {
+  const input: Input = { kind: 'choice', id: 'menu:book', title: '' };
+  const current = state.name === 'working' ? resumed(state) : state;
+  const c = contextOf({ ...current, language: languageFor(current, input, facts) }, facts);
+  const left = leaveFlow(c);
+  const patient = facts.patients.find((p) => p.id === known.patientId);
+  const type = facts.visitTypes.find((v) => v.id === known.typeId);
+  const draft: BookingDraft = {
+    goal: 'book',
+    ...(patient ? { patientId: patient.id, givenName: patient.givenName } : {}),
+    ...(type ? { typeId: type.id, typeName: type.name } : {}),
+    when: rangeFor('earliest', facts.now, facts.timeZone),
+  };
+  return introduced(left.c, after(left.commands, advanceBooking(left.c, draft)));
+}
+
 function dispatch(c: Ctx, input: Input): Step {
   switch (input.kind) {
     case 'text':
-      return onText(c, input.text, input.understood);
+      return onText(c, input.text, input.understood, input.messageId);
     case 'choice':
       return onChoice(c, input.id, input.resolved);
     case 'media':
@@ -215,6 +249,26 @@ const STATES: Record<StateName, StateRules> = {
     choice: (c, id) => (id === 'cancel_yes' ? cancelAppointment(c) : id === 'cancel_no' ? keepAppointment(c) : null),
     ask: cancelQuestion,
   },
+  choosing_privacy_patient: {
+    text: privacyPatientInText,
+    choice: (c, id) =>
+      id.startsWith('privacy_who:') ? choosePrivacyPatient(c, id.slice('privacy_who:'.length)) : null,
+    ask: privacyQuestion,
+  },
+  confirming_privacy: {
+    text: (c, _text, understood) => {
+      // "cancel" here means: do not send it (not: cancel an appointment).
+      if (understood.intent === 'cancel' && !understood.when) return dropPrivacyRequest(c);
+      return yesNo(
+        understood,
+        () => sendPrivacyRequest(c),
+        () => dropPrivacyRequest(c),
+      );
+    },
+    choice: (c, id) =>
+      id === 'privacy_send' ? sendPrivacyRequest(c) : id === 'privacy_cancel' ? dropPrivacyRequest(c) : null,
+    ask: privacyQuestion,
+  },
   working: {
     ask: () => [],
   },
@@ -239,9 +293,11 @@ function resumed(state: State): State {
 // ---------------------------------------------------------------------------------------------
 // Texts, taps, pictures
 
-function onText(c: Ctx, text: string, understood: Understanding): Step {
+function onText(c: Ctx, text: string, understood: Understanding, messageId: string | undefined): Step {
   const atOnce = escapeFrom(c, understood);
   if (atOnce) return atOnce;
+  const right = rightAskedFor(understood);
+  if (right) return startPrivacyRequest(c, right, messageId);
   if (c.state.name !== 'idle' && isNeverMind(text)) return abandon(c);
   const answered = STATES[c.state.name].text?.(c, text, understood);
   if (answered) return answered;

@@ -1,3 +1,5 @@
+import type { RightsRequestType } from './assistant.types.js';
+
 /** The assistant's words in English (the shape is `Texts` in replies.ts). */
 
 const callUs = (phone: string | null) => (phone ? `Please call us on ${phone}.` : 'Please call the practice.');
@@ -130,6 +132,28 @@ export const en = {
   pricesHeader: 'Our prices:',
   noPrices: (phone: string | null) =>
     phone ? `For prices, please call us on ${phone}.` : 'For prices, please ask the practice.',
+
+  privacyWhat: (type: RightsRequestType, givenName?: string) => {
+    const whose = givenName ? `${givenName}'s` : 'your';
+    switch (type) {
+      case 'access':
+        return `a copy of the data we hold about ${givenName ?? 'you'}`;
+      case 'deletion':
+        return `us to delete ${whose} data`;
+      case 'correction':
+        return `us to correct ${whose} details`;
+      case 'restriction':
+        return `us to stop using ${whose} data`;
+    }
+  },
+  privacyConfirm: (what: string) =>
+    `You'd like ${what}. I'll pass this to the practice: reply YES or tap "Send request" to send it.`,
+  privacySend: 'Send request',
+  privacyCancel: 'Cancel',
+  privacyWhoFor: 'Who is the request for?',
+  privacyNotSent: "OK, I haven't sent anything.",
+  privacyUnknownNumber:
+    "I couldn't find your record from this number. A member of the team will reply here to help you with your request.",
 
   urgentGeneric: (phone: string | null) =>
     `If you are in a lot of pain, ${phone ? `call us on ${phone}` : 'call the practice'}. If your face is badly swollen, or you have a fever, or trouble breathing or swallowing, go to the nearest hospital emergency department now.`,

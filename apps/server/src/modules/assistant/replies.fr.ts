@@ -1,3 +1,5 @@
+import type { RightsRequestType } from './assistant.types.js';
+
 /** The assistant's words in French, with "vous" (the shape is `Texts` in replies.ts). */
 
 const callUs = (phone: string | null) => (phone ? `Appelez-nous au ${phone}.` : 'Appelez le cabinet.');
@@ -140,6 +142,27 @@ export const fr = {
   pricesHeader: 'Nos tarifs :',
   noPrices: (phone: string | null) =>
     phone ? `Pour les tarifs, appelez-nous au ${phone}.` : "Pour les tarifs, demandez à l'équipe du cabinet.",
+
+  privacyWhat: (type: RightsRequestType, givenName?: string) => {
+    switch (type) {
+      case 'access':
+        return `recevoir une copie des données que nous détenons ${givenName ? `sur ${givenName}` : 'à votre sujet'}`;
+      case 'deletion':
+        return `que nous supprimions ${givenName ? `les données de ${givenName}` : 'vos données'}`;
+      case 'correction':
+        return `que nous corrigions ${givenName ? `les coordonnées de ${givenName}` : 'vos coordonnées'}`;
+      case 'restriction':
+        return `que nous cessions d'utiliser ${givenName ? `les données de ${givenName}` : 'vos données'}`;
+    }
+  },
+  privacyConfirm: (what: string) =>
+    `Vous souhaitez ${what}. Je transmets votre demande au cabinet : répondez OUI ou touchez « Envoyer la demande ».`,
+  privacySend: 'Envoyer la demande',
+  privacyCancel: 'Annuler',
+  privacyWhoFor: 'Pour qui est cette demande ?',
+  privacyNotSent: "D'accord, je n'ai rien envoyé.",
+  privacyUnknownNumber:
+    "Je n'ai pas trouvé votre dossier à partir de ce numéro. Un membre de l'équipe va vous répondre ici pour vous aider.",
 
   urgentGeneric: (phone: string | null) =>
     `Si vous avez très mal, ${phone ? `appelez-nous au ${phone}` : 'appelez le cabinet'}. Si votre visage est très enflé, ou si vous avez de la fièvre ou du mal à respirer ou à avaler, allez tout de suite aux urgences de l'hôpital le plus proche.`,

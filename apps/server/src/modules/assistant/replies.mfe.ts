@@ -1,3 +1,5 @@
+import type { RightsRequestType } from './assistant.types.js';
+
 /**
  * The assistant's words in Mauritian Creole (Kreol Morisien), in the Lortograf spelling and simple
  * everyday words (../shared/whatsapp/creole.md), with the polite "ou". The shape is `Texts` in replies.ts.
@@ -137,6 +139,28 @@ export const mfe = {
     phone ? `Apel nou lor ${phone}, nou pou explik ou kouma vini.` : 'Demann klinik-la kouma vini.',
   pricesHeader: 'Nou pri:',
   noPrices: (phone: string | null) => (phone ? `Pou pri, apel nou lor ${phone}.` : 'Pou pri, demann lekip klinik-la.'),
+
+  privacyWhat: (type: RightsRequestType, givenName?: string) => {
+    const whose = givenName ? `bann done ${givenName}` : 'ou bann done';
+    switch (type) {
+      case 'access':
+        return `gagn enn kopi bann done ki nou ena lor ${givenName ?? 'ou'}`;
+      case 'deletion':
+        return `ki nou efas ${whose}`;
+      case 'correction':
+        return `ki nou koriz ${givenName ? `bann detay ${givenName}` : 'ou bann detay'}`;
+      case 'restriction':
+        return `ki nou aret servi ${whose}`;
+    }
+  },
+  privacyConfirm: (what: string) =>
+    `Ou anvi ${what}. Mo pou avoy sa demann-la ar klinik-la: reponn WI ouswa tap "Avoy demann" pou avoy li.`,
+  privacySend: 'Avoy demann',
+  privacyCancel: 'Anile',
+  privacyWhoFor: 'Pou kisanla sa demann-la?',
+  privacyNotSent: 'Dakor, mo pa finn avoy nanye.',
+  privacyUnknownNumber:
+    'Mo pa finn trouv ou dosie avek sa nimero-la. Enn dimoun dan lekip pou reponn ou isi pou ed ou avek ou demann.',
 
   urgentGeneric: (phone: string | null) =>
     `Si ou ena boukou douler, ${phone ? `apel nou lor ${phone}` : 'apel klinik-la'}. Si ou lafigir anfle for, ouswa ou ena lafiev, ouswa ou gagn difikilte pou respire ouswa pou aval, al lirzans lopital pli pre toutswit.`,

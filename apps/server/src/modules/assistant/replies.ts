@@ -1,4 +1,4 @@
-import type { Goal, Language } from './assistant.types.js';
+import type { Goal, Language, RightsRequestType } from './assistant.types.js';
 import { en } from './replies.en.js';
 import { fr } from './replies.fr.js';
 import { mfe } from './replies.mfe.js';
@@ -113,6 +113,18 @@ export interface Texts {
   noAddress: (phone: string | null) => string;
   pricesHeader: string;
   noPrices: (phone: string | null) => string;
+
+  // Rights over one's data (a copy, deletion, a correction, stop using it)
+  /** What is asked, said to the patient: about them, or about the patient named (a shared number). */
+  privacyWhat: (type: RightsRequestType, givenName?: string) => string;
+  /** Said back before anything is sent, with the Send request / Cancel buttons. */
+  privacyConfirm: (what: string) => string;
+  privacySend: string;
+  privacyCancel: string;
+  privacyWhoFor: string;
+  privacyNotSent: string;
+  /** The number matches no patient: a person takes the request. */
+  privacyUnknownNumber: string;
 
   // Urgent, a person, opting out, time-outs
   urgentGeneric: (phone: string | null) => string;

@@ -5,7 +5,10 @@ import { AppError } from '../../platform/errors.js';
 import { practiceFactsIn } from '../../platform/tenancy.js';
 import { unstorableText } from '../../platform/validation.js';
 import { listAppointmentTypes } from '../scheduling/appointment-types.service.js';
-import type { Language } from './assistant.types.js';
+import { type Language, RIGHT_OF_INTENT, type RightsRequestType } from './assistant.types.js';
+import { readIntent } from './understanding/intent.js';
+import { detectLanguage } from './understanding/language.js';
+import { fold, wordsOf } from './understanding/normalise.js';
 import { matchVisitType, understand } from './understanding/understand.js';
 
 /**
@@ -47,6 +50,20 @@ export async function understandMessage(
 export function understandText(text: string, opts: { at?: Date; timeZone?: string } = {}): UnderstandResult {
   checkText(text);
   return readMessage(text, { at: opts.at ?? new Date(), timeZone: opts.timeZone ?? DEFAULT_TIME_ZONE, types: [] });
+}
+
+/**
+ * A request about the writer's data ("I want a copy of my data", "supprimez mes données", "efas mo
+ * bann done") read by the assistant's own rules, with the language it is written in; null for
+ * anything else. Privacy's listener asks it while the assistant is off for the number, so a message
+ * means the same whichever of the two answers it. Intents only (no dates): it is asked of every text.
+ */
+export function readRightsRequest(text: string): { type: RightsRequestType; language: Language } | null {
+  if (text.length > 1000) return null;
+  const words = wordsOf(fold(text));
+  const type = RIGHT_OF_INTENT[readIntent(words.map((w) => w.text)).intent];
+  if (!type) return null;
+  return { type, language: detectLanguage(words.map((w) => w.typed)) };
 }
 
 function readMessage(

@@ -12,6 +12,7 @@ import { type TotpCheck, checkTotp, consumeRecoveryCode } from './mfa.js';
 import { type Origin, auditForUser } from './account-audit.js';
 import { signInPolicyOf } from '../../platform/tenancy.js';
 import { findUserByIdentity } from './identities.js';
+import { requiredIssuersOf } from './practice-providers.js';
 import type { VerifiedIdentity } from './oidc.js';
 
 export type LoginOutcome =
@@ -107,6 +108,16 @@ export async function signInWithIdentity(
     .where('subject', '=', input.identity.subject)
     .execute();
   if ((await signInPolicyOf(ctx.db, user.id)).practices === 0) throw withoutPractice();
+  // A practice that signs in through a provider only means its provider (its own, else the deployment's).
+  if ((await requiredIssuersOf(ctx, user.id)).some((issuer) => issuer !== input.identity.issuer)) {
+    await auditForUser(ctx.db, user.id, input.origin, 'auth.login_failed', {
+      reason: 'other_provider_required',
+      issuer: input.identity.issuer,
+    });
+    throw new AppError('oidc_provider_required', {
+      detail: 'Your practice signs in through its own identity provider: use "Sign in with your practice\'s account"',
+    });
+  }
   if (user.mfaEnabledAt) {
     const pending = await createSession(ctx.db, sessionPolicyOf(ctx), {
       userId: user.id,
@@ -115,7 +126,11 @@ export async function signInWithIdentity(
     });
     return { kind: 'mfa', token: pending.token };
   }
-  return startSession(ctx, user.id, user.email, input.origin, { mfa: false, method: 'oidc' });
+  return startSession(ctx, user.id, user.email, input.origin, {
+    mfa: false,
+    method: 'oidc',
+    issuer: input.identity.issuer,
+  });
 }
 
 /** The second step for accounts with two-factor: a TOTP code or a one-time recovery code. */
@@ -324,3 +339,5 @@ export { createUser, findUserByEmail, loadMe, userDirectory, userNamesIn } from 
 // practices checks the owner has one before switching password sign-in off.
 export type { VerifiedIdentity } from './oidc.js';
 export { findUserByIdentity, linkIdentityIn, linkedIdentitiesOf } from './identities.js';
+export { refuseOtherProvider, signInIssuerOf } from './practice-providers.js';
+export { confirmSensitiveAction } from './mfa.js';

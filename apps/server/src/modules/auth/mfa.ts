@@ -210,3 +210,21 @@ async function requirePassword(db: Db, userId: string, password: string) {
     throw new AppError('invalid_credentials', { detail: 'The password is wrong' });
   return user;
 }
+
+/**
+ * The check before a sensitive action (taking all of a practice's data away): the member's
+ * password again and, when two-step sign-in is on for them, a code from their app (or an unused
+ * recovery code). 401 invalid_credentials, mfa_required (the code is missing) or mfa_invalid_code.
+ */
+export async function confirmSensitiveAction(
+  ctx: AppContext,
+  input: { userId: string; password: string; code?: string | undefined },
+): Promise<void> {
+  const user = await requirePassword(ctx.db, input.userId, input.password);
+  if (!user.mfaEnabledAt || !user.mfaSecretEncrypted) return;
+  const code = input.code?.trim();
+  if (!code) throw new AppError('mfa_required', { detail: 'Enter the code from your authenticator app' });
+  if ((await checkTotp(ctx, { id: user.id, mfaSecretEncrypted: user.mfaSecretEncrypted }, code)) === 'valid') return;
+  if (await consumeRecoveryCode(ctx.db, user.id, code)) return;
+  throw new AppError('mfa_invalid_code');
+}

@@ -1,10 +1,21 @@
-import { LinkedIdentities, OidcLinkInput, OidcPublicConfig, OidcRedirect, OidcUnlinkInput } from '@dentalpro/contracts';
+import {
+  Email,
+  LinkedIdentities,
+  OidcLinkInput,
+  OidcPublicConfig,
+  OidcRedirect,
+  OidcUnlinkInput,
+  PracticeIdParams,
+  PracticeIdentityProviderInput,
+  PracticeIdentityProviderSettings,
+} from '@dentalpro/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
-import { toAppError, userIdOf } from '../../platform/http.js';
+import { actorOf, toAppError, userIdOf } from '../../platform/http.js';
+import { listMemberships } from '../../platform/tenancy.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import {
   type LoginOutcome,
@@ -14,13 +25,16 @@ import {
   signInWithIdentity,
 } from './auth.service.js';
 import { linkIdentity, linkedIdentitiesOf, unlinkIdentity } from './identities.js';
+import { type OidcProvider, type VerifiedIdentity, finishAuthorization, startAuthorization } from './oidc.js';
 import {
-  type OidcProvider,
-  type VerifiedIdentity,
-  createOidcProvider,
-  finishAuthorization,
-  startAuthorization,
-} from './oidc.js';
+  anyPracticeProvider,
+  createProviderDirectory,
+  getPracticeIdentityProvider,
+  practiceForEmail,
+  providersAvailableTo,
+  removePracticeIdentityProvider,
+  savePracticeIdentityProvider,
+} from './practice-providers.js';
 import { findUserById } from './users.js';
 
 export type AcceptInvitationWithIdentity = (
@@ -42,6 +56,8 @@ const originOf = (request: FastifyRequest): Origin => ({
 const StartInput = z.strictObject({
   /** Accepting an invitation through the provider: the invitation link's token. */
   invitationToken: z.string().min(20).max(200).optional(),
+  /** "Sign in with your practice's account": the work address, whose domain finds the practice's provider. */
+  email: Email.optional(),
 });
 
 export async function oidcRoutes(
@@ -54,16 +70,24 @@ export async function oidcRoutes(
 ) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const secure = ctx.config.publicUrl.startsWith('https:');
-  const provider: OidcProvider | null = ctx.config.oidc
-    ? createOidcProvider(ctx.config.oidc, ctx.config.publicUrl, ctx.logger)
-    : null;
+  const directory = createProviderDirectory(ctx);
+  const provider = directory.deployment;
   // Discovery at start-up, not awaited: a provider that is down leaves password sign-in working,
-  // and the first sign-in through it tries again.
+  // and the first sign-in through it tries again. A practice's provider is discovered on first use.
   if (provider) provider.configuration().catch(() => undefined);
 
   const configured = (): OidcProvider => {
     if (!provider) throw new AppError('oidc_not_configured', { detail: 'No identity provider is configured' });
     return provider;
+  };
+  /** The provider serving this work address's domain: a practice's own. Says no more than "none" otherwise. */
+  const practiceProviderFor = async (email: string) => {
+    const practiceId = await practiceForEmail(ctx.db, email);
+    if (!practiceId)
+      throw new AppError('oidc_domain_unknown', {
+        detail: 'No practice here signs in with accounts of this email domain; use your password or the button above',
+      });
+    return { practiceId, provider: await directory.forPractice(practiceId) };
   };
   const redirectTo = (reply: FastifyReply, url: string, browserToken: string) => {
     reply.setCookie(BROWSER_COOKIE, browserToken, {
@@ -86,13 +110,18 @@ export async function oidcRoutes(
         response: { 200: OidcPublicConfig },
       },
     },
-    async () => ({ enabled: provider !== null, displayName: provider?.settings.displayName ?? null }),
+    async () => ({
+      enabled: provider !== null,
+      displayName: provider?.settings.displayName ?? null,
+      practiceProviders: await anyPracticeProvider(ctx.db),
+    }),
   );
 
   api.post(
     '/auth/oidc/start',
     {
-      config: { auth: 'public' },
+      // Public, and each start stores a state row and may call the provider: limited per address.
+      config: { auth: 'public', rateLimit: { max: ctx.config.oidcStartsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags,
         summary:
@@ -102,11 +131,13 @@ export async function oidcRoutes(
       },
     },
     async (request, reply) => {
-      const token = request.body.invitationToken;
-      const started = await startAuthorization(ctx.db, configured(), {
+      const { invitationToken: token, email } = request.body;
+      const target = email ? await practiceProviderFor(email) : { practiceId: null, provider: configured() };
+      const started = await startAuthorization(ctx.db, target.provider, {
         purpose: token ? 'invitation' : 'sign_in',
         userId: null,
         invitationToken: token ?? null,
+        practiceId: target.practiceId,
       });
       return redirectTo(reply, started.url, started.browserToken);
     },
@@ -123,9 +154,13 @@ export async function oidcRoutes(
       },
     },
     async (request, reply) => {
-      const oidc = configured();
+      const { practiceId } = request.body;
       const user = await findUserById(ctx.db, userIdOf(request));
       if (!user) throw new AppError('unauthenticated');
+      // A practice's own provider: only a member of that practice links it.
+      if (practiceId && !(await listMemberships(ctx.db, user.id)).some((m) => m.practiceId === practiceId))
+        throw new AppError('practice_not_found');
+      const oidc = await directory.of(practiceId ?? null);
       await refuseIfThrottled(ctx.db, user.email, request.ip);
       if (!(await verifyPassword(user.passwordHash, request.body.password))) {
         await recordAttempt(ctx.db, user.email, request.ip, false);
@@ -135,6 +170,7 @@ export async function oidcRoutes(
         purpose: 'link',
         userId: user.id,
         invitationToken: null,
+        practiceId: practiceId ?? null,
       });
       return redirectTo(reply, started.url, started.browserToken);
     },
@@ -146,7 +182,7 @@ export async function oidcRoutes(
     async (request, reply) => {
       await unlinkIdentity(ctx, {
         userId: userIdOf(request),
-        issuer: configured().settings.issuer,
+        issuer: request.body.issuer ?? configured().settings.issuer,
         password: request.body.password,
         origin: originOf(request),
       });
@@ -157,7 +193,10 @@ export async function oidcRoutes(
   api.get(
     '/auth/oidc/identities',
     { schema: { tags, summary: 'The provider accounts linked to mine', response: { 200: LinkedIdentities } } },
-    async (request) => ({ identities: await linkedIdentitiesOf(ctx.db, userIdOf(request)) }),
+    async (request) => ({
+      identities: await linkedIdentitiesOf(ctx.db, userIdOf(request)),
+      providers: await providersAvailableTo(ctx, userIdOf(request)),
+    }),
   );
 
   /**
@@ -190,16 +229,64 @@ export async function oidcRoutes(
     },
   );
 
+  // A practice's own provider (Settings → Practice → Sign-in): the owner's.
+  const providerPath = '/practices/:practiceId/identity-provider';
+  api.get(
+    providerPath,
+    {
+      config: { permission: 'practice:manage' },
+      schema: {
+        tags,
+        summary: "The practice's own identity provider, and the redirect URL to register with it",
+        params: PracticeIdParams,
+        response: { 200: PracticeIdentityProviderSettings },
+      },
+    },
+    async (request) =>
+      getPracticeIdentityProvider(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
+  );
+  api.put(
+    providerPath,
+    {
+      config: { permission: 'practice:manage' },
+      schema: {
+        tags,
+        summary: "Set the practice's own identity provider (its discovery is checked first; the secret is sealed)",
+        params: PracticeIdParams,
+        body: PracticeIdentityProviderInput,
+        response: { 200: PracticeIdentityProviderSettings },
+      },
+    },
+    async (request) =>
+      savePracticeIdentityProvider(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        provider: request.body,
+      }),
+  );
+  api.delete(
+    providerPath,
+    {
+      config: { permission: 'practice:manage' },
+      schema: { tags, summary: "Remove the practice's own identity provider", params: PracticeIdParams },
+    },
+    async (request, reply) => {
+      await removePracticeIdentityProvider(ctx, { actor: actorOf(request), practiceId: request.params.practiceId });
+      return reply.status(204).send();
+    },
+  );
+
   async function completeCallback(
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<{ page: string; body: Record<string, unknown> }> {
-    const oidc = configured();
     const callbackUrl = new URL(request.url, ctx.config.publicUrl);
-    const { request: started, identity } = await finishAuthorization(ctx.db, oidc, {
-      callbackUrl,
-      browserToken: request.cookies[BROWSER_COOKIE],
-    });
+    const { request: started, identity } = await finishAuthorization(
+      ctx.db,
+      directory.of,
+      { callbackUrl, browserToken: request.cookies[BROWSER_COOKIE] },
+      ctx.logger,
+    );
     const origin = originOf(request);
     if (started.purpose === 'link') {
       // The account that asked must still be the one signed in in this browser.

@@ -36,38 +36,76 @@ export interface SignInRequest {
   purpose: SignInPurpose;
   userId: string | null;
   invitationToken: string | null;
+  /** The practice whose own provider the browser went to; null: the deployment's. */
+  practiceId: string | null;
 }
+
+/** For a practice's provider, where OIDC_CLOCK_TOLERANCE_SECONDS and OIDC_TIMEOUT_SECONDS are not set. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
+export const DEFAULT_TIMEOUT_SECONDS = 8;
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const SCOPES = 'openid email profile';
 
+/**
+ * The provider's discovery document, and a client for it. Plain http only for a provider on this
+ * machine: config.ts (the deployment's) and practice-providers.ts (a practice's) allow nothing else.
+ */
+export async function discover(settings: OidcConfig): Promise<openid.Configuration> {
+  const server = new URL(settings.issuer);
+  const configuration = await openid.discovery(
+    server,
+    settings.clientId,
+    { client_secret: settings.clientSecret, [openid.clockTolerance]: settings.clockToleranceSeconds },
+    openid.ClientSecretPost(settings.clientSecret),
+    {
+      timeout: settings.timeoutSeconds,
+      ...(server.protocol === 'http:' ? { execute: [openid.allowInsecureRequests] } : {}),
+    },
+  );
+  configuration.timeout = settings.timeoutSeconds;
+  // The ID token's signature is checked against the provider's JWKS too: by default openid-client
+  // trusts a token endpoint's answer on the strength of TLS alone (OpenID Connect Core 3.1.3.7).
+  openid.enableNonRepudiationChecks(configuration);
+  return configuration;
+}
+
+/**
+ * Saving a practice's provider: its issuer must answer with an OpenID Connect discovery document
+ * for itself. The answer says which of the two failed, never what the address answered.
+ */
+export async function checkDiscovery(settings: OidcConfig): Promise<{ issuer: string }> {
+  try {
+    const configuration = await discover(settings);
+    const metadata = configuration.serverMetadata();
+    if (!metadata.authorization_endpoint || !metadata.token_endpoint || !metadata.jwks_uri)
+      throw new AppError('oidc_provider_invalid', {
+        detail: 'The issuer does not publish an authorisation endpoint, a token endpoint and its keys (JWKS)',
+        extra: { reason: 'not_oidc' },
+      });
+    // As its tokens will name it (`iss`), which is how linked accounts are found.
+    return { issuer: metadata.issuer };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string; cause?: { code?: string } }).code;
+    const answered = typeof code === 'string' && code.startsWith('OAUTH_');
+    throw new AppError('oidc_provider_invalid', {
+      detail: answered
+        ? 'This address is not an OpenID Connect issuer (no valid discovery document for it at /.well-known/openid-configuration)'
+        : 'The issuer did not answer; check the address',
+      extra: { reason: answered ? 'not_oidc' : 'unreachable' },
+    });
+  }
+}
+
 export function createOidcProvider(settings: OidcConfig, publicUrl: string, logger: Logger): OidcProvider {
   let discovered: Promise<openid.Configuration> | undefined;
-  const discover = async () => {
-    const server = new URL(settings.issuer);
-    const configuration = await openid.discovery(
-      server,
-      settings.clientId,
-      { client_secret: settings.clientSecret, [openid.clockTolerance]: settings.clockToleranceSeconds },
-      openid.ClientSecretPost(settings.clientSecret),
-      {
-        timeout: settings.timeoutSeconds,
-        // config.ts allows plain http for a provider on this machine only.
-        ...(server.protocol === 'http:' ? { execute: [openid.allowInsecureRequests] } : {}),
-      },
-    );
-    configuration.timeout = settings.timeoutSeconds;
-    // The ID token's signature is checked against the provider's JWKS too: by default openid-client
-    // trusts a token endpoint's answer on the strength of TLS alone (OpenID Connect Core 3.1.3.7).
-    openid.enableNonRepudiationChecks(configuration);
-    return configuration;
-  };
   return {
     settings,
     redirectUrl: `${publicUrl}/api/v1/auth/oidc/callback`,
     configuration() {
       if (!discovered) {
-        discovered = discover().catch((err: unknown) => {
+        discovered = discover(settings).catch((err: unknown) => {
           // Forget the failure: the next sign-in tries again (the provider may be back).
           discovered = undefined;
           logger.warn({ err: describe(err), issuer: settings.issuer }, 'the OpenID Connect provider cannot be reached');
@@ -107,6 +145,7 @@ export async function startAuthorization(
       codeVerifier,
       userId: request.userId,
       invitationToken: request.invitationToken,
+      practiceId: request.practiceId,
       expiresAt: new Date(Date.now() + REQUEST_TTL_MS),
     })
     .execute();
@@ -123,13 +162,15 @@ export async function startAuthorization(
 
 /**
  * The provider's answer: the request it belongs to is taken (deleted, so a replay finds nothing),
- * the code exchanged and the ID token checked. Any failure is an AppError and nothing is signed in.
+ * the code exchanged with the provider the request went to (`providerOf`: the deployment's, or the
+ * practice's) and the ID token checked. Any failure is an AppError and nothing is signed in.
  */
 export async function finishAuthorization(
   db: Db,
-  provider: OidcProvider,
+  providerOf: (practiceId: string | null) => Promise<OidcProvider>,
   input: { callbackUrl: URL; browserToken: string | undefined },
-): Promise<{ request: SignInRequest; identity: VerifiedIdentity }> {
+  logger: Logger,
+): Promise<{ request: SignInRequest; identity: VerifiedIdentity; provider: OidcProvider }> {
   const state = input.callbackUrl.searchParams.get('state');
   if (!state || !input.browserToken) throw stateInvalid();
   const row = await db
@@ -138,6 +179,7 @@ export async function finishAuthorization(
     .returningAll()
     .executeTakeFirst();
   if (!row || row.expiresAt <= new Date() || !row.browserHash.equals(sha256(input.browserToken))) throw stateInvalid();
+  const provider = await providerOf(row.practiceId);
   const configuration = await provider.configuration();
   let tokens: Awaited<ReturnType<typeof openid.authorizationCodeGrant>>;
   try {
@@ -160,17 +202,53 @@ export async function finishAuthorization(
       detail: "The provider's clock is too far from ours (the ID token was issued in the future)",
       extra: { reason: 'clock_skew' },
     });
-  const verified = claims.email_verified === true || claims.email_verified === 'true' || claims.xms_edov === true;
+  // Providers that keep the ID token small (oidc-provider by default, Okta, some Entra set-ups) give
+  // the email only at the userinfo endpoint: asked there, with the access token, before any decision.
+  // The address and whether it is verified are taken as a pair from one place, never mixed.
+  let profile: Record<string, unknown> = claims;
+  if (typeof claims.email !== 'string' || (claims.email_verified === undefined && claims.xms_edov === undefined)) {
+    const answer = await userInfo(configuration, tokens.access_token, claims.sub, logger);
+    profile = { name: claims.name ?? answer.name, email: answer.email, email_verified: answer.email_verified };
+  }
+  const verified = profile.email_verified === true || profile.email_verified === 'true' || profile.xms_edov === true;
   return {
-    request: { purpose: row.purpose, userId: row.userId, invitationToken: row.invitationToken },
+    request: {
+      purpose: row.purpose,
+      userId: row.userId,
+      invitationToken: row.invitationToken,
+      practiceId: row.practiceId,
+    },
     identity: {
       issuer: claims.iss,
       subject: claims.sub,
-      email: typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '',
-      emailVerified: verified,
-      name: typeof claims.name === 'string' ? claims.name.trim().slice(0, 120) : '',
+      email: typeof profile.email === 'string' ? profile.email.trim().toLowerCase() : '',
+      emailVerified: verified && typeof profile.email === 'string',
+      name: typeof profile.name === 'string' ? profile.name.trim().slice(0, 120) : '',
     },
+    provider,
   };
+}
+
+/**
+ * The userinfo endpoint's claims for this subject (openid-client refuses an answer about another
+ * subject). None when the provider has no such endpoint or does not answer: the sign-in goes on
+ * without an email, so nothing is linked through one.
+ */
+async function userInfo(
+  configuration: openid.Configuration,
+  accessToken: string,
+  subject: string,
+  logger: Logger,
+): Promise<Record<string, unknown>> {
+  if (!configuration.serverMetadata().userinfo_endpoint) return {};
+  try {
+    const answer = await openid.fetchUserInfo(configuration, accessToken, subject);
+    // The email and whether it is verified, and the name: nothing else is read from it.
+    return { email: answer.email, email_verified: answer.email_verified, name: answer.name };
+  } catch (err) {
+    logger.warn({ err: describe(err) }, "the identity provider's userinfo endpoint did not answer");
+    return {};
+  }
 }
 
 const stateInvalid = () =>

@@ -42,11 +42,12 @@ export async function createUser(conn: Conn, input: NewUser): Promise<{ id: stri
 }
 
 /**
- * Accounts as a table to join (id, name, email; never a secret), for a list of another module's
- * rows that shows or sorts by people's names in one query: the staff list, the inbox's assignees.
+ * Accounts as a table to join (id, name, email, language; never a secret), for a list of another
+ * module's rows that shows or sorts by people's names in one query: the staff list, the inbox's
+ * assignees, a notification's email in the member's language.
  */
 export function userDirectory(conn: Conn) {
-  return conn.selectFrom('users').select(['users.id', 'users.name', 'users.email']);
+  return conn.selectFrom('users').select(['users.id', 'users.name', 'users.email', 'users.language']);
 }
 
 /** Names by user id (authors, assignees, who changed what), for display; unknown ids are left out. */

@@ -15,6 +15,7 @@ import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { type FileStore, fileStoreOf } from '../../platform/file-store.js';
 import { type ClinicalCall, openPatientRecord, requirePatient, userNames } from './patient-record.js';
+import { attachmentAad } from './sealing.js';
 
 /**
  * Attachments (x-rays, photos, PDFs): the type is decided by the file's first bytes, not by what
@@ -23,7 +24,6 @@ import { type ClinicalCall, openPatientRecord, requirePatient, userNames } from 
  */
 
 type MimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
-const attachmentAad = (id: string) => `attachment:${id}`;
 /** Where an attachment's sealed bytes are kept in the file store. */
 const attachmentKey = (practiceId: string, attachmentId: string) => `${practiceId}/${attachmentId}`;
 

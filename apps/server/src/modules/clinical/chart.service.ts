@@ -16,14 +16,13 @@ import {
   requirePatient,
   userNames,
 } from './patient-record.js';
+import { findingAad } from './sealing.js';
 
 /**
  * The tooth chart: findings per tooth and surface, each dated and signed by who recorded it.
  * Findings are never deleted: they are resolved (treated, superseded, resolved, or entered in
  * error), so the chart can be shown as it stood at the end of any past day.
  */
-
-const findingAad = (id: string) => `finding:${id}`;
 
 function selectFindings(tx: Tx) {
   return tx

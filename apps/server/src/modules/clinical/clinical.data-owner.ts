@@ -1,10 +1,19 @@
 import { sql } from 'kysely';
 import { openForPractice, openTextForPractice } from '../../platform/data-keys.js';
-import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput, SealedStores } from '../../platform/data-owners.js';
+import {
+  type DataOwner,
+  type ErasureOutcome,
+  NOTHING_HELD,
+  type PatientExport,
+  type PurgeInput,
+  type SealedStores,
+  type Words,
+} from '../../platform/data-owners.js';
 import { CLINICAL_RECORDS_DAYS } from '../../platform/retention-dates.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { clinicalRetentionIn } from './clinical-retention.service.js';
 import { userNames } from './patient-record.js';
+import { addendumAad, attachmentAad, findingAad, itemAad, noteAad } from './sealing.js';
 
 /**
  * Clinical records (chart findings, treatment plans, notes, attachments) follow a merged patient
@@ -39,11 +48,6 @@ export const clinicalDataOwner: DataOwner = {
 };
 
 // The places the clinical services seal each value to (chart, treatment-plans, notes, attachments services).
-const findingAad = (id: string) => `finding:${id}`;
-const itemAad = (id: string) => `plan_item:${id}`;
-const noteAad = (id: string) => `note:${id}`;
-const addendumAad = (id: string) => `note_addendum:${id}`;
-const attachmentAad = (id: string) => `attachment:${id}`;
 
 /** A file name safe inside the archive: letters, digits, dots, dashes and underscores only. */
 const archiveName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 120);
@@ -241,13 +245,23 @@ async function clinicalCounts(tx: Tx, patientIds: readonly string[]) {
 async function eraseClinical(tx: Tx, input: { patientId: string }): Promise<ErasureOutcome> {
   const counts = await clinicalCounts(tx, [input.patientId]);
   const held = Object.entries(counts).filter(([, n]) => n > 0);
-  if (held.length === 0) return { erased: {}, kept: [] };
+  if (held.length === 0) return NOTHING_HELD;
   const until =
     (await clinicalRetentionIn(tx, { patientIds: [input.patientId] })).get(input.patientId)?.keptUntil ?? null;
-  const why =
-    'Part of the dental record, which Mauritian healthcare rules require the practice to keep for 11 years after the last visit (for a patient seen as a minor, until their 25th birthday if that is later)';
-  return { erased: {}, kept: held.map(([kind]) => ({ kind, why, until })) };
+  return { erased: {}, kept: held.map(([kind]) => ({ kind, why: CLINICAL_WHY, until })), labels: CLINICAL_LABELS };
 }
+
+const CLINICAL_WHY: Words = {
+  en: 'Part of the dental record, which Mauritian healthcare rules require the practice to keep for 11 years after the last visit (for a patient seen as a minor, until their 25th birthday if that is later)',
+  fr: 'Cela fait partie du dossier dentaire, que les règles de santé de Maurice imposent de garder 11 ans après la dernière visite (pour un patient vu mineur, jusqu’à ses 25 ans si c’est plus tard)',
+};
+
+const CLINICAL_LABELS: Record<keyof Awaited<ReturnType<typeof clinicalCounts>>, Words> = {
+  chartFindings: { en: 'Your dental chart', fr: 'Votre schéma dentaire' },
+  treatmentPlans: { en: 'Your treatment plans', fr: 'Vos plans de traitement' },
+  clinicalNotes: { en: 'Your clinical notes', fr: 'Vos notes cliniques' },
+  documents: { en: 'Your X-rays and documents', fr: 'Vos radiographies et documents' },
+};
 
 /**
  * The retention job, category `clinical_records`: deletes every clinical row of the patients

@@ -16,14 +16,12 @@ import {
   requirePatient,
   userNames,
 } from './patient-record.js';
+import { addendumAad, noteAad } from './sealing.js';
 
 /**
  * Clinical notes: drafted, then signed by their author (or an owner). A signed note never
  * changes (the database refuses it too); a correction is an addendum shown under the original.
  */
-
-const noteAad = (id: string) => `note:${id}`;
-const addendumAad = (id: string) => `note_addendum:${id}`;
 
 async function loadNotes(
   ctx: AppContext,

@@ -25,6 +25,7 @@ import {
 } from './fdi.js';
 import { type ClinicalCall, checkedFdi, openPatientRecord, requirePatient } from './patient-record.js';
 import { findProcedureIn } from './price-list.service.js';
+import { itemAad } from './sealing.js';
 
 /**
  * Treatment plans: items priced from the practice's price list (code, names and fee copied when
@@ -49,8 +50,6 @@ const ITEM_TRANSITIONS: Record<ItemStatus, readonly ItemStatus[]> = {
   completed: [],
 };
 const OPEN_PLAN: readonly PlanStatus[] = ['draft', 'presented', 'accepted'];
-
-const itemAad = (id: string) => `plan_item:${id}`;
 
 // Reading
 

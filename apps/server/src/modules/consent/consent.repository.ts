@@ -87,3 +87,19 @@ export async function moveConsentRows(tx: Tx, input: { fromPatientId: string; to
     .where('patientId', '=', input.fromPatientId)
     .execute();
 }
+
+/** The retention job's end of these patients' ledgers (rows counted, not removed, in a dry run). */
+export async function purgeConsentRows(tx: Tx, input: { patientIds: readonly string[]; dryRun: boolean }) {
+  if (input.patientIds.length === 0) return 0;
+  const ids = [...input.patientIds];
+  if (input.dryRun) {
+    const row = await tx
+      .selectFrom('consentEvents')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('patientId', 'in', ids)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  const result = await tx.deleteFrom('consentEvents').where('patientId', 'in', ids).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -6,6 +6,7 @@ import { publishEvent } from '../../platform/jobs.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { type AssistantReply, contentOf, graphMessageOf, replyProblems } from './assistant-replies.js';
 import { SERVICE_WINDOW_MS, updateConversation } from './conversations.service.js';
+import { openContent, openerIn } from './message-words.js';
 import { conversationHandedOver } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
 import { optInConversation, optOutConversation } from './opt-outs.js';
@@ -66,11 +67,16 @@ export interface InboundForAssistant {
  */
 export async function readInboundForAssistant(
   tx: Tx,
-  input: { conversationId: string; messageId?: string | null | undefined; lock?: boolean },
+  input: { conversationId: string; lock?: boolean } & (
+    | { messageId?: undefined }
+    /** masterKey (ENCRYPTION_KEY) opens the message's words (message-words.ts). */
+    | { messageId: string | null | undefined; masterKey: Buffer }
+  ),
 ): Promise<InboundForAssistant | null> {
   // The conversation (locked), its number's switch and the message, with the one before it, at once.
   const { rows } = await sql<{
     id: string;
+    practiceId: string;
     channelId: string;
     waId: string | null;
     profileName: string;
@@ -85,12 +91,13 @@ export async function readInboundForAssistant(
     messageId: string | null;
     occurredAt: Date | null;
     content: MessageContent | null;
+    sealed: Buffer | null;
     contextWamid: string | null;
     previousAt: Date | null;
   }>`
-    SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id, c.owner, c.owner_since, c.handover_at,
+    SELECT c.id, c.practice_id, c.channel_id, c.wa_id, c.profile_name, c.patient_id, c.owner, c.owner_since, c.handover_at,
       c.last_message_at, c.last_inbound_at, c.opted_out_at, ch.assistant_active,
-      m.id AS message_id, m.occurred_at, m.content, m.context_wamid,
+      m.id AS message_id, m.occurred_at, m.content, m.sealed, m.context_wamid,
       (SELECT p.occurred_at FROM whatsapp_messages p
         WHERE m.id IS NOT NULL AND p.conversation_id = m.conversation_id
           AND (p.occurred_at, p.created_at, p.id) < (m.occurred_at, m.created_at, m.id)
@@ -106,8 +113,13 @@ export async function readInboundForAssistant(
   let message: InboundForAssistant['message'] = null;
   let previousMessageAt: Date | null = c.lastMessageAt;
   if (input.messageId) {
-    if (!c.messageId || !c.occurredAt || !c.content) return null;
-    message = { id: c.messageId, occurredAt: c.occurredAt, content: c.content, contextWamid: c.contextWamid };
+    if (!c.messageId || !c.occurredAt || !c.content || !('masterKey' in input)) return null;
+    const content = await openContent(openerIn(tx, input.masterKey, c.practiceId), {
+      id: c.messageId,
+      content: c.content,
+      sealed: c.sealed,
+    });
+    message = { id: c.messageId, occurredAt: c.occurredAt, content, contextWamid: c.contextWamid };
     previousMessageAt = c.previousAt;
   }
   return {
@@ -147,6 +159,7 @@ export async function readInboundForAssistant(
 export async function queueAssistantReplies(
   tx: Tx,
   input: {
+    masterKey: Buffer;
     practiceId: string;
     conversation: { id: string; channelId: string; waId: string | null };
     replies: readonly AssistantReply[];
@@ -190,6 +203,7 @@ export async function queueAssistantReplies(
     const key = keys[index]!;
     if (already.has(key)) continue;
     await queueOutboundMessage(tx, {
+      masterKey: input.masterKey,
       practiceId: input.practiceId,
       conversation: { id: conversation.id, channelId: conversation.channelId, waId },
       origin: 'assistant',

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { patientLanguageIn } from '../patients/patients.service.js';
 import { openingStatusAt } from '../scheduling/settings.service.js';
+import { openContent, openerIn, openerOutside } from './message-words.js';
 import type { InboundMessageStored } from './messaging.events.js';
 import { OUTBOX_SIGNAL } from './messaging.runtime.js';
 import { recordWhatsAppOptIn, recordWhatsAppOptOut } from './assistant-channel.service.js';
@@ -63,6 +64,7 @@ export function replyLanguage(preferred: string | null, text: string | null): 'e
 export async function queueAutoReplies(
   tx: Tx,
   input: {
+    masterKey: Buffer;
     practiceId: string;
     channel: AutoReplyChannel;
     conversation: AutoReplyConversation;
@@ -78,6 +80,7 @@ export async function queueAutoReplies(
     language === 'fr' ? channel.greetingFr || channel.greetingEn : channel.greetingEn || channel.greetingFr;
   if (channel.greetingEnabled && greeting && greetingDue(conversation, at)) {
     await queueOutboundMessage(tx, {
+      masterKey: input.masterKey,
       practiceId: input.practiceId,
       conversation: target,
       origin: 'greeting',
@@ -94,6 +97,7 @@ export async function queueAutoReplies(
       conversation.awaySentAt && (!status.lastClosedAt || conversation.awaySentAt >= status.lastClosedAt);
     if (status.configured && !status.open && !alreadyThisSpell) {
       await queueOutboundMessage(tx, {
+        masterKey: input.masterKey,
         practiceId: input.practiceId,
         conversation: target,
         origin: 'away',
@@ -135,6 +139,7 @@ async function answerSubscriptionKeyword(
     const language = keywordLanguage(text) ?? replyLanguage(preferred === 'en' ? null : preferred, text);
     const body = subscriptionConfirmation(keyword, language);
     await queueOutboundMessage(tx, {
+      masterKey: ctx.config.encryptionKey,
       practiceId: event.practiceId,
       conversation: { id: conversation.id, channelId: conversation.channelId, waId: conversation.waId },
       origin: 'system',
@@ -174,13 +179,24 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
       'awayEn',
       'awayFr',
       'whatsappMessages.content',
+      'whatsappMessages.sealed',
     ])
     .where('whatsappConversations.id', '=', event.conversationId)
     .where('whatsappConversations.practiceId', '=', event.practiceId)
     .executeTakeFirst();
   if (!channel) return;
   // STOP and START are the channel's to read while the assistant is off (it reads them when on).
-  const written = channel.content as { type?: string; body?: string } | null;
+  // The words are opened only for a text the channel reads (message-words.ts).
+  const shape = channel.content as { type?: string } | null;
+  const written = (
+    !channel.assistantActive && shape?.type === 'text'
+      ? await openContent(openerOutside(ctx.db, ctx.config.encryptionKey, event.practiceId), {
+          id: event.messageId,
+          content: shape,
+          sealed: channel.sealed,
+        })
+      : shape
+  ) as { type?: string; body?: string } | null;
   const keyword = !channel.assistantActive && written?.type === 'text' ? subscriptionKeyword(written.body ?? '') : null;
   if (keyword) {
     await answerSubscriptionKeyword(ctx, event, keyword, written?.body ?? '');
@@ -199,12 +215,17 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
       .executeTakeFirstOrThrow();
     const message = await tx
       .selectFrom('whatsappMessages')
-      .select('content')
+      .select(['id', 'content', 'sealed'])
       .where('id', '=', event.messageId)
       .executeTakeFirst();
-    const content = message?.content as { type?: string; body?: string } | undefined;
+    const content = (
+      message && (message.content as { type?: string }).type === 'text'
+        ? await openContent(openerIn(tx, ctx.config.encryptionKey, event.practiceId), message)
+        : message?.content
+    ) as { type?: string; body?: string } | undefined;
     const preferred = conversation.patientId ? await patientLanguageIn(tx, conversation.patientId) : null;
     return queueAutoReplies(tx, {
+      masterKey: ctx.config.encryptionKey,
       practiceId: event.practiceId,
       channel,
       conversation: {

@@ -9,6 +9,8 @@ import { type Tx, inPractice, listMemberships } from '../../platform/tenancy.js'
 import { definitionFromGraph } from './template-parameters.js';
 import { SANDBOX_TEMPLATES } from './templates.catalog.js';
 import { storeTemplatesIn } from './templates.service.js';
+import type { MessagingLimit } from './messaging-limit.js';
+import { type MessagingLimitView, messagingLimitOfChannel, setMessagingLimitIn } from './messaging-limit.service.js';
 
 const numberTaken = (phoneNumberId: string) => () =>
   new AppError('duplicate_name', {
@@ -91,9 +93,14 @@ export interface ChannelView {
   assistantActive: boolean;
   webhookUrl: string;
   sandbox: boolean;
+  messagingLimit: MessagingLimitView;
 }
 
-async function channelView(ctx: AppContext, tx: Tx, practiceId: string): Promise<ChannelView | null> {
+async function channelView(
+  ctx: AppContext,
+  tx: Tx,
+  practiceId: string,
+): Promise<Omit<ChannelView, 'messagingLimit'> | null> {
   const c = await tx.selectFrom('whatsappChannels').selectAll().where('practiceId', '=', practiceId).executeTakeFirst();
   if (!c) return null;
   return {
@@ -122,7 +129,12 @@ export async function getChannel(ctx: AppContext, input: { actor: Actor; practic
   requirePermission(input.actor, 'practice:read');
   const view = await inPractice(ctx.db, input.practiceId, (tx) => channelView(ctx, tx, input.practiceId));
   if (!view) throw new AppError('whatsapp_not_configured');
-  return view;
+  return withMessagingLimit(ctx, view);
+}
+
+/** Read after the practice's transaction: the portfolio's count spans every number it has, whoever's. */
+async function withMessagingLimit(ctx: AppContext, view: Omit<ChannelView, 'messagingLimit'>): Promise<ChannelView> {
+  return { ...view, messagingLimit: (await messagingLimitOfChannel(ctx.db, view.id))! };
 }
 
 /** Connects the practice's WhatsApp number or changes its details; a new token lifts a pause. */
@@ -138,12 +150,13 @@ export async function saveChannel(
       accessToken?: string | undefined;
       throughputPerSecond: number;
       autoReplies?: AutoReplies | undefined;
+      dailyMessagingLimit?: MessagingLimit | undefined;
     };
   },
 ): Promise<ChannelView> {
   requirePermission(input.actor, 'practice:manage');
   const c = input.channel;
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
+  const view = await inPractice(ctx.db, input.practiceId, async (tx) => {
     let existing = await tx
       .selectFrom('whatsappChannels')
       .selectAll()
@@ -195,6 +208,16 @@ export async function saveChannel(
     }
     if (token) changes.accessToken = 'replaced';
     if (c.autoReplies) changes.autoReplies = 'saved';
+    if (c.dailyMessagingLimit !== undefined) {
+      // The portfolio as the number now names it (the account id may just have changed).
+      const { portfolioKey } = await tx
+        .selectFrom('whatsappChannels')
+        .select('portfolioKey')
+        .where('id', '=', existing.id)
+        .executeTakeFirstOrThrow();
+      await setMessagingLimitIn(tx, { portfolioKey, dailyLimit: c.dailyMessagingLimit, source: 'owner' });
+      changes.dailyMessagingLimit = c.dailyMessagingLimit ?? 'unlimited';
+    }
     await recordAudit(tx, {
       practiceId: input.practiceId,
       actor: input.actor,
@@ -205,6 +228,7 @@ export async function saveChannel(
     });
     return (await channelView(ctx, tx, input.practiceId))!;
   });
+  return withMessagingLimit(ctx, view);
 }
 
 /** The number each channel answers on, by id, for the audit trail. */

@@ -24,6 +24,7 @@ import { userDirectory } from '../auth/auth.service.js';
 import { findPatientsByPhone, findPatientIn, patientDirectory } from '../patients/patients.service.js';
 import { memberRoleIn } from '../staff/staff.service.js';
 import { conversationHandedOver } from './messaging.events.js';
+import { type WordsOpener, openContent, openerIn } from './message-words.js';
 import { OUTBOX_SIGNAL, publishInboxNotices } from './messaging.runtime.js';
 import { mediaLinkToken, readMediaLinkToken } from './media-links.js';
 import {
@@ -66,6 +67,8 @@ type ConversationRow = {
   lastInboundAt: Date | null;
   optedOutAt: Date | null;
   lastContent: unknown;
+  lastId: string | null;
+  lastSealed: Buffer | null;
   lastDirection: 'inbound' | 'outbound' | null;
   lastStatus: string | null;
   lastAt: Date | null;
@@ -114,18 +117,30 @@ function toSummary(r: ConversationRow): ConversationSummary {
   };
 }
 
+/** The rows with their last message's words opened (message-words.ts), for toSummary's preview. */
+async function withPreviews(tx: Tx, masterKey: Buffer, practiceId: string, rows: ConversationRow[]) {
+  const open = openerIn(tx, masterKey, practiceId);
+  return Promise.all(
+    rows.map(async (r) =>
+      r.lastId && r.lastContent
+        ? { ...r, lastContent: await openContent(open, { id: r.lastId, content: r.lastContent, sealed: r.lastSealed }) }
+        : r,
+    ),
+  );
+}
+
 function selectConversations(tx: Tx) {
   return sql<ConversationRow>`
     SELECT c.id, c.channel_id, c.wa_id, c.profile_name, c.patient_id,
       p.name AS patient_name, p.date_of_birth AS patient_birth_date,
       c.status, c.assigned_user_id, u.name AS assigned_name, c.needs_human, c.owner, c.handover_reason, c.handover_at, c.unread_count, c.last_message_at, c.last_inbound_at, c.opted_out_at,
-      m.content AS last_content, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at,
+      m.content AS last_content, m.id AS last_id, m.sealed AS last_sealed, m.direction AS last_direction, m.status AS last_status, m.occurred_at AS last_at,
       to_char(c.last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM whatsapp_conversations c
     LEFT JOIN ${patientDirectory(tx)} p ON p.id = c.patient_id AND p.practice_id = c.practice_id
     LEFT JOIN ${userDirectory(tx)} u ON u.id = c.assigned_user_id
     LEFT JOIN LATERAL (
-      SELECT content, direction, status, occurred_at FROM whatsapp_messages
+      SELECT id, content, sealed, direction, status, occurred_at FROM whatsapp_messages
       WHERE conversation_id = c.id ORDER BY occurred_at DESC, created_at DESC LIMIT 1) m ON true`;
 }
 
@@ -159,7 +174,9 @@ export async function listConversations(
         ${after ? sql`AND (c.last_message_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
       ORDER BY c.last_message_at DESC, c.id DESC
       LIMIT ${input.limit + 1}`.execute(tx);
-    const items = rows.slice(0, input.limit).map(toSummary);
+    const items = (await withPreviews(tx, ctx.config.encryptionKey, input.practiceId, rows.slice(0, input.limit))).map(
+      toSummary,
+    );
     const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
     return { items, nextCursor: last ? encodeTimeCursor(last.cursorAt, last.id) : null };
   });
@@ -193,7 +210,14 @@ async function loadConversation(tx: Tx, practiceId: string, conversationId: stri
   return rows[0];
 }
 
-async function detailOf(tx: Tx, practiceId: string, row: ConversationRow): Promise<ConversationDetail> {
+async function detailOf(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+  listed: ConversationRow,
+): Promise<ConversationDetail> {
+  const [row] = await withPreviews(tx, masterKey, practiceId, [listed]);
+  if (!row) throw new AppError('conversation_not_found');
   const [matches, channel] = await Promise.all([
     row.waId ? findPatientsByPhone(tx, practiceId, `+${row.waId}`) : Promise.resolve([]),
     tx
@@ -223,19 +247,35 @@ export async function getConversation(
 ): Promise<ConversationDetail> {
   requirePermission(input.actor, 'inbox:read');
   return inPractice(ctx.db, input.practiceId, async (tx) =>
-    detailOf(tx, input.practiceId, await loadConversation(tx, input.practiceId, input.conversationId)),
+    detailOf(
+      tx,
+      ctx.config.encryptionKey,
+      input.practiceId,
+      await loadConversation(tx, input.practiceId, input.conversationId),
+    ),
   );
 }
 
-type MessageRow = Selectable<WhatsappMessagesTable> & { senderName: string | null; replyContent: unknown };
+type MessageRow = Selectable<WhatsappMessagesTable> & {
+  senderName: string | null;
+  replyContent: unknown;
+  replySealed: Buffer | null;
+};
 
-function toInboxMessage(m: MessageRow): InboxMessage {
+/** The message with its words (and those of the message it answers) opened: message-words.ts. */
+async function toInboxMessage(open: WordsOpener, m: MessageRow): Promise<InboxMessage> {
+  const [content, replyContent] = await Promise.all([
+    openContent(open, m),
+    m.replyToMessageId && m.replyContent
+      ? openContent(open, { id: m.replyToMessageId, content: m.replyContent, sealed: m.replySealed })
+      : null,
+  ]);
   return {
     id: m.id,
     conversationId: m.conversationId,
     direction: m.direction,
     origin: m.origin,
-    content: m.content as MessageContent,
+    content,
     status: m.status,
     failure: m.failureReason
       ? {
@@ -245,8 +285,12 @@ function toInboxMessage(m: MessageRow): InboxMessage {
         }
       : null,
     replyTo:
-      m.replyToMessageId && m.replyContent
-        ? { messageId: m.replyToMessageId, preview: previewOf(m.replyContent as MessageContent).slice(0, 140) }
+      m.replyToMessageId && replyContent
+        ? { messageId: m.replyToMessageId, preview: previewOf(replyContent).slice(0, 140) }
+        : null,
+    held:
+      m.heldReason && m.heldUntil && (m.status === 'queued' || m.status === 'sending')
+        ? { reason: m.heldReason, until: iso(m.heldUntil) }
         : null,
     reactions: m.reactions as InboxMessage['reactions'],
     sentBy: m.sentByUserId && m.senderName ? { userId: m.sentByUserId, name: m.senderName } : null,
@@ -260,7 +304,7 @@ function selectMessages(tx: Tx) {
     .leftJoin(userDirectory(tx).as('u'), 'u.id', 'm.sentByUserId')
     .leftJoin('whatsappMessages as r', 'r.id', 'm.replyToMessageId')
     .selectAll('m')
-    .select(['u.name as senderName', 'r.content as replyContent']);
+    .select(['u.name as senderName', 'r.content as replyContent', 'r.sealed as replySealed']);
 }
 
 export async function listMessages(
@@ -293,11 +337,14 @@ export async function listMessages(
       .orderBy('m.id', 'desc')
       .limit(input.limit + 1)
       .execute();
+    const open = openerIn(tx, ctx.config.encryptionKey, input.practiceId);
     return {
-      items: rows
-        .slice(0, input.limit)
-        .reverse()
-        .map((r) => toInboxMessage(r as MessageRow)),
+      items: await Promise.all(
+        rows
+          .slice(0, input.limit)
+          .reverse()
+          .map((r) => toInboxMessage(open, r as MessageRow)),
+      ),
       hasMore: rows.length > input.limit,
     };
   });
@@ -407,7 +454,7 @@ export async function updateConversation(
         changes,
       });
     }
-    return detailOf(tx, input.practiceId, after);
+    return detailOf(tx, ctx.config.encryptionKey, input.practiceId, after);
   });
   publishInboxNotices(ctx, [{ practiceId: input.practiceId, conversationId: input.conversationId }]);
   return detail;
@@ -437,6 +484,7 @@ export async function sendInboxMessage(
     // longer waits; a request that fails below rolls this back with the message.
     await markStaffAnswered(tx, conversation.id, new Date());
     const base = {
+      masterKey: ctx.config.encryptionKey,
       practiceId: input.practiceId,
       conversation: target,
       origin: 'staff' as const,
@@ -619,7 +667,7 @@ async function getMessage(ctx: AppContext, input: Caller & { messageId: string }
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const row = await selectMessages(tx).where('m.id', '=', input.messageId).executeTakeFirst();
     if (!row) throw new AppError('message_not_found');
-    return toInboxMessage(row as MessageRow);
+    return toInboxMessage(openerIn(tx, ctx.config.encryptionKey, input.practiceId), row as MessageRow);
   });
 }
 
@@ -629,7 +677,7 @@ export async function getMessageMedia(ctx: AppContext, input: Caller & { convers
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const m = await tx
       .selectFrom('whatsappMessages')
-      .select(['id', 'content', 'mediaFileKey', 'mediaState'])
+      .select(['id', 'content', 'sealed', 'mediaFileKey', 'mediaState'])
       .where('id', '=', input.messageId)
       .where('conversationId', '=', input.conversationId)
       .executeTakeFirst();
@@ -643,7 +691,11 @@ export async function getMessageMedia(ctx: AppContext, input: Caller & { convers
       sealed,
       `whatsapp-media:${m.id}`,
     );
-    const content = m.content as { mimeType?: string; fileName?: string };
+    // The file name is the patient's words (sealed); the mime type is the message's shape.
+    const content = (await openContent(openerIn(tx, ctx.config.encryptionKey, input.practiceId), m)) as {
+      mimeType?: string;
+      fileName?: string;
+    };
     return { bytes, mimeType: content.mimeType ?? 'application/octet-stream', fileName: content.fileName ?? null };
   });
 }

@@ -14,8 +14,11 @@ import {
   sendGraphMessage,
 } from './graph-client.js';
 import { classifyGraphError, retryDelayMs } from './graph-errors.js';
+import { admitUnderMessagingLimit, holdForMessagingLimit } from './messaging-limit.service.js';
+import { openMessage, openerOutside } from './message-words.js';
 import { outboundFailed } from './messaging.events.js';
 import { META_OPT_OUT_WORDING, optOutConversation } from './opt-outs.js';
+import { markNotOnWhatsAppIn } from './reachability.js';
 import { applyPendingStatuses } from './statuses.js';
 
 /**
@@ -49,6 +52,8 @@ interface Claimed {
   messageId: string;
   kind: 'message' | 'read_receipt' | 'media_download';
   attempts: number;
+  /** A template: only those can be business-initiated, so only those count towards the messaging limit. */
+  template: boolean;
 }
 
 export interface DispatcherOptions {
@@ -127,7 +132,8 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       ), claimed AS (
         UPDATE whatsapp_outbox o SET state = 'sending', attempts = o.attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
         FROM picked WHERE o.seq = picked.seq
-        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts
+        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts,
+          coalesce((SELECT m.content->>'type' = 'template' FROM whatsapp_messages m WHERE m.id = o.message_id), false) AS template
       ), pairs AS (
         UPDATE whatsapp_conversations SET pair_slot_at = greatest(pair_slot_at, now()) + make_interval(secs => ${PAIR_INTERVAL_SECONDS})
         WHERE id IN (SELECT conversation_id FROM claimed WHERE kind = 'message')
@@ -154,18 +160,31 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   }
 
   async function sendOne(row: Claimed, slot: number, spacingMs: number) {
+    // Meta's daily messaging limit: a template to someone outside their window waits for room. A
+    // reply in an open window (the assistant's, the desk's) is never counted: no query for it.
+    if (row.kind === 'message' && row.template) {
+      const admission = await admitUnderMessagingLimit(ctx, row.seq);
+      if (!admission.go) {
+        await holdForMessagingLimit(ctx.db, row, admission.until);
+        notify(row);
+        return;
+      }
+    }
     // The attempt is marked started, and the number and the message read, in one statement.
     const { rows: started } = await sql<{
       phoneNumberId: string;
       accessTokenEncrypted: Buffer | null;
       request: unknown;
+      sealed: Buffer | null;
       wamid: string | null;
       createdAt: Date;
     }>`
       UPDATE whatsapp_outbox o SET attempt_started_at = now()
       FROM whatsapp_channels ch, whatsapp_messages m
       WHERE o.seq = ${row.seq} AND o.state = 'sending' AND ch.id = o.channel_id AND m.id = o.message_id
-      RETURNING ch.phone_number_id, ch.access_token_encrypted, m.request, m.wamid, m.created_at`.execute(ctx.db);
+      RETURNING ch.phone_number_id, ch.access_token_encrypted, m.request, m.sealed, m.wamid, m.created_at`.execute(
+      ctx.db,
+    );
     const attempt = started[0];
     if (!attempt) return;
     const token = await tokenFor(row.practiceId, row.channelId, attempt.accessTokenEncrypted);
@@ -187,8 +206,15 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         : ({ ok: true, value: {} } as const);
       return settle(row, result, null, attempt.createdAt);
     }
+    // The request is sealed with the message's words (message-words.ts); rows from before are not.
+    const { request } = await openMessage(openerOutside(ctx.db, ctx.config.encryptionKey, row.practiceId), {
+      id: row.messageId,
+      content: {},
+      request: attempt.request,
+      sealed: attempt.sealed,
+    });
     await departure(row.channelId, slot, spacingMs);
-    const result = await sendGraphMessage(target, attempt.phoneNumberId, attempt.request as object);
+    const result = await sendGraphMessage(target, attempt.phoneNumberId, request as object);
     return settle(row, result, result.ok ? result.value.wamid : null, attempt.createdAt);
   }
 
@@ -268,6 +294,8 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         messageId: row.messageId,
         reason,
       });
+      if (reason === 'not_on_whatsapp')
+        await markNotOnWhatsAppIn(tx, { conversationId: row.conversationId, at: new Date() });
       if (action.action === 'fail' && action.optOut) {
         // Meta's 131050: the patient stopped the practice's messages; every patient on the number is withdrawn in the consent ledger too.
         await optOutConversation(tx, {
@@ -306,7 +334,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
   async function downloadMedia(row: Claimed, target: GraphTarget) {
     const message = await ctx.db
       .selectFrom('whatsappMessages')
-      .select(['mediaId', 'content'])
+      .select(['mediaId'])
       .where('id', '=', row.messageId)
       .executeTakeFirstOrThrow();
     let outcome: { bytes: Buffer } | { error: string; retry: boolean };
@@ -337,7 +365,9 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         .execute();
       return;
     }
-    const content = message.content as Record<string, unknown>;
+    // Only the download state changes, in SQL: the rest of content (and the backfill's work on it) stays.
+    const downloaded = (state: 'stored' | 'failed') =>
+      sql<string>`content || ${JSON.stringify({ download: state })}::jsonb`;
     if ('bytes' in outcome) {
       const key = `${row.practiceId}/${row.messageId}`;
       const sealed = await inPractice(ctx.db, row.practiceId, (tx) =>
@@ -351,7 +381,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
             mediaState: 'stored',
             mediaFileKey: key,
             mediaSize: outcome.bytes.length,
-            content: JSON.stringify({ ...content, download: 'stored' }),
+            content: downloaded('stored'),
           })
           .where('id', '=', row.messageId)
           .execute();
@@ -362,7 +392,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       await ctx.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('whatsappMessages')
-          .set({ mediaState: 'failed', content: JSON.stringify({ ...content, download: 'failed' }) })
+          .set({ mediaState: 'failed', content: downloaded('failed') })
           .where('id', '=', row.messageId)
           .execute();
         await tx.deleteFrom('whatsappOutbox').where('seq', '=', row.seq).execute();
@@ -434,7 +464,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     return token;
   }
 
-  function notify(row: Claimed) {
+  function notify(row: Pick<Claimed, 'practiceId' | 'conversationId' | 'messageId'>) {
     opts.onNotice?.({ practiceId: row.practiceId, conversationId: row.conversationId, messageId: row.messageId });
   }
 

@@ -23,6 +23,12 @@ export interface FakeGraphOptions {
   enforceWindow?: boolean;
   /** Called for every message the practice sends and every status change: the sandbox phone listens. */
   onPhoneEvent?: (event: PhoneEvent) => void;
+  /**
+   * Meta's daily messaging limit of the business portfolio (every number this fake serves): unique
+   * people sent a template outside their 24-hour window in a rolling 24 hours. Past it, a send to
+   * someone new is refused (131048). Undefined: not enforced.
+   */
+  messagingLimit?: number;
 }
 
 export interface SentMessage {
@@ -58,6 +64,10 @@ export class FakeGraph {
   readonly requests: { phoneNumberId: string; body: Record<string, unknown>; at: number }[] = [];
   private readonly script: ScriptedAnswer[] = [];
   private readonly lastInbound = new Map<string, number>();
+  /** Who the portfolio reached outside their window, and when (for the messaging limit). */
+  private readonly reached = new Map<string, number>();
+  /** Templates Meta paused or disabled, by `name:language`. */
+  private readonly templateStates = new Map<string, 'PAUSED' | 'DISABLED'>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: FakeGraphOptions) {}
@@ -65,6 +75,22 @@ export class FakeGraph {
   /** The next sends get these answers, in order, before normal service resumes. */
   answerNext(...answers: ScriptedAnswer[]) {
     this.script.push(...answers);
+  }
+
+  /** People reached outside their window in the last 24 hours (Meta's count for the messaging limit). */
+  reachedLast24h(now = Date.now()): number {
+    return [...this.reached.values()].filter((at) => now - at < 24 * 3600_000).length;
+  }
+
+  /** Time passes for Meta's count: every person reached counts as reached `ms` earlier. */
+  ageReached(ms: number) {
+    for (const [to, at] of this.reached) this.reached.set(to, at - ms);
+  }
+
+  /** Meta paused (quality) or disabled a template: sends of it are refused with 132015 / 132016. */
+  setTemplateState(name: string, language: string, state: 'PAUSED' | 'DISABLED' | 'APPROVED') {
+    if (state === 'APPROVED') this.templateStates.delete(`${name}:${language}`);
+    else this.templateStates.set(`${name}:${language}`, state);
   }
 
   /** The patient wrote (the sandbox phone or a test): opens the 24-hour window. */
@@ -248,7 +274,23 @@ export class FakeGraph {
             `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
           ),
         };
-      return null;
+      const state = this.templateStates.get(`${known.name}:${known.language}`);
+      if (state === 'PAUSED')
+        return {
+          status: 400,
+          body: metaError(
+            132015,
+            'Template is Paused',
+            'OAuthException',
+            `Template ${known.name} is paused due to low quality`,
+          ),
+        };
+      if (state === 'DISABLED')
+        return {
+          status: 400,
+          body: metaError(132016, 'Template is Disabled', 'OAuthException', `Template ${known.name} has been disabled`),
+        };
+      return this.countAgainstLimit(phoneNumberId, body.to as string);
     }
     if (type === 'interactive') {
       const i = body.interactive as
@@ -289,6 +331,28 @@ export class FakeGraph {
     }
     if (type === 'image' || type === 'document' || type === 'location' || type === 'reaction') return null;
     return invalid(`type ${String(type)} not supported`);
+  }
+
+  /** A template to someone outside their window counts once a day against the portfolio's limit. */
+  private countAgainstLimit(phoneNumberId: string, to: string): { status: number; body: unknown } | null {
+    if (this.options.messagingLimit === undefined) return null;
+    const now = Date.now();
+    const last = this.lastInbound.get(`${phoneNumberId}:${to}`);
+    if (last && now - last < 24 * 3600_000) return null;
+    const reachedAt = this.reached.get(to);
+    if (reachedAt !== undefined && now - reachedAt < 24 * 3600_000) return null;
+    if (this.reachedLast24h(now) >= this.options.messagingLimit)
+      return {
+        status: 400,
+        body: metaError(
+          131048,
+          'Spam rate limit hit',
+          'OAuthException',
+          'Message failed to send because there are restrictions on how many messages can be sent from this phone number.',
+        ),
+      };
+    this.reached.set(to, now);
+    return null;
   }
 
   private async setStatus(message: SentMessage, status: 'sent' | 'delivered' | 'read') {
@@ -421,6 +485,100 @@ export function statusWebhook(
                   ...(e.errors ? { errors: e.errors } : {}),
                 },
               ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Meta's news of the portfolio's messaging limit (field phone_number_quality_update). */
+export function qualityUpdateWebhook(e: {
+  wabaId: string;
+  displayPhoneNumber?: string;
+  event?: string;
+  /** As Meta writes it: "TIER_2K", "TIER_UNLIMITED", ... */
+  maxDailyConversationsPerBusiness: string;
+  at?: number;
+}) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: e.wabaId,
+        time: Math.floor((e.at ?? Date.now()) / 1000),
+        changes: [
+          {
+            field: 'phone_number_quality_update',
+            value: {
+              display_phone_number: e.displayPhoneNumber ?? '23052000000',
+              event: e.event ?? 'UPGRADE',
+              max_daily_conversations_per_business: e.maxDailyConversationsPerBusiness,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Meta moved an approved template to another category (field template_category_update). */
+export function templateCategoryWebhook(e: {
+  wabaId: string;
+  templateName: string;
+  language: string;
+  previousCategory: string;
+  newCategory: string;
+  at?: number;
+}) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: e.wabaId,
+        time: Math.floor((e.at ?? Date.now()) / 1000),
+        changes: [
+          {
+            field: 'template_category_update',
+            value: {
+              message_template_id: Number.parseInt(randomBytes(6).toString('hex'), 16),
+              message_template_name: e.templateName,
+              message_template_language: e.language,
+              previous_category: e.previousCategory,
+              new_category: e.newCategory,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Meta changed a template's status: PAUSED, DISABLED, APPROVED... (field message_template_status_update). */
+export function templateStatusWebhook(e: {
+  wabaId: string;
+  templateName: string;
+  language: string;
+  event: string;
+  reason?: string;
+  at?: number;
+}) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: e.wabaId,
+        time: Math.floor((e.at ?? Date.now()) / 1000),
+        changes: [
+          {
+            field: 'message_template_status_update',
+            value: {
+              event: e.event,
+              message_template_id: Number.parseInt(randomBytes(6).toString('hex'), 16),
+              message_template_name: e.templateName,
+              message_template_language: e.language,
+              reason: e.reason ?? 'NONE',
             },
           },
         ],

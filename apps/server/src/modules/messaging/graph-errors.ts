@@ -20,6 +20,8 @@ export function classifyGraphError(code: number | null, httpStatus: number | nul
   if (code === 131047) return { action: 'fail', reason: 'window_closed', optOut: false };
   if (code === 131026) return { action: 'fail', reason: 'not_on_whatsapp', optOut: false };
   if (code === 131050) return { action: 'fail', reason: 'opted_out', optOut: true };
+  // Meta held back a marketing template under its per-person cap: not ours to fix, and not worth an immediate retry.
+  if (code === 131049) return { action: 'fail', reason: 'marketing_limited', optOut: false };
   if (code !== null && TEMPLATE.has(code)) return { action: 'fail', reason: 'template_problem', optOut: false };
   if (code !== null && TRANSIENT.has(code)) {
     const limited = code === 4 || code === 80007 || code === 130429 || code === 131056;

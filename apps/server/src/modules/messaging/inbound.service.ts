@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { publishEvent } from '../../platform/jobs.js';
 import { inPractice, type Tx } from '../../platform/tenancy.js';
 import { findPatientsByPhone } from '../patients/patients.service.js';
+import { applyAccountUpdates } from './account-updates.js';
+import { openWebhookBody, sealMessage } from './message-words.js';
 import { inboundMessageStored } from './messaging.events.js';
 import { applyStatusUpdate } from './statuses.js';
 import { queueGraphCall } from './outbound.service.js';
+import { clearNotOnWhatsAppIn } from './reachability.js';
 import {
   type InboundMessage,
   type WebhookChange,
@@ -34,13 +38,15 @@ export async function processWebhookDeliveries(
   limit = 200,
   laneCount = LANES,
 ): Promise<{ processed: number; notices: InboxNotice[]; outboxQueued: boolean }> {
-  const claimed = await sql<{ id: number; body: string; attempts: number }>`
+  const stored = await sql<{ id: number; body: string | null; bodySealed: Buffer | null; attempts: number }>`
     UPDATE whatsapp_webhook_deliveries SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM whatsapp_webhook_deliveries
       WHERE processed_at IS NULL AND dead_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, body, attempts`.execute(ctx.db);
+    RETURNING id, body, body_sealed, attempts`.execute(ctx.db);
+  // Opened once here (message-words.ts); a body that does not open fails like any other.
+  const claimed = { rows: stored.rows.map((d) => ({ id: d.id, attempts: d.attempts, body: readBody(ctx, d) })) };
   const notices: InboxNotice[] = [];
   let outboxQueued = false;
   // Numbers looked up once per batch: a burst usually names one or two.
@@ -50,7 +56,7 @@ export async function processWebhookDeliveries(
     if (!found) {
       found = ctx.db
         .selectFrom('whatsappChannels')
-        .select(['id', 'practiceId'])
+        .select(['id', 'practiceId', 'assistantActive'])
         .where('phoneNumberId', '=', phoneNumberId)
         .executeTakeFirst();
       channels.set(phoneNumberId, found);
@@ -107,6 +113,19 @@ export async function processWebhookDeliveries(
 
 const LANES = 4;
 
+/** The body's text, or '' when it does not open (its processing then fails, is retried, and is given up). */
+function readBody(ctx: AppContext, d: { id: number; body: string | null; bodySealed: Buffer | null }) {
+  try {
+    return openWebhookBody(ctx.config, d);
+  } catch {
+    ctx.logger.error(
+      { deliveryId: d.id },
+      'webhook delivery does not open with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS',
+    );
+    return '';
+  }
+}
+
 /**
  * The patient a delivery is about, read from the raw body (cheaper than parsing): the sender of
  * a message or the recipient of a status. Their messages and statuses share a lane, in order.
@@ -133,6 +152,8 @@ async function processDelivery(
   let outboxQueued = false;
   const parsed = parseStoredBody(body);
   if (!isWhatsAppEnvelope(parsed)) throw new Error('stored delivery is not a WhatsApp envelope');
+  // The account's own news (messaging limit, a template's new category) names no number.
+  await applyAccountUpdates(ctx, parsed);
   for (const change of parseWebhook(parsed)) {
     const channel = await channelOf(change.phoneNumberId);
     if (!channel) {
@@ -144,7 +165,9 @@ async function processDelivery(
     }
     for (const e of change.errors)
       ctx.logger.warn({ deliveryId, code: e.code, title: e.title }, 'WhatsApp reported an error in a webhook');
-    const result = await inPractice(ctx.db, channel.practiceId, (tx) => applyChange(tx, channel, change));
+    const result = await inPractice(ctx.db, channel.practiceId, (tx) =>
+      applyChange(tx, ctx.config.encryptionKey, channel, change),
+    );
     notices.push(...result.notices);
     outboxQueued ||= result.outboxQueued;
     for (const s of result.unknownStatuses)
@@ -153,9 +176,9 @@ async function processDelivery(
   return { notices, outboxQueued };
 }
 
-type Channel = { id: string; practiceId: string };
+type Channel = { id: string; practiceId: string; assistantActive: boolean };
 
-async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
+async function applyChange(tx: Tx, masterKey: Buffer, channel: Channel, change: WebhookChange) {
   const notices: InboxNotice[] = [];
   const unknownStatuses: string[] = [];
   let outboxQueued = false;
@@ -165,6 +188,7 @@ async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
     );
     const result = await applyInboundMessage(
       tx,
+      masterKey,
       channel,
       message,
       contact?.profileName ?? '',
@@ -195,6 +219,7 @@ async function applyChange(tx: Tx, channel: Channel, change: WebhookChange) {
 
 async function applyInboundMessage(
   tx: Tx,
+  masterKey: Buffer,
   channel: Channel,
   m: InboundMessage,
   profileName: string,
@@ -232,6 +257,12 @@ async function applyInboundMessage(
         .executeTakeFirst()
     : undefined;
   const isSystem = m.type === 'system';
+  // Its words sealed with the practice's key, bound to the id it is given here (message-words.ts).
+  const id = randomUUID();
+  const sealed = await sealMessage(tx, masterKey, channel.practiceId, id, {
+    content: m.content ?? { type: 'unsupported', originalType: m.type },
+    raw: m.raw,
+  });
   // The message and what it changes in its conversation, in one statement; a redelivery (the
   // message already there) inserts nothing and so changes nothing.
   const inserted = await tx
@@ -239,14 +270,15 @@ async function applyInboundMessage(
       db
         .insertInto('whatsappMessages')
         .values({
+          id,
           practiceId: channel.practiceId,
           conversationId: conversation.id,
           channelId: channel.id,
           direction: 'inbound',
           origin: isSystem ? 'system' : 'patient',
           wamid: m.wamid,
-          content: JSON.stringify(m.content),
-          raw: JSON.stringify(m.raw),
+          content: sealed.content,
+          sealed: sealed.sealed,
           status: 'received',
           contextWamid: m.contextWamid,
           replyToMessageId: replyTo?.id ?? null,
@@ -282,6 +314,9 @@ async function applyInboundMessage(
     .executeTakeFirst();
   // Already processed (Meta redelivered it): nothing more to do, above all no second greeting.
   if (!inserted) return null;
+  // Whoever writes from a number is on WhatsApp, whatever Meta said of it before (131026).
+  if (!isSystem && conversation.waId)
+    await clearNotOnWhatsAppIn(tx, { practiceId: channel.practiceId, waId: conversation.waId });
 
   if (m.changedNumberTo && /^[0-9]{5,20}$/.test(m.changedNumberTo)) {
     const taken = await tx
@@ -314,6 +349,8 @@ async function applyInboundMessage(
       occurredAt: m.occurredAt.toISOString(),
       previousInboundAt: conversation.lastInboundAt?.toISOString() ?? null,
       contentType: m.content?.type ?? m.type,
+      ...(m.content?.type === 'choice' ? { choiceId: m.content.choiceId } : {}),
+      assistantActive: channel.assistantActive,
     });
   }
   const outboxQueued = Boolean(m.media);

@@ -1,10 +1,18 @@
 import type { MessageContent } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import { openForPractice } from '../../platform/data-keys.js';
-import type { DataOwner, ErasureOutcome, PatientExport, PurgeInput, SealedStores } from '../../platform/data-owners.js';
+import {
+  type DataOwner,
+  type ErasureOutcome,
+  NOTHING_HELD,
+  type PatientExport,
+  type PurgeInput,
+  type SealedStores,
+} from '../../platform/data-owners.js';
 import { WEBHOOK_PAYLOAD_DAYS, WHATSAPP_CONTENT_DAYS, addDays } from '../../platform/retention-dates.js';
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { contactTag, openContent, openerIn } from './message-words.js';
 import { previewOf } from './webhook.parse.js';
 
 /**
@@ -87,6 +95,7 @@ async function exportMessaging(
           'direction',
           'origin',
           'content',
+          'sealed',
           'status',
           'statusAt',
           'failureReason',
@@ -103,7 +112,9 @@ async function exportMessaging(
         .orderBy('createdAt')
         .execute()
     : [];
-  // Files are opened now, inside the transaction that can open the practice's keys.
+  // Words and files are opened now, inside the transaction that can open the practice's keys.
+  const open = openerIn(tx, input.stores.encryptionKey, input.practiceId);
+  const contents = new Map(await Promise.all(messages.map(async (m) => [m.id, await openContent(open, m)] as const)));
   const files: { name: string; bytes: Buffer }[] = [];
   const fileOf = new Map<string, string>();
   for (const m of messages) {
@@ -137,8 +148,8 @@ async function exportMessaging(
           at: m.occurredAt.toISOString(),
           direction: m.direction,
           from: m.origin,
-          text: previewOf(m.content as MessageContent),
-          content: m.content,
+          text: previewOf(contents.get(m.id) as MessageContent),
+          content: contents.get(m.id),
           status: m.status,
           statusAt: m.statusAt.toISOString(),
           failureReason: m.failureReason,
@@ -172,6 +183,7 @@ async function eraseMessageContents(
         eb('mediaFileKey', 'is not', null),
         eb('raw', 'is not', null),
         eb('request', 'is not', null),
+        eb('sealed', 'is not', null),
       ]),
     )
     .execute();
@@ -184,6 +196,7 @@ async function eraseMessageContents(
         content: JSON.stringify(ERASED_CONTENT),
         raw: null,
         request: null,
+        sealed: null,
         reactions: '[]',
         failureDetail: null,
         mediaId: null,
@@ -213,7 +226,7 @@ async function eraseMessaging(
     .select(['id', 'waId', 'userId', 'profileName', 'lastMessageAt'])
     .where('patientId', '=', input.patientId)
     .execute();
-  if (conversations.length === 0) return { erased: {}, kept: [] };
+  if (conversations.length === 0) return NOTHING_HELD;
   const ids = conversations.map((c) => c.id);
   const messages = await eraseMessageContents(tx, ids, input.stores, false);
   const outbox = await tx.deleteFrom('whatsappOutbox').where('conversationId', 'in', ids).executeTakeFirst();
@@ -223,10 +236,11 @@ async function eraseMessaging(
     const erasedMarker = `erased:${c.id}`;
     if (c.waId) {
       // Processed bodies only: one still waiting is processed first (and then goes within 30 days).
-      const deleted =
-        await sql`DELETE FROM whatsapp_webhook_deliveries WHERE processed_at IS NOT NULL AND strpos(body, ${`"${c.waId}"`}) > 0`.execute(
-          tx,
-        );
+      // Sealed bodies are found by their number's keyed hash, bodies from before by their text.
+      const deleted = await sql`DELETE FROM whatsapp_webhook_deliveries
+        WHERE processed_at IS NOT NULL
+          AND (contact_tags && ARRAY[${contactTag(input.stores.encryptionKey, c.waId)}]::text[]
+            OR strpos(body, ${`"${c.waId}"`}) > 0)`.execute(tx);
       payloads += Number(deleted.numAffectedRows ?? 0);
     }
     if (c.waId === null && c.userId === erasedMarker && c.profileName === '') continue;
@@ -245,7 +259,8 @@ async function eraseMessaging(
       .execute();
     contacts += 1;
   }
-  const last = conversations.reduce((a, c) => (c.lastMessageAt > a ? c.lastMessageAt : a), new Date(0));
+  // The latest message of these conversations (the epoch when there are none).
+  const last = new Date(conversations.reduce((latest, c) => Math.max(latest, c.lastMessageAt.getTime()), 0));
   return {
     erased: {
       whatsappMessageContents: messages,
@@ -256,10 +271,26 @@ async function eraseMessaging(
     kept: [
       {
         kind: 'whatsappMessages',
-        why: 'Only each message’s time, direction and delivery state, without words, files or number, for the practice’s messaging figures',
+        why: {
+          en: 'Only each message’s time, direction and delivery state, without words, files or number, for the practice’s messaging figures',
+          fr: 'Seuls l’heure, le sens et l’état de remise de chaque message, sans texte, fichier ni numéro, pour les chiffres du cabinet',
+        },
         until: addDays(last.toISOString().slice(0, 10), WHATSAPP_CONTENT_DAYS),
       },
     ],
+    labels: {
+      whatsappMessageContents: {
+        en: 'The words, photos and files of your WhatsApp messages',
+        fr: 'Les textes, photos et fichiers de vos messages WhatsApp',
+      },
+      whatsappContacts: { en: 'Your WhatsApp number and name', fr: 'Votre numéro et nom WhatsApp' },
+      queuedMessages: {
+        en: 'WhatsApp messages waiting to be sent to you',
+        fr: 'Les messages WhatsApp en attente d’envoi',
+      },
+      webhookPayloads: { en: 'WhatsApp’s raw delivery records', fr: 'Les relevés bruts de WhatsApp' },
+      whatsappMessages: { en: 'The record of your WhatsApp messages', fr: 'La trace de vos messages WhatsApp' },
+    },
   };
 }
 
@@ -306,20 +337,14 @@ async function purgeMessaging(tx: Tx, input: PurgeInput): Promise<{ count: numbe
   return { count: 0 };
 }
 
-/** The phone number ids a webhook body names (Meta sends one number's changes per entry). */
-const NUMBERS_OF_BODY = sql`jsonb_path_query_array(d.body::jsonb, '$.entry[*].changes[*].value.metadata.phone_number_id')`;
-
 /**
  * Processed webhook bodies (alias `d`) older than `before` that name at least one number and only
  * numbers of this practice.
  */
 function ownWebhookBodies(practiceId: string, before: Date) {
   return sql`d.processed_at < ${before}
-    AND jsonb_array_length(${NUMBERS_OF_BODY}) > 0
-    AND NOT EXISTS (
-      SELECT 1 FROM jsonb_array_elements_text(${NUMBERS_OF_BODY}) AS n (id)
-      WHERE n.id NOT IN (SELECT phone_number_id FROM whatsapp_channels WHERE practice_id = ${practiceId})
-    )`;
+    AND cardinality(d.phone_number_ids) > 0
+    AND d.phone_number_ids <@ ARRAY(SELECT phone_number_id FROM whatsapp_channels WHERE practice_id = ${practiceId})`;
 }
 
 /**
@@ -330,6 +355,6 @@ export async function forgetUnownedWebhookBodies(db: Db, now: Date = new Date())
   const result = await sql`DELETE FROM whatsapp_webhook_deliveries d
     WHERE d.processed_at < ${new Date(now.getTime() - WEBHOOK_PAYLOAD_DAYS * 86_400_000)}
       AND (SELECT count(DISTINCT c.practice_id) FROM whatsapp_channels c
-           WHERE c.phone_number_id IN (SELECT jsonb_array_elements_text(${NUMBERS_OF_BODY}))) <> 1`.execute(db);
+           WHERE c.phone_number_id = ANY (d.phone_number_ids)) <> 1`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

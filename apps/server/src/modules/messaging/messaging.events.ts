@@ -24,6 +24,17 @@ export const inboundMessageStored = defineEvent(
      * Absent on announcements queued before it was added: read the message to know.
      */
     contentType: z.string().optional(),
+    /**
+     * For a tapped button or list row: its id, which is ours (the payload we sent with it, never
+     * the patient's words). A listener for its own buttons leaves every other tap unread.
+     */
+    choiceId: z.string().optional(),
+    /**
+     * Whether the number's booking assistant was switched on when the message was stored (read
+     * with the number for the batch): a listener that answers only while it is off (or on) needs
+     * no transaction for the others. Absent on older announcements: read the number to know.
+     */
+    assistantActive: z.boolean().optional(),
   }),
 );
 export type InboundMessageStored = z.infer<typeof inboundMessageStored.schema>;
@@ -61,3 +72,40 @@ export const outboundFailed = defineEvent(
   }),
 );
 export type OutboundFailed = z.infer<typeof outboundFailed.schema>;
+
+/**
+ * Meta moved one of a number's approved templates to another category (its
+ * `template_category_update` webhook): the registry now holds the new category. A redelivered
+ * webhook announces it again; listeners keep their own once-a-day key.
+ */
+export const templateCategoryChanged = defineEvent(
+  'messaging.template_category_changed',
+  z.object({
+    practiceId: z.uuid(),
+    channelId: z.uuid(),
+    templateName: z.string(),
+    language: z.string(),
+    previousCategory: z.string().nullable(),
+    newCategory: z.string(),
+    at: z.iso.datetime(),
+  }),
+);
+export type TemplateCategoryChanged = z.infer<typeof templateCategoryChanged.schema>;
+
+/**
+ * Meta changed the status of one of a number's templates (its `message_template_status_update`
+ * webhook): the registry now holds it (PAUSED, DISABLED, APPROVED, REJECTED, ...). Announced again
+ * on a redelivery; listeners keep their own once-a-day key.
+ */
+export const templateStatusChanged = defineEvent(
+  'messaging.template_status_changed',
+  z.object({
+    practiceId: z.uuid(),
+    channelId: z.uuid(),
+    templateName: z.string(),
+    language: z.string(),
+    status: z.string(),
+    at: z.iso.datetime(),
+  }),
+);
+export type TemplateStatusChanged = z.infer<typeof templateStatusChanged.schema>;

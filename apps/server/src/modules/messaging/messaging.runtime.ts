@@ -1,3 +1,4 @@
+import { forgetOldReach } from './messaging-limit.service.js';
 import type { AppContext } from '../../context.js';
 import { forgetUnownedWebhookBodies } from './messaging.data-owner.js';
 import { systemActor } from '../../platform/access.js';
@@ -99,6 +100,7 @@ const TEMPLATE_SYNC_HOURS = 6;
  */
 export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
   await forgetUnownedWebhookBodies(ctx.db);
+  await forgetOldReach(ctx.db);
   if (ctx.config.whatsapp.sandbox) return;
   const stale = await ctx.db
     .selectFrom('whatsappChannels')

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { MessageContent } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.js';
 import type { Tx } from '../../platform/tenancy.js';
+import { sealMessage } from './message-words.js';
 
 /**
  * The one way a message leaves DentalPro: written as a message row and an outbox row in the
@@ -9,6 +11,8 @@ import type { Tx } from '../../platform/tenancy.js';
  * may retry passes an idempotency key and gets the first message back.
  */
 export interface QueueMessageInput {
+  /** ENCRYPTION_KEY: the message's words are sealed with the practice's data key (message-words.ts). */
+  masterKey: Buffer;
   /** Chosen by the caller when the request must name the message (a media link does). */
   messageId?: string;
   practiceId: string;
@@ -56,6 +60,8 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
     ...(input.replyTo ? { context: { message_id: input.replyTo.wamid } } : {}),
     ...input.graphMessage,
   };
+  const id = input.messageId ?? randomUUID();
+  const sealed = await sealMessage(tx, input.masterKey, input.practiceId, id, { content: input.content, request });
   // The message, its outbox row and the conversation's latest time in one statement; a key used
   // before inserts nothing (two requests with one key at once: the second waits for the first).
   const message = await tx
@@ -63,14 +69,14 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
       db
         .insertInto('whatsappMessages')
         .values({
-          ...(input.messageId ? { id: input.messageId } : {}),
+          id,
           practiceId: input.practiceId,
           conversationId: input.conversation.id,
           channelId: input.conversation.channelId,
           direction: 'outbound',
           origin: input.origin,
-          content: JSON.stringify(input.content),
-          request: JSON.stringify(request),
+          content: sealed.content,
+          sealed: sealed.sealed,
           status: 'queued',
           sentByUserId: input.sentByUserId ?? null,
           replyToMessageId: input.replyTo?.messageId ?? null,
@@ -150,7 +156,10 @@ export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
     })
     .where('conversationId', '=', conversationId)
     .where('status', '=', 'queued')
-    .where((eb) => eb.or([eb('origin', '!=', 'staff'), eb(sql`request->>'type'`, '=', 'template')]))
+    // The request's type is sealed with its words (message-words.ts); content's shape says the same.
+    .where((eb) =>
+      eb.or([eb('origin', '!=', 'staff'), eb(sql`coalesce(request->>'type', content->>'type')`, '=', 'template')]),
+    )
     // Not one whose call is under way: Meta may have it already, and its answer will say so.
     .where((eb) =>
       eb.exists(

@@ -4,6 +4,7 @@ import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { cancelQueuedMessages, queueOutboundMessage } from './outbound.service.js';
 import { conversationChangedAtCommit } from './ownership.js';
+import { notOnWhatsAppSinceIn } from './reachability.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
 import { findTemplateIn } from './templates.service.js';
 
@@ -18,6 +19,8 @@ export type OutreachResult =
   | { kind: 'queued'; messageId: string; conversationId: string; language: string }
   | { kind: 'no_channel' }
   | { kind: 'opted_out' }
+  /** Meta said the number is not on WhatsApp (131026) and the patient has not written since: not attempted. */
+  | { kind: 'not_on_whatsapp' }
   | { kind: 'template_missing' };
 
 /**
@@ -29,6 +32,8 @@ export type OutreachResult =
 export async function queueTemplateToNumberIn(
   tx: Tx,
   input: {
+    /** ENCRYPTION_KEY: the message's words are sealed (message-words.ts). */
+    masterKey: Buffer;
     practiceId: string;
     e164: string;
     /** Linked to a conversation this call opens (an existing conversation keeps its own link). */
@@ -74,6 +79,8 @@ export async function queueTemplateToNumberIn(
       language: (earlier.content as { language?: string }).language ?? '',
     };
   if (conversation.optedOutAt) return { kind: 'opted_out' };
+  if ((await notOnWhatsAppSinceIn(tx, { practiceId: input.practiceId, e164s: [input.e164] })).size > 0)
+    return { kind: 'not_on_whatsapp' };
   for (const language of new Set(input.languages)) {
     const template = await findTemplateIn(tx, channel.id, input.templateName, language);
     if (template?.status.toUpperCase() !== 'APPROVED') continue;
@@ -82,6 +89,7 @@ export async function queueTemplateToNumberIn(
     if (problems.length > 0)
       throw new Error(`template ${template.name}/${language}: ${problems.map((p) => p.path).join(', ')}`);
     const message = await queueOutboundMessage(tx, {
+      masterKey: input.masterKey,
       practiceId: input.practiceId,
       conversation: { id: conversation.id, channelId: channel.id, waId },
       origin: 'system',
@@ -105,6 +113,8 @@ export interface MessageOutcome {
   /** When it reached that status (null while queued). */
   at: Date | null;
   failureReason: FailureReason | null;
+  /** Still queued because the portfolio's daily messaging limit is reached: when it goes. */
+  heldUntil?: Date | null;
 }
 
 /** What became of some outbound messages, by id (ids of this practice only; unknown ones left out). */
@@ -112,7 +122,7 @@ export async function messageOutcomesIn(tx: Tx, ids: readonly string[]): Promise
   if (ids.length === 0) return new Map();
   const rows = await tx
     .selectFrom('whatsappMessages')
-    .select(['id', 'status', 'statusAt', 'failureReason'])
+    .select(['id', 'status', 'statusAt', 'failureReason', 'heldUntil'])
     .where('id', 'in', [...new Set(ids)])
     .where('direction', '=', 'outbound')
     .execute();
@@ -123,6 +133,7 @@ export async function messageOutcomesIn(tx: Tx, ids: readonly string[]): Promise
         status: r.status as MessageOutcome['status'],
         at: r.statusAt ?? null,
         failureReason: (r.failureReason as FailureReason | null) ?? null,
+        heldUntil: r.status === 'queued' ? r.heldUntil : null,
       },
     ]),
   );
@@ -137,6 +148,19 @@ export async function numberOptedOutIn(tx: Tx, input: { practiceId: string; e164
     .where('waId', '=', input.e164.replace(/^\+/, ''))
     .executeTakeFirst();
   return row?.optedOut ?? false;
+}
+
+/**
+ * Whether Meta said this number is not on WhatsApp (131026) since the patient last wrote from it,
+ * and since when (null: reachable as far as we know).
+ */
+export async function numberNotOnWhatsAppSinceIn(
+  tx: Tx,
+  input: { practiceId: string; e164: string },
+): Promise<Date | null> {
+  return (
+    (await notOnWhatsAppSinceIn(tx, { practiceId: input.practiceId, e164s: [input.e164] })).get(input.e164) ?? null
+  );
 }
 
 /** The practices with a WhatsApp number connected (periodic work over every practice that can send). */

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
 import { userIdOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
+import { inPractice } from '../../platform/tenancy.js';
 import { channelsOfMember } from './channels.service.js';
 import { sandboxGraphToken } from './dispatcher.js';
 import { FakeGraph, type PhoneEvent, inboundWebhook } from './fake-graph.js';
@@ -30,6 +31,32 @@ export function graphUrlOf(ctx: AppContext): string {
 }
 
 const PHONE_HISTORY = 300;
+/**
+ * Meta knows when each patient last wrote; the sandbox learns it as its phone writes, which a
+ * restart forgets, and messages stored without the phone (the demo seed's inbox) it never saw.
+ * At start it takes the open 24-hour windows from the stored conversations, so replies queued
+ * before the start are not refused as re-engagement messages (131047).
+ */
+async function openStoredWindows(ctx: AppContext, fake: FakeGraph) {
+  const channels = await ctx.db.selectFrom('whatsappChannels').select(['id', 'practiceId', 'phoneNumberId']).execute();
+  const since = new Date(Date.now() - 24 * 3_600_000);
+  for (const practiceId of new Set(channels.map((c) => c.practiceId))) {
+    const open = await inPractice(ctx.db, practiceId, (tx) =>
+      tx
+        .selectFrom('whatsappConversations')
+        .select(['channelId', 'waId', 'lastInboundAt'])
+        .where('waId', 'is not', null)
+        .where('lastInboundAt', '>', since)
+        .execute(),
+    );
+    for (const c of open) {
+      const channel = channels.find((ch) => ch.id === c.channelId);
+      if (channel && c.waId && c.lastInboundAt)
+        fake.noteInbound(channel.phoneNumberId, c.waId, c.lastInboundAt.getTime());
+    }
+  }
+}
+
 /** The business number a channel without a display number answers from (Meta always has one). */
 const SANDBOX_DISPLAY_NUMBER = '23052000000';
 const sandboxTopic = (phoneNumberId: string, waId: string) => `sandbox:${phoneNumberId}:${waId}`;
@@ -102,6 +129,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
       })
     : null;
   if (fake) {
+    await openStoredWindows(ctx, fake);
     await app.register(
       async (scope) => {
         scope.addHook('onRoute', (route) => {

@@ -5,6 +5,7 @@ import type { Tx } from '../../platform/tenancy.js';
 import { classifyGraphError } from './graph-errors.js';
 import { outboundFailed } from './messaging.events.js';
 import { META_OPT_OUT_WORDING, optOutConversation } from './opt-outs.js';
+import { markNotOnWhatsAppIn } from './reachability.js';
 import type { StatusUpdate } from './webhook.parse.js';
 
 /**
@@ -108,6 +109,8 @@ async function applyTo(
       messageId: message.id,
       reason: failure.reason,
     });
+    if (failure.reason === 'not_on_whatsapp')
+      await markNotOnWhatsAppIn(tx, { conversationId: message.conversationId, at: event.occurredAt });
     // An expired token reported later, by webhook: the number stops sending as it would on a refused send.
     if (failure.code === 190) {
       await tx

@@ -77,11 +77,49 @@ const ENTRIES: {
     examples: { 1: 'Aisha', 2: 'check-up', 3: 'Demo Dental Clinic', 4: 'Tuesday 1 December', 5: '09:30' },
     en: {
       body: 'Hello {{1}}, a {{2}} slot has opened at {{3}} on {{4}} at {{5}}. Would you like it?',
-      buttons: ['Yes, book it', 'No, thanks'],
+      buttons: ['Take it', 'No thanks'],
     },
     fr: {
       body: 'Bonjour {{1}}, une place pour un {{2}} s’est libérée chez {{3}} le {{4}} à {{5}}. La voulez-vous ?',
-      buttons: ['Oui, je la prends', 'Non, merci'],
+      buttons: ['Je la prends', 'Non merci'],
+    },
+  },
+  {
+    name: 'practice_closure',
+    category: 'UTILITY',
+    named: false,
+    examples: { 1: 'Aisha', 2: 'Demo Dental Clinic', 3: 'Tuesday 1 December', 4: '09:30', 5: 'cyclone warning' },
+    en: {
+      body: 'Hello {{1}}, we are sorry: your appointment at {{2}} on {{3}} at {{4}} cannot go ahead ({{5}}). Please choose a new time below, or ask us to call you.',
+      buttons: ['Choose a new time', 'Call me'],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, nous sommes désolés : votre rendez-vous chez {{2}} le {{3}} à {{4}} ne peut pas avoir lieu ({{5}}). Choisissez un nouvel horaire ci-dessous, ou demandez-nous de vous appeler.',
+      buttons: ['Nouvel horaire', 'Appelez-moi'],
+    },
+  },
+  {
+    // A dentist's own day (the daily agenda), to the number they opted in with: times, first names
+    // with an initial, visit types, chairs and flags; no clinical notes or alert details.
+    name: 'daily_agenda',
+    category: 'UTILITY',
+    named: false,
+    examples: {
+      1: 'Dr Ramdin',
+      2: 'Demo Dental Clinic',
+      3: 'Tuesday 1 December',
+      4: '2',
+      5: '08:30',
+      6: '10:00',
+      7: '08:30 Aisha R. (Check-up, Chair 1, new patient); 10:00 Jean P. (Filling, Chair 2)',
+    },
+    en: {
+      body: 'Good morning {{1}}, here is your day at {{2}} on {{3}}. Appointments: {{4}}, the first at {{5}} and the last at {{6}}. {{7}}. The details are in DentalPro.',
+      buttons: [],
+    },
+    fr: {
+      body: 'Bonjour {{1}}, voici votre journée chez {{2}} le {{3}}. Rendez-vous : {{4}}, le premier à {{5}} et le dernier à {{6}}. {{7}}. Les détails sont dans DentalPro.',
+      buttons: [],
     },
   },
 ];

@@ -142,3 +142,23 @@ export async function storeTemplatesIn(
     .where('id', '=', input.channelId)
     .execute();
 }
+
+/**
+ * The template a failed message carried and Meta's code for the failure (staff notifications tell
+ * the owner what to do about a template Meta refused); null for a message that was no template.
+ */
+export async function failedTemplateOfMessageIn(
+  tx: Tx,
+  messageId: string,
+): Promise<{ name: string; language: string; code: number | null } | null> {
+  const row = await tx
+    .selectFrom('whatsappMessages')
+    .select(['content', 'failureCode'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  // A template's name and language are the content's shape, never sealed with its words.
+  const content = row?.content as { type?: unknown; name?: unknown; language?: unknown } | undefined;
+  if (!row || content?.type !== 'template' || typeof content.name !== 'string' || typeof content.language !== 'string')
+    return null;
+  return { name: content.name, language: content.language, code: row.failureCode };
+}

@@ -85,6 +85,18 @@ export function isWhatsAppEnvelope(body: unknown): body is Obj {
   return isObj(body) && body.object === 'whatsapp_business_account' && Array.isArray(body.entry);
 }
 
+/** The numbers (phone number ids) an envelope's changes are about, each once. */
+export function numbersOfEnvelope(body: Obj): string[] {
+  const numbers = new Set<string>();
+  for (const entry of arr(body.entry))
+    for (const change of isObj(entry) ? arr(entry.changes) : []) {
+      const metadata = isObj(change) && isObj(change.value) ? change.value.metadata : undefined;
+      const id = isObj(metadata) ? str(metadata.phone_number_id) : undefined;
+      if (id) numbers.add(id);
+    }
+  return [...numbers];
+}
+
 export function parseWebhook(body: Obj): WebhookChange[] {
   const changes: WebhookChange[] = [];
   for (const entry of arr(body.entry)) {

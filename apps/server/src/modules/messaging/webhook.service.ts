@@ -1,9 +1,10 @@
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import { contactTag, contactsOfEnvelope, sealWebhookBody } from './message-words.js';
 import { WEBHOOKS_SIGNAL } from './messaging.runtime.js';
 import { verifyWebhookSignature } from './signature.js';
-import { isWhatsAppEnvelope } from './webhook.parse.js';
+import { isWhatsAppEnvelope, numbersOfEnvelope } from './webhook.parse.js';
 
 /**
  * Meta's side of the WhatsApp webhook: the subscription handshake, and the intake of a delivery
@@ -57,6 +58,16 @@ export async function acceptWebhookDelivery(
     log.warn({ bytes: raw.length }, 'WhatsApp webhook refused: not a whatsapp_business_account payload');
     throw new AppError('webhook_payload_invalid', { detail: 'Not a WhatsApp Business Account webhook' });
   }
-  await ctx.db.insertInto('whatsappWebhookDeliveries').values({ body: text }).execute();
+  // Sealed before it is stored (message-words.ts); the tags let an erasure find it later.
+  const masterKey = ctx.config.encryptionKey;
+  await ctx.db
+    .insertInto('whatsappWebhookDeliveries')
+    .values({
+      body: null,
+      bodySealed: sealWebhookBody(masterKey, text),
+      contactTags: contactsOfEnvelope(body).map((c) => contactTag(masterKey, c)),
+      phoneNumberIds: numbersOfEnvelope(body),
+    })
+    .execute();
   ctx.events.signal(WEBHOOKS_SIGNAL);
 }

@@ -21,7 +21,16 @@ export const notificationsDataOwner: DataOwner = {
     staffNotifications: (
       await tx
         .selectFrom('notifications')
-        .select(['kind', 'createdAt', 'appointmentId', 'conversationId', 'previousStart', 'reason'])
+        .select([
+          'kind',
+          'createdAt',
+          'appointmentId',
+          'conversationId',
+          'previousStart',
+          'reason',
+          'privacyRequestId',
+          'dueAt',
+        ])
         .where('practiceId', '=', practiceId)
         .where('patientId', '=', patientId)
         .orderBy('createdAt')
@@ -33,6 +42,8 @@ export const notificationsDataOwner: DataOwner = {
       conversationId: n.conversationId,
       previousStart: n.previousStart?.toISOString() ?? null,
       reason: n.reason,
+      privacyRequestId: n.privacyRequestId,
+      dueAt: n.dueAt?.toISOString() ?? null,
     })),
   }),
   erasePatient: async (tx, { practiceId, patientId }) => {
@@ -41,7 +52,16 @@ export const notificationsDataOwner: DataOwner = {
       .where('practiceId', '=', practiceId)
       .where('patientId', '=', patientId)
       .executeTakeFirst();
-    return { erased: { staffNotifications: Number(result.numDeletedRows) }, kept: [] };
+    return {
+      erased: { staffNotifications: Number(result.numDeletedRows) },
+      kept: [],
+      labels: {
+        staffNotifications: {
+          en: 'Notices to the practice staff about you',
+          fr: 'Les avis au personnel du cabinet vous concernant',
+        },
+      },
+    };
   },
   retention: () => [
     {

@@ -7,13 +7,21 @@ import {
   onEvent,
   scheduledTick,
 } from '../../platform/jobs.js';
-import { conversationHandedOver, outboundFailed } from '../messaging/messaging.events.js';
+import {
+  conversationHandedOver,
+  outboundFailed,
+  templateCategoryChanged,
+  templateStatusChanged,
+} from '../messaging/messaging.events.js';
+import { waitlistOfferAccepted } from '../reminders/reminders.events.js';
 import { appointmentBooked, appointmentCancelled, appointmentMoved } from '../scheduling/scheduling.events.js';
+import { sendNotificationEmailsJob } from './notification-emails.js';
 import {
   forgetOldNotifications,
   notifyNeedsPerson,
   notifyReminderFailed,
   notifyWhatsAppChange,
+  notifyWhatsAppTemplate,
 } from './notifications.service.js';
 
 /**
@@ -71,10 +79,69 @@ export const whatsappCancelled = onEvent(appointmentCancelled, {
   },
 });
 
+/** A patient on the waitlist took a freed time from a WhatsApp offer: the desk and the provider hear of it. */
+export const waitlistBooked = onEvent(waitlistOfferAccepted, {
+  name: 'notifications.waitlist_booked',
+  handler: async (event, run: JobRun<AppContext>) => {
+    await notifyWhatsAppChange(run.ctx, {
+      practiceId: event.practiceId,
+      kind: 'waitlist_booked',
+      appointmentId: event.appointmentId,
+      patientId: event.patientId,
+      providerIds: [event.providerId],
+      idempotencyKey: keyOf('notifications.waitlist_booked', run),
+    });
+  },
+});
+
 export const reminderFailed = onEvent(outboundFailed, {
   name: 'notifications.reminder_failed',
   handler: (event, run: JobRun<AppContext>) =>
     notifyReminderFailed(run.ctx, { ...event, idempotencyKey: keyOf('notifications.reminder_failed', run) }),
+});
+
+/** Meta refused a template (132xxx) or held back a marketing one (131049): the owners hear what to do, once a day per template. */
+export const whatsappTemplateFailed = onEvent(outboundFailed, {
+  name: 'notifications.whatsapp_template_failed',
+  handler: async (event, run: JobRun<AppContext>) => {
+    if (event.reason !== 'template_problem' && event.reason !== 'marketing_limited') return;
+    await notifyWhatsAppTemplate(run.ctx, {
+      practiceId: event.practiceId,
+      source: { messageId: event.messageId, reason: event.reason },
+      at: new Date(),
+    });
+  },
+});
+
+/** Meta moved a template to another category: the owners hear what it means. */
+export const whatsappTemplateRecategorised = onEvent(templateCategoryChanged, {
+  name: 'notifications.whatsapp_template_recategorised',
+  handler: (event, run: JobRun<AppContext>) =>
+    notifyWhatsAppTemplate(run.ctx, {
+      practiceId: event.practiceId,
+      source: {
+        templateName: event.templateName,
+        language: event.language,
+        previousCategory: event.previousCategory,
+        newCategory: event.newCategory,
+      },
+      at: new Date(event.at),
+    }),
+});
+
+/** Meta paused or disabled a template (its status webhook): the owners hear what to do before the next send fails. */
+export const whatsappTemplatePaused = onEvent(templateStatusChanged, {
+  name: 'notifications.whatsapp_template_paused',
+  handler: async (event, run: JobRun<AppContext>) => {
+    // The code a send of it gets from Meta, so the alert says the same and is told once with those sends'.
+    const metaCode = event.status === 'PAUSED' ? 132015 : event.status === 'DISABLED' ? 132016 : null;
+    if (metaCode === null) return;
+    await notifyWhatsAppTemplate(run.ctx, {
+      practiceId: event.practiceId,
+      source: { templateName: event.templateName, language: event.language, metaCode },
+      at: new Date(event.at),
+    });
+  },
 });
 
 export const needsPerson = onEvent(conversationHandedOver, {
@@ -100,6 +167,18 @@ export const forgetOld = defineJob({
 });
 
 export const notificationsJobs: ModuleJobs<AppContext> = {
-  jobs: [whatsappBooked, whatsappMoved, whatsappCancelled, needsPerson, reminderFailed, forgetOld],
+  jobs: [
+    whatsappBooked,
+    whatsappMoved,
+    whatsappCancelled,
+    waitlistBooked,
+    needsPerson,
+    reminderFailed,
+    whatsappTemplateFailed,
+    whatsappTemplateRecategorised,
+    whatsappTemplatePaused,
+    forgetOld,
+    sendNotificationEmailsJob,
+  ],
   schedules: [defineSchedule({ name: 'notifications.forget_old', cron: '41 3 * * *', job: forgetOld })],
 };

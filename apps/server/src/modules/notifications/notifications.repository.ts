@@ -12,8 +12,19 @@ export interface NewNotification {
   appointmentId?: string | null;
   patientId?: string | null;
   conversationId?: string | null;
+  /** A WhatsApp template's alert: the template, Meta's code, a category change. */
+  template?: {
+    name: string;
+    language: string;
+    metaCode?: number | null;
+    previousCategory?: string | null;
+    newCategory?: string | null;
+  } | null;
   previousStart?: Date | null;
   reason?: string | null;
+  privacyRequestId?: string | null;
+  dueAt?: Date | null;
+  agenda?: { day: string; count: number; firstStart: Date; lastStart: Date } | null;
 }
 
 /** Writes a notification and who it is for; false when this key wrote one already. */
@@ -28,7 +39,18 @@ export async function insertNotification(tx: Tx, n: NewNotification, userIds: re
       patientId: n.patientId ?? null,
       conversationId: n.conversationId ?? null,
       previousStart: n.previousStart ?? null,
+      templateName: n.template?.name ?? null,
+      templateLanguage: n.template?.language ?? null,
+      metaCode: n.template?.metaCode ?? null,
+      previousCategory: n.template?.previousCategory ?? null,
+      newCategory: n.template?.newCategory ?? null,
       reason: n.reason ?? null,
+      privacyRequestId: n.privacyRequestId ?? null,
+      dueAt: n.dueAt ?? null,
+      agendaDay: n.agenda?.day ?? null,
+      agendaCount: n.agenda?.count ?? null,
+      agendaFirst: n.agenda?.firstStart ?? null,
+      agendaLast: n.agenda?.lastStart ?? null,
     })
     .onConflict((oc) => oc.columns(['practiceId', 'idempotencyKey']).doNothing())
     .returning(['id', 'createdAt'])
@@ -51,8 +73,19 @@ export interface NotificationRow {
   appointmentId: string | null;
   patientId: string | null;
   conversationId: string | null;
+  templateName: string | null;
+  templateLanguage: string | null;
+  metaCode: number | null;
+  previousCategory: string | null;
+  newCategory: string | null;
   previousStart: Date | null;
   reason: string | null;
+  privacyRequestId: string | null;
+  dueAt: Date | null;
+  agendaDay: string | null;
+  agendaCount: number | null;
+  agendaFirst: Date | null;
+  agendaLast: Date | null;
   /** created_at to the microsecond (a Date keeps milliseconds, and paging must not skip rows). */
   cursorAt: string;
 }
@@ -70,7 +103,9 @@ export async function selectNotificationsOf(
 ): Promise<NotificationRow[]> {
   const { rows } = await sql<NotificationRow>`
     SELECT n.id, n.kind, r.created_at, r.read_at, n.appointment_id, n.patient_id, n.conversation_id,
-      n.previous_start, n.reason,
+      n.template_name, n.template_language, n.meta_code, n.previous_category, n.new_category,
+      n.previous_start, n.reason, n.privacy_request_id, n.due_at,
+      n.agenda_day::text AS agenda_day, n.agenda_count, n.agenda_first, n.agenda_last,
       to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM notification_recipients r
     JOIN notifications n ON n.practice_id = r.practice_id AND n.id = r.notification_id

@@ -10,6 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../platform/http.js';
 import { streamEvents } from '../../platform/sse.js';
+import { notificationEmailRoutes } from './notification-emails.routes.js';
 import {
   countNotifications,
   listNotifications,
@@ -91,4 +92,6 @@ export async function notificationsRoutes(app: FastifyInstance, ctx: AppContext)
         ),
       ),
   );
+
+  await notificationEmailRoutes(app, ctx);
 }

@@ -1,5 +1,7 @@
+import { TZDate } from '@date-fns/tz';
 import type {
   FailureReason,
+  PrivacyRequestType,
   HandoverReason,
   MarkNotificationsRead,
   NotificationCount,
@@ -13,8 +15,9 @@ import { type Actor, can, requirePermission } from '../../platform/access.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { publishAtCommit } from '../../platform/events.js';
-import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 import { latestConversationOfPatientsIn } from '../messaging/conversations.service.js';
+import { failedTemplateOfMessageIn } from '../messaging/templates.service.js';
 import { patientNamesIn } from '../patients/patients.service.js';
 import { remindedAppointmentOfMessageIn } from '../reminders/reminders.service.js';
 import { appointmentSummariesIn } from '../scheduling/appointments.service.js';
@@ -28,6 +31,7 @@ import {
   markReadOf,
   selectNotificationsOf,
 } from './notifications.repository.js';
+import { queueNotificationEmailsIn } from './notification-emails.js';
 import { recipientsOf } from './recipients.js';
 
 /**
@@ -57,12 +61,12 @@ interface Hint {
 
 // Writing (listeners).
 
-/** A patient booked, moved or cancelled an appointment in the WhatsApp chat. */
+/** A patient booked, moved or cancelled an appointment in the WhatsApp chat, or took a time a waitlist offer gave them. */
 export async function notifyWhatsAppChange(
   ctx: AppContext,
   change: {
     practiceId: string;
-    kind: Extract<NotificationKind, 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled'>;
+    kind: Extract<NotificationKind, 'whatsapp_booked' | 'whatsapp_moved' | 'whatsapp_cancelled' | 'waitlist_booked'>;
     appointmentId: string;
     patientId: string | null;
     /** The appointment's providers the announcement names (before and after a move); read from the calendar when none. */
@@ -113,6 +117,77 @@ export async function notifyNeedsPerson(
 }
 
 /**
+ * WhatsApp refused a template the practice sends (132xxx: paused, disabled, missing in a language,
+ * wrong parameters), held back a marketing one under its per-person cap (131049), or Meta moved a
+ * template to another category: the owners are told what to do. Once per template, problem and
+ * day on the practice's clock (the key), not once per message that failed.
+ */
+export async function notifyWhatsAppTemplate(
+  ctx: AppContext,
+  alert: {
+    practiceId: string;
+    /**
+     * A failed message (the template and Meta's code are read from it), a template Meta paused or
+     * disabled (its status webhook, with the code a send of it would get), or a category change.
+     */
+    source:
+      | { messageId: string; reason: FailureReason }
+      | { templateName: string; language: string; metaCode: number }
+      | { templateName: string; language: string; previousCategory: string | null; newCategory: string };
+    at: Date;
+  },
+): Promise<void> {
+  await inPractice(ctx.db, alert.practiceId, async (tx) => {
+    const facts = await practiceFactsIn(tx, alert.practiceId);
+    // The practice's day: one alert a day, counted on its own clock.
+    const day = new TZDate(alert.at.getTime(), facts?.timeZone ?? 'UTC').toDateString();
+    if ('messageId' in alert.source || 'metaCode' in alert.source) {
+      const kind = 'messageId' in alert.source ? alertKindOf(alert.source.reason) : 'whatsapp_template_problem';
+      if (!kind) return;
+      const template =
+        'messageId' in alert.source
+          ? await failedTemplateOfMessageIn(tx, alert.source.messageId)
+          : { name: alert.source.templateName, language: alert.source.language, code: alert.source.metaCode };
+      if (!template) return;
+      // The same key whether Meta announced the pause or a send ran into it: one alert that day.
+      await notify(
+        tx,
+        {
+          practiceId: alert.practiceId,
+          kind,
+          idempotencyKey: `${kind}:${template.name}:${template.language}:${template.code ?? ''}:${day}`,
+          template: { name: template.name, language: template.language, metaCode: template.code },
+        },
+        [],
+      );
+      return;
+    }
+    const change = alert.source;
+    await notify(
+      tx,
+      {
+        practiceId: alert.practiceId,
+        kind: 'whatsapp_template_recategorised',
+        idempotencyKey: `whatsapp_template_recategorised:${change.templateName}:${change.language}:${change.newCategory}:${day}`,
+        template: {
+          name: change.templateName,
+          language: change.language,
+          previousCategory: change.previousCategory,
+          newCategory: change.newCategory,
+        },
+      },
+      [],
+    );
+  });
+}
+
+function alertKindOf(reason: FailureReason): NotificationKind | null {
+  if (reason === 'template_problem') return 'whatsapp_template_problem';
+  if (reason === 'marketing_limited') return 'whatsapp_marketing_limited';
+  return null;
+}
+
+/**
  * A message failed for good: when it was an appointment's reminder, the desk hears of it (to phone
  * the patient instead); any other message is the inbox's business. The appointment, the patient
  * and the conversation are kept by id, with WhatsApp's reason.
@@ -146,13 +221,69 @@ export async function notifyReminderFailed(
   });
 }
 
+/**
+ * A patient's rights request is due within 7 days, or past its due date (privacy's daily round),
+ * inside the caller's transaction bound to the practice. Told once per request and kind (the key);
+ * false when it was told already or nobody is concerned.
+ */
+export async function notifyPrivacyRequestDueIn(
+  tx: Tx,
+  alert: {
+    practiceId: string;
+    kind: Extract<NotificationKind, 'privacy_request_due_soon' | 'privacy_request_overdue'>;
+    requestId: string;
+    requestType: PrivacyRequestType;
+    patientId: string;
+    dueAt: Date;
+  },
+): Promise<boolean> {
+  return notify(
+    tx,
+    {
+      practiceId: alert.practiceId,
+      kind: alert.kind,
+      idempotencyKey: `${alert.kind}:${alert.requestId}`,
+      patientId: alert.patientId,
+      privacyRequestId: alert.requestId,
+      // The request's type, a code like a handover's reason (the column's third meaning).
+      reason: alert.requestType,
+      dueAt: alert.dueAt,
+    },
+    [],
+  );
+}
+
+/**
+ * A provider's daily agenda (agenda.service.ts), in the caller's transaction bound to the practice:
+ * for the provider alone, once per provider and day (the key); false when told already or the
+ * provider is no longer a member.
+ */
+export async function notifyDailyAgendaIn(
+  tx: Tx,
+  agenda: { practiceId: string; providerId: string; day: string; count: number; firstStart: Date; lastStart: Date },
+): Promise<boolean> {
+  const { practiceId, providerId, ...summary } = agenda;
+  return notify(
+    tx,
+    { practiceId, kind: 'daily_agenda', idempotencyKey: `daily_agenda:${providerId}:${summary.day}`, agenda: summary },
+    [providerId],
+  );
+}
+
 /** recipients → write → tell their open apps at commit. Nobody concerned: nothing written. */
-async function notify(tx: Tx, notification: NewNotification, providerIds: string[], except: string | null = null) {
+async function notify(
+  tx: Tx,
+  notification: NewNotification,
+  providerIds: string[],
+  except: string | null = null,
+): Promise<boolean> {
   const members = await memberDirectory(tx).where('memberships.practiceId', '=', notification.practiceId).execute();
   const userIds = recipientsOf(notification.kind, members, providerIds).filter((id) => id !== except);
-  if (userIds.length === 0) return;
-  if (!(await insertNotification(tx, notification, userIds))) return;
+  if (userIds.length === 0) return false;
+  if (!(await insertNotification(tx, notification, userIds))) return false;
+  await queueNotificationEmailsIn(tx, { ...notification, userIds });
   await publishAtCommit(tx, notificationsTopic(notification.practiceId), { userIds } satisfies Hint);
+  return true;
 }
 
 /** The daily sweep: notifications older than NOTIFICATION_KEPT_DAYS go, in every practice. */
@@ -265,10 +396,35 @@ async function shown(tx: Tx, actor: Actor, rows: NotificationRow[]): Promise<Sta
             }
           : null,
       previousStart: r.previousStart?.toISOString() ?? null,
+      whatsappTemplate:
+        r.templateName && r.templateLanguage
+          ? {
+              name: r.templateName,
+              language: r.templateLanguage,
+              code: r.metaCode,
+              previousCategory: r.previousCategory,
+              newCategory: r.newCategory,
+            }
+          : null,
       conversationId: r.conversationId,
-      // One column, two meanings: a handover's reason, or why a reminder failed.
-      reason: r.kind === 'reminder_failed' ? null : (r.reason as HandoverReason | null),
+      // One column, three meanings: a handover's reason, why a reminder failed, a privacy request's type.
+      reason: r.kind === 'reminder_failed' || r.privacyRequestId ? null : (r.reason as HandoverReason | null),
       failureReason: r.kind === 'reminder_failed' ? (r.reason as FailureReason | null) : null,
+      privacyRequest:
+        r.privacyRequestId && r.dueAt
+          ? { id: r.privacyRequestId, type: r.reason as PrivacyRequestType, dueAt: r.dueAt.toISOString() }
+          : null,
+      agenda:
+        r.agendaDay && r.agendaCount && r.agendaFirst && r.agendaLast
+          ? {
+              // A day's agenda is told to its provider alone: the member reading it.
+              providerId: actor.userId ?? '',
+              day: r.agendaDay,
+              count: r.agendaCount,
+              firstStart: new Date(r.agendaFirst).toISOString(),
+              lastStart: new Date(r.agendaLast).toISOString(),
+            }
+          : null,
     };
   });
 }

@@ -30,7 +30,17 @@ describe('recipientsOf', () => {
     expect(recipientsOf('needs_person', members).sort()).toEqual(['desk', 'dr-a', 'dr-b', 'hyg', 'owner']);
   });
 
+  it("sends a privacy request's alert to the owner and the desk, never to the clinicians, whatever the providers", () => {
+    for (const kind of ['privacy_request_due_soon', 'privacy_request_overdue'] as const)
+      expect(recipientsOf(kind, members, ['dr-a']).sort()).toEqual(['desk', 'owner']);
+  });
+
+  it("sends a dentist's daily agenda to that dentist alone, and to nobody who left the practice", () => {
+    expect(recipientsOf('daily_agenda', members, ['dr-a'])).toEqual(['dr-a']);
+    expect(recipientsOf('daily_agenda', members, ['gone'])).toEqual([]);
+  });
+
   it('knows every kind', () => {
-    for (const kind of NOTIFICATION_KINDS) expect(recipientsOf(kind, members, []).length).toBeGreaterThan(0);
+    for (const kind of NOTIFICATION_KINDS) expect(recipientsOf(kind, members, ['dr-a']).length).toBeGreaterThan(0);
   });
 });

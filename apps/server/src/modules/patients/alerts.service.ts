@@ -101,13 +101,14 @@ export async function replaceMedicalAlerts(
 }
 
 /**
- * Names and whether medical alerts are on file, for a list of patients in one query (the calendar's
- * appointments): the flag only, so listing a day opens no sealed text and logs no reading.
+ * Names (whole, and given and family apart) and whether medical alerts are on file, for a list of
+ * patients in one query (the calendar's appointments, a provider's daily agenda): the flag only, so
+ * listing a day opens no sealed text and logs no reading.
  */
 export async function patientNamesAndAlertFlagsIn(
   tx: Tx,
   ids: string[],
-): Promise<Map<string, { name: string; hasMedicalAlert: boolean }>> {
+): Promise<Map<string, { name: string; givenName: string; familyName: string; hasMedicalAlert: boolean }>> {
   if (ids.length === 0) return new Map();
   const rows = await tx
     .selectFrom('patients')
@@ -115,7 +116,15 @@ export async function patientNamesAndAlertFlagsIn(
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(
-    rows.map((r) => [r.id, { name: `${r.givenName} ${r.familyName}`, hasMedicalAlert: Boolean(r.hasMedicalAlert) }]),
+    rows.map((r) => [
+      r.id,
+      {
+        name: `${r.givenName} ${r.familyName}`,
+        givenName: r.givenName,
+        familyName: r.familyName,
+        hasMedicalAlert: Boolean(r.hasMedicalAlert),
+      },
+    ]),
   );
 }
 

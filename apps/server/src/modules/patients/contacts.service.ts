@@ -51,3 +51,33 @@ export async function whatsappContactsIn(tx: Tx, ids: readonly string[]): Promis
     ]),
   );
 }
+
+/** How to reach patients by email (a reminder they cannot get on WhatsApp): name, language, address. */
+export interface EmailContact {
+  firstName: string;
+  language: PatientLanguage;
+  /** null when the record has none. */
+  email: string | null;
+  active: boolean;
+}
+
+/** By patient id, in the caller's practice-bound transaction; unknown ids are left out. */
+export async function emailContactsIn(tx: Tx, ids: readonly string[]): Promise<Map<string, EmailContact>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('patients')
+    .select(['id', 'givenName', 'preferredName', 'preferredLanguage', 'email', 'status', 'mergedIntoId'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        firstName: r.preferredName || r.givenName,
+        language: r.preferredLanguage,
+        email: r.email.trim() || null,
+        active: r.status === 'active' && r.mergedIntoId === null,
+      },
+    ]),
+  );
+}

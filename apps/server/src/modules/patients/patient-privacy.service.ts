@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import { readAuditEvents } from '../../platform/audit.js';
-import type { DataRetention, ErasureOutcome, PatientExport, SealedStores } from '../../platform/data-owners.js';
+import {
+  type DataRetention,
+  type ErasureOutcome,
+  NOTHING_HELD,
+  type PatientExport,
+  type SealedStores,
+} from '../../platform/data-owners.js';
 import type { Tx } from '../../platform/tenancy.js';
 import { userNamesIn } from '../auth/auth.service.js';
 import { openAlerts } from './alerts.service.js';
@@ -105,7 +111,7 @@ export async function erasePatientDetailsIn(
   input: { practiceId: string; patientId: string; identityNeededUntil: string | null; now?: Date },
 ): Promise<ErasureOutcome> {
   const row = await selectPatientRow(tx, input.patientId, { forUpdate: true });
-  if (!row) return { erased: {}, kept: [] };
+  if (!row) return NOTHING_HELD;
   const phones = await tx.deleteFrom('patientPhones').where('patientId', '=', row.id).executeTakeFirst();
   const contact =
     row.phone !== '' ||
@@ -165,20 +171,36 @@ export async function erasePatientDetailsIn(
       ? [
           {
             kind: 'identity',
-            why: 'The name, date of birth and sex name the patient in the clinical records and visits that Mauritian healthcare rules require the practice to keep',
+            why: {
+              en: 'Your name, date of birth and sex say whose the clinical records and visits are that Mauritian healthcare rules require the practice to keep',
+              fr: 'Vos nom, date de naissance et sexe disent à qui appartiennent le dossier dentaire et les visites que les règles de santé de Maurice imposent de garder',
+            },
             until: input.identityNeededUntil,
           },
           ...(row.alertsSealed
             ? [
                 {
                   kind: 'medicalAlerts',
-                  why: 'Allergies, conditions and medications are part of the clinical record',
+                  why: {
+                    en: 'Allergies, conditions and medications are part of the clinical record',
+                    fr: 'Les allergies, maladies et traitements font partie du dossier médical',
+                  },
                   until: input.identityNeededUntil,
                 },
               ]
             : []),
         ]
       : [],
+    labels: {
+      phones: { en: 'Your phone numbers', fr: 'Vos numéros de téléphone' },
+      contactDetails: {
+        en: 'Your contact details (email, address, guardian’s contact, notes)',
+        fr: 'Vos coordonnées (e-mail, adresse, contact du tuteur, notes)',
+      },
+      identity: { en: 'Your name, date of birth and sex', fr: 'Vos nom, date de naissance et sexe' },
+      searchWords: { en: 'Your name in the patient search', fr: 'Votre nom dans la recherche de patients' },
+      medicalAlerts: { en: 'Your medical alerts', fr: 'Vos alertes médicales' },
+    },
   };
 }
 

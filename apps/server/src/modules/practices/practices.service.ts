@@ -6,7 +6,7 @@ import { type Actor, requirePermission } from '../../platform/access.js';
 import { recordAudit, startAuditChain } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, bindPractice, inPractice } from '../../platform/tenancy.js';
-import { createUser, linkedIdentitiesOf } from '../auth/auth.service.js';
+import { createUser, linkedIdentitiesOf, signInIssuerOf } from '../auth/auth.service.js';
 import { seedPublicHolidays } from '../scheduling/unavailability.service.js';
 import { addOwnerIn } from '../staff/staff.service.js';
 
@@ -138,7 +138,7 @@ export async function updatePractice(
       .executeTakeFirst();
     if (!before) throw new AppError('practice_not_found');
     if (input.patch.passwordSignInAllowed === false && before.passwordSignInAllowed)
-      await refuseLockout(ctx, tx, input.actor);
+      await refuseLockout(ctx, tx, input.actor, input.practiceId);
     const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined)) as Partial<
       Omit<PracticeRow, 'id' | 'createdAt'>
     >;
@@ -173,19 +173,32 @@ export async function updatePractice(
 }
 
 /**
- * Password sign-in off means members sign in through the provider only: refused where no provider
- * is configured, and until the owner switching it off has linked their own provider account, so
- * they do not lock themselves out.
+ * Password sign-in off means members sign in through the provider only (the practice's own, else
+ * the deployment's): refused where there is none, and until the owner switching it off has linked
+ * their own account at that provider, so they do not lock themselves out.
  */
-async function refuseLockout(ctx: AppContext, tx: Tx, actor: Actor) {
+async function refuseLockout(ctx: AppContext, tx: Tx, actor: Actor, practiceId: string) {
   const refuse = (detail: string) =>
     new AppError('validation_failed', {
       detail,
       errors: [{ path: 'passwordSignInAllowed', code: 'invalid', message: detail }],
     });
-  if (!ctx.config.oidc) throw refuse('No identity provider is configured: members could not sign in at all');
-  if (!actor.userId || (await linkedIdentitiesOf(tx, actor.userId)).length === 0)
+  const issuer = await signInIssuerOf(ctx, tx, practiceId);
+  if (!issuer) throw refuse('No identity provider is configured: members could not sign in at all');
+  if (!actor.userId || !(await linkedIdentitiesOf(tx, actor.userId)).some((i) => i.issuer === issuer))
     throw refuse('Link your own provider account (your profile) before switching password sign-in off');
+}
+
+/** How patients reach the practice (a reminder by email ends with it), inside a transaction bound to it. */
+export async function practiceContactIn(
+  tx: Tx,
+  practiceId: string,
+): Promise<{ name: string; address: string; phone: string; email: string } | undefined> {
+  return tx
+    .selectFrom('practices')
+    .select(['name', 'address', 'phone', 'email'])
+    .where('id', '=', practiceId)
+    .executeTakeFirst();
 }
 
 /** The practice's name and time zone, inside a transaction bound to it (the audit trail names it, and dates links in its zone). */

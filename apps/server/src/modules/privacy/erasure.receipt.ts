@@ -1,106 +1,13 @@
 import type { ErasureReceipt } from '@dentalpro/contracts';
+import type { Words } from '../../platform/data-owners.js';
 
 /**
  * The receipt of an erasure in the patient's words (English or French): what was erased, what is
- * kept, why and until when. The data owners name each kind of data as a key (`staffNotifications`)
- * and give their reasons in English; the kinds and reasons known here are said in both languages,
- * any other in a readable form of its key and the owner's English reason.
+ * kept, why and until when. Each data owner names its kinds of data and gives its reasons in both
+ * languages (`ErasureOutcome.labels`, `kept[].why`); this file only lays them out.
  */
 
 export type ReceiptLanguage = 'en' | 'fr';
-
-const KIND_LABELS: Record<string, { en: string; fr: string }> = {
-  patientDetails: {
-    en: 'Your contact details and personal details',
-    fr: 'Vos coordonnées et informations personnelles',
-  },
-  appointments: { en: 'Your appointments', fr: 'Vos rendez-vous' },
-  appointmentHistory: { en: 'The history of your appointments', fr: 'L’historique de vos rendez-vous' },
-  waitlistEntries: { en: 'Your waiting-list entries', fr: 'Vos inscriptions sur la liste d’attente' },
-  recalls: { en: 'Your check-up recalls', fr: 'Vos rappels de contrôle' },
-  appointmentReminders: { en: 'Your appointment reminders', fr: 'Vos rappels de rendez-vous' },
-  staffNotifications: {
-    en: 'Notices to the practice staff about you',
-    fr: 'Les avis au personnel du cabinet vous concernant',
-  },
-  whatsappMessages: { en: 'The content of your WhatsApp messages', fr: 'Le contenu de vos messages WhatsApp' },
-  whatsappConversations: { en: 'Your WhatsApp conversations', fr: 'Vos conversations WhatsApp' },
-  whatsappMedia: { en: 'Photos and files sent on WhatsApp', fr: 'Les photos et fichiers envoyés sur WhatsApp' },
-  assistantConversations: {
-    en: 'Your conversations with the booking assistant',
-    fr: 'Vos échanges avec l’assistant de réservation',
-  },
-  assistantConsents: {
-    en: 'Your answers to the booking assistant’s consent question',
-    fr: 'Vos réponses à la question de consentement de l’assistant',
-  },
-  clinicalRecords: { en: 'Your dental records', fr: 'Votre dossier dentaire' },
-  clinicalNotes: { en: 'Your clinical notes', fr: 'Vos notes cliniques' },
-  chart: { en: 'Your dental chart', fr: 'Votre schéma dentaire' },
-  treatmentPlans: { en: 'Your treatment plans', fr: 'Vos plans de traitement' },
-  attachments: { en: 'Your X-rays and documents', fr: 'Vos radiographies et documents' },
-  documents: { en: 'Your X-rays and documents', fr: 'Vos radiographies et documents' },
-  consents: { en: 'Your consent history', fr: 'L’historique de vos consentements' },
-  consent: { en: 'Your consent history', fr: 'L’historique de vos consentements' },
-  phones: { en: 'Your phone numbers', fr: 'Vos numéros de téléphone' },
-  contactDetails: {
-    en: 'Your contact details (email, address, guardian’s contact, notes)',
-    fr: 'Vos coordonnées (e-mail, adresse, contact du tuteur, notes)',
-  },
-  identity: { en: 'Your name, date of birth and sex', fr: 'Vos nom, date de naissance et sexe' },
-  searchWords: { en: 'Your name in the patient search', fr: 'Votre nom dans la recherche de patients' },
-  appointmentsCancelled: { en: 'Your appointments to come (cancelled)', fr: 'Vos rendez-vous à venir (annulés)' },
-  appointmentsAnonymised: { en: 'Notes on your appointments', fr: 'Les notes sur vos rendez-vous' },
-  offeredTimes: { en: 'Times offered to you by the booking assistant', fr: 'Les horaires proposés par l’assistant' },
-  chatState: {
-    en: 'Your conversation with the booking assistant',
-    fr: 'Votre échange avec l’assistant de réservation',
-  },
-  whatsappConsents: {
-    en: 'Your answers to the booking assistant’s consent question',
-    fr: 'Vos réponses à la question de consentement de l’assistant',
-  },
-  whatsappMessageContents: {
-    en: 'The words, photos and files of your WhatsApp messages',
-    fr: 'Les textes, photos et fichiers de vos messages WhatsApp',
-  },
-  whatsappContacts: { en: 'Your WhatsApp number and name', fr: 'Votre numéro et nom WhatsApp' },
-  queuedMessages: { en: 'WhatsApp messages waiting to be sent to you', fr: 'Les messages WhatsApp en attente d’envoi' },
-  webhookPayloads: { en: 'WhatsApp’s raw delivery records', fr: 'Les relevés bruts de WhatsApp' },
-  chartFindings: { en: 'Your dental chart', fr: 'Votre schéma dentaire' },
-  erasureReceipts: { en: 'Receipts of your earlier requests', fr: 'Les reçus de vos demandes précédentes' },
-  legalHolds: { en: 'Records of legal holds on your data', fr: 'Les traces des conservations légales de vos données' },
-};
-
-const CLINICAL_WHY_FR =
-  'Les règles de santé de Maurice imposent de garder le dossier dentaire 11 ans après la dernière visite (pour un mineur, au moins jusqu’à ses 25 ans)';
-
-/** The owners' reasons are English; these kinds have theirs in French too. */
-const KEPT_WHY_FR: Record<string, string> = {
-  clinicalRecords: CLINICAL_WHY_FR,
-  clinicalNotes: CLINICAL_WHY_FR,
-  chart: CLINICAL_WHY_FR,
-  treatmentPlans: CLINICAL_WHY_FR,
-  attachments: CLINICAL_WHY_FR,
-  documents: CLINICAL_WHY_FR,
-  appointments: 'Les visites passées font partie du dossier dentaire, gardé 11 ans après la dernière visite',
-  appointmentHistory: 'Les visites passées font partie du dossier dentaire, gardé 11 ans après la dernière visite',
-  patientDetails: 'Le dossier dentaire doit rester rattaché à la personne soignée tant qu’il est gardé',
-  identity:
-    'Ils disent à qui appartiennent le dossier dentaire et les visites que les règles de santé de Maurice imposent de garder',
-  chartFindings: CLINICAL_WHY_FR,
-  consent: 'La preuve de ce que vous avez accepté ou retiré, et que le retrait a été respecté',
-  whatsappConsents: 'La preuve de ce que vous avez accepté ou refusé dans la conversation',
-  whatsappMessages:
-    'Seuls l’heure, le sens et l’état de remise de chaque message, sans texte, fichier ni numéro, pour les chiffres du cabinet',
-  erasureReceipts: 'Ils prouvent que vos demandes précédentes ont été exécutées',
-  legalHolds: 'Elles disent pourquoi vos données ont dû être gardées pour une procédure',
-};
-
-/** The reason a kind is kept, in the receipt's language (the owner's English when no French one is known). */
-export function keptWhy(kind: string, why: string, language: ReceiptLanguage): string {
-  return language === 'fr' ? (KEPT_WHY_FR[kind] ?? why) : why;
-}
 
 /** `clinicalNotes` → "Clinical notes". */
 function readableKey(kind: string): string {
@@ -112,8 +19,9 @@ function readableKey(kind: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function kindLabel(kind: string, language: ReceiptLanguage): string {
-  return KIND_LABELS[kind]?.[language] ?? readableKey(kind);
+/** A kind's name as its owner gives it (a readable form of the key if the owner gave none). */
+export function kindLabel(kind: string, labels: Record<string, Words>, language: ReceiptLanguage): string {
+  return labels[kind]?.[language] ?? readableKey(kind);
 }
 
 const WORDS = {

@@ -9,11 +9,12 @@ import { erasePatientDetailsIn, identityNeededUntil } from '../patients/patient-
 import { findPatientIn, patientLanguageIn } from '../patients/patients.service.js';
 import { patientRetentionFactsIn } from '../patients/retention-facts.service.js';
 import { patientVisitFactsIn } from '../scheduling/last-visits.service.js';
-import { kindLabel, keptWhy, receiptText } from './erasure.receipt.js';
+import { kindLabel, receiptText } from './erasure.receipt.js';
 import { assertNoHoldIn } from './holds.service.js';
 import { insertErasure, selectErasureClocks } from './retention.repository.js';
 import { keptUntilIn } from './retention.plan.js';
-import { type PatientClock, birthday, minorOn } from './retention.rules.js';
+import { minorsRecordsKeptUntil } from '../../platform/retention-dates.js';
+import type { PatientClock } from './retention.rules.js';
 
 /**
  * A deletion request, approved, carried out: every data owner erases what it may (or anonymises
@@ -74,7 +75,12 @@ async function eraseIn(
   const language = (await patientLanguageIn(tx, patientId)) === 'en' ? 'en' : 'fr';
   const practice = await practiceFactsIn(tx, practiceId);
   const erased = outcomes.flatMap(({ module, outcome }) =>
-    Object.entries(outcome.erased).map(([kind, count]) => ({ module, kind, label: kindLabel(kind, language), count })),
+    Object.entries(outcome.erased).map(([kind, count]) => ({
+      module,
+      kind,
+      label: kindLabel(kind, outcome.labels, language),
+      count,
+    })),
   );
   const kept: ErasureReceipt['kept'] = [];
   for (const { module, outcome } of outcomes)
@@ -82,15 +88,14 @@ async function eraseIn(
       kept.push({
         module,
         kind: k.kind,
-        label: kindLabel(k.kind, language),
-        why: keptWhy(k.kind, k.why, language),
+        label: kindLabel(k.kind, outcome.labels, language),
+        why: k.why[language],
         until: k.until?.slice(0, 10) ?? (await keptUntilIn(ctx, tx, { module, clock })),
       });
 
-  const minorUntil =
-    clock.dateOfBirth && minorOn(clock.dateOfBirth, clock.lastVisitAt ?? clock.createdAt)
-      ? birthday(clock.dateOfBirth, 25).toISOString().slice(0, 10)
-      : null;
+  const minorUntil = clock.dateOfBirth
+    ? minorsRecordsKeptUntil(clock.dateOfBirth, (clock.lastVisitAt ?? clock.createdAt).toISOString().slice(0, 10))
+    : null;
   const body = { patientId, requestId: input.requestId, erasedAt: now.toISOString(), language, erased, kept } as const;
   const text = receiptText(body, practice?.name ?? '');
   const id = await insertErasure(tx, {

@@ -9,8 +9,8 @@ import { readInboundForAssistant, wakeOutbox } from '../messaging/assistant-chan
 import { queueOutboundMessage } from '../messaging/outbound.service.js';
 import { patientConversationsIn } from '../messaging/privacy.service.js';
 import { exportFileName, exportZip, gatherPatientExportIn } from './export.service.js';
-import { findRequest, updateRequest } from './requests.repository.js';
-import { requestAudit } from './requests.service.js';
+import { findRequest } from './requests.repository.js';
+import { closeRequest, requestAudit } from './requests.service.js';
 
 /**
  * The patient's own way to the copy of their data: a link sent on WhatsApp to the conversation
@@ -51,6 +51,7 @@ async function openConversationOf(tx: Tx, patientId: string, now: Date) {
 async function sendText(
   tx: Tx,
   input: {
+    masterKey: Buffer;
     practiceId: string;
     conversation: { id: string; channelId: string; waId: string | null };
     body: string;
@@ -60,6 +61,7 @@ async function sendText(
   const { waId } = input.conversation;
   if (!waId) return 0;
   await queueOutboundMessage(tx, {
+    masterKey: input.masterKey,
     practiceId: input.practiceId,
     conversation: { id: input.conversation.id, channelId: input.conversation.channelId, waId },
     origin: 'system',
@@ -102,6 +104,7 @@ export async function sendExportLink(
       .executeTakeFirstOrThrow();
     const url = `${ctx.config.publicUrl.replace(/\/$/, '')}/copy/${link.id}.${secret}`;
     const queued = await sendText(tx, {
+      masterKey: ctx.config.encryptionKey,
       practiceId: input.practiceId,
       conversation,
       body: `Your copy of your data is ready: ${url}\nVotre copie de vos données est prête : ${url}\nThe link works for ${EXPORT_LINK_DAYS} days; a code will be sent here when you open it. / Le lien est valable ${EXPORT_LINK_DAYS} jours ; un code vous sera envoyé ici à l'ouverture.`,
@@ -165,6 +168,7 @@ export async function sendExportLinkCode(
       .where('id', '=', row.id)
       .execute();
     return sendText(tx, {
+      masterKey: ctx.config.encryptionKey,
       practiceId: link.practiceId,
       conversation,
       body: `${code} — DentalPro code / code DentalPro (${CODE_MINUTES} min)`,
@@ -244,10 +248,7 @@ export async function downloadByLink(
       missing: gathered.missing,
     });
     if (request.state === 'in_progress') {
-      const closed = await updateRequest(tx, request.id, { state: 'fulfilled', closedBy: null, closedAt: link.now });
-      await requestAudit(tx, { actor, practiceId: link.practiceId }, closed, 'privacy.request_fulfilled', {
-        type: request.type,
-      });
+      await closeRequest(tx, request, { actor, practiceId: link.practiceId, at: link.now });
     }
     return gathered;
   });

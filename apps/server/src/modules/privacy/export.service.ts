@@ -9,8 +9,8 @@ import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { exportPatientDetailsIn } from '../patients/patient-privacy.service.js';
 import { findPatientIn, patientLanguageIn } from '../patients/patients.service.js';
-import { findRequest, updateRequest } from './requests.repository.js';
-import { requestAudit } from './requests.service.js';
+import { findRequest } from './requests.repository.js';
+import { closeRequest, requestAudit } from './requests.service.js';
 
 /**
  * A copy of a patient's data (issue 14, deliver 2): a ZIP of one JSON file per module, built from
@@ -111,12 +111,7 @@ export async function downloadRequestExport(
       missing: gathered.missing,
     });
     if (row.state === 'in_progress') {
-      const closed = await updateRequest(tx, row.id, {
-        state: 'fulfilled',
-        closedBy: input.actor.userId,
-        closedAt: now,
-      });
-      await requestAudit(tx, input, closed, 'privacy.request_fulfilled', { type: row.type });
+      await closeRequest(tx, row, { ...input, at: now });
     }
     return gathered;
   });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../platform/tenancy.js';
 
 export type RequestRow = Awaited<ReturnType<typeof findRequest>> & {};
@@ -12,7 +13,15 @@ export async function listRequests(tx: Tx, filter: { patientId?: string; state: 
   if (filter.patientId) q = q.where('patientId', '=', filter.patientId);
   if (filter.state === 'open') q = q.where('state', 'in', ['received', 'identity_verified', 'in_progress']);
   if (filter.state === 'closed') q = q.where('state', 'in', ['fulfilled', 'refused']);
-  return q.orderBy('dueAt').orderBy('id').limit(1000).execute();
+  // Open ones first, soonest due first (so the overdue, then the due soon, lead); then the closed
+  // ones, the latest closed first.
+  return q
+    .orderBy(sql`CASE WHEN state IN ('received', 'identity_verified', 'in_progress') THEN 0 ELSE 1 END`)
+    .orderBy(sql`CASE WHEN state IN ('received', 'identity_verified', 'in_progress') THEN due_at END`)
+    .orderBy('closedAt', 'desc')
+    .orderBy('id')
+    .limit(1000)
+    .execute();
 }
 
 export async function insertRequest(
@@ -62,17 +71,62 @@ export async function updateRequest(
     .executeTakeFirstOrThrow();
 }
 
-export async function dueMonthsIn(tx: Tx): Promise<number | null> {
-  const row = await tx.selectFrom('privacyRequestSettings').select('dueMonths').executeTakeFirst();
+/** The months to answer a request received at `receivedAt` (now when not said): the period then in force, null for the default. */
+export async function dueMonthsIn(tx: Tx, receivedAt: Date = new Date()): Promise<number | null> {
+  const row = await tx
+    .selectFrom('privacyRequestDuePeriods')
+    .select('dueMonths')
+    .where('fromAt', '<=', receivedAt)
+    .orderBy('fromAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.dueMonths ?? null;
 }
 
-/** Open requests whose due date is before `before`, of every practice (the daily job; runs unbound). */
-export async function openRequestsDueBefore(tx: Tx, before: Date) {
+export async function selectRequestSettings(tx: Tx) {
+  return tx.selectFrom('privacyRequestSettings').select(['dueMonths', 'updatedAt']).executeTakeFirst();
+}
+
+/** The practice's current choice, and the period it starts at `at`. */
+export async function saveDueMonths(
+  tx: Tx,
+  input: { practiceId: string; dueMonths: number; at: Date; userId: string | null },
+) {
+  await tx
+    .insertInto('privacyRequestDuePeriods')
+    .values({ practiceId: input.practiceId, fromAt: input.at, dueMonths: input.dueMonths, setBy: input.userId })
+    .onConflict((oc) =>
+      oc.columns(['practiceId', 'fromAt']).doUpdateSet({ dueMonths: input.dueMonths, setBy: input.userId }),
+    )
+    .execute();
+  return tx
+    .insertInto('privacyRequestSettings')
+    .values({ practiceId: input.practiceId, dueMonths: input.dueMonths, updatedAt: input.at, updatedBy: input.userId })
+    .onConflict((oc) =>
+      oc.column('practiceId').doUpdateSet({ dueMonths: input.dueMonths, updatedAt: input.at, updatedBy: input.userId }),
+    )
+    .returning(['dueMonths', 'updatedAt'])
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The practice's open requests that staff have not yet been told of: due before `soon` and not
+ * told it is due soon, or due before `now` and not told it is overdue. Locked, skipping those
+ * another round holds (that round tells them).
+ */
+export async function openRequestsToAlert(tx: Tx, at: { now: Date; soon: Date }) {
   return tx
     .selectFrom('privacyRequests')
-    .select(['id', 'patientId', 'dueAt', 'dueSoonNotifiedAt', 'overdueNotifiedAt'])
+    .select(['id', 'patientId', 'type', 'dueAt', 'dueSoonNotifiedAt', 'overdueNotifiedAt'])
     .where('state', 'in', ['received', 'identity_verified', 'in_progress'])
-    .where('dueAt', '<', before)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('dueAt', '>=', at.now), eb('dueAt', '<=', at.soon), eb('dueSoonNotifiedAt', 'is', null)]),
+        eb.and([eb('dueAt', '<', at.now), eb('overdueNotifiedAt', 'is', null)]),
+      ]),
+    )
+    .orderBy('dueAt')
+    .forUpdate()
+    .skipLocked()
     .execute();
 }

@@ -6,6 +6,8 @@ import {
   PrivacyRequestList,
   PrivacyRequestListQuery,
   PrivacyRequestParams,
+  PrivacyRequestSettings,
+  PrivacyRequestSettingsInput,
   RefuseRequestInput,
   VerifyIdentityInput,
 } from '@dentalpro/contracts';
@@ -22,6 +24,7 @@ import {
   sendExportLinkCode,
 } from './export-links.service.js';
 import { downloadRequestExport } from './export.service.js';
+import { getRequestSettings, saveRequestSettings } from './request-settings.service.js';
 import {
   approvePrivacyRequest,
   createPrivacyRequest,
@@ -85,6 +88,41 @@ export async function requestsRoutes(app: FastifyInstance, ctx: AppContext) {
       });
       return reply.status(201).send(created);
     },
+  );
+
+  const settings = '/practices/:practiceId/privacy/request-settings';
+  api.get(
+    settings,
+    {
+      config: { permission: 'privacy:manage' },
+      schema: {
+        tags,
+        summary: 'The months the practice gives itself to answer a request (one unless it chose otherwise); owners',
+        params: PracticeIdParams,
+        response: { 200: PrivacyRequestSettings },
+      },
+    },
+    async (request) => getRequestSettings(ctx, { actor: actorOf(request), practiceId: request.params.practiceId }),
+  );
+  api.put(
+    settings,
+    {
+      config: { permission: 'privacy:manage' },
+      schema: {
+        tags,
+        summary:
+          'Set the months to answer, 1 to 3 (422 privacy_request_settings_invalid); requests received from now on follow it; owners',
+        params: PracticeIdParams,
+        body: PrivacyRequestSettingsInput,
+        response: { 200: PrivacyRequestSettings },
+      },
+    },
+    async (request) =>
+      saveRequestSettings(ctx, {
+        actor: actorOf(request),
+        practiceId: request.params.practiceId,
+        settings: request.body,
+      }),
   );
 
   api.get(

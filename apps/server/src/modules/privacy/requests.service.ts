@@ -106,7 +106,7 @@ export async function createPrivacyRequestIn(
       detail: 'receivedAt: a request cannot be received in the future',
       errors: [{ path: 'receivedAt', code: 'date_in_future', message: 'This time is in the future' }],
     });
-  const months = (await dueMonthsIn(tx)) ?? PRIVACY_REQUEST_DEFAULT_DUE_MONTHS;
+  const months = (await dueMonthsIn(tx, receivedAt)) ?? PRIVACY_REQUEST_DEFAULT_DUE_MONTHS;
   const proposedChange = r.type === 'correction' ? (r.proposedChange ?? null) : null;
   if (r.type === 'correction' && !proposedChange)
     throw new AppError('validation_failed', {
@@ -212,8 +212,7 @@ export async function approvePrivacyRequest(
         now,
         tx,
       });
-      row = await updateRequest(tx, row.id, { state: 'fulfilled', closedBy: input.actor.userId, closedAt: now });
-      await audit(tx, input, row, 'privacy.request_fulfilled', { type: row.type, erasure: !!receipt });
+      row = await closeRequest(tx, row, { ...input, at: now, changes: { erasure: !!receipt } });
     }
     if (row.type === 'consent_withdrawal') {
       // Withdrawn in the consent ledger at once, on every channel and for every purpose: queued
@@ -235,8 +234,7 @@ export async function approvePrivacyRequest(
           })),
         ),
       });
-      row = await updateRequest(tx, row.id, { state: 'fulfilled', closedBy: input.actor.userId, closedAt: now });
-      await audit(tx, input, row, 'privacy.request_fulfilled', { type: row.type, consentWithdrawn: true });
+      row = await closeRequest(tx, row, { ...input, at: now, changes: { consentWithdrawn: true } });
     }
     return present(tx, row, now);
   });
@@ -255,9 +253,7 @@ export async function fulfilPrivacyRequest(
       throw new AppError('privacy_request_state', {
         detail: 'A deletion request is closed by carrying out the erasure',
       });
-    const row = await updateRequest(tx, before.id, { state: 'fulfilled', closedBy: input.actor.userId, closedAt: now });
-    await audit(tx, input, row, 'privacy.request_fulfilled', { type: row.type });
-    return present(tx, row, now);
+    return present(tx, await closeRequest(tx, before, { ...input, at: now }), now);
   });
 }
 
@@ -279,6 +275,24 @@ export async function refusePrivacyRequest(
     await audit(tx, input, row, 'privacy.request_refused', { type: row.type });
     return present(tx, row, now);
   });
+}
+
+/**
+ * Closes a request as done: fulfilled by whoever carried it out (null for the system, as a link's
+ * download), and audited in the same transaction with its type and what `changes` adds.
+ */
+export async function closeRequest(
+  tx: Tx,
+  row: RequestRow,
+  details: { actor: Actor; practiceId: string; at: Date; changes?: Record<string, unknown> },
+): Promise<RequestRow> {
+  const closed = await updateRequest(tx, row.id, {
+    state: 'fulfilled',
+    closedBy: details.actor.userId,
+    closedAt: details.at,
+  });
+  await audit(tx, details, closed, 'privacy.request_fulfilled', { type: closed.type, ...details.changes });
+  return closed;
 }
 
 /** The request, locked, if it is in one of `states`; else 404 or 409 privacy_request_state. */

@@ -97,6 +97,7 @@ export async function planPurges(
     const days = effectiveDays(rule, chosen);
     const before = new Date(input.at.getTime() - days * DAY_MS);
     if (!rule.owner.purge) return { rule, days, before, skipped: 'no_purge' };
+    if (rule.anyHoldStops && heldSet.size > 0) return { rule, days, before, skipped: 'legal_hold' };
     if (rule.tiedTo === 'time') return { rule, days, before };
     const patientIds = duePatients(clocks, { days, from: rule.from }, input.at, heldSet);
     if (!patientIds) return { rule, days, before, skipped: `anchor_${rule.from}` };

@@ -1,5 +1,6 @@
 import type { DataOwner, DataRetention, RetentionAnchor } from '../../platform/data-owners.js';
 import { AppError } from '../../platform/errors.js';
+import { minorsRecordsKeptUntil } from '../../platform/retention-dates.js';
 
 /**
  * The retention rules as the data owners declare them, and the arithmetic of when a patient's time
@@ -19,6 +20,7 @@ export interface DeclaredRule {
   floorDays: number;
   from: RetentionAnchor;
   tiedTo: 'patient' | 'time';
+  anyHoldStops?: boolean;
 }
 
 export interface DeclaredRetention {
@@ -64,24 +66,14 @@ export interface PatientClock {
   notBefore?: Date | null;
 }
 
-/** The day someone born on `dateOfBirth` (YYYY-MM-DD) turns `years`, at 00:00 UTC (29 February: 1 March). */
-export function birthday(dateOfBirth: string, years: number): Date {
-  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y + years, m - 1, d));
-}
-
-/** Under 18 on that day. */
-export function minorOn(dateOfBirth: string, at: Date): boolean {
-  return birthday(dateOfBirth, 18).getTime() > at.getTime();
-}
-
 /**
  * When a patient's data under a rule tied to the patient falls due, or null when it does not
  * (a visit is still to come), or undefined when the rule counts from something the job cannot know
  * per patient (it then leaves the category alone).
  *
  * From the last visit: `days` after it (after the record's creation for a patient never seen); a
- * patient who was a minor at that visit, not before their 25th birthday either.
+ * patient who was a minor at that visit, not before their 25th birthday either (the platform's
+ * `minorsRecordsKeptUntil`, the rule every module keeps).
  */
 export function patientDueAt(
   patient: PatientClock,
@@ -92,10 +84,8 @@ export function patientDueAt(
   if (patient.nextAppointmentAt) return null;
   const base = patient.lastVisitAt ?? patient.createdAt;
   let due = new Date(base.getTime() + rule.days * DAY_MS);
-  if (patient.dateOfBirth && minorOn(patient.dateOfBirth, base)) {
-    const twentyFifth = birthday(patient.dateOfBirth, 25);
-    if (twentyFifth > due) due = twentyFifth;
-  }
+  const minorUntil = minorsRecordsKeptUntil(patient.dateOfBirth, base.toISOString().slice(0, 10));
+  if (minorUntil && new Date(`${minorUntil}T00:00:00Z`) > due) due = new Date(`${minorUntil}T00:00:00Z`);
   if (patient.notBefore && patient.notBefore > due) due = patient.notBefore;
   return due;
 }

@@ -24,6 +24,7 @@ import {
 } from './retention.plan.js';
 import { erasePatientDetailsIn } from '../patients/patient-privacy.service.js';
 import { heldPatientIdsIn } from './holds.service.js';
+import { PRACTICE_EXPORT_DAYS, expirePracticeExports } from './practice-export.service.js';
 import {
   insertRun,
   lockChosenPeriods,
@@ -225,6 +226,12 @@ export async function runRetention(
   }
   const identity = await anonymiseRecords(ctx, { practiceId, plans, held, now, dryRun, actor });
   if (identity) results.push(identity);
+  // Whole-practice exports past their days: their sealed ZIPs leave the file store.
+  if (!dryRun) {
+    const expired = await expirePracticeExports(ctx, { practiceId, now });
+    if (expired > 0)
+      results.push({ category: 'practice_exports', module: 'privacy', days: PRACTICE_EXPORT_DAYS, count: expired });
+  }
   const purged = results.reduce((n, r) => n + r.count, 0);
   const row = await inPractice(ctx.db, practiceId, (tx) =>
     insertRun(tx, { practiceId, asOf: now, dryRun, results, purged, startedAt }),

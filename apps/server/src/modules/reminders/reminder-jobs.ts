@@ -28,3 +28,12 @@ export const REPLAN_JOB = {
 };
 
 export const replanKey = (practiceId: string) => `reminders.replan:${practiceId}`;
+
+/** A reminder's email (it went by email instead of WhatsApp); keyed by reminder, so queued once. */
+export const EMAIL_JOB = {
+  name: 'reminders.send_email',
+  schema: z.object({ practiceId: z.uuid(), reminderId: z.uuid() }),
+};
+export type EmailJob = z.infer<typeof EMAIL_JOB.schema>;
+
+export const emailKey = (reminderId: string) => `reminders.send_email:${reminderId}`;

@@ -8,7 +8,7 @@ import {
   scheduledTick,
 } from '../../platform/jobs.js';
 import { consentWithdrawn } from '../consent/consent.service.js';
-import { inboundMessageStored } from '../messaging/messaging.events.js';
+import { inboundMessageStored, outboundFailed } from '../messaging/messaging.events.js';
 import { practicesWithWhatsApp } from '../messaging/outreach.service.js';
 import {
   appointmentBooked,
@@ -16,11 +16,23 @@ import {
   appointmentMoved,
   appointmentStatusChanged,
 } from '../scheduling/scheduling.events.js';
+import { settleClosuresOnBooking } from './closure-bookings.js';
+import { ANNOUNCE_JOB } from './closure-jobs.js';
+import { answerClosureReply } from './closure-replies.js';
+import { announceClosure } from './closure-sending.js';
 import { stopRemindersOnWithdrawal } from './consent-withdrawals.js';
 import { planAppointments, replanPractice } from './planning.js';
 import { answerReminderReply } from './replies.js';
-import { REPLAN_JOB, SEND_JOB } from './reminder-jobs.js';
+import { settleRecallsOnBooking } from './recall-bookings.js';
+import { answerRecallReply } from './recall-replies.js';
+import { stopRecallsOnWithdrawal } from './recall-withdrawals.js';
+import { RECALL_RUN_JOB, queueDueRecallRuns, runRecalls } from './recalls-sending.js';
+import { emailRemindersWhatsAppRefused, sendReminderEmail } from './reminder-emails.js';
+import { EMAIL_JOB, REPLAN_JOB, SEND_JOB } from './reminder-jobs.js';
 import { sendReminder } from './sending.js';
+import { answerWaitlistOfferReply } from './waitlist-offer-replies.js';
+import { OFFER_ROUND_JOB } from './waitlist-offer-jobs.js';
+import { MIN_NOTICE_MS, offerFreedTime } from './waitlist-offers.js';
 
 /**
  * Reminders listen to the calendar (scheduling never imports them): a booking or a move plans the
@@ -66,10 +78,50 @@ export const stopOnWithdrawal = onEvent(consentWithdrawn, {
   },
 });
 
+/** A cancelled appointment frees its time: while it is still well ahead, the waitlist is offered it. */
+export const offerOnCancelled = onEvent(appointmentCancelled, {
+  name: 'reminders.waitlist_offer_freed',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    const now = new Date();
+    if (new Date(event.before.start).getTime() - now.getTime() < MIN_NOTICE_MS) return;
+    await offerFreedTime(ctx, { practiceId: event.practiceId, freedAppointmentId: event.appointmentId, now });
+  },
+});
+
+/** The next round of a freed time's offers: those lapsed make way for the next patients. */
+export const offerRound = defineJob({
+  ...OFFER_ROUND_JOB,
+  handler: async (payload, { ctx }: JobRun<AppContext>) => {
+    await offerFreedTime(ctx, { ...payload, now: new Date() });
+  },
+});
+
+/** A patient tapped "Take it" or "No thanks" on a waitlist offer. */
+export const offerReply = onEvent(inboundMessageStored, {
+  name: 'reminders.waitlist_offer_reply',
+  handler: (event, { ctx }: JobRun<AppContext>) => answerWaitlistOfferReply(ctx, event),
+});
+
 export const send = defineJob({
   ...SEND_JOB,
   handler: async (payload, { ctx }: JobRun<AppContext>) => {
     await sendReminder(ctx, payload, new Date());
+  },
+});
+
+/** A reminder going by email (the patient cannot get it on WhatsApp): sent once, retried while the mail server says later. */
+export const sendEmail = defineJob({
+  ...EMAIL_JOB,
+  handler: async (payload, { ctx }: JobRun<AppContext>) => {
+    await sendReminderEmail(ctx, payload, new Date());
+  },
+});
+
+/** WhatsApp refused a reminder as not on WhatsApp (131026): by email instead, when the practice does that. */
+export const emailOnNotOnWhatsApp = onEvent(outboundFailed, {
+  name: 'reminders.email_not_on_whatsapp',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    await emailRemindersWhatsAppRefused(ctx, event, new Date());
   },
 });
 
@@ -93,7 +145,94 @@ export const sweep = defineJob({
   },
 });
 
+/** A patient tapped a recall message's button (Book now, Not now). */
+export const recallReply = onEvent(inboundMessageStored, {
+  name: 'reminders.recall_reply',
+  handler: (event, { ctx }: JobRun<AppContext>) => answerRecallReply(ctx, event),
+});
+
+/** A visit booked on WhatsApp after a recall's Book now: the recall is booked. */
+export const recallBooked = onEvent(appointmentBooked, {
+  name: 'reminders.recall_booked',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    await settleRecallsOnBooking(ctx, event);
+  },
+});
+
+/** The patient withdrew recall messages: those still in the outbox do not go. */
+export const stopRecallsOnConsentWithdrawn = onEvent(consentWithdrawn, {
+  name: 'reminders.recall_consent_withdrawn',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    await stopRecallsOnWithdrawal(ctx, event);
+  },
+});
+
+/** One practice's recall run of the day (queued by the round; safe to run again). */
+export const recallRun = defineJob({
+  ...RECALL_RUN_JOB,
+  handler: async ({ practiceId }, { ctx }: JobRun<AppContext>) => {
+    await runRecalls(ctx, { practiceId, now: new Date() });
+  },
+});
+
+/** Every ten minutes: each practice whose recall hour has come and whose run of today has not finished gets it. */
+export const recallRound = defineJob({
+  name: 'reminders.recall_round',
+  schema: scheduledTick,
+  handler: async (_tick, { ctx }: JobRun<AppContext>) => {
+    await queueDueRecallRuns(ctx, new Date());
+  },
+});
+
+/** A closure announcement: its appointments cancelled and each patient told once (queued by closePractice). */
+export const closureAnnounce = defineJob({
+  ...ANNOUNCE_JOB,
+  handler: async (payload, { ctx }: JobRun<AppContext>) => {
+    await announceClosure(ctx, payload);
+  },
+});
+
+/** A patient tapped "Choose a new time" or "Call me" on a closure message. */
+export const closureReply = onEvent(inboundMessageStored, {
+  name: 'reminders.closure_reply',
+  handler: (event, { ctx }: JobRun<AppContext>) => answerClosureReply(ctx, event),
+});
+
+/** A visit booked for a patient a closure cancelled: their line is rebooked. */
+export const closureRebooked = onEvent(appointmentBooked, {
+  name: 'reminders.closure_rebooked',
+  handler: async (event, { ctx }: JobRun<AppContext>) => {
+    await settleClosuresOnBooking(ctx, event);
+  },
+});
+
 export const remindersJobs: ModuleJobs<AppContext> = {
-  jobs: [planOnBooked, planOnMoved, planOnCancelled, planOnStatus, reply, stopOnWithdrawal, send, replan, sweep],
-  schedules: [defineSchedule({ name: 'reminders.sweep', cron: '*/10 * * * *', job: sweep })],
+  jobs: [
+    planOnBooked,
+    planOnMoved,
+    planOnCancelled,
+    planOnStatus,
+    reply,
+    stopOnWithdrawal,
+    send,
+    sendEmail,
+    emailOnNotOnWhatsApp,
+    replan,
+    sweep,
+    recallReply,
+    recallRun,
+    recallRound,
+    stopRecallsOnConsentWithdrawn,
+    recallBooked,
+    offerOnCancelled,
+    offerRound,
+    offerReply,
+    closureAnnounce,
+    closureReply,
+    closureRebooked,
+  ],
+  schedules: [
+    defineSchedule({ name: 'reminders.sweep', cron: '*/10 * * * *', job: sweep }),
+    defineSchedule({ name: 'reminders.recall_round', cron: '*/10 * * * *', job: recallRound }),
+  ],
 };

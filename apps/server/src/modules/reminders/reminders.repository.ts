@@ -65,6 +65,7 @@ export interface ReminderRow {
   messageId: string | null;
   sharedWith: string[];
   stateAt: Date | null;
+  channel: 'whatsapp' | 'email';
 }
 
 const ROW = [
@@ -79,6 +80,7 @@ const ROW = [
   'messageId',
   'sharedWith',
   'stateAt',
+  'channel',
 ] as const;
 
 /** Every reminder of these appointments, by appointment, in start order then soonest-due first. */
@@ -170,6 +172,10 @@ export async function findReminder(
     .executeTakeFirst();
 }
 
+export async function findReminderById(tx: Tx, id: string): Promise<ReminderRow | undefined> {
+  return tx.selectFrom('appointmentReminders').select(ROW).where('id', '=', id).executeTakeFirst();
+}
+
 /** Planned reminders of some appointments under a rule (a family's, for one message). */
 export async function plannedRemindersOf(
   tx: Tx,
@@ -197,6 +203,35 @@ export async function markSent(
       .where('id', '=', row.id)
       .execute();
   }
+}
+
+/**
+ * A planned reminder goes by email instead (reminder_emails carries it); or one sent on WhatsApp
+ * that WhatsApp then refused (`replacing` its message, kept for the desk's notification). False
+ * when the reminder was no longer in that state.
+ */
+export async function markEmailed(tx: Tx, id: string, opts: { replacing?: string } = {}): Promise<boolean> {
+  let query = tx
+    .updateTable('appointmentReminders')
+    .set({ state: 'sent', channel: 'email', stateAt: new Date(), reason: null })
+    .where('id', '=', id);
+  query = opts.replacing
+    ? query.where('state', '=', 'sent').where('channel', '=', 'whatsapp').where('messageId', '=', opts.replacing)
+    : query.where('state', '=', 'planned');
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The reminders a WhatsApp message carried (a family's share one), locked, for starts still ahead. */
+export async function lockRemindersOfMessage(tx: Tx, input: { messageId: string; now: Date }): Promise<ReminderRow[]> {
+  return tx
+    .selectFrom('appointmentReminders')
+    .select(ROW)
+    .where('messageId', '=', input.messageId)
+    .where('appointmentStart', '>', input.now)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 export async function deferReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission } from '../../platform/access.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { messageOutcomesIn } from '../messaging/outreach.service.js';
+import { selectReminderEmails } from './reminder-emails.repository.js';
 import { selectRemindersOf } from './reminders.repository.js';
 
 export { getReminderSettings, reminderSettingsIn, saveReminderSettings } from './settings.service.js';
@@ -44,16 +45,36 @@ export async function remindersOfAppointmentsIn(
     tx,
     rows.flatMap((r) => (r.messageId ? [r.messageId] : [])),
   );
+  const emails = await selectReminderEmails(
+    tx,
+    rows.filter((r) => r.channel === 'email').map((r) => r.id),
+  );
   const result = new Map<string, AppointmentReminder[]>(appointmentIds.map((id) => [id, []]));
   for (const r of rows) {
     let state: ReminderState = r.state;
     let reason = r.reason;
     let at = r.stateAt;
     const outcome = r.messageId ? outcomes.get(r.messageId) : undefined;
-    if (r.state === 'sent' && outcome && outcome.status !== 'queued' && outcome.status !== 'sent') {
+    const email = r.channel === 'email' ? emails.get(r.id) : undefined;
+    // By email after all (WhatsApp refused its message, kept for the desk): the email's state counts.
+    if (!email && r.state === 'sent' && outcome && outcome.status !== 'queued' && outcome.status !== 'sent') {
       state = outcome.status;
       at = outcome.at ?? at;
       reason = outcome.status === 'failed' ? (outcome.failureReason ?? 'unknown') : null;
+    } else if (email) {
+      // By email: sent once the mail server took it; a claim unanswered for 10 minutes was cut short (a crash).
+      const stuck = email.state === 'sending' && Date.now() - email.stateAt.getTime() > 10 * 60_000;
+      if (email.state === 'failed' || stuck) {
+        state = 'failed';
+        reason = stuck ? 'interrupted' : (email.reason ?? 'unknown');
+      }
+      at = email.state === 'queued' ? at : email.stateAt;
+    }
+    // Held back by Meta's daily messaging limit: it has not gone out yet, and goes at `at`.
+    if (r.state === 'sent' && outcome?.status === 'queued' && outcome.heldUntil) {
+      state = 'planned';
+      reason = 'messaging_limit';
+      at = outcome.heldUntil;
     }
     result.get(r.appointmentId)?.push({
       offsetMinutes: r.offsetMinutes,
@@ -63,6 +84,7 @@ export async function remindersOfAppointmentsIn(
       reason,
       at: at?.toISOString() ?? null,
       sharedWith: r.sharedWith,
+      channel: r.channel,
     });
   }
   return result;

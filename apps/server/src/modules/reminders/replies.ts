@@ -1,29 +1,20 @@
 import { TZDate } from '@date-fns/tz';
-import { REMINDER_PAYLOAD_PREFIX } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
-import { inPractice, practiceFactsIn } from '../../platform/tenancy.js';
+import { inPractice } from '../../platform/tenancy.js';
 import { answerReminderTap } from '../assistant/assistant.service.js';
-import {
-  handOverToStaff,
-  queueAssistantReplies,
-  readInboundForAssistant,
-  wakeOutbox,
-} from '../messaging/assistant-channel.service.js';
 import type { InboundMessageStored } from '../messaging/messaging.events.js';
-import { whatsappContactsIn } from '../patients/contacts.service.js';
-import { findPatientsByPhone } from '../patients/patients.service.js';
-import { getPractice } from '../practices/practices.service.js';
 import { appointmentFactsIn } from '../scheduling/appointment-facts.service.js';
 import { setAppointmentStatus } from '../scheduling/appointments.service.js';
-import { type RemindedAppointment, readReplyPayload, replyKeyOf } from './reply-payload.js';
+import { readOwnTap } from './own-tap.js';
+import type { RemindedAppointment } from './reply-payload.js';
 
 /**
  * A patient's tap on a reminder's button (a listener of messaging's inboundMessageStored; the
- * assistant leaves these taps alone). The payload is checked first: one we did not sign for this
- * practice, or about appointments not of this number, is never acted on, and the patient is told
- * how to reach a person. Confirm confirms in the calendar at once and thanks them, or says what
+ * assistant leaves these taps alone). The payload is checked first (readOwnTap): one we did not sign
+ * for this practice, or about appointments not of this number, is never acted on, and the patient is
+ * told how to reach a person. Confirm confirms in the calendar at once and thanks them, or says what
  * became of a visit moved or cancelled since; Reschedule and Cancel go to the assistant's flows, or
  * to a person when the practice has the assistant off.
  */
@@ -33,78 +24,35 @@ type Lang = 'en' | 'fr';
 
 export async function answerReminderReply(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   const { practiceId } = event;
-  // Only a tapped button can be a reminder's reply: every other message is left without a
-  // transaction (this listener hears every patient message of every practice).
-  if (event.contentType !== undefined && event.contentType !== 'choice') return;
-  const read = await inPractice(ctx.db, practiceId, async (tx) => {
-    const inbound = await readInboundForAssistant(tx, {
-      conversationId: event.conversationId,
-      messageId: event.messageId,
-    });
-    const content = inbound?.message?.content;
-    if (
-      !inbound?.conversation.e164 ||
-      content?.type !== 'choice' ||
-      !content.choiceId.startsWith(REMINDER_PAYLOAD_PREFIX)
-    )
-      return null;
-    const patients = await findPatientsByPhone(tx, practiceId, inbound.conversation.e164);
-    const contacts = await whatsappContactsIn(
-      tx,
-      patients.map((p) => p.id),
-    );
-    const first = patients[0] ? contacts.get(patients[0].id) : undefined;
-    const practice = await practiceFactsIn(tx, practiceId);
-    return {
-      conversation: inbound.conversation,
-      payload: readReplyPayload(replyKeyOf(ctx.config.sessionSecret), practiceId, content.choiceId),
-      patientIds: new Set(patients.map((p) => p.id)),
-      language: (first?.language === 'en' ? 'en' : first ? 'fr' : (practice?.defaultLanguage ?? 'en')) as Lang,
-      timeZone: practice?.timeZone ?? 'Indian/Mauritius',
-    };
+  const tap = await readOwnTap(ctx, event, 'reminder', {
+    actor: ACTOR,
+    lockConversation: true,
+    // Every reminded appointment a visit of a patient on this number.
+    own: async (tx, { payload, patientIds }) => {
+      const facts = await appointmentFactsIn(
+        tx,
+        payload.appointments.map((r) => r.appointmentId),
+      );
+      const all = payload.appointments.map((r) => facts.get(r.appointmentId));
+      return { subject: all.every((a) => a?.patientId && patientIds.has(a.patientId)) ? all : null };
+    },
   });
-  if (!read) return;
-  const say = async (body: string, handOver = false) => {
-    const queued = await inPractice(ctx.db, practiceId, async (tx) => {
-      const n = await queueAssistantReplies(tx, {
-        practiceId,
-        conversation: read.conversation,
-        replies: [{ type: 'text', body }],
-        idempotencyKey: `reminder-reply:${event.messageId}`,
-      });
-      if (handOver)
-        await handOverToStaff(tx, {
-          practiceId,
-          conversationId: read.conversation.id,
-          reason: 'asked',
-          at: new Date(),
-        });
-      return n;
-    });
-    if (queued > 0) wakeOutbox(ctx);
-  };
-  const t = TEXTS[read.language];
-  const { payload } = read;
-  // Not ours, altered, or about someone else's visit: nothing is done.
-  const appointments = payload ? await ownAppointments(ctx, practiceId, payload.appointments, read.patientIds) : null;
-  if (!payload || !appointments) {
-    const practice = await getPractice(ctx, { actor: ACTOR, practiceId });
-    await say(t.unreadable(practice.phone));
-    return;
-  }
+  if (!tap) return;
+  const { payload, say } = tap;
+  const t = TEXTS[tap.language];
   if (payload.action === 'confirm') {
     const lines: string[] = [];
     for (const reminded of payload.appointments) {
       const outcome = await confirmOne(ctx, practiceId, reminded);
-      const when = sayWhen(outcome.start, read.timeZone, read.language);
+      const when = sayWhen(outcome.start, tap.timeZone, tap.language);
       lines.push(
         outcome.kind === 'confirmed'
           ? t.confirmed(when)
           : outcome.kind === 'moved'
             ? t.moved(when)
             : outcome.kind === 'cancelled'
-              ? t.cancelled(sayWhen(reminded.start, read.timeZone, read.language))
-              : t.notConfirmable(sayWhen(reminded.start, read.timeZone, read.language)),
+              ? t.cancelled(sayWhen(reminded.start, tap.timeZone, tap.language))
+              : t.notConfirmable(sayWhen(reminded.start, tap.timeZone, tap.language)),
       );
     }
     await say(lines.join('\n'));
@@ -112,29 +60,12 @@ export async function answerReminderReply(ctx: AppContext, event: InboundMessage
   }
   const answered = await answerReminderTap(ctx, {
     practiceId,
-    conversationId: read.conversation.id,
+    conversationId: tap.conversation.id,
     messageId: event.messageId,
     goal: payload.action,
     appointmentIds: payload.appointments.map((a) => a.appointmentId),
   });
-  if (answered === 'assistant_off') await say(t.personWillCall, true);
-}
-
-/** The reminded appointments, when every one is a visit of a patient on this number; null otherwise. */
-async function ownAppointments(
-  ctx: AppContext,
-  practiceId: string,
-  reminded: RemindedAppointment[],
-  patientIds: Set<string>,
-) {
-  return inPractice(ctx.db, practiceId, async (tx) => {
-    const facts = await appointmentFactsIn(
-      tx,
-      reminded.map((r) => r.appointmentId),
-    );
-    const all = reminded.map((r) => facts.get(r.appointmentId));
-    return all.every((a) => a?.patientId && patientIds.has(a.patientId)) ? all : null;
-  });
+  if (answered === 'assistant_off') await say(t.personWillCall, 'asked');
 }
 
 type ConfirmOutcome = { kind: 'confirmed' | 'moved' | 'cancelled' | 'not_active'; start: Date };
@@ -194,7 +125,6 @@ const TEXTS: Record<
     cancelled: (when: string) => string;
     notConfirmable: (when: string) => string;
     personWillCall: string;
-    unreadable: (phone: string) => string;
   }
 > = {
   en: {
@@ -203,10 +133,6 @@ const TEXTS: Record<
     cancelled: (when) => `The appointment ${when} was cancelled. Write to us here to book a new time.`,
     notConfirmable: (when) => `The appointment ${when} can no longer be confirmed.`,
     personWillCall: 'Thank you. A member of our team will get back to you here shortly.',
-    unreadable: (phone) =>
-      phone
-        ? `Sorry, we could not read that reply. Please write to us here or call us on ${phone}.`
-        : 'Sorry, we could not read that reply. Please write to us here and a member of our team will answer.',
   },
   fr: {
     confirmed: (when) => `Merci ! Votre rendez-vous ${when} est confirmé.`,
@@ -215,9 +141,5 @@ const TEXTS: Record<
     cancelled: (when) => `Le rendez-vous ${when} a été annulé. Écrivez-nous ici pour en prendre un autre.`,
     notConfirmable: (when) => `Le rendez-vous ${when} ne peut plus être confirmé.`,
     personWillCall: 'Merci. Un membre de notre équipe vous répondra ici très vite.',
-    unreadable: (phone) =>
-      phone
-        ? `Désolés, nous n’avons pas pu lire cette réponse. Écrivez-nous ici ou appelez-nous au ${phone}.`
-        : 'Désolés, nous n’avons pas pu lire cette réponse. Écrivez-nous ici et un membre de notre équipe vous répondra.',
   },
 };

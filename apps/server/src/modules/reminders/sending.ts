@@ -25,6 +25,7 @@ import {
   skipReminders,
 } from './reminders.repository.js';
 import { type ReplyAction, replyKeyOf, signReplyPayload } from './reply-payload.js';
+import { queueReminderEmailIn } from './reminder-emails.js';
 import { reminderSettingsIn } from './settings.service.js';
 
 /**
@@ -41,7 +42,7 @@ export const TEMPLATE = 'appointment_reminder';
 const ACTIVE = new Set(['booked', 'confirmed']);
 const ACTIONS: ReplyAction[] = ['confirm', 'reschedule', 'cancel'];
 
-export type SendOutcome = 'sent' | 'deferred' | 'skipped' | 'nothing';
+export type SendOutcome = 'sent' | 'emailed' | 'deferred' | 'skipped' | 'nothing';
 
 export async function sendReminder(ctx: AppContext, job: SendJob, now: Date): Promise<SendOutcome> {
   const outcome = await inPractice(ctx.db, job.practiceId, (tx) => sendIn(ctx, tx, job, now));
@@ -83,7 +84,12 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
   const contacts = await whatsappContactsIn(tx, [appointment.patientId!]);
   const contact = contacts.get(appointment.patientId!);
   if (!contact?.active) return skip('patient_unavailable');
-  if (!contact.e164) return skip('no_whatsapp_number');
+  // WhatsApp cannot carry it: by email instead when the practice does that, else skipped with why.
+  const unreachable = async (reason: 'no_whatsapp_number' | 'not_on_whatsapp') =>
+    (await queueReminderEmailIn(tx, { practiceId: job.practiceId, reminder: row, patientId: appointment.patientId! }))
+      ? ('emailed' as const)
+      : skip(reason);
+  if (!contact.e164) return unreachable('no_whatsapp_number');
   // The consent ledger (appointment messages on WhatsApp): a withdrawal, at the desk, by a STOP or in the chat.
   if (!(await mayContactIn(tx, { patientId: appointment.patientId!, channel: 'whatsapp', purpose: 'appointments' })))
     return skip('no_consent');
@@ -108,6 +114,7 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
   const key = replyKeyOf(ctx.config.sessionSecret);
   const reminded = visits.map((v) => ({ appointmentId: v.appointment.id, start: v.appointment.start }));
   const result = await queueTemplateToNumberIn(tx, {
+    masterKey: ctx.config.encryptionKey,
     practiceId: job.practiceId,
     e164: contact.e164,
     patientId: visits.length === 1 ? appointment.patientId : null,
@@ -117,6 +124,7 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
     payloads: ACTIONS.map((action) => signReplyPayload(key, job.practiceId, { action, appointments: reminded })),
     idempotencyKey: `reminder:${job.appointmentId}:${job.offsetMinutes}:${start.toISOString()}`,
   });
+  if (result.kind === 'not_on_whatsapp') return unreachable('not_on_whatsapp');
   if (result.kind !== 'queued') return skip(result.kind);
   await markSent(
     tx,
@@ -197,7 +205,7 @@ async function familyOf(
 }
 
 /** The patient's language first; Creole reads the French template; then the practice's, then English. */
-function languagesFor(language: PatientLanguage, practiceLanguage: 'en' | 'fr'): string[] {
+export function languagesFor(language: PatientLanguage, practiceLanguage: 'en' | 'fr'): string[] {
   return [language === 'mfe' ? 'fr' : language, practiceLanguage, 'en'];
 }
 

@@ -52,6 +52,20 @@ export async function listAppointmentTypes(ctx: AppContext, input: Caller): Prom
   });
 }
 
+/** Visit types' names by id, in the caller's transaction (a closure announcement's list). */
+export async function appointmentTypeNamesIn(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Map<string, { en: string; fr: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('appointmentTypes')
+    .select(['id', 'nameEn', 'nameFr'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { en: r.nameEn, fr: r.nameFr }]));
+}
+
 export async function createAppointmentType(
   ctx: AppContext,
   input: Caller & { appointmentType: AppointmentTypeFields },

@@ -158,19 +158,23 @@ export async function listRecalls(
     dueBefore?: string;
     providerId?: string;
     lastVisitBefore?: string;
+    /** The page: at most `limit` recalls (1000 unless told) from `offset` on. */
+    limit?: number;
+    offset?: number;
     now?: Date;
   },
 ) {
   requirePermission(input.actor, 'calendar:read');
   const now = input.now ?? new Date();
+  const limit = input.limit ?? 1000;
+  const offset = input.offset ?? 0;
   return inPractice(ctx.db, input.practiceId, async (tx) => {
     const open = input.status === 'due' || input.status === 'open';
     let q = recallsWithLastVisit(tx, now)
       .where('recalls.status', 'in', input.status === 'open' ? ['due', 'booked'] : [input.status])
       .orderBy('recalls.dueDate')
       .orderBy('patients.name')
-      .orderBy('recalls.id')
-      .limit(1000);
+      .orderBy('recalls.id');
     const dueBefore = input.dueBefore ?? (open ? await practiceToday(tx, input.practiceId, now) : undefined);
     if (dueBefore) q = q.where('recalls.dueDate', '<=', dueBefore);
     if (input.dueFrom) q = q.where('recalls.dueDate', '>=', input.dueFrom);
@@ -189,7 +193,18 @@ export async function listRecalls(
         ]),
       );
     }
-    return (await q.execute()).map(toRecall);
+    // The count over the same conditions, in the same statement (taken before the page is cut).
+    const counted = q.select(sql<string>`count(*) over ()`.as('total'));
+    const rows = await counted.limit(limit).offset(offset).execute();
+    // A page past the end has no row to carry the count: ask the first row for it.
+    const total = Number(
+      rows[0]?.total ?? (offset > 0 ? ((await counted.limit(1).executeTakeFirst())?.total ?? 0) : 0),
+    );
+    return {
+      items: rows.map(({ total: _total, ...row }) => toRecall(row)),
+      total,
+      nextOffset: offset + rows.length < total ? offset + rows.length : null,
+    };
   });
 }
 
@@ -244,4 +259,53 @@ export async function updateRecall(
 
 async function loadRecall(tx: Tx, id: string, now: Date) {
   return toRecall(await recallsWithLastVisit(tx, now).where('recalls.id', '=', id).executeTakeFirstOrThrow());
+}
+
+export interface DueRecall {
+  id: string;
+  patientId: string;
+  kind: 'checkup' | 'hygiene' | 'review' | 'other';
+  dueDate: string;
+  appointmentTypeId: string | null;
+  providerId: string | null;
+}
+
+/**
+ * The practice's recalls still due on or before `dueBy` (a practice-local date), oldest due first,
+ * in the caller's transaction (bound to the practice): the reminders' daily recall run. Patients
+ * no longer active are left out.
+ */
+export async function dueRecallsIn(tx: Tx, input: { dueBy: string; limit: number }): Promise<DueRecall[]> {
+  return tx
+    .selectFrom('recalls')
+    .innerJoin(patientDirectory(tx).as('patients'), 'patients.id', 'recalls.patientId')
+    .select([
+      'recalls.id',
+      'recalls.patientId',
+      'recalls.kind',
+      'recalls.dueDate',
+      'recalls.appointmentTypeId',
+      'recalls.providerId',
+    ])
+    .where('recalls.status', '=', 'due')
+    .where('recalls.dueDate', '<=', input.dueBy)
+    .where('patients.status', '=', 'active')
+    .orderBy('recalls.dueDate')
+    .orderBy('recalls.id')
+    .limit(input.limit)
+    .execute();
+}
+
+/** Some recalls by id (any status), in the caller's transaction: a recall message's reply reads its recall. */
+export async function recallsByIdIn(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Map<string, DueRecall & { status: RecallStatus }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('recalls')
+    .select(['id', 'patientId', 'kind', 'dueDate', 'appointmentTypeId', 'providerId', 'status'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }

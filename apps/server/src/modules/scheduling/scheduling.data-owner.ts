@@ -204,12 +204,18 @@ async function eraseScheduling(
       until
         ? {
             kind: 'appointments',
-            why: 'The visits are part of the healthcare record, which Mauritian healthcare rules require the practice to keep for 11 years after the last visit (for a minor, until their 25th birthday if later)',
+            why: {
+              en: 'The visits are part of the healthcare record, which Mauritian healthcare rules require the practice to keep for 11 years after the last visit (for a minor, until their 25th birthday if later)',
+              fr: 'Les visites font partie du dossier de santé, que les règles de santé de Maurice imposent de garder 11 ans après la dernière visite (pour un mineur, jusqu’à ses 25 ans si c’est plus tard)',
+            },
             until,
           }
         : {
             kind: 'appointments',
-            why: 'The patient was never seen: their appointments stay only as the practice’s figures (times and statuses), without notes or reasons, on the anonymised record',
+            why: {
+              en: 'You were never seen: your appointments stay only as the practice’s figures (times and statuses), without notes or reasons, and without your name',
+              fr: 'Vous n’avez jamais été vu : vos rendez-vous ne restent que comme chiffres du cabinet (heures et états), sans notes, motifs ni nom',
+            },
             until: null,
           },
     );
@@ -221,6 +227,13 @@ async function eraseScheduling(
       recalls: Number(recalls.numDeletedRows),
     },
     kept,
+    labels: {
+      appointmentsCancelled: { en: 'Your appointments to come (cancelled)', fr: 'Vos rendez-vous à venir (annulés)' },
+      appointmentsAnonymised: { en: 'Notes on your appointments', fr: 'Les notes sur vos rendez-vous' },
+      waitlistEntries: { en: 'Your waiting-list entries', fr: 'Vos inscriptions sur la liste d’attente' },
+      recalls: { en: 'Your check-up recalls', fr: 'Vos rappels de contrôle' },
+      appointments: { en: 'Your appointments', fr: 'Vos rendez-vous' },
+    },
   };
 }
 

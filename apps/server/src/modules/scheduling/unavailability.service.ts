@@ -79,26 +79,63 @@ export async function createClosure(
   ctx: AppContext,
   input: Caller & { closure: { start: string; end: string; reason: string } },
 ): Promise<Closure> {
+  return inPractice(ctx.db, input.practiceId, (tx) => createClosureIn(tx, input));
+}
+
+/** The same, in the caller's transaction (a closure announcement closes and lists in one). */
+export async function createClosureIn(
+  tx: Tx,
+  input: Caller & { closure: { start: string; end: string; reason: string } },
+): Promise<Closure> {
   requirePermission(input.actor, 'schedule:manage');
   const { start, end, reason } = input.closure;
   checkPeriod(start, end);
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await tx
-      .insertInto('closures')
-      .values({ practiceId: input.practiceId, period: periodOf(start, end), reason })
-      .returning(['id', 'reason', startOf, endOf])
-      .executeTakeFirstOrThrow();
-    const closure = toClosure(row);
-    await recordAudit(tx, {
-      practiceId: input.practiceId,
-      actor: input.actor,
-      action: 'closure.created',
-      targetType: 'closure',
-      targetId: closure.id,
-      changes: { start: closure.start, end: closure.end },
-    });
-    return closure;
+  const row = await tx
+    .insertInto('closures')
+    .values({ practiceId: input.practiceId, period: periodOf(start, end), reason })
+    .returning(['id', 'reason', startOf, endOf])
+    .executeTakeFirstOrThrow();
+  const closure = toClosure(row);
+  await recordAudit(tx, {
+    practiceId: input.practiceId,
+    actor: input.actor,
+    action: 'closure.created',
+    targetType: 'closure',
+    targetId: closure.id,
+    changes: { start: closure.start, end: closure.end },
   });
+  return closure;
+}
+
+/**
+ * Whether [start, end) meets a closure of the practice, or a block of this provider (or of the whole
+ * practice): a freed time there is not offered to anyone.
+ */
+export async function unavailableDuringIn(
+  tx: Tx,
+  input: { practiceId: string; start: Date; end: Date; providerId: string },
+): Promise<boolean> {
+  const range = sql<boolean>`period && tstzrange(${input.start.toISOString()}::timestamptz, ${input.end.toISOString()}::timestamptz, '[)')`;
+  const closed = await tx
+    .selectFrom('closures')
+    .select('id')
+    .where('practiceId', '=', input.practiceId)
+    .where(range)
+    .executeTakeFirst();
+  if (closed) return true;
+  const blocked = await tx
+    .selectFrom('blocks')
+    .select('id')
+    .where('practiceId', '=', input.practiceId)
+    .where((eb) =>
+      eb.or([
+        eb('providerId', '=', input.providerId),
+        eb.and([eb('providerId', 'is', null), eb('chairId', 'is', null)]),
+      ]),
+    )
+    .where(range)
+    .executeTakeFirst();
+  return blocked !== undefined;
 }
 
 /** Moves, shortens or re-explains a closure: the same rules as creating one. */
@@ -366,35 +403,50 @@ export async function createBlock(
     };
   },
 ): Promise<Block> {
+  return inPractice(ctx.db, input.practiceId, (tx) => createBlockIn(tx, input));
+}
+
+/** The same, in the caller's transaction (a closure announcement for one dentist blocks their time). */
+export async function createBlockIn(
+  tx: Tx,
+  input: Caller & {
+    block: {
+      providerId: string | null;
+      chairId: string | null;
+      start: string;
+      end: string;
+      kind: BlockKind;
+      note: string;
+    };
+  },
+): Promise<Block> {
   requirePermission(input.actor, 'calendar:write');
   const { providerId, chairId, start, end, kind, note } = input.block;
   checkPeriod(start, end);
-  return inPractice(ctx.db, input.practiceId, async (tx) => {
-    await checkBlockTargets(tx, input.practiceId, providerId, chairId);
-    const row = await tx
-      .insertInto('blocks')
-      .values({
-        practiceId: input.practiceId,
-        providerId,
-        chairId,
-        period: periodOf(start, end),
-        kind,
-        note,
-        createdBy: input.actor.userId,
-      })
-      .returning(BLOCK_COLUMNS)
-      .executeTakeFirstOrThrow();
-    const block = toBlock(row);
-    await recordAudit(tx, {
+  await checkBlockTargets(tx, input.practiceId, providerId, chairId);
+  const row = await tx
+    .insertInto('blocks')
+    .values({
       practiceId: input.practiceId,
-      actor: input.actor,
-      action: 'block.created',
-      targetType: 'block',
-      targetId: block.id,
-      changes: { providerId, chairId, kind, start: block.start, end: block.end },
-    });
-    return block;
+      providerId,
+      chairId,
+      period: periodOf(start, end),
+      kind,
+      note,
+      createdBy: input.actor.userId,
+    })
+    .returning(BLOCK_COLUMNS)
+    .executeTakeFirstOrThrow();
+  const block = toBlock(row);
+  await recordAudit(tx, {
+    practiceId: input.practiceId,
+    actor: input.actor,
+    action: 'block.created',
+    targetType: 'block',
+    targetId: block.id,
+    changes: { providerId, chairId, kind, start: block.start, end: block.end },
   });
+  return block;
 }
 
 /** Moves a block, or changes whom it blocks, its kind or note: the same rules as creating one. */

@@ -8,6 +8,7 @@ import {
   WaitlistInput,
   WaitlistPatch,
   WaitlistQuery,
+  listPage,
 } from '@dentalpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -39,16 +40,15 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
           'Patients waiting for a slot (by default those waiting; open: waiting or offered), longest waiting first',
         params: PracticeParams,
         querystring: WaitlistQuery,
-        response: { 200: z.object({ items: z.array(WaitlistEntry) }) },
+        response: { 200: listPage(WaitlistEntry) },
       },
     },
-    async (request) => ({
-      items: await listWaitlist(ctx, {
+    async (request) =>
+      listWaitlist(ctx, {
         actor: actorOf(request),
         practiceId: request.params.practiceId,
         ...request.query,
       }),
-    }),
   );
 
   api.post(
@@ -104,16 +104,15 @@ export async function waitlistRoutes(app: FastifyInstance, ctx: AppContext) {
           'Patients due for recall (by default: due today or earlier), with their last visit; by month, provider, last visit',
         params: PracticeParams,
         querystring: RecallQuery,
-        response: { 200: z.object({ items: z.array(Recall) }) },
+        response: { 200: listPage(Recall) },
       },
     },
-    async (request) => ({
-      items: await listRecalls(ctx, {
+    async (request) =>
+      listRecalls(ctx, {
         actor: actorOf(request),
         practiceId: request.params.practiceId,
         ...request.query,
       }),
-    }),
   );
 
   api.post(

@@ -16,6 +16,7 @@ import {
   findUserByIdentity,
   linkIdentityIn,
   recordAttempt,
+  refuseOtherProvider,
   refuseIfThrottled,
   userDirectory,
   userNamesIn,
@@ -364,6 +365,8 @@ export async function acceptInvitationWithIdentity(
     throw new AppError('oidc_email_mismatch', {
       detail: `This invitation is for ${inv.email}; sign in to the provider with that account`,
     });
+  // A practice that signs in through its own provider only is joined through that provider.
+  await refuseOtherProvider(ctx, inv.practiceId, identity.issuer);
   const linked = await findUserByIdentity(ctx.db, identity);
   if (!linked && (await findUserByEmail(ctx.db, inv.email)))
     throw new AppError('oidc_account_exists', {

@@ -12,7 +12,9 @@ import { fieldError } from '../../components/errors';
 import { SelectField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import { setLanguage } from '../../i18n';
+import { AgendaSection } from '../agenda/AgendaSection';
 import { logOut, meKey } from '../auth/auth.api';
+import { NotificationEmailSection } from '../notifications/NotificationEmailSection';
 import { useCurrentPractice } from '../shell/AppShell';
 import { ProviderSection } from './ProviderSection';
 import { TwoFactorSection } from './TwoFactorSection';
@@ -26,6 +28,8 @@ export function AccountPage() {
         <ProfileSection />
         <PasswordSection />
         <TwoFactorSection />
+        <AgendaSection />
+        <NotificationEmailSection />
         <ProviderSection />
         <SessionsSection />
       </div>

@@ -13,7 +13,7 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
-import { TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
 import { useMoney, useProcedureName } from '../clinical/clinical.api';
@@ -102,21 +102,14 @@ function SettingsForm({
         <p className="muted">{t('assistantSettings.intro')}</p>
         <fieldset disabled={!editable} className="plain">
           <legend className="visually-hidden">{t('assistantSettings.title')}</legend>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              role="switch"
-              name="enabled"
-              checked={enabled}
-              aria-checked={enabled}
-              onChange={(event) => setEnabled(event.currentTarget.checked)}
-              aria-describedby="assistant-enabled-hint"
-            />
-            {t('assistantSettings.enabled')}
-          </label>
-          <p id="assistant-enabled-hint" className="field-hint">
-            {t('assistantSettings.enabledHint')}
-          </p>
+          <CheckboxField
+            switch
+            label={t('assistantSettings.enabled')}
+            hint={t('assistantSettings.enabledHint')}
+            name="enabled"
+            checked={enabled}
+            onChange={(event) => setEnabled(event.currentTarget.checked)}
+          />
         </fieldset>
       </section>
 

@@ -21,7 +21,7 @@ const AREA_SUBJECTS = {
     'waitlist',
   ],
   whatsapp: ['whatsapp', 'assistant'],
-  privacy: ['privacy', 'consent'],
+  privacy: ['privacy', 'consent', 'audit'],
   demo: ['demo', 'bench'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -75,11 +75,11 @@ export function AcceptInvitationPage() {
                 preview.data.existingAccount ? 'auth.invitation.providerOnlyExisting' : 'auth.invitation.providerOnly',
               )}
             </p>
-            <ProviderButton invitationToken={token} />
+            <ProviderButton invitationToken={token} email={preview.data.email} />
           </div>
         )}
         {preview.data?.passwordSignInAllowed && !preview.data.existingAccount && (
-          <ProviderButton invitationToken={token} />
+          <ProviderButton invitationToken={token} email={preview.data.email} />
         )}
         {preview.data?.passwordSignInAllowed && (
           <form onSubmit={submit} className="stack">

@@ -1,6 +1,6 @@
 import { FINDING_KINDS, type ChartFinding, type FindingKind, type RestorationMaterial } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
@@ -37,7 +37,12 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
   const findings = chart.data?.findings ?? [];
   const past = asOf !== '';
 
+  const chartRef = useRef<HTMLDivElement>(null);
+  // A tap on another tooth opens its form in view (below the chart, out of sight on a laptop) with
+  // the keyboard in its first field; more taps on the same tooth only change its surfaces.
+  const [openedFor, setOpenedFor] = useState<number | null>(null);
   const select = (tooth: number, surface: StoredSurface | null) => {
+    if (selection?.tooth !== tooth || surface === null) setOpenedFor(tooth);
     setSelection((current) => {
       if (surface === null) return { tooth, surfaces: [] };
       const base = current?.tooth === tooth ? current.surfaces : [];
@@ -88,13 +93,15 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
         <ErrorAlert error={chart.error} />
       ) : (
         <>
-          <ToothChart
-            findings={findings}
-            primary={primary}
-            selection={selection}
-            onSelect={select}
-            readOnly={!canWrite || past}
-          />
+          <div ref={chartRef}>
+            <ToothChart
+              findings={findings}
+              primary={primary}
+              selection={selection}
+              onSelect={select}
+              readOnly={!canWrite || past}
+            />
+          </div>
           <ChartLegend />
           {canWrite && !past && (
             <div className="card form-card">
@@ -105,7 +112,14 @@ export function ChartTab({ practiceId, patientId, timeZone, canWrite }: ChartTab
                   patientId={patientId}
                   selection={selection}
                   onSurfaces={(surfaces) => setSelection({ tooth: selection.tooth, surfaces })}
-                  onDone={() => setSelection(null)}
+                  reveal={openedFor === selection.tooth}
+                  onRevealed={() => setOpenedFor(null)}
+                  onDone={() => {
+                    const tooth = selection.tooth;
+                    setSelection(null);
+                    // Back to the tooth the form was for, so the keyboard carries on where it was.
+                    chartRef.current?.querySelector<SVGGElement>(`[data-tooth="${tooth}"] .tooth-number`)?.focus();
+                  }}
                 />
               ) : (
                 <p className="muted">{t('clinical.chart.selectHint')}</p>
@@ -130,10 +144,22 @@ interface AddFindingFormProps {
   patientId: string;
   selection: ToothSelection;
   onSurfaces: (surfaces: StoredSurface[]) => void;
+  /** Scroll the form into view and put the keyboard in its first field (once, after a tooth was tapped). */
+  reveal: boolean;
+  onRevealed: () => void;
+  /** Closed: added, cancelled or Escape. */
   onDone: () => void;
 }
 
-function AddFindingForm({ practiceId, patientId, selection, onSurfaces, onDone }: AddFindingFormProps) {
+function AddFindingForm({
+  practiceId,
+  patientId,
+  selection,
+  onSurfaces,
+  reveal,
+  onRevealed,
+  onDone,
+}: AddFindingFormProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -162,9 +188,30 @@ function AddFindingForm({ practiceId, patientId, selection, onSurfaces, onDone }
     event.preventDefault();
     add.mutate();
   };
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!reveal || !form) return;
+    form.scrollIntoView({ block: 'nearest' });
+    form
+      .querySelector<HTMLElement>('input:not(:disabled), select:not(:disabled), textarea:not(:disabled)')
+      ?.focus({ preventScroll: true });
+    onRevealed();
+  }, [reveal, onRevealed]);
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onDone();
+  };
   const letters = selection.surfaces.map((s) => surfaceLetter(selection.tooth, s)).join('');
   return (
-    <form onSubmit={submit} className="stack" aria-labelledby="add-finding-heading">
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      onKeyDown={closeOnEscape}
+      className="stack"
+      aria-labelledby="add-finding-heading"
+    >
       <h3 id="add-finding-heading">
         {t('clinical.chart.addFinding')} — {t('clinical.chart.toothLabel', { tooth: selection.tooth })}
         {letters && ` · ${letters}`}

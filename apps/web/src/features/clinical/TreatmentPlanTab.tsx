@@ -210,45 +210,48 @@ function PlanCard({ plan, practiceId, patientId, canWrite, procedures }: PlanCar
                       </span>
                     </td>
                     {canWrite && (
-                      <td className="row-actions">
-                        {open && (item.status === 'planned' || item.status === 'declined') && (
-                          <Button
-                            busy={busy('accepted')}
-                            aria-label={`${t('clinical.plan.accept')}: ${label}`}
-                            onClick={() => setStatus.mutate({ item, status: 'accepted' })}
-                          >
-                            {t('clinical.plan.accept')}
-                          </Button>
-                        )}
-                        {open && item.status === 'accepted' && (
-                          <Button
-                            variant="primary"
-                            busy={busy('completed')}
-                            aria-label={`${t('clinical.plan.complete')}: ${label}`}
-                            onClick={() => setStatus.mutate({ item, status: 'completed' })}
-                          >
-                            {t('clinical.plan.complete')}
-                          </Button>
-                        )}
-                        {open && (item.status === 'planned' || item.status === 'accepted') && (
-                          <Button
-                            variant="ghost"
-                            busy={busy('declined')}
-                            aria-label={`${t('clinical.plan.decline')}: ${label}`}
-                            onClick={() => setStatus.mutate({ item, status: 'declined' })}
-                          >
-                            {t('clinical.plan.decline')}
-                          </Button>
-                        )}
-                        {item.status !== 'completed' && (
-                          <Button
-                            variant="ghost"
-                            aria-label={`${t('clinical.plan.editItem')}: ${label}`}
-                            onClick={() => setEditing(item)}
-                          >
-                            {t('clinical.plan.editItem')}
-                          </Button>
-                        )}
+                      // A table cell holding a row of buttons: a flex cell would leave the table's columns and borders (issue 16).
+                      <td className="plan-actions">
+                        <div className="row-actions">
+                          {open && (item.status === 'planned' || item.status === 'declined') && (
+                            <Button
+                              busy={busy('accepted')}
+                              aria-label={`${t('clinical.plan.accept')}: ${label}`}
+                              onClick={() => setStatus.mutate({ item, status: 'accepted' })}
+                            >
+                              {t('clinical.plan.accept')}
+                            </Button>
+                          )}
+                          {open && item.status === 'accepted' && (
+                            <Button
+                              variant="primary"
+                              busy={busy('completed')}
+                              aria-label={`${t('clinical.plan.complete')}: ${label}`}
+                              onClick={() => setStatus.mutate({ item, status: 'completed' })}
+                            >
+                              {t('clinical.plan.complete')}
+                            </Button>
+                          )}
+                          {open && (item.status === 'planned' || item.status === 'accepted') && (
+                            <Button
+                              variant="ghost"
+                              busy={busy('declined')}
+                              aria-label={`${t('clinical.plan.decline')}: ${label}`}
+                              onClick={() => setStatus.mutate({ item, status: 'declined' })}
+                            >
+                              {t('clinical.plan.decline')}
+                            </Button>
+                          )}
+                          {item.status !== 'completed' && (
+                            <Button
+                              variant="ghost"
+                              aria-label={`${t('clinical.plan.editItem')}: ${label}`}
+                              onClick={() => setEditing(item)}
+                            >
+                              {t('clinical.plan.editItem')}
+                            </Button>
+                          )}
+                        </div>
                       </td>
                     )}
                   </tr>

@@ -1,6 +1,8 @@
 import type { InboxMessage, MessageContent } from '@dentalpro/contracts';
 import { useTranslation } from 'react-i18next';
+import { useDateFormat } from '../../components/format';
 import { Icon } from '../../components/Icon';
+import { usePractice } from '../practices/practices.api';
 import { mediaUrl } from './inbox.api';
 import { StatusTicks } from './StatusTicks';
 
@@ -83,6 +85,7 @@ export function MessageBubble({
           </ul>
         )}
       </div>
+      {message.held && <HeldNotice practiceId={practiceId} until={message.held.until} />}
       {message.failure && (
         <p className="bubble-failure">
           <strong>{t('inbox.notDelivered')}</strong> {t(`inbox.failure.${message.failure.reason}`)}
@@ -251,4 +254,16 @@ function MessageContentView({
     case 'unsupported':
       return <p className="bubble-note">{t('inbox.unsupported', { type: content.originalType })}</p>;
   }
+}
+
+/** A message held back by Meta's daily messaging limit: why it waits, and when it goes (on the practice's clock). */
+function HeldNotice({ practiceId, until }: { practiceId: string; until: string }) {
+  const { t } = useTranslation();
+  const practice = usePractice(practiceId);
+  const format = useDateFormat(practice.data?.timeZone);
+  return (
+    <p className="bubble-failure">
+      <strong>{t('inbox.heldTitle')}</strong> {t('inbox.heldLimit', { time: format.dateTime(until) })}
+    </p>
+  );
 }

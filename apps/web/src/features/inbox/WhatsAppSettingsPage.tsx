@@ -1,4 +1,4 @@
-import type { WhatsAppChannel } from '@dentalpro/contracts';
+import { MESSAGING_LIMIT_TIERS, type WhatsAppChannel } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { CopyField } from '../../components/CopyField';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
-import { TextAreaField, TextField } from '../../components/Field';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useDateFormat } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/Loading';
@@ -79,6 +79,35 @@ export function WhatsAppSettingsPage() {
   );
 }
 
+/** The select's value for the portfolio's limit: '' while nobody set it. */
+function limitChoiceOf(channel: WhatsAppChannel | null): string {
+  const limit = channel?.messagingLimit;
+  if (!limit || limit.source === 'default') return '';
+  return limit.dailyLimit === null ? 'unlimited' : String(limit.dailyLimit);
+}
+
+/** 10,000 in English, 10 000 in French. */
+const formatCount = (n: number, language: string) =>
+  new Intl.NumberFormat(language.startsWith('fr') ? 'fr-FR' : 'en-GB').format(n);
+
+/** Who set the limit and how much of it the last 24 hours used. */
+function MessagingLimitState({ limit }: { limit: WhatsAppChannel['messagingLimit'] }) {
+  const { t, i18n } = useTranslation();
+  const used =
+    limit.dailyLimit === null
+      ? t('whatsappSettings.limitUsedUnlimited', { count: limit.reachedLast24h })
+      : t('whatsappSettings.limitUsed', {
+          count: limit.reachedLast24h,
+          limit: formatCount(limit.dailyLimit, i18n.language),
+        });
+  return (
+    <>
+      {t(`whatsappSettings.limitSource.${limit.source}`)} {used}{' '}
+      {t(limit.sharedBy === 'account' ? 'whatsappSettings.limitSharedAccount' : 'whatsappSettings.limitSharedNumber')}
+    </>
+  );
+}
+
 function ChannelForm({
   practiceId,
   channel,
@@ -88,7 +117,7 @@ function ChannelForm({
   channel: WhatsAppChannel | null;
   editable: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
   const save = useMutation({
@@ -105,6 +134,9 @@ function ChannelForm({
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const token = text('accessToken');
+    // The limit is sent only when the owner changed it: saving the form keeps what Meta set.
+    const limit = text('dailyMessagingLimit');
+    const limitChanged = limit !== '' && limit !== limitChoiceOf(channel);
     save.mutate({
       phoneNumberId: text('phoneNumberId'),
       displayPhoneNumber: text('displayPhoneNumber'),
@@ -112,6 +144,9 @@ function ChannelForm({
       // Empty: keep the saved token (it is never sent back to the browser).
       ...(token ? { accessToken: token } : {}),
       throughputPerSecond: Number(text('throughputPerSecond')) || 80,
+      ...(limitChanged
+        ? { dailyMessagingLimit: limit === 'unlimited' ? null : (Number(limit) as 250 | 2000 | 10000 | 100000) }
+        : {}),
       autoReplies: {
         greetingEnabled: form.get('greetingEnabled') === 'on',
         greetingEn: text('greetingEn'),
@@ -179,6 +214,25 @@ function ChannelForm({
               hint={t('whatsappSettings.throughputHint')}
               error={fieldError(err, 'throughputPerSecond')}
             />
+            {channel && (
+              <SelectField
+                label={t('whatsappSettings.limit')}
+                name="dailyMessagingLimit"
+                defaultValue={limitChoiceOf(channel)}
+                hint={<MessagingLimitState limit={channel.messagingLimit} />}
+                error={fieldError(err, 'dailyMessagingLimit')}
+              >
+                {channel.messagingLimit.source === 'default' && (
+                  <option value="">{t('whatsappSettings.limitNotSet')}</option>
+                )}
+                {MESSAGING_LIMIT_TIERS.map((tier) => (
+                  <option key={tier} value={String(tier)}>
+                    {t('whatsappSettings.limitTier', { limit: formatCount(tier, i18n.language) })}
+                  </option>
+                ))}
+                <option value="unlimited">{t('whatsappSettings.limitUnlimited')}</option>
+              </SelectField>
+            )}
           </div>
           {/* The sandbox needs no token: it plays Meta itself. */}
           {!channel?.sandbox && (

@@ -53,6 +53,7 @@ function notification(overrides: Partial<StaffNotification>): StaffNotification 
     conversationId: CONVERSATION,
     reason: null,
     failureReason: null,
+    privacyRequest: null,
     ...overrides,
   };
 }
@@ -100,6 +101,30 @@ describe('describeNotification', () => {
     expect(notificationTarget(failed, PRACTICE, TZ)).toBe(
       `/app/${PRACTICE}/calendar?date=2026-12-08&appointment=${APPOINTMENT}`,
     );
+  });
+
+  it('says a privacy request is due soon or overdue, with its kind and due date, and opens the request', async () => {
+    const REQUEST = 'e1e1e1e1-5555-4555-8555-555555555555';
+    const dueSoon = notification({
+      kind: 'privacy_request_due_soon',
+      appointment: null,
+      conversationId: null,
+      // 10:30 on 8 December in Mauritius.
+      privacyRequest: { id: REQUEST, type: 'access', dueAt: '2026-12-08T06:30:00.000Z' },
+    });
+    const overdue = { ...dueSoon, kind: 'privacy_request_overdue' as const };
+    const en = await wordsIn('en');
+    expect(describeNotification(dueSoon, en.t, en.when)).toBe(
+      'Privacy request from Marie Appadoo (Copy of their data) due soon — by Tue 8 Dec, 10:30',
+    );
+    expect(describeNotification(overdue, en.t, en.when)).toBe(
+      'Privacy request from Marie Appadoo (Copy of their data) overdue — it was due Tue 8 Dec, 10:30',
+    );
+    const fr = await wordsIn('fr');
+    expect(describeNotification(overdue, fr.t, fr.when)).toBe(
+      'Demande sur les données de Marie Appadoo (Copie de ses données) en retard — elle était due le mar. 8 déc., 10:30',
+    );
+    expect(notificationTarget(overdue, PRACTICE, TZ)).toBe(`/app/${PRACTICE}/privacy/requests/${REQUEST}`);
   });
 
   it('still says something when the patient or the appointment is gone', async () => {
@@ -178,5 +203,44 @@ describe('badgeFigure', () => {
     expect(badgeFigure(3)).toBe('3');
     expect(badgeFigure(99)).toBe('99');
     expect(badgeFigure(100)).toBe('99+');
+  });
+});
+
+describe('the daily agenda', () => {
+  const PROVIDER = 'e1e1e1e1-5555-4555-8555-555555555555';
+  const agenda = (count: number) =>
+    notification({
+      kind: 'daily_agenda',
+      patient: null,
+      appointment: null,
+      conversationId: null,
+      // 08:30 and 15:30 in Mauritius.
+      agenda: {
+        providerId: PROVIDER,
+        day: '2026-12-08',
+        count,
+        firstStart: '2026-12-08T04:30:00.000Z',
+        lastStart: '2026-12-08T11:30:00.000Z',
+      },
+    });
+
+  it('tells the dentist their day in English and French, one appointment or several', async () => {
+    const en = await wordsIn('en');
+    expect(describeNotification(agenda(7), en.t, en.when)).toBe(
+      'Your day, Tuesday 8 December: 7 appointments, the first at 08:30, the last at 15:30',
+    );
+    expect(describeNotification(agenda(1), en.t, en.when)).toBe(
+      'Your day, Tuesday 8 December: one appointment, at 08:30',
+    );
+    const fr = await wordsIn('fr');
+    expect(describeNotification(agenda(7), fr.t, fr.when)).toBe(
+      'Votre journée, mardi 8 décembre : 7 rendez-vous, le premier à 08:30, le dernier à 15:30',
+    );
+  });
+
+  it("opens the provider's own day in the calendar", () => {
+    expect(notificationTarget(agenda(7), PRACTICE, TZ)).toBe(
+      `/app/${PRACTICE}/calendar?date=2026-12-08&provider=${PROVIDER}`,
+    );
   });
 });

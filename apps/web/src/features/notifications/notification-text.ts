@@ -18,6 +18,11 @@ export function describeNotification(n: StaffNotification, t: Translate, when: (
       return a.providerName
         ? t('notifications.text.booked', { name, when: when(a.start), provider: a.providerName })
         : t('notifications.text.bookedNoProvider', { name, when: when(a.start) });
+    case 'waitlist_booked':
+      if (!a) return t('notifications.text.waitlistBookedGone', { name });
+      return a.providerName
+        ? t('notifications.text.waitlistBooked', { name, when: when(a.start), provider: a.providerName })
+        : t('notifications.text.waitlistBookedNoProvider', { name, when: when(a.start) });
     case 'whatsapp_moved':
       if (!a) return t('notifications.text.movedGone', { name });
       return n.previousStart
@@ -41,8 +46,70 @@ export function describeNotification(n: StaffNotification, t: Translate, when: (
         ? t('notifications.text.reminderFailed', { name, when: when(a.start), reason })
         : t('notifications.text.reminderFailedGone', { name, reason });
     }
+    case 'whatsapp_template_problem': {
+      // What to do depends on Meta's code: paused, disabled, missing in that language, or fields that no longer match.
+      const w = n.whatsappTemplate;
+      const words = { name: w?.name ?? '', language: w?.language ?? '', code: w?.code ?? '' };
+      if (w?.code === 132015) return t('notifications.text.templatePaused', words);
+      if (w?.code === 132016) return t('notifications.text.templateDisabled', words);
+      if (w?.code === 132001) return t('notifications.text.templateMissing', words);
+      return t('notifications.text.templateRefused', words);
+    }
+    case 'whatsapp_template_recategorised': {
+      const w = n.whatsappTemplate;
+      return t('notifications.text.templateRecategorised', {
+        name: w?.name ?? '',
+        language: w?.language ?? '',
+        from: t(`notifications.templateCategory.${w?.previousCategory ?? 'UTILITY'}`, {
+          defaultValue: w?.previousCategory ?? '',
+        }),
+        to: t(`notifications.templateCategory.${w?.newCategory ?? 'MARKETING'}`, {
+          defaultValue: w?.newCategory ?? '',
+        }),
+      });
+    }
+    case 'whatsapp_marketing_limited':
+      return t('notifications.text.marketingLimited', { name: n.whatsappTemplate?.name ?? '' });
+    case 'privacy_request_due_soon':
+    case 'privacy_request_overdue': {
+      // The Privacy section's words for the kind of request.
+      const r = n.privacyRequest;
+      const words = {
+        name,
+        type: t(`privacyRequests.types.${r?.type ?? 'access'}`),
+        due: r ? when(r.dueAt) : '',
+      };
+      return n.kind === 'privacy_request_overdue'
+        ? t('notifications.text.privacyOverdue', words)
+        : t('notifications.text.privacyDueSoon', words);
+    }
+    case 'daily_agenda': {
+      // "Your day, Tuesday 8 December: 7 appointments, the first at 08:30, the last at 15:30".
+      const g = n.agenda;
+      if (!g) return t('notifications.text.agendaGone');
+      return t('notifications.text.agenda', {
+        day: agendaDay(g.day, t),
+        count: g.count,
+        first: clockOf(g.firstStart, when),
+        last: clockOf(g.lastStart, when),
+      });
+    }
   }
 }
+
+/** A practice date ('2026-12-08') in words, read at noon UTC so no zone moves it to another day. */
+function agendaDay(day: string, t: Translate): string {
+  const locale = t('notifications.agendaLocale') === 'fr-FR' ? 'fr-FR' : 'en-GB';
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+/** The time of day in `when`'s wording ("Tue 8 Dec, 08:30" → "08:30"). */
+const clockOf = (iso: string, when: (iso: string) => string) =>
+  when(iso)
+    .match(/\d{2}:\d{2}/g)
+    ?.pop() ?? when(iso);
 
 /** How long ago, as the inbox counts waiting: "just now", "12 min ago", "3 h ago", "2 days ago". */
 export function timeAgo(createdAt: string, now: number, t: Translate): string {
@@ -54,10 +121,16 @@ export function timeAgo(createdAt: string, now: number, t: Translate): string {
 /**
  * Where the work is: the appointment opened in the calendar on its day (cancelled ones shown, so
  * a cancellation can be seen), else the WhatsApp conversation in the inbox. A handover goes to
- * the conversation first. Null when neither is left (an erased patient's).
+ * the conversation first, a privacy request's alert to the request, a daily agenda to the provider's
+ * day. Null when neither is left (an erased patient's).
  */
 export function notificationTarget(n: StaffNotification, practiceId: string, timeZone: string): string | null {
   const base = `/app/${practiceId}`;
+  // A WhatsApp template's alert: the owner fixes it from Settings → WhatsApp (its templates and Sync).
+  if (n.whatsappTemplate) return `${base}/settings/whatsapp`;
+  if (n.privacyRequest) return `${base}/privacy/requests/${n.privacyRequest.id}`;
+  // A daily agenda opens the provider's own day in the calendar.
+  if (n.agenda) return `${base}/calendar?${new URLSearchParams({ date: n.agenda.day, provider: n.agenda.providerId })}`;
   const conversation = n.conversationId ? `${base}/inbox/${n.conversationId}` : null;
   if (n.kind === 'needs_person' && conversation) return conversation;
   const a = n.appointment;

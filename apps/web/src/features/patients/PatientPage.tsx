@@ -11,6 +11,7 @@ import { DocumentsTab } from '../clinical/DocumentsTab';
 import { NotesTab } from '../clinical/NotesTab';
 import { TreatmentPlanTab } from '../clinical/TreatmentPlanTab';
 import { usePractice } from '../practices/practices.api';
+import { PatientPrivacyRequests } from '../privacy/requests/PatientPrivacyRequests';
 import { PatientLegalHold } from '../privacy/retention/PatientLegalHold';
 import { BookedNotice, BookPatientButton } from '../scheduling/BookFromAnywhere';
 import { patientName } from '../scheduling/scheduling.api';
@@ -154,6 +155,9 @@ export function PatientPage() {
                     timeZone={timeZone}
                     canWrite={can('consent:write')}
                   />
+                )}
+                {can('privacy:requests') && (
+                  <PatientPrivacyRequests practiceId={practiceId} patient={p} timeZone={timeZone} />
                 )}
               </div>
             ) : current === 'appointments' ? (

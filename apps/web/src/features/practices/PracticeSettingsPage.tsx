@@ -12,8 +12,10 @@ import { Loading } from '../../components/Loading';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect';
 import { useToast } from '../../components/Toast';
 import { meKey } from '../auth/auth.api';
-import { useOidcConfig } from '../auth/oidc.api';
+import { useOidcConfig, usePracticeIdentityProvider } from '../auth/oidc.api';
 import { useCurrentPractice } from '../shell/AppShell';
+import { PracticeExportSection } from './PracticeExportSection';
+import { PracticeProviderSection } from './PracticeProviderSection';
 import { practiceKey, usePractice } from './practices.api';
 
 export function PracticeSettingsPage() {
@@ -23,11 +25,15 @@ export function PracticeSettingsPage() {
   if (practice.isError) return <ErrorAlert error={practice.error} />;
   // Keyed by the loaded record so the form starts again from the server's values after a save elsewhere.
   return (
-    <PracticeForm
-      key={`${practice.data.id}-${practice.dataUpdatedAt}`}
-      practice={practice.data}
-      editable={can('practice:manage')}
-    />
+    <>
+      <PracticeForm
+        key={`${practice.data.id}-${practice.dataUpdatedAt}`}
+        practice={practice.data}
+        editable={can('practice:manage')}
+      />
+      {can('practice:manage') && <PracticeProviderSection practiceId={practice.data.id} />}
+      {can('privacy:manage') && <PracticeExportSection practiceId={practice.data.id} />}
+    </>
   );
 }
 
@@ -36,6 +42,9 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
   const toast = useToast();
   const queryClient = useQueryClient();
   const oidc = useOidcConfig();
+  // The practice's own provider, if any: "provider only" then means it.
+  const own = usePracticeIdentityProvider(practice.id, editable).data?.provider;
+  const providerName = own?.displayName ?? (oidc.data?.enabled ? (oidc.data.displayName ?? '') : null);
   const save = useMutation({
     mutationFn: (patch: PracticePatch) => api.patch<Practice>(`/practices/${practice.id}`, patch),
     onSuccess: async (saved) => {
@@ -60,7 +69,7 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
       receptionistsSeeAlertDetails: form.get('receptionistsSeeAlertDetails') === 'on',
       twoStepRequiredForPasswords: form.get('twoStepRequiredForPasswords') === 'on',
       // Shown only with a provider; without one it stays as it is.
-      ...(oidc.data?.enabled ? { passwordSignInAllowed: form.get('passwordSignInOff') !== 'on' } : {}),
+      ...(providerName !== null ? { passwordSignInAllowed: form.get('passwordSignInOff') !== 'on' } : {}),
     });
   };
   const err = save.error;
@@ -158,7 +167,7 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
                 {t('practice.signIn.twoStepRequiredHint')}
               </p>
             </div>
-            {oidc.data?.enabled && (
+            {providerName !== null && (
               <div className="field">
                 <label className="checkbox">
                   <input
@@ -168,10 +177,10 @@ function PracticeForm({ practice, editable }: { practice: Practice; editable: bo
                     aria-describedby="password-off-hint"
                     aria-invalid={fieldError(err, 'passwordSignInAllowed') ? true : undefined}
                   />
-                  {t('practice.signIn.passwordOff', { provider: oidc.data.displayName ?? '' })}
+                  {t('practice.signIn.passwordOff', { provider: providerName })}
                 </label>
                 <p className="field-hint" id="password-off-hint">
-                  {t('practice.signIn.passwordOffHint')}
+                  {t('practice.signIn.passwordOffHint', { provider: providerName })}
                 </p>
                 {fieldError(err, 'passwordSignInAllowed') && (
                   <p className="field-error" role="alert">

@@ -18,6 +18,7 @@ export const PRIVACY_TABS = [
   { path: 'records', key: 'records', permission: 'privacy:manage' },
   { path: 'breaches', key: 'breaches', permission: 'privacy:manage' },
   { path: 'policy', key: 'policy', permission: 'privacy:manage' },
+  { path: 'request-settings', key: 'requestSettings', permission: 'privacy:manage' },
 ] as const satisfies readonly { path: string; key: string; permission: Permission }[];
 
 export function PrivacyLayout() {

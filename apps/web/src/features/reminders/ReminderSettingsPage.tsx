@@ -6,13 +6,17 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../components/errors';
-import { TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
 import { usePractice } from '../practices/practices.api';
 import { useAppointmentTypes, useTypeName } from '../scheduling/scheduling.api';
 import { useCalendarFormat } from '../scheduling/useCalendarFormat';
 import { useCurrentPractice } from '../shell/AppShell';
+import { AgendaSettingsSection } from '../agenda/AgendaSettingsForm';
+import { RecallSettingsSection } from './RecallSettingsForm';
+import { ReminderEmailSettingsSection } from './ReminderEmailSettingsForm';
+import { WaitlistOfferSettingsSection } from './WaitlistOfferSettingsForm';
 import { type RuleDraft, draftOf, inputOf, newRuleDraft } from './rule-draft';
 import { remindersApi, reminderKeys, useReminderSettings } from './reminders.api';
 
@@ -21,9 +25,10 @@ const ADD_RULE_ID = 'reminders-add-rule';
 
 /**
  * Settings → Reminders: reminders on or off, the rules (how long before the visit, for which visit
- * types, with what notice), and quiet hours. Owners edit; everyone else reads. The server checks
- * the rules (overlapping offsets, quiet hours all day, unknown types) and its refusals are shown
- * beside the fields they name.
+ * types, with what notice), and quiet hours; below them the recall messages (RecallSettingsForm.tsx),
+ * the waitlist offers (WaitlistOfferSettingsForm.tsx) and the daily agenda (agenda/AgendaSettingsForm.tsx).
+ * Owners edit; everyone else reads. The server checks the rules (overlapping offsets, quiet hours all
+ * day, unknown types) and its refusals are shown beside the fields they name.
  */
 export function ReminderSettingsPage() {
   const { t } = useTranslation();
@@ -46,6 +51,10 @@ export function ReminderSettingsPage() {
         types={(types.data ?? []).filter((type) => type.active)}
         editable={manage}
       />
+      <RecallSettingsSection practiceId={practiceId} editable={manage} />
+      <WaitlistOfferSettingsSection practiceId={practiceId} editable={manage} />
+      <ReminderEmailSettingsSection practiceId={practiceId} editable={manage} />
+      <AgendaSettingsSection practiceId={practiceId} editable={manage} />
     </div>
   );
 }
@@ -130,20 +139,13 @@ function SettingsForm({
         )}
         <fieldset disabled={!editable} className="plain">
           <legend className="visually-hidden">{t('reminders.title')}</legend>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              role="switch"
-              checked={enabled}
-              aria-checked={enabled}
-              onChange={(event) => setEnabled(event.currentTarget.checked)}
-              aria-describedby="reminders-enabled-hint"
-            />
-            {t('reminders.enabled')}
-          </label>
-          <p id="reminders-enabled-hint" className="field-hint">
-            {t('reminders.enabledHint')}
-          </p>
+          <CheckboxField
+            switch
+            label={t('reminders.enabled')}
+            hint={t('reminders.enabledHint')}
+            checked={enabled}
+            onChange={(event) => setEnabled(event.currentTarget.checked)}
+          />
         </fieldset>
       </section>
 
@@ -202,18 +204,12 @@ function SettingsForm({
         <h2 id="reminders-quiet-title">{t('reminders.quietTitle')}</h2>
         <fieldset disabled={!editable} className="plain">
           <legend className="visually-hidden">{t('reminders.quietTitle')}</legend>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={quiet}
-              onChange={(event) => setQuiet(event.currentTarget.checked)}
-              aria-describedby="reminders-quiet-hint"
-            />
-            {t('reminders.quietEnabled')}
-          </label>
-          <p id="reminders-quiet-hint" className="field-hint">
-            {t('reminders.quietHint')}
-          </p>
+          <CheckboxField
+            label={t('reminders.quietEnabled')}
+            hint={t('reminders.quietHint')}
+            checked={quiet}
+            onChange={(event) => setQuiet(event.currentTarget.checked)}
+          />
           {quiet && (
             <div className={`grid-2 tight${quietProblem ? ' field-invalid' : ''}`}>
               <TextField

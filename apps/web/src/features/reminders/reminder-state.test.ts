@@ -47,6 +47,7 @@ function reminder(patch: Partial<AppointmentReminder>): AppointmentReminder {
     reason: null,
     at: null,
     sharedWith: [],
+    channel: 'whatsapp',
     ...patch,
   };
 }
@@ -133,6 +134,20 @@ describe('the words of reminders', () => {
     expect(mark('skipped', reminder({ state: 'skipped', reason: 'no_whatsapp_number' }))).toBe(
       'Reminder not sent: The patient has no WhatsApp number.',
     );
+  });
+
+  it('a reminder that went by email says so, and why an email failed, in English and French', async () => {
+    const byEmail = reminder({ state: 'sent', channel: 'email', at: '2027-03-09T03:31:00.000Z' });
+    const failed = reminder({ state: 'failed', channel: 'email', reason: 'mail_refused' });
+    const en = await wordsIn('en');
+    const summary = summariseReminders({ start: START, status: 'booked' }, [byEmail])!;
+    expect(reminderMarkText(summary, en, when)).toBe('Reminded by email 9 Mar, 07:31');
+    expect(reminderLineText(byEmail, en, when)).toBe('2 h before: sent by email 9 Mar, 07:31');
+    expect(reminderReasonText(failed.reason, en)).toBe('The mail server refused the email.');
+    const fr = await wordsIn('fr');
+    expect(reminderMarkText(summary, fr, when)).toBe('Rappel envoyé par e-mail le 9 Mar, 07:31');
+    for (const reason of ['no_email', 'email_no_consent', 'mail_refused', 'no_mail_server'])
+      expect(reminderReasonText(reason, fr)).not.toBe(reminderReasonText('unknown', fr));
   });
 
   it('names each mark and line in French', async () => {

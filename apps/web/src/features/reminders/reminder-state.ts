@@ -62,8 +62,12 @@ export function reminderMarkText(summary: ReminderSummary, t: Translate, when: (
   const r = summary.reminder;
   switch (summary.kind) {
     case 'planned':
+      // Held back by Meta's daily messaging limit: when it goes instead.
+      if (r.reason === 'messaging_limit') return t('reminders.mark.held', { when: when(r.at ?? r.dueAt) });
       return t('reminders.mark.planned', { when: when(r.dueAt) });
     case 'sent':
+      if (r.channel === 'email') return t('reminders.mark.sentByEmail', { when: when(r.at ?? r.dueAt) });
+      return t('reminders.mark.sent', { when: when(r.at ?? r.dueAt) });
     case 'delivered':
     case 'read':
     case 'confirmed':
@@ -79,8 +83,11 @@ export function reminderLineText(r: AppointmentReminder, t: Translate, when: (is
   const offset = offsetText(r.offsetMinutes, t);
   switch (r.state) {
     case 'planned':
+      if (r.reason === 'messaging_limit') return t('reminders.line.held', { offset, when: when(r.at ?? r.dueAt) });
       return t('reminders.line.planned', { offset, when: when(r.dueAt) });
     case 'sent':
+      if (r.channel === 'email') return t('reminders.line.sentByEmail', { offset, when: when(r.at ?? r.dueAt) });
+      return t('reminders.line.sent', { offset, when: when(r.at ?? r.dueAt) });
     case 'delivered':
     case 'read':
       return t(`reminders.line.${r.state}`, { offset, when: when(r.at ?? r.dueAt) });

@@ -26,6 +26,8 @@ interface BlockDialogProps {
   chairs: Chair[];
   providers: Provider[];
   onClose: () => void;
+  /** Owners: a new block offers "Close the practice…" instead (cancel the time's appointments and tell the patients). */
+  onClosePractice?: (() => void) | undefined;
 }
 
 type Scope = 'practice' | 'chair' | 'provider' | 'both';
@@ -55,7 +57,16 @@ export function BlockDialog(props: BlockDialogProps) {
   );
 }
 
-function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClose }: BlockDialogProps) {
+function BlockForm({
+  practiceId,
+  timeZone,
+  day,
+  block,
+  chairs,
+  providers,
+  onClose,
+  onClosePractice,
+}: BlockDialogProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -104,6 +115,14 @@ function BlockForm({ practiceId, timeZone, day, block, chairs, providers, onClos
     : { startDate: day, startTime: '12:00', endDate: day, endTime: '13:00' };
   return (
     <form ref={form} onSubmit={submit}>
+      {onClosePractice && !block && (
+        <p className="muted">
+          {t('closures.fromBlock')}{' '}
+          <Button variant="ghost" onClick={onClosePractice} aria-haspopup="dialog">
+            {t('closures.action')}
+          </Button>
+        </p>
+      )}
       <fieldset className="plain">
         <legend className="field-label">{t('calendar.block.scope')}</legend>
         <div className="radio-row">

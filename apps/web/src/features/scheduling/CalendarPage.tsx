@@ -2,7 +2,7 @@ import type { Appointment } from '@dentalpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { appointmentCardName } from './card-name';
 import { closedDays, weekdayName } from './closed-days';
 import { conflictMessage } from './conflict';
@@ -13,6 +13,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useErrorMessage } from '../../components/errors';
 import { Loading } from '../../components/Loading';
 import { useToast } from '../../components/Toast';
+import { ClosePracticeDialog } from '../closures/ClosePracticeDialog';
+import { useClosureAnnouncements } from '../closures/closures.api';
 import { usePractice } from '../practices/practices.api';
 import { useAppointmentReminders } from '../reminders/reminders.api';
 import { reminderMarkText, summariseReminders } from '../reminders/reminder-state';
@@ -128,6 +130,8 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
   );
   const appointments = useAppointments(practiceId, { ...range, includeCancelled: showCancelled });
   const blocks = useBlocks(practiceId, range);
+  const announcements = useClosureAnnouncements(practiceId, range);
+  const [closing, setClosing] = useState(false);
 
   const typeById = useMemo(() => new Map((types.data ?? []).map((x) => [x.id, x])), [types.data]);
   const providerById = useMemo(() => new Map((providers.data ?? []).map((x) => [x.userId, x])), [providers.data]);
@@ -464,6 +468,18 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           })}
         </Alert>
       ))}
+      {(announcements.data ?? []).map((a) => (
+        <Alert key={a.id} tone={a.counts.needs_call > 0 ? 'warning' : 'info'} className="cal-banner">
+          {t('closures.banner', {
+            reason: t(`closures.reasons.${a.reason}`),
+            total: a.total,
+            reached: a.counts.delivered + a.counts.read + a.counts.replied + a.counts.rebooked,
+            rebooked: a.counts.rebooked,
+            toCall: a.counts.needs_call,
+          })}{' '}
+          <Link to={`/app/${practiceId}/closures/${a.id}`}>{t('closures.openList')}</Link>
+        </Alert>
+      ))}
       {firstError ? <ErrorAlert error={firstError} /> : null}
       {appointments.isError && <ErrorAlert error={appointments.error} />}
 
@@ -546,6 +562,24 @@ function Calendar({ practiceId, timeZone, can, myUserId, heading }: CalendarProp
           chairs={chairs.data ?? []}
           providers={providers.data ?? []}
           onClose={() => setBlockDialog(null)}
+          onClosePractice={
+            can('schedule:manage')
+              ? () => {
+                  setBlockDialog(null);
+                  setClosing(true);
+                }
+              : undefined
+          }
+        />
+      )}
+      {can('schedule:manage') && (
+        <ClosePracticeDialog
+          open={closing}
+          practiceId={practiceId}
+          timeZone={timeZone}
+          day={day}
+          providers={providers.data ?? []}
+          onClose={() => setClosing(false)}
         />
       )}
       <BlockDetailsDialog

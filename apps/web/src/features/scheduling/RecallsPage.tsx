@@ -14,11 +14,13 @@ import { Loading } from '../../components/Loading';
 import { Modal } from '../../components/Modal';
 import { useToast } from '../../components/Toast';
 import { usePractice } from '../practices/practices.api';
+import { RecallMessageLine } from '../reminders/RecallMessageLine';
+import { useRecallMessages } from '../reminders/recall-messages.api';
 import { useCurrentPractice } from '../shell/AppShell';
 import { BookedNotice, BookingLauncher, nowDraft } from './BookFromAnywhere';
 import type { BookingDraft } from './BookingDialog';
 import { addMonths, laterDay, monthBounds, monthOf, monthsBefore } from './list-dates';
-import { useFocusAfterRowChange } from './list-focus';
+import { useFocusAfterRowChange, useLoadMoreFocus } from './list-focus';
 import {
   type RecallBody,
   type RecallFilters,
@@ -84,8 +86,19 @@ function RecallList({ practiceId, timeZone }: { practiceId: string; timeZone: st
   const providers = useProviders(practiceId);
   const types = useAppointmentTypes(practiceId);
   const providerName = (id: string | null) => providers.data?.find((p) => p.userId === id)?.displayName ?? '';
-  const items = recalls.data ?? [];
+  const items = recalls.items;
+  const total = recalls.total ?? items.length;
   const focus = useFocusAfterRowChange(items.length);
+  const messages = useRecallMessages(
+    practiceId,
+    items.map((r) => r.id),
+  );
+  const loadMore = useLoadMoreFocus(
+    focus.container,
+    items.map((r) => r.id),
+    recallRow,
+    recalls.fetchNextPage,
+  );
 
   const [booking, setBooking] = useState<{ recall: RecallBody; draft: BookingDraft } | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
@@ -195,14 +208,15 @@ function RecallList({ practiceId, timeZone }: { practiceId: string; timeZone: st
       {update.isError && <ErrorAlert error={update.error} />}
       {recalls.isPending ? (
         <Loading />
-      ) : recalls.isError ? (
+      ) : recalls.isError && !recalls.isFetchNextPageError ? (
         <ErrorAlert error={recalls.error} />
       ) : items.length === 0 ? (
         <EmptyState icon={<Icon name="recall" size={40} />} title={t('recalls.empty')} />
       ) : (
         <div ref={focus.container}>
           <p className="muted" aria-live="polite">
-            {t('recalls.count', { count: items.length })}
+            {t('recalls.count', { count: total })}
+            {items.length < total && ` · ${t('patients.shown', { shown: items.length })}`}
           </p>
           <div className="table-wrap">
             <table className="list-table">
@@ -241,6 +255,7 @@ function RecallList({ practiceId, timeZone }: { practiceId: string; timeZone: st
                             .filter(Boolean)
                             .join(' · ')}
                         </span>
+                        <RecallMessageLine message={messages.data?.get(recall.id)} timeZone={timeZone} />
                       </td>
                       <td>
                         {recall.lastVisitAt ? (
@@ -291,6 +306,14 @@ function RecallList({ practiceId, timeZone }: { practiceId: string; timeZone: st
               </tbody>
             </table>
           </div>
+          {recalls.hasNextPage && (
+            <div className="actions center">
+              <Button onClick={loadMore} busy={recalls.isFetchingNextPage}>
+                {t('common.loadMore')}
+              </Button>
+            </div>
+          )}
+          {recalls.isFetchNextPageError && <ErrorAlert error={recalls.error} />}
         </div>
       )}
       {canWrite && (
@@ -317,6 +340,8 @@ function RecallList({ practiceId, timeZone }: { practiceId: string; timeZone: st
     </div>
   );
 }
+
+const recallRow = (id: string) => `tr[data-recall-id="${id}"]`;
 
 /** A month ('YYYY-MM') as people say it: "September 2026", "septembre 2026". */
 function useMonthFormat() {

@@ -17,11 +17,13 @@ import { useCurrentPractice } from '../shell/AppShell';
 import { BookedNotice, BookingLauncher, nowDraft } from './BookFromAnywhere';
 import type { BookingDraft } from './BookingDialog';
 import { daysBetween, laterDay } from './list-dates';
-import { useFocusAfterRowChange } from './list-focus';
+import { useFocusAfterRowChange, useLoadMoreFocus } from './list-focus';
 import { patientForBooking, recallsWaitlistApi, useOpenWaitlist, type WaitlistEntryBody } from './recalls-waitlist.api';
 import { refreshScheduling, useAppointmentTypes, useProviders, useTypeName } from './scheduling.api';
 import { WaitlistAddForm, usePreferredTimes } from './WaitlistAddForm';
 import { parseClock, todayIn, wallTimeOf } from './zoned-time';
+
+const waitlistRow = (id: string) => `tr[data-waitlist-id="${id}"]`;
 
 /** Patients waiting for an earlier or a particular slot, by visit type, with one-step booking (issue 16). */
 export function WaitlistPage() {
@@ -44,15 +46,16 @@ function Waitlist({ practiceId, timeZone }: { practiceId: string; timeZone: stri
   const formatDay = useDayFormat();
   const preferredTimes = usePreferredTimes();
   const today = todayIn(timeZone);
-  const entries = useOpenWaitlist(practiceId);
+  const [typeFilter, setTypeFilter] = useState('');
+  // The server filters by type and pages: a type's entries past the first page are not left out.
+  const entries = useOpenWaitlist(practiceId, typeFilter);
   const types = useAppointmentTypes(practiceId);
   const providers = useProviders(practiceId);
-  const [typeFilter, setTypeFilter] = useState('');
   const [adding, setAdding] = useState(false);
   const addButton = useRef<HTMLDivElement>(null);
 
-  const items = entries.data ?? [];
-  const shown = typeFilter ? items.filter((e) => e.appointmentTypeId === typeFilter) : items;
+  const shown = entries.items;
+  const total = entries.total ?? shown.length;
   // Grouped by visit type, in the order of the practice's types; longest waiting first within each.
   const groups = useMemo(() => {
     const byType = new Map<string, WaitlistEntryBody[]>();
@@ -64,6 +67,12 @@ function Waitlist({ practiceId, timeZone }: { practiceId: string; timeZone: stri
   const typeById = new Map<string, AppointmentType>((types.data ?? []).map((x) => [x.id, x]));
   const providerName = (id: string | null) => providers.data?.find((p) => p.userId === id)?.displayName ?? '';
   const focus = useFocusAfterRowChange(shown.length);
+  const loadMore = useLoadMoreFocus(
+    focus.container,
+    shown.map((e) => e.id),
+    waitlistRow,
+    entries.fetchNextPage,
+  );
 
   const [booking, setBooking] = useState<{ entry: WaitlistEntryBody; draft: BookingDraft } | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
@@ -161,14 +170,15 @@ function Waitlist({ practiceId, timeZone }: { practiceId: string; timeZone: stri
       {setStatus.isError && <ErrorAlert error={setStatus.error} />}
       {entries.isPending ? (
         <Loading />
-      ) : entries.isError ? (
+      ) : entries.isError && !entries.isFetchNextPageError ? (
         <ErrorAlert error={entries.error} />
       ) : shown.length === 0 ? (
         <EmptyState icon={<Icon name="waitlist" size={40} />} title={t('waitlist.empty')} />
       ) : (
         <div ref={focus.container}>
           <p className="muted" aria-live="polite">
-            {t('waitlist.count', { count: shown.length })}
+            {t('waitlist.count', { count: total })}
+            {shown.length < total && ` · ${t('patients.shown', { shown: shown.length })}`}
           </p>
           {groups.map(([typeId, list]) => {
             const headingId = `waitlist-type-${typeId}`;
@@ -267,6 +277,14 @@ function Waitlist({ practiceId, timeZone }: { practiceId: string; timeZone: stri
               </section>
             );
           })}
+          {entries.hasNextPage && (
+            <div className="actions center">
+              <Button onClick={loadMore} busy={entries.isFetchingNextPage}>
+                {t('common.loadMore')}
+              </Button>
+            </div>
+          )}
+          {entries.isFetchNextPageError && <ErrorAlert error={entries.error} />}
         </div>
       )}
       {canWrite && (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { type RefObject, useCallback, useEffect, useRef } from 'react';
 
 /**
  * Where the focus goes after an action takes a row off a list (done, cancelled, booked, removed):
@@ -25,4 +25,28 @@ export function useFocusAfterRowChange(rowCount: number) {
     [rowCount],
   );
   return { container, heading, rowLeaving };
+}
+
+/**
+ * "Load more" that puts the focus on the first row it brought (the button it was on goes away at
+ * the end of the list), found by its id with `rowSelector`.
+ */
+export function useLoadMoreFocus(
+  container: RefObject<HTMLElement | null>,
+  ids: readonly string[],
+  rowSelector: (id: string) => string,
+  fetchNextPage: () => unknown,
+) {
+  const firstNew = useRef<number | null>(null);
+  useEffect(() => {
+    const index = firstNew.current;
+    const id = index === null ? undefined : ids[index];
+    if (id === undefined) return;
+    firstNew.current = null;
+    container.current?.querySelector<HTMLElement>(`${rowSelector(id)} th a`)?.focus();
+  }, [ids, container, rowSelector]);
+  return () => {
+    firstNew.current = ids.length;
+    void fetchNextPage();
+  };
 }

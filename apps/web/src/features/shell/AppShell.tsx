@@ -42,6 +42,7 @@ const NAV = [
   { to: 'recalls', key: 'recalls', icon: 'recall' },
   { to: 'waitlist', key: 'waitlist', icon: 'waitlist' },
   { to: 'inbox', key: 'inbox', icon: 'inbox', permission: 'inbox:read' },
+  { to: 'dashboard', key: 'dashboard', icon: 'chart', permission: 'dashboard:read' },
   { to: 'settings', key: 'settings', icon: 'settings' },
   { to: 'audit', key: 'audit', icon: 'audit', permission: 'audit:read' },
   { to: 'privacy', key: 'privacySection', icon: 'lock', permission: 'privacy:requests' },

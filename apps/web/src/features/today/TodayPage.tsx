@@ -2,7 +2,7 @@ import type { Appointment, AppointmentType, Chair, ConversationSummary, Provider
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import type { AvailabilityBody } from '../../api/contracts';
 import { Button } from '../../components/Button';
@@ -26,7 +26,7 @@ import {
   useTypeName,
 } from '../scheduling/scheduling.api';
 import { useCalendarFormat } from '../scheduling/useCalendarFormat';
-import { addDays, instantAt, todayIn, wallTimeOf } from '../scheduling/zoned-time';
+import { addDays, instantAt, isDay, todayIn, wallTimeOf } from '../scheduling/zoned-time';
 import { useCurrentPractice } from '../shell/AppShell';
 import { type FreeGap, dayOrder, freeGaps, isUnconfirmed, minutesLate, shortestTypeByRole } from './day-plan';
 import { FollowUpDialog } from './FollowUpDialog';
@@ -47,6 +47,45 @@ function DayPage({ mine }: { mine: boolean }) {
   if (practice.isError) return <ErrorAlert error={practice.error} />;
   if (!practice.data) return <Loading />;
   return <Day practiceId={membership.practiceId} timeZone={practice.data.timeZone} mine={mine} />;
+}
+
+/**
+ * The day in the address as it is now: a second press of Next before the page has drawn the first
+ * one's day steps on from the new day, not again from the old one.
+ */
+function shownDay(rendered: string): string {
+  const inAddress = new URLSearchParams(window.location.search).get('date');
+  return isDay(inAddress) ? inAddress : rendered;
+}
+
+/** Previous and next day, a date field, and back to today: the day the page shows. */
+function DayPicker({ day, today, onChange }: { day: string; today: string; onChange: (day: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of controls; a fieldset would bring its own border and legend rules.
+    <div className="day-picker no-print" role="group" aria-label={t('today.dayPicker')}>
+      <Button onClick={() => onChange(addDays(shownDay(day), -1))}>
+        <span aria-hidden="true">‹ </span>
+        {t('today.previousDay')}
+      </Button>
+      <label className="visually-hidden" htmlFor="day-picker-date">
+        {t('today.pickDay')}
+      </label>
+      <input
+        id="day-picker-date"
+        type="date"
+        value={day}
+        onChange={(e) => {
+          if (isDay(e.target.value)) onChange(e.target.value);
+        }}
+      />
+      <Button onClick={() => onChange(addDays(shownDay(day), 1))}>
+        {t('today.nextDay')}
+        <span aria-hidden="true"> ›</span>
+      </Button>
+      {day !== today && <Button onClick={() => onChange(today)}>{t('today.backToToday')}</Button>}
+    </div>
+  );
 }
 
 /** The one-tap steps of the day (confirming has its place in the calendar; cancelling needs a reason). */
@@ -72,7 +111,22 @@ function Day({ practiceId, timeZone, mine }: { practiceId: string; timeZone: str
   const { can, me } = useCurrentPractice();
   const fmt = useCalendarFormat(timeZone);
   const now = useNow();
-  const day = todayIn(timeZone, new Date(now));
+  const today = todayIn(timeZone, new Date(now));
+  // Another day is in the address (?date=), so a reload or a shared link keeps it.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('date');
+  const day = isDay(asked) ? asked : today;
+  const isToday = day === today;
+  const goTo = (next: string) =>
+    setParams(
+      (current) => {
+        const updated = new URLSearchParams(current);
+        if (next === today) updated.delete('date');
+        else updated.set('date', next);
+        return updated;
+      },
+      { replace: true },
+    );
   const range = useMemo(
     () => ({
       from: instantAt(day, 0, timeZone).toISOString(),
@@ -100,7 +154,8 @@ function Day({ practiceId, timeZone, mine }: { practiceId: string; timeZone: str
       ),
     [appointments.data, mine, myId],
   );
-  const late = list.filter((a) => minutesLate(a, now) > 0);
+  // Lateness is today's concern: a past day's patients who never came are no-shows, not late.
+  const late = isToday ? list.filter((a) => minutesLate(a, now) > 0) : [];
   const unconfirmed = list.filter((a) => isUnconfirmed(a, now));
   const providerById = useMemo(() => new Map((providers.data ?? []).map((p) => [p.userId, p])), [providers.data]);
   const chairById = useMemo(() => new Map((chairs.data ?? []).map((c) => [c.id, c])), [chairs.data]);
@@ -115,8 +170,12 @@ function Day({ practiceId, timeZone, mine }: { practiceId: string; timeZone: str
       <div className="day-head">
         <div>
           <h1>{title}</h1>
-          <p className="day-date">{fmt.longDay(day)}</p>
+          <p className="day-date" aria-live="polite">
+            {fmt.longDay(day)}
+            {!isToday && <span className="muted"> · {t(day < today ? 'today.pastDay' : 'today.comingDay')}</span>}
+          </p>
         </div>
+        <DayPicker day={day} today={today} onChange={goTo} />
         <div className="actions no-print">
           <Link className="button button-secondary" to={calendarOfDay}>
             {t('today.openCalendar')}
@@ -151,12 +210,18 @@ function Day({ practiceId, timeZone, mine }: { practiceId: string; timeZone: str
                       timeZone={timeZone}
                       appointment={a}
                       now={now}
+                      isToday={isToday}
                       type={typeById.get(a.appointmentTypeId)}
                       provider={providerById.get(a.providerId)}
                       chair={chairById.get(a.chairId)}
                       showProvider={!mine}
-                      canStatus={can('calendar:status') && (can('calendar:write') || a.providerId === myId)}
-                      onFollowUp={mine && can('calendar:book') && a.patientId ? () => setFollowUpOf(a) : undefined}
+                      // Check-in and the rest are for today and days gone by, not for a day to come.
+                      canStatus={
+                        day <= today && can('calendar:status') && (can('calendar:write') || a.providerId === myId)
+                      }
+                      onFollowUp={
+                        mine && day <= today && can('calendar:book') && a.patientId ? () => setFollowUpOf(a) : undefined
+                      }
                     />
                   ))}
                 </ol>
@@ -218,6 +283,8 @@ interface DayRowProps {
   timeZone: string;
   appointment: Appointment;
   now: number;
+  /** Lateness is marked on today's list only. */
+  isToday: boolean;
   type: AppointmentType | undefined;
   provider: Provider | undefined;
   chair: Chair | undefined;
@@ -231,6 +298,7 @@ function DayRow({
   timeZone,
   appointment: a,
   now,
+  isToday,
   type,
   provider,
   chair,
@@ -254,7 +322,7 @@ function DayRow({
       ),
     onSettled: () => void refreshScheduling(queryClient, practiceId),
   });
-  const lateBy = minutesLate(a, now);
+  const lateBy = isToday ? minutesLate(a, now) : 0;
   const started = Date.parse(a.start) <= now;
   const steps = DAY_STEPS.filter((s) => (NEXT_STATUSES[a.status] ?? []).includes(s) && (s !== 'no_show' || started));
   const patient = a.patientName ?? t('calendar.noPatient');
@@ -374,8 +442,11 @@ function Gaps({
   );
   const typeIds = [...new Set([...shortest.values()].map((x) => x.id))].sort();
   const dayEnd = instantAt(addDays(day, 1), 0, timeZone).toISOString();
-  // Asked from the start of the current quarter hour, so that the query stays the same for a while.
-  const from = new Date(Math.floor(now / 900_000) * 900_000).toISOString();
+  // Asked from the start of the current quarter hour (so that the query stays the same for a
+  // while), or from the day's start for a day to come.
+  const from = new Date(
+    Math.max(Math.floor(now / 900_000) * 900_000, instantAt(day, 0, timeZone).getTime()),
+  ).toISOString();
   const results = useQueries({
     queries: typeIds.map((appointmentTypeId) => ({
       queryKey: [...schedulingKey(practiceId), 'availability', 'gaps', appointmentTypeId, from, dayEnd],

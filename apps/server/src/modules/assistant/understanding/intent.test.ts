@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTENTS, type Intent } from '../assistant.types.js';
 import { readIntent } from './intent.js';
+import { readRightsRequest } from '../understand.service.js';
 import { normalisedWords } from './normalise.js';
 
 const intentOf = (text: string) => readIntent(normalisedWords(text));
@@ -25,6 +26,10 @@ const EXAMPLES: Record<'en' | 'fr' | 'mfe', Record<Intent, string[]>> = {
     yes: ['yes', 'ok', 'yes please', 'sounds good'],
     no: ['no', 'no thanks'],
     earliest: ['the earliest', 'asap', 'first available'],
+    privacy_access: ['I want a copy of my data', 'can I see my records please', 'what data do you hold about me?'],
+    privacy_deletion: ['Please delete my data', 'erase all my personal information', 'right to be forgotten'],
+    privacy_correction: ['correct my details please', 'my address is wrong', 'I want to update my information'],
+    privacy_restriction: ['stop using my data', 'I object to you using my data', 'please do not use my information'],
     unknown: ['I sent the x-ray by email', 'blue'],
   },
   fr: {
@@ -45,6 +50,10 @@ const EXAMPLES: Record<'en' | 'fr' | 'mfe', Record<Intent, string[]>> = {
     yes: ['oui', "d'accord", "c'est bon pour moi", 'ok merci'],
     no: ['non', 'non merci', "ça ne m'arrange pas"],
     earliest: ['le plus tôt possible', 'dès que possible'],
+    privacy_access: ['Je veux une copie de mes données', 'je voudrais consulter mon dossier'],
+    privacy_deletion: ['supprimez mes données svp', 'effacer mes informations personnelles'],
+    privacy_correction: ['il y a une erreur dans mon dossier', 'je voudrais corriger mes coordonnées'],
+    privacy_restriction: ["n'utilisez plus mes données", "je m'oppose à l'utilisation de mes données"],
     unknown: ['Le docteur fait-il des implants ?'],
   },
   mfe: {
@@ -65,6 +74,10 @@ const EXAMPLES: Record<'en' | 'fr' | 'mfe', Record<Intent, string[]>> = {
     yes: ['wi', 'korek', 'wi sa bon'],
     no: ['non', 'pa bizin'],
     earliest: ['premye plas', 'pli vit posib'],
+    privacy_access: ['mo le enn kopi mo bann done', 'mo anvi gete mo dosie'],
+    privacy_deletion: ['efas mo bann done', 'tir mo bann enformasion'],
+    privacy_correction: ['koriz mo bann detay silvouple', 'enn fot dan mo dosie'],
+    privacy_restriction: ['aret servi mo bann done', 'pa servi mo enformasion'],
     unknown: ['mo finn avoy foto la'],
   },
 };
@@ -136,6 +149,40 @@ describe('readIntent', () => {
     it('does not count pain that is denied', () => {
       expect(intentOf('no pain, just a check up appointment please').intent).toBe('book');
       expect(intentOf('pa fer mal, mo zis anvi pran randevou').intent).toBe('book');
+    });
+  });
+
+  describe("requests about one's data", () => {
+    it('keeps an appointment a cancellation: only the data named makes it a rights request', () => {
+      expect(intentOf('delete my appointment').intent).toBe('cancel');
+      expect(intentOf('supprimer mon rendez-vous').intent).toBe('cancel');
+      expect(intentOf('remove my appointment please').intent).toBe('cancel');
+      expect(intentOf('change my appointment').intent).toBe('reschedule');
+      expect(intentOf('can I see the dentist tomorrow?').intent).toBe('book');
+    });
+
+    it('puts a request about the data before booking questions, and the weightier right first', () => {
+      expect(intentOf('I want to change my details').intent).toBe('privacy_correction');
+      expect(intentOf('I want to see and delete my data').intent).toBe('privacy_deletion');
+      expect(intentOf('delete my data and cancel my appointment').intent).toBe('privacy_deletion');
+      expect(intentOf('a lot of pain, delete my data').intent).toBe('urgent');
+    });
+
+    it('reads withdrawing WhatsApp consent as STOP, whole messages only', () => {
+      for (const text of ['I withdraw my consent', 'je retire mon consentement', 'mo retir mo konsantman']) {
+        expect([text, intentOf(text).intent]).toEqual([text, 'stop']);
+      }
+    });
+
+    it("gives privacy's listener the right and the language (readRightsRequest), nothing for anything else", () => {
+      expect(readRightsRequest('I want a copy of my data')).toEqual({ type: 'access', language: 'en' });
+      expect(readRightsRequest('supprimez mes données svp')).toEqual({ type: 'deletion', language: 'fr' });
+      expect(readRightsRequest('mo le enn kopi mo bann done')).toEqual({ type: 'access', language: 'mfe' });
+      expect(readRightsRequest('My details are wrong, please correct them')).toMatchObject({ type: 'correction' });
+      expect(readRightsRequest("Arrêtez d'utiliser mes données")).toMatchObject({ type: 'restriction' });
+      expect(readRightsRequest('delete my appointment')).toBeNull();
+      expect(readRightsRequest('I withdraw my consent')).toBeNull();
+      expect(readRightsRequest('Can I move my appointment?')).toBeNull();
     });
   });
 

@@ -13,7 +13,7 @@ const PHRASE_POINTS = 3;
 const KEYWORD_POINTS = 1;
 export const SHORT_MESSAGE_WORDS = 5;
 
-type Kind = 'phrase' | 'keyword' | 'short' | 'unless';
+type Kind = 'phrase' | 'keyword' | 'short' | 'unless' | 'paired' | 'pairedWith';
 interface Evidence {
   intent: Intent;
   kind: Kind;
@@ -42,6 +42,8 @@ function compile(rules: readonly LanguageRules[]): CompiledRules {
       add(intent, 'keyword', rule.keywords, rule.weight);
       add(intent, 'short', rule.shortKeywords, rule.weight);
       add(intent, 'unless', rule.unless);
+      add(intent, 'paired', rule.paired?.words, rule.weight);
+      add(intent, 'pairedWith', rule.paired?.with);
       for (const source of rule.whole ?? []) {
         whole.set(
           phraseSteps(source)
@@ -94,11 +96,20 @@ function tallyEvidence(words: readonly string[], compiled: CompiledRules): Map<I
     voided.set(m.phrase.value.intent, set);
   }
   const short = words.length <= SHORT_MESSAGE_WORDS;
+  // Intents whose paired words count: the message also says what they are about ("my data").
+  const pairedWith = new Set(
+    matches.filter((m) => m.phrase.value.kind === 'pairedWith').map((m) => m.phrase.value.intent),
+  );
   const tallies = new Map<Intent, Tally>();
   const counted = new Set<string>();
   for (const m of matches) {
-    const { intent, kind, weight } = m.phrase.value;
-    if (kind === 'unless' || (kind === 'short' && !short)) continue;
+    const { intent, weight } = m.phrase.value;
+    let kind = m.phrase.value.kind;
+    if (kind === 'unless' || kind === 'pairedWith' || (kind === 'short' && !short)) continue;
+    if (kind === 'paired') {
+      if (!pairedWith.has(intent)) continue;
+      kind = 'phrase';
+    }
     const switchedOff = voided.get(intent);
     if (switchedOff && Array.from({ length: m.length }, (_, i) => m.at + i).some((i) => switchedOff.has(i))) continue;
     // The same phrase twice ("cancel, cancel") is no surer than once.
@@ -120,13 +131,16 @@ function confidenceOf(tally: Tally): number {
 
 /**
  * The precedence between intents, highest first. A message that says several things is read as
- * the one that matters most: pain before anything, moving an appointment before booking one, a
+ * the one that matters most: pain before anything, then a request about one's data, moving an appointment before booking one, a
  * request for a person before the questions a person would answer, and the short replies ("yes",
  * "thanks", "hello") only when nothing else is said. Within a tier the most points win, the
  * first listed on a tie ("premye plas" is `earliest`; "the first appointment you have" is `book`).
  */
 const TIERS: Intent[][] = [
   ['urgent'],
+  // A request about one's data names it ("my data"), which a booking question does not: "correct
+  // my details" is not moving an appointment. Ties go to the weightier right (RIGHTS_PRECEDENCE).
+  ['privacy_deletion', 'privacy_restriction', 'privacy_correction', 'privacy_access'],
   ['reschedule'],
   ['cancel'],
   ['human'],

@@ -556,6 +556,14 @@ export const LABELLED: LabelledMessage[] = [
   { text: 'Pli vit posib silvouple', language: 'mfe', intent: 'earliest' },
   { text: 'Mo finn avoy foto mo radio', language: 'mfe', intent: 'unknown' },
   { text: 'Eski dokter la fer implan?', language: 'mfe', intent: 'unknown' },
+  // Rights over one's data (issue 14): the words are privacy's (rights-phrases.service.ts).
+  { text: 'Hello, I would like a copy of all my data please', language: 'en', intent: 'privacy_access' },
+  { text: 'Please delete my personal information from your system', language: 'en', intent: 'privacy_deletion' },
+  { text: 'Delete my appointment of Friday please', language: 'en', intent: 'cancel' },
+  { text: 'Bonjour, je souhaite que vous supprimiez mes données', language: 'fr', intent: 'privacy_deletion' },
+  { text: 'Il y a une erreur dans mon dossier, mon nom est mal écrit', language: 'fr', intent: 'privacy_correction' },
+  { text: 'Mo anvi gagn enn kopi mo bann done silvouple', language: 'mfe', intent: 'privacy_access' },
+  { text: 'Aret servi mo bann done', language: 'mfe', intent: 'privacy_restriction' },
 ];
 
 /**

@@ -158,8 +158,9 @@ function SandboxPhone({ channels }: { channels: Channel[] }) {
             onChange={(e) => setPhoneNumberId(e.target.value)}
           >
             {channels.map((c) => (
+              // The number first: a practice's long name is what the menu cuts short, never the number.
               <option key={c.phoneNumberId} value={c.phoneNumberId}>
-                {c.practiceName} — {c.displayPhoneNumber ? formatPhone(c.displayPhoneNumber) : c.phoneNumberId}
+                {c.displayPhoneNumber ? formatPhone(c.displayPhoneNumber) : c.phoneNumberId} — {c.practiceName}
               </option>
             ))}
           </SelectField>

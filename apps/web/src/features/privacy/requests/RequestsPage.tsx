@@ -21,8 +21,9 @@ import { useCurrentPractice } from '../../shell/AppShell';
 import { useCreateRequest, usePrivacyRequests } from './requests.api';
 
 /**
- * Privacy → Requests: every rights request of the practice, soonest due first, overdue ones
- * marked; "New request" records one from the desk (or a letter or email). Owners and reception.
+ * Privacy → Requests: every rights request of the practice, the open ones first and soonest due
+ * first (the server's order: overdue, then due within 7 days, lead), overdue and due-soon ones
+ * flagged in words; "New request" records one from the desk (or a letter or email). Owners and reception.
  */
 export function RequestsPage() {
   const { t } = useTranslation();
@@ -86,13 +87,7 @@ export function RequestTable({ practiceId, requests }: { practiceId: string; req
               <td>{t(`privacyRequests.sources.${r.source}`)}</td>
               <td>{fmt.date(r.receivedAt)}</td>
               <td>
-                <span
-                  className={r.overdue ? 'request-due is-overdue' : r.dueSoon ? 'request-due is-soon' : 'request-due'}
-                >
-                  {fmt.date(r.dueAt)}
-                  {r.overdue && <> · {t('privacyRequests.overdue')}</>}
-                  {r.dueSoon && <> · {t('privacyRequests.dueSoon')}</>}
-                </span>
+                <DueDate request={r} date={fmt.date(r.dueAt)} />
               </td>
               <td>{t(`privacyRequests.states.${r.state}`)}</td>
             </tr>
@@ -103,11 +98,43 @@ export function RequestTable({ practiceId, requests }: { practiceId: string; req
   );
 }
 
-function NewRequestDialog({ practiceId, open, onClose }: { practiceId: string; open: boolean; onClose: () => void }) {
+/** A request's due date, flagged in words (not by colour alone) when overdue or due within 7 days. */
+export function DueDate({ request, date }: { request: PrivacyRequest; date: string }) {
+  const { t } = useTranslation();
+  const r = request;
+  return (
+    <>
+      <span className={r.overdue ? 'request-due is-overdue' : r.dueSoon ? 'request-due is-soon' : 'request-due'}>
+        {date}
+      </span>
+      {(r.overdue || r.dueSoon) && (
+        <>
+          {' '}
+          <span className={`status-pill request-flag ${r.overdue ? 'is-overdue' : 'is-soon'}`}>
+            {t(r.overdue ? 'privacyRequests.overdue' : 'privacyRequests.dueSoon')}
+          </span>
+        </>
+      )}
+    </>
+  );
+}
+
+/** Records a request; `patient` fills in the patient (from the patient's page). */
+export function NewRequestDialog({
+  practiceId,
+  open,
+  onClose,
+  patient: given = null,
+}: {
+  practiceId: string;
+  open: boolean;
+  onClose: () => void;
+  patient?: PatientSummary | null;
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const navigate = useNavigate();
-  const [patient, setPatient] = useState<PatientSummary | null>(null);
+  const [patient, setPatient] = useState<PatientSummary | null>(given);
   const [type, setType] = useState<PrivacyRequestType>('access');
   const [source, setSource] = useState<'staff' | 'email' | 'whatsapp'>('staff');
   const [note, setNote] = useState('');
@@ -116,7 +143,7 @@ function NewRequestDialog({ practiceId, open, onClose }: { practiceId: string; o
   const [missing, setMissing] = useState<{ patient?: boolean; change?: boolean }>({});
   const create = useCreateRequest(practiceId);
   const close = () => {
-    setPatient(null);
+    setPatient(given);
     setType('access');
     setSource('staff');
     setNote('');

@@ -2,6 +2,8 @@ import type {
   PrivacyRequest,
   PrivacyRequestInput,
   PrivacyRequestList,
+  PrivacyRequestSettings,
+  PrivacyRequestSettingsInput,
   VerifyIdentityInput,
 } from '@dentalpro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -58,5 +60,25 @@ export function useCreateRequest(practiceId: string) {
 export function useExportLink(practiceId: string, requestId: string) {
   return useMutation({
     mutationFn: () => api.post<{ expiresAt: string }>(`${base(practiceId)}/${requestId}/export-link`, {}),
+  });
+}
+
+const settingsPath = (practiceId: string) => `/practices/${practiceId}/privacy/request-settings`;
+export const requestSettingsKey = (practiceId: string) => ['privacy-request-settings', practiceId] as const;
+
+/** The months the practice gives itself to answer (owners). */
+export function useRequestSettings(practiceId: string) {
+  return useQuery({
+    queryKey: requestSettingsKey(practiceId),
+    queryFn: () => api.get<PrivacyRequestSettings>(settingsPath(practiceId)),
+  });
+}
+
+export function useSaveRequestSettings(practiceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: PrivacyRequestSettingsInput) =>
+      api.put<PrivacyRequestSettings>(settingsPath(practiceId), input),
+    onSuccess: (saved) => queryClient.setQueryData(requestSettingsKey(practiceId), saved),
   });
 }

@@ -9,6 +9,7 @@ import { TextField } from '../../../components/Field';
 import { Loading } from '../../../components/Loading';
 import { Modal } from '../../../components/Modal';
 import { useToast } from '../../../components/Toast';
+import { ClosureAnnouncementsSection } from '../../closures/ClosureAnnouncementsSection';
 import { usePractice } from '../../practices/practices.api';
 import { PeriodFields, periodDraft, readPeriod } from '../PeriodFields';
 import { useFieldRefusals } from '../refusals';
@@ -94,6 +95,7 @@ export function ClosuresSettings({ practiceId, manage }: SettingsSectionProps) {
           <ClosureForm practiceId={practiceId} timeZone={timeZone} closure={null} />
         </section>
       )}
+      <ClosureAnnouncementsSection practiceId={practiceId} timeZone={timeZone} manage={manage} />
       <Modal open={editing !== null} title={t('scheduleSettings.closures.edit')} onClose={() => setEditing(null)}>
         {editing && (
           <ClosureForm practiceId={practiceId} timeZone={timeZone} closure={editing} onDone={() => setEditing(null)} />

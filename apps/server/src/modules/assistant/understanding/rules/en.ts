@@ -15,12 +15,35 @@ import type { LanguageRules } from './types.js';
  *    - `whole`: the message says only this, apart from polite words. STOP and START are read only
  *      this way, so "stop by tomorrow" never unsubscribes anyone.
  *    - `unless`: phrases that switch off this intent's words they overlap ("no pain").
+ *    - `paired`: words that count (as a phrase) only when the message also says one of `with`:
+ *      "delete" with "my data" asks for a deletion, "delete my appointment" stays a cancel.
  * 3. Every language's rules are applied to every message (patients mix languages). When a
  *    message matches several intents, the order in intent.ts decides: urgent first, then
  *    reschedule, cancel, asking for a person, language, the booking questions, and short replies last.
  * 4. Add the sentence that prompted the change to labelled.ts and run
  *    `npx vitest run apps/server/src/modules/assistant/understanding`.
  */
+/** What a request about one's data names ("delete" counts for it only with one of these: "delete my appointment" is a cancellation). */
+const MY_DATA = [
+  'my data',
+  'my personal data',
+  'my information',
+  'my personal information',
+  'my info',
+  'my personal details',
+  'my records',
+  'my record',
+  'my medical records',
+  'my dental records',
+  'my file',
+  'data about me',
+  'information about me',
+  'data you hold',
+  'data you have',
+  'information you hold',
+  'our data',
+];
+
 export const englishRules: LanguageRules = {
   politeWords: ['please', 'pls', 'plz', 'kindly', 'sir', 'madam', 'doctor', 'doc', 'dr', 'dear', 'hi', 'hello', 'hey'],
   intents: {
@@ -436,10 +459,76 @@ export const englishRules: LanguageRules = {
         "don't text me",
         "don't message me anymore",
         'stop sending me messages please',
+        // Withdrawing consent to WhatsApp messages is a STOP.
+        'withdraw my consent',
+        'i withdraw my consent',
+        'i withdraw consent',
       ],
     },
     start: {
       whole: ['start', 'start again', 'start messages', 'subscribe', 'resubscribe', 'opt in', 'unstop'],
+    },
+    // Rights over one's data (issue 14): the request goes to the practice, which answers it.
+    // `paired` words count only with one of the phrases above naming the data.
+    privacy_access: {
+      phrases: [
+        'what data do you have',
+        'what data do you hold',
+        'what information do you have about me',
+        'what information do you hold about me',
+        'subject access request',
+      ],
+      paired: {
+        with: MY_DATA,
+        words: ['copy', 'copies', 'access', 'see', 'view', 'export', 'download', 'send me', 'get'],
+      },
+    },
+    privacy_deletion: {
+      phrases: ['right to be forgotten', 'forget me', 'delete everything about me', 'erase everything about me'],
+      paired: { with: MY_DATA, words: ['delete', 'erase', 'remove', 'wipe', 'destroy', 'forget'] },
+    },
+    privacy_correction: {
+      phrases: [
+        'correct my details',
+        'update my details',
+        'change my details',
+        'fix my details',
+        'my details are wrong',
+        'my details are not correct',
+        'wrong details',
+        'correct my address',
+        'update my address',
+        'my address is wrong',
+        'correct my name',
+        'my name is wrong',
+        'my name is misspelled',
+        'my name is spelled wrong',
+        'wrong date of birth',
+        'update my phone number',
+      ],
+      paired: {
+        with: MY_DATA,
+        words: ['correct', 'correction', 'fix', 'rectify', 'update', 'wrong', 'incorrect', 'mistake', 'change'],
+      },
+    },
+    privacy_restriction: {
+      phrases: ['restrict processing', 'right to object', 'stop processing my'],
+      paired: {
+        with: MY_DATA,
+        words: [
+          'stop using',
+          'stop processing',
+          'stop sharing',
+          "don't use",
+          'do not use',
+          "don't share",
+          'no longer use',
+          'object',
+          'object to',
+          'restrict',
+          'limit',
+        ],
+      },
     },
   },
   switchLanguage: {

@@ -18,11 +18,28 @@ import type { LanguageRules } from './types.js';
  *      sont lus que de cette façon : « arrêt » au milieu d'une phrase ne désabonne personne.
  *    - `unless` : expressions qui annulent les mots de cette intention qu'elles recouvrent
  *      (« pas de douleur »).
+ *    - `paired` : mots qui ne comptent (comme une expression) qu'avec l'une des expressions de
+ *      `with` dans le même message : « supprimez » avec « mes données » demande une suppression,
+ *      « supprimer mon rendez-vous » reste une annulation.
  * 3. Les règles des trois langues s'appliquent à chaque message (les patients mélangent). Quand
  *    plusieurs intentions correspondent, l'ordre défini dans intent.ts décide (l'urgence d'abord).
  * 4. Ajoutez la phrase qui a motivé le changement à labelled.ts et lancez
  *    `npx vitest run apps/server/src/modules/assistant/understanding`.
  */
+/** Ce qu'une demande sur ses données nomme (« supprimer » ne compte qu'avec l'un d'eux : « supprimer mon rendez-vous » est une annulation). */
+const MES_DONNEES = [
+  'mes données',
+  'mes données personnelles',
+  'mes informations',
+  'mes informations personnelles',
+  'mes infos',
+  'mon dossier',
+  'mes coordonnées',
+  'données me concernant',
+  'informations me concernant',
+  'nos données',
+];
+
 export const frenchRules: LanguageRules = {
   politeWords: [
     'svp',
@@ -440,6 +457,10 @@ export const frenchRules: LanguageRules = {
         'plus de messages',
         "arrêtez de m'envoyer des messages",
         "n'envoyez plus de messages",
+        // Withdrawing consent to WhatsApp messages is a STOP.
+        'je retire mon consentement',
+        'retirer mon consentement',
+        'retrait de mon consentement',
       ],
     },
     start: {
@@ -455,6 +476,85 @@ export const frenchRules: LanguageRules = {
         'abonner',
         'je veux recevoir les messages',
       ],
+    },
+    // Rights over one's data (issue 14): the request goes to the practice, which answers it.
+    // `paired` words count only with one of the phrases above naming the data.
+    privacy_access: {
+      phrases: ['quelles données avez-vous', 'quelles informations avez-vous', "droit d'accès", 'droit d accès'],
+      paired: {
+        with: MES_DONNEES,
+        words: [
+          'copie',
+          'accès',
+          'accéder',
+          'voir',
+          'consulter',
+          'recevoir',
+          'obtenir',
+          'export*',
+          'envoyer',
+          'envoyez',
+        ],
+      },
+    },
+    privacy_deletion: {
+      phrases: ["droit à l'oubli", 'oubliez-moi'],
+      paired: {
+        with: MES_DONNEES,
+        words: ['supprim*', 'effac*', 'retirer', 'retirez', 'détruire', 'détruisez', 'oublier', 'oubliez'],
+      },
+    },
+    privacy_correction: {
+      phrases: [
+        'corriger mes coordonnées',
+        'modifier mes coordonnées',
+        'mettre à jour mes coordonnées',
+        'changer mes coordonnées',
+        'mon adresse a changé',
+        'changer mon adresse',
+        'corriger mon adresse',
+        'corriger mon nom',
+        'mon nom est mal écrit',
+        'erreur dans mon dossier',
+        'erreur sur mon dossier',
+      ],
+      paired: {
+        with: MES_DONNEES,
+        words: [
+          'corrig*',
+          'correction',
+          'rectifi*',
+          'modifi*',
+          'mettre à jour',
+          'erreur',
+          'inexact*',
+          'incorrect*',
+          'faux',
+          'fausses',
+          'changer',
+        ],
+      },
+    },
+    privacy_restriction: {
+      phrases: ["je m'oppose", "droit d'opposition", 'limiter le traitement'],
+      paired: {
+        with: MES_DONNEES,
+        words: [
+          "arrêtez d'utiliser",
+          "arrêter d'utiliser",
+          "cessez d'utiliser",
+          "cesser d'utiliser",
+          "n'utilisez plus",
+          'ne plus utiliser',
+          "n'utilisez pas",
+          'ne partagez pas',
+          'opposition',
+          'oppose',
+          'limiter',
+          'limitez',
+          'restreindre',
+        ],
+      },
     },
   },
   switchLanguage: {

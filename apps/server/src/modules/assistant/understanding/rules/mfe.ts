@@ -19,11 +19,28 @@ import type { LanguageRules } from './types.js';
  *    - `whole`: the message says only this, apart from polite words. STOP ("aret", "pa anvoy
  *      mesaz") and START ("komanse") are read only this way.
  *    - `unless`: phrases that switch off this intent's words they overlap ("pa fer mal").
+ *    - `paired`: words that count only with one of `with` in the same message: "efas" with
+ *      "mo bann done" asks for a deletion.
  * 3. Every language's rules are applied to every message (patients mix Creole, French and
  *    English). When several intents match, the order in intent.ts decides (urgent first).
  * 4. Add the sentence that prompted the change to labelled.ts and run
  *    `npx vitest run apps/server/src/modules/assistant/understanding`.
  */
+/** Seki enn demann lor so bann done nome ("efas" konte zis avek enn sa bann-la). What a request about one's data names. */
+const MO_DONE = [
+  'mo bann done',
+  'mo done',
+  'mo bann donnees',
+  'mo donnees',
+  'mo bann enformasion',
+  'mo enformasion',
+  'mo bann informasion',
+  'mo informasion',
+  'mo dosie',
+  'mo bann detay',
+  'nou bann done',
+];
+
 export const creoleRules: LanguageRules = {
   politeWords: ['silvouple', 'silvouplai', 'plis', 'dokter', 'madam', 'misie', 'bonzour', 'bonswar', 'alo'],
   intents: {
@@ -359,6 +376,9 @@ export const creoleRules: LanguageRules = {
         'pa avoy mesaz ankor',
         'aret mersi',
         'stop mersi',
+        // Withdrawing consent to WhatsApp messages is a STOP.
+        'mo retir mo konsantman',
+        'retir mo konsantman',
       ],
     },
     start: {
@@ -373,6 +393,33 @@ export const creoleRules: LanguageRules = {
         'mo anvi gagn mesaz',
         'mo le gagn mesaz',
       ],
+    },
+    // Rights over one's data (issue 14): the request goes to the practice, which answers it.
+    // `paired` words count only with one of the phrases above naming the data.
+    privacy_access: {
+      phrases: ['ki done zot ena lor mwa', 'ki enformasion zot ena lor mwa'],
+      paired: {
+        with: MO_DONE,
+        words: ['kopi', 'gete', 'get', 'gagn', 'gagne', 'trouv', 'trouve', 'avoy mwa', 'anvoy mwa'],
+      },
+    },
+    privacy_deletion: {
+      phrases: ['bliye mwa', 'efas tou seki zot ena lor mwa'],
+      paired: {
+        with: MO_DONE,
+        words: ['efas', 'efase', 'tir', 'tire', 'retir', 'retire', 'siprim*', 'suprim*', 'detrir'],
+      },
+    },
+    privacy_correction: {
+      phrases: ['mo ladres inn sanze', 'sanz mo ladres', 'koriz mo ladres', 'koriz mo nom', 'enn fot dan mo dosie'],
+      paired: {
+        with: MO_DONE,
+        words: ['koriz', 'korize', 'sanz', 'sanze', 'modifie', 'met azour', 'fot', 'pa bon', 'pa korek'],
+      },
+    },
+    privacy_restriction: {
+      phrases: ['mo opoze'],
+      paired: { with: MO_DONE, words: ['aret servi', 'pa servi', 'aret itiliz', 'pa itiliz', 'opoze', 'pa partaz'] },
     },
   },
   switchLanguage: {

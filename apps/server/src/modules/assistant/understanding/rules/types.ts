@@ -12,6 +12,11 @@ export interface IntentRule {
   keywords?: string[];
   /** Words that count only in a message of SHORT_MESSAGE_WORDS words or fewer ("yes", "no", "english"). */
   shortKeywords?: string[];
+  /**
+   * Words that count as a phrase only when the message also says one of `with` ("delete" with "my
+   * data"; "delete my appointment" stays a cancellation). `with` alone counts for nothing.
+   */
+  paired?: { words: string[]; with: string[] };
   /** Phrases that void this intent's phrases and keywords they overlap ("no pain", "pa fer mal"). */
   unless?: string[];
   /** Multiplies this intent's points from this file (default 1). */
