@@ -29,6 +29,8 @@ import { BENCH_WHATSAPP, whatsappEnv } from './whatsapp-setup.js';
  *
  * On the PostgreSQL of DATABASE_URL (a scratch database, dropped after), else embedded PGlite.
  * ASSISTANT_PATIENTS (500), ASSISTANT_RAMP_MS (5000), ASSISTANT_THINK_MS (2000), DATABASE_POOL_SIZE (10).
+ * BENCH_SQL_HISTOGRAM=1 also prints the 80 statements sent most often (their first 90 characters),
+ * to see where the statements per patient message go.
  */
 const PATIENTS = Number(process.env.ASSISTANT_PATIENTS ?? 500);
 /** The 500 start writing over this time, and read each reply this long (± half) before tapping. */
@@ -47,9 +49,15 @@ const OPENINGS = [
 // figure the latency follows on a busy machine, and one that does not change with the machine.
 let statements = 0;
 let counting = false;
+const histogram = new Map<string, number>();
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as unknown as { query: typeof query }).query = function (this: unknown, ...args: unknown[]) {
-  if (counting) statements += 1;
+  if (counting) {
+    statements += 1;
+    const a0 = args[0] as string | { text?: string };
+    const text = (typeof a0 === 'string' ? a0 : (a0?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 90);
+    histogram.set(text, (histogram.get(text) ?? 0) + 1);
+  }
   return query.apply(this, args);
 };
 
@@ -196,6 +204,8 @@ try {
     `  the server's event loop (HTTP, assistant, jobs, outbox: one process) was busy ${(loopBusy * 100).toFixed(0)}% of the time; ` +
       'near 100% means this one process is the limit, and a second process (npm run worker) would add to it',
   );
+  if (process.env.BENCH_SQL_HISTOGRAM)
+    for (const [k, v] of [...histogram].sort((a, b) => b[1] - a[1]).slice(0, 80)) console.log(String(v).padStart(7), k);
   console.log(`  overlaps in the calendar afterwards: ${overlaps} (there must be none)`);
   console.log(`  machine: ${cpus().length} CPUs, load average ${load1.toFixed(1)} at the end`);
   const pass =
