@@ -48,6 +48,39 @@ describe('practice data keys', () => {
     ).rejects.toThrow();
   });
 
+  it('does not go on sealing with a key whose creating transaction rolled back', async () => {
+    const { practiceId } = await makePractice(t.ctx);
+    await inPractice(t.db, practiceId, (tx) => tx.deleteFrom('practiceDataKeys').execute());
+    // The practice's first seal creates its key, in a transaction that then fails.
+    await expect(
+      inPractice(t.db, practiceId, async (tx) => {
+        await sealForPractice(tx, master(), practiceId, 'lost with the transaction', 'x');
+        throw new Error('the use case failed after sealing');
+      }),
+    ).rejects.toThrow('the use case failed');
+    expect(await inPractice(t.db, practiceId, (tx) => tx.selectFrom('practiceDataKeys').selectAll().execute())).toEqual(
+      [],
+    );
+    // The next seal makes (and stores) a key of its own: what it sealed opens.
+    const sealed = await inPractice(t.db, practiceId, (tx) => sealForPractice(tx, master(), practiceId, 'kept', 'y'));
+    expect(await inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, master(), practiceId, sealed, 'y'))).toBe(
+      'kept',
+    );
+  });
+
+  it('seals under the new version at once after a rotation by this process', async () => {
+    const { practiceId } = await makePractice(t.ctx);
+    const seal = (text: string) =>
+      inPractice(t.db, practiceId, (tx) => sealForPractice(tx, master(), practiceId, text, 'z'));
+    const before = (await seal('before')).readUInt32BE(0);
+    await seal('remembered'); // the current version is now known to this process
+    await rotateDataKeys(t.db, master());
+    const after = await seal('after');
+    expect(after.readUInt32BE(0)).toBe(before + 1);
+    expect(await inPractice(t.db, practiceId, (tx) => openTextForPractice(tx, master(), practiceId, after, 'z'))).toBe(
+      'after',
+    );
+  });
   it('re-wraps under a new master key; old data still opens and new data uses a new version', async () => {
     const { practiceId } = await makePractice(t.ctx);
     const oldMaster = master();

@@ -21,7 +21,31 @@ const cache = new Map<string, Buffer>();
 const cacheKey = (masterKey: Buffer, practiceId: string, version: number) =>
   `${masterKeyId(masterKey)}:${practiceId}:${version}`;
 
+/**
+ * Each practice's current version, as this process last read it: sealing is on the path of every
+ * WhatsApp message, and the version changes only when `keys rotate` runs. Rotation in this process
+ * forgets them at once; rotation by another process (the CLI) is seen here within this time, and
+ * what is sealed meanwhile under the previous version stays readable, as all old data does.
+ */
+const CURRENT_VERSION_MS = 30_000;
+const current = new Map<string, { version: number; key: Buffer; until: number }>();
+
 async function currentKey(tx: Tx, masterKey: Buffer, practiceId: string): Promise<{ version: number; key: Buffer }> {
+  const mine = `${masterKeyId(masterKey)}:${practiceId}`;
+  const known = current.get(mine);
+  if (known && known.until > Date.now()) return known;
+  const found = await readCurrentKey(tx, masterKey, practiceId);
+  // A key this transaction has just created is not remembered: the transaction may yet roll back.
+  if (!found.created)
+    current.set(mine, { version: found.version, key: found.key, until: Date.now() + CURRENT_VERSION_MS });
+  return found;
+}
+
+async function readCurrentKey(
+  tx: Tx,
+  masterKey: Buffer,
+  practiceId: string,
+): Promise<{ version: number; key: Buffer; created?: true }> {
   const row = await tx
     .selectFrom('practiceDataKeys')
     .selectAll()
@@ -47,8 +71,8 @@ async function currentKey(tx: Tx, masterKey: Buffer, practiceId: string): Promis
     .onConflict((oc) => oc.doNothing())
     .returning('version')
     .executeTakeFirst();
-  if (inserted) return { version: 1, key };
-  return currentKey(tx, masterKey, practiceId);
+  if (inserted) return { version: 1, key, created: true };
+  return readCurrentKey(tx, masterKey, practiceId);
 }
 
 async function keyVersion(tx: Tx, masterKey: Buffer, practiceId: string, version: number): Promise<Buffer> {
@@ -180,5 +204,6 @@ export async function rotateDataKeys(
     });
   }
   cache.clear();
+  current.clear();
   return { practices: practices.length, rewrapped, newVersions: practices.length };
 }
