@@ -23,6 +23,10 @@ export const FAILURE_REASONS = [
   'invalid_request',
   'interrupted',
   'gave_up',
+  /** Not sent: it was still waiting (held by the daily messaging limit, or retrying) when its send-by time passed. */
+  'too_late',
+  /** Not sent: its sender withdrew it while it waited, as it no longer applied (a reminder's appointment moved or was cancelled). */
+  'no_longer_applies',
   'unknown',
 ] as const;
 export const FailureReason = z.enum(FAILURE_REASONS);

@@ -61,7 +61,10 @@ export type ReminderState = z.infer<typeof ReminderState>;
  * - `cancelled`, `not_active`: cancelled, or no longer booked or confirmed (arrived, completed, no-show)
  * - `lead_time`: booked or moved less than the rule's lead time before the visit
  * - `quiet_hours`: due inside quiet hours, and they end after the visit's start
- * - `too_late`: its time passed long ago (the server was down): sending it now would mislead
+ * - `too_late`: its time passed before it could go (the server was down, or its message was still
+ *   waiting at WhatsApp's door when its send-by time came): sending it late would mislead
+ * - `held_too_late`: Meta's daily messaging limit held its message back until too close to the
+ *   appointment (its send-by time: the start less a margin), so it was not sent
  * - `disabled`, `rule_removed`: reminders switched off, or the rule no longer exists
  * - `opted_out`: the patient opted out of WhatsApp messages; `no_consent`: refused contact in the chat
  * - `no_whatsapp_number`: the patient has no WhatsApp number; `no_channel`: the practice has no WhatsApp number connected
@@ -77,6 +80,7 @@ export const REMINDER_REASONS = [
   'lead_time',
   'quiet_hours',
   'too_late',
+  'held_too_late',
   'disabled',
   'rule_removed',
   'opted_out',

@@ -35,12 +35,18 @@ import { applyPendingStatuses } from './statuses.js';
  *   with it set may have reached Meta, and Meta has no idempotency key, so that message is
  *   marked failed ('interrupted') for staff to check rather than resent.
  * - Retries: transient errors back off exponentially with jitter; permanent ones fail at once.
+ * - Send-by: a message its sender gave a last useful moment (`send_by`: a reminder shortly before
+ *   its appointment) is never sent after it. Waiting past it (held by the daily messaging limit,
+ *   retrying, on a paused number) it fails as `too_late`; one the limit would hold past it fails
+ *   at once rather than wait for nothing. Either way announced like any failure.
  */
 export const PAIR_INTERVAL_SECONDS = 6;
 export const PAIR_BURST = 10;
 /** Sends are spaced a little wider than 1/cap: timers fire late, and a late send must not land in the next second's budget. */
 const SPACING_MARGIN = 1.05;
 const CLAIM_SECONDS = 120;
+const TOO_LATE_DETAIL = 'Not sent: it was still waiting to go when its send-by time passed';
+const HELD_TOO_LATE_DETAIL = 'Not sent: the daily messaging limit held it past its send-by time';
 const MAX_ATTEMPTS = 10;
 const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
 
@@ -54,6 +60,8 @@ interface Claimed {
   attempts: number;
   /** A template: only those can be business-initiated, so only those count towards the messaging limit. */
   template: boolean;
+  /** Its sender's last useful moment (null: none). */
+  sendBy: Date | null;
 }
 
 export interface DispatcherOptions {
@@ -88,8 +96,9 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       lastRecovery = Date.now();
       await recoverExpiredClaims();
     }
+    const tooLate = await failPastSendBy();
     const room = maxInFlight - inFlight.size;
-    if (room <= 0) return 0;
+    if (room <= 0) return tooLate;
     const channels = await sql<{ channelId: string; throughputPerSecond: number }>`
       SELECT ch.id AS channel_id, ch.throughput_per_second FROM whatsapp_channels ch
       WHERE ch.sending_paused_reason IS NULL AND ch.send_slot_at < now() + interval '1 second'
@@ -104,7 +113,68 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       for (const [i, row] of rows.entries()) track(sendAt(row, firstSlot + i * spacingMs, spacingMs));
       claimedTotal += rows.length;
     }
-    return claimedTotal;
+    return claimedTotal + tooLate;
+  }
+
+  /**
+   * Messages whose send-by time passed while they waited are not sent late: each fails as
+   * `too_late` (saying whether the daily messaging limit was what held it), its outbox row goes,
+   * and the failure is announced, a batch per transaction. A row under way is left to its call.
+   */
+  async function failPastSendBy(): Promise<number> {
+    // Most rounds find none: one look on the partial index, no transaction.
+    const { rows: due } = await sql`
+      SELECT 1 FROM whatsapp_outbox WHERE state = 'queued' AND send_by <= now() LIMIT 1`.execute(ctx.db);
+    if (due.length === 0) return 0;
+    const failed = await ctx.db.transaction().execute(async (tx) => {
+      const { rows } = await sql<{ practiceId: string; conversationId: string; messageId: string }>`
+        WITH gone AS (
+          DELETE FROM whatsapp_outbox o
+          WHERE o.seq IN (SELECT seq FROM whatsapp_outbox WHERE state = 'queued' AND send_by <= now()
+            ORDER BY send_by LIMIT 500 FOR UPDATE SKIP LOCKED)
+          RETURNING o.message_id
+        )
+        UPDATE whatsapp_messages m SET status = 'failed', status_at = now(), failure_reason = 'too_late',
+          failure_code = NULL,
+          failure_detail = CASE WHEN m.held_reason IS NULL THEN ${TOO_LATE_DETAIL}::text ELSE ${HELD_TOO_LATE_DETAIL}::text END
+        FROM gone WHERE m.id = gone.message_id AND m.status IN ('queued', 'sending')
+        RETURNING m.practice_id, m.conversation_id, m.id AS message_id`.execute(tx);
+      for (const row of rows) await publishEvent(tx, outboundFailed, { ...row, reason: 'too_late' });
+      return rows;
+    });
+    for (const row of failed) notify(row);
+    return failed.length;
+  }
+
+  /** A claimed message the daily messaging limit would hold past its send-by time: not sent at all, said so now. */
+  async function failHeldTooLate(row: Claimed, heldUntil: Date) {
+    await ctx.db.transaction().execute(async (tx) => {
+      const gone = await tx
+        .deleteFrom('whatsappOutbox')
+        .where('seq', '=', row.seq)
+        .where('state', '=', 'sending')
+        .executeTakeFirst();
+      if (Number(gone.numDeletedRows) === 0) return;
+      await tx
+        .updateTable('whatsappMessages')
+        .set({
+          status: 'failed',
+          statusAt: new Date(),
+          failureReason: 'too_late',
+          failureCode: null,
+          failureDetail: HELD_TOO_LATE_DETAIL,
+          heldUntil,
+          heldReason: 'messaging_limit',
+        })
+        .where('id', '=', row.messageId)
+        .execute();
+      await publishEvent(tx, outboundFailed, {
+        practiceId: row.practiceId,
+        conversationId: row.conversationId,
+        messageId: row.messageId,
+        reason: 'too_late',
+      });
+    });
   }
 
   function track(p: Promise<void>) {
@@ -123,6 +193,8 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
         SELECT o.seq FROM whatsapp_outbox o
         JOIN whatsapp_conversations c ON c.id = o.conversation_id
         WHERE o.channel_id = ${channelId} AND o.state = 'queued' AND o.next_attempt_at <= now()
+          -- Past its send-by time it is not sent: failPastSendBy records it.
+          AND (o.send_by IS NULL OR o.send_by > now())
           AND (o.kind <> 'message' OR (
             c.pair_slot_at <= now() + make_interval(secs => ${PAIR_INTERVAL_SECONDS * (PAIR_BURST - 1)})
             AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox e WHERE e.conversation_id = o.conversation_id AND e.kind = 'message' AND e.seq < o.seq)))
@@ -132,7 +204,7 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
       ), claimed AS (
         UPDATE whatsapp_outbox o SET state = 'sending', attempts = o.attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
         FROM picked WHERE o.seq = picked.seq
-        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts,
+        RETURNING o.seq, o.practice_id, o.channel_id, o.conversation_id, o.message_id, o.kind, o.attempts, o.send_by,
           coalesce((SELECT m.content->>'type' = 'template' FROM whatsapp_messages m WHERE m.id = o.message_id), false) AS template
       ), pairs AS (
         UPDATE whatsapp_conversations SET pair_slot_at = greatest(pair_slot_at, now()) + make_interval(secs => ${PAIR_INTERVAL_SECONDS})
@@ -165,7 +237,11 @@ export function createDispatcher(ctx: AppContext, opts: DispatcherOptions) {
     if (row.kind === 'message' && row.template) {
       const admission = await admitUnderMessagingLimit(ctx, row.seq);
       if (!admission.go) {
-        await holdForMessagingLimit(ctx.db, row, admission.until);
+        // Held until after its send-by time it would go too late, or never: it fails now, so its
+        // sender (a reminder's calendar line, the desk) knows at once rather than at the end.
+        if (row.sendBy && admission.until.getTime() >= new Date(row.sendBy).getTime())
+          await failHeldTooLate(row, admission.until);
+        else await holdForMessagingLimit(ctx.db, row, admission.until);
         notify(row);
         return;
       }

@@ -24,6 +24,8 @@ export interface QueueMessageInput {
   sentByUserId?: string | null;
   replyTo?: { messageId: string; wamid: string } | null;
   idempotencyKey?: string | null;
+  /** The last moment it is of use: the dispatcher never sends it later (it fails as `too_late`). */
+  sendBy?: Date | null;
 }
 
 /** The message a caller already queued with this key, if any; a key names one message of one conversation. */
@@ -96,12 +98,13 @@ export async function queueOutboundMessage(tx: Tx, input: QueueMessageInput) {
     .with('outbox', (db) =>
       db
         .insertInto('whatsappOutbox')
-        .columns(['practiceId', 'channelId', 'conversationId', 'messageId', 'kind'])
+        .columns(['practiceId', 'channelId', 'conversationId', 'messageId', 'kind', 'sendBy'])
         .expression((eb) =>
           eb
             .selectFrom('message')
             .select(['message.practiceId', 'message.channelId', 'message.conversationId', 'message.id'])
-            .select(sql<'message'>`'message'`.as('kind')),
+            .select(sql<'message'>`'message'`.as('kind'))
+            .select(sql<Date | null>`${input.sendBy ?? null}::timestamptz`.as('sendBy')),
         ),
     )
     .with('latest', (db) =>
@@ -187,13 +190,25 @@ export async function cancelQueuedOnOptOut(tx: Tx, conversationId: string) {
   return cancelled.length;
 }
 
+/** Why a sender takes back messages still waiting: the patient withdrew consent, or what they said no longer holds. */
+export type WithdrawalCause = 'consent_withdrawn' | 'no_longer_applies';
+
+const WITHDRAWN: Record<WithdrawalCause, { failureReason: string; failureDetail: string }> = {
+  consent_withdrawn: { failureReason: 'opted_out', failureDetail: 'Not sent: the patient withdrew their consent' },
+  no_longer_applies: {
+    failureReason: 'no_longer_applies',
+    failureDetail: 'Not sent: what it said no longer applied before it went',
+  },
+};
+
 /**
  * Cancels these outbound messages if they are still waiting in the outbox (not under way): the
- * patient withdrew consent to what they carry. Returns those cancelled.
+ * patient withdrew consent to what they carry, or they no longer apply. Returns those cancelled.
  */
 export async function cancelQueuedMessages(
   tx: Tx,
   messageIds: readonly string[],
+  cause: WithdrawalCause = 'consent_withdrawn',
 ): Promise<{ id: string; conversationId: string; practiceId: string }[]> {
   if (messageIds.length === 0) return [];
   const cancelled = await tx
@@ -201,9 +216,8 @@ export async function cancelQueuedMessages(
     .set({
       status: 'failed',
       statusAt: new Date(),
-      failureReason: 'opted_out',
       failureCode: null,
-      failureDetail: 'Not sent: the patient withdrew their consent',
+      ...WITHDRAWN[cause],
     })
     .where('id', 'in', [...new Set(messageIds)])
     .where('direction', '=', 'outbound')

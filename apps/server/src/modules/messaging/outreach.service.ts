@@ -2,7 +2,7 @@ import type { FailureReason } from '@dentalpro/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../platform/tenancy.js';
-import { cancelQueuedMessages, queueOutboundMessage } from './outbound.service.js';
+import { type WithdrawalCause, cancelQueuedMessages, queueOutboundMessage } from './outbound.service.js';
 import { conversationChangedAtCommit } from './ownership.js';
 import { notOnWhatsAppSinceIn } from './reachability.js';
 import { checkTemplateParameters, graphTemplateObject, renderTemplateBody } from './template-parameters.js';
@@ -43,6 +43,12 @@ export async function queueTemplateToNumberIn(
     parameters: (language: string) => Record<string, string>;
     payloads?: readonly string[];
     idempotencyKey: string;
+    /**
+     * The last moment the message is of use (a reminder: shortly before its appointment). However
+     * long it waits (Meta's daily messaging limit, retries), it is never sent later: it fails as
+     * `too_late`, announced like any failure (`messaging.outbound_failed`). Default: none.
+     */
+    sendBy?: Date | null;
   },
 ): Promise<OutreachResult> {
   const channel = await tx
@@ -102,6 +108,7 @@ export async function queueTemplateToNumberIn(
       },
       graphMessage: { type: 'template', template: graphTemplateObject(template, values, input.payloads) },
       idempotencyKey: input.idempotencyKey,
+      sendBy: input.sendBy ?? null,
     });
     return { kind: 'queued', messageId: message.id, conversationId: conversation.id, language: template.language };
   }
@@ -115,6 +122,8 @@ export interface MessageOutcome {
   failureReason: FailureReason | null;
   /** Still queued because the portfolio's daily messaging limit is reached: when it goes. */
   heldUntil?: Date | null;
+  /** The daily messaging limit held it back (still, or until it failed as `too_late`); null once it went. */
+  heldReason?: 'messaging_limit' | null;
 }
 
 /** What became of some outbound messages, by id (ids of this practice only; unknown ones left out). */
@@ -122,7 +131,7 @@ export async function messageOutcomesIn(tx: Tx, ids: readonly string[]): Promise
   if (ids.length === 0) return new Map();
   const rows = await tx
     .selectFrom('whatsappMessages')
-    .select(['id', 'status', 'statusAt', 'failureReason', 'heldUntil'])
+    .select(['id', 'status', 'statusAt', 'failureReason', 'heldUntil', 'heldReason'])
     .where('id', 'in', [...new Set(ids)])
     .where('direction', '=', 'outbound')
     .execute();
@@ -134,6 +143,7 @@ export async function messageOutcomesIn(tx: Tx, ids: readonly string[]): Promise
         at: r.statusAt ?? null,
         failureReason: (r.failureReason as FailureReason | null) ?? null,
         heldUntil: r.status === 'queued' ? r.heldUntil : null,
+        heldReason: r.heldReason,
       },
     ]),
   );
@@ -171,11 +181,17 @@ export async function practicesWithWhatsApp(db: Db): Promise<string[]> {
 
 /**
  * Messages a sender queued (by id) that are still waiting in the outbox are not sent: the patient
- * withdrew consent to their purpose (reminders call this from their consent.withdrawn listener).
- * A message already handed to Meta is left alone. Returns the ids cancelled.
+ * withdrew consent to their purpose (reminders call this from their consent.withdrawn listener),
+ * or they no longer apply (a reminder's appointment moved or was cancelled while Meta's daily
+ * messaging limit held it: failed as `no_longer_applies`). A message already handed to Meta is
+ * left alone. Returns the ids cancelled.
  */
-export async function cancelQueuedMessagesIn(tx: Tx, messageIds: readonly string[]): Promise<string[]> {
-  const cancelled = await cancelQueuedMessages(tx, messageIds);
+export async function cancelQueuedMessagesIn(
+  tx: Tx,
+  messageIds: readonly string[],
+  cause: WithdrawalCause = 'consent_withdrawn',
+): Promise<string[]> {
+  const cancelled = await cancelQueuedMessages(tx, messageIds, cause);
   for (const c of new Map(cancelled.map((m) => [m.conversationId, m])).values())
     await conversationChangedAtCommit(tx, c.practiceId, c.conversationId);
   return cancelled.map((c) => c.id);

@@ -392,6 +392,8 @@ async function tellProvider(
           practiceName: input.practice.name,
         }),
       idempotencyKey: `daily_agenda:${providerId}:${day}`,
+      // Held by the daily messaging limit past the day's last visit, the agenda is of no use: not sent.
+      sendBy: summary.lastStart,
     });
     outcome = result.kind;
     if (result.kind === 'queued') messageId = result.messageId;

@@ -179,6 +179,8 @@ async function sendToNumber(
       signClosurePayload(key, practiceId, { answer, itemId: first.item.id }),
     ),
     idempotencyKey: `closure:${announcement.id}:${group.e164}`,
+    // Held by the daily messaging limit past the first cancelled visit's start, it is not sent: the desk phones instead.
+    sendBy: first.item.startsAt,
   });
   if (result.kind !== 'queued') {
     await markNotMessaged(tx, ids, result.kind);

@@ -2,6 +2,7 @@ import type { ReminderReason, ReminderSettings } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { cancelJob, enqueueJob } from '../../platform/jobs.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
+import { cancelQueuedMessagesIn } from '../messaging/outreach.service.js';
 import {
   type AppointmentFacts,
   appointmentFactsIn,
@@ -9,7 +10,15 @@ import {
 } from '../scheduling/appointment-facts.service.js';
 import { SEND_JOB, sendKey } from './reminder-jobs.js';
 import { dueAtOf, leadTimeAllows, ruleAppliesTo } from './reminder-rules.js';
-import { type ReminderRow, insertReminders, selectRemindersOf, skipReminders } from './reminders.repository.js';
+import {
+  type ReminderRow,
+  insertReminders,
+  lockRemindersOfMessages,
+  replanReminders,
+  selectRemindersOf,
+  skipReminders,
+  unsendReminders,
+} from './reminders.repository.js';
 import { reminderSettingsIn } from './settings.service.js';
 
 /**
@@ -19,7 +28,9 @@ import { reminderSettingsIn } from './settings.service.js';
  * replaced, and the old start's row says `moved`); a cancellation or any status but booked and
  * confirmed leaves nothing planned. The sweep runs the same planning over the coming weeks, so a
  * missed announcement or a changed rule is repaired; a reminder already sent or skipped for a start
- * is never planned again (its row is the key).
+ * is never planned again (its row is the key). A reminder handed to messaging whose message still
+ * waits in the outbox (Meta's daily messaging limit holds it) is taken back when its visit moves,
+ * is cancelled or ends (withdrawWaiting).
  */
 
 const ACTIVE = new Set(['booked', 'confirmed']);
@@ -115,7 +126,9 @@ async function planOne(
     for (const r of rows) await cancelJob(tx, sendKey(appointmentId, r.offsetMinutes));
   };
   if (!a || !ACTIVE.has(a.status) || !a.patientId) {
-    await stop(planned, a?.status === 'cancelled' ? 'cancelled' : 'not_active');
+    const reason = a?.status === 'cancelled' ? 'cancelled' : 'not_active';
+    await stop(planned, reason);
+    await withdrawWaiting(tx, { practiceId: input.practiceId, rows: input.rows, reason });
     // Skipped already (a death skips them in its own transaction): their jobs go too.
     for (const offset of new Set(input.rows.map((r) => r.offsetMinutes)))
       await cancelJob(tx, sendKey(appointmentId, offset));
@@ -128,6 +141,11 @@ async function planOne(
     planned.filter((r) => r.appointmentStart.getTime() !== start).map((r) => r.id),
     'moved',
   );
+  await withdrawWaiting(tx, {
+    practiceId: input.practiceId,
+    rows: input.rows.filter((r) => r.appointmentStart.getTime() !== start),
+    reason: 'moved',
+  });
   const rules = settings.enabled ? settings.rules.filter((r) => ruleAppliesTo(r, a.appointmentTypeId)) : [];
   const offsets = new Set(rules.map((r) => r.offsetMinutes));
   const current = planned.filter((r) => r.appointmentStart.getTime() === start);
@@ -172,6 +190,38 @@ async function planOne(
     } else await cancelJob(tx, sendKey(appointmentId, row.offsetMinutes));
   }
   return queued;
+}
+
+/**
+ * Reminders sent for a start that no longer holds (moved, cancelled, no longer booked) whose
+ * message has not gone yet (the daily messaging limit holds it): messaging takes the message back
+ * (failed, `no_longer_applies`: never sent) and the reminders say why. A family's other visits
+ * the same message named are planned again, to go in a message of their own at once.
+ */
+async function withdrawWaiting(
+  tx: Tx,
+  input: { practiceId: string; rows: readonly ReminderRow[]; reason: 'moved' | 'cancelled' | 'not_active' },
+): Promise<void> {
+  const sent = input.rows.filter((r) => r.state === 'sent' && r.channel === 'whatsapp' && r.messageId);
+  if (sent.length === 0) return;
+  const withdrawn = await cancelQueuedMessagesIn(
+    tx,
+    sent.map((r) => r.messageId!),
+    'no_longer_applies',
+  );
+  if (withdrawn.length === 0) return;
+  const carried = await lockRemindersOfMessages(tx, withdrawn);
+  const changed = new Set(sent.map((r) => r.id));
+  await unsendReminders(
+    tx,
+    carried.filter((r) => changed.has(r.id)).map((r) => r.id),
+    input.reason,
+  );
+  const again = await replanReminders(
+    tx,
+    carried.filter((r) => !changed.has(r.id)).map((r) => r.id),
+  );
+  for (const row of again) await queueSend(tx, input.practiceId, row);
 }
 
 async function queueSend(tx: Tx, practiceId: string, row: ReminderRow) {

@@ -3,6 +3,7 @@ import {
   DEFAULT_REMINDER_SETTINGS,
   leadTimeAllows,
   quietHoursEnd,
+  sendByOf,
   settingsProblems,
   tooLate,
 } from './reminder-rules.js';
@@ -78,6 +79,17 @@ describe('when a reminder may go', () => {
     const due = new Date('2026-12-10T04:00:00Z');
     expect(tooLate(120, due, new Date('2026-12-10T04:59:00Z'))).toBe(false);
     expect(tooLate(120, due, new Date('2026-12-10T05:01:00Z'))).toBe(true);
+  });
+
+  it('a reminder’s message may go until 30 minutes before the visit, or half its offset when shorter', () => {
+    const start = new Date('2026-12-10T06:00:00Z');
+    expect(sendByOf(start, 1440).toISOString()).toBe('2026-12-10T05:30:00.000Z');
+    expect(sendByOf(start, 120).toISOString()).toBe('2026-12-10T05:30:00.000Z');
+    expect(sendByOf(start, 60).toISOString()).toBe('2026-12-10T05:30:00.000Z');
+    // A 20-minute rule's reminder is due 20 minutes before: it may still go 10 minutes late, never at the start.
+    expect(sendByOf(start, 20).toISOString()).toBe('2026-12-10T05:50:00.000Z');
+    for (const offset of [1, 5, 20, 59, 60, 61, 120, 1440, 20160])
+      expect(sendByOf(start, offset).getTime()).toBeGreaterThan(start.getTime() - offset * 60_000);
   });
 });
 

@@ -98,6 +98,20 @@ export function tooLate(offsetMinutes: number, dueAt: Date, now: Date): boolean 
   return now.getTime() - dueAt.getTime() > (offsetMinutes * 60_000) / 2;
 }
 
+/** A reminder's message never goes this close to the visit's start (or half the rule's offset, when shorter). */
+export const SEND_BY_MARGIN_MINUTES = 30;
+
+/**
+ * The last moment a reminder's message may go (messaging's send-by): the visit's start less 30
+ * minutes, or less half the rule's offset when that is shorter (a 20-minute rule's reminder may go
+ * up to 10 minutes late). Later than that the patient reads it on the way or in the waiting room,
+ * with buttons to move or cancel a visit that is about to begin: however long Meta's daily
+ * messaging limit held it, it is not sent.
+ */
+export function sendByOf(start: Date, offsetMinutes: number): Date {
+  return new Date(start.getTime() - Math.min(SEND_BY_MARGIN_MINUTES, offsetMinutes / 2) * 60_000);
+}
+
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**

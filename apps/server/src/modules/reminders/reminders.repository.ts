@@ -234,6 +234,43 @@ export async function lockRemindersOfMessage(tx: Tx, input: { messageId: string;
     .execute();
 }
 
+/** Every reminder these WhatsApp messages carried (a family's share one), locked, in id order. */
+export async function lockRemindersOfMessages(tx: Tx, messageIds: readonly string[]): Promise<ReminderRow[]> {
+  if (messageIds.length === 0) return [];
+  return tx
+    .selectFrom('appointmentReminders')
+    .select(ROW)
+    .where('messageId', 'in', [...new Set(messageIds)])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Sent reminders whose message was taken back before it went become skipped, with the reason; returns those changed. */
+export async function unsendReminders(tx: Tx, ids: readonly string[], reason: ReminderReason): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await tx
+    .updateTable('appointmentReminders')
+    .set({ state: 'skipped', reason, stateAt: new Date() })
+    .where('id', 'in', [...ids])
+    .where('state', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Sent reminders whose shared message was taken back are planned again, to go on their own; returns those changed. */
+export async function replanReminders(tx: Tx, ids: readonly string[]): Promise<ReminderRow[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .updateTable('appointmentReminders')
+    .set({ state: 'planned', reason: null, stateAt: null, messageId: null, sharedWith: [] })
+    .where('id', 'in', [...ids])
+    .where('state', '=', 'sent')
+    .where('channel', '=', 'whatsapp')
+    .returning(ROW)
+    .execute();
+}
+
 export async function deferReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {
   await tx.updateTable('appointmentReminders').set({ dueAt }).where('id', '=', id).execute();
 }

@@ -61,6 +61,11 @@ export async function remindersOfAppointmentsIn(
       state = outcome.status;
       at = outcome.at ?? at;
       reason = outcome.status === 'failed' ? (outcome.failureReason ?? 'unknown') : null;
+      // Never sent: it waited past its send-by time, held by the daily messaging limit or by WhatsApp's failures.
+      if (outcome.status === 'failed' && outcome.failureReason === 'too_late') {
+        state = 'skipped';
+        reason = outcome.heldReason ? 'held_too_late' : 'too_late';
+      }
     } else if (email) {
       // By email: sent once the mail server took it; a claim unanswered for 10 minutes was cut short (a crash).
       const stuck = email.state === 'sending' && Date.now() - email.stateAt.getTime() > 10 * 60_000;

@@ -14,7 +14,7 @@ import {
   comingAppointmentFactsIn,
 } from '../scheduling/appointment-facts.service.js';
 import { SEND_JOB, type SendJob, sendKey } from './reminder-jobs.js';
-import { quietHoursEnd, ruleAppliesTo, tooLate } from './reminder-rules.js';
+import { quietHoursEnd, ruleAppliesTo, sendByOf, tooLate } from './reminder-rules.js';
 import {
   type ReminderRow,
   deferReminder,
@@ -70,7 +70,13 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
     return skip(appointment?.status === 'cancelled' ? 'cancelled' : 'not_active');
   if (appointment.start.getTime() !== start.getTime()) return skip('moved');
   if (!rule || !ruleAppliesTo(rule, appointment.appointmentTypeId)) return skip('rule_removed');
-  if (appointment.start <= now || tooLate(job.offsetMinutes, row.dueAt, now)) return skip('too_late');
+  if (
+    appointment.start <= now ||
+    tooLate(job.offsetMinutes, row.dueAt, now) ||
+    // Deferred by quiet hours until too close to the visit, say.
+    sendByOf(appointment.start, job.offsetMinutes) <= now
+  )
+    return skip('too_late');
   const practice = await practiceFactsIn(tx, job.practiceId);
   if (!practice) return 'nothing';
   const quietEnd = quietHoursEnd(now, settings.quietHours, practice.timeZone);
@@ -102,6 +108,7 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
     appointment,
     offsetMinutes: job.offsetMinutes,
     rule,
+    now,
   });
   // Locked together, in one order: another job of the family waits here, then finds them sent.
   const locked = await lockReminders(tx, [row.id, ...family.map((f) => f.row.id)]);
@@ -113,6 +120,12 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
 
   const key = replyKeyOf(ctx.config.sessionSecret);
   const reminded = visits.map((v) => ({ appointmentId: v.appointment.id, start: v.appointment.start }));
+  // A family's message names who it carries: if one visit changes while the message waits (it is
+  // then withdrawn), the others' new message is not mistaken for it.
+  const others = visits
+    .filter((v) => v.appointment.id !== job.appointmentId)
+    .map((v) => v.appointment.id)
+    .sort();
   const result = await queueTemplateToNumberIn(tx, {
     masterKey: ctx.config.encryptionKey,
     practiceId: job.practiceId,
@@ -122,7 +135,9 @@ async function sendIn(ctx: AppContext, tx: Tx, job: SendJob, now: Date): Promise
     languages: languagesFor(contact.language, practice.defaultLanguage),
     parameters: (language) => templateValues(language, practice, visits),
     payloads: ACTIONS.map((action) => signReplyPayload(key, job.practiceId, { action, appointments: reminded })),
-    idempotencyKey: `reminder:${job.appointmentId}:${job.offsetMinutes}:${start.toISOString()}`,
+    idempotencyKey: `reminder:${job.appointmentId}:${job.offsetMinutes}:${start.toISOString()}${others.length > 0 ? `:with:${others.join(',')}` : ''}`,
+    // Waiting past this (Meta's daily messaging limit), it is not sent: the earliest visit is about to begin.
+    sendBy: sendByOf(visits[0]!.appointment.start, job.offsetMinutes),
   });
   if (result.kind === 'not_on_whatsapp') return unreachable('not_on_whatsapp');
   if (result.kind !== 'queued') return skip(result.kind);
@@ -156,6 +171,7 @@ async function familyOf(
     appointment: AppointmentFacts;
     offsetMinutes: number;
     rule: { appointmentTypeIds: string[] | null };
+    now: Date;
   },
 ): Promise<Visit[]> {
   const onNumber = await findPatientsByPhone(tx, input.practiceId, input.e164);
@@ -179,7 +195,13 @@ async function familyOf(
       to: new Date(dayEnd.getTime()),
       patientIds: others,
     })
-  ).filter((a) => a.id !== input.appointment.id && ruleAppliesTo(input.rule, a.appointmentTypeId));
+  ).filter(
+    (a) =>
+      a.id !== input.appointment.id &&
+      ruleAppliesTo(input.rule, a.appointmentTypeId) &&
+      // Too close to begin for a reminder: its own job says so.
+      sendByOf(a.start, input.offsetMinutes) > input.now,
+  );
   if (sameDay.length === 0) return [];
   const rows = await plannedRemindersOf(tx, {
     appointmentIds: sameDay.map((a) => a.id),

@@ -223,6 +223,8 @@ async function sendOffer(
     },
     payloads: (['take', 'decline'] as const).map((answer) => signOfferPayload(key, practiceId, { answer, offerId })),
     idempotencyKey: `waitlist-offer:${freed.id}:${candidate.id}`,
+    // Held by the daily messaging limit until the offer has lapsed, it is not sent: the time is someone else's by then.
+    sendBy: input.expiresAt,
   });
   // No number connected, no approved template, opted out since: this patient is passed over.
   if (result.kind !== 'queued') return null;

@@ -43,3 +43,27 @@ describe('a reminder held back by the daily WhatsApp limit', () => {
     expect(reminderMarkText(summary, tf, when)).toBe('Limite quotidienne WhatsApp atteinte : le rappel part à 09:15');
   });
 });
+
+describe('a held reminder its visit overtook', () => {
+  it('shows it was not sent, and that the limit held it, in English and French', async () => {
+    const tooLate = {
+      ...held,
+      state: 'skipped',
+      reason: 'held_too_late',
+      at: '2027-03-09T05:00:00.000Z',
+    } as unknown as AppointmentReminder;
+    const summary = summariseReminders({ start: START, status: 'booked' }, [tooLate])!;
+    expect(summary.kind).toBe('skipped');
+    const t = await wordsIn('en');
+    expect(reminderMarkText(summary, t, when)).toBe(
+      'Reminder not sent: The daily WhatsApp limit held it back until too close to the appointment, so it was not sent.',
+    );
+    expect(reminderLineText(tooLate, t, when)).toBe(
+      '1 day before: not sent. The daily WhatsApp limit held it back until too close to the appointment, so it was not sent.',
+    );
+    const tf = await wordsIn('fr');
+    expect(reminderLineText(tooLate, tf, when)).toMatch(
+      /limite quotidienne WhatsApp l'a retenu jusqu'à trop près du rendez-vous/,
+    );
+  });
+});
