@@ -11,6 +11,7 @@ import { SANDBOX_TEMPLATES } from './templates.catalog.js';
 import { storeTemplatesIn } from './templates.service.js';
 import type { MessagingLimit } from './messaging-limit.js';
 import { type MessagingLimitView, messagingLimitOfChannel, setMessagingLimitIn } from './messaging-limit.service.js';
+import { readMessagingLimitOfChannel } from './messaging-limit-reading.js';
 
 const numberTaken = (phoneNumberId: string) => () =>
   new AppError('duplicate_name', {
@@ -156,6 +157,7 @@ export async function saveChannel(
 ): Promise<ChannelView> {
   requirePermission(input.actor, 'practice:manage');
   const c = input.channel;
+  let connected = false;
   const view = await inPractice(ctx.db, input.practiceId, async (tx) => {
     let existing = await tx
       .selectFrom('whatsappChannels')
@@ -163,6 +165,7 @@ export async function saveChannel(
       .where('practiceId', '=', input.practiceId)
       .executeTakeFirst();
     if (!existing) {
+      connected = true;
       const created = await createChannelIn(tx, {
         actor: input.actor,
         practiceId: input.practiceId,
@@ -207,6 +210,7 @@ export async function saveChannel(
       if (existing[key] !== c[key]) changes[key] = [existing[key], c[key]];
     }
     if (token) changes.accessToken = 'replaced';
+    if (token || changes.phoneNumberId || changes.wabaId) connected = true;
     if (c.autoReplies) changes.autoReplies = 'saved';
     if (c.dailyMessagingLimit !== undefined) {
       // The portfolio as the number now names it (the account id may just have changed).
@@ -228,6 +232,9 @@ export async function saveChannel(
     });
     return (await channelView(ctx, tx, input.practiceId))!;
   });
+  // Meta's tier for a portfolio nobody set, once the number (or its account or token) is new: after
+  // the transaction, as no transaction waits on the network.
+  if (connected) await readMessagingLimitOfChannel(ctx, view.id);
   return withMessagingLimit(ctx, view);
 }
 

@@ -29,6 +29,12 @@ export interface FakeGraphOptions {
    * someone new is refused (131048). Undefined: not enforced.
    */
   messagingLimit?: number;
+  /**
+   * The `messaging_limit_tier` it reports for every number (GET /{phone_number_id}?fields=...), as
+   * Meta writes it: "TIER_250", "TIER_1K", "TIER_UNLIMITED"... Default "TIER_UNLIMITED", as the
+   * fake enforces no limit unless told (`messagingLimit` is enforced apart from what it reports).
+   */
+  messagingLimitTier?: string;
 }
 
 export interface SentMessage {
@@ -63,6 +69,9 @@ export class FakeGraph {
   /** Every send request as received, including the ones answered with an error. */
   readonly requests: { phoneNumberId: string; body: Record<string, unknown>; at: number }[] = [];
   private readonly script: ScriptedAnswer[] = [];
+  private readonly numberReadScript: ScriptedAnswer[] = [];
+  /** Every read of a phone number's fields (GET /{phone_number_id}?fields=...), answered or not. */
+  readonly numberReads: { phoneNumberId: string; fields: string[]; at: number }[] = [];
   private readonly lastInbound = new Map<string, number>();
   /** Who the portfolio reached outside their window, and when (for the messaging limit). */
   private readonly reached = new Map<string, number>();
@@ -75,6 +84,16 @@ export class FakeGraph {
   /** The next sends get these answers, in order, before normal service resumes. */
   answerNext(...answers: ScriptedAnswer[]) {
     this.script.push(...answers);
+  }
+
+  /** The next reads of a phone number's fields get these answers, in order. */
+  answerNextNumberRead(...answers: ScriptedAnswer[]) {
+    this.numberReadScript.push(...answers);
+  }
+
+  /** Meta moved the portfolio to another tier (what its numbers' `messaging_limit_tier` now says). */
+  setMessagingLimitTier(tier: string) {
+    this.options.messagingLimitTier = tier;
   }
 
   /** People reached outside their window in the last 24 hours (Meta's count for the messaging limit). */
@@ -179,20 +198,37 @@ export class FakeGraph {
       },
     );
 
-    app.get<{ Params: { version: string; mediaId: string } }>('/:version/:mediaId', async (request, reply) => {
-      if (!auth(request, reply)) return reply;
-      const media = this.media.get(request.params.mediaId);
-      if (!media) return reply.status(404).send(metaError(100, 'Unsupported get request', 'GraphMethodException'));
-      const base = `${request.protocol}://${request.headers.host}${request.url.slice(0, request.url.indexOf(`/${request.params.version}/`))}`;
-      return {
-        messaging_product: 'whatsapp',
-        url: `${base}/media-download/${request.params.mediaId}`,
-        mime_type: media.mimeType,
-        sha256: createHash('sha256').update(media.bytes).digest('hex'),
-        file_size: media.bytes.length,
-        id: request.params.mediaId,
-      };
-    });
+    // One path for both nodes, as at Meta: a media id, or a phone number read with `fields`.
+    app.get<{ Params: { version: string; mediaId: string }; Querystring: { fields?: string } }>(
+      '/:version/:mediaId',
+      async (request, reply) => {
+        if (!auth(request, reply)) return reply;
+        const media = this.media.get(request.params.mediaId);
+        if (!media && typeof request.query.fields === 'string') {
+          const fields = request.query.fields
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean);
+          this.numberReads.push({ phoneNumberId: request.params.mediaId, fields, at: Date.now() });
+          const scripted = this.numberReadScript.shift();
+          if (scripted) {
+            const answer = await this.play(scripted, request);
+            if (answer) return reply.status(answer.status).send(answer.body);
+          }
+          return this.phoneNumber(request.params.mediaId, fields);
+        }
+        if (!media) return reply.status(404).send(metaError(100, 'Unsupported get request', 'GraphMethodException'));
+        const base = `${request.protocol}://${request.headers.host}${request.url.slice(0, request.url.indexOf(`/${request.params.version}/`))}`;
+        return {
+          messaging_product: 'whatsapp',
+          url: `${base}/media-download/${request.params.mediaId}`,
+          mime_type: media.mimeType,
+          sha256: createHash('sha256').update(media.bytes).digest('hex'),
+          file_size: media.bytes.length,
+          id: request.params.mediaId,
+        };
+      },
+    );
 
     app.get<{ Params: { mediaId: string } }>('/media-download/:mediaId', async (request, reply) => {
       if (!auth(request, reply)) return reply;
@@ -200,6 +236,24 @@ export class FakeGraph {
       if (!media) return reply.status(404).send('not found');
       return reply.type(media.mimeType).send(media.bytes);
     });
+  }
+
+  /** A phone number node (WhatsAppAccountNumber) with the fields asked for; the id always. */
+  private phoneNumber(phoneNumberId: string, fields: string[]): Record<string, unknown> {
+    const all: Record<string, unknown> = {
+      id: phoneNumberId,
+      display_phone_number: '+230 5200 0000',
+      verified_name: 'DentalPro Sandbox',
+      status: 'CONNECTED',
+      quality_rating: 'GREEN',
+      code_verification_status: 'VERIFIED',
+      name_status: 'APPROVED',
+      messaging_limit_tier: this.options.messagingLimitTier ?? 'TIER_UNLIMITED',
+      account_mode: 'LIVE',
+      is_official_business_account: false,
+    };
+    const wanted = fields.length > 0 ? fields : ['display_phone_number', 'status'];
+    return Object.fromEntries(Object.entries(all).filter(([key]) => key === 'id' || wanted.includes(key)));
   }
 
   private async play(

@@ -105,6 +105,24 @@ export async function downloadGraphMedia(target: GraphTarget, url: string, maxBy
   return bytes;
 }
 
+/**
+ * GET /{phone_number_id}?fields=messaging_limit_tier: the number's messaging limit tier as Meta
+ * writes it ("TIER_1K", "TIER_UNLIMITED"...), or null when the answer carries none.
+ */
+export async function getGraphMessagingLimitTier(
+  target: GraphTarget,
+  phoneNumberId: string,
+): Promise<GraphResult<string | null>> {
+  const result = await call<{ messaging_limit_tier?: unknown }>(
+    target,
+    'GET',
+    `${encodeURIComponent(phoneNumberId)}?fields=messaging_limit_tier`,
+  );
+  if (!result.ok) return result;
+  const tier = result.value?.messaging_limit_tier;
+  return { ok: true, value: typeof tier === 'string' ? tier : null };
+}
+
 export interface GraphTemplate {
   name: string;
   language: string;

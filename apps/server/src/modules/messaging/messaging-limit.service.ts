@@ -151,20 +151,31 @@ export async function messagingLimitOfChannel(db: Db, channelId: string): Promis
   };
 }
 
-/** An owner's choice, or what Meta told, for the portfolio a number counts against. */
+/** An owner's choice, or what Meta's webhook told, for the portfolio a number counts against (it outranks any Graph API reading). */
 export async function setMessagingLimitIn(
   tx: Tx | Db,
   input: { portfolioKey: string; dailyLimit: MessagingLimit; source: 'owner' | 'meta' },
 ) {
-  await tx
-    .insertInto('whatsappMessagingLimits')
-    .values({ portfolioKey: input.portfolioKey, dailyLimit: input.dailyLimit, source: input.source })
-    .onConflict((oc) =>
-      oc
-        .column('portfolioKey')
-        .doUpdateSet({ dailyLimit: input.dailyLimit, source: input.source, updatedAt: new Date() }),
-    )
-    .execute();
+  await sql`
+    INSERT INTO whatsapp_messaging_limits (portfolio_key, daily_limit, source)
+    VALUES (${input.portfolioKey}, ${input.dailyLimit}, ${input.source})
+    ON CONFLICT (portfolio_key) DO UPDATE SET daily_limit = EXCLUDED.daily_limit, source = EXCLUDED.source,
+      tier_read_at = NULL, updated_at = now()`.execute(tx);
+}
+
+/**
+ * What the Graph API said of a number's tier, for its portfolio: taken only while nobody set the
+ * limit or the value came from an earlier reading; the owner's choice and the webhook's word stay.
+ * Whether it was taken.
+ */
+export async function storeTierReading(db: Db, input: { portfolioKey: string; dailyLimit: MessagingLimit }) {
+  const result = await sql`
+    INSERT INTO whatsapp_messaging_limits AS l (portfolio_key, daily_limit, source, tier_read_at)
+    VALUES (${input.portfolioKey}, ${input.dailyLimit}, 'meta', now())
+    ON CONFLICT (portfolio_key) DO UPDATE SET daily_limit = EXCLUDED.daily_limit, source = 'meta',
+      tier_read_at = now(), updated_at = now()
+    WHERE l.source = 'default' OR l.tier_read_at IS NOT NULL`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { forgetOldReach } from './messaging-limit.service.js';
+import { refreshMessagingLimits } from './messaging-limit-reading.js';
 import type { AppContext } from '../../context.js';
 import { forgetUnownedWebhookBodies } from './messaging.data-owner.js';
 import { systemActor } from '../../platform/access.js';
@@ -93,7 +94,8 @@ const TEMPLATE_SYNC_HOURS = 6;
 
 /**
  * Periodic housekeeping: refresh the template registry of numbers connected to Meta (templates are
- * approved, paused or added there), and forget processed webhook bodies that belong to no single
+ * approved, paused or added there) and the daily messaging limit of portfolios nobody set (see
+ * messaging-limit-reading.ts), and forget processed webhook bodies that belong to no single
  * practice after 30 days. A practice's own bodies and status reports are its `webhook_payloads`
  * category of the retention rules (30 days by default, longer if it chooses), purged by the daily
  * retention job.
@@ -101,6 +103,8 @@ const TEMPLATE_SYNC_HOURS = 6;
 export async function messagingUpkeep(ctx: AppContext, graphUrl: string) {
   await forgetUnownedWebhookBodies(ctx.db);
   await forgetOldReach(ctx.db);
+  // The sandbox's fake answers for its numbers' tier too: the same reading as with Meta.
+  await refreshMessagingLimits(ctx, graphUrl);
   if (ctx.config.whatsapp.sandbox) return;
   const stale = await ctx.db
     .selectFrom('whatsappChannels')

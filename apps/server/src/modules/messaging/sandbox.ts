@@ -126,6 +126,8 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext) {
         deliverWebhook: deliver,
         enforceWindow: true,
         onPhoneEvent: remember,
+        // A tier as Meta reports it (its own example): the sandbox's limit is read from here, and a demo never meets it.
+        messagingLimitTier: 'TIER_1K',
       })
     : null;
   if (fake) {

@@ -86,6 +86,12 @@ function limitChoiceOf(channel: WhatsAppChannel | null): string {
   return limit.dailyLimit === null ? 'unlimited' : String(limit.dailyLimit);
 }
 
+/** Meta's limit when it is none of the tiers an owner may choose (Meta reports 1,000 and 50 too), else null. */
+function offTierLimit(channel: WhatsAppChannel): number | null {
+  const limit = channel.messagingLimit.dailyLimit;
+  return limit !== null && !(MESSAGING_LIMIT_TIERS as readonly number[]).includes(limit) ? limit : null;
+}
+
 /** 10,000 in English, 10 000 in French. */
 const formatCount = (n: number, language: string) =>
   new Intl.NumberFormat(language.startsWith('fr') ? 'fr-FR' : 'en-GB').format(n);
@@ -230,6 +236,12 @@ function ChannelForm({
                     {t('whatsappSettings.limitTier', { limit: formatCount(tier, i18n.language) })}
                   </option>
                 ))}
+                {/* Meta also reports tiers an owner is not offered (TIER_1K, TIER_50): shown as they are, so saving keeps them. */}
+                {offTierLimit(channel) !== null && (
+                  <option value={String(offTierLimit(channel))}>
+                    {t('whatsappSettings.limitTier', { limit: formatCount(offTierLimit(channel)!, i18n.language) })}
+                  </option>
+                )}
                 <option value="unlimited">{t('whatsappSettings.limitUnlimited')}</option>
               </SelectField>
             )}
