@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'patient-import': () => import('./patient-import.js'),
   webhook: () => import('./webhook.js'),
   outbound: () => import('./outbound.js'),
+  reminders: () => import('./reminders.js'),
   inbox: () => import('./inbox.js'),
   jobs: () => import('./jobs.js'),
   assistant: () => import('./assistant.js'),
