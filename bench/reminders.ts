@@ -326,7 +326,7 @@ async function runScenario(scenario: Scenario, index: number) {
         `all done and the outbox empty after ${wallSeconds.toFixed(1)} s${stalled ? ` — STALLED: nothing moved for ${STALL_MS / 1000} s, ${left.planned} reminders still planned, ${left.outbox} in the outbox` : ''}`,
     );
     console.log(
-      `  of the caps: ${((overall / capsTotal) * 100).toFixed(1)}% over the whole run (aim: at least 80% in one process: ${overall / capsTotal >= 0.8 ? 'met' : 'not met'})`,
+      `  of the caps: ${((overall / capsTotal) * 100).toFixed(1)}% over the whole run (aim: at least 80% in one process: ${overall / capsTotal >= 0.8 ? 'met' : 'not met'}${processes > 1 ? `, here with ${processes}` : ''})`,
     );
     console.log(
       `  this process: event loop busy ${(loopBusy * 100).toFixed(0)}%, CPU ${((cpu.user + cpu.system) / 1e6 / wallSeconds).toFixed(2)} cores (with the fake Graph API's thread)` +
