@@ -158,6 +158,17 @@ async function marks(appointmentId: string) {
   ).items[0]!.reminders.map((r) => [r.state, r.channel, r.reason]);
 }
 
+/** The bell's "reminder not delivered" notifications about an appointment, as the owner reads them. */
+async function undeliveredNotices(appointmentId: string) {
+  const res = await owner.get(`/api/v1/practices/${practice.practiceId}/notifications?limit=100`);
+  expect(res.statusCode, res.body).toBe(200);
+  return (
+    res.json() as { items: { kind: string; appointment: { id: string } | null; failureReason: string | null }[] }
+  ).items
+    .filter((n) => n.kind === 'reminder_failed' && n.appointment?.id === appointmentId)
+    .map((n) => [n.kind, n.failureReason]);
+}
+
 let mailCounter = 0;
 const newEmail = () => `patient-${process.pid}-${mailCounter++}@example.mu`;
 
@@ -226,9 +237,10 @@ describe('reminders by email when WhatsApp cannot carry them', () => {
     graph.fake.answerNext({ status: 400, body: metaErrorBody(131026, 'Message undeliverable') });
     await remindNow(t, graph);
     expect(await marks(first.id)).toEqual([['failed', 'whatsapp', 'not_on_whatsapp']]);
-    // The refusal's listeners: the desk hears of it, and the reminder goes by email instead.
+    // The refusal's listener: the reminder goes by email instead, so the desk has nothing to do and no bell rings.
     await runJobs(t);
     expect(await marks(first.id)).toEqual([['sent', 'email', null]]);
+    expect(await undeliveredNotices(first.id)).toEqual([]);
     expect(smtp.to(email).map((m) => m.subject)).toEqual([expect.stringMatching(/ at 09:00$/)]);
 
     const second = await book(t, practice, p.id, mu(freshDay(), '10:15'));
@@ -245,9 +257,9 @@ describe('reminders by email when WhatsApp cannot carry them', () => {
     expect(await marks(second.id)).toEqual([['sent', 'email', null]]);
     // The listener run again (a retried job): no second email.
     const [row] = await remindersOf(t, practice.practiceId, first.id);
-    const { emailRemindersWhatsAppRefused } = await import('../src/modules/reminders/reminder-emails.js');
+    const { settleFailedReminderMessage } = await import('../src/modules/reminders/reminder-emails.js');
     expect(
-      await emailRemindersWhatsAppRefused(
+      await settleFailedReminderMessage(
         t.ctx,
         { practiceId: practice.practiceId, messageId: row!.messageId!, reason: 'not_on_whatsapp' },
         new Date(),
@@ -255,6 +267,56 @@ describe('reminders by email when WhatsApp cannot carry them', () => {
     ).toBe(0);
     await runJobs(t);
     expect(smtp.to(email)).toHaveLength(2);
+    expect(await undeliveredNotices(first.id)).toEqual([]);
+  });
+
+  it('on, but the patient has no email address: WhatsApp refused it and nothing else can carry it, so the desk is told', async () => {
+    await emailFallback(true);
+    const p = await patient({ email: '' });
+    const a = await book(t, practice, p.id, mu(freshDay(), '09:45'));
+    graph.fake.answerNext({ status: 400, body: metaErrorBody(131026, 'Message undeliverable') });
+    await remindNow(t, graph);
+    await runJobs(t);
+    expect(await marks(a.id)).toEqual([['failed', 'whatsapp', 'not_on_whatsapp']]);
+    expect(await undeliveredNotices(a.id)).toEqual([['reminder_failed', 'not_on_whatsapp']]);
+  });
+
+  it('on, and the email then fails for good (550): the patient was reached by no route after all, and the desk is told once', async () => {
+    await emailFallback(true);
+    const email = newEmail();
+    const p = await patient({ email });
+    const a = await book(t, practice, p.id, mu(freshDay(), '16:00'));
+    graph.fake.answerNext({ status: 400, body: metaErrorBody(131026, 'Message undeliverable') });
+    smtp.refuseMail = true;
+    try {
+      await remindNow(t, graph);
+      await runJobs(t);
+    } finally {
+      smtp.refuseMail = false;
+    }
+    expect(smtp.to(email)).toEqual([]);
+    expect(await marks(a.id)).toEqual([['failed', 'email', 'mail_refused']]);
+    expect(await undeliveredNotices(a.id)).toEqual([['reminder_failed', 'not_on_whatsapp']]);
+    // The email job run again (a retry) changes nothing: still one notification.
+    const [row] = await remindersOf(t, practice.practiceId, a.id);
+    await inPractice(t.ctx.db, practice.practiceId, (tx) =>
+      enqueueJob(tx, EMAIL_JOB, { practiceId: practice.practiceId, reminderId: row!.id }),
+    );
+    await runJobs(t);
+    expect(await undeliveredNotices(a.id)).toEqual([['reminder_failed', 'not_on_whatsapp']]);
+  });
+
+  it('off: the reminder WhatsApp refuses as not on WhatsApp is the desk’s to phone, and no email goes', async () => {
+    await emailFallback(false);
+    const email = newEmail();
+    const p = await patient({ email });
+    const a = await book(t, practice, p.id, mu(freshDay(), '11:15'));
+    graph.fake.answerNext({ status: 400, body: metaErrorBody(131026, 'Message undeliverable') });
+    await remindNow(t, graph);
+    await runJobs(t);
+    expect(smtp.to(email)).toEqual([]);
+    expect(await marks(a.id)).toEqual([['failed', 'whatsapp', 'not_on_whatsapp']]);
+    expect(await undeliveredNotices(a.id)).toEqual([['reminder_failed', 'not_on_whatsapp']]);
   });
 
   it('on, but the patient refused appointment emails: nothing is sent', async () => {

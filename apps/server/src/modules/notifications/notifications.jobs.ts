@@ -13,7 +13,7 @@ import {
   templateCategoryChanged,
   templateStatusChanged,
 } from '../messaging/messaging.events.js';
-import { waitlistOfferAccepted } from '../reminders/reminders.events.js';
+import { reminderUndelivered, waitlistOfferAccepted } from '../reminders/reminders.events.js';
 import { appointmentBooked, appointmentCancelled, appointmentMoved } from '../scheduling/scheduling.events.js';
 import { sendNotificationEmailsJob } from './notification-emails.js';
 import {
@@ -94,10 +94,10 @@ export const waitlistBooked = onEvent(waitlistOfferAccepted, {
   },
 });
 
-export const reminderFailed = onEvent(outboundFailed, {
-  name: 'notifications.reminder_failed',
-  handler: (event, run: JobRun<AppContext>) =>
-    notifyReminderFailed(run.ctx, { ...event, idempotencyKey: keyOf('notifications.reminder_failed', run) }),
+/** A reminder reached the patient by no route (reminders decided: not when it went by email instead): the desk phones. */
+export const reminderFailed = onEvent(reminderUndelivered, {
+  name: 'notifications.reminder_undelivered',
+  handler: (event, run: JobRun<AppContext>) => notifyReminderFailed(run.ctx, event),
 });
 
 /** Meta refused a template (132xxx) or held back a marketing one (131049): the owners hear what to do, once a day per template. */

@@ -19,7 +19,6 @@ import { type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js'
 import { latestConversationOfPatientsIn } from '../messaging/conversations.service.js';
 import { failedTemplateOfMessageIn } from '../messaging/templates.service.js';
 import { patientNamesIn } from '../patients/patients.service.js';
-import { remindedAppointmentOfMessageIn } from '../reminders/reminders.service.js';
 import { appointmentSummariesIn } from '../scheduling/appointments.service.js';
 import { memberDirectory } from '../staff/staff.service.js';
 import {
@@ -188,31 +187,33 @@ function alertKindOf(reason: FailureReason): NotificationKind | null {
 }
 
 /**
- * A message failed for good: when it was an appointment's reminder, the desk hears of it (to phone
- * the patient instead); any other message is the inbox's business. The appointment, the patient
- * and the conversation are kept by id, with WhatsApp's reason.
+ * An appointment's reminder reached the patient by no route (reminders' announcement: WhatsApp
+ * failed and no email carried it instead, or that email failed too): the desk hears of it, to phone
+ * the patient. A reminder that went by email instead is not news. The appointment, the patient and
+ * the conversation are kept by id, with WhatsApp's reason; once per message (and once more should
+ * the email that replaced it fail).
  */
 export async function notifyReminderFailed(
   ctx: AppContext,
   failure: {
     practiceId: string;
-    conversationId: string;
+    appointmentId: string;
+    patientId: string | null;
     messageId: string;
+    conversationId: string | null;
     reason: FailureReason;
-    idempotencyKey: string;
+    emailFailure: string | null;
   },
 ): Promise<void> {
   await inPractice(ctx.db, failure.practiceId, async (tx) => {
-    const reminded = await remindedAppointmentOfMessageIn(tx, failure.messageId);
-    if (!reminded) return;
     await notify(
       tx,
       {
         practiceId: failure.practiceId,
         kind: 'reminder_failed',
-        idempotencyKey: failure.idempotencyKey,
-        appointmentId: reminded.appointmentId,
-        patientId: reminded.patientId,
+        idempotencyKey: `reminder_failed:${failure.messageId}${failure.emailFailure ? ':email' : ''}`,
+        appointmentId: failure.appointmentId,
+        patientId: failure.patientId,
         conversationId: failure.conversationId,
         reason: failure.reason,
       },

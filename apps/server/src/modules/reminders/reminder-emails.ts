@@ -1,7 +1,9 @@
+import type { FailureReason } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
-import { enqueueJob } from '../../platform/jobs.js';
+import { enqueueJob, publishEvent } from '../../platform/jobs.js';
 import { type PracticeFacts, type Tx, inPractice, practiceFactsIn } from '../../platform/tenancy.js';
 import { mayContactIn } from '../consent/consent.service.js';
+import { messageOutcomesIn } from '../messaging/outreach.service.js';
 import { emailContactsIn } from '../patients/contacts.service.js';
 import { practiceContactIn } from '../practices/practices.service.js';
 import { appointmentFactsIn } from '../scheduling/appointment-facts.service.js';
@@ -13,6 +15,7 @@ import {
   selectEmailSettings,
   setEmailState,
 } from './reminder-emails.repository.js';
+import { reminderUndelivered } from './reminders.events.js';
 import { type ReminderRow, findReminderById, lockRemindersOfMessage, markEmailed } from './reminders.repository.js';
 
 /**
@@ -60,24 +63,76 @@ export async function queueReminderEmailIn(
 }
 
 /**
- * WhatsApp refused a reminder's message as not on WhatsApp (131026, on the send or in a later
- * status): with the setting on, each reminder it carried whose visit is still ahead goes by email.
+ * WhatsApp refused a message or reported it failed (on the send, in a later status, or it waited
+ * past its send-by time). Of the reminders it carried whose visit is still ahead: with the setting
+ * on, a number not on WhatsApp (131026) gets each by email instead; the others reached the patient
+ * by no route, and the desk hears of it (`reminders.reminder_undelivered`, once for the message,
+ * naming its earliest visit). A reminder that goes by email is not the desk's news: nothing to do.
+ * Returns how many went by email; a second run finds them by email already and does nothing.
  */
-export async function emailRemindersWhatsAppRefused(
+export async function settleFailedReminderMessage(
   ctx: AppContext,
-  event: { practiceId: string; messageId: string; reason: string },
+  event: { practiceId: string; messageId: string; conversationId?: string | null; reason: FailureReason },
   now: Date,
 ): Promise<number> {
-  if (event.reason !== 'not_on_whatsapp') return 0;
   return inPractice(ctx.db, event.practiceId, async (tx) => {
-    if (!(await emailFallbackOnIn(tx, event.practiceId))) return 0;
-    let queued = 0;
-    for (const reminder of await lockRemindersOfMessage(tx, { messageId: event.messageId, now })) {
-      if (reminder.state !== 'sent' || reminder.channel !== 'whatsapp' || !reminder.patientId) continue;
-      const input = { practiceId: event.practiceId, reminder, patientId: reminder.patientId };
-      if (await queueReminderEmailIn(tx, { ...input, replacingMessageId: event.messageId })) queued++;
+    const carried = (await lockRemindersOfMessage(tx, { messageId: event.messageId, now })).filter(
+      (r) => r.state === 'sent' && r.channel === 'whatsapp',
+    );
+    if (carried.length === 0) return 0;
+    const byEmail = event.reason === 'not_on_whatsapp' && (await emailFallbackOnIn(tx, event.practiceId));
+    let emailed = 0;
+    const unreached: ReminderRow[] = [];
+    for (const reminder of carried) {
+      const replacing = { practiceId: event.practiceId, reminder, replacingMessageId: event.messageId };
+      if (
+        byEmail &&
+        reminder.patientId &&
+        (await queueReminderEmailIn(tx, { ...replacing, patientId: reminder.patientId }))
+      )
+        emailed++;
+      else unreached.push(reminder);
     }
-    return queued;
+    const earliest = unreached.sort((a, b) => a.appointmentStart.getTime() - b.appointmentStart.getTime())[0];
+    if (earliest)
+      await publishEvent(tx, reminderUndelivered, {
+        practiceId: event.practiceId,
+        reminderId: earliest.id,
+        appointmentId: earliest.appointmentId,
+        patientId: earliest.patientId,
+        messageId: event.messageId,
+        conversationId: event.conversationId ?? null,
+        reason: event.reason,
+        emailFailure: null,
+      });
+    return emailed;
+  });
+}
+
+/** An email's failures that leave the patient unreminded (a cancelled or moved visit, or one begun, needs no reminder). */
+const UNREACHED_BY_EMAIL = new Set(['mail_refused', 'no_email', 'email_no_consent', 'no_mail_server']);
+
+/**
+ * The email that replaced a reminder WhatsApp could not carry failed for good: the patient was
+ * reached by no route after all, and the desk hears of it now (with WhatsApp's reason). A reminder
+ * never tried on WhatsApp (no WhatsApp number) was skipped, not failed: the desk is not told, as
+ * for any skipped reminder.
+ */
+async function announceEmailFailedIn(tx: Tx, input: { practiceId: string; reminderId: string; reason: string }) {
+  if (!UNREACHED_BY_EMAIL.has(input.reason)) return;
+  const reminder = await findReminderById(tx, input.reminderId);
+  if (!reminder?.messageId) return;
+  const whatsapp = (await messageOutcomesIn(tx, [reminder.messageId])).get(reminder.messageId);
+  if (whatsapp?.status !== 'failed') return;
+  await publishEvent(tx, reminderUndelivered, {
+    practiceId: input.practiceId,
+    reminderId: reminder.id,
+    appointmentId: reminder.appointmentId,
+    patientId: reminder.patientId,
+    messageId: reminder.messageId,
+    conversationId: null,
+    reason: whatsapp.failureReason ?? 'unknown',
+    emailFailure: input.reason,
   });
 }
 
@@ -98,13 +153,16 @@ export async function sendReminderEmail(ctx: AppContext, job: EmailJob, now: Dat
     // The server answered no (4xx: later; 5xx: never), or the connection never opened: nothing went.
     const notSent = typeof e.responseCode === 'number' || e.code === 'ECONNECTION' || e.command === 'CONN';
     const retry = notSent && !(typeof e.responseCode === 'number' && e.responseCode >= 500);
-    await inPractice(ctx.db, job.practiceId, (tx) =>
-      setEmailState(tx, {
+    await inPractice(ctx.db, job.practiceId, async (tx) => {
+      const reason = notSent ? 'mail_refused' : 'interrupted';
+      const recorded = await setEmailState(tx, {
         reminderId: job.reminderId,
         from: 'sending',
-        ...(retry ? { state: 'queued' } : { state: 'failed', reason: notSent ? 'mail_refused' : 'interrupted' }),
-      }),
-    );
+        ...(retry ? { state: 'queued' } : { state: 'failed', reason }),
+      });
+      if (recorded && !retry)
+        await announceEmailFailedIn(tx, { practiceId: job.practiceId, reminderId: job.reminderId, reason });
+    });
     ctx.logger.warn(
       { reminderId: job.reminderId, responseCode: e.responseCode, code: e.code, retry },
       'a reminder email was not accepted by the mail server',
@@ -123,6 +181,7 @@ async function claimIn(ctx: AppContext, tx: Tx, job: EmailJob, now: Date): Promi
   if (email?.state !== 'queued') return null;
   const fail = async (reason: string) => {
     await setEmailState(tx, { reminderId: job.reminderId, state: 'failed', reason });
+    await announceEmailFailedIn(tx, { practiceId: job.practiceId, reminderId: job.reminderId, reason });
     return null;
   };
   const reminder = await findReminderById(tx, job.reminderId);

@@ -27,7 +27,7 @@ import { settleRecallsOnBooking } from './recall-bookings.js';
 import { answerRecallReply } from './recall-replies.js';
 import { stopRecallsOnWithdrawal } from './recall-withdrawals.js';
 import { RECALL_RUN_JOB, queueDueRecallRuns, runRecalls } from './recalls-sending.js';
-import { emailRemindersWhatsAppRefused, sendReminderEmail } from './reminder-emails.js';
+import { sendReminderEmail, settleFailedReminderMessage } from './reminder-emails.js';
 import { EMAIL_JOB, REPLAN_JOB, SEND_JOB } from './reminder-jobs.js';
 import { sendReminder } from './sending.js';
 import { answerWaitlistOfferReply } from './waitlist-offer-replies.js';
@@ -117,11 +117,14 @@ export const sendEmail = defineJob({
   },
 });
 
-/** WhatsApp refused a reminder as not on WhatsApp (131026): by email instead, when the practice does that. */
-export const emailOnNotOnWhatsApp = onEvent(outboundFailed, {
-  name: 'reminders.email_not_on_whatsapp',
+/**
+ * WhatsApp did not deliver a message: a reminder it carried goes by email instead when it can (not
+ * on WhatsApp, 131026, with the practice's email fallback on); else the desk is told to phone.
+ */
+export const whatsappFailed = onEvent(outboundFailed, {
+  name: 'reminders.whatsapp_failed',
   handler: async (event, { ctx }: JobRun<AppContext>) => {
-    await emailRemindersWhatsAppRefused(ctx, event, new Date());
+    await settleFailedReminderMessage(ctx, event, new Date());
   },
 });
 
@@ -216,7 +219,7 @@ export const remindersJobs: ModuleJobs<AppContext> = {
     stopOnWithdrawal,
     send,
     sendEmail,
-    emailOnNotOnWhatsApp,
+    whatsappFailed,
     replan,
     sweep,
     recallReply,

@@ -15,23 +15,6 @@ export { getReminderSettings, reminderSettingsIn, saveReminderSettings } from '.
  */
 
 /**
- * The appointment and patient a WhatsApp message reminded, when it carried a reminder (for the
- * staff notification of a reminder that could not be delivered); null for any other message.
- */
-export async function remindedAppointmentOfMessageIn(
-  tx: Tx,
-  messageId: string,
-): Promise<{ appointmentId: string; patientId: string | null } | null> {
-  const row = await tx
-    .selectFrom('appointmentReminders')
-    .select(['appointmentId', 'patientId'])
-    .where('messageId', '=', messageId)
-    .orderBy('dueAt')
-    .executeTakeFirst();
-  return row ?? null;
-}
-
-/**
  * Each appointment's reminders, in the caller's transaction, in one query each for the reminders
  * and their messages: planned, sent (then delivered, read or failed as Meta reported), or skipped
  * with the reason. Appointments without any are listed with none.
