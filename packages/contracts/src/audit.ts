@@ -117,6 +117,7 @@ export const AUDIT_ACTIONS = [
   'privacy.request_settings_updated',
   'privacy.export_downloaded',
   'privacy.export_link_sent',
+  'privacy.export_link_invited',
   'privacy.practice_export_requested',
   'privacy.practice_export_downloaded',
   'demo.calendar_seeded',

@@ -26,3 +26,4 @@ export * from './privacy.js';
 export * from './privacy-policy.js';
 export * from './privacy-records.js';
 export * from './privacy-practice-export.js';
+export * from './taps.js';

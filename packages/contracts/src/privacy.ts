@@ -89,6 +89,21 @@ export const PrivacyRequest = z.object({
 });
 export type PrivacyRequest = z.infer<typeof PrivacyRequest>;
 
+/**
+ * How the link to a copy would reach the patient now: `text` inside WhatsApp's 24-hour window (the
+ * link itself, `windowEndsAt` said), `template` outside it (the approved template data_copy_ready
+ * asks the patient to tap for the link, which follows as text once they tap).
+ */
+export const ExportLinkDelivery = z.object({
+  via: z.enum(['text', 'template']),
+  windowEndsAt: IsoDateTime.nullable(),
+});
+export type ExportLinkDelivery = z.infer<typeof ExportLinkDelivery>;
+
+/** What the owner's "Send the link" did: the link sent, or the patient asked to tap for it; until when. */
+export const ExportLinkSent = z.object({ via: z.enum(['text', 'template']), expiresAt: IsoDateTime });
+export type ExportLinkSent = z.infer<typeof ExportLinkSent>;
+
 export const PrivacyRequestList = z.object({ requests: z.array(PrivacyRequest) });
 export type PrivacyRequestList = z.infer<typeof PrivacyRequestList>;
 

@@ -1226,6 +1226,21 @@ export interface PrivacyExportLinksTable {
   createdAt: CreatedAt;
 }
 
+export interface PrivacyExportInvitationsTable {
+  practiceId: string;
+  id: Generated<string>;
+  requestId: string;
+  conversationId: string;
+  messageId: string;
+  language: string;
+  expiresAt: Timestamp;
+  linkId: Defaulted<string | null>;
+  tappedMessageId: Defaulted<string | null>;
+  tappedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  createdBy: Defaulted<string | null>;
+  createdAt: CreatedAt;
+}
+
 export interface DB {
   jobs: JobsTable;
   jobScheduleTicks: JobScheduleTicksTable;
@@ -1315,4 +1330,5 @@ export interface DB {
   privacyRequestSettings: PrivacyRequestSettingsTable;
   privacyRequestDuePeriods: PrivacyRequestDuePeriodsTable;
   privacyExportLinks: PrivacyExportLinksTable;
+  privacyExportInvitations: PrivacyExportInvitationsTable;
 }

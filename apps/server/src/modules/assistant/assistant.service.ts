@@ -1,4 +1,4 @@
-import { type MessageContent, REMINDER_PAYLOAD_PREFIX } from '@dentalpro/contracts';
+import { type MessageContent, isSignedTap } from '@dentalpro/contracts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../../platform/access.js';
@@ -98,8 +98,9 @@ interface Taken {
 /** The listener of inboundMessageStored. */
 export async function answerWithAssistant(ctx: AppContext, event: InboundMessageStored): Promise<void> {
   // A tap on a reminder's, recall's or waitlist offer's button is the reminders module's to answer
-  // (it may ask us, see answerReminderTap): left without taking the conversation.
-  if (event.choiceId?.startsWith(REMINDER_PAYLOAD_PREFIX)) return;
+  // (it may ask us, see answerReminderTap), one on privacy's invitation privacy's: left without
+  // taking the conversation.
+  if (isSignedTap(event.choiceId)) return;
   const taken = await takeConversation(ctx, {
     practiceId: event.practiceId,
     conversationId: event.conversationId,
@@ -109,7 +110,7 @@ export async function answerWithAssistant(ctx: AppContext, event: InboundMessage
   const { settings, conversation, message } = taken;
   const now = new Date();
   // The same for an announcement queued before it carried the tap's id.
-  if (message.content.type === 'choice' && message.content.choiceId.startsWith(REMINDER_PAYLOAD_PREFIX)) {
+  if (message.content.type === 'choice' && isSignedTap(message.content.choiceId)) {
     await inPractice(ctx.db, event.practiceId, (tx) => releaseLease(tx, conversation.id));
     return;
   }

@@ -1,4 +1,4 @@
-import { REMINDER_PAYLOAD_PREFIX } from '@dentalpro/contracts';
+import { isSignedTap } from '@dentalpro/contracts';
 import type { AppContext } from '../../context.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
 import { patientLanguageIn } from '../patients/patients.service.js';
@@ -203,9 +203,9 @@ export async function answerWithAutoReplies(ctx: AppContext, event: InboundMessa
     return;
   }
   if (!autoRepliesOn(channel)) return;
-  // A tap on a reminder's button is answered by the reminders module, not greeted.
+  // A tap on one of our signed buttons (a reminder's, privacy's invitation) is answered by its module, not greeted.
   const tapped = written as { type?: string; choiceId?: string } | null;
-  if (tapped?.type === 'choice' && tapped.choiceId?.startsWith(REMINDER_PAYLOAD_PREFIX)) return;
+  if (tapped?.type === 'choice' && isSignedTap(tapped.choiceId)) return;
   const queued = await inPractice(ctx.db, event.practiceId, async (tx) => {
     const conversation = await tx
       .selectFrom('whatsappConversations')

@@ -99,6 +99,22 @@ const ENTRIES: {
     },
   },
   {
+    // Privacy: the copy of the patient's data is ready, outside the 24-hour window. Neither the link
+    // nor anything about the patient is in it; the tap opens the window and the link follows as text.
+    name: 'data_copy_ready',
+    category: 'UTILITY',
+    named: true,
+    examples: { practice_name: 'Demo Dental Clinic' },
+    en: {
+      body: 'Your copy of the data {{practice_name}} holds about you is ready. Tap below to receive the secure link here.',
+      buttons: ['Send me the link'],
+    },
+    fr: {
+      body: 'La copie des données que {{practice_name}} détient à votre sujet est prête. Touchez le bouton ci-dessous pour recevoir ici le lien sécurisé.',
+      buttons: ['Envoyez-moi le lien'],
+    },
+  },
+  {
     // A dentist's own day (the daily agenda), to the number they opted in with: times, first names
     // with an initial, visit types, chairs and flags; no clinical notes or alert details.
     name: 'daily_agenda',

@@ -1,13 +1,21 @@
-import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { ExportLinkDelivery, ExportLinkSent } from '@dentalpro/contracts';
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
 import { type Actor, requirePermission, systemActor } from '../../platform/access.js';
-import { sha256 } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { type Tx, inPractice } from '../../platform/tenancy.js';
-import { readInboundForAssistant, wakeOutbox } from '../messaging/assistant-channel.service.js';
-import { queueOutboundMessage } from '../messaging/outbound.service.js';
-import { patientConversationsIn } from '../messaging/privacy.service.js';
+import { wakeOutbox } from '../messaging/assistant-channel.service.js';
+import {
+  hashSecret as hash,
+  issueLinkIn,
+  latestConversationOf,
+  openConversationOf,
+  sameHash as same,
+  sendTextIn as sendText,
+  windowEndsAt,
+} from './export-link-sending.js';
+import { inviteToLinkIn } from './export-invitations.js';
 import { exportFileName, exportZip, gatherPatientExportIn } from './export.service.js';
 import { findRequest } from './requests.repository.js';
 import { closeRequest, requestAudit } from './requests.service.js';
@@ -20,104 +28,66 @@ import { closeRequest, requestAudit } from './requests.service.js';
  * is streamed, built at that moment (export.service: never stored). Another browser, an expired
  * link or too many wrong codes get a clear refusal with a stable code.
  *
- * The link and the code go as plain text inside WhatsApp's 24-hour window only (a patient who
- * asked on WhatsApp is in it); outside it, staff hand the copy over at the desk.
+ * Inside WhatsApp's 24-hour window the link goes at once as plain text. Outside it Meta allows
+ * templates only: the patient is sent the template data_copy_ready and the link follows as text
+ * when they tap its button (export-invitations.ts). The link itself is never in a template.
  */
 
-export const EXPORT_LINK_DAYS = 7;
+export { EXPORT_LINK_DAYS } from './export-link-sending.js';
 const CODE_MINUTES = 10;
 const MAX_CODE_ATTEMPTS = 5;
-const WINDOW_MS = 24 * 3600_000;
 export const EXPORT_COOKIE = 'dp_copy';
 
-const hash = (secret: string) => sha256(secret).toString('base64url');
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** The copy of this request can be sent: an approved access request, not refused. */
+function readyForLink(row: Awaited<ReturnType<typeof findRequest>>) {
+  if (!row) throw new AppError('privacy_request_not_found');
+  if (row.type !== 'access' || !row.approvedAt || row.state === 'refused')
+    throw new AppError('privacy_export_not_ready');
+  return row;
+}
 
-/** The practice's WhatsApp conversation with the patient, when its 24-hour window is open. */
-async function openConversationOf(tx: Tx, patientId: string, now: Date) {
-  const conversations = await patientConversationsIn(tx, patientId);
-  const latest = [...conversations].sort((a, b) => b.lastMessageAt.getTime() - a.lastMessageAt.getTime())[0];
-  if (!latest) return null;
-  const inbound = await readInboundForAssistant(tx, { conversationId: latest.id });
-  const last = inbound?.conversation.lastInboundAt;
-  if (!inbound || !last || now.getTime() - last.getTime() > WINDOW_MS || inbound.conversation.optedOut) return null;
-  return inbound.conversation;
+/** How "Send the link" would reach the patient now (the request page says so on its button). */
+export async function exportLinkDelivery(
+  ctx: AppContext,
+  input: { actor: Actor; practiceId: string; requestId: string; now?: Date },
+): Promise<ExportLinkDelivery> {
+  requirePermission(input.actor, 'privacy:approve');
+  const now = input.now ?? new Date();
+  return inPractice(ctx.db, input.practiceId, async (tx) => {
+    const row = readyForLink(await findRequest(tx, input.requestId));
+    const conversation = await latestConversationOf(tx, row.patientId, { lock: false });
+    const ends = conversation && !conversation.optedOut ? windowEndsAt(conversation, now) : null;
+    return ends ? { via: 'text', windowEndsAt: ends.toISOString() } : { via: 'template', windowEndsAt: null };
+  });
 }
 
 /**
- * A text to the patient's conversation, from the practice (origin system: it goes even when a
- * person owns the conversation, as the request hands it to one).
+ * An owner sends the patient a link to the copy of their approved access request: as text inside
+ * the 24-hour window, else the invitation template (the link follows the patient's tap). A number
+ * that opted out gets neither (409 whatsapp_opted_out).
  */
-async function sendText(
-  tx: Tx,
-  input: {
-    masterKey: Buffer;
-    practiceId: string;
-    conversation: { id: string; channelId: string; waId: string | null };
-    body: string;
-    idempotencyKey: string;
-  },
-): Promise<number> {
-  const { waId } = input.conversation;
-  if (!waId) return 0;
-  await queueOutboundMessage(tx, {
-    masterKey: input.masterKey,
-    practiceId: input.practiceId,
-    conversation: { id: input.conversation.id, channelId: input.conversation.channelId, waId },
-    origin: 'system',
-    content: { type: 'text', body: input.body },
-    graphMessage: { type: 'text', text: { body: input.body } },
-    idempotencyKey: input.idempotencyKey,
-  });
-  return 1;
-}
-
-/** An owner sends the patient a link to the copy of their approved access request. */
 export async function sendExportLink(
   ctx: AppContext,
   input: { actor: Actor; practiceId: string; requestId: string; now?: Date },
-): Promise<{ expiresAt: string }> {
+): Promise<ExportLinkSent> {
   requirePermission(input.actor, 'privacy:approve');
   const now = input.now ?? new Date();
   const result = await inPractice(ctx.db, input.practiceId, async (tx) => {
-    const row = await findRequest(tx, input.requestId, { forUpdate: true });
-    if (!row) throw new AppError('privacy_request_not_found');
-    if (row.type !== 'access' || !row.approvedAt || row.state === 'refused')
-      throw new AppError('privacy_export_not_ready');
-    const conversation = await openConversationOf(tx, row.patientId, now);
-    if (!conversation)
-      throw new AppError('whatsapp_window_closed', {
-        detail: 'The patient has not written on WhatsApp in the last 24 hours: hand the copy over at the desk',
+    const row = readyForLink(await findRequest(tx, input.requestId, { forUpdate: true }));
+    const conversation = await latestConversationOf(tx, row.patientId);
+    if (conversation?.optedOut)
+      throw new AppError('whatsapp_opted_out', {
+        detail: 'The patient opted out of WhatsApp messages: hand the copy over at the desk',
       });
-    const secret = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + EXPORT_LINK_DAYS * 86_400_000);
-    const link = await tx
-      .insertInto('privacyExportLinks')
-      .values({
-        practiceId: input.practiceId,
-        requestId: row.id,
-        tokenHash: hash(secret),
-        expiresAt,
-        createdBy: input.actor.userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const url = `${ctx.config.publicUrl.replace(/\/$/, '')}/copy/${link.id}.${secret}`;
-    const queued = await sendText(tx, {
-      masterKey: ctx.config.encryptionKey,
-      practiceId: input.practiceId,
-      conversation,
-      body: `Your copy of your data is ready: ${url}\nVotre copie de vos données est prête : ${url}\nThe link works for ${EXPORT_LINK_DAYS} days; a code will be sent here when you open it. / Le lien est valable ${EXPORT_LINK_DAYS} jours ; un code vous sera envoyé ici à l'ouverture.`,
-      idempotencyKey: `privacy-link:${link.id}`,
-    });
-    await requestAudit(tx, input, row, 'privacy.export_link_sent', {
-      linkId: link.id,
-      expiresAt: expiresAt.toISOString(),
-    });
-    return { expiresAt: expiresAt.toISOString(), queued };
+    if (conversation && windowEndsAt(conversation, now)) {
+      const link = await issueLinkIn(ctx, tx, { ...input, request: row, conversation, now });
+      return { via: 'text' as const, expiresAt: link.expiresAt.toISOString(), queued: link.queued };
+    }
+    const invited = await inviteToLinkIn(ctx, tx, { ...input, request: row, conversation, now });
+    return { via: 'template' as const, expiresAt: invited.expiresAt.toISOString(), queued: 1 };
   });
   if (result.queued > 0) wakeOutbox(ctx);
-  return { expiresAt: result.expiresAt };
+  return { via: result.via, expiresAt: result.expiresAt };
 }
 
 /** The link of a token, checked (unknown: 404; expired: 410), with its practice. */

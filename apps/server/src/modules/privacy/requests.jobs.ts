@@ -9,6 +9,7 @@ import {
 } from '../../platform/jobs.js';
 import { rightsRequestConfirmed } from '../assistant/assistant.events.js';
 import { inboundMessageStored } from '../messaging/messaging.events.js';
+import { answerInvitationTap } from './export-invitations.js';
 import { runRequestAlerts } from './requests.alerts.js';
 import { answerConfirmedRightsRequest, answerRightsRequestMessage } from './requests.whatsapp.js';
 
@@ -16,6 +17,12 @@ import { answerConfirmedRightsRequest, answerRightsRequestMessage } from './requ
 export const whatsappRequest = onEvent(inboundMessageStored, {
   name: 'privacy.whatsapp_request',
   handler: (event, { ctx }: JobRun<AppContext>) => answerRightsRequestMessage(ctx, event),
+});
+
+/** A tap on the invitation to receive the link to one's copy (export-invitations.ts): the link goes then. */
+export const exportInvitationTap = onEvent(inboundMessageStored, {
+  name: 'privacy.export_invitation_tap',
+  handler: (event, { ctx }: JobRun<AppContext>) => answerInvitationTap(ctx, event),
 });
 
 /** A rights request the patient confirmed to the booking assistant (requests.whatsapp.ts). */
@@ -39,6 +46,6 @@ export const requestAlerts = defineJob({
 });
 
 export const requestsJobs: ModuleJobs<AppContext> = {
-  jobs: [whatsappRequest, confirmedWhatsappRequest, requestAlerts],
+  jobs: [whatsappRequest, exportInvitationTap, confirmedWhatsappRequest, requestAlerts],
   schedules: [defineSchedule({ name: 'privacy.request_alerts', cron: '17 * * * *', job: requestAlerts })],
 };

@@ -1,5 +1,7 @@
 import {
   ApproveRequestInput,
+  ExportLinkDelivery,
+  ExportLinkSent,
   PracticeIdParams,
   PrivacyRequest,
   PrivacyRequestInput,
@@ -20,6 +22,7 @@ import {
   EXPORT_COOKIE,
   confirmExportLinkCode,
   downloadByLink,
+  exportLinkDelivery,
   sendExportLink,
   sendExportLinkCode,
 } from './export-links.service.js';
@@ -202,6 +205,21 @@ export async function requestsRoutes(app: FastifyInstance, ctx: AppContext) {
       refusePrivacyRequest(ctx, { actor: actorOf(request), ...ids(request), reason: request.body.reason }),
   );
 
+  api.get(
+    `${one}/export-link`,
+    {
+      config: { permission: 'privacy:approve' },
+      schema: {
+        tags,
+        summary:
+          "How the link to the copy would reach the patient now: as text inside WhatsApp's 24-hour window, else the template data_copy_ready first; owners",
+        params: PrivacyRequestParams,
+        response: { 200: ExportLinkDelivery },
+      },
+    },
+    async (request) => exportLinkDelivery(ctx, { actor: actorOf(request), ...ids(request) }),
+  );
+
   api.post(
     `${one}/export-link`,
     {
@@ -209,9 +227,9 @@ export async function requestsRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: {
         tags,
         summary:
-          'Send the patient a 7-day link to the copy on WhatsApp (inside the 24-hour window: 409 whatsapp_window_closed otherwise); owners',
+          'Send the patient a 7-day link to the copy on WhatsApp: as text inside the 24-hour window; outside it the template data_copy_ready, and the link as text when the patient taps its button (409 whatsapp_opted_out, whatsapp_no_phone; 404 template_not_found); owners',
         params: PrivacyRequestParams,
-        response: { 200: z.object({ expiresAt: z.string() }) },
+        response: { 200: ExportLinkSent },
       },
     },
     async (request) => sendExportLink(ctx, { actor: actorOf(request), ...ids(request) }),

@@ -11,7 +11,7 @@ import { useToast } from '../../../components/Toast';
 import { useDateFormat } from '../../../components/format';
 import { usePractice } from '../../practices/practices.api';
 import { useCurrentPractice } from '../../shell/AppShell';
-import { exportUrl, useExportLink, usePrivacyRequest, useRequestStep } from './requests.api';
+import { exportUrl, useExportLink, useExportLinkDelivery, usePrivacyRequest, useRequestStep } from './requests.api';
 
 /**
  * One rights request and its steps: verify the identity (how, and a note), approve or refuse with
@@ -265,17 +265,27 @@ function RefuseForm({ practiceId, requestId }: { practiceId: string; requestId: 
 function SendLink({ practiceId, requestId }: { practiceId: string; requestId: string }) {
   const { t } = useTranslation();
   const toast = useToast();
+  const delivery = useExportLinkDelivery(practiceId, requestId);
   const send = useExportLink(practiceId, requestId);
+  // Outside WhatsApp's 24-hour window only a template may be sent: the link follows the patient's tap.
+  const template = delivery.data?.via === 'template';
   return (
     <>
       <p className="muted">{t('privacyRequests.sendLinkHint')}</p>
+      {template && <p>{t('privacyRequests.sendLinkTemplateHint')}</p>}
       {send.error && <ErrorAlert error={send.error} />}
       <div className="actions">
         <Button
           busy={send.isPending}
-          onClick={() => send.mutate(undefined, { onSuccess: () => toast(t('privacyRequests.linkSent')) })}
+          disabled={delivery.isPending}
+          onClick={() =>
+            send.mutate(undefined, {
+              onSuccess: (sent) =>
+                toast(t(sent.via === 'template' ? 'privacyRequests.invitationSent' : 'privacyRequests.linkSent')),
+            })
+          }
         >
-          {t('privacyRequests.sendLink')}
+          {t(template ? 'privacyRequests.sendLinkTemplate' : 'privacyRequests.sendLink')}
         </Button>
       </div>
     </>

@@ -1,4 +1,6 @@
 import type {
+  ExportLinkDelivery,
+  ExportLinkSent,
   PrivacyRequest,
   PrivacyRequestInput,
   PrivacyRequestList,
@@ -56,10 +58,23 @@ export function useCreateRequest(practiceId: string) {
   });
 }
 
-/** An owner sends the patient a 7-day link to the copy on WhatsApp. */
+const exportLinkKey = (practiceId: string, requestId: string) =>
+  [...requestKeys.all(practiceId), 'export-link', requestId] as const;
+
+/** How the link would reach the patient now: as text inside WhatsApp's 24-hour window, else a template first. */
+export function useExportLinkDelivery(practiceId: string, requestId: string) {
+  return useQuery({
+    queryKey: exportLinkKey(practiceId, requestId),
+    queryFn: () => api.get<ExportLinkDelivery>(`${base(practiceId)}/${requestId}/export-link`),
+  });
+}
+
+/** An owner sends the patient a 7-day link to the copy on WhatsApp (outside the window: the template first). */
 export function useExportLink(practiceId: string, requestId: string) {
+  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<{ expiresAt: string }>(`${base(practiceId)}/${requestId}/export-link`, {}),
+    mutationFn: () => api.post<ExportLinkSent>(`${base(practiceId)}/${requestId}/export-link`, {}),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: exportLinkKey(practiceId, requestId) }),
   });
 }
 
