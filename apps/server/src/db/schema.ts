@@ -570,6 +570,8 @@ export interface WhatsappOutboxTable {
   attemptStartedAt: Defaulted<Date | null>;
   claimedUntil: Defaulted<Date | null>;
   lastError: Defaulted<string | null>;
+  /** Not sent after this time (it would come too late to be of use): recorded as failed, too_late. */
+  sendBy: Defaulted<Date | null>;
   createdAt: CreatedAt;
 }
 
