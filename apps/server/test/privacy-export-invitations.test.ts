@@ -274,4 +274,19 @@ describe('the link to a copy outside the 24-hour window', () => {
     expect(noPhone.statusCode).toBe(409);
     expect(noPhone.json()).toMatchObject({ code: 'whatsapp_no_phone' });
   });
+
+  it('links and invitations go with their request when the retention run deletes it', async () => {
+    const sent = await t.db
+      .selectFrom('privacyExportInvitations')
+      .select('requestId')
+      .where('linkId', 'is not', null)
+      .execute();
+    const requestIds = [...new Set(sent.map((r) => r.requestId))];
+    expect(requestIds.length).toBeGreaterThan(0);
+    await t.db.deleteFrom('privacyRequests').where('id', 'in', requestIds).execute();
+    const left = async (table: 'privacyExportInvitations' | 'privacyExportLinks') =>
+      (await t.db.selectFrom(table).select('id').where('requestId', 'in', requestIds).execute()).length;
+    expect(await left('privacyExportInvitations')).toBe(0);
+    expect(await left('privacyExportLinks')).toBe(0);
+  });
 });
