@@ -13,6 +13,7 @@ export * from './alert-notice.js';
 export * from './patient-import-rejected.js';
 export * from './clinical.js';
 export * from './messaging.js';
+export * from './whatsapp-reach.js';
 export * from './assistant.js';
 export * from './notifications.js';
 export * from './agenda.js';

@@ -7,6 +7,7 @@ import {
   InboxMessage,
   MessageList,
   MessageListQuery,
+  PatientWhatsAppReach,
   SendMessageInput,
   Uuid,
   WhatsAppChannel,
@@ -31,6 +32,7 @@ import {
   updateConversation,
 } from './conversations.service.js';
 import { inboxTopic } from './messaging.runtime.js';
+import { whatsappReachOfPatient } from './reachability.service.js';
 import { graphUrlOf } from './sandbox.js';
 import { listTemplates, syncTemplates } from './templates.service.js';
 
@@ -38,9 +40,25 @@ const tags = ['whatsapp'];
 const PracticeParams = z.object({ practiceId: Uuid });
 const ConversationParams = PracticeParams.extend({ conversationId: Uuid });
 const MessageParams = ConversationParams.extend({ messageId: Uuid });
+const PatientParams = PracticeParams.extend({ patientId: Uuid });
 
 export async function messagingRoutes(app: FastifyInstance, ctx: AppContext) {
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/practices/:practiceId/patients/:patientId/whatsapp-reach',
+    {
+      config: { permission: 'patients:read' },
+      schema: {
+        tags,
+        summary:
+          "The patient's numbers and, for each, since when WhatsApp has said it does not reach it (131026; null: reachable as far as we know)",
+        params: PatientParams,
+        response: { 200: PatientWhatsAppReach },
+      },
+    },
+    async (request) => whatsappReachOfPatient(ctx, { actor: actorOf(request), ...request.params }),
+  );
 
   api.get(
     '/practices/:practiceId/inbox/conversations',

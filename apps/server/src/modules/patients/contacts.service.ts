@@ -81,3 +81,24 @@ export async function emailContactsIn(tx: Tx, ids: readonly string[]): Promise<M
     ]),
   );
 }
+
+/**
+ * Every number on a patient's record in E.164, as the record lists them (its phones in order, then
+ * a guardian contact's phone), in the caller's practice-bound transaction; null when the patient
+ * is not found. For what other modules know of those numbers (WhatsApp's reach, on the patient page).
+ */
+export async function phoneNumbersOfPatientIn(tx: Tx, patientId: string): Promise<string[] | null> {
+  const patient = await tx
+    .selectFrom('patients')
+    .select('guardianPhone')
+    .where('id', '=', patientId)
+    .executeTakeFirst();
+  if (!patient) return null;
+  const phones = await tx
+    .selectFrom('patientPhones')
+    .select('e164')
+    .where('patientId', '=', patientId)
+    .orderBy('position')
+    .execute();
+  return [...new Set([...phones.map((p) => p.e164), ...(patient.guardianPhone ? [patient.guardianPhone] : [])])];
+}

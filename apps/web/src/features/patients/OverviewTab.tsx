@@ -6,7 +6,7 @@ import { Loading } from '../../components/Loading';
 import { formatPhone, useDateFormat, useDayFormat } from '../../components/format';
 import { patientName } from '../scheduling/scheduling.api';
 import { ageOn, localToday } from './patient-form';
-import { useAccessLog, usePatient } from './patients.api';
+import { useAccessLog, usePatient, usePatientWhatsAppReach } from './patients.api';
 
 interface OverviewTabProps {
   patient: Patient;
@@ -21,6 +21,10 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
   const phones = p.phones ?? (p.phone ? [{ e164: p.phone, label: 'mobile' as const, isWhatsApp: false }] : []);
   const age = ageOn(p.dateOfBirth, localToday());
   const formatDay = useDayFormat();
+  // What WhatsApp said of these numbers; the record shows without it while it loads or if it fails.
+  const reach = usePatientWhatsAppReach(practiceId, p.id);
+  const notOnWhatsAppSince = (e164: string) =>
+    reach.data?.numbers.find((n) => n.e164 === e164)?.notOnWhatsAppSince ?? null;
   return (
     <div className="stack-lg">
       <section aria-labelledby="demographics-heading">
@@ -80,6 +84,7 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
                           </>
                         )}
                       </span>
+                      <NotOnWhatsAppNote since={notOnWhatsAppSince(phone.e164)} timeZone={timeZone} />
                     </li>
                   ))}
                 </ul>
@@ -111,6 +116,7 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
                   <a className="mono nowrap" href={`tel:${p.guardianContact.phone}`}>
                     {formatPhone(p.guardianContact.phone)}
                   </a>
+                  <NotOnWhatsAppNote since={notOnWhatsAppSince(p.guardianContact.phone)} timeZone={timeZone} />
                 </>
               ) : (
                 '—'
@@ -125,6 +131,23 @@ export function OverviewTab({ patient: p, practiceId, timeZone, canSeeAccessLog 
       </section>
       {canSeeAccessLog && <AccessLogSection practiceId={practiceId} patientId={p.id} timeZone={timeZone} />}
     </div>
+  );
+}
+
+/**
+ * Beside a number WhatsApp said it does not reach (Meta's 131026: not on WhatsApp, or an app too
+ * old): in words, with the day it was first said, so the desk phones or corrects the number. It goes
+ * when the patient writes from the number on WhatsApp.
+ */
+function NotOnWhatsAppNote({ since, timeZone }: { since: string | null; timeZone: string }) {
+  const { t } = useTranslation();
+  const fmt = useDateFormat(timeZone);
+  if (!since) return null;
+  return (
+    <span className="not-on-whatsapp">
+      <span aria-hidden="true">⚠ </span>
+      {t('patientRecord.notOnWhatsApp', { date: fmt.date(since) })}
+    </span>
   );
 }
 

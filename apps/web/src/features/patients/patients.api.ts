@@ -1,4 +1,11 @@
-import type { Appointment, MedicalAlerts, Patient, PatientDuplicateCheck, PatientSummary } from '@dentalpro/contracts';
+import type {
+  Appointment,
+  MedicalAlerts,
+  Patient,
+  PatientDuplicateCheck,
+  PatientSummary,
+  PatientWhatsAppReach,
+} from '@dentalpro/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 
@@ -7,6 +14,8 @@ export const patientKeys = {
   alerts: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'alerts'] as const,
   accessLog: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'access-log'] as const,
   duplicates: (practiceId: string, patientId: string) => ['patients', practiceId, patientId, 'duplicates'] as const,
+  whatsappReach: (practiceId: string, patientId: string) =>
+    ['patients', practiceId, patientId, 'whatsapp-reach'] as const,
   /** A draft not created yet, keyed by what was checked. */
   draftCheck: (practiceId: string, probe: string) => ['patients', practiceId, 'duplicate-check', probe] as const,
 };
@@ -40,6 +49,15 @@ export function usePatientAppointments(practiceId: string, patientId: string, en
   return useQuery({
     queryKey: ['scheduling', practiceId, 'appointments', 'patient', patientId],
     queryFn: () => api.get<{ items: Appointment[] }>(`/practices/${practiceId}/patients/${patientId}/appointments`),
+    enabled,
+  });
+}
+
+/** Which of the record's numbers WhatsApp said it does not reach (131026), and since when (the messaging module's answer). */
+export function usePatientWhatsAppReach(practiceId: string, patientId: string, enabled = true) {
+  return useQuery({
+    queryKey: patientKeys.whatsappReach(practiceId, patientId),
+    queryFn: () => api.get<PatientWhatsAppReach>(`/practices/${practiceId}/patients/${patientId}/whatsapp-reach`),
     enabled,
   });
 }
