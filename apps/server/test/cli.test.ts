@@ -179,6 +179,13 @@ async function demoInbox(db: Database['db'], practiceId: string) {
   });
 }
 
+/** Of the demo inbox, the scripts' conversations and their words, without the reminders' messages. */
+function scripted(inbox: Awaited<ReturnType<typeof demoInbox>>) {
+  return inbox
+    .filter((c) => c.messages.some((m) => m.origin === 'patient'))
+    .map((c) => ({ ...c, messages: c.messages.filter((m) => m.origin !== 'system') }));
+}
+
 /** The demo practice's patients: age today, guardian, phones (E.164), the WhatsApp number, email, language. */
 async function demoPatients(db: Database['db'], practiceId: string) {
   return inPractice(db, practiceId, async (tx) => {
@@ -495,7 +502,10 @@ describe('npm run cli', { timeout: 300_000 }, () => {
     // answered the Creole one.
     expect(first.json.whatsappPhoneNumberId).toBeDefined();
     expect(first.json.inbox).toEqual({ seeded: true, conversations: 3 });
-    const inbox = await withDatabase((db) => demoInbox(db, demoId));
+    // The seed also runs the reminder jobs that are due: seeded in the daytime, tomorrow's visits at
+    // this hour get their day-before reminder, each in a conversation of its own (or beside a script's
+    // words). Those are the reminders' to test; here, the scripts' conversations and words.
+    const inbox = scripted(await withDatabase((db) => demoInbox(db, demoId)));
     expect(inbox.map((c) => c.messages.map((m) => m.origin))).toEqual([
       ['patient', 'assistant'],
       ['patient', 'assistant'],
@@ -590,7 +600,7 @@ describe('npm run cli', { timeout: 300_000 }, () => {
       },
     });
     // Nothing added the second time, not even an audit event.
-    expect(await withDatabase((db) => demoInbox(db, demoId))).toEqual(inbox);
+    expect(scripted(await withDatabase((db) => demoInbox(db, demoId)))).toEqual(inbox);
     expect(await withDatabase((db) => demoRecord(db, demoId))).toEqual(record);
     expect(await withDatabase((db) => demoPatients(db, demoId))).toEqual(people);
     expect(first.json.staff.map((s: { role: string }) => s.role)).toEqual([
