@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, apiAs, launchBrowser, newContext, startApp, watchedPage } from './harness.js';
 
 /**
- * Settings → WhatsApp in the built app: the business portfolio's daily messaging limit, not set at
- * first (so not applied), chosen by the owner from Meta's tiers and read back after a reload, in
- * English and French, with nothing serious for axe (WCAG 2.1 AA) on the page.
+ * Settings → WhatsApp in the built app: the business portfolio's daily messaging limit, read from
+ * Meta's Graph API when the number is connected (the built-in fake answers TIER_1K), then chosen by
+ * the owner from Meta's tiers and read back after a reload, in English and French, with nothing
+ * serious for axe (WCAG 2.1 AA) on the page.
  */
 
 const OWNER = { name: 'Vikash Limit', email: 'vikash@limit.mu', password: 'correct horse battery' };
@@ -60,16 +61,16 @@ async function seriousFindings(page: Page): Promise<string[]> {
 }
 
 describe('Settings → WhatsApp: the daily messaging limit', () => {
-  it('is not set at first, the owner chooses a tier, and it reads back in French', async () => {
+  it("is Meta's at first, the owner chooses a tier, and it reads back in French", async () => {
     const context = await newContext(browser, app, { cookie });
     const page = await watchedPage(context, 'whatsapp-limit', consoleErrors);
     await page.goto(new URL(`/app/${practiceId}/settings/whatsapp`, app.baseUrl).toString());
     const limit = page.getByLabel('Daily messaging limit');
     await limit.waitFor();
-    expect(await limit.inputValue()).toBe('');
+    await expect.poll(() => limit.inputValue()).toBe('1000');
     const hint = await limit.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${hint?.split(' ')[0]}"]`).textContent()).toMatch(
-      /Not set yet, so not applied.*0 people reached outside their 24-hour window.*Shared by every number of this WhatsApp Business Account/,
+      /Set by Meta\..*0 of 1,000 people reached outside their 24-hour window.*Shared by every number of this WhatsApp Business Account/,
     );
     expect(await seriousFindings(page)).toEqual([]);
 
