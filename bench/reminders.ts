@@ -106,6 +106,17 @@ const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   }
   return query.apply(this, args);
 };
+// A SIGINT or SIGTERM ends the sending early: what was measured is printed (marked) and the scratch database dropped.
+let interrupted: string | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = signal;
+  });
+const stopIfInterrupted = () => {
+  if (interrupted) throw new Error(`interrupted (${interrupted}) before sending`);
+};
+
 const countStatements = () => {
   statements.count = 0;
   statements.histogram.clear();
@@ -158,12 +169,14 @@ async function runScenario(scenario: Scenario, index: number) {
     await createBackgroundRunner(ctx).runDue();
     const ticksTakenBy = new Date();
     const setupMs = performance.now() - setupStarted;
+    stopIfInterrupted();
 
     // The calendar: every visit starts 23 to 24 hours from now, so its day-before reminder fell due within the last hour.
     const calendarStarted = performance.now();
     const hourStart = Math.floor(Date.now() / 60_000) * 60_000 + 23 * 3600_000;
     const visitIds = await eachLimited(practices, parallel, (practice) => writeCalendar(ctx, practice, hourStart));
     const calendarMs = performance.now() - calendarStarted;
+    stopIfInterrupted();
     const chairs = practices.reduce((n, p) => n + chairsFor(p.patientIds.length), 0);
 
     // Planning, by the reminders module.
@@ -180,6 +193,7 @@ async function runScenario(scenario: Scenario, index: number) {
     });
     const planMs = performance.now() - planStarted;
     const planStatements = stopCounting();
+    stopIfInterrupted();
     const planned = (
       await sql<{ due: number; later: number; other: number }>`
         SELECT count(*) FILTER (WHERE offset_minutes = ${DAY_BEFORE} AND state = 'planned' AND due_at <= now())::int AS due,
@@ -233,6 +247,10 @@ async function runScenario(scenario: Scenario, index: number) {
         }
         if (sent !== progress.sent || left.planned !== progress.planned)
           progress = { at: Date.now(), sent, planned: left.planned };
+        if (interrupted) {
+          doneAt = Date.now();
+          break;
+        }
         if (Date.now() - progress.at > STALL_MS) {
           stalled = true;
           doneAt = Date.now();
@@ -323,7 +341,8 @@ async function runScenario(scenario: Scenario, index: number) {
     console.log(
       `  sent: ${sent.length.toLocaleString('en')} in ${((lastAt - started) / 1000).toFixed(1)} s from the start of the background work ` +
         `(${overall.toFixed(0)}/s, first after ${((firstAt - started) / 1000).toFixed(1)} s; the caps allow ${capsTotal.toLocaleString('en')}/s: no less than ${minimumSeconds.toFixed(1)} s), ` +
-        `all done and the outbox empty after ${wallSeconds.toFixed(1)} s${stalled ? ` — STALLED: nothing moved for ${STALL_MS / 1000} s, ${left.planned} reminders still planned, ${left.outbox} in the outbox` : ''}`,
+        `${stalled || interrupted ? 'stopped' : 'all done and the outbox empty'} after ${wallSeconds.toFixed(1)} s${stalled ? ` — STALLED: nothing moved for ${STALL_MS / 1000} s, ${left.planned} reminders still planned, ${left.outbox} in the outbox` : ''}` +
+        `${interrupted ? ` — INTERRUPTED (${interrupted}) at that time, ${left.planned.toLocaleString('en')} reminders still planned, ${left.outbox.toLocaleString('en')} in the outbox` : ''}`,
     );
     console.log(
       `  of the caps: ${((overall / capsTotal) * 100).toFixed(1)}% over the whole run (aim: at least 80% in one process: ${overall / capsTotal >= 0.8 ? 'met' : 'not met'}${processes > 1 ? `, here with ${processes}` : ''})`,
@@ -338,8 +357,9 @@ async function runScenario(scenario: Scenario, index: number) {
           : `; PostgreSQL's backends for this database: CPU ${(databaseSeconds / wallSeconds).toFixed(2)} cores`) +
         `; machine: CPU busy ${machine && machineBefore ? `${(((machine.busy - machineBefore.busy) / (machine.total - machineBefore.total)) * 100).toFixed(0)}%` : '?'} of ${cpus().length} CPUs, load average ${load1!.toFixed(1)} at the end`,
     );
+    const handled = outcomes.filter((o) => o.state !== 'planned').reduce((n, o) => n + o.n, 0);
     console.log(
-      `  database statements from this process while sending: ${sendStatements.toLocaleString('en')}, ${(sendStatements / Math.max(1, expected)).toFixed(1)} a reminder ` +
+      `  database statements from this process while sending: ${sendStatements.toLocaleString('en')}, ${(sendStatements / Math.max(1, handled)).toFixed(1)} a reminder handled ` +
         `(reminder jobs, the job queue, the outbox and its dispatcher${extraWorkers.length ? '; the second process does part of the work and is not counted' : ''})`,
     );
     if (env.BENCH_SQL_HISTOGRAM)
@@ -720,6 +740,7 @@ function machineCpu(): { busy: number; total: number } | null {
 
 // Last: everything above is declared by now.
 for (const [i, s] of scenarios.entries()) {
+  if (interrupted) break;
   if (i > 0) console.log('');
   await runScenario(s, i);
 }
